@@ -1,0 +1,36 @@
+"""Loads the demo data (idempotent). Refuses to run outside the demo: no default accounts in
+production (ASVS 6.3.2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from demo.staff import DEMO_PASSWORD, STAFF, demo_staff_ensure
+
+
+class Command(BaseCommand):
+    help = "Create demo municipalities, teams, staff and youths (only with KAA_DEMO=true)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--print-logins", action="store_true",
+                            help="Only print the demo logins.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.KAA_DEMO:
+            raise CommandError(
+                "Demo data is only loaded with KAA_DEMO=true (never in production)."
+            )
+        if options["print_logins"]:
+            self._print_logins()
+            return
+        demo_staff_ensure()
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+
+    def _print_logins(self) -> None:
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for spec in STAFF:
+            where = spec.team or spec.municipality_code or ""
+            self.stdout.write(f"  {spec.username:<22} {spec.role:<12} {where}")

@@ -1,0 +1,67 @@
+"""Demo municipalities, teams and staff of every role (idempotent)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from kaa.models import Municipality, Role, Team, User
+
+DEMO_PASSWORD = "Demo-inloggning-2026!"
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    municipality_code: str | None
+    team: str | None = None
+
+
+MUNICIPALITIES = [("1882", "Askersund"), ("1494", "Lidköping")]
+TEAMS = {"1882": ["Team Norr", "Team Söder"], "1494": ["Team Centrum"]}
+STAFF = [
+    DemoStaff("samordnare", "Sara", "Lindqvist", Role.COORDINATOR, "1882"),
+    DemoStaff("coach.norr", "Omar", "Haddad", Role.COACH, "1882", "Team Norr"),
+    DemoStaff("coach.norr2", "Elin", "Berg", Role.COACH, "1882", "Team Norr"),
+    DemoStaff("coach.soder", "Jonas", "Nyström", Role.COACH, "1882", "Team Söder"),
+    DemoStaff("chef", "Maria", "Ekholm", Role.MANAGER, "1882"),
+    DemoStaff("admin", "Anders", "Holm", Role.ADMIN, "1882"),
+    DemoStaff("samordnare.lidkoping", "Fatima", "Ali", Role.COORDINATOR, "1494"),
+    DemoStaff("coach.lidkoping", "Erik", "Sundberg", Role.COACH, "1494", "Team Centrum"),
+]
+
+
+@transaction.atomic
+def demo_staff_ensure() -> list[User]:
+    """Create (or leave as they are) the demo municipalities, teams and accounts."""
+    municipalities = {}
+    for code, name in MUNICIPALITIES:
+        municipalities[code], _ = Municipality.objects.get_or_create(code=code,
+                                                                     defaults={"name": name})
+    teams = {}
+    for code, names in TEAMS.items():
+        for name in names:
+            teams[name], _ = Team.objects.get_or_create(municipality=municipalities[code],
+                                                        name=name)
+    users = []
+    for spec in STAFF:
+        user, created = User.objects.get_or_create(
+            username=spec.username,
+            defaults={
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "email": f"{spec.username}@example.se",
+                "role": spec.role,
+                "municipality": municipalities.get(spec.municipality_code or ""),
+                "team": teams.get(spec.team or ""),
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        users.append(user)
+    return users

@@ -1,0 +1,171 @@
+"""The one place that decides who may do and see what.
+
+Two questions, each answered only here:
+
+* **May this user perform this action at all?** `has_perm(user, Perm.X)` (function level).
+* **Which rows may this user see?** `ScopedQuerySet.visible_to(user)` (object level). Each
+  model that holds personal data declares *where* its municipality, coach and team are
+  (`Scope`); the rule itself (coordinator: the whole municipality; coach: own caseload and own
+  team's; manager and admin: no individual records) is written once, in `scope_q`.
+
+Views, exports, PDFs and tasks go through `get_for_user` / `visible_to` and never filter by
+hand. A refused object answers 404 (strangers learn nothing) and writes a `denied` audit event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import wraps
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+
+from kaa.models import AuditEvent, Role
+
+if TYPE_CHECKING:
+    from kaa.models import User
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class Perm(StrEnum):
+    VIEW_RECORDS = "view_records"  # individual youths' personal data (within the scope)
+    EDIT_RECORDS = "edit_records"
+    VIEW_MUNICIPALITY_RECORDS = "view_municipality_records"  # beyond own caseload and team
+    ASSIGN_CASES = "assign_cases"
+    CONFIGURE = "configure"  # routines, templates, code lists, reasons
+    EXPORT = "export"  # xlsx exports, SCB files
+    VIEW_AUDIT_LOG = "view_audit_log"  # loggkontroll
+    VIEW_AGGREGATES = "view_aggregates"  # dashboards and board reports
+    MANAGE_STAFF = "manage_staff"  # accounts, roles, teams
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.COORDINATOR: frozenset(
+        {
+            Perm.VIEW_RECORDS,
+            Perm.EDIT_RECORDS,
+            Perm.VIEW_MUNICIPALITY_RECORDS,
+            Perm.ASSIGN_CASES,
+            Perm.CONFIGURE,
+            Perm.EXPORT,
+            Perm.VIEW_AUDIT_LOG,
+            Perm.VIEW_AGGREGATES,
+        }
+    ),
+    Role.COACH: frozenset({Perm.VIEW_RECORDS, Perm.EDIT_RECORDS}),
+    Role.MANAGER: frozenset({Perm.VIEW_AGGREGATES}),
+    Role.ADMIN: frozenset({Perm.MANAGE_STAFF}),
+}
+
+
+def has_perm(user: Any, perm: Perm) -> bool:
+    """True if the user's role grants `perm`. Inactive and anonymous users have none."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return perm in ROLE_PERMISSIONS.get(user.role, frozenset())
+
+
+def require(request: HttpRequest, perm: Perm) -> None:
+    """Raise 403 (and log the refusal) unless the request's user has `perm`."""
+    if not has_perm(request.user, perm):
+        _log_denied(request, detail=f"perm:{perm}")
+        raise PermissionDenied
+
+
+ViewFunc = Callable[..., HttpResponse]
+
+
+def perm_required(perm: Perm) -> Callable[[ViewFunc], ViewFunc]:
+    """View decorator: 403 unless the user has `perm` (the user is already logged in)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            require(request, perm)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a model keeps the fields the access rule needs, as ORM lookup paths."""
+
+    municipality: str
+    coach: str | None = None
+    team: str | None = None
+
+
+NOTHING = Q(pk__in=[])
+
+
+def scope_q(user: Any, scope: Scope) -> Q:
+    """The row-level rule, as a filter: the single definition of who sees which record."""
+    if not has_perm(user, Perm.VIEW_RECORDS) or user.municipality_id is None:
+        return NOTHING
+    in_municipality = Q(**{f"{scope.municipality}_id": user.municipality_id})
+    if has_perm(user, Perm.VIEW_MUNICIPALITY_RECORDS):
+        return in_municipality
+    own = NOTHING
+    if scope.coach:
+        own = Q(**{f"{scope.coach}_id": user.pk})
+    if scope.team and user.team_id:
+        own |= Q(**{f"{scope.team}_id": user.team_id})
+    return in_municipality & own
+
+
+def municipality_q(user: Any, path: str = "municipality") -> Q:
+    """Tenant filter for non-personal data (configuration, aggregates)."""
+    if not getattr(user, "is_authenticated", False) or user.municipality_id is None:
+        return NOTHING
+    return Q(**{f"{path}_id": user.municipality_id})
+
+
+class ScopedQuerySet(models.QuerySet[_M]):
+    """Base queryset for every model with personal data; subclasses set `access_scope`."""
+
+    access_scope: ClassVar[Scope]
+
+    def visible_to(self, user: Any) -> ScopedQuerySet[_M]:
+        return self.filter(scope_q(user, self.access_scope))
+
+
+def get_for_user(
+    request: HttpRequest,
+    queryset: ScopedQuerySet[_M],
+    *,
+    write: bool = False,
+    **lookup: Any,
+) -> _M:
+    """Fetch one object the user may see, or 404 (logged); 403 on writes by read-only roles.
+
+    Does not log the read itself: the caller knows whether it shows personal data and calls
+    `kaa.audit.audit_read` with the object (one insert).
+    """
+    obj = queryset.visible_to(request.user).filter(**lookup).first()
+    if obj is None:
+        _log_denied(request, detail="object", object_type=queryset.model._meta.label_lower)
+        raise Http404
+    if write and not has_perm(request.user, Perm.EDIT_RECORDS):
+        _log_denied(request, detail="write", object_type=queryset.model._meta.label_lower)
+        raise PermissionDenied
+    return obj
+
+
+def _log_denied(request: HttpRequest, *, detail: str, object_type: str = "") -> None:
+    from kaa.audit import audit_event
+
+    audit_event(request=request, action=AuditEvent.Action.DENIED, object_type=object_type,
+                detail=detail)
+
+
+def can_view_records(user: User) -> bool:
+    return has_perm(user, Perm.VIEW_RECORDS)

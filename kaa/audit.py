@@ -1,0 +1,110 @@
+"""Writing the audit log: one INSERT per event, fail closed.
+
+Every read of a youth's personal data and every change goes through here. If the event cannot
+be written, the exception propagates and the read fails (security.md S-07): personal data is
+never shown without a trace.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from kaa.models import AuditEvent, User
+from kaa.request_context import current_ip, current_request_id
+
+Action = AuditEvent.Action
+
+
+def audit_event(
+    *,
+    action: str,
+    request: HttpRequest | None = None,
+    user: User | None = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    youth_id: int | None = None,
+    detail: str = "",
+    flagged: bool = False,
+    username: str = "",
+) -> AuditEvent:
+    """Append one event. `detail` must name fields or filters, never their values."""
+    if user is None and request is not None:
+        candidate = getattr(request, "user", None)
+        if candidate is not None and candidate.is_authenticated:
+            user = candidate
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        if youth_id is None:
+            youth_id = getattr(obj, "audit_youth_id", None)
+        flagged = flagged or bool(getattr(obj, "audit_flagged", False))
+    municipality_id = getattr(user, "municipality_id", None)
+    if municipality_id is None and obj is not None:
+        municipality_id = getattr(obj, "municipality_id", None)
+    return AuditEvent.objects.create(
+        action=action,
+        user=user,
+        username=(user.get_username() if user else username)[:150],
+        role=getattr(user, "role", "") or "",
+        municipality_id=municipality_id,
+        object_type=object_type[:60],
+        object_id=str(object_id)[:40],
+        youth_id=youth_id,
+        detail=detail[:200],
+        path=(request.path if request is not None else "")[:200],
+        ip=current_ip(),
+        request_id=current_request_id(),
+        flagged=flagged,
+    )
+
+
+def audit_read(request: HttpRequest, obj: models.Model, *, detail: str = "") -> AuditEvent:
+    """Record that the request's user was shown `obj` (a page, a PDF, a fragment)."""
+    return audit_event(request=request, action=Action.READ, obj=obj, detail=detail)
+
+
+def audit_change(
+    request: HttpRequest | None,
+    obj: models.Model,
+    *,
+    action: str = Action.UPDATE,
+    fields: list[str] | None = None,
+    user: User | None = None,
+) -> AuditEvent:
+    """Record a create/update/delete of `obj`, naming the changed fields (not their values)."""
+    detail = ",".join(fields or [])
+    return audit_event(request=request, user=user, action=action, obj=obj, detail=detail)
+
+
+def audit_bulk_read(
+    request: HttpRequest,
+    objects: list[Any],
+    *,
+    action: str = Action.READ,
+    detail: str = "",
+) -> None:
+    """Record one event per object in a single INSERT (exports, batch PDFs)."""
+    user = request.user if request.user.is_authenticated else None
+    events = [
+        AuditEvent(
+            action=action,
+            user=user,
+            username=user.get_username() if user else "",
+            role=getattr(user, "role", "") or "",
+            municipality_id=getattr(user, "municipality_id", None),
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            youth_id=getattr(obj, "audit_youth_id", None),
+            detail=detail[:200],
+            path=request.path[:200],
+            ip=current_ip(),
+            request_id=current_request_id(),
+            flagged=bool(getattr(obj, "audit_flagged", False)),
+        )
+        for obj in objects
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=1000)

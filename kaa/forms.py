@@ -1,0 +1,84 @@
+"""Forms of the core: login, second factor and the audit-log filter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from kaa.models import AuditEvent, User
+
+OTP_INVALID = _("Koden stämmer inte. Kontrollera att klockan i telefonen går rätt och försök "
+                "igen med en ny kod.")
+
+
+def _helper(submit_label: str, *, method: str = "post") -> FormHelper:
+    helper = FormHelper()
+    helper.form_method = method
+    helper.add_input(Submit("submit", submit_label))
+    return helper
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form; its error text does not reveal whether the username exists."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update({"autocomplete": "username"})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+        self.helper = _helper(str(_("Logga in")))
+
+
+class OtpTokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Engångskod"),
+        min_length=6,
+        max_length=8,
+        help_text=_("Sex siffror från din autentiseringsapp."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                   "pattern": "[0-9]*"}
+        ),
+    )
+
+    def __init__(self, *args: Any, submit_label: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(submit_label or str(_("Fortsätt")))
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].replace(" ", "")
+        if not token.isdigit():
+            raise forms.ValidationError(OTP_INVALID)
+        return token
+
+
+class AuditFilterForm(forms.Form):
+    youth = forms.IntegerField(label=_("Ungdomens id"), required=False, min_value=1)
+    staff = forms.ModelChoiceField(label=_("Personal"), queryset=User.objects.none(),
+                                   required=False, empty_label=_("Alla"))
+    action = forms.ChoiceField(label=_("Händelse"), required=False,
+                               choices=[("", _("Alla"))] + list(AuditEvent.Action.choices))
+    date_from = forms.DateField(label=_("Från och med"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Till och med"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    flagged = forms.BooleanField(label=_("Bara flaggade"), required=False)
+
+    def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = User.objects.filter(
+            municipality_id=municipality_id
+        ).order_by("first_name", "last_name")
+        self.helper = _helper(str(_("Sök i loggen")), method="get")
+        self.helper.form_class = "row g-3 align-items-end"
+        self.helper.disable_csrf = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("Slutdatumet ligger före startdatumet."))
+        return data

@@ -1,0 +1,151 @@
+"""Request context, session timeouts, the second factor and cache headers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from kaa import request_context
+from kaa.models import AuditEvent
+
+SESSION_LAST_SEEN = "kaa_last_seen"
+SESSION_AUTH_AT = "kaa_auth_at"
+SESSION_DRAFT = "kaa_draft"
+# Refresh the idle timestamp at most this often, so that most requests write no session row.
+_LAST_SEEN_RESOLUTION = 30
+
+_OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/", "/konto/", "/tillganglighet")
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (X-Request-ID) and resolves the client IP for the audit log."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        tokens = request_context.begin(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_context.end(tokens)
+        response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
+        return response
+
+
+def _redirect_to_login(request: HttpRequest) -> HttpResponse:
+    target = reverse(settings.LOGIN_URL) + "?" + urlencode({"next": request.get_full_path()})
+    if getattr(request, "htmx", False) or request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return HttpResponseRedirect(target)
+
+
+class SessionTimeoutMiddleware:
+    """Ends a session after inactivity (default 30 min) and after an absolute limit (12 h).
+
+    A form posted after the session has expired is kept in the new anonymous session
+    (`kaa_draft`, keyed by path) so that nothing typed is lost: the form view offers it back
+    after the user has logged in again (`kaa.drafts.pop_draft`).
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(SESSION_LAST_SEEN, now)
+            auth_at = request.session.get(SESSION_AUTH_AT, now)
+            idle_limit = settings.KAA_SESSION_IDLE_MINUTES * 60
+            absolute_limit = settings.KAA_SESSION_ABSOLUTE_HOURS * 3600
+            if now - last_seen > idle_limit or now - auth_at > absolute_limit:
+                return self._expire(request, idle=now - last_seen > idle_limit)
+            if SESSION_AUTH_AT not in request.session:
+                request.session[SESSION_AUTH_AT] = now
+            stale = now - last_seen >= _LAST_SEEN_RESOLUTION
+            if stale or SESSION_LAST_SEEN not in request.session:
+                request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+    def _expire(self, request: HttpRequest, *, idle: bool) -> HttpResponse:
+        from kaa.audit import audit_event
+
+        audit_event(request=request, action=AuditEvent.Action.SESSION_EXPIRED,
+                    detail="idle" if idle else "absolute")
+        draft = None
+        if request.method == "POST":
+            draft = {
+                key: request.POST.getlist(key)
+                for key in request.POST
+                if key not in ("csrfmiddlewaretoken", "password")
+            }
+        logout(request)
+        if draft:
+            request.session[SESSION_DRAFT] = {"path": request.path, "data": draft}
+        if idle:
+            text = _(
+                "Du har loggats ut efter %(minutes)s minuter utan aktivitet. Logga in igen för "
+                "att fortsätta."
+            ) % {"minutes": settings.KAA_SESSION_IDLE_MINUTES}
+        else:
+            text = _(
+                "Du har varit inloggad i %(hours)s timmar. Logga in igen för att fortsätta."
+            ) % {"hours": settings.KAA_SESSION_ABSOLUTE_HOURS}
+        if draft:
+            text += " " + _("Det du hade skrivit är sparat och visas igen efter inloggningen.")
+        messages.warning(request, text)
+        return _redirect_to_login(request)
+
+
+def otp_required_for(user: object) -> bool:
+    return getattr(user, "role", None) in settings.KAA_OTP_REQUIRED_ROLES
+
+
+class RequireSecondFactorMiddleware:
+    """Sends users whose role requires TOTP to set it up or enter a code before anything else."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and otp_required_for(user)
+            and not user.is_verified()  # type: ignore[union-attr]
+            and not request.path.startswith(_OPEN_PREFIXES)
+        ):
+            from django_otp import devices_for_user
+
+            has_device = any(True for _device in devices_for_user(user, confirmed=True))
+            name = "kaa:otp_verify" if has_device else "kaa:otp_setup"
+            target = reverse(name) + "?" + urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(target)
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages may carry personal data: no browser or proxy keeps a copy (ASVS 14.3.2)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL):
+            response["Cache-Control"] = "no-store, private"
+            response["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        return response

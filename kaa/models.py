@@ -1,0 +1,262 @@
+"""Core models: municipalities, teams, staff with roles, the shared base and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MUNICIPALITY_CODE_INVALID = _("Kommunkoden ska vara fyra siffror, till exempel 0484.")
+TEAM_IN_OTHER_MUNICIPALITY = _("Teamet hör till en annan kommun än användaren.")
+MUNICIPALITY_REQUIRED = _("Välj kommun. Bara systemadministratörer kan sakna kommun.")
+AUDIT_IS_APPEND_ONLY = "The audit log is append-only: events cannot be changed or deleted."
+
+
+class Municipality(models.Model):
+    """A kommun. One instance can serve several, strictly separated from each other."""
+
+    code = models.CharField(
+        _("kommunkod"),
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^\d{4}$", MUNICIPALITY_CODE_INVALID)],
+    )
+    name = models.CharField(_("namn"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kommun")
+        verbose_name_plural = _("kommuner")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Team(models.Model):
+    """A group of staff with a shared caseload, e.g. a city district (stadsdel, jobbtorg)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="teams", verbose_name=_("kommun")
+    )
+    name = models.CharField(_("namn"), max_length=100)
+
+    class Meta:
+        ordering = ["municipality__name", "name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("team")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="team_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Samordnare")
+    COACH = "coach", _("Ungdomscoach")
+    MANAGER = "manager", _("Chef")
+    ADMIN = "admin", _("Systemadministratör")
+
+
+class User(AbstractUser):
+    """A staff member. What they may see is decided in `kaa.access`, never in a view."""
+
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.COACH)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("kommun"),
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("team"),
+    )
+    wants_email_digest = models.BooleanField(_("vill ha morgonsammanfattning"), default=False)
+
+    objects: ClassVar[UserManager[User]] = UserManager()
+
+    class Meta:
+        verbose_name = _("personal")
+        verbose_name_plural = _("personal")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="admin") | models.Q(municipality__isnull=False),
+                name="user_municipality_unless_admin",
+            ),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role != Role.ADMIN and self.municipality_id is None:
+            raise ValidationError({"municipality": MUNICIPALITY_REQUIRED})
+        if self.team_id and self.team.municipality_id != self.municipality_id:
+            raise ValidationError({"team": TEAM_IN_OTHER_MUNICIPALITY})
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    @property
+    def is_coach(self) -> bool:
+        return self.role == Role.COACH
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def is_system_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class BaseModel(models.Model):
+    """Who created and last changed a row, and when; rows are archived, not deleted."""
+
+    created_at = models.DateTimeField(_("skapad"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    archived_at = models.DateTimeField(_("arkiverad"), null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    archive_reason = models.CharField(_("skäl till arkivering"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def archive(self, user: User, reason: str) -> None:
+        """Hide the row from daily work; retention (gallring) is the only real delete."""
+        self.archived_at = timezone.now()
+        self.archived_by = user
+        self.archive_reason = reason
+        self.updated_by = user
+        self.save(update_fields=["archived_at", "archived_by", "archive_reason", "updated_by",
+                                 "updated_at"])
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError(AUDIT_IS_APPEND_ONLY)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError(AUDIT_IS_APPEND_ONLY)
+
+
+class AuditEvent(models.Model):
+    """One read or change of personal data, or one security event. Append-only.
+
+    Holds who, what, when, where and which youth, never the data itself (IMY's log model).
+    The database refuses UPDATE and DELETE as well (migration 0002, PostgreSQL trigger).
+    """
+
+    class Action(models.TextChoices):
+        READ = "read", _("Läsning")
+        CREATE = "create", _("Skapande")
+        UPDATE = "update", _("Ändring")
+        DELETE = "delete", _("Borttagning")
+        EXPORT = "export", _("Export")
+        PRINT = "print", _("Utskrift")
+        SEARCH = "search", _("Sökning")
+        DENIED = "denied", _("Nekad åtkomst")
+        LOGIN = "login", _("Inloggning")
+        LOGOUT = "logout", _("Utloggning")
+        LOGIN_FAILED = "login_failed", _("Misslyckad inloggning")
+        LOCKED_OUT = "locked_out", _("Kontot spärrat")
+        OTP_FAILED = "otp_failed", _("Fel engångskod")
+        OTP_ENROLLED = "otp_enrolled", _("Tvåfaktor aktiverad")
+        SESSION_EXPIRED = "session_expired", _("Sessionen gick ut")
+
+    at = models.DateTimeField(_("tid"), default=timezone.now, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("användare"),
+    )
+    username = models.CharField(_("användarnamn"), max_length=150, blank=True)
+    role = models.CharField(_("roll"), max_length=20, blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("kommun"),
+    )
+    action = models.CharField(_("händelse"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("objekttyp"), max_length=60, blank=True)
+    object_id = models.CharField(_("objekt-id"), max_length=40, blank=True)
+    youth_id = models.BigIntegerField(_("ungdom"), null=True, blank=True)
+    detail = models.CharField(_("detalj"), max_length=200, blank=True)
+    path = models.CharField(_("adress"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
+    request_id = models.CharField(_("anrops-id"), max_length=32, blank=True)
+    flagged = models.BooleanField(_("flaggad för granskning"), default=False)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("logghändelse")
+        verbose_name_plural = _("logghändelser")
+        indexes = [
+            models.Index(fields=["youth_id", "-at"], name="audit_youth_at"),
+            models.Index(fields=["user", "-at"], name="audit_user_at"),
+            models.Index(fields=["municipality", "-at"], name="audit_municipality_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError(AUDIT_IS_APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError(AUDIT_IS_APPEND_ONLY)

@@ -1,0 +1,34 @@
+"""Reads of the core: the audit log as a coordinator may search it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kaa.access import municipality_q
+from kaa.models import AuditEvent, User
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def audit_events_for(*, user: User, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+    """Audit events of the user's municipality matching the cleaned filter form."""
+    qs = AuditEvent.objects.filter(municipality_q(user)).select_related("user")
+    if filters.get("youth"):
+        qs = qs.filter(youth_id=filters["youth"])
+    if filters.get("staff"):
+        qs = qs.filter(user=filters["staff"])
+    if filters.get("action"):
+        qs = qs.filter(action=filters["action"])
+    if filters.get("date_from"):
+        qs = qs.filter(at__gte=_day_start(filters["date_from"]))
+    if filters.get("date_to"):
+        qs = qs.filter(at__lt=_day_start(filters["date_to"] + dt.timedelta(days=1)))
+    if filters.get("flagged"):
+        qs = qs.filter(flagged=True)
+    return qs.order_by("-at", "-id")

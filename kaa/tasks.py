@@ -1,0 +1,21 @@
+"""Housekeeping jobs of the core. Thin wrappers: the work is in services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, time_limit=600)
+def sessions_purge_expired() -> int:
+    """Delete expired sessions from the database; returns how many were removed."""
+    from kaa.services import sessions_purge_expired as purge
+
+    return purge()
+
+
+@shared_task(acks_late=True, time_limit=600)
+def login_attempts_purge_old(days: int = 90) -> int:
+    """Forget failed-login records older than `days` (the audit log keeps the events)."""
+    from kaa.services import login_attempts_purge_old as purge
+
+    return purge(days=days)

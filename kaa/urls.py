@@ -1,0 +1,35 @@
+"""Project URLs. Apps are included by name (strings), so this file imports none of them."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from kaa import views
+from kaa.admin import admin_site
+
+kaa_patterns = [
+    path("", views.home, name="home"),
+    path("konto/logga-in/", views.LoginView.as_view(), name="login"),
+    path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/tvafaktor/", views.otp_verify, name="otp_verify"),
+    path("konto/tvafaktor/aktivera/", views.otp_setup, name="otp_setup"),
+    path("loggkontroll/", views.audit_list, name="audit_list"),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
+]
+
+urlpatterns = [
+    path("", include((kaa_patterns, "kaa"))),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("system/", admin_site.urls),
+    path("ungdomar/", include("youth.urls")),
+    path("uppsok/", include("outreach.urls")),
+    path("planer/", include("plans.urls")),
+    path("statistik/", include("reporting.urls")),
+]
+
+handler400 = "kaa.views.error_400"
+handler403 = "kaa.views.error_403"
+handler404 = "kaa.views.error_404"
+handler500 = "kaa.views.error_500"

@@ -1,0 +1,148 @@
+"""Views of the core: start page, login with second factor, audit log, health, error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kaa import health
+from kaa.access import Perm, perm_required
+from kaa.audit import audit_event
+from kaa.forms import OTP_INVALID, AuditFilterForm, LoginForm, OtpTokenForm
+from kaa.models import AuditEvent
+from kaa.otp import totp_qr_svg, totp_secret_for_humans
+from kaa.selectors import audit_events_for
+
+AUDIT_PAGE_SIZE = 50
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "kaa/home.html", {"user_obj": request.user})
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return settings.LOGIN_REDIRECT_URL
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    form = OtpTokenForm(request.POST or None, submit_label=_("Verifiera"))
+    if form.is_valid():
+        for device in devices_for_user(request.user, confirmed=True):
+            if device.verify_token(form.cleaned_data["token"]):
+                otp_login(request, device)
+                return redirect(_safe_next(request))
+        audit_event(request=request, action=AuditEvent.Action.OTP_FAILED)
+        form.add_error("token", OTP_INVALID)
+    return render(request, "otp/verify.html", {"form": form, "next": _safe_next(request)})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    if any(True for _d in devices_for_user(request.user, confirmed=True)):
+        return redirect("kaa:otp_verify")
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=request.user, confirmed=False, defaults={"name": "Autentiseringsapp"}
+    )
+    form = OtpTokenForm(request.POST or None, submit_label=_("Aktivera tvåfaktorinloggning"))
+    if form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            audit_event(request=request, action=AuditEvent.Action.OTP_ENROLLED, obj=device)
+            messages.success(request, _("Tvåfaktorinloggning är aktiverad."))
+            return redirect(_safe_next(request))
+        audit_event(request=request, action=AuditEvent.Action.OTP_FAILED)
+        form.add_error("token", OTP_INVALID)
+    context = {"form": form, "qr_svg": totp_qr_svg(device),
+               "base32_secret": totp_secret_for_humans(device), "next": _safe_next(request)}
+    return render(request, "otp/setup.html", context)
+
+
+@login_required
+@perm_required(Perm.VIEW_AUDIT_LOG)
+@require_GET
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None, municipality_id=request.user.municipality_id)
+    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    # Reading the log is itself logged (it shows whose records were opened); written first so
+    # that the page and its count agree.
+    audit_event(request=request, action=AuditEvent.Action.READ, object_type="kaa.auditevent",
+                detail="loggkontroll", youth_id=filters.get("youth"))
+    events = audit_events_for(user=request.user, filters=filters)
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "kaa/audit_list.html",
+                  {"form": form, "page": page, "query": query.urlencode()})
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers (status "degraded" if only the broker is down), else 503.
+
+    The web tier stays in service without Redis (R-09): queued work waits, pages still work.
+    """
+    database = health.database_ok()
+    broker = health.broker_ok()
+    status = "ok" if database and broker else ("degraded" if database else "down")
+    payload = {"status": status, "database": "ok" if database else "down",
+               "broker": "ok" if broker else "down"}
+    return JsonResponse(payload, status=200 if database else 503)
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "kaa/accessibility.html")
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    # No context processors: the database may be what failed.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "errors/csrf.html", status=403)

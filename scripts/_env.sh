@@ -1,0 +1,44 @@
+# Shared by scripts/demo and scripts/test: the virtual environment and the install step.
+# Sourced, not run. Installs only from the project's own files (pyproject.toml).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+VENV="${KAA_VENV:-$ROOT/.venv}"
+PY="$VENV/bin/python"
+
+find_python() {
+  for candidate in python3.11 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 \
+       && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+      echo "$candidate"; return 0
+    fi
+  done
+  echo "KAA needs Python 3.11 (python3.11 or python3 on PATH)." >&2
+  return 1
+}
+
+ensure_venv() {
+  local extras="$1"  # "" or "test"
+  if [ ! -x "$PY" ]; then
+    echo "==> Creating virtual environment in $VENV"
+    "$(find_python)" -m venv "$VENV"
+    "$PY" -m pip install --quiet --upgrade pip
+  fi
+  # Reinstall only when pyproject.toml changed since the last install of the same extras.
+  local stamp="$VENV/.kaa-installed-${extras:-base}"
+  local digest
+  digest="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
+    echo "==> Installing dependencies"
+    local target="."
+    [ -n "$extras" ] && target=".[${extras}]"
+    "$PY" -m pip install --quiet --disable-pip-version-check -e "$target"
+    echo "$digest" > "$stamp"
+  fi
+  mkdir -p "$ROOT/var"
+}
+
+compile_locales() {
+  "$PY" manage.py compilemessages --ignore=.venv --verbosity 0
+}

@@ -1,0 +1,92 @@
+"""Shared fixtures: named personas for the role matrix (style.md §14)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.test import Client
+
+from tests.factories import MunicipalityFactory, TeamFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls made from
+# the test itself are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def municipality(db):
+    return MunicipalityFactory(code="1882", name="Askersund")
+
+
+@pytest.fixture
+def other_municipality(db):
+    return MunicipalityFactory(code="1494", name="Lidköping")
+
+
+@pytest.fixture
+def team(municipality):
+    return TeamFactory(municipality=municipality, name="Team Norr")
+
+
+@pytest.fixture
+def other_team(municipality):
+    return TeamFactory(municipality=municipality, name="Team Söder")
+
+
+@pytest.fixture
+def coordinator(municipality):
+    return UserFactory(username="sara", role="coordinator", municipality=municipality)
+
+
+@pytest.fixture
+def coach(team):
+    return UserFactory(username="omar", role="coach", municipality=team.municipality, team=team)
+
+
+@pytest.fixture
+def colleague(team):
+    """A coach in the same team as `coach`."""
+    return UserFactory(username="elin", role="coach", municipality=team.municipality, team=team)
+
+
+@pytest.fixture
+def other_team_coach(other_team):
+    return UserFactory(username="jonas", role="coach", municipality=other_team.municipality,
+                       team=other_team)
+
+
+@pytest.fixture
+def manager(municipality):
+    return UserFactory(username="maria", role="manager", municipality=municipality)
+
+
+@pytest.fixture
+def admin_user(municipality):
+    return UserFactory(username="anders", role="admin", municipality=municipality)
+
+
+@pytest.fixture
+def stranger_coordinator(other_municipality):
+    """A coordinator of another municipality."""
+    return UserFactory(username="fatima", role="coordinator", municipality=other_municipality)
+
+
+def verified_client(user) -> Client:
+    """A client logged in with password and, where the role needs it, a second factor."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_for():
+    return verified_client

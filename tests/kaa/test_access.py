@@ -1,0 +1,103 @@
+"""The one access rule (kaa.access), exercised on a stand-in model with the same shape.
+
+The youth register declares Scope(municipality, coach, team); here `User` plays the record so
+the rule can be proven before the register exists: the row's own pk is the "coach" path.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from kaa.access import Perm, Scope, ScopedQuerySet, get_for_user, has_perm, require
+from kaa.models import AuditEvent, User
+
+
+class RecordQuerySet(ScopedQuerySet):
+    access_scope = Scope(municipality="municipality", coach="self_ref", team="team")
+
+
+def _records():
+    # "self_ref" stands in for the assigned coach: a user row "belongs" to itself.
+    from django.db.models import F
+
+    return RecordQuerySet(model=User).annotate(self_ref_id=F("pk"))
+
+
+@pytest.fixture
+def everyone(coach, colleague, other_team_coach, coordinator, manager, admin_user,
+             stranger_coordinator):
+    return User.objects.all()
+
+
+def test_a_coach_sees_own_and_own_team_records(everyone, coach, colleague, other_team_coach):
+    visible = set(_records().visible_to(coach))
+    assert coach in visible
+    assert colleague in visible
+    assert other_team_coach not in visible
+
+
+def test_a_coordinator_sees_the_whole_municipality_and_nothing_else(
+    everyone, coordinator, other_team_coach, stranger_coordinator
+):
+    visible = set(_records().visible_to(coordinator))
+    assert other_team_coach in visible
+    assert stranger_coordinator not in visible
+
+
+@pytest.mark.parametrize("persona", ["manager", "admin_user"])
+def test_managers_and_admins_see_no_individual_records(request, everyone, persona):
+    user = request.getfixturevalue(persona)
+    assert not _records().visible_to(user).exists()
+
+
+def test_a_deactivated_user_loses_access_at_once(everyone, coach):
+    coach.is_active = False
+    coach.save()
+    assert not _records().visible_to(coach).exists()
+    assert not has_perm(coach, Perm.VIEW_RECORDS)
+
+
+def test_a_stranger_gets_404_and_the_refusal_is_logged(rf, everyone, coach, other_team_coach):
+    request = rf.get("/x/")
+    request.user = coach
+    with pytest.raises(Http404):
+        get_for_user(request, _records(), pk=other_team_coach.pk)
+    denied = AuditEvent.objects.get(action="denied")
+    assert denied.user == coach
+    assert denied.object_type == "kaa.user"
+
+
+def test_a_read_only_role_gets_403_on_write(rf, everyone, coordinator, coach, monkeypatch):
+    from kaa import access
+
+    monkeypatch.setitem(access.ROLE_PERMISSIONS, "coach", frozenset({Perm.VIEW_RECORDS}))
+    request = rf.post("/x/")
+    request.user = coach
+    assert get_for_user(request, _records(), pk=coach.pk) == coach
+    with pytest.raises(PermissionDenied):
+        get_for_user(request, _records(), write=True, pk=coach.pk)
+
+
+@pytest.mark.parametrize(("persona", "perm", "expected"), [
+    ("coordinator", Perm.EXPORT, True),
+    ("coordinator", Perm.VIEW_AUDIT_LOG, True),
+    ("coach", Perm.EXPORT, False),
+    ("coach", Perm.VIEW_AUDIT_LOG, False),
+    ("coach", Perm.VIEW_AGGREGATES, False),
+    ("manager", Perm.VIEW_AGGREGATES, True),
+    ("manager", Perm.VIEW_RECORDS, False),
+    ("admin_user", Perm.MANAGE_STAFF, True),
+    ("admin_user", Perm.VIEW_RECORDS, False),
+])
+def test_role_permissions(request, persona, perm, expected):
+    assert has_perm(request.getfixturevalue(persona), perm) is expected
+
+
+def test_require_raises_403_and_logs(rf, coach):
+    request = rf.get("/x/")
+    request.user = coach
+    with pytest.raises(PermissionDenied):
+        require(request, Perm.EXPORT)
+    assert AuditEvent.objects.filter(action="denied", detail="perm:export").count() == 1

@@ -1,0 +1,117 @@
+"""The audit log: append-only, written on reads, searchable by coordinators only."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, InternalError, connection, transaction
+from django.db.utils import DatabaseError
+from django.test import RequestFactory
+from django.urls import reverse
+
+from kaa.audit import audit_event, audit_read
+from kaa.models import AUDIT_IS_APPEND_ONLY, AuditEvent
+
+
+@pytest.fixture
+def event(coach):
+    return AuditEvent.objects.create(action="read", user=coach, username=coach.username,
+                                     municipality=coach.municipality, youth_id=7)
+
+
+def test_it_refuses_updates_through_the_model(event):
+    event.detail = "changed"
+    with pytest.raises(PermissionError, match="append-only"):
+        event.save()
+
+
+def test_it_refuses_deletes_through_the_orm(event):
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=event.pk).update(detail="x")
+    assert AUDIT_IS_APPEND_ONLY
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE kaa_auditevent SET detail = 'forged' WHERE id = %s",
+    "DELETE FROM kaa_auditevent WHERE id = %s",
+])
+def test_it_refuses_raw_sql_changes_in_the_database(event, sql):
+    with pytest.raises((DatabaseError, InternalError, IntegrityError)), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute(sql, [event.pk])
+    event.refresh_from_db()
+    assert event.detail == ""
+
+
+def test_it_lets_retention_purge_only_when_explicitly_switched_on(event):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL kaa.audit_purge = 'on'")
+        cursor.execute("DELETE FROM kaa_auditevent WHERE id = %s", [event.pk])
+    assert not AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_it_records_who_what_when_and_where(coach, django_assert_num_queries):
+    request = RequestFactory().get("/ungdomar/1/", REMOTE_ADDR="10.1.2.3")
+    request.user = coach
+    with django_assert_num_queries(1):
+        audit_read(request, coach)
+    logged = AuditEvent.objects.get()
+    assert logged.user == coach
+    assert logged.username == "omar"
+    assert logged.role == "coach"
+    assert logged.municipality_id == coach.municipality_id
+    assert logged.action == "read"
+    assert logged.object_type == "kaa.user"
+    assert logged.object_id == str(coach.pk)
+    assert logged.path == "/ungdomar/1/"
+    assert logged.at is not None
+
+
+def test_the_middleware_stamps_ip_and_request_id(client_for, coordinator):
+    response = client_for(coordinator).get(reverse("kaa:audit_list"), REMOTE_ADDR="10.9.8.7")
+    logged = AuditEvent.objects.filter(detail="loggkontroll").get()
+    assert logged.ip == "10.9.8.7"
+    assert logged.request_id == response["X-Request-ID"]
+
+
+def test_the_audit_page_searches_by_youth_and_staff(client_for, coordinator, coach, colleague):
+    for youth_id, user in [(11, coach), (12, colleague), (11, colleague)]:
+        audit_event(action="read", user=user, object_type="youth.youth", object_id=youth_id,
+                    youth_id=youth_id)
+    client = client_for(coordinator)
+    body = client.get(reverse("kaa:audit_list"), {"youth": 11}).content.decode()
+    # The two reads of youth 11, and this search of youth 11's log, which is logged too.
+    assert "3 händelser" in body
+    assert body.count("youth.youth #11") == 2
+    body = client.get(reverse("kaa:audit_list"), {"youth": 11, "staff": coach.pk}).content.decode()
+    assert "1 händelse" in body
+    assert coach.get_full_name() in body
+
+
+def test_the_audit_page_never_shows_another_municipality(client_for, coordinator,
+                                                         stranger_coordinator):
+    audit_event(action="read", user=stranger_coordinator, object_type="youth.youth",
+                object_id=99, youth_id=987654)
+    body = client_for(coordinator).get(reverse("kaa:audit_list")).content.decode()
+    assert "987654" not in body
+    assert stranger_coordinator.get_full_name() not in body
+
+
+def test_the_audit_page_rejects_an_inverted_date_range(client_for, coordinator):
+    response = client_for(coordinator).get(
+        reverse("kaa:audit_list"), {"date_from": "2026-05-02", "date_to": "2026-05-01"}
+    )
+    assert "Slutdatumet ligger före startdatumet." in response.content.decode()
+
+
+def test_the_audit_page_query_count_does_not_grow(client_for, coordinator, coach,
+                                                  django_assert_max_num_queries):
+    client = client_for(coordinator)
+    for i in range(60):
+        audit_event(action="read", user=coach, object_type="youth.youth", object_id=i, youth_id=i)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("kaa:audit_list"))
+    assert response.content.decode().count("<tr>") == 51  # header + one page of 50
