@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 
-@shared_task(acks_late=True, time_limit=600)
+@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
 def sessions_purge_expired() -> int:
     """Delete expired sessions from the database; returns how many were removed."""
     from kaa.services import sessions_purge_expired as purge
@@ -13,7 +13,7 @@ def sessions_purge_expired() -> int:
     return purge()
 
 
-@shared_task(acks_late=True, time_limit=600)
+@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
 def login_attempts_purge_old(days: int = 90) -> int:
     """Forget failed-login records older than `days` (the audit log keeps the events)."""
     from kaa.services import login_attempts_purge_old as purge

@@ -40,5 +40,7 @@ ensure_venv() {
 }
 
 compile_locales() {
-  "$PY" manage.py compilemessages --ignore=.venv --verbosity 0
+  # django-admin, not manage.py: compiling needs no settings (and so no SECRET_KEY).
+  (unset DJANGO_SETTINGS_MODULE; "$VENV/bin/django-admin" compilemessages --ignore=.venv \
+    --verbosity 0)
 }

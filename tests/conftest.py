@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.test import Client
 
 from tests.factories import MunicipalityFactory, TeamFactory, UserFactory
-
-# Playwright's sync API runs an event loop in the test thread; Django's ORM calls made from
-# the test itself are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture

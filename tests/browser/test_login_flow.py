@@ -1,0 +1,82 @@
+"""A coordinator logs in with password and TOTP, reaches the start page and logs out."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.browser.conftest import axe_violations, describe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "ett-langt-testlosenord-123"
+
+
+def _code(device: TOTPDevice) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return f"{totp.token():06d}"
+
+
+def test_a_coordinator_logs_in_reaches_the_start_page_and_logs_out(page, coordinator):
+    device = TOTPDevice.objects.create(user=coordinator, name="app", confirmed=True)
+    page.goto("/")
+    assert "/konto/logga-in/" in page.url
+    assert page.title() == "Logga in – KAA"
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+    page.get_by_label("Användarnamn").fill("sara")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+
+    page.wait_for_url("**/konto/tvafaktor/**")
+    page.get_by_label("Engångskod").fill(_code(device))
+    page.get_by_role("button", name="Verifiera").click()
+
+    page.wait_for_url(lambda url: url.endswith("/"))
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Välkommen")
+    nav = page.get_by_role("navigation", name="Huvudmeny")
+    assert nav.get_by_role("link", name="Loggkontroll").is_visible()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+    page.get_by_role("button", name="Logga ut").click()
+    page.wait_for_url("**/konto/logga-in/**")
+    page.goto("/")
+    assert "/konto/logga-in/" in page.url
+
+
+def test_a_failed_login_keeps_the_username_and_moves_focus_to_the_error(page, coach):
+    page.goto("/konto/logga-in/")
+    page.get_by_label("Användarnamn").fill("omar")
+    page.get_by_label("Lösenord").fill("fel-losenord-helt")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_load_state()
+    assert "Ange ett korrekt användarnamn och lösenord" in page.content()
+    assert page.get_by_label("Användarnamn").input_value() == "omar"
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+
+def test_the_phone_layout_has_a_working_menu(browser, live_server, coach):
+    context = browser.new_context(base_url=live_server.url, locale="sv-SE",
+                                  viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto("/konto/logga-in/")
+    page.get_by_label("Användarnamn").fill("omar")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(lambda url: url.endswith("/"))
+    menu = page.get_by_role("button", name="Visa meny")
+    assert menu.is_visible()
+    menu.click()
+    page.get_by_role("button", name="Logga ut").wait_for(state="visible")
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 360
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+    context.close()
