@@ -23,7 +23,7 @@ ensure_venv() {
   if [ ! -x "$PY" ]; then
     echo "==> Creating virtual environment in $VENV"
     "$(find_python)" -m venv "$VENV"
-    "$PY" -m pip install --quiet --upgrade pip
+    "$PY" -m pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
   fi
   # Reinstall only when pyproject.toml changed since the last install of the same extras.
   local stamp="$VENV/.kaa-installed-${extras:-base}"
@@ -33,7 +33,10 @@ ensure_venv() {
     echo "==> Installing dependencies"
     local target="."
     [ -n "$extras" ] && target=".[${extras}]"
-    "$PY" -m pip install --quiet --disable-pip-version-check -e "$target"
+    # This machine's pip config names local mirrors that may be absent: drop those warnings.
+    "$PY" -m pip install --quiet --disable-pip-version-check -e "$target" 2>&1 \
+      | grep -v "is ignored: it is neither a file nor a directory" || true
+    "$PY" -c "import django, celery" || { echo "Installing failed (see above)." >&2; exit 1; }
     echo "$digest" > "$stamp"
   fi
   mkdir -p "$ROOT/var"
