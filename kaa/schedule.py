@@ -13,6 +13,14 @@ BEAT_SCHEDULE = {
         "task": "kaa.tasks.sessions_purge_expired",
         "schedule": crontab(hour=3, minute=15),
     },
+    "youth-periods-close-at-20": {
+        "task": "youth.tasks.periods_close_at_20",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "youth-flags-refresh": {
+        "task": "youth.tasks.youth_flags_refresh",
+        "schedule": crontab(hour=1, minute=0),
+    },
     "purge-old-login-attempts": {
         "task": "kaa.tasks.login_attempts_purge_old",
         "schedule": crontab(hour=3, minute=30),

@@ -48,9 +48,40 @@ def _audit_case(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return {}, marker
 
 
+def _youth_of_coach(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A youth in `coach`'s caseload (team Norr): visible to coach, colleague, coordinator."""
+    from tests.factories import youth_make
+
+    youth = youth_make(municipality=users["coach"].municipality, coach=users["coach"],
+                       first_name="Markör", last_name="Hemligsson")
+    return {"pk": youth.pk}, "Hemligsson"
+
+
+def _youth_list(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    _youth_of_coach(users)
+    return {}, "Hemligsson"
+
+
+CASE_WORKERS = frozenset({"coach", "colleague", "coordinator"})
+COORDINATOR = frozenset({"coordinator"})
+
 CASES: list[UrlCase] = [
-    UrlCase("kaa:audit_list", _audit_case, frozenset({"coordinator"}), list_page=True),
+    UrlCase("kaa:audit_list", _audit_case, COORDINATOR, list_page=True),
+    UrlCase("youth:list", _youth_list, CASE_WORKERS, list_page=True),
+    UrlCase("youth:detail", _youth_of_coach, CASE_WORKERS),
+    UrlCase("youth:edit", _youth_of_coach, CASE_WORKERS),
+    UrlCase("youth:occupation_add", _youth_of_coach, CASE_WORKERS),
+    UrlCase("youth:guardian_add", _youth_of_coach, CASE_WORKERS),
+    UrlCase("youth:period_close", _youth_of_coach, COORDINATOR),
+    UrlCase("youth:period_open", _youth_of_coach, COORDINATOR),
+    UrlCase("youth:assign", _youth_of_coach, COORDINATOR),
 ]
 
-# URLs in the personal namespaces that show no personal data, with the reason.
-EXEMPT: dict[str, str] = {}
+# URLs in the personal namespaces that show no personal data of their own, with the reason.
+EXEMPT: dict[str, str] = {
+    "youth:register": "an empty form; tested in tests/youth/test_views.py",
+    "youth:assign_bulk": "POST only, filters ids through visible_to; tested in test_views.py",
+    "youth:hand_over": "lists staff only (coordinator); tested in test_views.py",
+    "youth:note_add": "POST only through youth_get_for_user; tested in test_views.py",
+    "youth:note_edit": "author only; tested in test_views.py",
+}

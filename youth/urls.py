@@ -1,7 +1,23 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from youth import views
 
 app_name = "youth"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.youth_list, name="list"),
+    path("ny/", views.youth_register, name="register"),
+    path("tilldela/", views.youth_assign_bulk, name="assign_bulk"),
+    path("overlamning/", views.caseload_hand_over, name="hand_over"),
+    path("<int:pk>/", views.youth_detail, name="detail"),
+    path("<int:pk>/andra/", views.youth_edit, name="edit"),
+    path("<int:pk>/sysselsattning/", views.occupation_add, name="occupation_add"),
+    path("<int:pk>/vardnadshavare/", views.guardian_add, name="guardian_add"),
+    path("<int:pk>/period/avsluta/", views.period_close, name="period_close"),
+    path("<int:pk>/period/ny/", views.period_open, name="period_open"),
+    path("<int:pk>/tilldela/", views.youth_assign, name="assign"),
+    path("<int:pk>/anteckningar/", views.note_add, name="note_add"),
+    path("<int:pk>/anteckningar/<int:note_pk>/", views.note_edit, name="note_edit"),
+]

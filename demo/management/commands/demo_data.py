@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from demo.staff import DEMO_PASSWORD, STAFF, demo_staff_ensure
+from demo.youths import demo_youths_ensure
+from kaa.models import Municipality
 
 
 class Command(BaseCommand):
@@ -17,6 +19,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--print-logins", action="store_true",
                             help="Only print the demo logins.")
+        parser.add_argument("--youths", type=int, default=80,
+                            help="Demo youths in the first municipality (default 80; the "
+                                 "second gets a quarter).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.KAA_DEMO:
@@ -27,7 +32,12 @@ class Command(BaseCommand):
             self._print_logins()
             return
         demo_staff_ensure()
-        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        created = 0
+        for code, share in (("1882", 1.0), ("1494", 0.25)):
+            municipality = Municipality.objects.get(code=code)
+            created += demo_youths_ensure(municipality=municipality,
+                                          count=int(options["youths"] * share))
+        self.stdout.write(self.style.SUCCESS(f"Demo data is in place ({created} new youths)."))
 
     def _print_logins(self) -> None:
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

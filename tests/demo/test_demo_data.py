@@ -1,0 +1,37 @@
+"""The demo data: realistic, varied, valid and idempotent."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from youth.models import CaseStatus, KaaPeriod, Youth
+from youth.personnummer import parse
+
+
+@pytest.mark.django_db
+def test_the_demo_command_is_idempotent_and_varied(settings):
+    settings.KAA_DEMO = True
+    call_command("demo_data", youths=80)
+    first = Youth.objects.count()
+    call_command("demo_data", youths=80)
+    assert Youth.objects.count() == first >= 60
+    statuses = set(Youth.objects.values_list("status", flat=True))
+    assert {CaseStatus.NOT_REACHED, CaseStatus.IN_CONTACT, CaseStatus.OCCUPIED,
+            CaseStatus.ENDED} <= statuses
+    today = timezone.localdate()
+    for youth in Youth.objects.all():
+        parsed = parse(youth.personnummer)
+        assert parsed.birth_date == youth.birth_date
+        assert 16 <= youth.age_on(today) <= 19
+    assert KaaPeriod.objects.filter(end_date__isnull=True).count() <= first
+    assert Youth.objects.filter(is_coordination_number=True).exists()
+    assert Youth.objects.filter(protected_identity=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_command_refuses_outside_the_demo(settings):
+    settings.KAA_DEMO = False
+    with pytest.raises(CommandError, match="KAA_DEMO"):
+        call_command("demo_data")

@@ -1,0 +1,190 @@
+"""The register's pages: list, search, the youth's page and its actions."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kaa.models import AuditEvent
+from tests.factories import youth_make
+from youth import services
+from youth.models import Note, Youth
+
+
+@pytest.fixture
+def caseload(municipality, coach):
+    return [youth_make(municipality=municipality, coach=coach, first_name=f"Namn{i}",
+                       last_name=f"Efter{i}") for i in range(3)]
+
+
+class TestList:
+    def test_a_coach_sees_the_caseload_with_status(self, client_for, coach, caseload):
+        body = client_for(coach).get(reverse("youth:list")).content.decode()
+        assert "3 ungdomar" in body
+        for youth in caseload:
+            assert youth.last_name in body
+        assert "Ej nådd" in body
+
+    def test_search_by_personnummer_goes_by_post_and_never_into_the_url(self, client_for,
+                                                                       coach, caseload):
+        client = client_for(coach)
+        target = caseload[1]
+        short = target.personnummer[2:8] + "-" + target.personnummer[8:]
+        response = client.post(reverse("youth:list"), {"q": short})
+        assert response.status_code == 302
+        assert target.personnummer[8:] not in response["Location"]
+        body = client.get(response["Location"]).content.decode()
+        assert "1 ungdom" in body
+        assert target.last_name in body
+        assert caseload[0].last_name not in body
+        assert AuditEvent.objects.filter(action="search", user=coach, detail="hits:1").exists()
+
+    def test_search_by_name_words(self, client_for, coach, caseload):
+        client = client_for(coach)
+        location = client.post(reverse("youth:list"), {"q": "namn2 efter2"})["Location"]
+        body = client.get(location).content.decode()
+        assert "1 ungdom" in body
+
+    def test_filters_are_shareable_urls(self, client_for, coach, caseload):
+        services.contact_reached_record(youth=caseload[0], on=timezone.localdate())
+        body = client_for(coach).get(reverse("youth:list"),
+                                     {"status": "in_contact"}).content.decode()
+        assert "1 ungdom" in body
+        assert caseload[0].last_name in body
+        body = client_for(coach).get(reverse("youth:list"), {"not_reached": "on"}).content.decode()
+        assert "2 ungdomar" in body
+
+    def test_an_inverted_age_range_is_explained(self, client_for, coach, caseload):
+        body = client_for(coach).get(reverse("youth:list"),
+                                     {"age_min": 19, "age_max": 16}).content.decode()
+        assert "är lägre än" in body
+
+    def test_the_query_count_does_not_grow_with_the_rows(self, client_for, coordinator,
+                                                         municipality, coach,
+                                                         django_assert_max_num_queries):
+        for i in range(60):
+            youth_make(municipality=municipality, coach=coach if i % 2 else None)
+        client = client_for(coordinator)
+        with django_assert_max_num_queries(14):
+            response = client.get(reverse("youth:list"))
+        assert "60 ungdomar" in response.content.decode()
+
+    def test_bulk_assignment_only_touches_visible_youths(self, client_for, coordinator,
+                                                         colleague, caseload,
+                                                         other_municipality):
+        foreign = youth_make(municipality=other_municipality)
+        ids = [y.pk for y in caseload[:2]] + [foreign.pk]
+        response = client_for(coordinator).post(reverse("youth:assign_bulk"),
+                                                {"youth": ids, "coach": colleague.pk})
+        assert response.status_code == 302
+        assert Youth.objects.filter(coach=colleague).count() == 2
+        assert Youth.objects.get(pk=foreign.pk).coach is None
+
+    def test_a_coach_cannot_bulk_assign(self, client_for, coach, colleague, caseload):
+        response = client_for(coach).post(reverse("youth:assign_bulk"),
+                                          {"youth": [caseload[0].pk], "coach": colleague.pk})
+        assert response.status_code == 403
+
+
+class TestDetail:
+    def test_the_page_shows_the_header_and_logs_the_read(self, client_for, coach, caseload):
+        youth = caseload[0]
+        body = client_for(coach).get(reverse("youth:detail", args=[youth.pk])).content.decode()
+        assert youth.full_name in body
+        assert youth.personnummer_formatted in body
+        assert "Ej nådd" in body
+        assert "i KAA sedan" in body
+        assert "Tidslinje" in body
+        reads = AuditEvent.objects.filter(action="read", user=coach, youth_id=youth.pk)
+        assert reads.count() == 1
+
+    def test_the_query_count_does_not_grow_with_the_timeline(self, client_for, coach, caseload,
+                                                             django_assert_max_num_queries):
+        youth = caseload[0]
+        for i in range(80):
+            services.note_add(youth=youth, author=coach, text=f"Anteckning {i}")
+        client = client_for(coach)
+        with django_assert_max_num_queries(20):
+            response = client.get(reverse("youth:detail", args=[youth.pk]))
+        assert "Anteckning 79" in response.content.decode()
+
+    def test_protected_identity_hides_the_address_from_coaches(self, client_for, coach,
+                                                               coordinator, municipality):
+        youth = youth_make(municipality=municipality, coach=coach, protected_identity=True,
+                           address="Hemliga vägen 1")
+        coach_body = client_for(coach).get(reverse("youth:detail", args=[youth.pk])).content
+        assert "Hemliga vägen" not in coach_body.decode()
+        assert "Skyddade personuppgifter" in coach_body.decode()
+        coord_body = client_for(coordinator).get(reverse("youth:detail", args=[youth.pk]))
+        assert "Hemliga vägen" in coord_body.content.decode()
+        flagged = AuditEvent.objects.filter(youth_id=youth.pk, action="read", flagged=True)
+        assert flagged.count() == 2
+
+    def test_a_note_is_added_and_shown_escaped(self, client_for, coach, caseload):
+        youth = caseload[0]
+        client = client_for(coach)
+        client.post(reverse("youth:note_add", args=[youth.pk]),
+                    {"text": "<script>alert(1)</script> Ringde"})
+        body = client.get(reverse("youth:detail", args=[youth.pk])).content.decode()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; Ringde" in body
+        assert "<script>alert(1)" not in body
+        assert Note.objects.filter(youth=youth).count() == 1
+
+    def test_a_stranger_cannot_add_a_note(self, client_for, other_team_coach, caseload):
+        response = client_for(other_team_coach).post(
+            reverse("youth:note_add", args=[caseload[0].pk]), {"text": "x"})
+        assert response.status_code == 404
+        assert not Note.objects.exists()
+
+
+class TestRegisterForm:
+    def test_a_bad_personnummer_keeps_everything_typed(self, client_for, coordinator):
+        response = client_for(coordinator).post(reverse("youth:register"), {
+            "personnummer": "20080320-0014", "first_name": "Alva", "last_name": "Berg",
+            "phone": "070-111 22 33", "start_date": "2026-11-01",
+        })
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "Kontrollsiffran stämmer inte" in body
+        assert 'value="Alva"' in body
+        assert 'value="070-111 22 33"' in body
+        assert 'href="#id_personnummer"' in body
+        assert not Youth.objects.exists()
+
+    def test_a_coordinator_registers_a_youth(self, client_for, coordinator):
+        from demo.youths import personnummer_for
+
+        today = timezone.localdate()
+        number = personnummer_for(today.replace(year=today.year - 17), 321)
+        from youth.models import Reason
+
+        reason = Reason.objects.get(kind="registration", code="STUDIEBEVIS")
+        response = client_for(coordinator).post(reverse("youth:register"), {
+            "personnummer": number, "first_name": "Alva", "last_name": "Berg",
+            "registration_reason": reason.pk, "start_date": today.isoformat(),
+        })
+        youth = Youth.objects.get()
+        assert response["Location"] == reverse("youth:detail", args=[youth.pk])
+        assert youth.periods.get().registration_reason == reason
+
+    def test_a_coach_cannot_register(self, client_for, coach):
+        assert client_for(coach).get(reverse("youth:register")).status_code == 403
+
+
+def test_hand_over_moves_the_caseload(client_for, coordinator, coach, colleague, caseload):
+    response = client_for(coordinator).post(reverse("youth:hand_over"),
+                                            {"from_coach": coach.pk, "to_coach": colleague.pk})
+    assert response.status_code == 302
+    assert Youth.objects.filter(coach=colleague).count() == 3
+
+
+def test_note_edit_is_for_the_author_only(client_for, coach, colleague, caseload):
+    note = services.note_add(youth=caseload[0], author=coach, text="Första")
+    url = reverse("youth:note_edit", args=[caseload[0].pk, note.pk])
+    client_for(colleague).post(url, {"text": "Kapad"})
+    note.refresh_from_db()
+    assert note.text == "Första"
+    client_for(coach).post(url, {"text": "Rättad"})
+    note.refresh_from_db()
+    assert note.text == "Rättad"

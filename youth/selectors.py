@@ -1,0 +1,136 @@
+"""Reads of the register. Each page's queryset is built here, with its joins."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from kaa.models import User
+from youth import personnummer as pnr
+from youth.models import (
+    CaseStatus,
+    KaaPeriod,
+    Note,
+    Occupation,
+    TimelineEntry,
+    Youth,
+)
+
+SORTS = {
+    "namn": ("last_name", "first_name", "id"),
+    "-namn": ("-last_name", "-first_name", "-id"),
+    "alder": ("-birth_date", "id"),
+    "-alder": ("birth_date", "id"),
+    "status": ("status", "last_name", "id"),
+    "coach": ("coach__last_name", "last_name", "id"),
+}
+OPEN_STATUSES = [CaseStatus.NOT_REACHED, CaseStatus.IN_CONTACT, CaseStatus.IN_MEASURE,
+                 CaseStatus.OCCUPIED]
+
+
+def _birth_date_for_age(age: int, today: dt.date) -> dt.date:
+    try:
+        return today.replace(year=today.year - age)
+    except ValueError:
+        return today.replace(year=today.year - age, day=28)
+
+
+def _age_min(qs: QuerySet[Youth], age: int, today: dt.date) -> QuerySet[Youth]:
+    return qs.filter(birth_date__lte=_birth_date_for_age(age, today))
+
+
+def _age_max(qs: QuerySet[Youth], age: int, today: dt.date) -> QuerySet[Youth]:
+    return qs.filter(birth_date__gt=_birth_date_for_age(age + 1, today))
+
+
+def _current_occupation(category: str) -> Exists:
+    return Exists(Occupation.objects.filter(youth=OuterRef("pk"), end_date__isnull=True,
+                                            confirmed=True, type__category=category))
+
+
+def _open_period() -> QuerySet[KaaPeriod]:
+    return KaaPeriod.objects.filter(youth=OuterRef("pk"), end_date__isnull=True)
+
+
+# One entry per filter field: how a cleaned value narrows the list.
+_FILTERS: dict[str, Callable[[QuerySet[Youth], Any, dt.date], QuerySet[Youth]]] = {
+    "in_kaa": lambda qs, v, _t: qs.filter(in_kaa=(v == "yes")),
+    "status": lambda qs, v, _t: qs.filter(status__in=v),
+    "reason": lambda qs, v, _t: qs.filter(Exists(_open_period().filter(registration_reason=v))),
+    "coach": lambda qs, v, _t: qs.filter(coach=v),
+    "unassigned": lambda qs, _v, _t: qs.filter(coach__isnull=True),
+    "team": lambda qs, v, _t: qs.filter(team=v),
+    "age_min": _age_min,
+    "age_max": _age_max,
+    "occupation": lambda qs, v, _t: qs.filter(_current_occupation(v)),
+    "not_reached": lambda qs, _v, _t: qs.filter(last_reached_on__isnull=True, in_kaa=True),
+    "protected": lambda qs, _v, _t: qs.filter(protected_identity=True),
+}
+
+
+def youth_list(*, user: User, filters: dict[str, Any], search: str = "",
+               sort: str = "namn") -> QuerySet[Youth]:
+    """The register list as the user may see it, filtered, searched and sorted."""
+    today = timezone.localdate()
+    qs = (Youth.objects.visible_to(user)
+          .select_related("coach", "team")
+          .annotate(in_kaa=Exists(_open_period())))
+    for name, apply in _FILTERS.items():
+        value = filters.get(name)
+        if value not in (None, "", [], False):
+            qs = apply(qs, value, today)
+    if search:
+        qs = qs.filter(_search_q(search))
+    return qs.order_by(*SORTS.get(sort, SORTS["namn"]))
+
+
+def _search_q(text: str) -> Q:
+    text = text.strip()
+    if pnr.looks_like_personnummer(text):
+        key = pnr.search_key(text)
+        return Q(pnr_short__startswith=key)
+    q = Q()
+    for word in text.split():
+        q &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return q
+
+
+def youth_detail(*, user: User, pk: int) -> QuerySet[Youth]:
+    """The youth page's queryset (one row, with what the header needs)."""
+    return (Youth.objects.visible_to(user).filter(pk=pk)
+            .select_related("coach", "team", "municipality"))
+
+
+def youth_page_data(*, youth: Youth) -> dict[str, Any]:
+    """Periods, guardians, occupations and notes for the youth page, in fixed queries."""
+    periods = list(KaaPeriod.objects.filter(youth=youth)
+                   .select_related("registration_reason", "deregistration_reason"))
+    occupations = list(Occupation.objects.filter(youth=youth).select_related("type")[:20])
+    current = next((o for o in occupations if o.end_date is None and o.confirmed), None)
+    notes = list(Note.objects.filter(youth=youth, corrects__isnull=True)
+                 .select_related("author")
+                 .prefetch_related(Prefetch("corrections",
+                                            queryset=Note.objects.select_related("author")),
+                                   "revisions")[:50])
+    return {
+        "periods": periods,
+        "open_period": next((p for p in periods if p.end_date is None), None),
+        "guardians": list(youth.guardians.all()),
+        "occupations": occupations,
+        "current_occupation": current,
+        "notes": notes,
+    }
+
+
+def timeline_for(*, youth: Youth) -> QuerySet[TimelineEntry]:
+    return TimelineEntry.objects.filter(youth=youth).select_related("actor")
+
+
+def coaches_of(*, municipality_id: int) -> QuerySet[User]:
+    return (User.objects.filter(municipality_id=municipality_id, is_active=True,
+                                role__in=["coach", "coordinator"])
+            .select_related("team").order_by("first_name", "last_name"))

@@ -1,0 +1,346 @@
+"""Writes of the register. Every function is atomic, validates first and writes the audit
+log and the youth's timeline. Higher apps (outreach, plans) call the `*_record`/`*_set`
+functions here instead of touching the models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaa.audit import audit_event
+from kaa.models import AuditEvent, Municipality, Team, User
+from youth import personnummer as pnr
+from youth.models import (
+    Assignment,
+    CaseStatus,
+    Guardian,
+    KaaPeriod,
+    Note,
+    NoteRevision,
+    Occupation,
+    OccupationType,
+    Reason,
+    TimelineEntry,
+    Youth,
+)
+
+MIN_AGE, MAX_AGE = 15, 19
+NOTE_EDIT_WINDOW = dt.timedelta(minutes=15)
+
+Action = AuditEvent.Action
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def timeline_add(*, youth: Youth, kind: str, summary: str, actor: User | None = None,
+                 at: dt.datetime | None = None, url: str = "") -> TimelineEntry:
+    """Append one line to the youth's timeline (used by every app)."""
+    return TimelineEntry.objects.create(youth=youth, kind=kind, summary=summary[:300],
+                                        actor=actor, at=at or timezone.now(), url=url[:200])
+
+
+def _audit(actor: User | None, action: str, obj: Any, fields: list[str] | None = None) -> None:
+    audit_event(user=actor, action=action, obj=obj, detail=",".join(fields or []))
+
+
+def age_check(*, birth_date: dt.date, on: dt.date) -> None:
+    """KAA covers 16-19-year-olds; 15 is accepted (skolplikt may end early), 20+ never."""
+    age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    if age >= MAX_AGE + 1:
+        raise ValidationError(_("Personen har fyllt 20 år och omfattas inte av "
+                                "aktivitetsansvaret."), code="too_old")
+    if age < MIN_AGE:
+        raise ValidationError(_("Personen är under 15 år och kan inte registreras i KAA."),
+                              code="too_young")
+
+
+def personnummer_parse(value: str, *, today: dt.date | None = None) -> pnr.Personnummer:
+    """Parse or raise a Django ValidationError on the field `personnummer`."""
+    try:
+        return pnr.parse(value, today=today or _today())
+    except pnr.PersonnummerError as exc:
+        raise ValidationError({"personnummer": str(exc)}) from exc
+
+
+@transaction.atomic
+def youth_register(*, municipality: Municipality, personnummer: str, first_name: str,
+                   last_name: str, registration_reason: Reason, start_date: dt.date,
+                   actor: User | None, **details: Any) -> tuple[Youth, KaaPeriod]:
+    """Register a youth in KAA: match an earlier record by personnummer or create one, then
+    open a new period. Audited; adds timeline lines."""
+    parsed = personnummer_parse(personnummer, today=max(start_date, _today()))
+    try:
+        age_check(birth_date=parsed.birth_date, on=start_date)
+    except ValidationError as exc:
+        raise ValidationError({"personnummer": exc.messages}) from exc
+    youth = (Youth.objects.select_for_update()
+             .filter(municipality=municipality, personnummer=parsed.number).first())
+    if youth is None:
+        youth = Youth(municipality=municipality, personnummer=parsed.number,
+                      pnr_short=parsed.number[2:], birth_date=parsed.birth_date,
+                      is_coordination_number=parsed.is_coordination_number,
+                      first_name=first_name.strip(), last_name=last_name.strip(),
+                      created_by=actor, updated_by=actor, **details)
+        youth.full_clean()
+        youth.save()
+        _audit(actor, Action.CREATE, youth)
+        timeline_add(youth=youth, kind="registered", actor=actor,
+                     summary=_("Registrerad i ungdomsregistret"))
+    period = period_open(youth=youth, start_date=start_date, reason=registration_reason,
+                         actor=actor)
+    return youth, period
+
+
+@transaction.atomic
+def period_open(*, youth: Youth, start_date: dt.date, reason: Reason,
+                actor: User | None) -> KaaPeriod:
+    """Open a KAA period; refuses a second open period or one overlapping an earlier one."""
+    if reason.kind != Reason.Kind.REGISTRATION:
+        raise ValidationError({"registration_reason": _("Välj en registreringsorsak.")})
+    periods = list(KaaPeriod.objects.select_for_update().filter(youth=youth))
+    if any(p.end_date is None for p in periods):
+        raise ValidationError(_("Ungdomen har redan en öppen KAA-period. Avsluta den först."),
+                              code="open_period")
+    if any(p.end_date is not None and p.end_date >= start_date for p in periods):
+        raise ValidationError({"start_date": _("Perioden skulle överlappa en tidigare period. "
+                                               "Välj ett startdatum efter den förra periodens "
+                                               "slut.")})
+    period = KaaPeriod(youth=youth, start_date=start_date, registration_reason=reason,
+                       created_by=actor, updated_by=actor)
+    period.full_clean(validate_constraints=False)
+    period.save()
+    _audit(actor, Action.CREATE, period)
+    timeline_add(youth=youth, kind="period_opened", actor=actor,
+                 summary=_("KAA-period startad %(date)s: %(reason)s")
+                 % {"date": start_date.isoformat(), "reason": reason.label})
+    youth_status_refresh(youth=youth)
+    return period
+
+
+@transaction.atomic
+def period_close(*, period: KaaPeriod, end_date: dt.date, reason: Reason,
+                 actor: User | None) -> KaaPeriod:
+    """End a KAA period with a deregistration reason; audited and on the timeline."""
+    if reason.kind != Reason.Kind.DEREGISTRATION:
+        raise ValidationError({"deregistration_reason": _("Välj en avregistreringsorsak.")})
+    period = KaaPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.end_date is not None:
+        raise ValidationError(_("Perioden är redan avslutad."), code="already_closed")
+    if end_date < period.start_date:
+        raise ValidationError({"end_date": _("Slutdatumet kan inte ligga före startdatumet.")})
+    period.end_date = end_date
+    period.deregistration_reason = reason
+    period.updated_by = actor
+    period.save(update_fields=["end_date", "deregistration_reason", "updated_by", "updated_at"])
+    _audit(actor, Action.UPDATE, period, ["end_date", "deregistration_reason"])
+    timeline_add(youth=period.youth, kind="period_closed", actor=actor,
+                 summary=_("KAA-period avslutad %(date)s: %(reason)s")
+                 % {"date": end_date.isoformat(), "reason": reason.label})
+    youth_status_refresh(youth=period.youth)
+    return period
+
+
+@transaction.atomic
+def occupation_record(*, youth: Youth, type: OccupationType, start_date: dt.date,
+                      source: str, actor: User | None, description: str = "",
+                      confirmed: bool = True) -> Occupation:
+    """Record the youth's current occupation; the previous open one ends the day before."""
+    previous = (Occupation.objects.select_for_update()
+                .filter(youth=youth, end_date__isnull=True, confirmed=True))
+    if confirmed:
+        for old in previous:
+            old.end_date = max(old.start_date, start_date - dt.timedelta(days=1))
+            old.save(update_fields=["end_date", "updated_at"])
+    occupation = Occupation(youth=youth, type=type, start_date=start_date, source=source,
+                            description=description, confirmed=confirmed, created_by=actor,
+                            updated_by=actor)
+    occupation.full_clean()
+    occupation.save()
+    _audit(actor, Action.CREATE, occupation)
+    timeline_add(youth=youth, kind="occupation", actor=actor,
+                 summary=_("Sysselsättning: %(type)s") % {"type": type.label})
+    youth_status_refresh(youth=youth)
+    return occupation
+
+
+def status_derive(*, youth: Youth, open_period: KaaPeriod | None,
+                  latest_period: KaaPeriod | None, occupation: Occupation | None) -> str:
+    """The case status, from the data alone (the one definition)."""
+    if open_period is None:
+        reason = latest_period.deregistration_reason if latest_period else None
+        if reason is not None and reason.outside_target_group:
+            return CaseStatus.OUTSIDE
+        return CaseStatus.ENDED
+    if occupation is not None and occupation.type.ends_kaa:
+        return CaseStatus.OUTSIDE
+    if youth.in_measure:
+        return CaseStatus.IN_MEASURE
+    known = occupation is not None and occupation.type.category in (
+        OccupationType.Category.STUDYING, OccupationType.Category.WORKING,
+        OccupationType.Category.OTHER)
+    if known:
+        return CaseStatus.OCCUPIED
+    if youth.last_reached_on is not None:
+        return CaseStatus.IN_CONTACT
+    return CaseStatus.NOT_REACHED
+
+
+def youth_status_refresh(*, youth: Youth) -> str:
+    """Recompute and store the derived status (and the missing-guardian flag)."""
+    periods = list(KaaPeriod.objects.filter(youth=youth).select_related("deregistration_reason"))
+    open_period = next((p for p in periods if p.end_date is None), None)
+    latest = max(periods, key=lambda p: p.start_date, default=None)
+    occupation = (Occupation.objects.filter(youth=youth, end_date__isnull=True, confirmed=True)
+                  .select_related("type").order_by("-start_date", "-id").first())
+    status = status_derive(youth=youth, open_period=open_period, latest_period=latest,
+                           occupation=occupation)
+    missing_guardian = (open_period is not None and youth.age_on(_today()) < 18
+                        and not Guardian.objects.filter(youth=youth).exists())
+    Youth.objects.filter(pk=youth.pk).update(status=status, missing_guardian=missing_guardian)
+    youth.status, youth.missing_guardian = status, missing_guardian
+    return status
+
+
+@transaction.atomic
+def contact_reached_record(*, youth: Youth, on: dt.date) -> None:
+    """Called by outreach when a contact reached the youth."""
+    Youth.objects.filter(pk=youth.pk).update(last_reached_on=on)
+    youth.last_reached_on = on
+    youth_status_refresh(youth=youth)
+
+
+@transaction.atomic
+def measure_flag_set(*, youth: Youth, active: bool) -> None:
+    """Called by plans when the youth's first plan/measure starts or the last one ends."""
+    Youth.objects.filter(pk=youth.pk).update(in_measure=active)
+    youth.in_measure = active
+    youth_status_refresh(youth=youth)
+
+
+@transaction.atomic
+def youth_assign(*, youth: Youth, coach: User | None, team: Team | None,
+                 actor: User) -> Youth:
+    """Give the youth to a coach (and team); the caseload history keeps the earlier one."""
+    if coach is not None and coach.municipality_id != youth.municipality_id:
+        raise ValidationError({"coach": _("Coachen arbetar i en annan kommun.")})
+    if team is None and coach is not None:
+        team = coach.team
+    if team is not None and team.municipality_id != youth.municipality_id:
+        raise ValidationError({"team": _("Teamet hör till en annan kommun.")})
+    youth = Youth.objects.select_for_update().get(pk=youth.pk)
+    if youth.coach_id == getattr(coach, "pk", None) and youth.team_id == getattr(team, "pk", None):
+        return youth
+    now = timezone.now()
+    Assignment.objects.filter(youth=youth, ended_at__isnull=True).update(ended_at=now)
+    Assignment.objects.create(youth=youth, coach=coach, team=team, started_at=now,
+                              assigned_by=actor)
+    youth.coach, youth.team, youth.updated_by = coach, team, actor
+    youth.save(update_fields=["coach", "team", "updated_by", "updated_at"])
+    _audit(actor, Action.UPDATE, youth, ["coach", "team"])
+    name = coach.get_full_name() if coach else _("ingen coach")
+    timeline_add(youth=youth, kind="assigned", actor=actor,
+                 summary=_("Tilldelad %(name)s") % {"name": name})
+    return youth
+
+
+@transaction.atomic
+def caseload_hand_over(*, from_coach: User, to_coach: User, actor: User) -> int:
+    """Move a leaving coach's whole caseload to another coach in one audited action."""
+    if from_coach.municipality_id != to_coach.municipality_id:
+        raise ValidationError(_("Båda coacherna måste arbeta i samma kommun."))
+    youths = list(Youth.objects.select_for_update().filter(coach=from_coach))
+    for youth in youths:
+        youth_assign(youth=youth, coach=to_coach, team=to_coach.team, actor=actor)
+    audit_event(user=actor, action=Action.UPDATE, obj=from_coach,
+                detail=f"handover:{len(youths)}->{to_coach.pk}")
+    return len(youths)
+
+
+@transaction.atomic
+def guardian_add(*, youth: Youth, actor: User, **fields: Any) -> Guardian:
+    guardian = Guardian(youth=youth, created_by=actor, updated_by=actor, **fields)
+    guardian.full_clean()
+    guardian.save()
+    _audit(actor, Action.CREATE, guardian)
+    timeline_add(youth=youth, kind="guardian", actor=actor,
+                 summary=_("Vårdnadshavare tillagd"))
+    youth_status_refresh(youth=youth)
+    return guardian
+
+
+@transaction.atomic
+def note_add(*, youth: Youth, author: User, text: str, corrects: Note | None = None) -> Note:
+    """Append a journal note (or a correction of an earlier one)."""
+    if not text.strip():
+        raise ValidationError({"text": _("Skriv något i anteckningen.")})
+    if corrects is not None and corrects.youth_id != youth.pk:
+        raise ValidationError({"corrects": _("Anteckningen hör till en annan ungdom.")})
+    note = Note.objects.create(youth=youth, author=author, text=text.strip(),
+                               created_at=timezone.now(), corrects=corrects)
+    _audit(author, Action.CREATE, note)
+    timeline_add(youth=youth, kind="note", actor=author, summary=_("Anteckning"))
+    return note
+
+
+@transaction.atomic
+def note_edit(*, note: Note, author: User, text: str) -> Note:
+    """Only the author, only within the edit window; the old text is kept as a revision."""
+    note = Note.objects.select_for_update().get(pk=note.pk)
+    if note.author_id != author.pk:
+        raise ValidationError(_("Bara den som skrev anteckningen kan ändra den."))
+    if timezone.now() - note.created_at > NOTE_EDIT_WINDOW:
+        raise ValidationError(_("Anteckningen kan inte längre ändras. Skriv en rättelse "
+                                "i stället."))
+    if not text.strip():
+        raise ValidationError({"text": _("Skriv något i anteckningen.")})
+    NoteRevision.objects.create(note=note, text=note.text, replaced_at=timezone.now())
+    note.text, note.edited_at = text.strip(), timezone.now()
+    note.save(update_fields=["text", "edited_at"])
+    _audit(author, Action.UPDATE, note, ["text"])
+    return note
+
+
+def turning_20_deregister(*, today: dt.date, actor: User | None = None) -> int:
+    """End every open period of youths who are 20 today or older, the day before the 20th
+    birthday, with the automatic reason. Idempotent: closed periods are left alone."""
+    reason = Reason.objects.get(kind=Reason.Kind.DEREGISTRATION, code="FYLLT_20")
+    cutoff = dt.date(today.year - 20, today.month, today.day) if not (
+        today.month == 2 and today.day == 29) else dt.date(today.year - 20, 2, 28)
+    due = (KaaPeriod.objects.filter(end_date__isnull=True, youth__birth_date__lte=cutoff)
+           .select_related("youth"))
+    closed = 0
+    for period in due:
+        last_day = period.youth.twentieth_birthday - dt.timedelta(days=1)
+        period_close(period=period, end_date=max(last_day, period.start_date), reason=reason,
+                     actor=actor)
+        closed += 1
+    return closed
+
+
+def youth_flags_refresh() -> int:
+    """Recompute status and flags of every youth with an open period (age moves nightly:
+    a youth turns 18, so the missing-guardian flag must follow). Returns how many changed."""
+    changed = 0
+    open_ids = KaaPeriod.objects.filter(end_date__isnull=True).values_list("youth_id", flat=True)
+    for youth in Youth.objects.filter(pk__in=open_ids).iterator(chunk_size=500):
+        before = (youth.status, youth.missing_guardian)
+        youth_status_refresh(youth=youth)
+        changed += before != (youth.status, youth.missing_guardian)
+    return changed
+
+
+def youths_turning_20(*, today: dt.date, within_days: int) -> QuerySet[Youth]:
+    """Open cases whose 20th birthday falls within `within_days` (for the support letter)."""
+    first = dt.date(today.year - 20, today.month, today.day) if not (
+        today.month == 2 and today.day == 29) else dt.date(today.year - 20, 2, 28)
+    last = first + dt.timedelta(days=within_days)
+    return Youth.objects.filter(periods__end_date__isnull=True, birth_date__gt=first,
+                                birth_date__lte=last).distinct()

@@ -1,0 +1,271 @@
+"""Views of the register: list and search, the youth's page, and the register's actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kaa.access import Perm, has_perm, perm_required
+from kaa.audit import audit_event, audit_read
+from kaa.drafts import pop_draft
+from kaa.models import AuditEvent
+from youth import forms, selectors, services
+from youth.models import Note, Youth
+from youth.permissions import youth_get_for_user
+
+PAGE_SIZE = 50
+SEARCH_SESSION_KEY = "youth_search"
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@perm_required(Perm.VIEW_RECORDS)
+@require_http_methods(["GET", "POST"])
+def youth_list(request: HttpRequest) -> HttpResponse:
+    # The search text goes by POST and lives in the session, so that personnummer and names
+    # never appear in URLs or server logs (ASVS 14.2.1); filters stay in shareable URLs.
+    if request.method == "POST":
+        search = forms.SearchForm(request.POST)
+        text = search.cleaned_data["q"].strip() if search.is_valid() else ""
+        request.session[SEARCH_SESSION_KEY] = text
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["s"] = "1"
+        return redirect(reverse("youth:list") + "?" + query.urlencode())
+    text = request.session.get(SEARCH_SESSION_KEY, "") if "s" in request.GET else ""
+    form = forms.YouthFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    youths = selectors.youth_list(user=request.user, filters=filters, search=text,
+                                  sort=filters.get("sort") or "namn")
+    page = Paginator(youths, PAGE_SIZE).get_page(request.GET.get("page"))
+    if text:
+        audit_event(request=request, action=AuditEvent.Action.SEARCH, object_type="youth.youth",
+                    detail=f"hits:{page.paginator.count}")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "youth/list.html", {
+        "form": form, "search_form": forms.SearchForm(initial={"q": text}), "page": page,
+        "query": query.urlencode(), "search": text,
+        "can_assign": has_perm(request.user, Perm.ASSIGN_CASES),
+        "assign_form": forms.AssignForm(municipality_id=request.user.municipality_id),
+    })
+
+
+@login_required
+@require_GET
+def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = youth_get_for_user(request, pk)
+    audit_read(request, youth)
+    timeline = Paginator(selectors.timeline_for(youth=youth), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    context = {"youth": youth, "timeline": timeline, "note_form": forms.NoteForm(),
+               "age": youth.age_on(timezone.localdate()),
+               "can_see_protected": has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS),
+               "can_assign": has_perm(request.user, Perm.ASSIGN_CASES),
+               **selectors.youth_page_data(youth=youth)}
+    return render(request, "youth/detail.html", context)
+
+
+@login_required
+@perm_required(Perm.ASSIGN_CASES)
+@require_http_methods(["GET", "POST"])
+def youth_register(request: HttpRequest) -> HttpResponse:
+    form = forms.YouthRegisterForm(request.POST or pop_draft(request) or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            youth, _period = services.youth_register(
+                municipality=request.user.municipality, actor=request.user,
+                personnummer=data.pop("personnummer"),
+                registration_reason=data.pop("registration_reason"),
+                start_date=data.pop("start_date"), **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s är registrerad i KAA.") % {"name": youth})
+            return redirect("youth:detail", pk=youth.pk)
+    return render(request, "youth/register.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def youth_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = youth_get_for_user(request, pk, write=True)
+    form = forms.YouthContactForm(request.POST or None, instance=youth)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            youth = form.save(commit=False)
+            youth.updated_by = request.user
+            youth.save()
+            audit_event(request=request, action=AuditEvent.Action.UPDATE, obj=youth,
+                        detail=",".join(form.changed_data))
+            services.timeline_add(youth=youth, kind="contact_details", actor=request.user,
+                                  summary=_("Kontaktuppgifter ändrade"))
+        messages.success(request, _("Kontaktuppgifterna är sparade."))
+        return redirect("youth:detail", pk=youth.pk)
+    return render(request, "youth/form.html", {"form": form, "youth": youth,
+                                               "title": _("Ändra kontaktuppgifter")})
+
+
+def _youth_form_view(request: HttpRequest, pk: int, form_class: type, title: str,
+                     action: Any, success: str, **form_kwargs: Any) -> HttpResponse:
+    """One youth, one form, one service call: the shape of the register's small actions."""
+    youth = youth_get_for_user(request, pk, write=True)
+    form = form_class(request.POST or None, **form_kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(youth, form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("youth:detail", pk=youth.pk)
+    return render(request, "youth/form.html", {"form": form, "youth": youth, "title": title})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def occupation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(youth: Youth, data: dict[str, Any]) -> None:
+        services.occupation_record(youth=youth, actor=request.user, **data)
+
+    return _youth_form_view(request, pk, forms.OccupationForm, _("Registrera sysselsättning"),
+                            action, _("Sysselsättningen är registrerad."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guardian_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(youth: Youth, data: dict[str, Any]) -> None:
+        services.guardian_add(youth=youth, actor=request.user, **data)
+
+    return _youth_form_view(request, pk, forms.GuardianForm, _("Lägg till vårdnadshavare"),
+                            action, _("Vårdnadshavaren är tillagd."))
+
+
+@login_required
+@perm_required(Perm.ASSIGN_CASES)
+@require_http_methods(["GET", "POST"])
+def period_close(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(youth: Youth, data: dict[str, Any]) -> None:
+        period = youth.periods.filter(end_date__isnull=True).first()
+        if period is None:
+            raise ValidationError(_("Ungdomen har ingen öppen KAA-period."))
+        services.period_close(period=period, end_date=data["end_date"], reason=data["reason"],
+                              actor=request.user)
+
+    return _youth_form_view(request, pk, forms.PeriodCloseForm, _("Avsluta KAA-period"),
+                            action, _("KAA-perioden är avslutad."))
+
+
+@login_required
+@perm_required(Perm.ASSIGN_CASES)
+@require_http_methods(["GET", "POST"])
+def period_open(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(youth: Youth, data: dict[str, Any]) -> None:
+        services.period_open(youth=youth, start_date=data["start_date"], reason=data["reason"],
+                             actor=request.user)
+
+    return _youth_form_view(request, pk, forms.PeriodOpenForm, _("Starta ny KAA-period"),
+                            action, _("En ny KAA-period är startad."))
+
+
+@login_required
+@perm_required(Perm.ASSIGN_CASES)
+@require_http_methods(["GET", "POST"])
+def youth_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(youth: Youth, data: dict[str, Any]) -> None:
+        services.youth_assign(youth=youth, coach=data["coach"], team=None, actor=request.user)
+
+    return _youth_form_view(request, pk, forms.AssignForm, _("Tilldela coach"), action,
+                            _("Ungdomen är tilldelad."),
+                            municipality_id=request.user.municipality_id)
+
+
+@login_required
+@perm_required(Perm.ASSIGN_CASES)
+@require_POST
+def youth_assign_bulk(request: HttpRequest) -> HttpResponse:
+    form = forms.AssignForm(request.POST, municipality_id=request.user.municipality_id)
+    ids = [int(i) for i in request.POST.getlist("youth") if i.isdigit()]
+    youths = list(Youth.objects.visible_to(request.user).filter(pk__in=ids))
+    if not form.is_valid() or not youths:
+        messages.error(request, _("Markera minst en ungdom och välj en coach."))
+        return redirect(request.POST.get("next") or "youth:list")
+    with transaction.atomic():
+        for youth in youths:
+            services.youth_assign(youth=youth, coach=form.cleaned_data["coach"], team=None,
+                                  actor=request.user)
+    messages.success(request, _("%(n)s ungdomar är tilldelade.") % {"n": len(youths)})
+    return redirect(request.POST.get("next") or "youth:list")
+
+
+@login_required
+@perm_required(Perm.ASSIGN_CASES)
+@require_http_methods(["GET", "POST"])
+def caseload_hand_over(request: HttpRequest) -> HttpResponse:
+    form = forms.HandOverForm(request.POST or None, municipality_id=request.user.municipality_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = services.caseload_hand_over(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(n)s ungdomar har lämnats över.") % {"n": moved})
+            return redirect("youth:list")
+    return render(request, "youth/form.html", {"form": form, "title": _("Lämna över ärenden")})
+
+
+@login_required
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = youth_get_for_user(request, pk, write=True)
+    form = forms.NoteForm(request.POST)
+    if form.is_valid():
+        corrects = Note.objects.filter(youth=youth, pk=request.POST.get("corrects") or 0).first()
+        services.note_add(youth=youth, author=request.user, text=form.cleaned_data["text"],
+                          corrects=corrects)
+        messages.success(request, _("Anteckningen är sparad."))
+    else:
+        messages.error(request, _("Anteckningen sparades inte: %(e)s")
+                       % {"e": " ".join(form.errors.get("text", []))})
+    return redirect(reverse("youth:detail", kwargs={"pk": youth.pk}) + "#anteckningar")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+    youth = youth_get_for_user(request, pk, write=True)
+    note = Note.objects.filter(youth=youth, pk=note_pk).first()
+    if note is None or note.author_id != request.user.pk:
+        messages.error(request, _("Bara den som skrev anteckningen kan ändra den."))
+        return redirect("youth:detail", pk=youth.pk)
+    form = forms.NoteForm(request.POST or None, initial={"text": note.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.note_edit(note=note, author=request.user, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Anteckningen är ändrad."))
+            return redirect("youth:detail", pk=youth.pk)
+    return render(request, "youth/form.html", {"form": form, "youth": youth,
+                                               "title": _("Ändra anteckning")})
