@@ -8,6 +8,23 @@ from django.test import Client
 from tests.factories import MunicipalityFactory, TeamFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests empty every table, data-migration rows included: put the shipped
+    reference lists back for every test that uses the database."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif "db" in request.fixturenames or marker:
+        request.getfixturevalue("db")
+    else:
+        return
+    from youth.models import OccupationType, Reason
+    from youth.reference import reference_data_ensure
+
+    reference_data_ensure(Reason, OccupationType)
+
+
 @pytest.fixture
 def municipality(db):
     return MunicipalityFactory(code="1882", name="Askersund")

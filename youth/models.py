@@ -372,3 +372,45 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class ColumnMapping(models.Model):
+    """A saved translation from another file layout's headers to the canonical columns."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
+                                     related_name="+", verbose_name=_("kommun"))
+    name = models.CharField(_("namn"), max_length=100)
+    mapping = models.JSONField(_("kolumner"), default=dict)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kolumnmappning")
+        verbose_name_plural = _("kolumnmappningar")
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"],
+                                               name="mapping_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportBatch(models.Model):
+    """An uploaded register file, kept until it is applied or discarded."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField()
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    reason = models.ForeignKey(Reason, on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField()
+    mapping = models.ForeignKey(ColumnMapping, on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="+")
+    applied_at = models.DateTimeField(null=True, blank=True)
+    summary = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"

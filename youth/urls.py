@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from youth import views
+from youth import views, views_import
 
 app_name = "youth"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("ny/", views.youth_register, name="register"),
     path("tilldela/", views.youth_assign_bulk, name="assign_bulk"),
     path("overlamning/", views.caseload_hand_over, name="hand_over"),
+    path("import/", views_import.import_upload, name="import_upload"),
+    path("import/<int:pk>/", views_import.import_preview, name="import_preview"),
+    path("import/kolumnmappning/", views_import.mapping_create, name="mapping_create"),
     path("<int:pk>/", views.youth_detail, name="detail"),
     path("<int:pk>/andra/", views.youth_edit, name="edit"),
     path("<int:pk>/sysselsattning/", views.occupation_add, name="occupation_add"),

@@ -1,0 +1,162 @@
+"""Import of the register list: the diff, idempotency, row errors, encodings, the command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from openpyxl import Workbook
+
+from demo.youths import personnummer_for
+from tests.factories import reason, youth_make
+from youth.importing import ImportFileError, import_apply, import_plan
+from youth.models import ColumnMapping, KaaPeriod, Youth
+
+HEADER = "personnummer;fornamn;efternamn;adress;postnummer;postort;telefon;epost;avlamnande_skola"
+
+
+def _pnr(years: int, serial: int, days: int = 20) -> str:
+    today = timezone.localdate()
+    return personnummer_for(today.replace(year=today.year - years) - dt.timedelta(days=days),
+                            serial)
+
+
+def _csv(*rows: str, header: str = HEADER) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode("utf-8")
+
+
+def _apply(municipality, raw, filename="lista.csv"):
+    plan = import_plan(raw=raw, filename=filename, municipality=municipality)
+    import_apply(plan=plan, municipality=municipality, reason=reason("OVRIGT"), actor=None)
+    return plan
+
+
+def test_it_reports_new_updated_unchanged_missing_and_errors(municipality):
+    kept = youth_make(municipality=municipality, phone="070-1")
+    moved = youth_make(municipality=municipality, address="Gamla vägen 1")
+    gone = youth_make(municipality=municipality)
+    new = _pnr(17, 901)
+    raw = _csv(
+        f"{kept.personnummer};{kept.first_name};{kept.last_name};;;;070-1;;",
+        f"{moved.personnummer};{moved.first_name};{moved.last_name};Nya vägen 2;;;;;",
+        f"{new};Alva;Berg;Storgatan 1;123 45;Askersund;070-2;alva@example.se;Alléskolan",
+        "20080320-0014;Fel;Nummer;;;;;;",
+        f"{_pnr(21, 902)};För;Gammal;;;;;;",
+        f"{_pnr(17, 903)};;Utannamn;;;;;;",
+    )
+    plan = import_plan(raw=raw, filename="lista.csv", municipality=municipality)
+    assert plan.summary() == "new=1 updated=1 unchanged=1 missing=1 errors=3"
+    assert [e.row for e in plan.errors] == [5, 6, 7]
+    assert "Kontrollsiffran" in plan.errors[0].message
+    assert "fyllt 20" in plan.errors[1].message
+    assert plan.updated[0][2] == ["address"]
+    assert plan.missing == [gone]
+    assert Youth.objects.count() == 3  # planning writes nothing
+
+
+def test_applying_twice_changes_nothing_the_second_time(municipality):
+    raw = _csv(*(f"{_pnr(17, 500 + i)};Namn{i};Efter{i};Gata {i};;;;;" for i in range(5)))
+    first = _apply(municipality, raw)
+    assert first.summary() == "new=5 updated=0 unchanged=0 missing=0 errors=0"
+    second = _apply(municipality, raw)
+    assert second.summary() == "new=0 updated=0 unchanged=5 missing=0 errors=0"
+    assert Youth.objects.count() == 5
+    assert KaaPeriod.objects.filter(end_date__isnull=True).count() == 5
+
+
+def test_duplicates_in_the_file_are_merged(municipality):
+    number = _pnr(18, 600)
+    raw = _csv(f"{number};Alva;Berg;;;;070-1;;", f"{number[2:]};Alva;Berg;Storgatan 1;;;;;")
+    plan = _apply(municipality, raw)
+    assert plan.merged == 1
+    youth = Youth.objects.get()
+    assert (youth.phone, youth.address) == ("070-1", "Storgatan 1")
+
+
+def test_a_returning_youth_gets_a_new_period(municipality):
+    youth = youth_make(municipality=municipality, open_period=False)
+    plan = _apply(municipality, _csv(f"{youth.personnummer};{youth.first_name};x;;;;;;"))
+    assert plan.summary().startswith("new=1")
+    assert youth.periods.count() == 2
+    assert youth.periods.filter(end_date__isnull=True).exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
+def test_bom_and_windows_1252_and_commas_are_read(municipality, encoding):
+    text = "Personnummer,Fornamn,Efternamn,Postort\n" + f"{_pnr(17, 700)},Åsa,Öberg,Lidköping\n"
+    plan = import_plan(raw=text.encode(encoding), filename="x.csv", municipality=municipality)
+    assert plan.new[0]["first_name"] == "Åsa"
+    assert plan.new[0]["city"] == "Lidköping"
+
+
+def test_xlsx_is_read(municipality):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(";"))
+    sheet.append([_pnr(17, 710), "Alva", "Berg", "Storgatan 1", "", "", "", "", ""])
+    out = io.BytesIO()
+    book.save(out)
+    plan = import_plan(raw=out.getvalue(), filename="lista.xlsx", municipality=municipality)
+    assert len(plan.new) == 1
+
+
+def test_a_saved_mapping_reads_another_layout(municipality):
+    mapping = {"personnummer": "PNR", "fornamn": "Tilltalsnamn", "efternamn": "Släktnamn"}
+    raw = _csv(f"{_pnr(17, 720)};Alva;Berg", header="PNR;Tilltalsnamn;Släktnamn")
+    plan = import_plan(raw=raw, filename="ist.csv", municipality=municipality, mapping=mapping)
+    assert plan.new[0]["last_name"] == "Berg"
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    (b"", "tom"),
+    (b"namn;telefon\nAlva;070\n", "saknar kolumnerna"),
+    (b"PK\x03\x04broken", "Excelfilen"),
+])
+def test_an_unreadable_file_is_refused_with_a_message(municipality, raw, message):
+    with pytest.raises(ImportFileError, match=message):
+        import_plan(raw=raw, filename="x.csv", municipality=municipality)
+
+
+def test_the_command_prints_the_summary_and_row_errors(municipality, tmp_path, capsys):
+    path = tmp_path / "lista.csv"
+    path.write_bytes(_csv(f"{_pnr(17, 800)};Alva;Berg;;;;;;", "20080320-0014;Fel;Nr;;;;;;"))
+    call_command("import_register", str(path), municipality="1882", dry_run=True)
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-1] == "new=1 updated=0 unchanged=0 missing=0 errors=1"
+    assert out[0].startswith("row 3:")
+    assert not Youth.objects.exists()
+    call_command("import_register", str(path), municipality="1882")
+    assert Youth.objects.count() == 1
+
+
+def test_the_command_exits_non_zero_on_an_unreadable_file(municipality, tmp_path):
+    path = tmp_path / "tom.csv"
+    path.write_bytes(b"")
+    with pytest.raises(CommandError, match="cannot be read"):
+        call_command("import_register", str(path), municipality="1882")
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_register", str(tmp_path / "nope.csv"), municipality="1882")
+
+
+def test_the_command_uses_a_saved_mapping(municipality, tmp_path, capsys):
+    ColumnMapping.objects.create(municipality=municipality, name="IST",
+                                 mapping={"personnummer": "PNR", "fornamn": "FN",
+                                          "efternamn": "EN"})
+    path = tmp_path / "ist.csv"
+    path.write_bytes(_csv(f"{_pnr(17, 810)};Alva;Berg", header="PNR;FN;EN"))
+    call_command("import_register", str(path), municipality="1882", mapping="IST")
+    assert capsys.readouterr().out.strip().endswith("errors=0")
+
+
+def test_ten_thousand_rows_import_in_bulk(municipality, django_assert_max_num_queries):
+    # The query count, not the time, is asserted here: speed is measured in bench/.
+    raw = _csv(*(f"{_pnr(16, i, days=10 + i % 997)};N{i};E{i};Gata {i};;;;;"
+                 for i in range(10000)))
+    plan = import_plan(raw=raw, filename="stor.csv", municipality=municipality)
+    assert plan.summary() == "new=10000 updated=0 unchanged=0 missing=0 errors=0"
+    with django_assert_max_num_queries(60):
+        import_apply(plan=plan, municipality=municipality, reason=reason("OVRIGT"), actor=None)
+    assert Youth.objects.count() == 10000

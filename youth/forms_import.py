@@ -1,0 +1,106 @@
+"""Forms of the register import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kaa.models import Municipality
+from youth.importing import COLUMNS, MAX_BYTES, REQUIRED
+from youth.models import ColumnMapping, Reason, Youth
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    return helper
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("Fil (CSV eller xlsx)"),
+                           help_text=_("Högst 20 MB. Rubrikrad först."))
+    reason = forms.ModelChoiceField(
+        label=_("Registreringsorsak för nya ungdomar"),
+        queryset=Reason.objects.filter(kind="registration", is_active=True))
+    start_date = forms.DateField(label=_("Startdatum för nya perioder"), widget=DATE)
+    mapping = forms.ModelChoiceField(label=_("Kolumnmappning"), required=False,
+                                     queryset=ColumnMapping.objects.none(),
+                                     empty_label=_("Standardformat"))
+
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mapping"].queryset = ColumnMapping.objects.filter(municipality=municipality)
+        self.fields["start_date"].initial = timezone.localdate()
+        self.fields["reason"].initial = Reason.objects.filter(kind="registration",
+                                                              code="OVRIGT").first()
+        self.helper = _helper()
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("Filen är större än 20 MB."))
+        if not upload.name.lower().endswith((".csv", ".txt", ".xlsx")):
+            raise forms.ValidationError(_("Välj en CSV- eller xlsx-fil."))
+        return upload
+
+
+class ImportConfirmForm(forms.Form):
+    deregister = forms.ModelMultipleChoiceField(
+        label=_("Avregistrera dessa ungdomar som inte längre finns i listan"),
+        queryset=Youth.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
+    deregistration_reason = forms.ModelChoiceField(
+        label=_("Avregistreringsorsak"), required=False,
+        queryset=Reason.objects.filter(kind="deregistration", is_active=True))
+    end_date = forms.DateField(label=_("Slutdatum"), widget=DATE, required=False)
+
+    def __init__(self, *args: Any, missing: list[Youth], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deregister"].queryset = Youth.objects.filter(pk__in=[y.pk for y in missing])
+        self.fields["deregister"].label_from_instance = lambda y: (
+            f"{y.last_name}, {y.first_name} ({y.birth_date:%Y-%m-%d})")
+        self.fields["end_date"].initial = timezone.localdate()
+        self.helper = _helper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("deregister"):
+            if not data.get("deregistration_reason"):
+                self.add_error("deregistration_reason",
+                               _("Välj orsak för dem som ska avregistreras."))
+            if not data.get("end_date"):
+                self.add_error("end_date", _("Ange slutdatum för avregistreringen."))
+        return data
+
+
+class ColumnMappingForm(forms.ModelForm):
+    class Meta:
+        model = ColumnMapping
+        fields = ["name"]
+
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        for canonical in COLUMNS:
+            self.fields[canonical] = forms.CharField(
+                label=_("Rubrik för %(col)s") % {"col": canonical}, max_length=100,
+                required=canonical in REQUIRED)
+        self.helper = _helper()
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if ColumnMapping.objects.filter(municipality=self.municipality, name=name).exists():
+            raise forms.ValidationError(_("Det finns redan en mappning med det namnet."))
+        return name
+
+    def save(self, commit: bool = True) -> ColumnMapping:
+        mapping = super().save(commit=False)
+        mapping.municipality = self.municipality
+        mapping.mapping = {c: self.cleaned_data[c] for c in COLUMNS if self.cleaned_data.get(c)}
+        mapping.save()
+        return mapping

@@ -1,0 +1,268 @@
+"""Import of the register list (IST, BER or a population extract) as CSV or xlsx.
+
+Two steps, the same in the UI and in `manage.py import_register`:
+1. `import_plan` reads the file and compares it with the register: new youths, changed
+   contact details, youths no longer on the list (offered for deregistration, never removed),
+   and row errors with row numbers. Nothing is written.
+2. `import_apply` carries the plan out in one transaction, in bulk.
+Importing the same file twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaa.models import AuditEvent, Municipality, User
+from kaa.request_context import current_ip, current_request_id
+from youth import personnummer as pnr
+from youth.models import KaaPeriod, Reason, TimelineEntry, Youth
+from youth.services import youth_status_refresh
+
+# Canonical column -> Youth field. Headers are matched case-insensitively.
+COLUMNS = {
+    "personnummer": "personnummer",
+    "fornamn": "first_name",
+    "efternamn": "last_name",
+    "adress": "address",
+    "postnummer": "postal_code",
+    "postort": "city",
+    "telefon": "phone",
+    "epost": "email",
+    "avlamnande_skola": "former_school",
+}
+REQUIRED = ("personnummer", "fornamn", "efternamn")
+CONTACT_FIELDS = ("address", "postal_code", "city", "phone", "email", "former_school")
+MAX_BYTES = 20 * 1024 * 1024
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read at all; str() is a message for the user."""
+
+
+@dataclass
+class RowError:
+    row: int
+    message: str
+
+
+@dataclass
+class ImportPlan:
+    new: list[dict[str, Any]] = field(default_factory=list)
+    returning: list[tuple[Youth, dict[str, Any]]] = field(default_factory=list)
+    updated: list[tuple[Youth, dict[str, Any], list[str]]] = field(default_factory=list)
+    unchanged: int = 0
+    missing: list[Youth] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    merged: int = 0
+
+    def summary(self) -> str:
+        return (f"new={len(self.new) + len(self.returning)} updated={len(self.updated)} "
+                f"unchanged={self.unchanged} missing={len(self.missing)} "
+                f"errors={len(self.errors)}")
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
+
+
+def _read_csv(raw: bytes) -> list[list[str]]:
+    text = _decode(raw)
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _read_xlsx(raw: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001  openpyxl raises many kinds on a broken file
+        raise ImportFileError(_("Excelfilen kunde inte läsas.")) from exc
+    sheet = book.worksheets[0]
+    rows = [["" if cell is None else str(cell).strip() for cell in row]
+            for row in sheet.iter_rows(values_only=True)]
+    book.close()
+    return rows
+
+
+def read_rows(raw: bytes, filename: str) -> list[list[str]]:
+    """The file's rows as lists of strings (header first); ImportFileError if unreadable."""
+    if not raw:
+        raise ImportFileError(_("Filen är tom."))
+    if len(raw) > MAX_BYTES:
+        raise ImportFileError(_("Filen är större än 20 MB."))
+    if filename.lower().endswith(".xlsx") or raw[:2] == b"PK":
+        return _read_xlsx(raw)
+    try:
+        return _read_csv(raw)
+    except csv.Error as exc:
+        raise ImportFileError(_("Filen kunde inte läsas som CSV: %(e)s") % {"e": exc}) from exc
+
+
+def _header_index(header: list[str], mapping: dict[str, str] | None) -> dict[str, int]:
+    names = {h.strip().lower().lstrip("\ufeff"): i for i, h in enumerate(header)}
+    index = {}
+    for canonical in COLUMNS:
+        source = (mapping or {}).get(canonical, canonical).strip().lower()
+        if source in names:
+            index[canonical] = names[source]
+    missing = [c for c in REQUIRED if c not in index]
+    if missing:
+        raise ImportFileError(_("Filen saknar kolumnerna %(cols)s. Kontrollera rubrikraden "
+                                "eller välj en sparad kolumnmappning.")
+                              % {"cols": ", ".join(missing)})
+    return index
+
+
+def _parse_rows(rows: list[list[str]], mapping: dict[str, str] | None, today: dt.date,
+                plan: ImportPlan) -> dict[str, dict[str, Any]]:
+    """Valid rows keyed by personnummer (duplicates merged); errors go to the plan."""
+    if not rows:
+        raise ImportFileError(_("Filen är tom."))
+    index = _header_index(rows[0], mapping)
+    by_number: dict[str, dict[str, Any]] = {}
+    for row_number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        values = {COLUMNS[c]: (row[i].strip() if i < len(row) else "")
+                  for c, i in index.items()}
+        error = _row_error(values, today)
+        if error:
+            plan.errors.append(RowError(row_number, error))
+            continue
+        parsed = pnr.parse(values["personnummer"], today=today)
+        values["personnummer"] = parsed.number
+        values["_parsed"] = parsed
+        if parsed.number in by_number:
+            plan.merged += 1
+            earlier = by_number[parsed.number]
+            for key, value in values.items():
+                if value and not earlier.get(key):
+                    earlier[key] = value
+        else:
+            by_number[parsed.number] = values
+    return by_number
+
+
+def _row_error(values: dict[str, str], today: dt.date) -> str:
+    if not values.get("personnummer"):
+        return _("Personnummer saknas.")
+    try:
+        parsed = pnr.parse(values["personnummer"], today=today)
+    except pnr.PersonnummerError as exc:
+        return str(exc)
+    age = parsed.age_on(today)
+    if age >= 20:
+        return _("Personen har fyllt 20 år och omfattas inte av aktivitetsansvaret.")
+    if age < 15:
+        return _("Personen är under 15 år.")
+    if not values.get("first_name") or not values.get("last_name"):
+        return _("Förnamn eller efternamn saknas.")
+    if len(values.get("email", "")) > 254 or any(len(v) > 200 for v in values.values()):
+        return _("Ett fält är för långt.")
+    return ""
+
+
+def import_plan(*, raw: bytes, filename: str, municipality: Municipality,
+                mapping: dict[str, str] | None = None,
+                today: dt.date | None = None) -> ImportPlan:
+    """Compare the file with the register. Reads only; raises ImportFileError."""
+    today = today or timezone.localdate()
+    plan = ImportPlan()
+    incoming = _parse_rows(read_rows(raw, filename), mapping, today, plan)
+    existing = {y.personnummer: y for y in Youth.objects.filter(municipality=municipality)}
+    open_ids = set(KaaPeriod.objects.filter(youth__municipality=municipality,
+                                            end_date__isnull=True)
+                   .values_list("youth_id", flat=True))
+    for number, values in incoming.items():
+        youth = existing.get(number)
+        if youth is None:
+            plan.new.append(values)
+            continue
+        changed = [f for f in CONTACT_FIELDS if values.get(f) and values[f] != getattr(youth, f)]
+        if youth.pk not in open_ids:
+            plan.returning.append((youth, values))
+        elif changed:
+            plan.updated.append((youth, values, changed))
+        else:
+            plan.unchanged += 1
+    plan.missing = sorted((y for y in existing.values()
+                           if y.pk in open_ids and y.personnummer not in incoming),
+                          key=lambda y: (y.last_name, y.first_name))
+    return plan
+
+
+@transaction.atomic
+def import_apply(*, plan: ImportPlan, municipality: Municipality, reason: Reason,
+                 actor: User | None, start_date: dt.date | None = None) -> None:
+    """Write the plan: create youths and periods, update contact details. Bulk, audited."""
+    start_date = start_date or timezone.localdate()
+    now = timezone.now()
+    new_youths = []
+    for values in plan.new:
+        parsed = values["_parsed"]
+        fields = {k: v for k, v in values.items() if not k.startswith("_")}
+        new_youths.append(Youth(municipality=municipality, pnr_short=parsed.number[2:],
+                                birth_date=parsed.birth_date,
+                                is_coordination_number=parsed.is_coordination_number,
+                                missing_guardian=parsed.age_on(start_date) < 18,
+                                created_by=actor, updated_by=actor, **fields))
+    Youth.objects.bulk_create(new_youths, batch_size=2000)
+    opened = new_youths + [youth for youth, _values in plan.returning]
+    KaaPeriod.objects.bulk_create(
+        [KaaPeriod(youth=y, start_date=start_date, registration_reason=reason, created_by=actor)
+         for y in opened], batch_size=2000)
+    updated = []
+    for youth, values, changed in plan.updated:
+        for name in changed:
+            setattr(youth, name, values[name])
+        youth.updated_by = actor
+        updated.append(youth)
+    Youth.objects.bulk_update(updated, [*CONTACT_FIELDS, "updated_by"], batch_size=2000)
+    summary = _("KAA-period startad %(date)s via import: %(reason)s") % {
+        "date": start_date.isoformat(), "reason": reason.label}
+    TimelineEntry.objects.bulk_create(
+        [TimelineEntry(youth=y, at=now, kind="period_opened", actor=actor, summary=summary)
+         for y in opened]
+        + [TimelineEntry(youth=y, at=now, kind="contact_details", actor=actor,
+                         summary=_("Kontaktuppgifter uppdaterade via import"))
+           for y in updated], batch_size=2000)
+    for youth, _values in plan.returning:
+        youth_status_refresh(youth=youth)
+    _audit_bulk(actor, municipality, opened, updated)
+
+
+def _audit_bulk(actor: User | None, municipality: Municipality, opened: list[Youth],
+                updated: list[Youth]) -> None:
+    events = [AuditEvent(action=AuditEvent.Action.CREATE, user=actor,
+                         username=actor.get_username() if actor else "import",
+                         role=getattr(actor, "role", ""), municipality=municipality,
+                         object_type="youth.kaaperiod", youth_id=y.pk, detail="import")
+              for y in opened]
+    events += [AuditEvent(action=AuditEvent.Action.UPDATE, user=actor,
+                          username=actor.get_username() if actor else "import",
+                          role=getattr(actor, "role", ""), municipality=municipality,
+                          object_type="youth.youth", object_id=str(y.pk), youth_id=y.pk,
+                          detail="import")
+               for y in updated]
+    events.append(AuditEvent(action=AuditEvent.Action.CREATE, user=actor,
+                             username=actor.get_username() if actor else "import",
+                             role=getattr(actor, "role", ""), municipality=municipality,
+                             object_type="youth.import",
+                             detail=f"new={len(opened)} updated={len(updated)}",
+                             ip=current_ip(), request_id=current_request_id()))
+    AuditEvent.objects.bulk_create(events, batch_size=2000)

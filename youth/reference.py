@@ -1,0 +1,60 @@
+"""Reference lists shipped with KAA: registration/deregistration reasons and occupation types,
+with stable internal codes that the SCB export profiles map (scb-export.md §2.3).
+
+Used by the data migration and by the test suite (which empties tables between transactional
+tests); coordinators can add and rename entries afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+REGISTRATION = [
+    ("AVBROTT_NATIONELLT", "Avbrott från nationellt program", 10),
+    ("AVBROTT_INTRODUKTION", "Avbrott från introduktionsprogram", 20),
+    ("STUDIEBEVIS", "Slutfört gymnasieskolan med studiebevis", 30),
+    ("ALDRIG_GYMNASIAL", "Har aldrig studerat på gymnasial nivå", 40),
+    ("FOLKBOKFORD_EJ_SKOLPLIKTIG", "Folkbokförd i en ålder utan skolplikt", 50),
+    ("INFLYTTAD", "Inflyttad från annan kommun", 60),
+    ("OVRIGT", "Annan orsak", 90),
+]
+DEREGISTRATION = [
+    # (code, label, order, outside target group)
+    ("FYLLT_20", "Fyllt 20 år", 10, False),
+    ("PABORJAT_NATIONELLT_EL_MOTSV", "Påbörjat nationellt program eller motsvarande", 20, False),
+    ("SLUTFORT_MED_EXAMEN", "Slutfört gymnasieutbildning med examen", 30, False),
+    ("EJ_FOLKBOKFORD_I_KOMMUNEN", "Utflyttad, inte längre folkbokförd i kommunen", 40, False),
+    ("AVLIDEN", "Avliden", 50, False),
+    ("FELREGISTRERAD", "Felregistrerad, tillhör inte målgruppen", 60, True),
+    ("OVRIGT", "Annan orsak", 90, False),
+]
+OCCUPATIONS = [
+    # (code, label, category, ends KAA, order)
+    ("STUDIER_NATIONELLT", "Studerar på nationellt program", "studying", True, 10),
+    ("STUDIER_INTRODUKTION", "Studerar på introduktionsprogram", "studying", False, 20),
+    ("KOMVUX", "Studerar på komvux", "studying", False, 30),
+    ("FOLKHOGSKOLA", "Studerar på folkhögskola", "studying", False, 40),
+    ("ANNAN_UTBILDNING", "Annan utbildning", "studying", False, 50),
+    ("ARBETE", "Arbetar", "working", False, 60),
+    ("PRAKTIK", "Praktik eller arbetsmarknadsinsats", "other", False, 70),
+    ("ARBETSSOKANDE", "Arbetssökande hos Arbetsförmedlingen", "other", False, 80),
+    ("ANNAN", "Annan sysselsättning", "other", False, 90),
+    ("SAKNAR", "Saknar sysselsättning", "none", False, 100),
+    ("EXAMEN", "Har gymnasieexamen eller motsvarande", "studying", True, 110),
+    ("OKAND", "Okänd", "unknown", False, 120),
+]
+
+
+
+def reference_data_ensure(reason_model: Any, occupation_type_model: Any) -> None:
+    """Create the shipped entries that are missing; never overwrite local changes."""
+    for code, label, order in REGISTRATION:
+        reason_model.objects.get_or_create(kind="registration", code=code,
+                                           defaults={"label": label, "sort_order": order})
+    for code, label, order, outside in DEREGISTRATION:
+        reason_model.objects.get_or_create(kind="deregistration", code=code,
+                                           defaults={"label": label, "sort_order": order,
+                                                     "outside_target_group": outside})
+    for code, label, category, ends, order in OCCUPATIONS:
+        occupation_type_model.objects.get_or_create(code=code, defaults={
+            "label": label, "category": category, "ends_kaa": ends, "sort_order": order})

@@ -1,0 +1,106 @@
+"""Import of the register list in the UI: upload, preview the diff, confirm."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kaa.access import Perm, perm_required
+from kaa.audit import audit_event
+from kaa.models import AuditEvent
+from youth import services
+from youth.forms_import import ColumnMappingForm, ImportConfirmForm, ImportUploadForm
+from youth.importing import ImportFileError, import_apply, import_plan
+from youth.models import ColumnMapping, ImportBatch, KaaPeriod
+
+
+@login_required
+@perm_required(Perm.ASSIGN_CASES)
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    municipality = request.user.municipality
+    form = ImportUploadForm(request.POST or None, request.FILES or None,
+                            municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = ImportBatch.objects.create(
+            municipality=municipality, uploaded_by=request.user, uploaded_at=timezone.now(),
+            filename=upload.name[:200], content=upload.read(), reason=form.cleaned_data["reason"],
+            start_date=form.cleaned_data["start_date"], mapping=form.cleaned_data["mapping"])
+        return redirect("youth:import_preview", pk=batch.pk)
+    mappings = ColumnMapping.objects.filter(municipality=municipality)
+    return render(request, "youth/import_upload.html", {"form": form, "mappings": mappings})
+
+
+def _batch_for(request: HttpRequest, pk: int) -> ImportBatch:
+    batch = (ImportBatch.objects.select_related("reason", "mapping")
+             .filter(pk=pk, municipality_id=request.user.municipality_id).first())
+    if batch is None:
+        audit_event(request=request, action=AuditEvent.Action.DENIED,
+                    object_type="youth.importbatch", detail="object")
+        raise Http404
+    return batch
+
+
+@login_required
+@perm_required(Perm.ASSIGN_CASES)
+@require_http_methods(["GET", "POST"])
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_for(request, pk)
+    if batch.applied_at:
+        messages.info(request, _("Filen är redan importerad: %(s)s") % {"s": batch.summary})
+        return redirect("youth:list")
+    try:
+        plan = import_plan(raw=bytes(batch.content), filename=batch.filename,
+                           municipality=batch.municipality,
+                           mapping=batch.mapping.mapping if batch.mapping else None)
+    except ImportFileError as exc:
+        messages.error(request, str(exc))
+        return redirect("youth:import_upload")
+    form = ImportConfirmForm(request.POST or None, missing=plan.missing)
+    if request.method == "POST" and form.is_valid():
+        import_apply(plan=plan, municipality=batch.municipality, reason=batch.reason,
+                     actor=request.user, start_date=batch.start_date)
+        closed = _deregister(request, form)
+        batch.applied_at, batch.summary = timezone.now(), plan.summary()
+        batch.content = b""  # the register now holds the data; the copy is not kept
+        batch.save(update_fields=["applied_at", "summary", "content"])
+        messages.success(request, _("Importen är klar: %(s)s. Avregistrerade: %(n)s.")
+                         % {"s": plan.summary(), "n": closed})
+        return redirect("youth:list")
+    return render(request, "youth/import_preview.html",
+                  {"batch": batch, "plan": plan, "form": form})
+
+
+def _deregister(request: HttpRequest, form: ImportConfirmForm) -> int:
+    closed = 0
+    for youth in form.cleaned_data["deregister"]:
+        period = KaaPeriod.objects.filter(youth=youth, end_date__isnull=True).first()
+        if period is None:
+            continue
+        try:
+            services.period_close(period=period, end_date=form.cleaned_data["end_date"],
+                                  reason=form.cleaned_data["deregistration_reason"],
+                                  actor=request.user)
+            closed += 1
+        except ValidationError as exc:
+            messages.warning(request, f"{youth}: {' '.join(exc.messages)}")
+    return closed
+
+
+@login_required
+@perm_required(Perm.ASSIGN_CASES)
+@require_http_methods(["GET", "POST"])
+def mapping_create(request: HttpRequest) -> HttpResponse:
+    form = ColumnMappingForm(request.POST or None, municipality=request.user.municipality)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Kolumnmappningen är sparad."))
+        return redirect("youth:import_upload")
+    return render(request, "youth/form.html", {"form": form, "title": _("Ny kolumnmappning")})
