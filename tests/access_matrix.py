@@ -87,6 +87,7 @@ COORDINATOR = frozenset({"coordinator"})
 CASES: list[UrlCase] = [
     UrlCase("kaa:audit_list", _audit_case, COORDINATOR, list_page=True),
     UrlCase("youth:list", _youth_list, CASE_WORKERS, list_page=True),
+    UrlCase("youth:caseload", _youth_list, frozenset({"coach"}), list_page=True),
     UrlCase("youth:detail", _youth_of_coach, CASE_WORKERS),
     UrlCase("youth:edit", _youth_of_coach, CASE_WORKERS),
     UrlCase("youth:occupation_add", _youth_of_coach, CASE_WORKERS),
@@ -104,6 +105,7 @@ EXEMPT: dict[str, str] = {
     "youth:hand_over": "lists staff only (coordinator); tested in test_views.py",
     "youth:note_add": "POST only through youth_get_for_user; tested in test_views.py",
     "youth:note_edit": "author only; tested in test_views.py",
+    "youth:export": "an xlsx file (not HTML); tested in tests/youth/test_export.py",
     "youth:import_upload": "an empty upload form (coordinator); tested in test_import_views.py",
     "youth:mapping_create": "an empty form (coordinator); tested in test_import_views.py",
 }

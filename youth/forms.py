@@ -46,6 +46,9 @@ class YouthFilterForm(forms.Form):
                                    + list(OccupationType.Category.choices))
     not_reached = forms.BooleanField(label=_("Ännu inte nådda"), required=False)
     protected = forms.BooleanField(label=_("Skyddade personuppgifter"), required=False)
+    turning_20 = forms.BooleanField(label=_("Fyller 20 inom 60 dagar"), required=False)
+    missing_guardian = forms.BooleanField(label=_("Under 18 utan vårdnadshavare"),
+                                          required=False)
     sort = forms.ChoiceField(label=_("Sortering"), required=False, choices=[
         ("namn", _("Namn A–Ö")), ("-namn", _("Namn Ö–A")), ("alder", _("Yngst först")),
         ("-alder", _("Äldst först")), ("status", _("Status")), ("coach", _("Coach"))])

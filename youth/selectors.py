@@ -69,6 +69,10 @@ _FILTERS: dict[str, Callable[[QuerySet[Youth], Any, dt.date], QuerySet[Youth]]] 
     "occupation": lambda qs, v, _t: qs.filter(_current_occupation(v)),
     "not_reached": lambda qs, _v, _t: qs.filter(last_reached_on__isnull=True, in_kaa=True),
     "protected": lambda qs, _v, _t: qs.filter(protected_identity=True),
+    "turning_20": lambda qs, _v, t: qs.filter(
+        in_kaa=True, birth_date__gt=_birth_date_for_age(20, t),
+        birth_date__lte=_birth_date_for_age(20, t + dt.timedelta(days=60))),
+    "missing_guardian": lambda qs, _v, _t: qs.filter(missing_guardian=True, in_kaa=True),
 }
 
 
@@ -97,6 +101,12 @@ def _search_q(text: str) -> Q:
     for word in text.split():
         q &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
     return q
+
+
+def caseload_of(*, user: User, limit: int = 15) -> QuerySet[Youth]:
+    """The coach's own open cases, not reached first (for the start page)."""
+    return (Youth.objects.visible_to(user).filter(coach=user, status__in=OPEN_STATUSES)
+            .select_related("team").order_by("status", "last_name")[:limit])
 
 
 def youth_detail(*, user: User, pk: int) -> QuerySet[Youth]:

@@ -17,14 +17,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, has_perm, perm_required
-from kaa.audit import audit_event, audit_read
+from kaa.audit import audit_bulk_read, audit_event, audit_read
 from kaa.drafts import pop_draft
+from kaa.lib.spreadsheets import xlsx_bytes
 from kaa.models import AuditEvent
-from youth import forms, selectors, services
+from youth import exports, forms, selectors, services
 from youth.models import Note, Youth
 from youth.permissions import youth_get_for_user
 
 PAGE_SIZE = 50
+EXPORT_LIMIT = 20000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SEARCH_SESSION_KEY = "youth_search"
 
 
@@ -65,8 +68,19 @@ def youth_list(request: HttpRequest) -> HttpResponse:
         "form": form, "search_form": forms.SearchForm(initial={"q": text}), "page": page,
         "query": query.urlencode(), "search": text,
         "can_assign": has_perm(request.user, Perm.ASSIGN_CASES),
+        "can_export": has_perm(request.user, Perm.EXPORT),
         "assign_form": forms.AssignForm(municipality_id=request.user.municipality_id),
     })
+
+
+@login_required
+@perm_required(Perm.VIEW_RECORDS)
+@require_GET
+def caseload_panel(request: HttpRequest) -> HttpResponse:
+    """The start page's "my youths" panel (loaded by htmx; also a page of its own)."""
+    youths = list(selectors.caseload_of(user=request.user))
+    template = "youth/partials/_caseload.html" if request.htmx else "youth/caseload.html"
+    return render(request, template, {"youths": youths})
 
 
 @login_required
@@ -269,3 +283,22 @@ def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
             return redirect("youth:detail", pk=youth.pk)
     return render(request, "youth/form.html", {"form": form, "youth": youth,
                                                "title": _("Ändra anteckning")})
+
+
+@login_required
+@perm_required(Perm.EXPORT)
+@require_GET
+def youth_export(request: HttpRequest) -> HttpResponse:
+    """The current list (same filters and search) as xlsx; every youth in it is audited."""
+    text = request.session.get(SEARCH_SESSION_KEY, "") if "s" in request.GET else ""
+    form = forms.YouthFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    youths = list(selectors.youth_list(user=request.user, filters=filters, search=text,
+                                       sort=filters.get("sort") or "namn")[:EXPORT_LIMIT])
+    audit_bulk_read(request, youths, action=AuditEvent.Action.EXPORT, detail="xlsx")
+    content = xlsx_bytes(title=_("Ungdomar"), header=exports.HEADER,
+                         rows=(exports.row_for(y) for y in youths))
+    response = HttpResponse(content, content_type=XLSX)
+    name = f"kaa-ungdomar-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename=\"{name}\""
+    return response

@@ -188,3 +188,32 @@ def test_note_edit_is_for_the_author_only(client_for, coach, colleague, caseload
     client_for(coach).post(url, {"text": "Rättad"})
     note.refresh_from_db()
     assert note.text == "Rättad"
+
+
+def test_the_start_page_panel_lists_the_coachs_open_cases(client_for, coach, caseload,
+                                                          municipality):
+    other = youth_make(municipality=municipality, last_name="Annanssons")
+    client = client_for(coach)
+    fragment = client.get(reverse("youth:caseload"), headers={"HX-Request": "true"})
+    body = fragment.content.decode()
+    assert "<html" not in body
+    assert caseload[0].last_name in body
+    assert other.last_name not in body
+    assert 'hx-get="/ungdomar/mina/"' in client.get("/").content.decode()
+
+
+def test_the_list_filters_youths_turning_20_and_missing_guardians(client_for, coordinator,
+                                                                  municipality):
+    import datetime as dt
+
+    today = timezone.localdate()
+    soon = youth_make(municipality=municipality, last_name="Snartjugo",
+                      birth_date=today.replace(year=today.year - 20) + dt.timedelta(days=30))
+    young = youth_make(municipality=municipality, last_name="Ungsson")
+    client = client_for(coordinator)
+    body = client.get(reverse("youth:list"), {"turning_20": "on"}).content.decode()
+    assert soon.last_name in body
+    assert young.last_name not in body
+    body = client.get(reverse("youth:list"), {"missing_guardian": "on"}).content.decode()
+    assert young.last_name in body
+    assert soon.last_name not in body
