@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from kaa.models import User
@@ -80,9 +80,12 @@ def youth_list(*, user: User, filters: dict[str, Any], search: str = "",
                sort: str = "namn") -> QuerySet[Youth]:
     """The register list as the user may see it, filtered, searched and sorted."""
     today = timezone.localdate()
+    current = (Occupation.objects.filter(youth=OuterRef("pk"), end_date__isnull=True,
+                                         confirmed=True).order_by("-start_date", "-id"))
     qs = (Youth.objects.visible_to(user)
           .select_related("coach", "team")
-          .annotate(in_kaa=Exists(_open_period())))
+          .annotate(in_kaa=Exists(_open_period()),
+                    occupation_label=Subquery(current.values("type__label")[:1])))
     for name, apply in _FILTERS.items():
         value = filters.get(name)
         if value not in (None, "", [], False):

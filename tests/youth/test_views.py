@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaa.models import AuditEvent
-from tests.factories import youth_make
+from tests.factories import occupation_type, youth_make
 from youth import services
 from youth.models import Note, Youth
 
@@ -52,6 +52,10 @@ class TestList:
                                      {"status": "in_contact"}).content.decode()
         assert "1 ungdom" in body
         assert caseload[0].last_name in body
+        services.occupation_record(youth=caseload[0], type=occupation_type("KOMVUX"),
+                                   start_date=timezone.localdate(), source="contact", actor=coach)
+        body = client_for(coach).get(reverse("youth:list")).content.decode()
+        assert "Studerar på komvux" in body
         body = client_for(coach).get(reverse("youth:list"), {"not_reached": "on"}).content.decode()
         assert "2 ungdomar" in body
 
