@@ -16,6 +16,18 @@ OTP_INVALID = _("Koden stämmer inte. Kontrollera att klockan i telefonen går r
                 "igen med en ny kod.")
 
 
+def date_input() -> forms.DateInput:
+    """A native date picker that round-trips ISO dates."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def fields_only_helper() -> FormHelper:
+    """crispy renders the fields; the template owns the <form> tag and the buttons."""
+    helper = FormHelper()
+    helper.form_tag = False
+    return helper
+
+
 def _helper(submit_label: str, *, method: str = "post") -> FormHelper:
     helper = FormHelper()
     helper.form_method = method

@@ -8,6 +8,7 @@ import time
 from urllib.parse import urlparse
 
 import psycopg
+import psycopg.sql
 import redis
 
 
@@ -29,6 +30,7 @@ def main() -> int:
         except redis.RedisError as exc:
             problems.append(f"Redis at {redis_url}: {exc}")
         if not problems:
+            _ensure_database(admin_url, parsed.path.lstrip("/"))
             return 0
         if time.monotonic() > deadline:
             for problem in problems:
@@ -37,6 +39,16 @@ def main() -> int:
                   "REDIS_URL.", file=sys.stderr)
             return 1
         time.sleep(1)
+
+
+def _ensure_database(admin_url: str, name: str) -> None:
+    """Create the development database (the migration checks use it; tests use test_<name>)."""
+    if not name:
+        return
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
 
 
 if __name__ == "__main__":

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaa.forms import date_input, fields_only_helper
 from kaa.models import Team, User
 from youth import personnummer as pnr
 from youth.models import CaseStatus, OccupationType, Reason, Youth
 from youth.selectors import SORTS
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    return helper
+DATE = date_input()
+_helper = fields_only_helper
 
 
 class YouthFilterForm(forms.Form):
