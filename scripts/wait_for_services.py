@@ -48,7 +48,8 @@ def _ensure_database(admin_url: str, name: str) -> None:
     with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
-            conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
+            statement = psycopg.sql.SQL("CREATE DATABASE {}")
+            conn.execute(statement.format(psycopg.sql.Identifier(name)))
 
 
 if __name__ == "__main__":
