@@ -21,6 +21,11 @@ BEAT_SCHEDULE = {
         "task": "youth.tasks.youth_flags_refresh",
         "schedule": crontab(hour=1, minute=0),
     },
+    "outreach-deadlines-refresh": {
+        # After the register's nightly jobs, so that ended periods get no new tasks.
+        "task": "outreach.tasks.deadlines_refresh",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "purge-old-login-attempts": {
         "task": "kaa.tasks.login_attempts_purge_old",
         "schedule": crontab(hour=3, minute=30),

@@ -320,6 +320,10 @@ LOGGING = {
 
 # --- KAA ------------------------------------------------------------------------------------
 KAA_DEMO = env.bool("KAA_DEMO", default=False)
+# Follow-up rules after a youth is reached (domain.md §3).
+KAA_FOLLOW_UP_OCCUPIED_MONTHS = env.int("KAA_FOLLOW_UP_OCCUPIED_MONTHS", default=3)
+KAA_TERM_END_SPRING = (6, 15)  # (month, day): the spring term ends mid-June
+KAA_TERM_END_AUTUMN = (12, 20)
 
 from kaa.schedule import BEAT_SCHEDULE  # noqa: E402
 

@@ -81,6 +81,35 @@ def _import_batch(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return {"pk": batch.pk}, "Hemligsson"
 
 
+def _queued_youth(users: dict[str, Any], days_ago: int = 10) -> tuple[dict[str, Any], str]:
+    """The coach's youth with an overdue postcard in the work queue."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from outreach.engine import deadlines_refresh
+    from outreach.services import routine_from_template
+    from tests.factories import youth_make
+
+    routine_from_template(municipality=users["coach"].municipality, key="askersund",
+                          actor=None)
+    youth = youth_make(municipality=users["coach"].municipality, coach=users["coach"],
+                       first_name="Markör", last_name="Hemligsson",
+                       start_date=timezone.localdate() - dt.timedelta(days=days_ago))
+    deadlines_refresh()
+    return {"pk": youth.pk}, "Hemligsson"
+
+
+def _queue(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    _queued_youth(users)
+    return {}, "Hemligsson"
+
+
+def _new_this_week(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    _queued_youth(users, days_ago=1)
+    return {}, "Hemligsson"
+
+
 CASE_WORKERS = frozenset({"coach", "colleague", "coordinator"})
 COORDINATOR = frozenset({"coordinator"})
 
@@ -96,6 +125,11 @@ CASES: list[UrlCase] = [
     UrlCase("youth:period_open", _youth_of_coach, COORDINATOR),
     UrlCase("youth:assign", _youth_of_coach, COORDINATOR),
     UrlCase("youth:import_preview", _import_batch, COORDINATOR),
+    UrlCase("outreach:queue", _queue, frozenset({"coach", "coordinator"}), list_page=True),
+    UrlCase("outreach:review", _new_this_week, CASE_WORKERS, list_page=True),
+    UrlCase("outreach:youth_tab", _queued_youth, CASE_WORKERS),
+    UrlCase("outreach:contact_log", _queued_youth, CASE_WORKERS),
+    UrlCase("outreach:reached", _queued_youth, CASE_WORKERS),
 ]
 
 # URLs in the personal namespaces that show no personal data of their own, with the reason.
@@ -106,6 +140,12 @@ EXEMPT: dict[str, str] = {
     "youth:note_add": "POST only through youth_get_for_user; tested in test_views.py",
     "youth:note_edit": "author only; tested in test_views.py",
     "youth:export": "an xlsx file (not HTML); tested in tests/youth/test_export.py",
+    "outreach:task_outcome": "POST only, through get_for_user; tested in test_views.py",
+    "outreach:tasks_bulk_done": "POST only, ids filtered by visible_to; test_views.py",
+    "outreach:routines": "configuration, no personal data (coordinator)",
+    "outreach:routine_template": "configuration, POST only (coordinator)",
+    "outreach:routine_edit": "configuration, no personal data (coordinator)",
+    "outreach:routine_migrate": "configuration, POST only (coordinator)",
     "youth:import_upload": "an empty upload form (coordinator); tested in test_import_views.py",
     "youth:mapping_create": "an empty form (coordinator); tested in test_import_views.py",
 }

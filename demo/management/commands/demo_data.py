@@ -11,6 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from demo.staff import DEMO_PASSWORD, STAFF, demo_staff_ensure
 from demo.youths import demo_youths_ensure
 from kaa.models import Municipality
+from outreach.engine import deadlines_refresh
+from outreach.models import Routine
+from outreach.services import routine_from_template
 
 
 class Command(BaseCommand):
@@ -37,7 +40,13 @@ class Command(BaseCommand):
             municipality = Municipality.objects.get(code=code)
             created += demo_youths_ensure(municipality=municipality,
                                           count=int(options["youths"] * share))
-        self.stdout.write(self.style.SUCCESS(f"Demo data is in place ({created} new youths)."))
+        for code, template in (("1882", "askersund"), ("1494", "lidkoping")):
+            municipality = Municipality.objects.get(code=code)
+            if not Routine.objects.filter(municipality=municipality, is_current=True).exists():
+                routine_from_template(municipality=municipality, key=template, actor=None)
+        stats = deadlines_refresh()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data is in place ({created} new youths; deadlines: {stats})."))
 
     def _print_logins(self) -> None:
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

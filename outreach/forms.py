@@ -1,0 +1,74 @@
+"""Forms of outreach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kaa.forms import date_input, fields_only_helper
+from outreach.models import Channel, ContactAttempt, RoutineStep
+from outreach.services import NextStep
+from youth.models import OccupationType
+
+
+class ContactForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Kanal"), choices=Channel.choices)
+    outcome = forms.ChoiceField(label=_("Utfall"), choices=ContactAttempt.Outcome.choices)
+    direction = forms.ChoiceField(label=_("Riktning"),
+                                  choices=ContactAttempt.Direction.choices)
+    at = forms.DateTimeField(label=_("Tidpunkt"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    note = forms.CharField(label=_("Kort notering"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.helper = fields_only_helper()
+
+    def clean_at(self) -> Any:
+        value = self.cleaned_data["at"]
+        if value > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError(_("Tidpunkten ligger i framtiden."))
+        return value
+
+
+class ReachedForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Hur nåddes ungdomen?"), choices=Channel.choices)
+    occupation_type = forms.ModelChoiceField(
+        label=_("Vad gör ungdomen nu?"), queryset=OccupationType.objects.filter(is_active=True))
+    description = forms.CharField(label=_("Var/vad"), max_length=200, required=False)
+    studies_end = forms.DateField(label=_("Studierna slutar (om känt)"), required=False,
+                                  widget=date_input())
+    next_step = forms.ChoiceField(label=_("Vad vill ungdomen?"), choices=[
+        (NextStep.NONE, _("Inget särskilt just nu")),
+        (NextStep.DECLINES, _("Avböjer stöd")),
+        (NextStep.WANTS_HELP, _("Vill ha hjälp"))], widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Kort notering"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper()
+
+
+class RoutineForm(forms.Form):
+    name = forms.CharField(label=_("Namn"), max_length=100)
+    retry_after_days = forms.IntegerField(label=_("Nytt försök efter (dagar)"), min_value=1,
+                                          max_value=365)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper()
+
+
+class StepForm(forms.ModelForm):
+    class Meta:
+        model = RoutineStep
+        fields = ["order", "title", "channel", "instructions", "offset_value", "offset_unit",
+                  "anchor", "requires_phone", "only_if_not_reached", "guardian_if_under_18",
+                  "only_under_18", "min_failed_attempts", "two_staff"]
+
+
+StepFormSet = forms.formset_factory(StepForm, extra=2, can_delete=True)

@@ -1,0 +1,242 @@
+"""Outreach: the municipality's staged contact routine (as versioned data), each youth's
+outreach case, the tasks with deadlines, and the contact log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kaa.access import Scope, ScopedQuerySet
+from kaa.models import BaseModel, Municipality
+from outreach.deadlines import Unit
+
+
+class Channel(models.TextChoices):
+    POSTCARD = "postcard", _("Vykort")
+    LETTER = "letter", _("Brev")
+    PHONE = "phone", _("Telefonsamtal")
+    SMS = "sms", _("Sms")
+    EMAIL = "email", _("E-post")
+    SOCIAL_MEDIA = "social_media", _("Sociala medier")
+    KNOCK_CARD = "knock_card", _("Knackakort")
+    HOME_VISIT = "home_visit", _("Hembesök")
+    MEETING = "meeting", _("Möte")
+    CONCERN_REPORT = "concern_report", _("Orosanmälan till socialtjänsten")
+    SOCIAL_SERVICES = "social_services", _("Förfrågan till socialtjänsten")
+    NETWORK = "network", _("Samråd med KAA-nätverket")
+    VIA_PARTNER = "via_partner", _("Via samverkanspart")
+    ESERVICE = "eservice", _("E-tjänst")
+
+
+# Channels where nobody answers at once: "done" means sent or carried out.
+ONE_WAY_CHANNELS = {Channel.POSTCARD, Channel.LETTER, Channel.KNOCK_CARD,
+                    Channel.CONCERN_REPORT, Channel.SOCIAL_SERVICES, Channel.NETWORK}
+
+
+class Routine(BaseModel):
+    """One version of a municipality's contact routine. Editing makes a new version; open
+    cases keep the version they started with until a coordinator migrates them."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
+                                     related_name="routines", verbose_name=_("kommun"))
+    name = models.CharField(_("namn"), max_length=100)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    is_current = models.BooleanField(_("gällande"), default=False)
+    previous = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+    retry_after_days = models.PositiveIntegerField(
+        _("nytt försök efter (dagar)"), default=30,
+        help_text=_("När rutinen är slut utan kontakt förlängs uppsökandet till ett nytt "
+                    "försök efter så här många dagar."))
+
+    class Meta:
+        ordering = ["municipality", "-version"]
+        verbose_name = _("kontaktrutin")
+        verbose_name_plural = _("kontaktrutiner")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality"], condition=Q(is_current=True),
+                                    name="routine_one_current_per_municipality"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class Anchor(models.TextChoices):
+    REGISTRATION = "registration", _("registreringsdatum")
+    PREVIOUS = "previous", _("föregående steg")
+
+
+class RoutineStep(models.Model):
+    routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("ordning"))
+    title = models.CharField(_("steg"), max_length=100)
+    channel = models.CharField(_("kanal"), max_length=20, choices=Channel.choices)
+    instructions = models.CharField(_("vad som ska göras"), max_length=300, blank=True)
+    offset_value = models.PositiveSmallIntegerField(_("frist"), default=0)
+    offset_unit = models.CharField(_("enhet"), max_length=20, choices=Unit.choices,
+                                   default=Unit.DAYS)
+    anchor = models.CharField(_("räknat från"), max_length=20, choices=Anchor.choices,
+                              default=Anchor.REGISTRATION)
+    requires_phone = models.BooleanField(_("bara om telefonnummer finns"), default=False)
+    only_if_not_reached = models.BooleanField(_("bara om ungdomen inte är nådd"), default=True)
+    guardian_if_under_18 = models.BooleanField(_("även till vårdnadshavare under 18"),
+                                               default=False)
+    only_under_18 = models.BooleanField(_("bara under 18 år"), default=False)
+    min_failed_attempts = models.PositiveSmallIntegerField(
+        _("efter minst antal misslyckade försök"), default=0)
+    two_staff = models.BooleanField(_("två personal"), default=False)
+
+    class Meta:
+        ordering = ["routine", "order"]
+        constraints = [models.UniqueConstraint(fields=["routine", "order"],
+                                               name="step_unique_order")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+
+class ScopedByYouth(ScopedQuerySet[models.Model]):
+    access_scope = Scope(municipality="youth__municipality", coach="youth__coach",
+                         team="youth__team")
+
+
+class OutreachCase(models.Model):
+    """The outreach for one KAA period: which routine version it follows and how it ended."""
+
+    youth = models.ForeignKey("youth.Youth", on_delete=models.CASCADE,
+                              related_name="outreach_cases")
+    period = models.OneToOneField("youth.KaaPeriod", on_delete=models.CASCADE,
+                                  related_name="outreach_case")
+    routine = models.ForeignKey(Routine, on_delete=models.PROTECT, related_name="cases")
+    started_on = models.DateField()
+    reached_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    retry_on = models.DateField(null=True, blank=True)
+
+    objects = ScopedByYouth.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.youth_id}: {self.routine}"
+
+    @property
+    def audit_youth_id(self) -> int:
+        return self.youth_id
+
+
+class Task(models.Model):
+    """Something to do for a youth by a date: a routine step, a follow-up or an escalation."""
+
+    class Kind(models.TextChoices):
+        STEP = "step", _("Rutinsteg")
+        FOLLOW_UP = "follow_up", _("Uppföljning")
+        MEETING = "meeting", _("Möte inom en vecka")
+        PLANNING = "planning", _("Planering inom en vecka")
+        ESCALATION = "escalation", _("Överväg orosanmälan")
+        RETRY = "retry", _("Nytt uppsökande")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Att göra")
+        DONE = "done", _("Klar")
+        CANCELLED = "cancelled", _("Avbruten")
+
+    youth = models.ForeignKey("youth.Youth", on_delete=models.CASCADE, related_name="tasks")
+    case = models.ForeignKey(OutreachCase, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="tasks")
+    step = models.ForeignKey(RoutineStep, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="tasks")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STEP)
+    channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
+    title = models.CharField(max_length=150)
+    due_date = models.DateField(db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    guardian_copy = models.BooleanField(default=False)
+    two_staff = models.BooleanField(default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="+")
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedByYouth.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            # The daily job may run twice, or in two beats at once: never two tasks per step.
+            models.UniqueConstraint(fields=["case", "step"], condition=Q(step__isnull=False),
+                                    name="task_one_per_case_step"),
+            models.UniqueConstraint(fields=["youth", "kind", "due_date"],
+                                    condition=Q(step__isnull=True, status="open"),
+                                    name="task_one_open_per_kind_and_day"),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"], name="task_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.due_date})"
+
+    @property
+    def audit_youth_id(self) -> int:
+        return self.youth_id
+
+
+class ContactAttempt(models.Model):
+    """One attempt to reach a youth (or their guardian), successful or not."""
+
+    class Direction(models.TextChoices):
+        OUT = "out", _("Från oss")
+        IN = "in", _("Från ungdomen")
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", _("Nådd")
+        REACHED_GUARDIAN = "reached_guardian", _("Nådde vårdnadshavare")
+        NO_ANSWER = "no_answer", _("Inget svar")
+        MESSAGE_LEFT = "message_left", _("Meddelande lämnat")
+        WRONG_NUMBER = "wrong_number", _("Fel nummer")
+        RETURNED_MAIL = "returned_mail", _("Post i retur")
+        NOBODY_HOME = "nobody_home", _("Ingen hemma")
+        SENT = "sent", _("Skickat/utfört")
+        FAILED = "failed", _("Kunde inte skickas")
+
+    youth = models.ForeignKey("youth.Youth", on_delete=models.CASCADE,
+                              related_name="contact_attempts")
+    period = models.ForeignKey("youth.KaaPeriod", on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+")
+    task = models.ForeignKey(Task, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="attempts")
+    at = models.DateTimeField(_("tid"))
+    channel = models.CharField(_("kanal"), max_length=20, choices=Channel.choices)
+    direction = models.CharField(_("riktning"), max_length=5, choices=Direction.choices,
+                                 default=Direction.OUT)
+    outcome = models.CharField(_("utfall"), max_length=20, choices=Outcome.choices)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="+", verbose_name=_("personal"))
+    note = models.CharField(_("kort notering"), max_length=500, blank=True)
+
+    objects = ScopedByYouth.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["youth", "-at"], name="attempt_youth_at"),
+                   models.Index(fields=["at"], name="attempt_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.channel} {self.outcome}"
+
+    @property
+    def is_failure(self) -> bool:
+        return self.outcome in FAILED_OUTCOMES
+
+    @property
+    def audit_youth_id(self) -> int:
+        return self.youth_id
+
+
+FAILED_OUTCOMES = {ContactAttempt.Outcome.NO_ANSWER, ContactAttempt.Outcome.MESSAGE_LEFT,
+                   ContactAttempt.Outcome.WRONG_NUMBER, ContactAttempt.Outcome.RETURNED_MAIL,
+                   ContactAttempt.Outcome.NOBODY_HOME}
+# "Kontaktförsök utan resultat": what counts towards "after N failed attempts".
+UNSUCCESSFUL_OUTCOMES = FAILED_OUTCOMES | {ContactAttempt.Outcome.SENT}
+REACHED_OUTCOMES = {ContactAttempt.Outcome.REACHED}

@@ -1,0 +1,81 @@
+"""Reads of outreach: the work queue, the weekly review, a youth's contact history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from kaa.models import User
+from outreach.deadlines import week_end
+from outreach.models import ContactAttempt, OutreachCase, Routine, Task
+from youth.models import KaaPeriod, Youth
+
+VIEWS = ("mina", "team", "kommun")
+
+
+def queue_tasks(*, user: User, view: str, today: dt.date | None = None) -> QuerySet[Task]:
+    """Open tasks due this week or earlier, for the user's own youths, team or municipality."""
+    today = today or timezone.localdate()
+    qs = (Task.objects.visible_to(user)
+          .filter(status=Task.Status.OPEN, due_date__lte=week_end(today))
+          .select_related("youth", "youth__coach", "step"))
+    if view == "mina":
+        qs = qs.filter(youth__coach=user)
+    elif view == "team":
+        qs = qs.filter(youth__team_id=user.team_id) if user.team_id else qs.none()
+    return qs.order_by("due_date", "title", "youth__last_name", "id")
+
+
+def queue_groups(tasks: list[Task], today: dt.date) -> list[dict[str, Any]]:
+    """Overdue, today and the rest of the week, each grouped by step title."""
+    buckets: list[dict[str, Any]] = [
+        {"key": "overdue", "tasks": [t for t in tasks if t.due_date < today]},
+        {"key": "today", "tasks": [t for t in tasks if t.due_date == today]},
+        {"key": "week", "tasks": [t for t in tasks if t.due_date > today]},
+    ]
+    for bucket in buckets:
+        by_title: dict[str, list[Task]] = {}
+        for task in bucket["tasks"]:
+            by_title.setdefault(task.title, []).append(task)
+        bucket["groups"] = [{"title": k, "tasks": v} for k, v in by_title.items()]
+    return buckets
+
+
+def weekly_review(*, user: User, today: dt.date | None = None) -> dict[str, Any]:
+    """The Friday case review: not reached after the routine, overdue follow-ups, new."""
+    today = today or timezone.localdate()
+    youths = Youth.objects.visible_to(user).select_related("coach", "team")
+    retry = Task.objects.filter(youth=OuterRef("pk"), kind=Task.Kind.RETRY)
+    overdue = Task.objects.filter(youth=OuterRef("pk"), status=Task.Status.OPEN,
+                                  due_date__lt=today).exclude(kind=Task.Kind.STEP)
+    new_period = KaaPeriod.objects.filter(youth=OuterRef("pk"),
+                                          start_date__gte=today - dt.timedelta(days=7))
+    return {
+        "not_reached": list(youths.filter(Exists(retry), last_reached_on__isnull=True)
+                            .order_by("last_name")[:200]),
+        "overdue_follow_ups": list(youths.filter(Exists(overdue)).order_by("last_name")[:200]),
+        "new": list(youths.filter(Exists(new_period)).order_by("last_name")[:200]),
+    }
+
+
+def youth_outreach(*, youth: Youth) -> dict[str, Any]:
+    return {
+        "open_tasks": list(Task.objects.filter(youth=youth, status=Task.Status.OPEN)
+                           .select_related("step").order_by("due_date")),
+        "attempts": list(ContactAttempt.objects.filter(youth=youth)
+                         .select_related("staff")[:30]),
+        "case": OutreachCase.objects.filter(youth=youth, closed_on__isnull=True)
+        .select_related("routine").first(),
+    }
+
+
+def routines_of(*, user: User) -> dict[str, Any]:
+    routines = list(Routine.objects.filter(municipality_id=user.municipality_id)
+                    .prefetch_related("steps")
+                    .annotate(open_cases=Count("cases", filter=Q(cases__closed_on__isnull=True))))
+    current = next((r for r in routines if r.is_current), None)
+    outdated = sum(r.open_cases for r in routines if not r.is_current)
+    return {"routines": routines, "current": current, "outdated_cases": outdated}

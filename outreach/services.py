@@ -1,0 +1,213 @@
+"""Writes of outreach: routines (versions, templates, migration), the contact log, tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaa.audit import audit_event
+from kaa.models import AuditEvent, Municipality, User
+from outreach.deadlines import add_months, add_offset
+from outreach.engine import open_step_tasks_cancel
+from outreach.models import (
+    ONE_WAY_CHANNELS,
+    Channel,
+    ContactAttempt,
+    OutreachCase,
+    Routine,
+    RoutineStep,
+    Task,
+)
+from outreach.routine_templates import TEMPLATES
+from youth import services as youth_services
+from youth.models import KaaPeriod, OccupationType, Youth
+
+Action = AuditEvent.Action
+STEP_FIELDS = ("order", "title", "channel", "instructions", "offset_value", "offset_unit",
+               "anchor", "requires_phone", "only_if_not_reached", "guardian_if_under_18",
+               "only_under_18", "min_failed_attempts", "two_staff")
+
+
+def routine_validate(steps: list[dict[str, Any]]) -> None:
+    """A routine must have steps, unique orders, and conditions that can hold."""
+    if not steps:
+        raise ValidationError(_("Rutinen måste ha minst ett steg."))
+    orders = [s["order"] for s in steps]
+    if len(set(orders)) != len(orders):
+        raise ValidationError(_("Två steg har samma ordningsnummer."))
+    first = min(steps, key=lambda s: s["order"])
+    if first["anchor"] == "previous":
+        raise ValidationError(_("Det första steget kan inte räknas från ett föregående steg; "
+                                "välj registreringsdatum."))
+    for step in steps:
+        if step["only_under_18"] and step.get("min_failed_attempts", 0) > 50:
+            raise ValidationError(_("Steget \"%(t)s\" kan aldrig bli aktuellt.") % {
+                "t": step["title"]})
+        if step["channel"] in (Channel.PHONE, Channel.SMS) and not step["requires_phone"]:
+            step["requires_phone"] = True  # a call or an SMS needs a number: implied
+
+
+@transaction.atomic
+def routine_save_version(*, municipality: Municipality, name: str, steps: list[dict[str, Any]],
+                         actor: User | None, retry_after_days: int = 30) -> Routine:
+    """Save the steps as a new current version; earlier versions stay for open cases."""
+    routine_validate(steps)
+    previous = (Routine.objects.select_for_update()
+                .filter(municipality=municipality, is_current=True).first())
+    if previous is not None:
+        previous.is_current = False
+        previous.save(update_fields=["is_current", "updated_at"])
+    routine = Routine.objects.create(
+        municipality=municipality, name=name, is_current=True, previous=previous,
+        version=(previous.version + 1) if previous else 1,
+        retry_after_days=retry_after_days, created_by=actor, updated_by=actor)
+    RoutineStep.objects.bulk_create(
+        [RoutineStep(routine=routine, **{k: s[k] for k in STEP_FIELDS if k in s})
+         for s in steps])
+    audit_event(user=actor, action=Action.CREATE, obj=routine, detail=f"v{routine.version}")
+    return routine
+
+
+def routine_from_template(*, municipality: Municipality, key: str,
+                          actor: User | None) -> Routine:
+    """Make one of the shipped templates the municipality's current routine."""
+    template = TEMPLATES[key]
+    steps = []
+    for order, (title, channel, value, unit, anchor, options) in enumerate(template["steps"], 1):
+        steps.append({"order": order, "title": title, "channel": channel,
+                      "offset_value": value, "offset_unit": unit, "anchor": anchor,
+                      "instructions": options.get("instructions", ""),
+                      "requires_phone": options.get("requires_phone", False),
+                      "only_if_not_reached": options.get("only_if_not_reached", True),
+                      "guardian_if_under_18": options.get("guardian_if_under_18", False),
+                      "only_under_18": options.get("only_under_18", False),
+                      "min_failed_attempts": options.get("min_failed_attempts", 0),
+                      "two_staff": options.get("two_staff", False)})
+    return routine_save_version(municipality=municipality, name=template["name"], steps=steps,
+                                actor=actor, retry_after_days=template["retry_after_days"])
+
+
+@transaction.atomic
+def cases_migrate(*, routine: Routine, actor: User) -> int:
+    """Move the municipality's open cases on older versions to `routine` (the current one).
+    Done tasks stay; open tasks of the old steps are cancelled and the next job re-plans."""
+    cases = OutreachCase.objects.filter(youth__municipality=routine.municipality,
+                                        closed_on__isnull=True).exclude(routine=routine)
+    case_ids = list(cases.values_list("pk", flat=True))
+    Task.objects.filter(case_id__in=case_ids, status=Task.Status.OPEN,
+                        step__isnull=False).update(status=Task.Status.CANCELLED,
+                                                   cancel_reason="ny rutinversion")
+    moved = OutreachCase.objects.filter(pk__in=case_ids).update(routine=routine)
+    audit_event(user=actor, action=Action.UPDATE, obj=routine, detail=f"migrated:{moved}")
+    return moved
+
+
+def _matching_task(youth: Youth, channel: str) -> Task | None:
+    """The open task a logged contact completes: same channel first, earliest due."""
+    today = timezone.localdate()
+    open_tasks = Task.objects.filter(youth=youth, status=Task.Status.OPEN,
+                                     due_date__lte=today + dt.timedelta(days=14))
+    return (open_tasks.filter(channel=channel).order_by("due_date").first()
+            or (open_tasks.filter(kind=Task.Kind.RETRY).order_by("due_date").first()))
+
+
+@transaction.atomic
+def contact_attempt_log(*, youth: Youth, channel: str, outcome: str, staff: User | None,
+                        at: dt.datetime | None = None, note: str = "",
+                        task: Task | None = None,
+                        direction: str = ContactAttempt.Direction.OUT) -> ContactAttempt:
+    """Log an attempt; it completes the matching task, and "reached" closes the routine."""
+    at = at or timezone.now()
+    if at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError({"at": _("Tidpunkten ligger i framtiden.")})
+    if task is not None and task.youth_id != youth.pk:
+        raise ValidationError(_("Uppgiften gäller en annan ungdom."))
+    period = KaaPeriod.objects.filter(youth=youth, end_date__isnull=True).first()
+    task = task or _matching_task(youth, channel)
+    attempt = ContactAttempt.objects.create(youth=youth, period=period, task=task, at=at,
+                                            channel=channel, direction=direction,
+                                            outcome=outcome, staff=staff, note=note[:500])
+    if task is not None and task.status == Task.Status.OPEN:
+        task.status, task.done_at, task.done_by = Task.Status.DONE, at, staff
+        task.save(update_fields=["status", "done_at", "done_by"])
+    audit_event(user=staff, action=Action.CREATE, obj=attempt)
+    youth_services.timeline_add(
+        youth=youth, kind="contact", actor=staff, at=at,
+        summary=f"{Channel(channel).label}: {ContactAttempt.Outcome(outcome).label}")
+    if outcome == ContactAttempt.Outcome.REACHED:
+        day = timezone.localtime(at).date()
+        youth_services.contact_reached_record(youth=youth, on=day)
+        case = OutreachCase.objects.filter(period=period).first() if period else None
+        if case is not None:
+            case.reached_on = case.reached_on or day
+            case.save(update_fields=["reached_on"])
+            open_step_tasks_cancel(case=case, reason="nådd")
+    return attempt
+
+
+class NextStep:
+    NONE = "none"
+    DECLINES = "declines"
+    WANTS_HELP = "wants_help"
+
+
+def term_end(day: dt.date) -> dt.date:
+    """The end of the school term that `day` falls in (configurable month-day pairs)."""
+    spring_m, spring_d = settings.KAA_TERM_END_SPRING
+    autumn_m, autumn_d = settings.KAA_TERM_END_AUTUMN
+    spring = dt.date(day.year, spring_m, spring_d)
+    autumn = dt.date(day.year, autumn_m, autumn_d)
+    if day <= spring:
+        return spring
+    return autumn if day <= autumn else dt.date(day.year + 1, spring_m, spring_d)
+
+
+def follow_up_due(*, category: str, next_step: str, on: dt.date,
+                  studies_end: dt.date | None = None) -> tuple[str, dt.date]:
+    """The follow-up rule after reaching a youth (domain.md §3): (task kind, due date)."""
+    if next_step == NextStep.WANTS_HELP:
+        return Task.Kind.PLANNING, add_offset(on, 7, "days")
+    if category == OccupationType.Category.STUDYING:
+        return Task.Kind.FOLLOW_UP, studies_end or term_end(on)
+    if category in (OccupationType.Category.WORKING, OccupationType.Category.OTHER):
+        months = max(settings.KAA_FOLLOW_UP_OCCUPIED_MONTHS, 3 if next_step == NextStep.DECLINES
+                     else 0)
+        return Task.Kind.FOLLOW_UP, add_months(on, months)
+    return Task.Kind.MEETING, add_offset(on, 7, "days")
+
+
+@transaction.atomic
+def reached_record(*, youth: Youth, staff: User, channel: str, occupation_type: OccupationType,
+                   next_step: str, description: str = "", studies_end: dt.date | None = None,
+                   note: str = "", task: Task | None = None) -> Task:
+    """Log "reached", record the occupation and schedule the follow-up by rule."""
+    attempt = contact_attempt_log(youth=youth, channel=channel, staff=staff, task=task,
+                                  outcome=ContactAttempt.Outcome.REACHED, note=note)
+    day = timezone.localtime(attempt.at).date()
+    youth_services.occupation_record(youth=youth, type=occupation_type, start_date=day,
+                                     source="contact", description=description, actor=staff)
+    kind, due = follow_up_due(category=occupation_type.category, next_step=next_step, on=day,
+                              studies_end=studies_end)
+    case = OutreachCase.objects.filter(youth=youth, closed_on__isnull=True).first()
+    follow_up, _ = Task.objects.get_or_create(
+        youth=youth, kind=kind, due_date=due, status=Task.Status.OPEN,
+        defaults={"case": case, "title": str(Task.Kind(kind).label)})
+    return follow_up
+
+
+@transaction.atomic
+def task_complete(*, task: Task, staff: User, outcome: str = ContactAttempt.Outcome.SENT,
+                  note: str = "") -> ContactAttempt:
+    """Mark a task done by logging the contact it stands for (bulk actions use this)."""
+    channel = task.channel or Channel.PHONE
+    if task.channel in ONE_WAY_CHANNELS and outcome not in (ContactAttempt.Outcome.SENT,
+                                                            ContactAttempt.Outcome.FAILED):
+        outcome = ContactAttempt.Outcome.SENT
+    return contact_attempt_log(youth=task.youth, channel=channel, outcome=outcome,
+                               staff=staff, task=task, note=note)

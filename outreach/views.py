@@ -1,0 +1,220 @@
+"""Views of outreach: the work queue, logging contacts, the youth's outreach tab, routines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kaa.access import Perm, get_for_user, has_perm, perm_required
+from kaa.audit import audit_bulk_read, audit_read
+from outreach import forms, selectors, services
+from outreach.models import ContactAttempt, Routine, Task
+from outreach.routine_templates import TEMPLATES
+from youth.permissions import youth_get_for_user
+
+QUICK_OUTCOMES = ["no_answer", "message_left", "wrong_number", "returned_mail", "nobody_home",
+                  "sent", "reached_guardian"]
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+@login_required
+@perm_required(Perm.VIEW_RECORDS)
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    default = "kommun" if has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS) else "mina"
+    view = request.GET.get("vy", default)
+    view = view if view in selectors.VIEWS else default
+    today = timezone.localdate()
+    tasks = list(selectors.queue_tasks(user=request.user, view=view, today=today)[:500])
+    # The queue names youths: one audit row per youth shown, in one insert.
+    audit_bulk_read(request, list({t.youth_id: t.youth for t in tasks}.values()),
+                    detail="arbetsko")
+    return render(request, "outreach/queue.html", {
+        "buckets": selectors.queue_groups(tasks, today), "view": view, "count": len(tasks),
+        "can_see_municipality": has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS),
+        "can_configure": has_perm(request.user, Perm.CONFIGURE),
+        "quick_outcomes": [(o, ContactAttempt.Outcome(o).label) for o in QUICK_OUTCOMES],
+        "today": today})
+
+
+@login_required
+@require_POST
+def task_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    """The second click: an outcome for one task ("reached" asks for more on its own page)."""
+    task = get_for_user(request, Task.objects.select_related("youth"), write=True, pk=pk)
+    outcome = request.POST.get("outcome", "")
+    if outcome == ContactAttempt.Outcome.REACHED:
+        return redirect(reverse("outreach:reached", args=[task.youth_id]) + f"?uppgift={task.pk}")
+    if outcome not in ContactAttempt.Outcome.values or task.status != Task.Status.OPEN:
+        messages.error(request, _("Utfallet kunde inte registreras."))
+    else:
+        services.task_complete(task=task, staff=request.user, outcome=outcome)
+        messages.success(request, _("%(task)s för %(name)s: %(outcome)s.") % {
+            "task": task.title, "name": task.youth.full_name,
+            "outcome": ContactAttempt.Outcome(outcome).label})
+    return redirect(_back(request, reverse("outreach:queue")))
+
+
+@login_required
+@require_POST
+def tasks_bulk_done(request: HttpRequest) -> HttpResponse:
+    """Mark many tasks done at once, e.g. 30 postcards sent."""
+    ids = [int(i) for i in request.POST.getlist("task") if i.isdigit()]
+    tasks = list(Task.objects.visible_to(request.user).filter(pk__in=ids, status="open")
+                 .select_related("youth"))
+    if not has_perm(request.user, Perm.EDIT_RECORDS) or not tasks:
+        messages.error(request, _("Markera minst en uppgift."))
+        return redirect(_back(request, reverse("outreach:queue")))
+    with transaction.atomic():
+        for task in tasks:
+            services.task_complete(task=task, staff=request.user)
+    messages.success(request, _("%(n)s uppgifter är markerade som utförda.") % {"n": len(tasks)})
+    return redirect(_back(request, reverse("outreach:queue")))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reached(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = youth_get_for_user(request, pk, write=True)
+    task = Task.objects.filter(youth=youth, pk=request.GET.get("uppgift") or 0).first()
+    initial = {"channel": task.channel if task and task.channel else "phone",
+               "next_step": "none"}
+    form = forms.ReachedForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            follow_up = services.reached_record(youth=youth, staff=request.user, task=task,
+                                                **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("%(name)s är nådd. Nästa: %(title)s senast %(due)s.")
+                             % {"name": youth.full_name, "title": follow_up.title,
+                                "due": follow_up.due_date.isoformat()})
+            return redirect("youth:detail", pk=youth.pk)
+    return render(request, "outreach/reached.html", {"form": form, "youth": youth,
+                                                     "task": task})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = youth_get_for_user(request, pk, write=request.method == "POST")
+    form = forms.ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["outcome"] == ContactAttempt.Outcome.REACHED:
+            return redirect("outreach:reached", pk=youth.pk)
+        try:
+            services.contact_attempt_log(youth=youth, staff=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Kontaktförsöket är registrerat."))
+            return redirect(reverse("youth:detail", args=[youth.pk]) + "#uppsok")
+    return render(request, "outreach/contact_form.html", {"form": form, "youth": youth})
+
+
+@login_required
+@require_GET
+def youth_tab(request: HttpRequest, pk: int) -> HttpResponse:
+    """The outreach part of the youth's page (an htmx fragment; also a page of its own)."""
+    youth = youth_get_for_user(request, pk)
+    audit_read(request, youth, detail="uppsok")
+    context: dict[str, Any] = {"youth": youth, **selectors.youth_outreach(youth=youth),
+                               "quick_outcomes": [(o, ContactAttempt.Outcome(o).label)
+                                                  for o in QUICK_OUTCOMES]}
+    template = "outreach/partials/_youth_tab.html" if request.htmx else "outreach/youth_tab.html"
+    return render(request, template, context)
+
+
+@login_required
+@perm_required(Perm.VIEW_RECORDS)
+@require_GET
+def weekly_review(request: HttpRequest) -> HttpResponse:
+    review = selectors.weekly_review(user=request.user)
+    shown = {y.pk: y for group in review.values() for y in group}
+    audit_bulk_read(request, list(shown.values()), detail="veckogenomgang")
+    return render(request, "outreach/review.html", review)
+
+
+@login_required
+@perm_required(Perm.CONFIGURE)
+@require_GET
+def routine_list(request: HttpRequest) -> HttpResponse:
+    context = {**selectors.routines_of(user=request.user),
+               "templates": [(key, t["name"]) for key, t in TEMPLATES.items()]}
+    return render(request, "outreach/routines.html", context)
+
+
+@login_required
+@perm_required(Perm.CONFIGURE)
+@require_POST
+def routine_use_template(request: HttpRequest) -> HttpResponse:
+    key = request.POST.get("template", "")
+    if key not in TEMPLATES:
+        messages.error(request, _("Okänd mall."))
+    else:
+        routine = services.routine_from_template(municipality=request.user.municipality,
+                                                 key=key, actor=request.user)
+        messages.success(request, _("%(name)s gäller nu (version %(v)s).")
+                         % {"name": routine.name, "v": routine.version})
+    return redirect("outreach:routines")
+
+
+@login_required
+@perm_required(Perm.CONFIGURE)
+@require_http_methods(["GET", "POST"])
+def routine_edit(request: HttpRequest) -> HttpResponse:
+    current = Routine.objects.filter(municipality=request.user.municipality,
+                                     is_current=True).prefetch_related("steps").first()
+    initial_steps = [{f: getattr(s, f) for f in services.STEP_FIELDS}
+                     for s in (current.steps.all() if current else [])]
+    form = forms.RoutineForm(request.POST or None, initial={
+        "name": current.name if current else _("Kontaktrutin"),
+        "retry_after_days": current.retry_after_days if current else 30})
+    formset = forms.StepFormSet(request.POST or None, initial=initial_steps, prefix="steg")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        steps = [f.cleaned_data for f in formset.forms
+                 if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        try:
+            services.routine_save_version(municipality=request.user.municipality,
+                                          actor=request.user, steps=steps, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Rutinen är sparad som en ny version. Pågående ärenden "
+                                        "följer sin version tills du flyttar dem."))
+            return redirect("outreach:routines")
+    return render(request, "outreach/routine_edit.html", {"form": form, "formset": formset})
+
+
+@login_required
+@perm_required(Perm.CONFIGURE)
+@require_POST
+def routine_migrate(request: HttpRequest) -> HttpResponse:
+    current = Routine.objects.filter(municipality=request.user.municipality,
+                                     is_current=True).first()
+    if current is None:
+        messages.error(request, _("Det finns ingen gällande rutin."))
+    else:
+        moved = services.cases_migrate(routine=current, actor=request.user)
+        messages.success(request, _("%(n)s pågående ärenden följer nu version %(v)s.")
+                         % {"n": moved, "v": current.version})
+    return redirect("outreach:routines")

@@ -1,0 +1,223 @@
+"""The routine engine: the Askersund table end to end, conditions, idempotency, versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+import time_machine
+from django.db import connection
+from django.utils import timezone
+
+from outreach import services
+from outreach.engine import deadlines_refresh
+from outreach.models import OutreachCase, Task
+from tests.factories import occupation_type, youth_make
+
+REG = dt.date(2026, 9, 7)  # a Monday
+STOCKHOLM = dt.timezone(dt.timedelta(hours=2))
+
+
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=STOCKHOLM)
+
+
+@pytest.fixture
+def askersund(municipality, coordinator):
+    return services.routine_from_template(municipality=municipality, key="askersund",
+                                          actor=coordinator)
+
+
+@pytest.fixture
+def young(municipality, coach, askersund):
+    """A 16-year-old with a phone, registered on REG."""
+    with time_machine.travel(_at(REG)):
+        return youth_make(municipality=municipality, coach=coach, phone="070-111 22 33",
+                          birth_date=dt.date(2010, 3, 1), start_date=REG)
+
+
+def _tasks(youth):
+    return {t.title: t for t in Task.objects.filter(youth=youth).order_by("due_date", "id")}
+
+
+def test_the_askersund_table(young):
+    with time_machine.travel(_at(REG + dt.timedelta(days=1))):
+        stats = deadlines_refresh()
+    assert stats.cases_created == 1
+    tasks = _tasks(young)
+    assert {title: t.due_date for title, t in tasks.items()} == {
+        "Vykort": dt.date(2026, 9, 14),  # within 1 week
+        "Telefonsamtal": dt.date(2026, 9, 21),  # within 2 weeks
+        "Sms": dt.date(2026, 9, 21),  # within 2 weeks
+        "Andra vykortet": dt.date(2026, 10, 7),  # within 1 month
+        "Kontakt med socialtjänsten": dt.date(2026, 10, 7),
+        "Brev": dt.date(2026, 11, 2),  # after 8 weeks
+    }
+    assert tasks["Vykort"].guardian_copy  # under 18: the guardian gets a copy
+    assert not tasks["Telefonsamtal"].guardian_copy
+    assert "Överväg orosanmälan" not in tasks  # not before 3 failed attempts
+
+    # Three attempts without result: the concern-report step appears, due that day.
+    services.contact_attempt_log(youth=young, channel="postcard", outcome="sent", staff=None,
+                                 at=_at(dt.date(2026, 9, 14)))
+    services.contact_attempt_log(youth=young, channel="phone", outcome="no_answer",
+                                 staff=None, at=_at(dt.date(2026, 9, 21)))
+    services.contact_attempt_log(youth=young, channel="sms", outcome="sent", staff=None,
+                                 at=_at(dt.date(2026, 9, 22)))
+    with time_machine.travel(_at(dt.date(2026, 9, 23))):
+        deadlines_refresh()
+    tasks = _tasks(young)
+    assert tasks["Överväg orosanmälan"].due_date == dt.date(2026, 9, 22)
+    assert tasks["Vykort"].status == Task.Status.DONE
+    assert tasks["Telefonsamtal"].status == Task.Status.DONE
+    assert tasks["Sms"].status == Task.Status.DONE
+
+    # Reached: the rest of the routine is cancelled, except what applies to everyone.
+    with time_machine.travel(_at(dt.date(2026, 9, 28))):
+        services.reached_record(youth=young, staff=None, channel="phone",
+                                occupation_type=occupation_type("ARBETE"), next_step="none")
+        deadlines_refresh()
+    tasks = _tasks(young)
+    assert tasks["Andra vykortet"].status == Task.Status.CANCELLED
+    assert tasks["Brev"].status == Task.Status.CANCELLED
+    assert tasks["Kontakt med socialtjänsten"].status == Task.Status.OPEN
+    follow_up = tasks["Uppföljning"]
+    assert follow_up.due_date == dt.date(2026, 12, 28)  # working: after 3 months
+    young.refresh_from_db()
+    assert young.status == "occupied"
+
+
+def test_the_job_is_idempotent(young):
+    with time_machine.travel(_at(REG + dt.timedelta(days=1))):
+        first = deadlines_refresh()
+        second = deadlines_refresh()
+    assert first.tasks_created == 6
+    assert (second.cases_created, second.tasks_created, second.tasks_moved,
+            second.tasks_cancelled) == (0, 0, 0, 0)
+    assert Task.objects.count() == 6
+
+
+def test_no_phone_means_no_call_or_sms(municipality, askersund):
+    with time_machine.travel(_at(REG)):
+        youth = youth_make(municipality=municipality, birth_date=dt.date(2008, 1, 1),
+                           start_date=REG)
+        deadlines_refresh()
+    titles = set(_tasks(youth))
+    assert "Telefonsamtal" not in titles
+    assert "Sms" not in titles
+    assert not _tasks(youth)["Vykort"].guardian_copy  # 18: no guardian copy
+
+
+def test_a_due_date_on_a_holiday_moves_to_the_next_business_day(municipality, askersund):
+    registered = dt.date(2026, 12, 17)  # + 1 week = julafton
+    with time_machine.travel(_at(registered)):
+        youth = youth_make(municipality=municipality, birth_date=dt.date(2009, 5, 5),
+                           start_date=registered)
+        deadlines_refresh()
+    assert _tasks(youth)["Vykort"].due_date == dt.date(2026, 12, 28)
+
+
+def test_previous_step_anchors_follow_when_the_step_was_done(municipality, coordinator):
+    services.routine_from_template(municipality=municipality, key="lidkoping",
+                                   actor=coordinator)
+    with time_machine.travel(_at(REG)):
+        youth = youth_make(municipality=municipality, birth_date=dt.date(2009, 5, 5),
+                           start_date=REG)
+        deadlines_refresh()
+    assert _tasks(youth)["Andra vykortet"].due_date == dt.date(2026, 11, 9)  # 7 Oct + 1 month
+    services.contact_attempt_log(youth=youth, channel="postcard", outcome="sent", staff=None,
+                                 at=_at(dt.date(2026, 9, 20)))
+    with time_machine.travel(_at(dt.date(2026, 9, 21))):
+        deadlines_refresh()
+    assert _tasks(youth)["Andra vykortet"].due_date == dt.date(2026, 10, 20)
+
+
+def test_a_new_version_leaves_open_cases_until_migrated(young, municipality, coordinator,
+                                                        askersund):
+    with time_machine.travel(_at(REG + dt.timedelta(days=1))):
+        deadlines_refresh()
+    v2 = services.routine_from_template(municipality=municipality, key="nykoping",
+                                        actor=coordinator)
+    assert v2.version == 2
+    case = OutreachCase.objects.get(youth=young)
+    assert case.routine == askersund
+    with time_machine.travel(_at(REG + dt.timedelta(days=2))):
+        deadlines_refresh()
+    assert "Vykort" in _tasks(young)
+    assert services.cases_migrate(routine=v2, actor=coordinator) == 1
+    with time_machine.travel(_at(REG + dt.timedelta(days=2))):
+        deadlines_refresh()
+    old = {t.title: t for t in Task.objects.filter(youth=young, step__routine=askersund)}
+    new = {t.title: t for t in Task.objects.filter(youth=young, step__routine=v2)}
+    assert old["Vykort"].status == Task.Status.CANCELLED
+    assert new["Brev"].due_date == dt.date(2026, 9, 14)
+    assert new["Brev"].status == Task.Status.OPEN
+
+
+def test_a_routine_exhausted_without_contact_is_extended(municipality, coordinator):
+    services.routine_from_template(municipality=municipality, key="nykoping", actor=coordinator)
+    with time_machine.travel(_at(REG)):
+        youth = youth_make(municipality=municipality, birth_date=dt.date(2008, 5, 5),
+                           start_date=REG)
+        deadlines_refresh()
+    with time_machine.travel(_at(REG + dt.timedelta(days=1))):
+        for task in Task.objects.filter(youth=youth):
+            services.task_complete(task=task, staff=None, outcome="no_answer")
+        deadlines_refresh()
+        for task in Task.objects.filter(youth=youth, status="open"):
+            services.task_complete(task=task, staff=None, outcome="no_answer")
+    later = dt.date(2026, 11, 2)
+    with time_machine.travel(_at(later)):
+        stats = deadlines_refresh()
+        again = deadlines_refresh()
+    assert stats.retries == 1
+    assert again.retries == 0
+    retry = Task.objects.get(youth=youth, kind=Task.Kind.RETRY)
+    assert retry.due_date >= later
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_runs_create_no_duplicates(municipality, coordinator):
+    services.routine_from_template(municipality=municipality, key="askersund",
+                                   actor=coordinator)
+    for _ in range(20):
+        youth_make(municipality=municipality, phone="070-1")
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(deadlines_refresh())
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    deadlines_refresh()
+    per_case_step = Task.objects.values("case_id", "step_id").distinct().count()
+    assert Task.objects.count() == per_case_step == 20 * 6
+
+
+def test_follow_up_rules():
+    from outreach.services import follow_up_due
+
+    day = dt.date(2026, 9, 28)
+    assert follow_up_due(category="studying", next_step="none", on=day) == (
+        "follow_up", dt.date(2026, 12, 20))
+    assert follow_up_due(category="studying", next_step="none", on=day,
+                         studies_end=dt.date(2027, 1, 15))[1] == dt.date(2027, 1, 15)
+    assert follow_up_due(category="working", next_step="declines", on=day) == (
+        "follow_up", dt.date(2026, 12, 28))
+    assert follow_up_due(category="none", next_step="none", on=day) == (
+        "meeting", dt.date(2026, 10, 5))
+    assert follow_up_due(category="none", next_step="wants_help", on=day) == (
+        "planning", dt.date(2026, 10, 5))
+    assert follow_up_due(category="studying", next_step="none",
+                         on=dt.date(2026, 12, 22))[1] == dt.date(2027, 6, 15)
+    assert timezone.now()
