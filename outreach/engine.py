@@ -150,6 +150,7 @@ class _Chunk:
     tasks: dict[int, dict[int, Task]]
     open_other: dict[int, list[Task]]
     retried: dict[int, dt.date]
+    escalated: set[int] = field(default_factory=set)
 
 
 def _load_chunk(ids: list[int]) -> _Chunk:
@@ -161,6 +162,8 @@ def _load_chunk(ids: list[int]) -> _Chunk:
                           .order_by("at").values_list("period_id", "at")):
         chunk.unsuccessful[period_id].append(timezone.localtime(at).date())
     for task in Task.objects.filter(case_id__in=ids):
+        if task.kind == Task.Kind.ESCALATION:
+            chunk.escalated.add(task.case_id)
         if task.step_id:
             chunk.tasks[task.case_id][task.step_id] = task
         elif task.status == Task.Status.OPEN:
@@ -217,6 +220,7 @@ def _reconcile_case(case: OutreachCase, chunk: _Chunk, steps: list[RoutineStep],
         if task.status == Task.Status.OPEN and step_id not in wanted:
             task.status, task.cancel_reason = Task.Status.CANCELLED, "villkor"
             cancelled.append(task)
+    _escalate(case, facts, chunk, today, new)
     if facts.reached or chunk.open_other[case.pk] or not _routine_exhausted(plan, existing,
                                                                             today):
         return
@@ -226,6 +230,19 @@ def _reconcile_case(case: OutreachCase, chunk: _Chunk, steps: list[RoutineStep],
                     title="Nytt försök att nå ungdomen",
                     due_date=max(today, last + dt.timedelta(days=case.routine.retry_after_days))))
     stats.retries += 1
+
+
+def _escalate(case: OutreachCase, facts: CaseFacts, chunk: _Chunk, today: dt.date,
+              new: list[Task]) -> None:
+    """Under 18, not reached, N attempts without result: "consider a report of concern"."""
+    threshold = case.routine.concern_after_attempts
+    if (not threshold or facts.reached or case.pk in chunk.escalated
+            or len(facts.unsuccessful) < threshold or _age_on(facts.birth_date, today) >= 18):
+        return
+    new.append(Task(youth=case.youth, case=case, kind=Task.Kind.ESCALATION,
+                    channel="concern_report", title="Överväg orosanmälan till socialtjänsten",
+                    due_date=next_business_day_on_or_after(facts.unsuccessful[threshold - 1])))
+    chunk.escalated.add(case.pk)
 
 
 def _routine_exhausted(plan: list[Planned], tasks: dict[int, Task], today: dt.date) -> bool:

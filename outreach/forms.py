@@ -57,6 +57,9 @@ class RoutineForm(forms.Form):
     name = forms.CharField(label=_("Namn"), max_length=100)
     retry_after_days = forms.IntegerField(label=_("Nytt försök efter (dagar)"), min_value=1,
                                           max_value=365)
+    concern_after_attempts = forms.IntegerField(
+        label=_("Överväg orosanmälan efter antal försök utan resultat (under 18, 0 = av)"),
+        min_value=0, max_value=20)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -50,6 +50,9 @@ class Routine(BaseModel):
         _("nytt försök efter (dagar)"), default=30,
         help_text=_("När rutinen är slut utan kontakt förlängs uppsökandet till ett nytt "
                     "försök efter så här många dagar."))
+    concern_after_attempts = models.PositiveSmallIntegerField(
+        _("överväg orosanmälan efter antal försök (under 18)"), default=3,
+        help_text=_("0 stänger av. Gäller ungdomar under 18 som inte nåtts."))
 
     class Meta:
         ordering = ["municipality", "-version"]

@@ -16,6 +16,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
     "askersund": {
         "name": "Askersunds rutin",
         "retry_after_days": 30,
+        "concern_after_attempts": 0,  # the routine has its own concern-report step
         "steps": [
             ("Vykort", "postcard", 1, W, REG, {
                 "guardian_if_under_18": True,
@@ -41,6 +42,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
     "lidkoping": {
         "name": "Lidköpings rutin",
         "retry_after_days": 30,
+        "concern_after_attempts": 0,  # under-18s are reported after the home visit
         "steps": [
             ("Telefon, sms eller Facebook", "phone", 1, W, REG, {"requires_phone": True}),
             ("Vykort", "postcard", 1, M, REG, {"guardian_if_under_18": True}),
@@ -56,6 +58,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
     "nykoping": {
         "name": "Nyköpings rutin",
         "retry_after_days": 30,
+        "concern_after_attempts": 3,
         "steps": [
             ("Telefon, sms eller e-post", "phone", 2, BD, REG, {
                 "requires_phone": True, "instructions": "Så snart ungdomen är tilldelad."}),
@@ -69,6 +72,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
     "stockholm": {
         "name": "Stockholms rutin",
         "retry_after_days": 30,
+        "concern_after_attempts": 3,
         "steps": [
             ("Brev", "letter", 1, W, REG, {"guardian_if_under_18": True}),
             ("Sms", "sms", 1, W, REG, {"requires_phone": True}),

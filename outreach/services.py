@@ -55,7 +55,8 @@ def routine_validate(steps: list[dict[str, Any]]) -> None:
 
 @transaction.atomic
 def routine_save_version(*, municipality: Municipality, name: str, steps: list[dict[str, Any]],
-                         actor: User | None, retry_after_days: int = 30) -> Routine:
+                         actor: User | None, retry_after_days: int = 30,
+                         concern_after_attempts: int = 3) -> Routine:
     """Save the steps as a new current version; earlier versions stay for open cases."""
     routine_validate(steps)
     previous = (Routine.objects.select_for_update()
@@ -66,7 +67,8 @@ def routine_save_version(*, municipality: Municipality, name: str, steps: list[d
     routine = Routine.objects.create(
         municipality=municipality, name=name, is_current=True, previous=previous,
         version=(previous.version + 1) if previous else 1,
-        retry_after_days=retry_after_days, created_by=actor, updated_by=actor)
+        retry_after_days=retry_after_days, concern_after_attempts=concern_after_attempts,
+        created_by=actor, updated_by=actor)
     RoutineStep.objects.bulk_create(
         [RoutineStep(routine=routine, **{k: s[k] for k in STEP_FIELDS if k in s})
          for s in steps])
@@ -90,7 +92,8 @@ def routine_from_template(*, municipality: Municipality, key: str,
                       "min_failed_attempts": options.get("min_failed_attempts", 0),
                       "two_staff": options.get("two_staff", False)})
     return routine_save_version(municipality=municipality, name=template["name"], steps=steps,
-                                actor=actor, retry_after_days=template["retry_after_days"])
+                                actor=actor, retry_after_days=template["retry_after_days"],
+                                concern_after_attempts=template["concern_after_attempts"])
 
 
 @transaction.atomic

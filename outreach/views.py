@@ -188,7 +188,8 @@ def routine_edit(request: HttpRequest) -> HttpResponse:
                      for s in (current.steps.all() if current else [])]
     form = forms.RoutineForm(request.POST or None, initial={
         "name": current.name if current else _("Kontaktrutin"),
-        "retry_after_days": current.retry_after_days if current else 30})
+        "retry_after_days": current.retry_after_days if current else 30,
+        "concern_after_attempts": current.concern_after_attempts if current else 3})
     formset = forms.StepFormSet(request.POST or None, initial=initial_steps, prefix="steg")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         steps = [f.cleaned_data for f in formset.forms

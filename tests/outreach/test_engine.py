@@ -221,3 +221,22 @@ def test_follow_up_rules():
     assert follow_up_due(category="studying", next_step="none",
                          on=dt.date(2026, 12, 22))[1] == dt.date(2027, 6, 15)
     assert timezone.now()
+
+
+def test_failed_attempts_for_an_under_18_escalate_once(municipality, coordinator):
+    services.routine_from_template(municipality=municipality, key="nykoping", actor=coordinator)
+    with time_machine.travel(_at(REG)):
+        young = youth_make(municipality=municipality, birth_date=dt.date(2010, 1, 1),
+                           start_date=REG, phone="070-1")
+        adult = youth_make(municipality=municipality, birth_date=dt.date(2007, 1, 1),
+                           start_date=REG, phone="070-2")
+    for youth in (young, adult):
+        for day in (8, 9, 10):
+            services.contact_attempt_log(youth=youth, channel="phone", outcome="no_answer",
+                                         staff=None, at=_at(dt.date(2026, 9, day)))
+    with time_machine.travel(_at(dt.date(2026, 9, 11))):
+        deadlines_refresh()
+        deadlines_refresh()
+    escalation = Task.objects.get(kind=Task.Kind.ESCALATION)
+    assert escalation.youth == young
+    assert escalation.due_date == dt.date(2026, 9, 10)

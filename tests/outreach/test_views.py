@@ -143,7 +143,8 @@ class TestRoutines:
         assert current.steps.count() == 7
         page = client.get(reverse("outreach:routine_edit"))
         assert "Knackakort" in page.content.decode()
-        data = {"name": "Egen rutin", "retry_after_days": 20, "steg-TOTAL_FORMS": 1,
+        data = {"name": "Egen rutin", "retry_after_days": 20, "concern_after_attempts": 3,
+                "steg-TOTAL_FORMS": 1,
                 "steg-INITIAL_FORMS": 0, "steg-0-order": 1, "steg-0-title": "Sms",
                 "steg-0-channel": "sms", "steg-0-offset_value": 3,
                 "steg-0-offset_unit": "business_days", "steg-0-anchor": "registration",
@@ -155,7 +156,8 @@ class TestRoutines:
 
     def test_a_first_step_counted_from_a_previous_step_is_refused(self, client_for,
                                                                    coordinator):
-        data = {"name": "Fel", "retry_after_days": 20, "steg-TOTAL_FORMS": 1,
+        data = {"name": "Fel", "retry_after_days": 20, "concern_after_attempts": 3,
+                "steg-TOTAL_FORMS": 1,
                 "steg-INITIAL_FORMS": 0, "steg-0-order": 1, "steg-0-title": "Brev",
                 "steg-0-channel": "letter", "steg-0-offset_value": 1,
                 "steg-0-offset_unit": "weeks", "steg-0-anchor": "previous",
