@@ -324,6 +324,12 @@ KAA_DEMO = env.bool("KAA_DEMO", default=False)
 KAA_FOLLOW_UP_OCCUPIED_MONTHS = env.int("KAA_FOLLOW_UP_OCCUPIED_MONTHS", default=3)
 KAA_TERM_END_SPRING = (6, 15)  # (month, day): the spring term ends mid-June
 KAA_TERM_END_AUTUMN = (12, 20)
+# SMS: the file backend in development; the HTTP gateway adapter in production.
+KAA_SMS_BACKEND = env.str("KAA_SMS_BACKEND", default="outreach.messaging.FileSmsBackend")
+KAA_SMS_FILE_DIR = env.str("KAA_SMS_FILE_DIR", default=str(BASE_DIR / "var" / "sms"))
+KAA_SMS_URL = env.str("KAA_SMS_URL", default="")
+KAA_SMS_TOKEN = env_secret("KAA_SMS_TOKEN", default="") or ""
+KAA_SMS_SENDER = env.str("KAA_SMS_SENDER", default="KAA")
 
 from kaa.schedule import BEAT_SCHEDULE  # noqa: E402
 

@@ -12,3 +12,18 @@ def deadlines_refresh() -> str:
 
     stats = refresh()
     return "locked: another run is active" if stats is None else str(stats)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, soft_time_limit=60, time_limit=90)
+def send_message(self, message_id: int) -> str:
+    """Send one SMS or e-mail; transient gateway errors retry with backoff, then give up."""
+    from outreach.messaging import TransientSendError
+    from outreach.services_messaging import message_give_up, message_send
+
+    try:
+        return message_send(message_id)
+    except TransientSendError as exc:
+        if self.request.retries >= self.max_retries:
+            message_give_up(message_id, str(exc))
+            return "failed"
+        raise self.retry(exc=exc, countdown=60 * 2 ** self.request.retries) from exc

@@ -1,0 +1,67 @@
+"""Merge fields in templates: {fornamn}, {coach_namn} ... Unknown fields are an error the
+coordinator sees when saving the template, never a blank in a letter."""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from youth.models import Youth
+
+FIELDS: dict[str, str] = {
+    "fornamn": "Ungdomens förnamn",
+    "efternamn": "Ungdomens efternamn",
+    "adress": "Gatuadress (aldrig för skyddade personuppgifter)",
+    "postnummer": "Postnummer",
+    "postort": "Postort",
+    "coach_namn": "Coachens namn",
+    "coach_telefon": "Coachens telefon (från kommunens kontaktuppgifter)",
+    "coach_epost": "Coachens e-post",
+    "kommun": "Kommunens namn",
+    "datum": "Dagens datum",
+    "fyller_20": "Datum då ungdomen fyller 20",
+}
+
+
+def fields_in(text: str) -> list[str]:
+    """The merge fields a template uses; raises ValidationError on bad syntax."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise ValidationError(_("Mallen har en klammer som inte är stängd: %(e)s")
+                              % {"e": exc}) from exc
+    return [name for _literal, name, _spec, _conv in parsed if name is not None]
+
+
+def validate(text: str) -> None:
+    unknown = sorted({f for f in fields_in(text) if f not in FIELDS})
+    if unknown:
+        raise ValidationError(
+            _("Okända fält: %(fields)s. Tillåtna: %(allowed)s.")
+            % {"fields": ", ".join("{" + f + "}" for f in unknown),
+               "allowed": ", ".join("{" + f + "}" for f in FIELDS)}, code="unknown_field")
+
+
+def values_for(youth: Youth) -> dict[str, Any]:
+    coach = youth.coach
+    hidden = youth.protected_identity
+    return {
+        "fornamn": youth.first_name, "efternamn": youth.last_name,
+        "adress": "" if hidden else youth.address,
+        "postnummer": "" if hidden else youth.postal_code,
+        "postort": "" if hidden else youth.city,
+        "coach_namn": coach.get_full_name() if coach else "",
+        "coach_telefon": "", "coach_epost": coach.email if coach else "",
+        "kommun": youth.municipality.name, "datum": timezone.localdate().isoformat(),
+        "fyller_20": youth.twentieth_birthday.isoformat(),
+    }
+
+
+def render(text: str, youth: Youth) -> str:
+    """The template filled in for one youth (values are plain text, never markup)."""
+    validate(text)
+    return text.format_map(values_for(youth))

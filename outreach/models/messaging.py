@@ -1,0 +1,100 @@
+"""Templates with merge fields (letters, postcards, knock cards, SMS, e-mail), outgoing
+messages with idempotency keys, and letter batches."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kaa.models import BaseModel, Municipality
+from outreach.models.core import ScopedByYouth
+
+
+class MessageTemplate(BaseModel):
+    class Kind(models.TextChoices):
+        POSTCARD = "postcard", _("Vykort")
+        LETTER = "letter", _("Brev")
+        KNOCK_CARD = "knock_card", _("Knackakort")
+        TURNING_20 = "turning_20", _("Brev inför 20-årsdagen")
+        SMS = "sms", _("Sms")
+        EMAIL = "email", _("E-post")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("kommun"))
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("namn"), max_length=100)
+    subject = models.CharField(_("rubrik"), max_length=200, blank=True)
+    body = models.TextField(_("text"), max_length=5000)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("mall")
+        verbose_name_plural = _("mallar")
+        constraints = [models.UniqueConstraint(fields=["municipality", "kind", "name"],
+                                               name="template_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OutgoingMessage(models.Model):
+    """An SMS or e-mail on its way. The idempotency key goes to the gateway as well, so a
+    retried task can never send the same message twice."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Köad")
+        SENDING = "sending", _("Skickas")
+        SENT = "sent", _("Skickad")
+        FAILED = "failed", _("Misslyckades")
+
+    youth = models.ForeignKey("youth.Youth", on_delete=models.CASCADE,
+                              related_name="outgoing_messages")
+    task = models.ForeignKey("outreach.Task", on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+")
+    channel = models.CharField(max_length=10)  # "sms" or "email"
+    recipient = models.CharField(max_length=254)
+    to_guardian = models.BooleanField(default=False)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(max_length=5000)
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    external_id = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedByYouth.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="message_status")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.status} ({self.pk})"
+
+    @property
+    def audit_youth_id(self) -> int:
+        return self.youth_id
+
+
+class LetterBatch(models.Model):
+    """A batch of letters or postcards rendered to one PDF, confirmed as sent afterwards."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    template = models.ForeignKey(MessageTemplate, on_delete=models.PROTECT, related_name="+")
+    task_ids = models.JSONField(default=list)
+    excluded_protected = models.JSONField(default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.template} ({self.created_at:%Y-%m-%d})"
