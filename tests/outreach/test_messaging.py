@@ -20,7 +20,7 @@ from tests.factories import youth_make
 
 
 @pytest.fixture(autouse=True)
-def _sms_dir(settings, tmp_path):
+def sms_dir(settings, tmp_path):
     settings.KAA_SMS_FILE_DIR = str(tmp_path / "sms")
     settings.KAA_SMS_BACKEND = "outreach.messaging.FileSmsBackend"
     return Path(settings.KAA_SMS_FILE_DIR)
@@ -43,29 +43,29 @@ def youth(municipality, coach):
                       email="alva@example.se")
 
 
-def test_an_sms_is_sent_after_commit_and_logged(youth, coach, _sms_dir,
+def test_an_sms_is_sent_after_commit_and_logged(youth, coach, sms_dir,
                                                 django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         message = message_queue(youth=youth, channel="sms", body="Hej! Ring oss.", staff=coach)
     message.refresh_from_db()
     assert message.status == "sent"
-    files = list(_sms_dir.glob("*.json"))
+    files = list(sms_dir.glob("*.json"))
     assert len(files) == 1
     assert json.loads(files[0].read_text())["to"] == "070-111 22 33"
     attempt = ContactAttempt.objects.get(youth=youth)
     assert (attempt.channel, attempt.outcome, attempt.staff) == ("sms", "sent", coach)
 
 
-def test_a_second_delivery_sends_nothing(youth, coach, _sms_dir,
+def test_a_second_delivery_sends_nothing(youth, coach, sms_dir,
                                          django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         message = message_queue(youth=youth, channel="sms", body="Hej", staff=coach)
     assert message_send(message.pk) == "already handled"
-    assert len(list(_sms_dir.glob("*.json"))) == 1
+    assert len(list(sms_dir.glob("*.json"))) == 1
     assert ContactAttempt.objects.count() == 1
 
 
-def test_nothing_is_sent_for_a_rolled_back_save(youth, coach, _sms_dir,
+def test_nothing_is_sent_for_a_rolled_back_save(youth, coach, sms_dir,
                                                 django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         try:
@@ -76,7 +76,7 @@ def test_nothing_is_sent_for_a_rolled_back_save(youth, coach, _sms_dir,
             pass
     assert callbacks == []
     assert not OutgoingMessage.objects.exists()
-    assert not list(_sms_dir.glob("*.json"))
+    assert not list(sms_dir.glob("*.json"))
 
 
 def test_transient_errors_retry_then_succeed_once(youth, coach, monkeypatch, eager_retries,
