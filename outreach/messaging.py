@@ -53,7 +53,8 @@ class HttpSmsBackend:
         if not settings.KAA_SMS_URL.startswith(("https://", "http://")):
             raise PermanentSendError("KAA_SMS_URL must be an http(s) URL")
         payload = json.dumps({"from": settings.KAA_SMS_SENDER, "to": to, "message": body})
-        req = request.Request(settings.KAA_SMS_URL,  # noqa: S310  (scheme checked above) data=payload.encode("utf-8"), method="POST",
+        req = request.Request(  # noqa: S310  (the scheme is checked above)
+            settings.KAA_SMS_URL, data=payload.encode("utf-8"), method="POST",
                               headers={"Content-Type": "application/json",
                                        "Authorization": f"Bearer {settings.KAA_SMS_TOKEN}",
                                        "Idempotency-Key": key})
