@@ -44,7 +44,7 @@ def audit_event(
         flagged = flagged or bool(getattr(obj, "audit_flagged", False))
     municipality_id = getattr(user, "municipality_id", None)
     if municipality_id is None and obj is not None:
-        municipality_id = getattr(obj, "municipality_id", None)
+        municipality_id = _municipality_of(obj)
     return AuditEvent.objects.create(
         action=action,
         user=user,
@@ -60,6 +60,14 @@ def audit_event(
         request_id=current_request_id(),
         flagged=flagged,
     )
+
+
+def _municipality_of(obj: models.Model) -> int | None:
+    """The municipality a record belongs to, for events written by jobs (no user)."""
+    if hasattr(obj, "municipality_id"):
+        return obj.municipality_id
+    youth = getattr(obj, "youth", None)
+    return getattr(youth, "municipality_id", None)
 
 
 def audit_read(request: HttpRequest, obj: models.Model, *, detail: str = "") -> AuditEvent:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from django.http import HttpRequest, QueryDict
 
-from kaa.middleware import SESSION_DRAFT
+from kaa.middleware import DRAFT_LIFETIME, SESSION_DRAFT
 
 
 def pop_draft(request: HttpRequest) -> QueryDict | None:
@@ -13,6 +15,9 @@ def pop_draft(request: HttpRequest) -> QueryDict | None:
     if not draft or draft.get("path") != request.path:
         return None
     del request.session[SESSION_DRAFT]
+    fresh = time.time() - draft.get("at", 0) <= DRAFT_LIFETIME
+    if not fresh or draft.get("user") != request.user.pk:
+        return None
     data = QueryDict(mutable=True)
     for key, values in draft["data"].items():
         data.setlist(key, values)

@@ -19,6 +19,7 @@ from kaa.models import AuditEvent
 SESSION_LAST_SEEN = "kaa_last_seen"
 SESSION_AUTH_AT = "kaa_auth_at"
 SESSION_DRAFT = "kaa_draft"
+DRAFT_LIFETIME = 3600
 # Refresh the idle timestamp at most this often, so that most requests write no session row.
 _LAST_SEEN_RESOLUTION = 30
 
@@ -86,6 +87,7 @@ class SessionTimeoutMiddleware:
         audit_event(request=request, action=AuditEvent.Action.SESSION_EXPIRED,
                     detail="idle" if idle else "absolute")
         draft = None
+        owner = request.user.pk
         if request.method == "POST":
             draft = {
                 key: request.POST.getlist(key)
@@ -94,7 +96,10 @@ class SessionTimeoutMiddleware:
             }
         logout(request)
         if draft:
-            request.session[SESSION_DRAFT] = {"path": request.path, "data": draft}
+            # Bound to the user whose session expired: nobody else logging in on this
+            # browser ever sees it, and it is forgotten after DRAFT_LIFETIME seconds.
+            request.session[SESSION_DRAFT] = {"path": request.path, "data": draft,
+                                              "user": owner, "at": int(time.time())}
         if idle:
             text = _(
                 "Du har loggats ut efter %(minutes)s minuter utan aktivitet. Logga in igen för "

@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from kaa.audit import audit_event
-from kaa.middleware import SESSION_AUTH_AT, SESSION_LAST_SEEN
+from kaa.middleware import SESSION_AUTH_AT, SESSION_DRAFT, SESSION_LAST_SEEN
 from kaa.models import AuditEvent
 
 
@@ -21,6 +21,9 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
         now = int(time.time())
         request.session[SESSION_AUTH_AT] = now
         request.session[SESSION_LAST_SEEN] = now
+        draft = request.session.get(SESSION_DRAFT)
+        if draft and draft.get("user") != user.pk:
+            del request.session[SESSION_DRAFT]  # another person's unsaved input
     audit_event(request=request, user=user, action=AuditEvent.Action.LOGIN)
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaa.access import Perm, get_for_user, has_perm, perm_required
 from kaa.audit import audit_bulk_read, audit_read
+from kaa.models import AuditEvent
 from outreach import forms, selectors, services
 from outreach.models import ContactAttempt, Routine, Task
 from outreach.routine_templates import TEMPLATES
@@ -136,7 +137,11 @@ def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
 def youth_tab(request: HttpRequest, pk: int) -> HttpResponse:
     """The outreach part of the youth's page (an htmx fragment; also a page of its own)."""
     youth = youth_get_for_user(request, pk)
-    audit_read(request, youth, detail="uppsok")
+    # The youth's page loads this part right after logging its own read: one event per view.
+    recent = timezone.now() - timezone.timedelta(seconds=30)
+    if not AuditEvent.objects.filter(user=request.user, youth_id=youth.pk, action="read",
+                                     at__gte=recent).exists():
+        audit_read(request, youth, detail="uppsok")
     context: dict[str, Any] = {"youth": youth, **selectors.youth_outreach(youth=youth),
                                "quick_outcomes": [(o, ContactAttempt.Outcome(o).label)
                                                   for o in QUICK_OUTCOMES]}

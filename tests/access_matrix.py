@@ -62,6 +62,15 @@ def _youth_list(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return {}, "Hemligsson"
 
 
+def _valid_pnr() -> str:
+    from django.utils import timezone
+
+    from demo.youths import personnummer_for
+
+    today = timezone.localdate()
+    return personnummer_for(today.replace(year=today.year - 17), 777)
+
+
 def _import_batch(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """An uploaded list without the coach's youth, who then shows as "missing" by name."""
     from django.utils import timezone
@@ -75,7 +84,8 @@ def _import_batch(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     batch = ImportBatch.objects.create(
         municipality=users["coach"].municipality, uploaded_by=uploader,
         uploaded_at=timezone.now(), filename="lista.csv",
-        content=b"personnummer;fornamn;efternamn\n",
+        content=("personnummer;fornamn;efternamn\n"
+                 f"{_valid_pnr()};Annan;Person\n").encode(),
         reason=Reason.objects.get(kind="registration", code="OVRIGT"),
         start_date=timezone.localdate())
     return {"pk": batch.pk}, "Hemligsson"

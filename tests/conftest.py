@@ -9,6 +9,16 @@ from tests.factories import MunicipalityFactory, TeamFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
+def _swedish():
+    """Each test starts in Swedish (a request in English must not leak into the next test)."""
+    from django.utils import translation
+
+    translation.activate("sv")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests empty every table, data-migration rows included: put the shipped
     reference lists back for every test that uses the database."""

@@ -108,8 +108,12 @@ class YouthContactForm(forms.ModelForm):
         fields = ["first_name", "last_name", "address", "postal_code", "city", "phone",
                   "phone_alt", "email", "former_school"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, hide_address: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if hide_address:
+            # Protected identity: only coordinators see or change the address.
+            for name in ("address", "postal_code", "city"):
+                del self.fields[name]
         self.helper = _helper()
 
 

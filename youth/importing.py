@@ -16,7 +16,10 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +42,7 @@ COLUMNS = {
     "avlamnande_skola": "former_school",
 }
 REQUIRED = ("personnummer", "fornamn", "efternamn")
+HEADER_OF = {field: column for column, field in COLUMNS.items()}
 CONTACT_FIELDS = ("address", "postal_code", "city", "phone", "email", "former_school")
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -70,12 +74,17 @@ class ImportPlan:
 
 
 def _decode(raw: bytes) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252")
+        if raw.startswith(b"\xef\xbb\xbf"):
+            return raw[3:].decode("utf-8")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(_("Filen är varken UTF-8 eller Windows-1252 (byte %(pos)s). "
+                                "Spara den som CSV UTF-8 och försök igen.")
+                              % {"pos": exc.start}) from exc
 
 
 def _read_csv(raw: bytes) -> list[list[str]]:
@@ -147,6 +156,7 @@ def _parse_rows(rows: list[list[str]], mapping: dict[str, str] | None, today: dt
         parsed = pnr.parse(values["personnummer"], today=today)
         values["personnummer"] = parsed.number
         values["_parsed"] = parsed
+        values["_row"] = row_number
         if parsed.number in by_number:
             plan.merged += 1
             earlier = by_number[parsed.number]
@@ -172,22 +182,49 @@ def _row_error(values: dict[str, str], today: dt.date) -> str:
         return _("Personen är under 15 år.")
     if not values.get("first_name") or not values.get("last_name"):
         return _("Förnamn eller efternamn saknas.")
-    if len(values.get("email", "")) > 254 or any(len(v) > 200 for v in values.values()):
-        return _("Ett fält är för långt.")
+    for name, value in values.items():
+        if name == "personnummer":
+            continue
+        limit = Youth._meta.get_field(name).max_length
+        if limit and len(value) > limit:
+            return _("Fältet %(field)s är för långt (högst %(n)s tecken).") % {
+                "field": HEADER_OF[name], "n": limit}
+    if values.get("email"):
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            return _("E-postadressen är ogiltig.")
+    return ""
+
+
+def _returning_error(youth: Youth, last_end: dt.date | None, start: dt.date) -> str:
+    if last_end is not None and last_end >= start:
+        return _("Ungdomens förra period slutade %(date)s; en ny period kan tidigast börja "
+                 "dagen efter.") % {"date": last_end.isoformat()}
+    if youth.age_on(start) >= 20:
+        return _("Personen har fyllt 20 år och omfattas inte av aktivitetsansvaret.")
     return ""
 
 
 def import_plan(*, raw: bytes, filename: str, municipality: Municipality,
-                mapping: dict[str, str] | None = None,
-                today: dt.date | None = None) -> ImportPlan:
+                mapping: dict[str, str] | None = None, today: dt.date | None = None,
+                start_date: dt.date | None = None) -> ImportPlan:
     """Compare the file with the register. Reads only; raises ImportFileError."""
     today = today or timezone.localdate()
+    start_date = start_date or today
     plan = ImportPlan()
     incoming = _parse_rows(read_rows(raw, filename), mapping, today, plan)
+    if not incoming:
+        # Never offer to deregister the whole register because a file had no usable rows.
+        raise ImportFileError(_("Filen innehåller inga giltiga rader (%(n)s rader med fel).")
+                              % {"n": len(plan.errors)})
     existing = {y.personnummer: y for y in Youth.objects.filter(municipality=municipality)}
     open_ids = set(KaaPeriod.objects.filter(youth__municipality=municipality,
                                             end_date__isnull=True)
                    .values_list("youth_id", flat=True))
+    last_end = dict(KaaPeriod.objects.filter(youth__municipality=municipality)
+                    .values("youth_id").annotate(last=Max("end_date"))
+                    .values_list("youth_id", "last"))
     for number, values in incoming.items():
         youth = existing.get(number)
         if youth is None:
@@ -195,7 +232,13 @@ def import_plan(*, raw: bytes, filename: str, municipality: Municipality,
             continue
         changed = [f for f in CONTACT_FIELDS if values.get(f) and values[f] != getattr(youth, f)]
         if youth.pk not in open_ids:
-            plan.returning.append((youth, values))
+            error = _returning_error(youth, last_end.get(youth.pk), start_date)
+            if error:
+                plan.errors.append(RowError(values["_row"], error))
+            else:
+                plan.returning.append((youth, values))
+                if changed:
+                    plan.updated.append((youth, values, changed))
         elif changed:
             plan.updated.append((youth, values, changed))
         else:
@@ -243,26 +286,24 @@ def import_apply(*, plan: ImportPlan, municipality: Municipality, reason: Reason
            for y in updated], batch_size=2000)
     for youth, _values in plan.returning:
         youth_status_refresh(youth=youth)
-    _audit_bulk(actor, municipality, opened, updated)
+    _audit_bulk(actor, municipality, new_youths, opened, updated)
 
 
-def _audit_bulk(actor: User | None, municipality: Municipality, opened: list[Youth],
-                updated: list[Youth]) -> None:
-    events = [AuditEvent(action=AuditEvent.Action.CREATE, user=actor,
-                         username=actor.get_username() if actor else "import",
-                         role=getattr(actor, "role", ""), municipality=municipality,
-                         object_type="youth.kaaperiod", youth_id=y.pk, detail="import")
-              for y in opened]
-    events += [AuditEvent(action=AuditEvent.Action.UPDATE, user=actor,
+def _audit_bulk(actor: User | None, municipality: Municipality, created: list[Youth],
+                opened: list[Youth], updated: list[Youth]) -> None:
+    def event(action: str, object_type: str, object_id: Any = "", youth_id: Any = None,
+              detail: str = "import") -> AuditEvent:
+        return AuditEvent(action=action, user=actor,
                           username=actor.get_username() if actor else "import",
                           role=getattr(actor, "role", ""), municipality=municipality,
-                          object_type="youth.youth", object_id=str(y.pk), youth_id=y.pk,
-                          detail="import")
-               for y in updated]
-    events.append(AuditEvent(action=AuditEvent.Action.CREATE, user=actor,
-                             username=actor.get_username() if actor else "import",
-                             role=getattr(actor, "role", ""), municipality=municipality,
-                             object_type="youth.import",
-                             detail=f"new={len(opened)} updated={len(updated)}",
-                             ip=current_ip(), request_id=current_request_id()))
+                          object_type=object_type, object_id=str(object_id),
+                          youth_id=youth_id, detail=detail, ip=current_ip(),
+                          request_id=current_request_id())
+
+    create, update = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
+    events = [event(create, "youth.youth", y.pk, y.pk) for y in created]
+    events += [event(create, "youth.kaaperiod", "", y.pk) for y in opened]
+    events += [event(update, "youth.youth", y.pk, y.pk) for y in updated]
+    events.append(event(create, "youth.import",
+                        detail=f"new={len(opened)} updated={len(updated)}"))
     AuditEvent.objects.bulk_create(events, batch_size=2000)

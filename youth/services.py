@@ -105,6 +105,10 @@ def period_open(*, youth: Youth, start_date: dt.date, reason: Reason,
     """Open a KAA period; refuses a second open period or one overlapping an earlier one."""
     if reason.kind != Reason.Kind.REGISTRATION:
         raise ValidationError({"registration_reason": _("Välj en registreringsorsak.")})
+    try:
+        age_check(birth_date=youth.birth_date, on=start_date)
+    except ValidationError as exc:
+        raise ValidationError({"start_date": exc.messages}) from exc
     periods = list(KaaPeriod.objects.select_for_update().filter(youth=youth))
     if any(p.end_date is None for p in periods):
         raise ValidationError(_("Ungdomen har redan en öppen KAA-period. Avsluta den först."),
@@ -283,6 +287,8 @@ def note_add(*, youth: Youth, author: User, text: str, corrects: Note | None = N
         raise ValidationError({"text": _("Skriv något i anteckningen.")})
     if corrects is not None and corrects.youth_id != youth.pk:
         raise ValidationError({"corrects": _("Anteckningen hör till en annan ungdom.")})
+    while corrects is not None and corrects.corrects_id is not None:
+        corrects = corrects.corrects  # a correction of a correction belongs to the original
     note = Note.objects.create(youth=youth, author=author, text=text.strip(),
                                created_at=timezone.now(), corrects=corrects)
     _audit(author, Action.CREATE, note)
@@ -308,12 +314,20 @@ def note_edit(*, note: Note, author: User, text: str) -> Note:
     return note
 
 
+def twenty_years_before(day: dt.date) -> dt.date:
+    """The birth date of someone who turns 20 on `day` (29 Feb falls back to 28 Feb only in
+    a year without one)."""
+    try:
+        return day.replace(year=day.year - 20)
+    except ValueError:
+        return day.replace(year=day.year - 20, day=28)
+
+
 def turning_20_deregister(*, today: dt.date, actor: User | None = None) -> int:
     """End every open period of youths who are 20 today or older, the day before the 20th
     birthday, with the automatic reason. Idempotent: closed periods are left alone."""
     reason = Reason.objects.get(kind=Reason.Kind.DEREGISTRATION, code="FYLLT_20")
-    cutoff = dt.date(today.year - 20, today.month, today.day) if not (
-        today.month == 2 and today.day == 29) else dt.date(today.year - 20, 2, 28)
+    cutoff = twenty_years_before(today)
     due = (KaaPeriod.objects.filter(end_date__isnull=True, youth__birth_date__lte=cutoff)
            .select_related("youth"))
     closed = 0
@@ -339,8 +353,7 @@ def youth_flags_refresh() -> int:
 
 def youths_turning_20(*, today: dt.date, within_days: int) -> QuerySet[Youth]:
     """Open cases whose 20th birthday falls within `within_days` (for the support letter)."""
-    first = dt.date(today.year - 20, today.month, today.day) if not (
-        today.month == 2 and today.day == 29) else dt.date(today.year - 20, 2, 28)
+    first = twenty_years_before(today)
     last = first + dt.timedelta(days=within_days)
     return Youth.objects.filter(periods__end_date__isnull=True, birth_date__gt=first,
                                 birth_date__lte=last).distinct()

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,6 +30,18 @@ PAGE_SIZE = 50
 EXPORT_LIMIT = 20000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SEARCH_SESSION_KEY = "youth_search"
+
+
+def _int_list(values: list[str]) -> list[int]:
+    """Ids from a form, ignoring anything that is not a plain decimal number."""
+    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 19]
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
 
 
 def _apply_errors(form: Any, exc: ValidationError) -> None:
@@ -123,7 +136,12 @@ def youth_register(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def youth_edit(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
-    form = forms.YouthContactForm(request.POST or None, instance=youth)
+    hide_address = youth.protected_identity and not has_perm(request.user,
+                                                             Perm.VIEW_MUNICIPALITY_RECORDS)
+    form = forms.YouthContactForm(request.POST or None, instance=youth,
+                                  hide_address=hide_address)
+    if request.method == "GET":
+        audit_read(request, youth, detail="kontaktuppgifter")
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             youth = form.save(commit=False)
@@ -219,17 +237,18 @@ def youth_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def youth_assign_bulk(request: HttpRequest) -> HttpResponse:
     form = forms.AssignForm(request.POST, municipality_id=request.user.municipality_id)
-    ids = [int(i) for i in request.POST.getlist("youth") if i.isdigit()]
+    ids = _int_list(request.POST.getlist("youth"))
     youths = list(Youth.objects.visible_to(request.user).filter(pk__in=ids))
+    back = _safe_next(request, reverse("youth:list"))
     if not form.is_valid() or not youths:
         messages.error(request, _("Markera minst en ungdom och välj en coach."))
-        return redirect(request.POST.get("next") or "youth:list")
+        return redirect(back)
     with transaction.atomic():
         for youth in youths:
             services.youth_assign(youth=youth, coach=form.cleaned_data["coach"], team=None,
                                   actor=request.user)
     messages.success(request, _("%(n)s ungdomar är tilldelade.") % {"n": len(youths)})
-    return redirect(request.POST.get("next") or "youth:list")
+    return redirect(back)
 
 
 @login_required
@@ -254,7 +273,8 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
     form = forms.NoteForm(request.POST)
     if form.is_valid():
-        corrects = Note.objects.filter(youth=youth, pk=request.POST.get("corrects") or 0).first()
+        corrects_id = _int_list([request.POST.get("corrects", "")])
+        corrects = Note.objects.filter(youth=youth, pk__in=corrects_id).first()
         services.note_add(youth=youth, author=request.user, text=form.cleaned_data["text"],
                           corrects=corrects)
         messages.success(request, _("Anteckningen är sparad."))
@@ -273,6 +293,8 @@ def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
         messages.error(request, _("Bara den som skrev anteckningen kan ändra den."))
         return redirect("youth:detail", pk=youth.pk)
     form = forms.NoteForm(request.POST or None, initial={"text": note.text})
+    if request.method == "GET":
+        audit_read(request, note, detail="anteckning")
     if request.method == "POST" and form.is_valid():
         try:
             services.note_edit(note=note, author=request.user, text=form.cleaned_data["text"])

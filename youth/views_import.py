@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kaa.access import Perm, perm_required
-from kaa.audit import audit_event
+from kaa.audit import audit_bulk_read, audit_event
 from kaa.models import AuditEvent
 from youth import services
 from youth.forms_import import ColumnMappingForm, ImportConfirmForm, ImportUploadForm
@@ -38,9 +39,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "youth/import_upload.html", {"form": form, "mappings": mappings})
 
 
-def _batch_for(request: HttpRequest, pk: int) -> ImportBatch:
-    batch = (ImportBatch.objects.select_related("reason", "mapping")
-             .filter(pk=pk, municipality_id=request.user.municipality_id).first())
+def _batch_for(request: HttpRequest, pk: int, *, lock: bool = False) -> ImportBatch:
+    batches = ImportBatch.objects.select_related("reason", "mapping", "municipality")
+    if lock:
+        batches = batches.select_for_update(of=("self",))
+    batch = batches.filter(pk=pk, municipality_id=request.user.municipality_id).first()
     if batch is None:
         audit_event(request=request, action=AuditEvent.Action.DENIED,
                     object_type="youth.importbatch", detail="object")
@@ -52,28 +55,34 @@ def _batch_for(request: HttpRequest, pk: int) -> ImportBatch:
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _batch_for(request, pk)
-    if batch.applied_at:
-        messages.info(request, _("Filen är redan importerad: %(s)s") % {"s": batch.summary})
-        return redirect("youth:list")
-    try:
-        plan = import_plan(raw=bytes(batch.content), filename=batch.filename,
-                           municipality=batch.municipality,
-                           mapping=batch.mapping.mapping if batch.mapping else None)
-    except ImportFileError as exc:
-        messages.error(request, str(exc))
-        return redirect("youth:import_upload")
-    form = ImportConfirmForm(request.POST or None, missing=plan.missing)
-    if request.method == "POST" and form.is_valid():
-        import_apply(plan=plan, municipality=batch.municipality, reason=batch.reason,
-                     actor=request.user, start_date=batch.start_date)
-        closed = _deregister(request, form)
-        batch.applied_at, batch.summary = timezone.now(), plan.summary()
-        batch.content = b""  # the register now holds the data; the copy is not kept
-        batch.save(update_fields=["applied_at", "summary", "content"])
-        messages.success(request, _("Importen är klar: %(s)s. Avregistrerade: %(n)s.")
-                         % {"s": plan.summary(), "n": closed})
-        return redirect("youth:list")
+    _batch_for(request, pk)  # access check (and its audit) outside the transaction
+    with transaction.atomic():
+        # Locked for the whole confirm: a double submit waits, then finds it applied.
+        batch = _batch_for(request, pk, lock=request.method == "POST")
+        if batch.applied_at:
+            messages.info(request, _("Filen är redan importerad: %(s)s") % {"s": batch.summary})
+            return redirect("youth:list")
+        try:
+            plan = import_plan(raw=bytes(batch.content), filename=batch.filename,
+                               municipality=batch.municipality, start_date=batch.start_date,
+                               mapping=batch.mapping.mapping if batch.mapping else None)
+        except ImportFileError as exc:
+            messages.error(request, str(exc))
+            return redirect("youth:import_upload")
+        form = ImportConfirmForm(request.POST or None, missing=plan.missing)
+        if request.method == "POST" and form.is_valid():
+            import_apply(plan=plan, municipality=batch.municipality, reason=batch.reason,
+                         actor=request.user, start_date=batch.start_date)
+            closed = _deregister(request, form)
+            batch.applied_at, batch.summary = timezone.now(), plan.summary()
+            batch.content = b""  # the register now holds the data; the copy is not kept
+            batch.save(update_fields=["applied_at", "summary", "content"])
+            messages.success(request, _("Importen är klar: %(s)s. Avregistrerade: %(n)s.")
+                             % {"s": plan.summary(), "n": closed})
+            return redirect("youth:list")
+    # The preview names youths already in the register: each one shown is a read.
+    shown = {y.pk: y for y in plan.missing} | {y.pk: y for y, _v, _c in plan.updated}
+    audit_bulk_read(request, list(shown.values()), detail="importgranskning")
     return render(request, "youth/import_preview.html",
                   {"batch": batch, "plan": plan, "form": form})
 

@@ -218,3 +218,28 @@ class TestSessionTimeout:
         coach.save()
         response = client.get("/")
         assert response.status_code == 302
+
+
+def test_a_draft_is_never_shown_to_another_user(client, coach, colleague, settings):
+    from kaa.drafts import pop_draft
+
+    _login(client, "omar")
+    session = client.session
+    session[SESSION_LAST_SEEN] = int(time.time()) - settings.KAA_SESSION_IDLE_MINUTES * 60 - 5
+    session.save()
+    client.post("/ungdomar/ny/", {"first_name": "Hemlig", "address": "Skyddad gata 1"})
+    assert client.session[SESSION_DRAFT]["user"] == coach.pk
+    _login(client, "elin")  # someone else on the same browser
+    assert SESSION_DRAFT not in client.session
+
+    class FakeRequest:
+        path = "/ungdomar/ny/"
+        session = {SESSION_DRAFT: {"path": "/ungdomar/ny/", "data": {"x": ["1"]},
+                                   "user": coach.pk, "at": int(time.time())}}
+        user = colleague
+
+    assert pop_draft(FakeRequest()) is None
+    FakeRequest.session[SESSION_DRAFT] = {"path": "/ungdomar/ny/", "data": {"x": ["1"]},
+                                          "user": coach.pk, "at": int(time.time())}
+    FakeRequest.user = coach
+    assert pop_draft(FakeRequest())["x"] == "1"

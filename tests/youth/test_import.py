@@ -76,12 +76,44 @@ def test_duplicates_in_the_file_are_merged(municipality):
     assert (youth.phone, youth.address) == ("070-1", "Storgatan 1")
 
 
-def test_a_returning_youth_gets_a_new_period(municipality):
-    youth = youth_make(municipality=municipality, open_period=False)
-    plan = _apply(municipality, _csv(f"{youth.personnummer};{youth.first_name};x;;;;;;"))
-    assert plan.summary().startswith("new=1")
+def test_a_returning_youth_gets_a_new_period_and_new_details(municipality):
+    youth = youth_make(municipality=municipality, open_period=False)  # ended today
+    raw = _csv(f"{youth.personnummer};{youth.first_name};x;Ny väg 3;;;;;")
+    same_day = import_plan(raw=raw, filename="x.csv", municipality=municipality)
+    assert "tidigast börja dagen efter" in same_day.errors[0].message
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    plan = import_plan(raw=raw, filename="x.csv", municipality=municipality,
+                       start_date=tomorrow)
+    import_apply(plan=plan, municipality=municipality, reason=reason("OVRIGT"), actor=None,
+                 start_date=tomorrow)
+    assert plan.summary().startswith("new=1 updated=1")
     assert youth.periods.count() == 2
-    assert youth.periods.filter(end_date__isnull=True).exists()
+    assert youth.periods.get(end_date__isnull=True).start_date == tomorrow
+    youth.refresh_from_db()
+    assert youth.address == "Ny väg 3"
+
+
+def test_field_lengths_and_email_are_row_errors(municipality):
+    raw = _csv(f"{_pnr(17, 950)};Alva;Berg;;123 45 STOCKHOLM CENTRUM;;;;",
+               f"{_pnr(17, 951)};Alva;Berg;;;;;inte-en-adress;",
+               f"{_pnr(17, 952)};Alva;Berg;;;;;;")
+    plan = import_plan(raw=raw, filename="x.csv", municipality=municipality)
+    assert [e.row for e in plan.errors] == [2, 3]
+    assert "postnummer" in plan.errors[0].message
+    assert "E-postadressen" in plan.errors[1].message
+
+
+def test_a_file_in_an_unknown_encoding_is_refused(municipality):
+    with pytest.raises(ImportFileError, match="varken UTF-8 eller Windows-1252"):
+        import_plan(raw=HEADER.encode() + b"\n\x81\x8d;x;y\n", filename="x.csv",
+                    municipality=municipality)
+
+
+def test_a_file_without_valid_rows_never_offers_to_deregister_everyone(municipality):
+    youth_make(municipality=municipality)
+    with pytest.raises(ImportFileError, match="inga giltiga rader"):
+        import_plan(raw=_csv("20080320-0014;Fel;Nr;;;;;;"), filename="x.csv",
+                    municipality=municipality)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])

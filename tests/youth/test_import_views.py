@@ -44,7 +44,7 @@ def test_upload_preview_confirm(client_for, coordinator, municipality):
 def test_deregistration_needs_a_reason(client_for, coordinator, municipality):
     gone = youth_make(municipality=municipality)
     client = client_for(coordinator)
-    url = _upload(client, f"{HEADER}\n".encode())["Location"]
+    url = _upload(client, f"{HEADER}\n{_pnr(17, 43)};Leo;Ek;;;;;;\n".encode())["Location"]
     body = client.post(url, {"deregister": [gone.pk]}).content.decode()
     assert "Välj orsak för dem som ska avregistreras." in body
     assert gone.periods.filter(end_date__isnull=True).exists()

@@ -230,3 +230,32 @@ class TestNotes:
         youth = youth_make(municipality=municipality)
         with pytest.raises(ValidationError):
             services.note_add(youth=youth, author=coach, text="   ")
+
+
+def test_a_period_cannot_open_for_someone_aged_20(municipality):
+    youth = youth_make(municipality=municipality, open_period=False)
+    too_late = youth.twentieth_birthday + dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="fyllt 20"):
+        services.period_open(youth=youth, start_date=too_late, reason=reason("OVRIGT"),
+                             actor=None)
+
+
+def test_a_leap_day_birthday_closes_on_the_birthday(municipality):
+    born = dt.date(2008, 2, 29)
+    with time_machine.travel(dt.datetime(2027, 6, 1, 12, tzinfo=dt.UTC)):
+        youth = youth_make(municipality=municipality, birth_date=born,
+                           start_date=dt.date(2026, 1, 10))
+    assert services.twenty_years_before(dt.date(2028, 2, 29)) == born
+    assert services.turning_20_deregister(today=dt.date(2028, 2, 28)) == 0
+    assert services.turning_20_deregister(today=dt.date(2028, 2, 29)) == 1
+    assert youth.periods.get().end_date == dt.date(2028, 2, 28)
+    event = AuditEvent.objects.filter(object_type="youth.kaaperiod", action="update").get()
+    assert event.municipality_id == municipality.pk  # a job's event is still findable
+
+
+def test_a_correction_of_a_correction_belongs_to_the_original(municipality, coach):
+    youth = youth_make(municipality=municipality)
+    original = services.note_add(youth=youth, author=coach, text="Fel datum")
+    first = services.note_add(youth=youth, author=coach, text="Rätt: 3 maj", corrects=original)
+    second = services.note_add(youth=youth, author=coach, text="Nej, 4 maj", corrects=first)
+    assert second.corrects == original

@@ -221,3 +221,37 @@ def test_the_list_filters_youths_turning_20_and_missing_guardians(client_for, co
     body = client.get(reverse("youth:list"), {"missing_guardian": "on"}).content.decode()
     assert young.last_name in body
     assert soon.last_name not in body
+
+
+def test_the_edit_form_hides_a_protected_address_from_coaches(client_for, coach, coordinator,
+                                                              municipality):
+    youth = youth_make(municipality=municipality, coach=coach, protected_identity=True,
+                       address="Hemliga vägen 1")
+    url = reverse("youth:edit", args=[youth.pk])
+    assert "Hemliga vägen" not in client_for(coach).get(url).content.decode()
+    client_for(coach).post(url, {"first_name": "A", "last_name": "B", "address": ""})
+    youth.refresh_from_db()
+    assert youth.address == "Hemliga vägen 1"
+    assert "Hemliga vägen" in client_for(coordinator).get(url).content.decode()
+    assert AuditEvent.objects.filter(youth_id=youth.pk, detail="kontaktuppgifter").count() == 2
+
+
+def test_bulk_assign_does_not_redirect_off_site(client_for, coordinator, colleague, caseload):
+    response = client_for(coordinator).post(reverse("youth:assign_bulk"), {
+        "youth": [caseload[0].pk, "²"], "coach": colleague.pk, "next": "https://evil.example/x"})
+    assert response["Location"] == reverse("youth:list")
+
+
+def test_a_malformed_correction_id_is_ignored(client_for, coach, caseload):
+    response = client_for(coach).post(reverse("youth:note_add", args=[caseload[0].pk]),
+                                      {"text": "Hej", "corrects": "abc"})
+    assert response.status_code == 302
+    assert Note.objects.get().corrects is None
+
+
+def test_one_page_view_is_one_read_event(client_for, coach, caseload):
+    client = client_for(coach)
+    youth = caseload[0]
+    client.get(reverse("youth:detail", args=[youth.pk]))
+    client.get(reverse("outreach:youth_tab", args=[youth.pk]), headers={"HX-Request": "true"})
+    assert AuditEvent.objects.filter(action="read", youth_id=youth.pk).count() == 1
