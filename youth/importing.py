@@ -182,10 +182,13 @@ def _row_error(values: dict[str, str], today: dt.date) -> str:
         return _("Personen är under 15 år.")
     if not values.get("first_name") or not values.get("last_name"):
         return _("Förnamn eller efternamn saknas.")
+    return _field_error(values)
+
+
+def _field_error(values: dict[str, str]) -> str:
+    """Lengths by the register's columns, and the e-mail syntax."""
     for name, value in values.items():
-        if name == "personnummer":
-            continue
-        limit = Youth._meta.get_field(name).max_length
+        limit = Youth._meta.get_field(name).max_length if name != "personnummer" else None
         if limit and len(value) > limit:
             return _("Fältet %(field)s är för långt (högst %(n)s tecken).") % {
                 "field": HEADER_OF[name], "n": limit}
