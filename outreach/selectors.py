@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kaa.models import User
 from outreach.deadlines import week_end
-from outreach.models import ContactAttempt, OutreachCase, Routine, Task
+from outreach.models import ContactAttempt, OutgoingMessage, OutreachCase, Routine, Task
 from youth.models import KaaPeriod, Youth
 
 VIEWS = ("mina", "team", "kommun")
@@ -69,6 +69,7 @@ def youth_outreach(*, youth: Youth) -> dict[str, Any]:
                          .select_related("staff")[:30]),
         "case": OutreachCase.objects.filter(youth=youth, closed_on__isnull=True)
         .select_related("routine").first(),
+        "messages_out": list(OutgoingMessage.objects.filter(youth=youth)[:10]),
     }
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from outreach import views
+from outreach import views, views_letters
 
 app_name = "outreach"
 
@@ -14,6 +14,14 @@ urlpatterns = [
     path("ungdom/<int:pk>/", views.youth_tab, name="youth_tab"),
     path("ungdom/<int:pk>/kontakt/", views.contact_log, name="contact_log"),
     path("ungdom/<int:pk>/nadd/", views.reached, name="reached"),
+    path("ungdom/<int:pk>/meddelande/", views_letters.message_send, name="message_send"),
+    path("utskick/", views_letters.batch_new, name="batch_new"),
+    path("utskick/<int:pk>/", views_letters.batch_detail, name="batch_detail"),
+    path("utskick/<int:pk>/pdf/", views_letters.batch_pdf, name="batch_pdf"),
+    path("utskick/<int:pk>/bekrafta/", views_letters.batch_confirm, name="batch_confirm"),
+    path("mallar/", views_letters.template_list, name="templates"),
+    path("mallar/ny/", views_letters.template_edit, name="template_new"),
+    path("mallar/<int:pk>/", views_letters.template_edit, name="template_edit"),
     path("rutiner/", views.routine_list, name="routines"),
     path("rutiner/mall/", views.routine_use_template, name="routine_template"),
     path("rutiner/andra/", views.routine_edit, name="routine_edit"),

@@ -1,0 +1,80 @@
+"""Forms for letter batches, templates and messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kaa.forms import date_input, fields_only_helper
+from kaa.models import User
+from outreach import merge
+from outreach.deadlines import week_end
+from outreach.letters import PAPER_CHANNELS
+from outreach.models import Channel, MessageTemplate
+from youth.models import Youth
+
+
+class BatchForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Utskick"), choices=[
+        (c, Channel(c).label) for c in PAPER_CHANNELS])
+    until = forms.DateField(label=_("Med sista dag till och med"), widget=date_input())
+    template = forms.ModelChoiceField(label=_("Mall"), queryset=MessageTemplate.objects.none())
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["until"].initial = week_end(timezone.localdate())
+        self.fields["template"].queryset = MessageTemplate.objects.filter(
+            municipality_id=user.municipality_id, is_active=True,
+            kind__in=[*PAPER_CHANNELS, MessageTemplate.Kind.TURNING_20])
+        self.helper = fields_only_helper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        template, channel = data.get("template"), data.get("channel")
+        if template and channel and template.kind not in (channel, "turning_20"):
+            self.add_error("template", _("Mallen är inte gjord för den typen av utskick."))
+        return data
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = MessageTemplate
+        fields = ["kind", "name", "subject", "body", "is_active"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper()
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        merge.validate(body)
+        return body
+
+    def clean_subject(self) -> str:
+        subject = self.cleaned_data["subject"]
+        merge.validate(subject)
+        return subject
+
+    def validate_unique(self) -> None:
+        """The municipality is set by the view; the service's save reports a clash."""
+
+
+class MessageForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Kanal"), choices=[("sms", _("Sms")),
+                                                            ("email", _("E-post"))])
+    to_guardian = forms.BooleanField(label=_("Till vårdnadshavare"), required=False)
+    subject = forms.CharField(label=_("Rubrik (e-post)"), max_length=200, required=False)
+    body = forms.CharField(label=_("Meddelande"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, youth: Youth, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        template = MessageTemplate.objects.filter(municipality_id=youth.municipality_id,
+                                                  kind="sms", is_active=True).first()
+        if template and not self.is_bound:
+            self.fields["body"].initial = merge.render(template.body, youth)
+        self.helper = fields_only_helper()

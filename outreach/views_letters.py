@@ -1,0 +1,152 @@
+"""Views for paper outreach (letter and postcard batches) and message templates, and sending
+an SMS or e-mail from the youth's page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kaa.access import Perm, perm_required
+from kaa.audit import audit_bulk_read
+from kaa.models import AuditEvent
+from outreach import letters, merge, services_letters, services_messaging
+from outreach.forms_letters import BatchForm, MessageForm, TemplateForm
+from outreach.models import LetterBatch, MessageTemplate
+from youth.models import Youth
+from youth.permissions import youth_get_for_user
+
+
+@login_required
+@perm_required(Perm.EDIT_RECORDS)
+@require_http_methods(["GET", "POST"])
+def batch_new(request: HttpRequest) -> HttpResponse:
+    form = BatchForm(request.POST or request.GET or None, user=request.user)
+    preview = None
+    if form.is_valid():
+        data = form.cleaned_data
+        tasks, held = letters.batch_candidates(user=request.user, channel=data["channel"],
+                                               until=data["until"])
+        preview = {"tasks": tasks, "held": held}
+        audit_bulk_read(request, [t.youth for t in tasks + held], detail="utskick")
+        if request.method == "POST":
+            try:
+                batch = services_letters.letter_batch_create(user=request.user, **data)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                return redirect("outreach:batch_detail", pk=batch.pk)
+    return render(request, "outreach/batch_new.html", {"form": form, "preview": preview})
+
+
+def _batch_for(request: HttpRequest, pk: int) -> LetterBatch:
+    batch = (LetterBatch.objects.select_related("template")
+             .filter(pk=pk, municipality_id=request.user.municipality_id).first())
+    if batch is None or (batch.created_by_id != request.user.pk
+                         and not request.user.is_coordinator):
+        raise Http404
+    return batch
+
+
+@login_required
+@perm_required(Perm.EDIT_RECORDS)
+@require_GET
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_for(request, pk)
+    tasks = services_letters.batch_tasks(batch)
+    held = list(Youth.objects.filter(pk__in=batch.excluded_protected)
+                .select_related("coach"))
+    audit_bulk_read(request, [t.youth for t in tasks] + held, detail="utskick")
+    return render(request, "outreach/batch_detail.html",
+                  {"batch": batch, "tasks": tasks, "held": held})
+
+
+@login_required
+@perm_required(Perm.EDIT_RECORDS)
+@require_GET
+def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_for(request, pk)
+    tasks = services_letters.batch_tasks(batch)
+    content = letters.batch_pdf(batch, tasks)
+    audit_bulk_read(request, [t.youth for t in tasks], action=AuditEvent.Action.PRINT,
+                    detail=f"utskick:{batch.pk}")
+    response = HttpResponse(content, content_type="application/pdf")
+    name = f"kaa-utskick-{batch.pk}-{timezone.localdate():%Y%m%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@perm_required(Perm.EDIT_RECORDS)
+@require_POST
+def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_for(request, pk)
+    try:
+        done = services_letters.letter_batch_confirm(batch=batch, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(n)s utskick är registrerade som skickade.") % {"n": done})
+    return redirect("outreach:batch_detail", pk=batch.pk)
+
+
+@login_required
+@perm_required(Perm.CONFIGURE)
+@require_http_methods(["GET", "POST"])
+def template_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        made = services_letters.templates_ensure_defaults(
+            municipality=request.user.municipality, actor=request.user)
+        messages.success(request, _("%(n)s standardmallar har lagts till.") % {"n": made})
+        return redirect("outreach:templates")
+    templates = MessageTemplate.objects.filter(municipality_id=request.user.municipality_id)
+    return render(request, "outreach/templates.html",
+                  {"templates": templates, "fields": merge.FIELDS})
+
+
+@login_required
+@perm_required(Perm.CONFIGURE)
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    instance = None
+    if pk is not None:
+        instance = MessageTemplate.objects.filter(
+            pk=pk, municipality_id=request.user.municipality_id).first()
+        if instance is None:
+            raise Http404
+    form = TemplateForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        template = form.save(commit=False)
+        template.municipality = request.user.municipality
+        try:
+            services_letters.template_save(template=template, actor=request.user)
+        except ValidationError as exc:
+            form.add_error("body", exc.messages)
+        else:
+            messages.success(request, _("Mallen är sparad."))
+            return redirect("outreach:templates")
+    return render(request, "outreach/template_edit.html", {"form": form,
+                                                           "fields": merge.FIELDS})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def message_send(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = youth_get_for_user(request, pk, write=True)
+    form = MessageForm(request.POST or None, youth=youth)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_messaging.message_queue(youth=youth, staff=request.user,
+                                             **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Meddelandet är köat och skickas strax."))
+            return redirect(reverse("youth:detail", args=[youth.pk]) + "#uppsok")
+    return render(request, "outreach/message_form.html", {"form": form, "youth": youth})

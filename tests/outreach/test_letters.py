@@ -1,0 +1,113 @@
+"""Letter batches: one PDF, protected identities held back, guardian copies, confirmation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from kaa.models import AuditEvent
+from outreach import services
+from outreach.engine import deadlines_refresh
+from outreach.models import ContactAttempt, MessageTemplate, Task
+from outreach.services_letters import templates_ensure_defaults
+from tests.factories import youth_make
+from youth.services import guardian_add
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.fixture
+def setup(municipality, coordinator, coach):
+    services.routine_from_template(municipality=municipality, key="askersund",
+                                   actor=coordinator)
+    templates_ensure_defaults(municipality=municipality, actor=coordinator)
+    start = timezone.localdate() - dt.timedelta(days=10)
+    minor = youth_make(municipality=municipality, coach=coach, first_name="Alva",
+                       last_name="Brevsson", address="Storgatan 1", postal_code="123 45",
+                       city="Askersund", birth_date=timezone.localdate().replace(
+                           year=timezone.localdate().year - 16), start_date=start)
+    guardian_add(youth=minor, actor=coordinator, name="Eva Brevsson", address="Lillgatan 2",
+                 postal_code="123 46", city="Askersund")
+    hidden = youth_make(municipality=municipality, coach=coach, first_name="Sam",
+                        last_name="Skyddsson", address="Hemliga vägen 9",
+                        protected_identity=True, start_date=start)
+    deadlines_refresh()
+    return minor, hidden
+
+
+def test_a_postcard_batch_renders_one_pdf_and_holds_back_protected(client_for, coordinator,
+                                                                   setup):
+    minor, hidden = setup
+    client = client_for(coordinator)
+    template = MessageTemplate.objects.get(kind="postcard")
+    week = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+    preview = client.get(reverse("outreach:batch_new"), {
+        "channel": "postcard", "until": week, "template": template.pk}).content.decode()
+    assert "Brevsson" in preview
+    assert "Skyddade personuppgifter – hanteras manuellt" in preview
+    response = client.post(reverse("outreach:batch_new"), {
+        "channel": "postcard", "until": week, "template": template.pk})
+    batch_url = response["Location"]
+    detail = client.get(batch_url).content.decode()
+    assert "Skyddsson" in detail  # listed for manual handling
+    pdf = client.get(batch_url + "pdf/")
+    assert pdf["Content-Type"] == "application/pdf"
+    text = _text(pdf.content)
+    assert "Alva Brevsson" in text
+    assert "Storgatan 1" in text
+    assert "Eva Brevsson" in text  # under 18: the guardian's copy
+    assert "Lillgatan 2" in text
+    assert "Hej Alva!" in text
+    assert "Skyddsson" not in text
+    assert "Hemliga vägen" not in text
+    assert AuditEvent.objects.filter(action="print", youth_id=minor.pk).exists()
+    client.post(batch_url + "bekrafta/")
+    task = Task.objects.get(youth=minor, title="Vykort")
+    assert task.status == "done"
+    assert ContactAttempt.objects.get(youth=minor).outcome == "sent"
+    assert Task.objects.get(youth=hidden, title="Vykort").status == "open"
+    again = client.post(batch_url + "bekrafta/", follow=True).content.decode()
+    assert "redan bekräftat" in again
+
+
+def test_a_template_with_an_unknown_field_is_refused(client_for, coordinator):
+    response = client_for(coordinator).post(reverse("outreach:template_new"), {
+        "kind": "letter", "name": "Fel", "subject": "", "body": "Hej {namn}!",
+        "is_active": "on"})
+    body = response.content.decode()
+    assert "Okända fält: {namn}" in body
+    assert 'Hej {namn}!' in body
+    assert not MessageTemplate.objects.filter(name="Fel").exists()
+
+
+def test_pdf_rendering_loads_nothing_from_outside(setup, coordinator):
+    from outreach.letters import OwnAssetsOnly
+
+    with pytest.raises(ValueError, match="not allowed"):
+        OwnAssetsOnly().fetch("http://169.254.169.254/")
+    with pytest.raises(ValueError, match="not allowed"):
+        OwnAssetsOnly().fetch("file:///etc/passwd")
+    assert b"@page" in OwnAssetsOnly().fetch("kaa:print.css").read()
+
+
+def test_a_coach_sends_an_sms_from_the_youth_page(client_for, coach, setup, settings,
+                                                  tmp_path, django_capture_on_commit_callbacks):
+    settings.KAA_SMS_FILE_DIR = str(tmp_path)
+    minor, _hidden = setup
+    minor.phone = "070-111 22 33"
+    minor.save()
+    client = client_for(coach)
+    form = client.get(reverse("outreach:message_send", args=[minor.pk])).content.decode()
+    assert "Hej Alva!" in form  # prefilled from the municipality's SMS template
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("outreach:message_send", args=[minor.pk]),
+                               {"channel": "sms", "body": "Hej Alva, ring mig!"})
+    assert response.status_code == 302
+    assert ContactAttempt.objects.get(youth=minor, channel="sms").outcome == "sent"
