@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, perm_required
-from kaa.audit import audit_bulk_read
+from kaa.audit import audit_bulk_read, audit_event
 from kaa.models import AuditEvent
 from outreach import letters, merge, services_letters, services_messaging
 from outreach.forms_letters import BatchForm, MessageForm, TemplateForm
@@ -50,6 +50,8 @@ def _batch_for(request: HttpRequest, pk: int) -> LetterBatch:
              .filter(pk=pk, municipality_id=request.user.municipality_id).first())
     if batch is None or (batch.created_by_id != request.user.pk
                          and not request.user.is_coordinator):
+        audit_event(request=request, action=AuditEvent.Action.DENIED,
+                    object_type="outreach.letterbatch", detail="object")
         raise Http404
     return batch
 

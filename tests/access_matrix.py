@@ -120,6 +120,34 @@ def _new_this_week(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return {}, "Hemligsson"
 
 
+def _paper_batch_query(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The batch preview (GET) lists the youths whose postcards are due."""
+    from outreach.models import MessageTemplate
+    from outreach.services_letters import templates_ensure_defaults
+
+    _queued_youth(users)
+    templates_ensure_defaults(municipality=users["coach"].municipality, actor=None)
+    template = MessageTemplate.objects.get(municipality=users["coach"].municipality,
+                                           kind="postcard")
+    return {"_query": f"?channel=postcard&until=2099-12-31&template={template.pk}"}, \
+        "Hemligsson"
+
+
+def _paper_batch(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A batch made by the coordinator: only its maker and coordinators may open it."""
+    import datetime as dt
+
+    from outreach.models import MessageTemplate
+    from outreach.services_letters import letter_batch_create
+
+    _paper_batch_query(users)
+    template = MessageTemplate.objects.get(municipality=users["coach"].municipality,
+                                           kind="postcard")
+    batch = letter_batch_create(user=users["coordinator"], template=template,
+                                channel="postcard", until=dt.date(2099, 12, 31))
+    return {"pk": batch.pk}, "Hemligsson"
+
+
 CASE_WORKERS = frozenset({"coach", "colleague", "coordinator"})
 COORDINATOR = frozenset({"coordinator"})
 
@@ -140,6 +168,9 @@ CASES: list[UrlCase] = [
     UrlCase("outreach:youth_tab", _queued_youth, CASE_WORKERS),
     UrlCase("outreach:contact_log", _queued_youth, CASE_WORKERS),
     UrlCase("outreach:reached", _queued_youth, CASE_WORKERS),
+    UrlCase("outreach:message_send", _queued_youth, CASE_WORKERS),
+    UrlCase("outreach:batch_new", _paper_batch_query, CASE_WORKERS, list_page=True),
+    UrlCase("outreach:batch_detail", _paper_batch, COORDINATOR),
 ]
 
 # URLs in the personal namespaces that show no personal data of their own, with the reason.
@@ -153,6 +184,11 @@ EXEMPT: dict[str, str] = {
     "outreach:task_outcome": "POST only, through get_for_user; tested in test_views.py",
     "outreach:tasks_bulk_done": "POST only, ids filtered by visible_to; test_views.py",
     "outreach:routines": "configuration, no personal data (coordinator)",
+    "outreach:batch_pdf": "a PDF (compressed text); access tested in test_letters.py",
+    "outreach:batch_confirm": "POST only, same access as batch_detail; test_letters.py",
+    "outreach:templates": "configuration, no personal data (coordinator)",
+    "outreach:template_new": "configuration, no personal data (coordinator)",
+    "outreach:template_edit": "configuration, no personal data (coordinator)",
     "outreach:routine_template": "configuration, POST only (coordinator)",
     "outreach:routine_edit": "configuration, no personal data (coordinator)",
     "outreach:routine_migrate": "configuration, POST only (coordinator)",

@@ -111,3 +111,18 @@ def test_a_coach_sends_an_sms_from_the_youth_page(client_for, coach, setup, sett
                                {"channel": "sms", "body": "Hej Alva, ring mig!"})
     assert response.status_code == 302
     assert ContactAttempt.objects.get(youth=minor, channel="sms").outcome == "sent"
+
+
+def test_only_the_maker_and_coordinators_open_a_batch_pdf(client_for, coordinator, coach,
+                                                          stranger_coordinator, setup):
+    template = MessageTemplate.objects.get(kind="postcard")
+    from outreach.services_letters import letter_batch_create
+
+    batch = letter_batch_create(user=coach, template=template, channel="postcard",
+                                until=timezone.localdate() + dt.timedelta(days=30))
+    url = reverse("outreach:batch_pdf", args=[batch.pk])
+    assert client_for(coach).get(url).status_code == 200
+    assert client_for(coordinator).get(url).status_code == 200
+    assert client_for(stranger_coordinator).get(url).status_code == 404
+    confirm = reverse("outreach:batch_confirm", args=[batch.pk])
+    assert client_for(stranger_coordinator).post(confirm).status_code == 404
