@@ -324,6 +324,7 @@ KAA_DEMO = env.bool("KAA_DEMO", default=False)
 KAA_FOLLOW_UP_OCCUPIED_MONTHS = env.int("KAA_FOLLOW_UP_OCCUPIED_MONTHS", default=3)
 KAA_TERM_END_SPRING = (6, 15)  # (month, day): the spring term ends mid-June
 KAA_TERM_END_AUTUMN = (12, 20)
+KAA_TURNING_20_NOTICE_DAYS = env.int("KAA_TURNING_20_NOTICE_DAYS", default=60)
 # SMS: the file backend in development; the HTTP gateway adapter in production.
 KAA_SMS_BACKEND = env.str("KAA_SMS_BACKEND", default="outreach.messaging.FileSmsBackend")
 KAA_SMS_FILE_DIR = env.str("KAA_SMS_FILE_DIR", default=str(BASE_DIR / "var" / "sms"))

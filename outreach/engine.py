@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from outreach.deadlines import add_offset, next_business_day_on_or_after
@@ -140,7 +141,28 @@ def deadlines_refresh(*, today: dt.date | None = None) -> JobStats | None:
                         .order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(case_ids), CHUNK):
             _refresh_chunk(case_ids[start:start + CHUNK], steps_by_routine, today, stats)
+        stats.tasks_created += turning_20_letters_ensure(today=today)
         return stats
+
+
+def turning_20_letters_ensure(*, today: dt.date) -> int:
+    """A letter task for every youth in KAA whose 20th birthday is near (where to get
+    support afterwards), once per period."""
+    from youth.services import youths_turning_20
+
+    notice = settings.KAA_TURNING_20_NOTICE_DAYS
+    already = Task.objects.filter(youth=OuterRef("pk"), kind=Task.Kind.TURNING_20,
+                                  created_at__date__gte=OuterRef("_period_start"))
+    open_start = KaaPeriod.objects.filter(youth=OuterRef("pk"), end_date__isnull=True)
+    youths = (youths_turning_20(today=today, within_days=notice)
+              .annotate(_period_start=Subquery(open_start.values("start_date")[:1]))
+              .filter(~Exists(already)))
+    tasks = [Task(youth=y, kind=Task.Kind.TURNING_20, channel="letter",
+                  title=str(Task.Kind.TURNING_20.label),
+                  due_date=max(today, y.twentieth_birthday - dt.timedelta(days=30)))
+             for y in youths]
+    Task.objects.bulk_create(tasks, batch_size=CHUNK, ignore_conflicts=True)
+    return len(tasks)
 
 
 @dataclass

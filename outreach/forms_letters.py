@@ -12,14 +12,15 @@ from kaa.forms import date_input, fields_only_helper
 from kaa.models import User
 from outreach import merge
 from outreach.deadlines import week_end
-from outreach.letters import PAPER_CHANNELS
+from outreach.letters import PAPER_CHANNELS, TURNING_20
 from outreach.models import Channel, MessageTemplate
 from youth.models import Youth
 
 
 class BatchForm(forms.Form):
     channel = forms.ChoiceField(label=_("Utskick"), choices=[
-        (c, Channel(c).label) for c in PAPER_CHANNELS])
+        *((c, Channel(c).label) for c in PAPER_CHANNELS),
+        (TURNING_20, _("Brev inför 20-årsdagen"))])
     until = forms.DateField(label=_("Med sista dag till och med"), widget=date_input())
     template = forms.ModelChoiceField(label=_("Mall"), queryset=MessageTemplate.objects.none())
 
@@ -34,7 +35,7 @@ class BatchForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         template, channel = data.get("template"), data.get("channel")
-        if template and channel and template.kind not in (channel, "turning_20"):
+        if template and channel and template.kind != channel:
             self.add_error("template", _("Mallen är inte gjord för den typen av utskick."))
         return data
 

@@ -23,6 +23,7 @@ from outreach.models import LetterBatch, MessageTemplate, Task
 from youth.models import Guardian, Youth
 
 PAPER_CHANNELS = ("postcard", "letter", "knock_card")
+TURNING_20 = "turning_20"
 
 
 @dataclass
@@ -38,8 +39,13 @@ class Recipient:
 
 def batch_candidates(*, user: User, channel: str, until: dt.date) -> tuple[list[Task], list[Task]]:
     """(tasks to print, tasks held back for protected identity)."""
-    tasks = list(Task.objects.visible_to(user)
-                 .filter(status=Task.Status.OPEN, channel=channel, due_date__lte=until)
+    open_tasks = Task.objects.visible_to(user).filter(status=Task.Status.OPEN,
+                                                      due_date__lte=until)
+    if channel == TURNING_20:
+        open_tasks = open_tasks.filter(kind=Task.Kind.TURNING_20)
+    else:
+        open_tasks = open_tasks.filter(channel=channel).exclude(kind=Task.Kind.TURNING_20)
+    tasks = list(open_tasks
                  .select_related("youth", "youth__coach", "youth__municipality")
                  .prefetch_related("youth__guardians")
                  .order_by("youth__last_name", "youth__first_name"))

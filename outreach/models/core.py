@@ -139,6 +139,7 @@ class Task(models.Model):
         PLANNING = "planning", _("Planering inom en vecka")
         ESCALATION = "escalation", _("Överväg orosanmälan")
         RETRY = "retry", _("Nytt uppsökande")
+        TURNING_20 = "turning_20", _("Brev inför 20-årsdagen")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Att göra")

@@ -126,3 +126,30 @@ def test_only_the_maker_and_coordinators_open_a_batch_pdf(client_for, coordinato
     assert client_for(stranger_coordinator).get(url).status_code == 404
     confirm = reverse("outreach:batch_confirm", args=[batch.pk])
     assert client_for(stranger_coordinator).post(confirm).status_code == 404
+
+
+def test_youths_about_to_turn_20_get_the_support_letter_once(client_for, coordinator,
+                                                             municipality):
+    from outreach.engine import turning_20_letters_ensure
+
+    templates_ensure_defaults(municipality=municipality, actor=coordinator)
+    today = timezone.localdate()
+    soon = youth_make(municipality=municipality, first_name="Snart", last_name="Tjugo",
+                      birth_date=today.replace(year=today.year - 20) + dt.timedelta(days=40),
+                      address="Vägen 1")
+    youth_make(municipality=municipality, birth_date=today.replace(year=today.year - 18))
+    assert turning_20_letters_ensure(today=today) == 1
+    assert turning_20_letters_ensure(today=today) == 0
+    task = Task.objects.get(kind="turning_20")
+    assert task.youth == soon
+    assert task.due_date == soon.twentieth_birthday - dt.timedelta(days=30)
+    template = MessageTemplate.objects.get(kind="turning_20")
+    client = client_for(coordinator)
+    response = client.post(reverse("outreach:batch_new"), {
+        "channel": "turning_20", "until": (today + dt.timedelta(days=60)).isoformat(),
+        "template": template.pk})
+    text = _text(client.get(response["Location"] + "pdf/").content)
+    assert "Snart Tjugo" in text
+    assert soon.twentieth_birthday.isoformat() in text
+    client.post(response["Location"] + "bekrafta/")
+    assert turning_20_letters_ensure(today=today) == 0  # done once for this period
