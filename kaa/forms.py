@@ -94,3 +94,15 @@ class AuditFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("Slutdatumet ligger före startdatumet."))
         return data
+
+
+class AccountSettingsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["wants_email_digest"]
+        labels = {"wants_email_digest": _("Skicka en sammanfattning av min arbetskö varje "
+                                          "vardagsmorgon (bara antal, inga namn)")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(str(_("Spara")))

@@ -26,6 +26,10 @@ BEAT_SCHEDULE = {
         "task": "outreach.tasks.deadlines_refresh",
         "schedule": crontab(hour=2, minute=0),
     },
+    "outreach-morning-digest": {
+        "task": "outreach.tasks.digests_send",
+        "schedule": crontab(hour=6, minute=30, day_of_week="mon-fri"),
+    },
     "purge-old-login-attempts": {
         "task": "kaa.tasks.login_attempts_purge_old",
         "schedule": crontab(hour=3, minute=30),

@@ -320,6 +320,7 @@ LOGGING = {
 
 # --- KAA ------------------------------------------------------------------------------------
 KAA_DEMO = env.bool("KAA_DEMO", default=False)
+KAA_BASE_URL = env.str("KAA_BASE_URL", default="http://127.0.0.1:8000")
 # Follow-up rules after a youth is reached (domain.md §3).
 KAA_FOLLOW_UP_OCCUPIED_MONTHS = env.int("KAA_FOLLOW_UP_OCCUPIED_MONTHS", default=3)
 KAA_TERM_END_SPRING = (6, 15)  # (month, day): the spring term ends mid-June

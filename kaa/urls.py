@@ -15,6 +15,7 @@ kaa_patterns = [
     path("konto/tvafaktor/", views.otp_verify, name="otp_verify"),
     path("konto/tvafaktor/aktivera/", views.otp_setup, name="otp_setup"),
     path("loggkontroll/", views.audit_list, name="audit_list"),
+    path("installningar/", views.account_settings, name="account"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
 ]
 

@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kaa import health
 from kaa.access import Perm, perm_required
 from kaa.audit import audit_event
-from kaa.forms import OTP_INVALID, AuditFilterForm, LoginForm, OtpTokenForm
+from kaa.forms import OTP_INVALID, AccountSettingsForm, AuditFilterForm, LoginForm, OtpTokenForm
 from kaa.models import AuditEvent
 from kaa.otp import totp_qr_svg, totp_secret_for_humans
 from kaa.selectors import audit_events_for
@@ -146,3 +146,16 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "errors/csrf.html", status=403)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_settings(request: HttpRequest) -> HttpResponse:
+    form = AccountSettingsForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit_event(request=request, action=AuditEvent.Action.UPDATE, obj=request.user,
+                    detail=",".join(form.changed_data))
+        messages.success(request, _("Inställningarna är sparade."))
+        return redirect("kaa:account")
+    return render(request, "kaa/account.html", {"form": form})

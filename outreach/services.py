@@ -214,3 +214,27 @@ def task_complete(*, task: Task, staff: User, outcome: str = ContactAttempt.Outc
         outcome = ContactAttempt.Outcome.SENT
     return contact_attempt_log(youth=task.youth, channel=channel, outcome=outcome,
                                staff=staff, task=task, note=note)
+
+
+def digests_send(*, today: dt.date, base_url: str) -> int:
+    """Morning summaries to staff who asked for them: counts only. Returns e-mails sent."""
+    from django.db.models import Count, Q
+
+    from kaa.lib.emails import send_digest
+    from outreach.deadlines import week_end
+
+    users = User.objects.filter(is_active=True, wants_email_digest=True).exclude(email="")
+    sent = 0
+    for user in users:
+        counts = (Task.objects.visible_to(user).filter(status=Task.Status.OPEN,
+                                                       youth__coach=user)
+                  .aggregate(overdue=Count("pk", filter=Q(due_date__lt=today)),
+                             today_count=Count("pk", filter=Q(due_date=today)),
+                             week=Count("pk", filter=Q(due_date__gt=today,
+                                                       due_date__lte=week_end(today)))))
+        if not any(counts.values()):
+            continue
+        send_digest(to=user.email, context={**counts, "name": user.first_name or user.username,
+                                            "url": base_url.rstrip("/") + "/uppsok/"})
+        sent += 1
+    return sent

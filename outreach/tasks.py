@@ -27,3 +27,14 @@ def send_message(self, message_id: int) -> str:
             message_give_up(message_id, str(exc))
             return "failed"
         raise self.retry(exc=exc, countdown=60 * 2 ** self.request.retries) from exc
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=900)
+def digests_send() -> int:
+    """Morning e-mail summary of overdue and due tasks, for staff who opted in."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from outreach.services import digests_send as send
+
+    return send(today=timezone.localdate(), base_url=settings.KAA_BASE_URL)

@@ -243,3 +243,11 @@ def test_a_draft_is_never_shown_to_another_user(client, coach, colleague, settin
                                           "user": coach.pk, "at": int(time.time())}
     FakeRequest.user = coach
     assert pop_draft(FakeRequest())["x"] == "1"
+
+
+def test_a_user_opts_in_to_the_morning_digest(client_for, coach):
+    client = client_for(coach)
+    assert "sammanfattning" in client.get("/installningar/").content.decode()
+    client.post("/installningar/", {"wants_email_digest": "on"})
+    coach.refresh_from_db()
+    assert coach.wants_email_digest

@@ -169,3 +169,19 @@ class TestRoutines:
 
     def test_coaches_cannot_edit_routines(self, client_for, coach):
         assert client_for(coach).get(reverse("outreach:routines")).status_code == 403
+
+
+def test_the_morning_digest_has_counts_and_no_names(coach, routine, municipality, mailoutbox):
+    from outreach.services import digests_send
+
+    coach.wants_email_digest = True
+    coach.save()
+    youth = _due_youth(municipality, coach, last_name="Hemligsson")
+    deadlines_refresh()
+    assert digests_send(today=timezone.localdate(), base_url="https://kaa.example.se") == 1
+    message = mailoutbox[0]
+    assert message.to == [coach.email]
+    assert "försenade uppgifter" in message.subject
+    assert "https://kaa.example.se/uppsok/" in message.body
+    assert "Hemligsson" not in message.body + message.subject
+    assert youth.personnummer[2:8] not in message.body
