@@ -167,3 +167,16 @@ def test_a_malformed_env_var_is_named_in_the_error():
     result = _manage("check", DEBUG="false", SECRET_KEY="z" * 60, DATABASE_URL="nonsense://x")
     assert result.returncode != 0
     assert "nonsense" in result.stderr or "DATABASE_URL" in result.stderr
+
+
+def test_every_ui_string_has_an_english_translation():
+    import re
+
+    text = (ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    entries = text.split("\n\n")[1:]  # the first block is the header
+    untranslated = [e.split("\n")[-1] for e in entries
+                    if re.search(r'^msgstr(\[\d\])? ""$', e, re.M)
+                    and not re.search(r'^msgstr(\[\d\])? ""\n"', e, re.M)]
+    fuzzy = [e for e in entries if "#, fuzzy" in e]
+    assert not untranslated, untranslated[:5]
+    assert not fuzzy, fuzzy[:2]
