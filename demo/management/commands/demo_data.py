@@ -8,12 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from demo.outreach import demo_history_ensure
 from demo.staff import DEMO_PASSWORD, STAFF, demo_staff_ensure
 from demo.youths import demo_youths_ensure
 from kaa.models import Municipality
 from outreach.engine import deadlines_refresh
 from outreach.models import Routine
 from outreach.services import routine_from_template
+from outreach.services_letters import templates_ensure_defaults
 
 
 class Command(BaseCommand):
@@ -44,6 +46,9 @@ class Command(BaseCommand):
             municipality = Municipality.objects.get(code=code)
             if not Routine.objects.filter(municipality=municipality, is_current=True).exists():
                 routine_from_template(municipality=municipality, key=template, actor=None)
+            templates_ensure_defaults(municipality=municipality, actor=None)
+        deadlines_refresh()
+        demo_history_ensure()
         stats = deadlines_refresh()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data is in place ({created} new youths; deadlines: {stats})."))
