@@ -76,11 +76,17 @@ def demo_youths_ensure(*, municipality: Municipality, count: int, seed: int = 42
                    .values_list("personnummer", flat=True))
     youths: list[Youth] = []
     plans: list[tuple[Youth, dict]] = []
+    taken: set[str] = set()
     for index in range(count):
         # One generator per youth, so a skipped (existing) youth does not shift the others.
         rng = random.Random(f"{seed}-{municipality.code}-{index}")
         birth = _birth_date(rng, today)
-        number = personnummer_for(birth, index, coordination=index % 37 == 5)
+        serial = index
+        number = personnummer_for(birth, serial, coordination=index % 37 == 5)
+        while number in taken:  # same birth date and serial as an earlier demo youth
+            serial += 1
+            number = personnummer_for(birth, serial, coordination=index % 37 == 5)
+        taken.add(number)
         if number in existing:
             continue
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
