@@ -160,6 +160,17 @@ def get_for_user(
     return obj
 
 
+def get_in_municipality(request: HttpRequest, queryset: models.QuerySet[_M], *,
+                        path: str = "municipality", **lookup: Any) -> _M:
+    """One non-personal object of the user's own municipality (uploads, batches, templates),
+    or 404 with a `denied` audit event."""
+    obj = queryset.filter(municipality_q(request.user, path), **lookup).first()
+    if obj is None:
+        _log_denied(request, detail="object", object_type=queryset.model._meta.label_lower)
+        raise Http404
+    return obj
+
+
 def _log_denied(request: HttpRequest, *, detail: str, object_type: str = "") -> None:
     from kaa.audit import audit_event
 

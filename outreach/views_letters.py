@@ -6,15 +6,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaa.access import Perm, perm_required
-from kaa.audit import audit_bulk_read, audit_event
+from kaa.access import Perm, get_in_municipality, has_perm, perm_required
+from kaa.audit import audit_bulk_read
 from kaa.models import AuditEvent
 from outreach import letters, merge, services_letters, services_messaging
 from outreach.forms_letters import BatchForm, MessageForm, TemplateForm
@@ -46,14 +46,11 @@ def batch_new(request: HttpRequest) -> HttpResponse:
 
 
 def _batch_for(request: HttpRequest, pk: int) -> LetterBatch:
-    batch = (LetterBatch.objects.select_related("template")
-             .filter(pk=pk, municipality_id=request.user.municipality_id).first())
-    if batch is None or (batch.created_by_id != request.user.pk
-                         and not request.user.is_coordinator):
-        audit_event(request=request, action=AuditEvent.Action.DENIED,
-                    object_type="outreach.letterbatch", detail="object")
-        raise Http404
-    return batch
+    """A batch of the user's municipality, made by the user (coordinators: any)."""
+    batches = LetterBatch.objects.select_related("template")
+    if not has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS):
+        batches = batches.filter(created_by=request.user)
+    return get_in_municipality(request, batches, pk=pk)
 
 
 @login_required
@@ -118,10 +115,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     instance = None
     if pk is not None:
-        instance = MessageTemplate.objects.filter(
-            pk=pk, municipality_id=request.user.municipality_id).first()
-        if instance is None:
-            raise Http404
+        instance = get_in_municipality(request, MessageTemplate.objects.all(), pk=pk)
     form = TemplateForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         template = form.save(commit=False)

@@ -6,15 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kaa.access import Perm, perm_required
-from kaa.audit import audit_bulk_read, audit_event
-from kaa.models import AuditEvent
+from kaa.access import Perm, get_in_municipality, perm_required
+from kaa.audit import audit_bulk_read
 from youth import services
 from youth.forms_import import ColumnMappingForm, ImportConfirmForm, ImportUploadForm
 from youth.importing import ImportFileError, import_apply, import_plan
@@ -43,12 +42,7 @@ def _batch_for(request: HttpRequest, pk: int, *, lock: bool = False) -> ImportBa
     batches = ImportBatch.objects.select_related("reason", "mapping", "municipality")
     if lock:
         batches = batches.select_for_update(of=("self",))
-    batch = batches.filter(pk=pk, municipality_id=request.user.municipality_id).first()
-    if batch is None:
-        audit_event(request=request, action=AuditEvent.Action.DENIED,
-                    object_type="youth.importbatch", detail="object")
-        raise Http404
-    return batch
+    return get_in_municipality(request, batches, pk=pk)
 
 
 @login_required
