@@ -30,8 +30,10 @@ from outreach.models import (
     Task,
 )
 from youth.models import KaaPeriod
+from youth.services import timeline_add
 
 CHUNK = 2000
+CONDITION = "villkor"  # cancel reason when a step's condition stops holding
 _LOCK_KEY = 0x4B4141  # "KAA": one deadline job at a time per database
 
 
@@ -126,6 +128,19 @@ def cases_ensure() -> int:
     return len(created)
 
 
+def cases_close_ended() -> int:
+    """Cases whose KAA period has ended: close them and cancel what was still to do."""
+    ended = list(OutreachCase.objects.filter(closed_on__isnull=True,
+                                             period__end_date__isnull=False)
+                 .values_list("pk", "period__end_date"))
+    cancelled = 0
+    for pk, end in ended:
+        cancelled += Task.objects.filter(case_id=pk, status=Task.Status.OPEN).update(
+            status=Task.Status.CANCELLED, cancel_reason="perioden avslutad")
+        OutreachCase.objects.filter(pk=pk).update(closed_on=end)
+    return cancelled
+
+
 def deadlines_refresh(*, today: dt.date | None = None) -> JobStats | None:
     """Bring every open case's tasks up to date. Returns None if another run holds the lock."""
     today = today or timezone.localdate()
@@ -133,6 +148,7 @@ def deadlines_refresh(*, today: dt.date | None = None) -> JobStats | None:
         if not got:
             return None
         stats = JobStats(cases_created=cases_ensure())
+        stats.tasks_cancelled += cases_close_ended()
         steps_by_routine: dict[int, list[RoutineStep]] = defaultdict(list)
         for step in RoutineStep.objects.order_by("routine_id", "order"):
             steps_by_routine[step.routine_id].append(step)
@@ -207,11 +223,17 @@ def _refresh_chunk(ids: list[int], steps_by_routine: dict[int, list[RoutineStep]
         _reconcile_case(case, chunk, steps_by_routine[case.routine_id], today, stats,
                         new, moved, cancelled)
     Task.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
-    Task.objects.bulk_update(moved, ["due_date"], batch_size=CHUNK)
-    Task.objects.bulk_update(cancelled, ["status", "cancel_reason"], batch_size=CHUNK)
+    for task in moved:
+        # Conditional: a task a coach completed while the job ran is left as the coach left it.
+        Task.objects.filter(pk=task.pk, status__in=[Task.Status.OPEN, Task.Status.CANCELLED],
+                            done_at__isnull=True).update(due_date=task.due_date,
+                                                         status=task.status,
+                                                         cancel_reason=task.cancel_reason)
+    stats.tasks_cancelled += Task.objects.filter(
+        pk__in=[t.pk for t in cancelled], status=Task.Status.OPEN).update(
+        status=Task.Status.CANCELLED, cancel_reason=CONDITION)
     stats.tasks_created += len(new)
     stats.tasks_moved += len(moved)
-    stats.tasks_cancelled += len(cancelled)
 
 
 def _reconcile_case(case: OutreachCase, chunk: _Chunk, steps: list[RoutineStep],
@@ -235,12 +257,15 @@ def _reconcile_case(case: OutreachCase, chunk: _Chunk, steps: list[RoutineStep],
                             channel=planned.step.channel, title=planned.step.title,
                             due_date=planned.due, guardian_copy=planned.guardian_copy,
                             two_staff=planned.two_staff))
+        elif task.status == Task.Status.CANCELLED and task.cancel_reason == CONDITION:
+            # The condition holds again (e.g. a phone number was added): back on the list.
+            task.status, task.cancel_reason, task.due_date = Task.Status.OPEN, "", planned.due
+            moved.append(task)
         elif task.status == Task.Status.OPEN and task.due_date != planned.due:
             task.due_date = planned.due
             moved.append(task)
     for step_id, task in existing.items():
         if task.status == Task.Status.OPEN and step_id not in wanted:
-            task.status, task.cancel_reason = Task.Status.CANCELLED, "villkor"
             cancelled.append(task)
     _escalate(case, facts, chunk, today, new)
     if facts.reached or chunk.open_other[case.pk] or not _routine_exhausted(plan, existing,
@@ -248,9 +273,13 @@ def _reconcile_case(case: OutreachCase, chunk: _Chunk, steps: list[RoutineStep],
         return
     last = max([p.due for p in plan] + list(facts.done.values()) + [case.started_on]
                + ([chunk.retried[case.pk]] if case.pk in chunk.retried else []))
+    retry_on = max(today, last + dt.timedelta(days=case.routine.retry_after_days))
     new.append(Task(youth=youth, case=case, kind=Task.Kind.RETRY,
-                    title="Nytt försök att nå ungdomen",
-                    due_date=max(today, last + dt.timedelta(days=case.routine.retry_after_days))))
+                    title="Nytt försök att nå ungdomen", due_date=retry_on))
+    OutreachCase.objects.filter(pk=case.pk).update(retry_on=retry_on)
+    timeline_add(youth=youth, kind="outreach_extended",
+                 summary=f"Rutinen är genomförd utan kontakt; uppsökandet förlängs, nytt "
+                         f"försök senast {retry_on.isoformat()}")
     stats.retries += 1
 
 

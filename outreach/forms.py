@@ -52,6 +52,12 @@ class ReachedForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = fields_only_helper()
 
+    def clean_studies_end(self) -> Any:
+        value = self.cleaned_data.get("studies_end")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("Slutdatumet för studierna har redan passerat."))
+        return value
+
 
 class RoutineForm(forms.Form):
     name = forms.CharField(label=_("Namn"), max_length=100)

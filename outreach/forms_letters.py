@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -71,6 +72,8 @@ class MessageForm(forms.Form):
     subject = forms.CharField(label=_("Rubrik (e-post)"), max_length=200, required=False)
     body = forms.CharField(label=_("Meddelande"), max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 4}))
+    # One key per form shown: a double click or a resubmit queues the message only once.
+    key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
     def __init__(self, *args: Any, youth: Youth, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

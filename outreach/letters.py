@@ -35,12 +35,17 @@ class Recipient:
     city: str
     is_guardian: bool
     body: str
+    subject: str = ""
 
 
 def batch_candidates(*, user: User, channel: str, until: dt.date) -> tuple[list[Task], list[Task]]:
     """(tasks to print, tasks held back for protected identity)."""
-    open_tasks = Task.objects.visible_to(user).filter(status=Task.Status.OPEN,
-                                                      due_date__lte=until)
+    reserved = [pk for ids in LetterBatch.objects.filter(
+        municipality_id=user.municipality_id, confirmed_at__isnull=True)
+        .values_list("task_ids", flat=True) for pk in ids]
+    open_tasks = (Task.objects.visible_to(user)
+                  .filter(status=Task.Status.OPEN, due_date__lte=until)
+                  .exclude(pk__in=reserved))  # already in a batch waiting to be posted
     if channel == TURNING_20:
         open_tasks = open_tasks.filter(kind=Task.Kind.TURNING_20)
     else:
@@ -65,13 +70,15 @@ def recipients(tasks: list[Task], template: MessageTemplate) -> list[Recipient]:
         if youth.protected_identity:  # never, whatever the caller passed
             continue
         body = merge.render(template.body, youth)
+        subject = merge.render(template.subject, youth)
         out.append(Recipient(youth, youth.full_name, youth.address, youth.postal_code,
-                             youth.city, False, body))
+                             youth.city, False, body, subject))
         if task.guardian_copy:
             for guardian in youth.guardians.all():
                 if _guardian_ok(guardian):
                     out.append(Recipient(youth, guardian.name, guardian.address,
-                                         guardian.postal_code, guardian.city, True, body))
+                                         guardian.postal_code, guardian.city, True, body,
+                                         subject))
     return out
 
 

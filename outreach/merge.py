@@ -34,6 +34,10 @@ def fields_in(text: str) -> list[str]:
     except ValueError as exc:
         raise ValidationError(_("Mallen har en klammer som inte är stängd: %(e)s")
                               % {"e": exc}) from exc
+    for _literal, name, spec, conversion in parsed:
+        if name is not None and (spec or conversion):
+            raise ValidationError(_("Fältet {%(name)s} får inte ha formatering (: eller !).")
+                                  % {"name": name}, code="field_format")
     return [name for _literal, name, _spec, _conv in parsed if name is not None]
 
 

@@ -32,7 +32,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
                 "guardian_if_under_18": True,
                 "instructions": "Brev med information och frågor om sysselsättning."}),
             ("Överväg orosanmälan", "concern_report", 0, D, REG, {
-                "min_failed_attempts": 3,
+                "min_failed_attempts": 3, "only_under_18": True,
                 "instructions": "Vid misstanke om att ungdomen far illa: orosanmälan."}),
             ("Kontakt med socialtjänsten", "social_services", 1, M, REG, {
                 "only_if_not_reached": False,

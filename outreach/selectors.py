@@ -19,8 +19,9 @@ VIEWS = ("mina", "team", "kommun")
 def queue_tasks(*, user: User, view: str, today: dt.date | None = None) -> QuerySet[Task]:
     """Open tasks due this week or earlier, for the user's own youths, team or municipality."""
     today = today or timezone.localdate()
+    in_kaa = KaaPeriod.objects.filter(youth=OuterRef("youth"), end_date__isnull=True)
     qs = (Task.objects.visible_to(user)
-          .filter(status=Task.Status.OPEN, due_date__lte=week_end(today))
+          .filter(Exists(in_kaa), status=Task.Status.OPEN, due_date__lte=week_end(today))
           .select_related("youth", "youth__coach", "step"))
     if view == "mina":
         qs = qs.filter(youth__coach=user)
@@ -48,14 +49,14 @@ def weekly_review(*, user: User, today: dt.date | None = None) -> dict[str, Any]
     """The Friday case review: not reached after the routine, overdue follow-ups, new."""
     today = today or timezone.localdate()
     youths = Youth.objects.visible_to(user).select_related("coach", "team")
-    retry = Task.objects.filter(youth=OuterRef("pk"), kind=Task.Kind.RETRY)
+    retry = Task.objects.filter(youth=OuterRef("pk"), kind=Task.Kind.RETRY,
+                                case__closed_on__isnull=True, case__reached_on__isnull=True)
     overdue = Task.objects.filter(youth=OuterRef("pk"), status=Task.Status.OPEN,
                                   due_date__lt=today).exclude(kind=Task.Kind.STEP)
     new_period = KaaPeriod.objects.filter(youth=OuterRef("pk"),
                                           start_date__gte=today - dt.timedelta(days=7))
     return {
-        "not_reached": list(youths.filter(Exists(retry), last_reached_on__isnull=True)
-                            .order_by("last_name")[:200]),
+        "not_reached": list(youths.filter(Exists(retry)).order_by("last_name")[:200]),
         "overdue_follow_ups": list(youths.filter(Exists(overdue)).order_by("last_name")[:200]),
         "new": list(youths.filter(Exists(new_period)).order_by("last_name")[:200]),
     }

@@ -106,18 +106,46 @@ def cases_migrate(*, routine: Routine, actor: User) -> int:
     Task.objects.filter(case_id__in=case_ids, status=Task.Status.OPEN,
                         step__isnull=False).update(status=Task.Status.CANCELLED,
                                                    cancel_reason="ny rutinversion")
+    _done_tasks_carry_over(case_ids, list(routine.steps.order_by("order")))
     moved = OutreachCase.objects.filter(pk__in=case_ids).update(routine=routine)
     audit_event(user=actor, action=Action.UPDATE, obj=routine, detail=f"migrated:{moved}")
     return moved
 
 
+def _done_tasks_carry_over(case_ids: list[int], new_steps: list[RoutineStep]) -> None:
+    """What was done under the old version counts under the new one: each done step task
+    moves to the new version's step with the same channel (the k-th postcard to the k-th
+    postcard), so nothing already done is planned again and 'previous step' dates hold."""
+    by_channel: dict[str, list[RoutineStep]] = {}
+    for step in new_steps:
+        by_channel.setdefault(step.channel, []).append(step)
+    done = (Task.objects.filter(case_id__in=case_ids, status=Task.Status.DONE,
+                                step__isnull=False)
+            .select_related("step").order_by("case_id", "step__order"))
+    used: dict[int, set[int]] = {}
+    for task in done:
+        taken = used.setdefault(task.case_id, set())
+        target = next((s for s in by_channel.get(task.step.channel, []) if s.pk not in taken),
+                      None)
+        if target is not None:
+            taken.add(target.pk)
+            Task.objects.filter(pk=task.pk).update(step=target, title=target.title)
+
+
+# A logged outcome that says nothing was carried out completes no task.
+NOT_CARRIED_OUT = {ContactAttempt.Outcome.RETURNED_MAIL, ContactAttempt.Outcome.FAILED}
+FOLLOW_UP_KINDS = (Task.Kind.FOLLOW_UP, Task.Kind.MEETING, Task.Kind.PLANNING, Task.Kind.RETRY)
+
+
 def _matching_task(youth: Youth, channel: str) -> Task | None:
-    """The open task a logged contact completes: same channel first, earliest due."""
+    """The open task a logged contact completes: a routine task of the same channel due
+    within two weeks, else a follow-up (any channel), earliest due first."""
     today = timezone.localdate()
     open_tasks = Task.objects.filter(youth=youth, status=Task.Status.OPEN,
                                      due_date__lte=today + dt.timedelta(days=14))
-    return (open_tasks.filter(channel=channel).order_by("due_date").first()
-            or (open_tasks.filter(kind=Task.Kind.RETRY).order_by("due_date").first()))
+    return (open_tasks.filter(channel=channel).exclude(kind__in=FOLLOW_UP_KINDS)
+            .order_by("due_date").first()
+            or open_tasks.filter(kind__in=FOLLOW_UP_KINDS).order_by("due_date").first())
 
 
 @transaction.atomic
@@ -132,11 +160,14 @@ def contact_attempt_log(*, youth: Youth, channel: str, outcome: str, staff: User
     if task is not None and task.youth_id != youth.pk:
         raise ValidationError(_("Uppgiften gäller en annan ungdom."))
     period = KaaPeriod.objects.filter(youth=youth, end_date__isnull=True).first()
-    task = task or _matching_task(youth, channel)
+    carried_out = direction == ContactAttempt.Direction.OUT and outcome not in NOT_CARRIED_OUT
+    if task is None and carried_out:
+        task = _matching_task(youth, channel)
     attempt = ContactAttempt.objects.create(youth=youth, period=period, task=task, at=at,
                                             channel=channel, direction=direction,
                                             outcome=outcome, staff=staff, note=note[:500])
-    if task is not None and task.status == Task.Status.OPEN:
+    reached = outcome == ContactAttempt.Outcome.REACHED
+    if task is not None and task.status == Task.Status.OPEN and (carried_out or reached):
         task.status, task.done_at, task.done_by = Task.Status.DONE, at, staff
         task.save(update_fields=["status", "done_at", "done_by"])
     audit_event(user=staff, action=Action.CREATE, obj=attempt)
@@ -177,7 +208,10 @@ def follow_up_due(*, category: str, next_step: str, on: dt.date,
     if next_step == NextStep.WANTS_HELP:
         return Task.Kind.PLANNING, add_offset(on, 7, "days")
     if category == OccupationType.Category.STUDYING:
-        return Task.Kind.FOLLOW_UP, studies_end or term_end(on)
+        due = studies_end or term_end(on)
+        if next_step == NextStep.DECLINES:  # declines support: at least three months
+            due = max(due, add_months(on, 3))
+        return Task.Kind.FOLLOW_UP, due
     if category in (OccupationType.Category.WORKING, OccupationType.Category.OTHER):
         months = max(settings.KAA_FOLLOW_UP_OCCUPIED_MONTHS, 3 if next_step == NextStep.DECLINES
                      else 0)
@@ -198,6 +232,10 @@ def reached_record(*, youth: Youth, staff: User, channel: str, occupation_type: 
     kind, due = follow_up_due(category=occupation_type.category, next_step=next_step, on=day,
                               studies_end=studies_end)
     case = OutreachCase.objects.filter(youth=youth, closed_on__isnull=True).first()
+    # The new follow-up replaces any earlier one still open.
+    Task.objects.filter(youth=youth, status=Task.Status.OPEN,
+                        kind__in=FOLLOW_UP_KINDS).exclude(due_date=due, kind=kind).update(
+        status=Task.Status.CANCELLED, cancel_reason="ersatt av ny uppföljning")
     follow_up, _ = Task.objects.get_or_create(
         youth=youth, kind=kind, due_date=due, status=Task.Status.OPEN,
         defaults={"case": case, "title": str(Task.Kind(kind).label)})

@@ -61,6 +61,11 @@ def template_save(*, template: MessageTemplate, actor: User) -> MessageTemplate:
         merge.validate(template.body)
     except ValidationError as exc:
         raise ValidationError({"body": exc.messages}) from exc
+    clash = (MessageTemplate.objects.filter(municipality=template.municipality,
+                                            kind=template.kind, name=template.name)
+             .exclude(pk=template.pk).exists())
+    if clash:
+        raise ValidationError({"name": _("Det finns redan en mall med det namnet och typen.")})
     template.updated_by = actor
     template.save()
     audit_event(user=actor, action=AuditEvent.Action.UPDATE, obj=template)
@@ -80,8 +85,9 @@ def letter_batch_create(*, user: User, template: MessageTemplate, channel: str,
                                       created_by=user)
 
 
-def batch_tasks(batch: LetterBatch) -> list[Task]:
-    return list(Task.objects.filter(pk__in=batch.task_ids)
+def batch_tasks(batch: LetterBatch, *, user: User) -> list[Task]:
+    """The batch's tasks that the viewer may still see (access can change after printing)."""
+    return list(Task.objects.visible_to(user).filter(pk__in=batch.task_ids)
                 .select_related("youth", "youth__coach", "youth__municipality")
                 .prefetch_related("youth__guardians")
                 .order_by("youth__last_name", "youth__first_name"))
@@ -94,8 +100,9 @@ def letter_batch_confirm(*, batch: LetterBatch, user: User) -> int:
     if batch.confirmed_at is not None:
         raise ValidationError(_("Utskicket är redan bekräftat."))
     done = 0
-    for task in batch_tasks(batch):
-        if task.status == Task.Status.OPEN:
+    for task in batch_tasks(batch, user=user):
+        # A youth who became protected after printing was never sent anything by us.
+        if task.status == Task.Status.OPEN and not task.youth.protected_identity:
             task_complete(task=task, staff=user, outcome=ContactAttempt.Outcome.SENT)
             done += 1
     batch.confirmed_at = timezone.now()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -35,9 +38,14 @@ def _recipient(youth: Youth, channel: str, to_guardian: bool) -> str:
 
 @transaction.atomic
 def message_queue(*, youth: Youth, channel: str, body: str, staff: User | None,
-                  subject: str = "", task: Task | None = None,
-                  to_guardian: bool = False) -> OutgoingMessage:
-    """Queue an SMS or e-mail; the Celery task is enqueued only if this transaction commits."""
+                  subject: str = "", task: Task | None = None, to_guardian: bool = False,
+                  key: uuid.UUID | None = None) -> OutgoingMessage:
+    """Queue an SMS or e-mail; the Celery task is enqueued only if this transaction commits.
+    The same `key` twice (a double click) returns the first message and sends nothing more."""
+    if key is not None:
+        earlier = OutgoingMessage.objects.filter(idempotency_key=key).first()
+        if earlier is not None:
+            return earlier
     if channel not in ("sms", "email"):
         raise ValidationError(_("Okänd kanal."))
     body = body.strip()
@@ -48,7 +56,8 @@ def message_queue(*, youth: Youth, channel: str, body: str, staff: User | None,
                                % {"n": MAX_SMS_LENGTH}})
     message = OutgoingMessage.objects.create(
         youth=youth, channel=channel, recipient=_recipient(youth, channel, to_guardian),
-        to_guardian=to_guardian, subject=subject[:200], body=body, task=task, created_by=staff)
+        to_guardian=to_guardian, subject=subject[:200], body=body, task=task, created_by=staff,
+        **({"idempotency_key": key} if key is not None else {}))
     audit_event(user=staff, action=AuditEvent.Action.CREATE, obj=message)
 
     from outreach.tasks import send_message
@@ -73,6 +82,11 @@ def message_send(pk: int) -> str:
         else:
             sent = messaging.send_email(to=message.recipient, subject=message.subject,
                                         body=message.body, key=key)
+    except SoftTimeLimitExceeded as exc:
+        # Cut off mid-send: back in the queue with the same key (the gateway de-duplicates).
+        OutgoingMessage.objects.filter(pk=pk).update(status=OutgoingMessage.Status.QUEUED,
+                                                     last_error="time limit")
+        raise messaging.TransientSendError("time limit while sending") from exc
     except messaging.TransientSendError as exc:
         OutgoingMessage.objects.filter(pk=pk).update(status=OutgoingMessage.Status.QUEUED,
                                                      last_error=str(exc)[:300])

@@ -20,10 +20,11 @@ from kaa.access import Perm, get_for_user, has_perm, perm_required
 from kaa.audit import audit_bulk_read, audit_read
 from kaa.models import AuditEvent
 from outreach import forms, selectors, services
-from outreach.models import ContactAttempt, Routine, Task
+from outreach.models import ONE_WAY_CHANNELS, ContactAttempt, Routine, Task
 from outreach.routine_templates import TEMPLATES
 from youth.permissions import youth_get_for_user
 
+QUEUE_LIMIT = 500
 QUICK_OUTCOMES = ["no_answer", "message_left", "wrong_number", "returned_mail", "nobody_home",
                   "sent", "reached_guardian"]
 
@@ -43,12 +44,16 @@ def queue(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("vy", default)
     view = view if view in selectors.VIEWS else default
     today = timezone.localdate()
-    tasks = list(selectors.queue_tasks(user=request.user, view=view, today=today)[:500])
+    queryset = selectors.queue_tasks(user=request.user, view=view, today=today)
+    tasks = list(queryset[:QUEUE_LIMIT + 1])
+    total = len(tasks) if len(tasks) <= QUEUE_LIMIT else queryset.count()
+    tasks = tasks[:QUEUE_LIMIT]
     # The queue names youths: one audit row per youth shown, in one insert.
     audit_bulk_read(request, list({t.youth_id: t.youth for t in tasks}.values()),
                     detail="arbetsko")
     return render(request, "outreach/queue.html", {
-        "buckets": selectors.queue_groups(tasks, today), "view": view, "count": len(tasks),
+        "buckets": selectors.queue_groups(tasks, today), "view": view, "count": total,
+        "shown": len(tasks),
         "can_see_municipality": has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS),
         "can_configure": has_perm(request.user, Perm.CONFIGURE),
         "quick_outcomes": [(o, ContactAttempt.Outcome(o).label) for o in QUICK_OUTCOMES],
@@ -77,11 +82,16 @@ def task_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def tasks_bulk_done(request: HttpRequest) -> HttpResponse:
     """Mark many tasks done at once, e.g. 30 postcards sent."""
-    ids = [int(i) for i in request.POST.getlist("task") if i.isdigit()]
-    tasks = list(Task.objects.visible_to(request.user).filter(pk__in=ids, status="open")
+    ids = [int(i) for i in request.POST.getlist("task")
+           if i.isascii() and i.isdigit() and len(i) < 19]
+    # Only what is carried out in one go (sending, filing) can be marked done in bulk;
+    # a call or a visit has an outcome of its own.
+    tasks = list(Task.objects.visible_to(request.user)
+                 .filter(pk__in=ids, status="open", channel__in=ONE_WAY_CHANNELS)
                  .select_related("youth"))
     if not has_perm(request.user, Perm.EDIT_RECORDS) or not tasks:
-        messages.error(request, _("Markera minst en uppgift."))
+        messages.error(request, _("Markera minst ett utskick eller en anmälan. Samtal och "
+                                  "besök registreras ett och ett med sitt utfall."))
         return redirect(_back(request, reverse("outreach:queue")))
     with transaction.atomic():
         for task in tasks:
@@ -94,7 +104,11 @@ def tasks_bulk_done(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reached(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
-    task = Task.objects.filter(youth=youth, pk=request.GET.get("uppgift") or 0).first()
+    task_id = request.GET.get("uppgift", "")
+    task = (Task.objects.filter(youth=youth, pk=int(task_id)).first()
+            if task_id.isascii() and task_id.isdigit() and len(task_id) < 19 else None)
+    if request.method == "GET":
+        audit_read(request, youth, detail="nadd")
     initial = {"channel": task.channel if task and task.channel else "phone",
                "next_step": "none"}
     form = forms.ReachedForm(request.POST or None, initial=initial)
@@ -118,6 +132,8 @@ def reached(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=request.method == "POST")
     form = forms.ContactForm(request.POST or None)
+    if request.method == "GET":
+        audit_read(request, youth, detail="kontaktforsok")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["outcome"] == ContactAttempt.Outcome.REACHED:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, get_in_municipality, has_perm, perm_required
-from kaa.audit import audit_bulk_read
+from kaa.audit import audit_bulk_read, audit_read
 from kaa.models import AuditEvent
 from outreach import letters, merge, services_letters, services_messaging
 from outreach.forms_letters import BatchForm, MessageForm, TemplateForm
@@ -58,7 +58,7 @@ def _batch_for(request: HttpRequest, pk: int) -> LetterBatch:
 @require_GET
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
-    tasks = services_letters.batch_tasks(batch)
+    tasks = services_letters.batch_tasks(batch, user=request.user)
     held = list(Youth.objects.filter(pk__in=batch.excluded_protected)
                 .select_related("coach"))
     audit_bulk_read(request, [t.youth for t in tasks] + held, detail="utskick")
@@ -71,7 +71,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
-    tasks = services_letters.batch_tasks(batch)
+    tasks = services_letters.batch_tasks(batch, user=request.user)
     content = letters.batch_pdf(batch, tasks)
     audit_bulk_read(request, [t.youth for t in tasks], action=AuditEvent.Action.PRINT,
                     detail=f"utskick:{batch.pk}")
@@ -136,6 +136,8 @@ def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def message_send(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
     form = MessageForm(request.POST or None, youth=youth)
+    if request.method == "GET":
+        audit_read(request, youth, detail="meddelande")
     if request.method == "POST" and form.is_valid():
         try:
             services_messaging.message_queue(youth=youth, staff=request.user,

@@ -108,7 +108,8 @@ def test_a_coach_sends_an_sms_from_the_youth_page(client_for, coach, setup, sett
     assert "Hej Alva!" in form  # prefilled from the municipality's SMS template
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("outreach:message_send", args=[minor.pk]),
-                               {"channel": "sms", "body": "Hej Alva, ring mig!"})
+                               {"channel": "sms", "body": "Hej Alva, ring mig!",
+                                "key": "8d3c6f0e-4f5a-4bb8-9a51-2f7de1b6a111"})
     assert response.status_code == 302
     assert ContactAttempt.objects.get(youth=minor, channel="sms").outcome == "sent"
 
