@@ -45,10 +45,23 @@ def routine_validate(steps: list[dict[str, Any]]) -> None:
     if first["anchor"] == "previous":
         raise ValidationError(_("Det första steget kan inte räknas från ett föregående steg; "
                                 "välj registreringsdatum."))
-    for step in steps:
-        if step["only_under_18"] and step.get("min_failed_attempts", 0) > 50:
-            raise ValidationError(_("Steget \"%(t)s\" kan aldrig bli aktuellt.") % {
-                "t": step["title"]})
+    # Deadlines are chained, so the latest possible day of each step is the sum of offsets
+    # along its anchors. A step that can only fall after every youth has turned 20 (or 18,
+    # for an under-18 step) can never apply: refuse it rather than silently never plan it.
+    start = dt.date(2000, 1, 1)
+    due: dict[int, dt.date] = {}
+    for step in sorted(steps, key=lambda s: s["order"]):
+        base = start if step["anchor"] == "registration" else (due[max(due)] if due else start)
+        due[step["order"]] = add_offset(base, step["offset_value"], step["offset_unit"])
+        limit_years = 3 if step["only_under_18"] else 5  # registered at 15 at the youngest
+        if due[step["order"]] > add_months(start, 12 * limit_years):
+            raise ValidationError(_("Steget \"%(t)s\" kan aldrig bli aktuellt: fristen går ut "
+                                    "efter att ungdomen har fyllt %(age)s.")
+                                  % {"t": step["title"], "age": 18 if step["only_under_18"]
+                                     else 20})
+        if step.get("min_failed_attempts", 0) > 20:
+            raise ValidationError(_("Steget \"%(t)s\" kräver fler misslyckade försök än "
+                                    "rimligt (högst 20).") % {"t": step["title"]})
         if step["channel"] in (Channel.PHONE, Channel.SMS) and not step["requires_phone"]:
             step["requires_phone"] = True  # a call or an SMS needs a number: implied
 

@@ -157,3 +157,19 @@ def test_a_task_in_a_waiting_batch_is_not_offered_again(youth, coordinator, muni
     letter_batch_create(user=coordinator, template=template, channel="postcard", until=until)
     tasks, _held = batch_candidates(user=coordinator, channel="postcard", until=until)
     assert tasks == []
+
+
+@pytest.mark.parametrize(("step", "message"), [
+    ({"offset_value": 70, "offset_unit": "months"}, "efter att ungdomen har fyllt 20"),
+    ({"offset_value": 40, "offset_unit": "months", "only_under_18": True},
+     "efter att ungdomen har fyllt 18"),
+    ({"min_failed_attempts": 99}, "fler misslyckade försök"),
+])
+def test_impossible_steps_are_refused(municipality, step, message):
+    base = {"order": 1, "title": "Steg", "channel": "letter", "offset_value": 1,
+            "offset_unit": "weeks", "anchor": "registration", "requires_phone": False,
+            "only_if_not_reached": True, "guardian_if_under_18": False,
+            "only_under_18": False, "min_failed_attempts": 0, "two_staff": False}
+    with pytest.raises(ValidationError, match=message):
+        services.routine_save_version(municipality=municipality, name="Fel",
+                                      steps=[{**base, **step}], actor=None)
