@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -23,6 +21,7 @@ from kaa import health
 from kaa.access import Perm, perm_required
 from kaa.audit import audit_event
 from kaa.forms import OTP_INVALID, AccountSettingsForm, AuditFilterForm, LoginForm, OtpTokenForm
+from kaa.lib.http import safe_next
 from kaa.models import AuditEvent
 from kaa.otp import totp_qr_svg, totp_secret_for_humans
 from kaa.selectors import audit_events_for
@@ -42,13 +41,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "kaa/home.html", {"user_obj": request.user})
 
 
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return settings.LOGIN_REDIRECT_URL
-
-
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -58,10 +50,10 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         for device in devices_for_user(request.user, confirmed=True):
             if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
-                return redirect(_safe_next(request))
+                return redirect(safe_next(request))
         audit_event(request=request, action=AuditEvent.Action.OTP_FAILED)
         form.add_error("token", OTP_INVALID)
-    return render(request, "otp/verify.html", {"form": form, "next": _safe_next(request)})
+    return render(request, "otp/verify.html", {"form": form, "next": safe_next(request)})
 
 
 @never_cache
@@ -81,11 +73,11 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             audit_event(request=request, action=AuditEvent.Action.OTP_ENROLLED, obj=device)
             messages.success(request, _("Tvåfaktorinloggning är aktiverad."))
-            return redirect(_safe_next(request))
+            return redirect(safe_next(request))
         audit_event(request=request, action=AuditEvent.Action.OTP_FAILED)
         form.add_error("token", OTP_INVALID)
     context = {"form": form, "qr_svg": totp_qr_svg(device),
-               "base32_secret": totp_secret_for_humans(device), "next": _safe_next(request)}
+               "base32_secret": totp_secret_for_humans(device), "next": safe_next(request)}
     return render(request, "otp/setup.html", context)
 
 

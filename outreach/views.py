@@ -12,12 +12,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, get_for_user, has_perm, perm_required
 from kaa.audit import audit_bulk_read, audit_read
+from kaa.lib.http import int_ids, safe_next
 from kaa.models import AuditEvent
 from outreach import forms, selectors, services
 from outreach.models import ONE_WAY_CHANNELS, ContactAttempt, Routine, Task
@@ -27,13 +27,6 @@ from youth.permissions import youth_get_for_user
 QUEUE_LIMIT = 500
 QUICK_OUTCOMES = ["no_answer", "message_left", "wrong_number", "returned_mail", "nobody_home",
                   "sent", "reached_guardian"]
-
-
-def _back(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
 
 
 @login_required
@@ -75,15 +68,14 @@ def task_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("%(task)s för %(name)s: %(outcome)s.") % {
             "task": task.title, "name": task.youth.full_name,
             "outcome": ContactAttempt.Outcome(outcome).label})
-    return redirect(_back(request, reverse("outreach:queue")))
+    return redirect(safe_next(request, reverse("outreach:queue")))
 
 
 @login_required
 @require_POST
 def tasks_bulk_done(request: HttpRequest) -> HttpResponse:
     """Mark many tasks done at once, e.g. 30 postcards sent."""
-    ids = [int(i) for i in request.POST.getlist("task")
-           if i.isascii() and i.isdigit() and len(i) < 19]
+    ids = int_ids(request.POST.getlist("task"))
     # Only what is carried out in one go (sending, filing) can be marked done in bulk;
     # a call or a visit has an outcome of its own.
     tasks = list(Task.objects.visible_to(request.user)
@@ -92,21 +84,20 @@ def tasks_bulk_done(request: HttpRequest) -> HttpResponse:
     if not has_perm(request.user, Perm.EDIT_RECORDS) or not tasks:
         messages.error(request, _("Markera minst ett utskick eller en anmälan. Samtal och "
                                   "besök registreras ett och ett med sitt utfall."))
-        return redirect(_back(request, reverse("outreach:queue")))
+        return redirect(safe_next(request, reverse("outreach:queue")))
     with transaction.atomic():
         for task in tasks:
             services.task_complete(task=task, staff=request.user)
     messages.success(request, _("%(n)s uppgifter är markerade som utförda.") % {"n": len(tasks)})
-    return redirect(_back(request, reverse("outreach:queue")))
+    return redirect(safe_next(request, reverse("outreach:queue")))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def reached(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
-    task_id = request.GET.get("uppgift", "")
-    task = (Task.objects.filter(youth=youth, pk=int(task_id)).first()
-            if task_id.isascii() and task_id.isdigit() and len(task_id) < 19 else None)
+    task_ids = int_ids([request.GET.get("uppgift", "")])
+    task = Task.objects.filter(youth=youth, pk__in=task_ids).first()
     if request.method == "GET":
         audit_read(request, youth, detail="nadd")
     initial = {"channel": task.channel if task and task.channel else "phone",

@@ -13,13 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, has_perm, perm_required
 from kaa.audit import audit_bulk_read, audit_event, audit_read
 from kaa.drafts import pop_draft
+from kaa.lib.http import int_ids, safe_next
 from kaa.lib.spreadsheets import xlsx_bytes
 from kaa.models import AuditEvent
 from youth import exports, forms, selectors, services
@@ -30,18 +30,6 @@ PAGE_SIZE = 50
 EXPORT_LIMIT = 20000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SEARCH_SESSION_KEY = "youth_search"
-
-
-def _int_list(values: list[str]) -> list[int]:
-    """Ids from a form, ignoring anything that is not a plain decimal number."""
-    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 19]
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
 
 
 def _apply_errors(form: Any, exc: ValidationError) -> None:
@@ -237,9 +225,9 @@ def youth_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def youth_assign_bulk(request: HttpRequest) -> HttpResponse:
     form = forms.AssignForm(request.POST, municipality_id=request.user.municipality_id)
-    ids = _int_list(request.POST.getlist("youth"))
+    ids = int_ids(request.POST.getlist("youth"))
     youths = list(Youth.objects.visible_to(request.user).filter(pk__in=ids))
-    back = _safe_next(request, reverse("youth:list"))
+    back = safe_next(request, reverse("youth:list"))
     if not form.is_valid() or not youths:
         messages.error(request, _("Markera minst en ungdom och välj en coach."))
         return redirect(back)
@@ -273,7 +261,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
     form = forms.NoteForm(request.POST)
     if form.is_valid():
-        corrects_id = _int_list([request.POST.get("corrects", "")])
+        corrects_id = int_ids([request.POST.get("corrects", "")])
         corrects = Note.objects.filter(youth=youth, pk__in=corrects_id).first()
         services.note_add(youth=youth, author=request.user, text=form.cleaned_data["text"],
                           corrects=corrects)
