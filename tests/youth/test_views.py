@@ -255,3 +255,12 @@ def test_one_page_view_is_one_read_event(client_for, coach, caseload):
     client.get(reverse("youth:detail", args=[youth.pk]))
     client.get(reverse("outreach:youth_tab", args=[youth.pk]), headers={"HX-Request": "true"})
     assert AuditEvent.objects.filter(action="read", youth_id=youth.pk).count() == 1
+
+
+def test_the_coordinator_reaches_the_youths_access_log_from_the_page(client_for, coordinator,
+                                                                     coach, caseload):
+    youth = caseload[0]
+    body = client_for(coordinator).get(reverse("youth:detail", args=[youth.pk])).content.decode()
+    assert f'href="/loggkontroll/?youth={youth.pk}"' in body
+    coach_body = client_for(coach).get(reverse("youth:detail", args=[youth.pk])).content.decode()
+    assert "/loggkontroll/" not in coach_body
