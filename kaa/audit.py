@@ -40,7 +40,7 @@ def audit_event(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
         if youth_id is None:
-            youth_id = getattr(obj, "audit_youth_id", None)
+            youth_id = _youth_id_of(obj)
         flagged = flagged or bool(getattr(obj, "audit_flagged", False))
     municipality_id = getattr(user, "municipality_id", None)
     if municipality_id is None and obj is not None:
@@ -60,6 +60,12 @@ def audit_event(
         request_id=current_request_id(),
         flagged=flagged,
     )
+
+
+def _youth_id_of(obj: models.Model) -> int | None:
+    """Which youth a record is about: the youth itself says so (`audit_youth_id`), and every
+    record that belongs to one carries `youth_id`."""
+    return getattr(obj, "audit_youth_id", None) or getattr(obj, "youth_id", None)
 
 
 def _municipality_of(obj: models.Model) -> int | None:
@@ -106,7 +112,7 @@ def audit_bulk_read(
             municipality_id=getattr(user, "municipality_id", None),
             object_type=obj._meta.label_lower,
             object_id=str(obj.pk),
-            youth_id=getattr(obj, "audit_youth_id", None),
+            youth_id=_youth_id_of(obj),
             detail=detail[:200],
             path=request.path[:200],
             ip=current_ip(),

@@ -30,15 +30,12 @@ from outreach.models import (
     Task,
 )
 from youth.models import KaaPeriod
+from youth.personnummer import age_on
 from youth.services import timeline_add
 
 CHUNK = 2000
 CONDITION = "villkor"  # cancel reason when a step's condition stops holding
 _LOCK_KEY = 0x4B4141  # "KAA": one deadline job at a time per database
-
-
-def _age_on(birth: dt.date, day: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 @dataclass(frozen=True)
@@ -73,7 +70,7 @@ def plan_case(steps: list[RoutineStep], facts: CaseFacts) -> list[Planned]:
         # A deadline that ends on a weekend or holiday moves to the next business day
         # (lagen (1930:173) om beräkning av lagstadgad tid).
         due = next_business_day_on_or_after(due)
-        under_18 = _age_on(facts.birth_date, due) < 18
+        under_18 = age_on(facts.birth_date, due) < 18
         if (step.requires_phone and not facts.has_phone) or (
                 step.only_if_not_reached and facts.reached) or (
                 step.only_under_18 and not under_18):
@@ -288,7 +285,7 @@ def _escalate(case: OutreachCase, facts: CaseFacts, chunk: _Chunk, today: dt.dat
     """Under 18, not reached, N attempts without result: "consider a report of concern"."""
     threshold = case.routine.concern_after_attempts
     if (not threshold or facts.reached or case.pk in chunk.escalated
-            or len(facts.unsuccessful) < threshold or _age_on(facts.birth_date, today) >= 18):
+            or len(facts.unsuccessful) < threshold or age_on(facts.birth_date, today) >= 18):
         return
     new.append(Task(youth=case.youth, case=case, kind=Task.Kind.ESCALATION,
                     channel="concern_report", title="Överväg orosanmälan till socialtjänsten",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaa.access import Scope, ScopedQuerySet
 from kaa.models import BaseModel, Municipality, Team
+from youth.personnummer import age_on
 
 PERIOD_END_BEFORE_START = _("Slutdatumet kan inte ligga före startdatumet.")
 
@@ -164,8 +165,7 @@ class Youth(BaseModel):
         return self.protected_identity
 
     def age_on(self, day: dt.date) -> int:
-        born = self.birth_date
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.birth_date, day)
 
     @property
     def twentieth_birthday(self) -> dt.date:
@@ -202,10 +202,6 @@ class Guardian(BaseModel):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def audit_youth_id(self) -> int:
-        return self.youth_id
 
 
 class KaaPeriod(BaseModel):
@@ -251,10 +247,6 @@ class KaaPeriod(BaseModel):
     def is_open(self) -> bool:
         return self.end_date is None
 
-    @property
-    def audit_youth_id(self) -> int:
-        return self.youth_id
-
 
 class Occupation(BaseModel):
     """What the youth did or does (sysselsättning), from when, and how we learned it."""
@@ -290,10 +282,6 @@ class Occupation(BaseModel):
 
     def __str__(self) -> str:
         return str(self.type)
-
-    @property
-    def audit_youth_id(self) -> int:
-        return self.youth_id
 
 
 class Assignment(models.Model):
@@ -339,10 +327,6 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def audit_youth_id(self) -> int:
-        return self.youth_id
 
 
 class NoteRevision(models.Model):

@@ -24,6 +24,20 @@ _CLEAN_RE = re.compile(r"[\s:]")
 _SHAPE_RE = re.compile(r"^(\d{2})?(\d{6})([-+]?)(\d{4})$")
 
 
+def age_on(birth: dt.date, day: dt.date) -> int:
+    """Completed years on `day` for someone born on `birth`."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The birth date of someone who turns `years` on `day` (29 Feb falls back to 28 Feb only
+    in a year without one)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 class PersonnummerError(ValueError):
     """The value is not a valid personnummer or samordningsnummer; str() is the message."""
 
@@ -39,8 +53,7 @@ class Personnummer:
         return f"{self.number[:8]}-{self.number[8:]}"
 
     def age_on(self, day: dt.date) -> int:
-        born = self.birth_date
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.birth_date, day)
 
 
 def parse(value: str, *, today: dt.date | None = None) -> Personnummer:

@@ -32,19 +32,12 @@ OPEN_STATUSES = [CaseStatus.NOT_REACHED, CaseStatus.IN_CONTACT, CaseStatus.IN_ME
                  CaseStatus.OCCUPIED]
 
 
-def _birth_date_for_age(age: int, today: dt.date) -> dt.date:
-    try:
-        return today.replace(year=today.year - age)
-    except ValueError:
-        return today.replace(year=today.year - age, day=28)
-
-
 def _age_min(qs: QuerySet[Youth], age: int, today: dt.date) -> QuerySet[Youth]:
-    return qs.filter(birth_date__lte=_birth_date_for_age(age, today))
+    return qs.filter(birth_date__lte=pnr.years_before(today, age))
 
 
 def _age_max(qs: QuerySet[Youth], age: int, today: dt.date) -> QuerySet[Youth]:
-    return qs.filter(birth_date__gt=_birth_date_for_age(age + 1, today))
+    return qs.filter(birth_date__gt=pnr.years_before(today, age + 1))
 
 
 def _current_occupation(category: str) -> Exists:
@@ -70,8 +63,8 @@ _FILTERS: dict[str, Callable[[QuerySet[Youth], Any, dt.date], QuerySet[Youth]]] 
     "not_reached": lambda qs, _v, _t: qs.filter(last_reached_on__isnull=True, in_kaa=True),
     "protected": lambda qs, _v, _t: qs.filter(protected_identity=True),
     "turning_20": lambda qs, _v, t: qs.filter(
-        in_kaa=True, birth_date__gt=_birth_date_for_age(20, t),
-        birth_date__lte=_birth_date_for_age(20, t + dt.timedelta(days=60))),
+        in_kaa=True, birth_date__gt=pnr.years_before(t, 20),
+        birth_date__lte=pnr.years_before(t + dt.timedelta(days=60), 20)),
     "missing_guardian": lambda qs, _v, _t: qs.filter(missing_guardian=True, in_kaa=True),
 }
 

@@ -53,7 +53,7 @@ def _audit(actor: User | None, action: str, obj: Any, fields: list[str] | None =
 
 def age_check(*, birth_date: dt.date, on: dt.date) -> None:
     """KAA covers 16-19-year-olds; 15 is accepted (skolplikt may end early), 20+ never."""
-    age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    age = pnr.age_on(birth_date, on)
     if age >= MAX_AGE + 1:
         raise ValidationError(_("Personen har fyllt 20 år och omfattas inte av "
                                 "aktivitetsansvaret."), code="too_old")
@@ -314,20 +314,11 @@ def note_edit(*, note: Note, author: User, text: str) -> Note:
     return note
 
 
-def twenty_years_before(day: dt.date) -> dt.date:
-    """The birth date of someone who turns 20 on `day` (29 Feb falls back to 28 Feb only in
-    a year without one)."""
-    try:
-        return day.replace(year=day.year - 20)
-    except ValueError:
-        return day.replace(year=day.year - 20, day=28)
-
-
 def turning_20_deregister(*, today: dt.date, actor: User | None = None) -> int:
     """End every open period of youths who are 20 today or older, the day before the 20th
     birthday, with the automatic reason. Idempotent: closed periods are left alone."""
     reason = Reason.objects.get(kind=Reason.Kind.DEREGISTRATION, code="FYLLT_20")
-    cutoff = twenty_years_before(today)
+    cutoff = pnr.years_before(today, 20)
     due = (KaaPeriod.objects.filter(end_date__isnull=True, youth__birth_date__lte=cutoff)
            .select_related("youth"))
     closed = 0
@@ -353,7 +344,7 @@ def youth_flags_refresh() -> int:
 
 def youths_turning_20(*, today: dt.date, within_days: int) -> QuerySet[Youth]:
     """Open cases whose 20th birthday falls within `within_days` (for the support letter)."""
-    first = twenty_years_before(today)
+    first = pnr.years_before(today, 20)
     last = first + dt.timedelta(days=within_days)
     return Youth.objects.filter(periods__end_date__isnull=True, birth_date__gt=first,
                                 birth_date__lte=last).distinct()

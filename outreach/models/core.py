@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kaa.access import Scope, ScopedQuerySet
 from kaa.models import BaseModel, Municipality
 from outreach.deadlines import Unit
+from youth.models import ScopedByYouth
 
 
 class Channel(models.TextChoices):
@@ -101,11 +101,6 @@ class RoutineStep(models.Model):
         return f"{self.order}. {self.title}"
 
 
-class ScopedByYouth(ScopedQuerySet[models.Model]):
-    access_scope = Scope(municipality="youth__municipality", coach="youth__coach",
-                         team="youth__team")
-
-
 class OutreachCase(models.Model):
     """The outreach for one KAA period: which routine version it follows and how it ended."""
 
@@ -123,10 +118,6 @@ class OutreachCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.youth_id}: {self.routine}"
-
-    @property
-    def audit_youth_id(self) -> int:
-        return self.youth_id
 
 
 class Task(models.Model):
@@ -181,10 +172,6 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.due_date})"
 
-    @property
-    def audit_youth_id(self) -> int:
-        return self.youth_id
-
 
 class ContactAttempt(models.Model):
     """One attempt to reach a youth (or their guardian), successful or not."""
@@ -232,10 +219,6 @@ class ContactAttempt(models.Model):
     @property
     def is_failure(self) -> bool:
         return self.outcome in FAILED_OUTCOMES
-
-    @property
-    def audit_youth_id(self) -> int:
-        return self.youth_id
 
 
 FAILED_OUTCOMES = {ContactAttempt.Outcome.NO_ANSWER, ContactAttempt.Outcome.MESSAGE_LEFT,

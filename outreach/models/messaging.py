@@ -79,10 +79,6 @@ class OutgoingMessage(models.Model):
     def __str__(self) -> str:
         return f"{self.channel} {self.status} ({self.pk})"
 
-    @property
-    def audit_youth_id(self) -> int:
-        return self.youth_id
-
 
 class LetterBatch(models.Model):
     """A batch of letters or postcards rendered to one PDF, confirmed as sent afterwards."""

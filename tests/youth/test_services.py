@@ -15,6 +15,7 @@ from kaa.models import AuditEvent
 from tests.factories import occupation_type, reason, youth_make
 from youth import services
 from youth.models import Assignment, CaseStatus, KaaPeriod, NoteRevision, TimelineEntry, Youth
+from youth.personnummer import years_before
 
 
 def _register(municipality, number, start=None, **kw):
@@ -245,7 +246,7 @@ def test_a_leap_day_birthday_closes_on_the_birthday(municipality):
     with time_machine.travel(dt.datetime(2027, 6, 1, 12, tzinfo=dt.UTC)):
         youth = youth_make(municipality=municipality, birth_date=born,
                            start_date=dt.date(2026, 1, 10))
-    assert services.twenty_years_before(dt.date(2028, 2, 29)) == born
+    assert years_before(dt.date(2028, 2, 29), 20) == born
     assert services.turning_20_deregister(today=dt.date(2028, 2, 28)) == 0
     assert services.turning_20_deregister(today=dt.date(2028, 2, 29)) == 1
     assert youth.periods.get().end_date == dt.date(2028, 2, 28)
