@@ -122,3 +122,14 @@ def audit_bulk_read(
         for obj in objects
     ]
     AuditEvent.objects.bulk_create(events, batch_size=1000)
+
+
+def audit_read_fragment(request: HttpRequest, youth: models.Model, *, detail: str) -> None:
+    """A part of the youth's page loaded right after the page logged its own read: one event
+    per view is enough, so log only if this user has no read of the youth in 30 seconds."""
+    from django.utils import timezone
+
+    recent = timezone.now() - timezone.timedelta(seconds=30)
+    if not AuditEvent.objects.filter(user=request.user, youth_id=youth.pk, action=Action.READ,
+                                     at__gte=recent).exists():
+        audit_read(request, youth, detail=detail)

@@ -106,3 +106,13 @@ class AccountSettingsForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(str(_("Spara")))
+
+
+def errors_apply(form: forms.BaseForm, exc: Any) -> None:
+    """Put a service's ValidationError on the form: by field where it names one, else on top.
+    The form keeps everything the user entered."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

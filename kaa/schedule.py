@@ -26,6 +26,10 @@ BEAT_SCHEDULE = {
         "task": "outreach.tasks.deadlines_refresh",
         "schedule": crontab(hour=2, minute=0),
     },
+    "plans-follow-up-tasks": {
+        "task": "plans.tasks.follow_up_tasks_refresh",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "outreach-morning-digest": {
         "task": "outreach.tasks.digests_send",
         "schedule": crontab(hour=6, minute=30, day_of_week="mon-fri"),

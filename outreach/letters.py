@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from kaa.lib.pdf import pdf_render
 from kaa.models import User
 from outreach import merge
 from outreach.models import LetterBatch, MessageTemplate, Task
@@ -82,26 +79,10 @@ def recipients(tasks: list[Task], template: MessageTemplate) -> list[Recipient]:
     return out
 
 
-class OwnAssetsOnly(URLFetcher):
-    """Only our own print stylesheet may be loaded while rendering: no network, no files."""
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        if url == "kaa:print.css":
-            path = finders.find("css/print.css")
-            with open(path, "rb") as handle:
-                return URLFetcherResponse(url, body=handle.read(),
-                                          headers={"Content-Type": "text/css"})
-        raise ValueError("external resources are not allowed in KAA documents")
-
-
 def batch_pdf(batch: LetterBatch, tasks: list[Task]) -> bytes:
-    from weasyprint import HTML  # imported late: loading it costs ~0.5 s
-
     people = recipients(tasks, batch.template)
-    html = render_to_string("pdf/letters.html", {
+    return pdf_render("pdf/letters.html", {
         "recipients": people, "template": batch.template,
         "postcard": batch.template.kind == MessageTemplate.Kind.POSTCARD,
         "sender": batch.municipality.name, "today": timezone.localdate(),
         "lang": settings.LANGUAGE_CODE})
-    return HTML(string=html, url_fetcher=OwnAssetsOnly(), base_url="kaa:").write_pdf(
-        pdf_variant="pdf/ua-1")

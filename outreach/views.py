@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, get_for_user, has_perm, perm_required
-from kaa.audit import audit_bulk_read, audit_read
+from kaa.audit import audit_bulk_read, audit_read, audit_read_fragment
 from kaa.lib.http import int_ids, safe_next
-from kaa.models import AuditEvent
 from outreach import forms, selectors, services
 from outreach.models import ONE_WAY_CHANNELS, ContactAttempt, Routine, Task
 from outreach.routine_templates import TEMPLATES
@@ -59,6 +58,8 @@ def task_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     """The second click: an outcome for one task ("reached" asks for more on its own page)."""
     task = get_for_user(request, Task.objects.select_related("youth"), write=True, pk=pk)
     outcome = request.POST.get("outcome", "")
+    if task.link:  # scheduled by plans: done by recording the follow-up there
+        return redirect(task.link)
     if outcome == ContactAttempt.Outcome.REACHED:
         return redirect(reverse("outreach:reached", args=[task.youth_id]) + f"?uppgift={task.pk}")
     if outcome not in ContactAttempt.Outcome.values or task.status != Task.Status.OPEN:
@@ -144,11 +145,7 @@ def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
 def youth_tab(request: HttpRequest, pk: int) -> HttpResponse:
     """The outreach part of the youth's page (an htmx fragment; also a page of its own)."""
     youth = youth_get_for_user(request, pk)
-    # The youth's page loads this part right after logging its own read: one event per view.
-    recent = timezone.now() - timezone.timedelta(seconds=30)
-    if not AuditEvent.objects.filter(user=request.user, youth_id=youth.pk, action="read",
-                                     at__gte=recent).exists():
-        audit_read(request, youth, detail="uppsok")
+    audit_read_fragment(request, youth, detail="uppsok")
     context: dict[str, Any] = {"youth": youth, **selectors.youth_outreach(youth=youth),
                                "quick_outcomes": [(o, ContactAttempt.Outcome(o).label)
                                                   for o in QUICK_OUTCOMES]}

@@ -7,3 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class PlansConfig(AppConfig):
     name = "plans"
     verbose_name = _("Planer och insatser")
+
+    def ready(self) -> None:
+        from plans.receivers import on_period_closed
+        from youth.signals import period_closed
+
+        period_closed.connect(on_period_closed, dispatch_uid="plans.period_closed")

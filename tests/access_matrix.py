@@ -148,6 +148,80 @@ def _paper_batch(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return {"pk": batch.pk}, "Hemligsson"
 
 
+def _planned_youth(users: dict[str, Any]) -> dict[str, Any]:
+    """The coach's youth with a consent, a mapping conversation and a plan with one
+    intervention; returns the objects by name."""
+    from django.utils import timezone
+
+    from plans.models import Consent
+    from plans.services import conversation_record
+    from tests.factories import occupation_type, plan_make, youth_make
+
+    coach = users["coach"]
+    youth = youth_make(municipality=coach.municipality, coach=coach, first_name="Markör",
+                       last_name="Hemligsson")
+    plan = plan_make(youth, actor=coach, interventions=1)
+    conversation = conversation_record(youth=youth, actor=coach, held_on=timezone.localdate(),
+                                       conducted_by=coach, school_status="dropped_out",
+                                       occupation_type=occupation_type("SAKNAR"))
+    return {"youth": youth, "plan": plan, "conversation": conversation,
+            "consent": Consent.objects.get(youth=youth),
+            "intervention": plan.interventions.get()}
+
+
+def _plans_youth(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    return {"youth_pk": _planned_youth(users)["youth"].pk}, "Hemligsson"
+
+
+def _plans_object(name: str) -> Callable[[dict[str, Any]], tuple[dict[str, Any], str]]:
+    def build(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        made = _planned_youth(users)
+        kwargs = {"youth_pk": made["youth"].pk, "pk": made[name].pk}
+        if name == "intervention":
+            kwargs.update(pk=made["plan"].pk, intervention_pk=made["intervention"].pk)
+        return kwargs, "Hemligsson"
+
+    return build
+
+
+def _overdue_plan(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    import datetime as dt
+
+    from plans.models import ActionPlan
+
+    plan = _planned_youth(users)["plan"]
+    ActionPlan.objects.filter(pk=plan.pk).update(
+        next_follow_up=plan.start_date - dt.timedelta(days=3))
+    return {}, "Hemligsson"
+
+
+def _meeting(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    from django.utils import timezone
+
+    from plans.meetings import meeting_record
+    from plans.models import Partner
+
+    made = _planned_youth(users)
+    school, _ = Partner.objects.get_or_create(municipality=users["coach"].municipality,
+                                              name="Lindboskolan", kind="school")
+    meeting = meeting_record(municipality=school.municipality, actor=users["coordinator"],
+                             held_on=timezone.localdate(), partners=[school],
+                             youth_ids=[made["youth"].pk])
+    return {"pk": meeting.pk}, "Hemligsson"
+
+
+def _meeting_proposal(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    from django.utils import timezone
+
+    from plans.models import Partner
+
+    _planned_youth(users)
+    school, _ = Partner.objects.get_or_create(municipality=users["coach"].municipality,
+                                              name="Lindboskolan", kind="school")
+    return {"_query": f"?held_on={timezone.localdate().isoformat()}&partners={school.pk}"}, \
+        "Hemligsson"
+
+
 CASE_WORKERS = frozenset({"coach", "colleague", "coordinator"})
 COORDINATOR = frozenset({"coordinator"})
 
@@ -171,6 +245,22 @@ CASES: list[UrlCase] = [
     UrlCase("outreach:message_send", _queued_youth, CASE_WORKERS),
     UrlCase("outreach:batch_new", _paper_batch_query, CASE_WORKERS, list_page=True),
     UrlCase("outreach:batch_detail", _paper_batch, COORDINATOR),
+    UrlCase("plans:youth_tab", _plans_youth, CASE_WORKERS),
+    UrlCase("plans:conversation_add", _plans_youth, CASE_WORKERS),
+    UrlCase("plans:consent_add", _plans_youth, CASE_WORKERS),
+    UrlCase("plans:plan_add", _plans_youth, CASE_WORKERS),
+    UrlCase("plans:conversation_detail", _plans_object("conversation"), CASE_WORKERS),
+    UrlCase("plans:consent_detail", _plans_object("consent"), CASE_WORKERS),
+    UrlCase("plans:plan_detail", _plans_object("plan"), CASE_WORKERS),
+    UrlCase("plans:plan_edit", _plans_object("plan"), CASE_WORKERS),
+    UrlCase("plans:intervention_add", _plans_object("plan"), CASE_WORKERS),
+    UrlCase("plans:intervention_edit", _plans_object("intervention"), CASE_WORKERS),
+    UrlCase("plans:follow_up", _plans_object("plan"), CASE_WORKERS),
+    UrlCase("plans:closing", _plans_object("plan"), CASE_WORKERS),
+    UrlCase("plans:revisions", _plans_object("plan"), CASE_WORKERS),
+    UrlCase("plans:overdue", _overdue_plan, CASE_WORKERS, list_page=True),
+    UrlCase("plans:meeting_detail", _meeting, COORDINATOR),
+    UrlCase("plans:meeting_new", _meeting_proposal, COORDINATOR, list_page=True),
 ]
 
 # URLs in the personal namespaces that show no personal data of their own, with the reason.
@@ -194,4 +284,17 @@ EXEMPT: dict[str, str] = {
     "outreach:routine_migrate": "configuration, POST only (coordinator)",
     "youth:import_upload": "an empty upload form (coordinator); tested in test_import_views.py",
     "youth:mapping_create": "an empty form (coordinator); tested in test_import_views.py",
+    "plans:consent_revoke": "POST only through youth_get_for_user; tests/plans/test_views.py",
+    "plans:consent_paper": "POST only through youth_get_for_user; tests/plans/test_views.py",
+    "plans:consent_pdf": "a PDF (compressed text); access tested in tests/plans/test_pdf.py",
+    "plans:plan_pdf": "a PDF (compressed text); access tested in tests/plans/test_pdf.py",
+    "plans:consent_scan": "a file download; access tested in tests/plans/test_views.py",
+    "plans:meeting_list": "dates and partner names only (coordinator); test_views.py",
+    "plans:preventive_new": "an empty form; tested in tests/plans/test_views.py",
+    "plans:catalogue": "configuration, no personal data (coordinator)",
+    "plans:catalogue_add": "configuration, no personal data (coordinator)",
+    "plans:catalogue_edit": "configuration, no personal data (coordinator)",
+    "plans:partners": "configuration, no personal data (coordinator)",
+    "plans:partner_add": "configuration, no personal data (coordinator)",
+    "plans:partner_edit": "configuration, no personal data (coordinator)",
 }

@@ -95,3 +95,47 @@ def youth_make(*, municipality, birth_date=None, coach=None, team=None, open_per
         period_close(period=period, end_date=today, actor=None,
                      reason=reason("PABORJAT_NATIONELLT_EL_MOTSV", "deregistration"))
     return youth
+
+
+def consent_make(youth, *, actor, given_on=None, **parties):
+    """A consent for `youth` (with a guardian's consent when the youth is under 18)."""
+    from django.utils import timezone
+
+    from plans.consent import consent_record
+    from youth.models import Guardian
+
+    given_on = given_on or timezone.localdate()
+    guardian = None
+    if youth.age_on(given_on) < 18:
+        guardian = (Guardian.objects.filter(youth=youth).first()
+                    or Guardian.objects.create(youth=youth, name="Vera Vårdnadshavare"))
+    parties = parties or {"school": True, "employment_service": True}
+    return consent_record(youth=youth, actor=actor, given_on=given_on, place="Askersund",
+                          guardian=guardian, **parties)
+
+
+def plan_make(youth, *, actor, interventions=0, **fields):
+    """An active KAA plan (a consent is made first if the youth has none)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from plans.catalogue import catalogue_ensure
+    from plans.consent import consent_current
+    from plans.models import InterventionType
+    from plans.services import intervention_save, plan_create
+
+    if consent_current(youth) is None:
+        consent_make(youth, actor=actor)
+    today = timezone.localdate()
+    fields.setdefault("goal", "Börja studera på komvux till hösten.")
+    fields.setdefault("start_date", today)
+    fields.setdefault("next_follow_up", today + dt.timedelta(days=30))
+    fields.setdefault("case_worker", actor)
+    plan = plan_create(youth=youth, actor=actor, **fields)
+    catalogue_ensure(youth.municipality)
+    types = list(InterventionType.objects.filter(municipality=youth.municipality)[:interventions])
+    for kind in types:
+        intervention_save(plan=plan, actor=actor, type=kind, purpose="Komma vidare",
+                          actual_start=today, follow_up_on=today + dt.timedelta(days=14))
+    return plan

@@ -29,6 +29,7 @@ from youth.models import (
     TimelineEntry,
     Youth,
 )
+from youth.signals import period_closed
 
 MIN_AGE, MAX_AGE = 15, 19
 NOTE_EDIT_WINDOW = dt.timedelta(minutes=15)
@@ -76,9 +77,22 @@ def youth_register(*, municipality: Municipality, personnummer: str, first_name:
                    actor: User | None, **details: Any) -> tuple[Youth, KaaPeriod]:
     """Register a youth in KAA: match an earlier record by personnummer or create one, then
     open a new period. Audited; adds timeline lines."""
-    parsed = personnummer_parse(personnummer, today=max(start_date, _today()))
+    youth = youth_record_ensure(municipality=municipality, personnummer=personnummer,
+                                first_name=first_name, last_name=last_name, on=start_date,
+                                actor=actor, **details)
+    period = period_open(youth=youth, start_date=start_date, reason=registration_reason,
+                         actor=actor)
+    return youth, period
+
+
+def youth_record_ensure(*, municipality: Municipality, personnummer: str, first_name: str,
+                        last_name: str, on: dt.date, actor: User | None,
+                        **details: Any) -> Youth:
+    """The municipality's record of this person, created if new (without a KAA period: a
+    preventive case from a school, or the first step of `youth_register`)."""
+    parsed = personnummer_parse(personnummer, today=max(on, _today()))
     try:
-        age_check(birth_date=parsed.birth_date, on=start_date)
+        age_check(birth_date=parsed.birth_date, on=on)
     except ValidationError as exc:
         raise ValidationError({"personnummer": exc.messages}) from exc
     youth = (Youth.objects.select_for_update()
@@ -94,9 +108,7 @@ def youth_register(*, municipality: Municipality, personnummer: str, first_name:
         _audit(actor, Action.CREATE, youth)
         timeline_add(youth=youth, kind="registered", actor=actor,
                      summary=_("Registrerad i ungdomsregistret"))
-    period = period_open(youth=youth, start_date=start_date, reason=registration_reason,
-                         actor=actor)
-    return youth, period
+    return youth
 
 
 @transaction.atomic
@@ -149,6 +161,8 @@ def period_close(*, period: KaaPeriod, end_date: dt.date, reason: Reason,
                  summary=_("KAA-period avslutad %(date)s: %(reason)s")
                  % {"date": end_date.isoformat(), "reason": reason.label})
     youth_status_refresh(youth=period.youth)
+    # Higher apps end what lives only inside the period (plans: open plans close).
+    period_closed.send(sender=KaaPeriod, period=period, actor=actor)
     return period
 
 

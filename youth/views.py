@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaa.access import Perm, has_perm, perm_required
 from kaa.audit import audit_bulk_read, audit_event, audit_read
 from kaa.drafts import pop_draft
+from kaa.forms import errors_apply
 from kaa.lib.http import int_ids, safe_next
 from kaa.lib.spreadsheets import xlsx_bytes
 from kaa.models import AuditEvent
@@ -30,14 +31,6 @@ PAGE_SIZE = 50
 EXPORT_LIMIT = 20000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SEARCH_SESSION_KEY = "youth_search"
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -113,7 +106,7 @@ def youth_register(request: HttpRequest) -> HttpResponse:
                 registration_reason=data.pop("registration_reason"),
                 start_date=data.pop("start_date"), **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_apply(form, exc)
         else:
             messages.success(request, _("%(name)s är registrerad i KAA.") % {"name": youth})
             return redirect("youth:detail", pk=youth.pk)
@@ -154,7 +147,7 @@ def _youth_form_view(request: HttpRequest, pk: int, form_class: type, title: str
         try:
             action(youth, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_apply(form, exc)
         else:
             messages.success(request, success)
             return redirect("youth:detail", pk=youth.pk)
@@ -248,7 +241,7 @@ def caseload_hand_over(request: HttpRequest) -> HttpResponse:
         try:
             moved = services.caseload_hand_over(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_apply(form, exc)
         else:
             messages.success(request, _("%(n)s ungdomar har lämnats över.") % {"n": moved})
             return redirect("youth:list")
@@ -287,7 +280,7 @@ def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
         try:
             services.note_edit(note=note, author=request.user, text=form.cleaned_data["text"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_apply(form, exc)
         else:
             messages.success(request, _("Anteckningen är ändrad."))
             return redirect("youth:detail", pk=youth.pk)

@@ -131,6 +131,8 @@ class Task(models.Model):
         ESCALATION = "escalation", _("Överväg orosanmälan")
         RETRY = "retry", _("Nytt uppsökande")
         TURNING_20 = "turning_20", _("Brev inför 20-årsdagen")
+        PLAN_FOLLOW_UP = "plan_follow_up", _("Uppföljning av handlingsplan")
+        INTERVENTION_FOLLOW_UP = "intervention_follow_up", _("Uppföljning av insats")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Att göra")
@@ -142,7 +144,7 @@ class Task(models.Model):
                              related_name="tasks")
     step = models.ForeignKey(RoutineStep, on_delete=models.PROTECT, null=True, blank=True,
                              related_name="tasks")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STEP)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.STEP)
     channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
     title = models.CharField(max_length=150)
     due_date = models.DateField(db_index=True)
@@ -153,6 +155,10 @@ class Task(models.Model):
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                 blank=True, related_name="+")
     cancel_reason = models.CharField(max_length=200, blank=True)
+    # Tasks that higher apps schedule (plans): what they are about, e.g. "plan:12", and
+    # where to do them. Outreach only shows them; it never imports those apps.
+    ref = models.CharField(max_length=40, blank=True, db_index=True)
+    link = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedByYouth.as_manager()
@@ -163,9 +169,9 @@ class Task(models.Model):
             # The daily job may run twice, or in two beats at once: never two tasks per step.
             models.UniqueConstraint(fields=["case", "step"], condition=Q(step__isnull=False),
                                     name="task_one_per_case_step"),
-            models.UniqueConstraint(fields=["youth", "kind", "due_date"],
+            models.UniqueConstraint(fields=["youth", "kind", "due_date", "ref"],
                                     condition=Q(step__isnull=True, status="open"),
-                                    name="task_one_open_per_kind_and_day"),
+                                    name="task_one_open_per_kind_day_ref"),
         ]
         indexes = [models.Index(fields=["status", "due_date"], name="task_status_due")]
 

@@ -88,7 +88,7 @@ def test_a_template_with_an_unknown_field_is_refused(client_for, coordinator):
 
 
 def test_pdf_rendering_loads_nothing_from_outside(setup, coordinator):
-    from outreach.letters import OwnAssetsOnly
+    from kaa.lib.pdf import OwnAssetsOnly
 
     with pytest.raises(ValueError, match="not allowed"):
         OwnAssetsOnly().fetch("http://169.254.169.254/")

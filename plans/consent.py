@@ -1,0 +1,220 @@
+"""Consent (samtycke): recording, revoking, and the one question the rest of the app asks:
+"may we share information about this youth with party X now?" (`share_allowed`).
+
+A consent is valid from the day it was given while it is neither revoked nor replaced, and
+only during the KAA period it was given in: when that period ends, so does the consent,
+without anyone having to remember it. A consent without a period belongs to a preventive
+case and is valid only while the youth is not in KAA.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaa.audit import Action, audit_event
+from kaa.models import User
+from plans.models import Consent, Partner, PartyKind
+from youth.models import Guardian, KaaPeriod, Youth
+from youth.services import timeline_add
+
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+SCAN_SIGNATURES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
+
+
+def consent_is_valid(consent: Consent, on: dt.date, *, period: KaaPeriod | None = None,
+                     has_open_period: bool | None = None) -> bool:
+    """Valid on `on`? `period` (the consent's, if already loaded) and `has_open_period` (for
+    period-less consents) spare queries when many consents are checked at once."""
+    if consent.given_on > on or (consent.ended_on is not None and consent.ended_on <= on):
+        return False
+    if consent.period_id is None:
+        if has_open_period is None:
+            has_open_period = KaaPeriod.objects.filter(youth_id=consent.youth_id,
+                                                       end_date__isnull=True).exists()
+        return not has_open_period
+    period = period or consent.period
+    return period.start_date <= on and (period.end_date is None or on <= period.end_date)
+
+
+def valid_consents_q(on: dt.date, prefix: str = "") -> Q:
+    """Database filter for consents valid on `on` (the same rule as `consent_is_valid`)."""
+    p = prefix
+    not_ended = Q(**{f"{p}ended_on__isnull": True}) | Q(**{f"{p}ended_on__gt": on})
+    in_period = (Q(**{f"{p}period__start_date__lte": on})
+                 & (Q(**{f"{p}period__end_date__isnull": True})
+                    | Q(**{f"{p}period__end_date__gte": on})))
+    open_period = KaaPeriod.objects.filter(end_date__isnull=True)
+    outside_kaa = Q(**{f"{p}period__isnull": True}) & ~Q(
+        **{f"{p}youth__in": open_period.values("youth_id")})
+    return Q(**{f"{p}given_on__lte": on}) & not_ended & (in_period | outside_kaa)
+
+
+def consent_current(youth: Youth, on: dt.date | None = None) -> Consent | None:
+    """The youth's consent valid on `on` (today by default), if any."""
+    on = on or timezone.localdate()
+    return (Consent.objects.filter(valid_consents_q(on), youth=youth)
+            .select_related("period", "other_partner", "guardian")
+            .order_by("-given_on", "-id").first())
+
+
+def consent_covers(consent: Consent, *, kind: str, partner: Partner | None = None,
+                   name: str = "") -> bool:
+    """Does the consent tick this party? A named party (relative, other) must match by name,
+    or for 'other' be the very partner organisation that was ticked."""
+    if not consent.party_flags().get(kind, False):
+        return False
+    if kind == PartyKind.OTHER:
+        if partner is not None and consent.other_partner_id == partner.pk:
+            return True
+        wanted = (partner.name if partner is not None else name).strip().casefold()
+        return bool(wanted) and wanted == consent.other_name.strip().casefold()
+    if kind == PartyKind.RELATIVE and name:
+        return name.strip().casefold() == consent.relative_name.strip().casefold()
+    return True
+
+
+def share_allowed(youth: Youth, *, kind: str | None = None, partner: Partner | None = None,
+                  name: str = "", on: dt.date | None = None,
+                  consent: Consent | None = None) -> bool:
+    """May KAA staff share information about `youth` with this party on `on` (today)?
+
+    Give a partner organisation (its kind is used) or a party kind, with a name for a
+    relative or another named party. Pass `consent` when the current consent is already
+    known (meetings check many youths against many partners)."""
+    on = on or timezone.localdate()
+    consent = consent if consent is not None else consent_current(youth, on)
+    if consent is None:
+        return False
+    if partner is not None:
+        kind = partner.kind
+    if kind is None:
+        raise ValueError("share_allowed needs a partner or a party kind")
+    return consent_covers(consent, kind=kind, partner=partner, name=name)
+
+
+def covers_all(consent: Consent | None, partners: Iterable[Partner]) -> bool:
+    return consent is not None and all(
+        consent_covers(consent, kind=p.kind, partner=p) for p in partners)
+
+
+def scan_check(upload: object) -> None:
+    """A scan must be a PDF, PNG or JPEG by its content (not its name) and at most 10 MB."""
+    size = getattr(upload, "size", 0) or 0
+    if size > SCAN_MAX_BYTES:
+        raise ValidationError(_("Filen är för stor (högst 10 MB)."), code="too_large")
+    upload.seek(0)  # type: ignore[attr-defined]
+    head = upload.read(16)  # type: ignore[attr-defined]
+    upload.seek(0)  # type: ignore[attr-defined]
+    if not any(head.startswith(sig) for sig in SCAN_SIGNATURES):
+        raise ValidationError(_("Filen måste vara en PDF eller en bild (PNG eller JPEG)."),
+                              code="file_type")
+
+
+def _parties_check(fields: dict[str, object]) -> None:
+    errors: dict[str, str] = {}
+    ticked = [f for f in ("school", "employment_service", "labour_market_unit",
+                          "social_services", "healthcare", "relative", "other") if fields.get(f)]
+    if not ticked:
+        errors["school"] = _("Kryssa i minst en part som samtycket gäller.")
+    if fields.get("relative") and not str(fields.get("relative_name", "")).strip():
+        errors["relative_name"] = _("Skriv namnet på föräldern eller anhörigen.")
+    if fields.get("other") and not (fields.get("other_partner")
+                                    or str(fields.get("other_name", "")).strip()):
+        errors["other_name"] = _("Välj eller skriv vilken annan part samtycket gäller.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def consent_record(*, youth: Youth, actor: User, given_on: dt.date, place: str,
+                   guardian: Guardian | None = None, by_youth: bool = True,
+                   **parties: object) -> Consent:
+    """Record a consent given on paper (or to be signed on the printed form). Replaces the
+    youth's earlier valid consent, which keeps its history."""
+    today = timezone.localdate()
+    Youth.objects.select_for_update().filter(pk=youth.pk).first()  # one at a time per youth
+    if given_on > today:
+        raise ValidationError({"given_on": _("Datumet kan inte ligga i framtiden.")})
+    if not by_youth:
+        raise ValidationError({"by_youth": _("Ungdomen själv måste samtycka.")})
+    _parties_check(parties)
+    period = KaaPeriod.objects.filter(youth=youth, end_date__isnull=True).first()
+    if period is not None and given_on < period.start_date:
+        raise ValidationError({"given_on": _("Samtycket gäller bara under KAA-perioden, som "
+                                             "startade %(date)s.")
+                               % {"date": period.start_date.isoformat()}})
+    if youth.age_on(given_on) < 18:
+        if guardian is None:
+            raise ValidationError({"guardian": _("Ungdomen är under 18 år: vårdnadshavaren "
+                                                 "måste också samtycka.")})
+    if guardian is not None and guardian.youth_id != youth.pk:
+        raise ValidationError({"guardian": _("Välj en av ungdomens vårdnadshavare.")})
+    previous = consent_current(youth, today)
+    consent = Consent(youth=youth, period=period, given_on=given_on, place=place.strip(),
+                      by_youth=by_youth, guardian=guardian, created_by=actor, updated_by=actor,
+                      **parties)
+    consent.full_clean(exclude=["scan"])
+    consent.save()
+    if previous is not None:
+        previous.ended_on, previous.end_kind = given_on, Consent.EndKind.REPLACED
+        previous.ended_by, previous.updated_by = actor, actor
+        previous.save(update_fields=["ended_on", "end_kind", "ended_by", "updated_by",
+                                     "updated_at"])
+        audit_event(action=Action.UPDATE, user=actor, obj=previous, detail="ended_on,end_kind")
+    audit_event(action=Action.CREATE, user=actor, obj=consent)
+    timeline_add(youth=youth, kind="consent", actor=actor,
+                 summary=_("Samtycke registrerat: %(parties)s")
+                 % {"parties": ", ".join(consent.party_labels())})
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(*, consent: Consent, actor: User, on: dt.date, note: str = "") -> Consent:
+    """The youth (or guardian) withdrew the consent: it stops counting from `on`."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    today = timezone.localdate()
+    if consent.ended_on is not None:
+        raise ValidationError(_("Samtycket gäller redan inte längre."), code="ended")
+    if on > today:
+        raise ValidationError({"on": _("Datumet kan inte ligga i framtiden.")})
+    if on < consent.given_on:
+        raise ValidationError({"on": _("Samtycket kan inte återkallas före den dag det gavs.")})
+    consent.ended_on, consent.end_kind = on, Consent.EndKind.REVOKED
+    consent.ended_by, consent.end_note, consent.updated_by = actor, note.strip(), actor
+    consent.save(update_fields=["ended_on", "end_kind", "ended_by", "end_note", "updated_by",
+                                "updated_at"])
+    audit_event(action=Action.UPDATE, user=actor, obj=consent, detail="ended_on,end_kind")
+    timeline_add(youth=consent.youth, kind="consent", actor=actor,
+                 summary=_("Samtycke återkallat %(date)s") % {"date": on.isoformat()})
+    return consent
+
+
+@transaction.atomic
+def consent_paper_received(*, consent: Consent, actor: User, on: dt.date,
+                           scan: object | None = None) -> Consent:
+    """The signed paper form came back; optionally keep a scan of it."""
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("Datumet kan inte ligga i framtiden.")})
+    if on < consent.given_on:
+        raise ValidationError({"on": _("Blanketten kan inte ha kommit in före samtyckesdatumet.")})
+    fields = ["paper_received_on", "paper_received_by", "updated_by", "updated_at"]
+    if scan is not None:
+        try:
+            scan_check(scan)
+        except ValidationError as exc:
+            raise ValidationError({"scan": exc.messages}) from exc
+        kind = next(k for sig, k in SCAN_SIGNATURES.items() if scan.read(16).startswith(sig))  # type: ignore[attr-defined]
+        scan.seek(0)  # type: ignore[attr-defined]
+        consent.scan.save(f"samtycke-{consent.pk}.{kind}", scan, save=False)  # type: ignore[arg-type]
+        fields.append("scan")
+    consent.paper_received_on, consent.paper_received_by, consent.updated_by = on, actor, actor
+    consent.save(update_fields=fields)
+    audit_event(action=Action.UPDATE, user=actor, obj=consent, detail=",".join(fields[:2]))
+    return consent
