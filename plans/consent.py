@@ -210,8 +210,9 @@ def consent_paper_received(*, consent: Consent, actor: User, on: dt.date,
             scan_check(scan)
         except ValidationError as exc:
             raise ValidationError({"scan": exc.messages}) from exc
-        kind = next(k for sig, k in SCAN_SIGNATURES.items() if scan.read(16).startswith(sig))  # type: ignore[attr-defined]
+        head = scan.read(16)  # type: ignore[attr-defined]
         scan.seek(0)  # type: ignore[attr-defined]
+        kind = next(k for sig, k in SCAN_SIGNATURES.items() if head.startswith(sig))
         consent.scan.save(f"samtycke-{consent.pk}.{kind}", scan, save=False)  # type: ignore[arg-type]
         fields.append("scan")
     consent.paper_received_on, consent.paper_received_by, consent.updated_by = on, actor, actor

@@ -330,7 +330,8 @@ class Intervention(models.Model):
             models.CheckConstraint(
                 condition=Q(actual_end__isnull=True) | Q(actual_start__isnull=True)
                 | Q(actual_end__gte=models.F("actual_start")),
-                name="intervention_end_after_start"),
+                name="intervention_end_after_start",
+                violation_error_message=_("Insatsen kan inte sluta innan den har börjat.")),
         ]
 
     def __str__(self) -> str:
