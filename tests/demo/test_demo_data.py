@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from plans.models import ActionPlan
 from youth.models import CaseStatus, KaaPeriod, Youth
 from youth.personnummer import parse
 
@@ -15,8 +16,11 @@ def test_the_demo_command_is_idempotent_and_varied(settings):
     settings.KAA_DEMO = True
     call_command("demo_data", youths=80)
     first = Youth.objects.count()
+    plans = ActionPlan.objects.count()
     call_command("demo_data", youths=80)
     assert Youth.objects.count() == first >= 60
+    assert ActionPlan.objects.count() == plans >= 6
+    assert CaseStatus.IN_MEASURE in set(Youth.objects.values_list("status", flat=True))
     statuses = set(Youth.objects.values_list("status", flat=True))
     assert {CaseStatus.NOT_REACHED, CaseStatus.IN_CONTACT, CaseStatus.OCCUPIED,
             CaseStatus.ENDED} <= statuses

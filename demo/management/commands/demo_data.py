@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from demo.outreach import demo_history_ensure
+from demo.plans import demo_plans_ensure
 from demo.staff import DEMO_PASSWORD, STAFF, demo_staff_ensure
 from demo.youths import demo_youths_ensure
 from kaa.models import Municipality
@@ -49,6 +50,8 @@ class Command(BaseCommand):
             templates_ensure_defaults(municipality=municipality, actor=None)
         deadlines_refresh()
         demo_history_ensure()
+        for code in ("1882", "1494"):
+            demo_plans_ensure(municipality=Municipality.objects.get(code=code))
         stats = deadlines_refresh()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data is in place ({created} new youths; deadlines: {stats})."))
