@@ -55,7 +55,7 @@ def _plan_of(request: HttpRequest, youth: Youth, pk: int) -> ActionPlan:
 
 def _plans_context(youth: Youth) -> dict[str, Any]:
     today = timezone.localdate()
-    return {
+    context: dict[str, Any] = {
         "youth": youth,
         "consent": consent_current(youth, today),
         "consents": list(Consent.objects.filter(youth=youth).select_related("guardian",
@@ -72,6 +72,8 @@ def _plans_context(youth: Youth) -> dict[str, Any]:
         "can_edit": False,
         "today": today,
     }
+    context["active_plan"] = next((p for p in context["plans"] if p.is_active), None)
+    return context
 
 
 @login_required

@@ -211,3 +211,15 @@ def test_conversation_page_records_and_shows(client_for, coach, municipality):
     assert response.status_code == 302
     tab = client_for(coach).get(reverse("plans:youth_tab", args=[youth.pk])).content.decode()
     assert "Har avbrutit studierna" in tab
+
+
+def test_youth_tab_offers_follow_up_not_a_second_plan(client_for, coach, municipality):
+    youth = youth_make(municipality=municipality, coach=coach)
+    client = client_for(coach)
+    consent_make(youth, actor=coach)
+    tab = client.get(reverse("plans:youth_tab", args=[youth.pk])).content.decode()
+    assert reverse("plans:plan_add", args=[youth.pk]) in tab
+    plan = plan_make(youth, actor=coach)
+    tab = client.get(reverse("plans:youth_tab", args=[youth.pk])).content.decode()
+    assert reverse("plans:plan_add", args=[youth.pk]) not in tab
+    assert reverse("plans:follow_up", args=[youth.pk, plan.pk]) in tab
