@@ -34,6 +34,11 @@ BEAT_SCHEDULE = {
         "task": "outreach.tasks.digests_send",
         "schedule": crontab(hour=6, minute=30, day_of_week="mon-fri"),
     },
+    "reporting-scb-drafts": {
+        # Daily: the first run after a half-year ends builds the draft and notifies, once.
+        "task": "reporting.tasks.scb_drafts_build",
+        "schedule": crontab(hour=4, minute=0),
+    },
     "purge-old-login-attempts": {
         "task": "kaa.tasks.login_attempts_purge_old",
         "schedule": crontab(hour=3, minute=30),

@@ -329,6 +329,8 @@ KAA_FOLLOW_UP_OCCUPIED_MONTHS = env.int("KAA_FOLLOW_UP_OCCUPIED_MONTHS", default
 KAA_TERM_END_SPRING = (6, 15)  # (month, day): the spring term ends mid-June
 KAA_TERM_END_AUTUMN = (12, 20)
 KAA_TURNING_20_NOTICE_DAYS = env.int("KAA_TURNING_20_NOTICE_DAYS", default=60)
+# A directory of SCB export profiles read before the shipped ones (reporting/scb_profiles).
+KAA_SCB_PROFILE_DIR = env.str("KAA_SCB_PROFILE_DIR", default="")
 # SMS: the file backend in development; the HTTP gateway adapter in production.
 KAA_SMS_BACKEND = env.str("KAA_SMS_BACKEND", default="outreach.messaging.FileSmsBackend")
 KAA_SMS_FILE_DIR = env.str("KAA_SMS_FILE_DIR", default=str(BASE_DIR / "var" / "sms"))

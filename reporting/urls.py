@@ -1,7 +1,20 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from reporting import views_scb
 
 app_name = "reporting"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("scb/", views_scb.scb_list, name="scb_list"),
+    path("scb/avisering/", views_scb.scb_banner, name="scb_banner"),
+    path("scb/fil/<int:pk>/", views_scb.scb_file, name="scb_file"),
+    path("scb/fil/<int:pk>/hamta/", views_scb.scb_file_download, {"kind": "content"},
+         name="scb_file_download"),
+    path("scb/fil/<int:pk>/lasbar.xlsx", views_scb.scb_file_download, {"kind": "xlsx"},
+         name="scb_file_readable"),
+    path("scb/fil/<int:pk>/inskickad/", views_scb.scb_file_submit, name="scb_file_submit"),
+    path("scb/<str:period>/", views_scb.scb_period, name="scb_period"),
+    path("scb/<str:period>/profil/", views_scb.scb_profile, name="scb_profile"),
+]

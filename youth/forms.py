@@ -141,6 +141,33 @@ class PeriodOpenForm(forms.Form):
         self.helper = _helper()
 
 
+class PeriodCorrectForm(forms.Form):
+    """Correct a period's dates and reasons; the end fields only for a closed period."""
+
+    start_date = forms.DateField(label=_("Startdatum"), widget=DATE)
+    registration_reason = forms.ModelChoiceField(
+        label=_("Registreringsorsak"), queryset=Reason.objects.filter(kind="registration"),
+        help_text=_("Den senaste skolrelaterade sysselsättningen när ungdomen registrerades; "
+                    "”Annan orsak” rapporteras som okänd till SCB."))
+    end_date = forms.DateField(label=_("Slutdatum"), widget=DATE, required=False)
+    deregistration_reason = forms.ModelChoiceField(
+        label=_("Avregistreringsorsak"), queryset=Reason.objects.filter(kind="deregistration"),
+        required=False)
+
+    def __init__(self, *args: Any, period: Any = None, **kwargs: Any) -> None:
+        if period is not None:
+            kwargs.setdefault("initial", {
+                "start_date": period.start_date,
+                "registration_reason": period.registration_reason_id,
+                "end_date": period.end_date,
+                "deregistration_reason": period.deregistration_reason_id})
+        super().__init__(*args, **kwargs)
+        if period is not None and period.end_date is None:
+            del self.fields["end_date"]
+            del self.fields["deregistration_reason"]
+        self.helper = _helper()
+
+
 class OccupationForm(forms.Form):
     type = forms.ModelChoiceField(label=_("Sysselsättning"),
                                   queryset=OccupationType.objects.filter(is_active=True))

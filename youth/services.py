@@ -17,6 +17,7 @@ from kaa.audit import audit_event
 from kaa.models import AuditEvent, Municipality, Team, User
 from youth import personnummer as pnr
 from youth.models import (
+    PERIOD_END_BEFORE_START,
     Assignment,
     CaseStatus,
     Guardian,
@@ -362,3 +363,56 @@ def youths_turning_20(*, today: dt.date, within_days: int) -> QuerySet[Youth]:
     last = first + dt.timedelta(days=within_days)
     return Youth.objects.filter(periods__end_date__isnull=True, birth_date__gt=first,
                                 birth_date__lte=last).distinct()
+
+
+def _period_correction_errors(period: KaaPeriod, start_date: dt.date, registration: Reason,
+                              end_date: dt.date | None,
+                              deregistration: Reason | None) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    if registration.kind != Reason.Kind.REGISTRATION:
+        errors["registration_reason"] = _("Välj en registreringsorsak.")
+    if period.end_date is None and (end_date or deregistration):
+        errors["end_date"] = _("En öppen period avslutas med ”Avsluta KAA-period”.")
+    elif period.end_date is not None and (end_date is None or deregistration is None):
+        errors["end_date"] = _("En avslutad period behöver slutdatum och avregistreringsorsak.")
+    elif deregistration and deregistration.kind != Reason.Kind.DEREGISTRATION:
+        errors["deregistration_reason"] = _("Välj en avregistreringsorsak.")
+    if end_date is not None and end_date < start_date:
+        errors["end_date"] = PERIOD_END_BEFORE_START
+    return errors
+
+
+@transaction.atomic
+def period_correct(*, period: KaaPeriod, start_date: dt.date, registration_reason: Reason,
+                   end_date: dt.date | None, deregistration_reason: Reason | None,
+                   actor: User | None) -> KaaPeriod:
+    """Correct a period's dates and reasons (a coordinator fixing the register before the SCB
+    report). The same rules as opening and closing; audited with the changed fields."""
+    period = KaaPeriod.objects.select_for_update().select_related("youth").get(pk=period.pk)
+    errors = _period_correction_errors(period, start_date, registration_reason, end_date,
+                                       deregistration_reason)
+    try:
+        age_check(birth_date=period.youth.birth_date, on=start_date)
+    except ValidationError as exc:
+        errors["start_date"] = exc.messages
+    others = KaaPeriod.objects.filter(youth=period.youth).exclude(pk=period.pk)
+    last = end_date or dt.date.max
+    if any(o.start_date <= last and (o.end_date is None or o.end_date >= start_date)
+           for o in others):
+        errors["start_date"] = _("Perioden skulle överlappa en annan KAA-period.")
+    if errors:
+        raise ValidationError(errors)
+    new = {"start_date": start_date, "registration_reason": registration_reason,
+           "end_date": end_date, "deregistration_reason": deregistration_reason}
+    changed = [name for name, value in new.items() if getattr(period, name) != value]
+    if not changed:
+        return period
+    for name in changed:
+        setattr(period, name, new[name])
+    period.updated_by = actor
+    period.save(update_fields=[*changed, "updated_by", "updated_at"])
+    _audit(actor, Action.UPDATE, period, changed)
+    timeline_add(youth=period.youth, kind="period_corrected", actor=actor,
+                 summary=_("KAA-perioden från %(date)s rättad")
+                 % {"date": start_date.isoformat()})
+    return period

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/vardnadshavare/", views.guardian_add, name="guardian_add"),
     path("<int:pk>/period/avsluta/", views.period_close, name="period_close"),
     path("<int:pk>/period/ny/", views.period_open, name="period_open"),
+    path("<int:pk>/period/<int:period_pk>/ratta/", views.period_edit, name="period_edit"),
     path("<int:pk>/tilldela/", views.youth_assign, name="assign"),
     path("<int:pk>/anteckningar/", views.note_add, name="note_add"),
     path("<int:pk>/anteckningar/<int:note_pk>/", views.note_edit, name="note_edit"),

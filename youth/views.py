@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from kaa.lib.http import int_ids, safe_next
 from kaa.lib.spreadsheets import xlsx_bytes
 from kaa.models import AuditEvent
 from youth import exports, forms, selectors, services
-from youth.models import Note, Youth
+from youth.models import KaaPeriod, Note, Youth
 from youth.permissions import youth_get_for_user
 
 PAGE_SIZE = 50
@@ -199,6 +199,28 @@ def period_open(request: HttpRequest, pk: int) -> HttpResponse:
 
     return _youth_form_view(request, pk, forms.PeriodOpenForm, _("Starta ny KAA-period"),
                             action, _("En ny KAA-period är startad."))
+
+
+@login_required
+@perm_required(Perm.ASSIGN_CASES)
+@require_http_methods(["GET", "POST"])
+def period_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    """Correct a period (dates, reasons); linked from the SCB report's problem list."""
+    youth = youth_get_for_user(request, pk, write=True)
+    period = get_object_or_404(KaaPeriod, pk=period_pk, youth=youth)
+    form = forms.PeriodCorrectForm(request.POST or None, period=period)
+    if request.method == "POST" and form.is_valid():
+        data = {"end_date": None, "deregistration_reason": None, **form.cleaned_data}
+        try:
+            services.period_correct(period=period, actor=request.user, **data)
+        except ValidationError as exc:
+            errors_apply(form, exc)
+        else:
+            messages.success(request, _("KAA-perioden är rättad."))
+            return redirect(safe_next(request, reverse("youth:detail", args=[youth.pk])))
+    audit_read(request, period, detail="period")
+    return render(request, "youth/form.html", {
+        "form": form, "youth": youth, "title": _("Rätta KAA-period")})
 
 
 @login_required

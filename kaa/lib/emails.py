@@ -20,3 +20,7 @@ def _send(name: str, to: str, context: dict[str, Any]) -> None:
 
 def send_digest(*, to: str, context: dict[str, Any]) -> None:
     _send("digest", to, context)
+
+
+def send_scb_draft(*, to: str, context: dict[str, Any]) -> None:
+    _send("scb-draft", to, context)

@@ -1,0 +1,301 @@
+"""Validation before export (scb-export.md §2.4): SCB's logical checks and more.
+
+Each rule has a code, a default severity and a Swedish description; a profile may change the
+severity (`[checks.severity]`). Problems carry the youth and a link to where the fix is made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from stdnum import luhn
+
+from reporting.scb.extract import Measure, Record
+from reporting.scb.periods import HalfYear
+from reporting.scb.profile import Profile
+from youth.personnummer import age_on
+
+BLOCK, WARN, OFF = "block", "warn", "off"
+DETAIL_LIMIT = 2000  # problems listed per rule; counts are always complete
+
+RULES: dict[str, tuple[str, object]] = {
+    "PNR_INVALID": (BLOCK, gettext_lazy("Personnumret är ogiltigt (längd eller kontrollsiffra).")),
+    "REASON_UNMAPPED": (BLOCK, gettext_lazy("Registreringsorsaken saknar SCB-kod i profilen.")),
+    "REASON_UNKNOWN": (WARN, gettext_lazy("Registreringsorsaken rapporteras som okänd.")),
+    "REGISTERED_AT_20": (BLOCK, gettext_lazy(
+        "Ungdomen var 20 år eller äldre vid registreringen.")),
+    "YOUNG_AT_REGISTRATION": (WARN, gettext_lazy("Ungdomen var ovanligt ung vid registreringen.")),
+    "CONTACT_OUTSIDE_PERIOD": (BLOCK, gettext_lazy(
+        "En kontakt är loggad på KAA-perioden men ligger före registreringen eller efter "
+        "avslutet.")),
+    "NO_CONTACT": (WARN, gettext_lazy("Ingen kontakt med ungdomen under halvåret.")),
+    "CONTACT_OCCUPATION_MISSING": (WARN, gettext_lazy(
+        "Sysselsättning vid kontakt saknas och rapporteras som okänd.")),
+    "OCCUPATION_UNMAPPED": (BLOCK, gettext_lazy("En sysselsättning saknar SCB-kod i profilen.")),
+    "MEASURE_BROKEN": (BLOCK, gettext_lazy(
+        "En insats har slutdatum men inget startdatum, eller slutar innan den börjar.")),
+    "MEASURE_OUTSIDE_PERIOD": (BLOCK, gettext_lazy(
+        "En insats startar utanför KAA-perioden.")),
+    "MEASURE_UNMAPPED": (BLOCK, gettext_lazy("En insatstyp saknar SCB-kod i profilen.")),
+    "MEASURE_AFTER_MISSING": (BLOCK, gettext_lazy(
+        "En avslutad insats saknar sysselsättning efter insatsen.")),
+    "END_REASON_WITHOUT_DATE": (BLOCK, gettext_lazy(
+        "Skäl till avslut är angivet men slutdatum saknas.")),
+    "ENDED_UNMAPPED": (BLOCK, gettext_lazy("Avregistreringsorsaken saknar SCB-kod i profilen.")),
+    "OVER_20_OPEN": (BLOCK, gettext_lazy(
+        "Ungdomen har fyllt 20 men KAA-perioden är inte avslutad vid 20-årsdagen.")),
+    "SHOULD_BE_CLOSED": (WARN, gettext_lazy(
+        "Sysselsättningen (t.ex. nationellt program) avslutar aktivitetsansvaret men perioden "
+        "är öppen.")),
+    "DUPLICATE": (BLOCK, gettext_lazy("Ungdomen har två KAA-perioder som överlappar.")),
+    "TOO_MANY": (BLOCK, gettext_lazy(
+        "Fler kontakter eller insatser än filformatet rymmer.")),
+    "SHARE_OTHER_MEASURE": (WARN, gettext_lazy(
+        "En stor andel av insatserna rapporteras som ”annan åtgärd”.")),
+    "PROFILE_UNVERIFIED": (WARN, gettext_lazy(
+        "Exportprofilen är inte jämförd med SCB:s aktuella datafilsbeskrivning.")),
+    "PERIOD_NOT_OVER": (WARN, gettext_lazy("Halvåret är inte slut; uppgifterna kan ändras.")),
+    "NO_YOUTHS": (WARN, gettext_lazy("Inga ungdomar att rapportera för halvåret.")),
+}
+
+
+@dataclass
+class Problem:
+    rule: str
+    severity: str
+    message: str
+    youth_id: int | None = None
+    name: str = ""
+    personnummer: str = ""
+    link: str = ""
+    link_label: str = ""
+
+
+@dataclass
+class Quality:
+    youths: int = 0
+    with_reason: int = 0
+    with_occupation: int = 0
+    with_contact: int = 0
+
+    def share(self, part: int) -> int:
+        return round(100 * part / self.youths) if self.youths else 0
+
+    @property
+    def score(self) -> int:
+        if not self.youths:
+            return 0
+        return round((self.share(self.with_reason) + self.share(self.with_occupation)
+                      + self.share(self.with_contact)) / 3)
+
+    def as_dict(self) -> dict[str, int]:
+        return {"youths": self.youths, "with_reason": self.with_reason,
+                "with_occupation": self.with_occupation, "with_contact": self.with_contact,
+                "reason_pct": self.share(self.with_reason),
+                "occupation_pct": self.share(self.with_occupation),
+                "contact_pct": self.share(self.with_contact), "score": self.score}
+
+
+@dataclass
+class Findings:
+    """Problems found in one run; counts are complete, details capped per rule."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    severity_of: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    quality: Quality = field(default_factory=Quality)
+    excluded: list[tuple[int, str, str, str]] = field(default_factory=list)
+    measures: int = 0
+    measures_other: int = 0
+
+    @property
+    def blocking(self) -> int:
+        return sum(n for rule, n in self.counts.items() if self.severity_of[rule] == BLOCK)
+
+    @property
+    def warnings(self) -> int:
+        return sum(n for rule, n in self.counts.items() if self.severity_of[rule] == WARN)
+
+    def summary(self) -> dict[str, object]:
+        return {"blocking": self.blocking, "warnings": self.warnings,
+                "rules": dict(self.counts), "quality": self.quality.as_dict(),
+                "excluded": len(self.excluded)}
+
+
+class Checker:
+    def __init__(self, profile: Profile, period: HalfYear) -> None:
+        self.profile, self.period = profile, period
+        self.findings = Findings()
+        self._last: Record | None = None
+
+    def severity(self, rule: str) -> str:
+        return self.profile.severity.get(rule, RULES[rule][0])
+
+    def add(self, rule: str, rec: Record | None = None, *, detail: str = "", link: str = "",
+            link_label: str = "") -> None:
+        level = self.severity(rule)
+        if level == OFF:
+            return
+        f = self.findings
+        f.severity_of[rule] = level
+        f.counts[rule] += 1
+        if f.counts[rule] > DETAIL_LIMIT:
+            return
+        message = str(RULES[rule][1]) + (f" {detail}" if detail else "")
+        if rec is not None and not link:
+            link, link_label = reverse("youth:detail", args=[rec.youth_id]), _("Ungdomens sida")
+        f.problems.append(Problem(
+            rule=rule, severity=level, message=message,
+            youth_id=rec.youth_id if rec else None, name=rec.name if rec else "",
+            personnummer=rec.personnummer if rec else "", link=link, link_label=link_label))
+
+    # --- per record ----------------------------------------------------------------------
+
+    def check(self, rec: Record) -> None:
+        self._identity(rec)
+        self._registration(rec)
+        self._contacts(rec)
+        self._measures(rec)
+        self._ending(rec)
+        self._quality(rec)
+        self._last = rec
+
+    def _period_link(self, rec: Record) -> tuple[str, str]:
+        return (reverse("youth:period_edit", args=[rec.youth_id, rec.period_id]),
+                _("Rätta KAA-perioden"))
+
+    def _plan_link(self, rec: Record, m: Measure) -> tuple[str, str]:
+        return (reverse("plans:intervention_edit", args=[rec.youth_id, m.plan_id,
+                                                         m.intervention_id]),
+                _("Rätta insatsen"))
+
+    def _identity(self, rec: Record) -> None:
+        pnr = rec.personnummer
+        if len(pnr) != 12 or not pnr.isdigit() or not luhn.is_valid(pnr[2:]):
+            self.add("PNR_INVALID", rec, link=reverse("youth:edit", args=[rec.youth_id]),
+                     link_label=_("Rätta personuppgifterna"))
+        last = self._last
+        if last is not None and last.youth_id == rec.youth_id and (
+                last.period_end is None or last.period_end >= rec.registration_date):
+            self.add("DUPLICATE", rec, *self._period_link(rec))
+
+    def _registration(self, rec: Record) -> None:
+        entry = self.profile.code("registration_reason", rec.registration_reason, self.period)
+        link, label = self._period_link(rec)
+        if entry is None:
+            self.add("REASON_UNMAPPED", rec, detail=f"({rec.registration_reason_label})",
+                     link=link, link_label=label)
+        elif entry.unknown:
+            self.add("REASON_UNKNOWN", rec, detail=f"({rec.registration_reason_label})",
+                     link=link, link_label=label)
+        age = age_on(rec.birth_date, rec.registration_date)
+        if age >= 20:
+            self.add("REGISTERED_AT_20", rec, link=link, link_label=label)
+        elif age < int(self.profile.checks.get("min_age_at_registration", 15)):
+            self.add("YOUNG_AT_REGISTRATION", rec, detail=_("(%(age)s år)") % {"age": age},
+                     link=link, link_label=label)
+
+    def _contacts(self, rec: Record) -> None:
+        contact_link = reverse("outreach:youth_tab", args=[rec.youth_id])
+        for day in rec.stray_contacts:
+            self.add("CONTACT_OUTSIDE_PERIOD", rec, detail=f"({day.isoformat()})",
+                     link=contact_link, link_label=_("Kontakthistoriken"))
+        if not rec.contacts:
+            self.add("NO_CONTACT", rec, link=contact_link, link_label=_("Kontakthistoriken"))
+        for c in rec.contacts:
+            if c.occupation is None:
+                self.add("CONTACT_OCCUPATION_MISSING", rec, detail=f"({c.on.isoformat()})",
+                         link=reverse("youth:occupation_add", args=[rec.youth_id]),
+                         link_label=_("Registrera sysselsättning"))
+            elif self.profile.code("occupation_at_contact", c.occupation, self.period) is None:
+                self.add("OCCUPATION_UNMAPPED", rec, detail=f"({c.occupation})")
+
+    def _measures(self, rec: Record) -> None:
+        for m in rec.stray_measures:
+            link, label = self._plan_link(rec, m)
+            rule = ("MEASURE_BROKEN" if m.start is None or (m.end and m.end < m.start)
+                    else "MEASURE_OUTSIDE_PERIOD")
+            self.add(rule, rec, detail=f"({m.name})", link=link, link_label=label)
+        for m in rec.measures:
+            link, label = self._plan_link(rec, m)
+            self.findings.measures += 1
+            entry = self.profile.code("measure_type", m.code, self.period)
+            if entry is None:
+                self.add("MEASURE_UNMAPPED", rec, detail=f"({m.name}: {m.code})", link=link,
+                         link_label=label)
+            elif m.code == "ANNAN":
+                self.findings.measures_other += 1
+            if m.end is None and m.end_reason:
+                self.add("END_REASON_WITHOUT_DATE", rec, detail=f"({m.name})", link=link,
+                         link_label=label)
+        for m in rec.measures_ended(self.period):
+            link, label = self._plan_link(rec, m)
+            if not m.went_on_to:
+                self.add("MEASURE_AFTER_MISSING", rec, detail=f"({m.name})", link=link,
+                         link_label=label)
+            elif self.profile.code("occupation_after_measure", m.went_on_to,
+                                   self.period) is None:
+                self.add("OCCUPATION_UNMAPPED", rec, detail=f"({m.went_on_to})", link=link,
+                         link_label=label)
+
+    def last_day_before_20(self, birth: dt.date) -> dt.date:
+        try:
+            birthday = birth.replace(year=birth.year + 20)
+        except ValueError:
+            birthday = dt.date(birth.year + 20, 3, 1)
+        if self.profile.checks.get("age20_end", "day_before") == "birthday":
+            return birthday
+        return birthday - dt.timedelta(days=1)
+
+    def _ending(self, rec: Record) -> None:
+        link, label = self._period_link(rec)
+        if rec.end_reason and rec.period_end is None:
+            self.add("END_REASON_WITHOUT_DATE", rec, link=link, link_label=label)
+        if rec.ended_within(self.period) and self.profile.code(
+                "ended_reason", rec.end_reason, self.period) is None:
+            self.add("ENDED_UNMAPPED", rec, detail=f"({rec.end_reason_label})", link=link,
+                     link_label=label)
+        last_day = self.last_day_before_20(rec.birth_date)
+        if last_day <= self.period.end and (rec.period_end is None
+                                            or rec.period_end > last_day):
+            self.add("OVER_20_OPEN", rec, detail=_("(senast %(day)s)")
+                     % {"day": last_day.isoformat()}, link=link, link_label=label)
+        if rec.period_end is None and rec.occupation_ends_kaa:
+            self.add("SHOULD_BE_CLOSED", rec,
+                     link=reverse("youth:period_close", args=[rec.youth_id]),
+                     link_label=_("Avsluta KAA-perioden"))
+
+    def _quality(self, rec: Record) -> None:
+        q = self.findings.quality
+        q.youths += 1
+        entry = self.profile.code("registration_reason", rec.registration_reason, self.period)
+        q.with_reason += entry is not None and not entry.unknown
+        q.with_occupation += bool(rec.occupation_now) and rec.occupation_now != "OKAND" or any(
+            c.occupation and c.occupation != "OKAND" for c in rec.contacts)
+        q.with_contact += bool(rec.contacts)
+
+    def excluded(self, youth_id: int, name: str, personnummer: str, why: str) -> None:
+        self.findings.excluded.append((youth_id, name, personnummer, why))
+
+    # --- whole file ----------------------------------------------------------------------
+
+    def finish(self, *, today: dt.date, verified: bool) -> Findings:
+        f = self.findings
+        if not verified:
+            self.add("PROFILE_UNVERIFIED")
+        if self.period.end >= today:
+            self.add("PERIOD_NOT_OVER")
+        if f.quality.youths == 0:
+            self.add("NO_YOUTHS")
+        limit = float(self.profile.checks.get("max_share_other_measure", 1.0))
+        if f.measures and f.measures_other / f.measures > limit:
+            self.add("SHARE_OTHER_MEASURE", detail=_("(%(n)s av %(total)s)")
+                     % {"n": f.measures_other, "total": f.measures})
+        return f
+
+

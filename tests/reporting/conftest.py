@@ -1,0 +1,135 @@
+"""A small register for the SCB report, built straight in the database with exact dates.
+
+`Builder` makes youths, periods, contacts, occupations and interventions without the services'
+"today" rules, so that a past half-year (2026H1) can be laid out day by day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.utils import timezone
+
+from demo.youths import personnummer_for
+from outreach.models import ContactAttempt
+from plans.models import ActionPlan, Intervention, InterventionType, MeasureCode
+from reporting.scb.periods import HalfYear
+from tests.factories import occupation_type, reason
+from youth.models import KaaPeriod, Occupation, Youth
+
+H1 = HalfYear(2026, 1)
+D = dt.date
+_serial = itertools.count(200)
+
+
+class Builder:
+    def __init__(self, municipality, staff) -> None:
+        self.municipality, self.staff = municipality, staff
+        self.types: dict[str, InterventionType] = {}
+
+    def youth(self, name: str, *, born: dt.date = D(2008, 5, 17), protected: bool = False,
+              coordination: bool = False) -> Youth:
+        first, _, last = name.partition(" ")
+        pnr = personnummer_for(born, next(_serial), coordination=coordination)
+        return Youth.objects.create(
+            municipality=self.municipality, personnummer=pnr, pnr_short=pnr[2:],
+            birth_date=born, is_coordination_number=coordination, first_name=first,
+            last_name=last or "Test", protected_identity=protected)
+
+    def period(self, youth: Youth, start: dt.date, reg: str = "AVBROTT_NATIONELLT",
+               end: dt.date | None = None, dereg: str | None = None) -> KaaPeriod:
+        return KaaPeriod.objects.create(
+            youth=youth, start_date=start, registration_reason=reason(reg), end_date=end,
+            deregistration_reason=reason(dereg, "deregistration") if dereg else None)
+
+    def contact(self, youth: Youth, day: dt.date, *, period: KaaPeriod | None = None,
+                outcome: str = ContactAttempt.Outcome.REACHED,
+                hour: int = 10) -> ContactAttempt:
+        at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+        return ContactAttempt.objects.create(youth=youth, period=period, at=at,
+                                             channel="phone", outcome=outcome,
+                                             staff=self.staff)
+
+    def occupation(self, youth: Youth, code: str, start: dt.date,
+                   end: dt.date | None = None) -> Occupation:
+        Occupation.objects.filter(youth=youth, end_date__isnull=True).update(
+            end_date=start - dt.timedelta(days=1))
+        return Occupation.objects.create(youth=youth, type=occupation_type(code),
+                                         start_date=start, end_date=end, source="contact")
+
+    def plan(self, youth: Youth, period: KaaPeriod | None, start: dt.date,
+             kind: str = ActionPlan.Kind.KAA) -> ActionPlan:
+        return ActionPlan.objects.create(youth=youth, kind=kind, period=period,
+                                         case_worker=self.staff, goal="Mål", start_date=start,
+                                         next_follow_up=start + dt.timedelta(days=30))
+
+    def intervention(self, plan: ActionPlan, code: str, start: dt.date | None,
+                     end: dt.date | None = None, after: str | None = None,
+                     **fields) -> Intervention:
+        kind = self.types.get(code)
+        if kind is None:
+            kind = InterventionType.objects.create(municipality=self.municipality,
+                                                   name=f"Insats {code}", measure_code=code)
+            self.types[code] = kind
+        return Intervention.objects.create(
+            plan=plan, type=kind, actual_start=start, actual_end=end,
+            went_on_to=occupation_type(after) if after else None, **fields)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def build(municipality, coordinator):
+    return Builder(municipality, coordinator)
+
+
+@pytest.fixture
+def register(build):
+    """The edge cases of issue #7 in 2026H1 (January-June 2026)."""
+    b = build
+    y = {}
+    # Anna: open since autumn; two contacts (one day twice), a failed attempt, one before the
+    # half-year; one measure ended in it, one running since before it, one declined.
+    y["anna"] = b.youth("Anna Andersson")
+    pa = b.period(y["anna"], D(2025, 9, 1))
+    b.contact(y["anna"], D(2025, 12, 1), period=pa)
+    b.occupation(y["anna"], "SAKNAR", D(2026, 2, 10))
+    b.contact(y["anna"], D(2026, 2, 10), period=pa)
+    b.contact(y["anna"], D(2026, 2, 10), period=pa, hour=15)
+    b.contact(y["anna"], D(2026, 3, 1), period=pa, outcome=ContactAttempt.Outcome.NO_ANSWER)
+    b.occupation(y["anna"], "ARBETE", D(2026, 4, 5))
+    b.contact(y["anna"], D(2026, 4, 5), period=pa)
+    plan = b.plan(y["anna"], pa, D(2025, 10, 1))
+    b.intervention(plan, MeasureCode.SYV, D(2026, 3, 1), D(2026, 5, 31), after="ARBETE",
+                   end_reason="work")
+    b.intervention(plan, MeasureCode.PRAKTIK, D(2025, 11, 1))
+    b.intervention(plan, MeasureCode.MOTIVATION, None, declined=True)
+    # Bo: registered in the half-year, moved out in it, never reached.
+    y["bo"] = b.youth("Bo Berg")
+    b.period(y["bo"], D(2026, 2, 1), "STUDIEBEVIS", D(2026, 5, 15), "EJ_FOLKBOKFORD_I_KOMMUNEN")
+    # Cia: two periods in one half-year; a contact in the second with no occupation known.
+    y["cia"] = b.youth("Cia Carlsson")
+    b.period(y["cia"], D(2026, 1, 10), "OVRIGT", D(2026, 2, 20), "PABORJAT_NATIONELLT_EL_MOTSV")
+    pc2 = b.period(y["cia"], D(2026, 4, 1), "ALDRIG_GYMNASIAL")
+    b.contact(y["cia"], D(2026, 4, 10), period=pc2)
+    # Dan: turns 20 on 15 March 2026; the period ended the day before.
+    y["dan"] = b.youth("Dan Dahl", born=D(2006, 3, 15))
+    b.period(y["dan"], D(2025, 8, 1), "AVBROTT_NATIONELLT", D(2026, 3, 14), "FYLLT_20")
+    # Eva: registered in error: not reported at all.
+    y["eva"] = b.youth("Eva Ek")
+    b.period(y["eva"], D(2026, 1, 5), "OVRIGT", D(2026, 1, 20), "FELREGISTRERAD")
+    # Fia: protected identity: reported like everyone else (never named outside the app).
+    y["fia"] = b.youth("Fia Fors", protected=True)
+    pf = b.period(y["fia"], D(2026, 3, 1), "FOLKBOKFORD_EJ_SKOLPLIKTIG")
+    b.occupation(y["fia"], "ARBETSSOKANDE", D(2026, 3, 2))
+    b.contact(y["fia"], D(2026, 3, 2), period=pf)
+    # Gus ended before the half-year, Hugo starts after it: neither is in the report.
+    y["gus"] = b.youth("Gus Gran")
+    b.period(y["gus"], D(2025, 9, 1), "AVBROTT_NATIONELLT", D(2025, 12, 31), "OVRIGT")
+    y["hugo"] = b.youth("Hugo Holm")
+    b.period(y["hugo"], D(2026, 7, 1))
+    return y
