@@ -4,6 +4,7 @@ profile, and the half-yearly draft with its notice to coordinators."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from pathlib import Path
 
@@ -81,15 +82,33 @@ def _target(filename: str, suffix: str) -> tuple[str, Path]:
 
 
 class _Entries:
+    """One fingerprint per youth (a youth with two periods in the half-year gets one, made
+    of both), written in batches as the rows stream past (they come ordered by youth)."""
+
     def __init__(self, file: ScbFile) -> None:
-        self.file, self.buffer = file, []
+        self.file = file
+        self.buffer: list[ScbFileEntry] = []
+        self.pending: tuple[int, str] | None = None
 
     def __call__(self, youth_id: int, digest: str) -> None:
-        self.buffer.append(ScbFileEntry(file=self.file, youth_id=youth_id, digest=digest))
+        if self.pending is not None and self.pending[0] == youth_id:
+            combined = hashlib.sha256(f"{self.pending[1]}{digest}".encode()).hexdigest()
+            self.pending = (youth_id, combined[:16])
+            return
+        self._push()
+        self.pending = (youth_id, digest)
+
+    def _push(self) -> None:
+        if self.pending is not None:
+            youth_id, digest = self.pending
+            self.buffer.append(ScbFileEntry(file=self.file, youth_id=youth_id, digest=digest))
+            self.pending = None
         if len(self.buffer) >= ENTRY_BATCH:
-            self.flush()
+            ScbFileEntry.objects.bulk_create(self.buffer)
+            self.buffer = []
 
     def flush(self) -> None:
+        self._push()
         ScbFileEntry.objects.bulk_create(self.buffer)
         self.buffer = []
 
@@ -100,7 +119,7 @@ def _previous_submitted(report: ScbReport) -> ScbFile | None:
 
 def _compare(file: ScbFile, previous: ScbFile | None) -> None:
     if previous is None:
-        file.added = file.youth_count
+        file.added = file.entries.count()
         return
     file.compared_with = previous
     file.added = diff_added(file).count()
@@ -143,25 +162,30 @@ def file_build(*, municipality: Municipality, period: HalfYear, actor: User | No
             sha256="", size=0, row_count=0, youth_count=0, profile_name=profile.name,
             profile_version=profile.version, profile_checksum=profile.checksum,
             profile_verified=verified, override_reason=override_reason.strip()[:300])
+        file.content.name, file.readable.name = content_name, readable_name
         entries = _Entries(file)
         outcome: Outcome = run(municipality, period, profile, today=today, verified=verified,
                                out=content_path, readable=readable_path,
                                allow_blocking=bool(override_reason.strip()), on_youth=entries)
-        _store(report, outcome.findings, profile)
         if not outcome.written:
             transaction.set_rollback(True)
-            return None, outcome.findings
-        entries.flush()
-        file.content.name, file.readable.name = content_name, readable_name
-        file.sha256, file.size = outcome.sha256, outcome.size
-        file.row_count, file.youth_count = outcome.rows, outcome.youths
-        file.blocking, file.warnings = outcome.findings.blocking, outcome.findings.warnings
-        _compare(file, _previous_submitted(report))
-        file.save()
-        detail = f"scb:{period}" + (":override" if file.blocking else "")
-        audit_event(action=Action.EXPORT, user=actor, obj=file, detail=detail,
-                    flagged=bool(file.blocking))
-    return file, outcome.findings
+        else:
+            _archive(file, entries, outcome, report, actor, period)
+    _store(report, outcome.findings, profile)
+    return (file if outcome.written else None), outcome.findings
+
+
+def _archive(file: ScbFile, entries: _Entries, outcome: Outcome, report: ScbReport,
+             actor: User | None, period: HalfYear) -> None:
+    entries.flush()
+    file.sha256, file.size = outcome.sha256, outcome.size
+    file.row_count, file.youth_count = outcome.rows, outcome.youths
+    file.blocking, file.warnings = outcome.findings.blocking, outcome.findings.warnings
+    _compare(file, _previous_submitted(report))
+    file.save()
+    detail = f"scb:{period}" + (":override" if file.blocking else "")
+    audit_event(action=Action.EXPORT, user=actor, obj=file, detail=detail,
+                flagged=bool(file.blocking))
 
 
 @transaction.atomic
@@ -202,7 +226,7 @@ def drafts_build(*, today: dt.date) -> int:
             send_scb_draft(to=user.email, context={
                 "name": user.first_name or user.username, "period": period,
                 "label": period.label, "deadline": profile.deadline(period),
-                "youths": findings.quality.youths, "blocking": findings.blocking,
+                "youths": findings.youths, "blocking": findings.blocking,
                 "warnings": findings.warnings, "score": findings.quality.score,
                 "url": settings.KAA_BASE_URL + reverse("reporting:scb_period",
                                                        args=[str(period)])})

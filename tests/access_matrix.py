@@ -222,6 +222,38 @@ def _meeting_proposal(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
         "Hemligsson"
 
 
+def _youth_period(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    kwargs, marker = _youth_of_coach(users)
+    from youth.models import KaaPeriod
+
+    period = KaaPeriod.objects.get(youth_id=kwargs["pk"])
+    return {**kwargs, "period_pk": period.pk}, marker
+
+
+def _scb_period(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A youth never contacted this half-year: named in the SCB check's warnings."""
+    from django.utils import timezone
+
+    from reporting.scb.periods import HalfYear
+
+    _youth_of_coach(users)
+    return {"period": str(HalfYear.containing(timezone.localdate()))}, "Hemligsson"
+
+
+def _scb_file(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    from django.utils import timezone
+
+    from reporting.scb.periods import HalfYear
+    from reporting.services import file_build
+
+    _youth_of_coach(users)
+    today = timezone.localdate()
+    file, _findings = file_build(municipality=users["coordinator"].municipality,
+                                 period=HalfYear.containing(today), actor=users["coordinator"],
+                                 today=today, override_reason="test")
+    return {"pk": file.pk}, file.sha256
+
+
 CASE_WORKERS = frozenset({"coach", "colleague", "coordinator"})
 COORDINATOR = frozenset({"coordinator"})
 
@@ -236,6 +268,7 @@ CASES: list[UrlCase] = [
     UrlCase("youth:period_close", _youth_of_coach, COORDINATOR),
     UrlCase("youth:period_open", _youth_of_coach, COORDINATOR),
     UrlCase("youth:assign", _youth_of_coach, COORDINATOR),
+    UrlCase("youth:period_edit", _youth_period, COORDINATOR),
     UrlCase("youth:import_preview", _import_batch, COORDINATOR),
     UrlCase("outreach:queue", _queue, frozenset({"coach", "coordinator"}), list_page=True),
     UrlCase("outreach:review", _new_this_week, CASE_WORKERS, list_page=True),
@@ -261,6 +294,8 @@ CASES: list[UrlCase] = [
     UrlCase("plans:overdue", _overdue_plan, CASE_WORKERS, list_page=True),
     UrlCase("plans:meeting_detail", _meeting, COORDINATOR),
     UrlCase("plans:meeting_new", _meeting_proposal, COORDINATOR, list_page=True),
+    UrlCase("reporting:scb_period", _scb_period, COORDINATOR, list_page=True),
+    UrlCase("reporting:scb_file", _scb_file, COORDINATOR),
 ]
 
 # URLs in the personal namespaces that show no personal data of their own, with the reason.
@@ -297,4 +332,10 @@ EXEMPT: dict[str, str] = {
     "plans:partners": "configuration, no personal data (coordinator)",
     "plans:partner_add": "configuration, no personal data (coordinator)",
     "plans:partner_edit": "configuration, no personal data (coordinator)",
+    "reporting:scb_list": "half-years and counts only (coordinator); tests/reporting",
+    "reporting:scb_profile": "the export profile, no personal data (coordinator)",
+    "reporting:scb_banner": "counts only (coordinator); tests/reporting/test_scb_views.py",
+    "reporting:scb_file_download": "a file download; access tested in test_scb_views.py",
+    "reporting:scb_file_readable": "an xlsx download; access tested in test_scb_views.py",
+    "reporting:scb_file_submit": "POST only, same access as scb_file; test_scb_views.py",
 }

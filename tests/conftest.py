@@ -19,6 +19,12 @@ def _swedish():
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded scans and generated SCB files go to a throwaway directory, never the checkout."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests empty every table, data-migration rows included: put the shipped
     reference lists back for every test that uses the database."""

@@ -112,6 +112,7 @@ class Findings:
     excluded: list[tuple[int, str, str, str]] = field(default_factory=list)
     measures: int = 0
     measures_other: int = 0
+    youths: int = 0  # distinct youths (a youth with two periods in the half-year counts once)
 
     @property
     def blocking(self) -> int:
@@ -124,7 +125,7 @@ class Findings:
     def summary(self) -> dict[str, object]:
         return {"blocking": self.blocking, "warnings": self.warnings,
                 "rules": dict(self.counts), "quality": self.quality.as_dict(),
-                "excluded": len(self.excluded)}
+                "excluded": len(self.excluded), "youths": self.youths}
 
 
 class Checker:
@@ -157,6 +158,8 @@ class Checker:
     # --- per record ----------------------------------------------------------------------
 
     def check(self, rec: Record) -> None:
+        if self._last is None or self._last.youth_id != rec.youth_id:
+            self.findings.youths += 1
         self._identity(rec)
         self._registration(rec)
         self._contacts(rec)
@@ -182,7 +185,8 @@ class Checker:
         last = self._last
         if last is not None and last.youth_id == rec.youth_id and (
                 last.period_end is None or last.period_end >= rec.registration_date):
-            self.add("DUPLICATE", rec, *self._period_link(rec))
+            link, label = self._period_link(rec)
+            self.add("DUPLICATE", rec, link=link, link_label=label)
 
     def _registration(self, rec: Record) -> None:
         entry = self.profile.code("registration_reason", rec.registration_reason, self.period)

@@ -161,7 +161,6 @@ def run(municipality: Municipality, period: HalfYear, profile: Profile, *, today
             for row in rows:
                 sink.write(row)
             outcome.rows += len(rows)
-            outcome.youths += 1
             if on_youth is not None:
                 on_youth(item.youth_id, digest(rows))
         findings = checker.finish(today=today, verified=verified)
@@ -171,6 +170,7 @@ def run(municipality: Municipality, period: HalfYear, profile: Profile, *, today
         sink.abort()
         raise
     outcome.findings = findings
+    outcome.youths = findings.youths
     if keep and out is not None:
         outcome.written = True
         outcome.sha256, outcome.size = sha256_of(out)

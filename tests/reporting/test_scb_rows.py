@@ -55,7 +55,7 @@ def test_the_file_has_exactly_the_expected_rows(municipality, register, tmp_path
         _row(f, "2", "20260301", "5", contact=("20260302", "32")),
     ]
     assert outcome.rows == 16
-    assert outcome.youths == 6  # five youths, Cia twice (two periods)
+    assert outcome.youths == 5  # Cia has two periods in the half-year: one youth
 
 
 @pytest.mark.django_db

@@ -90,7 +90,7 @@ class Command(BaseCommand):
             who = f" {p.personnummer}" if p.personnummer else ""
             self.stdout.write(f"{level} {p.rule}{who}: {p.message}")
         q = findings.quality
-        self.stdout.write(f"Ungdomar {q.youths}, blockerande fel {findings.blocking}, "
+        self.stdout.write(f"Ungdomar {findings.youths}, blockerande fel {findings.blocking}, "
                           f"varningar {findings.warnings}, datakvalitet {q.score}/100, "
                           f"ej rapporterade {len(findings.excluded)}")
 
