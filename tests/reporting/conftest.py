@@ -20,6 +20,7 @@ from youth.models import KaaPeriod, Occupation, Youth
 
 H1 = HalfYear(2026, 1)
 D = dt.date
+BORN = D(2008, 5, 17)
 _serial = itertools.count(200)
 
 
@@ -28,7 +29,7 @@ class Builder:
         self.municipality, self.staff = municipality, staff
         self.types: dict[str, InterventionType] = {}
 
-    def youth(self, name: str, *, born: dt.date = D(2008, 5, 17), protected: bool = False,
+    def youth(self, name: str, *, born: dt.date = BORN, protected: bool = False,
               coordination: bool = False) -> Youth:
         first, _, last = name.partition(" ")
         pnr = personnummer_for(born, next(_serial), coordination=coordination)

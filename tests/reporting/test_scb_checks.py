@@ -15,6 +15,7 @@ from tests.reporting.conftest import H1, D
 from youth.models import OccupationType, Reason
 
 TODAY = dt.date(2026, 11, 23)
+FEB_1, MAR_1 = D(2026, 2, 1), D(2026, 3, 1)
 
 
 def _one(b, **kw):
@@ -22,19 +23,19 @@ def _one(b, **kw):
     return youth
 
 
-def _open(b, start=D(2026, 2, 1), reg="AVBROTT_NATIONELLT", **kw):
+def _open(b, start=FEB_1, reg="AVBROTT_NATIONELLT", **kw):
     youth = _one(b, **kw)
     return youth, b.period(youth, start, reg)
 
 
-def _reached(b, youth, period, day=D(2026, 3, 1), occupation="ARBETE"):
+def _reached(b, youth, period, day=MAR_1, occupation="ARBETE"):
     if occupation:
         b.occupation(youth, occupation, day)
     b.contact(youth, day, period=period)
 
 
-def _measure(b, start=D(2026, 3, 1), end=None, after=None, code=MeasureCode.SYV,
-             period_start=D(2026, 2, 1), **fields):
+def _measure(b, start=MAR_1, end=None, after=None, code=MeasureCode.SYV,
+             period_start=FEB_1, **fields):
     youth, period = _open(b, period_start)
     plan = b.plan(youth, period, period_start)
     b.intervention(plan, code, start, end, after, **fields)

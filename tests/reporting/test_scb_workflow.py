@@ -21,8 +21,8 @@ from reporting.services import (
     file_build,
     file_submit,
 )
-from tests.reporting.conftest import H1, D
 from tests.factories import reason
+from tests.reporting.conftest import H1, D
 
 TODAY = dt.date(2026, 11, 23)
 pytestmark = pytest.mark.django_db
