@@ -12,6 +12,7 @@ from django.utils import timezone
 from stdnum import luhn
 
 from kaa.models import Municipality, Role, User
+from outreach.models import ContactAttempt
 from youth.models import (
     Assignment,
     Guardian,
@@ -161,6 +162,25 @@ def _periods(youth, story, rng, today, reg_reasons, dereg, actor):
     return periods, periods[-1], periods[-1]
 
 
+def _reached_contacts(plans, periods) -> list[ContactAttempt]:
+    """The call in which each reached youth was reached (the SCB report's contact block)."""
+    by_youth: dict[int, list[KaaPeriod]] = {}
+    for period in periods:
+        by_youth.setdefault(period.youth_id, []).append(period)
+    contacts = []
+    for youth, _story in plans:
+        day = youth.last_reached_on
+        if day is None:
+            continue
+        period = next((p for p in by_youth.get(youth.pk, []) if p.start_date <= day
+                       and (p.end_date is None or day <= p.end_date)), None)
+        at = timezone.make_aware(dt.datetime.combine(day, dt.time(11, 0)))
+        contacts.append(ContactAttempt(youth=youth, period=period, at=at, channel="phone",
+                                       outcome="reached", staff=youth.coach,
+                                       direction="out"))
+    return contacts
+
+
 def _bulk_children(plans, rng, today, reg_reasons, dereg, occupation_types, actor) -> None:
     periods, occupations, guardians, assignments, notes, timeline = [], [], [], [], [], []
     now = timezone.now()
@@ -201,6 +221,7 @@ def _bulk_children(plans, rng, today, reg_reasons, dereg, occupation_types, acto
             notes.append(Note(youth=youth, author=youth.coach, text=rng.choice(NOTES),
                               created_at=at + dt.timedelta(days=2)))
     KaaPeriod.objects.bulk_create(periods, batch_size=2000)
+    ContactAttempt.objects.bulk_create(_reached_contacts(plans, periods), batch_size=2000)
     Occupation.objects.bulk_create(occupations, batch_size=2000)
     Guardian.objects.bulk_create(guardians, batch_size=2000)
     Assignment.objects.bulk_create(assignments, batch_size=2000)

@@ -39,3 +39,22 @@ def test_the_demo_command_refuses_outside_the_demo(settings):
     settings.KAA_DEMO = False
     with pytest.raises(CommandError, match="KAA_DEMO"):
         call_command("demo_data")
+
+
+@pytest.mark.django_db
+def test_the_demo_data_gives_a_meaningful_scb_report(settings):
+    """The demo shows the SCB pages with real rows and a few things to fix, not an error."""
+    from kaa.models import Municipality
+    from reporting.scb.periods import HalfYear
+    from reporting.scb.profile import profile_for
+    from reporting.scb.writer import run
+
+    settings.KAA_DEMO = True
+    call_command("demo_data", youths=80)
+    today = timezone.localdate()
+    period = HalfYear.containing(today)
+    municipality = Municipality.objects.get(code="1882")
+    outcome = run(municipality, period, profile_for(period), today=today, verified=False)
+    assert outcome.youths >= 40
+    assert outcome.rows > outcome.youths  # contacts and measures, not block 1 alone
+    assert outcome.findings.quality.with_contact > 0
