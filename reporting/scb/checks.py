@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -137,8 +138,10 @@ class Checker:
     def severity(self, rule: str) -> str:
         return self.profile.severity.get(rule, RULES[rule][0])
 
-    def add(self, rule: str, rec: Record | None = None, *, detail: str = "", link: str = "",
-            link_label: str = "") -> None:
+    def add(self, rule: str, rec: Record | None = None, *, detail: str = "",
+            where: Callable[[], tuple[str, str]] | None = None) -> None:
+        """Count a problem; its details (and the link to the fix, built only now: reversing
+        URLs for every clean record would double the run time) up to DETAIL_LIMIT."""
         level = self.severity(rule)
         if level == OFF:
             return
@@ -148,7 +151,10 @@ class Checker:
         if f.counts[rule] > DETAIL_LIMIT:
             return
         message = str(RULES[rule][1]) + (f" {detail}" if detail else "")
-        if rec is not None and not link:
+        link = link_label = ""
+        if where is not None:
+            link, link_label = where()
+        elif rec is not None:
             link, link_label = reverse("youth:detail", args=[rec.youth_id]), _("Ungdomens sida")
         f.problems.append(Problem(
             rule=rule, severity=level, message=message,
@@ -168,84 +174,83 @@ class Checker:
         self._quality(rec)
         self._last = rec
 
-    def _period_link(self, rec: Record) -> tuple[str, str]:
-        return (reverse("youth:period_edit", args=[rec.youth_id, rec.period_id]),
-                _("Rätta KAA-perioden"))
+    @staticmethod
+    def _to(name: str, args: list[int], label: str) -> Callable[[], tuple[str, str]]:
+        return lambda: (reverse(name, args=args), label)
 
-    def _plan_link(self, rec: Record, m: Measure) -> tuple[str, str]:
-        return (reverse("plans:intervention_edit", args=[rec.youth_id, m.plan_id,
-                                                         m.intervention_id]),
-                _("Rätta insatsen"))
+    def _period_link(self, rec: Record) -> Callable[[], tuple[str, str]]:
+        return self._to("youth:period_edit", [rec.youth_id, rec.period_id],
+                        _("Rätta KAA-perioden"))
+
+    def _plan_link(self, rec: Record, m: Measure) -> Callable[[], tuple[str, str]]:
+        return self._to("plans:intervention_edit", [rec.youth_id, m.plan_id, m.intervention_id],
+                        _("Rätta insatsen"))
 
     def _identity(self, rec: Record) -> None:
         pnr = rec.personnummer
         if len(pnr) != 12 or not pnr.isdigit() or not luhn.is_valid(pnr[2:]):
-            self.add("PNR_INVALID", rec, link=reverse("youth:edit", args=[rec.youth_id]),
-                     link_label=_("Rätta personuppgifterna"))
+            self.add("PNR_INVALID", rec, where=self._to("youth:edit", [rec.youth_id],
+                                                        _("Rätta personuppgifterna")))
         last = self._last
         if last is not None and last.youth_id == rec.youth_id and (
                 last.period_end is None or last.period_end >= rec.registration_date):
-            link, label = self._period_link(rec)
-            self.add("DUPLICATE", rec, link=link, link_label=label)
+            self.add("DUPLICATE", rec, where=self._period_link(rec))
 
     def _registration(self, rec: Record) -> None:
         entry = self.profile.code("registration_reason", rec.registration_reason, self.period)
-        link, label = self._period_link(rec)
+        where = self._period_link(rec)
         if entry is None:
             self.add("REASON_UNMAPPED", rec, detail=f"({rec.registration_reason_label})",
-                     link=link, link_label=label)
+                     where=where)
         elif entry.unknown:
             self.add("REASON_UNKNOWN", rec, detail=f"({rec.registration_reason_label})",
-                     link=link, link_label=label)
+                     where=where)
         age = age_on(rec.birth_date, rec.registration_date)
         if age >= 20:
-            self.add("REGISTERED_AT_20", rec, link=link, link_label=label)
+            self.add("REGISTERED_AT_20", rec, where=where)
         elif age < int(self.profile.checks.get("min_age_at_registration", 15)):
             self.add("YOUNG_AT_REGISTRATION", rec, detail=_("(%(age)s år)") % {"age": age},
-                     link=link, link_label=label)
+                     where=where)
 
     def _contacts(self, rec: Record) -> None:
-        contact_link = reverse("outreach:youth_tab", args=[rec.youth_id])
+        history = self._to("outreach:youth_tab", [rec.youth_id], _("Kontakthistoriken"))
         for day in rec.stray_contacts:
             self.add("CONTACT_OUTSIDE_PERIOD", rec, detail=f"({day.isoformat()})",
-                     link=contact_link, link_label=_("Kontakthistoriken"))
+                     where=history)
         if not rec.contacts:
-            self.add("NO_CONTACT", rec, link=contact_link, link_label=_("Kontakthistoriken"))
+            self.add("NO_CONTACT", rec, where=history)
         for c in rec.contacts:
             if c.occupation is None:
                 self.add("CONTACT_OCCUPATION_MISSING", rec, detail=f"({c.on.isoformat()})",
-                         link=reverse("youth:occupation_add", args=[rec.youth_id]),
-                         link_label=_("Registrera sysselsättning"))
+                         where=self._to("youth:occupation_add", [rec.youth_id],
+                                        _("Registrera sysselsättning")))
             elif self.profile.code("occupation_at_contact", c.occupation, self.period) is None:
                 self.add("OCCUPATION_UNMAPPED", rec, detail=f"({c.occupation})")
 
     def _measures(self, rec: Record) -> None:
         for m in rec.stray_measures:
-            link, label = self._plan_link(rec, m)
             rule = ("MEASURE_BROKEN" if m.start is None or (m.end and m.end < m.start)
                     else "MEASURE_OUTSIDE_PERIOD")
-            self.add(rule, rec, detail=f"({m.name})", link=link, link_label=label)
+            self.add(rule, rec, detail=f"({m.name})", where=self._plan_link(rec, m))
         for m in rec.measures:
-            link, label = self._plan_link(rec, m)
             self.findings.measures += 1
             entry = self.profile.code("measure_type", m.code, self.period)
             if entry is None:
-                self.add("MEASURE_UNMAPPED", rec, detail=f"({m.name}: {m.code})", link=link,
-                         link_label=label)
+                self.add("MEASURE_UNMAPPED", rec, detail=f"({m.name}: {m.code})",
+                         where=self._plan_link(rec, m))
             elif m.code == "ANNAN":
                 self.findings.measures_other += 1
             if m.end is None and m.end_reason:
-                self.add("END_REASON_WITHOUT_DATE", rec, detail=f"({m.name})", link=link,
-                         link_label=label)
+                self.add("END_REASON_WITHOUT_DATE", rec, detail=f"({m.name})",
+                         where=self._plan_link(rec, m))
         for m in rec.measures_ended(self.period):
-            link, label = self._plan_link(rec, m)
             if not m.went_on_to:
-                self.add("MEASURE_AFTER_MISSING", rec, detail=f"({m.name})", link=link,
-                         link_label=label)
+                self.add("MEASURE_AFTER_MISSING", rec, detail=f"({m.name})",
+                         where=self._plan_link(rec, m))
             elif self.profile.code("occupation_after_measure", m.went_on_to,
                                    self.period) is None:
-                self.add("OCCUPATION_UNMAPPED", rec, detail=f"({m.went_on_to})", link=link,
-                         link_label=label)
+                self.add("OCCUPATION_UNMAPPED", rec, detail=f"({m.went_on_to})",
+                         where=self._plan_link(rec, m))
 
     def last_day_before_20(self, birth: dt.date) -> dt.date:
         try:
@@ -257,22 +262,20 @@ class Checker:
         return birthday - dt.timedelta(days=1)
 
     def _ending(self, rec: Record) -> None:
-        link, label = self._period_link(rec)
+        where = self._period_link(rec)
         if rec.end_reason and rec.period_end is None:
-            self.add("END_REASON_WITHOUT_DATE", rec, link=link, link_label=label)
+            self.add("END_REASON_WITHOUT_DATE", rec, where=where)
         if rec.ended_within(self.period) and self.profile.code(
                 "ended_reason", rec.end_reason, self.period) is None:
-            self.add("ENDED_UNMAPPED", rec, detail=f"({rec.end_reason_label})", link=link,
-                     link_label=label)
+            self.add("ENDED_UNMAPPED", rec, detail=f"({rec.end_reason_label})", where=where)
         last_day = self.last_day_before_20(rec.birth_date)
         if last_day <= self.period.end and (rec.period_end is None
                                             or rec.period_end > last_day):
             self.add("OVER_20_OPEN", rec, detail=_("(senast %(day)s)")
-                     % {"day": last_day.isoformat()}, link=link, link_label=label)
+                     % {"day": last_day.isoformat()}, where=where)
         if rec.period_end is None and rec.occupation_ends_kaa:
-            self.add("SHOULD_BE_CLOSED", rec,
-                     link=reverse("youth:period_close", args=[rec.youth_id]),
-                     link_label=_("Avsluta KAA-perioden"))
+            self.add("SHOULD_BE_CLOSED", rec, where=self._to(
+                "youth:period_close", [rec.youth_id], _("Avsluta KAA-perioden")))
 
     def _quality(self, rec: Record) -> None:
         q = self.findings.quality

@@ -84,6 +84,8 @@ class Profile:
     checks: dict[str, Any]
     severity: dict[str, str]
     codes: dict[str, list[CodeEntry]] = field(default_factory=dict)
+    _lookup: dict[tuple[str, str, HalfYear], CodeEntry | None] = field(
+        default_factory=dict, repr=False)
 
     @property
     def shipped_unverified(self) -> bool:
@@ -96,10 +98,11 @@ class Profile:
         """The entry for `internal` valid in `period`, or None (a blocking check)."""
         if not internal:
             return None
-        for entry in self.codes.get(code_list, []):
-            if entry.internal == internal and entry.valid_in(period):
-                return entry
-        return None
+        key = (code_list, internal, period)
+        if key not in self._lookup:
+            self._lookup[key] = next((e for e in self.codes.get(code_list, [])
+                                      if e.internal == internal and e.valid_in(period)), None)
+        return self._lookup[key]
 
     def deadline(self, period: HalfYear) -> dt.date:
         exact = self.deadline_dates.get(str(period))
