@@ -39,6 +39,11 @@ BEAT_SCHEDULE = {
         "task": "reporting.tasks.scb_drafts_build",
         "schedule": crontab(hour=4, minute=0),
     },
+    "reporting-board-reports": {
+        # Daily: the monthly, tertial, half-year and annual reports whose period ended.
+        "task": "reporting.tasks.board_reports_scheduled",
+        "schedule": crontab(hour=5, minute=0),
+    },
     "purge-old-login-attempts": {
         "task": "kaa.tasks.login_attempts_purge_old",
         "schedule": crontab(hour=3, minute=30),

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kaa.forms import fields_only_helper
+from kaa.forms import date_input, fields_only_helper
 from reporting.scb.periods import HalfYear
 
 
@@ -52,3 +52,89 @@ class VerifyForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = fields_only_helper()
+
+
+class StatsPeriodForm(forms.Form):
+    """The dashboard's and the board reports' choice of period and team (GET)."""
+
+    kind = forms.ChoiceField(label=_("Period"), choices=[])
+    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+    number = forms.IntegerField(
+        label=_("Nummer"), min_value=1, max_value=12, required=False,
+        help_text=_("Månad 1–12, tertial 1–3 eller halvår 1–2. Läsår: året det börjar."))
+    start = forms.DateField(label=_("Från"), required=False, widget=date_input())
+    end = forms.DateField(label=_("Till"), required=False, widget=date_input())
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False,
+                                  empty_label=_("Hela kommunen"))
+
+    def __init__(self, *args: Any, municipality_id: int | None = None,
+                 with_team: bool = True, **kwargs: Any) -> None:
+        from kaa.models import Team
+        from reporting.stats.periods import KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, v) for k, v in KINDS.items()]
+        self.fields["team"].queryset = Team.objects.filter(municipality_id=municipality_id)
+        if not with_team:
+            del self.fields["team"]
+        self.helper = fields_only_helper()
+
+    def clean(self) -> dict[str, Any]:
+        from reporting.stats.periods import date_range, span_of
+
+        data = super().clean()
+        kind, year, number = data.get("kind"), data.get("year"), data.get("number") or 1
+        if kind is None or (year is None and kind != "range"):
+            return data
+        if kind == "range":
+            if not data.get("start") or not data.get("end"):
+                raise ValidationError(_("Ange både från- och tilldatum för valfria datum."))
+            data["span"] = date_range(data["start"], data["end"])
+        else:
+            limit = {"month": 12, "tertial": 3, "half_year": 2}.get(kind, 1)
+            if number > limit:
+                self.add_error("number", _("Välj ett nummer från 1 till %(n)s.") % {"n": limit})
+                return data
+            data["span"] = span_of(kind, year, number)
+        return data
+
+
+class BoardReportForm(forms.Form):
+    """Which board report to generate: the kind and its period (month, tertial, half, year)."""
+
+    report = forms.ChoiceField(label=_("Rapport"), choices=[])
+    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+    number = forms.IntegerField(
+        label=_("Nummer"), min_value=1, max_value=12, required=False,
+        help_text=_("Månad 1–12 för månadsstatistik, tertial 1–3, halvår 1–2; tomt för år."))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False,
+                                  empty_label=_("Hela kommunen"))
+
+    def __init__(self, *args: Any, municipality_id: int | None = None, **kwargs: Any) -> None:
+        from django.utils import timezone
+
+        from kaa.models import Team
+        from reporting.models import BoardReport
+
+        today = timezone.localdate()
+        kwargs.setdefault("initial", {"report": "monthly", "year": today.year,
+                                      "number": today.month})
+        super().__init__(*args, **kwargs)
+        self.fields["report"].choices = BoardReport.Kind.choices
+        self.fields["team"].queryset = Team.objects.filter(municipality_id=municipality_id)
+        self.helper = fields_only_helper()
+
+    def clean(self) -> dict[str, Any]:
+        from reporting.services_stats import report_span
+
+        data = super().clean()
+        kind, year = data.get("report"), data.get("year")
+        if kind is None or year is None:
+            return data
+        number = data.get("number") or 1
+        limit = {"monthly": 12, "tertial": 3, "half_year": 2}.get(kind, 1)
+        if number > limit:
+            self.add_error("number", _("Välj ett nummer från 1 till %(n)s.") % {"n": limit})
+            return data
+        data["span"] = report_span(kind, year, number)
+        return data

@@ -33,3 +33,34 @@ def scb_drafts_build() -> int:
     from reporting.services import drafts_build
 
     return drafts_build(today=timezone.localdate())
+
+
+@shared_task(acks_late=True, soft_time_limit=1700, time_limit=1800)
+def board_report_build(municipality_id: int, kind: str, start: str, end: str,
+                       team_id: int | None, user_id: int | None) -> str:
+    """One board report (PDF and xlsx), requested from the reports page."""
+    import datetime as dt
+
+    from kaa.models import Municipality, Team, User
+    from reporting.services_stats import board_report_build as build
+    from reporting.stats.periods import Span, containing
+
+    span_kind = {"monthly": "month", "tertial": "tertial", "half_year": "half_year",
+                 "annual": "year"}[kind]
+    span = containing(span_kind, dt.date.fromisoformat(start))
+    if (span.start.isoformat(), span.end.isoformat()) != (start, end):
+        span = Span("range", dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    report = build(municipality=Municipality.objects.get(pk=municipality_id), kind=kind,
+                   span=span, team=Team.objects.filter(pk=team_id).first() if team_id else None,
+                   actor=User.objects.filter(pk=user_id).first() if user_id else None)
+    return f"report {report.pk}"
+
+
+@shared_task(acks_late=True, soft_time_limit=3400, time_limit=3600)
+def board_reports_scheduled() -> int:
+    """Daily: the monthly, tertial, half-year and annual reports whose period just ended."""
+    from django.utils import timezone
+
+    from reporting.services_stats import scheduled_reports_build
+
+    return scheduled_reports_build(today=timezone.localdate())

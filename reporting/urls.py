@@ -2,11 +2,18 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reporting import views_scb
+from reporting import views_scb, views_stats
 
 app_name = "reporting"
 
 urlpatterns = [
+    path("", views_stats.dashboard, name="dashboard"),
+    path("definitioner/", views_stats.definitions, name="definitions"),
+    path("rapporter/", views_stats.reports, name="reports"),
+    path("rapporter/<int:pk>/rapport.pdf", views_stats.report_download, {"fmt": "pdf"},
+         name="report_pdf"),
+    path("rapporter/<int:pk>/rapport.xlsx", views_stats.report_download, {"fmt": "xlsx"},
+         name="report_xlsx"),
     path("scb/", views_scb.scb_list, name="scb_list"),
     path("scb/avisering/", views_scb.scb_banner, name="scb_banner"),
     path("scb/fil/<int:pk>/", views_scb.scb_file, name="scb_file"),

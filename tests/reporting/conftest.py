@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from demo.youths import personnummer_for
-from outreach.models import ContactAttempt
+from outreach.models import ContactAttempt, Task
 from plans.models import ActionPlan, Intervention, InterventionType, MeasureCode
 from reporting.scb.periods import HalfYear
 from tests.factories import occupation_type, reason
@@ -128,4 +128,56 @@ def register(build):
     b.period(y["gus"], D(2025, 9, 1), "AVBROTT_NATIONELLT", D(2025, 12, 31), "OVRIGT")
     y["hugo"] = b.youth("Hugo Holm")
     b.period(y["hugo"], D(2026, 7, 1))
+    return y
+
+
+# October 2026 for the statistics (issue #8), hand-counted in tests/reporting/test_stats.py.
+
+
+def at(day, hour=10, minute=0):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def attempt(youth, day, channel, outcome, hour=10, minute=0):
+    return ContactAttempt.objects.create(youth=youth, at=at(day, hour, minute), channel=channel,
+                                         outcome=outcome)
+
+
+@pytest.fixture
+def october(build, coach, colleague, team):
+    b = build
+    y = {}
+    y["y1"] = b.youth("Ylva Ett", born=D(2008, 5, 17))
+    y["y1"].coach, y["y1"].team = coach, team
+    y["y1"].save()
+    b.period(y["y1"], D(2026, 9, 1))
+    attempt(y["y1"], D(2026, 10, 20), "letter", "sent")
+    b.occupation(y["y1"], "ARBETE", D(2026, 10, 31))
+    attempt(y["y1"], D(2026, 10, 31), "phone", "reached", hour=23, minute=30)  # last evening
+    plan = b.plan(y["y1"], y["y1"].periods.get(), D(2026, 9, 10))
+    b.intervention(plan, MeasureCode.SYV, D(2026, 10, 5), D(2026, 10, 25), after="ARBETE")
+    b.intervention(plan, MeasureCode.PRAKTIK, D(2026, 9, 15))
+    # Protected identity, registered twice in October.
+    y["y2"] = b.youth("Hemlig Skyddsdottir", born=D(2009, 11, 1), protected=True)
+    y["y2"].coach, y["y2"].team = coach, team
+    y["y2"].save()
+    b.period(y["y2"], D(2026, 10, 2), "STUDIEBEVIS", D(2026, 10, 10),
+             "PABORJAT_NATIONELLT_EL_MOTSV")
+    b.period(y["y2"], D(2026, 10, 20))
+    attempt(y["y2"], D(2026, 10, 5), "phone", "no_answer")
+    attempt(y["y2"], D(2026, 10, 22), "sms", "reached")
+    y["y3"] = b.youth("Tre Tidigare")
+    b.period(y["y3"], D(2026, 6, 1), "AVBROTT_NATIONELLT", D(2026, 9, 30), "OVRIGT")
+    y["y4"] = b.youth("Fyra Fyrasson")
+    y["y4"].coach, y["y4"].team = colleague, team
+    y["y4"].save()
+    b.period(y["y4"], D(2026, 10, 15))
+    y["y5"] = b.youth("Fem Senare")
+    b.period(y["y5"], D(2026, 11, 5))
+    for due, status, done in [(D(2026, 10, 10), "done", D(2026, 10, 9)),
+                              (D(2026, 10, 12), "done", D(2026, 10, 14)),
+                              (D(2026, 10, 20), "open", None),
+                              (D(2026, 10, 21), "cancelled", None)]:
+        Task.objects.create(youth=y["y4"], kind="step", title="Ring", due_date=due,
+                            status=status, done_at=at(done) if done else None)
     return y

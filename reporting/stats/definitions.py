@@ -1,0 +1,375 @@
+"""Every figure of the dashboard and the board reports, defined once (issue #8 item 5).
+
+Each definition is a named function of a `Scope` (municipality, optional team, date span),
+with a Swedish title and a description that the page *Definitioner* lists. The dashboard,
+the board reports and the SCB export's quality score ask the same questions through here, so
+a question never has two answers. Aggregation happens in the database; the query count of a
+definition does not depend on the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from outreach.models import ONE_WAY_CHANNELS, Channel, ContactAttempt, Task
+from plans.models import Intervention
+from reporting.stats.periods import Span, months_back
+from youth.models import KaaPeriod, Occupation, Youth
+from youth.personnummer import age_on
+
+REACHED = ContactAttempt.Outcome.REACHED
+LED_TO_CONTACT_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Scope:
+    municipality_id: int
+    span: Span
+    team_id: int | None = None
+    today: dt.date | None = None
+
+    @property
+    def start(self) -> dt.date:
+        return self.span.start
+
+    @property
+    def end(self) -> dt.date:
+        return self.span.end
+
+    def youth_q(self, prefix: str = "") -> Q:
+        q = Q(**{f"{prefix}municipality_id": self.municipality_id})
+        if self.team_id:
+            q &= Q(**{f"{prefix}team_id": self.team_id})
+        return q
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    title: Any
+    description: Any
+    compute: Callable[[Scope], Any]
+
+
+REGISTRY: dict[str, Definition] = {}
+
+
+def definition(key: str, title: Any, description: Any) -> Callable[..., Any]:
+    def register(fn: Callable[[Scope], Any]) -> Callable[[Scope], Any]:
+        REGISTRY[key] = Definition(key, title, description, fn)
+        return fn
+    return register
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _until(day: dt.date) -> dt.datetime:
+    """The first instant after `day` (Europe/Stockholm)."""
+    return _aware(day + dt.timedelta(days=1))
+
+
+def periods(scope: Scope) -> QuerySet[KaaPeriod]:
+    return KaaPeriod.objects.filter(scope.youth_q("youth__"))
+
+
+def _overlapping(scope: Scope) -> QuerySet[KaaPeriod]:
+    return periods(scope).filter(start_date__lte=scope.end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=scope.start))
+
+
+def _open_on(scope: Scope, day: dt.date) -> QuerySet[KaaPeriod]:
+    return periods(scope).filter(start_date__lte=day).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+def _contacts(scope: Scope) -> QuerySet[ContactAttempt]:
+    return ContactAttempt.objects.filter(scope.youth_q("youth__"), at__gte=_aware(scope.start),
+                                         at__lt=_until(scope.end))
+
+
+@definition("in_kaa_at_end", gettext_lazy("Ungdomar i KAA vid periodens slut"),
+            gettext_lazy("Antal ungdomar med en KAA-period som pågår på periodens sista dag."))
+def in_kaa_at_end(scope: Scope) -> int:
+    return _open_on(scope, scope.end).values("youth_id").distinct().count()
+
+
+@definition("in_kaa_during", gettext_lazy("Ungdomar i KAA under perioden"),
+            gettext_lazy("Antal ungdomar med en KAA-period som någon dag överlappar perioden. "
+                         "En ungdom med två perioder räknas en gång."))
+def in_kaa_during(scope: Scope) -> int:
+    return _overlapping(scope).values("youth_id").distinct().count()
+
+
+def _by_label(qs: QuerySet[Any], label: str) -> list[tuple[str, int]]:
+    rows = qs.values(label).annotate(n=Count("id")).order_by("-n", label)
+    return [(row[label] or _("Okänd"), row["n"]) for row in rows]
+
+
+@definition("registrations_by_reason", gettext_lazy("Nya registreringar per orsak"),
+            gettext_lazy("KAA-perioder som startar under perioden, per registreringsorsak. En "
+                         "ungdom som registreras två gånger räknas två gånger."))
+def registrations_by_reason(scope: Scope) -> list[tuple[str, int]]:
+    return _by_label(periods(scope).filter(start_date__range=(scope.start, scope.end)),
+                     "registration_reason__label")
+
+
+@definition("deregistrations_by_reason", gettext_lazy("Avregistreringar per orsak"),
+            gettext_lazy("KAA-perioder som avslutas under perioden, per avregistreringsorsak "
+                         "(även felregistrerade)."))
+def deregistrations_by_reason(scope: Scope) -> list[tuple[str, int]]:
+    return _by_label(periods(scope).filter(end_date__range=(scope.start, scope.end)),
+                     "deregistration_reason__label")
+
+
+def _reached_exists(scope: Scope) -> Exists:
+    """A reached contact inside the period row (OuterRef), up to the span's end."""
+    return Exists(ContactAttempt.objects.filter(
+        youth_id=OuterRef("youth_id"), outcome=REACHED, at__lt=_until(scope.end),
+        at__date__gte=OuterRef("start_date"), at__date__lte=_period_end()))
+
+
+def _period_end() -> Coalesce:
+    """The outer period's end date, or the far future while it is open."""
+    return Coalesce(OuterRef("end_date"), Value(dt.date(9999, 12, 31)))
+
+
+@definition("reached", gettext_lazy("Nådda och inte nådda"),
+            gettext_lazy("Av ungdomarna i KAA under perioden: de som har minst en kontakt med "
+                         "utfallet ”Nådd” från registreringen till periodens slut, och övriga."))
+def reached(scope: Scope) -> dict[str, int]:
+    rows = _overlapping(scope).annotate(hit=_reached_exists(scope))
+    total = rows.values("youth_id").distinct().count()
+    hit = rows.filter(hit=True).values("youth_id").distinct().count()
+    return {"reached": hit, "not_reached": total - hit}
+
+
+@definition("time_to_first_contact", gettext_lazy("Tid från registrering till första kontakt"),
+            gettext_lazy("För KAA-perioder som startar under perioden: antal dagar från "
+                         "registreringen till den första kontakten med utfallet ”Nådd” (median), "
+                         "och hur många som ännu inte är nådda."))
+def time_to_first_contact(scope: Scope) -> dict[str, Any]:
+    first = Subquery(ContactAttempt.objects.filter(
+        youth_id=OuterRef("youth_id"), outcome=REACHED, at__date__gte=OuterRef("start_date"),
+        at__date__lte=_period_end()).order_by("at").values("at")[:1])
+    rows = (periods(scope).filter(start_date__range=(scope.start, scope.end))
+            .annotate(first=first).values_list("start_date", "first"))
+    days = [(timezone.localtime(at).date() - start).days for start, at in rows if at]
+    return {"registered": len(rows), "reached": len(days),
+            "median_days": round(statistics.median(days)) if days else None}
+
+
+@definition("occupation_at_contact", gettext_lazy("Sysselsättning vid kontakt"),
+            gettext_lazy("Kontakter med utfallet ”Nådd” under perioden, per den sysselsättning "
+                         "som gällde kontaktdagen (den senast registrerade som började då "
+                         "eller tidigare)."))
+def occupation_at_contact(scope: Scope) -> list[tuple[str, int]]:
+    current = Subquery(Occupation.objects.filter(
+        youth_id=OuterRef("youth_id"), confirmed=True, start_date__lte=OuterRef("day"))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("day")))
+        .order_by("-start_date", "-id").values("type__label")[:1])
+    rows = (_contacts(scope).filter(outcome=REACHED).annotate(day=F("at__date"))
+            .annotate(occupation=current).values("occupation").annotate(n=Count("id"))
+            .order_by("-n", "occupation"))
+    return [(r["occupation"] or _("Okänd"), r["n"]) for r in rows]
+
+
+@definition("contacts_by_channel", gettext_lazy("Kontaktförsök och svarsfrekvens per kanal"),
+            gettext_lazy("Kontaktförsök från kommunen under perioden per kanal, och andelen som "
+                         "ledde till kontakt: ungdomen nåddes samma dag eller inom 14 dagar "
+                         "(oavsett kanal)."))
+def contacts_by_channel(scope: Scope) -> list[dict[str, Any]]:
+    led = Exists(ContactAttempt.objects.filter(
+        youth_id=OuterRef("youth_id"), outcome=REACHED, at__gte=OuterRef("at"),
+        at__lt=OuterRef("at") + dt.timedelta(days=LED_TO_CONTACT_DAYS)))
+    rows = (_contacts(scope).filter(direction=ContactAttempt.Direction.OUT)
+            .annotate(led=led).values("channel")
+            .annotate(n=Count("id"), hit=Count("id", filter=Q(led=True)))
+            .order_by("-n", "channel"))
+    labels = dict(Channel.choices)
+    return [{"channel": str(labels.get(r["channel"], r["channel"])), "attempts": r["n"],
+             "led_to_contact": r["hit"], "one_way": r["channel"] in ONE_WAY_CHANNELS}
+            for r in rows]
+
+
+def _interventions(scope: Scope) -> QuerySet[Intervention]:
+    return Intervention.objects.filter(scope.youth_q("plan__youth__"), declined=False,
+                                       actual_start__isnull=False)
+
+
+@definition("in_intervention", gettext_lazy("Ungdomar i minst en insats"),
+            gettext_lazy("Ungdomar med en insats (inte avböjd) som pågår någon dag under "
+                         "perioden."))
+def in_intervention(scope: Scope) -> int:
+    return (_interventions(scope).filter(actual_start__lte=scope.end)
+            .filter(Q(actual_end__isnull=True) | Q(actual_end__gte=scope.start))
+            .values("plan__youth_id").distinct().count())
+
+
+@definition("interventions_by_type", gettext_lazy("Påbörjade insatser per typ"),
+            gettext_lazy("Insatser som startar under perioden, per insats i kommunens "
+                         "insatskatalog."))
+def interventions_by_type(scope: Scope) -> list[tuple[str, int]]:
+    return _by_label(_interventions(scope).filter(actual_start__range=(scope.start, scope.end)),
+                     "type__name")
+
+
+@definition("outcomes_after_interventions", gettext_lazy("Utfall efter avslutade insatser"),
+            gettext_lazy("Insatser som avslutas under perioden, per vad ungdomen gick vidare "
+                         "till (”Okänd” om det inte är angivet)."))
+def outcomes_after_interventions(scope: Scope) -> list[tuple[str, int]]:
+    return _by_label(_interventions(scope).filter(actual_end__range=(scope.start, scope.end)),
+                     "went_on_to__label")
+
+
+def _coach_name(first: str | None, last: str | None, username: str | None) -> str:
+    name = f"{first or ''} {last or ''}".strip()
+    return name or username or _("Utan coach")
+
+
+@definition("caseload_per_coach", gettext_lazy("Ärenden per coach"),
+            gettext_lazy("Ungdomar med en pågående KAA-period vid periodens slut, per ansvarig "
+                         "coach."))
+def caseload_per_coach(scope: Scope) -> list[tuple[str, int]]:
+    rows = (_open_on(scope, scope.end)
+            .values("youth__coach__first_name", "youth__coach__last_name",
+                    "youth__coach__username")
+            .annotate(n=Count("youth_id", distinct=True))
+            .order_by("-n", "youth__coach__username"))
+    return [(_coach_name(r["youth__coach__first_name"], r["youth__coach__last_name"],
+                         r["youth__coach__username"]), r["n"]) for r in rows]
+
+
+@definition("overdue_tasks", gettext_lazy("Försenade uppgifter per coach"),
+            gettext_lazy("Öppna uppgifter i arbetskön vars datum passerat (läget i dag, "
+                         "oberoende av vald period), per ansvarig coach."))
+def overdue_tasks(scope: Scope) -> list[tuple[str, int]]:
+    today = scope.today or timezone.localdate()
+    rows = (Task.objects.filter(scope.youth_q("youth__"), status=Task.Status.OPEN,
+                                due_date__lt=today)
+            .values("youth__coach__first_name", "youth__coach__last_name",
+                    "youth__coach__username")
+            .annotate(n=Count("id")).order_by("-n", "youth__coach__username"))
+    return [(_coach_name(r["youth__coach__first_name"], r["youth__coach__last_name"],
+                         r["youth__coach__username"]), r["n"]) for r in rows]
+
+
+AGEING = [("never", gettext_lazy("Aldrig nådd")), ("lt1", gettext_lazy("< 1 mån")),
+          ("1to3", gettext_lazy("1–3 mån")), ("3to6", gettext_lazy("3–6 mån")),
+          ("gt6", gettext_lazy("> 6 mån"))]
+
+
+@definition("last_contact_ageing", gettext_lazy("Tid sedan senaste kontakt"),
+            gettext_lazy("Ungdomar i KAA vid periodens slut, efter tiden från den senaste "
+                         "kontakten med utfallet ”Nådd” till periodens slut: aldrig nådd, "
+                         "under 1 månad, 1–3, 3–6 och över 6 månader; per team och coach."))
+def last_contact_ageing(scope: Scope) -> list[dict[str, Any]]:
+    until = _until(scope.end)
+    last = Subquery(ContactAttempt.objects.filter(
+        youth_id=OuterRef("pk"), outcome=REACHED, at__lt=until)
+        .order_by("-at").values("at")[:1])
+    bucket = Case(
+        When(last__isnull=True, then=Value(0)),
+        When(last__gte=until - dt.timedelta(days=30), then=Value(1)),
+        When(last__gte=until - dt.timedelta(days=91), then=Value(2)),
+        When(last__gte=until - dt.timedelta(days=182), then=Value(3)),
+        default=Value(4), output_field=IntegerField())
+    open_ids = _open_on(scope, scope.end).values("youth_id")
+    rows = (Youth.objects.filter(pk__in=Subquery(open_ids)).annotate(last=last)
+            .annotate(bucket=bucket)
+            .values("team__name", "coach__first_name", "coach__last_name", "coach__username",
+                    "bucket").annotate(n=Count("id")))
+    table: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(AGEING))
+    for r in rows:
+        key = (r["team__name"] or _("Utan team"),
+               _coach_name(r["coach__first_name"], r["coach__last_name"],
+                           r["coach__username"]))
+        table[key][r["bucket"]] += r["n"]
+    return [{"team": team, "coach": coach, "counts": counts}
+            for (team, coach), counts in sorted(table.items())]
+
+
+@definition("channel_by_age", gettext_lazy("Vilken kanal når vilken ålder"),
+            gettext_lazy("Kontakter med utfallet ”Nådd” under perioden per kanal och ungdomens "
+                         "ålder på kontaktdagen."))
+def channel_by_age(scope: Scope) -> dict[str, Any]:
+    rows = (_contacts(scope).filter(outcome=REACHED)
+            .values_list("channel", "youth__birth_date", "at").iterator(chunk_size=5000))
+    counts: Counter[tuple[str, int]] = Counter()
+    for channel, birth, at in rows:
+        counts[(channel, min(max(age_on(birth, timezone.localtime(at).date()), 16), 19))] += 1
+    labels = dict(Channel.choices)
+    channels = sorted({c for c, _age in counts}, key=lambda c: labels.get(c, c))
+    return {"ages": [16, 17, 18, 19],
+            "rows": [(str(labels.get(c, c)), [counts[(c, age)] for age in (16, 17, 18, 19)])
+                     for c in channels]}
+
+
+@definition("deadline_compliance", gettext_lazy("Följsamhet till rutinens tidsfrister"),
+            gettext_lazy("Rutinsteg med datum under perioden: andelen som klarmarkerades senast "
+                         "på sitt datum, per steg. Steg som fortfarande är öppna efter sitt "
+                         "datum räknas som försenade; avbrutna steg räknas inte."))
+def deadline_compliance(scope: Scope) -> list[dict[str, Any]]:
+    today = scope.today or timezone.localdate()
+    rows = (Task.objects.filter(scope.youth_q("youth__"), kind=Task.Kind.STEP,
+                                due_date__range=(scope.start, min(scope.end, today)))
+            .exclude(status=Task.Status.CANCELLED)
+            .values("title")
+            .annotate(n=Count("id"),
+                      on_time=Count("id", filter=Q(status=Task.Status.DONE,
+                                                   done_at__date__lte=F("due_date"))))
+            .order_by("title"))
+    return [{"step": r["title"], "due": r["n"], "on_time": r["on_time"]} for r in rows]
+
+
+@definition("monthly_trend", gettext_lazy("Utveckling per månad"),
+            gettext_lazy("De tolv månaderna fram till periodens slut: ungdomar i KAA vid "
+                         "månadens slut och nya registreringar under månaden."))
+def monthly_trend(scope: Scope) -> list[dict[str, Any]]:
+    months = months_back(scope.end, 12)
+    aggregates: dict[str, Any] = {}
+    for i, m in enumerate(months):
+        aggregates[f"open{i}"] = Count("youth_id", distinct=True, filter=Q(
+            start_date__lte=m.end) & (Q(end_date__isnull=True) | Q(end_date__gte=m.end)))
+        aggregates[f"new{i}"] = Count("id", filter=Q(start_date__range=(m.start, m.end)))
+    got = periods(scope).aggregate(**aggregates)
+    return [{"month": m, "open": got[f"open{i}"], "new": got[f"new{i}"]}
+            for i, m in enumerate(months)]
+
+
+def compute_all(scope: Scope, keys: list[str] | None = None) -> dict[str, Any]:
+    return {key: REGISTRY[key].compute(scope) for key in (keys or list(REGISTRY))}
+
+
+@definition("reached_by_channel", gettext_lazy("Kanal som nådde ungdomen"),
+            gettext_lazy("Kontakter med utfallet ”Nådd” under perioden, per kanal (sms, brev, "
+                         "sociala medier, telefon, e-post, personligt möte …)."))
+def reached_by_channel(scope: Scope) -> list[tuple[str, int]]:
+    labels = dict(Channel.choices)
+    rows = (_contacts(scope).filter(outcome=REACHED).values("channel")
+            .annotate(n=Count("id")).order_by("-n", "channel"))
+    return [(str(labels.get(r["channel"], r["channel"])), r["n"]) for r in rows]
