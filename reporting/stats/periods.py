@@ -19,8 +19,10 @@ KINDS = {
     "year": gettext_lazy("Kalenderår"),
     "range": gettext_lazy("Valfria datum"),
 }
-MONTHS = ["", "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-          "september", "oktober", "november", "december"]
+MONTHS = ["", gettext_lazy("januari"), gettext_lazy("februari"), gettext_lazy("mars"),
+          gettext_lazy("april"), gettext_lazy("maj"), gettext_lazy("juni"),
+          gettext_lazy("juli"), gettext_lazy("augusti"), gettext_lazy("september"),
+          gettext_lazy("oktober"), gettext_lazy("november"), gettext_lazy("december")]
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class Span:
     @property
     def label(self) -> str:
         if self.kind == "month":
-            return f"{_(MONTHS[self.start.month])} {self.start.year}"
+            return f"{MONTHS[self.start.month]} {self.start.year}"
         if self.kind == "tertial":
             return _("tertial %(n)s %(year)s") % {"n": self.number, "year": self.start.year}
         if self.kind == "half_year":
