@@ -333,6 +333,8 @@ KAA_TURNING_20_NOTICE_DAYS = env.int("KAA_TURNING_20_NOTICE_DAYS", default=60)
 KAA_SCB_PROFILE_DIR = env.str("KAA_SCB_PROFILE_DIR", default="")
 # Counts below this are shown as "<N" on dashboards and board reports (issue #8).
 KAA_SUPPRESS_BELOW = env.int("KAA_SUPPRESS_BELOW", default=5)
+# How long the dashboard keeps its figures (seconds; 0 = always recount).
+KAA_STATS_CACHE_SECONDS = env.int("KAA_STATS_CACHE_SECONDS", default=600)
 # SMS: the file backend in development; the HTTP gateway adapter in production.
 KAA_SMS_BACKEND = env.str("KAA_SMS_BACKEND", default="outreach.messaging.FileSmsBackend")
 KAA_SMS_FILE_DIR = env.str("KAA_SMS_FILE_DIR", default=str(BASE_DIR / "var" / "sms"))

@@ -21,9 +21,10 @@ from kaa.access import Perm, get_in_municipality, has_perm, perm_required
 from kaa.audit import Action, audit_event
 from reporting import forms
 from reporting.models import BoardReport
+from reporting.stats.cache import cached_sections
 from reporting.stats.definitions import REGISTRY, Scope
 from reporting.stats.periods import containing
-from reporting.stats.present import DASHBOARD, sections
+from reporting.stats.present import DASHBOARD
 from reporting.stats.suppress import threshold
 from reporting.tasks import board_report_build
 
@@ -53,15 +54,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = Scope(municipality_id=request.user.municipality_id, span=span,
                   team_id=team.pk if team else None, today=timezone.localdate())
     suppress = _suppress(request)
-    shown = sections(scope, DASHBOARD, suppress=suppress)
+    shown, counted_at = cached_sections(scope, DASHBOARD, suppress=suppress,
+                                        fresh=request.GET.get("fresh") == "1")
     audit_event(request=request, action=Action.READ, object_type="reporting.dashboard",
                 detail=f"{span.kind}:{span.start}:{span.end}")
     return render(request, "reporting/dashboard.html", {
         "form": form, "span": span, "team": team, "sections": shown, "suppress": suppress,
+        "counted_at": counted_at, "fresh_query": _fresh_query(request),
         "threshold": threshold(),
         "headline": {s.key: s for s in shown if s.key in ("in_kaa_at_end", "in_kaa_during",
                                                           "in_intervention")},
     })
+
+
+def _fresh_query(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query["fresh"] = "1"
+    return query.urlencode()
 
 
 @login_required

@@ -217,7 +217,10 @@ class ContactAttempt(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["youth", "-at"], name="attempt_youth_at"),
-                   models.Index(fields=["at"], name="attempt_at")]
+                   models.Index(fields=["at"], name="attempt_at"),
+                   # "When was this youth reached?": statistics ask it per youth and period.
+                   models.Index(fields=["youth", "at"], name="attempt_reached_youth_at",
+                                condition=models.Q(outcome="reached"))]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.channel} {self.outcome}"

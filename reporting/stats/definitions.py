@@ -29,7 +29,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import (
+    Coalesce,
+    ExtractDay,
+    ExtractMonth,
+    ExtractYear,
+    TruncDate,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,7 +44,6 @@ from outreach.models import ONE_WAY_CHANNELS, Channel, ContactAttempt, Task
 from plans.models import Intervention
 from reporting.stats.periods import Span, months_back
 from youth.models import KaaPeriod, Occupation, Youth
-from youth.personnummer import age_on
 
 REACHED = ContactAttempt.Outcome.REACHED
 LED_TO_CONTACT_DAYS = 14
@@ -317,13 +322,22 @@ def last_contact_ageing(scope: Scope) -> list[dict[str, Any]]:
             gettext_lazy("Kontakter med utfallet ”Nådd” under perioden per kanal och ungdomens "
                          "ålder på kontaktdagen."))
 def channel_by_age(scope: Scope) -> dict[str, Any]:
+    day = TruncDate("at")
+    birth = F("youth__birth_date")
+    before_birthday = Case(
+        When(Q(at_month__lt=ExtractMonth(birth))
+             | Q(at_month=ExtractMonth(birth), at_day__lt=ExtractDay(birth)), then=Value(1)),
+        default=Value(0), output_field=IntegerField())
     rows = (_contacts(scope).filter(outcome=REACHED)
-            .values_list("channel", "youth__birth_date", "at").iterator(chunk_size=5000))
+            .annotate(at_year=ExtractYear(day), at_month=ExtractMonth(day),
+                      at_day=ExtractDay(day))
+            .annotate(age=F("at_year") - ExtractYear(birth) - before_birthday)
+            .values("channel", "age").annotate(n=Count("id")))
     counts: Counter[tuple[str, int]] = Counter()
-    for channel, birth, at in rows:
-        counts[(channel, min(max(age_on(birth, timezone.localtime(at).date()), 16), 19))] += 1
+    for r in rows:
+        counts[(r["channel"], min(max(r["age"], 16), 19))] += r["n"]
     labels = dict(Channel.choices)
-    channels = sorted({c for c, _age in counts}, key=lambda c: labels.get(c, c))
+    channels = sorted({c for c, _age in counts}, key=lambda c: str(labels.get(c, c)))
     return {"ages": [16, 17, 18, 19],
             "rows": [(str(labels.get(c, c)), [counts[(c, age)] for age in (16, 17, 18, 19)])
                      for c in channels]}

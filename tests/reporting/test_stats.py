@@ -181,3 +181,22 @@ def test_the_definitions_page_lists_every_figure(client_for, manager):
     body = client_for(manager).get(reverse("reporting:definitions")).content.decode()
     for definition in d.REGISTRY.values():
         assert str(definition.title) in body
+
+
+def test_the_dashboard_keeps_its_figures_for_a_while_and_recounts_on_request(
+        client_for, coordinator, october, build, settings, django_assert_max_num_queries):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.KAA_STATS_CACHE_SECONDS = 600
+    client = client_for(coordinator)
+    first = client.get(DASH).content.decode()
+    assert "Siffrorna räknades 2026-11-23 09:00" in first
+    newcomer = build.youth("Ny Ungdom")
+    build.period(newcomer, D(2026, 10, 30))
+    with django_assert_max_num_queries(12):  # session, user, audit: no figure recounted
+        cached = client.get(DASH).content.decode()
+    assert cached.count('<td class="text-end">3</td>') == first.count(
+        '<td class="text-end">3</td>')
+    fresh = client.get(DASH + "&fresh=1").content.decode()
+    assert '<td class="text-end">4</td>' in fresh
