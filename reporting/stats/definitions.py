@@ -22,6 +22,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -40,6 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaa.models import Team, User
 from outreach.models import ONE_WAY_CHANNELS, Channel, ContactAttempt, Task
 from plans.models import Intervention
 from reporting.stats.periods import Span, months_back
@@ -102,13 +104,19 @@ def periods(scope: Scope) -> QuerySet[KaaPeriod]:
     return KaaPeriod.objects.filter(scope.youth_q("youth__"))
 
 
+def _population(scope: Scope) -> QuerySet[KaaPeriod]:
+    """Periods of youths who belonged to KAA: a period ended as registered in error
+    (felregistrerad) never did, here as in the SCB report."""
+    return periods(scope).exclude(deregistration_reason__outside_target_group=True)
+
+
 def _overlapping(scope: Scope) -> QuerySet[KaaPeriod]:
-    return periods(scope).filter(start_date__lte=scope.end).filter(
+    return _population(scope).filter(start_date__lte=scope.end).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=scope.start))
 
 
 def _open_on(scope: Scope, day: dt.date) -> QuerySet[KaaPeriod]:
-    return periods(scope).filter(start_date__lte=day).filter(
+    return _population(scope).filter(start_date__lte=day).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
@@ -118,14 +126,16 @@ def _contacts(scope: Scope) -> QuerySet[ContactAttempt]:
 
 
 @definition("in_kaa_at_end", gettext_lazy("Ungdomar i KAA vid periodens slut"),
-            gettext_lazy("Antal ungdomar med en KAA-period som pågår på periodens sista dag."))
+            gettext_lazy("Antal ungdomar med en KAA-period som pågår på periodens sista dag. "
+                         "Perioder avslutade som felregistrerade räknas aldrig som KAA."))
 def in_kaa_at_end(scope: Scope) -> int:
     return _open_on(scope, scope.end).values("youth_id").distinct().count()
 
 
 @definition("in_kaa_during", gettext_lazy("Ungdomar i KAA under perioden"),
             gettext_lazy("Antal ungdomar med en KAA-period som någon dag överlappar perioden. "
-                         "En ungdom med två perioder räknas en gång."))
+                         "En ungdom med två perioder räknas en gång. Samma population som "
+                         "halvårsrapporten till SCB."))
 def in_kaa_during(scope: Scope) -> int:
     return _overlapping(scope).values("youth_id").distinct().count()
 
@@ -294,28 +304,28 @@ AGEING = [("never", gettext_lazy("Aldrig nådd")), ("lt1", gettext_lazy("< 1 må
                          "under 1 månad, 1–3, 3–6 och över 6 månader; per team och coach."))
 def last_contact_ageing(scope: Scope) -> list[dict[str, Any]]:
     until = _until(scope.end)
-    last = Subquery(ContactAttempt.objects.filter(
-        youth_id=OuterRef("pk"), outcome=REACHED, at__lt=until)
-        .order_by("-at").values("at")[:1])
-    bucket = Case(
-        When(last__isnull=True, then=Value(0)),
-        When(last__gte=until - dt.timedelta(days=30), then=Value(1)),
-        When(last__gte=until - dt.timedelta(days=91), then=Value(2)),
-        When(last__gte=until - dt.timedelta(days=182), then=Value(3)),
-        default=Value(4), output_field=IntegerField())
-    open_ids = _open_on(scope, scope.end).values("youth_id")
-    rows = (Youth.objects.filter(pk__in=Subquery(open_ids)).annotate(last=last)
-            .annotate(bucket=bucket)
-            .values("team__name", "coach__first_name", "coach__last_name", "coach__username",
-                    "bucket").annotate(n=Count("id")))
-    table: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(AGEING))
-    for r in rows:
-        key = (r["team__name"] or _("Utan team"),
-               _coach_name(r["coach__first_name"], r["coach__last_name"],
-                           r["coach__username"]))
-        table[key][r["bucket"]] += r["n"]
-    return [{"team": team, "coach": coach, "counts": counts}
-            for (team, coach), counts in sorted(table.items())]
+    limits = [until - dt.timedelta(days=days) for days in (30, 91, 182)]
+    # Two grouped scans instead of a subquery per youth: the newest reached contact of every
+    # youth (an index-only pass over attempt_reached_youth_at), and the open youths.
+    last = dict(ContactAttempt.objects.filter(scope.youth_q("youth__"), outcome=REACHED,
+                                              at__lt=until)
+                .values("youth_id").annotate(last=Max("at")).values_list("youth_id", "last")
+                .order_by())
+    open_ids = _open_on(scope, scope.end).values("youth_id").order_by()
+    table: dict[tuple[int | None, int | None], list[int]] = defaultdict(
+        lambda: [0] * len(AGEING))
+    for pk, team_id, coach_id in (Youth.objects.filter(pk__in=Subquery(open_ids)).order_by()
+                                  .values_list("pk", "team_id", "coach_id")):
+        when = last.get(pk)
+        table[(team_id, coach_id)][0 if when is None else 1 + sum(when < x for x in limits)] += 1
+    teams = dict(Team.objects.filter(municipality_id=scope.municipality_id)
+                 .values_list("pk", "name"))
+    coaches = {u.pk: _coach_name(u.first_name, u.last_name, u.username)
+               for u in User.objects.filter(pk__in={c for _t, c in table if c})}
+    out = [{"team": teams.get(team_id) or _("Utan team"),
+            "coach": coaches.get(coach_id) or _("Utan coach"), "counts": counts}
+           for (team_id, coach_id), counts in table.items()]
+    return sorted(out, key=lambda r: (r["team"], r["coach"]))
 
 
 @definition("channel_by_age", gettext_lazy("Vilken kanal når vilken ålder"),

@@ -200,3 +200,28 @@ def test_the_dashboard_keeps_its_figures_for_a_while_and_recounts_on_request(
         '<td class="text-end">3</td>')
     fresh = client.get(DASH + "&fresh=1").content.decode()
     assert '<td class="text-end">4</td>' in fresh
+
+
+def test_the_dashboard_and_the_scb_report_count_the_same_youths(municipality, register):
+    """One question, one answer: youths in KAA during 2026H1 (Eva, registered in error, is in
+    neither)."""
+    from reporting.scb.periods import HalfYear
+    from reporting.scb.profile import profile_for
+    from reporting.scb.writer import run
+
+    h1 = HalfYear(2026, 1)
+    outcome = run(municipality, h1, profile_for(h1), today=dt.date(2026, 11, 23),
+                  verified=False)
+    assert d.in_kaa_during(_scope(municipality, span=span_of("half_year", 2026, 1))) == \
+        outcome.youths == 5
+
+
+def test_a_team_without_members_shows_empty_states(client_for, manager, municipality,
+                                                    october):
+    from kaa.models import Team
+
+    empty = Team.objects.create(municipality=municipality, name="Tomt team")
+    body = client_for(manager).get(DASH + f"&team={empty.pk}").content.decode()
+    assert "Statistik: oktober 2026 · Tomt team" in body
+    assert "Inga under perioden." in body
+    assert "Inga ungdomar i KAA vid periodens slut." in body
