@@ -49,13 +49,8 @@ def _fill(municipality_id: int, target: int) -> None:
         print(f"contacts: {cursor.fetchone()[0]}, youths in the municipality: {youths}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--contacts", type=int, default=2_000_000)
-    parser.add_argument("--code", default="0002")
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    _django()
+def measure(code: str, contacts: int, repeat: int) -> None:
+    """Fill contacts up to `contacts`, then time each definition and the whole dashboard."""
     from django.db import connection, reset_queries
     from django.utils import timezone
 
@@ -64,8 +59,8 @@ def main() -> None:
     from reporting.stats.periods import containing
     from reporting.stats.present import DASHBOARD, sections
 
-    municipality = Municipality.objects.get(code=args.code)
-    _fill(municipality.pk, args.contacts)
+    municipality = Municipality.objects.get(code=code)
+    _fill(municipality.pk, contacts)
     today = timezone.localdate()
     for kind in ("month", "year"):
         scope = Scope(municipality_id=municipality.pk, span=containing(kind, today), today=today)
@@ -74,21 +69,32 @@ def main() -> None:
         print("|---|---:|---:|")
         for key, definition in REGISTRY.items():
             times = []
-            for _ in range(args.repeat):
+            for _ in range(repeat):
                 started = time.perf_counter()
                 definition.compute(scope)
                 times.append((time.perf_counter() - started) * 1000)
             print(f"| {key} | {statistics.median(times):.0f} | {max(times):.0f} |", flush=True)
         times, queries = [], 0
-        for _ in range(args.repeat):
+        for _ in range(repeat):
             connection.force_debug_cursor = True
             reset_queries()
             started = time.perf_counter()
             sections(scope, DASHBOARD, suppress=True)
             times.append((time.perf_counter() - started) * 1000)
             queries = len(connection.queries)
+            connection.force_debug_cursor = False
         print(f"| **whole dashboard** ({queries} queries) | {statistics.median(times):.0f} | "
               f"{max(times):.0f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--contacts", type=int, default=2_000_000)
+    parser.add_argument("--code", default="0002")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    _django()
+    measure(args.code, args.contacts, args.repeat)
 
 
 if __name__ == "__main__":

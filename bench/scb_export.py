@@ -21,6 +21,10 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/kaa_bench"
 
 
 def _django() -> None:
+    from django.conf import settings
+
+    if settings.configured:  # already set up (the smoke test in tests/bench)
+        return
     os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaa.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)

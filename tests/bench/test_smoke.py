@@ -1,0 +1,40 @@
+"""The benchmarks are not tests, but they must not rot: run them at a tiny scale."""
+
+from __future__ import annotations
+
+import pytest
+
+from demo.youths import demo_youths_ensure
+from tests.factories import MunicipalityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tiny():
+    municipality = MunicipalityFactory(code="0001", name="Bench")
+    demo_youths_ensure(municipality=municipality, count=25)
+    return municipality
+
+
+def test_the_scb_export_benchmark_measures_a_tiny_run(tiny, capsys):
+    from bench.scb_export import _measure
+
+    _measure(tiny.code)
+    youths, rows, export_s, copy_s, peak_mb, size = capsys.readouterr().out.strip().split("\t")
+    assert 0 < int(youths) <= 25
+    assert int(rows) >= int(youths)
+    assert float(export_s) > 0
+    assert float(copy_s) >= 0
+    assert float(peak_mb) > 0
+    assert int(size) > 0
+
+
+def test_the_dashboard_benchmark_measures_a_tiny_run(tiny, capsys):
+    from bench.dashboard import measure
+
+    measure(tiny.code, contacts=100, repeat=1)
+    out = capsys.readouterr().out
+    assert "contacts:" in out
+    assert out.count("**whole dashboard**") == 2
+    assert "| last_contact_ageing |" in out
