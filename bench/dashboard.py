@@ -17,14 +17,15 @@ import time
 from bench.scb_export import _django
 
 FILL = """
-INSERT INTO outreach_contactattempt (at, channel, direction, outcome, note, youth_id)
+INSERT INTO outreach_contactattempt (at, channel, direction, outcome, note, youth_id,
+                                     led_to_contact)
 SELECT now() - (random() * interval '700 days'),
        (ARRAY['phone','phone','phone','sms','letter','postcard','home_visit','email',
               'knock_card'])[1 + floor(random() * 9)::int],
        'out',
        (ARRAY['no_answer','no_answer','message_left','reached','sent','wrong_number'])
            [1 + floor(random() * 6)::int],
-       '', y.id
+       '', y.id, false
 FROM youth_youth y CROSS JOIN generate_series(1, %s)
 WHERE y.municipality_id = %s
 """
@@ -43,7 +44,12 @@ def _fill(municipality_id: int, target: int) -> None:
         if per_youth:
             started = time.perf_counter()
             cursor.execute(FILL, [per_youth, municipality_id])
-            cursor.execute("ANALYZE outreach_contactattempt")
+            from outreach.facts import reached_facts_rebuild
+            from youth.models import Youth
+
+            reached_facts_rebuild(Youth.objects.filter(municipality_id=municipality_id)
+                                  .values_list("pk", flat=True))
+            cursor.execute("ANALYZE")
             print(f"added {per_youth * youths} contacts in {time.perf_counter() - started:.0f} s")
         cursor.execute("SELECT count(*) FROM outreach_contactattempt")
         print(f"contacts: {cursor.fetchone()[0]}, youths in the municipality: {youths}")

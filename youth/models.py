@@ -219,6 +219,11 @@ class KaaPeriod(BaseModel):
         verbose_name=_("avregistreringsorsak"),
         limit_choices_to={"kind": Reason.Kind.DEREGISTRATION},
     )
+    # Derived: the first day inside the period on which the youth was reached. Kept by
+    # outreach whenever a reached contact is saved (statistics read it instead of scanning
+    # millions of contacts); rebuilt by outreach.facts.reached_facts_rebuild.
+    first_reached_on = models.DateField(_("först nådd"), null=True, blank=True,
+                                        editable=False)
 
     objects = ScopedByYouth.as_manager()
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -230,9 +230,13 @@ def youth_status_refresh(*, youth: Youth) -> str:
 
 @transaction.atomic
 def contact_reached_record(*, youth: Youth, on: dt.date) -> None:
-    """Called by outreach when a contact reached the youth."""
-    Youth.objects.filter(pk=youth.pk).update(last_reached_on=on)
-    youth.last_reached_on = on
+    """Called by outreach when a contact reached the youth (a back-dated contact does not
+    move "last reached" backwards)."""
+    (Youth.objects.filter(pk=youth.pk)
+     .filter(Q(last_reached_on__isnull=True) | Q(last_reached_on__lt=on))
+     .update(last_reached_on=on))
+    youth.last_reached_on = (Youth.objects.filter(pk=youth.pk)
+                             .values_list("last_reached_on", flat=True).get())
     youth_status_refresh(youth=youth)
 
 

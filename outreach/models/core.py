@@ -211,6 +211,9 @@ class ContactAttempt(models.Model):
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                               blank=True, related_name="+", verbose_name=_("personal"))
     note = models.CharField(_("kort notering"), max_length=500, blank=True)
+    # Derived: the youth was reached at this attempt or within 14 days after it (any
+    # channel). Kept by outreach.facts when a reached contact is saved.
+    led_to_contact = models.BooleanField(default=False, editable=False)
 
     objects = ScopedByYouth.as_manager()
 

@@ -19,7 +19,6 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
     Max,
@@ -31,7 +30,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import (
-    Coalesce,
     ExtractDay,
     ExtractMonth,
     ExtractYear,
@@ -48,7 +46,6 @@ from reporting.stats.periods import Span, months_back
 from youth.models import KaaPeriod, Occupation, Youth
 
 REACHED = ContactAttempt.Outcome.REACHED
-LED_TO_CONTACT_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -161,25 +158,13 @@ def deregistrations_by_reason(scope: Scope) -> list[tuple[str, int]]:
                      "deregistration_reason__label")
 
 
-def _reached_exists(scope: Scope) -> Exists:
-    """A reached contact inside the period row (OuterRef), up to the span's end."""
-    return Exists(ContactAttempt.objects.filter(
-        youth_id=OuterRef("youth_id"), outcome=REACHED, at__lt=_until(scope.end),
-        at__date__gte=OuterRef("start_date"), at__date__lte=_period_end()))
-
-
-def _period_end() -> Coalesce:
-    """The outer period's end date, or the far future while it is open."""
-    return Coalesce(OuterRef("end_date"), Value(dt.date(9999, 12, 31)))
-
-
 @definition("reached", gettext_lazy("Nådda och inte nådda"),
             gettext_lazy("Av ungdomarna i KAA under perioden: de som har minst en kontakt med "
                          "utfallet ”Nådd” från registreringen till periodens slut, och övriga."))
 def reached(scope: Scope) -> dict[str, int]:
-    rows = _overlapping(scope).annotate(hit=_reached_exists(scope))
+    rows = _overlapping(scope)
     total = rows.values("youth_id").distinct().count()
-    hit = rows.filter(hit=True).values("youth_id").distinct().count()
+    hit = rows.filter(first_reached_on__lte=scope.end).values("youth_id").distinct().count()
     return {"reached": hit, "not_reached": total - hit}
 
 
@@ -188,12 +173,9 @@ def reached(scope: Scope) -> dict[str, int]:
                          "registreringen till den första kontakten med utfallet ”Nådd” (median), "
                          "och hur många som ännu inte är nådda."))
 def time_to_first_contact(scope: Scope) -> dict[str, Any]:
-    first = Subquery(ContactAttempt.objects.filter(
-        youth_id=OuterRef("youth_id"), outcome=REACHED, at__date__gte=OuterRef("start_date"),
-        at__date__lte=_period_end()).order_by("at").values("at")[:1])
-    rows = (periods(scope).filter(start_date__range=(scope.start, scope.end))
-            .annotate(first=first).values_list("start_date", "first"))
-    days = [(timezone.localtime(at).date() - start).days for start, at in rows if at]
+    rows = (_population(scope).filter(start_date__range=(scope.start, scope.end))
+            .values_list("start_date", "first_reached_on"))
+    days = [(first - start).days for start, first in rows if first]
     return {"registered": len(rows), "reached": len(days),
             "median_days": round(statistics.median(days)) if days else None}
 
@@ -218,12 +200,8 @@ def occupation_at_contact(scope: Scope) -> list[tuple[str, int]]:
                          "ledde till kontakt: ungdomen nåddes samma dag eller inom 14 dagar "
                          "(oavsett kanal)."))
 def contacts_by_channel(scope: Scope) -> list[dict[str, Any]]:
-    led = Exists(ContactAttempt.objects.filter(
-        youth_id=OuterRef("youth_id"), outcome=REACHED, at__gte=OuterRef("at"),
-        at__lt=OuterRef("at") + dt.timedelta(days=LED_TO_CONTACT_DAYS)))
-    rows = (_contacts(scope).filter(direction=ContactAttempt.Direction.OUT)
-            .annotate(led=led).values("channel")
-            .annotate(n=Count("id"), hit=Count("id", filter=Q(led=True)))
+    rows = (_contacts(scope).filter(direction=ContactAttempt.Direction.OUT).values("channel")
+            .annotate(n=Count("id"), hit=Count("id", filter=Q(led_to_contact=True)))
             .order_by("-n", "channel"))
     labels = dict(Channel.choices)
     return [{"channel": str(labels.get(r["channel"], r["channel"])), "attempts": r["n"],
@@ -303,20 +281,22 @@ AGEING = [("never", gettext_lazy("Aldrig nådd")), ("lt1", gettext_lazy("< 1 må
                          "kontakten med utfallet ”Nådd” till periodens slut: aldrig nådd, "
                          "under 1 månad, 1–3, 3–6 och över 6 månader; per team och coach."))
 def last_contact_ageing(scope: Scope) -> list[dict[str, Any]]:
-    until = _until(scope.end)
-    limits = [until - dt.timedelta(days=days) for days in (30, 91, 182)]
-    # Two grouped scans instead of a subquery per youth: the newest reached contact of every
-    # youth (an index-only pass over attempt_reached_youth_at), and the open youths.
-    last = dict(ContactAttempt.objects.filter(scope.youth_q("youth__"), outcome=REACHED,
-                                              at__lt=until)
-                .values("youth_id").annotate(last=Max("at")).values_list("youth_id", "last")
-                .order_by())
+    limits = [scope.end - dt.timedelta(days=days) for days in (29, 90, 181)]
+    today = scope.today or timezone.localdate()
+    if scope.end >= today:  # nobody is reached in the future: the register's own fact
+        last = None
+    else:  # a past span: the newest reached day up to its end, from the contacts
+        last = dict(ContactAttempt.objects.filter(scope.youth_q("youth__"), outcome=REACHED,
+                                                  at__lt=_until(scope.end))
+                    .annotate(day=TruncDate("at")).values("youth_id")
+                    .annotate(last=Max("day")).values_list("youth_id", "last").order_by())
     open_ids = _open_on(scope, scope.end).values("youth_id").order_by()
     table: dict[tuple[int | None, int | None], list[int]] = defaultdict(
         lambda: [0] * len(AGEING))
-    for pk, team_id, coach_id in (Youth.objects.filter(pk__in=Subquery(open_ids)).order_by()
-                                  .values_list("pk", "team_id", "coach_id")):
-        when = last.get(pk)
+    for pk, team_id, coach_id, known in (
+            Youth.objects.filter(pk__in=Subquery(open_ids)).order_by()
+            .values_list("pk", "team_id", "coach_id", "last_reached_on")):
+        when = known if last is None else last.get(pk)
         table[(team_id, coach_id)][0 if when is None else 1 + sum(when < x for x in limits)] += 1
     teams = dict(Team.objects.filter(municipality_id=scope.municipality_id)
                  .values_list("pk", "name"))

@@ -225,3 +225,48 @@ def test_a_team_without_members_shows_empty_states(client_for, manager, municipa
     assert "Statistik: oktober 2026 · Tomt team" in body
     assert "Inga under perioden." in body
     assert "Inga ungdomar i KAA vid periodens slut." in body
+
+
+def test_the_reach_facts_follow_the_contacts_and_a_rebuild_agrees(municipality, october):
+    """first_reached_on, last_reached_on and led_to_contact are kept as contacts are saved
+    (also back-dated ones), and recomputing them from the contacts gives the same values."""
+    from outreach.facts import reached_facts_rebuild
+    from outreach.models import ContactAttempt
+    from youth.models import KaaPeriod, Youth
+
+    y1 = october["y1"]
+    period = y1.periods.get()
+    assert period.first_reached_on == D(2026, 10, 31)
+    attempt(y1, D(2026, 10, 3), "phone", "reached")  # logged later, happened earlier
+    period.refresh_from_db()
+    y1.refresh_from_db()
+    assert (period.first_reached_on, y1.last_reached_on) == (D(2026, 10, 3), D(2026, 10, 31))
+    letter = ContactAttempt.objects.get(youth=y1, channel="letter")
+    assert letter.led_to_contact
+    kept = (list(KaaPeriod.objects.order_by("pk").values_list("first_reached_on", flat=True)),
+            list(Youth.objects.order_by("pk").values_list("last_reached_on", flat=True)),
+            list(ContactAttempt.objects.order_by("pk").values_list("led_to_contact",
+                                                                   flat=True)))
+    KaaPeriod.objects.update(first_reached_on=None)
+    ContactAttempt.objects.update(led_to_contact=False)
+    reached_facts_rebuild()
+    rebuilt = (list(KaaPeriod.objects.order_by("pk").values_list("first_reached_on",
+                                                                 flat=True)),
+               list(Youth.objects.order_by("pk").values_list("last_reached_on", flat=True)),
+               list(ContactAttempt.objects.order_by("pk").values_list("led_to_contact",
+                                                                      flat=True)))
+    assert rebuilt == kept
+
+
+def test_ageing_of_a_past_span_reads_the_contacts(municipality, october, coach):
+    """Before October ended nobody in it had been reached in November: a past span must not
+    use today's "last reached"."""
+    attempt(october["y1"], D(2026, 11, 10), "phone", "reached")
+    past = {r["coach"]: r["counts"] for r in d.last_contact_ageing(_scope(municipality))}
+    assert past[coach.get_full_name() or coach.username] == [0, 2, 0, 0, 0]
+    now = {r["coach"]: r["counts"] for r in d.last_contact_ageing(
+        _scope(municipality, span=span_of("month", 2026, 11)))}
+    assert now[coach.get_full_name() or coach.username] == [0, 1, 1, 0, 0]  # 10 Nov, 22 Oct
+    late = d.last_contact_ageing(_scope(municipality, span=span_of("month", 2027, 6)))
+    assert {r["coach"]: r["counts"] for r in late}[coach.get_full_name() or coach.username] \
+        == [0, 0, 0, 0, 2]

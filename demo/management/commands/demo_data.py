@@ -14,6 +14,7 @@ from demo.staff import DEMO_PASSWORD, STAFF, demo_staff_ensure
 from demo.youths import demo_youths_ensure
 from kaa.models import Municipality
 from outreach.engine import deadlines_refresh
+from outreach.facts import reached_facts_rebuild
 from outreach.models import Routine
 from outreach.services import routine_from_template
 from outreach.services_letters import templates_ensure_defaults
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             templates_ensure_defaults(municipality=municipality, actor=None)
         deadlines_refresh()
         demo_history_ensure()
+        reached_facts_rebuild()  # contacts were bulk-created: no post_save ran
         for code in ("1882", "1494"):
             demo_plans_ensure(municipality=Municipality.objects.get(code=code))
         stats = deadlines_refresh()
