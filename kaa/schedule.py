@@ -39,6 +39,11 @@ BEAT_SCHEDULE = {
         "task": "reporting.tasks.scb_drafts_build",
         "schedule": crontab(hour=4, minute=0),
     },
+    "reporting-contact-sums": {
+        # Nightly, before the board reports: daily contact sums for the statistics.
+        "task": "reporting.tasks.stats_rollup_refresh",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "reporting-board-reports": {
         # Daily: the monthly, tertial, half-year and annual reports whose period ended.
         "task": "reporting.tasks.board_reports_scheduled",

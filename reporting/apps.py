@@ -7,3 +7,15 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Statistik och rapporter")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from outreach.models import ContactAttempt
+        from reporting.receivers import on_contact_saved, on_occupation_saved
+        from youth.models import Occupation
+
+        post_save.connect(on_contact_saved, sender=ContactAttempt,
+                          dispatch_uid="reporting.contact_saved")
+        post_save.connect(on_occupation_saved, sender=Occupation,
+                          dispatch_uid="reporting.occupation_saved")

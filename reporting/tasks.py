@@ -64,3 +64,24 @@ def board_reports_scheduled() -> int:
     from reporting.services_stats import scheduled_reports_build
 
     return scheduled_reports_build(today=timezone.localdate())
+
+
+@shared_task(acks_late=True, soft_time_limit=1700, time_limit=1800)
+def stats_rollup_days(municipality_id: int, start: str, end: str) -> int:
+    """Re-sum some already summed days after a back-dated change (idempotent)."""
+    import datetime as dt
+
+    from reporting.stats.rollup import rollup_days
+
+    return rollup_days(municipality_id=municipality_id, start=dt.date.fromisoformat(start),
+                       end=dt.date.fromisoformat(end))
+
+
+@shared_task(acks_late=True, soft_time_limit=3400, time_limit=3600)
+def stats_rollup_refresh() -> int:
+    """Nightly: sum the contacts of the days that can no longer change by rule."""
+    from django.utils import timezone
+
+    from reporting.stats.rollup import rollup_refresh
+
+    return rollup_refresh(today=timezone.localdate())

@@ -13,26 +13,18 @@ import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
-    Case,
     Count,
     F,
-    IntegerField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import (
-    ExtractDay,
-    ExtractMonth,
-    ExtractYear,
     TruncDate,
 )
 from django.utils import timezone
@@ -43,7 +35,8 @@ from kaa.models import Team, User
 from outreach.models import ONE_WAY_CHANNELS, Channel, ContactAttempt, Task
 from plans.models import Intervention
 from reporting.stats.periods import Span, months_back
-from youth.models import KaaPeriod, Occupation, Youth
+from reporting.stats.rollup import contact_rows
+from youth.models import KaaPeriod, OccupationType, Youth
 
 REACHED = ContactAttempt.Outcome.REACHED
 
@@ -54,6 +47,7 @@ class Scope:
     span: Span
     team_id: int | None = None
     today: dt.date | None = None
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def start(self) -> dt.date:
@@ -117,9 +111,15 @@ def _open_on(scope: Scope, day: dt.date) -> QuerySet[KaaPeriod]:
         Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
-def _contacts(scope: Scope) -> QuerySet[ContactAttempt]:
-    return ContactAttempt.objects.filter(scope.youth_q("youth__"), at__gte=_aware(scope.start),
-                                         at__lt=_until(scope.end))
+def _contact_rows(scope: Scope) -> list[dict[str, Any]]:
+    """The span's contacts grouped by channel, direction, outcome, age, occupation and
+    led-to-contact: daily sums where built, live for the rest (reporting.stats.rollup).
+    Computed once per Scope object (the dashboard asks four figures of it)."""
+    if "contact_rows" not in scope.memo:
+        scope.memo["contact_rows"] = contact_rows(
+            municipality_id=scope.municipality_id, start=scope.start, end=scope.end,
+            team_id=scope.team_id)
+    return scope.memo["contact_rows"]
 
 
 @definition("in_kaa_at_end", gettext_lazy("Ungdomar i KAA vid periodens slut"),
@@ -185,14 +185,14 @@ def time_to_first_contact(scope: Scope) -> dict[str, Any]:
                          "som gällde kontaktdagen (den senast registrerade som började då "
                          "eller tidigare)."))
 def occupation_at_contact(scope: Scope) -> list[tuple[str, int]]:
-    current = Subquery(Occupation.objects.filter(
-        youth_id=OuterRef("youth_id"), confirmed=True, start_date__lte=OuterRef("day"))
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("day")))
-        .order_by("-start_date", "-id").values("type__label")[:1])
-    rows = (_contacts(scope).filter(outcome=REACHED).annotate(day=F("at__date"))
-            .annotate(occupation=current).values("occupation").annotate(n=Count("id"))
-            .order_by("-n", "occupation"))
-    return [(r["occupation"] or _("Okänd"), r["n"]) for r in rows]
+    counts: Counter[int | None] = Counter()
+    for r in _contact_rows(scope):
+        if r["outcome"] == REACHED:
+            counts[r["occupation_id"]] += r["n"]
+    labels = dict(OccupationType.objects.filter(pk__in=[k for k in counts if k])
+                  .values_list("pk", "label"))
+    out = [(labels.get(k) or _("Okänd"), n) for k, n in counts.items()]
+    return sorted(out, key=lambda item: (-item[1], item[0]))
 
 
 @definition("contacts_by_channel", gettext_lazy("Kontaktförsök och svarsfrekvens per kanal"),
@@ -200,13 +200,16 @@ def occupation_at_contact(scope: Scope) -> list[tuple[str, int]]:
                          "ledde till kontakt: ungdomen nåddes samma dag eller inom 14 dagar "
                          "(oavsett kanal)."))
 def contacts_by_channel(scope: Scope) -> list[dict[str, Any]]:
-    rows = (_contacts(scope).filter(direction=ContactAttempt.Direction.OUT).values("channel")
-            .annotate(n=Count("id"), hit=Count("id", filter=Q(led_to_contact=True)))
-            .order_by("-n", "channel"))
+    attempts: Counter[str] = Counter()
+    led: Counter[str] = Counter()
+    for r in _contact_rows(scope):
+        if r["direction"] == ContactAttempt.Direction.OUT:
+            attempts[r["channel"]] += r["n"]
+            led[r["channel"]] += r["n"] if r["led"] else 0
     labels = dict(Channel.choices)
-    return [{"channel": str(labels.get(r["channel"], r["channel"])), "attempts": r["n"],
-             "led_to_contact": r["hit"], "one_way": r["channel"] in ONE_WAY_CHANNELS}
-            for r in rows]
+    return [{"channel": str(labels.get(c, c)), "attempts": n, "led_to_contact": led[c],
+             "one_way": c in ONE_WAY_CHANNELS}
+            for c, n in sorted(attempts.items(), key=lambda item: (-item[1], item[0]))]
 
 
 def _interventions(scope: Scope) -> QuerySet[Intervention]:
@@ -312,20 +315,10 @@ def last_contact_ageing(scope: Scope) -> list[dict[str, Any]]:
             gettext_lazy("Kontakter med utfallet ”Nådd” under perioden per kanal och ungdomens "
                          "ålder på kontaktdagen."))
 def channel_by_age(scope: Scope) -> dict[str, Any]:
-    day = TruncDate("at")
-    birth = F("youth__birth_date")
-    before_birthday = Case(
-        When(Q(at_month__lt=ExtractMonth(birth))
-             | Q(at_month=ExtractMonth(birth), at_day__lt=ExtractDay(birth)), then=Value(1)),
-        default=Value(0), output_field=IntegerField())
-    rows = (_contacts(scope).filter(outcome=REACHED)
-            .annotate(at_year=ExtractYear(day), at_month=ExtractMonth(day),
-                      at_day=ExtractDay(day))
-            .annotate(age=F("at_year") - ExtractYear(birth) - before_birthday)
-            .values("channel", "age").annotate(n=Count("id")))
     counts: Counter[tuple[str, int]] = Counter()
-    for r in rows:
-        counts[(r["channel"], min(max(r["age"], 16), 19))] += r["n"]
+    for r in _contact_rows(scope):
+        if r["outcome"] == REACHED:
+            counts[(r["channel"], min(max(r["age"] or 16, 16), 19))] += r["n"]
     labels = dict(Channel.choices)
     channels = sorted({c for c, _age in counts}, key=lambda c: str(labels.get(c, c)))
     return {"ages": [16, 17, 18, 19],
@@ -373,7 +366,10 @@ def compute_all(scope: Scope, keys: list[str] | None = None) -> dict[str, Any]:
             gettext_lazy("Kontakter med utfallet ”Nådd” under perioden, per kanal (sms, brev, "
                          "sociala medier, telefon, e-post, personligt möte …)."))
 def reached_by_channel(scope: Scope) -> list[tuple[str, int]]:
+    counts: Counter[str] = Counter()
+    for r in _contact_rows(scope):
+        if r["outcome"] == REACHED:
+            counts[r["channel"]] += r["n"]
     labels = dict(Channel.choices)
-    rows = (_contacts(scope).filter(outcome=REACHED).values("channel")
-            .annotate(n=Count("id")).order_by("-n", "channel"))
-    return [(str(labels.get(r["channel"], r["channel"])), r["n"]) for r in rows]
+    return [(str(labels.get(c, c)), n)
+            for c, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]

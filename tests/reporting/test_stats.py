@@ -270,3 +270,37 @@ def test_ageing_of_a_past_span_reads_the_contacts(municipality, october, coach):
     late = d.last_contact_ageing(_scope(municipality, span=span_of("month", 2027, 6)))
     assert {r["coach"]: r["counts"] for r in late}[coach.get_full_name() or coach.username] \
         == [0, 0, 0, 0, 2]
+
+
+CONTACT_FIGURES = ("occupation_at_contact", "contacts_by_channel", "channel_by_age",
+                   "reached_by_channel")
+
+
+def test_the_daily_sums_give_the_same_figures_as_counting_live(municipality, october, team):
+    from reporting.models import ContactDay, RollupState
+    from reporting.stats.rollup import rollup_refresh
+
+    scopes = [_scope(municipality), _scope(municipality, team=team),
+              _scope(municipality, span=span_of("year", 2026)),
+              _scope(municipality, span=date_range(D(2026, 10, 15), D(2026, 11, 20)))]
+    live = [{k: d.REGISTRY[k].compute(s) for k in CONTACT_FIGURES} for s in scopes]
+    rollup_refresh(today=D(2026, 11, 16))  # sums every day up to 1 November
+    assert RollupState.objects.get(municipality=municipality).built_through == D(2026, 11, 1)
+    assert ContactDay.objects.filter(municipality=municipality).exists()
+    summed = [{k: d.REGISTRY[k].compute(d.Scope(s.municipality_id, s.span, s.team_id,
+                                                s.today)) for k in CONTACT_FIGURES}
+              for s in scopes]
+    assert summed == live
+    assert rollup_refresh(today=D(2026, 11, 16)) == 0  # nothing new to sum
+
+
+def test_a_back_dated_contact_re_sums_its_days(municipality, october, build,
+                                               django_capture_on_commit_callbacks):
+    from reporting.stats.rollup import rollup_refresh
+
+    rollup_refresh(today=D(2026, 11, 23))  # summed through 8 November
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt(october["y4"], D(2026, 10, 18), "home_visit", "reached")
+    figures = d.reached_by_channel(_scope(municipality))
+    assert ("Hembesök", 1) in figures
+    assert d.contacts_by_channel(_scope(municipality))[0]["channel"] == "Telefonsamtal"
