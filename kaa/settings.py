@@ -129,6 +129,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})
     # A page must never hang on a stuck query (R-10): fail fast with a 503 instead.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+    # PostgreSQL's JIT compiles expressions of queries it estimates as costly; for the
+    # statistics' grouped queries that costs ~0.4 s per query and saves nothing
+    # (bench/RESULTS.md). KAA's queries are short: turn it off for our sessions.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
