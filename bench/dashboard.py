@@ -35,7 +35,8 @@ def _fill(municipality_id: int, target: int) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM outreach_contactattempt")
+        cursor.execute("SELECT count(*) FROM outreach_contactattempt c JOIN youth_youth y "
+                       "ON y.id = c.youth_id WHERE y.municipality_id = %s", [municipality_id])
         have = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM youth_youth WHERE municipality_id = %s",
                        [municipality_id])

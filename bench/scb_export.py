@@ -29,6 +29,7 @@ def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaa.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
     os.environ.setdefault("KAA_DEMO", "true")
+    os.environ.setdefault("HTTPS", "false")  # the test client speaks plain HTTP
     import django
 
     django.setup()

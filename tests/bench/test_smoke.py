@@ -38,3 +38,25 @@ def test_the_dashboard_benchmark_measures_a_tiny_run(tiny, capsys):
     assert "contacts:" in out
     assert out.count("**whole dashboard**") == 2
     assert "| last_contact_ageing |" in out
+
+
+def test_the_page_and_job_benchmark_runs_at_a_tiny_scale(tiny, capsys, settings):
+    from bench.run import _staff, jobs, pages
+    from outreach.engine import deadlines_refresh
+    from outreach.services import routine_from_template
+
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": dict(settings.STORAGES["staticfiles"])}
+    data = {"municipality": tiny, **_staff(tiny)}
+    from youth.models import Youth
+
+    Youth.objects.filter(municipality=tiny).update(coach=data["coach"], team=data["coach"].team)
+    routine_from_template(municipality=tiny, key="askersund", actor=None)
+    deadlines_refresh()
+    pages(data, repeat=1)
+    jobs(data, import_rows=20, letters=3)
+    out = capsys.readouterr().out
+    assert "| youth page, 400-line timeline |" in out
+    assert "| manager dashboard (cold) |" in out
+    assert "import_register, 20 rows (apply)" in out
+    assert "letters as one PDF" in out
