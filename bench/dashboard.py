@@ -50,6 +50,11 @@ def _fill(municipality_id: int, target: int) -> None:
 
             reached_facts_rebuild(Youth.objects.filter(municipality_id=municipality_id)
                                   .values_list("pk", flat=True))
+            # Bulk SQL bypassed the receivers: sum this municipality's days again.
+            from reporting.models import ContactDay, RollupState
+
+            ContactDay.objects.filter(municipality_id=municipality_id).delete()
+            RollupState.objects.filter(municipality_id=municipality_id).delete()
             cursor.execute("ANALYZE")
             print(f"added {per_youth * youths} contacts in {time.perf_counter() - started:.0f} s")
         cursor.execute("SELECT count(*) FROM outreach_contactattempt")
