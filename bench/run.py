@@ -227,6 +227,18 @@ def _timed(name: str, fn: Any, show: Any = str) -> Any:
     return result
 
 
+def _due_at_20(municipality: Any, today: dt.date, count: int) -> None:
+    """Make `count` open youths turn 20 today (bench data only), so the job has work."""
+    from youth.models import KaaPeriod, Youth
+
+    ids = list(KaaPeriod.objects.filter(youth__municipality=municipality,
+                                        end_date__isnull=True,
+                                        start_date__lte=today - dt.timedelta(days=30))
+               .values_list("youth_id", flat=True)[:count])
+    born = today.replace(year=today.year - 20)
+    Youth.objects.filter(pk__in=ids).update(birth_date=born)
+
+
 def jobs(data: dict[str, Any], *, import_rows: int = 10_000, letters: int = 500) -> None:
     from django.utils import timezone
 
@@ -244,15 +256,20 @@ def jobs(data: dict[str, Any], *, import_rows: int = 10_000, letters: int = 500)
     print("|---|---:|---|")
     _timed("daily deadline job", deadlines_refresh)
     _timed("daily deadline job, second run (no changes)", deadlines_refresh)
-    _timed("20th-birthday job", lambda: turning_20_deregister(today=today))
+    _due_at_20(municipality, today, 300)
+    _timed("20th-birthday job (300 due)", lambda: turning_20_deregister(today=today))
     from demo.youths import personnummer_for
 
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(["personnummer", "fornamn", "efternamn"])
+    from youth.models import Youth
+
+    base = Youth.objects.count()  # new serials every run, so the rows are new youths
     for i in range(import_rows):
-        born = today.replace(year=today.year - 17) - dt.timedelta(days=i % 700)
-        writer.writerow([personnummer_for(born, 500 + i // 700), "Import", f"Rad{i}"])
+        born = today.replace(year=today.year - 17) - dt.timedelta(days=(base + i) % 700)
+        writer.writerow([personnummer_for(born, (base + i) // 700 % 1000), "Import",
+                         f"Rad{base + i}"])
     raw = out.getvalue().encode()
     plan = _timed(f"import_register, {import_rows} rows (plan)", lambda: import_plan(
         raw=raw, filename="bench.csv", municipality=municipality),
@@ -274,6 +291,66 @@ def jobs(data: dict[str, Any], *, import_rows: int = 10_000, letters: int = 500)
            lambda: f"{len(batch_pdf(batch, tasks)) // 1024} kB")
 
 
+def load_paths() -> dict[str, str]:
+    from django.urls import reverse
+
+    return {"login": reverse("kaa:login"), "queue": reverse("outreach:queue"),
+            "youth": reverse("youth:detail", args=[0]).replace("/0/", "/{pk}/"),
+            "note": reverse("youth:note_add", args=[0]).replace("/0/", "/{pk}/")}
+
+
+def load_accounts(municipality: Any) -> list[tuple[str, str, list[int]]]:
+    from kaa.models import Role, User
+
+    accounts = []
+    for coach in User.objects.filter(municipality=municipality, role=Role.COACH,
+                                     username__startswith="bench-coach-"):
+        ids = list(coach.caseload.order_by("pk").values_list("pk", flat=True)[:20])
+        if ids:
+            accounts.append((coach.username, PASSWORD, ids))
+    return accounts
+
+
+def load(data: dict[str, Any], *, users: int, seconds: int, workers: int) -> None:
+    """gunicorn on 127.0.0.1 (loopback only), `users` concurrent staff for `seconds`."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    import urllib.request
+
+    from bench.load import run_load
+
+    env = {**os.environ, "STATIC_ROOT": tempfile.mkdtemp(prefix="kaa-bench-static-"),
+           "ALLOWED_HOSTS": "127.0.0.1", "HTTPS": "false", "AXES_FAILURE_LIMIT": "1000"}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],  # noqa: S603
+                   env=env, check=True)
+    port = 8765
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "kaa.wsgi:application",  # noqa: S603
+                               "-b", f"127.0.0.1:{port}", "-w", str(workers),
+                               "--threads", "4", "--log-level", "warning"], env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(60):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.5)
+        result = run_load(base, users, seconds, load_accounts(data["municipality"]),
+                          load_paths())
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print("\n| load | users | seconds | requests | req/s | median ms | p95 ms | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| gunicorn {workers}×4 threads | {users} | {seconds} | {result['requests']} | "
+          f"{result['per_second']:.1f} | {result['median_ms']:.0f} | {result['p95_ms']:.0f} | "
+          f"{result['errors']} |", flush=True)
+    if result["errors"]:
+        print(f"first errors: {result['first_errors']}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--youths", type=int, default=100_000)
@@ -281,11 +358,30 @@ def main() -> None:
     parser.add_argument("--plans", type=int, default=30_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--skip-jobs", action="store_true")
+    parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
     data = dataset(args.youths, args.contacts, args.plans)
-    pages(data, args.repeat)
+    if not args.skip_pages:
+        pages(data, args.repeat)
     if not args.skip_jobs:
         jobs(data)
+        from bench.scb_export import _measure
+
+        print("\n| SCB export: youths | rows | export s | COPY s | peak MB |")
+        print("|---:|---:|---:|---:|---:|")
+        import contextlib
+        import io as _io
+
+        buffer = _io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            _measure(CODE)
+        youths, rows, export_s, copy_s, peak, _size = buffer.getvalue().split("\t")
+        print(f"| {youths} | {rows} | {export_s} | {copy_s} | {peak} |")
+    if args.users:
+        load(data, users=args.users, seconds=args.seconds, workers=args.workers)
 
 
 if __name__ == "__main__":

@@ -60,3 +60,24 @@ def test_the_page_and_job_benchmark_runs_at_a_tiny_scale(tiny, capsys, settings)
     assert "| manager dashboard (cold) |" in out
     assert "import_register, 20 rows (apply)" in out
     assert "letters as one PDF" in out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_load_scenario_runs_against_a_live_server(live_server, municipality, team):
+    """Three users for two seconds: logins, reads and note writes, and no errors."""
+    from bench.load import run_load
+    from bench.run import PASSWORD, load_paths
+    from kaa.models import Role, User
+    from tests.factories import youth_make
+    from youth.models import Note
+
+    coach = User.objects.create(username="bench-coach-x", role=Role.COACH,
+                                municipality=municipality, team=team)
+    coach.set_password(PASSWORD)
+    coach.save()
+    ids = [youth_make(municipality=municipality, coach=coach).pk for _ in range(2)]
+    result = run_load(live_server.url, 3, 2, [(coach.username, PASSWORD, ids)], load_paths())
+    assert result["errors"] == 0, result["first_errors"]
+    assert result["requests"] > 3
+    assert result["p95_ms"] > 0
+    assert Note.objects.filter(youth_id__in=ids).exists()
