@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from kaa.access import municipality_q
+from kaa.lib.days import day_after, day_start
 from kaa.models import AuditEvent, User
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def audit_events_for(*, user: User, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
@@ -26,9 +21,9 @@ def audit_events_for(*, user: User, filters: dict[str, Any]) -> QuerySet[AuditEv
     if filters.get("action"):
         qs = qs.filter(action=filters["action"])
     if filters.get("date_from"):
-        qs = qs.filter(at__gte=_day_start(filters["date_from"]))
+        qs = qs.filter(at__gte=day_start(filters["date_from"]))
     if filters.get("date_to"):
-        qs = qs.filter(at__lt=_day_start(filters["date_to"] + dt.timedelta(days=1)))
+        qs = qs.filter(at__lt=day_after(filters["date_to"]))
     if filters.get("flagged"):
         qs = qs.filter(flagged=True)
     return qs.order_by("-at", "-id")

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from kaa.lib.days import day_after, day_start
 from kaa.models import Municipality
 from outreach.models import ContactAttempt
 from plans.models import ActionPlan, Intervention
@@ -112,13 +113,6 @@ def _local_day(at: dt.datetime) -> dt.date:
     return timezone.localtime(at).date()
 
 
-def _bounds(period: HalfYear) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(period.start, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    return start, end
-
-
 class _Occupations:
     """A chunk's confirmed occupation history, to answer "what did they do on day X"."""
 
@@ -143,7 +137,7 @@ class _Occupations:
 
 def _contacts(periods: list[KaaPeriod], period: HalfYear) -> dict[int, list[tuple[int | None,
                                                                                dt.date]]]:
-    start, end = _bounds(period)
+    start, end = day_start(period.start), day_after(period.end)
     youth_ids = [p.youth_id for p in periods]
     rows = (ContactAttempt.objects
             .filter(outcome=ContactAttempt.Outcome.REACHED)

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaa.lib.days import day_after
 from kaa.models import Team, User
 from outreach.models import ONE_WAY_CHANNELS, Channel, ContactAttempt, Task
 from plans.models import Intervention
@@ -80,15 +81,6 @@ def definition(key: str, title: Any, description: Any) -> Callable[..., Any]:
         REGISTRY[key] = Definition(key, title, description, fn)
         return fn
     return register
-
-
-def _aware(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
-
-
-def _until(day: dt.date) -> dt.datetime:
-    """The first instant after `day` (Europe/Stockholm)."""
-    return _aware(day + dt.timedelta(days=1))
 
 
 def periods(scope: Scope) -> QuerySet[KaaPeriod]:
@@ -290,7 +282,7 @@ def last_contact_ageing(scope: Scope) -> list[dict[str, Any]]:
         last = None
     else:  # a past span: the newest reached day up to its end, from the contacts
         last = dict(ContactAttempt.objects.filter(scope.youth_q("youth__"), outcome=REACHED,
-                                                  at__lt=_until(scope.end))
+                                                  at__lt=day_after(scope.end))
                     .annotate(day=TruncDate("at")).values("youth_id")
                     .annotate(last=Max("day")).values_list("youth_id", "last").order_by())
     open_ids = _open_on(scope, scope.end).values("youth_id").order_by()

@@ -17,6 +17,7 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
 
+from kaa.lib.days import day_after, day_start
 from kaa.models import Municipality
 from outreach.facts import LED_TO_CONTACT_DAYS
 from outreach.models import ContactAttempt
@@ -26,10 +27,6 @@ from youth.models import Occupation
 WINDOW_DAYS = LED_TO_CONTACT_DAYS + 1
 REACHED = ContactAttempt.Outcome.REACHED
 DIMS = ("channel", "direction", "outcome", "age", "occupation_id", "led")
-
-
-def _aware(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
 def contact_groups(*, municipality_id: int, start: dt.date, end: dt.date,
@@ -47,8 +44,7 @@ def contact_groups(*, municipality_id: int, start: dt.date, end: dt.date,
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("day")))
         .order_by("-start_date", "-id").values("type_id")[:1])
     qs = ContactAttempt.objects.filter(youth__municipality_id=municipality_id,
-                                       at__gte=_aware(start),
-                                       at__lt=_aware(end + dt.timedelta(days=1)))
+                                       at__gte=day_start(start), at__lt=day_after(end))
     if team_id:
         qs = qs.filter(youth__team_id=team_id)
     return (qs.annotate(day=day, c_year=ExtractYear(day), c_month=ExtractMonth(day),
