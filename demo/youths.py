@@ -24,6 +24,7 @@ from youth.models import (
     TimelineEntry,
     Youth,
 )
+from youth.personnummer import birthday
 from youth.services import status_derive
 
 FIRST_NAMES = [
@@ -114,10 +115,7 @@ def demo_youths_ensure(*, municipality: Municipality, count: int, seed: int = 42
 def _story(rng: random.Random, today: dt.date, birth: dt.date) -> dict:
     """What happened to one youth: a state drawn from realistic shares."""
     roll = rng.random()
-    twentieth = birth.replace(year=birth.year + 20) if not (
-        birth.month == 2 and birth.day == 29) else dt.date(birth.year + 20, 3, 1)
-    sixteenth = birth.replace(year=birth.year + 16) if not (
-        birth.month == 2 and birth.day == 29) else dt.date(birth.year + 16, 3, 1)
+    twentieth, sixteenth = birthday(birth, 20), birthday(birth, 16)
     start = max(sixteenth, today - dt.timedelta(days=rng.randint(5, 700)))
     start = min(start, today)
     if roll < 0.25:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaa.access import Scope, ScopedQuerySet
 from kaa.models import BaseModel, Municipality, Team
-from youth.personnummer import age_on
+from youth.personnummer import age_on, birthday
 
 PERIOD_END_BEFORE_START = _("Slutdatumet kan inte ligga före startdatumet.")
 
@@ -169,11 +169,7 @@ class Youth(BaseModel):
 
     @property
     def twentieth_birthday(self) -> dt.date:
-        born = self.birth_date
-        try:
-            return born.replace(year=born.year + 20)
-        except ValueError:  # born 29 February: the birthday is 1 March in common years
-            return dt.date(born.year + 20, 3, 1)
+        return birthday(self.birth_date, 20)
 
 
 class ScopedByYouth(ScopedQuerySet[models.Model]):

@@ -38,6 +38,15 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def birthday(birth: dt.date, years: int) -> dt.date:
+    """The day someone born on `birth` turns `years` (born 29 February: 1 March in a common
+    year)."""
+    try:
+        return birth.replace(year=birth.year + years)
+    except ValueError:
+        return dt.date(birth.year + years, 3, 1)
+
+
 class PersonnummerError(ValueError):
     """The value is not a valid personnummer or samordningsnummer; str() is the message."""
 

@@ -19,7 +19,7 @@ from stdnum import luhn
 from reporting.scb.extract import Measure, Record
 from reporting.scb.periods import HalfYear
 from reporting.scb.profile import Profile
-from youth.personnummer import age_on
+from youth.personnummer import age_on, birthday
 
 BLOCK, WARN, OFF = "block", "warn", "off"
 DETAIL_LIMIT = 2000  # problems listed per rule; counts are always complete
@@ -253,13 +253,10 @@ class Checker:
                          where=self._plan_link(rec, m))
 
     def last_day_before_20(self, birth: dt.date) -> dt.date:
-        try:
-            birthday = birth.replace(year=birth.year + 20)
-        except ValueError:
-            birthday = dt.date(birth.year + 20, 3, 1)
+        twentieth = birthday(birth, 20)
         if self.profile.checks.get("age20_end", "day_before") == "birthday":
-            return birthday
-        return birthday - dt.timedelta(days=1)
+            return twentieth
+        return twentieth - dt.timedelta(days=1)
 
     def _ending(self, rec: Record) -> None:
         where = self._period_link(rec)
