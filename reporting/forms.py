@@ -80,7 +80,7 @@ class StatsPeriodForm(forms.Form):
         self.helper = fields_only_helper()
 
     def clean(self) -> dict[str, Any]:
-        from reporting.stats.periods import date_range, span_of
+        from reporting.stats.periods import date_range, span_numbered
 
         data = super().clean()
         kind, year, number = data.get("kind"), data.get("year"), data.get("number") or 1
@@ -91,11 +91,7 @@ class StatsPeriodForm(forms.Form):
                 raise ValidationError(_("Ange både från- och tilldatum för valfria datum."))
             data["span"] = date_range(data["start"], data["end"])
         else:
-            limit = {"month": 12, "tertial": 3, "half_year": 2}.get(kind, 1)
-            if number > limit:
-                self.add_error("number", _("Välj ett nummer från 1 till %(n)s.") % {"n": limit})
-                return data
-            data["span"] = span_of(kind, year, number)
+            data["span"] = span_numbered(kind, year, number)
         return data
 
 
@@ -125,16 +121,12 @@ class BoardReportForm(forms.Form):
         self.helper = fields_only_helper()
 
     def clean(self) -> dict[str, Any]:
-        from reporting.services_stats import report_span
+        from reporting.services_stats import SPAN_OF_KIND
+        from reporting.stats.periods import span_numbered
 
         data = super().clean()
         kind, year = data.get("report"), data.get("year")
         if kind is None or year is None:
             return data
-        number = data.get("number") or 1
-        limit = {"monthly": 12, "tertial": 3, "half_year": 2}.get(kind, 1)
-        if number > limit:
-            self.add_error("number", _("Välj ett nummer från 1 till %(n)s.") % {"n": limit})
-            return data
-        data["span"] = report_span(kind, year, number)
+        data["span"] = span_numbered(SPAN_OF_KIND[kind], year, data.get("number") or 1)
         return data

@@ -16,15 +16,11 @@ from kaa.lib.spreadsheets import safe_cell
 from kaa.models import Municipality, Team, User
 from reporting.models import BoardReport
 from reporting.stats.definitions import Scope
-from reporting.stats.periods import Span, containing, span_of
+from reporting.stats.periods import Span, containing
 from reporting.stats.present import Section, board_sections
 
 SPAN_OF_KIND = {"monthly": "month", "tertial": "tertial", "half_year": "half_year",
                 "annual": "year"}
-
-
-def report_span(kind: str, year: int, number: int = 1) -> Span:
-    return span_of(SPAN_OF_KIND[kind], year, number)
 
 
 def _xlsx(title: str, sections: list[Section]) -> bytes:

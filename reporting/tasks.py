@@ -42,14 +42,13 @@ def board_report_build(municipality_id: int, kind: str, start: str, end: str,
     import datetime as dt
 
     from kaa.models import Municipality, Team, User
+    from reporting.services_stats import SPAN_OF_KIND
     from reporting.services_stats import board_report_build as build
-    from reporting.stats.periods import Span, containing
+    from reporting.stats.periods import containing
 
-    span_kind = {"monthly": "month", "tertial": "tertial", "half_year": "half_year",
-                 "annual": "year"}[kind]
-    span = containing(span_kind, dt.date.fromisoformat(start))
-    if (span.start.isoformat(), span.end.isoformat()) != (start, end):
-        span = Span("range", dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    # The form only asks for whole months, tertials, halves and years: `start` fixes the span
+    # (`end` stays in the signature for messages already queued).
+    span = containing(SPAN_OF_KIND[kind], dt.date.fromisoformat(start))
     report = build(municipality=Municipality.objects.get(pk=municipality_id), kind=kind,
                    span=span, team=Team.objects.filter(pk=team_id).first() if team_id else None,
                    actor=User.objects.filter(pk=user_id).first() if user_id else None)

@@ -69,6 +69,18 @@ def span_of(kind: str, year: int, number: int = 1) -> Span:
     return Span("year", dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
+NUMBERS = {"month": 12, "tertial": 3, "half_year": 2}  # how many of each in a year
+
+
+def span_numbered(kind: str, year: int, number: int = 1) -> Span:
+    """The `number`th span of `kind` in `year`; a number out of range is the number field's
+    error."""
+    limit = NUMBERS.get(kind, 1)
+    if number > limit:
+        raise ValidationError({"number": _("Välj ett nummer från 1 till %(n)s.") % {"n": limit}})
+    return span_of(kind, year, number)
+
+
 def containing(kind: str, day: dt.date) -> Span:
     """The span of `kind` that contains `day`."""
     number = {"month": day.month, "tertial": (day.month - 1) // 4 + 1,
