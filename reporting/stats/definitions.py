@@ -103,6 +103,11 @@ def _open_on(scope: Scope, day: dt.date) -> QuerySet[KaaPeriod]:
         Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
+def _channel(code: str) -> str:
+    """A channel's label in the active language (the code itself if it is unknown)."""
+    return str(dict(Channel.choices).get(code, code))
+
+
 def _contact_rows(scope: Scope) -> list[dict[str, Any]]:
     """The span's contacts grouped by channel, direction, outcome, age, occupation and
     led-to-contact: daily sums where built, live for the rest (reporting.stats.rollup).
@@ -198,8 +203,7 @@ def contacts_by_channel(scope: Scope) -> list[dict[str, Any]]:
         if r["direction"] == ContactAttempt.Direction.OUT:
             attempts[r["channel"]] += r["n"]
             led[r["channel"]] += r["n"] if r["led"] else 0
-    labels = dict(Channel.choices)
-    return [{"channel": str(labels.get(c, c)), "attempts": n, "led_to_contact": led[c],
+    return [{"channel": _channel(c), "attempts": n, "led_to_contact": led[c],
              "one_way": c in ONE_WAY_CHANNELS}
             for c, n in sorted(attempts.items(), key=lambda item: (-item[1], item[0]))]
 
@@ -311,10 +315,9 @@ def channel_by_age(scope: Scope) -> dict[str, Any]:
     for r in _contact_rows(scope):
         if r["outcome"] == REACHED:
             counts[(r["channel"], min(max(r["age"] or 16, 16), 19))] += r["n"]
-    labels = dict(Channel.choices)
-    channels = sorted({c for c, _age in counts}, key=lambda c: str(labels.get(c, c)))
+    channels = sorted({c for c, _age in counts}, key=_channel)
     return {"ages": [16, 17, 18, 19],
-            "rows": [(str(labels.get(c, c)), [counts[(c, age)] for age in (16, 17, 18, 19)])
+            "rows": [(_channel(c), [counts[(c, age)] for age in (16, 17, 18, 19)])
                      for c in channels]}
 
 
@@ -362,6 +365,5 @@ def reached_by_channel(scope: Scope) -> list[tuple[str, int]]:
     for r in _contact_rows(scope):
         if r["outcome"] == REACHED:
             counts[r["channel"]] += r["n"]
-    labels = dict(Channel.choices)
-    return [(str(labels.get(c, c)), n)
+    return [(_channel(c), n)
             for c, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
