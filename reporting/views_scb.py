@@ -68,12 +68,18 @@ def scb_list(request: HttpRequest) -> HttpResponse:
 def _page_of_problems(request: HttpRequest, problems: list[Any]) -> Any:
     ordered = sorted(problems, key=lambda p: (p.severity != BLOCK, p.rule, p.name))
     page = Paginator(ordered, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
-    ids = {p.youth_id for p in page.object_list if p.youth_id}
-    if ids:
-        audit_bulk_read(request, list(Youth.objects.filter(
-            pk__in=ids, municipality_id=request.user.municipality_id)),
-            detail="scb-kontroll")
+    _youths_read(request, {p.youth_id for p in page.object_list if p.youth_id},
+                 detail="scb-kontroll")
     return page
+
+
+def _youths_read(request: HttpRequest, ids: Any, *, detail: str) -> list[Youth]:
+    """The user's municipality's youths among `ids`, each read written to the audit log."""
+    youths = list(Youth.objects.filter(pk__in=ids,
+                                       municipality_id=request.user.municipality_id))
+    if youths:
+        audit_bulk_read(request, youths, detail=detail)
+    return youths
 
 
 @login_required
@@ -99,10 +105,8 @@ def scb_period(request: HttpRequest, period: str) -> HttpResponse:
         messages.success(request, _("Filen skapas. Den visas i arkivet nedan när den är klar."))
         return redirect("reporting:scb_period", period=str(half))
     verification = services.profile_verification(municipality, profile)
-    excluded_ids = [e[0] for e in findings.excluded[:200]]
-    if excluded_ids:
-        audit_bulk_read(request, list(Youth.objects.filter(
-            pk__in=excluded_ids, municipality=municipality)), detail="scb-ej-rapporterade")
+    _youths_read(request, [e[0] for e in findings.excluded[:200]],
+                 detail="scb-ej-rapporterade")
     return render(request, "reporting/scb_period.html", {
         "period": half, "report": report, "findings": findings, "profile": profile,
         "verification": verification, "deadline": profile.deadline(half),
@@ -122,12 +126,8 @@ def _file(request: HttpRequest, pk: int) -> ScbFile:
 
 
 def _youths_of(request: HttpRequest, entries: Any, limit: int = 100) -> list[Youth]:
-    ids = list(entries.values_list("youth_id", flat=True)[:limit])
-    youths = list(Youth.objects.filter(pk__in=ids,
-                                       municipality_id=request.user.municipality_id))
-    if youths:
-        audit_bulk_read(request, youths, detail="scb-jämförelse")
-    return youths
+    return _youths_read(request, list(entries.values_list("youth_id", flat=True)[:limit]),
+                        detail="scb-jämförelse")
 
 
 @login_required
