@@ -14,6 +14,7 @@ from outreach.models import ContactAttempt, OutgoingMessage, OutreachCase, Routi
 from youth.models import KaaPeriod, Youth
 
 VIEWS = ("mina", "team", "kommun")
+BUCKETS = ("overdue", "today", "week")
 
 
 def queue_tasks(*, user: User, view: str, today: dt.date | None = None) -> QuerySet[Task]:
@@ -30,8 +31,29 @@ def queue_tasks(*, user: User, view: str, today: dt.date | None = None) -> Query
     return qs.order_by("due_date", "title", "youth__last_name", "id")
 
 
-def queue_groups(tasks: list[Task], today: dt.date) -> list[dict[str, Any]]:
-    """Overdue, today and the rest of the week, each grouped by step title."""
+def queue_counts(queryset: QuerySet[Task], today: dt.date) -> dict[str, Any]:
+    """Tasks per bucket and per step title within each bucket, counted in SQL (one query)."""
+    rows = (queryset.order_by().values("title").annotate(
+        overdue=Count("id", filter=Q(due_date__lt=today)),
+        today=Count("id", filter=Q(due_date=today)),
+        week=Count("id", filter=Q(due_date__gt=today))))
+    counts: dict[str, Any] = {key: {"total": 0, "titles": {}} for key in BUCKETS}
+    for row in rows:
+        for key in BUCKETS:
+            if row[key]:
+                counts[key]["total"] += row[key]
+                counts[key]["titles"][row["title"]] = row[key]
+    counts["total"] = sum(counts[key]["total"] for key in BUCKETS)
+    return counts
+
+
+def queue_groups(tasks: list[Task], today: dt.date,
+                 counts: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Overdue, today and the rest of the week, each grouped by step title.
+
+    ``tasks`` is one page of the queue; ``counts`` (from :func:`queue_counts`) gives the
+    whole queue's numbers for the headings, so that a page still says how many there are.
+    """
     buckets: list[dict[str, Any]] = [
         {"key": "overdue", "tasks": [t for t in tasks if t.due_date < today]},
         {"key": "today", "tasks": [t for t in tasks if t.due_date == today]},
@@ -41,7 +63,11 @@ def queue_groups(tasks: list[Task], today: dt.date) -> list[dict[str, Any]]:
         by_title: dict[str, list[Task]] = {}
         for task in bucket["tasks"]:
             by_title.setdefault(task.title, []).append(task)
-        bucket["groups"] = [{"title": k, "tasks": v} for k, v in by_title.items()]
+        known = counts[bucket["key"]] if counts else None
+        bucket["count"] = known["total"] if known else len(bucket["tasks"])
+        bucket["groups"] = [{"title": k, "tasks": v,
+                             "count": known["titles"].get(k, len(v)) if known else len(v)}
+                            for k, v in by_title.items()]
     return buckets
 
 

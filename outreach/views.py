@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +24,7 @@ from outreach.models import ONE_WAY_CHANNELS, ContactAttempt, Routine, Task
 from outreach.routine_templates import TEMPLATES
 from youth.permissions import youth_get_for_user
 
-QUEUE_LIMIT = 500
+QUEUE_PAGE_SIZE = 100
 QUICK_OUTCOMES = ["no_answer", "message_left", "wrong_number", "returned_mail", "nobody_home",
                   "sent", "reached_guardian"]
 
@@ -37,15 +38,19 @@ def queue(request: HttpRequest) -> HttpResponse:
     view = view if view in selectors.VIEWS else default
     today = timezone.localdate()
     queryset = selectors.queue_tasks(user=request.user, view=view, today=today)
-    tasks = list(queryset[:QUEUE_LIMIT + 1])
-    total = len(tasks) if len(tasks) <= QUEUE_LIMIT else queryset.count()
-    tasks = tasks[:QUEUE_LIMIT]
+    # Counted per bucket and step in SQL; only one page of tasks is read and rendered (a
+    # municipality's queue can hold thousands of tasks in a week).
+    counts = selectors.queue_counts(queryset, today)
+    paginator = Paginator(queryset, QUEUE_PAGE_SIZE)
+    paginator.count = counts["total"]
+    page = paginator.get_page(request.GET.get("page"))
+    tasks = list(page.object_list)
     # The queue names youths: one audit row per youth shown, in one insert.
     audit_bulk_read(request, list({t.youth_id: t.youth for t in tasks}.values()),
                     detail="arbetsko")
     return render(request, "outreach/queue.html", {
-        "buckets": selectors.queue_groups(tasks, today), "view": view, "count": total,
-        "shown": len(tasks),
+        "buckets": selectors.queue_groups(tasks, today, counts), "view": view,
+        "count": counts["total"], "page": page, "query": f"vy={view}",
         "can_see_municipality": has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS),
         "can_configure": has_perm(request.user, Perm.CONFIGURE),
         "quick_outcomes": [(o, ContactAttempt.Outcome(o).label) for o in QUICK_OUTCOMES],

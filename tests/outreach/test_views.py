@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from kaa.models import AuditEvent
-from outreach import services
+from outreach import selectors, services
 from outreach.engine import deadlines_refresh
 from outreach.models import ContactAttempt, Routine, Task
 from tests.factories import occupation_type, youth_make
@@ -89,6 +90,30 @@ class TestQueue:
         with django_assert_max_num_queries(14):
             body = client.get(reverse("outreach:queue")).content.decode()
         assert "uppgifter att göra denna vecka" in body
+
+    def test_a_long_queue_is_paged_and_the_headings_count_the_whole_queue(
+            self, client_for, coach, routine, municipality, django_assert_max_num_queries):
+        for _ in range(60):
+            _due_youth(municipality, coach)
+        deadlines_refresh()
+        queue = selectors.queue_tasks(user=coach, view="mina")
+        open_now = queue.count()
+        postcards = queue.filter(title="Vykort").count()
+        assert open_now > 100
+        client = client_for(coach)
+        with django_assert_max_num_queries(14):
+            first = client.get(reverse("outreach:queue") + "?vy=mina").content.decode()
+        assert f"{open_now} uppgifter att göra denna vecka" in first
+        assert "nr 1–100 visas" in first
+        assert f"Vykort ({postcards})" in first
+        assert first.count('name="task"') == 100
+        second = client.get(reverse("outreach:queue") + "?vy=mina&page=2").content.decode()
+        assert second.count('name="task"') == open_now - 100
+        assert f"nr 101–{open_now} visas" in second
+        shown = set()
+        for body in (first, second):
+            shown |= {int(v) for v in re.findall(r'name="task" value="(\d+)"', body)}
+        assert len(shown) == open_now
 
     def test_a_stranger_cannot_log_an_outcome(self, client_for, other_team_coach, coach,
                                               routine, municipality):

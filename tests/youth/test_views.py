@@ -264,3 +264,25 @@ def test_the_coordinator_reaches_the_youths_access_log_from_the_page(client_for,
     assert f'href="/loggkontroll/?youth={youth.pk}"' in body
     coach_body = client_for(coach).get(reverse("youth:detail", args=[youth.pk])).content.decode()
     assert "/loggkontroll/" not in coach_body
+
+
+@pytest.mark.django_db
+def test_name_search_can_use_the_trigram_indexes(municipality):
+    """The search's case-insensitive 'contains' is answered by the trigram indexes of
+    migration 0005 when the planner may not scan the whole table (issue #10)."""
+    from django.db import connection
+
+    from youth.selectors import _search_q
+
+    for i in range(30):
+        youth_make(municipality=municipality, last_name=f"Efternamn{i}")
+    youth_make(municipality=municipality, last_name="Ångström-Qvist")
+    sql, params = Youth.objects.filter(_search_q("qvist")).values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    assert "youth_last_name_trgm" in plan
+    assert len(found) == 1
