@@ -74,8 +74,10 @@ class User:
 
 
 def run_load(base_url: str, users: int, seconds: float,
-             accounts: list[tuple[str, str, list[int]]], paths: dict[str, str]) -> dict[str, Any]:
-    """`accounts`: (username, password, youth ids) to share among the virtual users."""
+             accounts: list[tuple[str, str, list[int]]], paths: dict[str, str],
+             think: float = 0.0) -> dict[str, Any]:
+    """`accounts`: (username, password, youth ids) to share among the virtual users;
+    `think`: mean seconds a user pauses between clicks (exponential; 0 = never pauses)."""
     tally = Tally()
     stop = time.monotonic() + seconds
     ready = threading.Barrier(users + 1)
@@ -97,6 +99,9 @@ def run_load(base_url: str, users: int, seconds: float,
                 tally.add((time.perf_counter() - started) * 1000)
             except (urllib.error.URLError, OSError, AttributeError) as exc:
                 tally.add((time.perf_counter() - started) * 1000, str(exc)[:80])
+            if think:
+                time.sleep(min(rng.expovariate(1 / think), stop - time.monotonic(), 4 * think)
+                           if stop > time.monotonic() else 0)
 
     threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(users)]
     for t in threads:

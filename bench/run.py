@@ -311,7 +311,8 @@ def load_accounts(municipality: Any) -> list[tuple[str, str, list[int]]]:
     return accounts
 
 
-def load(data: dict[str, Any], *, users: int, seconds: int, workers: int) -> None:
+def load(data: dict[str, Any], *, users: int, seconds: int, workers: int,
+         think: tuple[float, ...] = (0.0,)) -> None:
     """gunicorn on 127.0.0.1 (loopback only), `users` concurrent staff for `seconds`."""
     import os
     import subprocess
@@ -337,18 +338,21 @@ def load(data: dict[str, Any], *, users: int, seconds: int, workers: int) -> Non
                 break
             except OSError:
                 time.sleep(0.5)
-        result = run_load(base, users, seconds, load_accounts(data["municipality"]),
-                          load_paths())
+        print("\n| load | users | think s | seconds | requests | req/s | median ms | p95 ms "
+              "| errors |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for pause in think:
+            result = run_load(base, users, seconds, load_accounts(data["municipality"]),
+                              load_paths(), think=pause)
+            print(f"| gunicorn {workers}×4 threads | {users} | {pause:g} | {seconds} | "
+                  f"{result['requests']} | {result['per_second']:.1f} | "
+                  f"{result['median_ms']:.0f} | {result['p95_ms']:.0f} | {result['errors']} |",
+                  flush=True)
+            if result["errors"]:
+                print(f"first errors: {result['first_errors']}")
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print("\n| load | users | seconds | requests | req/s | median ms | p95 ms | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    print(f"| gunicorn {workers}×4 threads | {users} | {seconds} | {result['requests']} | "
-          f"{result['per_second']:.1f} | {result['median_ms']:.0f} | {result['p95_ms']:.0f} | "
-          f"{result['errors']} |", flush=True)
-    if result["errors"]:
-        print(f"first errors: {result['first_errors']}")
 
 
 def main() -> None:
@@ -362,6 +366,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--think", type=float, nargs="+", default=[0.0, 10.0],
+                        help="mean pause between a user's clicks, seconds (one run each)")
     args = parser.parse_args()
     data = dataset(args.youths, args.contacts, args.plans)
     if not args.skip_pages:
@@ -381,7 +387,8 @@ def main() -> None:
         youths, rows, export_s, copy_s, peak, _size = buffer.getvalue().split("\t")
         print(f"| {youths} | {rows} | {export_s} | {copy_s} | {peak} |")
     if args.users:
-        load(data, users=args.users, seconds=args.seconds, workers=args.workers)
+        load(data, users=args.users, seconds=args.seconds, workers=args.workers,
+             think=tuple(args.think))
 
 
 if __name__ == "__main__":
