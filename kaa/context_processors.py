@@ -18,6 +18,7 @@ NAVIGATION: list[tuple[str, Any, Perm | None]] = [
     ("outreach:queue", _("Arbetskö"), Perm.VIEW_RECORDS),
     ("plans:overdue", _("Uppföljningar"), Perm.VIEW_RECORDS),
     ("plans:meeting_list", _("Nätverksmöten"), Perm.VIEW_MUNICIPALITY_RECORDS),
+    ("plans:school_inbox", _("Skolanmälningar"), Perm.ASSIGN_CASES),
     ("plans:catalogue", _("Insatser och parter"), Perm.CONFIGURE),
     ("reporting:dashboard", _("Statistik"), Perm.VIEW_AGGREGATES),
     ("reporting:scb_list", _("SCB-rapport"), Perm.EXPORT),

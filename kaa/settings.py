@@ -349,3 +349,18 @@ KAA_SMS_SENDER = env.str("KAA_SMS_SENDER", default="KAA")
 from kaa.schedule import BEAT_SCHEDULE  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
+# Public e-forms (issue #9): rate limits are counted in Redis (not in the demo, which has none:
+# there Django's cache counts, in one process).
+KAA_RATELIMIT_REDIS_URL = env.str(
+    "KAA_RATELIMIT_REDIS_URL",
+    default="" if CELERY_BROKER_URL.startswith("filesystem://") else REDIS_URL)
+KAA_RATELIMIT_PREFIX = "kaa:rl"
+# A youth's code is locked after this many wrong birth dates, for this long.
+KAA_ESERVICE_LOCK_AFTER = env.int("KAA_ESERVICE_LOCK_AFTER", default=5)
+KAA_ESERVICE_LOCK_MINUTES = env.int("KAA_ESERVICE_LOCK_MINUTES", default=60)
+# Requests per client address (all public forms) and per code, per window.
+KAA_ESERVICE_LIMIT_IP = env.int("KAA_ESERVICE_LIMIT_IP", default=30)  # per 10 minutes
+KAA_ESERVICE_LIMIT_CODE = env.int("KAA_ESERVICE_LIMIT_CODE", default=10)  # per hour
+KAA_SCHOOL_LIMIT_IP = env.int("KAA_SCHOOL_LIMIT_IP", default=20)  # per hour
+# How long a youth stays signed in to the e-form after entering code and birth date.
+KAA_ESERVICE_SESSION_MINUTES = 20

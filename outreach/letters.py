@@ -12,10 +12,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kaa.lib.pdf import pdf_render
+from kaa.lib.qr import qr_svg
 from kaa.models import User
 from outreach import merge
+from outreach.eservice import access_code_for, access_code_link
 from outreach.models import LetterBatch, MessageTemplate, Task
 from youth.models import Guardian, Youth
 
@@ -33,6 +36,9 @@ class Recipient:
     is_guardian: bool
     body: str
     subject: str = ""
+    code: str = ""  # the youth's e-service code and link, printed with a QR code
+    link: str = ""
+    qr: str = ""
 
 
 def batch_candidates(*, user: User, channel: str, until: dt.date) -> tuple[list[Task], list[Task]]:
@@ -68,14 +74,19 @@ def recipients(tasks: list[Task], template: MessageTemplate) -> list[Recipient]:
             continue
         body = merge.render(template.body, youth)
         subject = merge.render(template.subject, youth)
+        code = access_code_for(youth)
+        link = access_code_link(code) if code else ""
+        eservice = {"code": code.display, "link": link,
+                    "qr": qr_svg(link, title=str(_("QR-kod till e-tjänsten")), scale=2)
+                    } if code else {}
         out.append(Recipient(youth, youth.full_name, youth.address, youth.postal_code,
-                             youth.city, False, body, subject))
+                             youth.city, False, body, subject, **eservice))
         if task.guardian_copy:
             for guardian in youth.guardians.all():
                 if _guardian_ok(guardian):
                     out.append(Recipient(youth, guardian.name, guardian.address,
                                          guardian.postal_code, guardian.city, True, body,
-                                         subject))
+                                         subject, **eservice))
     return out
 
 

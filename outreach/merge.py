@@ -24,7 +24,10 @@ FIELDS: dict[str, str] = {
     "kommun": "Kommunens namn",
     "datum": "Dagens datum",
     "fyller_20": "Datum då ungdomen fyller 20",
+    "kod": "Ungdomens kod till e-tjänsten",
+    "lank": "Ungdomens personliga länk till e-tjänsten",
 }
+CODE_FIELDS = ("kod", "lank")
 
 
 def fields_in(text: str) -> list[str]:
@@ -68,4 +71,12 @@ def values_for(youth: Youth) -> dict[str, Any]:
 def render(text: str, youth: Youth) -> str:
     """The template filled in for one youth (values are plain text, never markup)."""
     validate(text)
-    return text.format_map(values_for(youth))
+    values = values_for(youth)
+    if any(f in CODE_FIELDS for f in fields_in(text)):
+        # Made on first use: a code exists only for youths who were sent one.
+        from outreach.eservice import access_code_for, access_code_link
+
+        code = access_code_for(youth)
+        values["kod"] = code.display if code else ""
+        values["lank"] = access_code_link(code) if code else ""
+    return text.format_map(values)

@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from kaa.models import User
 from outreach.deadlines import week_end
-from outreach.models import ContactAttempt, OutgoingMessage, OutreachCase, Routine, Task
+from outreach.models import (
+    AccessCode,
+    ContactAttempt,
+    EserviceSubmission,
+    OutgoingMessage,
+    OutreachCase,
+    Routine,
+    Task,
+)
 from youth.models import KaaPeriod, Youth
 
 VIEWS = ("mina", "team", "kommun")
@@ -97,6 +105,9 @@ def youth_outreach(*, youth: Youth) -> dict[str, Any]:
         "case": OutreachCase.objects.filter(youth=youth, closed_on__isnull=True)
         .select_related("routine").first(),
         "messages_out": list(OutgoingMessage.objects.filter(youth=youth)[:10]),
+        "access_code": AccessCode.objects.filter(youth=youth, revoked_at__isnull=True,
+                                                 period__end_date__isnull=True).first(),
+        "submissions": list(EserviceSubmission.objects.filter(youth=youth)[:10]),
     }
 
 

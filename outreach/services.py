@@ -233,19 +233,30 @@ def follow_up_due(*, category: str, next_step: str, on: dt.date,
 
 
 @transaction.atomic
-def reached_record(*, youth: Youth, staff: User, channel: str, occupation_type: OccupationType,
-                   next_step: str, description: str = "", studies_end: dt.date | None = None,
-                   note: str = "", task: Task | None = None) -> Task:
-    """Log "reached", record the occupation and schedule the follow-up by rule."""
+def reached_record(*, youth: Youth, staff: User | None, channel: str,
+                   occupation_type: OccupationType, next_step: str, description: str = "",
+                   studies_end: dt.date | None = None, note: str = "", task: Task | None = None,
+                   direction: str = ContactAttempt.Direction.OUT,
+                   source: str = "contact", confirmed: bool = True) -> tuple[Task, ContactAttempt]:
+    """Log "reached", record the occupation and schedule the follow-up by rule.
+
+    The youth's own e-service answer goes through here too (no staff, direction "in",
+    source "e-service", the occupation unconfirmed until the coach confirms it)."""
     attempt = contact_attempt_log(youth=youth, channel=channel, staff=staff, task=task,
-                                  outcome=ContactAttempt.Outcome.REACHED, note=note)
+                                  outcome=ContactAttempt.Outcome.REACHED, note=note,
+                                  direction=direction)
     day = timezone.localtime(attempt.at).date()
     youth_services.occupation_record(youth=youth, type=occupation_type, start_date=day,
-                                     source="contact", description=description, actor=staff)
+                                     source=source, description=description, actor=staff,
+                                     confirmed=confirmed)
     kind, due = follow_up_due(category=occupation_type.category, next_step=next_step, on=day,
                               studies_end=studies_end)
+    return follow_up_replace(youth=youth, kind=kind, due=due), attempt
+
+
+def follow_up_replace(*, youth: Youth, kind: str, due: dt.date) -> Task:
+    """The new follow-up replaces any earlier one still open."""
     case = OutreachCase.objects.filter(youth=youth, closed_on__isnull=True).first()
-    # The new follow-up replaces any earlier one still open.
     Task.objects.filter(youth=youth, status=Task.Status.OPEN,
                         kind__in=FOLLOW_UP_KINDS).exclude(due_date=due, kind=kind).update(
         status=Task.Status.CANCELLED, cancel_reason="ersatt av ny uppföljning")

@@ -36,6 +36,17 @@ def _recipient(youth: Youth, channel: str, to_guardian: bool) -> str:
     return value
 
 
+def eservice_line_ensure(youth: Youth, body: str) -> str:
+    """Every SMS and e-mail to a youth in KAA carries their e-service link (issue #9): added
+    at the end unless the text already has the code (e.g. through {lank} or {kod})."""
+    from outreach.eservice import access_code_for, access_code_link
+
+    code = access_code_for(youth)
+    if code is None or code.code in body or code.display in body:
+        return body
+    return body + "\n" + _("Berätta vad du gör: %(link)s") % {"link": access_code_link(code)}
+
+
 @transaction.atomic
 def message_queue(*, youth: Youth, channel: str, body: str, staff: User | None,
                   subject: str = "", task: Task | None = None, to_guardian: bool = False,
@@ -51,6 +62,8 @@ def message_queue(*, youth: Youth, channel: str, body: str, staff: User | None,
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Skriv ett meddelande.")})
+    if not to_guardian:
+        body = eservice_line_ensure(youth, body)
     if channel == "sms" and len(body) > MAX_SMS_LENGTH:
         raise ValidationError({"body": _("Sms:et är för långt (högst %(n)s tecken).")
                                % {"n": MAX_SMS_LENGTH}})

@@ -19,8 +19,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaa.access import Perm, get_for_user, has_perm, perm_required
 from kaa.audit import audit_bulk_read, audit_read, audit_read_fragment
 from kaa.lib.http import int_ids, safe_next
-from outreach import forms, selectors, services
-from outreach.models import ONE_WAY_CHANNELS, ContactAttempt, Routine, Task
+from outreach import eservice, forms, selectors, services
+from outreach.models import (
+    ONE_WAY_CHANNELS,
+    AccessCode,
+    ContactAttempt,
+    EserviceSubmission,
+    Routine,
+    Task,
+)
 from outreach.routine_templates import TEMPLATES
 from youth.permissions import youth_get_for_user
 
@@ -111,8 +118,8 @@ def reached(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ReachedForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            follow_up = services.reached_record(youth=youth, staff=request.user, task=task,
-                                                **form.cleaned_data)
+            follow_up, _attempt = services.reached_record(
+                youth=youth, staff=request.user, task=task, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
@@ -233,3 +240,41 @@ def routine_migrate(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("%(n)s pågående ärenden följer nu version %(v)s.")
                          % {"n": moved, "v": current.version})
     return redirect("outreach:routines")
+
+
+@login_required
+@require_POST
+def eservice_code_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke the youth's e-service code (e.g. a letter reached the wrong person); the
+    next letter, postcard or SMS prints the new one."""
+    youth = youth_get_for_user(request, pk, write=True)
+    code = AccessCode.objects.filter(youth=youth, revoked_at__isnull=True,
+                                     period__end_date__isnull=True).first()
+    if code is None:
+        messages.error(request, _("Ungdomen har ingen giltig e-tjänstkod att spärra."))
+    else:
+        new = eservice.access_code_revoke(code=code, actor=request.user)
+        messages.success(request, _("Koden är spärrad. Den nya koden är %(code)s.")
+                         % {"code": new.display if new else "–"})
+    return redirect(reverse("youth:detail", args=[youth.pk]) + "#uppsok")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def eservice_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the youth sent through the e-service; the coach confirms the occupation."""
+    sub = get_for_user(request, EserviceSubmission.objects.select_related(
+        "youth", "occupation", "occupation__type", "reviewed_by"),
+        write=request.method == "POST", pk=pk)
+    youth = youth_get_for_user(request, sub.youth_id, write=request.method == "POST")
+    form = forms.EserviceReviewForm(request.POST or None, submission=sub)
+    if request.method == "POST" and form.is_valid():
+        eservice.submission_review(sub=sub, actor=request.user,
+                                   occupation_type=form.cleaned_data.get("occupation_type"),
+                                   confirm=form.cleaned_data.get("confirm", False))
+        messages.success(request, _("Svaret är genomgånget."))
+        return redirect(reverse("youth:detail", args=[youth.pk]) + "#uppsok")
+    if request.method == "GET":
+        audit_read(request, sub, detail="e-tjanstsvar")
+    return render(request, "outreach/eservice_review.html",
+                  {"sub": sub, "youth": youth, "form": form})

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from plans import views, views_config
+from plans import views, views_config, views_school
 
 app_name = "plans"
 
@@ -29,6 +29,10 @@ urlpatterns = [
     path(Y + "plan/<int:pk>/revisioner/", views.revisions, name="revisions"),
     path(Y + "plan/<int:pk>/handlingsplan.pdf", views.plan_pdf, name="plan_pdf"),
     path("uppfoljningar/", views_config.overdue, name="overdue"),
+    path("skolanmalningar/", views_school.inbox, name="school_inbox"),
+    path("skolanmalningar/<int:pk>/", views_school.detail, name="school_detail"),
+    path("skolanmalningar/<int:pk>/ta-om-hand/", views_school.accept, name="school_accept"),
+    path("skolanmalningar/<int:pk>/avvisa/", views_school.reject, name="school_reject"),
     path("forebyggande/ny/", views_config.preventive_new, name="preventive_new"),
     path("natverksmoten/", views_config.meeting_list, name="meeting_list"),
     path("natverksmoten/nytt/", views_config.meeting_new, name="meeting_new"),

@@ -254,6 +254,37 @@ def _scb_file(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return {"pk": file.pk}, file.sha256
 
 
+def _eservice_answer(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """An answer the coach's youth sent through the e-service."""
+    from outreach.eservice import access_code_for, submission_save
+
+    kwargs, _marker = _youth_of_coach(users)
+    from youth.models import Youth
+
+    youth = Youth.objects.get(pk=kwargs["pk"])
+    code = access_code_for(youth)
+    sub = submission_save(code=code, data={"activity": "working", "employer": "Markörbolaget",
+                                           "message": "Svarsmarkör"})
+    return {"pk": sub.pk}, "Svarsmarkör"
+
+
+def _school_notice(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    from django.utils import timezone
+
+    from plans.models import SchoolNotification
+
+    notice = SchoolNotification.objects.create(
+        municipality=users["coach"].municipality, kind="stopped", personnummer=_valid_pnr(),
+        first_name="Elev", last_name="Anmälningsmarkör", school="Markörgymnasiet",
+        event_date=timezone.localdate(), contact_name="Rektor", contact_email="r@skola.example")
+    return {"pk": notice.pk}, "Anmälningsmarkör"
+
+
+def _school_inbox(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    _school_notice(users)
+    return {}, "Markörgymnasiet"
+
+
 CASE_WORKERS = frozenset({"coach", "colleague", "coordinator"})
 COORDINATOR = frozenset({"coordinator"})
 
@@ -278,6 +309,9 @@ CASES: list[UrlCase] = [
     UrlCase("outreach:message_send", _queued_youth, CASE_WORKERS),
     UrlCase("outreach:batch_new", _paper_batch_query, CASE_WORKERS, list_page=True),
     UrlCase("outreach:batch_detail", _paper_batch, COORDINATOR),
+    UrlCase("outreach:eservice_review", _eservice_answer, CASE_WORKERS),
+    UrlCase("plans:school_inbox", _school_inbox, COORDINATOR, list_page=True),
+    UrlCase("plans:school_detail", _school_notice, COORDINATOR),
     UrlCase("plans:youth_tab", _plans_youth, CASE_WORKERS),
     UrlCase("plans:conversation_add", _plans_youth, CASE_WORKERS),
     UrlCase("plans:consent_add", _plans_youth, CASE_WORKERS),
@@ -308,6 +342,9 @@ EXEMPT: dict[str, str] = {
     "youth:export": "an xlsx file (not HTML); tested in tests/youth/test_export.py",
     "outreach:task_outcome": "POST only, through get_for_user; tested in test_views.py",
     "outreach:tasks_bulk_done": "POST only, ids filtered by visible_to; test_views.py",
+    "outreach:eservice_revoke": "POST only through youth_get_for_user; test_eservice.py",
+    "plans:school_accept": "POST only, coordinator, own municipality; test_school.py",
+    "plans:school_reject": "POST only, coordinator, own municipality; test_school.py",
     "outreach:routines": "configuration, no personal data (coordinator)",
     "outreach:batch_pdf": "a PDF (compressed text); access tested in test_letters.py",
     "outreach:batch_confirm": "POST only, same access as batch_detail; test_letters.py",

@@ -25,6 +25,15 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _ratelimits_per_test(settings):
+    """Each test counts in its own rate-limit keys (in the real Redis): tests run in parallel
+    from the same address and must not throttle each other."""
+    import uuid
+
+    settings.KAA_RATELIMIT_PREFIX = f"kaa:test:{uuid.uuid4().hex}"
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests empty every table, data-migration rows included: put the shipped
     reference lists back for every test that uses the database."""

@@ -190,6 +190,34 @@ def occupation_record(*, youth: Youth, type: OccupationType, start_date: dt.date
     return occupation
 
 
+@transaction.atomic
+def occupation_confirm(*, occupation: Occupation, actor: User,
+                       type: OccupationType | None = None, description: str | None = None
+                       ) -> Occupation:
+    """A coach confirms an occupation the youth reported (e-service) or a partner sent,
+    optionally with a more exact type; it then becomes the current one."""
+    if occupation.confirmed:
+        return occupation
+    if type is not None:
+        occupation.type = type
+    if description is not None:
+        occupation.description = description[:200]
+    for old in (Occupation.objects.select_for_update()
+                .filter(youth=occupation.youth, end_date__isnull=True, confirmed=True)
+                .exclude(pk=occupation.pk)):
+        old.end_date = max(old.start_date, occupation.start_date - dt.timedelta(days=1))
+        old.save(update_fields=["end_date", "updated_at"])
+    occupation.confirmed = True
+    occupation.updated_by = actor
+    occupation.full_clean()
+    occupation.save()
+    _audit(actor, Action.UPDATE, occupation)
+    timeline_add(youth=occupation.youth, kind="occupation", actor=actor,
+                 summary=_("Sysselsättning bekräftad: %(type)s") % {"type": occupation.type.label})
+    youth_status_refresh(youth=occupation.youth)
+    return occupation
+
+
 def status_derive(*, youth: Youth, open_period: KaaPeriod | None,
                   latest_period: KaaPeriod | None, occupation: Occupation | None) -> str:
     """The case status, from the data alone (the one definition)."""

@@ -24,3 +24,8 @@ def send_digest(*, to: str, context: dict[str, Any]) -> None:
 
 def send_scb_draft(*, to: str, context: dict[str, Any]) -> None:
     _send("scb-draft", to, context)
+
+
+def send_school_receipt(*, to: str, context: dict[str, Any]) -> None:
+    """To school staff who sent a notice: its number and date, never the student."""
+    _send("school-receipt", to, context)

@@ -17,9 +17,12 @@ from outreach.models.core import (
     ScopedByYouth,
     Task,
 )
+from outreach.models.eservice import AccessCode, EserviceSubmission
 from outreach.models.messaging import LetterBatch, MessageTemplate, OutgoingMessage
 
 __all__ = [
+    "AccessCode",
+    "EserviceSubmission",
     "FAILED_OUTCOMES",
     "ONE_WAY_CHANNELS",
     "REACHED_OUTCOMES",

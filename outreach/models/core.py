@@ -133,6 +133,7 @@ class Task(models.Model):
         TURNING_20 = "turning_20", _("Brev inför 20-årsdagen")
         PLAN_FOLLOW_UP = "plan_follow_up", _("Uppföljning av handlingsplan")
         INTERVENTION_FOLLOW_UP = "intervention_follow_up", _("Uppföljning av insats")
+        ESERVICE = "eservice", _("Svar via e-tjänsten")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Att göra")

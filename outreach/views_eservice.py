@@ -1,0 +1,114 @@
+"""The youth's public e-service (issue #9): no login; a personal code plus the birth date.
+
+Every answer to a wrong code, a wrong birth date, a locked code or a bot is the same page with
+the same message, so that nothing tells whether a code exists. Posts are rate limited per
+client address and per code (kaa.lib.ratelimit); the lockout after wrong birth dates is kept in
+the database (outreach.eservice.code_check).
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kaa.lib.ratelimit import Limit, hit
+from kaa.request_context import current_ip
+from outreach import eservice
+from outreach.forms_eservice import AnswerForm, CodeForm
+from outreach.models.eservice import code_display, code_normalise
+
+SESSION_CODE = "eservice_code"
+SESSION_AT = "eservice_at"
+SESSION_DRAFT = "eservice_draft"
+
+
+def _limits(code: str) -> list[tuple[Limit, str]]:
+    """Per client address (10 minutes) and per code (an hour), read from the settings."""
+    return [(Limit("eservice-ip", settings.KAA_ESERVICE_LIMIT_IP, 600), current_ip() or "-"),
+            (Limit("eservice-code", settings.KAA_ESERVICE_LIMIT_CODE, 3600), code)]
+
+
+def _throttled(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    context["throttled"] = True
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = "600"
+    return response
+
+
+def _wrong() -> str:
+    return _("Koden eller födelsedatumet stämmer inte. Kontrollera och försök igen. Du kan "
+             "också ringa eller mejla oss, se brevet du fick.")
+
+
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, code: str = "") -> HttpResponse:
+    """Code and birth date; /e/<code>/ is the personal link with the code filled in."""
+    initial = {"code": code_display(code_normalise(code))} if code else {}
+    form = CodeForm(request.POST if request.method == "POST" else None, initial=initial)
+    context = {"form": form}
+    if request.method != "POST":
+        return render(request, "eservice/start.html", context)
+    typed = code_normalise(request.POST.get("code", ""))
+    if not hit(_limits(typed)):
+        return _throttled(request, "eservice/start.html", context)
+    if form.is_valid() and not form.is_bot():
+        result = eservice.code_check(text=form.cleaned_data["code"],
+                                     birth_date=form.cleaned_data["birth_date"])
+        if result.status is eservice.Check.OK and result.code is not None:
+            draft = request.session.get(SESSION_DRAFT)
+            request.session.cycle_key()
+            if draft:
+                request.session[SESSION_DRAFT] = draft
+            request.session[SESSION_CODE] = result.code.pk
+            request.session[SESSION_AT] = int(time.time())
+            return redirect("eservice:answer")
+        context["error"] = (_("Koden gäller inte längre. Hör av dig till oss om du vill ha "
+                              "hjälp, se brevet du fick.")
+                            if result.status is eservice.Check.ENDED else _wrong())
+    elif form.is_bot():
+        context["error"] = _wrong()
+    return render(request, "eservice/start.html", context, status=200)
+
+
+def _signed_in(request: HttpRequest):  # type: ignore[no-untyped-def]
+    code_id, at = request.session.get(SESSION_CODE), request.session.get(SESSION_AT, 0)
+    if not code_id or time.time() - at > settings.KAA_ESERVICE_SESSION_MINUTES * 60:
+        return None
+    return eservice.code_usable(code_id)
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest) -> HttpResponse:
+    code = _signed_in(request)
+    if code is None:
+        request.session.pop(SESSION_CODE, None)
+        if request.method == "POST":
+            # Signed out while writing: keep what was typed for after the code is entered again
+            # (the session holds it, never the page or the URL).
+            request.session[SESSION_DRAFT] = {
+                name: request.POST.get(name, "")[:1000] for name in AnswerForm.Meta.fields}
+        return render(request, "eservice/expired.html", status=403)
+    draft = request.session.pop(SESSION_DRAFT, None) if request.method == "GET" else None
+    form = AnswerForm(request.POST if request.method == "POST" else None, initial=draft or None)
+    context = {"form": form, "youth": code.youth}
+    if request.method == "POST":
+        if not hit(_limits(code.code)):
+            return _throttled(request, "eservice/answer.html", context)
+        if form.is_bot():
+            request.session.flush()
+            return redirect("eservice:thanks")
+        if form.is_valid():
+            eservice.submission_save(code=code, data=form.submission_data())
+            request.session.flush()
+            return redirect("eservice:thanks")
+    return render(request, "eservice/answer.html", context)
+
+
+@require_GET
+def thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "eservice/thanks.html")
