@@ -83,10 +83,11 @@ def _detail(request: HttpRequest, notice: SchoolNotification, *,
     audit_read(request, notice, detail="skolanmalan")
     if known is not None:  # the page names the matched youth and their status
         audit_read(request, known, detail="skolanmalan")
+    accept = accept or AcceptForm(notice=notice, known=known is not None)
+    reject = reject or RejectForm()
     return render(request, "school/detail.html", {
-        "notice": notice, "known": known,
-        "accept": accept or AcceptForm(notice=notice, known=known is not None),
-        "reject": reject or RejectForm()}, status=status)
+        "notice": notice, "known": known, "accept": accept, "reject": reject,
+        "form_list": [accept, reject]}, status=status)
 
 
 @login_required

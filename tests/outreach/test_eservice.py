@@ -63,7 +63,8 @@ class TestCodes:
         assert access_code_for(youth) == code
         others = {access_code_for(youth_make(municipality=municipality)).code
                   for _ in range(5)}
-        assert code.code not in others and len(others) == 5
+        assert code.code not in others
+        assert len(others) == 5
         outside = youth_make(municipality=municipality, open_period=False)
         assert access_code_for(outside) is None
 
@@ -104,7 +105,8 @@ class TestCodes:
 
         code = access_code_for(youth)
         text = merge.render("Hej {fornamn}! Svara på {lank} med koden {kod}.", youth)
-        assert code.display in text and f"/e/{code.code}/" in text
+        assert code.display in text
+        assert f"/e/{code.code}/" in text
         sms = message_queue(youth=youth, channel="sms", body="Hej! Ring mig.", staff=coach)
         assert f"/e/{code.code}/" in sms.body
         already = message_queue(youth=youth, channel="sms", staff=coach,
@@ -122,7 +124,8 @@ class TestCodes:
         code = access_code_for(youth)
         assert letter.code == code.display
         assert letter.link.endswith(f"/e/{code.code}/")
-        assert letter.qr.startswith("<svg") and "QR" in letter.qr
+        assert letter.qr.startswith("<svg")
+        assert "QR" in letter.qr
 
 
 class TestSignIn:
@@ -130,14 +133,15 @@ class TestSignIn:
         code = access_code_for(youth)
         body = client.get(reverse("eservice:start_code", args=[code.code])).content.decode()
         assert code.display in body  # the personal link fills in the code
-        assert "Amira" not in body and "Haddad" not in body
+        assert "Amira" not in body
+        assert "Haddad" not in body
 
     def test_wrong_code_wrong_birth_date_and_locked_look_the_same(self, client, youth,
                                                                    settings):
         code = access_code_for(youth)
         url = reverse("eservice:start")
         wrong_date = (youth.birth_date - dt.timedelta(days=3)).strftime("%Y%m%d")
-        unknown = client.post(url, {"code": "AAAA-AAAA", "birth_date": _birth(youth)})
+        unknown = client.post(url, {"code": "AAAA-AAAA", "birth_date": wrong_date})
         wrong = client.post(url, {"code": code.code, "birth_date": wrong_date})
         assert unknown.status_code == wrong.status_code == 200
         # The same page, apart from the code typed back into its own field.
@@ -183,7 +187,8 @@ class TestAnswer:
         attempt = ContactAttempt.objects.get(youth=youth, channel="eservice")
         assert (attempt.outcome, attempt.direction, attempt.staff) == ("reached", "in", None)
         occupation = Occupation.objects.get(youth=youth, source="eservice")
-        assert not occupation.confirmed and occupation.type.code == "ARBETE"
+        assert not occupation.confirmed
+        assert occupation.type.code == "ARBETE"
         assert "Bageriet" in occupation.description
         # Same rules as a logged contact: the routine stops, a follow-up in three months.
         assert not routine_steps.exists()
@@ -192,7 +197,8 @@ class TestAnswer:
         review = Task.objects.get(youth=youth, status="open", kind="eservice")
         assert review.due_date == timezone.localdate()
         queue = client_for(coach).get(reverse("outreach:queue")).content.decode()
-        assert "Svar via e-tjänsten" in queue and "Haddad" in queue
+        assert "Svar via e-tjänsten" in queue
+        assert "Haddad" in queue
         assert TimelineEntry.objects.filter(youth=youth, kind="eservice").exists()
         # The session is over: a second answer needs the code again.
         assert client.get(reverse("eservice:answer")).status_code == 403
@@ -209,7 +215,8 @@ class TestAnswer:
         assert client_for(other_team_coach).get(url).status_code == 404
         coach_client = client_for(coach)
         page = coach_client.get(url).content.decode()
-        assert "Komvux Askersund" in page and "ej bekräftad" in page
+        assert "Komvux Askersund" in page
+        assert "ej bekräftad" in page
         from youth.models import OccupationType
 
         komvux = OccupationType.objects.get(code="KOMVUX")
@@ -218,7 +225,8 @@ class TestAnswer:
         sub.refresh_from_db()
         assert sub.reviewed_by == coach
         occupation = Occupation.objects.get(pk=sub.occupation_id)
-        assert occupation.confirmed and occupation.type == komvux
+        assert occupation.confirmed
+        assert occupation.type == komvux
         assert not Task.objects.filter(youth=youth, kind="eservice", status="open").exists()
         youth.refresh_from_db()
         assert youth.status == "occupied"
@@ -258,7 +266,8 @@ class TestAnswer:
         assert sub.activity_other == "<script>alert(1)</script>"
         page = client_for(coach).get(reverse("outreach:eservice_review",
                                              args=[sub.pk])).content.decode()
-        assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+        assert "<script>alert(1)" not in page
+        assert "&lt;script&gt;alert(1)" in page
         assert "<img src=x" not in page
 
     def test_the_honeypot_stores_nothing(self, client, youth):
