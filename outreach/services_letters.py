@@ -36,10 +36,11 @@ DEFAULT_TEMPLATES = [
      "dess.\n\nVänliga hälsningar\n{kommun}"),
     ("sms", "Sms", "",
      "Hej {fornamn}! Det är {coach_namn} från {kommun}. Vi vill gärna prata med dig om "
-     "vad du gör i dag. Svara på detta sms eller ring oss."),
+     "vad du gör i dag. Svara här: {lank} (kod {kod}) eller ring oss."),
     ("email", "E-post", "Hej från {kommun}",
-     "Hej {fornamn}!\n\nVi vill gärna höra hur du har det och vad du gör i dag. Svara på "
-     "det här mejlet så hör vi av oss.\n\n{coach_namn}, {kommun}"),
+     "Hej {fornamn}!\n\nVi vill gärna höra hur du har det och vad du gör i dag. Berätta "
+     "det på {lank} (din kod är {kod}), eller svara på det här mejlet så hör vi av oss."
+     "\n\n{coach_namn}, {kommun}"),
 ]
 
 

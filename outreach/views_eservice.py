@@ -16,7 +16,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kaa.audit import audit_event
 from kaa.lib.ratelimit import Limit, hit
+from kaa.models import AuditEvent
 from kaa.request_context import current_ip
 from outreach import eservice
 from outreach.forms_eservice import AnswerForm, CodeForm
@@ -60,6 +62,9 @@ def start(request: HttpRequest, code: str = "") -> HttpResponse:
         result = eservice.code_check(text=form.cleaned_data["code"],
                                      birth_date=form.cleaned_data["birth_date"])
         if result.status is eservice.Check.OK and result.code is not None:
+            # The answer page greets the youth by first name: a read, by the youth.
+            audit_event(action=AuditEvent.Action.READ, obj=result.code,
+                        detail="e-service sign-in by the youth")
             draft = request.session.get(SESSION_DRAFT)
             request.session.cycle_key()
             if draft:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -32,6 +35,28 @@ def test_the_demo_command_is_idempotent_and_varied(settings):
     assert KaaPeriod.objects.filter(end_date__isnull=True).count() <= first
     assert Youth.objects.filter(is_coordination_number=True).exists()
     assert Youth.objects.filter(protected_identity=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_school_notices_an_eservice_answer_and_a_code_to_try(settings):
+    import io
+
+    from outreach.eservice import Check, code_check
+    from outreach.models import EserviceSubmission
+    from plans.models import SchoolNotification
+
+    settings.KAA_DEMO = True
+    call_command("demo_data", youths=40)
+    call_command("demo_data", youths=40)
+    assert SchoolNotification.objects.filter(status="new").count() == 3
+    assert EserviceSubmission.objects.count() == 1
+    out = io.StringIO()
+    call_command("demo_data", print_logins=True, stdout=out)
+    printed = out.getvalue()
+    link, birth = re.search(r"/e/([A-Z0-9]+)/\s+birth date (\d{8})", printed).groups()
+    day = dt.date(int(birth[:4]), int(birth[4:6]), int(birth[6:]))
+    assert code_check(text=link, birth_date=day).status is Check.OK
+    assert "/skola/anmalan/" in printed
 
 
 @pytest.mark.django_db

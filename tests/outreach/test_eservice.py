@@ -180,6 +180,8 @@ class TestAnswer:
         _sign_in(client, youth)
         page = client.get(reverse("eservice:answer")).content.decode()
         assert "<bdi>Amira</bdi>" in page
+        assert AuditEvent.objects.filter(action="read", youth_id=youth.pk, user=None,
+                                         detail__startswith="e-service").exists()
         response = client.post(reverse("eservice:answer"), {
             "activity": "working", "employer": "Bageriet", "wants_contact": "",
             "message": "Jag jobbar heltid."})

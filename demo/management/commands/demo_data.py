@@ -8,12 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from demo.eforms import demo_eforms_ensure, demo_youth_for_eservice
 from demo.outreach import demo_history_ensure
 from demo.plans import demo_plans_ensure
 from demo.staff import DEMO_PASSWORD, STAFF, demo_staff_ensure
 from demo.youths import demo_youths_ensure
 from kaa.models import Municipality
 from outreach.engine import deadlines_refresh
+from outreach.eservice import access_code_for, access_code_link
 from outreach.facts import reached_facts_rebuild
 from outreach.models import Routine
 from outreach.services import routine_from_template
@@ -54,6 +56,7 @@ class Command(BaseCommand):
         reached_facts_rebuild()  # contacts were bulk-created: no post_save ran
         for code in ("1882", "1494"):
             demo_plans_ensure(municipality=Municipality.objects.get(code=code))
+        demo_eforms_ensure(municipality=Municipality.objects.get(code="1882"))
         stats = deadlines_refresh()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data is in place ({created} new youths; deadlines: {stats})."))
@@ -63,3 +66,11 @@ class Command(BaseCommand):
         for spec in STAFF:
             where = spec.team or spec.municipality_code or ""
             self.stdout.write(f"  {spec.username:<22} {spec.role:<12} {where}")
+        youth = demo_youth_for_eservice(Municipality.objects.get(code="1882"))
+        code = access_code_for(youth) if youth else None
+        if code is not None:
+            self.stdout.write("Public pages (no login):")
+            self.stdout.write(f"  youth e-service  {access_code_link(code)}  birth date "
+                              f"{youth.birth_date:%Y%m%d}")
+            self.stdout.write(f"  school notice    {settings.KAA_BASE_URL.rstrip('/')}"
+                              "/skola/anmalan/")
