@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import date_input, fields_only_helper
+from kaa.versioning import VersionedFormMixin
 from outreach.models import Channel, ContactAttempt, RoutineStep
 from outreach.services import NextStep
 from youth.models import OccupationType
@@ -78,7 +79,7 @@ class EserviceReviewForm(forms.Form):
             self.fields["occupation_type"].initial = occupation.type_id
 
 
-class RoutineForm(forms.Form):
+class RoutineForm(VersionedFormMixin, forms.Form):
     name = forms.CharField(label=_("Namn"), max_length=100)
     retry_after_days = forms.IntegerField(label=_("Nytt försök efter (dagar)"), min_value=1,
                                           max_value=365)

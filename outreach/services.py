@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kaa.audit import audit_event
 from kaa.models import AuditEvent, Municipality, User
+from kaa.versioning import Change, StaleEdit, version_check
 from outreach.deadlines import add_months, add_offset
 from outreach.engine import open_step_tasks_cancel
 from outreach.models import (
@@ -69,11 +70,23 @@ def routine_validate(steps: list[dict[str, Any]]) -> None:
 @transaction.atomic
 def routine_save_version(*, municipality: Municipality, name: str, steps: list[dict[str, Any]],
                          actor: User | None, retry_after_days: int = 30,
-                         concern_after_attempts: int = 3) -> Routine:
-    """Save the steps as a new current version; earlier versions stay for open cases."""
+                         concern_after_attempts: int = 3, version: int | None = None) -> Routine:
+    """Save the steps as a new current version; earlier versions stay for open cases.
+    `version` is the version the editor started from: if another coordinator saved a newer
+    one meanwhile, nothing is saved (StaleEdit)."""
     routine_validate(steps)
     previous = (Routine.objects.select_for_update()
                 .filter(municipality=municipality, is_current=True).first())
+    if previous is not None and version is not None:
+        try:
+            version_check(previous, version, {"name": name,
+                                              "retry_after_days": retry_after_days,
+                                              "concern_after_attempts": concern_after_attempts})
+        except StaleEdit as exc:
+            exc.changes.append(Change(_("Steg"), _("version %(v)s, %(n)s steg") % {
+                "v": previous.version, "n": previous.steps.count()},
+                _("%(n)s steg i formuläret") % {"n": len(steps)}))
+            raise
     if previous is not None:
         previous.is_current = False
         previous.save(update_fields=["is_current", "updated_at"])

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaa.access import Perm, get_for_user, has_perm, perm_required
 from kaa.audit import audit_bulk_read, audit_read, audit_read_fragment
 from kaa.lib.http import int_ids, safe_next
+from kaa.versioning import StaleEdit
 from outreach import eservice, forms, selectors, services
 from outreach.models import (
     ONE_WAY_CHANNELS,
@@ -207,10 +208,11 @@ def routine_edit(request: HttpRequest) -> HttpResponse:
                                      is_current=True).prefetch_related("steps").first()
     initial_steps = [{f: getattr(s, f) for f in services.STEP_FIELDS}
                      for s in (current.steps.all() if current else [])]
-    form = forms.RoutineForm(request.POST or None, initial={
-        "name": current.name if current else _("Kontaktrutin"),
-        "retry_after_days": current.retry_after_days if current else 30,
-        "concern_after_attempts": current.concern_after_attempts if current else 3})
+    initial = {"name": current.name if current else _("Kontaktrutin"),
+               "retry_after_days": current.retry_after_days if current else 30,
+               "concern_after_attempts": current.concern_after_attempts if current else 3}
+    form = forms.RoutineForm(request.POST or None, initial=initial,
+                             version=current.version if current else None)
     formset = forms.StepFormSet(request.POST or None, initial=initial_steps, prefix="steg")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         steps = [f.cleaned_data for f in formset.forms
@@ -218,6 +220,8 @@ def routine_edit(request: HttpRequest) -> HttpResponse:
         try:
             services.routine_save_version(municipality=request.user.municipality,
                                           actor=request.user, steps=steps, **form.cleaned_data)
+        except StaleEdit as exc:
+            form.stale_apply(exc)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import date_input, fields_only_helper
 from kaa.models import Role, User
+from kaa.versioning import VersionedFormMixin
 from plans.consent import SCAN_MAX_BYTES, scan_check
 from plans.models import (
     ActionPlan,
@@ -116,7 +117,7 @@ class PaperReceivedForm(forms.Form):
         return scan
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ActionPlan
         fields = ["case_worker", "school", "school_contact", "goal", "start_date",
@@ -141,7 +142,7 @@ class PlanForm(forms.ModelForm):
         self.helper = fields_only_helper()
 
 
-class InterventionForm(forms.ModelForm):
+class InterventionForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Intervention
         fields = ["type", "purpose", "declined", "declined_reason", "responsible",

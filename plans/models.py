@@ -248,6 +248,8 @@ class ActionPlan(BaseModel):
     closed_on = models.DateField(_("avslutad"), null=True, blank=True)
     close_reason = models.CharField(_("skäl till avslut"), max_length=200, blank=True)
     revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
+    # Bumped by every save of the plan's own fields (kaa.versioning: no lost updates).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedByYouth.as_manager()
 
@@ -293,6 +295,7 @@ class Intervention(models.Model):
         OTHER = "other", _("Annat skäl")
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="interventions")
+    version = models.PositiveIntegerField(default=1, editable=False)  # kaa.versioning
     type = models.ForeignKey(InterventionType, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("insats"))
     purpose = models.CharField(_("syfte"), max_length=500, blank=True)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from kaa.audit import Action, audit_event
 from kaa.models import Municipality, Role, User
+from kaa.versioning import version_bump, version_check
 from outreach.deadlines import add_months, next_business_day_on_or_after
 from outreach.models import Task
 from plans.consent import consent_current
@@ -184,6 +185,7 @@ def plan_create(*, youth: Youth, actor: User, kind: str = ActionPlan.Kind.KAA,
                 **fields: Any) -> ActionPlan:
     """Start an action plan. A consent valid today is required (the law's condition for
     planning with partners); a KAA plan needs an open KAA period."""
+    fields.pop("version", None)  # a new plan starts at version 1
     Youth.objects.select_for_update().filter(pk=youth.pk).first()
     today = _today()
     consent = consent_current(youth, today)
@@ -239,11 +241,14 @@ def _changed_labels(obj: Model, fields: dict[str, Any]) -> list[str]:
 
 
 @transaction.atomic
-def plan_update(*, plan: ActionPlan, actor: User, **fields: Any) -> ActionPlan:
-    """Change the plan's text or dates: a new revision that says what changed."""
+def plan_update(*, plan: ActionPlan, actor: User, version: int | None = None,
+                **fields: Any) -> ActionPlan:
+    """Change the plan's text or dates: a new revision that says what changed. A form opened
+    before someone else's save is refused (StaleEdit) instead of overwriting it."""
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if not plan.is_active:
         raise ValidationError(_("Planen är avslutad och kan inte ändras."), code="closed")
+    version_check(plan, version, fields)
     _dates_check(fields, today=_today(), previous=plan)
     changed = _changed_labels(plan, fields)
     if not changed:
@@ -251,6 +256,7 @@ def plan_update(*, plan: ActionPlan, actor: User, **fields: Any) -> ActionPlan:
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.updated_by = actor
+    version_bump(plan)
     plan.full_clean()
     plan.save()
     audit_event(action=Action.UPDATE, user=actor, obj=plan, detail=",".join(fields))
@@ -299,11 +305,15 @@ def _ending_check(fields: dict[str, Any], errors: dict[str, str]) -> None:
 
 @transaction.atomic
 def intervention_save(*, plan: ActionPlan, actor: User,
-                      intervention: Intervention | None = None, **fields: Any) -> Intervention:
+                      intervention: Intervention | None = None, version: int | None = None,
+                      **fields: Any) -> Intervention:
     """Add an intervention to the plan or change one; the plan gets a new revision."""
     plan = ActionPlan.objects.select_for_update().select_related("youth").get(pk=plan.pk)
     if not plan.is_active:
         raise ValidationError(_("Planen är avslutad och kan inte ändras."), code="closed")
+    if intervention is not None:
+        intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
+        version_check(intervention, version, fields)
     _intervention_check(fields, today=_today(), previous=intervention)
     if intervention is None:
         intervention = Intervention(plan=plan, **fields)
@@ -314,6 +324,7 @@ def intervention_save(*, plan: ActionPlan, actor: User,
             return intervention
         for name, value in fields.items():
             setattr(intervention, name, value)
+        version_bump(intervention)
     intervention.full_clean()
     intervention.save()
     audit_event(action=Action.CREATE if changed is None else Action.UPDATE, user=actor,

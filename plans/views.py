@@ -25,6 +25,7 @@ from kaa.audit import audit_read, audit_read_fragment
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
 from kaa.lib.pdf import pdf_render
+from kaa.versioning import StaleEdit
 from plans import forms, services
 from plans.catalogue import catalogue_ensure
 from plans.consent import (
@@ -305,6 +306,8 @@ def plan_edit(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
         try:
             services.plan_update(plan=ActionPlan.objects.get(pk=plan.pk), actor=request.user,
                                  **form.cleaned_data)
+        except StaleEdit as exc:
+            form.stale_apply(exc)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -331,6 +334,8 @@ def intervention_edit(request: HttpRequest, youth_pk: int, pk: int,
             fresh = Intervention.objects.get(pk=intervention.pk) if intervention else None
             services.intervention_save(plan=plan, actor=request.user, intervention=fresh,
                                        **form.cleaned_data)
+        except StaleEdit as exc:
+            form.stale_apply(exc)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import date_input, fields_only_helper
 from kaa.models import Team, User
+from kaa.versioning import VersionedFormMixin
 from youth import personnummer as pnr
 from youth.models import CaseStatus, OccupationType, Reason, Youth
 from youth.selectors import SORTS
@@ -102,7 +103,7 @@ class YouthRegisterForm(forms.ModelForm):
         """Duplicates are matched by the service (a returning youth gets a new period)."""
 
 
-class YouthContactForm(forms.ModelForm):
+class YouthContactForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Youth
         fields = ["first_name", "last_name", "address", "postal_code", "city", "phone",

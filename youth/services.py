@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kaa.audit import audit_event
 from kaa.models import AuditEvent, Municipality, Team, User
+from kaa.versioning import version_bump, version_check
 from youth import personnummer as pnr
 from youth.models import (
     PERIOD_END_BEFORE_START,
@@ -216,6 +217,34 @@ def occupation_confirm(*, occupation: Occupation, actor: User,
                  summary=_("Sysselsättning bekräftad: %(type)s") % {"type": occupation.type.label})
     youth_status_refresh(youth=occupation.youth)
     return occupation
+
+
+CONTACT_FIELDS = ("first_name", "last_name", "address", "postal_code", "city", "phone",
+                  "phone_alt", "email", "former_school")
+
+
+@transaction.atomic
+def youth_contact_update(*, youth: Youth, actor: User, version: int | None = None,
+                         **fields: Any) -> Youth:
+    """Change the youth's name and contact details; refuses a stale form (StaleEdit)."""
+    youth = Youth.objects.select_for_update().get(pk=youth.pk)
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValueError(f"not contact fields: {sorted(unknown)}")
+    version_check(youth, version, fields)
+    changed = [name for name, value in fields.items() if getattr(youth, name) != value]
+    if not changed:
+        return youth
+    for name in changed:
+        setattr(youth, name, fields[name])
+    youth.updated_by = actor
+    version_bump(youth)
+    youth.full_clean()
+    youth.save()
+    _audit(actor, Action.UPDATE, youth, changed)
+    timeline_add(youth=youth, kind="contact_details", actor=actor,
+                 summary=_("Kontaktuppgifter ändrade"))
+    return youth
 
 
 def status_derive(*, youth: Youth, open_period: KaaPeriod | None,

@@ -23,6 +23,7 @@ from kaa.forms import errors_apply
 from kaa.lib.http import int_ids, safe_next
 from kaa.lib.spreadsheets import xlsx_bytes
 from kaa.models import AuditEvent
+from kaa.versioning import StaleEdit
 from youth import exports, forms, selectors, services
 from youth.models import KaaPeriod, Note, Youth
 from youth.permissions import youth_get_for_user
@@ -124,16 +125,18 @@ def youth_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         audit_read(request, youth, detail="kontaktuppgifter")
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            youth = form.save(commit=False)
-            youth.updated_by = request.user
-            youth.save()
-            audit_event(request=request, action=AuditEvent.Action.UPDATE, obj=youth,
-                        detail=",".join(form.changed_data))
-            services.timeline_add(youth=youth, kind="contact_details", actor=request.user,
-                                  summary=_("Kontaktuppgifter ändrade"))
-        messages.success(request, _("Kontaktuppgifterna är sparade."))
-        return redirect("youth:detail", pk=youth.pk)
+        data = {name: form.cleaned_data[name] for name in form.fields
+                if name in services.CONTACT_FIELDS}
+        try:
+            services.youth_contact_update(youth=youth, actor=request.user,
+                                          version=form.submitted_version(), **data)
+        except StaleEdit as exc:
+            form.stale_apply(exc)
+        except ValidationError as exc:
+            errors_apply(form, exc)
+        else:
+            messages.success(request, _("Kontaktuppgifterna är sparade."))
+            return redirect("youth:detail", pk=youth.pk)
     return render(request, "youth/form.html", {"form": form, "youth": youth,
                                                "title": _("Ändra kontaktuppgifter")})
 

@@ -1,0 +1,125 @@
+"""No lost updates (issue #11): a stale form is refused, shows what changed meanwhile and keeps
+the user's input; saving again from the refreshed form is a deliberate overwrite."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from plans.models import ActionPlan, Intervention
+from tests.factories import plan_make, youth_make
+from youth.models import Youth
+
+pytestmark = pytest.mark.django_db
+
+
+def _form_data(html: str) -> dict[str, str]:
+    """The values a browser would send back from the page's form (text, hidden, select)."""
+    data = {}
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
+        data.setdefault(name, value)
+    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html,
+                                 re.S):
+        data[name] = body.strip()
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html,
+                                    re.S):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', options)
+        data[name] = chosen.group(1) if chosen else ""
+    data.pop("csrfmiddlewaretoken", None)
+    return data
+
+
+def test_two_coaches_edit_the_same_phone_number(client_for, coach, colleague, municipality):
+    youth = youth_make(municipality=municipality, coach=coach, phone="070-000")
+    url = reverse("youth:edit", args=[youth.pk])
+    first, second = client_for(coach), client_for(colleague)
+    form_a = _form_data(first.get(url).content.decode())
+    form_b = _form_data(second.get(url).content.decode())
+    assert form_a["version"] == form_b["version"] == "1"
+
+    assert first.post(url, {**form_a, "phone": "070-111"}).status_code == 302
+    stale = second.post(url, {**form_b, "phone": "070-222", "email": "ny@exempel.se"})
+    body = stale.content.decode()
+    assert stale.status_code == 200
+    assert "medan du hade formuläret öppet" in body
+    assert re.search(r"<th scope=\"row\">Telefon</th><td>070-111</td><td>070-222</td>", body)
+    youth.refresh_from_db()
+    assert (youth.phone, youth.email, youth.version) == ("070-111", "", 2)
+    kept = _form_data(body)
+    assert (kept["phone"], kept["email"], kept["version"]) == ("070-222", "ny@exempel.se", "2")
+
+    assert second.post(url, kept).status_code == 302  # a deliberate second save wins
+    youth.refresh_from_db()
+    assert (youth.phone, youth.email, youth.version) == ("070-222", "ny@exempel.se", 3)
+
+
+def test_a_stale_plan_edit_keeps_the_text_and_overwrites_nothing(client_for, coach, colleague,
+                                                                 municipality):
+    youth = youth_make(municipality=municipality, coach=coach)
+    plan = plan_make(youth, actor=coach)
+    url = reverse("plans:plan_edit", args=[youth.pk, plan.pk])
+    first, second = client_for(coach), client_for(colleague)
+    form_a = _form_data(first.get(url).content.decode())
+    form_b = _form_data(second.get(url).content.decode())
+    assert first.post(url, {**form_a, "goal": "Praktik i vår."}).status_code == 302
+    stale = second.post(url, {**form_b, "goal": "Komvux i höst, svenska först."})
+    body = stale.content.decode()
+    assert "Praktik i vår." in body  # what is saved now
+    assert "Komvux i höst, svenska först." in body  # theirs, still in the form
+    plan.refresh_from_db()
+    assert plan.goal == "Praktik i vår."
+    assert ActionPlan.objects.get(pk=plan.pk).revision == 2
+
+
+def test_a_stale_intervention_edit_is_refused(client_for, coach, colleague, municipality):
+    youth = youth_make(municipality=municipality, coach=coach)
+    plan = plan_make(youth, actor=coach, interventions=1)
+    intervention = Intervention.objects.get(plan=plan)
+    url = reverse("plans:intervention_edit", args=[youth.pk, plan.pk, intervention.pk])
+    first, second = client_for(coach), client_for(colleague)
+    form_a = _form_data(first.get(url).content.decode())
+    form_b = _form_data(second.get(url).content.decode())
+    assert first.post(url, {**form_a, "purpose": "Ny inriktning"}).status_code == 302
+    stale = second.post(url, {**form_b, "purpose": "Annat syfte"})
+    assert "Ändrat medan du skrev" in stale.content.decode()
+    intervention.refresh_from_db()
+    assert (intervention.purpose, intervention.version) == ("Ny inriktning", 2)
+
+
+def test_jobs_and_imports_without_a_form_are_not_checked(coach, municipality):
+    from youth.services import youth_contact_update
+
+    youth = youth_make(municipality=municipality, coach=coach)
+    youth_contact_update(youth=youth, actor=coach, phone="070-1")
+    youth_contact_update(youth=youth, actor=coach, phone="070-2")
+    assert Youth.objects.get(pk=youth.pk).version == 3
+    unchanged = youth_contact_update(youth=youth, actor=coach, phone="070-2", version=3)
+    assert unchanged.version == 3  # nothing changed, nothing bumped
+
+
+def test_two_coordinators_edit_the_routine(client_for, coordinator, municipality):
+    from outreach.models import Routine
+    from outreach.services import routine_from_template
+    from tests.factories import UserFactory
+
+    other = UserFactory(username="karin", role="coordinator", municipality=municipality)
+    routine_from_template(municipality=municipality, key="askersund", actor=coordinator)
+    url = reverse("outreach:routine_edit")
+    first, second = client_for(coordinator), client_for(other)
+    steps = {"steg-TOTAL_FORMS": 1, "steg-INITIAL_FORMS": 0, "steg-0-order": 1,
+             "steg-0-title": "Sms", "steg-0-channel": "sms", "steg-0-offset_value": 3,
+             "steg-0-offset_unit": "business_days", "steg-0-anchor": "registration",
+             "steg-0-min_failed_attempts": 0}
+    version_a = _form_data(first.get(url).content.decode())["version"]
+    version_b = _form_data(second.get(url).content.decode())["version"]
+    base = {"retry_after_days": 30, "concern_after_attempts": 3, **steps}
+    assert first.post(url, {**base, "name": "Rutin A", "version": version_a}).status_code == 302
+    stale = second.post(url, {**base, "name": "Rutin B", "version": version_b})
+    body = stale.content.decode()
+    assert "Ändrat medan du skrev" in body
+    assert "Rutin A" in body
+    assert 'value="Rutin B"' in body
+    assert Routine.objects.get(is_current=True).name == "Rutin A"
+    assert Routine.objects.filter(municipality=municipality).count() == 2
