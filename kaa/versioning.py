@@ -97,3 +97,11 @@ def version_check(obj: models.Model, submitted: int | None, fields: dict[str, An
 
 def version_bump(obj: models.Model) -> None:
     setattr(obj, VERSION_FIELD, getattr(obj, VERSION_FIELD) + 1)
+
+
+def changed_apply(obj: models.Model, fields: dict[str, Any]) -> list[str]:
+    """Set the fields whose value differs on `obj`; return their names (empty: no change)."""
+    changed = [name for name, value in fields.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, fields[name])
+    return changed

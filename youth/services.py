@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kaa.audit import audit_event
 from kaa.models import AuditEvent, Municipality, Team, User
-from kaa.versioning import version_bump, version_check
+from kaa.versioning import changed_apply, version_bump, version_check
 from youth import personnummer as pnr
 from youth.models import (
     PERIOD_END_BEFORE_START,
@@ -232,11 +232,9 @@ def youth_contact_update(*, youth: Youth, actor: User, version: int | None = Non
     if unknown:
         raise ValueError(f"not contact fields: {sorted(unknown)}")
     version_check(youth, version, fields)
-    changed = [name for name, value in fields.items() if getattr(youth, name) != value]
+    changed = changed_apply(youth, fields)
     if not changed:
         return youth
-    for name in changed:
-        setattr(youth, name, fields[name])
     youth.updated_by = actor
     version_bump(youth)
     youth.full_clean()
@@ -465,11 +463,9 @@ def period_correct(*, period: KaaPeriod, start_date: dt.date, registration_reaso
         raise ValidationError(errors)
     new = {"start_date": start_date, "registration_reason": registration_reason,
            "end_date": end_date, "deregistration_reason": deregistration_reason}
-    changed = [name for name, value in new.items() if getattr(period, name) != value]
+    changed = changed_apply(period, new)
     if not changed:
         return period
-    for name in changed:
-        setattr(period, name, new[name])
     period.updated_by = actor
     period.save(update_fields=[*changed, "updated_by", "updated_at"])
     _audit(actor, Action.UPDATE, period, changed)
