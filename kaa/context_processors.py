@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -41,4 +42,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             continue
         active = request.path == url or (url != "/" and request.path.startswith(url))
         items.append({"url": url, "label": label, "active": active})
-    return {"nav_items": items}
+    return {"nav_items": items,
+            "session_idle_seconds": settings.KAA_SESSION_IDLE_MINUTES * 60}

@@ -79,6 +79,10 @@ class SessionTimeoutMiddleware:
             stale = now - last_seen >= _LAST_SEEN_RESOLUTION
             if stale or SESSION_LAST_SEEN not in request.session:
                 request.session[SESSION_LAST_SEEN] = now
+                if stale and request.session.session_key:
+                    from kaa.services import session_seen
+
+                    session_seen(request.session.session_key)
         return self.get_response(request)
 
     def _expire(self, request: HttpRequest, *, idle: bool) -> HttpResponse:

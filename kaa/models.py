@@ -260,3 +260,35 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError(AUDIT_IS_APPEND_ONLY)
+
+
+class UserSession(models.Model):
+    """One logged-in browser of a staff member (issue #11): listed under *Mina inställningar*
+    where the user can end the others; ended with the user's account when it is disabled."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="browser_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def browser(self) -> str:
+        """A short, human description of the user agent ("Firefox på Windows")."""
+        agent = self.user_agent
+        name = next((label for token, label in (("Edg/", "Edge"), ("Firefox/", "Firefox"),
+                                                ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+                     if token in agent), "")
+        system = next((label for token, label in (("Android", "Android"), ("iPhone", "iPhone"),
+                                                  ("iPad", "iPad"), ("Windows", "Windows"),
+                                                  ("Mac OS", "macOS"), ("Linux", "Linux"))
+                       if token in agent), "")
+        return " · ".join(p for p in (name, system) if p) or agent[:60] or "–"

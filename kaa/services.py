@@ -7,10 +7,14 @@ import datetime as dt
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from kaa.models import User, UserSession
+
 
 def sessions_purge_expired() -> int:
     """Delete sessions past their expiry date; returns the number deleted."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    # The session list forgets browsers whose session is gone (expired, logged out elsewhere).
+    UserSession.objects.exclude(session_key__in=Session.objects.values("session_key")).delete()
     return deleted
 
 
@@ -22,3 +26,26 @@ def login_attempts_purge_old(*, days: int) -> int:
     attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()
     failures, _ = AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
     return attempts + failures
+
+
+def session_started(*, user: User, session_key: str, ip: str | None, user_agent: str) -> None:
+    UserSession.objects.update_or_create(session_key=session_key, defaults={
+        "user": user, "ip": ip, "user_agent": user_agent[:200],
+        "created_at": timezone.now(), "last_seen_at": timezone.now()})
+
+
+def session_seen(session_key: str) -> None:
+    UserSession.objects.filter(session_key=session_key).update(last_seen_at=timezone.now())
+
+
+def sessions_end(*, user: User, keys: list[str] | None = None, except_key: str = "") -> int:
+    """End some or all of a user's sessions (their browsers are logged out at once)."""
+    rows = UserSession.objects.filter(user=user)
+    if keys is not None:
+        rows = rows.filter(session_key__in=keys)
+    if except_key:
+        rows = rows.exclude(session_key=except_key)
+    ending = list(rows.values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=ending).delete()
+    UserSession.objects.filter(session_key__in=ending).delete()
+    return len(ending)

@@ -7,12 +7,15 @@ from typing import Any
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from kaa.audit import audit_event
 from kaa.middleware import SESSION_AUTH_AT, SESSION_DRAFT, SESSION_LAST_SEEN
-from kaa.models import AuditEvent
+from kaa.models import AuditEvent, User, UserSession
+from kaa.request_context import current_ip
+from kaa.services import session_started, sessions_end
 
 
 @receiver(user_logged_in)
@@ -24,11 +27,17 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
         draft = request.session.get(SESSION_DRAFT)
         if draft and draft.get("user") != user.pk:
             del request.session[SESSION_DRAFT]  # another person's unsaved input
+        if not request.session.session_key:
+            request.session.save()
+        session_started(user=user, session_key=request.session.session_key, ip=current_ip(),
+                        user_agent=request.META.get("HTTP_USER_AGENT", ""))
     audit_event(request=request, user=user, action=AuditEvent.Action.LOGIN)
 
 
 @receiver(user_logged_out)
 def on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if request is not None and getattr(request, "session", None) is not None:
+        UserSession.objects.filter(session_key=request.session.session_key).delete()
     if user is not None:
         audit_event(request=request, user=user, action=AuditEvent.Action.LOGOUT)
 
@@ -46,3 +55,12 @@ def on_locked_out(sender: Any, request: HttpRequest | None = None, username: str
                   **kwargs: Any) -> None:
     audit_event(request=request, action=AuditEvent.Action.LOCKED_OUT,
                 username=str(username or "")[:150])
+
+
+@receiver(post_save, sender=User)
+def on_user_saved(sender: Any, instance: User, **kwargs: Any) -> None:
+    """Disabling an account ends every session it has, at once."""
+    if not instance.is_active and UserSession.objects.filter(user=instance).exists():
+        ended = sessions_end(user=instance)
+        audit_event(user=None, action=AuditEvent.Action.LOGOUT, obj=instance,
+                    detail=f"account disabled: {ended} sessions ended")

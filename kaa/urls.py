@@ -16,6 +16,8 @@ kaa_patterns = [
     path("konto/tvafaktor/aktivera/", views.otp_setup, name="otp_setup"),
     path("loggkontroll/", views.audit_list, name="audit_list"),
     path("installningar/", views.account_settings, name="account"),
+    path("installningar/inloggningar/avsluta/", views.session_end, name="session_end"),
+    path("konto/session/forlang/", views.session_extend, name="session_extend"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.contrib import messages
@@ -11,8 +12,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -21,10 +23,12 @@ from kaa import health
 from kaa.access import Perm, perm_required
 from kaa.audit import audit_event
 from kaa.forms import OTP_INVALID, AccountSettingsForm, AuditFilterForm, LoginForm, OtpTokenForm
-from kaa.lib.http import safe_next
-from kaa.models import AuditEvent
+from kaa.lib.http import int_ids, safe_next
+from kaa.middleware import SESSION_LAST_SEEN
+from kaa.models import AuditEvent, UserSession
 from kaa.otp import totp_qr_svg, totp_secret_for_humans
 from kaa.selectors import audit_events_for
+from kaa.services import sessions_end
 
 AUDIT_PAGE_SIZE = 50
 
@@ -150,4 +154,34 @@ def account_settings(request: HttpRequest) -> HttpResponse:
                     detail=",".join(form.changed_data))
         messages.success(request, _("Inställningarna är sparade."))
         return redirect("kaa:account")
-    return render(request, "kaa/account.html", {"form": form})
+    sessions = list(UserSession.objects.filter(user=request.user))
+    return render(request, "kaa/account.html", {
+        "form": form, "sessions": sessions, "this_key": request.session.session_key})
+
+
+@login_required
+@require_POST
+def session_end(request: HttpRequest) -> HttpResponse:
+    """End one of my other sessions, or all of them ("logga ut överallt annars")."""
+    current = request.session.session_key or ""
+    if request.POST.get("alla"):
+        ended = sessions_end(user=request.user, except_key=current)
+    else:
+        keys = list(UserSession.objects.filter(user=request.user,
+                                               pk__in=int_ids(request.POST.getlist("id")))
+                    .exclude(session_key=current).values_list("session_key", flat=True))
+        ended = sessions_end(user=request.user, keys=keys)
+    audit_event(request=request, action=AuditEvent.Action.LOGOUT, obj=request.user,
+                detail=f"ended {ended} other sessions")
+    messages.success(request, ngettext("%(n)s annan inloggning är avslutad.",
+                                       "%(n)s andra inloggningar är avslutade.", ended)
+                     % {"n": ended})
+    return redirect("kaa:account")
+
+
+@login_required
+@require_POST
+def session_extend(request: HttpRequest) -> HttpResponse:
+    """The timeout warning's "stay logged in": any request by the user counts as activity."""
+    request.session[SESSION_LAST_SEEN] = int(time.time())
+    return HttpResponse(status=204)

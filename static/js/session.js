@@ -1,0 +1,62 @@
+// Warns before the session times out for inactivity and lets the user extend it (WCAG 2.2.1
+// Timing Adjustable). The server decides; this only counts the same idle time in the page.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var body = document.body;
+    var idle = parseInt(body.getAttribute("data-session-idle") || "0", 10);
+    var url = body.getAttribute("data-session-extend");
+    var box = document.getElementById("session-warning");
+    if (!idle || !url || !box) {
+      return;
+    }
+    var warnBefore = Math.min(120, Math.floor(idle / 4));
+    var button = box.querySelector("button");
+    var timer = null;
+    var returnFocus = null;
+
+    function hide() {
+      if (!box.hidden) {
+        box.hidden = true;
+        if (returnFocus && returnFocus.focus) {
+          returnFocus.focus();
+        }
+      }
+    }
+    function show() {
+      returnFocus = document.activeElement;
+      box.hidden = false;
+      button.focus();
+    }
+    function schedule() {
+      window.clearTimeout(timer);
+      hide();
+      timer = window.setTimeout(show, Math.max(0, idle - warnBefore) * 1000);
+    }
+    function token() {
+      try {
+        return JSON.parse(body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+      } catch (e) {
+        return "";
+      }
+    }
+    button.addEventListener("click", function () {
+      fetch(url, {method: "POST", credentials: "same-origin",
+                  headers: {"X-CSRFToken": token()}})
+        .then(function (response) {
+          if (response.ok) {
+            schedule();
+          } else {
+            window.location.reload();  // already logged out: show the login page
+          }
+        });
+    });
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        button.click();
+      }
+    });
+    body.addEventListener("htmx:afterRequest", schedule);
+    schedule();
+  });
+})();

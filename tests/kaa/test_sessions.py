@@ -1,0 +1,97 @@
+"""Sessions (issue #11): users see and end their other sessions, disabling an account ends
+its sessions at once, and the timeout warning's "stay logged in" extends the idle time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+from django.utils import timezone
+
+from kaa.models import UserSession
+from kaa.services import sessions_purge_expired
+
+pytestmark = pytest.mark.django_db
+
+
+def _logged_in(client) -> bool:
+    response = client.get(reverse("kaa:account"))
+    return response.status_code == 200
+
+
+def test_each_login_is_listed_and_the_user_ends_another_one(client_for, coach):
+    laptop, phone = client_for(coach), client_for(coach)
+    assert UserSession.objects.filter(user=coach).count() == 2
+    page = laptop.get(reverse("kaa:account"), HTTP_USER_AGENT="x").content.decode()
+    assert "Den här" in page
+    assert page.count('name="id"') == 1  # only the other one has a "Logga ut" button
+    other = UserSession.objects.exclude(session_key=laptop.session.session_key).get()
+    assert other.session_key not in page  # keys never reach the page
+    response = laptop.post(reverse("kaa:session_end"), {"id": other.pk}, follow=True)
+    assert "1 annan inloggning är avslutad" in response.content.decode()
+    assert not _logged_in(phone)
+    assert _logged_in(laptop)
+    assert not Session.objects.filter(session_key=other.session_key).exists()
+
+
+def test_logging_out_everywhere_else_keeps_this_session(client_for, coach):
+    clients = [client_for(coach) for _ in range(3)]
+    clients[0].post(reverse("kaa:session_end"), {"alla": "1"})
+    assert [_logged_in(c) for c in clients] == [True, False, False]
+    assert UserSession.objects.filter(user=coach).count() == 1
+
+
+def test_nobody_ends_someone_elses_session(client_for, coach, colleague):
+    mine, theirs = client_for(coach), client_for(colleague)
+    their_row = UserSession.objects.get(user=colleague)
+    mine.post(reverse("kaa:session_end"), {"id": their_row.pk})
+    assert _logged_in(theirs)
+
+
+def test_disabling_an_account_ends_its_sessions_at_once(client_for, coach, coordinator):
+    client = client_for(coach)
+    assert _logged_in(client)
+    coach.is_active = False
+    coach.save()
+    assert not UserSession.objects.filter(user=coach).exists()
+    response = client.get(reverse("kaa:account"))
+    assert response.status_code == 302
+    assert "/konto/logga-in/" in response["Location"]
+
+
+def test_logout_forgets_the_session_row(client_for, coach):
+    client = client_for(coach)
+    client.post(reverse("kaa:logout"))
+    assert not UserSession.objects.filter(user=coach).exists()
+
+
+def test_stay_logged_in_extends_the_idle_time(client_for, coach, settings):
+    settings.KAA_SESSION_IDLE_MINUTES = 30
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client = client_for(coach)
+        assert _logged_in(client)
+        traveller.shift(dt.timedelta(minutes=28))
+        assert client.post(reverse("kaa:session_extend")).status_code == 204
+        traveller.shift(dt.timedelta(minutes=28))  # 56 minutes since the last page
+        assert _logged_in(client)
+        traveller.shift(dt.timedelta(minutes=31))
+        assert not _logged_in(client)
+
+
+def test_the_page_carries_the_idle_time_for_the_warning(client_for, coach, settings):
+    settings.KAA_SESSION_IDLE_MINUTES = 30
+    page = client_for(coach).get(reverse("kaa:account")).content.decode()
+    assert 'data-session-idle="1800"' in page
+    assert 'id="session-warning"' in page
+    assert "Fortsätt vara inloggad" in page
+
+
+def test_the_purge_forgets_rows_of_sessions_that_are_gone(client_for, coach):
+    client_for(coach)
+    Session.objects.all().delete()
+    sessions_purge_expired()
+    assert not UserSession.objects.exists()
