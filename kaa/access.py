@@ -102,6 +102,9 @@ class Scope:
     municipality: str
     coach: str | None = None
     team: str | None = None
+    # Set while the youth's processing is restricted (GDPR art. 18): then only coordinators
+    # see the record (issue #11).
+    restricted: str | None = None
 
 
 NOTHING = Q(pk__in=[])
@@ -119,6 +122,8 @@ def scope_q(user: Any, scope: Scope) -> Q:
         own = Q(**{f"{scope.coach}_id": user.pk})
     if scope.team and user.team_id:
         own |= Q(**{f"{scope.team}_id": user.team_id})
+    if scope.restricted:
+        own &= Q(**{f"{scope.restricted}__isnull": True})
     return in_municipality & own
 
 

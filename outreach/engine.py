@@ -149,8 +149,10 @@ def deadlines_refresh(*, today: dt.date | None = None) -> JobStats | None:
         steps_by_routine: dict[int, list[RoutineStep]] = defaultdict(list)
         for step in RoutineStep.objects.order_by("routine_id", "order"):
             steps_by_routine[step.routine_id].append(step)
+        # A youth whose processing is restricted (GDPR art. 18) is frozen: no new tasks.
         case_ids = list(OutreachCase.objects.filter(closed_on__isnull=True,
-                                                    period__end_date__isnull=True)
+                                                    period__end_date__isnull=True,
+                                                    youth__restricted_at__isnull=True)
                         .order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(case_ids), CHUNK):
             _refresh_chunk(case_ids[start:start + CHUNK], steps_by_routine, today, stats)

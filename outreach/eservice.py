@@ -119,7 +119,8 @@ def code_check(*, text: str, birth_date: dt.date | None) -> CheckResult:
                         flagged=True)
         code.save(update_fields=["failed_attempts", "locked_until"])
         return CheckResult(Check.WRONG)
-    if code.revoked_at is not None or code.period.end_date is not None:
+    if (code.revoked_at is not None or code.period.end_date is not None
+            or code.youth.restricted_at is not None):  # a frozen record takes no answers
         return CheckResult(Check.ENDED)
     code.failed_attempts, code.last_used_at = 0, now
     code.save(update_fields=["failed_attempts", "last_used_at"])
@@ -129,7 +130,8 @@ def code_check(*, text: str, birth_date: dt.date | None) -> CheckResult:
 def code_usable(code_id: int) -> AccessCode | None:
     """The code a signed-in e-form session holds, if it still works."""
     code = (AccessCode.objects.select_related("youth", "period", "youth__municipality")
-            .filter(pk=code_id, revoked_at__isnull=True, period__end_date__isnull=True)
+            .filter(pk=code_id, revoked_at__isnull=True, period__end_date__isnull=True,
+                    youth__restricted_at__isnull=True)
             .first())
     return None if code is None or code.is_locked() else code
 

@@ -274,7 +274,7 @@ class ActionPlan(BaseModel):
 
 class InterventionQuerySet(ScopedQuerySet["Intervention"]):
     access_scope = Scope(municipality="plan__youth__municipality", coach="plan__youth__coach",
-                         team="plan__youth__team")
+                         team="plan__youth__team", restricted="plan__youth__restricted_at")
 
 
 class Intervention(models.Model):

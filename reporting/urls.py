@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reporting import views_scb, views_stats
+from reporting import views_extract, views_scb, views_stats
 
 app_name = "reporting"
 
 urlpatterns = [
     path("", views_stats.dashboard, name="dashboard"),
+    path("registerutdrag/<int:pk>/", views_extract.register_extract, name="register_extract"),
     path("definitioner/", views_stats.definitions, name="definitions"),
     path("rapporter/", views_stats.reports, name="reports"),
     path("rapporter/<int:pk>/rapport.pdf", views_stats.report_download, {"fmt": "pdf"},

@@ -116,3 +116,4 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
                         content_type=content_type)
 
 
+

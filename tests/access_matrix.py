@@ -300,6 +300,7 @@ CASES: list[UrlCase] = [
     UrlCase("youth:period_open", _youth_of_coach, COORDINATOR),
     UrlCase("youth:assign", _youth_of_coach, COORDINATOR),
     UrlCase("youth:period_edit", _youth_period, COORDINATOR),
+    UrlCase("youth:data_protection", _youth_of_coach, COORDINATOR),
     UrlCase("youth:import_preview", _import_batch, COORDINATOR),
     UrlCase("outreach:queue", _queue, frozenset({"coach", "coordinator"}), list_page=True),
     UrlCase("outreach:review", _new_this_week, CASE_WORKERS, list_page=True),
@@ -377,6 +378,8 @@ EXEMPT: dict[str, str] = {
     "reporting:scb_list": "half-years and counts only (coordinator); tests/reporting",
     "reporting:scb_profile": "the export profile, no personal data (coordinator)",
     "reporting:scb_banner": "counts only (coordinator); tests/reporting/test_scb_views.py",
+    "reporting:register_extract": "a PDF (compressed text); access tested in "
+                                  "tests/reporting/test_register_extract.py",
     "reporting:scb_file_download": "a file download; access tested in test_scb_views.py",
     "reporting:scb_file_readable": "an xlsx download; access tested in test_scb_views.py",
     "reporting:scb_file_submit": "POST only, same access as scb_file; test_scb_views.py",

@@ -236,3 +236,37 @@ class GuardianForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+
+
+class RestrictionForm(forms.Form):
+    received_on = forms.DateField(label=_("Begäran mottagen"), widget=DATE)
+    reason = forms.CharField(label=_("Skäl"), max_length=300, help_text=_(
+        "T.ex. ungdomen bestrider att uppgifterna är riktiga, eller har invänt mot "
+        "behandlingen."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].initial = timezone.localdate()
+        self.helper = fields_only_helper()
+
+
+class LiftForm(forms.Form):
+    reason = forms.CharField(label=_("Varför hävs begränsningen?"), max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper()
+
+
+class ErasureForm(forms.Form):
+    received_on = forms.DateField(label=_("Begäran mottagen"), widget=DATE)
+    decision = forms.CharField(label=_("Svar till den som begärde radering"), max_length=3000,
+                               widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from youth.services import ERASURE_ANSWER
+
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].initial = timezone.localdate()
+        self.fields["decision"].initial = str(ERASURE_ANSWER)
+        self.helper = fields_only_helper()

@@ -13,6 +13,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaa.access import Scope, ScopedQuerySet
@@ -91,7 +92,8 @@ class CaseStatus(models.TextChoices):
 
 
 class YouthQuerySet(ScopedQuerySet["Youth"]):
-    access_scope = Scope(municipality="municipality", coach="coach", team="team")
+    access_scope = Scope(municipality="municipality", coach="coach", team="team",
+                         restricted="restricted_at")
 
 
 class Youth(BaseModel):
@@ -126,6 +128,11 @@ class Youth(BaseModel):
     missing_guardian = models.BooleanField(_("saknar vårdnadshavare"), default=False,
                                            editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # GDPR art. 18: while set, the record is frozen and only coordinators see it.
+    restricted_at = models.DateTimeField(_("behandling begränsad"), null=True, blank=True,
+                                         editable=False)
+    restriction_reason = models.CharField(_("skäl till begränsning"), max_length=300,
+                                          blank=True, editable=False)
 
     objects: ClassVar[YouthQuerySet] = YouthQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -174,7 +181,7 @@ class Youth(BaseModel):
 
 class ScopedByYouth(ScopedQuerySet[models.Model]):
     access_scope = Scope(municipality="youth__municipality", coach="youth__coach",
-                         team="youth__team")
+                         team="youth__team", restricted="youth__restricted_at")
 
 
 class Guardian(BaseModel):
@@ -399,3 +406,57 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+
+class DataRequest(models.Model):
+    """A request from the youth (or a guardian) under the GDPR and how it was answered: a
+    register extract, a correction, a restriction, an erasure (limited by the archive law),
+    an objection. Kept as the municipality's record that the request was handled."""
+
+    class Kind(models.TextChoices):
+        EXTRACT = "extract", _("Registerutdrag")
+        CORRECTION = "correction", _("Rättelse")
+        RESTRICTION = "restriction", _("Begränsning av behandling")
+        RESTRICTION_LIFTED = "restriction_lifted", _("Begränsningen hävd")
+        ERASURE = "erasure", _("Radering")
+        OBJECTION = "objection", _("Invändning")
+
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="data_requests")
+    kind = models.CharField(_("begäran"), max_length=20, choices=Kind.choices)
+    received_on = models.DateField(_("mottagen"))
+    decided_on = models.DateField(_("besvarad"), null=True, blank=True)
+    decision = models.TextField(_("svar och skäl"), max_length=3000, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedByYouth.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("begäran enligt dataskyddsförordningen")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.received_on}"
+
+
+class FieldChange(models.Model):
+    """A corrected value: what a field held before and after (the register extract shows
+    the history of corrections; the audit log names fields only, never values)."""
+
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="field_changes")
+    field = models.CharField(max_length=60)
+    label = models.CharField(max_length=100)
+    old = models.CharField(max_length=300, blank=True)
+    new = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                           related_name="+")
+
+    objects = ScopedByYouth.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.youth_id} {self.field}"

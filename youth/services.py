@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaa.audit import audit_event
 from kaa.models import AuditEvent, Municipality, Team, User
@@ -21,6 +22,8 @@ from youth.models import (
     PERIOD_END_BEFORE_START,
     Assignment,
     CaseStatus,
+    DataRequest,
+    FieldChange,
     Guardian,
     KaaPeriod,
     Note,
@@ -232,9 +235,15 @@ def youth_contact_update(*, youth: Youth, actor: User, version: int | None = Non
     if unknown:
         raise ValueError(f"not contact fields: {sorted(unknown)}")
     version_check(youth, version, fields)
+    before = {name: getattr(youth, name) for name in fields}
     changed = changed_apply(youth, fields)
     if not changed:
         return youth
+    FieldChange.objects.bulk_create([
+        FieldChange(youth=youth, field=name, by=actor,
+                    label=str(Youth._meta.get_field(name).verbose_name)[:100],
+                    old=str(before[name])[:300], new=str(fields[name])[:300])
+        for name in changed])
     youth.updated_by = actor
     version_bump(youth)
     youth.full_clean()
@@ -243,6 +252,63 @@ def youth_contact_update(*, youth: Youth, actor: User, version: int | None = Non
     timeline_add(youth=youth, kind="contact_details", actor=actor,
                  summary=_("Kontaktuppgifter ändrade"))
     return youth
+
+
+ERASURE_ANSWER = gettext_lazy(
+    "Uppgifterna behövs för kommunens skyldighet enligt skollagen 29 kap. 9 § och är allmänna "
+    "handlingar som ska bevaras eller gallras enligt arkivlagen och kommunens "
+    "informationshanteringsplan (GDPR art. 17.3 b). De raderas därför inte nu, utan gallras "
+    "när gallringsfristen har gått ut. Uppgifter som är felaktiga rättas.")
+
+
+def _data_request(youth: Youth, actor: User, kind: str, received_on: dt.date,
+                  decision: str) -> DataRequest:
+    request = DataRequest.objects.create(youth=youth, kind=kind, received_on=received_on,
+                                         decided_on=_today(), decision=decision[:3000],
+                                         handled_by=actor)
+    _audit(actor, Action.CREATE, request)
+    timeline_add(youth=youth, kind="gdpr", actor=actor,
+                 summary=_("Dataskydd: %(kind)s") % {"kind": request.get_kind_display()})
+    return request
+
+
+@transaction.atomic
+def restriction_set(*, youth: Youth, actor: User, reason: str,
+                    received_on: dt.date) -> DataRequest:
+    """Restrict processing: the record is frozen and hidden from everyone but coordinators."""
+    youth = Youth.objects.select_for_update().get(pk=youth.pk)
+    if youth.restricted_at is not None:
+        raise ValidationError(_("Behandlingen är redan begränsad."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Skriv skälet till begränsningen.")})
+    youth.restricted_at, youth.restriction_reason = timezone.now(), reason.strip()[:300]
+    youth.save(update_fields=["restricted_at", "restriction_reason", "updated_at"])
+    return _data_request(youth, actor, DataRequest.Kind.RESTRICTION, received_on, reason)
+
+
+@transaction.atomic
+def restriction_lift(*, youth: Youth, actor: User, reason: str) -> DataRequest:
+    youth = Youth.objects.select_for_update().get(pk=youth.pk)
+    if youth.restricted_at is None:
+        raise ValidationError(_("Behandlingen är inte begränsad."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Skriv varför begränsningen hävs.")})
+    youth.restricted_at, youth.restriction_reason = None, ""
+    youth.save(update_fields=["restricted_at", "restriction_reason", "updated_at"])
+    return _data_request(youth, actor, DataRequest.Kind.RESTRICTION_LIFTED, _today(), reason)
+
+
+def erasure_answer(*, youth: Youth, actor: User, received_on: dt.date,
+                   decision: str) -> DataRequest:
+    """Record a request for erasure and the answer (erasure is limited by the archive law)."""
+    if not decision.strip():
+        raise ValidationError({"decision": _("Skriv svaret till den som begärde radering.")})
+    return _data_request(youth, actor, DataRequest.Kind.ERASURE, received_on, decision)
+
+
+def extract_recorded(*, youth: Youth, actor: User, received_on: dt.date) -> DataRequest:
+    return _data_request(youth, actor, DataRequest.Kind.EXTRACT, received_on,
+                         _("Registerutdrag framställt"))
 
 
 def status_derive(*, youth: Youth, open_period: KaaPeriod | None,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -25,7 +25,7 @@ from kaa.lib.spreadsheets import xlsx_bytes
 from kaa.models import AuditEvent
 from kaa.versioning import StaleEdit
 from youth import exports, forms, selectors, services
-from youth.models import KaaPeriod, Note, Youth
+from youth.models import DataRequest, FieldChange, KaaPeriod, Note, Youth
 from youth.permissions import youth_get_for_user
 
 PAGE_SIZE = 50
@@ -330,3 +330,41 @@ def youth_export(request: HttpRequest) -> HttpResponse:
     name = f"kaa-ungdomar-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f"attachment; filename=\"{name}\""
     return response
+
+
+@login_required
+@perm_required(Perm.VIEW_MUNICIPALITY_RECORDS)
+@require_http_methods(["GET", "POST"])
+def data_protection(request: HttpRequest, pk: int) -> HttpResponse:
+    """The youth's rights under the GDPR (coordinators): register extract, restriction of
+    processing, requests for erasure and how they were answered."""
+    youth = youth_get_for_user(request, pk)
+    action = request.POST.get("action", "")
+    restrict = forms.RestrictionForm(request.POST if action == "restrict" else None,
+                                     prefix="r")
+    lift = forms.LiftForm(request.POST if action == "lift" else None, prefix="l")
+    erasure = forms.ErasureForm(request.POST if action == "erasure" else None, prefix="e")
+    chosen = {"restrict": restrict, "lift": lift, "erasure": erasure}.get(action)
+    if request.method == "POST":
+        if not has_perm(request.user, Perm.EDIT_RECORDS) or chosen is None:
+            raise PermissionDenied
+        if chosen.is_valid():
+            data = chosen.cleaned_data
+            try:
+                if action == "restrict":
+                    services.restriction_set(youth=youth, actor=request.user, **data)
+                elif action == "lift":
+                    services.restriction_lift(youth=youth, actor=request.user, **data)
+                else:
+                    services.erasure_answer(youth=youth, actor=request.user, **data)
+            except ValidationError as exc:
+                errors_apply(chosen, exc)
+            else:
+                messages.success(request, _("Det är registrerat."))
+                return redirect("youth:data_protection", pk=youth.pk)
+    else:
+        audit_read(request, youth, detail="dataskydd")
+    return render(request, "youth/data_protection.html", {
+        "youth": youth, "restrict": restrict, "lift": lift, "erasure": erasure,
+        "requests": DataRequest.objects.filter(youth=youth).select_related("handled_by"),
+        "changes": FieldChange.objects.filter(youth=youth).select_related("by")[:50]})

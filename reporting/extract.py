@@ -1,0 +1,153 @@
+"""The register extract (registerutdrag, GDPR art. 15, issue #11): everything stored about one
+youth, across the register, the outreach and the plans, and who has read the record.
+
+It lives in reporting because it reads every other app (nothing imports reporting). For a
+youth with protected identity the address is withheld from the document (a copy sent by post
+must not reveal it), and only coordinators produce extracts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaa.models import AuditEvent
+from outreach.models import (
+    AccessCode,
+    ContactAttempt,
+    EserviceSubmission,
+    OutgoingMessage,
+    OutreachCase,
+    Task,
+)
+from plans.models import (
+    ActionPlan,
+    ClosingConversation,
+    Consent,
+    Intervention,
+    MappingConversation,
+    MeetingYouth,
+    PlanFollowUp,
+    SchoolNotification,
+)
+from youth.models import (
+    Assignment,
+    DataRequest,
+    FieldChange,
+    Guardian,
+    KaaPeriod,
+    Note,
+    NoteRevision,
+    Occupation,
+    TimelineEntry,
+    Youth,
+)
+
+# Never printed: keys, internal counters, derived search keys, secrets.
+SKIP = {"id", "youth", "pnr_short", "version", "code", "revision", "task_ids", "session_key",
+        "idempotency_key", "url", "link", "ref"}
+ADDRESS = {"address", "postal_code", "city"}
+
+
+def _value(obj: models.Model, field: models.Field) -> str:
+    value = getattr(obj, field.name)
+    if value in (None, ""):
+        return ""
+    if field.choices:
+        return str(getattr(obj, f"get_{field.name}_display")())
+    if isinstance(value, bool):
+        return str(_("Ja") if value else _("Nej"))
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, models.Model) and hasattr(value, "get_full_name"):
+        return value.get_full_name() or value.get_username()
+    return str(value)
+
+
+def fields_of(obj: models.Model) -> list[tuple[str, str]]:
+    """Every stored field of a record with a value, as (label, text): nothing left out by a
+    hand-made list, so a field added later is in the extract too."""
+    hide_address = bool(getattr(obj, "protected_identity", False))
+    rows = []
+    for field in obj._meta.concrete_fields:
+        if field.name in SKIP or (hide_address and field.name in ADDRESS):
+            continue
+        text = _value(obj, field)
+        if text:
+            rows.append((str(field.verbose_name).capitalize(), text))
+    return rows
+
+
+def extract_context(youth: Youth) -> dict[str, Any]:
+    """Every section of the extract: (title, [records as (label, text) rows])."""
+    covered: set[type[models.Model]] = set()
+
+    def section(title: str, queryset: Any) -> tuple[str, list[list[tuple[str, str]]]]:
+        covered.add(queryset.model)
+        return str(title), [fields_of(obj) for obj in queryset]
+
+    reads = (AuditEvent.objects.filter(youth_id=youth.pk, action=AuditEvent.Action.READ)
+             .order_by("-at").values_list("at", "username", "role", "detail"))
+    sections = [
+        section(_("Vårdnadshavare"), Guardian.objects.filter(youth=youth)),
+        section(_("KAA-perioder"), KaaPeriod.objects.filter(youth=youth).select_related(
+            "registration_reason", "deregistration_reason", "created_by", "updated_by")),
+        section(_("Sysselsättning"), Occupation.objects.filter(youth=youth)
+                .select_related("type", "created_by", "updated_by")),
+        section(_("Rättade uppgifter"), FieldChange.objects.filter(youth=youth)
+                .select_related("by")),
+        section(_("Coach och team över tid"), Assignment.objects.filter(youth=youth)
+                .select_related("coach", "team", "assigned_by")),
+        section(_("Anteckningar"), Note.objects.filter(youth=youth).select_related(
+            "author", "corrects")),
+        section(_("Tidigare versioner av anteckningar"),
+                NoteRevision.objects.filter(note__youth=youth).select_related("note")),
+        section(_("Kontaktförsök"), ContactAttempt.objects.filter(youth=youth)
+                .select_related("staff", "task").order_by("at")),
+        section(_("Uppsökande enligt kontaktrutinen"), OutreachCase.objects.filter(youth=youth)
+                .select_related("routine", "period")),
+        section(_("Skickade sms och e-post"), OutgoingMessage.objects.filter(youth=youth)
+                .select_related("task", "created_by")),
+        section(_("Uppgifter"), Task.objects.filter(youth=youth)
+                .select_related("done_by", "step", "case").order_by("due_date", "id")),
+        section(_("Svar via e-tjänsten"), EserviceSubmission.objects.filter(youth=youth)
+                .select_related("access_code", "attempt", "occupation", "reviewed_by")),
+        section(_("Koder till e-tjänsten"), AccessCode.objects.filter(youth=youth)
+                .select_related("period", "revoked_by")),
+        section(_("Anmälningar från skolor"), SchoolNotification.objects.filter(youth=youth)
+                .select_related("municipality", "handled_by")),
+        section(_("Kartläggningssamtal"), MappingConversation.objects.filter(youth=youth)
+                .select_related("conducted_by", "period", "created_by", "updated_by")),
+        section(_("Samtycken"), Consent.objects.filter(youth=youth).select_related(
+            "guardian", "period", "created_by", "updated_by")),
+        section(_("Handlingsplaner"), ActionPlan.objects.filter(youth=youth).select_related(
+            "case_worker", "period", "consent", "created_by", "updated_by")),
+        section(_("Insatser"), Intervention.objects.filter(plan__youth=youth).select_related(
+            "plan", "type", "partner", "responsible_staff")),
+        section(_("Uppföljningar av planer"), PlanFollowUp.objects.filter(plan__youth=youth)
+                .select_related("plan", "intervention", "by")),
+        section(_("Avslutande samtal"), ClosingConversation.objects.filter(plan__youth=youth)
+                .select_related("plan", "by", "destination", "handed_over_to")),
+        section(_("Nätverksmöten där ungdomen togs upp"), MeetingYouth.objects.filter(
+            youth=youth).select_related("meeting", "consent")),
+        section(_("Begäranden enligt dataskyddsförordningen"),
+                DataRequest.objects.filter(youth=youth).select_related("handled_by")),
+        section(_("Händelser (tidslinje)"), TimelineEntry.objects.filter(youth=youth)
+                .select_related("actor")),
+    ]
+    return {
+        "youth": youth,
+        "youth_rows": fields_of(youth),
+        "address_withheld": youth.protected_identity,
+        "generated_at": timezone.localtime(),
+        "sections": sections,
+        "covered_models": covered,
+        "reads": [{"at": timezone.localtime(at), "who": username or "–", "role": role,
+                   "detail": detail} for at, username, role, detail in reads],
+    }

@@ -1,0 +1,164 @@
+"""GDPR rights (issue #11): the register extract is complete, withholds a protected address and
+is for coordinators only; restriction freezes the record and hides it from coaches; erasure
+requests are answered and recorded; corrections keep their history."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from kaa.models import AuditEvent
+from outreach.eservice import access_code_for, submission_save
+from plans.models import SchoolNotification
+from reporting.extract import extract_context
+from tests.factories import plan_make, youth_make
+from youth import services
+from youth.models import DataRequest, FieldChange, Guardian, Youth
+
+pytestmark = pytest.mark.django_db
+
+# Models that point at a youth without holding data of their own about them.
+NOT_PERSONAL: set[str] = set()
+
+
+def _rich_youth(municipality, coach):
+    youth = youth_make(municipality=municipality, coach=coach, first_name="Amal",
+                       last_name="Utdragsson", phone="070-1", address="Storgatan 1")
+    Guardian.objects.create(youth=youth, name="Hanna Vårdnadshavare", address="Lillgatan 2")
+    services.note_add(youth=youth, author=coach, text="Ringde, pratade om komvux.")
+    services.youth_contact_update(youth=youth, actor=coach, phone="070-2")
+    plan_make(youth, actor=coach, interventions=1)
+    submission_save(code=access_code_for(youth), data={"activity": "working",
+                                                       "employer": "Bageriet"})
+    SchoolNotification.objects.create(
+        municipality=municipality, kind="stopped", personnummer=youth.personnummer,
+        first_name="Amal", last_name="Utdragsson", school="Alléskolan",
+        event_date=timezone.localdate(), contact_name="Eva", contact_email="e@s.example",
+        youth=youth)
+    return youth
+
+
+def test_the_extract_covers_every_model_that_holds_data_about_a_youth(municipality, coach):
+    youth = _rich_youth(municipality, coach)
+    context = extract_context(youth)
+    about_youths = {
+        model for model in apps.get_models()
+        if any(isinstance(f, models.ForeignKey) and f.related_model is Youth
+               for f in model._meta.get_fields() if f.concrete)
+        and model._meta.label not in NOT_PERSONAL}
+    from plans.models import ClosingConversation, Intervention, PlanFollowUp
+
+    about_youths |= {Intervention, PlanFollowUp, ClosingConversation}
+    missing = {m._meta.label for m in about_youths - context["covered_models"]}
+    assert not missing, f"add these to reporting/extract.py: {sorted(missing)}"
+    text = repr(context["sections"]) + repr(context["youth_rows"])
+    for stored in ("Utdragsson", "Storgatan 1", "Hanna Vårdnadshavare",
+                   "Ringde, pratade om komvux.", "070-1", "070-2", "Bageriet", "Alléskolan",
+                   "Börja studera på komvux"):
+        assert stored in text, stored
+
+
+def test_a_protected_address_is_withheld_from_the_extract(municipality, coach):
+    youth = youth_make(municipality=municipality, coach=coach, address="Hemliga vägen 3",
+                       postal_code="12345", protected_identity=True)
+    Guardian.objects.create(youth=youth, name="Skyddad Förälder", address="Dolda gatan 9",
+                            protected_identity=True)
+    context = extract_context(youth)
+    text = repr(context["sections"]) + repr(context["youth_rows"])
+    assert context["address_withheld"]
+    assert "Hemliga vägen 3" not in text
+    assert "12345" not in text
+    assert "Dolda gatan 9" not in text
+    assert "Skyddad Förälder" in text
+
+
+def test_a_coordinator_downloads_the_extract_and_it_is_recorded(client_for, coordinator, coach,
+                                                                 stranger_coordinator,
+                                                                 municipality):
+    youth = _rich_youth(municipality, coach)
+    client_for(coach).get(reverse("youth:detail", args=[youth.pk]))  # a read to list
+    url = reverse("reporting:register_extract", args=[youth.pk])
+    assert client_for(coach).get(url).status_code == 403
+    assert client_for(stranger_coordinator).get(url).status_code == 404
+    response = client_for(coordinator).get(url + "?mottagen=2026-11-20")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    request = DataRequest.objects.get(youth=youth, kind="extract")
+    assert request.received_on.isoformat() == "2026-11-20"
+    assert AuditEvent.objects.filter(action="export", youth_id=youth.pk,
+                                     detail="registerutdrag").exists()
+    reads = extract_context(youth)["reads"]
+    assert any(r["who"] == coach.username for r in reads)
+
+
+def test_restriction_freezes_the_record_and_hides_it_from_coaches(client_for, coordinator,
+                                                                 coach, municipality):
+    youth = youth_make(municipality=municipality, coach=coach, last_name="Begränsad")
+    coordinator_client, coach_client = client_for(coordinator), client_for(coach)
+    page = reverse("youth:data_protection", args=[youth.pk])
+    response = coordinator_client.post(page, {"action": "restrict", "r-received_on": "2026-11-20",
+                                              "r-reason": "Bestrider uppgifternas riktighet"})
+    assert response.status_code == 302
+    youth.refresh_from_db()
+    assert youth.restricted_at is not None
+    assert coach_client.get(reverse("youth:detail", args=[youth.pk])).status_code == 404
+    assert "Begränsad" not in coach_client.get(reverse("youth:list")).content.decode()
+    detail = coordinator_client.get(reverse("youth:detail", args=[youth.pk])).content.decode()
+    assert "Behandlingen är begränsad" in detail
+    edit = coordinator_client.post(reverse("youth:edit", args=[youth.pk]),
+                                   {"first_name": "X", "last_name": "Y"})
+    assert edit.status_code == 403
+    assert Youth.objects.get(pk=youth.pk).first_name != "X"
+    empty = coordinator_client.post(page, {"action": "lift", "l-reason": ""})
+    assert "Detta fält måste fyllas i" in empty.content.decode()
+    coordinator_client.post(page, {"action": "lift", "l-reason": "Uppgifterna är utredda"})
+    assert coach_client.get(reverse("youth:detail", args=[youth.pk])).status_code == 200
+    kinds = list(DataRequest.objects.filter(youth=youth).values_list("kind", flat=True))
+    assert sorted(kinds) == ["restriction", "restriction_lifted"]
+
+
+def test_an_erasure_request_gets_the_archive_law_answer(client_for, coordinator, coach,
+                                                        municipality):
+    youth = youth_make(municipality=municipality, coach=coach)
+    client = client_for(coordinator)
+    page = reverse("youth:data_protection", args=[youth.pk])
+    form = client.get(page).content.decode()
+    assert "arkivlagen" in form
+    client.post(page, {"action": "erasure", "e-received_on": "2026-11-21",
+                       "e-decision": str(services.ERASURE_ANSWER)})
+    request = DataRequest.objects.get(youth=youth, kind="erasure")
+    assert "arkivlagen" in request.decision
+    assert Youth.objects.filter(pk=youth.pk).exists()
+    assert client_for(coach).get(page).status_code == 403
+
+
+def test_a_correction_keeps_the_old_value(client_for, coordinator, coach, municipality):
+    youth = youth_make(municipality=municipality, coach=coach, email="gammal@exempel.se")
+    services.youth_contact_update(youth=youth, actor=coach, email="ny@exempel.se")
+    change = FieldChange.objects.get(youth=youth)
+    assert (change.field, change.old, change.new, change.by) == (
+        "email", "gammal@exempel.se", "ny@exempel.se", coach)
+    page = client_for(coordinator).get(reverse("youth:data_protection",
+                                               args=[youth.pk])).content.decode()
+    assert "gammal@exempel.se" in page
+
+
+def test_a_restricted_youth_gets_no_new_tasks_and_no_e_service_answers(coordinator, coach,
+                                                                       municipality):
+    from outreach.engine import deadlines_refresh
+    from outreach.eservice import Check, code_check
+    from outreach.models import Task
+    from outreach.services import routine_from_template
+
+    routine_from_template(municipality=municipality, key="askersund", actor=None)
+    youth = youth_make(municipality=municipality, coach=coach)
+    code = access_code_for(youth)
+    services.restriction_set(youth=youth, actor=coordinator, reason="Bestrider",
+                             received_on=timezone.localdate())
+    deadlines_refresh()
+    assert not Task.objects.filter(youth=youth).exists()
+    assert code_check(text=code.code, birth_date=youth.birth_date).status is Check.ENDED
