@@ -185,3 +185,12 @@ def _log_denied(request: HttpRequest, *, detail: str, object_type: str = "") -> 
 
 def can_view_records(user: User) -> bool:
     return has_perm(user, Perm.VIEW_RECORDS)
+
+
+class ReasonRequired(Exception):
+    """Raised when a record may only be opened with a stated reason (a youth with protected
+    identity, issue #11); kaa.middleware sends the user to `url` to give one."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url

@@ -158,3 +158,25 @@ class NoStoreMiddleware:
             response["Cache-Control"] = "no-store, private"
             response["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         return response
+
+
+class ReasonRequiredMiddleware:
+    """Turns kaa.access.ReasonRequired into a visit to the page that asks for the reason
+    (for htmx requests: an HX-Redirect, so the whole page goes there)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from kaa.access import ReasonRequired
+
+        if not isinstance(exception, ReasonRequired):
+            return None
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = exception.url
+            return response
+        return HttpResponseRedirect(exception.url)

@@ -336,6 +336,7 @@ CASES: list[UrlCase] = [
 # URLs in the personal namespaces that show no personal data of their own, with the reason.
 EXEMPT: dict[str, str] = {
     "youth:register": "an empty form; tested in tests/youth/test_views.py",
+    "youth:reason": "asks for a reason, names nobody (404 outside scope); test_views.py",
     "youth:assign_bulk": "POST only, filters ids through visible_to; tested in test_views.py",
     "youth:hand_over": "lists staff only (coordinator); tested in test_views.py",
     "youth:note_add": "POST only through youth_get_for_user; tested in test_views.py",

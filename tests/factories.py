@@ -139,3 +139,12 @@ def plan_make(youth, *, actor, interventions=0, **fields):
         intervention_save(plan=plan, actor=actor, type=kind, purpose="Komma vidare",
                           actual_start=today, follow_up_on=today + dt.timedelta(days=14))
     return plan
+
+
+def with_reason(client, youth):
+    """The stated reason a youth with protected identity needs before it opens (issue #11)."""
+    from django.urls import reverse
+
+    response = client.post(reverse("youth:reason", args=[youth.pk]), {"reason": "case"})
+    assert response.status_code == 302, response.content.decode()[:300]
+    return client

@@ -270,3 +270,28 @@ class ErasureForm(forms.Form):
         self.fields["received_on"].initial = timezone.localdate()
         self.fields["decision"].initial = str(ERASURE_ANSWER)
         self.helper = fields_only_helper()
+
+
+class ReasonForm(forms.Form):
+    REASONS = [("case", _("Jag handlägger ärendet")),
+               ("contact", _("Kontakt med ungdomen eller vårdnadshavare")),
+               ("coordination", _("Samordning eller fördelning av ärenden")),
+               ("other", _("Annat skäl (skriv nedan)"))]
+    reason = forms.ChoiceField(label=_("Varför öppnar du uppgifterna?"), choices=REASONS,
+                               widget=forms.RadioSelect)
+    detail = forms.CharField(label=_("Förklaring"), max_length=150, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("reason") == "other" and not (data.get("detail") or "").strip():
+            self.add_error("detail", _("Skriv skälet."))
+        return data
+
+    def as_text(self) -> str:
+        label = dict(self.REASONS)[self.cleaned_data["reason"]]
+        detail = (self.cleaned_data.get("detail") or "").strip()
+        return f"{label}: {detail}" if detail else str(label)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/period/<int:period_pk>/ratta/", views.period_edit, name="period_edit"),
     path("<int:pk>/tilldela/", views.youth_assign, name="assign"),
     path("<int:pk>/dataskydd/", views.data_protection, name="data_protection"),
+    path("<int:pk>/skal/", views.protected_reason, name="reason"),
     path("<int:pk>/anteckningar/", views.note_add, name="note_add"),
     path("<int:pk>/anteckningar/<int:note_pk>/", views.note_edit, name="note_edit"),
 ]

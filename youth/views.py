@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaa.access import Perm, has_perm, perm_required
+from kaa.access import Perm, get_for_user, has_perm, perm_required
 from kaa.audit import audit_bulk_read, audit_event, audit_read
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
@@ -26,7 +26,7 @@ from kaa.models import AuditEvent
 from kaa.versioning import StaleEdit
 from youth import exports, forms, selectors, services
 from youth.models import DataRequest, FieldChange, KaaPeriod, Note, Youth
-from youth.permissions import youth_get_for_user
+from youth.permissions import reason_grant, youth_get_for_user
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 20000
@@ -368,3 +368,19 @@ def data_protection(request: HttpRequest, pk: int) -> HttpResponse:
         "youth": youth, "restrict": restrict, "lift": lift, "erasure": erasure,
         "requests": DataRequest.objects.filter(youth=youth).select_related("handled_by"),
         "changes": FieldChange.objects.filter(youth=youth).select_related("by")[:50]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def protected_reason(request: HttpRequest, pk: int) -> HttpResponse:
+    """Before a youth with protected identity is opened: the reason, flagged in the log. The
+    page names nobody; a user who may not see the youth gets 404 as anywhere else."""
+    youth = get_for_user(request, Youth.objects.all(), pk=pk)
+    form = forms.ReasonForm(request.POST or None)
+    target = safe_next(request, reverse("youth:detail", args=[youth.pk]))
+    if request.method == "POST" and form.is_valid():
+        reason_grant(request, youth.pk)
+        audit_event(request=request, action=AuditEvent.Action.READ, obj=youth, flagged=True,
+                    detail=f"skyddad identitet, skäl: {form.as_text()}"[:200])
+        return redirect(target)
+    return render(request, "youth/reason.html", {"form": form, "next": target})

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaa.models import AuditEvent
-from tests.factories import occupation_type, youth_make
+from tests.factories import occupation_type, with_reason, youth_make
 from youth import services
 from youth.models import Note, Youth
 
@@ -117,13 +117,22 @@ class TestDetail:
                                                                coordinator, municipality):
         youth = youth_make(municipality=municipality, coach=coach, protected_identity=True,
                            address="Hemliga vägen 1")
-        coach_body = client_for(coach).get(reverse("youth:detail", args=[youth.pk])).content
+        url = reverse("youth:detail", args=[youth.pk])
+        coach_client = client_for(coach)
+        asked = coach_client.get(url)
+        assert asked.status_code == 302
+        assert asked["Location"].startswith(reverse("youth:reason", args=[youth.pk]))
+        reason_page = coach_client.get(asked["Location"]).content.decode()
+        assert "Hemliga vägen" not in reason_page
+        assert youth.last_name not in reason_page
+        coach_body = with_reason(coach_client, youth).get(url).content
         assert "Hemliga vägen" not in coach_body.decode()
         assert "Skyddade personuppgifter" in coach_body.decode()
-        coord_body = client_for(coordinator).get(reverse("youth:detail", args=[youth.pk]))
+        coord_body = with_reason(client_for(coordinator), youth).get(url)
         assert "Hemliga vägen" in coord_body.content.decode()
         flagged = AuditEvent.objects.filter(youth_id=youth.pk, action="read", flagged=True)
-        assert flagged.count() == 2
+        assert flagged.count() == 4  # two stated reasons, two page reads
+        assert flagged.filter(detail__contains="skäl: Jag handlägger ärendet").count() == 2
 
     def test_a_note_is_added_and_shown_escaped(self, client_for, coach, caseload):
         youth = caseload[0]
@@ -228,11 +237,13 @@ def test_the_edit_form_hides_a_protected_address_from_coaches(client_for, coach,
     youth = youth_make(municipality=municipality, coach=coach, protected_identity=True,
                        address="Hemliga vägen 1")
     url = reverse("youth:edit", args=[youth.pk])
-    assert "Hemliga vägen" not in client_for(coach).get(url).content.decode()
-    client_for(coach).post(url, {"first_name": "A", "last_name": "B", "address": ""})
+    coach_client = with_reason(client_for(coach), youth)
+    assert "Hemliga vägen" not in coach_client.get(url).content.decode()
+    coach_client.post(url, {"first_name": "A", "last_name": "B", "address": ""})
     youth.refresh_from_db()
     assert youth.address == "Hemliga vägen 1"
-    assert "Hemliga vägen" in client_for(coordinator).get(url).content.decode()
+    coordinator_client = with_reason(client_for(coordinator), youth)
+    assert "Hemliga vägen" in coordinator_client.get(url).content.decode()
     assert AuditEvent.objects.filter(youth_id=youth.pk, detail="kontaktuppgifter").count() == 2
 
 
@@ -286,3 +297,24 @@ def test_name_search_can_use_the_trigram_indexes(municipality):
         found = cursor.fetchall()
     assert "youth_last_name_trgm" in plan
     assert len(found) == 1
+
+
+def test_a_protected_youth_needs_a_reason_everywhere(client_for, coach, other_team_coach,
+                                                     municipality):
+    youth = youth_make(municipality=municipality, coach=coach, protected_identity=True)
+    reason_url = reverse("youth:reason", args=[youth.pk])
+    assert client_for(other_team_coach).get(reason_url).status_code == 404
+    client = client_for(coach)
+    fragment = client.get(reverse("outreach:youth_tab", args=[youth.pk]), HTTP_HX_REQUEST="true")
+    assert fragment["HX-Redirect"].startswith(reason_url)
+    missing = client.post(reason_url, {"reason": "other", "detail": " "})
+    assert "Skriv skälet" in missing.content.decode()
+    reasons = AuditEvent.objects.filter(youth_id=youth.pk, flagged=True, action="read")
+    assert not reasons.exists()
+    response = client.post(reason_url, {"reason": "other", "detail": "Vårdnadshavare ringde",
+                                        "next": "https://evil.example/"})
+    assert response["Location"] == reverse("youth:detail", args=[youth.pk])
+    event = reasons.get()
+    assert event.detail.endswith("Annat skäl (skriv nedan): Vårdnadshavare ringde")
+    assert client.get(reverse("outreach:youth_tab", args=[youth.pk]),
+                      HTTP_HX_REQUEST="true").status_code == 200
