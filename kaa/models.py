@@ -292,3 +292,26 @@ class UserSession(models.Model):
                                                   ("Mac OS", "macOS"), ("Linux", "Linux"))
                        if token in agent), "")
         return " · ".join(p for p in (name, system) if p) or agent[:60] or "–"
+
+
+class AuditSample(models.Model):
+    """A sample review of the access log (stickprov, issue #11): a coordinator draws random
+    reads of a period, checks each had a reason in the work, and records the findings."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField(_("från"))
+    period_end = models.DateField(_("till"))
+    event_ids = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    findings = models.TextField(_("iakttagelser"), max_length=4000, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.period_start}–{self.period_end}"

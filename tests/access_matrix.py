@@ -48,6 +48,31 @@ def _audit_case(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return {}, marker
 
 
+def _flagged_case(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    from kaa.models import AuditEvent
+
+    marker = "Flaggmarkör"
+    AuditEvent.objects.create(action="read", user=users["coach"], username="omar",
+                              municipality=users["coach"].municipality, flagged=True,
+                              object_type="youth.youth", youth_id=4242, detail=marker)
+    return {}, marker
+
+
+def _audit_sample(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    from django.utils import timezone
+
+    from kaa.models import AuditEvent, AuditSample
+
+    event = AuditEvent.objects.create(action="read", user=users["coach"], username="omar",
+                                      municipality=users["coach"].municipality,
+                                      object_type="youth.youth", youth_id=4243,
+                                      detail="Stickprovsmarkör")
+    sample = AuditSample.objects.create(
+        municipality=users["coach"].municipality, period_start=timezone.localdate(),
+        period_end=timezone.localdate(), event_ids=[event.pk], created_by=users["coordinator"])
+    return {"pk": sample.pk}, "Stickprovsmarkör"
+
+
 def _youth_of_coach(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """A youth in `coach`'s caseload (team Norr): visible to coach, colleague, coordinator."""
     from tests.factories import youth_make
@@ -301,6 +326,8 @@ CASES: list[UrlCase] = [
     UrlCase("youth:assign", _youth_of_coach, COORDINATOR),
     UrlCase("youth:period_edit", _youth_period, COORDINATOR),
     UrlCase("youth:data_protection", _youth_of_coach, COORDINATOR),
+    UrlCase("youth:access_review", _flagged_case, COORDINATOR, list_page=True),
+    UrlCase("youth:access_sample", _audit_sample, COORDINATOR),
     UrlCase("youth:import_preview", _import_batch, COORDINATOR),
     UrlCase("outreach:queue", _queue, frozenset({"coach", "coordinator"}), list_page=True),
     UrlCase("outreach:review", _new_this_week, CASE_WORKERS, list_page=True),
@@ -336,6 +363,7 @@ CASES: list[UrlCase] = [
 # URLs in the personal namespaces that show no personal data of their own, with the reason.
 EXEMPT: dict[str, str] = {
     "youth:register": "an empty form; tested in tests/youth/test_views.py",
+    "youth:access_sample_new": "POST only (coordinator); tests/youth/test_access_review.py",
     "youth:reason": "asks for a reason, names nobody (404 outside scope); test_views.py",
     "youth:assign_bulk": "POST only, filters ids through visible_to; tested in test_views.py",
     "youth:hand_over": "lists staff only (coordinator); tested in test_views.py",

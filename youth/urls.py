@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from youth import views, views_import
+from youth import views, views_audit, views_import
 
 app_name = "youth"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("import/", views_import.import_upload, name="import_upload"),
     path("import/<int:pk>/", views_import.import_preview, name="import_preview"),
     path("import/kolumnmappning/", views_import.mapping_create, name="mapping_create"),
+    path("loggranskning/", views_audit.review, name="access_review"),
+    path("loggranskning/stickprov/", views_audit.sample_new, name="access_sample_new"),
+    path("loggranskning/stickprov/<int:pk>/", views_audit.sample_detail, name="access_sample"),
     path("<int:pk>/", views.youth_detail, name="detail"),
     path("<int:pk>/andra/", views.youth_edit, name="edit"),
     path("<int:pk>/sysselsattning/", views.occupation_add, name="occupation_add"),

@@ -1,0 +1,75 @@
+"""The log review (loggkontroll, issue #11): flagged reads, unusual access and sample reviews.
+
+In the register app because "outside the caseload" needs to know whose caseload a youth is in;
+the log itself (kaa.AuditEvent) knows only which youth was read, by whom.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from kaa.lib.days import day_after, day_start
+from kaa.models import AuditEvent, AuditSample, User
+from youth.models import Youth
+
+# A staff member who read at least this many youths outside their own caseload in the period
+# is listed for review (coordinators read widely by role: their figures are shown apart).
+OUTSIDE_CASELOAD_THRESHOLD = 20
+SAMPLE_SIZE = 20
+
+
+def _events(municipality_id: int, start: dt.date, end: dt.date) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(municipality_id=municipality_id, at__gte=day_start(start),
+                                     at__lt=day_after(end))
+
+
+def flagged(municipality_id: int, start: dt.date, end: dt.date) -> QuerySet[AuditEvent]:
+    """Reads of youths with protected identity (with their reasons), lockouts, denials."""
+    return (_events(municipality_id, start, end).filter(flagged=True)
+            .select_related("user").order_by("-at", "-id"))
+
+
+def outside_caseload(municipality_id: int, start: dt.date, end: dt.date,
+                     threshold: int = OUTSIDE_CASELOAD_THRESHOLD) -> list[dict[str, Any]]:
+    """Staff who opened many youths that are not in their own caseload, most first."""
+    coach_of = Subquery(Youth.objects.filter(pk=OuterRef("youth_id")).values("coach_id")[:1])
+    rows = (_events(municipality_id, start, end)
+            .filter(action=AuditEvent.Action.READ, youth_id__isnull=False, user__isnull=False)
+            .annotate(youth_coach=coach_of).exclude(youth_coach=F("user_id"))
+            .values("user_id", "username", "role")
+            .annotate(youths=Count("youth_id", distinct=True), reads=Count("id"))
+            .filter(youths__gte=threshold).order_by("-youths"))
+    return list(rows)
+
+
+def exports(municipality_id: int, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Who exported or printed personal data, how often (bulk exports are reviewed)."""
+    return list(_events(municipality_id, start, end)
+                .filter(action__in=[AuditEvent.Action.EXPORT, AuditEvent.Action.PRINT])
+                .values("username", "role", "detail").annotate(n=Count("id")).order_by("-n"))
+
+
+@transaction.atomic
+def sample_draw(*, user: User, start: dt.date, end: dt.date,
+                size: int = SAMPLE_SIZE) -> AuditSample:
+    """Random reads of youths in the period, kept so that the review can be completed later."""
+    ids = list(_events(user.municipality_id, start, end)
+               .filter(action=AuditEvent.Action.READ, youth_id__isnull=False)
+               .values_list("id", flat=True))
+    chosen = sorted(random.SystemRandom().sample(ids, min(size, len(ids))))
+    return AuditSample.objects.create(municipality_id=user.municipality_id, period_start=start,
+                                      period_end=end, event_ids=chosen, created_by=user)
+
+
+@transaction.atomic
+def sample_review(*, sample: AuditSample, user: User, findings: str) -> AuditSample:
+    sample.findings, sample.reviewed_at, sample.reviewed_by = (findings.strip(), timezone.now(),
+                                                               user)
+    sample.save(update_fields=["findings", "reviewed_at", "reviewed_by"])
+    return sample
