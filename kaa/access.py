@@ -105,6 +105,8 @@ class Scope:
     # Set while the youth's processing is restricted (GDPR art. 18): then only coordinators
     # see the record (issue #11).
     restricted: str | None = None
+    # Set once the youth's record has been gallrad (anonymised): then nobody sees it.
+    anonymised: str | None = None
 
 
 NOTHING = Q(pk__in=[])
@@ -115,6 +117,8 @@ def scope_q(user: Any, scope: Scope) -> Q:
     if not has_perm(user, Perm.VIEW_RECORDS) or user.municipality_id is None:
         return NOTHING
     in_municipality = Q(**{f"{scope.municipality}_id": user.municipality_id})
+    if scope.anonymised:
+        in_municipality &= Q(**{f"{scope.anonymised}__isnull": True})
     if has_perm(user, Perm.VIEW_MUNICIPALITY_RECORDS):
         return in_municipality
     own = NOTHING

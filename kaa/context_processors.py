@@ -24,6 +24,7 @@ NAVIGATION: list[tuple[str, Any, Perm | None]] = [
     ("reporting:dashboard", _("Statistik"), Perm.VIEW_AGGREGATES),
     ("reporting:scb_list", _("SCB-rapport"), Perm.EXPORT),
     ("kaa:audit_list", _("Loggkontroll"), Perm.VIEW_AUDIT_LOG),
+    ("reporting:retention", _("Gallring"), Perm.CONFIGURE),
     ("admin:index", _("Administration"), Perm.MANAGE_STAFF),
 ]
 

@@ -86,6 +86,9 @@ class User(AbstractUser):
         verbose_name=_("team"),
     )
     wants_email_digest = models.BooleanField(_("vill ha morgonsammanfattning"), default=False)
+    # The day the last digest went out, claimed before sending: two beats or a redelivered
+    # task send no second digest the same day (issue #11).
+    digest_sent_on = models.DateField(null=True, blank=True, editable=False)
 
     objects: ClassVar[UserManager[User]] = UserManager()
 
@@ -181,6 +184,24 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
 
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError(AUDIT_IS_APPEND_ONLY)
+
+    def purge_for_retention(self) -> int:
+        """Gallring only (reporting.retention, approved by a coordinator): delete these events
+        inside the caller's transaction, with the database trigger's one exception switched
+        on for that transaction alone."""
+        from django.db import connection
+
+        if not connection.in_atomic_block:
+            raise PermissionError(AUDIT_IS_APPEND_ONLY)
+        postgres = connection.vendor == "postgresql"
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL kaa.audit_purge = 'on'")
+        number = super().delete()[0]
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL kaa.audit_purge = 'off'")
+        return number
 
 
 class AuditEvent(models.Model):
@@ -315,3 +336,25 @@ class AuditSample(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_start}–{self.period_end}"
+
+
+class OutboxItem(models.Model):
+    """A background task asked for inside a transaction (issue #11): written with the data it
+    concerns, so that it exists exactly when the transaction commits; published to the broker
+    after the commit, or by the sweeper if the broker was down then (kaa.outbox)."""
+
+    task = models.CharField(max_length=100)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"], name="outbox_unpublished",
+                                condition=models.Q(published_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

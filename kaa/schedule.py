@@ -9,6 +9,11 @@ from __future__ import annotations
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
+    "outbox-sweep": {
+        # Publishes tasks whose enqueueing failed at commit time (broker down), kaa.outbox.
+        "task": "kaa.tasks.outbox_sweep",
+        "schedule": 60.0,
+    },
     "purge-expired-sessions": {
         "task": "kaa.tasks.sessions_purge_expired",
         "schedule": crontab(hour=3, minute=15),
@@ -48,6 +53,11 @@ BEAT_SCHEDULE = {
         # Daily: the monthly, tertial, half-year and annual reports whose period ended.
         "task": "reporting.tasks.board_reports_scheduled",
         "schedule": crontab(hour=5, minute=0),
+    },
+    "reporting-retention-proposal": {
+        # Weekly: what is due for gallring, proposed to the coordinators (reporting.retention).
+        "task": "reporting.tasks.retention_propose",
+        "schedule": crontab(hour=4, minute=30, day_of_week="mon"),
     },
     "purge-old-login-attempts": {
         "task": "kaa.tasks.login_attempts_purge_old",

@@ -286,6 +286,8 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing from a request must fail fast when Redis is down (the outbox keeps the task).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A visibility timeout longer than the longest task, so a killed worker's task is redelivered
 # once rather than twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from kaa.lib.joblock import single_run
+
 
 @shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
+@single_run
 def sessions_purge_expired() -> int:
     """Delete expired sessions from the database; returns how many were removed."""
     from kaa.services import sessions_purge_expired as purge
@@ -14,8 +17,18 @@ def sessions_purge_expired() -> int:
 
 
 @shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
+@single_run
 def login_attempts_purge_old(days: int = 90) -> int:
     """Forget failed-login records older than `days` (the audit log keeps the events)."""
     from kaa.services import login_attempts_purge_old as purge
 
     return purge(days=days)
+
+
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
+@single_run
+def outbox_sweep() -> int:
+    """Every minute: publish the background work whose commit-time publishing failed."""
+    from kaa.outbox import sweep
+
+    return sweep()

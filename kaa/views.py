@@ -19,7 +19,7 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kaa import health
+from kaa import health, outbox
 from kaa.access import Perm, perm_required
 from kaa.audit import audit_event
 from kaa.forms import OTP_INVALID, AccountSettingsForm, AuditFilterForm, LoginForm, OtpTokenForm
@@ -114,6 +114,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
     status = "ok" if database and broker else ("degraded" if database else "down")
     payload = {"status": status, "database": "ok" if database else "down",
                "broker": "ok" if broker else "down"}
+    if database:  # background work waiting for the broker (kaa.outbox), a count only
+        payload["outbox_waiting"] = outbox.waiting()
     return JsonResponse(payload, status=200 if database else 503)
 
 

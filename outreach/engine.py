@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from kaa.lib.joblock import job_lock
 from outreach.deadlines import add_offset, next_business_day_on_or_after
 from outreach.models import (
     UNSUCCESSFUL_OUTCOMES,
@@ -35,7 +34,6 @@ from youth.services import timeline_add
 
 CHUNK = 2000
 CONDITION = "villkor"  # cancel reason when a step's condition stops holding
-_LOCK_KEY = 0x4B4141  # "KAA": one deadline job at a time per database
 
 
 @dataclass(frozen=True)
@@ -95,23 +93,6 @@ class JobStats:
                 f"retries={self.retries}")
 
 
-@contextmanager
-def _job_lock() -> Iterator[bool]:
-    """A PostgreSQL advisory lock: a second concurrent run returns at once."""
-    if connection.vendor != "postgresql":
-        yield True
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_LOCK_KEY])
-        got = cursor.fetchone()[0]
-    try:
-        yield got
-    finally:
-        if got:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_KEY])
-
-
 def cases_ensure() -> int:
     """Open an outreach case, on the municipality's current routine, for every open period
     that has none."""
@@ -141,7 +122,7 @@ def cases_close_ended() -> int:
 def deadlines_refresh(*, today: dt.date | None = None) -> JobStats | None:
     """Bring every open case's tasks up to date. Returns None if another run holds the lock."""
     today = today or timezone.localdate()
-    with _job_lock() as got:
+    with job_lock("outreach.deadlines_refresh") as got:
         if not got:
             return None
         stats = JobStats(cases_created=cases_ensure())

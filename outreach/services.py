@@ -292,7 +292,8 @@ def task_complete(*, task: Task, staff: User, outcome: str = ContactAttempt.Outc
 
 
 def digests_send(*, today: dt.date, base_url: str) -> int:
-    """Morning summaries to staff who asked for them: counts only. Returns e-mails sent."""
+    """Morning summaries to staff who asked for them: counts only, at most one per user and
+    day (claimed in the database before sending). Returns e-mails sent."""
     from django.db.models import Count, Q
 
     from kaa.lib.emails import send_digest
@@ -308,6 +309,10 @@ def digests_send(*, today: dt.date, base_url: str) -> int:
                              week=Count("pk", filter=Q(due_date__gt=today,
                                                        due_date__lte=week_end(today)))))
         if not any(counts.values()):
+            continue
+        claimed = (User.objects.filter(pk=user.pk).exclude(digest_sent_on=today)
+                   .update(digest_sent_on=today))
+        if not claimed:  # already sent today (a second beat, or the task delivered twice)
             continue
         send_digest(to=user.email, context={**counts, "name": user.first_name or user.username,
                                             "url": base_url.rstrip("/") + "/uppsok/"})

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,15 +76,24 @@ def template_save(*, template: MessageTemplate, actor: User) -> MessageTemplate:
 
 @transaction.atomic
 def letter_batch_create(*, user: User, template: MessageTemplate, channel: str,
-                        until: dt.date) -> LetterBatch:
-    """Freeze which tasks a batch covers; protected identities are held back by name."""
+                        until: dt.date, key: uuid.UUID | None = None) -> LetterBatch:
+    """Freeze which tasks a batch covers; protected identities are held back by name. The
+    same `key` twice (a double click, a resubmit) returns the first batch."""
+    if key is not None:
+        earlier = LetterBatch.objects.filter(request_key=key, created_by=user).first()
+        if earlier is not None:
+            return earlier
     tasks, held = batch_candidates(user=user, channel=channel, until=until)
     if not tasks:
         raise ValidationError(_("Det finns inga utskick att göra för det urvalet."))
-    return LetterBatch.objects.create(municipality=user.municipality, template=template,
-                                      task_ids=[t.pk for t in tasks],
-                                      excluded_protected=[t.youth_id for t in held],
-                                      created_by=user)
+    try:
+        with transaction.atomic():
+            return LetterBatch.objects.create(
+                municipality=user.municipality, template=template,
+                task_ids=[t.pk for t in tasks], excluded_protected=[t.youth_id for t in held],
+                created_by=user, request_key=key)
+    except IntegrityError:  # the same key at the same moment: the other request made it
+        return LetterBatch.objects.get(request_key=key, created_by=user)
 
 
 def batch_tasks(batch: LetterBatch, *, user: User) -> list[Task]:

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaa import outbox
 from kaa.audit import audit_event
 from kaa.models import AuditEvent, User
 from outreach import messaging
@@ -72,10 +73,7 @@ def message_queue(*, youth: Youth, channel: str, body: str, staff: User | None,
         to_guardian=to_guardian, subject=subject[:200], body=body, task=task, created_by=staff,
         **({"idempotency_key": key} if key is not None else {}))
     audit_event(user=staff, action=AuditEvent.Action.CREATE, obj=message)
-
-    from outreach.tasks import send_message
-
-    transaction.on_commit(lambda: send_message.delay(message.pk))
+    outbox.enqueue("outreach.tasks.send_message", message.pk)
     return message
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from kaa.lib.joblock import single_run
+
 
 @shared_task(acks_late=True, soft_time_limit=1700, time_limit=1800)
+@single_run
 def deadlines_refresh() -> str:
     """Create, move and cancel routine tasks for every open case (idempotent, locked)."""
     from outreach.engine import deadlines_refresh as refresh
@@ -30,6 +33,7 @@ def send_message(self, message_id: int) -> str:
 
 
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=900)
+@single_run
 def digests_send() -> int:
     """Morning e-mail summary of overdue and due tasks, for staff who opted in."""
     from django.conf import settings

@@ -3,6 +3,8 @@ an SMS or e-mail from the youth's page."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -37,12 +39,21 @@ def batch_new(request: HttpRequest) -> HttpResponse:
         audit_bulk_read(request, [t.youth for t in tasks + held], detail="utskick")
         if request.method == "POST":
             try:
-                batch = services_letters.letter_batch_create(user=request.user, **data)
+                batch = services_letters.letter_batch_create(
+                    user=request.user, key=_request_key(request), **data)
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
                 return redirect("outreach:batch_detail", pk=batch.pk)
-    return render(request, "outreach/batch_new.html", {"form": form, "preview": preview})
+    return render(request, "outreach/batch_new.html", {"form": form, "preview": preview,
+                                                       "key": uuid.uuid4()})
+
+
+def _request_key(request: HttpRequest) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("key", ""))
+    except ValueError:
+        return None
 
 
 def _batch_for(request: HttpRequest, pk: int) -> LetterBatch:

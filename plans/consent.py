@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from kaa.audit import Action, audit_event
 from kaa.models import User
+from kaa.versioning import version_bump, version_check
 from plans.models import Consent, Partner, PartyKind
 from youth.models import Guardian, KaaPeriod, Youth
 from youth.services import timeline_add
@@ -176,10 +177,13 @@ def consent_record(*, youth: Youth, actor: User, given_on: dt.date, place: str,
 
 
 @transaction.atomic
-def consent_revoke(*, consent: Consent, actor: User, on: dt.date, note: str = "") -> Consent:
+def consent_revoke(*, consent: Consent, actor: User, on: dt.date, note: str = "",
+                   version: int | None = None) -> Consent:
     """The youth (or guardian) withdrew the consent: it stops counting from `on`."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     today = timezone.localdate()
+    version_check(consent, version, {"ended_on": on, "end_kind": Consent.EndKind.REVOKED,
+                                     "end_note": note.strip()})
     if consent.ended_on is not None:
         raise ValidationError(_("Samtycket gäller redan inte längre."), code="ended")
     if on > today:
@@ -188,8 +192,9 @@ def consent_revoke(*, consent: Consent, actor: User, on: dt.date, note: str = ""
         raise ValidationError({"on": _("Samtycket kan inte återkallas före den dag det gavs.")})
     consent.ended_on, consent.end_kind = on, Consent.EndKind.REVOKED
     consent.ended_by, consent.end_note, consent.updated_by = actor, note.strip(), actor
+    version_bump(consent)
     consent.save(update_fields=["ended_on", "end_kind", "ended_by", "end_note", "updated_by",
-                                "updated_at"])
+                                "updated_at", "version"])
     audit_event(action=Action.UPDATE, user=actor, obj=consent, detail="ended_on,end_kind")
     timeline_add(youth=consent.youth, kind="consent", actor=actor,
                  summary=_("Samtycke återkallat %(date)s") % {"date": on.isoformat()})
@@ -198,13 +203,15 @@ def consent_revoke(*, consent: Consent, actor: User, on: dt.date, note: str = ""
 
 @transaction.atomic
 def consent_paper_received(*, consent: Consent, actor: User, on: dt.date,
-                           scan: object | None = None) -> Consent:
+                           scan: object | None = None, version: int | None = None) -> Consent:
     """The signed paper form came back; optionally keep a scan of it."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    version_check(consent, version, {"paper_received_on": on})
     if on > timezone.localdate():
         raise ValidationError({"on": _("Datumet kan inte ligga i framtiden.")})
     if on < consent.given_on:
         raise ValidationError({"on": _("Blanketten kan inte ha kommit in före samtyckesdatumet.")})
-    fields = ["paper_received_on", "paper_received_by", "updated_by", "updated_at"]
+    fields = ["paper_received_on", "paper_received_by", "updated_by", "updated_at", "version"]
     if scan is not None:
         try:
             scan_check(scan)
@@ -213,9 +220,14 @@ def consent_paper_received(*, consent: Consent, actor: User, on: dt.date,
         head = scan.read(16)  # type: ignore[attr-defined]
         scan.seek(0)  # type: ignore[attr-defined]
         kind = next(k for sig, k in SCAN_SIGNATURES.items() if head.startswith(sig))
+        replaced = consent.scan.name
+        if replaced:  # a new scan of the same paper: the old file goes once this commits
+            storage = consent.scan.storage
+            transaction.on_commit(lambda: storage.delete(replaced))
         consent.scan.save(f"samtycke-{consent.pk}.{kind}", scan, save=False)  # type: ignore[arg-type]
         fields.append("scan")
     consent.paper_received_on, consent.paper_received_by, consent.updated_by = on, actor, actor
+    version_bump(consent)
     consent.save(update_fields=fields)
     audit_event(action=Action.UPDATE, user=actor, obj=consent, detail=",".join(fields[:2]))
     return consent

@@ -85,7 +85,7 @@ class ConsentForm(forms.ModelForm):
         self.helper = fields_only_helper()
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(VersionedFormMixin, forms.Form):
     on = forms.DateField(label=_("Återkallat den"), widget=date_input())
     note = forms.CharField(label=_("Kommentar"), max_length=300, required=False)
 
@@ -95,7 +95,7 @@ class RevokeForm(forms.Form):
         self.helper = fields_only_helper()
 
 
-class PaperReceivedForm(forms.Form):
+class PaperReceivedForm(VersionedFormMixin, forms.Form):
     on = forms.DateField(label=_("Underskriven blankett mottagen den"), widget=date_input())
     scan = forms.FileField(
         label=_("Inskannad blankett (valfritt)"), required=False,

@@ -181,6 +181,7 @@ class Consent(BaseModel):
     ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="+")
     end_note = models.CharField(_("kommentar"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedByYouth.as_manager()
 
@@ -274,7 +275,8 @@ class ActionPlan(BaseModel):
 
 class InterventionQuerySet(ScopedQuerySet["Intervention"]):
     access_scope = Scope(municipality="plan__youth__municipality", coach="plan__youth__coach",
-                         team="plan__youth__team", restricted="plan__youth__restricted_at")
+                         team="plan__youth__team", restricted="plan__youth__restricted_at",
+                         anonymised="plan__youth__anonymised_at")
 
 
 class Intervention(models.Model):

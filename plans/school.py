@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaa import outbox
 from kaa.audit import audit_event
 from kaa.lib.emails import send_school_receipt
 from kaa.models import AuditEvent, User
@@ -42,10 +43,7 @@ def notification_receive(*, data: dict[str, Any]) -> SchoolNotification:
     with transaction.atomic():
         notice.save()
         audit_event(action=Action.CREATE, obj=notice, detail="school form")
-        pk = notice.pk
-        from plans.tasks import school_receipt_send
-
-        transaction.on_commit(lambda: school_receipt_send.delay(pk))
+        outbox.enqueue("plans.tasks.school_receipt_send", notice.pk)
     return notice
 
 

@@ -159,7 +159,8 @@ def consent_detail(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse
     return render(request, "plans/consent_detail.html", {
         "youth": youth, "consent": consent,
         "valid": consent_is_valid(consent, timezone.localdate()),
-        "revoke_form": forms.RevokeForm(), "paper_form": forms.PaperReceivedForm(),
+        "revoke_form": forms.RevokeForm(version=consent.version),
+        "paper_form": forms.PaperReceivedForm(version=consent.version),
         "can_edit": has_perm(request.user, Perm.EDIT_RECORDS)})
 
 
@@ -167,16 +168,19 @@ def _consent_action(request: HttpRequest, youth_pk: int, pk: int, form_class: ty
                     action: Any, success: str) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     consent = _consent_of(request, youth, pk)
-    form = form_class(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES, version=consent.version)
     if form.is_valid():
         try:
             action(consent, form.cleaned_data)
+        except StaleEdit as exc:
+            form.stale_apply(exc)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
             messages.success(request, success)
             return redirect("plans:consent_detail", youth_pk=youth.pk, pk=consent.pk)
-    forms_ctx = {"revoke_form": forms.RevokeForm(), "paper_form": forms.PaperReceivedForm()}
+    forms_ctx = {"revoke_form": forms.RevokeForm(version=consent.version),
+                 "paper_form": forms.PaperReceivedForm(version=consent.version)}
     forms_ctx["revoke_form" if form_class is forms.RevokeForm else "paper_form"] = form
     return render(request, "plans/consent_detail.html", {
         "youth": youth, "consent": consent, "can_edit": True,
@@ -188,7 +192,8 @@ def _consent_action(request: HttpRequest, youth_pk: int, pk: int, form_class: ty
 @require_POST
 def consent_revoke_view(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     def action(consent: Consent, data: dict[str, Any]) -> None:
-        consent_revoke(consent=consent, actor=request.user, **data)
+        consent_revoke(consent=consent, actor=request.user, on=data["on"], note=data["note"],
+                       version=data.get("version"))
 
     return _consent_action(request, youth_pk, pk, forms.RevokeForm, action,
                            _("Samtycket är återkallat och gäller inte längre."))
@@ -199,7 +204,7 @@ def consent_revoke_view(request: HttpRequest, youth_pk: int, pk: int) -> HttpRes
 def consent_paper(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     def action(consent: Consent, data: dict[str, Any]) -> None:
         consent_paper_received(consent=consent, actor=request.user, on=data["on"],
-                               scan=data.get("scan") or None)
+                               scan=data.get("scan") or None, version=data.get("version"))
 
     return _consent_action(request, youth_pk, pk, forms.PaperReceivedForm, action,
                            _("Den underskrivna blanketten är registrerad som mottagen."))

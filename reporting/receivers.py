@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
+from kaa import outbox
 from outreach.facts import LED_TO_CONTACT_DAYS
 from outreach.models import ContactAttempt
 from reporting.models import RollupState
@@ -22,11 +22,9 @@ def _resum(youth_id: int, start: dt.date, end: dt.date) -> None:
              .values_list("municipality_id", "built_through").first())
     if state is None or state[1] is None or start > state[1]:
         return
-    from reporting.tasks import stats_rollup_days
-
     municipality_id, last = state[0], min(end, state[1])
-    transaction.on_commit(lambda: stats_rollup_days.delay(
-        municipality_id, start.isoformat(), last.isoformat()))
+    outbox.enqueue("reporting.tasks.stats_rollup_days", municipality_id, start.isoformat(),
+                   last.isoformat())
 
 
 def on_contact_saved(sender: Any, instance: ContactAttempt, **kwargs: Any) -> None:

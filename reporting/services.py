@@ -145,10 +145,12 @@ def diff_changed(file: ScbFile) -> QuerySet[ScbFileEntry]:
 
 
 def file_build(*, municipality: Municipality, period: HalfYear, actor: User | None,
-               today: dt.date, override_reason: str = "") -> tuple[ScbFile | None, Findings]:
+               today: dt.date, override_reason: str = "",
+               request_key: str | None = None) -> tuple[ScbFile | None, Findings]:
     """Check and write the half-year's file and its readable xlsx, archive them, compare with
     the last submitted file. With blocking problems nothing is kept unless the coordinator
-    gives a reason to override (logged). Returns (file or None, findings)."""
+    gives a reason to override (logged). Returns (file or None, findings). `request_key` is
+    unique among files, so a second build for the same request fails with IntegrityError."""
     reportable(period, today=today)
     profile = profile_for(period)
     verified = profile_verification(municipality, profile) is not None
@@ -161,7 +163,8 @@ def file_build(*, municipality: Municipality, period: HalfYear, actor: User | No
             report=report, created_at=timezone.now(), created_by=actor, filename=filename,
             sha256="", size=0, row_count=0, youth_count=0, profile_name=profile.name,
             profile_version=profile.version, profile_checksum=profile.checksum,
-            profile_verified=verified, override_reason=override_reason.strip()[:300])
+            profile_verified=verified, override_reason=override_reason.strip()[:300],
+            request_key=request_key)
         file.content.name, file.readable.name = content_name, readable_name
         entries = _Entries(file)
         outcome: Outcome = run(municipality, period, profile, today=today, verified=verified,

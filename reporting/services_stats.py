@@ -45,7 +45,7 @@ def _number(value: str) -> object:
 
 def board_report_build(*, municipality: Municipality, kind: str, span: Span,
                        team: Team | None = None, actor: User | None = None,
-                       scheduled: bool = False) -> BoardReport:
+                       scheduled: bool = False, request_key: str | None = None) -> BoardReport:
     now = timezone.now()
     scope = Scope(municipality_id=municipality.pk, span=span,
                   team_id=team.pk if team else None, today=timezone.localdate())
@@ -59,7 +59,7 @@ def board_report_build(*, municipality: Municipality, kind: str, span: Span,
     with transaction.atomic():
         report = BoardReport(municipality=municipality, kind=kind, start=span.start,
                              end=span.end, label=span.label, team=team, scheduled=scheduled,
-                             created_at=now, created_by=actor)
+                             created_at=now, created_by=actor, request_key=request_key)
         report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
         report.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
         report.save()

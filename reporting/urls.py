@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reporting import views_extract, views_scb, views_stats
+from reporting import views_extract, views_retention, views_scb, views_stats
 
 app_name = "reporting"
 
@@ -15,6 +15,10 @@ urlpatterns = [
          name="report_pdf"),
     path("rapporter/<int:pk>/rapport.xlsx", views_stats.report_download, {"fmt": "xlsx"},
          name="report_xlsx"),
+    path("gallring/", views_retention.retention_page, name="retention"),
+    path("gallring/forslag/", views_retention.retention_propose, name="retention_propose"),
+    path("gallring/<int:pk>/beslut/", views_retention.retention_decide,
+         name="retention_decide"),
     path("scb/", views_scb.scb_list, name="scb_list"),
     path("scb/avisering/", views_scb.scb_banner, name="scb_banner"),
     path("scb/fil/<int:pk>/", views_scb.scb_file, name="scb_file"),

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kaa import outbox
 from kaa.access import Perm, get_in_municipality, has_perm, perm_required
 from kaa.audit import Action, audit_bulk_read, audit_event
 from reporting import forms, services
@@ -22,7 +23,6 @@ from reporting.models import ScbFile, ScbReport
 from reporting.scb.checks import BLOCK, RULES
 from reporting.scb.periods import HalfYear, recent, reportable
 from reporting.scb.profile import ProfileError, profile_for
-from reporting.tasks import scb_file_build
 from youth.models import Youth
 
 PROBLEMS_PER_PAGE = 50
@@ -100,8 +100,8 @@ def scb_period(request: HttpRequest, period: str) -> HttpResponse:
     form = forms.BuildForm(request.POST or None, blocking=findings.blocking)
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["override_reason"] if findings.blocking else ""
-        transaction.on_commit(lambda: scb_file_build.delay(
-            municipality.pk, str(half), request.user.pk, reason))
+        outbox.enqueue("reporting.tasks.scb_file_build", municipality.pk, str(half),
+                       request.user.pk, reason, request_key=str(uuid.uuid4()))
         messages.success(request, _("Filen skapas. Den visas i arkivet nedan när den är klar."))
         return redirect("reporting:scb_period", period=str(half))
     verification = services.profile_verification(municipality, profile)
@@ -153,6 +153,9 @@ def scb_file(request: HttpRequest, pk: int) -> HttpResponse:
 def scb_file_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     file = _file(request, pk)
     stored = file.readable if kind == "xlsx" else file.content
+    if not stored:
+        messages.error(request, _("Filens innehåll är gallrat."))
+        return redirect("reporting:scb_file", pk=file.pk)
     name = file.filename if kind != "xlsx" else file.filename.rsplit(".", 1)[0] + ".xlsx"
     audit_event(request=request, action=Action.EXPORT, obj=file,
                 detail=f"scb-fil:hämtad:{kind}")

@@ -5,18 +5,19 @@ records) get small counts suppressed; board reports are always suppressed."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kaa import outbox
 from kaa.access import Perm, get_in_municipality, has_perm, perm_required
 from kaa.audit import Action, audit_event
 from reporting import forms
@@ -26,7 +27,6 @@ from reporting.stats.definitions import REGISTRY, Scope
 from reporting.stats.periods import containing
 from reporting.stats.present import DASHBOARD
 from reporting.stats.suppress import threshold
-from reporting.tasks import board_report_build
 
 
 def _suppress(request: HttpRequest) -> bool:
@@ -91,9 +91,9 @@ def reports(request: HttpRequest) -> HttpResponse:
         span, team = form.cleaned_data["span"], form.cleaned_data.get("team")
         kind, municipality_id, user_id = (form.cleaned_data["report"],
                                           request.user.municipality_id, request.user.pk)
-        transaction.on_commit(lambda: board_report_build.delay(
-            municipality_id, kind, span.start.isoformat(), span.end.isoformat(),
-            team.pk if team else None, user_id))
+        outbox.enqueue("reporting.tasks.board_report_build", municipality_id, kind,
+                       span.start.isoformat(), span.end.isoformat(),
+                       team.pk if team else None, user_id, request_key=str(uuid.uuid4()))
         messages.success(request, _("Rapporten skapas. Den visas i listan när den är klar."))
         return redirect("reporting:reports")
     stored = (BoardReport.objects.filter(municipality_id=request.user.municipality_id)

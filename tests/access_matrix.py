@@ -265,6 +265,20 @@ def _scb_period(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return {"period": str(HalfYear.containing(timezone.localdate()))}, "Hemligsson"
 
 
+def _retention(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A gallring proposal that names a youth whose period ended long ago."""
+    import datetime as dt
+
+    from reporting.models import RetentionRun
+
+    kwargs, _marker = _youth_of_coach(users)
+    RetentionRun.objects.create(
+        municipality=users["coach"].municipality, proposed_at=dt.datetime.now(dt.UTC),
+        cutoffs={"youth": "2020-01-01"}, counts={"youth": 1},
+        items={"youth": {"youth.Youth": [kwargs["pk"]]}})
+    return {}, "Hemligsson"
+
+
 def _scb_file(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     from django.utils import timezone
 
@@ -358,6 +372,7 @@ CASES: list[UrlCase] = [
     UrlCase("plans:meeting_new", _meeting_proposal, COORDINATOR, list_page=True),
     UrlCase("reporting:scb_period", _scb_period, COORDINATOR, list_page=True),
     UrlCase("reporting:scb_file", _scb_file, COORDINATOR),
+    UrlCase("reporting:retention", _retention, COORDINATOR, list_page=True),
 ]
 
 # URLs in the personal namespaces that show no personal data of their own, with the reason.
@@ -412,4 +427,6 @@ EXEMPT: dict[str, str] = {
     "reporting:scb_file_download": "a file download; access tested in test_scb_views.py",
     "reporting:scb_file_readable": "an xlsx download; access tested in test_scb_views.py",
     "reporting:scb_file_submit": "POST only, same access as scb_file; test_scb_views.py",
+    "reporting:retention_propose": "POST only (coordinator); tests/reporting/test_retention.py",
+    "reporting:retention_decide": "POST only (coordinator); tests/reporting/test_retention.py",
 }

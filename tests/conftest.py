@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.test import Client
 
+from kaa.celery import app
 from tests.factories import MunicipalityFactory, TeamFactory, UserFactory
 
 
@@ -126,3 +131,28 @@ def verified_client(user) -> Client:
 @pytest.fixture
 def client_for():
     return verified_client
+
+
+@pytest.fixture
+def real_worker(settings):
+    """A Celery worker thread consuming from a queue of its own through the real Redis."""
+    # Each xdist process gets its own queue, so parallel test runs never steal each other's tasks.
+    queue = f"kaa-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+    previous = {key: app.conf[key] for key in ("task_always_eager", "task_default_queue",
+                                               "result_backend")}
+    app.conf.update(task_always_eager=False, task_default_queue=queue,
+                    result_backend=settings.REDIS_URL)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue],
+                          shutdown_timeout=10):
+            yield queue
+    finally:
+        app.conf.update(previous)
+
+
+@pytest.fixture
+def sms_dir(settings, tmp_path):
+    """SMS written as files in a directory of the test's own (the file backend)."""
+    settings.KAA_SMS_FILE_DIR = str(tmp_path / "sms")
+    settings.KAA_SMS_BACKEND = "outreach.messaging.FileSmsBackend"
+    return Path(settings.KAA_SMS_FILE_DIR)

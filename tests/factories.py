@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -148,3 +150,13 @@ def with_reason(client, youth):
     response = client.post(reverse("youth:reason", args=[youth.pk]), {"reason": "case"})
     assert response.status_code == 302, response.content.decode()[:300]
     return client
+
+
+def wait_for(predicate, seconds: float = 60) -> bool:
+    """Poll `predicate` until it is true (a worker in another thread or process is busy)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False

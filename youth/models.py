@@ -93,7 +93,7 @@ class CaseStatus(models.TextChoices):
 
 class YouthQuerySet(ScopedQuerySet["Youth"]):
     access_scope = Scope(municipality="municipality", coach="coach", team="team",
-                         restricted="restricted_at")
+                         restricted="restricted_at", anonymised="anonymised_at")
 
 
 class Youth(BaseModel):
@@ -133,6 +133,9 @@ class Youth(BaseModel):
                                          editable=False)
     restriction_reason = models.CharField(_("skäl till begränsning"), max_length=300,
                                           blank=True, editable=False)
+    # Gallring (issue #11): identity and free text removed, the skeleton the statistics count
+    # kept; the record is then invisible to everyone.
+    anonymised_at = models.DateTimeField(_("gallrad"), null=True, blank=True, editable=False)
 
     objects: ClassVar[YouthQuerySet] = YouthQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -181,7 +184,8 @@ class Youth(BaseModel):
 
 class ScopedByYouth(ScopedQuerySet[models.Model]):
     access_scope = Scope(municipality="youth__municipality", coach="youth__coach",
-                         team="youth__team", restricted="youth__restricted_at")
+                         team="youth__team", restricted="youth__restricted_at",
+                         anonymised="youth__anonymised_at")
 
 
 class Guardian(BaseModel):

@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from outreach.engine import deadlines_refresh
 from outreach.eservice import access_code_for
@@ -15,8 +14,7 @@ from outreach.models import ContactAttempt
 from outreach.services import routine_from_template
 from plans.models import SchoolNotification
 from tests.browser.conftest import axe_violations, describe
-from tests.browser.test_login_flow import _code
-from tests.browser.test_register_pages import PASSWORD, _login
+from tests.browser.test_register_pages import _login, _login_with_totp
 from tests.factories import reason, youth_make
 from youth.models import KaaPeriod, Youth
 
@@ -121,15 +119,7 @@ def test_a_school_reports_a_dropout_on_a_phone_and_a_coordinator_accepts_it(
     _no_violations(phone)
     notice = SchoolNotification.objects.get()
 
-    device = TOTPDevice.objects.create(user=coordinator, name="app", confirmed=True)
-    page.goto("/konto/logga-in/")
-    page.get_by_label("Användarnamn").fill("sara")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/konto/tvafaktor/**")
-    page.get_by_label("Engångskod").fill(_code(device))
-    page.get_by_role("button", name="Verifiera").click()
-    page.wait_for_url(lambda url: url.endswith("/"))
+    _login_with_totp(page, coordinator)
     page.get_by_role("navigation", name="Huvudmeny").get_by_role(
         "link", name="Skolanmälningar").click()
     _no_violations(page)

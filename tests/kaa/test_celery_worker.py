@@ -3,31 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from kaa.celery import app
 from kaa.tasks import sessions_purge_expired
-
-
-@pytest.fixture
-def real_worker(settings):
-    # Each xdist process gets its own queue, so parallel test runs never steal each other's tasks.
-    queue = f"kaa-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
-    previous = {key: app.conf[key] for key in ("task_always_eager", "task_default_queue",
-                                               "result_backend")}
-    app.conf.update(task_always_eager=False, task_default_queue=queue,
-                    result_backend=settings.REDIS_URL)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue],
-                          shutdown_timeout=10):
-            yield queue
-    finally:
-        app.conf.update(previous)
 
 
 @pytest.mark.worker

@@ -123,3 +123,32 @@ def test_two_coordinators_edit_the_routine(client_for, coordinator, municipality
     assert 'value="Rutin B"' in body
     assert Routine.objects.get(is_current=True).name == "Rutin A"
     assert Routine.objects.filter(municipality=municipality).count() == 2
+
+
+def test_two_staff_register_the_signed_consent_form_at_once(client_for, coach, colleague,
+                                                           municipality):
+    from plans.models import Consent
+    from tests.factories import consent_make
+
+    youth = youth_make(municipality=municipality, coach=coach)
+    consent = consent_make(youth, actor=coach)
+    detail = reverse("plans:consent_detail", args=[youth.pk, consent.pk])
+    url = reverse("plans:consent_paper", args=[youth.pk, consent.pk])
+    first, second = client_for(coach), client_for(colleague)
+    page_a, page_b = first.get(detail).content.decode(), second.get(detail).content.decode()
+    version_a = re.search(r'name="version" value="(\d+)"', page_a).group(1)
+    version_b = re.search(r'name="version" value="(\d+)"', page_b).group(1)
+    today = consent.given_on.isoformat()
+    assert first.post(url, {"on": today, "version": version_a}).status_code == 302
+    stale = second.post(url, {"on": today, "version": version_b})
+    body = stale.content.decode()
+    assert stale.status_code == 400
+    assert "sparade ändringar" in body
+    assert 'name="version" value="2"' in body  # saving again is now a deliberate choice
+    consent.refresh_from_db()
+    assert (consent.paper_received_by, consent.version) == (coach, 2)
+    # The withdrawal form opened before the paper was registered is stale too.
+    revoke = second.post(reverse("plans:consent_revoke", args=[youth.pk, consent.pk]),
+                         {"on": today, "note": "", "version": version_b})
+    assert "sparade ändringar" in revoke.content.decode()
+    assert Consent.objects.get(pk=consent.pk).ended_on is None

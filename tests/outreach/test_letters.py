@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -13,7 +14,7 @@ from pypdf import PdfReader
 from kaa.models import AuditEvent
 from outreach import services
 from outreach.engine import deadlines_refresh
-from outreach.models import ContactAttempt, MessageTemplate, Task
+from outreach.models import ContactAttempt, LetterBatch, MessageTemplate, Task
 from outreach.services_letters import templates_ensure_defaults
 from tests.factories import youth_make
 from youth.services import guardian_add
@@ -52,9 +53,15 @@ def test_a_postcard_batch_renders_one_pdf_and_holds_back_protected(client_for, c
         "channel": "postcard", "until": week, "template": template.pk}).content.decode()
     assert "Brevsson" in preview
     assert "Skyddade personuppgifter – hanteras manuellt" in preview
+    key = re.search(r'name="key" value="([0-9a-f-]+)"', preview).group(1)
     response = client.post(reverse("outreach:batch_new"), {
-        "channel": "postcard", "until": week, "template": template.pk})
+        "channel": "postcard", "until": week, "template": template.pk, "key": key})
     batch_url = response["Location"]
+    # A double click (the same page's key again) makes no second batch.
+    again = client.post(reverse("outreach:batch_new"), {
+        "channel": "postcard", "until": week, "template": template.pk, "key": key})
+    assert again["Location"] == batch_url
+    assert LetterBatch.objects.count() == 1
     detail = client.get(batch_url).content.decode()
     assert "Skyddsson" in detail  # listed for manual handling
     pdf = client.get(batch_url + "pdf/")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -20,10 +19,8 @@ from tests.factories import youth_make
 
 
 @pytest.fixture(autouse=True)
-def sms_dir(settings, tmp_path):
-    settings.KAA_SMS_FILE_DIR = str(tmp_path / "sms")
-    settings.KAA_SMS_BACKEND = "outreach.messaging.FileSmsBackend"
-    return Path(settings.KAA_SMS_FILE_DIR)
+def _sms_to_files(sms_dir):
+    return sms_dir
 
 
 @pytest.fixture

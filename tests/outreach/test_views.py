@@ -210,3 +210,8 @@ def test_the_morning_digest_has_counts_and_no_names(coach, routine, municipality
     assert "https://kaa.example.se/uppsok/" in message.body
     assert "Hemligsson" not in message.body + message.subject
     assert youth.personnummer[2:8] not in message.body
+    # A second beat, or the task delivered again, sends no second digest that day.
+    assert digests_send(today=timezone.localdate(), base_url="https://kaa.example.se") == 0
+    assert len(mailoutbox) == 1
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    assert digests_send(today=tomorrow, base_url="https://kaa.example.se") == 1

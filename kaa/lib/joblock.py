@@ -1,0 +1,61 @@
+"""One run at a time of a scheduled job (issue #11: harmless if two beats run).
+
+Every scheduled job is also idempotent, so a second run after the first does no harm; the lock
+keeps two *concurrent* runs (two beats firing at the same minute, or a redelivered task while
+the first delivery still works) from racing each other. A PostgreSQL session advisory lock:
+released when the run ends, or by the server when the worker dies.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from django.db import connection
+
+log = logging.getLogger(__name__)
+_NAMESPACE = 0x4B4141  # "KAA"
+T = TypeVar("T")
+
+
+def lock_key(name: str) -> tuple[int, int]:
+    """The two integers of the advisory lock named `name`."""
+    return _NAMESPACE, zlib.crc32(name.encode()) & 0x7FFFFFFF
+
+
+@contextmanager
+def job_lock(name: str) -> Iterator[bool]:
+    """Yield True if this process now holds the lock named `name`, False if another does.
+    (Advisory locks are per database session: the same connection may take it again.)"""
+    if connection.vendor != "postgresql":  # the embedded demo database runs one worker
+        yield True
+        return
+    key = lock_key(name)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+        got = cursor.fetchone()[0]
+    try:
+        yield got
+    finally:
+        if got:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+
+
+def single_run(func: Callable[..., T]) -> Callable[..., T | str]:
+    """Decorate a scheduled task's body: a run that finds another running returns at once."""
+    name = f"{func.__module__}.{func.__qualname__}"
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> T | str:
+        with job_lock(name) as got:
+            if not got:
+                log.info("%s: another run is active; this one does nothing", name)
+                return "locked: another run is active"
+            return func(*args, **kwargs)
+
+    return wrapper
