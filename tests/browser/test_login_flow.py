@@ -40,7 +40,18 @@ def test_a_coordinator_logs_in_reaches_the_start_page_and_logs_out(page, coordin
     page.wait_for_url(lambda url: url.endswith("/"))
     assert page.get_by_role("heading", level=1).inner_text().startswith("Välkommen")
     nav = page.get_by_role("navigation", name="Huvudmeny")
+    assert not nav.get_by_role("link", name="Loggkontroll").is_visible()
+    # The seldom-used pages open from one menu button, by keyboard too.
+    nav.get_by_role("button", name="Administrera").focus()
+    page.keyboard.press("Enter")
+    assert nav.get_by_role("button", name="Administrera").get_attribute("aria-expanded") == "true"
     assert nav.get_by_role("link", name="Loggkontroll").is_visible()
+    violations = axe_violations(page)  # with the menu open
+    assert not violations, describe(violations)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/loggkontroll/**")
     violations = axe_violations(page)
     assert not violations, describe(violations)
 

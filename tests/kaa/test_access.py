@@ -101,3 +101,53 @@ def test_require_raises_403_and_logs(rf, coach):
     with pytest.raises(PermissionDenied):
         require(request, Perm.EXPORT)
     assert AuditEvent.objects.filter(action="denied", detail="perm:export").count() == 1
+
+
+def _menu(user, path="/"):
+    from bs4 import BeautifulSoup
+
+    from tests.conftest import verified_client
+
+    page = BeautifulSoup(verified_client(user).get(path).content, "html.parser")
+    bar = page.find("nav", attrs={"aria-label": "Huvudmeny"}).find("ul", class_="navbar-nav")
+    top = [item.find(["a", "button"]).get_text(strip=True)
+           for item in bar.find_all("li", class_="nav-item", recursive=False)]
+    grouped = [a.get_text(strip=True) for a in bar.select(".dropdown-menu a")]
+    return top, grouped, page
+
+
+def test_the_menu_shows_each_role_its_pages_and_groups_the_seldom_used(
+        coordinator, coach, manager, admin_user):
+    top, grouped, page = _menu(coordinator)
+    assert top == ["Start", "Ungdomar", "Arbetskö", "Uppföljningar", "Nätverksmöten",
+                   "Skolanmälningar", "Statistik", "SCB-rapport", "Administrera"]
+    assert grouped == ["Insatser och parter", "Loggkontroll", "Gallring"]
+    # The start page lists every page, grouped or not.
+    start = [a.get_text(strip=True) for a in page.find("h2", string="Gå till")
+             .find_next("ul").find_all("a")]
+    assert start == top[1:-1] + grouped
+    assert _menu(coach)[:2] == (["Start", "Ungdomar", "Arbetskö", "Uppföljningar"], [])
+    assert _menu(manager)[:2] == (["Start", "Statistik"], [])
+    # A group of one page is a plain link.
+    assert _menu(admin_user)[:2] == (["Start", "Administration"], [])
+
+
+def test_the_menu_marks_the_current_page_inside_a_group(coordinator):
+    from django.urls import reverse
+
+    _top, _grouped, page = _menu(coordinator, reverse("reporting:retention"))
+    current = page.select('nav[aria-label="Huvudmeny"] [aria-current="page"]')
+    assert [a.get_text(strip=True) for a in current] == ["Gallring"]
+    assert "active" in page.find("button", class_="dropdown-toggle")["class"]
+
+
+def test_only_one_menu_link_is_the_current_page(coordinator):
+    from django.urls import reverse
+
+    _top, _grouped, page = _menu(coordinator, reverse("reporting:scb_list"))
+    current = page.select('nav[aria-label="Huvudmeny"] [aria-current="page"]')
+    assert [a.get_text(strip=True) for a in current] == ["SCB-rapport"]
+    _top, _grouped, page = _menu(coordinator, reverse("reporting:definitions"))
+    current = page.select('nav[aria-label="Huvudmeny"] [aria-current="page"]')
+    assert [a.get_text(strip=True) for a in current] == ["Statistik"]
+    assert "active" not in page.find("button", class_="dropdown-toggle")["class"]
