@@ -83,3 +83,32 @@ def test_the_demo_data_gives_a_meaningful_scb_report(settings):
     assert outcome.youths >= 40
     assert outcome.rows > outcome.youths  # contacts and measures, not block 1 alone
     assert outcome.findings.quality.with_contact > 0
+
+
+@pytest.mark.django_db
+def test_the_demo_has_retention_rules_and_a_proposal_to_review(settings):
+    from kaa.models import Municipality
+    from reporting.models import RetentionPolicy, RetentionRun
+
+    settings.KAA_DEMO = True
+    call_command("demo_data", youths=80)
+    askersund = Municipality.objects.get(code="1882")
+    rules = dict(RetentionPolicy.objects.filter(municipality=askersund)
+                 .values_list("record_type", "months"))
+    assert rules["youth"] is None
+    assert rules["audit"] == 36
+    assert not RetentionPolicy.objects.filter(below_minimum=True).exists()
+    run = RetentionRun.objects.get(municipality=askersund)
+    assert run.status == RetentionRun.Status.PROPOSED
+    assert sum(run.counts.values()) > 0
+    # Loading the demo again neither changes the rules nor makes a second proposal.
+    call_command("demo_data", youths=80)
+    assert RetentionRun.objects.filter(municipality=askersund).count() == 1
+    assert not RetentionPolicy.objects.filter(
+        municipality__code="1494").exists()  # the other demo municipality keeps everything
+
+
+def test_the_demo_rules_are_refused_outside_the_demo(settings):
+    settings.KAA_DEMO = False
+    with pytest.raises(CommandError, match="KAA_DEMO"):
+        call_command("demo_retention")

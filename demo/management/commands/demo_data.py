@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from demo.eforms import demo_eforms_ensure, demo_youth_for_eservice
@@ -57,6 +58,8 @@ class Command(BaseCommand):
         for code in ("1882", "1494"):
             demo_plans_ensure(municipality=Municipality.objects.get(code=code))
         demo_eforms_ensure(municipality=Municipality.objects.get(code="1882"))
+        # Retention rules live in reporting, which the demo app does not import.
+        call_command("demo_retention", municipality="1882", stdout=self.stdout)
         stats = deadlines_refresh()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data is in place ({created} new youths; deadlines: {stats})."))
