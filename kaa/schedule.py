@@ -59,6 +59,11 @@ BEAT_SCHEDULE = {
         "task": "reporting.tasks.retention_propose",
         "schedule": crontab(hour=4, minute=30, day_of_week="mon"),
     },
+    "reporting-orphan-files": {
+        # Nightly: stored files (consent scans, SCB files, reports) that no record names.
+        "task": "reporting.tasks.orphan_files_delete",
+        "schedule": crontab(hour=3, minute=50),
+    },
     "purge-old-login-attempts": {
         "task": "kaa.tasks.login_attempts_purge_old",
         "schedule": crontab(hour=3, minute=30),

@@ -128,3 +128,12 @@ def retention_execute(run_id: int) -> str:
     from reporting.retention import execute
 
     return execute(run_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=1700, time_limit=1800)
+@single_run
+def orphan_files_delete() -> int:
+    """Nightly: stored files no record names (a failed save or build) are deleted."""
+    from reporting.files import orphans_delete
+
+    return orphans_delete()
