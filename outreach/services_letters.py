@@ -6,11 +6,12 @@ import datetime as dt
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaa.audit import audit_event
+from kaa.lib.idempotent import AlreadyDone, once
 from kaa.models import AuditEvent, Municipality, User
 from outreach import merge
 from outreach.letters import batch_candidates
@@ -79,21 +80,20 @@ def letter_batch_create(*, user: User, template: MessageTemplate, channel: str,
                         until: dt.date, key: uuid.UUID | None = None) -> LetterBatch:
     """Freeze which tasks a batch covers; protected identities are held back by name. The
     same `key` twice (a double click, a resubmit) returns the first batch."""
-    if key is not None:
-        earlier = LetterBatch.objects.filter(request_key=key, created_by=user).first()
-        if earlier is not None:
-            return earlier
-    tasks, held = batch_candidates(user=user, channel=channel, until=until)
-    if not tasks:
-        raise ValidationError(_("Det finns inga utskick att göra för det urvalet."))
+
+    def create() -> LetterBatch:
+        tasks, held = batch_candidates(user=user, channel=channel, until=until)
+        if not tasks:
+            raise ValidationError(_("Det finns inga utskick att göra för det urvalet."))
+        return LetterBatch.objects.create(
+            municipality=user.municipality, template=template,
+            task_ids=[t.pk for t in tasks], excluded_protected=[t.youth_id for t in held],
+            created_by=user, request_key=key)
+
     try:
-        with transaction.atomic():
-            return LetterBatch.objects.create(
-                municipality=user.municipality, template=template,
-                task_ids=[t.pk for t in tasks], excluded_protected=[t.youth_id for t in held],
-                created_by=user, request_key=key)
-    except IntegrityError:  # the same key at the same moment: the other request made it
-        return LetterBatch.objects.get(request_key=key, created_by=user)
+        return once(LetterBatch, key, create, created_by=user)
+    except AlreadyDone as done:
+        return done.existing
 
 
 def batch_tasks(batch: LetterBatch, *, user: User) -> list[Task]:

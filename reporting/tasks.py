@@ -12,23 +12,22 @@ def scb_file_build(municipality_id: int, period: str, user_id: int | None,
                    override_reason: str = "", request_key: str | None = None) -> str:
     """Check and write one municipality's SCB file for a half-year, and archive it. Delivered
     twice for the same request (`request_key`), it builds the file once."""
-    from django.db import IntegrityError
     from django.utils import timezone
 
+    from kaa.lib.idempotent import AlreadyDone, once
     from kaa.models import Municipality, User
     from reporting.models import ScbFile
     from reporting.scb.periods import HalfYear
     from reporting.services import file_build
 
-    if request_key and ScbFile.objects.filter(request_key=request_key).exists():
-        return "already built"
     municipality = Municipality.objects.get(pk=municipality_id)
     actor = User.objects.filter(pk=user_id).first() if user_id else None
     try:
-        file, findings = file_build(municipality=municipality, period=HalfYear.parse(period),
-                                    actor=actor, today=timezone.localdate(),
-                                    override_reason=override_reason, request_key=request_key)
-    except IntegrityError:  # a concurrent delivery of the same request won
+        file, findings = once(ScbFile, request_key, lambda: file_build(
+            municipality=municipality, period=HalfYear.parse(period), actor=actor,
+            today=timezone.localdate(), override_reason=override_reason,
+            request_key=request_key))
+    except AlreadyDone:
         return "already built"
     if file is None:
         return f"refused: {findings.blocking} blocking problems"
@@ -54,8 +53,7 @@ def board_report_build(municipality_id: int, kind: str, start: str, end: str,
     the same request (`request_key`), it builds the report once."""
     import datetime as dt
 
-    from django.db import IntegrityError
-
+    from kaa.lib.idempotent import AlreadyDone, once
     from kaa.models import Municipality, Team, User
     from reporting.models import BoardReport
     from reporting.services_stats import SPAN_OF_KIND
@@ -64,16 +62,14 @@ def board_report_build(municipality_id: int, kind: str, start: str, end: str,
 
     # The form only asks for whole months, tertials, halves and years: `start` fixes the span
     # (`end` stays in the signature for messages already queued).
-    if request_key and BoardReport.objects.filter(request_key=request_key).exists():
-        return "already built"
     span = containing(SPAN_OF_KIND[kind], dt.date.fromisoformat(start))
     try:
-        report = build(municipality=Municipality.objects.get(pk=municipality_id), kind=kind,
-                       span=span,
-                       team=Team.objects.filter(pk=team_id).first() if team_id else None,
-                       actor=User.objects.filter(pk=user_id).first() if user_id else None,
-                       request_key=request_key)
-    except IntegrityError:  # a concurrent delivery of the same request won
+        report = once(BoardReport, request_key, lambda: build(
+            municipality=Municipality.objects.get(pk=municipality_id), kind=kind, span=span,
+            team=Team.objects.filter(pk=team_id).first() if team_id else None,
+            actor=User.objects.filter(pk=user_id).first() if user_id else None,
+            request_key=request_key))
+    except AlreadyDone:
         return "already built"
     return f"report {report.pk}"
 
