@@ -46,6 +46,18 @@ def job_lock(name: str) -> Iterator[bool]:
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
 
 
+def xact_lock(name: str, item: int) -> None:
+    """Wait for, and hold until the current transaction ends, the lock `name` for one `item`
+    (e.g. one municipality): two runs of the same work for the same item take turns."""
+    if connection.vendor != "postgresql":  # SQLite serialises writers anyway
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("xact_lock needs a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
+                       (zlib.crc32(name.encode()) & 0x7FFFFFFF, item))
+
+
 def single_run(func: Callable[..., T]) -> Callable[..., T | str]:
     """Decorate a scheduled task's body: a run that finds another running returns at once."""
     name = f"{func.__module__}.{func.__qualname__}"

@@ -18,6 +18,7 @@ from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Tr
 from django.utils import timezone
 
 from kaa.lib.days import day_after, day_start
+from kaa.lib.joblock import xact_lock
 from kaa.models import Municipality
 from outreach.facts import LED_TO_CONTACT_DAYS
 from outreach.models import ContactAttempt
@@ -83,7 +84,10 @@ def contact_rows(*, municipality_id: int, start: dt.date, end: dt.date,
 
 @transaction.atomic
 def rollup_days(*, municipality_id: int, start: dt.date, end: dt.date) -> int:
-    """(Re)sum the days [start, end] of one municipality; returns the rows written."""
+    """(Re)sum the days [start, end] of one municipality; returns the rows written. Two runs
+    for the same municipality take turns (each deletes, then writes its sums: at the same time
+    the second delete would miss the first one's rows and count the contacts twice)."""
+    xact_lock("reporting.rollup_days", municipality_id)
     ContactDay.objects.filter(municipality_id=municipality_id,
                               day__range=(start, end)).delete()
     rows = [ContactDay(municipality_id=municipality_id, team_id=r["youth__team_id"],
