@@ -351,6 +351,9 @@ class OutboxItem(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
+    # Set when publishing failed for a reason other than the broker (a task renamed or its
+    # arguments changed by an upgrade): the sweeper passes it by; `manage.py outbox_retry`.
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["created_at"], name="outbox_unpublished",

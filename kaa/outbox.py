@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from kaa.models import OutboxItem
 
@@ -28,6 +29,9 @@ log = logging.getLogger(__name__)
 SWEEP_AFTER = dt.timedelta(seconds=30)  # give the commit hook its chance first
 LEASE = dt.timedelta(minutes=2)  # a claim not finished by then (the process died) lapses
 KEEP_PUBLISHED = dt.timedelta(days=7)
+# What publishing raises when the broker is down or unreachable (kombu wraps the transport's
+# connection errors in its OperationalError); anything else is a fault of the item itself.
+BROKER_ERRORS = (KombuOperationalError, ConnectionError, TimeoutError, OSError)
 
 
 def enqueue(task: str, *args: Any, **kwargs: Any) -> OutboxItem:
@@ -53,7 +57,10 @@ def _publish(pk: int) -> str:
     if not claimed:
         return "taken"
     item = OutboxItem.objects.get(pk=pk)
-    task = import_string(item.task)
+    try:
+        task = import_string(item.task)
+    except ImportError as exc:  # renamed or removed by an upgrade
+        return _broken(item, exc)
     if task.app.conf.task_always_eager:
         # No broker involved (tests, the demo without Redis): the task runs here and now, and
         # its own errors are its own, not a publishing failure.
@@ -62,16 +69,39 @@ def _publish(pk: int) -> str:
         return "published"
     try:
         task.apply_async(args=item.args, kwargs=item.kwargs, retry=False)
-    except Exception as exc:  # broker down or unreachable: keep the item for the sweeper
+    except BROKER_ERRORS as exc:  # broker down or unreachable: keep the item for the sweeper
         log.warning("outbox: could not publish %s (%s); the sweeper will retry", item.task,
                     type(exc).__name__)
         OutboxItem.objects.filter(pk=pk).update(claimed_until=None,
                                                 last_error=f"{type(exc).__name__}: {exc}"[:300])
         return "failed"
+    except Exception as exc:  # the item itself cannot be sent (e.g. arguments no longer fit)
+        return _broken(item, exc)
     # A process that dies right here leaves the claim to expire: the item is then published
     # again, and the task, being idempotent, does its work once.
     OutboxItem.objects.filter(pk=pk).update(published_at=timezone.now(), claimed_until=None)
     return "published"
+
+
+def _broken(item: OutboxItem, exc: Exception) -> str:
+    """An item that no retry can send: set aside (failed_at), logged as an error and flagged in
+    the audit log, so that it neither blocks the items behind it nor goes unseen."""
+    from kaa.audit import Action, audit_event
+
+    log.error("outbox: %s can not be published (%s); set aside", item.task,
+              type(exc).__name__)
+    OutboxItem.objects.filter(pk=item.pk).update(
+        claimed_until=None, failed_at=timezone.now(),
+        last_error=f"{type(exc).__name__}: {exc}"[:300])
+    audit_event(action=Action.UPDATE, obj=item, detail=f"outbox:misslyckades:{item.task}",
+                flagged=True)
+    return "broken"
+
+
+def retry_failed() -> int:
+    """Put the set-aside items back in line (after the cause is fixed): `outbox_retry`."""
+    return OutboxItem.objects.filter(failed_at__isnull=False, published_at__isnull=True).update(
+        failed_at=None, claimed_until=None)
 
 
 def sweep(*, now: dt.datetime | None = None) -> int:
@@ -79,7 +109,7 @@ def sweep(*, now: dt.datetime | None = None) -> int:
     forget items published long ago."""
     now = now or timezone.now()
     published = 0
-    for pk in (OutboxItem.objects.filter(published_at__isnull=True,
+    for pk in (OutboxItem.objects.filter(published_at__isnull=True, failed_at__isnull=True,
                                          created_at__lt=now - SWEEP_AFTER)
                .order_by("created_at").values_list("pk", flat=True)[:1000]):
         outcome = _publish(pk)
@@ -92,5 +122,10 @@ def sweep(*, now: dt.datetime | None = None) -> int:
 
 def waiting() -> int:
     """Items the commit hook could not publish and the sweeper has not yet (for /healthz)."""
-    return OutboxItem.objects.filter(published_at__isnull=True,
+    return OutboxItem.objects.filter(published_at__isnull=True, failed_at__isnull=True,
                                      created_at__lt=timezone.now() - SWEEP_AFTER).count()
+
+
+def failed() -> int:
+    """Items set aside because they can not be sent (for /healthz)."""
+    return OutboxItem.objects.filter(published_at__isnull=True, failed_at__isnull=False).count()

@@ -105,17 +105,20 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database answers (status "degraded" if only the broker is down), else 503.
+    """200 when the database answers (status "degraded" if the broker is down or background
+    work was set aside as unsendable), else 503.
 
     The web tier stays in service without Redis (R-09): queued work waits, pages still work.
     """
     database = health.database_ok()
     broker = health.broker_ok()
-    status = "ok" if database and broker else ("degraded" if database else "down")
+    failed = outbox.failed() if database else 0
+    status = ("ok" if broker and not failed else "degraded") if database else "down"
     payload = {"status": status, "database": "ok" if database else "down",
                "broker": "ok" if broker else "down"}
-    if database:  # background work waiting for the broker (kaa.outbox), a count only
-        payload["outbox_waiting"] = outbox.waiting()
+    if database:  # background work waiting for the broker (kaa.outbox), counts only; set-aside
+        payload["outbox_waiting"] = outbox.waiting()  # items need an operator: degraded
+        payload["outbox_failed"] = failed
     return JsonResponse(payload, status=200 if database else 503)
 
 

@@ -48,7 +48,7 @@ def test_healthz_reports_ok_without_personal_data(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok",
-                               "outbox_waiting": 0}
+                               "outbox_waiting": 0, "outbox_failed": 0}
 
 
 @override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0")
