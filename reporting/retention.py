@@ -314,6 +314,10 @@ def policy_save(*, municipality: Municipality, record_type: str, months: int | N
     audit_event(action=Action.UPDATE, user=actor, obj=policy,
                 detail=f"gallringsregel:{record_type}:{months if months else 'bevaras'}",
                 flagged=policy.below_minimum)
+    # An open proposal was made under the old rules: it can no longer be approved.
+    RetentionRun.objects.filter(municipality=municipality,
+                                status=RetentionRun.Status.PROPOSED).update(
+        status=RetentionRun.Status.SUPERSEDED, items={})
     return policy
 
 
@@ -504,12 +508,36 @@ def execute(run_id: int) -> str:
         with transaction.atomic():
             run = RetentionRun.objects.select_for_update().filter(
                 pk=run_id, status=RetentionRun.Status.APPROVED).first()
-            if run is not None:
-                run.status, run.error = RetentionRun.Status.FAILED, type(exc).__name__
-                run.save(update_fields=["status", "error"])
+            if run is not None:  # the ids go: a new proposal lists what is due then
+                run.status, run.error, run.items = (RetentionRun.Status.FAILED,
+                                                    type(exc).__name__, {})
+                run.save(update_fields=["status", "error", "items"])
                 audit_event(action=Action.UPDATE, obj=run, detail="gallring:misslyckades",
                             flagged=True)
         raise
+
+
+# The register record last: it takes the youth's other records with it, which their own
+# steps count first.
+EXECUTION_ORDER = [t for t in RULES if t != RecordType.YOUTH] + [RecordType.YOUTH]
+
+
+def _cutoffs_now(run: RetentionRun) -> dict[str, dt.date]:
+    """The proposal's cut-offs, checked against the rules as they are now: a kind of record
+    since kept is skipped, one since kept longer uses the earlier date, and the register record
+    is skipped if a record it would take with it is now kept longer."""
+    policies = policies_of(run.municipality)
+    proposed_on = timezone.localdate(run.proposed_at)
+    cutoffs = {}
+    for record_type in EXECUTION_ORDER:
+        policy = policies.get(record_type)
+        if record_type not in run.cutoffs or policy is None or policy.months is None:
+            continue
+        if record_type == RecordType.YOUTH and youth_blockers(policies):
+            continue
+        cutoffs[record_type] = min(dt.date.fromisoformat(run.cutoffs[record_type]),
+                                   months_before(proposed_on, policy.months))
+    return cutoffs
 
 
 def _execute(run_id: int) -> str:
@@ -521,8 +549,8 @@ def _execute(run_id: int) -> str:
         # Hold the youths still while checking that they are still due.
         list(Youth.objects.select_for_update().filter(pk__in=youth_ids).values_list("pk"))
         result: dict[str, int] = {}
-        for record_type, cutoff in run.cutoffs.items():
-            parts = DUE[record_type](run.municipality_id, dt.date.fromisoformat(cutoff))
+        for record_type, cutoff in _cutoffs_now(run).items():
+            parts = DUE[record_type](run.municipality_id, cutoff)
             done = 0
             for label, queryset in parts.items():
                 if record_type not in BY_CUTOFF_ONLY:

@@ -42,9 +42,13 @@ def _forms(request: HttpRequest, policies: dict[str, Any],
     return rows
 
 
+def _open_proposal(request: HttpRequest) -> Any:
+    return RetentionRun.objects.filter(municipality_id=request.user.municipality_id,
+                                       status=RetentionRun.Status.PROPOSED)
+
+
 def _proposal(request: HttpRequest) -> dict[str, Any] | None:
-    run = (RetentionRun.objects.filter(municipality_id=request.user.municipality_id,
-                                       status=RetentionRun.Status.PROPOSED).first())
+    run = _open_proposal(request).first()
     if run is None:
         return None
     ids = run.items.get(RecordType.YOUTH, {}).get("youth.Youth", [])
@@ -71,6 +75,7 @@ def retention_page(request: HttpRequest) -> HttpResponse:
     rows = _forms(request, policies, bound)
     if bound is not None:
         form = next(row["form"] for row in rows if row["type"] == bound)
+        had_proposal = _open_proposal(request).exists()
         if form.is_valid():
             try:
                 retention.policy_save(municipality=request.user.municipality,
@@ -82,9 +87,15 @@ def retention_page(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Gallringsregeln för %(t)s är sparad.")
                                  % {"t": RecordType(bound).label.lower()})
+                if had_proposal:
+                    messages.info(request, _(
+                        "Det öppna gallringsförslaget byggde på de gamla reglerna och kan inte "
+                        "längre godkännas. Ta fram ett nytt förslag när reglerna är klara."))
                 return redirect("reporting:retention")
     history = (RetentionRun.objects.filter(municipality_id=request.user.municipality_id)
-               .exclude(status=RetentionRun.Status.PROPOSED).select_related("decided_by")[:20])
+               .exclude(status__in=[RetentionRun.Status.PROPOSED,
+                                    RetentionRun.Status.SUPERSEDED])
+               .select_related("decided_by")[:20])
     return render(request, "reporting/retention.html", {
         "rows": rows, "bound": bound, "proposal": _proposal(request),
         "youth_blockers": [t.label for t in retention.youth_blockers(policies)],

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -95,12 +96,16 @@ def test_a_run_anonymises_what_is_due_and_every_statistic_stays_the_same(
     # Closed more than 12 months ago: Bo, Dan, Eva, Gus and the rich youth; not Anna (open
     # plan), Cia, Fia or Hugo (open periods).
     assert due_youths == {world[k].pk for k in ("bo", "dan", "eva", "gus", "rich")}
+    proposed = dict(run.counts)
     with django_capture_on_commit_callbacks(execute=True):
         retention.decide(run=run, actor=coordinator, approve=True)
     run.refresh_from_db()
     assert run.status == "done"
     assert run.items == {}
     assert run.result["youth"] == 5
+    # Each kind's own step counts its records (the register record goes last, so it does not
+    # take them first): what was done is what was proposed.
+    assert run.result == proposed
 
     # Identity and free text are gone ...
     rich.refresh_from_db()
@@ -310,8 +315,6 @@ class TestPages:
 
 def test_the_register_record_waits_for_the_records_it_takes_with_it(
         world, municipality, coordinator, time_machine):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError, match="kontaktförsök och meddelanden; anteckningar"):
         retention.policy_save(municipality=municipality, record_type="youth", months=12,
                               decision="DHP", actor=coordinator)
@@ -341,6 +344,47 @@ def test_a_failed_run_changes_nothing_and_is_flagged(
             django_capture_on_commit_callbacks(execute=True):
         retention.decide(run=run, actor=coordinator, approve=True)
     run.refresh_from_db()
-    assert (run.status, run.error) == ("failed", "OSError")
+    assert (run.status, run.error, run.items) == ("failed", "OSError", {})
     assert Youth.objects.get(pk=world["rich"].pk).last_name == "Utdragsson"
     assert AuditEvent.objects.get(detail="gallring:misslyckades").flagged
+
+
+def test_changing_a_rule_replaces_the_open_proposal(world, municipality, coordinator,
+                                                     time_machine, client_for):
+    time_machine.move_to(LATER, tick=False)
+    _all_policies(municipality, coordinator)
+    run = retention.propose(municipality=municipality, today=timezone.localdate())
+    response = client_for(coordinator).post(reverse("reporting:retention"), {
+        "record_type": "notes", "notes-months": "", "notes-decision": ""}, follow=True)
+    assert "kan inte längre godkännas" in response.content.decode()
+    run.refresh_from_db()
+    assert (run.status, run.items) == ("superseded", {})
+    with pytest.raises(ValidationError):
+        retention.decide(run=run, actor=coordinator, approve=True)
+    # The history lists runs that did something, not the replaced proposals.
+    assert "Ersatt" not in client_for(coordinator).get(
+        reverse("reporting:retention")).content.decode()
+
+
+def test_a_run_follows_the_rules_as_they_are_when_it_is_carried_out(
+        world, municipality, coordinator, time_machine, django_capture_on_commit_callbacks):
+    time_machine.move_to(LATER, tick=False)
+    _all_policies(municipality, coordinator)
+    run = retention.propose(municipality=municipality, today=timezone.localdate())
+    notes = Note.objects.count()
+    assert run.counts["notes"] > 0
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        retention.decide(run=run, actor=coordinator, approve=True)
+    # Between the approval and the run, notes are made to be kept (the rule saved through a
+    # path that does not replace the run, as a concurrent save would).
+    RetentionPolicy.objects.filter(municipality=municipality, record_type="notes").update(
+        months=None)
+    for callback in queued:
+        callback()
+    run.refresh_from_db()
+    assert run.status == "done"
+    assert "notes" not in run.result
+    assert "youth" not in run.result  # the register record would take the notes with it
+    assert Note.objects.count() == notes
+    assert Youth.objects.get(pk=world["rich"].pk).last_name == "Utdragsson"
+    assert run.result["contacts"] > 0  # the rest went ahead
