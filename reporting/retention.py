@@ -141,6 +141,13 @@ def _per_youth(model: type[models.Model], municipality_id: int, path: str = "you
             .exclude(_in_kaa(f"{path}_id")))
 
 
+def _kept_youths(municipality_id: int) -> Any:
+    """The municipality's youths whose records no gallring touches: still in KAA, or with
+    restricted processing."""
+    return (Youth.objects.filter(municipality_id=municipality_id)
+            .filter(Q(restricted_at__isnull=False) | _in_kaa("pk")))
+
+
 def _text_left(model: type[models.Model], fields: tuple[str, ...]) -> Q:
     """Some of the free-text fields still hold text (not yet anonymised)."""
     q = Q()
@@ -203,17 +210,23 @@ def _contacts_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
         .filter(created_at__date__lt=cutoff),
         "outreach.EserviceSubmission": _per_youth(EserviceSubmission, municipality_id)
         .filter(submitted_at__date__lt=cutoff),
+        # A notice not linked to a record still names the pupil: matched by personnummer.
         "plans.SchoolNotification": SchoolNotification.objects.filter(
             municipality_id=municipality_id, received_at__date__lt=cutoff)
-        .exclude(status=SchoolNotification.Status.NEW).filter(Q(youth__isnull=True) | Q(
-            youth__restricted_at__isnull=True) & ~_in_kaa("youth_id")),
+        .exclude(status=SchoolNotification.Status.NEW)
+        .exclude(youth_id__in=_kept_youths(municipality_id).values("pk"))
+        .exclude(personnummer__in=_kept_youths(municipality_id).values("personnummer")),
     }
 
 
 def _notes_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
     return {"youth.Note": _per_youth(Note, municipality_id).filter(created_at__date__lt=cutoff),
+            # The agenda can speak of every youth discussed: kept while one of them is.
             "plans.NetworkMeeting": NetworkMeeting.objects.filter(
-                municipality_id=municipality_id, held_on__lt=cutoff).exclude(agenda="")}
+                municipality_id=municipality_id, held_on__lt=cutoff).exclude(agenda="")
+            .exclude(Exists(MeetingYouth.objects.filter(
+                meeting_id=OuterRef("pk"),
+                youth_id__in=_kept_youths(municipality_id).values("pk"))))}
 
 
 def _plans_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
@@ -235,9 +248,13 @@ def _consents_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
 
 def _exports_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
     return {
+        # A file lists youths still in KAA too (it is a copy of what SCB got); one with a
+        # youth whose processing is restricted is kept whole.
         "reporting.ScbFile": ScbFile.objects.filter(
             report__municipality_id=municipality_id, created_at__date__lt=cutoff)
-        .exclude(content=""),
+        .exclude(content="")
+        .exclude(entries__youth_id__in=Youth.objects.filter(
+            municipality_id=municipality_id, restricted_at__isnull=False).values("pk")),
         "outreach.LetterBatch": LetterBatch.objects.filter(
             municipality_id=municipality_id, created_at__date__lt=cutoff),
         "youth.ImportBatch": ImportBatch.objects.filter(

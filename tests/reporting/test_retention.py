@@ -388,3 +388,41 @@ def test_a_run_follows_the_rules_as_they_are_when_it_is_carried_out(
     assert Note.objects.count() == notes
     assert Youth.objects.get(pk=world["rich"].pk).last_name == "Utdragsson"
     assert run.result["contacts"] > 0  # the rest went ahead
+
+
+def test_records_naming_a_restricted_youth_are_kept_even_outside_the_youth_s_own_rows(
+        world, municipality, coordinator, coach, time_machine):
+    from plans.models import MeetingYouth, NetworkMeeting
+
+    gus, bo = world["gus"], world["bo"]
+    # Gus, and one of the youths in the SCB file, have their processing restricted.
+    in_file = world["file"].entries.exclude(youth_id=bo.pk).order_by("youth_id").first()
+    Youth.objects.filter(pk__in=[gus.pk, in_file.youth_id]).update(restricted_at=timezone.now())
+    meetings = {}
+    for key, youth in (("with_gus", gus), ("with_bo", bo)):
+        meeting = NetworkMeeting.objects.create(municipality=municipality,
+                                                held_on=dt.date(2026, 9, 1),
+                                                agenda=f"Pratade om {youth.first_name}")
+        MeetingYouth.objects.create(meeting=meeting, youth=youth,
+                                    consent=consent_make(youth, actor=coach))
+        meetings[key] = meeting
+    notices = {}
+    for key, youth in (("gus", gus), ("bo", bo)):  # handled, but not linked to the record
+        notices[key] = SchoolNotification.objects.create(
+            municipality=municipality, kind="stopped", personnummer=youth.personnummer,
+            first_name=youth.first_name, last_name=youth.last_name, school="Alléskolan",
+            event_date=dt.date(2026, 9, 1), contact_name="Eva", contact_email="e@s.example",
+            status=SchoolNotification.Status.REJECTED)
+    time_machine.move_to(LATER, tick=False)
+    _all_policies(municipality, coordinator)
+    run = retention.propose(municipality=municipality, today=timezone.localdate())
+    items = run.items
+    assert meetings["with_bo"].pk in items["notes"]["plans.NetworkMeeting"]
+    assert meetings["with_gus"].pk not in items["notes"]["plans.NetworkMeeting"]
+    assert notices["bo"].pk in items["contacts"]["plans.SchoolNotification"]
+    assert notices["gus"].pk not in items["contacts"]["plans.SchoolNotification"]
+    assert "exports" not in items
+    # Lifted, the file is due like any other.
+    Youth.objects.filter(pk=in_file.youth_id).update(restricted_at=None)
+    run = retention.propose(municipality=municipality, today=timezone.localdate())
+    assert run.items["exports"]["reporting.ScbFile"] == [world["file"].pk]
