@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaa import outbox
 from kaa.audit import audit_event
+from kaa.lib.idempotent import AlreadyDone, once
 from kaa.models import AuditEvent, User
 from outreach import messaging
 from outreach.models import ContactAttempt, OutgoingMessage, Task
@@ -54,36 +56,55 @@ def message_queue(*, youth: Youth, channel: str, body: str, staff: User | None,
                   key: uuid.UUID | None = None) -> OutgoingMessage:
     """Queue an SMS or e-mail; the Celery task is enqueued only if this transaction commits.
     The same `key` twice (a double click) returns the first message and sends nothing more."""
-    if key is not None:
-        earlier = OutgoingMessage.objects.filter(idempotency_key=key).first()
-        if earlier is not None:
-            return earlier
-    if channel not in ("sms", "email"):
-        raise ValidationError(_("Okänd kanal."))
-    body = body.strip()
-    if not body:
-        raise ValidationError({"body": _("Skriv ett meddelande.")})
-    if not to_guardian:
-        body = eservice_line_ensure(youth, body)
-    if channel == "sms" and len(body) > MAX_SMS_LENGTH:
-        raise ValidationError({"body": _("Sms:et är för långt (högst %(n)s tecken).")
-                               % {"n": MAX_SMS_LENGTH}})
-    message = OutgoingMessage.objects.create(
-        youth=youth, channel=channel, recipient=_recipient(youth, channel, to_guardian),
-        to_guardian=to_guardian, subject=subject[:200], body=body, task=task, created_by=staff,
-        **({"idempotency_key": key} if key is not None else {}))
-    audit_event(user=staff, action=AuditEvent.Action.CREATE, obj=message)
-    outbox.enqueue("outreach.tasks.send_message", message.pk)
-    return message
+
+    def create() -> OutgoingMessage:
+        if channel not in ("sms", "email"):
+            raise ValidationError(_("Okänd kanal."))
+        text = body.strip()
+        if not text:
+            raise ValidationError({"body": _("Skriv ett meddelande.")})
+        if not to_guardian:
+            text = eservice_line_ensure(youth, text)
+        if channel == "sms" and len(text) > MAX_SMS_LENGTH:
+            raise ValidationError({"body": _("Sms:et är för långt (högst %(n)s tecken).")
+                                   % {"n": MAX_SMS_LENGTH}})
+        message = OutgoingMessage.objects.create(
+            youth=youth, channel=channel, recipient=_recipient(youth, channel, to_guardian),
+            to_guardian=to_guardian, subject=subject[:200], body=text, task=task,
+            created_by=staff, **({"idempotency_key": key} if key is not None else {}))
+        audit_event(user=staff, action=AuditEvent.Action.CREATE, obj=message)
+        outbox.enqueue("outreach.tasks.send_message", message.pk)
+        return message
+
+    try:
+        return once(OutgoingMessage, key, create, key_field="idempotency_key")
+    except AlreadyDone as done:
+        return done.existing
 
 
-def message_send(pk: int) -> str:
-    """Send one message at most once (claim by a conditional UPDATE; the gateway gets the
-    idempotency key in case a redelivered task claims a message that was in flight)."""
-    claimed = (OutgoingMessage.objects.filter(pk=pk, status__in=[OutgoingMessage.Status.QUEUED,
-                                                                 OutgoingMessage.Status.SENDING])
-               .update(status=OutgoingMessage.Status.SENDING, attempts=F("attempts") + 1))
+# Longer than the send task's hard time limit (outreach.tasks.send_message): a claim still
+# held after it belongs to a worker that is gone.
+SEND_LEASE = dt.timedelta(minutes=3)
+
+
+def message_send(pk: int, *, delivery: str = "") -> str:
+    """Send one message at most once. A delivery (the task's id) claims the message by a
+    conditional UPDATE: a queued one, or one "sending" whose claim lapsed or is this same
+    delivery's (its worker died mid-send and the broker handed the task back). The gateway gets
+    the message's idempotency key, so a send cut off after the gateway took it is not repeated.
+    Another delivery of a message in flight (a task published twice) tries again later."""
+    now = timezone.now()
+    mine = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    if delivery:
+        mine |= Q(claimed_by=delivery)
+    claimed = (OutgoingMessage.objects.filter(pk=pk)
+               .filter(Q(status=OutgoingMessage.Status.QUEUED)
+                       | Q(status=OutgoingMessage.Status.SENDING) & mine)
+               .update(status=OutgoingMessage.Status.SENDING, attempts=F("attempts") + 1,
+                       claimed_by=delivery, claimed_until=now + SEND_LEASE))
     if not claimed:
+        if OutgoingMessage.objects.filter(pk=pk, status=OutgoingMessage.Status.SENDING).exists():
+            raise messaging.TransientSendError("another delivery is sending it")
         return "already handled"
     message = OutgoingMessage.objects.select_related("youth", "task", "created_by").get(pk=pk)
     key = str(message.idempotency_key)
@@ -95,25 +116,33 @@ def message_send(pk: int) -> str:
                                         body=message.body, key=key)
     except SoftTimeLimitExceeded as exc:
         # Cut off mid-send: back in the queue with the same key (the gateway de-duplicates).
-        OutgoingMessage.objects.filter(pk=pk).update(status=OutgoingMessage.Status.QUEUED,
-                                                     last_error="time limit")
+        _requeue(pk, "time limit")
         raise messaging.TransientSendError("time limit while sending") from exc
     except messaging.TransientSendError as exc:
-        OutgoingMessage.objects.filter(pk=pk).update(status=OutgoingMessage.Status.QUEUED,
-                                                     last_error=str(exc)[:300])
+        _requeue(pk, str(exc))
         raise
     except messaging.PermanentSendError as exc:
         message_give_up(pk, str(exc))
         return "failed"
+    except Exception as exc:
+        # Anything else (a gateway answer that cannot be read, ...): never left "sending" with
+        # nobody to finish it; retried with the same key like a transient error.
+        _requeue(pk, f"{type(exc).__name__}: {exc}")
+        raise messaging.TransientSendError(f"unexpected {type(exc).__name__}") from exc
     with transaction.atomic():
         OutgoingMessage.objects.filter(pk=pk).update(
             status=OutgoingMessage.Status.SENT, sent_at=timezone.now(),
-            external_id=sent.external_id[:100], last_error="")
+            external_id=sent.external_id[:100], last_error="", claimed_until=None)
         contact_attempt_log(youth=message.youth, channel=message.channel,
                             outcome=ContactAttempt.Outcome.SENT, staff=message.created_by,
                             task=message.task, note=_("Till vårdnadshavare") if
                             message.to_guardian else "")
     return "sent"
+
+
+def _requeue(pk: int, error: str) -> None:
+    OutgoingMessage.objects.filter(pk=pk).update(status=OutgoingMessage.Status.QUEUED,
+                                                 claimed_until=None, last_error=error[:300])
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ def send_message(self, message_id: int) -> str:
     from outreach.services_messaging import message_give_up, message_send
 
     try:
-        return message_send(message_id)
+        return message_send(message_id, delivery=self.request.id or "")
     except TransientSendError as exc:
         if self.request.retries >= self.max_retries:
             message_give_up(message_id, str(exc))

@@ -24,12 +24,13 @@ class AlreadyDone(Exception):
         self.existing = existing
 
 
-def once(model: type[models.Model], key: Any, work: Callable[[], T], **lookup: Any) -> T:
-    """Run `work` unless a `model` row with `request_key=key` (and `lookup`) exists; then raise
+def once(model: type[models.Model], key: Any, work: Callable[[], T], *,
+         key_field: str = "request_key", **lookup: Any) -> T:
+    """Run `work` unless a `model` row with `key_field=key` (and `lookup`) exists; then raise
     AlreadyDone with that row. Without a key the work always runs."""
     if not key:
         return work()
-    rows = model._default_manager.filter(request_key=key, **lookup)
+    rows = model._default_manager.filter(**{key_field: key}, **lookup)
     earlier = rows.first()
     if earlier is not None:
         raise AlreadyDone(earlier)

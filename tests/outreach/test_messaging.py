@@ -62,6 +62,59 @@ def test_a_second_delivery_sends_nothing(youth, coach, sms_dir,
     assert ContactAttempt.objects.count() == 1
 
 
+def _sending(message, *, by, lease):
+    from django.utils import timezone
+
+    OutgoingMessage.objects.filter(pk=message.pk).update(
+        status="sending", claimed_by=by, claimed_until=timezone.now() + lease)
+
+
+def test_a_message_in_flight_is_taken_over_only_by_its_own_redelivery_or_after_the_lease(
+        youth, coach, sms_dir):
+    import datetime as dt
+
+    from outreach.services_messaging import SEND_LEASE
+
+    first = message_queue(youth=youth, channel="sms", body="Hej", staff=coach)  # not sent:
+    second = message_queue(youth=youth, channel="sms", body="Hallå", staff=coach)  # no commit
+    # The worker sending `first` died; the broker hands the same delivery back at once.
+    _sending(first, by="task-1", lease=SEND_LEASE)
+    assert message_send(first.pk, delivery="task-1") == "sent"
+    # `second` is being sent by a live delivery: a second publication of it waits its turn ...
+    _sending(second, by="task-2", lease=SEND_LEASE)
+    with pytest.raises(TransientSendError, match="another delivery"):
+        message_send(second.pk, delivery="task-3")
+    assert len(list(sms_dir.glob("*.json"))) == 1
+    # ... and takes over once the lease has lapsed (that worker is gone).
+    _sending(second, by="task-2", lease=-dt.timedelta(seconds=1))
+    assert message_send(second.pk, delivery="task-3") == "sent"
+    assert message_send(second.pk, delivery="task-2") == "already handled"
+    assert len(list(sms_dir.glob("*.json"))) == 2
+    assert ContactAttempt.objects.filter(outcome="sent").count() == 2
+
+
+def test_an_unexpected_gateway_error_is_retried_not_left_sending(
+        youth, coach, monkeypatch, eager_retries, django_capture_on_commit_callbacks):
+    from outreach.messaging import Sent
+
+    calls = []
+
+    class Garbled:
+        def send(self, *, to, body, key):
+            calls.append(key)
+            if len(calls) == 1:
+                raise ValueError("gateway answered 200 with an HTML page")
+            return Sent(external_id="ok-2")
+
+    monkeypatch.setattr("outreach.messaging.sms_backend", Garbled)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = message_queue(youth=youth, channel="sms", body="Hej", staff=coach)
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.external_id) == ("sent", 2, "ok-2")
+    assert len(set(calls)) == 1  # the same idempotency key
+    assert ContactAttempt.objects.filter(outcome="sent").count() == 1
+
+
 def test_nothing_is_sent_for_a_rolled_back_save(youth, coach, sms_dir,
                                                 django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
