@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaa.access import Perm, get_in_municipality, has_perm, perm_required
 from kaa.audit import audit_bulk_read, audit_read
+from kaa.lib.http import request_key
 from kaa.models import AuditEvent
 from outreach import letters, merge, services_letters, services_messaging
 from outreach.forms_letters import BatchForm, MessageForm, TemplateForm
@@ -40,20 +41,13 @@ def batch_new(request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             try:
                 batch = services_letters.letter_batch_create(
-                    user=request.user, key=_request_key(request), **data)
+                    user=request.user, key=request_key(request), **data)
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
                 return redirect("outreach:batch_detail", pk=batch.pk)
     return render(request, "outreach/batch_new.html", {"form": form, "preview": preview,
                                                        "key": uuid.uuid4()})
-
-
-def _request_key(request: HttpRequest) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(request.POST.get("key", ""))
-    except ValueError:
-        return None
 
 
 def _batch_for(request: HttpRequest, pk: int) -> LetterBatch:

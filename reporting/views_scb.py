@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaa import outbox
 from kaa.access import Perm, get_in_municipality, has_perm, perm_required
 from kaa.audit import Action, audit_bulk_read, audit_event
+from kaa.lib.http import request_key
 from reporting import forms, services
 from reporting.models import ScbFile, ScbReport
 from reporting.scb.checks import BLOCK, RULES
@@ -101,7 +102,8 @@ def scb_period(request: HttpRequest, period: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["override_reason"] if findings.blocking else ""
         outbox.enqueue("reporting.tasks.scb_file_build", municipality.pk, str(half),
-                       request.user.pk, reason, request_key=str(uuid.uuid4()))
+                       request.user.pk, reason,
+                       request_key=str(request_key(request) or uuid.uuid4()))
         messages.success(request, _("Filen skapas. Den visas i arkivet nedan när den är klar."))
         return redirect("reporting:scb_period", period=str(half))
     verification = services.profile_verification(municipality, profile)
@@ -116,6 +118,7 @@ def scb_period(request: HttpRequest, period: str) -> HttpResponse:
                         key=lambda r: (r[2] != BLOCK, r[0])),
         "files": report.files.select_related("created_by", "submitted_by")[:20],
         "excluded": findings.excluded[:200], "quality": findings.quality,
+        "key": uuid.uuid4(),
     })
 
 

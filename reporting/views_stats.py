@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kaa import outbox
 from kaa.access import Perm, get_in_municipality, has_perm, perm_required
 from kaa.audit import Action, audit_event
+from kaa.lib.http import request_key
 from reporting import forms
 from reporting.models import BoardReport
 from reporting.stats.cache import cached_sections
@@ -93,13 +94,15 @@ def reports(request: HttpRequest) -> HttpResponse:
                                           request.user.municipality_id, request.user.pk)
         outbox.enqueue("reporting.tasks.board_report_build", municipality_id, kind,
                        span.start.isoformat(), span.end.isoformat(),
-                       team.pk if team else None, user_id, request_key=str(uuid.uuid4()))
+                       team.pk if team else None, user_id,
+                       request_key=str(request_key(request) or uuid.uuid4()))
         messages.success(request, _("Rapporten skapas. Den visas i listan när den är klar."))
         return redirect("reporting:reports")
     stored = (BoardReport.objects.filter(municipality_id=request.user.municipality_id)
               .select_related("created_by", "team"))
     page = Paginator(stored, 25).get_page(request.GET.get("page"))
-    return render(request, "reporting/reports.html", {"form": form, "page": page})
+    return render(request, "reporting/reports.html", {"form": form, "page": page,
+                                                      "key": uuid.uuid4()})
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -20,3 +21,12 @@ def safe_next(request: HttpRequest, default: str | None = None) -> str:
 def int_ids(values: Iterable[str]) -> list[int]:
     """Ids from a form, ignoring anything that is not a plain decimal number that fits."""
     return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 19]
+
+
+def request_key(request: HttpRequest) -> uuid.UUID | None:
+    """The one-per-form-shown key a page puts in a hidden `key` field, so that a double click
+    or a resubmit does the work once (kaa.lib.idempotent); None if missing or malformed."""
+    try:
+        return uuid.UUID(request.POST.get("key", ""))
+    except ValueError:
+        return None

@@ -71,6 +71,20 @@ def test_the_schedule_builds_each_report_once_when_its_period_ends(municipality,
     assert BoardReport.objects.filter(scheduled=True, created_by=None).count() == 4
 
 
+def test_a_double_click_on_create_report_makes_one_report(
+        client_for, manager, municipality, django_capture_on_commit_callbacks):
+    import re
+
+    client = client_for(manager)
+    key = re.search(r'name="key" value="([0-9a-f-]{36})"',
+                    client.get(reverse("reporting:reports")).content.decode()).group(1)
+    for _click in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("reporting:reports"),
+                        {"report": "tertial", "year": "2026", "number": "2", "key": key})
+    assert BoardReport.objects.count() == 1
+
+
 def test_the_reports_page_builds_lists_and_serves_audited_downloads(
         client_for, manager, municipality, django_capture_on_commit_callbacks):
     client = client_for(manager)

@@ -45,6 +45,27 @@ def test_the_period_page_shows_quality_problems_with_links_and_the_unverified_ba
     assert read == {register[k].pk for k in ("bo", "cia", "dan")}  # Anna has no problem
 
 
+def test_a_double_click_on_build_makes_one_file(client_for, coordinator, register,
+                                               django_capture_on_commit_callbacks):
+    import re
+
+    client = client_for(coordinator)
+    key = re.search(r'name="key" value="([0-9a-f-]{36})"',
+                    client.get(PERIOD_URL).content.decode()).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(PERIOD_URL, {"override_reason": "", "key": key})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(PERIOD_URL, {"override_reason": "", "key": key})
+    assert ScbFile.objects.count() == 1
+    # The page shown again has a new key: asking again is a new file.
+    fresh = re.search(r'name="key" value="([0-9a-f-]{36})"',
+                      client.get(PERIOD_URL).content.decode()).group(1)
+    assert fresh != key
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(PERIOD_URL, {"override_reason": "", "key": fresh})
+    assert ScbFile.objects.count() == 2
+
+
 def test_building_a_file_from_the_page_runs_the_task_and_archives_it(
         client_for, coordinator, register, django_capture_on_commit_callbacks):
     client = client_for(coordinator)
