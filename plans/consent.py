@@ -221,10 +221,12 @@ def consent_paper_received(*, consent: Consent, actor: User, on: dt.date,
         scan.seek(0)  # type: ignore[attr-defined]
         kind = next(k for sig, k in SCAN_SIGNATURES.items() if head.startswith(sig))
         replaced = consent.scan.name
-        if replaced:  # a new scan of the same paper: the old file goes once this commits
+        consent.scan.save(f"samtycke-{consent.pk}.{kind}", scan, save=False)  # type: ignore[arg-type]
+        # A new scan of the same paper: the old file goes once this commits (unless the
+        # storage gave the new file the old one's name, the old file having gone missing).
+        if replaced and replaced != consent.scan.name:
             storage = consent.scan.storage
             transaction.on_commit(lambda: storage.delete(replaced))
-        consent.scan.save(f"samtycke-{consent.pk}.{kind}", scan, save=False)  # type: ignore[arg-type]
         fields.append("scan")
     consent.paper_received_on, consent.paper_received_by, consent.updated_by = on, actor, actor
     version_bump(consent)

@@ -56,7 +56,13 @@ def orphans(*, now: dt.datetime | None = None, storage: Storage = default_storag
     found = []
     for folder in sorted({top for _model, _field, top in fields}):
         for name in _walk(storage, folder):
-            if name not in named and storage.get_modified_time(name) < now - GRACE:
+            if name in named:
+                continue
+            try:
+                modified = storage.get_modified_time(name)
+            except OSError:  # deleted meanwhile (a scan replaced, a gallring run)
+                continue
+            if modified < now - GRACE:
                 found.append(name)
     return found
 

@@ -149,3 +149,30 @@ def test_scan_upload_checks_content_and_size(municipality, coach):
     assert consent.paper_received_on == TODAY()
     assert consent.scan.name.endswith(".pdf")
     assert consent.scan.read().startswith(b"%PDF")
+
+
+def test_a_new_scan_replaces_the_old_file_and_survives_a_missing_one(
+        municipality, coach, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
+    consent = consent_make(_adult(municipality, coach=coach), actor=coach)
+
+    def upload(text: bytes) -> str:
+        with django_capture_on_commit_callbacks(execute=True):
+            consent_paper_received(consent=Consent.objects.get(pk=consent.pk), actor=coach,
+                                   on=TODAY(), scan=SimpleUploadedFile("s.pdf", text))
+        return Consent.objects.get(pk=consent.pk).scan.name
+
+    first = upload(b"%PDF-1.7\n%first\n")
+    second = upload(b"%PDF-1.7\n%second\n")
+    assert second != first
+    assert not default_storage.exists(first)  # the replaced file is gone
+    assert default_storage.exists(second)
+    # The stored file went missing: the new one may then get the very same name, and the
+    # replaced file's deletion must not take the new file with it.
+    third = upload(b"%PDF-1.7\n%third\n")  # takes the first name, free again
+    default_storage.delete(third)
+    fourth = upload(b"%PDF-1.7\n%fourth\n")
+    assert fourth == third
+    assert default_storage.exists(fourth)
+    assert Consent.objects.get(pk=consent.pk).scan.read() == b"%PDF-1.7\n%fourth\n"
