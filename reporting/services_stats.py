@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -19,6 +20,7 @@ from reporting.stats.definitions import Scope
 from reporting.stats.periods import Span, containing
 from reporting.stats.present import Section, board_sections
 
+log = logging.getLogger(__name__)
 SPAN_OF_KIND = {"monthly": "month", "tertial": "tertial", "half_year": "half_year",
                 "annual": "year"}
 
@@ -67,27 +69,46 @@ def board_report_build(*, municipality: Municipality, kind: str, span: Span,
     return report
 
 
+# A report whose run was missed (beat or workers down, a failed build) is made by a later run
+# within this many days of its period's end (holidays included); older ones only by hand.
+CATCH_UP_DAYS = 14
+
+
 def due_on(day: dt.date) -> list[tuple[str, Span]]:
-    """The reports whose period ended the day before `day` (the schedule's rule)."""
+    """For each kind, the latest period ended before `day`, if it ended at most CATCH_UP_DAYS
+    ago: the reports a run on `day` makes where they are missing."""
     yesterday = day - dt.timedelta(days=1)
     due = []
     for kind, span_kind in SPAN_OF_KIND.items():
         span = containing(span_kind, yesterday)
-        if span.end == yesterday:
+        if span.end != yesterday:  # still running: the one before it ended last
+            span = containing(span_kind, span.start - dt.timedelta(days=1))
+        if (day - span.end).days <= CATCH_UP_DAYS:
             due.append((kind, span))
     return due
 
 
 def scheduled_reports_build(*, today: dt.date) -> int:
-    """Daily: build each report whose period ended yesterday, once per municipality."""
-    made = 0
+    """Daily: build each report due (due_on) that a municipality does not have yet. One
+    municipality's failure does not stop the others; it is raised at the end (the next run
+    tries again)."""
+    made, failed = 0, []
     for kind, span in due_on(today):
         for municipality in Municipality.objects.all():
             exists = BoardReport.objects.filter(municipality=municipality, kind=kind,
                                                 start=span.start, end=span.end,
                                                 team__isnull=True, scheduled=True).exists()
-            if not exists:
+            if exists:
+                continue
+            try:
                 board_report_build(municipality=municipality, kind=kind, span=span,
                                    scheduled=True)
-                made += 1
+            except Exception:
+                log.exception("board report %s %s for %s failed", kind, span.label,
+                              municipality.code)
+                failed.append(f"{municipality.code}:{kind}")
+                continue
+            made += 1
+    if failed:
+        raise RuntimeError(f"{made} board reports made, these failed: {', '.join(failed)}")
     return made

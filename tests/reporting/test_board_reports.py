@@ -61,7 +61,10 @@ def test_the_annual_evaluation_answers_the_bilaga_4_questions(municipality, octo
 def test_the_schedule_builds_each_report_once_when_its_period_ends(municipality,
                                                                    other_municipality):
     assert [k for k, _s in due_on(dt.date(2026, 11, 1))] == ["monthly"]
-    assert [k for k, _s in due_on(dt.date(2026, 11, 2))] == []
+    # A later run still makes October's report if it is missing, for two weeks.
+    assert [(k, s.label) for k, s in due_on(dt.date(2026, 11, 14))] == [
+        ("monthly", "oktober 2026")]
+    assert [k for k, _s in due_on(dt.date(2026, 11, 15))] == []
     assert [(k, s.label) for k, s in due_on(dt.date(2027, 1, 1))] == [
         ("monthly", "december 2026"), ("tertial", "tertial 3 2026"),
         ("half_year", "halvår 2 2026"), ("annual", "2026")]
@@ -69,6 +72,29 @@ def test_the_schedule_builds_each_report_once_when_its_period_ends(municipality,
     assert scheduled_reports_build(today=dt.date(2026, 7, 1)) == 4  # month + half × 2
     assert scheduled_reports_build(today=dt.date(2026, 7, 1)) == 0
     assert BoardReport.objects.filter(scheduled=True, created_by=None).count() == 4
+    assert scheduled_reports_build(today=dt.date(2026, 7, 2)) == 0  # made the day before
+
+
+def test_a_missed_run_is_caught_up_and_one_failure_does_not_stop_the_rest(
+        municipality, other_municipality, monkeypatch):
+    from reporting import services_stats
+
+    real = services_stats.board_report_build
+
+    def fails_for_one(*, municipality, **kwargs):
+        if municipality.code == other_municipality.code:
+            raise OSError("disk full")
+        return real(municipality=municipality, **kwargs)
+
+    monkeypatch.setattr(services_stats, "board_report_build", fails_for_one)
+    # The beat was down on July 1st: on the 3rd, June and the first half-year are made.
+    with pytest.raises(RuntimeError, match=f"{other_municipality.code}:monthly"):
+        scheduled_reports_build(today=dt.date(2026, 7, 3))
+    made = BoardReport.objects.filter(scheduled=True)
+    assert sorted((r.municipality_id, r.kind) for r in made) == [
+        (municipality.pk, "half_year"), (municipality.pk, "monthly")]
+    monkeypatch.setattr(services_stats, "board_report_build", real)
+    assert scheduled_reports_build(today=dt.date(2026, 7, 4)) == 2  # the next run catches up
 
 
 def test_a_double_click_on_create_report_makes_one_report(
