@@ -91,3 +91,24 @@ def test_the_phone_layout_has_a_working_menu(browser, live_server, coach):
     violations = axe_violations(page)
     assert not violations, describe(violations)
     context.close()
+
+
+def test_a_coordinator_reaches_the_grouped_pages_on_a_phone(browser, live_server, coordinator):
+    from tests.browser.test_register_pages import _login_with_totp
+
+    context = browser.new_context(base_url=live_server.url, locale="sv-SE",
+                                  viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    _login_with_totp(page, coordinator)
+    page.get_by_role("button", name="Visa meny").click()
+    nav = page.get_by_role("navigation", name="Huvudmeny")
+    nav.get_by_role("button", name="Administrera").click()
+    nav.get_by_role("link", name="Gallring").click()
+    page.wait_for_url("**/statistik/gallring/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Gallring"
+    page.get_by_role("button", name="Visa meny").click()
+    page.get_by_role("button", name="Logga ut").wait_for(state="visible")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+    context.close()

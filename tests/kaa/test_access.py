@@ -138,7 +138,11 @@ def test_the_menu_marks_the_current_page_inside_a_group(coordinator):
     _top, _grouped, page = _menu(coordinator, reverse("reporting:retention"))
     current = page.select('nav[aria-label="Huvudmeny"] [aria-current="page"]')
     assert [a.get_text(strip=True) for a in current] == ["Gallring"]
-    assert "active" in page.find("button", class_="dropdown-toggle")["class"]
+    toggle = page.find("button", class_="dropdown-toggle")
+    assert "active" in toggle["class"]
+    # Said to screen readers too, not only shown by the underline.
+    assert toggle.find("span", class_="visually-hidden").get_text(strip=True) == \
+        "(den aktuella sidan finns här)"
 
 
 def test_only_one_menu_link_is_the_current_page(coordinator):
