@@ -101,13 +101,15 @@ def test_a_coordinator_reaches_the_grouped_pages_on_a_phone(browser, live_server
     page = context.new_page()
     _login_with_totp(page, coordinator)
     page.get_by_role("button", name="Visa meny").click()
+    page.locator("#main-nav.show").wait_for()  # the collapse's animation has ended
     nav = page.get_by_role("navigation", name="Huvudmeny")
     nav.get_by_role("button", name="Administrera").click()
     nav.get_by_role("link", name="Gallring").click()
     page.wait_for_url("**/statistik/gallring/")
     assert page.get_by_role("heading", level=1).inner_text() == "Gallring"
     page.get_by_role("button", name="Visa meny").click()
-    page.get_by_role("button", name="Logga ut").wait_for(state="visible")
+    page.locator("#main-nav.show").wait_for()
+    assert page.get_by_role("button", name="Logga ut").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     violations = axe_violations(page)
     assert not violations, describe(violations)
