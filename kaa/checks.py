@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
+AUDIT_MINIMUM_MONTHS = 24  # as reporting.retention.RULES for the audit log
+
 
 @register(Tags.security, deploy=True)
 def kaa_deploy_checks(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
@@ -19,4 +21,10 @@ def kaa_deploy_checks(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
         problems.append(Warning("KAA_DEMO is on: demo accounts may exist.", id="kaa.W003"))
     if settings.KAA_SESSION_IDLE_MINUTES > 30:
         problems.append(Warning("Idle timeout above 30 minutes (ASVS 7.3.1).", id="kaa.W004"))
+    months = settings.KAA_AUDIT_UNATTRIBUTED_MONTHS
+    if 0 < months < AUDIT_MINIMUM_MONTHS:
+        problems.append(Warning(
+            f"AUDIT_UNATTRIBUTED_MONTHS={months} is below the log's minimum of "
+            f"{AUDIT_MINIMUM_MONTHS} months (log review and register extracts need it).",
+            id="kaa.W005"))
     return problems

@@ -64,6 +64,11 @@ BEAT_SCHEDULE = {
         "task": "reporting.tasks.orphan_files_delete",
         "schedule": crontab(hour=3, minute=50),
     },
+    "purge-unattributed-audit-events": {
+        # Audit events of no municipality fall under no gallring rule (kaa.services).
+        "task": "kaa.tasks.audit_unattributed_purge",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "purge-old-login-attempts": {
         "task": "kaa.tasks.login_attempts_purge_old",
         "schedule": crontab(hour=3, minute=30),

@@ -28,6 +28,28 @@ def login_attempts_purge_old(*, days: int) -> int:
     return attempts + failures
 
 
+def audit_unattributed_purge(*, today: dt.date, months: int) -> int:
+    """Delete audit events of no municipality (and about no youth) older than `months`
+    (settings.KAA_AUDIT_UNATTRIBUTED_MONTHS; 0 keeps them). The purge itself is logged with
+    its count."""
+    from django.db import transaction
+
+    from kaa.audit import Action, audit_event
+    from kaa.lib.days import day_start, months_before
+    from kaa.models import AuditEvent
+
+    if months <= 0:
+        return 0
+    cutoff = day_start(months_before(today, months))
+    with transaction.atomic():
+        number = AuditEvent.objects.filter(municipality__isnull=True, youth_id__isnull=True,
+                                           at__lt=cutoff).purge_for_retention()
+        if number:
+            audit_event(action=Action.DELETE, object_type="kaa.auditevent",
+                        detail=f"gallring utan kommun: {number} händelser före {cutoff:%Y-%m-%d}")
+    return number
+
+
 def session_started(*, user: User, session_key: str, ip: str | None, user_agent: str) -> None:
     UserSession.objects.update_or_create(session_key=session_key, defaults={
         "user": user, "ip": ip, "user_agent": user_agent[:200],

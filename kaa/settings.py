@@ -188,6 +188,10 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="KAA")
 # --- Sessions -------------------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 KAA_SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+# Audit events that belong to no municipality (failed logins with unknown usernames, system
+# events) fall under no municipality's gallring rule: they are deleted after this many months
+# by a nightly job (0 = kept). At least 24, KAA's minimum for the log (reporting.retention).
+KAA_AUDIT_UNATTRIBUTED_MONTHS = env.int("AUDIT_UNATTRIBUTED_MONTHS", default=36)
 KAA_SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
 SESSION_COOKIE_AGE = KAA_SESSION_ABSOLUTE_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

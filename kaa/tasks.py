@@ -25,6 +25,18 @@ def login_attempts_purge_old(days: int = 90) -> int:
     return purge(days=days)
 
 
+@shared_task(acks_late=True, soft_time_limit=1700, time_limit=1800)
+@single_run
+def audit_unattributed_purge() -> int:
+    """Nightly: audit events of no municipality older than KAA_AUDIT_UNATTRIBUTED_MONTHS."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from kaa.services import audit_unattributed_purge as purge
+
+    return purge(today=timezone.localdate(), months=settings.KAA_AUDIT_UNATTRIBUTED_MONTHS)
+
+
 @shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
 @single_run
 def outbox_sweep() -> int:

@@ -22,7 +22,6 @@ It lives in reporting because it reaches every app (nothing imports reporting).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -38,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaa.audit import Action, audit_event
+from kaa.lib.days import months_before
 from kaa.models import AuditEvent, Municipality, User
 from outreach.models import (
     AccessCode,
@@ -113,13 +113,6 @@ RULES = {
         _("Loggen behövs för loggkontroll och för registerutdrag (vem som har läst "
           "uppgifterna) så länge uppgifterna finns.")),
 }
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day `months` calendar months earlier (the month's last day if shorter)."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 # --- What is due ------------------------------------------------------------------------

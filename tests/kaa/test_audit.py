@@ -115,3 +115,31 @@ def test_the_audit_page_query_count_does_not_grow(client_for, coordinator, coach
     with django_assert_max_num_queries(12):
         response = client.get(reverse("kaa:audit_list"))
     assert response.content.decode().count("<tr>") == 51  # header + one page of 50
+
+
+@pytest.mark.django_db
+def test_events_of_no_municipality_are_deleted_after_the_installation_s_time(
+        time_machine, municipality, settings):
+    import datetime as dt
+
+    from kaa.checks import kaa_deploy_checks
+    from kaa.services import audit_unattributed_purge
+
+    time_machine.move_to("2023-01-10 09:00 +01:00", tick=False)
+    old_unknown = audit_event(action="login_failed", username="okänd@example.se")
+    old_ours = audit_event(action="read", object_type="youth.youth", object_id=1,
+                           youth_id=1)  # about a youth: a municipality's rule decides
+    old_municipal = AuditEvent.objects.create(action="read", municipality=municipality)
+    time_machine.move_to("2026-01-12 09:00 +01:00", tick=False)
+    recent_unknown = audit_event(action="login_failed", username="annan")
+    assert audit_unattributed_purge(today=dt.date(2026, 1, 12), months=0) == 0
+    assert audit_unattributed_purge(today=dt.date(2026, 1, 12), months=36) == 1
+    left = set(AuditEvent.objects.values_list("pk", flat=True))
+    assert old_unknown.pk not in left
+    assert {old_ours.pk, old_municipal.pk, recent_unknown.pk} <= left
+    purge = AuditEvent.objects.get(action="delete", object_type="kaa.auditevent")
+    assert purge.detail == "gallring utan kommun: 1 händelser före 2023-01-12"
+    assert "okänd" not in purge.detail
+    # Shorter than the log's minimum: `check --deploy` warns.
+    settings.KAA_AUDIT_UNATTRIBUTED_MONTHS = 12
+    assert [w.id for w in kaa_deploy_checks()] == ["kaa.W005"]
