@@ -334,11 +334,18 @@ class Note(models.Model):
 
     objects = ScopedByYouth.as_manager()
 
+    # How long the author may still change the text (issue #4); after that, a correction.
+    EDIT_WINDOW = dt.timedelta(minutes=15)
+
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def edit_open(self) -> bool:
+        return timezone.now() - self.created_at <= self.EDIT_WINDOW
 
 
 class NoteRevision(models.Model):

@@ -15,6 +15,7 @@ from youth.models import (
     CaseStatus,
     KaaPeriod,
     Note,
+    NoteRevision,
     Occupation,
     TimelineEntry,
     Youth,
@@ -121,7 +122,9 @@ def youth_page_data(*, youth: Youth) -> dict[str, Any]:
                  .select_related("author")
                  .prefetch_related(Prefetch("corrections",
                                             queryset=Note.objects.select_related("author")),
-                                   "revisions")[:50])
+                                   Prefetch("revisions",
+                                            queryset=NoteRevision.objects.order_by("replaced_at")))
+                 [:50])
     return {
         "periods": periods,
         "open_period": next((p for p in periods if p.end_date is None), None),

@@ -37,7 +37,7 @@ from youth.models import (
 from youth.signals import period_closed
 
 MIN_AGE, MAX_AGE = 15, 19
-NOTE_EDIT_WINDOW = dt.timedelta(minutes=15)
+NOTE_EDIT_WINDOW = Note.EDIT_WINDOW
 
 Action = AuditEvent.Action
 

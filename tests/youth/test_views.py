@@ -203,6 +203,40 @@ def test_note_edit_is_for_the_author_only(client_for, coach, colleague, caseload
     assert note.text == "Rättad"
 
 
+def test_a_note_keeps_its_history_and_is_corrected_by_a_new_linked_note(
+        client_for, coach, colleague, caseload, time_machine):
+    from bs4 import BeautifulSoup
+
+    time_machine.move_to("2026-11-23 09:00 +01:00", tick=False)
+    youth = caseload[0]
+    note = services.note_add(youth=youth, author=coach, text="Ringde mamma")
+    detail = reverse("youth:detail", args=[youth.pk])
+    edit = reverse("youth:note_edit", args=[youth.pk, note.pk])
+    client = client_for(coach)
+    assert edit in client.get(detail).content.decode()  # within the window: "Ändra"
+    client.post(edit, {"text": "Ringde pappa"})
+    time_machine.move_to("2026-11-23 09:20 +01:00", tick=False)
+    page = BeautifulSoup(client.get(detail).content, "html.parser")
+    article = page.find("p", string="Ringde pappa").find_parent("article")
+    assert edit not in str(article)  # the window has closed: no "Ändra" link any more
+    assert client.post(edit, {"text": "Ringde ingen"}).status_code == 200  # refused, kept
+    note.refresh_from_db()
+    assert note.text == "Ringde pappa"
+    # The earlier wording is on the page, and a correction is a new note pointing back.
+    history = article.find("details").get_text(" ", strip=True)
+    assert "Tidigare lydelse" in history
+    assert "Ringde mamma" in history
+    form = article.find("input", attrs={"name": "corrects"}).find_parent("form")
+    client_for(colleague).post(form["action"], {"corrects": form.find(
+        "input", attrs={"name": "corrects"})["value"], "text": "Det var pappa som svarade"})
+    correction = Note.objects.get(corrects=note)
+    assert (correction.author, correction.text) == (colleague, "Det var pappa som svarade")
+    assert Note.objects.get(pk=note.pk).text == "Ringde pappa"  # the original is untouched
+    page = client.get(detail).content.decode()
+    assert "Rättelse</strong>" in page
+    assert "Det var pappa som svarade" in page
+
+
 def test_the_start_page_panel_lists_the_coachs_open_cases(client_for, coach, caseload,
                                                           municipality):
     other = youth_make(municipality=municipality, last_name="Annanssons")
