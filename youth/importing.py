@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 
 from kaa.models import AuditEvent, Municipality, User
 from kaa.request_context import current_ip, current_request_id
+from kaa.versioning import VERSION_FIELD, changed_apply, version_bump
 from youth import personnummer as pnr
-from youth.models import KaaPeriod, Reason, TimelineEntry, Youth
+from youth.models import FieldChange, KaaPeriod, Reason, TimelineEntry, Youth
 from youth.services import youth_status_refresh
 
 # Canonical column -> Youth field. Headers are matched case-insensitively.
@@ -233,6 +234,11 @@ def import_plan(*, raw: bytes, filename: str, municipality: Municipality,
         if youth is None:
             plan.new.append(values)
             continue
+        if youth.restricted_at is not None:
+            plan.errors.append(RowError(values["_row"], _(
+                "Behandlingen av ungdomens uppgifter är begränsad (dataskydd): raden ändrar "
+                "ingenting. En samordnare kan häva begränsningen på ungdomens sida.")))
+            continue
         changed = [f for f in CONTACT_FIELDS if values.get(f) and values[f] != getattr(youth, f)]
         if youth.pk not in open_ids:
             error = _returning_error(youth, last_end.get(youth.pk), start_date)
@@ -246,8 +252,10 @@ def import_plan(*, raw: bytes, filename: str, municipality: Municipality,
             plan.updated.append((youth, values, changed))
         else:
             plan.unchanged += 1
+    # Not on the list any more: offered for deregistration (a restricted record is frozen).
     plan.missing = sorted((y for y in existing.values()
-                           if y.pk in open_ids and y.personnummer not in incoming),
+                           if y.pk in open_ids and y.personnummer not in incoming
+                           and y.restricted_at is None),
                           key=lambda y: (y.last_name, y.first_name))
     return plan
 
@@ -272,13 +280,30 @@ def import_apply(*, plan: ImportPlan, municipality: Municipality, reason: Reason
     KaaPeriod.objects.bulk_create(
         [KaaPeriod(youth=y, start_date=start_date, registration_reason=reason, created_by=actor)
          for y in opened], batch_size=2000)
-    updated = []
-    for youth, values, changed in plan.updated:
-        for name in changed:
-            setattr(youth, name, values[name])
-        youth.updated_by = actor
-        updated.append(youth)
-    Youth.objects.bulk_update(updated, [*CONTACT_FIELDS, "updated_by"], batch_size=2000)
+    # Contact details: compared again with the record as it is now, held still while written
+    # (a staff edit saved since the preview is neither overwritten nor undone), each change
+    # kept in the field history and the version bumped, so a form opened before the import
+    # is refused as stale instead of putting the old values back.
+    fresh = Youth.objects.select_for_update().in_bulk([y.pk for y, _v, _c in plan.updated])
+    updated, changes = [], []
+    for youth, values, _changed in plan.updated:
+        current = fresh.get(youth.pk)
+        if current is None or current.restricted_at or current.anonymised_at:
+            continue
+        changed = [f for f in CONTACT_FIELDS if values.get(f) and values[f] != getattr(current, f)]
+        if not changed:
+            continue
+        changes += [FieldChange(youth=current, field=name, by=actor, at=now,
+                                label=str(Youth._meta.get_field(name).verbose_name)[:100],
+                                old=str(getattr(current, name))[:300],
+                                new=str(values[name])[:300]) for name in changed]
+        changed_apply(current, {name: values[name] for name in changed})
+        current.updated_by = actor
+        version_bump(current)
+        updated.append(current)
+    Youth.objects.bulk_update(updated, [*CONTACT_FIELDS, "updated_by", VERSION_FIELD],
+                              batch_size=2000)
+    FieldChange.objects.bulk_create(changes, batch_size=2000)
     summary = _("KAA-period startad %(date)s via import: %(reason)s") % {
         "date": start_date.isoformat(), "reason": reason.label}
     TimelineEntry.objects.bulk_create(

@@ -192,3 +192,47 @@ def test_ten_thousand_rows_import_in_bulk(municipality, django_assert_max_num_qu
     with django_assert_max_num_queries(60):
         import_apply(plan=plan, municipality=municipality, reason=reason("OVRIGT"), actor=None)
     assert Youth.objects.count() == 10000
+
+
+def test_an_import_keeps_a_staff_edit_made_since_the_preview_and_makes_older_forms_stale(
+        municipality, coach):
+    from django.core.exceptions import ValidationError
+
+    from youth.models import FieldChange
+    from youth.services import youth_contact_update
+
+    youth = youth_make(municipality=municipality, phone="070-000", email="gammal@example.se")
+    opened_version = Youth.objects.get(pk=youth.pk).version  # a coach opens the contact form
+    raw = _csv(f"{youth.personnummer};{youth.first_name};{youth.last_name};;;;070-999;"
+               "ny@example.se;")
+    plan = import_plan(raw=raw, filename="x.csv", municipality=municipality)
+    assert plan.updated[0][2] == ["phone", "email"]
+    # Between the preview and "Importera", a colleague corrects the address by hand.
+    youth_contact_update(youth=Youth.objects.get(pk=youth.pk), actor=coach,
+                         version=opened_version, address="Nya gatan 4")
+    import_apply(plan=plan, municipality=municipality, reason=reason("OVRIGT"), actor=None)
+    youth.refresh_from_db()
+    assert youth.address == "Nya gatan 4"  # not put back from the preview's stale copy
+    assert (youth.phone, youth.email) == ("070-999", "ny@example.se")  # the file's changes,
+    assert list(FieldChange.objects.filter(youth=youth, by=None).order_by("field")
+                .values_list("field", "old", "new")) == [  # in the field history
+        ("email", "gammal@example.se", "ny@example.se"), ("phone", "070-000", "070-999")]
+    assert youth.version == opened_version + 2  # ... and each writer bumped the version
+    # The coach's form, opened before both, is refused instead of putting 070-000 back.
+    with pytest.raises(ValidationError):
+        youth_contact_update(youth=youth, actor=coach, version=opened_version,
+                             phone="070-000")
+    assert Youth.objects.get(pk=youth.pk).phone == "070-999"
+
+
+def test_a_restricted_record_is_neither_updated_nor_offered_for_deregistration(municipality):
+    restricted = youth_make(municipality=municipality, phone="070-1")
+    Youth.objects.filter(pk=restricted.pk).update(restricted_at=timezone.now())
+    other = youth_make(municipality=municipality)
+    raw = _csv(f"{restricted.personnummer};{restricted.first_name};x;;;;070-2;;",
+               f"{_pnr(17, 990)};Alva;Berg;;;;;;")
+    plan = import_plan(raw=raw, filename="x.csv", municipality=municipality)
+    assert "begränsad" in plan.errors[0].message
+    assert plan.missing == [other]
+    import_apply(plan=plan, municipality=municipality, reason=reason("OVRIGT"), actor=None)
+    assert Youth.objects.get(pk=restricted.pk).phone == "070-1"
