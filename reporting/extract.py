@@ -32,6 +32,7 @@ from plans.models import (
     MappingConversation,
     MeetingYouth,
     PlanFollowUp,
+    PlanRevision,
     SchoolNotification,
 )
 from youth.models import (
@@ -67,13 +68,17 @@ def _value(obj: models.Model, field: models.Field) -> str:
         return value.isoformat()
     if isinstance(value, models.Model) and hasattr(value, "get_full_name"):
         return value.get_full_name() or value.get_username()
+    if isinstance(value, dict):  # a snapshot (plan revisions): its fields in order
+        return "; ".join(f"{key}: {text}" for key, text in value.items() if text not in
+                         (None, "", [], {}))
     return str(value)
 
 
-def fields_of(obj: models.Model) -> list[tuple[str, str]]:
+def fields_of(obj: models.Model, *, hide_address: bool = False) -> list[tuple[str, str]]:
     """Every stored field of a record with a value, as (label, text): nothing left out by a
-    hand-made list, so a field added later is in the extract too."""
-    hide_address = bool(getattr(obj, "protected_identity", False))
+    hand-made list, so a field added later is in the extract too. Address fields are left out
+    for a record with protected identity, and for every record of a youth with one."""
+    hide_address = hide_address or bool(getattr(obj, "protected_identity", False))
     rows = []
     for field in obj._meta.concrete_fields:
         if field.name in SKIP or (hide_address and field.name in ADDRESS):
@@ -88,20 +93,28 @@ def extract_context(youth: Youth) -> dict[str, Any]:
     """Every section of the extract: (title, [records as (label, text) rows])."""
     covered: set[type[models.Model]] = set()
 
+    protected = youth.protected_identity
+
     def section(title: str, queryset: Any) -> tuple[str, list[list[tuple[str, str]]]]:
         covered.add(queryset.model)
-        return str(title), [fields_of(obj) for obj in queryset]
+        return str(title), [fields_of(obj, hide_address=protected) for obj in queryset]
 
-    reads = (AuditEvent.objects.filter(youth_id=youth.pk, action=AuditEvent.Action.READ)
-             .order_by("-at").values_list("at", "username", "role", "detail"))
+    changes = FieldChange.objects.filter(youth=youth).select_related("by")
+    if protected:  # a corrected address is an address too (old and new value)
+        changes = changes.exclude(field__in=ADDRESS)
+    # Who has read the record, printed it or had it in an export (the staff of the youth's
+    # municipality: an event elsewhere naming the youth's id is not a read of this record).
+    reads = (AuditEvent.objects.filter(
+        youth_id=youth.pk, municipality_id=youth.municipality_id,
+        action__in=[AuditEvent.Action.READ, AuditEvent.Action.EXPORT, AuditEvent.Action.PRINT])
+        .order_by("-at").values_list("at", "username", "role", "detail"))
     sections = [
         section(_("Vårdnadshavare"), Guardian.objects.filter(youth=youth)),
         section(_("KAA-perioder"), KaaPeriod.objects.filter(youth=youth).select_related(
             "registration_reason", "deregistration_reason", "created_by", "updated_by")),
         section(_("Sysselsättning"), Occupation.objects.filter(youth=youth)
                 .select_related("type", "created_by", "updated_by")),
-        section(_("Rättade uppgifter"), FieldChange.objects.filter(youth=youth)
-                .select_related("by")),
+        section(_("Rättade uppgifter"), changes),
         section(_("Coach och team över tid"), Assignment.objects.filter(youth=youth)
                 .select_related("coach", "team", "assigned_by")),
         section(_("Anteckningar"), Note.objects.filter(youth=youth).select_related(
@@ -130,6 +143,8 @@ def extract_context(youth: Youth) -> dict[str, Any]:
             "case_worker", "period", "consent", "created_by", "updated_by")),
         section(_("Insatser"), Intervention.objects.filter(plan__youth=youth).select_related(
             "plan", "type", "partner", "responsible_staff")),
+        section(_("Tidigare versioner av handlingsplaner"), PlanRevision.objects.filter(
+            plan__youth=youth).select_related("plan", "by").order_by("plan_id", "number")),
         section(_("Uppföljningar av planer"), PlanFollowUp.objects.filter(plan__youth=youth)
                 .select_related("plan", "intervention", "by")),
         section(_("Avslutande samtal"), ClosingConversation.objects.filter(plan__youth=youth)

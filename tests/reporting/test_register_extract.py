@@ -16,7 +16,7 @@ from plans.models import SchoolNotification
 from reporting.extract import extract_context
 from tests.factories import plan_make, youth_make
 from youth import services
-from youth.models import DataRequest, FieldChange, Guardian, Youth
+from youth.models import DataRequest, FieldChange, Guardian, Note, Youth
 
 pytestmark = pytest.mark.django_db
 
@@ -44,14 +44,18 @@ def _rich_youth(municipality, coach):
 def test_the_extract_covers_every_model_that_holds_data_about_a_youth(municipality, coach):
     youth = _rich_youth(municipality, coach)
     context = extract_context(youth)
-    about_youths = {
-        model for model in apps.get_models()
-        if any(isinstance(f, models.ForeignKey) and f.related_model is Youth
-               for f in model._meta.get_fields() if f.concrete)
-        and model._meta.label not in NOT_PERSONAL}
-    from plans.models import ClosingConversation, Intervention, PlanFollowUp
+    def pointing_at(targets):
+        return {model for model in apps.get_models()
+                if any(isinstance(f, models.ForeignKey) and f.related_model in targets
+                       for f in model._meta.get_fields() if f.concrete)
+                and model._meta.label not in NOT_PERSONAL}
 
-    about_youths |= {Intervention, PlanFollowUp, ClosingConversation}
+    about_youths = pointing_at({Youth})
+    # Records of a youth's records (a plan's interventions and earlier versions, a note's
+    # earlier wording) are about the youth too.
+    from plans.models import ActionPlan
+
+    about_youths |= pointing_at({ActionPlan, Note})
     missing = {m._meta.label for m in about_youths - context["covered_models"]}
     assert not missing, f"add these to reporting/extract.py: {sorted(missing)}"
     text = repr(context["sections"]) + repr(context["youth_rows"])
@@ -61,18 +65,37 @@ def test_the_extract_covers_every_model_that_holds_data_about_a_youth(municipali
         assert stored in text, stored
 
 
-def test_a_protected_address_is_withheld_from_the_extract(municipality, coach):
-    youth = youth_make(municipality=municipality, coach=coach, address="Hemliga vägen 3",
+def test_a_protected_address_is_withheld_from_the_extract(municipality, coach, coordinator):
+    youth = youth_make(municipality=municipality, coach=coach, address="Gamla vägen 1",
                        postal_code="12345", protected_identity=True)
+    # A corrected address is an address too, and so is the address of a guardian (who lives
+    # with the youth) even without a protected identity of their own.
+    services.youth_contact_update(youth=youth, actor=coordinator, address="Hemliga vägen 3")
     Guardian.objects.create(youth=youth, name="Skyddad Förälder", address="Dolda gatan 9",
                             protected_identity=True)
+    Guardian.objects.create(youth=youth, name="Annan Förälder", address="Synliga gatan 5")
     context = extract_context(youth)
     text = repr(context["sections"]) + repr(context["youth_rows"])
     assert context["address_withheld"]
-    assert "Hemliga vägen 3" not in text
-    assert "12345" not in text
-    assert "Dolda gatan 9" not in text
+    for address in ("Hemliga vägen 3", "Gamla vägen 1", "12345", "Dolda gatan 9",
+                    "Synliga gatan 5"):
+        assert address not in text, address
     assert "Skyddad Förälder" in text
+    assert "Annan Förälder" in text
+
+
+def test_the_extract_names_who_read_printed_or_exported_and_no_one_elsewhere(
+        client_for, municipality, coach, coordinator, stranger_coordinator):
+    from kaa.audit import audit_event
+
+    youth = youth_make(municipality=municipality, coach=coach)
+    audit_event(action="export", user=coordinator, youth_id=youth.pk, detail="ungdomslista")
+    audit_event(action="print", user=coach, youth_id=youth.pk, detail="brev")
+    # Another municipality's coordinator filters their log on this id: not a read of it.
+    client_for(stranger_coordinator).get(reverse("kaa:audit_list"), {"youth": youth.pk})
+    reads = extract_context(youth)["reads"]
+    assert {r["who"] for r in reads} == {coordinator.username, coach.username}
+    assert {r["detail"] for r in reads} == {"ungdomslista", "brev"}
 
 
 def test_a_coordinator_downloads_the_extract_and_it_is_recorded(client_for, coordinator, coach,
