@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 
 from kaa.models import AuditEvent, Role
 
@@ -110,6 +111,8 @@ class Scope:
 
 
 NOTHING = Q(pk__in=[])
+RESTRICTED_MESSAGE = gettext_lazy("Behandlingen av uppgifterna är begränsad: inget kan ändras "
+                                  "förrän en samordnare har hävt begränsningen.")
 
 
 def scope_q(user: Any, scope: Scope) -> Q:
@@ -146,6 +149,12 @@ class ScopedQuerySet(models.QuerySet[_M]):
     def visible_to(self, user: Any) -> ScopedQuerySet[_M]:
         return self.filter(scope_q(user, self.access_scope))
 
+    def writable(self) -> ScopedQuerySet[_M]:
+        """Leave out the records of youths whose processing is restricted (frozen): for bulk
+        actions and scheduled jobs, which do not go through get_for_user."""
+        restricted = self.access_scope.restricted
+        return self.filter(**{f"{restricted}__isnull": True}) if restricted else self
+
 
 def get_for_user(
     request: HttpRequest,
@@ -166,6 +175,12 @@ def get_for_user(
     if write and not has_perm(request.user, Perm.EDIT_RECORDS):
         _log_denied(request, detail="write", object_type=queryset.model._meta.label_lower)
         raise PermissionDenied
+    restricted = getattr(queryset, "access_scope", None) and queryset.access_scope.restricted
+    if write and restricted and queryset.model._default_manager.filter(
+            pk=obj.pk, **{f"{restricted}__isnull": False}).exists():
+        # GDPR art. 18: a record whose processing is restricted is frozen, whatever the path.
+        _log_denied(request, detail="restricted", object_type=queryset.model._meta.label_lower)
+        raise PermissionDenied(RESTRICTED_MESSAGE)
     return obj
 
 

@@ -97,8 +97,9 @@ def cases_ensure() -> int:
     """Open an outreach case, on the municipality's current routine, for every open period
     that has none."""
     routines = {r.municipality_id: r for r in Routine.objects.filter(is_current=True)}
-    missing = (KaaPeriod.objects.filter(end_date__isnull=True, outreach_case__isnull=True,
-                                        youth__municipality_id__in=list(routines))
+    missing = (KaaPeriod.objects.writable()
+               .filter(end_date__isnull=True, outreach_case__isnull=True,
+                       youth__municipality_id__in=list(routines))
                .values_list("pk", "youth_id", "youth__municipality_id", "start_date"))
     created = [OutreachCase(period_id=pk, youth_id=youth_id, routine=routines[muni],
                             started_on=start) for pk, youth_id, muni, start in missing]
@@ -152,7 +153,7 @@ def turning_20_letters_ensure(*, today: dt.date) -> int:
     open_start = KaaPeriod.objects.filter(youth=OuterRef("pk"), end_date__isnull=True)
     youths = (youths_turning_20(today=today, within_days=notice)
               .annotate(_period_start=Subquery(open_start.values("start_date")[:1]))
-              .filter(~Exists(already)))
+              .filter(~Exists(already), restricted_at__isnull=True))  # frozen: no new task
     tasks = [Task(youth=y, kind=Task.Kind.TURNING_20, channel="letter",
                   title=str(Task.Kind.TURNING_20.label),
                   due_date=max(today, y.twentieth_birthday - dt.timedelta(days=30)))

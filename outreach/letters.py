@@ -46,7 +46,7 @@ def batch_candidates(*, user: User, channel: str, until: dt.date) -> tuple[list[
     reserved = [pk for ids in LetterBatch.objects.filter(
         municipality_id=user.municipality_id, confirmed_at__isnull=True)
         .values_list("task_ids", flat=True) for pk in ids]
-    open_tasks = (Task.objects.visible_to(user)
+    open_tasks = (Task.objects.visible_to(user).writable()
                   .filter(status=Task.Status.OPEN, due_date__lte=until)
                   .exclude(pk__in=reserved))  # already in a batch waiting to be posted
     if channel == TURNING_20:

@@ -92,7 +92,7 @@ def tasks_bulk_done(request: HttpRequest) -> HttpResponse:
     ids = int_ids(request.POST.getlist("task"))
     # Only what is carried out in one go (sending, filing) can be marked done in bulk;
     # a call or a visit has an outcome of its own.
-    tasks = list(Task.objects.visible_to(request.user)
+    tasks = list(Task.objects.visible_to(request.user).writable()
                  .filter(pk__in=ids, status="open", channel__in=ONE_WAY_CHANNELS)
                  .select_related("youth"))
     if not has_perm(request.user, Perm.EDIT_RECORDS) or not tasks:

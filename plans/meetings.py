@@ -38,7 +38,7 @@ def _candidates(municipality: Municipality, on: dt.date):  # noqa: ANN202 (a que
                                       end_date__isnull=True)
     consents = (Consent.objects.filter(valid_consents_q(on))
                 .select_related("other_partner").order_by("-given_on", "-id"))
-    return (Youth.objects.filter(Exists(in_kaa), municipality=municipality,
+    return (Youth.objects.writable().filter(Exists(in_kaa), municipality=municipality,
                                  status__in=(CaseStatus.NOT_REACHED, *WITHOUT_OCCUPATION))
             .select_related("coach")
             .prefetch_related(Prefetch("consents", queryset=consents, to_attr="valid_consents"))

@@ -379,7 +379,7 @@ def follow_up_tasks_refresh() -> int:
     """Daily job: every active plan has its follow-up tasks (repairs anything missed).
     Idempotent; returns how many plans were checked."""
     count = 0
-    plans = (ActionPlan.objects.filter(status=ActionPlan.Status.ACTIVE)
+    plans = (ActionPlan.objects.writable().filter(status=ActionPlan.Status.ACTIVE)
              .prefetch_related("interventions__type").order_by("pk"))
     for plan in plans.iterator(chunk_size=500):
         with transaction.atomic():

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaa.access import RESTRICTED_MESSAGE
 from kaa.audit import audit_event
 from kaa.models import AuditEvent, Municipality, Team, User
 from kaa.versioning import changed_apply, version_bump, version_check
@@ -113,6 +114,8 @@ def youth_record_ensure(*, municipality: Municipality, personnummer: str, first_
         _audit(actor, Action.CREATE, youth)
         timeline_add(youth=youth, kind="registered", actor=actor,
                      summary=_("Registrerad i ungdomsregistret"))
+    elif youth.restricted_at is not None:  # frozen (GDPR art. 18): nothing new is added
+        raise ValidationError({"personnummer": RESTRICTED_MESSAGE})
     return youth
 
 
@@ -231,6 +234,9 @@ def youth_contact_update(*, youth: Youth, actor: User, version: int | None = Non
                          **fields: Any) -> Youth:
     """Change the youth's name and contact details; refuses a stale form (StaleEdit)."""
     youth = Youth.objects.select_for_update().get(pk=youth.pk)
+    if youth.restricted_at is not None or youth.anonymised_at is not None:
+        # Restricted (or gallrad) while the form was open: nothing is written back.
+        raise ValidationError(RESTRICTED_MESSAGE)
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
         raise ValueError(f"not contact fields: {sorted(unknown)}")
@@ -400,7 +406,7 @@ def caseload_hand_over(*, from_coach: User, to_coach: User, actor: User) -> int:
     """Move a leaving coach's whole caseload to another coach in one audited action."""
     if from_coach.municipality_id != to_coach.municipality_id:
         raise ValidationError(_("Båda coacherna måste arbeta i samma kommun."))
-    youths = list(Youth.objects.select_for_update().filter(coach=from_coach))
+    youths = list(Youth.objects.select_for_update().writable().filter(coach=from_coach))
     for youth in youths:
         youth_assign(youth=youth, coach=to_coach, team=to_coach.team, actor=actor)
     audit_event(user=actor, action=Action.UPDATE, obj=from_coach,

@@ -244,7 +244,7 @@ def youth_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def youth_assign_bulk(request: HttpRequest) -> HttpResponse:
     form = forms.AssignForm(request.POST, municipality_id=request.user.municipality_id)
     ids = int_ids(request.POST.getlist("youth"))
-    youths = list(Youth.objects.visible_to(request.user).filter(pk__in=ids))
+    youths = list(Youth.objects.visible_to(request.user).writable().filter(pk__in=ids))
     back = safe_next(request, reverse("youth:list"))
     if not form.is_valid() or not youths:
         messages.error(request, _("Markera minst en ungdom och välj en coach."))

@@ -185,3 +185,48 @@ def test_a_restricted_youth_gets_no_new_tasks_and_no_e_service_answers(coordinat
     deadlines_refresh()
     assert not Task.objects.filter(youth=youth).exists()
     assert code_check(text=code.code, birth_date=youth.birth_date).status is Check.ENDED
+
+
+def test_a_restricted_record_is_frozen_on_every_write_path(client_for, coordinator, coach,
+                                                           colleague, municipality,
+                                                           time_machine):
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    from outreach.engine import turning_20_letters_ensure
+    from outreach.models import ContactAttempt, Task
+    from plans.meetings import _candidates
+    from plans.services import follow_up_tasks_refresh
+
+    time_machine.move_to("2026-11-23 09:00 +01:00", tick=False)
+    today = timezone.localdate()
+    # Turns 20 within the notice time, with an open letter task and a plan.
+    youth = youth_make(municipality=municipality, coach=coach, last_name="Fryst",
+                       birth_date=today.replace(year=today.year - 20) + dt.timedelta(days=20))
+    plan_make(youth, actor=coach, interventions=1)
+    task = Task.objects.create(youth=youth, kind=Task.Kind.STEP, title="Skicka vykort",
+                               channel="letter", due_date=today)
+    services.restriction_set(youth=youth, actor=coordinator, reason="Bestrider",
+                             received_on=today)
+    follow_ups = [Task.Kind.PLAN_FOLLOW_UP, Task.Kind.INTERVENTION_FOLLOW_UP]
+    Task.objects.filter(youth=youth, kind__in=follow_ups).delete()  # the job would remake them
+    client = client_for(coordinator)
+    # One task's outcome, bulk "done", bulk assignment: refused or left out.
+    assert client.post(reverse("outreach:task_outcome", args=[task.pk]),
+                       {"outcome": "sent"}).status_code == 403
+    client.post(reverse("outreach:tasks_bulk_done"), {"task": [task.pk]})
+    client.post(reverse("youth:assign_bulk"), {"youth": [youth.pk], "coach": colleague.pk})
+    assert not ContactAttempt.objects.filter(youth=youth).exists()
+    assert Task.objects.get(pk=task.pk).status == "open"
+    assert Youth.objects.get(pk=youth.pk).coach == coach
+    # A new case by personnummer (a preventive case, a school notice) adds nothing.
+    with pytest.raises(ValidationError, match="begränsad"):
+        services.youth_record_ensure(municipality=municipality,
+                                     personnummer=youth.personnummer, first_name="X",
+                                     last_name="Y", on=today, actor=colleague)
+    # Scheduled jobs and network meetings pass it by.
+    assert turning_20_letters_ensure(today=today) == 0
+    follow_up_tasks_refresh()
+    assert not Task.objects.filter(youth=youth).exclude(pk=task.pk).exists()
+    assert youth.pk not in {y.pk for y in _candidates(municipality, today)}
