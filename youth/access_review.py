@@ -11,7 +11,7 @@ import random
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from kaa.lib.days import day_after, day_start
@@ -24,7 +24,9 @@ OUTSIDE_CASELOAD_THRESHOLD = 20
 SAMPLE_SIZE = 20
 
 
-def _events(municipality_id: int, start: dt.date, end: dt.date) -> QuerySet[AuditEvent]:
+def _events(municipality_id: int | None, start: dt.date, end: dt.date) -> QuerySet[AuditEvent]:
+    if municipality_id is None:  # never "events of no municipality"
+        return AuditEvent.objects.none()
     return AuditEvent.objects.filter(municipality_id=municipality_id, at__gte=day_start(start),
                                      at__lt=day_after(end))
 
@@ -41,7 +43,9 @@ def outside_caseload(municipality_id: int, start: dt.date, end: dt.date,
     coach_of = Subquery(Youth.objects.filter(pk=OuterRef("youth_id")).values("coach_id")[:1])
     rows = (_events(municipality_id, start, end)
             .filter(action=AuditEvent.Action.READ, youth_id__isnull=False, user__isnull=False)
-            .annotate(youth_coach=coach_of).exclude(youth_coach=F("user_id"))
+            # A youth without a coach is outside everyone's caseload (NULL never equals).
+            .annotate(youth_coach=coach_of)
+            .filter(Q(youth_coach__isnull=True) | ~Q(youth_coach=F("user_id")))
             .values("user_id", "username", "role")
             .annotate(youths=Count("youth_id", distinct=True), reads=Count("id"))
             .filter(youths__gte=threshold).order_by("-youths"))

@@ -45,6 +45,21 @@ def test_many_youths_outside_the_caseload_are_listed(client_for, coordinator, co
     assert "<td>21</td>" in section
 
 
+def test_reads_of_youths_without_a_coach_count_as_outside_the_caseload(municipality, colleague):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from youth.access_review import outside_caseload
+
+    for _ in range(21):
+        _read(colleague, youth_make(municipality=municipality))  # no coach
+    today = timezone.localdate()
+    rows = outside_caseload(municipality.pk, today - dt.timedelta(days=1), today)
+    assert [(r["username"], r["youths"]) for r in rows] == [(colleague.username, 21)]
+    assert outside_caseload(None, today - dt.timedelta(days=1), today) == []
+
+
 def test_exports_are_listed(client_for, coordinator, coach, municipality):
     youth = youth_make(municipality=municipality, coach=coach)
     AuditEvent.objects.create(action="export", user=coordinator, username="sara",
