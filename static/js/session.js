@@ -28,10 +28,38 @@
       box.hidden = false;
       button.focus();
     }
+    var expiry = null;
+    // Something typed and not sent: kept on screen (sent after the idle limit, the server
+    // keeps it across the new login). Otherwise the page leaves at the limit, so that no
+    // personal data stays on an unattended screen.
+    function typedSomething() {
+      return Array.prototype.some.call(
+        document.querySelectorAll("main input, main textarea, main select"), function (el) {
+          if (el.type === "hidden" || el.type === "submit") {
+            return false;
+          }
+          if (el.type === "checkbox" || el.type === "radio") {
+            return el.checked !== el.defaultChecked;
+          }
+          if (el.tagName === "SELECT") {
+            return Array.prototype.some.call(el.options, function (o) {
+              return o.selected !== o.defaultSelected;
+            });
+          }
+          return el.value !== el.defaultValue;
+        });
+    }
+    function expire() {
+      if (!typedSomething()) {
+        window.location.reload();  // the server answers with the login page
+      }
+    }
     function schedule() {
       window.clearTimeout(timer);
+      window.clearTimeout(expiry);
       hide();
       timer = window.setTimeout(show, Math.max(0, idle - warnBefore) * 1000);
+      expiry = window.setTimeout(expire, (idle + 5) * 1000);
     }
     function token() {
       try {
@@ -44,7 +72,9 @@
       fetch(url, {method: "POST", credentials: "same-origin",
                   headers: {"X-CSRFToken": token()}})
         .then(function (response) {
-          if (response.ok) {
+          // A session that has already ended answers with a redirect to the login page,
+          // which fetch follows: only the extension's own "204" means it worked.
+          if (response.status === 204 && !response.redirected) {
             schedule();
           } else {
             window.location.reload();  // already logged out: show the login page

@@ -36,3 +36,33 @@ def test_the_warning_appears_and_extends_the_session(page, coach, settings):
     page.goto("/installningar/")
     assert "/konto/logga-in/" not in page.url
     assert UserSession.objects.filter(user=coach).count() == 1
+
+
+def test_stay_logged_in_after_the_limit_shows_the_login_page_and_an_idle_page_leaves(
+        page, coach, settings):
+    from django.contrib.sessions.models import Session
+
+    settings.KAA_SESSION_IDLE_MINUTES = 30
+    page.clock.install()
+    _login(page, "omar")
+    page.wait_for_load_state("networkidle")
+    page.clock.fast_forward("28:01")
+    warning = page.get_by_role("alertdialog", name="Du loggas snart ut")
+    warning.wait_for(state="visible")
+    Session.objects.all().delete()  # the server's limit passed meanwhile
+    with page.expect_navigation():
+        warning.get_by_role("button", name="Fortsätt vara inloggad").click()
+    page.wait_for_url("**/konto/logga-in/**")
+    # Logged in again and left alone past the limit: the page leaves by itself ...
+    _login(page, "omar")
+    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.clock.fast_forward("30:06")
+    # ... unless something typed would be lost.
+    page.goto("/ungdomar/")
+    page.wait_for_load_state("networkidle")
+    page.locator("main input[type=search], main input[type=text]").first.fill("Alva")
+    page.evaluate("window.kaaNotReloaded = true")  # gone if the page reloads
+    page.clock.fast_forward("30:06")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.kaaNotReloaded === true")
