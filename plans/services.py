@@ -411,8 +411,11 @@ def follow_up_record(*, plan: ActionPlan, actor: User, held_on: dt.date, note: s
     if intervention is not None:
         summary = _("Uppföljning av insats %(name)s") % {"name": intervention.type.name}
         if intervention_next is not None:
-            intervention_save(plan=plan, actor=actor, intervention=intervention,
-                              **_intervention_fields(intervention, follow_up_on=intervention_next))
+            # Only the next follow-up date changes: the other fields are taken from the row as
+            # it is now (locked), so that a colleague's edit made meanwhile is not undone.
+            current = Intervention.objects.select_for_update().get(pk=intervention.pk)
+            intervention_save(plan=plan, actor=actor, intervention=current,
+                              **_intervention_fields(current, follow_up_on=intervention_next))
     else:
         summary = _("Uppföljning av handlingsplanen")
         if next_follow_up is not None:

@@ -233,3 +233,19 @@ def test_preventive_case_outside_kaa(municipality, coach):
             municipality=municipality, actor=coach, personnummer=in_kaa.personnummer,
             first_name="A", last_name="B", school="S", reported_on=today)
     assert Youth.objects.filter(personnummer=number).count() == 1
+
+
+def test_an_intervention_follow_up_keeps_a_colleagues_edit_made_meanwhile(municipality, coach):
+    youth = youth_make(municipality=municipality, coach=coach)
+    plan = plan_make(youth, actor=coach, interventions=1)
+    opened = plan.interventions.get()  # the follow-up form, as it was opened
+    fields = services._intervention_fields(opened, purpose="Praktik på Arbetsmarknadsenheten")
+    services.intervention_save(plan=plan, actor=coach, intervention=opened,
+                               version=opened.version, **fields)
+    next_date = services.next_month(TODAY())
+    services.follow_up_record(plan=plan, actor=coach, held_on=TODAY(), note="Går bra",
+                              intervention=opened, intervention_next=next_date)
+    saved = Intervention.objects.get(pk=opened.pk)
+    assert saved.purpose == "Praktik på Arbetsmarknadsenheten"
+    assert saved.follow_up_on == next_date
+    assert saved.version == opened.version + 2
