@@ -72,9 +72,11 @@ def routine_save_version(*, municipality: Municipality, name: str, steps: list[d
                          actor: User | None, retry_after_days: int = 30,
                          concern_after_attempts: int = 3, version: int | None = None) -> Routine:
     """Save the steps as a new current version; earlier versions stay for open cases.
-    `version` is the version the editor started from: if another coordinator saved a newer
-    one meanwhile, nothing is saved (StaleEdit)."""
+    `version` is the version the editor started from (0: there was none yet): if another
+    coordinator saved a newer one meanwhile, nothing is saved (StaleEdit)."""
     routine_validate(steps)
+    # Serialises saves per municipality, also the first one, which has no routine row to lock.
+    Municipality.objects.select_for_update().get(pk=municipality.pk)
     previous = (Routine.objects.select_for_update()
                 .filter(municipality=municipality, is_current=True).first())
     if previous is not None and version is not None:

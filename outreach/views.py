@@ -212,7 +212,7 @@ def routine_edit(request: HttpRequest) -> HttpResponse:
                "retry_after_days": current.retry_after_days if current else 30,
                "concern_after_attempts": current.concern_after_attempts if current else 3}
     form = forms.RoutineForm(request.POST or None, initial=initial,
-                             version=current.version if current else None)
+                             version=current.version if current else 0)  # 0: none yet
     formset = forms.StepFormSet(request.POST or None, initial=initial_steps, prefix="steg")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         steps = [f.cleaned_data for f in formset.forms

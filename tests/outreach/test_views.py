@@ -192,6 +192,28 @@ class TestRoutines:
         assert "Det första steget kan inte räknas från ett föregående steg" in body
         assert not Routine.objects.exists()
 
+    def test_a_first_routine_saved_by_someone_else_meanwhile_is_not_replaced(
+            self, client_for, coordinator):
+        client = client_for(coordinator)
+        page = client.get(reverse("outreach:routine_edit")).content.decode()
+        assert 'name="version" value="0"' in page  # opened while there was none
+        client.post(reverse("outreach:routine_template"), {"template": "stockholm"})
+        data = {"name": "Min första", "retry_after_days": 20, "concern_after_attempts": 3,
+                "version": 0, "steg-TOTAL_FORMS": 1, "steg-INITIAL_FORMS": 0,
+                "steg-0-order": 1, "steg-0-title": "Sms", "steg-0-channel": "sms",
+                "steg-0-offset_value": 3, "steg-0-offset_unit": "business_days",
+                "steg-0-anchor": "registration", "steg-0-only_if_not_reached": "on",
+                "steg-0-min_failed_attempts": 0}
+        body = client.post(reverse("outreach:routine_edit"), data).content.decode()
+        assert Routine.objects.get(is_current=True).steps.count() == 7  # not replaced
+        assert Routine.objects.count() == 1
+        assert 'value="Min första"' in body  # the input is kept
+        assert "1 steg i formuläret" in body
+        # Saved again, knowingly, it becomes the next version.
+        data["version"] = 1
+        assert client.post(reverse("outreach:routine_edit"), data).status_code == 302
+        assert Routine.objects.get(is_current=True).version == 2
+
     def test_coaches_cannot_edit_routines(self, client_for, coach):
         assert client_for(coach).get(reverse("outreach:routines")).status_code == 403
 
