@@ -49,6 +49,7 @@ class VersionedFormMixin(forms.BaseForm):
         self.fields[VERSION_FIELD] = forms.IntegerField(widget=forms.HiddenInput,
                                                         required=False, initial=version)
         self.stale_changes: list[Change] = []
+        self.stale = False
 
     def submitted_version(self) -> int | None:
         return self.cleaned_data.get(VERSION_FIELD)
@@ -59,6 +60,7 @@ class VersionedFormMixin(forms.BaseForm):
         data[self.add_prefix(VERSION_FIELD)] = str(exc.current_version)
         self.data = data
         self.stale_changes = exc.changes
+        self.stale = True
         self.add_error(None, exc)
 
 

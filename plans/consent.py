@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from kaa.audit import Action, audit_event
 from kaa.models import User
-from kaa.versioning import version_bump, version_check
+from kaa.versioning import Change, StaleEdit, version_bump, version_check
 from plans.models import Consent, Partner, PartyKind
 from youth.models import Guardian, KaaPeriod, Youth
 from youth.services import timeline_add
@@ -166,8 +166,9 @@ def consent_record(*, youth: Youth, actor: User, given_on: dt.date, place: str,
     if previous is not None:
         previous.ended_on, previous.end_kind = given_on, Consent.EndKind.REPLACED
         previous.ended_by, previous.updated_by = actor, actor
+        version_bump(previous)
         previous.save(update_fields=["ended_on", "end_kind", "ended_by", "updated_by",
-                                     "updated_at"])
+                                     "updated_at", "version"])
         audit_event(action=Action.UPDATE, user=actor, obj=previous, detail="ended_on,end_kind")
     audit_event(action=Action.CREATE, user=actor, obj=consent)
     timeline_add(youth=youth, kind="consent", actor=actor,
@@ -206,7 +207,19 @@ def consent_paper_received(*, consent: Consent, actor: User, on: dt.date,
                            scan: object | None = None, version: int | None = None) -> Consent:
     """The signed paper form came back; optionally keep a scan of it."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
-    version_check(consent, version, {"paper_received_on": on})
+    try:
+        version_check(consent, version, {"paper_received_on": on})
+    except StaleEdit as exc:
+        # What else may have changed meanwhile: a scan kept, the consent ended.
+        if scan is not None or consent.scan:
+            exc.changes.append(Change(
+                _("Inskannad blankett"),
+                consent.scan.name.rsplit("/", 1)[-1] if consent.scan else "–",
+                getattr(scan, "name", "") or "–"))
+        if consent.ended_on is not None:
+            exc.changes.append(Change(_("Gäller inte längre från"),
+                                      consent.ended_on.isoformat(), "–"))
+        raise
     if on > timezone.localdate():
         raise ValidationError({"on": _("Datumet kan inte ligga i framtiden.")})
     if on < consent.given_on:

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import F, Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -451,18 +451,22 @@ def plan_close(*, plan: ActionPlan, actor: User | None, on: dt.date, reason: str
             continue  # planned but never started: stays as planned in the history
         intervention.actual_end = max(on, intervention.actual_start)
         intervention.end_reason = intervention.end_reason or end_reason
-        intervention.save(update_fields=["actual_end", "end_reason", "updated_at"])
+        version_bump(intervention)  # a form open on it is stale now
+        intervention.save(update_fields=["actual_end", "end_reason", "updated_at", "version"])
         audit_event(action=Action.UPDATE, user=actor, obj=intervention,
                     detail="actual_end,end_reason")
     plan.status, plan.closed_on, plan.close_reason = ActionPlan.Status.CLOSED, on, reason[:200]
     plan.updated_by = actor
-    plan.save(update_fields=["status", "closed_on", "close_reason", "updated_by", "updated_at"])
+    version_bump(plan)
+    plan.save(update_fields=["status", "closed_on", "close_reason", "updated_by", "updated_at",
+                             "version"])
     audit_event(action=Action.UPDATE, user=actor, obj=plan, detail="status,closed_on")
     _revise(plan, actor, _("Planen avslutad: %(reason)s") % {"reason": reason})
     if plan.kind == ActionPlan.Kind.PREVENTIVE and plan.consent_id:
         Consent.objects.filter(pk=plan.consent_id, ended_on__isnull=True).update(
             ended_on=on, end_kind=Consent.EndKind.REPLACED, ended_by=actor,
-            end_note=_("Den förebyggande planen avslutades."))
+            end_note=_("Den förebyggande planen avslutades."), version=F("version") + 1,
+            updated_at=timezone.now())
     youth_services.timeline_add(youth=plan.youth, kind="plan", actor=actor,
                                 summary=_("%(kind)s avslutad: %(reason)s")
                                 % {"kind": plan.get_kind_display(), "reason": reason},
@@ -477,6 +481,7 @@ def closing_record(*, plan: ActionPlan, actor: User, held_on: dt.date,
                    destination: OccupationType, **answers: Any) -> ClosingConversation:
     """The closing conversation (utslussning): the youth's evaluation, where they go next;
     the plan closes and the destination becomes the youth's occupation."""
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if held_on > _today():
         raise ValidationError({"held_on": _("Datumet kan inte ligga i framtiden.")})
     if held_on < plan.start_date:
@@ -491,7 +496,8 @@ def closing_record(*, plan: ActionPlan, actor: User, held_on: dt.date,
     for intervention in plan.interventions.filter(declined=False, actual_end__isnull=True,
                                                   actual_start__isnull=False):
         if intervention.went_on_to_id is None:
-            Intervention.objects.filter(pk=intervention.pk).update(went_on_to=destination)
+            Intervention.objects.filter(pk=intervention.pk).update(
+                went_on_to=destination, version=F("version") + 1, updated_at=timezone.now())
     plan_close(plan=plan, actor=actor, on=held_on,
                reason=_("Avslutande samtal: går vidare till %(dest)s") % {"dest": destination})
     current = (Occupation.objects.filter(youth=plan.youth, end_date__isnull=True,

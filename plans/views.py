@@ -174,6 +174,10 @@ def _consent_action(request: HttpRequest, youth_pk: int, pk: int, form_class: ty
             action(consent, form.cleaned_data)
         except StaleEdit as exc:
             form.stale_apply(exc)
+            if request.FILES.get("scan") and "scan" in form.fields:
+                # A browser never fills in a file field again: say so, beside the field.
+                form.add_error("scan", _("Filen är inte sparad. Välj den igen om den ska "
+                                         "sparas."))
         except ValidationError as exc:
             errors_apply(form, exc)
         else:

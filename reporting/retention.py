@@ -31,7 +31,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models, transaction
-from django.db.models import Exists, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Greatest, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -403,7 +403,13 @@ def decide(*, run: RetentionRun, actor: User, approve: bool, reason: str = "") -
 def _scrub(queryset: Any) -> int:
     fields = SCRUB[queryset.model]
     return queryset.filter(_text_left(queryset.model, fields)).update(
-        **{name: "" for name in fields})
+        **{name: "" for name in fields}, **_version_bumped(queryset.model))
+
+
+def _version_bumped(model: type[models.Model]) -> dict[str, Any]:
+    """A form opened on the row before the gallring is stale after it (kaa.versioning)."""
+    names = {f.name for f in model._meta.concrete_fields}
+    return {"version": F("version") + 1} if "version" in names else {}
 
 
 def _delete_files(names: list[str]) -> None:
@@ -460,7 +466,8 @@ def _anonymise_youths(youths: Any) -> int:
         personnummer=Concat(Value("G"), Cast("id", models.CharField())), pnr_short="",
         first_name=str(_("Gallrad")), last_name="", address="", postal_code="", city="",
         phone="", phone_alt="", email="", former_school="", protected_identity=False,
-        archive_reason="", restriction_reason="", anonymised_at=timezone.now())
+        archive_reason="", restriction_reason="", anonymised_at=timezone.now(),
+        **_version_bumped(Youth))
 
 
 def _anonymise_plans(plans: Any) -> int:

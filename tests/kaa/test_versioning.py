@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from plans.models import ActionPlan, Intervention
@@ -140,10 +141,17 @@ def test_two_staff_register_the_signed_consent_form_at_once(client_for, coach, c
     version_b = re.search(r'name="version" value="(\d+)"', page_b).group(1)
     today = consent.given_on.isoformat()
     assert first.post(url, {"on": today, "version": version_a}).status_code == 302
-    stale = second.post(url, {"on": today, "version": version_b})
+    scan = SimpleUploadedFile("blankett-omar.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf")
+    stale = second.post(url, {"on": today, "version": version_b, "scan": scan})
     body = stale.content.decode()
     assert stale.status_code == 400
     assert "sparade ändringar" in body
+    # The same date, but the scan differs; the file must be chosen again (a browser never
+    # refills a file field), and the table of differences shows.
+    assert "Ändrat medan du skrev" in body
+    assert re.search(r"Inskannad blankett</th><td>–</td><td>blankett-omar.pdf</td>", body)
+    assert "Filen är inte sparad. Välj den igen om den ska sparas." in body
+    assert not Consent.objects.get(pk=consent.pk).scan
     assert 'name="version" value="2"' in body  # saving again is now a deliberate choice
     consent.refresh_from_db()
     assert (consent.paper_received_by, consent.version) == (coach, 2)

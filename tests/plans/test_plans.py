@@ -143,6 +143,7 @@ def test_monthly_follow_up_lands_on_a_business_day():
 def test_period_end_closes_open_plans_and_interventions(municipality, coach):
     youth = youth_make(municipality=municipality, coach=coach)
     plan = plan_make(youth, actor=coach, interventions=1)
+    versions = (plan.version, plan.interventions.get().version)
     period = KaaPeriod.objects.get(youth=youth, end_date__isnull=True)
     period_close(period=period, end_date=TODAY(), actor=None,
                  reason=reason("PABORJAT_NATIONELLT_EL_MOTSV", "deregistration"))
@@ -152,6 +153,8 @@ def test_period_end_closes_open_plans_and_interventions(municipality, coach):
     assert "Påbörjat nationellt program" in plan.close_reason
     intervention = plan.interventions.get()
     assert (intervention.actual_end, intervention.end_reason) == (TODAY(), "kaa_ended")
+    # A form opened on the plan or the intervention before it closed is stale now.
+    assert (plan.version, intervention.version) == (versions[0] + 1, versions[1] + 1)
     assert not Task.objects.filter(youth=youth, status="open",
                                    kind__in=["plan_follow_up", "intervention_follow_up"])
     youth.refresh_from_db()

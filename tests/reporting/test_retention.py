@@ -88,6 +88,9 @@ def test_a_run_anonymises_what_is_due_and_every_statistic_stays_the_same(
     before = _statistics(municipality)
     rich, file = world["rich"], world["file"]
     birth_date, scb_rows = rich.birth_date, (file.row_count, file.youth_count, file.sha256)
+    rich_version = Youth.objects.get(pk=rich.pk).version
+    intervention_versions = dict(Intervention.objects.filter(plan__youth=rich)
+                                 .values_list("pk", "version"))
     time_machine.move_to(LATER, tick=False)
     _all_policies(municipality, coordinator)
     run = retention.propose(municipality=municipality, today=timezone.localdate())
@@ -113,6 +116,12 @@ def test_a_run_anonymises_what_is_due_and_every_statistic_stays_the_same(
                                                                           "")
     assert rich.personnummer == f"G{rich.pk}"
     assert rich.anonymised_at is not None
+    # A form opened on the record or its interventions before the run is stale after it.
+    assert rich.version == rich_version + 1
+    assert intervention_versions
+    for pk, version in Intervention.objects.filter(plan__youth=rich).values_list("pk",
+                                                                                 "version"):
+        assert version == intervention_versions[pk] + 1
     assert not Youth.objects.filter(last_name__in=["Berg", "Dahl", "Ek", "Gustavsson",
                                                    "Utdragsson"]).exists()
     for model in (Note, Guardian, FieldChange, Consent, OutgoingMessage, EserviceSubmission,
