@@ -80,9 +80,13 @@ class SessionTimeoutMiddleware:
             if stale or SESSION_LAST_SEEN not in request.session:
                 request.session[SESSION_LAST_SEEN] = now
                 if stale and request.session.session_key:
-                    from kaa.services import session_seen
+                    from kaa.request_context import current_ip
+                    from kaa.services import session_seen, session_started
 
-                    session_seen(request.session.session_key)
+                    key = request.session.session_key
+                    if not session_seen(key):
+                        session_started(user=user, session_key=key, ip=current_ip(),
+                                        user_agent=request.META.get("HTTP_USER_AGENT", ""))
         return self.get_response(request)
 
     def _expire(self, request: HttpRequest, *, idle: bool) -> HttpResponse:

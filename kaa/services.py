@@ -56,8 +56,11 @@ def session_started(*, user: User, session_key: str, ip: str | None, user_agent:
         "created_at": timezone.now(), "last_seen_at": timezone.now()})
 
 
-def session_seen(session_key: str) -> None:
-    UserSession.objects.filter(session_key=session_key).update(last_seen_at=timezone.now())
+def session_seen(session_key: str) -> int:
+    """Returns 0 if the session has no row (its key was changed, e.g. by a password change
+    in the admin): the caller then starts one, so that it can still be seen and ended."""
+    return UserSession.objects.filter(session_key=session_key).update(
+        last_seen_at=timezone.now())
 
 
 def sessions_end(*, user: User, keys: list[str] | None = None, except_key: str = "") -> int:

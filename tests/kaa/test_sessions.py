@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
@@ -60,6 +61,34 @@ def test_disabling_an_account_ends_its_sessions_at_once(client_for, coach, coord
     response = client.get(reverse("kaa:account"))
     assert response.status_code == 302
     assert "/konto/logga-in/" in response["Location"]
+
+
+def test_an_account_disabled_in_bulk_is_logged_out_on_its_next_page(client_for, coach):
+    from kaa.models import User
+
+    client = client_for(coach)
+    User.objects.filter(pk=coach.pk).update(is_active=False)  # no save(), no signal
+    response = client.get(reverse("kaa:account"))
+    assert response.status_code == 302
+    assert "/konto/logga-in/" in response["Location"]
+
+
+def test_a_session_whose_key_changed_is_listed_again(client_for, coach):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client = client_for(coach)
+        session = client.session
+        session.cycle_key()  # as a password change in the admin does
+        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+        UserSession.objects.filter(user=coach).delete()  # the row of the old key is gone
+        traveller.shift(dt.timedelta(minutes=1))
+        assert _logged_in(client)
+        row = UserSession.objects.get(user=coach)
+        assert row.session_key == session.session_key
+        # ... so that it can be ended from another browser.
+        other = client_for(coach)
+        other.post(reverse("kaa:session_end"), {"id": row.pk})
+        assert not _logged_in(client)
 
 
 def test_logout_forgets_the_session_row(client_for, coach):
