@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kaa.access import Perm, perm_required
@@ -29,7 +33,11 @@ def register_extract(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         received_on = dt.date.fromisoformat(received) if received else timezone.localdate()
     except ValueError:
-        received_on = timezone.localdate()
+        received_on = None
+    if received_on is None or received_on > timezone.localdate():
+        messages.error(request, _("Ange dagen då begäran kom in (ÅÅÅÅ-MM-DD, inte ett datum "
+                                  "i framtiden)."))
+        return redirect(reverse("youth:data_protection", args=[youth.pk]) + "#extract-heading")
     pdf = pdf_render("pdf/register_extract.html", extract_context(youth))
     youth_services.extract_recorded(youth=youth, actor=request.user, received_on=received_on)
     audit_event(request=request, action=AuditEvent.Action.EXPORT, obj=youth,

@@ -312,7 +312,16 @@ def erasure_answer(*, youth: Youth, actor: User, received_on: dt.date,
     return _data_request(youth, actor, DataRequest.Kind.ERASURE, received_on, decision)
 
 
+@transaction.atomic
 def extract_recorded(*, youth: Youth, actor: User, received_on: dt.date) -> DataRequest:
+    """The request answered with an extract; taking the extract again for the same request
+    (the same day received) is the same answer, not a new request. Each copy is still an
+    export in the audit log (the caller's)."""
+    Youth.objects.select_for_update().filter(pk=youth.pk).first()  # one row, even if twice
+    earlier = DataRequest.objects.filter(youth=youth, kind=DataRequest.Kind.EXTRACT,
+                                         received_on=received_on).first()
+    if earlier is not None:
+        return earlier
     return _data_request(youth, actor, DataRequest.Kind.EXTRACT, received_on,
                          _("Registerutdrag framställt"))
 

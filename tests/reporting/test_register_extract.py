@@ -116,6 +116,18 @@ def test_a_coordinator_downloads_the_extract_and_it_is_recorded(client_for, coor
                                      detail="registerutdrag").exists()
     reads = extract_context(youth)["reads"]
     assert any(r["who"] == coach.username for r in reads)
+    # Taken again for the same request: one request, two exports in the log.
+    assert client_for(coordinator).get(url + "?mottagen=2026-11-20").status_code == 200
+    assert DataRequest.objects.filter(youth=youth, kind="extract").count() == 1
+    assert AuditEvent.objects.filter(action="export", youth_id=youth.pk,
+                                     detail="registerutdrag").count() == 2
+    # A date that is not a date, or lies ahead, is refused with a message; nothing is made.
+    for bad in ("20-11-2026", "2099-01-01"):
+        response = client_for(coordinator).get(url + f"?mottagen={bad}", follow=True)
+        assert response["Content-Type"].startswith("text/html")
+        assert "Ange dagen då begäran kom in" in response.content.decode()
+    assert DataRequest.objects.filter(youth=youth, kind="extract").count() == 1
+    assert AuditEvent.objects.filter(action="export", youth_id=youth.pk).count() == 2
 
 
 def test_restriction_freezes_the_record_and_hides_it_from_coaches(client_for, coordinator,
