@@ -150,10 +150,14 @@ class ScopedQuerySet(models.QuerySet[_M]):
         return self.filter(scope_q(user, self.access_scope))
 
     def writable(self) -> ScopedQuerySet[_M]:
-        """Leave out the records of youths whose processing is restricted (frozen): for bulk
-        actions and scheduled jobs, which do not go through get_for_user."""
-        restricted = self.access_scope.restricted
-        return self.filter(**{f"{restricted}__isnull": True}) if restricted else self
+        """Leave out the records of youths whose processing is restricted (frozen) or that
+        have been gallrade (anonymised): for bulk actions and scheduled jobs, which do not go
+        through get_for_user."""
+        queryset = self
+        for path in (self.access_scope.restricted, self.access_scope.anonymised):
+            if path:
+                queryset = queryset.filter(**{f"{path}__isnull": True})
+        return queryset
 
 
 def get_for_user(

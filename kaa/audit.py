@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 from django.http import HttpRequest
 
 from kaa.models import AuditEvent, User
@@ -126,10 +127,14 @@ def audit_bulk_read(
 
 def audit_read_fragment(request: HttpRequest, youth: models.Model, *, detail: str) -> None:
     """A part of the youth's page loaded right after the page logged its own read: one event
-    per view is enough, so log only if this user has no read of the youth in 30 seconds."""
+    per view is enough, so log only if this user has not read the youth's page (or this very
+    fragment) in the last 30 seconds. A list that merely named the youth does not count."""
+    from django.urls import reverse
     from django.utils import timezone
 
     recent = timezone.now() - timezone.timedelta(seconds=30)
-    if not AuditEvent.objects.filter(user=request.user, youth_id=youth.pk, action=Action.READ,
-                                     at__gte=recent).exists():
+    page = reverse("youth:detail", args=[youth.pk])
+    if not AuditEvent.objects.filter(
+            Q(path=page) | Q(path=request.path[:200]), user=request.user, youth_id=youth.pk,
+            action=Action.READ, at__gte=recent).exists():
         audit_read(request, youth, detail=detail)

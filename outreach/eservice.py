@@ -48,13 +48,14 @@ ACTIVITY_TYPE = {
 }
 
 
-def access_code_for(youth: Youth) -> AccessCode | None:
-    """The youth's live code for the open KAA period, made on first use; None outside KAA."""
+def access_code_for(youth: Youth, *, create: bool = True) -> AccessCode | None:
+    """The youth's live code for the open KAA period, made on first use (unless `create` is
+    False: a form only showing the text); None outside KAA."""
     period = KaaPeriod.objects.filter(youth=youth, end_date__isnull=True).first()
     if period is None:
         return None
     live = AccessCode.objects.filter(period=period, revoked_at__isnull=True).first()
-    if live is not None:
+    if live is not None or not create:
         return live
     for _attempt in range(5):
         try:

@@ -80,5 +80,6 @@ class MessageForm(forms.Form):
         template = MessageTemplate.objects.filter(municipality_id=youth.municipality_id,
                                                   kind="sms", is_active=True).first()
         if template and not self.is_bound:
-            self.fields["body"].initial = merge.render(template.body, youth)
+            # Shown, not sent: no e-service code is made for it yet (message_queue does).
+            self.fields["body"].initial = merge.render(template.body, youth, make_code=False)
         self.helper = fields_only_helper()

@@ -70,7 +70,8 @@ def recipients(tasks: list[Task], template: MessageTemplate) -> list[Recipient]:
     out = []
     for task in tasks:
         youth = task.youth
-        if youth.protected_identity:  # never, whatever the caller passed
+        # Never, whatever the caller passed: a protected address, a frozen record.
+        if youth.protected_identity or youth.restricted_at is not None:
             continue
         body = merge.render(template.body, youth)
         subject = merge.render(template.subject, youth)

@@ -68,15 +68,31 @@ def values_for(youth: Youth) -> dict[str, Any]:
     }
 
 
-def render(text: str, youth: Youth) -> str:
-    """The template filled in for one youth (values are plain text, never markup)."""
+def render(text: str, youth: Youth, *, make_code: bool = True) -> str:
+    """The template filled in for one youth (values are plain text, never markup).
+    `make_code` False (a form that only shows the text): a code not made yet stays as the
+    field, {kod} or {lank}, and is filled in when the message is sent (`codes_fill`)."""
     validate(text)
     values = values_for(youth)
     if any(f in CODE_FIELDS for f in fields_in(text)):
         # Made on first use: a code exists only for youths who were sent one.
         from outreach.eservice import access_code_for, access_code_link
 
-        code = access_code_for(youth)
-        values["kod"] = code.display if code else ""
-        values["lank"] = access_code_link(code) if code else ""
+        code = access_code_for(youth, create=make_code)
+        if code is None and not make_code:
+            values.update({field: "{" + field + "}" for field in CODE_FIELDS})
+        else:
+            values["kod"] = code.display if code else ""
+            values["lank"] = access_code_link(code) if code else ""
     return text.format_map(values)
+
+
+def codes_fill(text: str, youth: Youth) -> str:
+    """A message about to be sent: {kod} and {lank} left in it become the youth's code."""
+    if not any("{" + field + "}" in text for field in CODE_FIELDS):
+        return text
+    from outreach.eservice import access_code_for, access_code_link
+
+    code = access_code_for(youth)
+    return (text.replace("{kod}", code.display if code else "")
+            .replace("{lank}", access_code_link(code) if code else ""))

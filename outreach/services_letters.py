@@ -97,8 +97,9 @@ def letter_batch_create(*, user: User, template: MessageTemplate, channel: str,
 
 
 def batch_tasks(batch: LetterBatch, *, user: User) -> list[Task]:
-    """The batch's tasks that the viewer may still see (access can change after printing)."""
-    return list(Task.objects.visible_to(user).filter(pk__in=batch.task_ids)
+    """The batch's tasks that the viewer may still see and act on (access can change after
+    printing; a youth whose processing became restricted gets no letter and no log entry)."""
+    return list(Task.objects.visible_to(user).writable().filter(pk__in=batch.task_ids)
                 .select_related("youth", "youth__coach", "youth__municipality")
                 .prefetch_related("youth__guardians")
                 .order_by("youth__last_name", "youth__first_name"))

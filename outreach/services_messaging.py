@@ -16,7 +16,7 @@ from kaa import outbox
 from kaa.audit import audit_event
 from kaa.lib.idempotent import AlreadyDone, once
 from kaa.models import AuditEvent, User
-from outreach import messaging
+from outreach import merge, messaging
 from outreach.models import ContactAttempt, OutgoingMessage, Task
 from outreach.services import contact_attempt_log
 from youth.models import Youth
@@ -63,6 +63,7 @@ def message_queue(*, youth: Youth, channel: str, body: str, staff: User | None,
         text = body.strip()
         if not text:
             raise ValidationError({"body": _("Skriv ett meddelande.")})
+        text = merge.codes_fill(text, youth)
         if not to_guardian:
             text = eservice_line_ensure(youth, text)
         if channel == "sms" and len(text) > MAX_SMS_LENGTH:

@@ -64,7 +64,7 @@ def _batch_for(request: HttpRequest, pk: int) -> LetterBatch:
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     tasks = services_letters.batch_tasks(batch, user=request.user)
-    held = list(Youth.objects.filter(pk__in=batch.excluded_protected)
+    held = list(Youth.objects.visible_to(request.user).filter(pk__in=batch.excluded_protected)
                 .select_related("coach"))
     audit_bulk_read(request, [t.youth for t in tasks] + held, detail="utskick")
     return render(request, "outreach/batch_detail.html",

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaa import outbox
+from kaa.access import RESTRICTED_MESSAGE
 from kaa.audit import audit_event
 from kaa.lib.emails import send_school_receipt
 from kaa.models import AuditEvent, User
@@ -122,6 +123,8 @@ def notification_accept(*, notice: SchoolNotification, actor: User, handling: st
         if youth is None:
             raise ValidationError(_("Eleven finns inte i registret: välj att registrera i KAA "
                                     "eller att öppna ett förebyggande ärende."))
+        if youth.restricted_at is not None:  # frozen (GDPR art. 18): nothing is added
+            raise ValidationError(RESTRICTED_MESSAGE, code="restricted")
         youth_services.timeline_add(youth=youth, kind="school_notice", actor=actor,
                                     summary=summary)
         outcome = (_("Kopplad till pågående KAA-period")

@@ -533,7 +533,7 @@ def preventive_case_open(*, municipality: Municipality, actor: User, personnumme
         raise ValidationError({"reported_on": _("Datumet kan inte ligga i framtiden.")})
     youth = youth_services.youth_record_ensure(
         municipality=municipality, personnummer=personnummer, first_name=first_name,
-        last_name=last_name, on=reported_on, actor=actor, **details)
+        last_name=last_name, on=reported_on, actor=actor, within_scope=True, **details)
     if KaaPeriod.objects.filter(youth=youth, end_date__isnull=True).exists():
         raise ValidationError(_("Ungdomen är redan i KAA och får en vanlig handlingsplan."),
                               code="in_kaa")

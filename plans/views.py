@@ -271,6 +271,8 @@ def plan_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
     form = forms.PlanForm(request.POST or pop_draft(request) or None, user=request.user,
                           preventive=preventive)
     consent = consent_current(youth)
+    if request.method == "GET":  # the page shows the current consent
+        audit_read(request, consent or youth, detail="ny_plan")
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.plan_create(youth=youth, actor=request.user, kind=kind,
@@ -311,6 +313,8 @@ def plan_edit(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     plan = _plan_of(request, youth, pk)
     form = forms.PlanForm(request.POST or None, instance=plan, user=request.user,
                           preventive=plan.kind == ActionPlan.Kind.PREVENTIVE)
+    if request.method == "GET":
+        audit_read(request, plan, detail="andra_plan")
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_update(plan=ActionPlan.objects.get(pk=plan.pk), actor=request.user,
@@ -338,6 +342,8 @@ def intervention_edit(request: HttpRequest, youth_pk: int, pk: int,
     catalogue_ensure(youth.municipality)
     form = forms.InterventionForm(request.POST or None, instance=intervention,
                                   municipality_id=youth.municipality_id)
+    if request.method == "GET":
+        audit_read(request, intervention or plan, detail="insats")
     if request.method == "POST" and form.is_valid():
         try:
             fresh = Intervention.objects.get(pk=intervention.pk) if intervention else None
@@ -391,6 +397,8 @@ def closing(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     plan = _plan_of(request, youth, pk)
     form = forms.ClosingForm(request.POST or None, municipality_id=youth.municipality_id)
+    if request.method == "GET":
+        audit_read(request, plan, detail="avslutande_samtal")
     if request.method == "POST" and form.is_valid():
         try:
             services.closing_record(plan=plan, actor=request.user, **form.cleaned_data)

@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_POST
 
 from kaa.access import Perm, perm_required
 from kaa.audit import audit_event
@@ -24,12 +24,12 @@ from youth.permissions import youth_get_for_user
 
 @login_required
 @perm_required(Perm.VIEW_MUNICIPALITY_RECORDS)
-@require_GET
+@require_POST
 def register_extract(request: HttpRequest, pk: int) -> HttpResponse:
     """The youth's register extract as a PDF (coordinators); the extract is recorded as a
     handled request and as an export in the audit log."""
     youth = youth_get_for_user(request, pk)
-    received = request.GET.get("mottagen", "")
+    received = request.POST.get("mottagen", "")
     try:
         received_on = dt.date.fromisoformat(received) if received else timezone.localdate()
     except ValueError:

@@ -93,9 +93,12 @@ def youth_register(*, municipality: Municipality, personnummer: str, first_name:
 
 def youth_record_ensure(*, municipality: Municipality, personnummer: str, first_name: str,
                         last_name: str, on: dt.date, actor: User | None,
-                        **details: Any) -> Youth:
+                        within_scope: bool = False, **details: Any) -> Youth:
     """The municipality's record of this person, created if new (without a KAA period: a
-    preventive case from a school, or the first step of `youth_register`)."""
+    preventive case from a school, or the first step of `youth_register`).
+    `within_scope`: an existing record is only used if the actor may see and change it
+    (a coach's own caseload and team); otherwise one message, the same whatever the reason,
+    sends them to the coordinator."""
     parsed = personnummer_parse(personnummer, today=max(on, _today()))
     try:
         age_check(birth_date=parsed.birth_date, on=on)
@@ -114,6 +117,10 @@ def youth_record_ensure(*, municipality: Municipality, personnummer: str, first_
         _audit(actor, Action.CREATE, youth)
         timeline_add(youth=youth, kind="registered", actor=actor,
                      summary=_("Registrerad i ungdomsregistret"))
+    elif within_scope and not Youth.objects.visible_to(actor).filter(pk=youth.pk).exists():
+        raise ValidationError({"personnummer": _(
+            "Personen finns redan i registret men inte bland dina ärenden. Kontakta "
+            "KAA-samordnaren, som kan föra in anmälan.")}, code="out_of_scope")
     elif youth.restricted_at is not None:  # frozen (GDPR art. 18): nothing new is added
         raise ValidationError({"personnummer": RESTRICTED_MESSAGE})
     return youth

@@ -161,3 +161,57 @@ def test_youths_about_to_turn_20_get_the_support_letter_once(client_for, coordin
     assert soon.twentieth_birthday.isoformat() in text
     client.post(response["Location"] + "bekrafta/")
     assert turning_20_letters_ensure(today=today) == 0  # done once for this period
+
+
+def test_a_youth_restricted_after_the_batch_was_made_gets_no_letter_and_no_log_entry(
+        client_for, coordinator, coach, setup):
+    from outreach.models import AccessCode
+    from outreach.services_letters import letter_batch_create
+    from youth.services import restriction_set
+
+    minor, hidden = setup
+    template = MessageTemplate.objects.get(kind="postcard")
+    batch = letter_batch_create(user=coach, template=template, channel="postcard",
+                                until=timezone.localdate() + dt.timedelta(days=30))
+    assert Task.objects.filter(pk__in=batch.task_ids, youth=minor).exists()
+    restriction_set(youth=minor, actor=coordinator, reason="Bestrider uppgifterna",
+                    received_on=timezone.localdate())
+    client = client_for(coordinator)
+    text = _text(client.get(reverse("outreach:batch_pdf", args=[batch.pk])).content)
+    assert "Brevsson" not in text
+    assert "Storgatan" not in text
+    assert not AccessCode.objects.filter(youth=minor).exists()
+    open_before = Task.objects.filter(youth=minor, status="open").count()
+    client.post(reverse("outreach:batch_confirm", args=[batch.pk]))
+    assert Task.objects.filter(youth=minor, status="open").count() == open_before
+    assert not ContactAttempt.objects.filter(youth=minor).exists()
+    # The coach no longer sees the restricted youth, not even in the list of those held back.
+    restriction_set(youth=hidden, actor=coordinator, reason="Bestrider uppgifterna",
+                    received_on=timezone.localdate())
+    page = client_for(coach).get(reverse("outreach:batch_detail", args=[batch.pk]))
+    assert "Skyddsson" not in page.content.decode()
+
+
+def test_showing_the_sms_form_makes_no_e_service_code_sending_does(
+        client_for, coach, setup, django_capture_on_commit_callbacks):
+    from outreach.models import AccessCode, OutgoingMessage
+
+    minor, _hidden = setup
+    minor.phone = "070-111 22 33"
+    minor.save()
+    template = MessageTemplate.objects.get(municipality=minor.municipality, kind="sms",
+                                           is_active=True)
+    template.body = "Hej {fornamn}! Svara här: {lank}"
+    template.save()
+    client = client_for(coach)
+    url = reverse("outreach:message_send", args=[minor.pk])
+    form = client.get(url).content.decode()
+    assert "Hej Alva! Svara här: {lank}" in form
+    assert not AccessCode.objects.filter(youth=minor).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"channel": "sms", "body": "Hej Alva! Svara här: {lank}",
+                          "key": "2f0c4c1e-95a4-4b43-8a54-6d3a1f7e0b21"})
+    code = AccessCode.objects.get(youth=minor)
+    body = OutgoingMessage.objects.get(youth=minor).body
+    assert "{lank}" not in body
+    assert code.code in body or code.display in body

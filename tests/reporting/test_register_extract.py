@@ -104,9 +104,11 @@ def test_a_coordinator_downloads_the_extract_and_it_is_recorded(client_for, coor
     youth = _rich_youth(municipality, coach)
     client_for(coach).get(reverse("youth:detail", args=[youth.pk]))  # a read to list
     url = reverse("reporting:register_extract", args=[youth.pk])
-    assert client_for(coach).get(url).status_code == 403
-    assert client_for(stranger_coordinator).get(url).status_code == 404
-    response = client_for(coordinator).get(url + "?mottagen=2026-11-20")
+    assert client_for(coach).post(url).status_code == 403
+    assert client_for(stranger_coordinator).post(url).status_code == 404
+    # Taking an extract records a request: never by a plain link (GET).
+    assert client_for(coordinator).get(url).status_code == 405
+    response = client_for(coordinator).post(url, {"mottagen": "2026-11-20"})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -117,13 +119,13 @@ def test_a_coordinator_downloads_the_extract_and_it_is_recorded(client_for, coor
     reads = extract_context(youth)["reads"]
     assert any(r["who"] == coach.username for r in reads)
     # Taken again for the same request: one request, two exports in the log.
-    assert client_for(coordinator).get(url + "?mottagen=2026-11-20").status_code == 200
+    assert client_for(coordinator).post(url, {"mottagen": "2026-11-20"}).status_code == 200
     assert DataRequest.objects.filter(youth=youth, kind="extract").count() == 1
     assert AuditEvent.objects.filter(action="export", youth_id=youth.pk,
                                      detail="registerutdrag").count() == 2
     # A date that is not a date, or lies ahead, is refused with a message; nothing is made.
     for bad in ("20-11-2026", "2099-01-01"):
-        response = client_for(coordinator).get(url + f"?mottagen={bad}", follow=True)
+        response = client_for(coordinator).post(url, {"mottagen": bad}, follow=True)
         assert response["Content-Type"].startswith("text/html")
         assert "Ange dagen då begäran kom in" in response.content.decode()
     assert DataRequest.objects.filter(youth=youth, kind="extract").count() == 1
