@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -44,8 +44,19 @@ class RequestContextMiddleware:
         return response
 
 
-def _redirect_to_login(request: HttpRequest) -> HttpResponse:
-    target = reverse(settings.LOGIN_URL) + "?" + urlencode({"next": request.get_full_path()})
+def form_page(request: HttpRequest) -> str:
+    """The page a POST came from (path and query), if it was this site's; else the POST's own
+    path. Many forms post to an address of their own (a note to /anteckning/) that has no
+    page to come back to."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if referer.netloc == request.get_host() and referer.path.startswith("/"):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return request.get_full_path()
+
+
+def _redirect_to_login(request: HttpRequest, *, next_url: str = "") -> HttpResponse:
+    target = reverse(settings.LOGIN_URL) + "?" + urlencode(
+        {"next": next_url or request.get_full_path()})
     if getattr(request, "htmx", False) or request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = target
@@ -96,17 +107,23 @@ class SessionTimeoutMiddleware:
                     detail="idle" if idle else "absolute")
         draft = None
         owner = request.user.pk
+        page = ""
         if request.method == "POST":
             draft = {
                 key: request.POST.getlist(key)
                 for key in request.POST
                 if key not in ("csrfmiddlewaretoken", "password")
             }
+            page = form_page(request)
         logout(request)
         if draft:
             # Bound to the user whose session expired: nobody else logging in on this
-            # browser ever sees it, and it is forgotten after DRAFT_LIFETIME seconds.
-            request.session[SESSION_DRAFT] = {"path": request.path, "data": draft,
+            # browser ever sees it, and it is forgotten after DRAFT_LIFETIME seconds. After
+            # the login the user comes back to the page the form is on, where the view
+            # (kaa.drafts.pop_draft) or, for any other form, the page's script puts it back
+            # (kaa.drafts.draft_for_page).
+            request.session[SESSION_DRAFT] = {"path": request.path,
+                                              "page": urlsplit(page).path, "data": draft,
                                               "user": owner, "at": int(time.time())}
         if idle:
             text = _(
@@ -120,7 +137,7 @@ class SessionTimeoutMiddleware:
         if draft:
             text += " " + _("Det du hade skrivit är sparat och visas igen efter inloggningen.")
         messages.warning(request, text)
-        return _redirect_to_login(request)
+        return _redirect_to_login(request, next_url=page)
 
 
 def otp_required_for(user: object) -> bool:

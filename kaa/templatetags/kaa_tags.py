@@ -13,3 +13,12 @@ register = template.Library()
 def fields_with_errors(form: Any) -> list[Any]:
     """The bound fields that have errors, for the error summary at the top of a form."""
     return [field for field in form if field.errors]
+
+
+@register.simple_tag(takes_context=True)
+def draft_for_page(context: template.Context) -> dict[str, Any] | None:
+    """What the user had typed when their session expired, if the form is on this page."""
+    from kaa.drafts import draft_for_page as take
+
+    request = context.get("request")
+    return take(request) if request is not None else None

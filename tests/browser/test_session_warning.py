@@ -66,3 +66,43 @@ def test_stay_logged_in_after_the_limit_shows_the_login_page_and_an_idle_page_le
     page.clock.fast_forward("30:06")
     page.wait_for_timeout(300)
     assert page.evaluate("window.kaaNotReloaded === true")
+
+
+def test_a_note_typed_when_the_session_ran_out_is_filled_in_again_after_login(page, coach):
+    import time
+
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    from kaa.middleware import SESSION_LAST_SEEN
+    from tests.factories import youth_make
+    from youth.models import Note
+
+    youth = youth_make(municipality=coach.municipality, coach=coach, first_name="Alva",
+                       last_name="Bergström")
+    _login(page, "omar")
+    page.goto(f"/ungdomar/{youth.pk}/")
+    page.get_by_label("Ny anteckning").fill("Ringde, lämnade meddelande.")
+    # Meanwhile the server's idle limit passes (the page was left open).
+    for row in Session.objects.all():
+        store = SessionStore(session_key=row.session_key)
+        store[SESSION_LAST_SEEN] = int(time.time()) - 31 * 60
+        store.save()
+    page.get_by_role("button", name="Spara anteckning").click()
+    page.wait_for_url("**/konto/logga-in/**")
+    assert "sparat och visas igen efter inloggningen" in page.content()
+    page.get_by_label("Användarnamn").fill("omar")
+    page.get_by_label("Lösenord").fill("ett-langt-testlosenord-123")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(f"**/ungdomar/{youth.pk}/")
+    notice = page.get_by_role("status").filter(has_text="ifyllt igen")
+    notice.wait_for(state="visible")
+    field = page.get_by_label("Ny anteckning")
+    assert field.input_value() == "Ringde, lämnade meddelande."
+    assert page.evaluate("document.activeElement.name") == "text"
+    assert not Note.objects.filter(youth=youth).exists()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+    page.get_by_role("button", name="Spara anteckning").click()
+    page.wait_for_load_state()
+    assert Note.objects.get(youth=youth).text == "Ringde, lämnade meddelande."

@@ -205,6 +205,48 @@ class TestSessionTimeout:
         _login(client, "omar")
         assert client.session[SESSION_DRAFT]["data"]["note"] == ["Ringde, inget svar"]
 
+    def test_a_note_posted_after_expiry_comes_back_on_the_youth_s_page(self, client, coach,
+                                                                        settings):
+        import json
+
+        from tests.factories import youth_make
+        from youth.models import Note
+
+        youth = youth_make(municipality=coach.municipality, coach=coach)
+        page = reverse("youth:detail", args=[youth.pk])
+        _login(client, "omar")
+        self._age(client, idle=settings.KAA_SESSION_IDLE_MINUTES * 60 + 1)
+        # The note form is on the youth's page and posts to an address of its own (POST only).
+        response = client.post(reverse("youth:note_add", args=[youth.pk]),
+                               {"text": "Ringde mamma, <ring igen> fredag"},
+                               headers={"Referer": f"http://testserver{page}"})
+        assert f"next={page.replace('/', '%2F')}" in response["Location"]
+        response = _login(client, "omar", next=page)
+        assert response["Location"] == page
+        body = client.get(page).content.decode()
+        assert "Det du skrev innan du loggades ut är ifyllt igen" in body
+        data = json.loads(re.search(r'<script id="kaa-draft" type="application/json">(.*?)'
+                                    r"</script>", body, re.S).group(1))
+        assert data == {"action": reverse("youth:note_add", args=[youth.pk]),
+                        "data": {"text": ["Ringde mamma, <ring igen> fredag"]}}
+        assert "<ring igen>" not in body  # the text is data, never markup
+        assert not Note.objects.filter(youth=youth).exists()  # nothing saved unseen
+        # Offered once.
+        assert "kaa-draft" not in client.get(page).content.decode()
+
+    def test_a_draft_is_offered_only_to_the_user_who_typed_it(self, client, coach, colleague,
+                                                              settings):
+        from tests.factories import youth_make
+
+        youth = youth_make(municipality=coach.municipality, coach=coach)
+        page = reverse("youth:detail", args=[youth.pk])
+        _login(client, "omar")
+        self._age(client, idle=settings.KAA_SESSION_IDLE_MINUTES * 60 + 1)
+        client.post(reverse("youth:note_add", args=[youth.pk]), {"text": "Hemligt"},
+                    headers={"Referer": f"http://testserver{page}"})
+        _login(client, colleague.username)
+        assert "Hemligt" not in client.get(page).content.decode()
+
     def test_htmx_requests_get_a_redirect_header_instead(self, client, coach, settings):
         _login(client, "omar")
         self._age(client, idle=settings.KAA_SESSION_IDLE_MINUTES * 60 + 1)
