@@ -354,6 +354,9 @@ class OutboxItem(models.Model):
     # Set when publishing failed for a reason other than the broker (a task renamed or its
     # arguments changed by an upgrade): the sweeper passes it by; `manage.py outbox_retry`.
     failed_at = models.DateTimeField(null=True, blank=True)
+    # A retry after a back-off: published at once, to run no earlier than this (the broker
+    # holds it), so that a retry asked for while the broker is down is not lost either.
+    not_before = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["created_at"], name="outbox_unpublished",

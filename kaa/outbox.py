@@ -42,6 +42,16 @@ def enqueue(task: str, *args: Any, **kwargs: Any) -> OutboxItem:
     return item
 
 
+def enqueue_later(task: str, *args: Any, after: dt.timedelta, **kwargs: Any) -> OutboxItem:
+    """`enqueue`, to run no earlier than `after` from now: a task's retry with back-off. Unlike
+    Celery's own retry, which drops the task if the broker cannot take it at that moment, the
+    item waits for the sweeper."""
+    item = OutboxItem.objects.create(task=task, args=list(args), kwargs=kwargs,
+                                     not_before=timezone.now() + after)
+    transaction.on_commit(lambda: publish(item.pk))
+    return item
+
+
 def publish(pk: int) -> bool:
     """Claim and send one item; True if this call published it."""
     return _publish(pk) == "published"
@@ -68,7 +78,8 @@ def _publish(pk: int) -> str:
         task.apply_async(args=item.args, kwargs=item.kwargs)
         return "published"
     try:
-        task.apply_async(args=item.args, kwargs=item.kwargs, retry=False)
+        later = {"eta": item.not_before} if item.not_before and item.not_before > now else {}
+        task.apply_async(args=item.args, kwargs=item.kwargs, retry=False, **later)
     except BROKER_ERRORS as exc:  # broker down or unreachable: keep the item for the sweeper
         log.warning("outbox: could not publish %s (%s); the sweeper will retry", item.task,
                     type(exc).__name__)

@@ -17,19 +17,29 @@ def deadlines_refresh() -> str:
     return "locked: another run is active" if stats is None else str(stats)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5, soft_time_limit=60, time_limit=90)
-def send_message(self, message_id: int) -> str:
-    """Send one SMS or e-mail; transient gateway errors retry with backoff, then give up."""
+MAX_RETRIES = 5
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=60, time_limit=90)
+def send_message(self, message_id: int, attempt: int = 0) -> str:
+    """Send one SMS or e-mail; transient gateway errors retry with backoff (1, 2, 4, 8 and 16
+    minutes), then give up. The retry goes through the outbox (kaa.outbox.enqueue_later): if
+    the broker is down at that moment the retry waits for the sweeper instead of being lost."""
+    import datetime as dt
+
+    from kaa import outbox
     from outreach.messaging import TransientSendError
     from outreach.services_messaging import message_give_up, message_send
 
     try:
         return message_send(message_id, delivery=self.request.id or "")
     except TransientSendError as exc:
-        if self.request.retries >= self.max_retries:
+        if attempt >= MAX_RETRIES:
             message_give_up(message_id, str(exc))
             return "failed"
-        raise self.retry(exc=exc, countdown=60 * 2 ** self.request.retries) from exc
+        outbox.enqueue_later("outreach.tasks.send_message", message_id, attempt=attempt + 1,
+                             after=dt.timedelta(minutes=2 ** attempt))
+        return "retry"
 
 
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=900)

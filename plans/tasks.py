@@ -16,12 +16,27 @@ def follow_up_tasks_refresh() -> int:
     return refresh()
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5, soft_time_limit=60, time_limit=90)
-def school_receipt_send(self, notice_id: int) -> bool:  # type: ignore[no-untyped-def]
-    """The school's e-mail receipt (no personal data); retried if the mail server fails."""
+MAX_RETRIES = 5
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def school_receipt_send(notice_id: int, attempt: int = 0) -> bool:
+    """The school's e-mail receipt (no personal data); retried through the outbox with
+    back-off if the mail server fails (kaa.outbox.enqueue_later), at most MAX_RETRIES times."""
+    import datetime as dt
+    import logging
+
+    from kaa import outbox
     from plans.school import receipt_send
 
     try:
         return receipt_send(notice_id)
     except OSError as exc:  # SMTP errors are OSErrors
-        raise self.retry(exc=exc, countdown=60 * 2 ** self.request.retries) from exc
+        if attempt >= MAX_RETRIES:
+            logging.getLogger(__name__).error(
+                "school receipt %s not sent after %s attempts: %s", notice_id, attempt + 1,
+                type(exc).__name__)
+            return False
+        outbox.enqueue_later("plans.tasks.school_receipt_send", notice_id,
+                             attempt=attempt + 1, after=dt.timedelta(minutes=2 ** attempt))
+        return False

@@ -234,3 +234,51 @@ def test_with_redis_down_staff_log_in_browse_search_and_see_the_dashboard(
         health = client.get("/healthz").json()
         assert (health["status"], health["broker"]) == ("degraded", "down")
         assert health["outbox_waiting"] == 0
+
+
+@pytest.mark.django_db
+def test_a_retry_asked_for_while_redis_is_down_waits_in_the_outbox(
+        monkeypatch, coach, sms_dir, django_capture_on_commit_callbacks):
+    """The gateway fails and the broker is down at the same moment: Celery's own retry would
+    drop the task (Reject); the outbox keeps the retry until the broker is back."""
+    from outreach.messaging import TransientSendError
+    from outreach.services_messaging import message_queue
+    from outreach.tasks import send_message
+
+    youth = youth_make(municipality=coach.municipality, coach=coach, phone="070-111 22 33")
+    with broker_down():
+        message = message_queue(youth=youth, channel="sms", body="Hej", staff=coach)
+
+        class Down:
+            def send(self, *, to, body, key):
+                raise TransientSendError("gateway answered 503")
+
+        monkeypatch.setattr("outreach.messaging.sms_backend", Down)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert send_message.apply(args=[message.pk]).get() == "retry"
+        retry = OutboxItem.objects.get(kwargs={"attempt": 1})
+        assert (retry.task, retry.args) == ("outreach.tasks.send_message", [message.pk])
+        assert retry.published_at is None
+        assert "OperationalError" in retry.last_error
+        assert timezone.now() < retry.not_before <= timezone.now() + dt.timedelta(minutes=1)
+    message.refresh_from_db()
+    assert message.status == "queued"
+    # The broker and the gateway are back: the sweeper publishes the retry and it is sent.
+    monkeypatch.undo()
+    assert outbox.sweep(now=timezone.now() + LATER) >= 1
+    message.refresh_from_db()
+    assert message.status == "sent"
+    assert len(list(sms_dir.glob("*.json"))) == 1
+
+
+@pytest.mark.django_db
+def test_a_later_item_is_published_at_once_to_run_at_its_time(monkeypatch, not_eager):
+    sent = []
+    monkeypatch.setattr("kaa.tasks.sessions_purge_expired.apply_async",
+                        lambda **kwargs: sent.append(kwargs))
+    item = outbox.enqueue_later("kaa.tasks.sessions_purge_expired",
+                                after=dt.timedelta(minutes=4))
+    assert outbox.publish(item.pk) is True
+    [published] = sent
+    assert published["eta"] == item.not_before
+    assert item.not_before - timezone.now() > dt.timedelta(minutes=3)
