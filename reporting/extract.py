@@ -163,6 +163,22 @@ def extract_context(youth: Youth) -> dict[str, Any]:
         "generated_at": timezone.localtime(),
         "sections": sections,
         "covered_models": covered,
-        "reads": [{"at": timezone.localtime(at), "who": username or "–", "role": role,
-                   "detail": detail} for at, username, role, detail in reads],
+        "reads": reads_by_day(reads),
     }
+
+
+def reads_by_day(events: Any) -> list[dict[str, Any]]:
+    """One row per person and day (newest first): how many times, between which times and
+    through which pages. Every single event stays in the audit log; a youth read thousands of
+    times still gets an extract of readable length, made in time."""
+    rows: dict[tuple[Any, str, str], dict[str, Any]] = {}
+    for at, username, role, detail in events.iterator(chunk_size=2000):
+        at = timezone.localtime(at)
+        row = rows.setdefault((at.date(), username or "–", role), {
+            "day": at.date(), "who": username or "–", "role": role, "n": 0, "first": at,
+            "last": at, "details": set()})
+        row["n"] += 1
+        row["first"], row["last"] = min(row["first"], at), max(row["last"], at)
+        if detail:
+            row["details"].add(detail)
+    return [{**row, "details": ", ".join(sorted(row["details"]))} for row in rows.values()]

@@ -95,7 +95,15 @@ def test_the_extract_names_who_read_printed_or_exported_and_no_one_elsewhere(
     client_for(stranger_coordinator).get(reverse("kaa:audit_list"), {"youth": youth.pk})
     reads = extract_context(youth)["reads"]
     assert {r["who"] for r in reads} == {coordinator.username, coach.username}
-    assert {r["detail"] for r in reads} == {"ungdomslista", "brev"}
+    assert {r["details"] for r in reads} == {"ungdomslista", "brev"}
+    # A youth read many times: one row per person and day, with the count.
+    for _ in range(30):
+        audit_event(action="read", user=coach, youth_id=youth.pk, detail="")
+    audit_event(action="read", user=coach, youth_id=youth.pk, detail="planer")
+    [row] = [r for r in extract_context(youth)["reads"] if r["who"] == coach.username]
+    assert row["n"] == 32
+    assert row["details"] == "brev, planer"
+    assert row["first"] <= row["last"]
 
 
 def test_a_coordinator_downloads_the_extract_and_it_is_recorded(client_for, coordinator, coach,
