@@ -274,6 +274,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kaa@localhost")
+# The accessibility statement (/tillganglighet/): where users report barriers, and the date
+# the statement was last reviewed (update it with each review, README "Accessibility").
+KAA_ACCESSIBILITY_CONTACT = env.str("KAA_ACCESSIBILITY_CONTACT", default="")
+KAA_ACCESSIBILITY_REVIEWED = env.str("KAA_ACCESSIBILITY_REVIEWED", default="2026-11-23")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)  # a stuck mail server must not hang tasks
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -123,7 +125,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "kaa/accessibility.html")
+    try:
+        reviewed = dt.date.fromisoformat(settings.KAA_ACCESSIBILITY_REVIEWED)
+    except ValueError:
+        reviewed = None
+    return render(request, "kaa/accessibility.html", {
+        "contact": settings.KAA_ACCESSIBILITY_CONTACT or settings.DEFAULT_FROM_EMAIL,
+        "reviewed": reviewed})
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

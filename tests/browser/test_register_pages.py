@@ -74,7 +74,8 @@ def test_the_coordinators_pages_have_no_axe_violations(page, coordinator, munici
     youth = youth_make(municipality=municipality, coach=coach, protected_identity=True)
     _login_with_totp(page, coordinator)
     for path in ("/ungdomar/?status=not_reached&sort=alder", f"/ungdomar/{youth.pk}/",
-                 "/ungdomar/import/", "/ungdomar/overlamning/", "/loggkontroll/"):
+                 "/ungdomar/import/", "/ungdomar/overlamning/", "/loggkontroll/",
+                 "/tillganglighet/"):
         page.goto(path)
         violations = axe_violations(page)
         assert not violations, (path, describe(violations))

@@ -181,3 +181,18 @@ def test_every_ui_string_has_an_english_translation():
     fuzzy = [e for e in entries if "#, fuzzy" in e]
     assert not untranslated, untranslated[:5]
     assert not fuzzy, fuzzy[:2]
+
+
+def test_the_accessibility_statement_is_public_and_complete(client, db, settings):
+    settings.KAA_ACCESSIBILITY_CONTACT = "tillganglighet@askersund.se"
+    settings.KAA_ACCESSIBILITY_REVIEWED = "2026-11-23"
+    response = client.get("/tillganglighet/")  # nobody logged in
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "delvis förenligt" in body  # the compliance status
+    assert "Kända brister" in body
+    assert 'href="mailto:tillganglighet@askersund.se"' in body  # where to report
+    assert 'href="https://www.digg.se/tdosanmalan"' in body  # the supervisory authority
+    assert "granskades senast den 2026-11-23" in body
+    # Linked from every page's footer, the login page too.
+    assert 'href="/tillganglighet/"' in client.get("/konto/logga-in/").content.decode()
