@@ -187,6 +187,9 @@ class OccupationForm(forms.Form):
 class AssignForm(forms.Form):
     coach = forms.ModelChoiceField(label=_("Coach"), queryset=User.objects.none(),
                                    required=False, empty_label=_("Ingen coach"))
+    # The coach the youth had when the form was opened (0: none): a colleague's assignment
+    # made meanwhile is not silently replaced (kaa.versioning's rule for this one field).
+    was = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

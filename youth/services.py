@@ -393,17 +393,25 @@ def measure_flag_set(*, youth: Youth, active: bool) -> None:
 
 @transaction.atomic
 def youth_assign(*, youth: Youth, coach: User | None, team: Team | None,
-                 actor: User) -> Youth:
-    """Give the youth to a coach (and team); the caseload history keeps the earlier one."""
+                 actor: User, was: int | None = None) -> Youth:
+    """Give the youth to a coach (and team); the caseload history keeps the earlier one.
+    `was`: the coach's id (0: none) the form showed; if another coach was assigned meanwhile,
+    nothing changes and the error says who has the youth now."""
     if coach is not None and coach.municipality_id != youth.municipality_id:
         raise ValidationError({"coach": _("Coachen arbetar i en annan kommun.")})
     if team is None and coach is not None:
         team = coach.team
     if team is not None and team.municipality_id != youth.municipality_id:
         raise ValidationError({"team": _("Teamet hör till en annan kommun.")})
-    youth = Youth.objects.select_for_update().get(pk=youth.pk)
+    youth = Youth.objects.select_for_update(of=("self",)).select_related("coach").get(pk=youth.pk)
     if youth.coach_id == getattr(coach, "pk", None) and youth.team_id == getattr(team, "pk", None):
         return youth
+    if was is not None and (youth.coach_id or 0) != was:
+        raise ValidationError(
+            _("Ungdomen har fått en annan coach medan du hade formuläret öppet: %(name)s. "
+              "Spara igen om ditt val ska gälla.")
+            % {"name": youth.coach.get_full_name() or youth.coach.get_username()
+               if youth.coach else _("ingen coach")}, code="stale")
     now = timezone.now()
     Assignment.objects.filter(youth=youth, ended_at__isnull=True).update(ended_at=now)
     Assignment.objects.create(youth=youth, coach=coach, team=team, started_at=now,

@@ -230,12 +230,23 @@ def period_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
 def youth_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(youth: Youth, data: dict[str, Any]) -> None:
-        services.youth_assign(youth=youth, coach=data["coach"], team=None, actor=request.user)
-
-    return _youth_form_view(request, pk, forms.AssignForm, _("Tilldela coach"), action,
-                            _("Ungdomen är tilldelad."),
-                            municipality_id=request.user.municipality_id)
+    youth = youth_get_for_user(request, pk, write=True)
+    form = forms.AssignForm(request.POST or None, municipality_id=request.user.municipality_id,
+                            initial={"coach": youth.coach_id, "was": youth.coach_id or 0})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.youth_assign(youth=youth, coach=form.cleaned_data["coach"], team=None,
+                                  actor=request.user, was=form.cleaned_data["was"])
+        except ValidationError as exc:
+            if exc.code == "stale":  # the next save is a deliberate choice
+                form.data = form.data.copy()
+                form.data["was"] = str(Youth.objects.get(pk=youth.pk).coach_id or 0)
+            errors_apply(form, exc)
+        else:
+            messages.success(request, _("Ungdomen är tilldelad."))
+            return redirect("youth:detail", pk=youth.pk)
+    return render(request, "youth/form.html", {"form": form, "youth": youth,
+                                               "title": _("Tilldela coach")})
 
 
 @login_required

@@ -160,3 +160,26 @@ def test_two_staff_register_the_signed_consent_form_at_once(client_for, coach, c
                          {"on": today, "note": "", "version": version_b})
     assert "sparade ändringar" in revoke.content.decode()
     assert Consent.objects.get(pk=consent.pk).ended_on is None
+
+
+def test_two_coordinators_assigning_the_same_youth_at_once(client_for, coordinator, coach,
+                                                           colleague, municipality):
+    from kaa.models import User
+
+    other = User.objects.create(username="karin", role="coordinator",
+                                municipality=municipality, first_name="Karin",
+                                last_name="Samordnare")
+    youth = youth_make(municipality=municipality)
+    url = reverse("youth:assign", args=[youth.pk])
+    mine = client_for(coordinator)
+    page = mine.get(url).content.decode()
+    assert re.search(r'name="was" value="0"', page)
+    assert client_for(other).post(url, {"coach": colleague.pk, "was": 0}).status_code == 302
+    stale = mine.post(url, {"coach": coach.pk, "was": 0})
+    body = stale.content.decode()
+    assert "fått en annan coach medan du hade formuläret öppet" in body
+    assert colleague.get_full_name() in body
+    assert Youth.objects.get(pk=youth.pk).coach == colleague
+    assert f'name="was" value="{colleague.pk}"' in body  # saving again is deliberate
+    assert mine.post(url, {"coach": coach.pk, "was": colleague.pk}).status_code == 302
+    assert Youth.objects.get(pk=youth.pk).coach == coach
