@@ -328,12 +328,15 @@ def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
 @perm_required(Perm.EXPORT)
 @require_GET
 def youth_export(request: HttpRequest) -> HttpResponse:
-    """The current list (same filters and search) as xlsx; every youth in it is audited."""
+    """The current list (same filters and search) as xlsx; every youth in it is audited.
+    Records whose processing is restricted are left out: they are kept, not processed (GDPR
+    art. 18), and a copy in a spreadsheet is processing."""
     text = request.session.get(SEARCH_SESSION_KEY, "") if "s" in request.GET else ""
     form = forms.YouthFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     youths = list(selectors.youth_list(user=request.user, filters=filters, search=text,
-                                       sort=filters.get("sort") or "namn")[:EXPORT_LIMIT])
+                                       sort=filters.get("sort") or "namn")
+                  .filter(restricted_at__isnull=True)[:EXPORT_LIMIT])
     audit_bulk_read(request, youths, action=AuditEvent.Action.EXPORT, detail="xlsx")
     content = xlsx_bytes(title=_("Ungdomar"), header=exports.HEADER,
                          rows=(exports.row_for(y) for y in youths))

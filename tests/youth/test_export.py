@@ -60,3 +60,19 @@ def test_another_municipality_exports_nothing_of_ours(client_for, stranger_coord
     youth_make(municipality=municipality, last_name="Vårunge")
     rows = _sheet(client_for(stranger_coordinator).get(reverse("youth:export")))
     assert len(rows) == 1
+
+
+def test_a_restricted_record_is_not_exported(client_for, coordinator, municipality):
+    from django.utils import timezone
+
+    from youth.services import restriction_set
+
+    kept = youth_make(municipality=municipality, last_name="Med")
+    frozen = youth_make(municipality=municipality, last_name="Begränsad")
+    restriction_set(youth=frozen, actor=coordinator, reason="Bestrider uppgifterna",
+                    received_on=timezone.localdate())
+    rows = _sheet(client_for(coordinator).get(reverse("youth:export")))
+    names = {row[2] for row in rows[1:]}
+    assert names == {"Med"}
+    exported = set(AuditEvent.objects.filter(action="export").values_list("youth_id", flat=True))
+    assert exported == {kept.pk}
