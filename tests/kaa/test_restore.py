@@ -15,15 +15,23 @@ from youth.models import Note
 from youth.services import note_add
 
 # The schema of the previous release: the migrations added since are undone, data kept.
-PREVIOUS_RELEASE = [("kaa", "0004_audit_sample"), ("youth", "0006_gdpr"),
-                    ("reporting", "0003_contact_sums")]
-LATEST = [("kaa", None), ("youth", None), ("reporting", None)]
+# Every app that has had a migration since, the newest first.
+PREVIOUS_RELEASE = [("reporting", "0003_contact_sums"), ("plans", "0002_school_notification"),
+                    ("outreach", "0009_eservice"), ("youth", "0006_gdpr"),
+                    ("kaa", "0004_audit_sample")]
 
 
 @pytest.fixture
-def data(municipality, coach):
-    youth = youth_make(municipality=municipality, coach=coach, last_name="Återställd")
+def data(municipality, coach, sms_dir, django_capture_on_commit_callbacks):
+    from outreach.services_messaging import message_queue
+    from tests.factories import plan_make
+
+    youth = youth_make(municipality=municipality, coach=coach, last_name="Återställd",
+                       phone="070-111 22 33")
     note_add(youth=youth, author=coach, text="Före säkerhetskopian")
+    plan_make(youth, actor=coach, interventions=2)  # a consent, a plan, interventions
+    with django_capture_on_commit_callbacks(execute=True):
+        message_queue(youth=youth, channel="sms", body="Hej", staff=coach)  # sent
     return youth
 
 
@@ -34,7 +42,7 @@ def test_an_exact_restore_matches_and_a_lost_row_is_named(data, tmp_path, capsys
     call_command("kaa_snapshot", compare=str(path), exact=True)
     assert "stämmer med ögonblicksbilden" in capsys.readouterr().out
     Note.objects.all().delete()
-    with pytest.raises(CommandError, match="1 tabeller stämmer inte"):
+    with pytest.raises(CommandError, match="1 avvikelser"):
         call_command("kaa_snapshot", compare=str(path), exact=True)
     assert "youth_note: 0 rader, 1 i ögonblicksbilden" in capsys.readouterr().err
 
@@ -58,11 +66,27 @@ def test_an_old_backup_migrated_to_this_version_keeps_every_row(data, tmp_path):
             call_command("migrate", app, target, verbosity=0)
         old = snapshot()
         assert "kaa_outboxitem" not in old
+        assert "version" not in old["plans_actionplan"]["filled"]
         assert old["youth_youth"]["rows"] == 1
-        call_command("migrate", verbosity=0)
+        assert old["plans_intervention"]["rows"] == 2
+        assert old["outreach_outgoingmessage"]["filled"]["external_id"] == 1
     finally:
-        for app, target in LATEST:
-            call_command("migrate", app, *([target] if target else []), verbosity=0)
-    errors, _notes = compare(old, snapshot(), exact=False)
+        call_command("migrate", verbosity=0)
+    errors, notes = compare(old, snapshot(), exact=False)
     assert errors == []
+    assert not [n for n in notes if "kolumnen finns inte längre" in n]
     assert Note.objects.get().text == "Före säkerhetskopian"
+
+
+@pytest.mark.django_db
+def test_a_column_emptied_by_a_migration_is_an_error(data, tmp_path):
+    from youth.models import Youth
+
+    before = snapshot()
+    Youth.objects.update(phone="")  # still filled in (not NULL): the same
+    Youth.objects.update(former_school="")
+    assert compare(before, snapshot(), exact=False)[0] == []
+    Note.objects.update(corrects=None)
+    before["youth_note"]["filled"]["corrects_id"] = 1  # as if a migration had emptied it
+    errors, _notes = compare(before, snapshot(), exact=False)
+    assert errors == ["youth_note.corrects_id: 0 ifyllda värden, 1 i ögonblicksbilden"]

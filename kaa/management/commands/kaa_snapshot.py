@@ -4,9 +4,10 @@
     python manage.py kaa_snapshot --compare before.json    # on the restored copy
 
 With `--compare`, a table with fewer rows than in the snapshot, or missing, is an error (exit
-status 1): a restore or a migration must never silently drop data. Tables with more rows are
-listed (work done after the snapshot); with `--exact` (a point-in-time restore to the moment
-of the snapshot, same version) every count and checksum must match.
+status 1), and so is a column with fewer filled-in values (a migration that emptied it): a
+restore or a migration must never silently drop data. A column no longer there is listed, and
+so are tables with more rows (work done after the snapshot); with `--exact` (a point-in-time
+restore to the moment of the snapshot, same version) every count and checksum must match.
 """
 
 from __future__ import annotations
@@ -23,17 +24,19 @@ PROJECT_APPS = ("kaa", "youth", "outreach", "plans", "reporting")
 
 
 def snapshot() -> dict[str, dict[str, Any]]:
-    """{table: {"rows": n, "checksum": md5 of the rows in key order}} for the project's
-    tables (the checksum only on PostgreSQL)."""
+    """{table: {"rows": n, "checksum": md5 of the rows in key order, "filled": {column: rows
+    with a value}}} for the project's tables (the checksum only on PostgreSQL). The columns are
+    read from the database, not the models: a backup of an older version has its own."""
     out: dict[str, dict[str, Any]] = {}
     postgres = connection.vendor == "postgresql"
     existing = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
         for model in apps.get_models():
+            name = model._meta.db_table
             if (model._meta.app_label not in PROJECT_APPS or not model._meta.managed
-                    or model._meta.db_table not in existing):  # an older schema
+                    or name not in existing):  # an older schema
                 continue
-            table = connection.ops.quote_name(model._meta.db_table)
+            table = connection.ops.quote_name(name)
             pk = connection.ops.quote_name(model._meta.pk.column)
             if postgres:
                 cursor.execute(f"SELECT count(*), md5(coalesce(string_agg(t::text, ',' "  # noqa: S608
@@ -42,8 +45,24 @@ def snapshot() -> dict[str, dict[str, Any]]:
             else:
                 cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
                 rows, checksum = cursor.fetchone()[0], ""
-            out[model._meta.db_table] = {"rows": rows, "checksum": checksum}
+            columns = [c.name for c in connection.introspection.get_table_description(
+                cursor, name)]
+            counts = ", ".join(f"count({connection.ops.quote_name(c)})" for c in columns)
+            cursor.execute(f"SELECT {counts} FROM {table}")  # noqa: S608
+            out[name] = {"rows": rows, "checksum": checksum,
+                         "filled": dict(zip(columns, cursor.fetchone(), strict=True))}
     return out
+
+
+def _columns_compared(table: str, then: dict[str, Any], current: dict[str, Any],
+                      errors: list[str], notes: list[str]) -> None:
+    for column, filled in sorted(then.get("filled", {}).items()):
+        now_filled = current.get("filled", {}).get(column)
+        if now_filled is None:
+            notes.append(f"{table}.{column}: kolumnen finns inte längre")
+        elif now_filled < filled:
+            errors.append(f"{table}.{column}: {now_filled} ifyllda värden, {filled} i "
+                          "ögonblicksbilden")
 
 
 def compare(before: dict[str, dict[str, Any]], now: dict[str, dict[str, Any]], *,
@@ -61,6 +80,8 @@ def compare(before: dict[str, dict[str, Any]], now: dict[str, dict[str, Any]], *
                 f"{table}: {current['rows']} rader, {then['rows']} i ögonblicksbilden")
         elif exact and then["checksum"] != current["checksum"]:
             errors.append(f"{table}: samma antal rader men annat innehåll")
+        if current is not None and current["rows"] >= then["rows"]:  # else said above
+            _columns_compared(table, then, current, errors, notes)
     for table in sorted(set(now) - set(before)):
         notes.append(f"{table}: ny tabell ({now[table]['rows']} rader)")
     return errors, notes
@@ -89,5 +110,5 @@ class Command(BaseCommand):
         if errors:
             for line in errors:
                 self.stderr.write(line)
-            raise CommandError(f"{len(errors)} tabeller stämmer inte med ögonblicksbilden.")
+            raise CommandError(f"{len(errors)} avvikelser från ögonblicksbilden.")
         self.stdout.write(f"Alla {len(before)} tabeller stämmer med ögonblicksbilden.")
