@@ -81,3 +81,12 @@ def test_the_load_scenario_runs_against_a_live_server(live_server, municipality,
     assert result["requests"] > 3
     assert result["p95_ms"] > 0
     assert Note.objects.filter(youth_id__in=ids).exists()
+
+
+def test_the_register_extract_benchmark_measures_a_tiny_run(capsys):
+    from bench.register_extract import measure
+
+    measure(3, 4, 5, repeat=1)
+    out = capsys.readouterr().out
+    assert out.startswith("3 notes, 4 timeline entries, 5 reads: median ")
+    assert "MB PDF" in out
