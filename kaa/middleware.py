@@ -23,6 +23,9 @@ DRAFT_LIFETIME = 3600
 # Refresh the idle timestamp at most this often, so that most requests write no session row.
 _LAST_SEEN_RESOLUTION = 30
 
+# Asked by the page's timeout script (static/js/session.js): answers how long the session has
+# left without counting as activity and without ending it (kaa.views.session_status).
+SESSION_STATUS_PATH = "/konto/session/status/"
 _OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/", "/konto/", "/tillganglighet")
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -77,7 +80,7 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated:
+        if user.is_authenticated and request.path != SESSION_STATUS_PATH:
             now = int(time.time())
             last_seen = request.session.get(SESSION_LAST_SEEN, now)
             auth_at = request.session.get(SESSION_AUTH_AT, now)

@@ -18,6 +18,7 @@ kaa_patterns = [
     path("installningar/", views.account_settings, name="account"),
     path("installningar/inloggningar/avsluta/", views.session_end, name="session_end"),
     path("konto/session/forlang/", views.session_extend, name="session_extend"),
+    path("konto/session/status/", views.session_status, name="session_status"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
 ]
 

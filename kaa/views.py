@@ -26,7 +26,7 @@ from kaa.access import Perm, perm_required
 from kaa.audit import audit_event
 from kaa.forms import OTP_INVALID, AccountSettingsForm, AuditFilterForm, LoginForm, OtpTokenForm
 from kaa.lib.http import int_ids, safe_next
-from kaa.middleware import SESSION_LAST_SEEN
+from kaa.middleware import SESSION_AUTH_AT, SESSION_LAST_SEEN
 from kaa.models import AuditEvent, UserSession
 from kaa.otp import totp_qr_svg, totp_secret_for_humans
 from kaa.selectors import audit_events_for
@@ -190,6 +190,23 @@ def session_end(request: HttpRequest) -> HttpResponse:
                                        "%(n)s andra inloggningar är avslutade.", ended)
                      % {"n": ended})
     return redirect("kaa:account")
+
+
+@require_GET
+@never_cache
+def session_status(request: HttpRequest) -> JsonResponse:
+    """Seconds left of the session (below 0: it has ended), for the page's timeout script. Not
+    activity: an unattended tab asking does not keep the session alive (SessionTimeoutMiddleware
+    passes this path by), and it does not end the session either (the next page does, and keeps
+    a draft of what was typed in another tab)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"remaining": -1})
+    now = int(time.time())
+    idle = settings.KAA_SESSION_IDLE_MINUTES * 60 - (
+        now - request.session.get(SESSION_LAST_SEEN, now))
+    absolute = settings.KAA_SESSION_ABSOLUTE_HOURS * 3600 - (
+        now - request.session.get(SESSION_AUTH_AT, now))
+    return JsonResponse({"remaining": min(idle, absolute)})
 
 
 @login_required

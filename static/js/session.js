@@ -6,8 +6,9 @@
     var body = document.body;
     var idle = parseInt(body.getAttribute("data-session-idle") || "0", 10);
     var url = body.getAttribute("data-session-extend");
+    var statusUrl = body.getAttribute("data-session-status");
     var box = document.getElementById("session-warning");
-    if (!idle || !url || !box) {
+    if (!idle || !url || !statusUrl || !box) {
       return;
     }
     var warnBefore = Math.min(120, Math.floor(idle / 4));
@@ -28,7 +29,6 @@
       box.hidden = false;
       button.focus();
     }
-    var expiry = null;
     // Something typed and not sent: kept on screen (sent after the idle limit, the server
     // keeps it across the new login). Otherwise the page leaves at the limit, so that no
     // personal data stays on an unattended screen.
@@ -49,17 +49,43 @@
           return el.value !== el.defaultValue;
         });
     }
-    function expire() {
-      if (!typedSomething()) {
-        window.location.reload();  // the server answers with the login page
-      }
+    // The session is shared by the user's tabs: before warning, and at the limit, ask the
+    // server how much is left (asking is not activity). Another tab in use keeps this one on.
+    function remaining(then) {
+      fetch(statusUrl, {credentials: "same-origin", cache: "no-store"})
+        .then(function (response) { return response.json(); })
+        .then(function (data) { then(data.remaining); })
+        .catch(function () { then(null); });  // no answer: count in the page only
+    }
+    function later(fn, seconds) {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(fn, Math.max(0, seconds) * 1000);
+    }
+    function beforeWarning() {
+      remaining(function (left) {
+        if (left !== null && left > warnBefore + 5) {
+          later(beforeWarning, left - warnBefore);  // used in another tab meanwhile
+          return;
+        }
+        show();
+        later(atLimit, (left === null ? warnBefore : left) + 5);
+      });
+    }
+    function atLimit() {
+      remaining(function (left) {
+        if (left !== null && left > warnBefore) {  // extended in another tab
+          hide();
+          later(beforeWarning, left - warnBefore);
+        } else if (left !== null && left >= 0) {  // not quite yet (clocks differ)
+          later(atLimit, left + 2);
+        } else if (!typedSomething()) {
+          window.location.reload();  // the session has ended: the server shows the login page
+        }
+      });
     }
     function schedule() {
-      window.clearTimeout(timer);
-      window.clearTimeout(expiry);
       hide();
-      timer = window.setTimeout(show, Math.max(0, idle - warnBefore) * 1000);
-      expiry = window.setTimeout(expire, (idle + 5) * 1000);
+      later(beforeWarning, idle - warnBefore);
     }
     function token() {
       try {

@@ -12,6 +12,22 @@ from tests.browser.test_register_pages import _login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _server_idle(seconds: int) -> None:
+    """The server's side of the clock: every session last seen `seconds` ago."""
+    import time
+
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    from kaa.middleware import SESSION_LAST_SEEN
+
+    for row in Session.objects.all():
+        store = SessionStore(session_key=row.session_key)
+        if SESSION_LAST_SEEN in store:
+            store[SESSION_LAST_SEEN] = int(time.time()) - seconds
+            store.save()
+
+
 def test_the_warning_appears_and_extends_the_session(page, coach, settings):
     settings.KAA_SESSION_IDLE_MINUTES = 30
     page.clock.install()
@@ -23,6 +39,7 @@ def test_the_warning_appears_and_extends_the_session(page, coach, settings):
     assert not warning.is_visible()
     page.clock.fast_forward("27:59")
     assert not warning.is_visible()
+    _server_idle(28 * 60 + 1)
     page.clock.fast_forward("00:02")
     warning.wait_for(state="visible")
     button = warning.get_by_role("button", name="Fortsätt vara inloggad")
@@ -46,6 +63,7 @@ def test_stay_logged_in_after_the_limit_shows_the_login_page_and_an_idle_page_le
     page.clock.install()
     _login(page, "omar")
     page.wait_for_load_state("networkidle")
+    _server_idle(28 * 60 + 1)
     page.clock.fast_forward("28:01")
     warning = page.get_by_role("alertdialog", name="Du loggas snart ut")
     warning.wait_for(state="visible")
@@ -53,19 +71,54 @@ def test_stay_logged_in_after_the_limit_shows_the_login_page_and_an_idle_page_le
     with page.expect_navigation():
         warning.get_by_role("button", name="Fortsätt vara inloggad").click()
     page.wait_for_url("**/konto/logga-in/**")
-    # Logged in again and left alone past the limit: the page leaves by itself ...
+    # Logged in again and left alone past the limit: the page leaves for the login page ...
     _login(page, "omar")
     page.wait_for_load_state("networkidle")
-    with page.expect_navigation():
-        page.clock.fast_forward("30:06")
+    _server_idle(30 * 60 + 10)
+    page.clock.fast_forward("30:06")
+    page.wait_for_url("**/konto/logga-in/**")
+    assert "utan aktivitet" in page.content()
     # ... unless something typed would be lost.
+    _login(page, "omar")
     page.goto("/ungdomar/")
     page.wait_for_load_state("networkidle")
     page.locator("main input[type=search], main input[type=text]").first.fill("Alva")
     page.evaluate("window.kaaNotReloaded = true")  # gone if the page reloads
+    _server_idle(30 * 60 + 10)
     page.clock.fast_forward("30:06")
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(500)
     assert page.evaluate("window.kaaNotReloaded === true")
+
+
+def test_a_tab_left_open_does_not_keep_the_session_alive_or_log_reads(page, coach, settings):
+    from kaa.models import AuditEvent
+    from tests.factories import youth_make
+
+    settings.KAA_SESSION_IDLE_MINUTES = 30
+    youth = youth_make(municipality=coach.municipality, coach=coach)
+    page.clock.install()
+    _login(page, "omar")
+    page.goto(f"/ungdomar/{youth.pk}/")
+    page.wait_for_load_state("networkidle")
+    reads = AuditEvent.objects.filter(action="read", youth_id=youth.pk).count()
+    # The user works in another tab (the server's session is fresh); this one sits idle
+    # past the limit: it asks, is told the session has time left, and stays as it is.
+    page.evaluate("window.kaaNotReloaded = true")
+    _server_idle(60)
+    page.clock.fast_forward("30:06")
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.kaaNotReloaded === true")
+    assert not page.get_by_role("alertdialog", name="Du loggas snart ut").is_visible()
+    assert AuditEvent.objects.filter(action="read", youth_id=youth.pk).count() == reads
+    # Asking is not activity: the server's idle time was not reset by it.
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    from kaa.middleware import SESSION_LAST_SEEN
+
+    [row] = Session.objects.all()
+    import time
+    assert time.time() - SessionStore(session_key=row.session_key)[SESSION_LAST_SEEN] >= 59
 
 
 def test_a_note_typed_when_the_session_ran_out_is_filled_in_again_after_login(page, coach):

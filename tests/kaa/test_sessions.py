@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -124,3 +125,24 @@ def test_the_purge_forgets_rows_of_sessions_that_are_gone(client_for, coach):
     Session.objects.all().delete()
     sessions_purge_expired()
     assert not UserSession.objects.exists()
+
+
+def test_asking_how_long_the_session_has_left_is_not_activity(client_for, coach, settings):
+    from kaa.middleware import SESSION_LAST_SEEN
+
+    settings.KAA_SESSION_IDLE_MINUTES = 30
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client = client_for(coach)
+        assert _logged_in(client)
+        seen = client.session[SESSION_LAST_SEEN]
+        traveller.shift(dt.timedelta(minutes=20))
+        answer = client.get(reverse("kaa:session_status"))
+        assert answer.json() == {"remaining": 10 * 60}
+        assert "no-store" in answer["Cache-Control"]
+        assert client.session[SESSION_LAST_SEEN] == seen  # not counted as activity
+        traveller.shift(dt.timedelta(minutes=11))
+        assert client.get(reverse("kaa:session_status")).json() == {"remaining": -60}
+        assert "_auth_user_id" in client.session  # asking does not end it either ...
+        assert not _logged_in(client)  # ... the next page does
+    assert Client().get(reverse("kaa:session_status")).json() == {"remaining": -1}
