@@ -238,7 +238,7 @@ def youth_assign(request: HttpRequest, pk: int) -> HttpResponse:
             services.youth_assign(youth=youth, coach=form.cleaned_data["coach"], team=None,
                                   actor=request.user, was=form.cleaned_data["was"])
         except ValidationError as exc:
-            if exc.code == "stale":  # the next save is a deliberate choice
+            if getattr(exc, "code", None) == "stale":  # the next save is deliberate
                 form.data = form.data.copy()
                 form.data["was"] = str(Youth.objects.get(pk=youth.pk).coach_id or 0)
             errors_apply(form, exc)

@@ -159,3 +159,37 @@ def test_a_note_typed_when_the_session_ran_out_is_filled_in_again_after_login(pa
     page.get_by_role("button", name="Spara anteckning").click()
     page.wait_for_load_state()
     assert Note.objects.get(youth=youth).text == "Ringde, lämnade meddelande."
+
+
+def test_a_correction_typed_when_the_session_ran_out_comes_back_as_a_correction(page, coach):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import youth_make
+    from youth.models import Note
+
+    youth = youth_make(municipality=coach.municipality, coach=coach)
+    wrong = Note.objects.create(youth=youth, author=coach, text="Fel datum",
+                                created_at=timezone.now() - dt.timedelta(hours=2))
+    _login(page, "omar")
+    page.goto(f"/ungdomar/{youth.pk}/")
+    page.get_by_text("Skriv en rättelse").click()
+    page.get_by_label("Rättelse", exact=True).fill("Rätt datum är 3 maj")
+    _server_idle(31 * 60)
+    page.get_by_role("button", name="Spara rättelse").click()
+    page.wait_for_url("**/konto/logga-in/**")
+    page.get_by_label("Användarnamn").fill("omar")
+    page.get_by_label("Lösenord").fill("ett-langt-testlosenord-123")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(f"**/ungdomar/{youth.pk}/")
+    page.get_by_role("status").filter(has_text="ifyllt igen").wait_for(state="visible")
+    # Back in the correction form it was typed in (unfolded), not in "Ny anteckning".
+    assert page.get_by_label("Ny anteckning").input_value() == ""
+    correction = page.get_by_label("Rättelse", exact=True)
+    assert correction.input_value() == "Rätt datum är 3 maj"
+    assert page.evaluate("document.activeElement.id") == f"correct-{wrong.pk}"
+    page.get_by_role("button", name="Spara rättelse").click()
+    page.wait_for_load_state()
+    saved = Note.objects.get(youth=youth, text="Rätt datum är 3 maj")
+    assert saved.corrects == wrong
