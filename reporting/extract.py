@@ -182,3 +182,84 @@ def reads_by_day(events: Any) -> list[dict[str, Any]]:
         if detail:
             row["details"].add(detail)
     return [{**row, "details": ", ".join(sorted(row["details"]))} for row in rows.values()]
+
+
+# --- Built by a worker (security.md R-15) -------------------------------------------------
+
+EXTRACT_KEEP_DAYS = 30  # the PDF is downloadable this long, then deleted (the row stays)
+
+
+def extract_order(*, youth: Youth, actor: Any, received_on: dt.date,
+                  key: str | None) -> Any:
+    """Record the request and ask a worker for the PDF; the same page's key twice (a double
+    click) orders one extract."""
+    from django.db import transaction
+
+    from kaa import outbox
+    from kaa.lib.idempotent import AlreadyDone, once
+    from reporting.models import RegisterExtract
+    from youth import services as youth_services
+
+    def create() -> RegisterExtract:
+        request = youth_services.extract_recorded(youth=youth, actor=actor,
+                                                  received_on=received_on)
+        extract = RegisterExtract.objects.create(youth=youth, data_request=request,
+                                                 requested_by=actor, request_key=key)
+        outbox.enqueue("reporting.tasks.register_extract_build", extract.pk)
+        return extract
+
+    with transaction.atomic():
+        try:
+            return once(RegisterExtract, key, create)
+        except AlreadyDone as done:
+            return done.existing
+
+
+def extract_build(pk: int) -> str:
+    """Render and store one ordered extract; delivered twice, it is built once. A history too
+    long to render within the task's time limit fails cleanly with "för stort"."""
+    from celery.exceptions import SoftTimeLimitExceeded
+    from django.core.files.base import ContentFile
+
+    from kaa.lib.pdf import pdf_render
+    from reporting.models import RegisterExtract
+
+    extract = RegisterExtract.objects.select_related("youth", "youth__municipality").get(pk=pk)
+    if extract.built_at is not None or extract.failed_at is not None:
+        return "already handled"
+    try:
+        pdf = pdf_render("pdf/register_extract.html", extract_context(extract.youth))
+    except SoftTimeLimitExceeded:
+        RegisterExtract.objects.filter(pk=pk).update(
+            failed_at=timezone.now(), error=str(_("för stort: tog för lång tid att ta fram")))
+        return "too large"
+    name = f"registerutdrag-{extract.youth_id}-{extract.pk}.pdf"
+    extract.file.save(name, ContentFile(pdf), save=False)
+    RegisterExtract.objects.filter(pk=pk, built_at__isnull=True).update(
+        file=extract.file.name, built_at=timezone.now())
+    return f"built {len(pdf)} bytes"
+
+
+def extracts_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete the PDFs older than EXTRACT_KEEP_DAYS (copies of a whole record); the rows stay.
+    The files go once the change is committed."""
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    from reporting.models import RegisterExtract
+
+    now = now or timezone.now()
+    old = RegisterExtract.objects.filter(
+        built_at__lt=now - dt.timedelta(days=EXTRACT_KEEP_DAYS)).exclude(file="")
+    with transaction.atomic():
+        names = list(old.values_list("file", flat=True))
+        count = old.update(file="", file_deleted_at=now)
+
+        def delete() -> None:
+            for name in names:
+                try:
+                    default_storage.delete(name)
+                except OSError:
+                    pass  # left for the orphan job, which also removes unnamed files
+        transaction.on_commit(delete)
+    return count

@@ -59,7 +59,13 @@ from plans.models import (
     PlanRevision,
     SchoolNotification,
 )
-from reporting.models import RecordType, RetentionPolicy, RetentionRun, ScbFile
+from reporting.models import (
+    RecordType,
+    RegisterExtract,
+    RetentionPolicy,
+    RetentionRun,
+    ScbFile,
+)
 from youth.models import (
     Assignment,
     DataRequest,
@@ -455,6 +461,9 @@ def _anonymise_youths(youths: Any) -> int:
     OutgoingMessage.objects.filter(youth_id__in=ids).delete()
     SchoolNotification.objects.filter(youth_id__in=ids).delete()
     _anonymise_plans(ActionPlan.objects.filter(youth_id__in=ids))
+    extracts = RegisterExtract.objects.filter(youth_id__in=ids)
+    _delete_files([name for name in extracts.values_list("file", flat=True) if name])
+    extracts.delete()  # before their requests (DataRequest)
     for model in (Guardian, TimelineEntry, FieldChange, DataRequest, Assignment):
         model.objects.filter(youth_id__in=ids).delete()
     # Kept as they are: OutreachCase (dates and the routine only).

@@ -129,7 +129,17 @@ def retention_execute(run_id: int) -> str:
 @shared_task(acks_late=True, soft_time_limit=1700, time_limit=1800)
 @single_run
 def orphan_files_delete() -> int:
-    """Nightly: stored files no record names (a failed save or build) are deleted."""
+    """Nightly: register extracts past their download time, then stored files no record names
+    (a failed save or build), are deleted."""
+    from reporting.extract import extracts_expire
     from reporting.files import orphans_delete
 
-    return orphans_delete()
+    return extracts_expire() + orphans_delete()
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=330)
+def register_extract_build(extract_id: int) -> str:
+    """One register extract, ordered from a youth's Dataskydd page (idempotent)."""
+    from reporting.extract import extract_build
+
+    return extract_build(extract_id)

@@ -9,6 +9,9 @@ app_name = "reporting"
 urlpatterns = [
     path("", views_stats.dashboard, name="dashboard"),
     path("registerutdrag/<int:pk>/", views_extract.register_extract, name="register_extract"),
+    path("registerutdrag/<int:pk>/lista/", views_extract.extract_list, name="extract_list"),
+    path("registerutdrag/<int:pk>/<int:extract_pk>/registerutdrag.pdf",
+         views_extract.extract_download, name="extract_download"),
     path("definitioner/", views_stats.definitions, name="definitions"),
     path("rapporter/", views_stats.reports, name="reports"),
     path("rapporter/<int:pk>/rapport.pdf", views_stats.report_download, {"fmt": "pdf"},

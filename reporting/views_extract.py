@@ -1,4 +1,6 @@
-"""The register extract (GDPR art. 15) as a PDF, for a coordinator handling a request."""
+"""The register extract (GDPR art. 15) for a coordinator handling a request: ordered on the
+youth's Dataskydd page, built as a PDF by a worker (reporting.extract), downloaded from the
+list on the same page."""
 
 from __future__ import annotations
 
@@ -6,19 +8,19 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from kaa.access import Perm, perm_required
-from kaa.audit import audit_event
-from kaa.lib.pdf import pdf_render
+from kaa.audit import audit_event, audit_read_fragment
+from kaa.lib.http import request_key
 from kaa.models import AuditEvent
-from reporting.extract import extract_context
-from youth import services as youth_services
+from reporting.extract import EXTRACT_KEEP_DAYS, extract_order
+from reporting.models import RegisterExtract
 from youth.permissions import youth_get_for_user
 
 
@@ -26,9 +28,9 @@ from youth.permissions import youth_get_for_user
 @perm_required(Perm.VIEW_MUNICIPALITY_RECORDS)
 @require_POST
 def register_extract(request: HttpRequest, pk: int) -> HttpResponse:
-    """The youth's register extract as a PDF (coordinators); the extract is recorded as a
-    handled request and as an export in the audit log."""
+    """Order the youth's register extract; the request is recorded as handled."""
     youth = youth_get_for_user(request, pk)
+    back = reverse("youth:data_protection", args=[youth.pk]) + "#extract-heading"
     received = request.POST.get("mottagen", "")
     try:
         received_on = dt.date.fromisoformat(received) if received else timezone.localdate()
@@ -37,11 +39,46 @@ def register_extract(request: HttpRequest, pk: int) -> HttpResponse:
     if received_on is None or received_on > timezone.localdate():
         messages.error(request, _("Ange dagen då begäran kom in (ÅÅÅÅ-MM-DD, inte ett datum "
                                   "i framtiden)."))
-        return redirect(reverse("youth:data_protection", args=[youth.pk]) + "#extract-heading")
-    pdf = pdf_render("pdf/register_extract.html", extract_context(youth))
-    youth_services.extract_recorded(youth=youth, actor=request.user, received_on=received_on)
+        return redirect(back)
+    key = request_key(request)
+    extract_order(youth=youth, actor=request.user, received_on=received_on,
+                  key=str(key) if key else None)
+    messages.success(request, _("Registerutdraget tas fram. Det finns att hämta i listan "
+                                "nedan när det är klart."))
+    return redirect(back)
+
+
+def _extracts(request: HttpRequest, pk: int) -> tuple[object, object]:
+    youth = youth_get_for_user(request, pk)
+    extracts = (RegisterExtract.objects.visible_to(request.user).filter(youth=youth)
+                .select_related("requested_by", "data_request"))
+    return youth, extracts
+
+
+@login_required
+@perm_required(Perm.VIEW_MUNICIPALITY_RECORDS)
+@require_GET
+def extract_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The youth's ordered extracts (a part of the Dataskydd page, refreshed while one is
+    being made)."""
+    youth, extracts = _extracts(request, pk)
+    audit_read_fragment(request, youth, detail="registerutdrag")
+    rows = list(extracts[:20])
+    return render(request, "reporting/_extract_list.html", {
+        "youth": youth, "extracts": rows, "keep_days": EXTRACT_KEEP_DAYS,
+        "pending": any(e.built_at is None and e.failed_at is None for e in rows)})
+
+
+@login_required
+@perm_required(Perm.VIEW_MUNICIPALITY_RECORDS)
+@require_GET
+def extract_download(request: HttpRequest, pk: int, extract_pk: int) -> FileResponse:
+    youth, extracts = _extracts(request, pk)
+    extract = extracts.filter(pk=extract_pk).exclude(file="").first()
+    if extract is None:
+        raise Http404
     audit_event(request=request, action=AuditEvent.Action.EXPORT, obj=youth,
                 detail="registerutdrag", flagged=youth.protected_identity)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="registerutdrag-{youth.pk}.pdf"'
-    return response
+    return FileResponse(extract.file.open("rb"), as_attachment=True,
+                        filename=f"registerutdrag-{youth.pk}.pdf",
+                        content_type="application/pdf")

@@ -82,6 +82,19 @@ def _youth_of_coach(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return {"pk": youth.pk}, "Hemligsson"
 
 
+def _ordered_extract(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A register extract ordered for the coach's youth; the list names the request's day."""
+    import datetime as dt
+
+    from reporting.extract import extract_order
+    from youth.models import Youth
+
+    kwargs, _marker = _youth_of_coach(users)
+    extract_order(youth=Youth.objects.get(pk=kwargs["pk"]), actor=users["coordinator"],
+                  received_on=dt.date(2026, 3, 17), key=None)
+    return kwargs, "2026-03-17"
+
+
 def _youth_list(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     _youth_of_coach(users)
     return {}, "Hemligsson"
@@ -340,6 +353,7 @@ CASES: list[UrlCase] = [
     UrlCase("youth:assign", _youth_of_coach, COORDINATOR),
     UrlCase("youth:period_edit", _youth_period, COORDINATOR),
     UrlCase("youth:data_protection", _youth_of_coach, COORDINATOR),
+    UrlCase("reporting:extract_list", _ordered_extract, COORDINATOR),
     UrlCase("youth:access_review", _flagged_case, COORDINATOR, list_page=True),
     UrlCase("youth:access_sample", _audit_sample, COORDINATOR),
     UrlCase("youth:import_preview", _import_batch, COORDINATOR),
@@ -422,7 +436,9 @@ EXEMPT: dict[str, str] = {
     "reporting:scb_list": "half-years and counts only (coordinator); tests/reporting",
     "reporting:scb_profile": "the export profile, no personal data (coordinator)",
     "reporting:scb_banner": "counts only (coordinator); tests/reporting/test_scb_views.py",
-    "reporting:register_extract": "a PDF (compressed text); access tested in "
+    "reporting:register_extract": "POST only (orders the PDF); access tested in "
+                                  "tests/reporting/test_register_extract.py",
+    "reporting:extract_download": "a PDF download; access tested in "
                                   "tests/reporting/test_register_extract.py",
     "reporting:scb_file_download": "a file download; access tested in test_scb_views.py",
     "reporting:scb_file_readable": "an xlsx download; access tested in test_scb_views.py",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -380,6 +381,7 @@ def data_protection(request: HttpRequest, pk: int) -> HttpResponse:
         audit_read(request, youth, detail="dataskydd")
     return render(request, "youth/data_protection.html", {
         "youth": youth, "restrict": restrict, "lift": lift, "erasure": erasure,
+        "extract_key": uuid.uuid4(),  # one order per form shown (a double click orders one)
         "requests": DataRequest.objects.filter(youth=youth).select_related("handled_by"),
         "changes": FieldChange.objects.filter(youth=youth).select_related("by")[:50]})
 

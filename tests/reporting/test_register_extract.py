@@ -4,6 +4,8 @@ requests are answered and recorded; corrections keep their history."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.apps import apps
 from django.db import models
@@ -21,7 +23,9 @@ from youth.models import DataRequest, FieldChange, Guardian, Note, Youth
 pytestmark = pytest.mark.django_db
 
 # Models that point at a youth without holding data of their own about them.
-NOT_PERSONAL: set[str] = set()
+# Earlier extracts are copies of this same document; the requests they answered are in it
+# (DataRequest).
+NOT_PERSONAL: set[str] = {"reporting.RegisterExtract"}
 
 
 def _rich_youth(municipality, coach):
@@ -106,38 +110,112 @@ def test_the_extract_names_who_read_printed_or_exported_and_no_one_elsewhere(
     assert row["first"] <= row["last"]
 
 
-def test_a_coordinator_downloads_the_extract_and_it_is_recorded(client_for, coordinator, coach,
-                                                                 stranger_coordinator,
-                                                                 municipality):
+def test_a_coordinator_orders_the_extract_a_worker_builds_it_and_it_is_recorded(
+        client_for, coordinator, coach, stranger_coordinator, municipality,
+        django_capture_on_commit_callbacks):
+    from reporting.models import RegisterExtract
+
     youth = _rich_youth(municipality, coach)
     client_for(coach).get(reverse("youth:detail", args=[youth.pk]))  # a read to list
     url = reverse("reporting:register_extract", args=[youth.pk])
+    listing = reverse("reporting:extract_list", args=[youth.pk])
     assert client_for(coach).post(url).status_code == 403
     assert client_for(stranger_coordinator).post(url).status_code == 404
-    # Taking an extract records a request: never by a plain link (GET).
-    assert client_for(coordinator).get(url).status_code == 405
-    response = client_for(coordinator).post(url, {"mottagen": "2026-11-20"})
-    assert response.status_code == 200
+    # Ordering an extract records a request: never by a plain link (GET).
+    client = client_for(coordinator)
+    assert client.get(url).status_code == 405
+    page = client.get(reverse("youth:data_protection", args=[youth.pk])).content.decode()
+    key = re.search(r'name="key" value="([0-9a-f-]+)"', page).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"mottagen": "2026-11-20", "key": key}, follow=True)
+    assert "Registerutdraget tas fram" in response.content.decode()
+    extract = RegisterExtract.objects.get(youth=youth)  # built by the task (eager here)
+    assert extract.built_at is not None
+    assert extract.data_request.received_on.isoformat() == "2026-11-20"
+    # A double click (the same page's key) orders nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"mottagen": "2026-11-20", "key": key})
+    assert RegisterExtract.objects.filter(youth=youth).count() == 1
+    # The list on the Dataskydd page offers the PDF; the download is an audited export.
+    body = client.get(listing).content.decode()
+    download = reverse("reporting:extract_download", args=[youth.pk, extract.pk])
+    assert download in body
+    assert "every 3s" not in body  # nothing is being made: the list stops asking
+    response = client.get(download)
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    request = DataRequest.objects.get(youth=youth, kind="extract")
-    assert request.received_on.isoformat() == "2026-11-20"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert AuditEvent.objects.filter(action="export", youth_id=youth.pk,
-                                     detail="registerutdrag").exists()
+                                     detail="registerutdrag").count() == 1
     reads = extract_context(youth)["reads"]
     assert any(r["who"] == coach.username for r in reads)
-    # Taken again for the same request: one request, two exports in the log.
-    assert client_for(coordinator).post(url, {"mottagen": "2026-11-20"}).status_code == 200
+    # Nobody else gets it: a coach, another municipality's coordinator.
+    assert client_for(coach).get(download).status_code == 403
+    assert client_for(coach).get(listing).status_code == 403
+    assert client_for(stranger_coordinator).get(download).status_code == 404
+    # Ordered again for the same request: one request, two extracts.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"mottagen": "2026-11-20"})
     assert DataRequest.objects.filter(youth=youth, kind="extract").count() == 1
-    assert AuditEvent.objects.filter(action="export", youth_id=youth.pk,
-                                     detail="registerutdrag").count() == 2
+    assert RegisterExtract.objects.filter(youth=youth).count() == 2
     # A date that is not a date, or lies ahead, is refused with a message; nothing is made.
     for bad in ("20-11-2026", "2099-01-01"):
-        response = client_for(coordinator).post(url, {"mottagen": bad}, follow=True)
-        assert response["Content-Type"].startswith("text/html")
+        response = client.post(url, {"mottagen": bad}, follow=True)
         assert "Ange dagen då begäran kom in" in response.content.decode()
-    assert DataRequest.objects.filter(youth=youth, kind="extract").count() == 1
-    assert AuditEvent.objects.filter(action="export", youth_id=youth.pk).count() == 2
+    assert RegisterExtract.objects.filter(youth=youth).count() == 2
+
+
+def test_an_extract_being_made_is_shown_and_one_too_large_fails_cleanly(
+        client_for, coordinator, coach, municipality, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from reporting.extract import extract_build, extract_order
+    from reporting.models import RegisterExtract
+
+    youth = youth_make(municipality=municipality, coach=coach)
+    extract = extract_order(youth=youth, actor=coordinator, received_on=timezone.localdate(),
+                            key=None)
+    listing = reverse("reporting:extract_list", args=[youth.pk])
+    body = client_for(coordinator).get(listing).content.decode()
+    assert "Tas fram" in body
+    assert 'hx-trigger="every 3s"' in body  # the list asks again until it is done
+
+    def too_long(*args, **kwargs):
+        raise SoftTimeLimitExceeded
+
+    monkeypatch.setattr("kaa.lib.pdf.pdf_render", too_long)
+    assert extract_build(extract.pk) == "too large"
+    assert extract_build(extract.pk) == "already handled"
+    extract.refresh_from_db()
+    assert not extract.file
+    body = client_for(coordinator).get(listing).content.decode()
+    assert "för stort" in body
+    assert "every 3s" not in body
+    assert RegisterExtract.objects.get(pk=extract.pk).built_at is None
+
+
+def test_an_extract_is_downloadable_for_a_month_then_deleted(coordinator, coach, municipality,
+                                                           django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.core.files.storage import default_storage
+
+    from reporting.extract import EXTRACT_KEEP_DAYS, extract_build, extract_order, extracts_expire
+
+    youth = youth_make(municipality=municipality, coach=coach)
+    extract = extract_order(youth=youth, actor=coordinator, received_on=timezone.localdate(),
+                            key=None)
+    extract_build(extract.pk)
+    extract.refresh_from_db()
+    name = extract.file.name
+    assert default_storage.exists(name)
+    assert extracts_expire(now=timezone.now() + dt.timedelta(days=EXTRACT_KEEP_DAYS - 1)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        later = timezone.now() + dt.timedelta(days=EXTRACT_KEEP_DAYS + 1)
+        assert extracts_expire(now=later) == 1
+    extract.refresh_from_db()
+    assert not extract.file
+    assert extract.file_deleted_at is not None
+    assert not default_storage.exists(name)
 
 
 def test_restriction_freezes_the_record_and_hides_it_from_coaches(client_for, coordinator,
