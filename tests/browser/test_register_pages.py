@@ -100,3 +100,23 @@ def test_the_coordinators_pages_have_no_axe_violations(page, coordinator, munici
     assert page.evaluate("document.activeElement.id") == "error-summary"
     violations = axe_violations(page)
     assert not violations, ("register with errors", describe(violations))
+
+
+def test_a_coordinator_orders_a_register_extract_and_downloads_it(page, coordinator, coach,
+                                                                  municipality):
+    youth = youth_make(municipality=municipality, coach=coach, last_name="Utdragsson")
+    _login_with_totp(page, coordinator)
+    page.goto(reverse("youth:data_protection", args=[youth.pk]))
+    page.get_by_role("button", name="Ta fram registerutdrag (PDF)").click()
+    page.wait_for_load_state()
+    assert "Registerutdraget tas fram" in page.content()
+    # The list (loaded into the page) offers the PDF once the worker has made it.
+    link = page.get_by_role("link", name="Hämta PDF")
+    link.wait_for()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == f"registerutdrag-{youth.pk}.pdf"
+    with open(download.value.path(), "rb") as handle:
+        assert handle.read(4) == b"%PDF"
