@@ -23,6 +23,8 @@ from reporting.extract import EXTRACT_KEEP_DAYS, extract_order
 from reporting.models import RegisterExtract
 from youth.permissions import youth_get_for_user
 
+POLLS = 40  # times the list asks again while an extract is being made (3 s apart)
+
 
 @login_required
 @perm_required(Perm.VIEW_MUNICIPALITY_RECORDS)
@@ -64,9 +66,14 @@ def extract_list(request: HttpRequest, pk: int) -> HttpResponse:
     youth, extracts = _extracts(request, pk)
     audit_read_fragment(request, youth, detail="registerutdrag")
     rows = list(extracts[:20])
+    asked = int(request.GET["n"]) if request.GET.get("n", "").isdigit() else 0
+    pending = any(e.built_at is None and e.failed_at is None for e in rows)
+    # Asks again every 3 s for two minutes at most: an open page must not keep the session
+    # alive for ever (each answer counts as activity) if the workers are down.
     return render(request, "reporting/_extract_list.html", {
         "youth": youth, "extracts": rows, "keep_days": EXTRACT_KEEP_DAYS,
-        "pending": any(e.built_at is None and e.failed_at is None for e in rows)})
+        "pending": pending and asked < POLLS, "waited": pending and asked >= POLLS,
+        "next": asked + 1})
 
 
 @login_required

@@ -177,7 +177,11 @@ def test_an_extract_being_made_is_shown_and_one_too_large_fails_cleanly(
     listing = reverse("reporting:extract_list", args=[youth.pk])
     body = client_for(coordinator).get(listing).content.decode()
     assert "Tas fram" in body
-    assert 'hx-trigger="every 3s"' in body  # the list asks again until it is done
+    assert 'hx-trigger="every 3s"' in body  # the list asks again until it is done ...
+    assert "?n=1" in body
+    late = client_for(coordinator).get(listing, {"n": 40}).content.decode()
+    assert "every 3s" not in late  # ... but not for ever (each answer is activity)
+    assert "längre tid än vanligt" in late
 
     def too_long(*args, **kwargs):
         raise SoftTimeLimitExceeded
