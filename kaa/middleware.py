@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -67,6 +68,14 @@ def _redirect_to_login(request: HttpRequest, *, next_url: str = "") -> HttpRespo
     return HttpResponseRedirect(target)
 
 
+def session_seconds_left(session: Any, now: int) -> tuple[int, int]:
+    """Seconds left before the idle limit and before the absolute limit (below 0: passed)."""
+    idle = settings.KAA_SESSION_IDLE_MINUTES * 60 - (now - session.get(SESSION_LAST_SEEN, now))
+    absolute = settings.KAA_SESSION_ABSOLUTE_HOURS * 3600 - (
+        now - session.get(SESSION_AUTH_AT, now))
+    return idle, absolute
+
+
 class SessionTimeoutMiddleware:
     """Ends a session after inactivity (default 30 min) and after an absolute limit (12 h).
 
@@ -83,11 +92,9 @@ class SessionTimeoutMiddleware:
         if user.is_authenticated and request.path != SESSION_STATUS_PATH:
             now = int(time.time())
             last_seen = request.session.get(SESSION_LAST_SEEN, now)
-            auth_at = request.session.get(SESSION_AUTH_AT, now)
-            idle_limit = settings.KAA_SESSION_IDLE_MINUTES * 60
-            absolute_limit = settings.KAA_SESSION_ABSOLUTE_HOURS * 3600
-            if now - last_seen > idle_limit or now - auth_at > absolute_limit:
-                return self._expire(request, idle=now - last_seen > idle_limit)
+            idle_left, absolute_left = session_seconds_left(request.session, now)
+            if idle_left < 0 or absolute_left < 0:
+                return self._expire(request, idle=idle_left < 0)
             if SESSION_AUTH_AT not in request.session:
                 request.session[SESSION_AUTH_AT] = now
             stale = now - last_seen >= _LAST_SEEN_RESOLUTION

@@ -52,6 +52,13 @@ def enqueue_later(task: str, *args: Any, after: dt.timedelta, **kwargs: Any) -> 
     return item
 
 
+def retry_later(task: str, *args: Any, attempt: int) -> OutboxItem:
+    """A task's retry number `attempt + 1`, after 1, 2, 4, 8 ... minutes of back-off; the task
+    takes `attempt` as a keyword and decides itself when to give up."""
+    return enqueue_later(task, *args, attempt=attempt + 1,
+                         after=dt.timedelta(minutes=2 ** attempt))
+
+
 def publish(pk: int) -> bool:
     """Claim and send one item; True if this call published it."""
     return _publish(pk) == "published"

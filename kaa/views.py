@@ -26,7 +26,7 @@ from kaa.access import Perm, perm_required
 from kaa.audit import audit_event
 from kaa.forms import OTP_INVALID, AccountSettingsForm, AuditFilterForm, LoginForm, OtpTokenForm
 from kaa.lib.http import int_ids, safe_next
-from kaa.middleware import SESSION_AUTH_AT, SESSION_LAST_SEEN
+from kaa.middleware import SESSION_LAST_SEEN, session_seconds_left
 from kaa.models import AuditEvent, UserSession
 from kaa.otp import totp_qr_svg, totp_secret_for_humans
 from kaa.selectors import audit_events_for
@@ -201,12 +201,8 @@ def session_status(request: HttpRequest) -> JsonResponse:
     a draft of what was typed in another tab)."""
     if not request.user.is_authenticated:
         return JsonResponse({"remaining": -1})
-    now = int(time.time())
-    idle = settings.KAA_SESSION_IDLE_MINUTES * 60 - (
-        now - request.session.get(SESSION_LAST_SEEN, now))
-    absolute = settings.KAA_SESSION_ABSOLUTE_HOURS * 3600 - (
-        now - request.session.get(SESSION_AUTH_AT, now))
-    return JsonResponse({"remaining": min(idle, absolute)})
+    return JsonResponse({"remaining": min(session_seconds_left(request.session,
+                                                               int(time.time())))})
 
 
 @login_required

@@ -23,10 +23,8 @@ MAX_RETRIES = 5
 @shared_task(bind=True, acks_late=True, soft_time_limit=60, time_limit=90)
 def send_message(self, message_id: int, attempt: int = 0) -> str:
     """Send one SMS or e-mail; transient gateway errors retry with backoff (1, 2, 4, 8 and 16
-    minutes), then give up. The retry goes through the outbox (kaa.outbox.enqueue_later): if
+    minutes), then give up. The retry goes through the outbox (kaa.outbox.retry_later): if
     the broker is down at that moment the retry waits for the sweeper instead of being lost."""
-    import datetime as dt
-
     from kaa import outbox
     from outreach.messaging import TransientSendError
     from outreach.services_messaging import message_give_up, message_send
@@ -37,8 +35,7 @@ def send_message(self, message_id: int, attempt: int = 0) -> str:
         if attempt >= MAX_RETRIES:
             message_give_up(message_id, str(exc))
             return "failed"
-        outbox.enqueue_later("outreach.tasks.send_message", message_id, attempt=attempt + 1,
-                             after=dt.timedelta(minutes=2 ** attempt))
+        outbox.retry_later("outreach.tasks.send_message", message_id, attempt=attempt)
         return "retry"
 
 

@@ -22,8 +22,7 @@ MAX_RETRIES = 5
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
 def school_receipt_send(notice_id: int, attempt: int = 0) -> bool:
     """The school's e-mail receipt (no personal data); retried through the outbox with
-    back-off if the mail server fails (kaa.outbox.enqueue_later), at most MAX_RETRIES times."""
-    import datetime as dt
+    back-off if the mail server fails (kaa.outbox.retry_later), at most MAX_RETRIES times."""
     import logging
 
     from kaa import outbox
@@ -37,6 +36,5 @@ def school_receipt_send(notice_id: int, attempt: int = 0) -> bool:
                 "school receipt %s not sent after %s attempts: %s", notice_id, attempt + 1,
                 type(exc).__name__)
             return False
-        outbox.enqueue_later("plans.tasks.school_receipt_send", notice_id,
-                             attempt=attempt + 1, after=dt.timedelta(minutes=2 ** attempt))
+        outbox.retry_later("plans.tasks.school_receipt_send", notice_id, attempt=attempt)
         return False

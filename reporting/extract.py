@@ -243,23 +243,14 @@ def extract_build(pk: int) -> str:
 def extracts_expire(*, now: dt.datetime | None = None) -> int:
     """Delete the PDFs older than EXTRACT_KEEP_DAYS (copies of a whole record); the rows stay.
     The files go once the change is committed."""
-    from django.core.files.storage import default_storage
     from django.db import transaction
 
+    from reporting.files import delete_on_commit
     from reporting.models import RegisterExtract
 
     now = now or timezone.now()
     old = RegisterExtract.objects.filter(
         built_at__lt=now - dt.timedelta(days=EXTRACT_KEEP_DAYS)).exclude(file="")
     with transaction.atomic():
-        names = list(old.values_list("file", flat=True))
-        count = old.update(file="", file_deleted_at=now)
-
-        def delete() -> None:
-            for name in names:
-                try:
-                    default_storage.delete(name)
-                except OSError:
-                    pass  # left for the orphan job, which also removes unnamed files
-        transaction.on_commit(delete)
-    return count
+        delete_on_commit(list(old.values_list("file", flat=True)))
+        return old.update(file="", file_deleted_at=now)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from django.apps import apps
 from django.core.files.storage import Storage, default_storage
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from kaa.audit import Action, audit_event
@@ -44,6 +44,22 @@ def _walk(storage: Storage, folder: str) -> Iterator[str]:
         yield f"{folder}/{name}"
     for sub in folders:
         yield from _walk(storage, f"{folder}/{sub}")
+
+
+def delete_on_commit(names: list[str], *, storage: Storage = default_storage) -> None:
+    """Delete these stored files once the transaction has committed (a rollback keeps them);
+    one that cannot be deleted is logged and left for the orphan job."""
+    names = [n for n in names if n]
+
+    def delete() -> None:
+        for name in names:
+            try:
+                storage.delete(name)
+            except OSError:
+                log.exception("could not delete the stored file %s", name)
+
+    if names:
+        transaction.on_commit(delete)
 
 
 def orphans(*, now: dt.datetime | None = None, storage: Storage = default_storage) -> list[str]:

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Greatest, TruncDate
@@ -59,6 +58,7 @@ from plans.models import (
     PlanRevision,
     SchoolNotification,
 )
+from reporting.files import delete_on_commit
 from reporting.models import (
     RecordType,
     RegisterExtract,
@@ -418,24 +418,9 @@ def _version_bumped(model: type[models.Model]) -> dict[str, Any]:
     return {"version": F("version") + 1} if "version" in names else {}
 
 
-def _delete_files(names: list[str]) -> None:
-    """Delete stored files once the transaction has committed (a rollback keeps them)."""
-    names = [n for n in names if n]
-
-    def delete() -> None:
-        for name in names:
-            try:
-                default_storage.delete(name)
-            except OSError:
-                log.exception("gallring: could not delete the stored file %s", name)
-
-    if names:
-        transaction.on_commit(delete)
-
-
 def _delete_consents(consents: Any) -> int:
     ids = list(consents.values_list("pk", flat=True))
-    _delete_files(list(Consent.objects.filter(pk__in=ids).values_list("scan", flat=True)))
+    delete_on_commit(list(Consent.objects.filter(pk__in=ids).values_list("scan", flat=True)))
     ActionPlan.objects.filter(consent_id__in=ids).update(consent=None)
     MeetingYouth.objects.filter(consent_id__in=ids).delete()
     return Consent.objects.filter(pk__in=ids).delete()[1].get("plans.Consent", 0)
@@ -462,7 +447,7 @@ def _anonymise_youths(youths: Any) -> int:
     SchoolNotification.objects.filter(youth_id__in=ids).delete()
     _anonymise_plans(ActionPlan.objects.filter(youth_id__in=ids))
     extracts = RegisterExtract.objects.filter(youth_id__in=ids)
-    _delete_files([name for name in extracts.values_list("file", flat=True) if name])
+    delete_on_commit(list(extracts.values_list("file", flat=True)))
     extracts.delete()  # before their requests (DataRequest)
     for model in (Guardian, TimelineEntry, FieldChange, DataRequest, Assignment):
         model.objects.filter(youth_id__in=ids).delete()
@@ -494,7 +479,7 @@ def _empty_scb_files(files: Any) -> int:
     ids = list(files.values_list("pk", flat=True))
     names = [n for pair in ScbFile.objects.filter(pk__in=ids).values_list("content", "readable")
              for n in pair]
-    _delete_files(names)
+    delete_on_commit(names)
     # The entries (youth id and a fingerprint, no personal data) stay: the next file is still
     # compared with this one if it was the last submitted.
     return ScbFile.objects.filter(pk__in=ids).update(content="", readable="")
