@@ -8,7 +8,7 @@ from django.db import transaction
 
 from kaa.models import Municipality, Role, Team, User
 
-DEMO_PASSWORD = "Demo-inloggning-2026!"
+DEMO_PASSWORD = "Demo-inloggning-2026!"  # nosec B105  (demo accounts exist only with KAA_DEMO=true)
 
 
 @dataclass(frozen=True)

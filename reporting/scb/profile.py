@@ -135,6 +135,14 @@ def _period(value: str, where: str) -> HalfYear | None:
                            % {"where": where, "value": value}) from exc
 
 
+def _required_period(value: str, where: str) -> HalfYear:
+    start = _period(value, where)
+    if start is None:
+        raise ProfileError(_("%(where)s: nyckeln ”%(key)s” saknas eller är inte en text.")
+                           % {"where": where, "key": "valid_from"})
+    return start
+
+
 def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
     value = data.get(key)
     if not isinstance(value, dict):
@@ -153,8 +161,7 @@ def _codes(raw: dict[str, Any], where: str) -> dict[str, list[CodeEntry]]:
         codes[name] = []
         for i, entry in enumerate(entries, start=1):
             at = f"{where} codes.{name}[{i}]"
-            start = _period(_text(entry, "valid_from", at), at)
-            assert start is not None
+            start = _required_period(_text(entry, "valid_from", at), at)
             codes[name].append(CodeEntry(
                 internal=_text(entry, "internal", at), scb=_text(entry, "scb", at),
                 label=_text(entry, "label", at), valid_from=start,
@@ -208,8 +215,7 @@ def profile_load(path: Path) -> Profile:
             raise ProfileError(_("%(where)s: [checks.severity] %(rule)s = ”%(level)s” ska vara "
                                  "block, warn eller off.")
                                % {"where": where, "rule": rule, "level": level})
-    start = _period(_text(head, "valid_from", f"{where} [profile]"), where)
-    assert start is not None
+    start = _required_period(_text(head, "valid_from", f"{where} [profile]"), where)
     return Profile(
         path=path, checksum=hashlib.sha256(content).hexdigest(),
         name=_text(head, "name", f"{where} [profile]"),
