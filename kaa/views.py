@@ -22,7 +22,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kaa import health, outbox
-from kaa.access import Perm, perm_required
+from kaa.access import Perm, ids_refused, perm_required
 from kaa.audit import audit_event
 from kaa.forms import OTP_INVALID, AccountSettingsForm, AuditFilterForm, LoginForm, OtpTokenForm
 from kaa.lib.http import int_ids, safe_next
@@ -180,8 +180,12 @@ def session_end(request: HttpRequest) -> HttpResponse:
     if request.POST.get("alla"):
         ended = sessions_end(user=request.user, except_key=current)
     else:
-        keys = list(UserSession.objects.filter(user=request.user,
-                                               pk__in=int_ids(request.POST.getlist("id")))
+        ids = int_ids(request.POST.getlist("id"))
+        # Another user's session is refused and logged; an id already gone (ended by a first
+        # click) is not a refusal.
+        ids_refused(request, UserSession, UserSession.objects.filter(pk__in=ids)
+                    .exclude(user=request.user).values_list("pk", flat=True))
+        keys = list(UserSession.objects.filter(user=request.user, pk__in=ids)
                     .exclude(session_key=current).values_list("session_key", flat=True))
         ended = sessions_end(user=request.user, keys=keys)
     audit_event(request=request, action=AuditEvent.Action.LOGOUT, obj=request.user,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaa.access import Perm, get_for_user, has_perm, perm_required
+from kaa.access import Perm, bulk_for_user, get_for_user, has_perm, perm_required
 from kaa.audit import audit_bulk_read, audit_read, audit_read_fragment
 from kaa.lib.http import int_ids, safe_next
 from kaa.versioning import StaleEdit
@@ -92,8 +92,8 @@ def tasks_bulk_done(request: HttpRequest) -> HttpResponse:
     ids = int_ids(request.POST.getlist("task"))
     # Only what is carried out in one go (sending, filing) can be marked done in bulk;
     # a call or a visit has an outcome of its own.
-    tasks = list(Task.objects.visible_to(request.user).writable()
-                 .filter(pk__in=ids, status="open", channel__in=ONE_WAY_CHANNELS)
+    tasks = list(bulk_for_user(request, Task.objects, ids, write=True)
+                 .filter(status="open", channel__in=ONE_WAY_CHANNELS)
                  .select_related("youth"))
     if not has_perm(request.user, Perm.EDIT_RECORDS) or not tasks:
         messages.error(request, _("Markera minst ett utskick eller en anmälan. Samtal och "
@@ -111,7 +111,9 @@ def tasks_bulk_done(request: HttpRequest) -> HttpResponse:
 def reached(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
     task_ids = int_ids([request.GET.get("uppgift", "")])
-    task = Task.objects.filter(youth=youth, pk__in=task_ids).first()
+    # A task named in the address must be one of this youth's (404 and a denial otherwise).
+    task = (get_for_user(request, Task.objects, write=True, youth=youth, pk=task_ids[0])
+            if task_ids else None)
     if request.method == "GET":
         audit_read(request, youth, detail="nadd")
     initial = {"channel": task.channel if task and task.channel else "phone",

@@ -65,10 +65,10 @@ def start(request: HttpRequest, code: str = "") -> HttpResponse:
             # The answer page greets the youth by first name: a read, by the youth.
             audit_event(action=AuditEvent.Action.READ, obj=result.code,
                         detail="e-service sign-in by the youth")
-            draft = request.session.get(SESSION_DRAFT)
+            draft = _draft_for(request, result.code.pk)
             request.session.cycle_key()
-            if draft:
-                request.session[SESSION_DRAFT] = draft
+            if draft is not None:
+                request.session[SESSION_DRAFT] = {"code": result.code.pk, "fields": draft}
             request.session[SESSION_CODE] = result.code.pk
             request.session[SESSION_AT] = int(time.time())
             return redirect("eservice:answer")
@@ -78,6 +78,17 @@ def start(request: HttpRequest, code: str = "") -> HttpResponse:
     elif form.is_bot():
         context["error"] = _wrong()
     return render(request, "eservice/start.html", context, status=200)
+
+
+def _draft_for(request: HttpRequest, code_id: int) -> dict[str, str] | None:
+    """The answer typed before the session ran out, only for the code it was typed under.
+    Any other code signing in drops it from the session: one youth's words are never shown
+    to the next youth on the same browser."""
+    draft = request.session.pop(SESSION_DRAFT, None)
+    if (not isinstance(draft, dict) or draft.get("code") != code_id
+            or not isinstance(draft.get("fields"), dict)):
+        return None
+    return draft["fields"]
 
 
 def _signed_in(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -91,14 +102,15 @@ def _signed_in(request: HttpRequest):  # type: ignore[no-untyped-def]
 def answer(request: HttpRequest) -> HttpResponse:
     code = _signed_in(request)
     if code is None:
-        request.session.pop(SESSION_CODE, None)
-        if request.method == "POST":
-            # Signed out while writing: keep what was typed for after the code is entered again
-            # (the session holds it, never the page or the URL).
-            request.session[SESSION_DRAFT] = {
-                name: request.POST.get(name, "")[:1000] for name in AnswerForm.Meta.fields}
+        typed_under = request.session.pop(SESSION_CODE, None)
+        if request.method == "POST" and typed_under:
+            # Signed out while writing: keep what was typed, bound to the code it was typed
+            # under, for after that code is entered again (the session holds it, never the
+            # page or the URL). A session that never signed in keeps nothing.
+            request.session[SESSION_DRAFT] = {"code": typed_under, "fields": {
+                name: request.POST.get(name, "")[:1000] for name in AnswerForm.Meta.fields}}
         return render(request, "eservice/expired.html", status=403)
-    draft = request.session.pop(SESSION_DRAFT, None) if request.method == "GET" else None
+    draft = _draft_for(request, code.pk) if request.method == "GET" else None
     form = AnswerForm(request.POST if request.method == "POST" else None, initial=draft or None)
     context = {"form": form, "youth": code.youth}
     if request.method == "POST":

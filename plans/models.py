@@ -515,6 +515,12 @@ class SchoolNotification(models.Model):
     reject_reason = models.CharField(_("skäl"), max_length=300, blank=True)
     youth = models.ForeignKey(Youth, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+")
+    # The staff member who handed a school's report on to the coordinators (the preventive-
+    # case form, for a student not among the records they may see); such a notice gets no
+    # e-mail receipt.
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("inskickad av"))
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -24,6 +24,7 @@ from kaa.access import Perm, get_for_user, has_perm
 from kaa.audit import audit_read, audit_read_fragment
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
+from kaa.lib.http import int_ids
 from kaa.lib.pdf import pdf_render
 from kaa.versioning import StaleEdit
 from plans import forms, services
@@ -366,9 +367,11 @@ def intervention_edit(request: HttpRequest, youth_pk: int, pk: int,
 def follow_up(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     plan = _plan_of(request, youth, pk)
-    wanted = request.GET.get("insats", "")
-    intervention = (plan.interventions.select_related("type").filter(pk=wanted).first()
-                    if wanted.isdigit() else None)
+    wanted = int_ids([request.GET.get("insats", "")])
+    # An intervention named in the address must be one of this plan's (404 and a denial
+    # otherwise): never silently a follow-up of the whole plan instead.
+    intervention = (get_for_user(request, Intervention.objects.select_related("type"),
+                                 plan=plan, pk=wanted[0]) if wanted else None)
     form = forms.FollowUpForm(request.POST or None)
     if request.method == "GET":
         audit_read(request, plan, detail="uppfoljning")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kaa.access import Perm, get_in_municipality, perm_required
+from kaa.access import Perm, get_in_municipality, has_perm, perm_required
 from kaa.audit import Action, audit_bulk_read, audit_event, audit_read
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
@@ -172,17 +172,32 @@ def preventive_new(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         details: dict[str, Any] = {"phone": data.pop("phone")} if data.get("phone") else {}
         try:
-            youth = services.preventive_case_open(
-                municipality=request.user.municipality, actor=request.user, **data, **details)
+            with transaction.atomic():
+                report = services.preventive_case_report(
+                    municipality=request.user.municipality, actor=request.user, **data,
+                    **details)
+                if report.hidden is not None:
+                    # A number that matched a record this user may not see: refused, and
+                    # answered exactly like a number that is not in the register.
+                    audit_event(request=request, action=Action.DENIED, obj=report.hidden,
+                                detail="preventive: personnummer outside scope")
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
+            if report.youth is None:
+                messages.success(request, _("Anmälan är mottagen och skickad till "
+                                            "samordnarna, som tar hand om den."))
+                return redirect("plans:preventive_new")
+            youth = report.youth
             audit_read(request, youth, detail="forebyggande")
             messages.success(request, _("Eleven är registrerad. Registrera samtycket och gör "
                                         "sedan en förebyggande plan med skolan."))
             return redirect("youth:detail", pk=youth.pk)
+    intro = _("För en elev som fortfarande går i skolan men riskerar att avbryta "
+              "studierna, anmäld av skolan. Eleven hamnar inte i KAA-statistiken.")
+    if not has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS):
+        intro += " " + _("Är eleven inte ett av dina eller ditt teams ärenden går anmälan "
+                         "till samordnarna, som tar hand om den.")
     return render(request, "plans/config_form.html", {
         "form": form, "title": _("Förebyggande ärende: elev som riskerar studieavbrott"),
-        "back": "youth:list", "submit_label": _("Registrera eleven"),
-        "intro": _("För en elev som fortfarande går i skolan men riskerar att avbryta "
-                   "studierna, anmäld av skolan. Eleven hamnar inte i KAA-statistiken.")})
+        "back": "youth:list", "submit_label": _("Registrera eleven"), "intro": intro})

@@ -72,7 +72,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_in_municipality(request, SchoolNotification.objects.select_related(
-        "handled_by", "youth"), pk=pk)
+        "handled_by", "youth", "reported_by"), pk=pk)
     return _detail(request, notice)
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kaa.access import Perm, perm_required
+from kaa.access import Perm, get_for_user, perm_required
 from kaa.audit import audit_event, audit_read_fragment
 from kaa.lib.http import request_key
 from kaa.models import AuditEvent
@@ -81,8 +81,8 @@ def extract_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def extract_download(request: HttpRequest, pk: int, extract_pk: int) -> FileResponse:
     youth, extracts = _extracts(request, pk)
-    extract = extracts.filter(pk=extract_pk).exclude(file="").first()
-    if extract is None:
+    extract = get_for_user(request, extracts, pk=extract_pk)
+    if not extract.file:  # not made yet, or deleted after its days: gone, not refused
         raise Http404
     audit_event(request=request, action=AuditEvent.Action.EXPORT, obj=youth,
                 detail="registerutdrag", flagged=youth.protected_identity)

@@ -11,13 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaa.access import Perm, get_for_user, has_perm, perm_required
+from kaa.access import Perm, bulk_for_user, get_for_user, has_perm, perm_required
 from kaa.audit import audit_bulk_read, audit_event, audit_read
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
@@ -211,7 +211,7 @@ def period_open(request: HttpRequest, pk: int) -> HttpResponse:
 def period_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     """Correct a period (dates, reasons); linked from the SCB report's problem list."""
     youth = youth_get_for_user(request, pk, write=True)
-    period = get_object_or_404(KaaPeriod, pk=period_pk, youth=youth)
+    period = get_for_user(request, KaaPeriod.objects, write=True, pk=period_pk, youth=youth)
     form = forms.PeriodCorrectForm(request.POST or None, period=period)
     if request.method == "POST" and form.is_valid():
         data = {"end_date": None, "deregistration_reason": None, **form.cleaned_data}
@@ -256,7 +256,7 @@ def youth_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def youth_assign_bulk(request: HttpRequest) -> HttpResponse:
     form = forms.AssignForm(request.POST, municipality_id=request.user.municipality_id)
     ids = int_ids(request.POST.getlist("youth"))
-    youths = list(Youth.objects.visible_to(request.user).writable().filter(pk__in=ids))
+    youths = list(bulk_for_user(request, Youth.objects, ids, write=True))
     back = safe_next(request, reverse("youth:list"))
     if not form.is_valid() or not youths:
         messages.error(request, _("Markera minst en ungdom och välj en coach."))
@@ -290,9 +290,15 @@ def caseload_hand_over(request: HttpRequest) -> HttpResponse:
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
     form = forms.NoteForm(request.POST)
-    if form.is_valid():
-        corrects_id = int_ids([request.POST.get("corrects", "")])
-        corrects = Note.objects.filter(youth=youth, pk__in=corrects_id).first()
+    corrects_id = int_ids([request.POST.get("corrects", "")])
+    corrects = (bulk_for_user(request, Note.objects.filter(youth=youth), corrects_id).first()
+                if corrects_id else None)
+    if corrects_id and corrects is None:
+        # Not a note of this youth that the user may see: nothing is saved (a correction
+        # must never turn into a free-standing note, nor attach to another youth's).
+        messages.error(request, _("Anteckningen sparades inte: anteckningen som skulle "
+                                  "rättas finns inte hos den här ungdomen."))
+    elif form.is_valid():
         services.note_add(youth=youth, author=request.user, text=form.cleaned_data["text"],
                           corrects=corrects)
         messages.success(request, _("Anteckningen är sparad."))
@@ -306,8 +312,10 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
-    note = Note.objects.filter(youth=youth, pk=note_pk).first()
-    if note is None or note.author_id != request.user.pk:
+    note = get_for_user(request, Note.objects, write=True, youth=youth, pk=note_pk)
+    if note.author_id != request.user.pk:
+        audit_event(request=request, action=AuditEvent.Action.DENIED, obj=note,
+                    detail="not the author")
         messages.error(request, _("Bara den som skrev anteckningen kan ändra den."))
         return redirect("youth:detail", pk=youth.pk)
     form = forms.NoteForm(request.POST or None, initial={"text": note.text})

@@ -33,8 +33,9 @@ def test_a_coach_cannot_take_over_a_record_outside_their_scope_by_personnummer(
                             last_name="Utanför")
     client = client_for(other_team_coach)
     assert client.get(reverse("youth:detail", args=[unassigned.pk])).status_code == 404
-    response = client.post(reverse("plans:preventive_new"), _preventive(unassigned))
-    assert "inte bland dina ärenden" in response.content.decode()
+    response = client.post(reverse("plans:preventive_new"), _preventive(unassigned),
+                           follow=True)
+    assert "skickad till samordnarna" in response.content.decode()
     unassigned.refresh_from_db()
     assert unassigned.coach is None
     assert not TimelineEntry.objects.filter(youth=unassigned, kind="preventive").exists()
@@ -42,8 +43,9 @@ def test_a_coach_cannot_take_over_a_record_outside_their_scope_by_personnummer(
     # A restricted record gets the same answer (whether it is restricted is not said).
     theirs = youth_make(municipality=coach.municipality, coach=coach, open_period=False)
     restriction_set(youth=theirs, actor=coach, reason="Bestrider", received_on=TODAY())
-    body = client.post(reverse("plans:preventive_new"), _preventive(theirs)).content.decode()
-    assert "inte bland dina ärenden" in body
+    body = client.post(reverse("plans:preventive_new"), _preventive(theirs),
+                       follow=True).content.decode()
+    assert "skickad till samordnarna" in body
     assert "begränsad" not in body
     # Their own record, or a new person, goes through as before.
     mine = youth_make(municipality=coach.municipality, coach=other_team_coach,

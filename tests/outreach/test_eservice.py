@@ -294,6 +294,42 @@ class TestAnswer:
         again = client.get(reverse("eservice:answer")).content.decode()
         assert 'value="Verkstaden"' in again
 
+    def test_a_draft_goes_back_only_to_the_code_it_was_typed_under(self, client, youth,
+                                                                   municipality, coach):
+        import time_machine
+
+        other = youth_make(municipality=municipality, coach=coach, first_name="Bo",
+                           birth_date=youth.birth_date - dt.timedelta(days=200))
+        _sign_in(client, youth)
+        with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30)):
+            expired = client.post(reverse("eservice:answer"), {
+                "activity": "working", "employer": "Verkstaden", "wants_contact": "on",
+                "contact_way": "sms", "contact_detail": "0709998877", "has_moved": "on",
+                "moved_to": "Hallsberg", "message": "Amiras hemlighet"})
+        assert expired.status_code == 403
+        # Another youth signs in on the same browser with their own code.
+        _sign_in(client, other)
+        page = client.get(reverse("eservice:answer")).content.decode()
+        assert "<bdi>Bo</bdi>" in page
+        for typed in ("Verkstaden", "0709998877", "Hallsberg", "Amiras hemlighet"):
+            assert typed not in page
+        assert client.session.get("eservice_draft") is None
+        # The draft was dropped, not set aside: the first youth does not get it back either.
+        _sign_in(client, youth)
+        again = client.get(reverse("eservice:answer")).content.decode()
+        assert "Amiras hemlighet" not in again
+        assert "Verkstaden" not in again
+
+    def test_a_session_that_never_signed_in_keeps_no_draft(self, client, youth):
+        posted = client.post(reverse("eservice:answer"), {
+            "activity": "working", "employer": "Planterat", "message": "Planterad text"})
+        assert posted.status_code == 403
+        assert client.session.get("eservice_draft") is None
+        _sign_in(client, youth)
+        page = client.get(reverse("eservice:answer")).content.decode()
+        assert "Planterad text" not in page
+        assert "Planterat" not in page
+
 
 class TestFlood:
     def test_a_flood_of_guesses_is_throttled_without_errors(self, client, youth, settings):

@@ -186,18 +186,20 @@ def test_catalogue_is_for_coordinators(client_for, coordinator, coach, municipal
     assert "Det finns redan" in response.content.decode()
 
 
-def test_preventive_case_page(client_for, coach, municipality):
+def test_preventive_case_page(client_for, coordinator, municipality):
+    # A coordinator opens the case at once; a coach's report of a student outside their
+    # cases goes to the coordinators (tests/plans/test_preventive_report.py).
     from demo.youths import personnummer_for
 
     today = TODAY()
     number = personnummer_for(today.replace(year=today.year - 17), 5151)
-    response = client_for(coach).post(reverse("plans:preventive_new"), {
+    response = client_for(coordinator).post(reverse("plans:preventive_new"), {
         "personnummer": number, "first_name": "Elin", "last_name": "Skolsson",
         "school": "Lindboskolan", "reported_on": _iso()})
     assert response.status_code == 302
-    page = client_for(coach).get(response["Location"]).content.decode()
+    page = client_for(coordinator).get(response["Location"]).content.decode()
     assert "Skolsson" in page
-    tab = client_for(coach).get(
+    tab = client_for(coordinator).get(
         reverse("plans:youth_tab", args=[int(response["Location"].strip("/").split("/")[-1])]))
     assert "förebyggande" not in tab.content.decode() or "samtycke" in tab.content.decode()
 
