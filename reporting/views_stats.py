@@ -1,8 +1,8 @@
 """Dashboards, definitions and board reports: aggregates only (Perm.VIEW_AGGREGATES).
 
 No page here shows a youth's name or personnummer. Managers (who may not see individual
-records) get protected figures, and board reports are always protected
-(reporting.stats.suppress)."""
+records) get protected figures for preset periods only, and board reports are always
+protected (reporting.stats.suppress)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,8 @@ def _period_form(request: HttpRequest, **kwargs: Any) -> tuple[forms.StatsPeriod
     initial = {"kind": "month", "year": today.year, "number": today.month}
     data = request.GET if "kind" in request.GET else None
     form = forms.StatsPeriodForm(data, initial=initial,
-                                 municipality_id=request.user.municipality_id, **kwargs)
+                                 municipality_id=request.user.municipality_id,
+                                 custom_range=not _suppress(request), **kwargs)
     if data is not None and form.is_valid():
         return form, form.cleaned_data["span"], form.cleaned_data.get("team")
     return form, default, None

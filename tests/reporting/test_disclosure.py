@@ -133,6 +133,22 @@ def test_total_minus_the_shown_reasons_does_not_give_the_one_annan_orsak(
     assert "Annan orsak" not in [r[0] for r in reasons]  # a small category is never alone
 
 
+def test_a_manager_cannot_ask_for_a_day_or_an_overlapping_custom_range(client_for, manager,
+                                                                        january):
+    client = client_for(manager)
+    for start, end in (("2026-01-02", "2026-01-02"), ("2026-01-01", "2026-02-28"),
+                       ("2026-01-01", "2026-01-31")):
+        page = _page(client, f"?kind=range&year=2026&start={start}&end={end}")
+        text = page.get_text()
+        assert "Valfria datum kan inte väljas" in text
+        assert "Statistik: november 2026" in text  # the current month, not the range
+        assert start not in text
+        assert "Annan orsak" not in text
+    form = _page(client, "").find("select", id="id_kind")
+    assert "range" not in [o["value"] for o in form.find_all("option")]
+    assert _page(client, "").find(id="id_start") is None
+
+
 def test_a_coordinator_keeps_exact_figures_and_day_ranges(client_for, coordinator, january):
     page = _page(client_for(coordinator),
                  "?kind=range&year=2026&start=2026-01-02&end=2026-01-02")

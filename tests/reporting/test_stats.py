@@ -153,13 +153,18 @@ def test_a_team_of_another_municipality_is_refused(client_for, manager, other_mu
     assert "Välj ett giltigt alternativ" in response.content.decode()
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("?kind=range&start=2026-05-01&end=2026-04-01", "Slutdatumet ligger före startdatumet"),
-    ("?kind=tertial&year=2026&number=4", "Välj ett nummer från 1 till 3"),
-    ("?kind=range&start=2026-05-01", "Ange både från- och tilldatum"),
+@pytest.mark.parametrize(("persona", "query", "message"), [
+    ("coordinator", "?kind=range&start=2026-05-01&end=2026-04-01",
+     "Slutdatumet ligger före startdatumet"),
+    ("manager", "?kind=tertial&year=2026&number=4", "Välj ett nummer från 1 till 3"),
+    ("coordinator", "?kind=range&start=2026-05-01", "Ange både från- och tilldatum"),
+    ("manager", "?kind=range&year=2026&start=2026-05-01&end=2026-05-31",
+     "Valfria datum kan inte väljas"),
 ])
-def test_bad_periods_get_a_message_and_the_current_month(client_for, manager, query, message):
-    response = client_for(manager).get(reverse("reporting:dashboard") + query)
+def test_bad_periods_get_a_message_and_the_current_month(client_for, request, persona, query,
+                                                         message):
+    response = client_for(request.getfixturevalue(persona)).get(
+        reverse("reporting:dashboard") + query)
     body = response.content.decode()
     assert response.status_code == 200
     assert message in body
