@@ -40,10 +40,11 @@ The rules
 Why differencing does not work
 ------------------------------
 A shown figure says only "the count lies in [kW, kW + W - 1]". Take any two figures whose
-difference is a third count X (January-April minus January-March; the municipality minus a
-team; a total minus the listed rows): A - B lies in [(a - b)W - (W - 1), (a - b)W + (W - 1)],
-an interval of 2W - 1 values that covers X's whole band, so the difference of two shown
-figures never narrows X below its own band (at most it tells that X is not 0).
+difference is a third count X (a tertial minus one of its months; a half-year minus a
+tertial; the municipality minus a team; a total minus the Övriga row): A - B lies in
+[(a - b)W - (W - 1), (a - b)W + (W - 1)], 2W - 1 values that hold X's whole band or all of it
+but its lowest value. So the difference of two shown figures never pins X; at most it tells
+that X is not the lowest value of its band (for "<5": not 0).
 
 With more parts, a total T = X + P1 + ... + Pn gives X >= low(T) - high(P1) - ... The bound
 is tight only if T sits at the bottom of its band and every part at the top of its band, and
@@ -87,7 +88,6 @@ class Number:
     def __init__(self, value: int | None, *, suppress: bool) -> None:
         self.value = value or 0
         self.protected = suppress and threshold() > 1
-        self.hidden = self.protected and self.value < threshold()
 
     def __str__(self) -> str:
         if not self.protected:
