@@ -68,12 +68,20 @@ class StatsPeriodForm(forms.Form):
                                   empty_label=_("Hela kommunen"))
 
     def __init__(self, *args: Any, municipality_id: int | None = None,
-                 with_team: bool = True, **kwargs: Any) -> None:
+                 with_team: bool = True, custom_range: bool = True, **kwargs: Any) -> None:
         from kaa.models import Team
         from reporting.stats.periods import KINDS
 
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, v) for k, v in KINDS.items()]
+        self.fields["kind"].choices = [(k, v) for k, v in KINDS.items()
+                                       if custom_range or k != "range"]
+        if not custom_range:
+            # Protected figures are asked for preset periods only, all unions of whole
+            # calendar months (the reasons are in reporting.stats.suppress).
+            self.fields["kind"].error_messages["invalid_choice"] = _(
+                "Statistik utan exakta antal visas för hela månader: välj månad, tertial, "
+                "halvår, läsår eller kalenderår. Valfria datum kan inte väljas.")
+            del self.fields["start"], self.fields["end"]
         self.fields["team"].queryset = Team.objects.filter(municipality_id=municipality_id)
         if not with_team:
             del self.fields["team"]

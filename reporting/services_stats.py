@@ -19,6 +19,7 @@ from reporting.models import BoardReport
 from reporting.stats.definitions import Scope
 from reporting.stats.periods import Span, containing
 from reporting.stats.present import Section, board_sections
+from reporting.stats.suppress import note
 
 log = logging.getLogger(__name__)
 SPAN_OF_KIND = {"monthly": "month", "tertial": "tertial", "half_year": "half_year",
@@ -31,7 +32,8 @@ def _xlsx(title: str, sections: list[Section]) -> bytes:
         sheet = book.create_sheet(title=f"{i} {section.title}"[:31].replace("/", "-")
                                   .replace("?", "").replace(":", ""))
         sheet.append([safe_cell(f"{title}: {section.title}")])
-        sheet.append([safe_cell(section.description)])
+        sheet.append([safe_cell(f"{section.description} {note()}" if section.protected
+                                else section.description)])
         sheet.append([safe_cell(h) for h in section.headers])
         for row in section.rows:
             sheet.append([safe_cell(_number(v)) for v in row])
@@ -41,7 +43,8 @@ def _xlsx(title: str, sections: list[Section]) -> bytes:
 
 
 def _number(value: str) -> object:
-    """Counts as numbers in the sheet (so they sum); "<5", shares and labels as text."""
+    """Exact counts as numbers in the sheet (so they sum); bands ("<5", "10–14"), shares and
+    labels as text."""
     return int(value) if value.isdigit() else value
 
 
@@ -54,7 +57,8 @@ def board_report_build(*, municipality: Municipality, kind: str, span: Span,
     sections = board_sections(scope, kind)
     kind_label = BoardReport.Kind(kind).label
     context = {"municipality": municipality, "kind_label": kind_label, "span": span,
-               "team": team, "sections": sections, "created_at": now, "actor": actor}
+               "team": team, "sections": sections, "created_at": now, "actor": actor,
+               "protection_note": note()}
     pdf = pdf_render("pdf/board_report.html", context)
     xlsx = _xlsx(f"{kind_label} {span.label}", sections)
     stem = f"{municipality.code}-{kind}-{span.start:%Y%m%d}-{span.end:%Y%m%d}"

@@ -1,7 +1,8 @@
 """Dashboards, definitions and board reports: aggregates only (Perm.VIEW_AGGREGATES).
 
 No page here shows a youth's name or personnummer. Managers (who may not see individual
-records) get small counts suppressed; board reports are always suppressed."""
+records) get protected figures for preset periods only, and board reports are always
+protected (reporting.stats.suppress)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from reporting.stats.cache import cached_sections
 from reporting.stats.definitions import REGISTRY, Scope
 from reporting.stats.periods import containing
 from reporting.stats.present import DASHBOARD
-from reporting.stats.suppress import threshold
+from reporting.stats.suppress import note, threshold
 
 
 def _suppress(request: HttpRequest) -> bool:
@@ -41,7 +42,8 @@ def _period_form(request: HttpRequest, **kwargs: Any) -> tuple[forms.StatsPeriod
     initial = {"kind": "month", "year": today.year, "number": today.month}
     data = request.GET if "kind" in request.GET else None
     form = forms.StatsPeriodForm(data, initial=initial,
-                                 municipality_id=request.user.municipality_id, **kwargs)
+                                 municipality_id=request.user.municipality_id,
+                                 custom_range=not _suppress(request), **kwargs)
     if data is not None and form.is_valid():
         return form, form.cleaned_data["span"], form.cleaned_data.get("team")
     return form, default, None
@@ -62,7 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/dashboard.html", {
         "form": form, "span": span, "team": team, "sections": shown, "suppress": suppress,
         "counted_at": counted_at, "fresh_query": _fresh_query(request),
-        "threshold": threshold(),
+        "threshold": threshold(), "protection_note": note(),
         "headline": {s.key: s for s in shown if s.key in ("in_kaa_at_end", "in_kaa_during",
                                                           "in_intervention")},
     })
@@ -79,7 +81,8 @@ def _fresh_query(request: HttpRequest) -> str:
 @require_GET
 def definitions(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/definitions.html",
-                  {"definitions": list(REGISTRY.values()), "threshold": threshold()})
+                  {"definitions": list(REGISTRY.values()), "threshold": threshold(),
+                   "protection_note": note()})
 
 
 @login_required

@@ -22,9 +22,14 @@ from reporting.stats.present import Section, sections
 log = logging.getLogger(__name__)
 
 
+# Bumped when what a protected section shows changes, so no cached section of the old kind
+# is served after an upgrade.
+KEY_VERSION = 2
+
+
 def _key(scope: Scope, keys: list[str], suppress: bool) -> str:
     return ":".join(str(part) for part in (
-        "kaa-stats", scope.municipality_id, scope.team_id or "-", scope.span.kind,
+        "kaa-stats", KEY_VERSION, scope.municipality_id, scope.team_id or "-", scope.span.kind,
         scope.start, scope.end, int(suppress), get_language(), hash(tuple(keys))))
 
 

@@ -1,7 +1,8 @@
 """From definitions to what people read: sections with a table and, where it helps, a chart.
 
 The dashboard, the PDF and the xlsx render the same sections, so they always agree. Every
-count passes through `Number` (suppression); shares through `share`."""
+count passes through `Number`, shares through `share`, every breakdown through `merge_small`
+(the protection rules for managers and board reports are in reporting.stats.suppress)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reporting.stats.definitions import AGEING, REGISTRY, Scope
-from reporting.stats.suppress import Number, share
+from reporting.stats.suppress import (
+    Number,
+    median_shown,
+    merge_columns,
+    merge_small,
+    share,
+    small_label,
+)
 
 
 @dataclass
@@ -25,6 +33,7 @@ class Section:
     chart: list[tuple[str, int, str]] = field(default_factory=list)  # label, bar, shown
     chart_kind: str = "bars"  # bars | columns
     empty: str = ""
+    protected: bool = False  # counts shown as bands (reporting.stats.suppress)
 
     @property
     def chart_max(self) -> int:
@@ -52,14 +61,16 @@ def _section(key: str, headers: list[str], rows: list[list[str]], **kw: Any) -> 
 
 
 def _labelled(key: str, data: list[tuple[str, int]], header: str, s: bool) -> Section:
+    data = merge_small(data, size=lambda r: r[1], name=lambda r: r[0], suppress=s,
+                       combine=lambda rows: (small_label(), sum(n for _l, n in rows)))
     numbers = [(label, Number(n, suppress=s)) for label, n in data]
     return _section(key, [header, _("Antal")], [[label, str(n)] for label, n in numbers],
                     chart=[(label, n.bar, str(n)) for label, n in numbers],
-                    empty=_("Inga under perioden."))
+                    empty=_("Inga under perioden."), protected=s)
 
 
 def _single(key: str, value: int, s: bool) -> Section:
-    return _section(key, [_("Antal")], [[str(Number(value, suppress=s))]])
+    return _section(key, [_("Antal")], [[str(Number(value, suppress=s))]], protected=s)
 
 
 def build(key: str, data: Any, s: bool) -> Section:
@@ -78,6 +89,10 @@ def build(key: str, data: Any, s: bool) -> Section:
     return _build_other(key, data, s)
 
 
+def _sums(rows: list[list[int]], width: int) -> list[int]:
+    return [sum(r[i] for r in rows) for i in range(width)]
+
+
 def _build_other(key: str, data: Any, s: bool) -> Section:  # noqa: C901 - one branch per figure
     if key == "reached":
         total = data["reached"] + data["not_reached"]
@@ -85,15 +100,21 @@ def _build_other(key: str, data: Any, s: bool) -> Section:  # noqa: C901 - one b
                  share(data["reached"], total, suppress=s)],
                 [_("Inte nådda"), str(Number(data["not_reached"], suppress=s)),
                  share(data["not_reached"], total, suppress=s)]]
-        return _section(key, ["", _("Antal"), _("Andel")], rows)
+        return _section(key, ["", _("Antal"), _("Andel")], rows, protected=s)
     if key == "time_to_first_contact":
         median = data["median_days"]
         rows = [[_("Nya registreringar"), str(Number(data["registered"], suppress=s))],
                 [_("Varav nådda"), str(Number(data["reached"], suppress=s))],
                 [_("Median, dagar till första kontakt"),
-                 "–" if median is None or (s and 0 < data["reached"] < 5) else str(median)]]
-        return _section(key, ["", _("Värde")], rows)
+                 str(median) if median is not None and median_shown(data["reached"], suppress=s)
+                 else "–"]]
+        return _section(key, ["", _("Värde")], rows, protected=s)
     if key == "contacts_by_channel":
+        data = merge_small(data, size=lambda r: r["attempts"], name=lambda r: r["channel"],
+                           suppress=s, combine=lambda rs: {
+                               "channel": small_label(),
+                               "attempts": sum(r["attempts"] for r in rs),
+                               "led_to_contact": sum(r["led_to_contact"] for r in rs)})
         rows, chart = [], []
         for r in data:
             attempts = Number(r["attempts"], suppress=s)
@@ -103,23 +124,39 @@ def _build_other(key: str, data: Any, s: bool) -> Section:  # noqa: C901 - one b
             chart.append((r["channel"], attempts.bar, str(attempts)))
         return _section(key, [_("Kanal"), _("Försök"), _("Ledde till kontakt"),
                               _("Svarsfrekvens")], rows, chart=chart,
-                        empty=_("Inga kontaktförsök under perioden."))
+                        empty=_("Inga kontaktförsök under perioden."), protected=s)
     if key == "last_contact_ageing":
-        rows = [[r["team"], r["coach"], *[str(Number(n, suppress=s)) for n in r["counts"]]]
-                for r in data]
-        return _section(key, [_("Team"), _("Coach"), *[str(label) for _k, label in AGEING]],
-                        rows, empty=_("Inga ungdomar i KAA vid periodens slut."))
+        data = merge_small(data, size=lambda r: sum(r["counts"]),
+                           name=lambda r: f"{r['team']} {r['coach']}", suppress=s,
+                           combine=lambda rs: {"team": small_label(), "coach": "",
+                                               "counts": _sums([r["counts"] for r in rs],
+                                                               len(AGEING))})
+        headers, counts = merge_columns([str(label) for _k, label in AGEING],
+                                        [r["counts"] for r in data], suppress=s)
+        rows = [[r["team"], r["coach"], *[str(Number(n, suppress=s)) for n in c]]
+                for r, c in zip(data, counts, strict=True)]
+        return _section(key, [_("Team"), _("Coach"), *headers],
+                        rows, empty=_("Inga ungdomar i KAA vid periodens slut."), protected=s)
     if key == "channel_by_age":
-        rows = [[label, *[str(Number(n, suppress=s)) for n in counts]]
-                for label, counts in data["rows"]]
-        return _section(key, [_("Kanal"), *[_("%(age)s år") % {"age": a} for a in data["ages"]]],
-                        rows, empty=_("Inga nådda under perioden."))
+        ages = [_("%(age)s år") % {"age": a} for a in data["ages"]]
+        merged = merge_small(data["rows"], size=lambda r: sum(r[1]), name=lambda r: r[0],
+                             suppress=s, combine=lambda rs: (
+                                 small_label(), _sums([c for _l, c in rs], len(ages))))
+        headers, counts = merge_columns(ages, [c for _l, c in merged], suppress=s)
+        rows = [[label, *[str(Number(n, suppress=s)) for n in c]]
+                for (label, _c), c in zip(merged, counts, strict=True)]
+        return _section(key, [_("Kanal"), *headers],
+                        rows, empty=_("Inga nådda under perioden."), protected=s)
     if key == "deadline_compliance":
+        data = merge_small(data, size=lambda r: r["due"], name=lambda r: r["step"], suppress=s,
+                           combine=lambda rs: {"step": small_label(),
+                                               "due": sum(r["due"] for r in rs),
+                                               "on_time": sum(r["on_time"] for r in rs)})
         rows = [[r["step"], str(Number(r["due"], suppress=s)),
                  str(Number(r["on_time"], suppress=s)),
                  share(r["on_time"], r["due"], suppress=s)] for r in data]
         return _section(key, [_("Steg"), _("Med datum i perioden"), _("I tid"), _("Andel i tid")],
-                        rows, empty=_("Inga rutinsteg med datum under perioden."))
+                        rows, empty=_("Inga rutinsteg med datum under perioden."), protected=s)
     if key == "monthly_trend":
         rows, chart = [], []
         for r in data:
@@ -127,7 +164,7 @@ def _build_other(key: str, data: Any, s: bool) -> Section:  # noqa: C901 - one b
             rows.append([r["month"].label, str(open_n), str(new_n)])
             chart.append((r["month"].label, open_n.bar, str(open_n)))
         return _section(key, [_("Månad"), _("I KAA vid månadens slut"), _("Nya registreringar")],
-                        rows, chart=chart, chart_kind="columns")
+                        rows, chart=chart, chart_kind="columns", protected=s)
     raise KeyError(key)
 
 
