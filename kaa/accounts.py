@@ -138,25 +138,36 @@ def role_grant_decide(*, grant: RoleGrant, confirm: bool, actor: User | None,
 
 def staff_identity_changed(*, user: User, actor: User | None, fields: list[str],
                            request: HttpRequest | None = None) -> RoleGrant | None:
-    """The e-mail address or the municipality of an account with a role was changed (by
-    someone else): the account loses the role until a second person confirms it again, for
-    its links now go to another address, or its role reads another municipality's records."""
-    if user.role == Role.NONE or (actor is not None and actor.pk == user.pk):
+    """The e-mail address or the municipality of an account was changed (by someone else):
+    its role, and any role still waiting for it, must be confirmed again, for its links now go
+    to another address, or its role reads another municipality's records. The account has no
+    access meanwhile; a confirmer's page opened before the change offers a withdrawn grant."""
+    if actor is not None and actor.pk == user.pk:
         return None
-    role = user.role
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(role=Role.NONE)
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        pending = RoleGrant.objects.select_for_update().filter(
+            user=locked, status=RoleGrant.Status.PENDING).first()
+        role = pending.role if pending is not None else locked.role
+        if role == Role.NONE:
+            return None
+        if pending is not None:
+            pending.status = RoleGrant.Status.WITHDRAWN
+            pending.decided_by, pending.decided_at = actor, timezone.now()
+            pending.save(update_fields=["status", "decided_by", "decided_at"])
+            audit_event(request=request, user=actor, action=Action.UPDATE, obj=pending,
+                        detail=f"role grant withdrawn: {pending.role}", flagged=True)
+        if locked.role != Role.NONE:
+            locked.role = Role.NONE
+            locked.save(update_fields=["role"])
+            audit_change(request, locked, fields=["role"], user=actor)
         user.role = Role.NONE
-        audit_change(request, user, fields=["role"], user=actor)
-        RoleGrant.objects.filter(user=user, status=RoleGrant.Status.PENDING).update(
-            status=RoleGrant.Status.WITHDRAWN, decided_by=actor, decided_at=timezone.now())
-        grant = RoleGrant.objects.create(user=user, role=role,
-                                         municipality_id=user.municipality_id,
-                                         reason=f"changed: {','.join(fields)}"[:200],
-                                         requested_by=actor)
+        changed = ",".join(fields)
+        grant = RoleGrant.objects.create(user=locked, role=role,
+                                         municipality_id=locked.municipality_id,
+                                         reason=f"changed: {changed}"[:200], requested_by=actor)
         audit_event(request=request, user=actor, action=Action.CREATE, obj=grant, flagged=True,
-                    detail=f"role grant requested again after change of {','.join(fields)}: "
-                           f"{role}")
+                    detail=f"role grant requested again after change of {changed}: {role}")
     return grant
 
 

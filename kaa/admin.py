@@ -213,9 +213,10 @@ class StaffAdmin(MunicipalityScopedAdmin):
             ("email", obj.email, stored.email if stored else obj.email),
             ("municipality", obj.municipality_id,
              stored.municipality_id if stored else obj.municipality_id)) if now != before]
-        if changed and not own:
-            accounts.staff_identity_changed(user=obj, actor=actor, fields=changed,
-                                            request=request)
+        if changed and not own and accounts.staff_identity_changed(
+                user=obj, actor=actor, fields=changed, request=request):
+            messages.warning(request, _("E-postadressen eller kommunen är ändrad: kontot har "
+                                        "ingen behörighet förrän rollen har godkänts igen."))
         if requested and not own:
             grant = accounts.role_grant_request(user=obj, role=requested, actor=actor,
                                                 request=request)

@@ -328,6 +328,26 @@ def test_changing_the_e_mail_of_an_account_puts_its_role_up_for_confirmation(
     assert "email" in grant.reason
 
 
+def test_changing_the_e_mail_while_a_role_waits_withdraws_the_grant_a_confirmer_sees(
+        client_for, admin_user, coordinator):
+    from kaa.models import RoleGrant
+
+    client = client_for(admin_user)
+    _new_staff(client, admin_user.municipality)
+    created = User.objects.get(username="ny.samordnare")
+    first = RoleGrant.objects.get(user=created, status="pending")
+    _post_admin_form(client, _change(created), email="admin-sjalv@example.se")
+    first.refresh_from_db()
+    assert first.status == "withdrawn"
+    # The confirmer's page, opened before the change, offers the old grant: it does nothing.
+    client_for(coordinator).post(f"/personal/behorighet/{first.pk}/", {"decision": "confirm"})
+    created.refresh_from_db()
+    assert created.role == "none"
+    again = RoleGrant.objects.get(user=created, status="pending")
+    assert again.role == "coordinator"
+    assert "email" in again.reason
+
+
 # --- One-time links: choose a password and enrol the authenticator ----------------------------
 
 def test_a_password_alone_cannot_enrol_an_authenticator(client, coordinator):
