@@ -155,6 +155,9 @@ def test_an_admin_never_sets_a_password_in_the_system_administration(client_for,
     assert not coach.check_password(NEW_PASSWORD)
     page = client.get(_change(coach)).content.decode()
     assert "/password/" not in page
+    add_page = client.get(ADD).content.decode()
+    assert 'name="requested_role"' in add_page
+    assert 'type="password"' not in add_page
     # A new account gets no password from the admin either, whatever the POST says.
     _new_staff(client, admin_user.municipality)
     created = User.objects.get(username="ny.samordnare")
