@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from kaa.models import Municipality, Role, Team, User
+from kaa.accounts import role_grant_request
+from kaa.models import Municipality, Role, RoleGrant, Team, User
 
 DEMO_PASSWORD = "Demo-inloggning-2026!"  # nosec B105  (demo accounts exist only with KAA_DEMO=true)
 
@@ -65,3 +66,28 @@ def demo_staff_ensure() -> list[User]:
             user.save(update_fields=["password"])
         users.append(user)
     return users
+
+
+# A newcomer whose role the admin has asked for: the coordinator confirms or rejects it under
+# Administrera → Personal och behörigheter (a role takes effect only with a second person).
+NEWCOMER = DemoStaff("ny.coach", "Nora", "Nilsson", Role.COACH, "1882", "Team Söder")
+
+
+@transaction.atomic
+def demo_role_grant_ensure() -> RoleGrant | None:
+    """The newcomer, without a role and without a password (a real one would get the
+    invitation link by e-mail), and the admin's request for its role; once (idempotent)."""
+    admin = User.objects.get(username="admin")
+    user, created = User.objects.get_or_create(
+        username=NEWCOMER.username,
+        defaults={"first_name": NEWCOMER.first_name, "last_name": NEWCOMER.last_name,
+                  "email": f"{NEWCOMER.username}@example.se", "role": Role.NONE,
+                  "municipality": admin.municipality,
+                  "team": Team.objects.get(municipality=admin.municipality,
+                                           name=NEWCOMER.team)})
+    if not created:
+        return None
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return role_grant_request(user=user, role=NEWCOMER.role, actor=admin,
+                              reason="Nyanställd (demo)")

@@ -44,6 +44,8 @@ class Perm(StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"  # loggkontroll
     VIEW_AGGREGATES = "view_aggregates"  # dashboards and board reports
     MANAGE_STAFF = "manage_staff"  # accounts, roles, teams
+    CONFIRM_ROLE_GRANTS = "confirm_role_grants"  # confirm a role another person asked for
+    ISSUE_ACCOUNT_LINKS = "issue_account_links"  # a new link for a lost authenticator
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -57,11 +59,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.EXPORT,
             Perm.VIEW_AUDIT_LOG,
             Perm.VIEW_AGGREGATES,
+            Perm.CONFIRM_ROLE_GRANTS,
+            Perm.ISSUE_ACCOUNT_LINKS,
         }
     ),
     Role.COACH: frozenset({Perm.VIEW_RECORDS, Perm.EDIT_RECORDS}),
     Role.MANAGER: frozenset({Perm.VIEW_AGGREGATES}),
-    Role.ADMIN: frozenset({Perm.MANAGE_STAFF}),
+    Role.ADMIN: frozenset({Perm.MANAGE_STAFF, Perm.CONFIRM_ROLE_GRANTS,
+                           Perm.ISSUE_ACCOUNT_LINKS}),
+    # Role.NONE (a role waiting for confirmation, or access taken away): nothing.
 }
 
 
@@ -139,6 +145,74 @@ def municipality_q(user: Any, path: str = "municipality") -> Q:
     if not getattr(user, "is_authenticated", False) or user.municipality_id is None:
         return NOTHING
     return Q(**{f"{path}_id": user.municipality_id})
+
+
+def is_operator(user: Any) -> bool:
+    """An instance-wide admin (no municipality): created only from the command line."""
+    return has_perm(user, Perm.MANAGE_STAFF) and user.municipality_id is None
+
+
+def staff_q(user: Any, path: str = "") -> Q:
+    """The staff accounts a user may manage or review: an admin's or coordinator's own
+    municipality's; an operator's, every municipality's. Accounts of no municipality
+    (operators) are never managed through the web. `path` leads from the queried model to the
+    account ("user__" for a grant)."""
+    if not (has_perm(user, Perm.MANAGE_STAFF) or has_perm(user, Perm.CONFIRM_ROLE_GRANTS)):
+        return NOTHING
+    if user.municipality_id is None:
+        return Q(**{f"{path}municipality__isnull": False}) if is_operator(user) else NOTHING
+    return Q(**{f"{path}municipality_id": user.municipality_id})
+
+
+def may_manage_staff_member(user: Any, stored: Any, *, municipality_id: int | None) -> bool:
+    """May `user` save a staff account so that it belongs to `municipality_id`? `stored` is
+    the account as it is in the database (None when creating one). Only within the admin's
+    own municipality (an operator: any), never leaving the municipality blank, never an
+    account of no municipality, and never the admin's own municipality."""
+    if not has_perm(user, Perm.MANAGE_STAFF) or municipality_id is None:
+        return False
+    if user.municipality_id is not None and municipality_id != user.municipality_id:
+        return False
+    if stored is not None:
+        if stored.municipality_id is None:
+            return False
+        if user.municipality_id is not None and stored.municipality_id != user.municipality_id:
+            return False
+        if stored.pk == user.pk and stored.municipality_id != municipality_id:
+            return False
+    return True
+
+
+def may_request_role(user: Any, target: Any) -> bool:
+    """An admin asks for a role for another account it manages, never for its own."""
+    return (has_perm(user, Perm.MANAGE_STAFF) and target.pk != user.pk
+            and target.municipality_id is not None
+            and user.municipality_id in (None, target.municipality_id))
+
+
+def may_decide_role_grant(user: Any, grant: Any) -> bool:
+    """Four eyes: a grant is confirmed or rejected by a coordinator of the account's
+    municipality or by another admin (of that municipality, or an operator), never by the
+    person who asked for it nor by the account it is for."""
+    if not has_perm(user, Perm.CONFIRM_ROLE_GRANTS):
+        return False
+    if user.pk in (grant.requested_by_id, grant.user_id):
+        return False
+    if user.municipality_id is None:
+        return is_operator(user)
+    return user.municipality_id == grant.municipality_id
+
+
+def may_issue_account_link(user: Any, target: Any) -> bool:
+    """A new set-up link (lost authenticator): an admin or coordinator for another account of
+    the staff they may manage or review."""
+    if not has_perm(user, Perm.ISSUE_ACCOUNT_LINKS) or target.pk == user.pk:
+        return False
+    if target.municipality_id is None:
+        return False
+    if user.municipality_id is None:
+        return is_operator(user)
+    return target.municipality_id == user.municipality_id
 
 
 class ScopedQuerySet(models.QuerySet[_M]):
@@ -224,6 +298,18 @@ def get_in_municipality(request: HttpRequest, queryset: models.QuerySet[_M], *,
     """One non-personal object of the user's own municipality (uploads, batches, templates),
     or 404 with a `denied` audit event."""
     obj = queryset.filter(municipality_q(request.user, path), **lookup).first()
+    if obj is None:
+        _log_denied(request, detail="object", object_type=queryset.model._meta.label_lower,
+                    object_id=lookup.get("pk", lookup.get("id", "")))
+        raise Http404
+    return obj
+
+
+def get_staff_object(request: HttpRequest, queryset: models.QuerySet[_M], *, path: str = "",
+                     **lookup: Any) -> _M:
+    """One account (or grant, with `path` "user__") of the staff the user may manage or
+    review, or 404 with a `denied` audit event."""
+    obj = queryset.filter(staff_q(request.user, path), **lookup).first()
     if obj is None:
         _log_denied(request, detail="object", object_type=queryset.model._meta.label_lower,
                     object_id=lookup.get("pk", lookup.get("id", "")))

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from kaa.access import Perm, has_perm
-from kaa.audit import audit_change
+from kaa import accounts
+from kaa.access import (
+    Perm,
+    has_perm,
+    is_operator,
+    may_issue_account_link,
+    may_manage_staff_member,
+    staff_q,
+)
+from kaa.audit import audit_change, audit_event
 from kaa.middleware import otp_required_for
-from kaa.models import AuditEvent, Municipality, Team, User
+from kaa.models import AccountLink, AuditEvent, Municipality, Role, Team, User
 
 
 class KaaAdminSite(admin.AdminSite):
@@ -91,6 +101,10 @@ class MunicipalityAdmin(MunicipalityScopedAdmin):
             qs = qs.filter(pk=request.user.municipality_id)
         return qs
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A new municipality is the instance's business, not one municipality's.
+        return is_operator(request.user)
+
 
 @admin.register(Team, site=admin_site)
 class TeamAdmin(MunicipalityScopedAdmin):
@@ -99,22 +113,145 @@ class TeamAdmin(MunicipalityScopedAdmin):
     list_select_related = ["municipality"]
 
 
+ROLE_HELP = _("En ny roll gäller först när en samordnare i kommunen eller en annan "
+              "systemadministratör har godkänt den. Ingen behörighet gäller direkt.")
+OUTSIDE_SCOPE = _("Kontot hör inte till din kommun, eller så försökte du ändra din egen kommun.")
+
+
+class StaffForm(forms.ModelForm):
+    """Staff as an admin edits them: no password (the person chooses it through a link), and
+    the role asked for, which takes effect only once a second person confirms it."""
+
+    requested_role = forms.ChoiceField(label=_("Roll"), choices=Role.choices,
+                                       help_text=ROLE_HELP)
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "municipality", "team",
+                  "is_active", "wants_email_digest"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "municipality" in self.fields:  # the web never makes an account of no municipality
+            self.fields["municipality"].required = True
+            self.fields["municipality"].empty_label = None
+        if "email" in self.fields:
+            self.fields["email"].required = True
+            self.fields["email"].help_text = _("Länken för att välja lösenord och aktivera "
+                                               "tvåfaktorinloggning skickas hit.")
+        if self.instance.pk and "requested_role" in self.fields:
+            pending = accounts.role_grant_pending(self.instance)
+            self.fields["requested_role"].initial = (pending.role if pending
+                                                     else self.instance.role)
+        elif "requested_role" in self.fields:
+            self.fields["requested_role"].initial = Role.COACH
+
+
 @admin.register(User, site=admin_site)
-class StaffAdmin(MunicipalityScopedAdmin, UserAdmin):
-    list_display = ["username", "first_name", "last_name", "role", "municipality", "team",
-                    "is_active"]
+class StaffAdmin(MunicipalityScopedAdmin):
+    form = StaffForm
+    list_display = ["username", "first_name", "last_name", "role", "pending_role",
+                    "municipality", "team", "is_active"]
     list_filter = ["role", "municipality", "team", "is_active"]
     list_select_related = ["municipality", "team"]
-    fieldsets = (
-        (None, {"fields": ("username", "password")}),
-        (_("Person"), {"fields": ("first_name", "last_name", "email")}),
-        (_("Roll och tillhörighet"), {"fields": ("role", "municipality", "team", "is_active")}),
-        (_("Inställningar"), {"fields": ("wants_email_digest",)}),
-        (_("Datum"), {"fields": ("last_login", "date_joined")}),
-    )
-    add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
-        (_("Roll och tillhörighet"), {"fields": ("first_name", "last_name", "email", "role",
-                                                 "municipality", "team")}),
-    )
-    readonly_fields = ["last_login", "date_joined"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    ordering = ["username"]
+    actions = ["send_password_link", "send_second_factor_link"]
+    readonly_fields = ["role_now", "pending_role", "last_login", "date_joined"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return admin.ModelAdmin.get_queryset(self, request).filter(staff_q(request.user))
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        person = (_("Person"), {"fields": ("first_name", "last_name", "email")})
+        if obj is None:
+            return ((None, {"fields": ("username",)}), person,
+                    (_("Roll och tillhörighet"),
+                     {"fields": ("requested_role", "municipality", "team")}))
+        own = obj.pk == request.user.pk
+        belonging = ("role_now", "pending_role", "municipality", "team", "is_active")
+        if not own:
+            belonging = ("role_now", "requested_role", "pending_role", "municipality", "team",
+                         "is_active")
+        return ((None, {"fields": ("username",)}), person,
+                (_("Roll och tillhörighet"), {"fields": belonging}),
+                (_("Inställningar"), {"fields": ("wants_email_digest",)}),
+                (_("Datum"), {"fields": ("last_login", "date_joined")}))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(self.readonly_fields)
+        if obj is not None and obj.pk == request.user.pk:
+            fields += ["municipality", "team", "is_active"]
+        return fields
+
+    @admin.display(description=_("Roll nu"))
+    def role_now(self, obj: User) -> str:
+        return obj.get_role_display()
+
+    @admin.display(description=_("Väntar på godkännande"))
+    def pending_role(self, obj: User) -> str:
+        pending = accounts.role_grant_pending(obj) if obj.pk else None
+        return pending.get_role_display() if pending else "–"
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        actor = request.user
+        stored = User.objects.filter(pk=obj.pk).first() if change else None
+        if not may_manage_staff_member(actor, stored, municipality_id=obj.municipality_id):
+            audit_event(request=request, action=AuditEvent.Action.DENIED, obj=stored,
+                        object_type="kaa.user", detail="staff outside scope or own account",
+                        flagged=True)
+            raise PermissionDenied(OUTSIDE_SCOPE)
+        requested = form.cleaned_data.get("requested_role")
+        own = stored is not None and stored.pk == actor.pk
+        # The role is never written from the form: the account keeps its role (a new one has
+        # none) until a second person confirms the one asked for.
+        obj.role = stored.role if stored is not None else Role.NONE
+        if stored is None:
+            obj.set_unusable_password()
+        super().save_model(request, obj, form, change)
+        changed = [name for name, now, before in (
+            ("email", obj.email, stored.email if stored else obj.email),
+            ("municipality", obj.municipality_id,
+             stored.municipality_id if stored else obj.municipality_id)) if now != before]
+        if changed and not own and accounts.staff_identity_changed(
+                user=obj, actor=actor, fields=changed, request=request):
+            messages.warning(request, _("E-postadressen eller kommunen är ändrad: kontot har "
+                                        "ingen behörighet förrän rollen har godkänts igen."))
+        if requested and not own:
+            grant = accounts.role_grant_request(user=obj, role=requested, actor=actor,
+                                                request=request)
+            if grant is not None:
+                messages.info(request, _("Rollen %(role)s väntar på godkännande av en "
+                                         "samordnare i kommunen eller en annan "
+                                         "systemadministratör.")
+                              % {"role": grant.get_role_display()})
+        if stored is None:
+            self._send(request, [obj], AccountLink.Purpose.INVITE)
+
+    def _send(self, request: HttpRequest, users: list[User], purpose: str) -> None:
+        sent, failed = 0, []
+        for user in users:
+            if accounts.account_link_send(user=user, purpose=purpose, actor=request.user,
+                                          request=request):
+                sent += 1
+            else:
+                failed.append(user.username)
+        if sent:
+            messages.success(request, ngettext(
+                "En länk har skickats till %(n)s persons e-postadress.",
+                "Länkar har skickats till %(n)s personers e-postadresser.", sent) % {"n": sent})
+        if failed:
+            messages.error(request, _("Ingen länk kunde skickas till: %(names)s. Kontrollera "
+                                      "e-postadressen och försök igen.")
+                           % {"names": ", ".join(failed)})
+
+    @admin.action(description=_("Skicka länk för att välja nytt lösenord"))
+    def send_password_link(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._send(request, [u for u in queryset if may_issue_account_link(request.user, u)],
+                   AccountLink.Purpose.PASSWORD)
+
+    @admin.action(description=_("Ta bort tvåfaktor och skicka ny aktiveringslänk (tappad "
+                                "telefon)"))
+    def send_second_factor_link(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._send(request, [u for u in queryset if may_issue_account_link(request.user, u)],
+                   AccountLink.Purpose.SECOND_FACTOR)

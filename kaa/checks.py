@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
 AUDIT_MINIMUM_MONTHS = 24  # as reporting.retention.RULES for the audit log
+# Roles that read personal data or statistics, or manage accounts: all need a second factor.
+READING_ROLES = ("coordinator", "coach", "manager", "admin")
 
 
 @register(Tags.security, deploy=True)
@@ -27,4 +29,10 @@ def kaa_deploy_checks(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
             f"AUDIT_UNATTRIBUTED_MONTHS={months} is below the log's minimum of "
             f"{AUDIT_MINIMUM_MONTHS} months (log review and register extracts need it).",
             id="kaa.W005"))
+    left_out = sorted(set(READING_ROLES) - set(settings.KAA_OTP_REQUIRED_ROLES))
+    if left_out:
+        problems.append(Warning(
+            f"KAA_OTP_REQUIRED_ROLES leaves out {', '.join(left_out)}: these roles read "
+            "personal data or statistics, or manage accounts, with a password alone.",
+            id="kaa.W016"))
     return problems

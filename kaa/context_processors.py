@@ -28,6 +28,7 @@ NAVIGATION: list[tuple[str, Any, Perm | None, Any]] = [
     ("plans:catalogue", _("Insatser och parter"), Perm.CONFIGURE, ADMIN_GROUP),
     ("kaa:audit_list", _("Loggkontroll"), Perm.VIEW_AUDIT_LOG, ADMIN_GROUP),
     ("reporting:retention", _("Gallring"), Perm.CONFIGURE, ADMIN_GROUP),
+    ("kaa:staff", _("Personal och behörigheter"), Perm.CONFIRM_ROLE_GRANTS, ADMIN_GROUP),
     ("admin:index", _("Administration"), Perm.MANAGE_STAFF, ADMIN_GROUP),
 ]
 

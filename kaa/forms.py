@@ -7,7 +7,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from kaa.models import AuditEvent, User
@@ -116,3 +116,36 @@ def errors_apply(form: forms.BaseForm, exc: Any) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class AccountLinkForm(SetPasswordForm):
+    """The page of a one-time link: choose a password (the installation's password rules)
+    and, for an account with no authenticator yet, confirm the new one with its first code."""
+
+    def __init__(self, user: Any, *args: Any, device: Any = None, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.device = device
+        self.fields["new_password1"].widget.attrs.update({"autocomplete": "new-password"})
+        if device is not None:
+            self.fields["token"] = forms.CharField(
+                label=_("Engångskod"), min_length=6, max_length=8,
+                help_text=_("Sex siffror från autentiseringsappen, när du har skannat "
+                            "QR-koden."),
+                widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                              "inputmode": "numeric", "pattern": "[0-9]*"}))
+        self.helper = fields_only_helper()
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].replace(" ", "")
+        if not token.isdigit():
+            raise forms.ValidationError(OTP_INVALID)
+        return token
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # The code is checked last, once the password is acceptable: a code is spent when
+        # checked, and the person should not need a new one only because of the password.
+        if self.device is not None and not self.errors and data.get("token"):
+            if not self.device.verify_token(data["token"]):
+                self.add_error("token", OTP_INVALID)
+        return data

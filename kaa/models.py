@@ -63,6 +63,9 @@ class Role(models.TextChoices):
     COACH = "coach", _("Ungdomscoach")
     MANAGER = "manager", _("Chef")
     ADMIN = "admin", _("Systemadministratör")
+    # An account whose role waits for a second person's confirmation (kaa.accounts), or whose
+    # access has been taken away: it may log in but sees and does nothing.
+    NONE = "none", _("Ingen behörighet")
 
 
 class User(AbstractUser):
@@ -364,3 +367,77 @@ class OutboxItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)}"
+
+
+class RoleGrant(models.Model):
+    """A role asked for in the system administration. The account gets it only when a second
+    person confirms: a coordinator of the account's municipality or another admin, never the
+    one who asked nor the account itself (kaa.access.may_decide_role_grant). Kept as the
+    record of who asked and who decided."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Väntar på godkännande")
+        CONFIRMED = "confirmed", _("Godkänd")
+        REJECTED = "rejected", _("Avslagen")
+        WITHDRAWN = "withdrawn", _("Återkallad")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="role_grants", verbose_name=_("personal"))
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("kommun"))
+    reason = models.CharField(_("anledning"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("rollbegäran")
+        verbose_name_plural = _("rollbegäranden")
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(status="pending"),
+                                    name="role_grant_one_pending_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.get_role_display()} ({self.get_status_display()})"
+
+
+class AccountLink(models.Model):
+    """A one-time link e-mailed to a staff member: choose a password and, if the account has
+    no authenticator, enrol one. Only a hash of the link's token is stored; the link works
+    once and until `expires_at` (kaa.accounts)."""
+
+    class Purpose(models.TextChoices):
+        INVITE = "invite", _("Inbjudan")
+        PASSWORD = "password", _("Nytt lösenord")
+        SECOND_FACTOR = "second_factor", _("Ny tvåfaktorinloggning")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="account_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    # Set when a newer link for the same account is sent: only the latest one works.
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def municipality_id(self) -> int | None:
+        """The account's municipality, so that audit events about the link belong to it."""
+        return self.user.municipality_id

@@ -181,8 +181,12 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
 
-# Second factor (TOTP through django-otp) for the roles listed here.
-KAA_OTP_REQUIRED_ROLES = env.list("KAA_OTP_REQUIRED_ROLES", default=["coordinator", "admin"])
+# Second factor (TOTP through django-otp) for the roles listed here: by default every role
+# that reads personal data or statistics (check --deploy warns when one is left out).
+KAA_OTP_REQUIRED_ROLES = env.list("KAA_OTP_REQUIRED_ROLES",
+                                  default=["coordinator", "coach", "manager", "admin"])
+# How long a one-time link to choose a password and enrol an authenticator works.
+KAA_ACCOUNT_LINK_HOURS = env.int("KAA_ACCOUNT_LINK_HOURS", default=72)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="KAA")
 
 # --- Sessions -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kaa import views
+from kaa import views, views_accounts
 from kaa.admin import admin_site
 
 kaa_patterns = [
@@ -20,6 +20,13 @@ kaa_patterns = [
     path("konto/session/forlang/", views.session_extend, name="session_extend"),
     path("konto/session/status/", views.session_status, name="session_status"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("konto/lank/", views_accounts.account_link_form, name="account_link_form"),
+    path("konto/lank/<str:token>/", views_accounts.account_link, name="account_link"),
+    path("personal/", views_accounts.staff, name="staff"),
+    path("personal/behorighet/<int:pk>/", views_accounts.role_grant_decide,
+         name="role_grant_decide"),
+    path("personal/<int:pk>/ny-tvafaktor/", views_accounts.staff_second_factor_link,
+         name="staff_second_factor_link"),
 ]
 
 urlpatterns = [

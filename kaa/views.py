@@ -19,7 +19,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kaa import health, outbox
 from kaa.access import Perm, ids_refused, perm_required
@@ -28,7 +27,6 @@ from kaa.forms import OTP_INVALID, AccountSettingsForm, AuditFilterForm, LoginFo
 from kaa.lib.http import int_ids, safe_next
 from kaa.middleware import SESSION_LAST_SEEN, session_seconds_left
 from kaa.models import AuditEvent, UserSession
-from kaa.otp import totp_qr_svg, totp_secret_for_humans
 from kaa.selectors import audit_events_for
 from kaa.services import sessions_end
 
@@ -64,27 +62,14 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Where a user whose role needs a second factor, and who has no authenticator, is sent.
+    The password alone never enrols one (a stolen password must not be enough to add the
+    thief's phone): the page says to ask for a one-time link (kaa.views_accounts)."""
     if any(True for _d in devices_for_user(request.user, confirmed=True)):
         return redirect("kaa:otp_verify")
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=request.user, confirmed=False, defaults={"name": "Autentiseringsapp"}
-    )
-    form = OtpTokenForm(request.POST or None, submit_label=_("Aktivera tvåfaktorinloggning"))
-    if form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            otp_login(request, device)
-            audit_event(request=request, action=AuditEvent.Action.OTP_ENROLLED, obj=device)
-            messages.success(request, _("Tvåfaktorinloggning är aktiverad."))
-            return redirect(safe_next(request))
-        audit_event(request=request, action=AuditEvent.Action.OTP_FAILED)
-        form.add_error("token", OTP_INVALID)
-    context = {"form": form, "qr_svg": totp_qr_svg(device),
-               "base32_secret": totp_secret_for_humans(device), "next": safe_next(request)}
-    return render(request, "otp/setup.html", context)
+    return render(request, "otp/setup.html")
 
 
 @login_required

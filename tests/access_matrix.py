@@ -337,6 +337,17 @@ def _school_inbox(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return {}, "Markörgymnasiet"
 
 
+def _pending_role_grant(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A role the admin asked for, waiting for a coordinator: the page names the account."""
+    from kaa.accounts import role_grant_request
+    from tests.factories import UserFactory
+
+    newcomer = UserFactory(username="nykomling", last_name="Behörighetsmarkör", role="none",
+                           municipality=users["coach"].municipality)
+    role_grant_request(user=newcomer, role="coach", actor=users["admin_user"])
+    return {}, "Behörighetsmarkör"
+
+
 CASE_WORKERS = frozenset({"coach", "colleague", "coordinator"})
 COORDINATOR = frozenset({"coordinator"})
 
@@ -387,6 +398,8 @@ CASES: list[UrlCase] = [
     UrlCase("reporting:scb_period", _scb_period, COORDINATOR, list_page=True),
     UrlCase("reporting:scb_file", _scb_file, COORDINATOR),
     UrlCase("reporting:retention", _retention, COORDINATOR, list_page=True),
+    UrlCase("kaa:staff", _pending_role_grant, frozenset({"coordinator", "admin_user"}),
+            list_page=True),
 ]
 
 # URLs in the personal namespaces that show no personal data of their own, with the reason.
@@ -445,4 +458,9 @@ EXEMPT: dict[str, str] = {
     "reporting:scb_file_submit": "POST only, same access as scb_file; test_scb_views.py",
     "reporting:retention_propose": "POST only (coordinator); tests/reporting/test_retention.py",
     "reporting:retention_decide": "POST only (coordinator); tests/reporting/test_retention.py",
+    "kaa:role_grant_decide": "POST only, staff of the own municipality; test_accounts.py",
+    "kaa:staff_second_factor_link": "POST only, staff of the own municipality; "
+                                    "tests/kaa/test_accounts.py",
+    "kaa:account_link": "the one-time link (no login); tests/kaa/test_accounts.py",
+    "kaa:account_link_form": "the one-time link's page (no login); tests/kaa/test_accounts.py",
 }

@@ -29,3 +29,9 @@ def send_scb_draft(*, to: str, context: dict[str, Any]) -> None:
 def send_school_receipt(*, to: str, context: dict[str, Any]) -> None:
     """To school staff who sent a notice: its number and date, never the student."""
     _send("school-receipt", to, context)
+
+
+def send_account_link(*, to: str, context: dict[str, Any]) -> None:
+    """To a staff member's own address: the one-time link to choose a password and enrol an
+    authenticator (kaa.accounts)."""
+    _send("account-link", to, context)

@@ -112,3 +112,30 @@ def test_the_demo_rules_are_refused_outside_the_demo(settings):
     settings.KAA_DEMO = False
     with pytest.raises(CommandError, match="KAA_DEMO"):
         call_command("demo_retention")
+
+
+@pytest.mark.django_db
+def test_the_demo_logins_work_and_a_role_waits_for_the_coordinator(settings):
+    """The demo runs without the second factor (scripts/demo sets KAA_OTP_REQUIRED_ROLES to
+    nothing), so its accounts log in with the printed password; a newcomer's role, asked for
+    by the admin, waits for the coordinator."""
+    from django.test import Client
+
+    from demo.staff import DEMO_PASSWORD
+    from kaa.models import RoleGrant, User
+
+    settings.KAA_DEMO = True
+    settings.KAA_OTP_REQUIRED_ROLES = []
+    call_command("demo_data", youths=10)
+    call_command("demo_data", youths=10)
+    grant = RoleGrant.objects.get(user__username="ny.coach")
+    assert grant.status == "pending"
+    assert grant.requested_by.username == "admin"
+    assert User.objects.get(username="ny.coach").role == "none"
+    client = Client()
+    client.post("/konto/logga-in/", {"username": "samordnare", "password": DEMO_PASSWORD})
+    page = client.get("/personal/").content.decode()
+    assert "Nora Nilsson" in page
+    assert "Godkänn" in page
+    client.post(f"/personal/behorighet/{grant.pk}/", {"decision": "confirm"})
+    assert User.objects.get(username="ny.coach").role == "coach"

@@ -90,9 +90,21 @@ def test_a_read_only_role_gets_403_on_write(rf, everyone, coordinator, coach, mo
     ("manager", Perm.VIEW_RECORDS, False),
     ("admin_user", Perm.MANAGE_STAFF, True),
     ("admin_user", Perm.VIEW_RECORDS, False),
+    ("admin_user", Perm.CONFIRM_ROLE_GRANTS, True),
+    ("coordinator", Perm.CONFIRM_ROLE_GRANTS, True),
+    ("coordinator", Perm.MANAGE_STAFF, False),
+    ("coach", Perm.CONFIRM_ROLE_GRANTS, False),
+    ("manager", Perm.ISSUE_ACCOUNT_LINKS, False),
 ])
 def test_role_permissions(request, persona, perm, expected):
     assert has_perm(request.getfixturevalue(persona), perm) is expected
+
+
+def test_an_account_whose_role_waits_for_confirmation_may_do_nothing(municipality):
+    from tests.factories import UserFactory
+
+    waiting = UserFactory(username="vantar", role="none", municipality=municipality)
+    assert not [perm for perm in Perm if has_perm(waiting, perm)]
 
 
 def test_require_raises_403_and_logs(rf, coach):
@@ -121,14 +133,22 @@ def test_the_menu_shows_each_role_its_pages_and_groups_the_seldom_used(
     top, grouped, page = _menu(coordinator)
     assert top == ["Start", "Ungdomar", "Arbetskö", "Uppföljningar", "Nätverksmöten",
                    "Skolanmälningar", "Statistik", "SCB-rapport", "Administrera"]
-    assert grouped == ["Insatser och parter", "Loggkontroll", "Gallring"]
+    assert grouped == ["Insatser och parter", "Loggkontroll", "Gallring",
+                       "Personal och behörigheter"]
     # The start page lists every page, grouped or not.
     start = [a.get_text(strip=True) for a in page.find("h2", string="Gå till")
              .find_next("ul").find_all("a")]
     assert start == top[1:-1] + grouped
     assert _menu(coach)[:2] == (["Start", "Ungdomar", "Arbetskö", "Uppföljningar"], [])
     assert _menu(manager)[:2] == (["Start", "Statistik"], [])
-    # A group of one page is a plain link.
+    assert _menu(admin_user)[:2] == (["Start", "Administrera"],
+                                     ["Personal och behörigheter", "Administration"])
+
+
+def test_a_menu_group_of_one_page_is_a_plain_link(admin_user, monkeypatch):
+    from kaa import access
+
+    monkeypatch.setitem(access.ROLE_PERMISSIONS, "admin", frozenset({Perm.MANAGE_STAFF}))
     assert _menu(admin_user)[:2] == (["Start", "Administration"], [])
 
 

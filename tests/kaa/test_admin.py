@@ -23,21 +23,28 @@ def test_an_admin_without_the_second_factor_is_sent_to_it(admin_user):
     assert response["Location"].startswith("/konto/tvafaktor/")
 
 
-def test_an_admin_changes_a_role_and_the_change_is_audited(client_for, admin_user, coach):
+def test_an_admin_asks_for_a_role_and_the_request_is_audited(client_for, admin_user, coach):
+    from kaa.models import RoleGrant
+
     client = client_for(admin_user)
     url = f"/system/kaa/user/{coach.pk}/change/"
     page = client.get(url)
     assert page.status_code == 200
     form = page.context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data.update({"role": "coordinator", "team": "", "is_active": "on"})
+    data.update({"requested_role": "coordinator", "team": "", "is_active": "on"})
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     coach.refresh_from_db()
-    assert coach.role == "coordinator"
+    assert coach.role == "coach"  # until a second person confirms (tests/kaa/test_accounts.py)
+    assert coach.team_id is None
+    assert RoleGrant.objects.get(user=coach, status="pending").role == "coordinator"
     event = AuditEvent.objects.get(action="update", object_type="kaa.user")
     assert event.user == admin_user
-    assert "role" in event.detail or "Roll" in event.detail
+    assert "Roll" in event.detail or "role" in event.detail
+    requested = AuditEvent.objects.get(action="create", object_type="kaa.rolegrant")
+    assert requested.user == admin_user
+    assert requested.detail == "role grant requested: coordinator"
 
 
 def test_a_municipal_admin_sees_only_own_municipality_staff(client_for, admin_user,

@@ -115,19 +115,28 @@ class TestSecondFactor:
         assert response.status_code == 302
         assert response["Location"].startswith("/konto/tvafaktor/aktivera/")
         setup = client.get(response["Location"]).content.decode()
-        assert "<svg" in setup
         assert "Aktivera tvåfaktorinloggning" in setup
+        # The password alone shows no secret to scan: the app is enrolled through a link.
+        assert "<svg" not in setup
+        assert "engångslänk" in setup
+        assert not TOTPDevice.objects.filter(user=coordinator).exists()
 
     def test_enrolment_with_a_correct_code_opens_the_app(self, client, coordinator):
-        _login(client, "sara")
-        client.get("/konto/tvafaktor/aktivera/")
+        from kaa.accounts import account_link_issue
+
+        token = account_link_issue(user=coordinator, purpose="invite", actor=None)
+        client.get(f"/konto/lank/{token}/")
+        setup = client.get("/konto/lank/").content.decode()
+        assert "<svg" in setup
         device = TOTPDevice.objects.get(user=coordinator)
-        response = client.post("/konto/tvafaktor/aktivera/?next=/loggkontroll/",
-                               {"token": _totp_now(device)})
-        assert response["Location"] == "/loggkontroll/"
+        response = client.post("/konto/lank/", {
+            "new_password1": "rodbetor-och-potatis-pa-fredag",
+            "new_password2": "rodbetor-och-potatis-pa-fredag", "token": _totp_now(device)})
+        assert response["Location"] == "/"
         assert client.get("/loggkontroll/").status_code == 200
         device.refresh_from_db()
         assert device.confirmed
+        assert AuditEvent.objects.filter(action="otp_enrolled", user=coordinator).exists()
 
     def test_a_wrong_code_is_refused_in_swedish_and_logged(self, client, coordinator):
         TOTPDevice.objects.create(user=coordinator, name="app", confirmed=True)

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from demo.eforms import demo_eforms_ensure, demo_youth_for_eservice
 from demo.outreach import demo_history_ensure
 from demo.plans import demo_plans_ensure
-from demo.staff import DEMO_PASSWORD, STAFF, demo_staff_ensure
+from demo.staff import DEMO_PASSWORD, STAFF, demo_role_grant_ensure, demo_staff_ensure
 from demo.youths import demo_youths_ensure
 from kaa.models import Municipality
 from outreach.engine import deadlines_refresh
@@ -42,6 +42,7 @@ class Command(BaseCommand):
             self._print_logins()
             return
         demo_staff_ensure()
+        demo_role_grant_ensure()
         created = 0
         for code, share in (("1882", 1.0), ("1494", 0.25)):
             municipality = Municipality.objects.get(code=code)
