@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaa.access import Perm, has_perm
 from kaa.forms import date_input, fields_only_helper
 from kaa.models import Team, User
 from kaa.versioning import VersionedFormMixin
@@ -54,6 +55,8 @@ class YouthFilterForm(forms.Form):
         self.fields["coach"].queryset = User.objects.filter(
             municipality_id=user.municipality_id, role__in=["coach", "coordinator"])
         self.fields["team"].queryset = Team.objects.filter(municipality_id=user.municipality_id)
+        if not has_perm(user, Perm.VIEW_PROTECTED):
+            del self.fields["protected"]  # who is protected: coordinators only
         self.helper = _helper()
 
     def clean_sort(self) -> str:

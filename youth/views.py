@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaa.access import Perm, get_for_user, has_perm, perm_required
-from kaa.audit import audit_bulk_read, audit_event, audit_read
+from kaa.access import Perm, get_for_user, has_perm, perm_required, require
+from kaa.audit import audit_bulk_read, audit_event, audit_list_read, audit_read
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
 from kaa.lib.http import int_ids, safe_next
@@ -50,14 +50,21 @@ def youth_list(request: HttpRequest) -> HttpResponse:
         query["s"] = "1"
         return redirect(reverse("youth:list") + "?" + query.urlencode())
     text = request.session.get(SEARCH_SESSION_KEY, "") if "s" in request.GET else ""
+    protected_filter_check(request)
     form = forms.YouthFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     youths = selectors.youth_list(user=request.user, filters=filters, search=text,
                                   sort=filters.get("sort") or "namn")
     page = Paginator(youths, PAGE_SIZE).get_page(request.GET.get("page"))
-    if text:
-        audit_event(request=request, action=AuditEvent.Action.SEARCH, object_type="youth.youth",
-                    detail=f"hits:{page.paginator.count}")
+    page.object_list = list(page.object_list)
+    # One event per page view naming the youths shown (a search: the number of hits too).
+    # Listing who has protected identity is flagged for the log review; it shows names only
+    # (never what can locate them), so it needs no stated reason.
+    protected = bool(filters.get("protected"))
+    detail = f"hits:{page.paginator.count}" if text else "ungdomslista"
+    audit_list_read(request, page.object_list,
+                    action=AuditEvent.Action.SEARCH if text else AuditEvent.Action.READ,
+                    detail=detail + (" filter:skyddade" if protected else ""), flagged=protected)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "youth/list.html", {
@@ -69,12 +76,20 @@ def youth_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+def protected_filter_check(request: HttpRequest) -> None:
+    """Listing who has protected identity is for coordinators: anyone else asking for that
+    filter is refused (403, a `denied` audit event)."""
+    if request.GET.get("protected"):
+        require(request, Perm.VIEW_PROTECTED)
+
+
 @login_required
 @perm_required(Perm.VIEW_RECORDS)
 @require_GET
 def caseload_panel(request: HttpRequest) -> HttpResponse:
     """The start page's "my youths" panel (loaded by htmx; also a page of its own)."""
     youths = list(selectors.caseload_of(user=request.user))
+    audit_list_read(request, youths, detail="mina_ungdomar")
     template = "youth/partials/_caseload.html" if request.htmx else "youth/caseload.html"
     return render(request, template, {"youths": youths})
 
