@@ -112,11 +112,12 @@ class YouthContactForm(VersionedFormMixin, forms.ModelForm):
         fields = ["first_name", "last_name", "address", "postal_code", "city", "phone",
                   "phone_alt", "email", "former_school"]
 
-    def __init__(self, *args: Any, hide_address: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, hide_locating: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if hide_address:
-            # Protected identity: only coordinators see or change the address.
-            for name in ("address", "postal_code", "city"):
+        if hide_locating:
+            # Protected identity (youth.permissions.locating_data_visible): the fields are
+            # not in the form at all, so their values are neither shown nor changed.
+            for name in Youth.LOCATING_FIELDS:
                 del self.fields[name]
         self.helper = _helper()
 

@@ -27,7 +27,12 @@ from kaa.models import AuditEvent
 from kaa.versioning import StaleEdit
 from youth import exports, forms, selectors, services
 from youth.models import DataRequest, FieldChange, KaaPeriod, Note, Youth
-from youth.permissions import reason_grant, youth_get_for_user
+from youth.permissions import (
+    PROTECTED_PLACEHOLDER,
+    locating_data_visible,
+    reason_grant,
+    youth_get_for_user,
+)
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 20000
@@ -104,6 +109,7 @@ def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"youth": youth, "timeline": timeline, "note_form": forms.NoteForm(),
                "age": youth.age_on(timezone.localdate()),
                "can_see_protected": has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS),
+               "can_state_reason": has_perm(request.user, Perm.VIEW_PROTECTED),
                "can_assign": has_perm(request.user, Perm.ASSIGN_CASES),
                **selectors.youth_page_data(youth=youth)}
     return render(request, "youth/detail.html", context)
@@ -134,10 +140,9 @@ def youth_register(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def youth_edit(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
-    hide_address = youth.protected_identity and not has_perm(request.user,
-                                                             Perm.VIEW_MUNICIPALITY_RECORDS)
+    hide_locating = not locating_data_visible(request, youth)
     form = forms.YouthContactForm(request.POST or None, instance=youth,
-                                  hide_address=hide_address)
+                                  hide_locating=hide_locating)
     if request.method == "GET":
         audit_read(request, youth, detail="kontaktuppgifter")
     if request.method == "POST" and form.is_valid():
@@ -153,8 +158,9 @@ def youth_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Kontaktuppgifterna är sparade."))
             return redirect("youth:detail", pk=youth.pk)
-    return render(request, "youth/form.html", {"form": form, "youth": youth,
-                                               "title": _("Ändra kontaktuppgifter")})
+    return render(request, "youth/form.html", {
+        "form": form, "youth": youth, "title": _("Ändra kontaktuppgifter"),
+        "intro": PROTECTED_PLACEHOLDER if hide_locating else ""})
 
 
 def _youth_form_view(request: HttpRequest, pk: int, form_class: type, title: str,
@@ -348,11 +354,12 @@ def youth_export(request: HttpRequest) -> HttpResponse:
     Records whose processing is restricted are left out: they are kept, not processed (GDPR
     art. 18), and a copy in a spreadsheet is processing."""
     text = request.session.get(SEARCH_SESSION_KEY, "") if "s" in request.GET else ""
+    protected_filter_check(request)
     form = forms.YouthFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     youths = list(selectors.youth_list(user=request.user, filters=filters, search=text,
                                        sort=filters.get("sort") or "namn")
-                  .filter(restricted_at__isnull=True)[:EXPORT_LIMIT])
+                  .filter(restricted_at__isnull=True).with_protection()[:EXPORT_LIMIT])
     audit_bulk_read(request, youths, action=AuditEvent.Action.EXPORT, detail="xlsx")
     content = xlsx_bytes(title=_("Ungdomar"), header=exports.HEADER,
                          rows=(exports.row_for(y) for y in youths))
