@@ -38,6 +38,9 @@ class Perm(StrEnum):
     VIEW_RECORDS = "view_records"  # individual youths' personal data (within the scope)
     EDIT_RECORDS = "edit_records"
     VIEW_MUNICIPALITY_RECORDS = "view_municipality_records"  # beyond own caseload and team
+    # What can locate a youth with protected identity (or with a protected guardian), after a
+    # stated reason for that youth; and listing who is protected (youth.permissions).
+    VIEW_PROTECTED = "view_protected"
     ASSIGN_CASES = "assign_cases"
     CONFIGURE = "configure"  # routines, templates, code lists, reasons
     EXPORT = "export"  # xlsx exports, SCB files
@@ -54,6 +57,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_RECORDS,
             Perm.EDIT_RECORDS,
             Perm.VIEW_MUNICIPALITY_RECORDS,
+            Perm.VIEW_PROTECTED,
             Perm.ASSIGN_CASES,
             Perm.CONFIGURE,
             Perm.EXPORT,

@@ -32,6 +32,7 @@ def audit_event(
     detail: str = "",
     flagged: bool = False,
     username: str = "",
+    youth_ids: list[int] | None = None,
 ) -> AuditEvent:
     """Append one event. `detail` must name fields or filters, never their values."""
     if user is None and request is not None:
@@ -56,6 +57,7 @@ def audit_event(
         object_type=object_type[:60],
         object_id=str(object_id)[:40],
         youth_id=youth_id,
+        youth_ids=youth_ids or [],
         detail=detail[:200],
         path=(request.path if request is not None else "")[:200],
         ip=current_ip(),
@@ -94,6 +96,42 @@ def audit_change(
     """Record a create/update/delete of `obj`, naming the changed fields (not their values)."""
     detail = ",".join(fields or [])
     return audit_event(request=request, user=user, action=action, obj=obj, detail=detail)
+
+
+def audit_list_read(
+    request: HttpRequest,
+    youths: Iterable[Any],
+    *,
+    detail: str,
+    action: str = Action.READ,
+    flagged: bool = False,
+) -> AuditEvent:
+    """A page view that listed youths: one event, one INSERT, naming every youth shown.
+
+    The rule: every page whose rows name youths writes this once per view, whatever it shows
+    beside the name (a name, a birth date, a status and the "protected" badge are personal data):
+    the register list and its search results, the caseload, the work queue, the weekly review,
+    overdue follow-ups, network meetings and letter batches. A page about one youth's record
+    logs `audit_read` instead (its own read, with youth_id); so do, once per youth in one
+    INSERT (`audit_bulk_read`), the steps of a bulk operation that show each listed youth's
+    record data (the import preview's changed fields, the SCB checks' problems, a gallring
+    proposal). A page that names no youth (counts, the school notices' inbox) logs nothing.
+    `youths` are Youth objects or their ids."""
+    ids = sorted({y if isinstance(y, int) else y.pk for y in youths})
+    return audit_event(request=request, action=action, object_type="youth.youth",
+                       detail=detail, flagged=flagged, youth_ids=ids)
+
+
+def naming_youth_q(youth_id: int) -> Q:
+    """Events that concern one youth: reads and changes of the record, and list pages that
+    showed the youth (PostgreSQL answers the list part from an index; the embedded demo
+    database cannot look inside the JSON list and finds the record's own events only)."""
+    from django.db import connection
+
+    q = Q(youth_id=youth_id)
+    if connection.vendor == "postgresql":
+        q |= Q(youth_ids__contains=[youth_id])
+    return q
 
 
 def audit_bulk_read(

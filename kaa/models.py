@@ -256,6 +256,9 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("objekttyp"), max_length=60, blank=True)
     object_id = models.CharField(_("objekt-id"), max_length=40, blank=True)
     youth_id = models.BigIntegerField(_("ungdom"), null=True, blank=True)
+    # A list page (the register, search results, work queues ...) is one event per page view
+    # naming every youth it showed here (youth_id stays empty: a list is not a read of a record).
+    youth_ids = models.JSONField(_("ungdomar i listan"), default=list, blank=True)
     detail = models.CharField(_("detalj"), max_length=200, blank=True)
     path = models.CharField(_("adress"), max_length=200, blank=True)
     ip = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from kaa.access import municipality_q
+from kaa.audit import naming_youth_q
 from kaa.lib.days import day_after, day_start
 from kaa.models import AuditEvent, User
 
@@ -15,7 +16,7 @@ def audit_events_for(*, user: User, filters: dict[str, Any]) -> QuerySet[AuditEv
     """Audit events of the user's municipality matching the cleaned filter form."""
     qs = AuditEvent.objects.filter(municipality_q(user)).select_related("user")
     if filters.get("youth"):
-        qs = qs.filter(youth_id=filters["youth"])
+        qs = qs.filter(naming_youth_q(filters["youth"]))
     if filters.get("staff"):
         qs = qs.filter(user=filters["staff"])
     if filters.get("action"):

@@ -1,8 +1,9 @@
 """Letters, postcards and knock cards as one PDF per batch (WeasyPrint).
 
-Youths with protected identity are never put in address output: they are listed apart for
-manual handling (e.g. Skatteverket's forwarding). Under 18, a copy goes to the guardian where
-the routine says so. WeasyPrint may load nothing but our own stylesheet (no SSRF, no files).
+Youths with protected identity, or with a guardian who has it, are never put in address
+output: they are listed apart for manual handling (e.g. Skatteverket's forwarding). Under 18,
+a copy goes to the guardian where the routine says so. WeasyPrint may load nothing but our
+own stylesheet (no SSRF, no files).
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ def batch_candidates(*, user: User, channel: str, until: dt.date) -> tuple[list[
                  .select_related("youth", "youth__coach", "youth__municipality")
                  .prefetch_related("youth__guardians")
                  .order_by("youth__last_name", "youth__first_name"))
-    held = [t for t in tasks if t.youth.protected_identity]
-    return [t for t in tasks if not t.youth.protected_identity], held
+    held = [t for t in tasks if t.youth.location_protected]
+    return [t for t in tasks if not t.youth.location_protected], held
 
 
 def _guardian_ok(guardian: Guardian) -> bool:
@@ -71,7 +72,7 @@ def recipients(tasks: list[Task], template: MessageTemplate) -> list[Recipient]:
     for task in tasks:
         youth = task.youth
         # Never, whatever the caller passed: a protected address, a frozen record.
-        if youth.protected_identity or youth.restricted_at is not None:
+        if youth.location_protected or youth.restricted_at is not None:
             continue
         body = merge.render(template.body, youth)
         subject = merge.render(template.subject, youth)

@@ -55,7 +55,7 @@ def validate(text: str) -> None:
 
 def values_for(youth: Youth) -> dict[str, Any]:
     coach = youth.coach
-    hidden = youth.protected_identity
+    hidden = youth.location_protected  # an address is never merged into a protected text
     return {
         "fornamn": youth.first_name, "efternamn": youth.last_name,
         "adress": "" if hidden else youth.address,

@@ -114,7 +114,7 @@ def letter_batch_confirm(*, batch: LetterBatch, user: User) -> int:
     done = 0
     for task in batch_tasks(batch, user=user):
         # A youth who became protected after printing was never sent anything by us.
-        if task.status == Task.Status.OPEN and not task.youth.protected_identity:
+        if task.status == Task.Status.OPEN and not task.youth.location_protected:
             task_complete(task=task, staff=user, outcome=ContactAttempt.Outcome.SENT)
             done += 1
     batch.confirmed_at = timezone.now()

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, bulk_for_user, get_for_user, has_perm, perm_required
-from kaa.audit import audit_bulk_read, audit_read, audit_read_fragment
+from kaa.audit import audit_list_read, audit_read, audit_read_fragment
 from kaa.lib.http import int_ids, safe_next
 from kaa.versioning import StaleEdit
 from outreach import eservice, forms, selectors, services
@@ -53,9 +53,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     paginator.count = counts["total"]
     page = paginator.get_page(request.GET.get("page"))
     tasks = list(page.object_list)
-    # The queue names youths: one audit row per youth shown, in one insert.
-    audit_bulk_read(request, list({t.youth_id: t.youth for t in tasks}.values()),
-                    detail="arbetsko")
+    # The queue names youths: one audit event for the page, naming every youth shown.
+    audit_list_read(request, [t.youth_id for t in tasks], detail="arbetsko")
     return render(request, "outreach/queue.html", {
         "buckets": selectors.queue_groups(tasks, today, counts), "view": view,
         "count": counts["total"], "page": page, "query": f"vy={view}",
@@ -173,8 +172,8 @@ def youth_tab(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def weekly_review(request: HttpRequest) -> HttpResponse:
     review = selectors.weekly_review(user=request.user)
-    shown = {y.pk: y for group in review.values() for y in group}
-    audit_bulk_read(request, list(shown.values()), detail="veckogenomgang")
+    audit_list_read(request, [y.pk for group in review.values() for y in group],
+                    detail="veckogenomgang")
     return render(request, "outreach/review.html", review)
 
 

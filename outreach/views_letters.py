@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, get_in_municipality, has_perm, perm_required
-from kaa.audit import audit_bulk_read, audit_read
+from kaa.audit import audit_bulk_read, audit_list_read, audit_read
 from kaa.lib.http import request_key
 from kaa.models import AuditEvent
 from outreach import letters, merge, services_letters, services_messaging
@@ -37,7 +37,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
         tasks, held = letters.batch_candidates(user=request.user, channel=data["channel"],
                                                until=data["until"])
         preview = {"tasks": tasks, "held": held}
-        audit_bulk_read(request, [t.youth for t in tasks + held], detail="utskick")
+        audit_list_read(request, [t.youth_id for t in tasks + held], detail="utskick")
         if request.method == "POST":
             try:
                 batch = services_letters.letter_batch_create(
@@ -66,7 +66,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tasks = services_letters.batch_tasks(batch, user=request.user)
     held = list(Youth.objects.visible_to(request.user).filter(pk__in=batch.excluded_protected)
                 .select_related("coach"))
-    audit_bulk_read(request, [t.youth for t in tasks] + held, detail="utskick")
+    audit_list_read(request, [t.youth_id for t in tasks] + [y.pk for y in held],
+                    detail="utskick")
     return render(request, "outreach/batch_detail.html",
                   {"batch": batch, "tasks": tasks, "held": held})
 

@@ -125,7 +125,7 @@ class PlanForm(VersionedFormMixin, forms.ModelForm):
         widgets = {"goal": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args: Any, user: User, preventive: bool = False,
-                 **kwargs: Any) -> None:
+                 hide_locating: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _dates(self)
         self.fields["case_worker"].queryset = _staff(user.municipality_id)
@@ -137,7 +137,9 @@ class PlanForm(VersionedFormMixin, forms.ModelForm):
         if preventive:
             self.fields["school"].required = True
             self.fields["school"].help_text = _("Skolan som planen görs tillsammans med.")
-        else:
+        if not preventive or hide_locating:
+            # The school of a protected youth (youth.permissions.locating_data_visible) is
+            # neither shown nor changed in a plan that already names it.
             del self.fields["school"], self.fields["school_contact"]
         self.helper = fields_only_helper()
 

@@ -156,7 +156,7 @@ def revision_compare(old: PlanRevision, new: PlanRevision) -> dict[str, Any]:
     labels = {f: str(ActionPlan._meta.get_field(f).verbose_name) for f in PLAN_FIELDS}
     ilabels = {f: str(Intervention._meta.get_field(f).verbose_name)
                for f in INTERVENTION_FIELDS}
-    plan_rows = [{"label": labels[f], "old": old.snapshot["plan"].get(f, ""),
+    plan_rows = [{"field": f, "label": labels[f], "old": old.snapshot["plan"].get(f, ""),
                   "new": new.snapshot["plan"].get(f, ""),
                   "changed": old.snapshot["plan"].get(f, "") != new.snapshot["plan"].get(f, "")}
                  for f in PLAN_FIELDS]

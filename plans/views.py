@@ -46,7 +46,7 @@ from plans.models import (
     PlanRevision,
 )
 from youth.models import KaaPeriod, Youth
-from youth.permissions import youth_get_for_user
+from youth.permissions import locating_data_visible, youth_get_for_user
 
 
 def _plan_of(request: HttpRequest, youth: Youth, pk: int) -> ActionPlan:
@@ -222,7 +222,8 @@ def consent_pdf(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     consent = _consent_of(request, youth, pk)
     audit_read(request, consent, detail="samtycke.pdf")
     pdf = pdf_render("pdf/consent.html", {"youth": youth, "consent": consent,
-                                          "parties": _consent_parties(consent)})
+                                          "parties": _consent_parties(consent),
+                                          "request": request})  # protected identity
     return _pdf_response(pdf, f"samtycke-{consent.given_on}.pdf")
 
 
@@ -313,7 +314,8 @@ def plan_edit(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     plan = _plan_of(request, youth, pk)
     form = forms.PlanForm(request.POST or None, instance=plan, user=request.user,
-                          preventive=plan.kind == ActionPlan.Kind.PREVENTIVE)
+                          preventive=plan.kind == ActionPlan.Kind.PREVENTIVE,
+                          hide_locating=not locating_data_visible(request, youth))
     if request.method == "GET":
         audit_read(request, plan, detail="andra_plan")
     if request.method == "POST" and form.is_valid():
@@ -449,6 +451,7 @@ def plan_pdf(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
             "type", "responsible_staff", "partner", "went_on_to") if not i.declined],
         "declined": [i for i in plan.interventions.select_related("type") if i.declined],
         "under_18": youth.age_on(plan.start_date) < 18,
+        "request": request,  # what can locate a protected youth (templatetags.protection)
     }
     return _pdf_response(pdf_render("pdf/plan.html", context),
                          f"handlingsplan-{plan.start_date}.pdf")

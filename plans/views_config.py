@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaa.access import Perm, get_in_municipality, has_perm, perm_required
-from kaa.audit import Action, audit_bulk_read, audit_event, audit_read
+from kaa.audit import Action, audit_event, audit_list_read, audit_read
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
 from kaa.lib.http import int_ids
@@ -121,7 +121,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Nätverksmötet är sparat."))
                 return redirect("plans:meeting_detail", pk=meeting.pk)
         proposal = meeting_proposals(municipality=municipality, partners=partners, on=held_on)
-        audit_bulk_read(request, [youth for youth, _c in proposal.nameable],
+        audit_list_read(request, [youth for youth, _c in proposal.nameable],
                         detail="natverksmote.forslag")
     return render(request, "plans/meeting_new.html", {
         "form": form, "proposal": proposal,
@@ -137,7 +137,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                   pk=pk)
     discussed = list(MeetingYouth.objects.visible_to(request.user).filter(meeting=meeting)
                      .select_related("youth", "consent").order_by("youth__last_name"))
-    audit_bulk_read(request, [d.youth for d in discussed], detail="natverksmote")
+    audit_list_read(request, [d.youth_id for d in discussed], detail="natverksmote")
     return render(request, "plans/meeting_detail.html", {"meeting": meeting,
                                                          "discussed": discussed})
 
@@ -159,7 +159,8 @@ def overdue(request: HttpRequest) -> HttpResponse:
              .select_related("youth", "case_worker", "youth__coach")
              .order_by("next_follow_up", "pk"))
     page = Paginator(plans, 50).get_page(request.GET.get("page"))
-    audit_bulk_read(request, [p.youth for p in page.object_list], detail="sena_uppfoljningar")
+    audit_list_read(request, [p.youth_id for p in page.object_list],
+                    detail="sena_uppfoljningar")
     return render(request, "plans/overdue.html", {"page": page, "today": today})
 
 

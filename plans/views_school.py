@@ -11,13 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaa.access import Perm, get_in_municipality, perm_required
+from kaa.access import Perm, get_in_municipality, has_perm, perm_required
 from kaa.audit import audit_read
 from kaa.forms import errors_apply
 from kaa.lib.ratelimit import Limit, hit
@@ -25,6 +26,8 @@ from kaa.request_context import current_ip
 from plans import school
 from plans.forms_school import AcceptForm, RejectForm, SchoolNotificationForm
 from plans.models import SchoolNotification
+from youth.models import Youth
+from youth.permissions import locating_data_visible
 
 INBOX_PAGE_SIZE = 50
 
@@ -58,9 +61,14 @@ def received(request: HttpRequest) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", SchoolNotification.Status.NEW)
     status = status if status in SchoolNotification.Status.values else "new"
+    # A row names no student, but its school is where a protected student can be found.
+    protected = Youth.objects.filter(
+        Q(protected_identity=True) | Q(guardians__protected_identity=True),
+        municipality_id=OuterRef("municipality_id"), personnummer=OuterRef("personnummer"))
     notices = (SchoolNotification.objects
                .filter(municipality_id=request.user.municipality_id, status=status)
-               .select_related("handled_by"))
+               .select_related("handled_by")
+               .annotate(student_protected=Exists(protected)))
     page = Paginator(notices, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "school/inbox.html", {
         "page": page, "status": status, "statuses": SchoolNotification.Status.choices,
@@ -85,9 +93,13 @@ def _detail(request: HttpRequest, notice: SchoolNotification, *,
         audit_read(request, known, detail="skolanmalan")
     accept = accept or AcceptForm(notice=notice, known=known is not None)
     reject = reject or RejectForm()
+    # The school (and its contact person) is where the student is: withheld for a student
+    # with protected identity until a reason is given for that youth.
+    show_locating = known is None or locating_data_visible(request, known)
     return render(request, "school/detail.html", {
         "notice": notice, "known": known, "accept": accept, "reject": reject,
-        "form_list": [accept, reject]}, status=status)
+        "form_list": [accept, reject], "show_locating": show_locating,
+        "can_state_reason": has_perm(request.user, Perm.VIEW_PROTECTED)}, status=status)
 
 
 @login_required

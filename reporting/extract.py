@@ -2,8 +2,8 @@
 youth, across the register, the outreach and the plans, and who has read the record.
 
 It lives in reporting because it reads every other app (nothing imports reporting). For a
-youth with protected identity the address is withheld from the document (a copy sent by post
-must not reveal it), and only coordinators produce extracts.
+youth with protected identity, or with a guardian who has it, the address is withheld from
+the document (a copy sent by post must not reveal it), and only coordinators produce extracts.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaa.audit import naming_youth_q
 from kaa.models import AuditEvent
 from outreach.models import (
     AccessCode,
@@ -93,7 +94,7 @@ def extract_context(youth: Youth) -> dict[str, Any]:
     """Every section of the extract: (title, [records as (label, text) rows])."""
     covered: set[type[models.Model]] = set()
 
-    protected = youth.protected_identity
+    protected = youth.location_protected
 
     def section(title: str, queryset: Any) -> tuple[str, list[list[tuple[str, str]]]]:
         covered.add(queryset.model)
@@ -102,10 +103,11 @@ def extract_context(youth: Youth) -> dict[str, Any]:
     changes = FieldChange.objects.filter(youth=youth).select_related("by")
     if protected:  # a corrected address is an address too (old and new value)
         changes = changes.exclude(field__in=ADDRESS)
-    # Who has read the record, printed it or had it in an export (the staff of the youth's
-    # municipality: an event elsewhere naming the youth's id is not a read of this record).
+    # Who has read the record, printed it, had it in an export or seen the youth named in a
+    # list (the staff of the youth's municipality: an event elsewhere naming the youth's id is
+    # not a read of this record).
     reads = (AuditEvent.objects.filter(
-        youth_id=youth.pk, municipality_id=youth.municipality_id,
+        naming_youth_q(youth.pk), municipality_id=youth.municipality_id,
         action__in=[AuditEvent.Action.READ, AuditEvent.Action.EXPORT, AuditEvent.Action.PRINT])
         .order_by("-at").values_list("at", "username", "role", "detail"))
     sections = [
@@ -158,8 +160,8 @@ def extract_context(youth: Youth) -> dict[str, Any]:
     ]
     return {
         "youth": youth,
-        "youth_rows": fields_of(youth),
-        "address_withheld": youth.protected_identity,
+        "youth_rows": fields_of(youth, hide_address=protected),
+        "address_withheld": protected,
         "generated_at": timezone.localtime(),
         "sections": sections,
         "covered_models": covered,

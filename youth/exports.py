@@ -1,4 +1,6 @@
-"""Columns of the register export. Protected identity: the address columns stay empty."""
+"""Columns of the register export. A youth with protected identity, or with a guardian who
+has it: every column that can locate the youth stays empty (a spreadsheet leaves KAA, so not
+even a coordinator's stated reason fills them in)."""
 
 from __future__ import annotations
 
@@ -16,11 +18,19 @@ HEADER = [str(h) for h in (
 
 
 def row_for(youth: Youth) -> list[Any]:
-    hidden = youth.protected_identity
+    hidden = youth.location_protected
+    if youth.protected_identity:
+        protected = "ja"
+    else:
+        protected = str(_("vårdnadshavare")) if hidden else ""
+
+    def locating(value: str) -> str:
+        return "" if hidden else value
+
     return [
         youth.personnummer_formatted, youth.first_name, youth.last_name, youth.birth_date,
         str(youth.get_status_display()), youth.coach.get_full_name() if youth.coach else "",
-        youth.team.name if youth.team else "", youth.phone, youth.email,
-        "" if hidden else youth.address, "" if hidden else youth.postal_code,
-        "" if hidden else youth.city, youth.former_school, "ja" if hidden else "",
+        youth.team.name if youth.team else "", locating(youth.phone), locating(youth.email),
+        locating(youth.address), locating(youth.postal_code), locating(youth.city),
+        locating(youth.former_school), protected,
     ]

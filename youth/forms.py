@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaa.access import Perm, has_perm
 from kaa.forms import date_input, fields_only_helper
 from kaa.models import Team, User
 from kaa.versioning import VersionedFormMixin
@@ -54,6 +55,8 @@ class YouthFilterForm(forms.Form):
         self.fields["coach"].queryset = User.objects.filter(
             municipality_id=user.municipality_id, role__in=["coach", "coordinator"])
         self.fields["team"].queryset = Team.objects.filter(municipality_id=user.municipality_id)
+        if not has_perm(user, Perm.VIEW_PROTECTED):
+            del self.fields["protected"]  # who is protected: coordinators only
         self.helper = _helper()
 
     def clean_sort(self) -> str:
@@ -109,11 +112,12 @@ class YouthContactForm(VersionedFormMixin, forms.ModelForm):
         fields = ["first_name", "last_name", "address", "postal_code", "city", "phone",
                   "phone_alt", "email", "former_school"]
 
-    def __init__(self, *args: Any, hide_address: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, hide_locating: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if hide_address:
-            # Protected identity: only coordinators see or change the address.
-            for name in ("address", "postal_code", "city"):
+        if hide_locating:
+            # Protected identity (youth.permissions.locating_data_visible): the fields are
+            # not in the form at all, so their values are neither shown nor changed.
+            for name in Youth.LOCATING_FIELDS:
                 del self.fields[name]
         self.helper = _helper()
 

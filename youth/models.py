@@ -95,6 +95,12 @@ class YouthQuerySet(ScopedQuerySet["Youth"]):
     access_scope = Scope(municipality="municipality", coach="coach", team="team",
                          restricted="restricted_at", anonymised="anonymised_at")
 
+    def with_protection(self) -> YouthQuerySet:
+        """Each youth knows, without a query of its own, whether a guardian has protected
+        identity (`Youth.location_protected`)."""
+        return self.annotate(guardian_protected=models.Exists(
+            Guardian.objects.filter(youth=models.OuterRef("pk"), protected_identity=True)))
+
 
 class Youth(BaseModel):
     """A person in the register of one municipality. Status is derived, never typed."""
@@ -137,6 +143,11 @@ class Youth(BaseModel):
     # kept; the record is then invisible to everyone.
     anonymised_at = models.DateTimeField(_("gallrad"), null=True, blank=True, editable=False)
 
+    # The fields that can locate the youth (withheld under protected identity: see
+    # youth.permissions.locating_data_visible).
+    LOCATING_FIELDS = ("address", "postal_code", "city", "phone", "phone_alt", "email",
+                       "former_school")
+
     objects: ClassVar[YouthQuerySet] = YouthQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
@@ -173,6 +184,21 @@ class Youth(BaseModel):
     @property
     def audit_flagged(self) -> bool:
         return self.protected_identity
+
+    @property
+    def location_protected(self) -> bool:
+        """Whether what can locate the youth must be withheld (youth.permissions decides who
+        still sees it): the youth has protected identity, or a guardian has; a youth usually
+        lives with the guardian, so the guardian's protection covers the youth's address too."""
+        if self.protected_identity:
+            return True
+        known = getattr(self, "guardian_protected", None)  # YouthQuerySet.with_protection
+        if known is None:
+            cached = getattr(self, "_prefetched_objects_cache", {}).get("guardians")
+            known = (any(g.protected_identity for g in cached) if cached is not None
+                     else self.guardians.filter(protected_identity=True).exists())
+            self.guardian_protected = known
+        return known
 
     def age_on(self, day: dt.date) -> int:
         return age_on(self.birth_date, day)
@@ -369,12 +395,20 @@ class TimelineEntry(models.Model):
                               blank=True, related_name="+")
     url = models.CharField(max_length=200, blank=True)
 
+    # Kinds whose summary names the school that reported the youth: withheld like an address
+    # (youth.permissions.locating_data_visible).
+    PLACE_KINDS = frozenset({"school_notice", "preventive"})
+
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["youth", "-at"], name="timeline_youth_at")]
 
     def __str__(self) -> str:
         return self.summary
+
+    @property
+    def names_place(self) -> bool:
+        return self.kind in self.PLACE_KINDS
 
 
 class ColumnMapping(models.Model):
@@ -471,3 +505,7 @@ class FieldChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.youth_id} {self.field}"
+
+    @property
+    def locates(self) -> bool:
+        return self.field in Youth.LOCATING_FIELDS

@@ -13,6 +13,7 @@ from kaa.models import User
 from youth import personnummer as pnr
 from youth.models import (
     CaseStatus,
+    Guardian,
     KaaPeriod,
     Note,
     NoteRevision,
@@ -62,7 +63,9 @@ _FILTERS: dict[str, Callable[[QuerySet[Youth], Any, dt.date], QuerySet[Youth]]] 
     "age_max": _age_max,
     "occupation": lambda qs, v, _t: qs.filter(_current_occupation(v)),
     "not_reached": lambda qs, _v, _t: qs.filter(last_reached_on__isnull=True, in_kaa=True),
-    "protected": lambda qs, _v, _t: qs.filter(protected_identity=True),
+    "protected": lambda qs, _v, _t: qs.filter(
+        Q(protected_identity=True)
+        | Exists(Guardian.objects.filter(youth=OuterRef("pk"), protected_identity=True))),
     "turning_20": lambda qs, _v, t: qs.filter(
         in_kaa=True, birth_date__gt=pnr.years_before(t, 20),
         birth_date__lte=pnr.years_before(t + dt.timedelta(days=60), 20)),

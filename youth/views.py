@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaa.access import Perm, bulk_for_user, get_for_user, has_perm, perm_required
-from kaa.audit import audit_bulk_read, audit_event, audit_read
+from kaa.access import Perm, bulk_for_user, get_for_user, has_perm, perm_required, require
+from kaa.audit import audit_bulk_read, audit_event, audit_list_read, audit_read
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
 from kaa.lib.http import int_ids, safe_next
@@ -27,7 +27,12 @@ from kaa.models import AuditEvent
 from kaa.versioning import StaleEdit
 from youth import exports, forms, selectors, services
 from youth.models import DataRequest, FieldChange, KaaPeriod, Note, Youth
-from youth.permissions import reason_grant, youth_get_for_user
+from youth.permissions import (
+    PROTECTED_PLACEHOLDER,
+    locating_data_visible,
+    reason_grant,
+    youth_get_for_user,
+)
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 20000
@@ -50,14 +55,21 @@ def youth_list(request: HttpRequest) -> HttpResponse:
         query["s"] = "1"
         return redirect(reverse("youth:list") + "?" + query.urlencode())
     text = request.session.get(SEARCH_SESSION_KEY, "") if "s" in request.GET else ""
+    protected_filter_check(request)
     form = forms.YouthFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     youths = selectors.youth_list(user=request.user, filters=filters, search=text,
                                   sort=filters.get("sort") or "namn")
     page = Paginator(youths, PAGE_SIZE).get_page(request.GET.get("page"))
-    if text:
-        audit_event(request=request, action=AuditEvent.Action.SEARCH, object_type="youth.youth",
-                    detail=f"hits:{page.paginator.count}")
+    page.object_list = list(page.object_list)
+    # One event per page view naming the youths shown (a search: the number of hits too).
+    # Listing who has protected identity is flagged for the log review; it shows names only
+    # (never what can locate them), so it needs no stated reason.
+    protected = bool(filters.get("protected"))
+    detail = f"hits:{page.paginator.count}" if text else "ungdomslista"
+    audit_list_read(request, page.object_list,
+                    action=AuditEvent.Action.SEARCH if text else AuditEvent.Action.READ,
+                    detail=detail + (" filter:skyddade" if protected else ""), flagged=protected)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "youth/list.html", {
@@ -69,12 +81,20 @@ def youth_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+def protected_filter_check(request: HttpRequest) -> None:
+    """Listing who has protected identity is for coordinators: anyone else asking for that
+    filter is refused (403, a `denied` audit event)."""
+    if request.GET.get("protected"):
+        require(request, Perm.VIEW_PROTECTED)
+
+
 @login_required
 @perm_required(Perm.VIEW_RECORDS)
 @require_GET
 def caseload_panel(request: HttpRequest) -> HttpResponse:
     """The start page's "my youths" panel (loaded by htmx; also a page of its own)."""
     youths = list(selectors.caseload_of(user=request.user))
+    audit_list_read(request, youths, detail="mina_ungdomar")
     template = "youth/partials/_caseload.html" if request.htmx else "youth/caseload.html"
     return render(request, template, {"youths": youths})
 
@@ -89,6 +109,7 @@ def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"youth": youth, "timeline": timeline, "note_form": forms.NoteForm(),
                "age": youth.age_on(timezone.localdate()),
                "can_see_protected": has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS),
+               "can_state_reason": has_perm(request.user, Perm.VIEW_PROTECTED),
                "can_assign": has_perm(request.user, Perm.ASSIGN_CASES),
                **selectors.youth_page_data(youth=youth)}
     return render(request, "youth/detail.html", context)
@@ -119,10 +140,9 @@ def youth_register(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def youth_edit(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
-    hide_address = youth.protected_identity and not has_perm(request.user,
-                                                             Perm.VIEW_MUNICIPALITY_RECORDS)
+    hide_locating = not locating_data_visible(request, youth)
     form = forms.YouthContactForm(request.POST or None, instance=youth,
-                                  hide_address=hide_address)
+                                  hide_locating=hide_locating)
     if request.method == "GET":
         audit_read(request, youth, detail="kontaktuppgifter")
     if request.method == "POST" and form.is_valid():
@@ -138,8 +158,9 @@ def youth_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Kontaktuppgifterna är sparade."))
             return redirect("youth:detail", pk=youth.pk)
-    return render(request, "youth/form.html", {"form": form, "youth": youth,
-                                               "title": _("Ändra kontaktuppgifter")})
+    return render(request, "youth/form.html", {
+        "form": form, "youth": youth, "title": _("Ändra kontaktuppgifter"),
+        "intro": PROTECTED_PLACEHOLDER if hide_locating else ""})
 
 
 def _youth_form_view(request: HttpRequest, pk: int, form_class: type, title: str,
@@ -341,11 +362,12 @@ def youth_export(request: HttpRequest) -> HttpResponse:
     Records whose processing is restricted are left out: they are kept, not processed (GDPR
     art. 18), and a copy in a spreadsheet is processing."""
     text = request.session.get(SEARCH_SESSION_KEY, "") if "s" in request.GET else ""
+    protected_filter_check(request)
     form = forms.YouthFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     youths = list(selectors.youth_list(user=request.user, filters=filters, search=text,
                                        sort=filters.get("sort") or "namn")
-                  .filter(restricted_at__isnull=True)[:EXPORT_LIMIT])
+                  .filter(restricted_at__isnull=True).with_protection()[:EXPORT_LIMIT])
     audit_bulk_read(request, youths, action=AuditEvent.Action.EXPORT, detail="xlsx")
     content = xlsx_bytes(title=_("Ungdomar"), header=exports.HEADER,
                          rows=(exports.row_for(y) for y in youths))

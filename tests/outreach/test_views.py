@@ -38,7 +38,7 @@ class TestQueue:
         assert "Försenade" in body
         assert "Vykort (1)" in body
         assert "Köad" in body
-        assert AuditEvent.objects.filter(action="read", youth_id=youth.pk,
+        assert AuditEvent.objects.filter(action="read", youth_ids__contains=[youth.pk],
                                          detail="arbetsko").exists()
 
     def test_a_call_outcome_is_two_clicks(self, client_for, coach, routine, municipality):
