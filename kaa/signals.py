@@ -11,6 +11,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from kaa import login_guard
 from kaa.audit import audit_event
 from kaa.middleware import SESSION_AUTH_AT, SESSION_DRAFT, SESSION_LAST_SEEN
 from kaa.models import AuditEvent, User, UserSession
@@ -46,8 +47,11 @@ def on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
                     **kwargs: Any) -> None:
     # Only the username that was typed, never the password (Django already masks it).
+    throttled = bool(getattr(request, login_guard.THROTTLED, 0))
     audit_event(request=request, action=AuditEvent.Action.LOGIN_FAILED,
-                username=str(credentials.get("username", ""))[:150])
+                username=str(credentials.get("username", ""))[:150],
+                detail="throttled" if throttled else "")
+    login_guard.failure_count(request)
 
 
 @receiver(user_locked_out)

@@ -21,7 +21,7 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kaa import health, outbox
+from kaa import health, login_guard, outbox
 from kaa.access import Perm, perm_required
 from kaa.audit import audit_event
 from kaa.forms import OTP_INVALID, AccountSettingsForm, AuditFilterForm, LoginForm, OtpTokenForm
@@ -39,6 +39,17 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        response = super().form_valid(form)
+        login_guard.device_remember(self.request, response, form.get_user().get_username())
+        return response
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:
+        wait = getattr(self.request, login_guard.THROTTLED, 0)
+        if wait:  # the same answer whatever the username: no password was checked
+            return login_guard.throttled_response(self.request, wait)
+        return super().form_invalid(form)
 
 
 @login_required

@@ -83,3 +83,30 @@ def reset(limit: Limit, value: str) -> None:
         _redis().delete(key)
     else:
         cache.delete(key)
+
+
+def count_up(limit: Limit, value: str) -> int:
+    """Count one event under (limit, value) and return the count in the current window (0 if
+    the counter cannot be reached: fail open, as `hit`)."""
+    try:
+        return _incr(_key(limit, value), limit.seconds)
+    except Exception:  # Redis down: see the module docstring
+        log.warning("ratelimit: counter unavailable, %s not counted", limit.scope, exc_info=True)
+        return 0
+
+
+def current(limit: Limit, value: str) -> tuple[int, int]:
+    """The count under (limit, value) without counting, and the seconds left of its window
+    ((0, 0) if the counter cannot be reached)."""
+    key = _key(limit, value)
+    try:
+        if not settings.KAA_RATELIMIT_REDIS_URL:
+            return int(cache.get(key) or 0), limit.seconds
+        pipe = _redis().pipeline()
+        pipe.get(key)
+        pipe.ttl(key)
+        count, ttl = pipe.execute()
+    except Exception:  # Redis down: see the module docstring
+        log.warning("ratelimit: counter unavailable, %s not read", limit.scope, exc_info=True)
+        return 0, 0
+    return int(count or 0), int(ttl) if ttl and ttl > 0 else limit.seconds

@@ -141,8 +141,16 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 def test_production_settings_pass_the_deploy_check():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="false",
                      SECRET_KEY="k" * 20 + "Q9!x" * 10 + "abcdefghijkl",
-                     ALLOWED_HOSTS="kaa.example.se")
+                     ALLOWED_HOSTS="kaa.example.se", TRUSTED_PROXY_COUNT="1")
     assert result.returncode == 0, result.stderr
+
+
+def test_the_deploy_check_fails_behind_https_without_a_trusted_proxy():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="false",
+                     SECRET_KEY="k" * 20 + "Q9!x" * 10 + "abcdefghijkl",
+                     ALLOWED_HOSTS="kaa.example.se", TRUSTED_PROXY_COUNT="0")
+    assert result.returncode != 0
+    assert "kaa.W006" in result.stderr
 
 
 def test_production_settings_are_strict():
