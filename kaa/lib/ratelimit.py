@@ -30,11 +30,13 @@ class Limit:
     seconds: int  # ... per window of this many seconds
 
 
-@lru_cache(maxsize=1)
-def _redis():  # type: ignore[no-untyped-def]
+@lru_cache(maxsize=4)
+def _redis(url: str = ""):  # type: ignore[no-untyped-def]
+    """One client per URL (the setting's when none is given), so that a changed setting
+    takes effect."""
     import redis
 
-    return redis.Redis.from_url(settings.KAA_RATELIMIT_REDIS_URL, socket_timeout=0.5,
+    return redis.Redis.from_url(url or settings.KAA_RATELIMIT_REDIS_URL, socket_timeout=0.5,
                                 socket_connect_timeout=0.5)
 
 
@@ -52,7 +54,7 @@ def _incr(key: str, seconds: int) -> int:
         except ValueError:  # expired between add and incr
             cache.set(key, 1, seconds)
             return 1
-    pipe = _redis().pipeline()
+    pipe = _redis(settings.KAA_RATELIMIT_REDIS_URL).pipeline()
     pipe.incr(key)
     pipe.expire(key, seconds, nx=True)
     count, _ = pipe.execute()
@@ -80,7 +82,7 @@ def reset(limit: Limit, value: str) -> None:
     """Forget one counter (tests, and an administrator lifting a block)."""
     key = _key(limit, value)
     if settings.KAA_RATELIMIT_REDIS_URL:
-        _redis().delete(key)
+        _redis(settings.KAA_RATELIMIT_REDIS_URL).delete(key)
     else:
         cache.delete(key)
 
@@ -102,7 +104,7 @@ def current(limit: Limit, value: str) -> tuple[int, int]:
     try:
         if not settings.KAA_RATELIMIT_REDIS_URL:
             return int(cache.get(key) or 0), limit.seconds
-        pipe = _redis().pipeline()
+        pipe = _redis(settings.KAA_RATELIMIT_REDIS_URL).pipeline()
         pipe.get(key)
         pipe.ttl(key)
         count, ttl = pipe.execute()
