@@ -18,6 +18,10 @@ from kaa.request_context import current_ip, current_request_id
 
 Action = AuditEvent.Action
 
+# Events that are always flagged for the log review: refusals of access to an object, and
+# accounts locked after failed logins.
+FLAGGED_ACTIONS = frozenset({Action.DENIED, Action.LOCKED_OUT})
+
 
 def audit_event(
     *,
@@ -43,6 +47,7 @@ def audit_event(
         if youth_id is None:
             youth_id = _youth_id_of(obj)
         flagged = flagged or bool(getattr(obj, "audit_flagged", False))
+    flagged = flagged or action in FLAGGED_ACTIONS
     municipality_id = getattr(user, "municipality_id", None)
     if municipality_id is None and obj is not None:
         municipality_id = _municipality_of(obj)
@@ -118,7 +123,7 @@ def audit_bulk_read(
             path=request.path[:200],
             ip=current_ip(),
             request_id=current_request_id(),
-            flagged=bool(getattr(obj, "audit_flagged", False)),
+            flagged=action in FLAGGED_ACTIONS or bool(getattr(obj, "audit_flagged", False)),
         )
         for obj in objects
     ]

@@ -43,22 +43,30 @@ def on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
         audit_event(request=request, user=user, action=AuditEvent.Action.LOGOUT)
 
 
+def _account(username: str) -> User | None:
+    """The account a login was tried for (matched as authentication matches it), so that the
+    event belongs to its municipality and its coordinators can review it. Who typed it is not
+    known: the event's user stays empty. An unknown username belongs to no municipality."""
+    return User.objects.filter(**{User.USERNAME_FIELD: username}).first() if username else None
+
+
 @receiver(user_login_failed)
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
                     **kwargs: Any) -> None:
     # Only the username that was typed, never the password (Django already masks it).
+    username = str(credentials.get("username", ""))[:150]
     throttled = bool(getattr(request, login_guard.THROTTLED, 0))
-    audit_event(request=request, action=AuditEvent.Action.LOGIN_FAILED,
-                username=str(credentials.get("username", ""))[:150],
-                detail="throttled" if throttled else "")
+    audit_event(request=request, action=AuditEvent.Action.LOGIN_FAILED, username=username,
+                obj=_account(username), detail="throttled" if throttled else "")
     login_guard.failure_count(request)
 
 
 @receiver(user_locked_out)
 def on_locked_out(sender: Any, request: HttpRequest | None = None, username: str | None = None,
                   **kwargs: Any) -> None:
-    audit_event(request=request, action=AuditEvent.Action.LOCKED_OUT,
-                username=str(username or "")[:150])
+    username = str(username or "")[:150]
+    audit_event(request=request, action=AuditEvent.Action.LOCKED_OUT, username=username,
+                obj=_account(username))
 
 
 @receiver(post_save, sender=User)
