@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from kaa.models import AuditEvent, User
-from kaa.request_context import current_ip, current_request_id
+from kaa.request_context import current_client_request_id, current_ip, current_request_id
 
 Action = AuditEvent.Action
 
@@ -64,6 +64,7 @@ def audit_event(
         path=(request.path if request is not None else "")[:200],
         ip=current_ip(),
         request_id=current_request_id(),
+        client_request_id=current_client_request_id(),
         flagged=flagged,
     )
 
@@ -123,6 +124,7 @@ def audit_bulk_read(
             path=request.path[:200],
             ip=current_ip(),
             request_id=current_request_id(),
+            client_request_id=current_client_request_id(),
             flagged=action in FLAGGED_ACTIONS or bool(getattr(obj, "audit_flagged", False)),
         )
         for obj in objects

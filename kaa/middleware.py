@@ -33,7 +33,8 @@ Handler = Callable[[HttpRequest], HttpResponse]
 
 
 class RequestContextMiddleware:
-    """Gives each request an id (X-Request-ID) and resolves the client IP for the audit log."""
+    """Gives each request an id of its own (sent back as X-Request-ID; a client's X-Request-ID
+    is kept apart, kaa.request_context) and resolves the client IP for the audit log."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
