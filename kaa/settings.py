@@ -7,7 +7,10 @@ turns on the HTTPS-only settings that `manage.py check --deploy` asks for.
 
 from __future__ import annotations
 
+import os
+import secrets
 import sys
+import tempfile
 from pathlib import Path
 
 import environ
@@ -39,13 +42,41 @@ try:
 except ValueError as exc:  # environ raises ValueError on e.g. DEBUG=maybe
     raise _bad_env("DEBUG", "expected true/false") from exc
 
+def _debug_secret_key(path: Path) -> str:
+    """With DEBUG on and no SECRET_KEY (the demo): a random key, made once into `path` (mode
+    0600) and read from there after, so that sessions survive a restart. Never a fixed key:
+    one written in the source is everyone's, and signs any session or token for any
+    installation that runs with it."""
+    try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")  # 0600
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as file:
+                    file.write(secrets.token_urlsafe(64) + "\n")
+                try:
+                    os.link(temporary, path)  # atomic: the first of two starting processes wins
+                except FileExistsError:
+                    pass
+            finally:
+                os.unlink(temporary)
+        key = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise _bad_env("SECRET_KEY", f"not set, and {path} cannot be made or read ({exc})") \
+            from exc
+    if len(key) < 50:
+        raise _bad_env("SECRET_KEY", f"not set, and {path} holds no usable key (delete it)")
+    return key
+
+
 SECRET_KEY = env_secret("SECRET_KEY", default=None)
 if not SECRET_KEY:
     if not DEBUG:
         raise _bad_env(
             "SECRET_KEY", "must be set when DEBUG is off (at least 50 random characters)"
         )
-    SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-on-never-in-production"  # noqa: S105
+    SECRET_KEY = _debug_secret_key(Path(env.str(
+        "KAA_DEMO_SECRET_KEY_FILE", default=str(BASE_DIR / "var" / "secret_key"))))
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
