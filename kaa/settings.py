@@ -402,6 +402,9 @@ KAA_SMS_FILE_DIR = env.str("KAA_SMS_FILE_DIR", default=str(BASE_DIR / "var" / "s
 KAA_SMS_URL = env.str("KAA_SMS_URL", default="")
 KAA_SMS_TOKEN = env_secret("KAA_SMS_TOKEN", default="") or ""
 KAA_SMS_SENDER = env.str("KAA_SMS_SENDER", default="KAA")
+# Monitoring presents this as `Authorization: Bearer ...` to see /healthz's parts and outbox
+# counts; everyone else gets the status only. Empty: nobody sees them.
+KAA_HEALTHZ_TOKEN = env_secret("KAA_HEALTHZ_TOKEN", default="") or ""
 
 from kaa.schedule import BEAT_SCHEDULE  # noqa: E402
 

@@ -44,16 +44,18 @@ def test_hsts_is_sent_over_https(db):
     assert "includeSubDomains" in response["Strict-Transport-Security"]
 
 
+@override_settings(KAA_HEALTHZ_TOKEN="monitoring-token")
 def test_healthz_reports_ok_without_personal_data(client, db):
-    response = client.get("/healthz")
+    response = client.get("/healthz", headers={"Authorization": "Bearer monitoring-token"})
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok",
                                "outbox_waiting": 0, "outbox_failed": 0}
 
 
-@override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0")
+@override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0",
+                   KAA_HEALTHZ_TOKEN="monitoring-token")
 def test_healthz_says_degraded_when_the_broker_is_down(client, db):
-    response = client.get("/healthz")
+    response = client.get("/healthz", headers={"Authorization": "Bearer monitoring-token"})
     assert response.status_code == 200
     assert response.json()["status"] == "degraded"
     assert response.json()["broker"] == "down"
