@@ -42,6 +42,7 @@ try:
 except ValueError as exc:  # environ raises ValueError on e.g. DEBUG=maybe
     raise _bad_env("DEBUG", "expected true/false") from exc
 
+
 def _debug_secret_key(path: Path) -> str:
     """With DEBUG on and no SECRET_KEY (the demo): a random key, made once into `path` (mode
     0600) and read from there after, so that sessions survive a restart. Never a fixed key:

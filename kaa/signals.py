@@ -47,7 +47,9 @@ def _account(username: str) -> User | None:
     """The account a login was tried for (matched as authentication matches it), so that the
     event belongs to its municipality and its coordinators can review it. Who typed it is not
     known: the event's user stays empty. An unknown username belongs to no municipality."""
-    return User.objects.filter(**{User.USERNAME_FIELD: username}).first() if username else None
+    if not username or "\x00" in username:  # no account has one; PostgreSQL refuses NUL
+        return None
+    return User.objects.filter(**{User.USERNAME_FIELD: username}).first()
 
 
 @receiver(user_login_failed)
