@@ -15,9 +15,13 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from kaa.models import AuditEvent, User
-from kaa.request_context import current_ip, current_request_id
+from kaa.request_context import current_client_request_id, current_ip, current_request_id
 
 Action = AuditEvent.Action
+
+# Events that are always flagged for the log review: refusals of access to an object, and
+# accounts locked after failed logins.
+FLAGGED_ACTIONS = frozenset({Action.DENIED, Action.LOCKED_OUT})
 
 
 def audit_event(
@@ -45,6 +49,7 @@ def audit_event(
         if youth_id is None:
             youth_id = _youth_id_of(obj)
         flagged = flagged or bool(getattr(obj, "audit_flagged", False))
+    flagged = flagged or action in FLAGGED_ACTIONS
     municipality_id = getattr(user, "municipality_id", None)
     if municipality_id is None and obj is not None:
         municipality_id = _municipality_of(obj)
@@ -62,6 +67,7 @@ def audit_event(
         path=(request.path if request is not None else "")[:200],
         ip=current_ip(),
         request_id=current_request_id(),
+        client_request_id=current_client_request_id(),
         flagged=flagged,
     )
 
@@ -157,7 +163,8 @@ def audit_bulk_read(
             path=request.path[:200],
             ip=current_ip(),
             request_id=current_request_id(),
-            flagged=bool(getattr(obj, "audit_flagged", False)),
+            client_request_id=current_client_request_id(),
+            flagged=action in FLAGGED_ACTIONS or bool(getattr(obj, "audit_flagged", False)),
         )
         for obj in objects
     ]

@@ -35,4 +35,18 @@ def kaa_deploy_checks(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
             f"KAA_OTP_REQUIRED_ROLES leaves out {', '.join(left_out)}: these roles read "
             "personal data or statistics, or manage accounts, with a password alone.",
             id="kaa.W016"))
+    if settings.HTTPS and settings.TRUSTED_PROXY_COUNT == 0:
+        problems.append(Warning(
+            "HTTPS is on but TRUSTED_PROXY_COUNT=0: behind a reverse proxy every request then "
+            "has the proxy's address, in the audit log and for the login limits.",
+            hint="Set TRUSTED_PROXY_COUNT to the number of proxies in front of KAA that "
+                 "append to X-Forwarded-For (usually 1).",
+            id="kaa.W006"))
+    if "ip_address" in settings.AXES_LOCKOUT_PARAMETERS:
+        problems.append(Warning(
+            "AXES_LOCKOUT_PARAMETERS locks an address alone: failed logins with made-up "
+            "usernames lock out every account behind that address (a proxy, a shared NAT).",
+            hint="Use username,username+ip_address (the default); guessing from one address "
+                 "is slowed down by KAA_LOGIN_ADDRESS_LIMIT.",
+            id="kaa.W007"))
     return problems

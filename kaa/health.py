@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import hmac
 import socket
 from urllib.parse import urlparse
 
 from django.conf import settings
 from django.db import connection
+from django.http import HttpRequest
+
+
+def monitoring_authorised(request: HttpRequest) -> bool:
+    """Does the request present the monitoring token (`Authorization: Bearer <token>`)?
+    Compared in constant time; with no token configured nobody is."""
+    token = settings.KAA_HEALTHZ_TOKEN
+    scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
+    if not token or scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(presented.strip().encode(), token.encode())
 
 
 def database_ok() -> bool:

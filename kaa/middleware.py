@@ -33,7 +33,8 @@ Handler = Callable[[HttpRequest], HttpResponse]
 
 
 class RequestContextMiddleware:
-    """Gives each request an id (X-Request-ID) and resolves the client IP for the audit log."""
+    """Gives each request an id of its own (sent back as X-Request-ID; a client's X-Request-ID
+    is kept apart, kaa.request_context) and resolves the client IP for the audit log."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -79,9 +80,9 @@ def session_seconds_left(session: Any, now: int) -> tuple[int, int]:
 class SessionTimeoutMiddleware:
     """Ends a session after inactivity (default 30 min) and after an absolute limit (12 h).
 
-    A form posted after the session has expired is kept in the new anonymous session
-    (`kaa_draft`, keyed by path) so that nothing typed is lost: the form view offers it back
-    after the user has logged in again (`kaa.drafts.pop_draft`).
+    A form posted after the session has expired with a valid CSRF token is kept in the new
+    anonymous session (`kaa_draft`, keyed by path) so that nothing typed is lost: the form
+    view offers it back after the user has logged in again (`kaa.drafts.pop_draft`).
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -118,7 +119,7 @@ class SessionTimeoutMiddleware:
         draft = None
         owner = request.user.pk
         page = ""
-        if request.method == "POST":
+        if request.method == "POST" and _csrf_valid(request):
             draft = {
                 key: request.POST.getlist(key)
                 for key in request.POST
@@ -148,6 +149,17 @@ class SessionTimeoutMiddleware:
             text += " " + _("Det du hade skrivit är sparat och visas igen efter inloggningen.")
         messages.warning(request, text)
         return _redirect_to_login(request, next_url=page)
+
+
+def _csrf_valid(request: HttpRequest) -> bool:
+    """The CSRF check the view would have made (the browser's token; over HTTPS also the
+    origin). A POST that arrives after the session expired never reaches its view, so this is
+    checked before anything of it is kept: a cross-site POST must not plant a draft that the
+    user's next login fills into a form."""
+    from django.middleware.csrf import CsrfViewMiddleware
+
+    check = CsrfViewMiddleware(lambda _request: HttpResponse())
+    return check.process_view(request, None, (), {}) is None
 
 
 def otp_required_for(user: object) -> bool:

@@ -263,6 +263,9 @@ class AuditEvent(models.Model):
     path = models.CharField(_("adress"), max_length=200, blank=True)
     ip = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
     request_id = models.CharField(_("anrops-id"), max_length=32, blank=True)
+    # What the client sent as X-Request-ID (sanitised), for tracing its report; never the
+    # correlation id, which is always KAA's own (request_id).
+    client_request_id = models.CharField(_("klientens anrops-id"), max_length=64, blank=True)
     flagged = models.BooleanField(_("flaggad för granskning"), default=False)
 
     objects = AuditQuerySet.as_manager()

@@ -10,13 +10,25 @@ from django.conf import settings
 from django.http import HttpRequest
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("kaa_request_id", default="")
+_client_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "kaa_client_request_id", default="")
 _ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("kaa_ip", default=None)
 
-_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9-]{8,32}$")
+# A client's own X-Request-ID is kept only as these characters, at most this long.
+_CLIENT_ID_UNSAFE = re.compile(r"[^A-Za-z0-9._:-]")
+CLIENT_REQUEST_ID_LENGTH = 64
+
+Tokens = tuple[contextvars.Token[str], contextvars.Token[str], contextvars.Token[str | None]]
 
 
 def current_request_id() -> str:
+    """KAA's own id of this request: the audit log's correlation id."""
     return _request_id.get()
+
+
+def current_client_request_id() -> str:
+    """The id the client sent (X-Request-ID), sanitised; never used to correlate."""
+    return _client_request_id.get()
 
 
 def current_ip() -> str | None:
@@ -34,13 +46,18 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def begin(request: HttpRequest) -> tuple[contextvars.Token[str], contextvars.Token[str | None]]:
-    incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-    request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
+def begin(request: HttpRequest) -> Tokens:
+    # Always our own id: a client that chose it could tie its events to another request's.
+    request_id = uuid.uuid4().hex
+    incoming = request.META.get("HTTP_X_REQUEST_ID", "")[:1000]
+    client_id = _CLIENT_ID_UNSAFE.sub("", incoming)[:CLIENT_REQUEST_ID_LENGTH]
     request.request_id = request_id  # type: ignore[attr-defined]
-    return _request_id.set(request_id), _ip.set(client_ip(request))
+    request.client_request_id = client_id  # type: ignore[attr-defined]
+    return (_request_id.set(request_id), _client_request_id.set(client_id),
+            _ip.set(client_ip(request)))
 
 
-def end(tokens: tuple[contextvars.Token[str], contextvars.Token[str | None]]) -> None:
+def end(tokens: Tokens) -> None:
     _request_id.reset(tokens[0])
-    _ip.reset(tokens[1])
+    _client_request_id.reset(tokens[1])
+    _ip.reset(tokens[2])

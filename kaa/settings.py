@@ -7,7 +7,10 @@ turns on the HTTPS-only settings that `manage.py check --deploy` asks for.
 
 from __future__ import annotations
 
+import os
+import secrets
 import sys
+import tempfile
 from pathlib import Path
 
 import environ
@@ -39,13 +42,42 @@ try:
 except ValueError as exc:  # environ raises ValueError on e.g. DEBUG=maybe
     raise _bad_env("DEBUG", "expected true/false") from exc
 
+
+def _debug_secret_key(path: Path) -> str:
+    """With DEBUG on and no SECRET_KEY (the demo): a random key, made once into `path` (mode
+    0600) and read from there after, so that sessions survive a restart. Never a fixed key:
+    one written in the source is everyone's, and signs any session or token for any
+    installation that runs with it."""
+    try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")  # 0600
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as file:
+                    file.write(secrets.token_urlsafe(64) + "\n")
+                try:
+                    os.link(temporary, path)  # atomic: the first of two starting processes wins
+                except FileExistsError:
+                    pass
+            finally:
+                os.unlink(temporary)
+        key = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise _bad_env("SECRET_KEY", f"not set, and {path} cannot be made or read ({exc})") \
+            from exc
+    if len(key) < 50:
+        raise _bad_env("SECRET_KEY", f"not set, and {path} holds no usable key (delete it)")
+    return key
+
+
 SECRET_KEY = env_secret("SECRET_KEY", default=None)
 if not SECRET_KEY:
     if not DEBUG:
         raise _bad_env(
             "SECRET_KEY", "must be set when DEBUG is off (at least 50 random characters)"
         )
-    SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-on-never-in-production"  # noqa: S105
+    SECRET_KEY = _debug_secret_key(Path(env.str(
+        "KAA_DEMO_SECRET_KEY_FILE", default=str(BASE_DIR / "var" / "secret_key"))))
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -143,7 +175,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kaa")}
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "kaa.User"
 AUTHENTICATION_BACKENDS = [
-    # Axes first, so that a locked-out user is refused before the password is checked.
+    # These two first, so that a slowed-down address or a locked-out user is refused before
+    # the password is checked.
+    "kaa.login_guard.AddressThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -170,16 +204,29 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes: lock an account after repeated failed logins (ASVS 6.3.1).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
-# Each entry locks on its own: an account after N failures from anywhere, and an address after
-# N failures across accounts (password spraying). Behind one shared NAT address for all staff,
-# set AXES_LOCKOUT_PARAMETERS=username (the check axes.W006 is then silenced on purpose).
-AXES_LOCKOUT_PARAMETERS = env.list("AXES_LOCKOUT_PARAMETERS", default=["username", "ip_address"])
-SILENCED_SYSTEM_CHECKS = [] if "ip_address" in AXES_LOCKOUT_PARAMETERS else ["axes.W006"]
+# Each entry locks on its own; "a+b" locks on the pair. An account is locked after N failures
+# from anywhere (and from one address). An address alone is never locked: behind a proxy or a
+# shared NAT that would lock every account; guessing from one address is slowed down instead
+# (kaa.login_guard). `check --deploy` warns if an address alone is configured to lock.
+AXES_LOCKOUT_PARAMETERS = [
+    item.split("+") if "+" in item else item
+    for item in env.list("AXES_LOCKOUT_PARAMETERS", default=["username", "username+ip_address"])
+]
+SILENCED_SYSTEM_CHECKS = [] if any(
+    "ip_address" in (item if isinstance(item, list) else [item])
+    for item in AXES_LOCKOUT_PARAMETERS) else ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+# The same client address as the audit log (TRUSTED_PROXY_COUNT), not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "kaa.request_context.client_ip"
+# Failed logins from one client address (any username) within the lockout's cool-off time
+# after which that address is slowed down: a browser that has not logged in as the username
+# typed before gets 429 with Retry-After until the window ends, without a password check.
+KAA_LOGIN_ADDRESS_LIMIT = env.int("KAA_LOGIN_ADDRESS_LIMIT", default=20)
+# How long a browser is remembered as one that logged in as a username (days).
+KAA_LOGIN_DEVICE_DAYS = env.int("KAA_LOGIN_DEVICE_DAYS", default=90)
 
 # Second factor (TOTP through django-otp) for the roles listed here: by default every role
 # that reads personal data or statistics (check --deploy warns when one is left out).
@@ -360,6 +407,9 @@ KAA_SMS_FILE_DIR = env.str("KAA_SMS_FILE_DIR", default=str(BASE_DIR / "var" / "s
 KAA_SMS_URL = env.str("KAA_SMS_URL", default="")
 KAA_SMS_TOKEN = env_secret("KAA_SMS_TOKEN", default="") or ""
 KAA_SMS_SENDER = env.str("KAA_SMS_SENDER", default="KAA")
+# Monitoring presents this as `Authorization: Bearer ...` to see /healthz's parts and outbox
+# counts; everyone else gets the status only. Empty: nobody sees them.
+KAA_HEALTHZ_TOKEN = env_secret("KAA_HEALTHZ_TOKEN", default="") or ""
 
 from kaa.schedule import BEAT_SCHEDULE  # noqa: E402
 

@@ -11,6 +11,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from kaa import login_guard
 from kaa.audit import audit_event
 from kaa.middleware import SESSION_AUTH_AT, SESSION_DRAFT, SESSION_LAST_SEEN
 from kaa.models import AuditEvent, User, UserSession
@@ -42,19 +43,32 @@ def on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
         audit_event(request=request, user=user, action=AuditEvent.Action.LOGOUT)
 
 
+def _account(username: str) -> User | None:
+    """The account a login was tried for (matched as authentication matches it), so that the
+    event belongs to its municipality and its coordinators can review it. Who typed it is not
+    known: the event's user stays empty. An unknown username belongs to no municipality."""
+    if not username or "\x00" in username:  # no account has one; PostgreSQL refuses NUL
+        return None
+    return User.objects.filter(**{User.USERNAME_FIELD: username}).first()
+
+
 @receiver(user_login_failed)
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
                     **kwargs: Any) -> None:
     # Only the username that was typed, never the password (Django already masks it).
-    audit_event(request=request, action=AuditEvent.Action.LOGIN_FAILED,
-                username=str(credentials.get("username", ""))[:150])
+    username = str(credentials.get("username", ""))[:150]
+    throttled = bool(getattr(request, login_guard.THROTTLED, 0))
+    audit_event(request=request, action=AuditEvent.Action.LOGIN_FAILED, username=username,
+                obj=_account(username), detail="throttled" if throttled else "")
+    login_guard.failure_count(request)
 
 
 @receiver(user_locked_out)
 def on_locked_out(sender: Any, request: HttpRequest | None = None, username: str | None = None,
                   **kwargs: Any) -> None:
-    audit_event(request=request, action=AuditEvent.Action.LOCKED_OUT,
-                username=str(username or "")[:150])
+    username = str(username or "")[:150]
+    audit_event(request=request, action=AuditEvent.Action.LOCKED_OUT, username=username,
+                obj=_account(username))
 
 
 @receiver(post_save, sender=User)

@@ -19,6 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 VERSION_FIELD = "version"
+# What a form opened on a saved record is taken to have been opened at when it sends no
+# version: never a stored version (they start at 1), so the save is refused as stale.
+MISSING_VERSION = 0
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,18 @@ class VersionedFormMixin(forms.BaseForm):
             version = getattr(instance, VERSION_FIELD, None)
         self.fields[VERSION_FIELD] = forms.IntegerField(widget=forms.HiddenInput,
                                                         required=False, initial=version)
+        self._version_expected = version is not None
         self.stale_changes: list[Change] = []
         self.stale = False
+
+    def clean_version(self) -> int | None:
+        """A form opened on a saved record sends back the version it was opened at. A POST
+        without it (made by hand, replayed, or from a page of before) is stale: it is never
+        written blindly over what is saved; the user sees the differences and saves again."""
+        submitted = self.cleaned_data.get(VERSION_FIELD)
+        if submitted is None and self._version_expected:
+            return MISSING_VERSION
+        return submitted
 
     def submitted_version(self) -> int | None:
         return self.cleaned_data.get(VERSION_FIELD)
@@ -79,7 +92,8 @@ def _display(obj: models.Model, field: models.Field, value: Any) -> str:
 
 def version_check(obj: models.Model, submitted: int | None, fields: dict[str, Any]) -> None:
     """Call with the row locked (select_for_update), before writing. `submitted` None means
-    the caller is not a form (a job, an import): no check."""
+    the caller is not a form (a job, an import): no check. A form always submits a number
+    (VersionedFormMixin.clean_version: MISSING_VERSION when the POST had none)."""
     current = getattr(obj, VERSION_FIELD)
     if submitted is None or submitted == current:
         return

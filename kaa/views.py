@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 
-from kaa import health, outbox
+from kaa import health, login_guard, outbox
 from kaa.access import Perm, ids_refused, perm_required
 from kaa.audit import audit_event
 from kaa.forms import OTP_INVALID, AccountSettingsForm, AuditFilterForm, LoginForm, OtpTokenForm
@@ -37,6 +38,17 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        response = super().form_valid(form)
+        login_guard.device_remember(self.request, response, form.get_user().get_username())
+        return response
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:
+        wait = getattr(self.request, login_guard.THROTTLED, 0)
+        if wait:  # the same answer whatever the username: no password was checked
+            return login_guard.throttled_response(self.request, wait)
+        return super().form_invalid(form)
 
 
 @login_required
@@ -96,17 +108,25 @@ def healthz(request: HttpRequest) -> HttpResponse:
     work was set aside as unsendable), else 503.
 
     The web tier stays in service without Redis (R-09): queued work waits, pages still work.
+    The public (a load balancer) gets the status only; which part is down and the outbox
+    counts go only to monitoring that presents KAA_HEALTHZ_TOKEN.
     """
     database = health.database_ok()
     broker = health.broker_ok()
     failed = outbox.failed() if database else 0
     status = ("ok" if broker and not failed else "degraded") if database else "down"
-    payload = {"status": status, "database": "ok" if database else "down",
-               "broker": "ok" if broker else "down"}
-    if database:  # background work waiting for the broker (kaa.outbox), counts only; set-aside
-        payload["outbox_waiting"] = outbox.waiting()  # items need an operator: degraded
-        payload["outbox_failed"] = failed
-    return JsonResponse(payload, status=200 if database else 503)
+    code = 200 if database else 503
+    if not health.monitoring_authorised(request):
+        response = JsonResponse({"status": status}, status=code)
+    else:
+        payload = {"status": status, "database": "ok" if database else "down",
+                   "broker": "ok" if broker else "down"}
+        if database:  # background work waiting for the broker (kaa.outbox), counts only;
+            payload["outbox_waiting"] = outbox.waiting()  # set-aside items need an operator
+            payload["outbox_failed"] = failed
+        response = JsonResponse(payload, status=code)
+    patch_vary_headers(response, ["Authorization"])
+    return response
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -202,6 +202,11 @@ class AssignForm(forms.Form):
         ).select_related("team").order_by("first_name", "last_name")
         self.helper = _helper()
 
+    def clean_was(self) -> int:
+        """A POST without `was` is stale, never a blind reassignment (no coach id is -1)."""
+        was = self.cleaned_data.get("was")
+        return -1 if was is None else was
+
 
 class HandOverForm(forms.Form):
     from_coach = forms.ModelChoiceField(label=_("Från coach"), queryset=User.objects.none())

@@ -30,11 +30,13 @@ class Limit:
     seconds: int  # ... per window of this many seconds
 
 
-@lru_cache(maxsize=1)
-def _redis():  # type: ignore[no-untyped-def]
+@lru_cache(maxsize=4)
+def _redis(url: str = ""):  # type: ignore[no-untyped-def]
+    """One client per URL (the setting's when none is given), so that a changed setting
+    takes effect."""
     import redis
 
-    return redis.Redis.from_url(settings.KAA_RATELIMIT_REDIS_URL, socket_timeout=0.5,
+    return redis.Redis.from_url(url or settings.KAA_RATELIMIT_REDIS_URL, socket_timeout=0.5,
                                 socket_connect_timeout=0.5)
 
 
@@ -52,7 +54,7 @@ def _incr(key: str, seconds: int) -> int:
         except ValueError:  # expired between add and incr
             cache.set(key, 1, seconds)
             return 1
-    pipe = _redis().pipeline()
+    pipe = _redis(settings.KAA_RATELIMIT_REDIS_URL).pipeline()
     pipe.incr(key)
     pipe.expire(key, seconds, nx=True)
     count, _ = pipe.execute()
@@ -80,6 +82,33 @@ def reset(limit: Limit, value: str) -> None:
     """Forget one counter (tests, and an administrator lifting a block)."""
     key = _key(limit, value)
     if settings.KAA_RATELIMIT_REDIS_URL:
-        _redis().delete(key)
+        _redis(settings.KAA_RATELIMIT_REDIS_URL).delete(key)
     else:
         cache.delete(key)
+
+
+def count_up(limit: Limit, value: str) -> int:
+    """Count one event under (limit, value) and return the count in the current window (0 if
+    the counter cannot be reached: fail open, as `hit`)."""
+    try:
+        return _incr(_key(limit, value), limit.seconds)
+    except Exception:  # Redis down: see the module docstring
+        log.warning("ratelimit: counter unavailable, %s not counted", limit.scope, exc_info=True)
+        return 0
+
+
+def current(limit: Limit, value: str) -> tuple[int, int]:
+    """The count under (limit, value) without counting, and the seconds left of its window
+    ((0, 0) if the counter cannot be reached)."""
+    key = _key(limit, value)
+    try:
+        if not settings.KAA_RATELIMIT_REDIS_URL:
+            return int(cache.get(key) or 0), limit.seconds
+        pipe = _redis(settings.KAA_RATELIMIT_REDIS_URL).pipeline()
+        pipe.get(key)
+        pipe.ttl(key)
+        count, ttl = pipe.execute()
+    except Exception:  # Redis down: see the module docstring
+        log.warning("ratelimit: counter unavailable, %s not read", limit.scope, exc_info=True)
+        return 0, 0
+    return int(count or 0), int(ttl) if ttl and ttl > 0 else limit.seconds

@@ -44,16 +44,18 @@ def test_hsts_is_sent_over_https(db):
     assert "includeSubDomains" in response["Strict-Transport-Security"]
 
 
+@override_settings(KAA_HEALTHZ_TOKEN="monitoring-token")
 def test_healthz_reports_ok_without_personal_data(client, db):
-    response = client.get("/healthz")
+    response = client.get("/healthz", headers={"Authorization": "Bearer monitoring-token"})
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok",
                                "outbox_waiting": 0, "outbox_failed": 0}
 
 
-@override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0")
+@override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0",
+                   KAA_HEALTHZ_TOKEN="monitoring-token")
 def test_healthz_says_degraded_when_the_broker_is_down(client, db):
-    response = client.get("/healthz")
+    response = client.get("/healthz", headers={"Authorization": "Bearer monitoring-token"})
     assert response.status_code == 200
     assert response.json()["status"] == "degraded"
     assert response.json()["broker"] == "down"
@@ -141,8 +143,16 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 def test_production_settings_pass_the_deploy_check():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="false",
                      SECRET_KEY="k" * 20 + "Q9!x" * 10 + "abcdefghijkl",
-                     ALLOWED_HOSTS="kaa.example.se")
+                     ALLOWED_HOSTS="kaa.example.se", TRUSTED_PROXY_COUNT="1")
     assert result.returncode == 0, result.stderr
+
+
+def test_the_deploy_check_fails_behind_https_without_a_trusted_proxy():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="false",
+                     SECRET_KEY="k" * 20 + "Q9!x" * 10 + "abcdefghijkl",
+                     ALLOWED_HOSTS="kaa.example.se", TRUSTED_PROXY_COUNT="0")
+    assert result.returncode != 0
+    assert "kaa.W006" in result.stderr
 
 
 def test_production_settings_are_strict():

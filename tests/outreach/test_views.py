@@ -173,7 +173,10 @@ class TestRoutines:
                 "steg-INITIAL_FORMS": 0, "steg-0-order": 1, "steg-0-title": "Sms",
                 "steg-0-channel": "sms", "steg-0-offset_value": 3,
                 "steg-0-offset_unit": "business_days", "steg-0-anchor": "registration",
-                "steg-0-only_if_not_reached": "on", "steg-0-min_failed_attempts": 0}
+                "steg-0-only_if_not_reached": "on", "steg-0-min_failed_attempts": 0,
+                # The version the page was opened at, as the browser sends it back.
+                "version": re.search(r'name="version" value="(\d+)"',
+                                     page.content.decode()).group(1)}
         response = client.post(reverse("outreach:routine_edit"), data)
         assert response.status_code == 302
         new = Routine.objects.get(is_current=True)

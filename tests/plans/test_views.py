@@ -82,7 +82,7 @@ def test_scan_download_is_checked_and_audited(client_for, coach, other_team_coac
     youth = youth_make(municipality=municipality, coach=coach)
     consent = consent_make(youth, actor=coach)
     client_for(coach).post(reverse("plans:consent_paper", args=[youth.pk, consent.pk]),
-                           {"on": _iso(), "scan": SimpleUploadedFile(
+                           {"on": _iso(), "version": consent.version, "scan": SimpleUploadedFile(
                                "x.png", b"\x89PNG\r\n\x1a\n0000", "image/png")})
     url = reverse("plans:consent_scan", args=[youth.pk, consent.pk])
     assert client_for(other_team_coach).get(url).status_code == 404
@@ -102,7 +102,8 @@ def test_revoke_by_a_stranger_is_refused(client_for, coach, other_team_coach, ma
     assert client_for(manager).post(url, {"on": _iso()}).status_code == 404
     consent.refresh_from_db()
     assert consent.ended_on is None
-    response = client_for(coach).post(url, {"on": _iso(), "note": "ångrade sig"})
+    response = client_for(coach).post(url, {"on": _iso(), "note": "ångrade sig",
+                                            "version": consent.version})
     assert response.status_code == 302
     consent.refresh_from_db()
     assert consent.end_kind == "revoked"
