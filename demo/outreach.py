@@ -17,7 +17,7 @@ PHONE_OUTCOMES = ["no_answer", "message_left", "no_answer", "wrong_number"]
 @transaction.atomic
 def demo_history_ensure(*, seed: int = 7) -> int:
     """Complete old open tasks in bulk, logging one attempt each. Idempotent."""
-    rng = random.Random(seed)  # nosec B311  (demo data, never a secret)
+    rng = random.Random(seed)  # nosec B311  # demo data, never a secret
     cutoff = timezone.localdate() - dt.timedelta(days=7)
     tasks = list(Task.objects.filter(status=Task.Status.OPEN, due_date__lt=cutoff,
                                      kind=Task.Kind.STEP).select_related("youth"))

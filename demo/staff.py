@@ -9,7 +9,7 @@ from django.db import transaction
 from kaa.accounts import role_grant_request
 from kaa.models import Municipality, Role, RoleGrant, Team, User
 
-DEMO_PASSWORD = "Demo-inloggning-2026!"  # nosec B105  (demo accounts exist only with KAA_DEMO=true)
+DEMO_PASSWORD = "Demo-inloggning-2026!"  # nosec B105  # demo accounts need KAA_DEMO=true
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ def demo_youths_ensure(*, municipality: Municipality, count: int, seed: int = 42
     taken: set[str] = set()
     for index in range(count):
         # One generator per youth, so a skipped (existing) youth does not shift the others.
-        rng = random.Random(f"{seed}-{municipality.code}-{index}")  # nosec B311  (demo data)
+        rng = random.Random(f"{seed}-{municipality.code}-{index}")  # nosec B311  # demo data
         birth = _birth_date(rng, today)
         serial = index
         number = personnummer_for(birth, serial, coordination=index % 37 == 5)
@@ -108,7 +108,7 @@ def demo_youths_ensure(*, municipality: Municipality, count: int, seed: int = 42
         youths.append(youth)
         plans.append((youth, _story(rng, today, birth)))
     Youth.objects.bulk_create(youths, batch_size=2000)
-    _bulk_children(plans, random.Random(seed), today,  # nosec B311  (demo data)
+    _bulk_children(plans, random.Random(seed), today,  # nosec B311  # demo data
                    reg_reasons, dereg, occupation_types, actor)
     return len(youths)
 

@@ -59,7 +59,7 @@ class HttpSmsBackend:
                                        "Authorization": f"Bearer {settings.KAA_SMS_TOKEN}",
                                        "Idempotency-Key": key})
         try:
-            with request.urlopen(req, timeout=self.timeout) as response:  # noqa: S310
+            with request.urlopen(req, timeout=self.timeout) as response:  # noqa: S310  # nosec B310
                 answer = json.loads(response.read() or b"{}")
         except error.HTTPError as exc:
             if exc.code >= 500 or exc.code == 429:

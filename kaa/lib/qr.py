@@ -14,4 +14,4 @@ def qr_svg(data: str, *, title: str, scale: int = 5) -> SafeString:
     out = io.BytesIO()
     qr.save(out, kind="svg", scale=scale, xmldecl=False, svgns=True, title=title, nl=False)
     # segno escapes the title; the data is drawn as modules, never inserted as markup.
-    return mark_safe(out.getvalue().decode("utf-8"))  # noqa: S308  # nosec B308 B703
+    return mark_safe(out.getvalue().decode("utf-8"))  # noqa: S308  # nosec B308, B703
