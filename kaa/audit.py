@@ -7,6 +7,8 @@ never shown without a trace.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -17,6 +19,70 @@ from kaa.models import AuditEvent, User
 from kaa.request_context import current_ip, current_request_id
 
 Action = AuditEvent.Action
+
+# --- How long the log is kept at the least ----------------------------------------------------
+# No gallring deletes an event younger than its minimum, whatever a municipality's rule says
+# (a rule for the log cannot be shorter than AUDIT_MINIMUM_MONTHS either). The log answers who
+# read a youth's data, for the log review and for register extracts.
+AUDIT_MINIMUM_MONTHS = 24
+# Security events are kept longer: misuse of the register (dataintrång, brottsbalken 4 kap.
+# 9 c §) can be prosecuted for five years after the act, and these events are its evidence.
+AUDIT_MINIMUM_MONTHS_BY_ACTION: dict[str, int] = {
+    Action.DENIED: 60,
+    Action.LOGIN_FAILED: 60,
+    Action.LOCKED_OUT: 60,
+    Action.EXPORT: 60,
+}
+# The log's own history as long: the gallring rules, proposals, decisions and runs, and the
+# gallring of the log itself (events about the audit log).
+AUDIT_MINIMUM_MONTHS_BY_OBJECT: dict[str, int] = {
+    "reporting.retentionpolicy": 60,
+    "reporting.retentionrun": 60,
+    "kaa.auditevent": 60,
+}
+
+
+def _months_back(moment: dt.datetime, months: int) -> dt.datetime:
+    from dateutil.relativedelta import relativedelta
+
+    return moment - relativedelta(months=months)
+
+
+def audit_kept_q(now: dt.datetime) -> Q:
+    """Events still within their minimum at `now` (the database's purge function applies the
+    same minimums with its own clock)."""
+    kept = Q(at__gte=_months_back(now, AUDIT_MINIMUM_MONTHS))
+    for action, months in AUDIT_MINIMUM_MONTHS_BY_ACTION.items():
+        kept |= Q(action=action, at__gte=_months_back(now, months))
+    for object_type, months in AUDIT_MINIMUM_MONTHS_BY_OBJECT.items():
+        kept |= Q(object_type=object_type, at__gte=_months_back(now, months))
+    return kept
+
+
+def audit_purgeable(*, municipality_id: int | None, before: dt.datetime,
+                    keep_youth_ids: Iterable[int] = ()) -> models.QuerySet[AuditEvent]:
+    """The events a gallring of the log may delete: of `municipality_id` (None: of no
+    municipality and about no youth) and older than `before`, except those about the youths
+    in `keep_youth_ids` and those still within their minimum."""
+    from django.utils import timezone
+
+    if municipality_id is None:
+        events = AuditEvent.objects.filter(municipality__isnull=True, youth_id__isnull=True)
+    else:
+        events = AuditEvent.objects.filter(municipality_id=municipality_id)
+    return (events.filter(at__lt=before).exclude(youth_id__in=list(keep_youth_ids))
+            .exclude(audit_kept_q(timezone.now())))
+
+
+def audit_purge(*, municipality_id: int | None, before: dt.datetime,
+                keep_youth_ids: Iterable[int] = ()) -> int:
+    """Gallring of the log (an approved gallring run, or the installation's job for events of
+    no municipality): delete what `audit_purgeable` selects; returns how many."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        return audit_purgeable(municipality_id=municipality_id, before=before,
+                               keep_youth_ids=keep_youth_ids).purge_for_retention()
 
 
 def audit_event(

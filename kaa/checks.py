@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
-AUDIT_MINIMUM_MONTHS = 24  # as reporting.retention.RULES for the audit log
+from kaa.audit import AUDIT_MINIMUM_MONTHS
 
 
 @register(Tags.security, deploy=True)
