@@ -14,7 +14,7 @@ hand. A refused object answers 404 (strangers learn nothing) and writes a `denie
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
@@ -204,6 +204,14 @@ def _log_denied(request: HttpRequest, *, detail: str, object_type: str = "") -> 
 
     audit_event(request=request, action=AuditEvent.Action.DENIED, object_type=object_type,
                 detail=detail)
+
+
+def is_second_person(user: Any, authors: Iterable[int | None]) -> bool:
+    """Four eyes: a decision that cannot be undone (a gallring) is made by someone other than
+    whoever asked for it or set the rules it applies. `authors` are their user ids (None: a
+    scheduled job, nobody)."""
+    pk = getattr(user, "pk", None)
+    return pk is not None and pk not in {author for author in authors if author is not None}
 
 
 def can_view_records(user: User) -> bool:

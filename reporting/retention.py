@@ -28,13 +28,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Greatest, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaa.access import is_second_person
 from kaa.audit import AUDIT_MINIMUM_MONTHS, Action, audit_event, audit_purge, audit_purgeable
 from kaa.lib.days import day_start, months_before
 from kaa.models import Municipality, User
@@ -358,9 +359,11 @@ def policy_save(*, municipality: Municipality, record_type: str, months: int | N
     return policy
 
 
-def propose(*, municipality: Municipality, today: dt.date) -> RetentionRun | None:
+def propose(*, municipality: Municipality, today: dt.date,
+            actor: User | None = None) -> RetentionRun | None:
     """Everything due under the municipality's policies as one proposal for a coordinator;
-    an earlier open proposal is replaced. None if nothing is due."""
+    an earlier open proposal is replaced. None if nothing is due. `actor`: the coordinator who
+    asked for it (None: the weekly job), who may then not approve it."""
     cutoffs: dict[str, str] = {}
     items: dict[str, dict[str, list[int]]] = {}
     counts: dict[str, int] = {}
@@ -391,7 +394,8 @@ def propose(*, municipality: Municipality, today: dt.date) -> RetentionRun | Non
         if not counts:
             return None
         return RetentionRun.objects.create(municipality=municipality, proposed_at=timezone.now(),
-                                           cutoffs=cutoffs, items=items, counts=counts)
+                                           proposed_by=actor, cutoffs=cutoffs, items=items,
+                                           counts=counts)
 
 
 def propose_all(*, today: dt.date) -> int:
@@ -404,12 +408,41 @@ def propose_all(*, today: dt.date) -> int:
     return made
 
 
+SECOND_PERSON_REQUIRED = _("Förslaget måste godkännas av en annan samordnare än den som tog "
+                           "fram det eller ändrade gallringsreglerna det bygger på.")
+
+
+def run_authors(run: RetentionRun) -> set[int | None]:
+    """Who proposed the run and who last set each rule it applies."""
+    setters = RetentionPolicy.objects.filter(municipality_id=run.municipality_id,
+                                             record_type__in=list(run.cutoffs))
+    return {run.proposed_by_id, *setters.values_list("updated_by_id", flat=True)}
+
+
+def may_approve(run: RetentionRun, user: User) -> bool:
+    """Four eyes: neither the proposer nor whoever set the rules approves a gallring."""
+    return is_second_person(user, run_authors(run))
+
+
+def decide(*, run: RetentionRun, actor: User, approve: bool, reason: str = "",
+           request: Any = None) -> RetentionRun:
+    """A coordinator approves (the run is then carried out by a task) or rejects a proposal.
+    An approval by the proposer or by whoever set the rules is refused (PermissionDenied) and
+    logged as a flagged denial."""
+    if approve and not may_approve(run, actor):
+        audit_event(action=Action.DENIED, request=request, user=actor, obj=run,
+                    detail="gallring:godkännande av egen regel eller eget förslag", flagged=True)
+        raise PermissionDenied(SECOND_PERSON_REQUIRED)
+    return _decide(run=run, actor=actor, approve=approve, reason=reason)
+
+
 @transaction.atomic
-def decide(*, run: RetentionRun, actor: User, approve: bool, reason: str = "") -> RetentionRun:
-    """A coordinator approves (the run is then carried out by a task) or rejects a proposal."""
+def _decide(*, run: RetentionRun, actor: User, approve: bool, reason: str) -> RetentionRun:
     run = RetentionRun.objects.select_for_update().get(pk=run.pk)
     if run.status != RetentionRun.Status.PROPOSED:
         raise ValidationError(_("Förslaget är redan behandlat eller ersatt av ett nyare."))
+    if approve and not may_approve(run, actor):  # the rules changed hands meanwhile
+        raise PermissionDenied(SECOND_PERSON_REQUIRED)
     run.status = RetentionRun.Status.APPROVED if approve else RetentionRun.Status.REJECTED
     run.decided_at, run.decided_by, run.reject_reason = timezone.now(), actor, reason[:300]
     if not approve:

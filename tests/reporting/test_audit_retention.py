@@ -140,3 +140,98 @@ def test_the_log_older_than_the_rule_is_deleted_but_not_about_youths_still_in_ka
     left = set(AuditEvent.objects.values_list("pk", flat=True))
     assert {e.pk for e in kept} | {other.pk} <= left
     assert not {e.pk for e in deleted} & left
+
+
+# --- Four eyes ------------------------------------------------------------------------------
+
+
+def _page(client) -> str:
+    return client.get(reverse("reporting:retention")).content.decode()
+
+
+APPROVE_BUTTON = "Godkänn och gallra"
+
+
+def test_one_coordinator_alone_cannot_set_propose_and_approve_a_gallring(
+        client_for, municipality, coordinator, second_coordinator,
+        django_capture_on_commit_callbacks):
+    from reporting.models import RetentionRun
+
+    events = [old_event(municipality, 30, youth_id=n) for n in range(1, 6)]
+    sara = client_for(coordinator)
+    sara.post(reverse("reporting:retention"), {"record_type": "audit", "audit-months": "24",
+                                               "audit-decision": "DHP 2027 §9"})
+    sara.post(reverse("reporting:retention_propose"))
+    run = RetentionRun.objects.get(status="proposed")
+    assert run.proposed_by == coordinator
+    page = _page(sara)
+    assert APPROVE_BUTTON not in page
+    assert "måste godkännas av en annan samordnare" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sara.post(reverse("reporting:retention_decide", args=[run.pk]),
+                             {"decision": "approve", "reviewed": "on"}, follow=True)
+    assert "måste godkännas av en annan samordnare" in response.content.decode()
+    run.refresh_from_db()
+    assert (run.status, run.decided_by) == ("proposed", None)
+    assert AuditEvent.objects.filter(pk__in=[e.pk for e in events]).count() == 5
+    refusal = AuditEvent.objects.get(action="denied", object_type="reporting.retentionrun")
+    assert (refusal.user, refusal.object_id, refusal.flagged) == (coordinator, str(run.pk), True)
+    # Another coordinator is offered the decision, and approves.
+    karin = client_for(second_coordinator)
+    assert APPROVE_BUTTON in _page(karin)
+    with django_capture_on_commit_callbacks(execute=True):
+        karin.post(reverse("reporting:retention_decide", args=[run.pk]),
+                   {"decision": "approve", "reviewed": "on"})
+    run.refresh_from_db()
+    assert (run.status, run.decided_by) == ("done", second_coordinator)
+    assert not AuditEvent.objects.filter(pk__in=[e.pk for e in events]).exists()
+    # The refusal itself outlives any gallring of the log.
+    assert AuditEvent.objects.filter(pk=refusal.pk).exists()
+
+
+def test_who_set_the_rules_cannot_approve_the_weekly_proposal(
+        municipality, coordinator, second_coordinator, django_capture_on_commit_callbacks):
+    from django.core.exceptions import PermissionDenied
+
+    old_event(municipality, 30)
+    retention.policy_save(municipality=municipality, record_type="audit", months=24,
+                          decision="DHP 2027 §9", actor=coordinator)
+    assert retention.propose_all(today=timezone.localdate()) == 1
+    from reporting.models import RetentionRun
+
+    run = RetentionRun.objects.get(status="proposed")
+    assert run.proposed_by is None  # the weekly job
+    with pytest.raises(PermissionDenied):
+        retention.decide(run=run, actor=coordinator, approve=True)
+    run.refresh_from_db()
+    assert run.status == "proposed"
+    assert AuditEvent.objects.filter(action="denied", user=coordinator,
+                                     object_id=str(run.pk), flagged=True).exists()
+    assert retention.may_approve(run, second_coordinator)
+    run = _approve(run, second_coordinator, django_capture_on_commit_callbacks)
+    assert run.status == "done"
+
+
+def test_the_proposer_and_the_rule_setter_both_need_a_third_to_approve(
+        client_for, municipality, coordinator, second_coordinator,
+        django_capture_on_commit_callbacks):
+    from reporting.models import RetentionRun
+
+    old_event(municipality, 30)
+    retention.policy_save(municipality=municipality, record_type="audit", months=24,
+                          decision="DHP 2027 §9", actor=second_coordinator)
+    client_for(coordinator).post(reverse("reporting:retention_propose"))
+    run = RetentionRun.objects.get(status="proposed")
+    for user in (coordinator, second_coordinator):
+        assert APPROVE_BUTTON not in _page(client_for(user))
+        client_for(user).post(reverse("reporting:retention_decide", args=[run.pk]),
+                              {"decision": "approve", "reviewed": "on"})
+        run.refresh_from_db()
+        assert run.status == "proposed"
+    third = UserFactory(username="lena", role="coordinator", municipality=municipality)
+    assert APPROVE_BUTTON in _page(client_for(third))
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(third).post(reverse("reporting:retention_decide", args=[run.pk]),
+                               {"decision": "approve", "reviewed": "on"})
+    run.refresh_from_db()
+    assert (run.status, run.decided_by) == ("done", third)
