@@ -77,12 +77,77 @@ def audit_purgeable(*, municipality_id: int | None, before: dt.datetime,
 def audit_purge(*, municipality_id: int | None, before: dt.datetime,
                 keep_youth_ids: Iterable[int] = ()) -> int:
     """Gallring of the log (an approved gallring run, or the installation's job for events of
-    no municipality): delete what `audit_purgeable` selects; returns how many."""
-    from django.db import transaction
+    no municipality): delete what `audit_purgeable` selects; returns how many.
 
+    On PostgreSQL the application's role may not delete from the log at all: the database's
+    function `kaa_audit_purge` (SECURITY DEFINER, owned by the tables' owner) does it, and
+    applies the minimums itself, with the database's clock, whatever its caller passes."""
+    from django.db import connection, transaction
+
+    keep = [int(pk) for pk in keep_youth_ids]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {PURGE_FUNCTION}(%s::bigint, %s::timestamptz, %s::bigint[])",
+                           [municipality_id, before, keep])
+            return int(cursor.fetchone()[0])
     with transaction.atomic():
         return audit_purgeable(municipality_id=municipality_id, before=before,
-                               keep_youth_ids=keep_youth_ids).purge_for_retention()
+                               keep_youth_ids=keep).purge_for_retention()
+
+
+PURGE_FUNCTION = "kaa_audit_purge"
+PURGE_FUNCTION_SIGNATURE = f"{PURGE_FUNCTION}(bigint, timestamp with time zone, bigint[])"
+
+
+def purge_function_sql(schema: str) -> str:
+    """The database's purge function, with the minimums above written into it (a migration
+    creates it; a new migration must recreate it when a minimum changes, which
+    tests/kaa/test_db_roles.py notices). `schema` is the quoted schema of the tables.
+
+    It runs as its owner, the tables' owner (SECURITY DEFINER), with the trigger's exception
+    switched on for its own statement only (an error rolls the setting back with the
+    statement); its search path cannot be redirected."""
+    import re
+
+    def literal(name: str) -> str:
+        if not re.fullmatch(r"[a-z_.]+", name):
+            raise ValueError(name)
+        return f"'{name}'"
+
+    kept = [f"e.at >= now() - interval '{AUDIT_MINIMUM_MONTHS} months'"]
+    kept += [f"(e.action = {literal(action)} AND e.at >= now() - interval '{months} months')"
+             for action, months in AUDIT_MINIMUM_MONTHS_BY_ACTION.items()]
+    kept += [f"(e.object_type = {literal(kind)} AND e.at >= now() - interval '{months} months')"
+             for kind, months in AUDIT_MINIMUM_MONTHS_BY_OBJECT.items()]
+    still_kept = "\n           OR ".join(kept)
+    # Built from the constants above and a schema name quoted by the caller, never from input.
+    return f"""
+CREATE OR REPLACE FUNCTION {schema}.{PURGE_FUNCTION}(
+    p_municipality_id bigint, p_before timestamptz, p_keep_youth_ids bigint[])
+RETURNS bigint
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = {schema}, pg_temp
+AS $fn$
+DECLARE
+    deleted bigint;
+BEGIN
+    PERFORM set_config('kaa.audit_purge', 'on', true);
+    DELETE FROM {schema}.kaa_auditevent AS e
+    WHERE e.at < p_before
+      AND CASE WHEN p_municipality_id IS NULL
+               THEN e.municipality_id IS NULL AND e.youth_id IS NULL
+               ELSE e.municipality_id = p_municipality_id END
+      AND (e.youth_id IS NULL
+           OR NOT e.youth_id = ANY (coalesce(p_keep_youth_ids, '{{}}'::bigint[])))
+      AND NOT ({still_kept});
+    GET DIAGNOSTICS deleted = ROW_COUNT;
+    PERFORM set_config('kaa.audit_purge', 'off', true);
+    RETURN deleted;
+END;
+$fn$;
+REVOKE ALL ON FUNCTION {schema}.{PURGE_FUNCTION_SIGNATURE} FROM PUBLIC;
+"""  # noqa: S608
 
 
 def audit_event(

@@ -186,29 +186,22 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
         raise PermissionError(AUDIT_IS_APPEND_ONLY)
 
     def purge_for_retention(self) -> int:
-        """Gallring only (reporting.retention, approved by a coordinator): delete these events
-        inside the caller's transaction, with the database trigger's one exception switched
-        on for that transaction alone."""
+        """Gallring on a database without roles (the SQLite demo), called by
+        kaa.audit.audit_purge only, which chose these events. On PostgreSQL only the
+        database's own purge function deletes from the log."""
         from django.db import connection
 
-        if not connection.in_atomic_block:
+        if connection.vendor == "postgresql" or not connection.in_atomic_block:
             raise PermissionError(AUDIT_IS_APPEND_ONLY)
-        postgres = connection.vendor == "postgresql"
-        if postgres:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL kaa.audit_purge = 'on'")
-        number = super().delete()[0]
-        if postgres:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL kaa.audit_purge = 'off'")
-        return number
+        return super().delete()[0]
 
 
 class AuditEvent(models.Model):
     """One read or change of personal data, or one security event. Append-only.
 
     Holds who, what, when, where and which youth, never the data itself (IMY's log model).
-    The database refuses UPDATE and DELETE as well (migration 0002, PostgreSQL trigger).
+    The database refuses UPDATE and DELETE as well (a PostgreSQL trigger, migrations 0002 and
+    0008), and the application's role may only SELECT and INSERT (`manage.py db_roles`).
     """
 
     class Action(models.TextChoices):

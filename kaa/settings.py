@@ -134,6 +134,18 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # statistics' grouped queries that costs ~0.4 s per query and saves nothing
     # (bench/RESULTS.md). KAA's queries are short: turn it off for our sessions.
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+# Two roles (kaa.dbroles): the web server and the workers connect as the application's role
+# (DATABASE_URL), which may only read and append to the audit log; the commands that change
+# the schema or the roles connect as the tables' owner (DATABASE_MIGRATE_URL), which only the
+# process running them is given, never the web server or the workers.
+KAA_DATABASE_APP_USER = DATABASES["default"].get("USER") or ""
+KAA_DATABASE_APP_PASSWORD = DATABASES["default"].get("PASSWORD") or ""
+KAA_OWNER_COMMANDS = ("migrate", "db_roles")
+_migrate_url = env_secret("DATABASE_MIGRATE_URL", default="") or ""
+if _migrate_url and sys.argv[1:2] and sys.argv[1] in KAA_OWNER_COMMANDS:
+    _owner = environ.Env.db_url_config(_migrate_url)
+    DATABASES["default"].update({key: _owner[key] for key in
+                                 ("NAME", "USER", "PASSWORD", "HOST", "PORT") if key in _owner})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------

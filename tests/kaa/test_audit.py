@@ -46,7 +46,9 @@ def test_it_refuses_raw_sql_changes_in_the_database(event, sql):
     assert event.detail == ""
 
 
-def test_it_lets_retention_purge_only_when_explicitly_switched_on(event):
+def test_the_tables_owner_deletes_only_with_the_switch_on(event):
+    """As the purge function does; the application's role may not (tests/kaa/test_db_roles.py).
+    Here the suite's superuser owns the table."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL kaa.audit_purge = 'on'")
         cursor.execute("DELETE FROM kaa_auditevent WHERE id = %s", [event.pk])
