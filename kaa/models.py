@@ -357,3 +357,22 @@ class OutboxItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)}"
+
+
+class AuditShipment(models.Model):
+    """How far the audit log has been copied to one second store (kaa.audit_sink): every
+    event up to `last_id` has been sent, except the ids in `pending`, which were missing when
+    later ones were sent (a transaction still open then, or one rolled back) and are sent if
+    they appear within a while."""
+
+    sink = models.CharField(max_length=300, unique=True)
+    last_id = models.BigIntegerField(default=0)
+    pending = models.JSONField(default=list)  # [[id, ISO time first missed], ...]
+    shipped = models.BigIntegerField(default=0)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    # The store could not be reached since this time (None: the last attempt worked).
+    failing_since = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.sink} ≤ {self.last_id}"

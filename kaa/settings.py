@@ -204,6 +204,14 @@ KAA_SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 # events) fall under no municipality's gallring rule: they are deleted after this many months
 # by a nightly job (0 = kept). At least 24, KAA's minimum for the log (reporting.retention).
 KAA_AUDIT_UNATTRIBUTED_MONTHS = env.int("AUDIT_UNATTRIBUTED_MONTHS", default=36)
+# A second, append-only copy of the audit log outside the database (kaa.audit_sink), sent by
+# a job every 10 seconds: syslog+tcp://host:port, syslog+tls://host:port[?ca=/path],
+# syslog+udp://host:port or file:///path/audit.jsonl, comma-separated. Empty: none.
+KAA_AUDIT_SINK = env.list("KAA_AUDIT_SINK", default=[])
+for _sink in KAA_AUDIT_SINK:
+    if _sink.split("://", 1)[0] not in ("syslog+tcp", "syslog+tls", "syslog+udp", "file"):
+        raise _bad_env("KAA_AUDIT_SINK", f"{_sink!r}: expected syslog+tcp://, syslog+tls://, "
+                                         "syslog+udp:// or file://")
 KAA_SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
 SESSION_COOKIE_AGE = KAA_SESSION_ABSOLUTE_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
