@@ -33,12 +33,15 @@ AUDIT_MINIMUM_MONTHS_BY_ACTION: dict[str, int] = {
     Action.LOCKED_OUT: 60,
     Action.EXPORT: 60,
 }
-# The log's own history as long: the gallring rules, proposals, decisions and runs, and the
-# gallring of the log itself (events about the audit log).
+# The log's own history as long: the gallring rules, proposals, decisions and runs, the
+# gallring of the log itself and its reviews (events about the audit log, its samples and
+# their findings).
 AUDIT_MINIMUM_MONTHS_BY_OBJECT: dict[str, int] = {
     "reporting.retentionpolicy": 60,
     "reporting.retentionrun": 60,
     "kaa.auditevent": 60,
+    "kaa.auditsample": 60,
+    "kaa.auditsamplefinding": 60,
 }
 
 

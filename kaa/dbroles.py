@@ -5,9 +5,10 @@
   the functions; migrations and `manage.py db_roles` run as it. No web server or worker ever
   holds its password.
 - The **application's role** (e.g. `kaa_app`, `DATABASE_URL`) reads and writes the tables,
-  but on `kaa_auditevent` it may only SELECT and INSERT: no UPDATE, DELETE or TRUNCATE, and
-  as it owns nothing it cannot ALTER the table, disable or drop the trigger, or replace the
-  trigger's function. Gallring of the log goes through `kaa_audit_purge`, which it may call.
+  but on `kaa_auditevent` (and the log reviews' findings) it may only SELECT and INSERT: no
+  UPDATE, DELETE or TRUNCATE, and as it owns nothing it cannot ALTER the table, disable or
+  drop the trigger, or replace the trigger's function. Gallring of the log goes through
+  `kaa_audit_purge`, which it may call.
 
 `roles_apply` is idempotent: run it after every `migrate`.
 """
@@ -19,10 +20,13 @@ from typing import Any
 from kaa.audit import PURGE_FUNCTION_SIGNATURE
 
 AUDIT_TABLE = "kaa_auditevent"
+# Tables the application's role may only read and add to: the audit log, and the findings of
+# the log reviews.
+APPEND_ONLY_TABLES = (AUDIT_TABLE, "kaa_auditsamplefinding")
 # What the application's role may do on every other table, and on the sequences.
 TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 SEQUENCE_PRIVILEGES = "USAGE, SELECT"
-# On the audit log, exactly this.
+# On the append-only tables, exactly this.
 AUDIT_PRIVILEGES = "SELECT, INSERT"
 FORBIDDEN_ON_AUDIT = ("UPDATE", "DELETE", "TRUNCATE", "TRIGGER", "REFERENCES")
 
@@ -141,8 +145,8 @@ def roles_apply(cursor: Any, *, app_role: str, password: str | None = None) -> l
         f"REVOKE CREATE ON SCHEMA {sch} FROM {app}",
         f"REVOKE ALL ON ALL TABLES IN SCHEMA {sch} FROM {app}",
         f"GRANT {TABLE_PRIVILEGES} ON ALL TABLES IN SCHEMA {sch} TO {app}",
-        f"REVOKE ALL ON {sch}.{AUDIT_TABLE} FROM {app}",
-        f"GRANT {AUDIT_PRIVILEGES} ON {sch}.{AUDIT_TABLE} TO {app}",
+        *(f"REVOKE ALL ON {sch}.{table} FROM {app}" for table in APPEND_ONLY_TABLES),
+        *(f"GRANT {AUDIT_PRIVILEGES} ON {sch}.{table} TO {app}" for table in APPEND_ONLY_TABLES),
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {sch} FROM {app}",
         f"GRANT {SEQUENCE_PRIVILEGES} ON ALL SEQUENCES IN SCHEMA {sch} TO {app}",
         f"GRANT EXECUTE ON FUNCTION {sch}.{PURGE_FUNCTION_SIGNATURE} TO {app}",
@@ -154,7 +158,7 @@ def roles_apply(cursor: Any, *, app_role: str, password: str | None = None) -> l
     ):
         cursor.execute(sql)
     done.append(f"granted {app_role} {TABLE_PRIVILEGES} on the tables and only "
-                f"{AUDIT_PRIVILEGES} on {AUDIT_TABLE}")
+                f"{AUDIT_PRIVILEGES} on {', '.join(APPEND_ONLY_TABLES)}")
     problems = roles_check(cursor, app_role=app_role)
     if problems:
         raise RolesError("; ".join(problems))
@@ -181,13 +185,16 @@ def roles_check(cursor: Any, *, app_role: str) -> list[str]:
     if _one(cursor, "SELECT pg_get_userbyid(datdba) = %s FROM pg_database "
                     "WHERE datname = current_database()", [app_role]):
         problems.append(f"{app_role} owns the database")
-    for privilege in FORBIDDEN_ON_AUDIT:
-        if _one(cursor, "SELECT has_table_privilege(%s, %s, %s)", [app_role, table, privilege]):
-            problems.append(f"{app_role} has {privilege} on {AUDIT_TABLE}")
-    for privilege in ("SELECT", "INSERT"):
-        if not _one(cursor, "SELECT has_table_privilege(%s, %s, %s)",
-                    [app_role, table, privilege]):
-            problems.append(f"{app_role} lacks {privilege} on {AUDIT_TABLE}")
+
+    def has(name: str, privilege: str) -> bool:
+        return _one(cursor, "SELECT has_table_privilege(%s, %s, %s)",
+                    [app_role, f"{_q(schema)}.{name}", privilege])
+
+    for name in APPEND_ONLY_TABLES:
+        problems += [f"{app_role} has {p} on {name}" for p in FORBIDDEN_ON_AUDIT
+                     if has(name, p)]
+        problems += [f"{app_role} lacks {p} on {name}" for p in ("SELECT", "INSERT")
+                     if not has(name, p)]
     if not _one(cursor, "SELECT has_function_privilege(%s, %s, 'EXECUTE')",
                 [app_role, f"{_q(schema)}.{PURGE_FUNCTION_SIGNATURE}"]):
         problems.append(f"{app_role} may not run the audit log's gallring function")

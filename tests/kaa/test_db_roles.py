@@ -95,6 +95,27 @@ def test_the_runtime_role_cannot_change_erase_or_unprotect_the_log(app_role, sql
     assert _trigger_enabled()
 
 
+@pytest.mark.parametrize("sql", [
+    "DELETE FROM kaa_auditsamplefinding",
+    "UPDATE kaa_auditsamplefinding SET text = 'Inget att anmärka.'",
+    "TRUNCATE kaa_auditsamplefinding CASCADE",
+])
+def test_the_runtime_role_only_adds_findings_of_a_log_review(app_role, coordinator, sql):
+    from django.utils import timezone as tz
+
+    from kaa.models import AuditSample, AuditSampleFinding
+
+    sample = AuditSample.objects.create(municipality=coordinator.municipality,
+                                        period_start=tz.localdate(), period_end=tz.localdate(),
+                                        created_by=coordinator)
+    with as_role(app_role):
+        AuditSampleFinding.objects.create(sample=sample, text="Omar saknade skäl.",
+                                          created_by=coordinator)
+        with pytest.raises(DatabaseError):
+            _run(sql)
+    assert AuditSampleFinding.objects.get().text == "Omar saknade skäl."
+
+
 def test_even_given_delete_the_runtime_role_is_refused_by_the_trigger(app_role):
     """A role granted DELETE by mistake, that switches the trigger's exception on, is still
     not the table's owner."""
