@@ -58,14 +58,13 @@ TIMEOUT = 10  # seconds to connect to or write to a store
 CLOSE_WAIT = 2  # seconds to wait for a syslog server to close after the last message
 FACILITY_LOG_AUDIT = 13  # RFC 5424 facility "log audit"
 SEVERITY_NOTICE, SEVERITY_INFO = 5, 6
-FIELDS = ("id", "at", "action", "user_id", "username", "role", "municipality_id",
-          "object_type", "object_id", "youth_id", "detail", "path", "ip", "request_id",
-          "flagged")
 
 
 def event_json(event: AuditEvent) -> str:
-    """The event as one line of JSON: its fields, the time in UTC."""
-    values: dict[str, Any] = {name: getattr(event, name) for name in FIELDS}
+    """The event as one line of JSON: every column of its row (a column added to the log is
+    shipped too), the time in UTC."""
+    values: dict[str, Any] = {field.attname: getattr(event, field.attname)
+                              for field in AuditEvent._meta.concrete_fields}
     values["at"] = event.at.astimezone(dt.UTC).isoformat(timespec="microseconds")
     return json.dumps(values, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
