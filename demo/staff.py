@@ -26,6 +26,8 @@ MUNICIPALITIES = [("1882", "Askersund"), ("1494", "Lidköping")]
 TEAMS = {"1882": ["Team Norr", "Team Söder"], "1494": ["Team Centrum"]}
 STAFF = [
     DemoStaff("samordnare", "Sara", "Lindqvist", Role.COORDINATOR, "1882"),
+    # Set Askersund's gallring rules: Sara approves what they propose (four eyes).
+    DemoStaff("samordnare.arkiv", "Karin", "Ström", Role.COORDINATOR, "1882"),
     DemoStaff("coach.norr", "Omar", "Haddad", Role.COACH, "1882", "Team Norr"),
     DemoStaff("coach.norr2", "Elin", "Berg", Role.COACH, "1882", "Team Norr"),
     DemoStaff("coach.soder", "Jonas", "Nyström", Role.COACH, "1882", "Team Söder"),

@@ -329,6 +329,14 @@ def _log_denied(request: HttpRequest, *, detail: str, object_type: str = "",
                 object_id=object_id, detail=detail)
 
 
+def is_second_person(user: Any, authors: Iterable[int | None]) -> bool:
+    """Four eyes: a decision that cannot be undone (a gallring) is made by someone other than
+    whoever asked for it or set the rules it applies. `authors` are their user ids (None: a
+    scheduled job, nobody)."""
+    pk = getattr(user, "pk", None)
+    return pk is not None and pk not in {author for author in authors if author is not None}
+
+
 def can_view_records(user: User) -> bool:
     return has_perm(user, Perm.VIEW_RECORDS)
 

@@ -7,6 +7,8 @@ never shown without a trace.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,6 +24,153 @@ Action = AuditEvent.Action
 # Events that are always flagged for the log review: refusals of access to an object, and
 # accounts locked after failed logins.
 FLAGGED_ACTIONS = frozenset({Action.DENIED, Action.LOCKED_OUT})
+# --- How long the log is kept at the least ----------------------------------------------------
+# No gallring deletes an event younger than its minimum, whatever a municipality's rule says
+# (a rule for the log cannot be shorter than AUDIT_MINIMUM_MONTHS either). The log answers who
+# read a youth's data, for the log review and for register extracts.
+AUDIT_MINIMUM_MONTHS = 24
+# Security events are kept longer: misuse of the register (dataintrång, brottsbalken 4 kap.
+# 9 c §) can be prosecuted for five years after the act, and these events are its evidence.
+AUDIT_MINIMUM_MONTHS_BY_ACTION: dict[str, int] = {
+    Action.DENIED: 60,
+    Action.LOGIN_FAILED: 60,
+    Action.LOCKED_OUT: 60,
+    Action.EXPORT: 60,
+}
+# The log's own history as long: the gallring rules, proposals, decisions and runs, the
+# gallring of the log itself and its reviews (events about the audit log, its samples and
+# their findings).
+AUDIT_MINIMUM_MONTHS_BY_OBJECT: dict[str, int] = {
+    "reporting.retentionpolicy": 60,
+    "reporting.retentionrun": 60,
+    "kaa.auditevent": 60,
+    "kaa.auditsample": 60,
+    "kaa.auditsamplefinding": 60,
+}
+
+
+def _months_back(moment: dt.datetime, months: int) -> dt.datetime:
+    from dateutil.relativedelta import relativedelta
+
+    return moment - relativedelta(months=months)
+
+
+def audit_kept_q(now: dt.datetime) -> Q:
+    """Events still within their minimum at `now` (the database's purge function applies the
+    same minimums with its own clock)."""
+    kept = Q(at__gte=_months_back(now, AUDIT_MINIMUM_MONTHS))
+    for action, months in AUDIT_MINIMUM_MONTHS_BY_ACTION.items():
+        kept |= Q(action=action, at__gte=_months_back(now, months))
+    for object_type, months in AUDIT_MINIMUM_MONTHS_BY_OBJECT.items():
+        kept |= Q(object_type=object_type, at__gte=_months_back(now, months))
+    return kept
+
+
+def audit_purgeable(*, municipality_id: int | None, before: dt.datetime,
+                    keep_youth_ids: Iterable[int] = ()) -> models.QuerySet[AuditEvent]:
+    """The events a gallring of the log may delete: of `municipality_id` (None: of no
+    municipality and about no youth) and older than `before`, except those about the youths
+    in `keep_youth_ids` (a list page that showed one of them included) and those still within
+    their minimum."""
+    from django.db import connection
+    from django.utils import timezone
+
+    keep = [int(pk) for pk in keep_youth_ids]
+    if municipality_id is None:
+        events = AuditEvent.objects.filter(municipality__isnull=True, youth_id__isnull=True)
+    else:
+        events = AuditEvent.objects.filter(municipality_id=municipality_id)
+    events = (events.filter(at__lt=before).exclude(youth_id__in=keep)
+              .exclude(audit_kept_q(timezone.now())))
+    if not keep:
+        return events
+    if connection.vendor == "postgresql":
+        listed = ("NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(kaa_auditevent.youth_ids) "
+                  "AS listed(id) WHERE listed.id::bigint = ANY (%s::bigint[]))")
+    else:
+        listed = ("NOT EXISTS (SELECT 1 FROM json_each(kaa_auditevent.youth_ids) AS listed "
+                  "WHERE listed.value IN (SELECT value FROM json_each(%s)))")
+        keep = json.dumps(keep)  # type: ignore[assignment]
+    return events.extra(where=[listed], params=[keep])  # noqa: S610  # nosec B610
+
+
+def audit_purge(*, municipality_id: int | None, before: dt.datetime,
+                keep_youth_ids: Iterable[int] = ()) -> int:
+    """Gallring of the log (an approved gallring run, or the installation's job for events of
+    no municipality): delete what `audit_purgeable` selects; returns how many.
+
+    On PostgreSQL the application's role may not delete from the log at all: the database's
+    function `kaa_audit_purge` (SECURITY DEFINER, owned by the tables' owner) does it, and
+    applies the minimums itself, with the database's clock, whatever its caller passes."""
+    from django.db import connection, transaction
+
+    keep = [int(pk) for pk in keep_youth_ids]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {PURGE_FUNCTION}(%s::bigint, %s::timestamptz, %s::bigint[])",
+                           [municipality_id, before, keep])
+            return int(cursor.fetchone()[0])
+    with transaction.atomic():
+        return audit_purgeable(municipality_id=municipality_id, before=before,
+                               keep_youth_ids=keep).purge_for_retention()
+
+
+PURGE_FUNCTION = "kaa_audit_purge"
+PURGE_FUNCTION_SIGNATURE = f"{PURGE_FUNCTION}(bigint, timestamp with time zone, bigint[])"
+
+
+def purge_function_sql(schema: str) -> str:
+    """The database's purge function, with the minimums above written into it (a migration
+    creates it; a new migration must recreate it when a minimum changes, which
+    tests/kaa/test_db_roles.py notices). `schema` is the quoted schema of the tables.
+
+    It runs as its owner, the tables' owner (SECURITY DEFINER), with the trigger's exception
+    switched on for its own statement only (an error rolls the setting back with the
+    statement); its search path cannot be redirected."""
+    import re
+
+    def literal(name: str) -> str:
+        if not re.fullmatch(r"[a-z_.]+", name):
+            raise ValueError(name)
+        return f"'{name}'"
+
+    kept = [f"e.at >= now() - interval '{AUDIT_MINIMUM_MONTHS} months'"]
+    kept += [f"(e.action = {literal(action)} AND e.at >= now() - interval '{months} months')"
+             for action, months in AUDIT_MINIMUM_MONTHS_BY_ACTION.items()]
+    kept += [f"(e.object_type = {literal(kind)} AND e.at >= now() - interval '{months} months')"
+             for kind, months in AUDIT_MINIMUM_MONTHS_BY_OBJECT.items()]
+    still_kept = "\n           OR ".join(kept)
+    # Built from the constants above and a schema name quoted by the caller, never from input.
+    return f"""
+CREATE OR REPLACE FUNCTION {schema}.{PURGE_FUNCTION}(
+    p_municipality_id bigint, p_before timestamptz, p_keep_youth_ids bigint[])
+RETURNS bigint
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = {schema}, pg_temp
+AS $fn$
+DECLARE
+    deleted bigint;
+BEGIN
+    PERFORM set_config('kaa.audit_purge', 'on', true);
+    DELETE FROM {schema}.kaa_auditevent AS e
+    WHERE e.at < p_before
+      AND CASE WHEN p_municipality_id IS NULL
+               THEN e.municipality_id IS NULL AND e.youth_id IS NULL
+               ELSE e.municipality_id = p_municipality_id END
+      AND (e.youth_id IS NULL
+           OR NOT e.youth_id = ANY (coalesce(p_keep_youth_ids, '{{}}'::bigint[])))
+      AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(e.youth_ids) AS listed(id)
+                      WHERE listed.id::bigint = ANY (coalesce(p_keep_youth_ids,
+                                                              '{{}}'::bigint[])))
+      AND NOT ({still_kept});
+    GET DIAGNOSTICS deleted = ROW_COUNT;
+    PERFORM set_config('kaa.audit_purge', 'off', true);
+    RETURN deleted;
+END;
+$fn$;
+REVOKE ALL ON FUNCTION {schema}.{PURGE_FUNCTION_SIGNATURE} FROM PUBLIC;
+"""  # noqa: S608  # nosec B608
 
 
 def audit_event(

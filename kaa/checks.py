@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
-AUDIT_MINIMUM_MONTHS = 24  # as reporting.retention.RULES for the audit log
+from kaa.audit import AUDIT_MINIMUM_MONTHS
+
 # Roles that read personal data or statistics, or manage accounts: all need a second factor.
 READING_ROLES = ("coordinator", "coach", "manager", "admin")
 

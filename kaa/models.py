@@ -16,6 +16,7 @@ MUNICIPALITY_CODE_INVALID = _("Kommunkoden ska vara fyra siffror, till exempel 0
 TEAM_IN_OTHER_MUNICIPALITY = _("Teamet hör till en annan kommun än användaren.")
 MUNICIPALITY_REQUIRED = _("Välj kommun. Bara systemadministratörer kan sakna kommun.")
 AUDIT_IS_APPEND_ONLY = "The audit log is append-only: events cannot be changed or deleted."
+FINDINGS_ARE_APPEND_ONLY = "Findings of a log review are append-only: a new one is a new row."
 
 
 class Municipality(models.Model):
@@ -189,29 +190,22 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
         raise PermissionError(AUDIT_IS_APPEND_ONLY)
 
     def purge_for_retention(self) -> int:
-        """Gallring only (reporting.retention, approved by a coordinator): delete these events
-        inside the caller's transaction, with the database trigger's one exception switched
-        on for that transaction alone."""
+        """Gallring on a database without roles (the SQLite demo), called by
+        kaa.audit.audit_purge only, which chose these events. On PostgreSQL only the
+        database's own purge function deletes from the log."""
         from django.db import connection
 
-        if not connection.in_atomic_block:
+        if connection.vendor == "postgresql" or not connection.in_atomic_block:
             raise PermissionError(AUDIT_IS_APPEND_ONLY)
-        postgres = connection.vendor == "postgresql"
-        if postgres:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL kaa.audit_purge = 'on'")
-        number = super().delete()[0]
-        if postgres:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL kaa.audit_purge = 'off'")
-        return number
+        return super().delete()[0]
 
 
 class AuditEvent(models.Model):
     """One read or change of personal data, or one security event. Append-only.
 
     Holds who, what, when, where and which youth, never the data itself (IMY's log model).
-    The database refuses UPDATE and DELETE as well (migration 0002, PostgreSQL trigger).
+    The database refuses UPDATE and DELETE as well (a PostgreSQL trigger, migrations 0002 and
+    0008), and the application's role may only SELECT and INSERT (`manage.py db_roles`).
     """
 
     class Action(models.TextChoices):
@@ -326,7 +320,9 @@ class UserSession(models.Model):
 
 class AuditSample(models.Model):
     """A sample review of the access log (stickprov, issue #11): a coordinator draws random
-    reads of a period, checks each had a reason in the work, and records the findings."""
+    reads of a period (never their own), checks each had a reason in the work, and records
+    findings (AuditSampleFinding, one row each; `findings` holds only what was written before
+    they were kept apart). `reviewed_at`/`reviewed_by`: the first review."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     period_start = models.DateField(_("från"))
@@ -345,6 +341,42 @@ class AuditSample(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_start}–{self.period_end}"
+
+
+class AuditSampleFindingQuerySet(models.QuerySet["AuditSampleFinding"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError(FINDINGS_ARE_APPEND_ONLY)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError(FINDINGS_ARE_APPEND_ONLY)
+
+
+class AuditSampleFinding(models.Model):
+    """One finding of a sample review, as written: a later finding is a new row, never a
+    change of an earlier one (the application's database role may only add them)."""
+
+    sample = models.ForeignKey(AuditSample, on_delete=models.PROTECT,
+                               related_name="findings_made")
+    text = models.TextField(_("iakttagelser"), max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    objects = AuditSampleFindingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.created_by_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError(FINDINGS_ARE_APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError(FINDINGS_ARE_APPEND_ONLY)
 
 
 class OutboxItem(models.Model):
@@ -447,3 +479,22 @@ class AccountLink(models.Model):
     def municipality_id(self) -> int | None:
         """The account's municipality, so that audit events about the link belong to it."""
         return self.user.municipality_id
+
+
+class AuditShipment(models.Model):
+    """How far the audit log has been copied to one second store (kaa.audit_sink): every
+    event up to `last_id` has been sent, except the ids in `pending`, which were missing when
+    later ones were sent (a transaction still open then, or one rolled back) and are sent if
+    they appear within a while."""
+
+    sink = models.CharField(max_length=300, unique=True)
+    last_id = models.BigIntegerField(default=0)
+    pending = models.JSONField(default=list)  # [[id, ISO time first missed], ...]
+    shipped = models.BigIntegerField(default=0)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    # The store could not be reached since this time (None: the last attempt worked).
+    failing_since = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.sink} ≤ {self.last_id}"

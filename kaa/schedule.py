@@ -14,6 +14,11 @@ BEAT_SCHEDULE = {
         "task": "kaa.tasks.outbox_sweep",
         "schedule": 60.0,
     },
+    "audit-ship": {
+        # Copies new audit events to the store outside the database (kaa.audit_sink).
+        "task": "kaa.tasks.audit_ship",
+        "schedule": 10.0,
+    },
     "purge-expired-sessions": {
         "task": "kaa.tasks.sessions_purge_expired",
         "schedule": crontab(hour=3, minute=15),

@@ -30,20 +30,18 @@ def login_attempts_purge_old(*, days: int) -> int:
 
 def audit_unattributed_purge(*, today: dt.date, months: int) -> int:
     """Delete audit events of no municipality (and about no youth) older than `months`
-    (settings.KAA_AUDIT_UNATTRIBUTED_MONTHS; 0 keeps them). The purge itself is logged with
-    its count."""
+    (settings.KAA_AUDIT_UNATTRIBUTED_MONTHS; 0 keeps them), none before its own minimum
+    (kaa.audit). The purge itself is logged with its count."""
     from django.db import transaction
 
-    from kaa.audit import Action, audit_event
+    from kaa.audit import Action, audit_event, audit_purge
     from kaa.lib.days import day_start, months_before
-    from kaa.models import AuditEvent
 
     if months <= 0:
         return 0
     cutoff = day_start(months_before(today, months))
     with transaction.atomic():
-        number = AuditEvent.objects.filter(municipality__isnull=True, youth_id__isnull=True,
-                                           at__lt=cutoff).purge_for_retention()
+        number = audit_purge(municipality_id=None, before=cutoff)
         if number:
             audit_event(action=Action.DELETE, object_type="kaa.auditevent",
                         detail=f"gallring utan kommun: {number} händelser före {cutoff:%Y-%m-%d}")

@@ -166,6 +166,18 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # statistics' grouped queries that costs ~0.4 s per query and saves nothing
     # (bench/RESULTS.md). KAA's queries are short: turn it off for our sessions.
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+# Two roles (kaa.dbroles): the web server and the workers connect as the application's role
+# (DATABASE_URL), which may only read and append to the audit log; the commands that change
+# the schema or the roles connect as the tables' owner (DATABASE_MIGRATE_URL), which only the
+# process running them is given, never the web server or the workers.
+KAA_DATABASE_APP_USER = DATABASES["default"].get("USER") or ""
+KAA_DATABASE_APP_PASSWORD = DATABASES["default"].get("PASSWORD") or ""
+KAA_OWNER_COMMANDS = ("migrate", "db_roles")
+_migrate_url = env_secret("DATABASE_MIGRATE_URL", default="") or ""
+if _migrate_url and sys.argv[1:2] and sys.argv[1] in KAA_OWNER_COMMANDS:
+    _owner = environ.Env.db_url_config(_migrate_url)
+    DATABASES["default"].update({key: _owner[key] for key in
+                                 ("NAME", "USER", "PASSWORD", "HOST", "PORT") if key in _owner})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -243,6 +255,14 @@ KAA_SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 # events) fall under no municipality's gallring rule: they are deleted after this many months
 # by a nightly job (0 = kept). At least 24, KAA's minimum for the log (reporting.retention).
 KAA_AUDIT_UNATTRIBUTED_MONTHS = env.int("AUDIT_UNATTRIBUTED_MONTHS", default=36)
+# A second, append-only copy of the audit log outside the database (kaa.audit_sink), sent by
+# a job every 10 seconds: syslog+tcp://host:port, syslog+tls://host:port[?ca=/path],
+# syslog+udp://host:port or file:///path/audit.jsonl, comma-separated. Empty: none.
+KAA_AUDIT_SINK = env.list("KAA_AUDIT_SINK", default=[])
+for _sink in KAA_AUDIT_SINK:
+    if _sink.split("://", 1)[0] not in ("syslog+tcp", "syslog+tls", "syslog+udp", "file"):
+        raise _bad_env("KAA_AUDIT_SINK", f"{_sink!r}: expected syslog+tcp://, syslog+tls://, "
+                                         "syslog+udp:// or file://")
 KAA_SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
 SESSION_COOKIE_AGE = KAA_SESSION_ABSOLUTE_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -39,6 +39,15 @@ def audit_unattributed_purge() -> int:
 
 @shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
 @single_run
+def audit_ship() -> dict[str, int | str]:
+    """Every 10 seconds: copy new audit events to the second store(s) (KAA_AUDIT_SINK)."""
+    from kaa.audit_sink import ship_all
+
+    return ship_all()
+
+
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
+@single_run
 def outbox_sweep() -> int:
     """Every minute: publish the background work whose commit-time publishing failed."""
     from kaa.outbox import sweep

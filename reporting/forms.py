@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import date_input, fields_only_helper
+from reporting.retention import minimum_refused
 from reporting.scb.periods import HalfYear
 
 
@@ -157,6 +158,8 @@ class RetentionPolicyForm(forms.Form):
     def __init__(self, *args: Any, rule: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rule = rule
+        if not rule.overridable:  # no decision makes this record type's time shorter
+            del self.fields["below_minimum_ok"]
         self.helper = fields_only_helper()
 
     def clean(self) -> dict[str, Any]:
@@ -164,7 +167,9 @@ class RetentionPolicyForm(forms.Form):
         months = data.get("months")
         if months is not None and not (data.get("decision") or "").strip():
             self.add_error("decision", _("Ange gallringsbeslutet som tiden bygger på."))
-        if (months is not None and months < self.rule.minimum_months
+        if months is not None and months < self.rule.minimum_months and not self.rule.overridable:
+            self.add_error("months", minimum_refused(self.rule))
+        elif (months is not None and months < self.rule.minimum_months
                 and not data.get("below_minimum_ok")):
             self.add_error("months", _(
                 "Varning: %(m)s månader är kortare än KAA:s lägsta tid, %(min)s månader. "

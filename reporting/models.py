@@ -247,9 +247,10 @@ class RetentionPolicy(models.Model):
 
 
 class RetentionRun(models.Model):
-    """One gallring: proposed by the weekly job, approved (or rejected) by a coordinator, then
-    carried out. While proposed it holds the ids of what is due; once carried out only the
-    counts remain (the log of a deletion keeps none of the deleted data)."""
+    """One gallring: proposed by the weekly job (or a coordinator), approved (or rejected) by
+    a coordinator who neither proposed it nor set its rules, then carried out. While proposed
+    it holds the ids of what is due; once carried out only the counts remain (the log of a
+    deletion keeps none of the deleted data)."""
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Förslag")
@@ -261,6 +262,11 @@ class RetentionRun(models.Model):
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(_("föreslagen"))
+    # Who asked for the proposal on the page (none: the weekly job). Neither they nor whoever
+    # set the rules it applies may approve it (reporting.retention.may_approve).
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("föreslagen av"))
     cutoffs = models.JSONField(default=dict)  # record type -> ISO date, under the policy
     items = models.JSONField(default=dict)  # record type -> model label -> [ids]
     counts = models.JSONField(default=dict)  # record type -> number of records

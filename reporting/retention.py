@@ -28,16 +28,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, Greatest, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaa.audit import Action, audit_event
-from kaa.lib.days import months_before
-from kaa.models import AuditEvent, Municipality, User
+from kaa.access import is_second_person
+from kaa.audit import AUDIT_MINIMUM_MONTHS, Action, audit_event, audit_purge, audit_purgeable
+from kaa.lib.days import day_start, months_before
+from kaa.models import Municipality, User
 from outreach.models import (
     AccessCode,
     ContactAttempt,
@@ -85,12 +86,15 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Rule:
     """What a record type covers, from when its time runs, and the shortest time KAA itself
-    needs the records for (a shorter policy is saved only with a warning acknowledged)."""
+    needs the records for: a shorter policy is saved only with a warning acknowledged, or, if
+    the minimum is not `overridable`, never."""
 
     record_type: RecordType
     anchor: Any
     minimum_months: int
     minimum_reason: Any
+    overridable: bool = True
+    note: Any = ""
 
 
 RULES = {
@@ -114,11 +118,24 @@ RULES = {
     RecordType.EXPORTS: Rule(
         RecordType.EXPORTS, _("efter att filen skapades"), 12,
         _("Nästa SCB-fil jämförs med den senast inskickade, och SCB kan begära rättelse.")),
+    # The log is the evidence of every other record's handling: no municipality's decision
+    # makes it shorter (kaa.audit states its minimums, longer ones for security events).
     RecordType.AUDIT: Rule(
-        RecordType.AUDIT, _("efter händelsen"), 24,
+        RecordType.AUDIT, _("efter händelsen"), AUDIT_MINIMUM_MONTHS,
         _("Loggen behövs för loggkontroll och för registerutdrag (vem som har läst "
-          "uppgifterna) så länge uppgifterna finns.")),
+          "uppgifterna) så länge uppgifterna finns."), overridable=False,
+        note=_("Nekade åtkomster, misslyckade inloggningar, spärrade konton, exporter och "
+               "loggens egna händelser om gallring sparas alltid minst 60 månader.")),
 }
+
+
+def months_in_force(record_type: str, months: int | None) -> int | None:
+    """The months a policy is applied with: never below a minimum that no decision overrides
+    (a rule stored before that minimum was enforced is applied as the minimum)."""
+    rule = RULES[RecordType(record_type)]
+    if months is None or rule.overridable:
+        return months
+    return max(months, rule.minimum_months)
 
 
 # --- What is due ------------------------------------------------------------------------
@@ -263,12 +280,9 @@ def _exports_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
 
 
 def _audit_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
-    start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
-    kept = (Youth.objects.filter(municipality_id=municipality_id)
-            .filter(Q(restricted_at__isnull=False) | _in_kaa("pk")).values("pk"))
-    return {"kaa.AuditEvent": AuditEvent.objects.filter(municipality_id=municipality_id,
-                                                         at__lt=start)
-            .exclude(youth_id__in=kept)}
+    return {"kaa.AuditEvent": audit_purgeable(
+        municipality_id=municipality_id, before=day_start(cutoff),
+        keep_youth_ids=_kept_youths(municipality_id).values_list("pk", flat=True))}
 
 
 DUE: dict[str, Callable[[int, dt.date], dict[str, Any]]] = {
@@ -311,9 +325,17 @@ def youth_blockers(policies: dict[str, Any]) -> list[RecordType]:
     return [t for t in PER_YOUTH if months(t) is None or months(t) > youth]
 
 
+def minimum_refused(rule: Rule) -> str:
+    return _("%(label)s ska sparas i minst %(min)s månader. %(why)s En kortare tid kan inte "
+             "sparas, inte heller med ett eget gallringsbeslut.") % {
+        "label": rule.record_type.label, "min": rule.minimum_months, "why": rule.minimum_reason}
+
+
 def policy_save(*, municipality: Municipality, record_type: str, months: int | None,
                 decision: str, actor: User) -> RetentionPolicy:
     rule = RULES[RecordType(record_type)]
+    if not rule.overridable and months is not None and months < rule.minimum_months:
+        raise ValidationError({"months": minimum_refused(rule)})
     if record_type == RecordType.YOUTH and months is not None:
         current = {key: p.months for key, p in policies_of(municipality).items()}
         blockers = youth_blockers({**current, record_type: months})
@@ -337,9 +359,11 @@ def policy_save(*, municipality: Municipality, record_type: str, months: int | N
     return policy
 
 
-def propose(*, municipality: Municipality, today: dt.date) -> RetentionRun | None:
+def propose(*, municipality: Municipality, today: dt.date,
+            actor: User | None = None) -> RetentionRun | None:
     """Everything due under the municipality's policies as one proposal for a coordinator;
-    an earlier open proposal is replaced. None if nothing is due."""
+    an earlier open proposal is replaced. None if nothing is due. `actor`: the coordinator who
+    asked for it (None: the weekly job), who may then not approve it."""
     cutoffs: dict[str, str] = {}
     items: dict[str, dict[str, list[int]]] = {}
     counts: dict[str, int] = {}
@@ -349,7 +373,7 @@ def propose(*, municipality: Municipality, today: dt.date) -> RetentionRun | Non
             continue
         if record_type == RecordType.YOUTH and youth_blockers(policies):
             continue  # shown on the page: another policy was made longer since
-        cutoff = months_before(today, policy.months)
+        cutoff = months_before(today, months_in_force(record_type, policy.months))
         parts = DUE[record_type](municipality.pk, cutoff)
         if record_type in BY_CUTOFF_ONLY:
             number = sum(qs.count() for qs in parts.values())
@@ -370,7 +394,8 @@ def propose(*, municipality: Municipality, today: dt.date) -> RetentionRun | Non
         if not counts:
             return None
         return RetentionRun.objects.create(municipality=municipality, proposed_at=timezone.now(),
-                                           cutoffs=cutoffs, items=items, counts=counts)
+                                           proposed_by=actor, cutoffs=cutoffs, items=items,
+                                           counts=counts)
 
 
 def propose_all(*, today: dt.date) -> int:
@@ -383,12 +408,41 @@ def propose_all(*, today: dt.date) -> int:
     return made
 
 
+SECOND_PERSON_REQUIRED = _("Förslaget måste godkännas av en annan samordnare än den som tog "
+                           "fram det eller ändrade gallringsreglerna det bygger på.")
+
+
+def run_authors(run: RetentionRun) -> set[int | None]:
+    """Who proposed the run and who last set each rule it applies."""
+    setters = RetentionPolicy.objects.filter(municipality_id=run.municipality_id,
+                                             record_type__in=list(run.cutoffs))
+    return {run.proposed_by_id, *setters.values_list("updated_by_id", flat=True)}
+
+
+def may_approve(run: RetentionRun, user: User) -> bool:
+    """Four eyes: neither the proposer nor whoever set the rules approves a gallring."""
+    return is_second_person(user, run_authors(run))
+
+
+def decide(*, run: RetentionRun, actor: User, approve: bool, reason: str = "",
+           request: Any = None) -> RetentionRun:
+    """A coordinator approves (the run is then carried out by a task) or rejects a proposal.
+    An approval by the proposer or by whoever set the rules is refused (PermissionDenied) and
+    logged as a flagged denial."""
+    if approve and not may_approve(run, actor):
+        audit_event(action=Action.DENIED, request=request, user=actor, obj=run,
+                    detail="gallring:godkännande av egen regel eller eget förslag", flagged=True)
+        raise PermissionDenied(SECOND_PERSON_REQUIRED)
+    return _decide(run=run, actor=actor, approve=approve, reason=reason)
+
+
 @transaction.atomic
-def decide(*, run: RetentionRun, actor: User, approve: bool, reason: str = "") -> RetentionRun:
-    """A coordinator approves (the run is then carried out by a task) or rejects a proposal."""
+def _decide(*, run: RetentionRun, actor: User, approve: bool, reason: str) -> RetentionRun:
     run = RetentionRun.objects.select_for_update().get(pk=run.pk)
     if run.status != RetentionRun.Status.PROPOSED:
         raise ValidationError(_("Förslaget är redan behandlat eller ersatt av ett nyare."))
+    if approve and not may_approve(run, actor):  # the rules changed hands meanwhile
+        raise PermissionDenied(SECOND_PERSON_REQUIRED)
     run.status = RetentionRun.Status.APPROVED if approve else RetentionRun.Status.REJECTED
     run.decided_at, run.decided_by, run.reject_reason = timezone.now(), actor, reason[:300]
     if not approve:
@@ -485,8 +539,11 @@ def _empty_scb_files(files: Any) -> int:
     return ScbFile.objects.filter(pk__in=ids).update(content="", readable="")
 
 
-def _delete_audit(events: Any) -> int:
-    return events.purge_for_retention()
+def _delete_audit(municipality_id: int, cutoff: dt.date) -> int:
+    """The log is deleted by municipality and cut-off, never by a list of ids: kaa.audit
+    applies the minimums (on PostgreSQL the database itself does)."""
+    return audit_purge(municipality_id=municipality_id, before=day_start(cutoff),
+                       keep_youth_ids=_kept_youths(municipality_id).values_list("pk", flat=True))
 
 
 ACTIONS: dict[str, Callable[[Any], int]] = {
@@ -503,7 +560,6 @@ ACTIONS: dict[str, Callable[[Any], int]] = {
     "reporting.ScbFile": _empty_scb_files,
     "outreach.LetterBatch": lambda qs: qs.delete()[0],
     "youth.ImportBatch": lambda qs: qs.update(content=b""),
-    "kaa.AuditEvent": _delete_audit,
 }
 
 
@@ -546,8 +602,9 @@ def _cutoffs_now(run: RetentionRun) -> dict[str, dt.date]:
             continue
         if record_type == RecordType.YOUTH and youth_blockers(policies):
             continue
-        cutoffs[record_type] = min(dt.date.fromisoformat(run.cutoffs[record_type]),
-                                   months_before(proposed_on, policy.months))
+        cutoffs[record_type] = min(
+            dt.date.fromisoformat(run.cutoffs[record_type]),
+            months_before(proposed_on, months_in_force(record_type, policy.months)))
     return cutoffs
 
 
@@ -564,6 +621,9 @@ def _execute(run_id: int) -> str:
             parts = DUE[record_type](run.municipality_id, cutoff)
             done = 0
             for label, queryset in parts.items():
+                if label == "kaa.AuditEvent":
+                    done += _delete_audit(run.municipality_id, cutoff)
+                    continue
                 if record_type not in BY_CUTOFF_ONLY:
                     queryset = queryset.filter(pk__in=run.items.get(record_type, {})
                                                .get(label, []))

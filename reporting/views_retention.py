@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
@@ -48,7 +48,7 @@ def _open_proposal(request: HttpRequest) -> Any:
 
 
 def _proposal(request: HttpRequest) -> dict[str, Any] | None:
-    run = _open_proposal(request).first()
+    run = _open_proposal(request).select_related("proposed_by").first()
     if run is None:
         return None
     ids = run.items.get(RecordType.YOUTH, {}).get("youth.Youth", [])
@@ -61,7 +61,9 @@ def _proposal(request: HttpRequest) -> dict[str, Any] | None:
         audit_bulk_read(request, youths, detail="gallringsförslag")
     counts = [{"label": RecordType(key).label, "count": value,
                "cutoff": run.cutoffs.get(key)} for key, value in run.counts.items()]
-    return {"run": run, "counts": counts, "youths": youths, "page": page}
+    return {"run": run, "counts": counts, "youths": youths, "page": page,
+            "may_approve": retention.may_approve(run, request.user),
+            "second_person_required": retention.SECOND_PERSON_REQUIRED}
 
 
 @login_required
@@ -109,7 +111,7 @@ def retention_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def retention_propose(request: HttpRequest) -> HttpResponse:
     run = retention.propose(municipality=request.user.municipality,
-                            today=timezone.localdate())
+                            today=timezone.localdate(), actor=request.user)
     if run is None:
         messages.info(request, _("Inget är att gallra enligt kommunens gallringsregler."))
     else:
@@ -133,7 +135,10 @@ def retention_decide(request: HttpRequest, pk: int) -> HttpResponse:
                                   "det. Gallrade uppgifter går inte att få tillbaka."))
         return redirect("reporting:retention")
     try:
-        retention.decide(run=run, actor=request.user, approve=approve, reason=reason)
+        retention.decide(run=run, actor=request.user, approve=approve, reason=reason,
+                         request=request)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:

@@ -326,7 +326,7 @@ class PeriodForm(forms.Form):
 
 class SampleReviewForm(forms.Form):
     findings = forms.CharField(
-        label=_("Iakttagelser"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Din iakttagelse"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Hade varje läsning ett skäl i arbetet? Notera avvikelser och vad som "
                     "görs åt dem."))
 

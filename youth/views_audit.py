@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -68,16 +69,23 @@ def sample_new(request: HttpRequest) -> HttpResponse:
 def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sample = get_in_municipality(request, AuditSample.objects.select_related("reviewed_by"),
                                  pk=pk)
-    form = SampleReviewForm(request.POST or None, initial={"findings": sample.findings})
-    if request.method == "POST" and form.is_valid():
-        access_review.sample_review(sample=sample, user=request.user,
-                                    findings=form.cleaned_data["findings"])
-        messages.success(request, _("Stickprovet är granskat."))
-        return redirect("youth:access_review")
+    may_review = access_review.may_review(sample, request.user)
+    form = SampleReviewForm(request.POST or None)
+    if request.method == "POST" and (form.is_valid() or not may_review):
+        try:
+            access_review.sample_review(sample=sample, user=request.user, request=request,
+                                        findings=form.cleaned_data.get("findings", ""))
+        except PermissionDenied as exc:  # their own reads: refused and logged by the service
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Iakttagelsen är sparad i stickprovets historik."))
+        return redirect("youth:access_sample", pk=sample.pk)
     events = (AuditEvent.objects.filter(pk__in=sample.event_ids,
                                         municipality_id=request.user.municipality_id)
               .select_related("user").order_by("at"))
     audit_event(request=request, action=AuditEvent.Action.READ, object_type="kaa.auditevent",
                 detail="loggkontroll stickprov")
-    return render(request, "youth/access_sample.html",
-                  {"sample": sample, "events": events, "form": form})
+    return render(request, "youth/access_sample.html", {
+        "sample": sample, "events": events, "form": form, "may_review": may_review,
+        "own_reads": access_review.OWN_READS,
+        "findings": sample.findings_made.select_related("created_by")})

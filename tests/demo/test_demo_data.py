@@ -101,6 +101,12 @@ def test_the_demo_has_retention_rules_and_a_proposal_to_review(settings):
     run = RetentionRun.objects.get(municipality=askersund)
     assert run.status == RetentionRun.Status.PROPOSED
     assert sum(run.counts.values()) > 0
+    # The demo coordinator did not set the rules: she may approve (four eyes).
+    from kaa.models import User
+    from reporting.retention import may_approve
+
+    assert may_approve(run, User.objects.get(username="samordnare"))
+    assert not may_approve(run, User.objects.get(username="samordnare.arkiv"))
     # Loading the demo again neither changes the rules nor makes a second proposal.
     call_command("demo_data", youths=80)
     assert RetentionRun.objects.filter(municipality=askersund).count() == 1

@@ -1,6 +1,7 @@
-"""Demo retention (gallring) rules, as a municipality's dokumenthanteringsplan might set them,
-and a first proposal for the demo coordinator to review. Run by `demo_data` (by command name:
-nothing imports reporting). Idempotent: rules are set only where a municipality has none."""
+"""Demo retention (gallring) rules, as a municipality's dokumenthanteringsplan might set them
+(by a second coordinator), and a first proposal for the demo coordinator to review. Run by
+`demo_data` (by command name: nothing imports reporting). Idempotent: rules are set only where
+a municipality has none."""
 
 from __future__ import annotations
 
@@ -41,7 +42,11 @@ class Command(BaseCommand):
         municipality = Municipality.objects.get(code=options["municipality"])
         if RetentionPolicy.objects.filter(municipality=municipality).exists():
             return
-        actor = User.objects.filter(municipality=municipality, role=Role.COORDINATOR).first()
+        # The rules are set by a coordinator other than the one who logs in to the demo: a
+        # gallring is approved by someone other than whoever set its rules.
+        coordinators = User.objects.filter(municipality=municipality, role=Role.COORDINATOR)
+        actor = (coordinators.exclude(username="samordnare").order_by("username").first()
+                 or coordinators.first())
         if actor is None:
             raise CommandError(f"{municipality} has no coordinator to set the rules.")
         for record_type, months in DEMO_POLICIES.items():
