@@ -471,3 +471,16 @@ class FieldChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.youth_id} {self.field}"
+
+
+# Sub-domain models of the register live in their own packages; importing them here keeps
+# them in the youth app (and its migrations).
+from youth.identification.models import (  # noqa: E402, F401
+    CompletionRecord,
+    EnrolmentRecord,
+    PopulationRecord,
+    Proposal,
+    Run,
+    Source,
+    SourceDelivery,
+)
