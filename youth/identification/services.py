@@ -5,6 +5,7 @@ a coordinator's decision on a proposal. Approving goes through the register's ow
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from youth.identification import diff, rule
 from youth.identification.models import Proposal, Run, Source, SourceDelivery, SourceKind
 from youth.models import FieldChange, Guardian, KaaPeriod, Reason, Youth
 
+log = logging.getLogger(__name__)
 Action = AuditEvent.Action
 Kind = Proposal.Kind
 NO_POPULATION = _("Ingen folkbokföring har lästs in för kommunen ännu. Ladda upp Navet-filen "
@@ -80,6 +82,29 @@ def run_identification(*, municipality: Municipality, on: dt.date, actor: User |
     run.save()
     _audit(actor, run, f"identifiering:{run.summary}", Action.CREATE)
     return run
+
+
+def runs_nightly(*, on: dt.date) -> tuple[int, int]:
+    """The scheduled run for each municipality with a population store, unless a scheduled
+    run for the same date already saw every delivery (so a second beat changes nothing). One
+    municipality's failure is logged and does not stop the others. Returns (runs, failures)."""
+    done = failed = 0
+    for municipality in Municipality.objects.filter(
+            pk__in=Source.objects.filter(kind=SourceKind.POPULATION)
+            .values("municipality")).order_by("pk"):
+        last_delivery = (SourceDelivery.objects.filter(source__municipality=municipality)
+                         .aggregate(last=Max("arrived_at"))["last"])
+        if Run.objects.filter(municipality=municipality, on=on, started_by__isnull=True,
+                              started_at__gte=last_delivery).exists():
+            continue
+        try:
+            run_identification(municipality=municipality, on=on, actor=None)
+        except Exception:  # one municipality's fault must not stop the others' runs
+            log.exception("identification run failed for municipality %s", municipality.pk)
+            failed += 1
+        else:
+            done += 1
+    return done, failed
 
 
 def _current_row_errors(municipality: Municipality) -> int:
