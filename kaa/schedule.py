@@ -31,6 +31,11 @@ BEAT_SCHEDULE = {
         "task": "youth.tasks.youth_flags_refresh",
         "schedule": crontab(hour=1, minute=0),
     },
+    "youth-identification": {
+        # Before the deadline job: the rule against the register, as proposals to review.
+        "task": "youth.identification.tasks.identification_nightly",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "outreach-deadlines-refresh": {
         # After the register's nightly jobs, so that ended periods get no new tasks.
         "task": "outreach.tasks.deadlines_refresh",

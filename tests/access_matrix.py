@@ -348,6 +348,27 @@ def _pending_role_grant(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return {}, "Behörighetsmarkör"
 
 
+def _identification_proposal(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """An open proposal in the coordinator's municipality (a person not yet registered)."""
+    from django.utils import timezone
+
+    from youth.identification.models import Proposal, Run
+
+    municipality = users["coordinator"].municipality
+    run = Run.objects.create(municipality=municipality, on=timezone.localdate(),
+                             started_at=timezone.now())
+    proposal = Proposal.objects.create(
+        run=run, municipality=municipality, personnummer=_valid_pnr(), kind="new",
+        reason="OVRIGT", first_name="Identifieringsmarkör", last_name="Berg",
+        effective_on=timezone.localdate(), evidence={}, evidence_hash="x")
+    return {"pk": proposal.pk}, "Identifieringsmarkör"
+
+
+def _identification_queue(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    _kwargs, marker = _identification_proposal(users)
+    return {}, marker
+
+
 CASE_WORKERS = frozenset({"coach", "colleague", "coordinator"})
 COORDINATOR = frozenset({"coordinator"})
 
@@ -368,6 +389,8 @@ CASES: list[UrlCase] = [
     UrlCase("youth:access_review", _flagged_case, COORDINATOR, list_page=True),
     UrlCase("youth:access_sample", _audit_sample, COORDINATOR),
     UrlCase("youth:import_preview", _import_batch, COORDINATOR),
+    UrlCase("youth:identification:queue", _identification_queue, COORDINATOR, list_page=True),
+    UrlCase("youth:identification:proposal_detail", _identification_proposal, COORDINATOR),
     UrlCase("outreach:queue", _queue, frozenset({"coach", "coordinator"}), list_page=True),
     UrlCase("outreach:review", _new_this_week, CASE_WORKERS, list_page=True),
     UrlCase("outreach:youth_tab", _queued_youth, CASE_WORKERS),
@@ -428,6 +451,12 @@ EXEMPT: dict[str, str] = {
     "outreach:routine_migrate": "configuration, POST only (coordinator)",
     "youth:import_upload": "an empty upload form (coordinator); tested in test_import_views.py",
     "youth:mapping_create": "an empty form (coordinator); tested in test_import_views.py",
+    "youth:identification:source_upload": "POST only (coordinator, own municipality); "
+                                          "tests/youth/identification/test_views.py",
+    "youth:identification:run_now": "POST only (coordinator, own municipality); "
+                                    "tests/youth/identification/test_views.py",
+    "youth:identification:proposals_approve": "POST only, ids filtered to the own "
+                                              "municipality; identification/test_views.py",
     "plans:consent_revoke": "POST only through youth_get_for_user; tests/plans/test_views.py",
     "plans:consent_paper": "POST only through youth_get_for_user; tests/plans/test_views.py",
     "plans:consent_pdf": "a PDF (compressed text); access tested in tests/plans/test_pdf.py",

@@ -509,3 +509,16 @@ class FieldChange(models.Model):
     @property
     def locates(self) -> bool:
         return self.field in Youth.LOCATING_FIELDS
+
+
+# Sub-domain models of the register live in their own packages; importing them here keeps
+# them in the youth app (and its migrations).
+from youth.identification.models import (  # noqa: E402, F401
+    CompletionRecord,
+    EnrolmentRecord,
+    PopulationRecord,
+    Proposal,
+    Run,
+    Source,
+    SourceDelivery,
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from kaa.lib.joblock import single_run
+from youth.identification.tasks import identification_nightly  # noqa: F401  (registers it)
 
 
 @shared_task(acks_late=True, soft_time_limit=1700, time_limit=1800)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from youth import views, views_audit, views_import
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("import/", views_import.import_upload, name="import_upload"),
     path("import/<int:pk>/", views_import.import_preview, name="import_preview"),
     path("import/kolumnmappning/", views_import.mapping_create, name="mapping_create"),
+    path("identifiering/", include("youth.identification.urls")),
     path("loggranskning/", views_audit.review, name="access_review"),
     path("loggranskning/stickprov/", views_audit.sample_new, name="access_sample_new"),
     path("loggranskning/stickprov/<int:pk>/", views_audit.sample_detail, name="access_sample"),

@@ -1,0 +1,72 @@
+"""Forms of the identification page: upload a source file, reject a proposal, approve many."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kaa.forms import fields_only_helper
+from youth.identification.models import Proposal, SourceKind
+
+MAX_BYTES = 200 * 1024 * 1024
+FILE_TYPES = (".xml", ".csv", ".txt", ".xlsx", ".json")
+NEEDS_NAME = _("Ange vilken källa filen kommer från, t.ex. skolans eller huvudmannens namn.")
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Vad innehåller filen?"), choices=SourceKind.choices,
+                             widget=forms.RadioSelect)
+    source_name = forms.CharField(
+        label=_("Källa"), max_length=100, required=False,
+        help_text=_("För inskrivningar och examina: skolans, huvudmannens eller databasens namn. "
+                    "En ny fil från samma källa ersätter den förra."))
+    extract = forms.ChoiceField(
+        label=_("Folkbokföringsfil"), required=False,
+        choices=[("", _("Som filen anger (annars ändringsavisering)")),
+                 ("full", _("Grunduttag: ersätter hela befolkningen")),
+                 ("changes", _("Ändringsavisering: uppdaterar de personer som finns i filen"))])
+    file = forms.FileField(label=_("Fil"), help_text=_(
+        "Navet-XML, CSV, xlsx eller SS 12000-JSON. Högst 200 MB."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper()
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("Filen är större än 200 MB."))
+        if not upload.name.lower().endswith(FILE_TYPES):
+            raise forms.ValidationError(_("Välj en XML-, CSV-, xlsx- eller JSON-fil."))
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") != SourceKind.POPULATION and not data.get("source_name", "").strip():
+            self.add_error("source_name", NEEDS_NAME)
+        return data
+
+    @property
+    def full(self) -> bool | None:
+        return {"full": True, "changes": False}.get(self.cleaned_data.get("extract") or "")
+
+
+class RejectForm(forms.Form):
+    rejection = forms.ChoiceField(label=_("Varför avvisas förslaget?"),
+                                  choices=Proposal.Rejection.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Kommentar"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper()
+
+
+class BulkApproveForm(forms.Form):
+    proposals = forms.TypedMultipleChoiceField(coerce=int, choices=())
+
+    def __init__(self, *args: Any, ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].choices = [(pk, pk) for pk in ids]
+        self.fields["proposals"].error_messages["required"] = _("Markera minst ett förslag.")

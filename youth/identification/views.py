@@ -1,0 +1,131 @@
+"""The coordinators' identification page: sources and their freshness, uploads, run now, and
+the review queue of proposals with their evidence. Own municipality only (404 otherwise);
+every page that shows persons writes its reads to the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kaa.access import Perm, get_in_municipality, perm_required
+from kaa.audit import audit_bulk_read, audit_read
+from youth.identification import deliveries, selectors, services
+from youth.identification.forms import BulkApproveForm, RejectForm, UploadForm
+from youth.identification.models import Proposal, SourceKind
+from youth.identification.sources import SourceFileError
+
+
+def _queue(request: HttpRequest, upload: UploadForm | None = None, status: int = 200
+           ) -> HttpResponse:
+    municipality = request.user.municipality
+    proposals = selectors.open_proposals(municipality=municipality)
+    audit_bulk_read(request, proposals, detail="identifiering")
+    context: dict[str, Any] = {
+        "sources": selectors.sources_state(municipality=municipality),
+        "run": selectors.latest_run(municipality=municipality),
+        "proposals": proposals, "limit": selectors.QUEUE_LIMIT,
+        "upload": upload or UploadForm(initial={"kind": SourceKind.POPULATION})}
+    return render(request, "youth/identification/queue.html", context, status=status)
+
+
+@login_required
+@perm_required(Perm.ASSIGN_CASES)
+@require_http_methods(["GET"])
+def queue(request: HttpRequest) -> HttpResponse:
+    return _queue(request)
+
+
+@login_required
+@perm_required(Perm.ASSIGN_CASES)
+@require_POST
+def source_upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _queue(request, form, status=400)
+    data, upload = form.cleaned_data, form.cleaned_data["file"]
+    common = {"municipality": request.user.municipality, "stream": upload.file,
+              "filename": upload.name, "actor": request.user}
+    try:
+        if data["kind"] == SourceKind.POPULATION:
+            delivery = deliveries.population_store(full=form.full, **common)
+        elif data["kind"] == SourceKind.ENROLMENT:
+            delivery = deliveries.enrolments_store(source_name=data["source_name"], **common)
+        else:
+            delivery = deliveries.completions_store(source_name=data["source_name"], **common)
+    except SourceFileError as exc:
+        form.add_error("file", str(exc))
+        return _queue(request, form, status=400)
+    messages.success(request, _("%(file)s är inläst: %(stored)s rader sparade, %(errors)s "
+                                "rader med fel.") % {"file": upload.name,
+                                                     "stored": delivery.rows_stored,
+                                                     "errors": delivery.error_count})
+    return redirect("youth:identification:queue")
+
+
+@login_required
+@perm_required(Perm.ASSIGN_CASES)
+@require_POST
+def run_now(request: HttpRequest) -> HttpResponse:
+    try:
+        run = services.run_identification(municipality=request.user.municipality,
+                                          on=timezone.localdate(), actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Körningen är klar: %(new)s nya, %(leaving)s som lämnar, "
+                                    "%(changed)s ändrade, %(unchanged)s oförändrade.")
+                         % {"new": run.new, "leaving": run.leaving, "changed": run.changed,
+                            "unchanged": run.unchanged})
+    return redirect("youth:identification:queue")
+
+
+@login_required
+@perm_required(Perm.ASSIGN_CASES)
+@require_POST
+def proposals_approve(request: HttpRequest) -> HttpResponse:
+    municipality = request.user.municipality
+    ids = list(Proposal.objects.open().filter(municipality=municipality)
+               .values_list("pk", flat=True))
+    form = BulkApproveForm(request.POST, ids=ids)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
+        return redirect("youth:identification:queue")
+    approved, refused = services.proposals_approve(
+        municipality=municipality, ids=form.cleaned_data["proposals"], actor=request.user)
+    messages.success(request, _("%(n)s förslag godkända.") % {"n": approved})
+    for proposal, message in refused:
+        messages.warning(request, f"{proposal.first_name} {proposal.last_name}: {message}")
+    return redirect("youth:identification:queue")
+
+
+@login_required
+@perm_required(Perm.ASSIGN_CASES)
+@require_http_methods(["GET", "POST"])
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_in_municipality(request, Proposal.objects.select_related("youth", "run"),
+                                   pk=pk)
+    form = RejectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_reject(proposal=proposal, actor=request.user,
+                                     rejection=form.cleaned_data["rejection"],
+                                     note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Förslaget är avvisat."))
+        return redirect("youth:identification:queue")
+    audit_read(request, proposal, detail="identifiering:underlag")
+    context = {"proposal": selectors.proposal_labelled(proposal), "form": form,
+               "register": selectors.register_side(proposal=proposal),
+               "evidence": proposal.evidence}
+    return render(request, "youth/identification/proposal.html", context,
+                  status=400 if form.errors else 200)
