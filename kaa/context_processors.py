@@ -25,11 +25,11 @@ NAVIGATION: list[tuple[str, Any, Perm | None, Any]] = [
     ("plans:school_inbox", _("Skolanmälningar"), Perm.ASSIGN_CASES, None),
     ("reporting:dashboard", _("Statistik"), Perm.VIEW_AGGREGATES, None),
     ("reporting:scb_list", _("SCB-rapport"), Perm.EXPORT, None),
-    ("youth:identification:queue", _("Identifiering"), Perm.ASSIGN_CASES, ADMIN_GROUP),
     ("plans:catalogue", _("Insatser och parter"), Perm.CONFIGURE, ADMIN_GROUP),
     ("kaa:audit_list", _("Loggkontroll"), Perm.VIEW_AUDIT_LOG, ADMIN_GROUP),
     ("reporting:retention", _("Gallring"), Perm.CONFIGURE, ADMIN_GROUP),
     ("kaa:staff", _("Personal och behörigheter"), Perm.CONFIRM_ROLE_GRANTS, ADMIN_GROUP),
+    ("youth:identification:queue", _("Identifiering"), Perm.ASSIGN_CASES, ADMIN_GROUP),
     ("admin:index", _("Administration"), Perm.MANAGE_STAFF, ADMIN_GROUP),
 ]
 

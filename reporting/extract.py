@@ -45,6 +45,7 @@ from youth.models import (
     Note,
     NoteRevision,
     Occupation,
+    Proposal,
     TimelineEntry,
     Youth,
 )
@@ -157,6 +158,9 @@ def extract_context(youth: Youth) -> dict[str, Any]:
                 DataRequest.objects.filter(youth=youth).select_related("handled_by")),
         section(_("Händelser (tidslinje)"), TimelineEntry.objects.filter(youth=youth)
                 .select_related("actor")),
+        section(_("Förslag från identifieringen i folkbokförings- och skolregistren"),
+                Proposal.objects.filter(youth=youth).select_related("run", "decided_by")
+                .order_by("run__started_at", "id")),
     ]
     return {
         "youth": youth,

@@ -76,6 +76,7 @@ from youth.models import (
     KaaPeriod,
     Note,
     Occupation,
+    Proposal,
     TimelineEntry,
     Youth,
 )
@@ -503,7 +504,8 @@ def _anonymise_youths(youths: Any) -> int:
     extracts = RegisterExtract.objects.filter(youth_id__in=ids)
     delete_on_commit(list(extracts.values_list("file", flat=True)))
     extracts.delete()  # before their requests (DataRequest)
-    for model in (Guardian, TimelineEntry, FieldChange, DataRequest, Assignment):
+    # Proposals of the identification carry the person's name and the registers' evidence.
+    for model in (Guardian, TimelineEntry, FieldChange, DataRequest, Assignment, Proposal):
         model.objects.filter(youth_id__in=ids).delete()
     # Kept as they are: OutreachCase (dates and the routine only).
     for model in (ContactAttempt, Task, Occupation, KaaPeriod, MappingConversation):

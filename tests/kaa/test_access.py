@@ -134,7 +134,7 @@ def test_the_menu_shows_each_role_its_pages_and_groups_the_seldom_used(
     assert top == ["Start", "Ungdomar", "Arbetskö", "Uppföljningar", "Nätverksmöten",
                    "Skolanmälningar", "Statistik", "SCB-rapport", "Administrera"]
     assert grouped == ["Insatser och parter", "Loggkontroll", "Gallring",
-                       "Personal och behörigheter"]
+                       "Personal och behörigheter", "Identifiering"]
     # The start page lists every page, grouped or not.
     start = [a.get_text(strip=True) for a in page.find("h2", string="Gå till")
              .find_next("ul").find_all("a")]
