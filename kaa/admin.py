@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaa.access import Perm, has_perm
 from kaa.audit import audit_change
+from kaa.forms import AdminLoginForm
 from kaa.middleware import otp_required_for
 from kaa.models import AuditEvent, Municipality, Team, User
 
@@ -20,6 +21,7 @@ class KaaAdminSite(admin.AdminSite):
     site_header = _("KAA – systemadministration")
     site_title = _("KAA administration")
     index_title = _("Administration")
+    login_form = AdminLoginForm
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user

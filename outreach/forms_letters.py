@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaa.forms import date_input, fields_only_helper
+from kaa.forms import DateField, date_input, fields_only_helper
 from kaa.models import User
 from outreach import merge
 from outreach.deadlines import week_end
@@ -22,7 +22,7 @@ class BatchForm(forms.Form):
     channel = forms.ChoiceField(label=_("Utskick"), choices=[
         *((c, Channel(c).label) for c in PAPER_CHANNELS),
         (TURNING_20, _("Brev inför 20-årsdagen"))])
-    until = forms.DateField(label=_("Med sista dag till och med"), widget=date_input())
+    until = DateField(label=_("Med sista dag till och med"), widget=date_input())
     template = forms.ModelChoiceField(label=_("Mall"), queryset=MessageTemplate.objects.none())
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

@@ -24,6 +24,7 @@ from kaa.access import Perm, get_for_user, has_perm
 from kaa.audit import audit_read, audit_read_fragment
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
+from kaa.lib.params import int_param
 from kaa.lib.pdf import pdf_render
 from kaa.versioning import StaleEdit
 from plans import forms, services
@@ -366,9 +367,9 @@ def intervention_edit(request: HttpRequest, youth_pk: int, pk: int,
 def follow_up(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     plan = _plan_of(request, youth, pk)
-    wanted = request.GET.get("insats", "")
+    wanted = int_param(request.GET, "insats")
     intervention = (plan.interventions.select_related("type").filter(pk=wanted).first()
-                    if wanted.isdigit() else None)
+                    if wanted is not None else None)
     form = forms.FollowUpForm(request.POST or None)
     if request.method == "GET":
         audit_read(request, plan, detail="uppfoljning")
@@ -421,8 +422,7 @@ def revisions(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     by_number = {r.number: r for r in all_revisions}
 
     def pick(key: str, default: PlanRevision) -> PlanRevision:
-        value = request.GET.get(key, "")
-        return by_number.get(int(value), default) if value.isdigit() else default
+        return by_number.get(int_param(request.GET, key), default)
 
     newest = all_revisions[0]
     new = pick("b", newest)

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaa.forms import date_input, fields_only_helper
+from kaa.forms import DateField, date_input, fields_only_helper
 from kaa.models import Municipality
 from youth.importing import COLUMNS, MAX_BYTES, REQUIRED
 from youth.models import ColumnMapping, Reason, Youth
@@ -23,7 +23,7 @@ class ImportUploadForm(forms.Form):
     reason = forms.ModelChoiceField(
         label=_("Registreringsorsak för nya ungdomar"),
         queryset=Reason.objects.filter(kind="registration", is_active=True))
-    start_date = forms.DateField(label=_("Startdatum för nya perioder"), widget=DATE)
+    start_date = DateField(label=_("Startdatum för nya perioder"), widget=DATE)
     mapping = forms.ModelChoiceField(label=_("Kolumnmappning"), required=False,
                                      queryset=ColumnMapping.objects.none(),
                                      empty_label=_("Standardformat"))
@@ -52,7 +52,7 @@ class ImportConfirmForm(forms.Form):
     deregistration_reason = forms.ModelChoiceField(
         label=_("Avregistreringsorsak"), required=False,
         queryset=Reason.objects.filter(kind="deregistration", is_active=True))
-    end_date = forms.DateField(label=_("Slutdatum"), widget=DATE, required=False)
+    end_date = DateField(label=_("Slutdatum"), widget=DATE, required=False)
 
     def __init__(self, *args: Any, missing: list[Youth], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
