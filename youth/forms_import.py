@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import DateField, date_input, fields_only_helper
 from kaa.models import Municipality
-from youth.importing import COLUMNS, MAX_BYTES, REQUIRED
+from youth.importing import COLUMNS, MAX_BYTES, REQUIRED, ImportFileError, read_rows
 from youth.models import ColumnMapping, Reason, Youth
 
 DATE = date_input()
@@ -37,11 +37,17 @@ class ImportUploadForm(forms.Form):
         self.helper = _helper()
 
     def clean_file(self) -> Any:
+        """The file is read here, once: its rows are what the preview and the import use."""
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(_("Filen är större än 20 MB."))
         if not upload.name.lower().endswith((".csv", ".txt", ".xlsx")):
             raise forms.ValidationError(_("Välj en CSV- eller xlsx-fil."))
+        upload.seek(0)
+        try:
+            self.cleaned_data["rows"] = read_rows(upload.read(), upload.name)
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return upload
 
 

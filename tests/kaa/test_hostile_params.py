@@ -160,8 +160,9 @@ def world(coordinator, coach, municipality) -> dict[str, Any]:
     note = note_add(youth=youth, author=coach, text="Anteckning")
     batch_import = ImportBatch.objects.create(
         municipality=municipality, uploaded_by=coordinator, uploaded_at=timezone.now(),
-        filename="lista.csv", content=f"personnummer;fornamn;efternamn\n{_valid_pnr()};A;B\n"
-        .encode(), reason=reason("OVRIGT"), start_date=today)
+        filename="lista.csv", rows=[["personnummer", "fornamn", "efternamn"],
+                                    [_valid_pnr(), "A", "B"]],
+        reason=reason("OVRIGT"), start_date=today)
     run = RetentionRun.objects.create(municipality=municipality, proposed_at=timezone.now(),
                                       cutoffs={}, counts={}, items={})
     from kaa.models import AuditEvent, AuditSample
