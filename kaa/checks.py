@@ -27,4 +27,10 @@ def kaa_deploy_checks(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
             f"AUDIT_UNATTRIBUTED_MONTHS={months} is below the log's minimum of "
             f"{AUDIT_MINIMUM_MONTHS} months (log review and register extracts need it).",
             id="kaa.W005"))
+    if not settings.KAA_CLAMD_URL:  # only the setting is looked at: a check never connects
+        problems.append(Warning(
+            "KAA_CLAMD_URL is not set: uploaded files (register lists, consent scans) are not "
+            "scanned for malware.",
+            hint="Point it at the municipality's clamd: tcp://host:3310 or unix:///path.",
+            id="kaa.W015"))
     return problems

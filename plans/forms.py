@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import DateField, date_input, fields_only_helper, formfield_bounded
 from kaa.models import Role, User
+from kaa.uploads import ScannedFileField
 from kaa.versioning import VersionedFormMixin
 from plans.consent import SCAN_MAX_BYTES, scan_check
 from plans.models import (
@@ -99,13 +100,14 @@ class RevokeForm(VersionedFormMixin, forms.Form):
 
 class PaperReceivedForm(VersionedFormMixin, forms.Form):
     on = DateField(label=_("Underskriven blankett mottagen den"), widget=date_input())
-    scan = forms.FileField(
+    scan = ScannedFileField(
         label=_("Inskannad blankett (valfritt)"), required=False,
         help_text=_("PDF, PNG eller JPEG, högst %(mb)s MB.") % {"mb": SCAN_MAX_BYTES // 2**20},
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["scan"].uploader, self.fields["scan"].what = user, "samtyckesblankett"
         self.fields["on"].initial = timezone.localdate()
         self.helper = fields_only_helper()
 

@@ -26,10 +26,12 @@ from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
 from kaa.lib.params import int_param
 from kaa.lib.pdf import pdf_render
+from kaa.uploads import upload_limit
 from kaa.versioning import StaleEdit
 from plans import forms, services
 from plans.catalogue import catalogue_ensure
 from plans.consent import (
+    SCAN_MAX_BYTES,
     consent_current,
     consent_is_valid,
     consent_paper_received,
@@ -169,7 +171,8 @@ def _consent_action(request: HttpRequest, youth_pk: int, pk: int, form_class: ty
                     action: Any, success: str) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     consent = _consent_of(request, youth, pk)
-    form = form_class(request.POST, request.FILES, version=consent.version)
+    extra = {"user": request.user} if form_class is forms.PaperReceivedForm else {}
+    form = form_class(request.POST, request.FILES, version=consent.version, **extra)
     if form.is_valid():
         try:
             action(consent, form.cleaned_data)
@@ -204,6 +207,7 @@ def consent_revoke_view(request: HttpRequest, youth_pk: int, pk: int) -> HttpRes
                            _("Samtycket är återkallat och gäller inte längre."))
 
 
+@upload_limit(SCAN_MAX_BYTES)
 @login_required
 @require_POST
 def consent_paper(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import DateField, date_input, fields_only_helper
 from kaa.models import Municipality
+from kaa.uploads import ScannedFileField
 from youth.importing import COLUMNS, MAX_BYTES, REQUIRED, ImportFileError, read_rows
 from youth.models import ColumnMapping, Reason, Youth
 
@@ -18,8 +19,8 @@ _helper = fields_only_helper
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("Fil (CSV eller xlsx)"),
-                           help_text=_("Högst 20 MB. Rubrikrad först."))
+    file = ScannedFileField(label=_("Fil (CSV eller xlsx)"),
+                            help_text=_("Högst 20 MB. Rubrikrad först."))
     reason = forms.ModelChoiceField(
         label=_("Registreringsorsak för nya ungdomar"),
         queryset=Reason.objects.filter(kind="registration", is_active=True))
@@ -28,8 +29,10 @@ class ImportUploadForm(forms.Form):
                                      queryset=ColumnMapping.objects.none(),
                                      empty_label=_("Standardformat"))
 
-    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, municipality: Municipality, user: Any = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["file"].uploader, self.fields["file"].what = user, "registerimport"
         self.fields["mapping"].queryset = ColumnMapping.objects.filter(municipality=municipality)
         self.fields["start_date"].initial = timezone.localdate()
         self.fields["reason"].initial = Reason.objects.filter(kind="registration",

@@ -14,19 +14,21 @@ from django.views.decorators.http import require_http_methods
 
 from kaa.access import Perm, get_in_municipality, perm_required
 from kaa.audit import audit_bulk_read
+from kaa.uploads import upload_limit
 from youth import services
 from youth.forms_import import ColumnMappingForm, ImportConfirmForm, ImportUploadForm
-from youth.importing import ImportFileError, import_apply, import_plan
+from youth.importing import MAX_BYTES, ImportFileError, import_apply, import_plan
 from youth.models import ColumnMapping, ImportBatch, KaaPeriod
 
 
+@upload_limit(MAX_BYTES)
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     municipality = request.user.municipality
     form = ImportUploadForm(request.POST or None, request.FILES or None,
-                            municipality=municipality)
+                            municipality=municipality, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         # The rows read by the form are kept; the file itself is not stored.
