@@ -115,9 +115,9 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Händelse"), required=False,
                                choices=[("", _("Alla"))] + list(AuditEvent.Action.choices))
     date_from = DateField(label=_("Från och med"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                          widget=forms.DateInput(attrs={"type": "date"}))
     date_to = DateField(label=_("Till och med"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+                        widget=forms.DateInput(attrs={"type": "date"}))
     flagged = forms.BooleanField(label=_("Bara flaggade"), required=False)
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:

@@ -26,6 +26,7 @@ from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 from kaa.lib import clamav
@@ -53,8 +54,17 @@ def upload_limit(max_bytes: int) -> Callable[[ViewFunc], ViewFunc]:
     return decorate
 
 
-def _view_limit(view: Any) -> int:
-    return int(getattr(view, "upload_max_bytes", 0) or 0)
+def _view_limit(request: HttpRequest) -> int:
+    """The upload maximum of the view the request goes to (0: no files). Resolved here, since
+    a middleware may read the body before Django resolves the URL (the session timeout keeps
+    an expired session's POST as a draft)."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return 0
+    return int(getattr(match.func, "upload_max_bytes", 0) or 0)
 
 
 def _content_length(request: HttpRequest) -> int:
@@ -79,17 +89,11 @@ class UploadLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _content_length(request) > settings.KAA_MAX_REQUEST_BYTES:
-            return too_large(request, settings.KAA_MAX_REQUEST_BYTES)
-        return self.get_response(request)
-
-    def process_view(self, request: HttpRequest, view: Any, args: Any,
-                     kwargs: Any) -> HttpResponse | None:
-        allowed = min(_view_limit(view) + settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        allowed = min(_view_limit(request) + settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
                       settings.KAA_MAX_REQUEST_BYTES)
         if _content_length(request) > allowed:
             return too_large(request, allowed)
-        return None
+        return self.get_response(request)
 
 
 class LimitedUploadHandler(FileUploadHandler):
@@ -98,8 +102,7 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def handle_raw_input(self, input_data: Any, META: Any, content_length: int,  # noqa: N803
                          boundary: Any, encoding: str | None = None) -> None:
-        match = getattr(self.request, "resolver_match", None)
-        self.limit = _view_limit(match.func) if match else 0
+        self.limit = _view_limit(self.request)
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)

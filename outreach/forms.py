@@ -42,7 +42,7 @@ class ReachedForm(forms.Form):
         label=_("Vad gör ungdomen nu?"), queryset=OccupationType.objects.filter(is_active=True))
     description = forms.CharField(label=_("Var/vad"), max_length=200, required=False)
     studies_end = DateField(label=_("Studierna slutar (om känt)"), required=False,
-                                  widget=date_input())
+                            widget=date_input())
     next_step = forms.ChoiceField(label=_("Vad vill ungdomen?"), choices=[
         (NextStep.NONE, _("Inget särskilt just nu")),
         (NextStep.DECLINES, _("Avböjer stöd")),

@@ -182,7 +182,7 @@ class FollowUpForm(forms.Form):
                            help_text=_("Skriv inte om hälsa, diagnoser eller annat känsligt "
                                        "som inte behövs."))
     next_date = DateField(label=_("Nästa uppföljning"), widget=date_input(),
-                                required=False)
+                          required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -287,10 +287,15 @@ def test_every_file_field_of_every_form_is_scanned():
 def test_a_body_over_the_global_limit_is_refused_unread(client, settings):
     """The test client's body is a few bytes; one that says it is larger than the limit is
     answered before a byte of it is read (reading past the real end would fail the test)."""
-    response = client.post(reverse("kaa:login"), {"username": "x"},
+    response = client.post(reverse("youth:import_upload"), {"reason": "1"},
                            CONTENT_LENGTH=str(settings.KAA_MAX_REQUEST_BYTES + 1))
     assert response.status_code == 413
     assert "Det du skickade är för stort: högst 25 MB tas emot." in response.content.decode()
+    # A page without uploads: its fields only (5 MB).
+    response = client.post(reverse("kaa:login"), {"username": "x"},
+                           CONTENT_LENGTH=str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
+    assert response.status_code == 413
+    assert "högst 5 MB" in response.content.decode()
 
 
 def test_a_body_over_what_the_view_takes_is_refused_unread(client_for, coordinator,
@@ -339,3 +344,22 @@ def test_the_settings_limit_what_is_kept_in_memory(settings):
     call_command("check")
     assert settings.FILE_UPLOAD_HANDLERS[0] == "kaa.uploads.LimitedUploadHandler"
     assert settings.KAA_MAX_REQUEST_BYTES >= 20 * 2**20 + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def test_an_upload_after_the_session_timed_out_goes_to_the_login_not_a_413(client_for,
+                                                                           coordinator):
+    """The session timeout reads the POST (to keep a draft) before the URL is resolved: the
+    upload limit of the page it was sent to still applies."""
+    import datetime as dt
+
+    import time_machine
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client = client_for(coordinator)
+        client.get(reverse("youth:import_upload"))
+        traveller.shift(dt.timedelta(hours=2))
+        response = _import(client, f"{HEADER}\n".encode())
+    assert response.status_code == 302
+    assert "/konto/logga-in/" in response["Location"]
+    assert not ImportBatch.objects.exists()
