@@ -142,4 +142,4 @@ def test_events_of_no_municipality_are_deleted_after_the_installation_s_time(
     assert "okänd" not in purge.detail
     # Shorter than the log's minimum: `check --deploy` warns.
     settings.KAA_AUDIT_UNATTRIBUTED_MONTHS = 12
-    assert [w.id for w in kaa_deploy_checks()] == ["kaa.W005"]
+    assert "kaa.W005" in [w.id for w in kaa_deploy_checks()]
