@@ -22,6 +22,7 @@ from kaa.access import (
     staff_q,
 )
 from kaa.audit import audit_change, audit_event
+from kaa.forms import AdminLoginForm
 from kaa.middleware import otp_required_for
 from kaa.models import AccountLink, AuditEvent, Municipality, Role, Team, User
 
@@ -30,6 +31,7 @@ class KaaAdminSite(admin.AdminSite):
     site_header = _("KAA – systemadministration")
     site_title = _("KAA administration")
     index_title = _("Administration")
+    login_form = AdminLoginForm
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user

@@ -9,4 +9,10 @@ class KaaConfig(AppConfig):
     verbose_name = _("KAA grund")
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from kaa import checks, signals  # noqa: F401  (registers receivers and checks)
+        from kaa.lib.params import IdConverter
+
+        # `<id:pk>` in every app's URLs: an id the database cannot hold is a 404, not an error.
+        register_converter(IdConverter, "id")

@@ -50,4 +50,10 @@ def kaa_deploy_checks(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
             hint="Use username,username+ip_address (the default); guessing from one address "
                  "is slowed down by KAA_LOGIN_ADDRESS_LIMIT.",
             id="kaa.W007"))
+    if not settings.KAA_CLAMD_URL:  # only the setting is looked at: a check never connects
+        problems.append(Warning(
+            "KAA_CLAMD_URL is not set: uploaded files (register lists, consent scans) are not "
+            "scanned for malware.",
+            hint="Point it at the municipality's clamd: tcp://host:3310 or unix:///path.",
+            id="kaa.W015"))
     return problems

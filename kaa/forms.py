@@ -7,9 +7,12 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from kaa.lib.params import ID_MAX, validate_date_range
 from kaa.models import AuditEvent, User
 
 OTP_INVALID = _("Koden stämmer inte. Kontrollera att klockan i telefonen går rätt och försök "
@@ -19,6 +22,25 @@ OTP_INVALID = _("Koden stämmer inte. Kontrollera att klockan i telefonen går r
 def date_input() -> forms.DateInput:
     """A native date picker that round-trips ISO dates."""
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DateField(forms.DateField):
+    """A date every part of KAA can count with (kaa.lib.params.DATE_MIN..DATE_MAX): year 9999
+    is a valid date, but adding a day to it is an error."""
+
+    default_validators = [validate_date_range]
+
+
+class DateTimeField(forms.DateTimeField):
+    default_validators = [validate_date_range]
+
+
+def formfield_bounded(db_field: Any, **kwargs: Any) -> forms.Field | None:
+    """`Meta.formfield_callback` of a ModelForm: its date fields keep to the same range."""
+    field = db_field.formfield(**kwargs)
+    if isinstance(field, (forms.DateField, forms.DateTimeField)):
+        field.validators.append(validate_date_range)
+    return field
 
 
 def fields_only_helper() -> FormHelper:
@@ -35,14 +57,31 @@ def _helper(submit_label: str, *, method: str = "post") -> FormHelper:
     return helper
 
 
+def _username_capped(form: AuthenticationForm) -> None:
+    """Django sets the username field's max_length after creating it, so the length is never
+    checked: a longer name would reach authentication and the lockout log, whose column is
+    shorter, and fail there."""
+    field = form.fields["username"]
+    field.validators.append(MaxLengthValidator(field.max_length or 150))
+
+
 class LoginForm(AuthenticationForm):
     """Django's login form; its error text does not reveal whether the username exists."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _username_capped(self)
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
         self.helper = _helper(str(_("Logga in")))
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The login of /system/, with the same length check as LoginForm."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _username_capped(self)
 
 
 class OtpTokenForm(forms.Form):
@@ -69,15 +108,16 @@ class OtpTokenForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    youth = forms.IntegerField(label=_("Ungdomens id"), required=False, min_value=1)
+    youth = forms.IntegerField(label=_("Ungdomens id"), required=False, min_value=1,
+                               max_value=ID_MAX)
     staff = forms.ModelChoiceField(label=_("Personal"), queryset=User.objects.none(),
                                    required=False, empty_label=_("Alla"))
     action = forms.ChoiceField(label=_("Händelse"), required=False,
                                choices=[("", _("Alla"))] + list(AuditEvent.Action.choices))
-    date_from = forms.DateField(label=_("Från och med"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Till och med"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateField(label=_("Från och med"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateField(label=_("Till och med"), required=False,
+                        widget=forms.DateInput(attrs={"type": "date"}))
     flagged = forms.BooleanField(label=_("Bara flaggade"), required=False)
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:

@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kaa.middleware.RequestContextMiddleware",
+    # Before anything reads the body: a body longer than allowed is answered 413 unread.
+    "kaa.uploads.UploadLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -310,9 +312,32 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Uploads (kaa/uploads.py): the fields of a form besides its files may take this much;
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# a file larger than this is written to a temporary file while it arrives, not kept in memory;
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# each view accepts files only up to its own maximum (@upload_limit; none without it), counted
+# as they arrive; and no request body may be longer than this (answered 413 before reading;
+# the proxy in front should refuse the same, e.g. nginx client_max_body_size 25m).
+FILE_UPLOAD_HANDLERS = [
+    "kaa.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+KAA_MAX_REQUEST_BYTES = env.int("KAA_MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
+# ClamAV's clamd, which scans every upload: tcp://host:port, unix:///path or /path/to/socket.
+# Empty: uploads are not scanned (check --deploy warns). Configured but not answering: uploads
+# are refused.
+KAA_CLAMD_URL = env.str("KAA_CLAMD_URL", default="")
+KAA_CLAMD_TIMEOUT = env.float("KAA_CLAMD_TIMEOUT", default=30.0)
+if KAA_CLAMD_URL:
+    from kaa.lib.clamav import parse_url
+
+    try:
+        parse_url(KAA_CLAMD_URL)
+    except ValueError as exc:
+        raise _bad_env("KAA_CLAMD_URL", str(exc)) from exc
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "sv"

@@ -1,7 +1,9 @@
-"""Password rule: no words an attacker would guess first in this context (ASVS 6.2.11)."""
+"""Password rule: no words an attacker would guess first in this context (ASVS 6.2.11); text
+that becomes an e-mail header."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -47,3 +49,16 @@ class ContextWordValidator:
 
     def get_help_text(self) -> str:
         return _("Lösenordet får inte innehålla ord som KAA, kommunens namn eller \"lösenord\".")
+
+
+# Line breaks of any kind (CR and LF start a new header line: "Hej\r\nBcc: x") and the other
+# control characters, which have no place in a subject or a name either.
+_HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def validate_header_text(value: str) -> None:
+    """Form validator for text that ends up in an e-mail header (subject, name, address)."""
+    if _HEADER_BREAKS.search(value or ""):
+        raise ValidationError(
+            _("Får inte innehålla radbrytningar eller andra styrtecken (texten blir en rubrik "
+              "i e-postmeddelandet)."), code="header_break")

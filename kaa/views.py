@@ -140,6 +140,10 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from kaa.uploads import UploadTooLarge, too_large
+
+    if isinstance(exception, UploadTooLarge):  # a file over its limit, stopped while arriving
+        return too_large(request, exception.limit)
     return render(request, "errors/400.html", status=400)
 
 

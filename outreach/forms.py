@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaa.forms import date_input, fields_only_helper
+from kaa.forms import DateField, DateTimeField, date_input, fields_only_helper
 from kaa.versioning import VersionedFormMixin
 from outreach.models import Channel, ContactAttempt, RoutineStep
 from outreach.services import NextStep
@@ -20,7 +20,7 @@ class ContactForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Utfall"), choices=ContactAttempt.Outcome.choices)
     direction = forms.ChoiceField(label=_("Riktning"),
                                   choices=ContactAttempt.Direction.choices)
-    at = forms.DateTimeField(label=_("Tidpunkt"), widget=forms.DateTimeInput(
+    at = DateTimeField(label=_("Tidpunkt"), widget=forms.DateTimeInput(
         attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     note = forms.CharField(label=_("Kort notering"), max_length=500, required=False)
 
@@ -41,8 +41,8 @@ class ReachedForm(forms.Form):
     occupation_type = forms.ModelChoiceField(
         label=_("Vad gör ungdomen nu?"), queryset=OccupationType.objects.filter(is_active=True))
     description = forms.CharField(label=_("Var/vad"), max_length=200, required=False)
-    studies_end = forms.DateField(label=_("Studierna slutar (om känt)"), required=False,
-                                  widget=date_input())
+    studies_end = DateField(label=_("Studierna slutar (om känt)"), required=False,
+                            widget=date_input())
     next_step = forms.ChoiceField(label=_("Vad vill ungdomen?"), choices=[
         (NextStep.NONE, _("Inget särskilt just nu")),
         (NextStep.DECLINES, _("Avböjer stöd")),

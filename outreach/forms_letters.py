@@ -9,8 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaa.forms import date_input, fields_only_helper
+from kaa.forms import DateField, date_input, fields_only_helper
 from kaa.models import User
+from kaa.validators import validate_header_text
 from outreach import merge
 from outreach.deadlines import week_end
 from outreach.letters import PAPER_CHANNELS, TURNING_20
@@ -22,7 +23,7 @@ class BatchForm(forms.Form):
     channel = forms.ChoiceField(label=_("Utskick"), choices=[
         *((c, Channel(c).label) for c in PAPER_CHANNELS),
         (TURNING_20, _("Brev inför 20-årsdagen"))])
-    until = forms.DateField(label=_("Med sista dag till och med"), widget=date_input())
+    until = DateField(label=_("Med sista dag till och med"), widget=date_input())
     template = forms.ModelChoiceField(label=_("Mall"), queryset=MessageTemplate.objects.none())
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -58,6 +59,7 @@ class TemplateForm(forms.ModelForm):
 
     def clean_subject(self) -> str:
         subject = self.cleaned_data["subject"]
+        validate_header_text(subject)
         merge.validate(subject)
         return subject
 
@@ -69,7 +71,8 @@ class MessageForm(forms.Form):
     channel = forms.ChoiceField(label=_("Kanal"), choices=[("sms", _("Sms")),
                                                             ("email", _("E-post"))])
     to_guardian = forms.BooleanField(label=_("Till vårdnadshavare"), required=False)
-    subject = forms.CharField(label=_("Rubrik (e-post)"), max_length=200, required=False)
+    subject = forms.CharField(label=_("Rubrik (e-post)"), max_length=200, required=False,
+                              validators=[validate_header_text])
     body = forms.CharField(label=_("Meddelande"), max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 4}))
     # One key per form shown: a double click or a resubmit queues the message only once.

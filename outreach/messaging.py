@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
+from kaa.lib.emails import permanent_refusal
+
 
 class TransientSendError(Exception):
     """The gateway timed out or answered 5xx: try again later."""
@@ -75,10 +77,16 @@ def sms_backend() -> FileSmsBackend | HttpSmsBackend:
 
 
 def send_email(*, to: str, subject: str, body: str, key: str) -> Sent:
+    """A header Django refuses, or a 5xx from the mail server for this message, fails it for
+    good; other mail server errors (SMTP errors are OSErrors) are tried again later."""
     message = EmailMessage(subject=subject, body=body, to=[to],
                            headers={"X-KAA-Message-ID": key})
     try:
         message.send(fail_silently=False)
-    except OSError as exc:
-        raise TransientSendError(f"mail server: {exc.__class__.__name__}") from exc
+    except Exception as exc:
+        if reason := permanent_refusal(exc):
+            raise PermanentSendError(reason) from exc
+        if isinstance(exc, OSError):
+            raise TransientSendError(f"mail server: {exc.__class__.__name__}") from exc
+        raise
     return Sent(external_id=f"mail:{key}")

@@ -16,6 +16,7 @@ from kaa import outbox
 from kaa.audit import audit_event
 from kaa.lib.idempotent import AlreadyDone, once
 from kaa.models import AuditEvent, User
+from kaa.validators import validate_header_text
 from outreach import merge, messaging
 from outreach.models import ContactAttempt, OutgoingMessage, Task
 from outreach.services import contact_attempt_log
@@ -60,6 +61,7 @@ def message_queue(*, youth: Youth, channel: str, body: str, staff: User | None,
     def create() -> OutgoingMessage:
         if channel not in ("sms", "email"):
             raise ValidationError(_("Okänd kanal."))
+        validate_header_text(subject)  # a line break would start a header of its own
         text = body.strip()
         if not text:
             raise ValidationError({"body": _("Skriv ett meddelande.")})

@@ -8,8 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaa.forms import date_input, fields_only_helper
+from kaa.forms import DateField, date_input, fields_only_helper, formfield_bounded
 from kaa.models import Role, User
+from kaa.uploads import ScannedFileField
 from kaa.versioning import VersionedFormMixin
 from plans.consent import SCAN_MAX_BYTES, scan_check
 from plans.models import (
@@ -41,6 +42,7 @@ def _staff(municipality_id: int) -> Any:
 
 class ConversationForm(forms.ModelForm):
     class Meta:
+        formfield_callback = formfield_bounded
         model = MappingConversation
         fields = ["held_on", "conducted_by", "contact_person", "school_status", "school_name",
                   "programme", "why_not_in_school", "what_would_have_helped",
@@ -68,6 +70,7 @@ PARTY_FIELDS = ["school", "employment_service", "labour_market_unit", "social_se
 
 class ConsentForm(forms.ModelForm):
     class Meta:
+        formfield_callback = formfield_bounded
         model = Consent
         fields = ["given_on", "place", "by_youth", "guardian", *PARTY_FIELDS]
 
@@ -86,7 +89,7 @@ class ConsentForm(forms.ModelForm):
 
 
 class RevokeForm(VersionedFormMixin, forms.Form):
-    on = forms.DateField(label=_("Återkallat den"), widget=date_input())
+    on = DateField(label=_("Återkallat den"), widget=date_input())
     note = forms.CharField(label=_("Kommentar"), max_length=300, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -96,14 +99,15 @@ class RevokeForm(VersionedFormMixin, forms.Form):
 
 
 class PaperReceivedForm(VersionedFormMixin, forms.Form):
-    on = forms.DateField(label=_("Underskriven blankett mottagen den"), widget=date_input())
-    scan = forms.FileField(
+    on = DateField(label=_("Underskriven blankett mottagen den"), widget=date_input())
+    scan = ScannedFileField(
         label=_("Inskannad blankett (valfritt)"), required=False,
         help_text=_("PDF, PNG eller JPEG, högst %(mb)s MB.") % {"mb": SCAN_MAX_BYTES // 2**20},
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["scan"].uploader, self.fields["scan"].what = user, "samtyckesblankett"
         self.fields["on"].initial = timezone.localdate()
         self.helper = fields_only_helper()
 
@@ -119,6 +123,7 @@ class PaperReceivedForm(VersionedFormMixin, forms.Form):
 
 class PlanForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
+        formfield_callback = formfield_bounded
         model = ActionPlan
         fields = ["case_worker", "school", "school_contact", "goal", "start_date",
                   "next_follow_up"]
@@ -146,6 +151,7 @@ class PlanForm(VersionedFormMixin, forms.ModelForm):
 
 class InterventionForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
+        formfield_callback = formfield_bounded
         model = Intervention
         fields = ["type", "purpose", "declined", "declined_reason", "responsible",
                   "responsible_staff", "partner", "planned_start", "planned_end",
@@ -173,12 +179,12 @@ class InterventionForm(VersionedFormMixin, forms.ModelForm):
 
 
 class FollowUpForm(forms.Form):
-    held_on = forms.DateField(label=_("Datum för uppföljningen"), widget=date_input())
+    held_on = DateField(label=_("Datum för uppföljningen"), widget=date_input())
     note = forms.CharField(label=_("Hur går det?"), max_length=2000, widget=TEXTAREA,
                            help_text=_("Skriv inte om hälsa, diagnoser eller annat känsligt "
                                        "som inte behövs."))
-    next_date = forms.DateField(label=_("Nästa uppföljning"), widget=date_input(),
-                                required=False)
+    next_date = DateField(label=_("Nästa uppföljning"), widget=date_input(),
+                          required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -195,6 +201,7 @@ class FollowUpForm(forms.Form):
 
 class ClosingForm(forms.ModelForm):
     class Meta:
+        formfield_callback = formfield_bounded
         model = ClosingConversation
         fields = ["held_on", "destination", "destination_detail", "handed_over_to",
                   *ClosingConversation.QUESTIONS, "would_recommend", "comment"]
@@ -218,7 +225,7 @@ class PreventiveForm(forms.Form):
     last_name = forms.CharField(label=_("Efternamn"), max_length=100)
     phone = forms.CharField(label=_("Telefon"), max_length=30, required=False)
     school = forms.CharField(label=_("Skola som anmäler"), max_length=200)
-    reported_on = forms.DateField(label=_("Anmäld den"), widget=date_input())
+    reported_on = DateField(label=_("Anmäld den"), widget=date_input())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -248,7 +255,7 @@ class PartnerForm(forms.ModelForm):
 
 
 class MeetingStartForm(forms.Form):
-    held_on = forms.DateField(label=_("Mötesdatum"), widget=date_input())
+    held_on = DateField(label=_("Mötesdatum"), widget=date_input())
     partners = forms.ModelMultipleChoiceField(
         label=_("Deltagande samverkansparter"), queryset=Partner.objects.none(),
         widget=forms.CheckboxSelectMultiple)

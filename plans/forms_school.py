@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaa.forms import date_input, fields_only_helper
+from kaa.forms import DateField, date_input, fields_only_helper, formfield_bounded
 from kaa.models import Municipality
 from plans.models import SchoolNotification
 from plans.school import Handling
@@ -19,6 +19,7 @@ from youth.models import Reason
 
 class SchoolNotificationForm(forms.ModelForm):
     class Meta:
+        formfield_callback = formfield_bounded
         model = SchoolNotification
         fields = ["municipality", "kind", "personnummer", "first_name", "last_name", "school",
                   "programme", "event_date", "contact_name", "contact_email", "contact_phone",
@@ -68,8 +69,8 @@ class AcceptForm(forms.Form):
     reason = forms.ModelChoiceField(
         label=_("Registreringsorsak (vid registrering i KAA)"), required=False,
         queryset=Reason.objects.filter(kind=Reason.Kind.REGISTRATION, is_active=True))
-    start_date = forms.DateField(label=_("Startdatum i KAA"), required=False,
-                                 widget=date_input())
+    start_date = DateField(label=_("Startdatum i KAA"), required=False,
+                           widget=date_input())
 
     def __init__(self, *args: Any, notice: SchoolNotification, known: bool,
                  **kwargs: Any) -> None:

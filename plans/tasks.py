@@ -26,11 +26,18 @@ def school_receipt_send(notice_id: int, attempt: int = 0) -> bool:
     import logging
 
     from kaa import outbox
+    from kaa.lib.emails import permanent_refusal
     from plans.school import receipt_send
 
     try:
         return receipt_send(notice_id)
-    except OSError as exc:  # SMTP errors are OSErrors
+    except Exception as exc:
+        if permanent_refusal(exc):  # the mail server refused it for good: no retry
+            logging.getLogger(__name__).error(
+                "school receipt %s refused: %s", notice_id, type(exc).__name__)
+            return False
+        if not isinstance(exc, OSError):  # SMTP errors are OSErrors
+            raise
         if attempt >= MAX_RETRIES:
             logging.getLogger(__name__).error(
                 "school receipt %s not sent after %s attempts: %s", notice_id, attempt + 1,

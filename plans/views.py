@@ -24,12 +24,14 @@ from kaa.access import Perm, get_for_user, has_perm
 from kaa.audit import audit_read, audit_read_fragment
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
-from kaa.lib.http import int_ids
+from kaa.lib.params import int_param
 from kaa.lib.pdf import pdf_render
+from kaa.uploads import upload_limit
 from kaa.versioning import StaleEdit
 from plans import forms, services
 from plans.catalogue import catalogue_ensure
 from plans.consent import (
+    SCAN_MAX_BYTES,
     consent_current,
     consent_is_valid,
     consent_paper_received,
@@ -169,7 +171,8 @@ def _consent_action(request: HttpRequest, youth_pk: int, pk: int, form_class: ty
                     action: Any, success: str) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     consent = _consent_of(request, youth, pk)
-    form = form_class(request.POST, request.FILES, version=consent.version)
+    extra = {"user": request.user} if form_class is forms.PaperReceivedForm else {}
+    form = form_class(request.POST, request.FILES, version=consent.version, **extra)
     if form.is_valid():
         try:
             action(consent, form.cleaned_data)
@@ -204,6 +207,7 @@ def consent_revoke_view(request: HttpRequest, youth_pk: int, pk: int) -> HttpRes
                            _("Samtycket är återkallat och gäller inte längre."))
 
 
+@upload_limit(SCAN_MAX_BYTES)
 @login_required
 @require_POST
 def consent_paper(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
@@ -369,11 +373,11 @@ def intervention_edit(request: HttpRequest, youth_pk: int, pk: int,
 def follow_up(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     plan = _plan_of(request, youth, pk)
-    wanted = int_ids([request.GET.get("insats", "")])
+    wanted = int_param(request.GET, "insats")
     # An intervention named in the address must be one of this plan's (404 and a denial
     # otherwise): never silently a follow-up of the whole plan instead.
     intervention = (get_for_user(request, Intervention.objects.select_related("type"),
-                                 plan=plan, pk=wanted[0]) if wanted else None)
+                                 plan=plan, pk=wanted) if wanted is not None else None)
     form = forms.FollowUpForm(request.POST or None)
     if request.method == "GET":
         audit_read(request, plan, detail="uppfoljning")
@@ -426,8 +430,7 @@ def revisions(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     by_number = {r.number: r for r in all_revisions}
 
     def pick(key: str, default: PlanRevision) -> PlanRevision:
-        value = request.GET.get(key, "")
-        return by_number.get(int(value), default) if value.isdigit() else default
+        return by_number.get(int_param(request.GET, key), default)
 
     newest = all_revisions[0]
     new = pick("b", newest)

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kaa.forms import date_input, fields_only_helper
+from kaa.forms import DateField, date_input, fields_only_helper
 from reporting.retention import minimum_refused
 from reporting.scb.periods import HalfYear
 
@@ -63,8 +63,8 @@ class StatsPeriodForm(forms.Form):
     number = forms.IntegerField(
         label=_("Nummer"), min_value=1, max_value=12, required=False,
         help_text=_("Månad 1–12, tertial 1–3 eller halvår 1–2. Läsår: året det börjar."))
-    start = forms.DateField(label=_("Från"), required=False, widget=date_input())
-    end = forms.DateField(label=_("Till"), required=False, widget=date_input())
+    start = DateField(label=_("Från"), required=False, widget=date_input())
+    end = DateField(label=_("Till"), required=False, widget=date_input())
     team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False,
                                   empty_label=_("Hela kommunen"))
 

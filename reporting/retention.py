@@ -276,7 +276,7 @@ def _exports_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
             municipality_id=municipality_id, created_at__date__lt=cutoff),
         "youth.ImportBatch": ImportBatch.objects.filter(
             municipality_id=municipality_id, uploaded_at__date__lt=cutoff)
-        .exclude(content=b""),
+        .exclude(content=b"", rows__isnull=True),
     }
 
 
@@ -561,7 +561,7 @@ ACTIONS: dict[str, Callable[[Any], int]] = {
     "plans.Consent": _delete_consents,
     "reporting.ScbFile": _empty_scb_files,
     "outreach.LetterBatch": lambda qs: qs.delete()[0],
-    "youth.ImportBatch": lambda qs: qs.update(content=b""),
+    "youth.ImportBatch": lambda qs: qs.update(content=b"", rows=None),
 }
 
 

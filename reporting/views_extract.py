@@ -4,8 +4,6 @@ list on the same page."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kaa.access import Perm, get_for_user, perm_required
 from kaa.audit import audit_event, audit_read_fragment
 from kaa.lib.http import request_key
+from kaa.lib.params import date_param, int_param
 from kaa.models import AuditEvent
 from reporting.extract import EXTRACT_KEEP_DAYS, extract_order
 from reporting.models import RegisterExtract
@@ -33,11 +32,8 @@ def register_extract(request: HttpRequest, pk: int) -> HttpResponse:
     """Order the youth's register extract; the request is recorded as handled."""
     youth = youth_get_for_user(request, pk)
     back = reverse("youth:data_protection", args=[youth.pk]) + "#extract-heading"
-    received = request.POST.get("mottagen", "")
-    try:
-        received_on = dt.date.fromisoformat(received) if received else timezone.localdate()
-    except ValueError:
-        received_on = None
+    received_on = (date_param(request.POST, "mottagen") if request.POST.get("mottagen")
+                   else timezone.localdate())
     if received_on is None or received_on > timezone.localdate():
         messages.error(request, _("Ange dagen då begäran kom in (ÅÅÅÅ-MM-DD, inte ett datum "
                                   "i framtiden)."))
@@ -66,7 +62,7 @@ def extract_list(request: HttpRequest, pk: int) -> HttpResponse:
     youth, extracts = _extracts(request, pk)
     audit_read_fragment(request, youth, detail="registerutdrag")
     rows = list(extracts[:20])
-    asked = int(request.GET["n"]) if request.GET.get("n", "").isdigit() else 0
+    asked = int_param(request.GET, "n", 0)
     pending = any(e.built_at is None and e.failed_at is None for e in rows)
     # Asks again every 3 s for two minutes at most: an open page must not keep the session
     # alive for ever (each answer counts as activity) if the workers are down.

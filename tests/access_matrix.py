@@ -122,8 +122,7 @@ def _import_batch(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     batch = ImportBatch.objects.create(
         municipality=users["coach"].municipality, uploaded_by=uploader,
         uploaded_at=timezone.now(), filename="lista.csv",
-        content=("personnummer;fornamn;efternamn\n"
-                 f"{_valid_pnr()};Annan;Person\n").encode(),
+        rows=[["personnummer", "fornamn", "efternamn"], [_valid_pnr(), "Annan", "Person"]],
         reason=Reason.objects.get(kind="registration", code="OVRIGT"),
         start_date=timezone.localdate())
     return {"pk": batch.pk}, "Hemligsson"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaa.access import Perm, has_perm
-from kaa.forms import date_input, fields_only_helper
+from kaa.forms import DateField, date_input, fields_only_helper
 from kaa.models import Team, User
 from kaa.versioning import VersionedFormMixin
 from youth import personnummer as pnr
@@ -82,7 +82,7 @@ class YouthRegisterForm(forms.ModelForm):
     registration_reason = forms.ModelChoiceField(
         label=_("Registreringsorsak"),
         queryset=Reason.objects.filter(kind="registration", is_active=True))
-    start_date = forms.DateField(label=_("Startdatum i KAA"), widget=DATE)
+    start_date = DateField(label=_("Startdatum i KAA"), widget=DATE)
 
     class Meta:
         model = Youth
@@ -123,7 +123,7 @@ class YouthContactForm(VersionedFormMixin, forms.ModelForm):
 
 
 class PeriodCloseForm(forms.Form):
-    end_date = forms.DateField(label=_("Slutdatum"), widget=DATE)
+    end_date = DateField(label=_("Slutdatum"), widget=DATE)
     reason = forms.ModelChoiceField(
         label=_("Avregistreringsorsak"),
         queryset=Reason.objects.filter(kind="deregistration", is_active=True))
@@ -135,7 +135,7 @@ class PeriodCloseForm(forms.Form):
 
 
 class PeriodOpenForm(forms.Form):
-    start_date = forms.DateField(label=_("Startdatum"), widget=DATE)
+    start_date = DateField(label=_("Startdatum"), widget=DATE)
     reason = forms.ModelChoiceField(
         label=_("Registreringsorsak"),
         queryset=Reason.objects.filter(kind="registration", is_active=True))
@@ -149,12 +149,12 @@ class PeriodOpenForm(forms.Form):
 class PeriodCorrectForm(forms.Form):
     """Correct a period's dates and reasons; the end fields only for a closed period."""
 
-    start_date = forms.DateField(label=_("Startdatum"), widget=DATE)
+    start_date = DateField(label=_("Startdatum"), widget=DATE)
     registration_reason = forms.ModelChoiceField(
         label=_("Registreringsorsak"), queryset=Reason.objects.filter(kind="registration"),
         help_text=_("Den senaste skolrelaterade sysselsättningen när ungdomen registrerades; "
                     "”Annan orsak” rapporteras som okänd till SCB."))
-    end_date = forms.DateField(label=_("Slutdatum"), widget=DATE, required=False)
+    end_date = DateField(label=_("Slutdatum"), widget=DATE, required=False)
     deregistration_reason = forms.ModelChoiceField(
         label=_("Avregistreringsorsak"), queryset=Reason.objects.filter(kind="deregistration"),
         required=False)
@@ -177,7 +177,7 @@ class OccupationForm(forms.Form):
     type = forms.ModelChoiceField(label=_("Sysselsättning"),
                                   queryset=OccupationType.objects.filter(is_active=True))
     description = forms.CharField(label=_("Var/vad"), max_length=200, required=False)
-    start_date = forms.DateField(label=_("Från"), widget=DATE)
+    start_date = DateField(label=_("Från"), widget=DATE)
     source = forms.ChoiceField(label=_("Källa"), choices=[
         ("contact", _("Kontakt")), ("partner", _("Samverkanspart")),
         ("register", _("Register")), ("mapping", _("Kartläggning"))])
@@ -251,7 +251,7 @@ class GuardianForm(forms.Form):
 
 
 class RestrictionForm(forms.Form):
-    received_on = forms.DateField(label=_("Begäran mottagen"), widget=DATE)
+    received_on = DateField(label=_("Begäran mottagen"), widget=DATE)
     reason = forms.CharField(label=_("Skäl"), max_length=300, help_text=_(
         "T.ex. ungdomen bestrider att uppgifterna är riktiga, eller har invänt mot "
         "behandlingen."))
@@ -271,7 +271,7 @@ class LiftForm(forms.Form):
 
 
 class ErasureForm(forms.Form):
-    received_on = forms.DateField(label=_("Begäran mottagen"), widget=DATE)
+    received_on = DateField(label=_("Begäran mottagen"), widget=DATE)
     decision = forms.CharField(label=_("Svar till den som begärde radering"), max_length=3000,
                                widget=forms.Textarea(attrs={"rows": 5}))
 
@@ -310,8 +310,8 @@ class ReasonForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("Från"), widget=DATE)
-    end = forms.DateField(label=_("Till"), widget=DATE)
+    start = DateField(label=_("Från"), widget=DATE)
+    end = DateField(label=_("Till"), widget=DATE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

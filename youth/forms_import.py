@@ -8,9 +8,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaa.forms import date_input, fields_only_helper
+from kaa.forms import DateField, date_input, fields_only_helper
 from kaa.models import Municipality
-from youth.importing import COLUMNS, MAX_BYTES, REQUIRED
+from kaa.uploads import ScannedFileField
+from youth.importing import COLUMNS, MAX_BYTES, REQUIRED, ImportFileError, read_rows
 from youth.models import ColumnMapping, Reason, Youth
 
 DATE = date_input()
@@ -18,18 +19,20 @@ _helper = fields_only_helper
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("Fil (CSV eller xlsx)"),
-                           help_text=_("Högst 20 MB. Rubrikrad först."))
+    file = ScannedFileField(label=_("Fil (CSV eller xlsx)"),
+                            help_text=_("Högst 20 MB. Rubrikrad först."))
     reason = forms.ModelChoiceField(
         label=_("Registreringsorsak för nya ungdomar"),
         queryset=Reason.objects.filter(kind="registration", is_active=True))
-    start_date = forms.DateField(label=_("Startdatum för nya perioder"), widget=DATE)
+    start_date = DateField(label=_("Startdatum för nya perioder"), widget=DATE)
     mapping = forms.ModelChoiceField(label=_("Kolumnmappning"), required=False,
                                      queryset=ColumnMapping.objects.none(),
                                      empty_label=_("Standardformat"))
 
-    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, municipality: Municipality, user: Any = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["file"].uploader, self.fields["file"].what = user, "registerimport"
         self.fields["mapping"].queryset = ColumnMapping.objects.filter(municipality=municipality)
         self.fields["start_date"].initial = timezone.localdate()
         self.fields["reason"].initial = Reason.objects.filter(kind="registration",
@@ -37,11 +40,17 @@ class ImportUploadForm(forms.Form):
         self.helper = _helper()
 
     def clean_file(self) -> Any:
+        """The file is read here, once: its rows are what the preview and the import use."""
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(_("Filen är större än 20 MB."))
         if not upload.name.lower().endswith((".csv", ".txt", ".xlsx")):
             raise forms.ValidationError(_("Välj en CSV- eller xlsx-fil."))
+        upload.seek(0)
+        try:
+            self.cleaned_data["rows"] = read_rows(upload.read(), upload.name)
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return upload
 
 
@@ -52,7 +61,7 @@ class ImportConfirmForm(forms.Form):
     deregistration_reason = forms.ModelChoiceField(
         label=_("Avregistreringsorsak"), required=False,
         queryset=Reason.objects.filter(kind="deregistration", is_active=True))
-    end_date = forms.DateField(label=_("Slutdatum"), widget=DATE, required=False)
+    end_date = DateField(label=_("Slutdatum"), widget=DATE, required=False)
 
     def __init__(self, *args: Any, missing: list[Youth], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

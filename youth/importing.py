@@ -1,9 +1,10 @@
 """Import of the register list (IST, BER or a population extract) as CSV or xlsx.
 
 Two steps, the same in the UI and in `manage.py import_register`:
-1. `import_plan` reads the file and compares it with the register: new youths, changed
-   contact details, youths no longer on the list (offered for deregistration, never removed),
-   and row errors with row numbers. Nothing is written.
+1. `import_plan` compares the file's rows with the register: new youths, changed contact
+   details, youths no longer on the list (offered for deregistration, never removed), and row
+   errors with row numbers. Nothing is written. The file is read once (`read_rows`, within
+   fixed limits on size, rows and columns); the UI keeps the rows, not the file.
 2. `import_apply` carries the plan out in one transaction, in bulk.
 Importing the same file twice changes nothing the second time.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +48,14 @@ REQUIRED = ("personnummer", "fornamn", "efternamn")
 HEADER_OF = {field: column for column, field in COLUMNS.items()}
 CONTACT_FIELDS = ("address", "postal_code", "city", "phone", "email", "former_school")
 MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 50_000  # rows after the header, empty ones included
+MAX_COLUMNS = 50
+# An xlsx file is a zip archive: what it unpacks to is limited as well, read from the archive's
+# directory before anything is unpacked (zipfile never unpacks a member beyond the size the
+# directory states: the rest fails its checksum), so that a small upload cannot make the
+# server parse gigabytes.
+XLSX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+XLSX_MAX_MEMBERS = 100
 
 
 class ImportFileError(ValueError):
@@ -88,29 +98,82 @@ def _decode(raw: bytes) -> str:
                               % {"pos": exc.start}) from exc
 
 
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(_("Filen har fler än %(n)s rader. Dela upp den i flera filer (tomma "
+                             "rader räknas också).") % {"n": f"{MAX_ROWS:,}".replace(",", " ")})
+
+
+def _too_many_columns() -> ImportFileError:
+    return ImportFileError(_("Filen har fler än %(n)s kolumner. Spara bara de kolumner som ska "
+                             "importeras.") % {"n": MAX_COLUMNS})
+
+
 def _read_csv(raw: bytes) -> list[list[str]]:
     text = _decode(raw)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    rows = []
+    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+        if len(rows) > MAX_ROWS:
+            raise _too_many_rows()
+        if len(row) > MAX_COLUMNS:
+            raise _too_many_columns()
+        rows.append(row)
+    return rows
+
+
+def _xlsx_check(raw: bytes) -> None:
+    """Refuse an archive that unpacks to too much, by its directory, before it is opened."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(_("Excelfilen kunde inte läsas.")) from exc
+    unpacked = sum(member.file_size for member in members)
+    if len(members) > XLSX_MAX_MEMBERS or unpacked > XLSX_MAX_UNPACKED_BYTES:
+        raise ImportFileError(_(
+            "Excelfilen är för stor uppackad (högst %(mb)s MB och %(n)s delar). Spara bara "
+            "bladet med listan, eller spara den som CSV.")
+            % {"mb": XLSX_MAX_UNPACKED_BYTES // 2**20, "n": XLSX_MAX_MEMBERS})
 
 
 def _read_xlsx(raw: bytes) -> list[list[str]]:
+    """The first sheet's rows, streamed; stops at the first row or column over the limits."""
     from openpyxl import load_workbook
 
+    _xlsx_check(raw)
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001  openpyxl raises many kinds on a broken file
         raise ImportFileError(_("Excelfilen kunde inte läsas.")) from exc
-    sheet = book.worksheets[0]
-    rows = [["" if cell is None else str(cell).strip() for cell in row]
-            for row in sheet.iter_rows(values_only=True)]
-    book.close()
+    try:
+        sheet = book.worksheets[0]
+        # The sheet's own <dimension> is not trusted: it can claim a million rows and 16 384
+        # columns (openpyxl would pad every row to it) or fewer rows than there are.
+        sheet.reset_dimensions()
+        rows = []
+        # One column more than allowed is read, to see whether the sheet goes on.
+        for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
+            if len(rows) > MAX_ROWS:
+                raise _too_many_rows()
+            cells = ["" if cell is None else str(cell).strip() for cell in row]
+            if cells[MAX_COLUMNS:] and any(cells[MAX_COLUMNS:]):
+                raise _too_many_columns()
+            while cells and not cells[-1]:
+                cells.pop()
+            rows.append(cells)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001  (a damaged sheet, a member failing its checksum)
+        raise ImportFileError(_("Excelfilen kunde inte läsas.")) from exc
+    finally:
+        book.close()
     return rows
 
 
 def read_rows(raw: bytes, filename: str) -> list[list[str]]:
-    """The file's rows as lists of strings (header first); ImportFileError if unreadable."""
+    """The file's rows as lists of strings (header first); ImportFileError if unreadable or
+    over the limits (MAX_BYTES, MAX_ROWS, MAX_COLUMNS, XLSX_MAX_UNPACKED_BYTES)."""
     if not raw:
         raise ImportFileError(_("Filen är tom."))
     if len(raw) > MAX_BYTES:
@@ -210,14 +273,17 @@ def _returning_error(youth: Youth, last_end: dt.date | None, start: dt.date) -> 
     return ""
 
 
-def import_plan(*, raw: bytes, filename: str, municipality: Municipality,
-                mapping: dict[str, str] | None = None, today: dt.date | None = None,
-                start_date: dt.date | None = None) -> ImportPlan:
-    """Compare the file with the register. Reads only; raises ImportFileError."""
+def import_plan(*, municipality: Municipality, raw: bytes = b"", filename: str = "",
+                rows: list[list[str]] | None = None, mapping: dict[str, str] | None = None,
+                today: dt.date | None = None, start_date: dt.date | None = None) -> ImportPlan:
+    """Compare the file (its `rows` as read by `read_rows`, or the `raw` file) with the
+    register. Reads only; raises ImportFileError."""
     today = today or timezone.localdate()
     start_date = start_date or today
     plan = ImportPlan()
-    incoming = _parse_rows(read_rows(raw, filename), mapping, today, plan)
+    if rows is None:
+        rows = read_rows(raw, filename)
+    incoming = _parse_rows(rows, mapping, today, plan)
     if not incoming:
         # Never offer to deregister the whole register because a file had no usable rows.
         raise ImportFileError(_("Filen innehåller inga giltiga rader (%(n)s rader med fel).")

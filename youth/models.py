@@ -431,7 +431,9 @@ class ColumnMapping(models.Model):
 
 
 class ImportBatch(models.Model):
-    """An uploaded register file, kept until it is applied or discarded."""
+    """An uploaded register list: its rows as read once at upload (`rows`, header first),
+    kept until it is applied or discarded. `content` held the file itself before the rows were
+    kept; it stays empty now."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -439,6 +441,7 @@ class ImportBatch(models.Model):
     uploaded_at = models.DateTimeField()
     filename = models.CharField(max_length=200)
     content = models.BinaryField()
+    rows = models.JSONField(null=True, blank=True)
     reason = models.ForeignKey(Reason, on_delete=models.PROTECT, related_name="+")
     start_date = models.DateField()
     mapping = models.ForeignKey(ColumnMapping, on_delete=models.SET_NULL, null=True,

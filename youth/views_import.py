@@ -14,25 +14,29 @@ from django.views.decorators.http import require_http_methods
 
 from kaa.access import Perm, get_in_municipality, perm_required
 from kaa.audit import audit_bulk_read
+from kaa.uploads import upload_limit
 from youth import services
 from youth.forms_import import ColumnMappingForm, ImportConfirmForm, ImportUploadForm
-from youth.importing import ImportFileError, import_apply, import_plan
+from youth.importing import MAX_BYTES, ImportFileError, import_apply, import_plan
 from youth.models import ColumnMapping, ImportBatch, KaaPeriod
 
 
+@upload_limit(MAX_BYTES)
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     municipality = request.user.municipality
     form = ImportUploadForm(request.POST or None, request.FILES or None,
-                            municipality=municipality)
+                            municipality=municipality, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        # The rows read by the form are kept; the file itself is not stored.
         batch = ImportBatch.objects.create(
             municipality=municipality, uploaded_by=request.user, uploaded_at=timezone.now(),
-            filename=upload.name[:200], content=upload.read(), reason=form.cleaned_data["reason"],
-            start_date=form.cleaned_data["start_date"], mapping=form.cleaned_data["mapping"])
+            filename=upload.name[:200], content=b"", rows=form.cleaned_data["rows"],
+            reason=form.cleaned_data["reason"], start_date=form.cleaned_data["start_date"],
+            mapping=form.cleaned_data["mapping"])
         return redirect("youth:import_preview", pk=batch.pk)
     mappings = ColumnMapping.objects.filter(municipality=municipality)
     return render(request, "youth/import_upload.html", {"form": form, "mappings": mappings})
@@ -56,9 +60,12 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         if batch.applied_at:
             messages.info(request, _("Filen är redan importerad: %(s)s") % {"s": batch.summary})
             return redirect("youth:list")
+        if batch.rows is None:  # uploaded before the rows were kept
+            messages.error(request, _("Filen behöver laddas upp igen."))
+            return redirect("youth:import_upload")
         try:
-            plan = import_plan(raw=bytes(batch.content), filename=batch.filename,
-                               municipality=batch.municipality, start_date=batch.start_date,
+            plan = import_plan(rows=batch.rows, municipality=batch.municipality,
+                               start_date=batch.start_date,
                                mapping=batch.mapping.mapping if batch.mapping else None)
         except ImportFileError as exc:
             messages.error(request, str(exc))
@@ -69,8 +76,9 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
                          actor=request.user, start_date=batch.start_date)
             closed = _deregister(request, form)
             batch.applied_at, batch.summary = timezone.now(), plan.summary()
-            batch.content = b""  # the register now holds the data; the copy is not kept
-            batch.save(update_fields=["applied_at", "summary", "content"])
+            # The register now holds the data; the copy is not kept.
+            batch.content, batch.rows = b"", None
+            batch.save(update_fields=["applied_at", "summary", "content", "rows"])
             messages.success(request, _("Importen är klar: %(s)s. Avregistrerade: %(n)s.")
                              % {"s": plan.summary(), "n": closed})
             return redirect("youth:list")

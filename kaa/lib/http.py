@@ -9,18 +9,24 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from kaa.lib.params import int_list
+
 
 def safe_next(request: HttpRequest, default: str | None = None) -> str:
-    """The `next` target from POST or GET if it stays on this site, else `default`."""
+    """The `next` target from POST or GET if it is a path on this site, else `default`. Only a
+    path (starting with one "/") is taken: anything else given to `redirect()` would be tried
+    as the name of a URL pattern first."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if (target.startswith("/") and not target.startswith(("//", "/\\"))
+            and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                request.is_secure())):
         return target
     return default or settings.LOGIN_REDIRECT_URL
 
 
 def int_ids(values: Iterable[str]) -> list[int]:
     """Ids from a form, ignoring anything that is not a plain decimal number that fits."""
-    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 19]
+    return int_list(values)
 
 
 def request_key(request: HttpRequest) -> uuid.UUID | None:

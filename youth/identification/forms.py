@@ -8,9 +8,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import fields_only_helper
+from kaa.uploads import ScannedFileField
 from youth.identification.models import Proposal, SourceKind
 
 MAX_BYTES = 200 * 1024 * 1024
+
+
+def upload_max_bytes() -> int:
+    """The largest register file the page takes: 200 MB, or less where the installation caps
+    every request body lower (KAA_MAX_REQUEST_BYTES, with room for the form's other fields)."""
+    from django.conf import settings
+
+    return min(MAX_BYTES, settings.KAA_MAX_REQUEST_BYTES - settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 FILE_TYPES = (".xml", ".csv", ".txt", ".xlsx", ".json")
 NEEDS_NAME = _("Ange vilken källa filen kommer från, t.ex. skolans eller huvudmannens namn.")
 
@@ -27,17 +36,21 @@ class UploadForm(forms.Form):
         choices=[("", _("Som filen anger (annars ändringsavisering)")),
                  ("full", _("Grunduttag: ersätter hela befolkningen")),
                  ("changes", _("Ändringsavisering: uppdaterar de personer som finns i filen"))])
-    file = forms.FileField(label=_("Fil"), help_text=_(
-        "Navet-XML, CSV, xlsx eller SS 12000-JSON. Högst 200 MB."))
+    file = ScannedFileField(label=_("Fil"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = fields_only_helper()
+        self.fields["file"].uploader, self.fields["file"].what = user, "identifiering"
+        self.fields["file"].help_text = _(
+            "Navet-XML, CSV, xlsx eller SS 12000-JSON. Högst %(mb)s MB; större filer läses in "
+            "med kommandot identify.") % {"mb": upload_max_bytes() // 2**20}
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("Filen är större än 200 MB."))
+        if upload.size > upload_max_bytes():
+            raise forms.ValidationError(_("Filen är större än %(mb)s MB.")
+                                        % {"mb": upload_max_bytes() // 2**20})
         if not upload.name.lower().endswith(FILE_TYPES):
             raise forms.ValidationError(_("Välj en XML-, CSV-, xlsx- eller JSON-fil."))
         return upload

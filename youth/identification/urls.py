@@ -11,5 +11,5 @@ urlpatterns = [
     path("ladda-upp/", views.source_upload, name="source_upload"),
     path("kor/", views.run_now, name="run_now"),
     path("godkann/", views.proposals_approve, name="proposals_approve"),
-    path("forslag/<int:pk>/", views.proposal_detail, name="proposal_detail"),
+    path("forslag/<id:pk>/", views.proposal_detail, name="proposal_detail"),
 ]

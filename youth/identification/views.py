@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kaa.access import Perm, get_in_municipality, perm_required
 from kaa.audit import audit_bulk_read, audit_read
+from kaa.uploads import upload_limit
 from youth.identification import deliveries, selectors, services
-from youth.identification.forms import BulkApproveForm, RejectForm, UploadForm
+from youth.identification.forms import MAX_BYTES, BulkApproveForm, RejectForm, UploadForm
 from youth.identification.models import Proposal, SourceKind
 from youth.identification.sources import SourceFileError
 
@@ -32,7 +33,7 @@ def _queue(request: HttpRequest, upload: UploadForm | None = None, status: int =
         "sources": selectors.sources_state(municipality=municipality),
         "run": selectors.latest_run(municipality=municipality),
         "proposals": proposals, "limit": selectors.QUEUE_LIMIT,
-        "upload": upload or UploadForm(initial={"kind": SourceKind.POPULATION})}
+        "upload": upload or UploadForm(initial={"kind": SourceKind.POPULATION}, user=request.user)}
     return render(request, "youth/identification/queue.html", context, status=status)
 
 
@@ -43,11 +44,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     return _queue(request)
 
 
+@upload_limit(MAX_BYTES)
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_POST
 def source_upload(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
         return _queue(request, form, status=400)
     data, upload = form.cleaned_data, form.cleaned_data["file"]
