@@ -210,7 +210,9 @@ def _real_values(name: str, world: dict[str, Any]) -> dict[str, str]:
               "period_pk": world["period"], "note_pk": world["note"],
               "extract_pk": world["extract"], "period": world["period_str"],
               "code": world["code"], "object_id": "1", "content_type_id": "1", "id": "1",
-              "app_label": "kaa", "url": "x/"}
+              "app_label": "kaa", "url": "x/",
+              # An account link's token of the right shape that was never issued.
+              "token": "A" * 43}
     if name in world["ids"]:
         values["pk"] = world["ids"][name]
     elif name.startswith("plans:"):
@@ -397,7 +399,8 @@ def test_the_fuzz_fills_every_path_parameter():
     """A new path parameter needs a real value in `_real_values`, or the fuzz only ever sees
     404s on that URL."""
     known = {"pk", "youth_pk", "intervention_pk", "period_pk", "note_pk", "extract_pk",
-             "period", "code", "object_id", "content_type_id", "id", "app_label", "url"}
+             "period", "code", "object_id", "content_type_id", "id", "app_label", "url",
+             "token"}
     unknown = {(route, p) for route, _n, _p in _patterns() for p, _c in _params(route)
                if p not in known}
     assert not unknown
