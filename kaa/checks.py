@@ -50,10 +50,24 @@ def kaa_deploy_checks(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
             hint="Use username,username+ip_address (the default); guessing from one address "
                  "is slowed down by KAA_LOGIN_ADDRESS_LIMIT.",
             id="kaa.W007"))
-    if not settings.KAA_CLAMD_URL:  # only the setting is looked at: a check never connects
+    return problems + _services_missing()
+
+
+def _services_missing() -> list[Warning]:
+    """The municipality's services production relies on; only the settings are looked at, a
+    check never connects."""
+    problems = []
+    if not settings.KAA_CLAMD_URL:
         problems.append(Warning(
             "KAA_CLAMD_URL is not set: uploaded files (register lists, consent scans) are not "
             "scanned for malware.",
             hint="Point it at the municipality's clamd: tcp://host:3310 or unix:///path.",
             id="kaa.W015"))
+    if not settings.KAA_AUDIT_SINK:
+        problems.append(Warning(
+            "KAA_AUDIT_SINK is not set: the audit log exists only in the database, where a "
+            "compromise of the database could rewrite it.",
+            hint="Point it at the municipality's log server (syslog+tls://host:6514) or at an "
+                 "append-only JSON-lines file a log agent forwards (file:///path/audit.jsonl).",
+            id="kaa.W017"))
     return problems

@@ -156,4 +156,5 @@ def test_events_of_no_municipality_are_deleted_after_the_installation_s_time(
     settings.KAA_AUDIT_UNATTRIBUTED_MONTHS = 12
     settings.KAA_OTP_REQUIRED_ROLES = ["coordinator", "coach", "manager", "admin"]  # production
     settings.KAA_CLAMD_URL = "tcp://127.0.0.1:3310"  # production scans uploads
+    settings.KAA_AUDIT_SINK = ["syslog+tcp://127.0.0.1:6514"]  # and ships its log
     assert [w.id for w in kaa_deploy_checks()] == ["kaa.W005"]

@@ -242,3 +242,13 @@ def test_a_store_is_named_by_a_known_scheme_with_its_address():
         with pytest.raises(ImproperlyConfigured, match="KAA_AUDIT_SINK"):
             sink_from_url(bad)
     assert sink_from_url("syslog+tcp://logs.kommun.se:6514").port == 6514
+
+
+def test_without_a_second_store_check_deploy_warns(settings):
+    """Only the setting is read: the check never connects to the log server."""
+    from kaa.checks import kaa_deploy_checks
+
+    settings.KAA_AUDIT_SINK = []
+    assert "kaa.W017" in [w.id for w in kaa_deploy_checks()]
+    settings.KAA_AUDIT_SINK = [f"syslog+tcp://127.0.0.1:{free_port()}"]  # nobody listens
+    assert "kaa.W017" not in [w.id for w in kaa_deploy_checks()]

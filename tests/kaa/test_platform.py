@@ -144,7 +144,8 @@ def test_production_settings_pass_the_deploy_check():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="false",
                      SECRET_KEY="k" * 20 + "Q9!x" * 10 + "abcdefghijkl",
                      ALLOWED_HOSTS="kaa.example.se", TRUSTED_PROXY_COUNT="1",
-                     KAA_CLAMD_URL="tcp://127.0.0.1:3310")
+                     KAA_CLAMD_URL="tcp://127.0.0.1:3310",
+                     KAA_AUDIT_SINK="syslog+tcp://127.0.0.1:6514")
     assert result.returncode == 0, result.stderr
 
 
