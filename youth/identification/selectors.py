@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaa.models import Municipality
-from youth.identification.models import Proposal, Run, Source, SourceDelivery
+from youth.identification.models import Proposal, Run, Source, SourceDelivery, Ss12000Connection
 from youth.models import Guardian, KaaPeriod, Reason, Youth
 
 QUEUE_LIMIT = 1000
@@ -54,6 +54,11 @@ def sources_state(*, municipality: Municipality) -> list[SourceState]:
             days=source.cadence_days)
         states.append(SourceState(source, latest, stale))
     return states
+
+
+def ss12000_connections(*, municipality: Municipality) -> list[Ss12000Connection]:
+    """The municipality's SS 12000 connections with the outcome of their latest pull."""
+    return list(Ss12000Connection.objects.filter(municipality=municipality))
 
 
 def latest_run(*, municipality: Municipality) -> Run | None:

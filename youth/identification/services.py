@@ -20,8 +20,16 @@ from kaa.lib.joblock import xact_lock
 from kaa.models import AuditEvent, Municipality, User
 from youth import personnummer as pnr
 from youth import services as register
-from youth.identification import diff, rule
-from youth.identification.models import Proposal, Run, Source, SourceDelivery, SourceKind
+from youth.identification import deliveries, diff, rule
+from youth.identification.models import (
+    Proposal,
+    Run,
+    Source,
+    SourceDelivery,
+    SourceKind,
+    Ss12000Connection,
+)
+from youth.identification.sources import ss12000
 from youth.models import FieldChange, Guardian, KaaPeriod, Reason, Youth
 
 log = logging.getLogger(__name__)
@@ -35,6 +43,8 @@ SYSTEM = "system:identifiering"
 # (the daily job does the same at night). Named by string: the register does not import the
 # apps above it.
 ROUTINE_TASKS = "outreach.tasks.deadlines_refresh"
+# Seconds before the first retry of a failing SS 12000 request (doubling after each).
+PULL_BACKOFF = 5.0
 
 
 def _audit(actor: User | None, obj: Any, detail: str, action: str = Action.UPDATE) -> None:
@@ -88,6 +98,7 @@ def runs_nightly(*, on: dt.date) -> tuple[int, int]:
     """The scheduled run for each municipality with a population store, unless a scheduled
     run for the same date already saw every delivery (so a second beat changes nothing). One
     municipality's failure is logged and does not stop the others. Returns (runs, failures)."""
+    ss12000_pulls(on=on)
     done = failed = 0
     for municipality in Municipality.objects.filter(
             pk__in=Source.objects.filter(kind=SourceKind.POPULATION)
@@ -105,6 +116,34 @@ def runs_nightly(*, on: dt.date) -> tuple[int, int]:
         else:
             done += 1
     return done, failed
+
+
+def ss12000_pulls(*, on: dt.date) -> tuple[int, int]:
+    """Pull every enabled SS 12000 connection that has not been pulled successfully on `on`
+    yet (a second beat the same night pulls nothing again; a failed one is tried again). A
+    connection that fails is recorded on it and shown on the page; the runs then use the
+    latest stored snapshot of that source and the other sources. Returns (pulled, failed)."""
+    pulled = failed = 0
+    for connection in Ss12000Connection.objects.filter(enabled=True).select_related(
+            "municipality").order_by("pk"):
+        if (connection.last_success_at is not None
+                and timezone.localdate(connection.last_success_at) >= on):
+            continue
+        try:
+            deliveries.ss12000_pull(connection=connection, backoff=PULL_BACKOFF)
+        except ss12000.Ss12000Error as exc:
+            log.warning("SS 12000 pull %s (municipality %s) failed: %s", connection.pk,
+                        connection.municipality_id, exc)
+            failed += 1
+        except Exception:  # one connection's fault must not stop the runs
+            log.exception("SS 12000 pull %s failed", connection.pk)
+            connection.last_attempt_at = timezone.now()
+            connection.last_error = _("Hämtningen misslyckades av ett oväntat fel (se loggen).")
+            connection.save(update_fields=["last_attempt_at", "last_error"])
+            failed += 1
+        else:
+            pulled += 1
+    return pulled, failed
 
 
 def _current_row_errors(municipality: Municipality) -> int:

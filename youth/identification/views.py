@@ -31,6 +31,7 @@ def _queue(request: HttpRequest, upload: UploadForm | None = None, status: int =
     context: dict[str, Any] = {
         "sources": selectors.sources_state(municipality=municipality),
         "run": selectors.latest_run(municipality=municipality),
+        "connections": selectors.ss12000_connections(municipality=municipality),
         "proposals": proposals, "limit": selectors.QUEUE_LIMIT,
         "upload": upload or UploadForm(initial={"kind": SourceKind.POPULATION})}
     return render(request, "youth/identification/queue.html", context, status=status)

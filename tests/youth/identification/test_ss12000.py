@@ -5,6 +5,7 @@ Enrolment schemas (trimmed copy in files/ss12000_persons.schema.json)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import time
@@ -15,18 +16,22 @@ from urllib.parse import parse_qs, urlsplit
 
 import jsonschema
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
-from youth.identification import deliveries
+from youth.identification import deliveries, services
 from youth.identification.models import (
     EnrolmentRecord,
+    Run,
     Source,
     SourceDelivery,
     Ss12000Connection,
 )
 from youth.identification.sources import ss12000
+from youth.identification.tasks import identification_nightly
 
-from .files import ENROLMENT_HEADER, born_aged, csv_file, pnr, ss_enrolment, ss_person
+from .files import ENROLMENT_HEADER, born_aged, csv_file, pnr, post, ss_enrolment, ss_person
+from .test_tasks import _population
 
 SCHEMA = json.loads((Path(__file__).parent / "files" / "ss12000_persons.schema.json")
                     .read_text(encoding="utf-8"))
@@ -268,6 +273,37 @@ def test_the_token_never_crosses_a_network_in_clear_or_follows_a_redirect():
         httpd.server_close()
 
 
+def test_the_nightly_job_pulls_first_and_a_failing_source_is_shown(
+        connection, municipality, client_for, coordinator, monkeypatch):
+    monkeypatch.setattr(services, "PULL_BACKOFF", 0)
+    pupil, other = _numbers(2)
+    _population(municipality, post(pupil), post(other))
+    with Ss12000Server([(200, _page([_person(pupil, ss_enrolment("GY", "2025-08-18"))],
+                                    None), 0)]) as server:
+        conn = connection(server.url)
+        assert identification_nightly() == "runs=1 failed=0"
+    assert Run.objects.get(municipality=municipality).in_group == 1  # the pupil is in GY
+    assert EnrolmentRecord.objects.filter(personnummer=pupil).exists()
+    # The next night the school system is down: the pull fails and is recorded, and the run
+    # still goes on with the stored snapshot (the pupil stays out of the group).
+    conn.refresh_from_db()
+    conn.base_url = "http://127.0.0.1:9/v2.0"  # nothing listens on the discard port
+    conn.timeout_seconds = 0.2
+    conn.save()
+    tomorrow = TODAY + dt.timedelta(days=1)
+    assert services.runs_nightly(on=tomorrow) == (1, 0)
+    conn.refresh_from_db()
+    assert "anslutningen misslyckades" in conn.last_error
+    run = Run.objects.filter(municipality=municipality).first()
+    assert run.on == tomorrow
+    assert run.in_group == 1
+    assert EnrolmentRecord.objects.filter(personnummer=pupil).exists()
+    page = client_for(coordinator).get(reverse("youth:identification:queue")).content.decode()
+    assert "Hämtningen från Skolsystemet misslyckades" in page
+    assert "anslutningen misslyckades" in page
+    assert "Körningen använder inskrivningarna från den senaste lyckade hämtningen" in page
+
+
 def test_the_command_connects_a_municipality_and_pulls(municipality, monkeypatch):
     from io import StringIO
 
@@ -293,3 +329,4 @@ def test_the_command_connects_a_municipality_and_pulls(municipality, monkeypatch
                  stdout=out)
     connection.refresh_from_db()
     assert not connection.enabled
+    assert services.ss12000_pulls(on=TODAY + dt.timedelta(days=1)) == (0, 0)
