@@ -102,4 +102,5 @@ def test_the_identification_benchmark_measures_a_tiny_run(capsys):
     assert 0 < result["in_group"] < 400
     assert result["proposals"] >= result["in_group"]  # the register is empty
     assert result["run_s"] > 0
+    assert result["steady_proposals"] == 0  # the group registered: nothing to propose
     assert "| run / join |" in capsys.readouterr().out
