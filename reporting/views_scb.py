@@ -20,6 +20,7 @@ from kaa.access import Perm, get_in_municipality, has_perm, perm_required
 from kaa.audit import Action, audit_bulk_read, audit_event
 from kaa.lib.http import request_key
 from reporting import forms, services
+from reporting.coverage import coverage_shown
 from reporting.models import ScbFile, ScbReport
 from reporting.scb.checks import BLOCK, RULES
 from reporting.scb.periods import HalfYear, recent, reportable
@@ -119,6 +120,8 @@ def scb_period(request: HttpRequest, period: str) -> HttpResponse:
         "files": report.files.select_related("created_by", "submitted_by")[:20],
         "excluded": findings.excluded[:200], "quality": findings.quality,
         "key": uuid.uuid4(),
+        "coverage": coverage_shown(municipality=municipality, suppress=False,
+                                   links=has_perm(request.user, Perm.ASSIGN_CASES)),
     })
 
 

@@ -23,6 +23,7 @@ from kaa.access import Perm, get_in_municipality, has_perm, perm_required
 from kaa.audit import Action, audit_event
 from kaa.lib.http import request_key
 from reporting import forms
+from reporting.coverage import coverage_shown
 from reporting.models import BoardReport
 from reporting.stats.cache import cached_sections
 from reporting.stats.definitions import REGISTRY, Scope
@@ -67,6 +68,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "threshold": threshold(), "protection_note": note(),
         "headline": {s.key: s for s in shown if s.key in ("in_kaa_at_end", "in_kaa_during",
                                                           "in_intervention")},
+        "coverage": coverage_shown(municipality=request.user.municipality, suppress=suppress,
+                                   links=has_perm(request.user, Perm.ASSIGN_CASES)),
     })
 
 

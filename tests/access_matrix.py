@@ -368,6 +368,33 @@ def _identification_queue(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return {}, marker
 
 
+def _identification_coverage(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A person the registers put in the coordinator's municipality's target group who is not
+    in the register: listed by name on the coverage list of the missing."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from youth.identification import rule
+    from youth.identification.deliveries import source_ensure
+    from youth.identification.models import PopulationRecord, Run, SourceDelivery
+
+    municipality = users["coordinator"].municipality
+    today = timezone.localdate()
+    number = _valid_pnr()
+    birth = dt.date(int(number[:4]), int(number[4:6]), int(number[6:8]))
+    source = source_ensure(municipality=municipality, kind="population", name="Navet")
+    delivery = SourceDelivery.objects.create(source=source, format="population_csv",
+                                             arrived_at=timezone.now())
+    PopulationRecord.objects.create(
+        municipality=municipality, personnummer=number, birth_date=birth,
+        past_compulsory_on=rule.past_compulsory_on(birth), turns_20_on=rule.turns_20_on(birth),
+        first_name="Täckningsmarkör", last_name="Berg", municipality_code=municipality.code,
+        delivery=delivery, position=2)
+    Run.objects.create(municipality=municipality, on=today, started_at=timezone.now())
+    return {"kind": "saknas"}, "Täckningsmarkör"
+
+
 CASE_WORKERS = frozenset({"coach", "colleague", "coordinator"})
 COORDINATOR = frozenset({"coordinator"})
 
@@ -390,6 +417,8 @@ CASES: list[UrlCase] = [
     UrlCase("youth:import_preview", _import_batch, COORDINATOR),
     UrlCase("youth:identification:queue", _identification_queue, COORDINATOR, list_page=True),
     UrlCase("youth:identification:proposal_detail", _identification_proposal, COORDINATOR),
+    UrlCase("youth:identification:coverage_list", _identification_coverage, COORDINATOR,
+            list_page=True),
     UrlCase("outreach:queue", _queue, frozenset({"coach", "coordinator"}), list_page=True),
     UrlCase("outreach:review", _new_this_week, CASE_WORKERS, list_page=True),
     UrlCase("outreach:youth_tab", _queued_youth, CASE_WORKERS),

@@ -524,4 +524,5 @@ from youth.identification.models import (  # noqa: E402, F401
     Run,
     Source,
     SourceDelivery,
+    Ss12000Connection,
 )

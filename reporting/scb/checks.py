@@ -19,6 +19,7 @@ from stdnum import luhn
 from reporting.scb.extract import Measure, Record
 from reporting.scb.periods import HalfYear
 from reporting.scb.profile import Profile
+from youth.identification.selectors import Coverage
 from youth.personnummer import age_on, birthday
 
 BLOCK, WARN, OFF = "block", "warn", "off"
@@ -62,6 +63,11 @@ RULES: dict[str, tuple[str, object]] = {
         "Exportprofilen är inte jämförd med SCB:s aktuella datafilsbeskrivning.")),
     "PERIOD_NOT_OVER": (WARN, gettext_lazy("Halvåret är inte slut; uppgifterna kan ändras.")),
     "NO_YOUTHS": (WARN, gettext_lazy("Inga ungdomar att rapportera för halvåret.")),
+    "COVERAGE_INCOMPLETE": (WARN, gettext_lazy(
+        "Alla som registren (folkbokföring, skolor, examina) sätter i målgruppen finns inte i "
+        "KAA-registret.")),
+    "COVERAGE_OUTSIDE": (WARN, gettext_lazy(
+        "Ungdomar med öppen KAA-period hör inte till målgruppen enligt registren.")),
 }
 
 
@@ -175,7 +181,7 @@ class Checker:
         self._last = rec
 
     @staticmethod
-    def _to(name: str, args: list[int], label: str) -> Callable[[], tuple[str, str]]:
+    def _to(name: str, args: list[int | str], label: str) -> Callable[[], tuple[str, str]]:
         return lambda: (reverse(name, args=args), label)
 
     def _period_link(self, rec: Record) -> Callable[[], tuple[str, str]]:
@@ -288,8 +294,27 @@ class Checker:
 
     # --- whole file ----------------------------------------------------------------------
 
-    def finish(self, *, today: dt.date, verified: bool) -> Findings:
+    def _coverage(self, coverage: Coverage) -> None:
+        """The register against the target group the registers give (the latest
+        identification run): a warning while coverage is below 100 %, and one for youths
+        registered outside the group."""
+        if coverage.missing:
+            self.add("COVERAGE_INCOMPLETE", detail=_(
+                "(%(registered)s av %(in_group)s, %(percent)s %%; %(missing)s saknas)")
+                % {"registered": coverage.registered, "in_group": coverage.in_group,
+                   "percent": coverage.percent, "missing": coverage.missing},
+                where=self._to("youth:identification:coverage_list", ["saknas"],
+                               _("Visa vilka som saknas")))
+        if coverage.outside:
+            self.add("COVERAGE_OUTSIDE", detail=_("(%(n)s)") % {"n": coverage.outside},
+                     where=self._to("youth:identification:coverage_list", ["utanfor"],
+                                    _("Visa vilka")))
+
+    def finish(self, *, today: dt.date, verified: bool, coverage: Coverage | None = None
+               ) -> Findings:
         f = self.findings
+        if coverage is not None:
+            self._coverage(coverage)
         if not verified:
             self.add("PROFILE_UNVERIFIED")
         if self.period.end >= today:

@@ -26,6 +26,7 @@ from reporting.scb.extract import Excluded, extract
 from reporting.scb.periods import HalfYear
 from reporting.scb.profile import Profile, ProfileError
 from reporting.scb.rows import RowMaker, digest
+from youth.identification import selectors as identification
 
 
 @dataclass
@@ -163,7 +164,8 @@ def run(municipality: Municipality, period: HalfYear, profile: Profile, *, today
             outcome.rows += len(rows)
             if on_youth is not None:
                 on_youth(item.youth_id, digest(rows))
-        findings = checker.finish(today=today, verified=verified)
+        findings = checker.finish(today=today, verified=verified,
+                                  coverage=identification.coverage(municipality=municipality))
         keep = out is not None and (findings.blocking == 0 or allow_blocking)
         sink.finish(findings, keep)
     except BaseException:

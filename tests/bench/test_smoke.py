@@ -90,3 +90,17 @@ def test_the_register_extract_benchmark_measures_a_tiny_run(capsys):
     out = capsys.readouterr().out
     assert out.startswith("3 notes, 4 timeline entries, 5 reads: median ")
     assert "MB PDF" in out
+
+
+def test_the_identification_benchmark_measures_a_tiny_run(capsys):
+    from bench.identification import load, measure
+
+    load(persons=400, enrolments=800, code="9001")
+    result = measure(code="9001")
+    assert result["persons"] == 400
+    assert result["join_rows"] == 800
+    assert 0 < result["in_group"] < 400
+    assert result["proposals"] >= result["in_group"]  # the register is empty
+    assert result["run_s"] > 0
+    assert result["steady_proposals"] == 0  # the group registered: nothing to propose
+    assert "| run / join |" in capsys.readouterr().out

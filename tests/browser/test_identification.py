@@ -41,3 +41,42 @@ def test_a_coordinator_reviews_and_approves_a_proposal(page, coordinator, tmp_pa
     page.get_by_role("button", name="Godkänn förslaget").click()
     page.get_by_text("1 förslag godkända.").wait_for()
     assert KaaPeriod.objects.filter(youth__personnummer=number, end_date__isnull=True).exists()
+
+
+def test_coverage_on_the_scb_page_links_to_the_lists(page, coordinator, monkeypatch):
+    """The coverage figures on the SCB page, the list of the missing, and a failing SS 12000
+    source on the identification page; axe on each."""
+    import io
+
+    from reporting.scb.periods import HalfYear
+    from youth.identification import deliveries, services
+    from youth.identification.models import Ss12000Connection
+
+    today = timezone.localdate()
+    missing = pnr(born_aged(17, today))
+    municipality = coordinator.municipality
+    deliveries.population_store(municipality=municipality, filename="navet.xml", actor=None,
+                                stream=io.BytesIO(navet(post(missing, first="Saga",
+                                                             last="Lind"))))
+    services.run_identification(municipality=municipality, on=today, actor=None)
+    Ss12000Connection.objects.create(
+        municipality=municipality, name="Skolsystemet", base_url="https://skola.example.se",
+        token_env="KAA_SS12000_X", last_attempt_at=timezone.now(),
+        last_error="SS 12000 (https://skola.example.se) svarade 401: token saknas.")
+    _login_with_totp(page, coordinator)
+    page.goto("/ungdomar/identifiering/")
+    page.get_by_text("Hämtningen från Skolsystemet misslyckades").wait_for()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+    period = HalfYear.containing(today.replace(month=1, day=15) if today.month > 6
+                                 else today.replace(year=today.year - 1, month=7, day=15))
+    page.goto(f"/statistik/scb/{period}/")
+    page.get_by_role("heading", name="Täckning: målgruppen enligt registren och KAA-registret"
+                     ).wait_for()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+    page.get_by_role("row", name="… av dem inte i KAA-registret").get_by_role("link").click()
+    page.get_by_role("heading", name="I målgruppen men inte i KAA-registret").wait_for()
+    assert "Lind, Saga" in page.content()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)

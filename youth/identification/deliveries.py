@@ -12,6 +12,7 @@ the delivery with their row numbers (or XML element positions) and never stop th
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
@@ -27,6 +28,7 @@ from youth.identification.models import (
     Source,
     SourceDelivery,
     SourceKind,
+    Ss12000Connection,
 )
 from youth.identification.sources import (
     CompletionRow,
@@ -35,6 +37,7 @@ from youth.identification.sources import (
     PopulationRow,
     navet,
     schools,
+    ss12000,
 )
 
 BATCH = 2000
@@ -227,3 +230,30 @@ def source_name_of(filename: str) -> str:
     """A source named by its file (the command line): the file name without its extension."""
     stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return stem[:100] or "lista"
+
+
+def ss12000_pull(*, connection: Ss12000Connection, actor: User | None = None,
+                 attempts: int = 3, backoff: float = 2.0) -> SourceDelivery:
+    """Pull the connection's `GET /persons` into the enrolment source of the same name, as a
+    new snapshot (the same path as a saved SS 12000 file). The pages are read inside the
+    snapshot's transaction, so a pull that fails half way stores nothing and leaves the
+    previous snapshot in place. The outcome is kept on the connection; a failure raises
+    Ss12000Error with the message the page shows."""
+    now = timezone.now()
+    try:
+        client = ss12000.Client(connection.base_url, ss12000.token_from_env(connection.token_env),
+                                timeout=connection.timeout_seconds,
+                                page_size=connection.page_size, attempts=attempts,
+                                backoff=backoff)
+        delivery = enrolments_store(
+            municipality=connection.municipality, source_name=connection.name,
+            stream=io.BytesIO(), filename=connection.base_url, actor=actor,
+            rows=schools.read_ss12000_persons(client.persons()), format=Format.SS12000_PULL)
+    except ss12000.Ss12000Error as exc:
+        connection.last_attempt_at, connection.last_error = now, str(exc)[:2000]
+        connection.save(update_fields=["last_attempt_at", "last_error"])
+        raise
+    connection.last_attempt_at = connection.last_success_at = now
+    connection.last_error = ""
+    connection.save(update_fields=["last_attempt_at", "last_success_at", "last_error"])
+    return delivery

@@ -256,3 +256,37 @@ class Proposal(models.Model):
     @property
     def audit_flagged(self) -> bool:
         return self.protected
+
+
+class Ss12000Connection(models.Model):
+    """A municipality's SS 12000 school system, pulled (`GET /persons`) into the enrolment
+    source of the same name. The bearer token is never stored here: `token_env` names the
+    environment variable (or NAME_FILE, a secret's file) that holds it."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("kommun"))
+    name = models.CharField(_("namn"), max_length=100)
+    base_url = models.URLField(_("adress"), max_length=300)
+    token_env = models.CharField(_("miljövariabel med token"), max_length=100)
+    enabled = models.BooleanField(_("aktiv"), default=True)
+    timeout_seconds = models.FloatField(_("tidsgräns (sekunder)"), default=30)
+    page_size = models.PositiveIntegerField(_("poster per sida"), default=500)
+    # The latest attempt and its outcome, shown on the coordinators' page.
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("SS 12000-koppling")
+        verbose_name_plural = _("SS 12000-kopplingar")
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"],
+                                               name="ident_ss12000_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def failing(self) -> bool:
+        """The latest attempt failed (the run then used the latest stored snapshot)."""
+        return bool(self.last_error)

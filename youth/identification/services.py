@@ -5,10 +5,12 @@ a coordinator's decision on a proposal. Approving goes through the register's ow
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -20,8 +22,16 @@ from kaa.lib.joblock import xact_lock
 from kaa.models import AuditEvent, Municipality, User
 from youth import personnummer as pnr
 from youth import services as register
-from youth.identification import diff, rule
-from youth.identification.models import Proposal, Run, Source, SourceDelivery, SourceKind
+from youth.identification import deliveries, diff, rule
+from youth.identification.models import (
+    Proposal,
+    Run,
+    Source,
+    SourceDelivery,
+    SourceKind,
+    Ss12000Connection,
+)
+from youth.identification.sources import ss12000
 from youth.models import FieldChange, Guardian, KaaPeriod, Reason, Youth
 
 log = logging.getLogger(__name__)
@@ -35,6 +45,8 @@ SYSTEM = "system:identifiering"
 # (the daily job does the same at night). Named by string: the register does not import the
 # apps above it.
 ROUTINE_TASKS = "outreach.tasks.deadlines_refresh"
+# Seconds before the first retry of a failing SS 12000 request (doubling after each).
+PULL_BACKOFF = 5.0
 
 
 def _audit(actor: User | None, obj: Any, detail: str, action: str = Action.UPDATE) -> None:
@@ -74,7 +86,7 @@ def run_identification(*, municipality: Municipality, on: dt.date, actor: User |
             effective_on=difference.effective_on,
             evidence=difference.evidence | {"new_personnummer": difference.new_personnummer},
             evidence_hash=digest))
-    Proposal.objects.bulk_create(proposals, batch_size=1000)
+    _proposals_copy(proposals)
     counts = {kind: sum(1 for p in proposals if p.kind == kind) for kind in Kind.values}
     run.new, run.leaving = counts[Kind.NEW], counts[Kind.LEAVING]
     run.changed = counts[Kind.CHANGED]
@@ -84,10 +96,31 @@ def run_identification(*, municipality: Municipality, on: dt.date, actor: User |
     return run
 
 
+PROPOSAL_COLUMNS = ("run_id", "municipality_id", "personnummer", "kind", "reason", "changes",
+                    "youth_id", "first_name", "last_name", "protected", "effective_on",
+                    "evidence", "evidence_hash", "status", "rejection", "rejection_note")
+
+
+def _proposals_copy(proposals: list[Proposal]) -> None:
+    """Store the proposals with one COPY. A run may propose tens of thousands (a first run
+    against an empty register); bulk_create would send their evidence as literal arrays that
+    the driver escapes character by character in Python, most of such a run's time."""
+    table = Proposal._meta.db_table
+    columns = ", ".join(PROPOSAL_COLUMNS)
+    with db_connection.cursor() as cursor, cursor.connection.cursor() as raw, raw.copy(
+            f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for p in proposals:
+            copy.write_row((p.run_id, p.municipality_id, p.personnummer, p.kind, p.reason,
+                            json.dumps(p.changes), p.youth_id, p.first_name, p.last_name,
+                            p.protected, p.effective_on, json.dumps(p.evidence),
+                            p.evidence_hash, p.status, p.rejection, p.rejection_note))
+
+
 def runs_nightly(*, on: dt.date) -> tuple[int, int]:
     """The scheduled run for each municipality with a population store, unless a scheduled
     run for the same date already saw every delivery (so a second beat changes nothing). One
     municipality's failure is logged and does not stop the others. Returns (runs, failures)."""
+    ss12000_pulls(on=on)
     done = failed = 0
     for municipality in Municipality.objects.filter(
             pk__in=Source.objects.filter(kind=SourceKind.POPULATION)
@@ -105,6 +138,34 @@ def runs_nightly(*, on: dt.date) -> tuple[int, int]:
         else:
             done += 1
     return done, failed
+
+
+def ss12000_pulls(*, on: dt.date) -> tuple[int, int]:
+    """Pull every enabled SS 12000 connection that has not been pulled successfully on `on`
+    yet (a second beat the same night pulls nothing again; a failed one is tried again). A
+    connection that fails is recorded on it and shown on the page; the runs then use the
+    latest stored snapshot of that source and the other sources. Returns (pulled, failed)."""
+    pulled = failed = 0
+    for connection in Ss12000Connection.objects.filter(enabled=True).select_related(
+            "municipality").order_by("pk"):
+        if (connection.last_success_at is not None
+                and timezone.localdate(connection.last_success_at) >= on):
+            continue
+        try:
+            deliveries.ss12000_pull(connection=connection, backoff=PULL_BACKOFF)
+        except ss12000.Ss12000Error as exc:
+            log.warning("SS 12000 pull %s (municipality %s) failed: %s", connection.pk,
+                        connection.municipality_id, exc)
+            failed += 1
+        except Exception:  # one connection's fault must not stop the runs
+            log.exception("SS 12000 pull %s failed", connection.pk)
+            connection.last_attempt_at = timezone.now()
+            connection.last_error = _("Hämtningen misslyckades av ett oväntat fel (se loggen).")
+            connection.save(update_fields=["last_attempt_at", "last_error"])
+            failed += 1
+        else:
+            pulled += 1
+    return pulled, failed
 
 
 def _current_row_errors(municipality: Municipality) -> int:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("kor/", views.run_now, name="run_now"),
     path("godkann/", views.proposals_approve, name="proposals_approve"),
     path("forslag/<id:pk>/", views.proposal_detail, name="proposal_detail"),
+    path("tackning/<str:kind>/", views.coverage_list, name="coverage_list"),
 ]

@@ -9,14 +9,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaa.access import Perm, get_in_municipality, perm_required
-from kaa.audit import audit_bulk_read, audit_read
+from kaa.audit import audit_bulk_read, audit_list_read, audit_read
 from kaa.uploads import upload_limit
 from youth.identification import deliveries, selectors, services
 from youth.identification.forms import MAX_BYTES, BulkApproveForm, RejectForm, UploadForm
@@ -32,6 +33,7 @@ def _queue(request: HttpRequest, upload: UploadForm | None = None, status: int =
     context: dict[str, Any] = {
         "sources": selectors.sources_state(municipality=municipality),
         "run": selectors.latest_run(municipality=municipality),
+        "connections": selectors.ss12000_connections(municipality=municipality),
         "proposals": proposals, "limit": selectors.QUEUE_LIMIT,
         "upload": upload or UploadForm(initial={"kind": SourceKind.POPULATION}, user=request.user)}
     return render(request, "youth/identification/queue.html", context, status=status)
@@ -131,3 +133,35 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
                "evidence": proposal.evidence}
     return render(request, "youth/identification/proposal.html", context,
                   status=400 if form.errors else 200)
+
+
+COVERAGE_TITLES = {
+    "malgruppen": _lazy("I målgruppen enligt registren"),
+    "registrerade": _lazy("I målgruppen och i KAA-registret"),
+    "saknas": _lazy("I målgruppen men inte i KAA-registret"),
+    "utanfor": _lazy("I KAA-registret men inte i målgruppen enligt registren"),
+}
+
+
+@login_required
+@perm_required(Perm.ASSIGN_CASES)
+@require_http_methods(["GET"])
+def coverage_list(request: HttpRequest, kind: str) -> HttpResponse:
+    """The persons behind one coverage figure (own municipality; the rule on the latest run's
+    date over the stored sources), one page at a time; the youths shown are audited."""
+    if kind not in selectors.COVERAGE_LISTS:
+        raise Http404
+    municipality = request.user.municipality
+    coverage = selectors.coverage(municipality=municipality)
+    try:
+        page = max(int(request.GET.get("sida", "1")), 1)
+    except ValueError:
+        page = 1
+    persons = (selectors.coverage_list(municipality=municipality, on=coverage.run.on,
+                                       kind=kind, page=page) if coverage else [])
+    audit_list_read(request, [p.youth_id for p in persons if p.youth_id],
+                    detail=f"identifiering:tackning:{kind}:{len(persons)}")
+    return render(request, "youth/identification/coverage.html", {
+        "kind": kind, "title": COVERAGE_TITLES[kind], "coverage": coverage,
+        "persons": persons, "page": page,
+        "has_next": len(persons) == selectors.COVERAGE_PAGE, "lists": COVERAGE_TITLES})
