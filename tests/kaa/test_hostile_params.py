@@ -212,7 +212,9 @@ def _real_values(name: str, world: dict[str, Any]) -> dict[str, str]:
               "code": world["code"], "object_id": "1", "content_type_id": "1", "id": "1",
               "app_label": "kaa", "url": "x/",
               # An account link's token of the right shape that was never issued.
-              "token": "A" * 43}
+              "token": "A" * 43,
+              # A coverage list (the other lists' names are as plain).
+              "kind": "saknas"}
     if name in world["ids"]:
         values["pk"] = world["ids"][name]
     elif name.startswith("plans:"):
@@ -400,7 +402,7 @@ def test_the_fuzz_fills_every_path_parameter():
     404s on that URL."""
     known = {"pk", "youth_pk", "intervention_pk", "period_pk", "note_pk", "extract_pk",
              "period", "code", "object_id", "content_type_id", "id", "app_label", "url",
-             "token"}
+             "token", "kind"}
     unknown = {(route, p) for route, _n, _p in _patterns() for p, _c in _params(route)
                if p not in known}
     assert not unknown
