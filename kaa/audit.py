@@ -188,6 +188,29 @@ def audit_event(
     youth_ids: list[int] | None = None,
 ) -> AuditEvent:
     """Append one event. `detail` must name fields or filters, never their values."""
+    event = _event(action=action, request=request, user=user, obj=obj, object_type=object_type,
+                   object_id=object_id, youth_id=youth_id, detail=detail, flagged=flagged,
+                   username=username, youth_ids=youth_ids)
+    event.save(force_insert=True)
+    return event
+
+
+def _event(
+    *,
+    action: str,
+    request: HttpRequest | None = None,
+    user: User | None = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    youth_id: int | None = None,
+    detail: str = "",
+    flagged: bool = False,
+    username: str = "",
+    youth_ids: list[int] | None = None,
+) -> AuditEvent:
+    """One event, not yet saved: who (the request's user unless given), where and which request
+    from the request context, and the flag every event of its kind carries."""
     if user is None and request is not None:
         candidate = getattr(request, "user", None)
         if candidate is not None and candidate.is_authenticated:
@@ -202,7 +225,7 @@ def audit_event(
     municipality_id = getattr(user, "municipality_id", None)
     if municipality_id is None and obj is not None:
         municipality_id = _municipality_of(obj)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         action=action,
         user=user,
         username=(user.get_username() if user else username)[:150],
@@ -297,50 +320,18 @@ def audit_bulk_read(
     detail: str = "",
 ) -> None:
     """Record one event per object in a single INSERT (exports, batch PDFs)."""
-    user = request.user if request.user.is_authenticated else None
-    events = [
-        AuditEvent(
-            action=action,
-            user=user,
-            username=user.get_username() if user else "",
-            role=getattr(user, "role", "") or "",
-            municipality_id=getattr(user, "municipality_id", None),
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            youth_id=_youth_id_of(obj),
-            detail=detail[:200],
-            path=request.path[:200],
-            ip=current_ip(),
-            request_id=current_request_id(),
-            client_request_id=current_client_request_id(),
-            flagged=action in FLAGGED_ACTIONS or bool(getattr(obj, "audit_flagged", False)),
-        )
-        for obj in objects
-    ]
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    AuditEvent.objects.bulk_create(
+        [_event(action=action, request=request, obj=obj, detail=detail) for obj in objects],
+        batch_size=1000)
 
 
 def audit_denied_ids(request: HttpRequest, *, object_type: str, ids: Iterable[Any],
                      detail: str = "") -> None:
     """One `denied` event per refused id of a bulk request, naming it, in a single INSERT."""
-    user = request.user if request.user.is_authenticated else None
-    events = [
-        AuditEvent(
-            action=Action.DENIED,
-            user=user,
-            username=user.get_username() if user else "",
-            role=getattr(user, "role", "") or "",
-            municipality_id=getattr(user, "municipality_id", None),
-            object_type=object_type[:60],
-            object_id=str(pk)[:40],
-            detail=detail[:200],
-            path=request.path[:200],
-            ip=current_ip(),
-            request_id=current_request_id(),
-        )
-        for pk in ids
-    ]
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    AuditEvent.objects.bulk_create(
+        [_event(action=Action.DENIED, request=request, object_type=object_type, object_id=pk,
+                detail=detail) for pk in ids],
+        batch_size=1000)
 
 
 def audit_read_fragment(request: HttpRequest, youth: models.Model, *, detail: str) -> None:

@@ -205,7 +205,7 @@ class AuditEvent(models.Model):
 
     Holds who, what, when, where and which youth, never the data itself (IMY's log model).
     The database refuses UPDATE and DELETE as well (a PostgreSQL trigger, migrations 0002 and
-    0008), and the application's role may only SELECT and INSERT (`manage.py db_roles`).
+    0011), and the application's role may only SELECT and INSERT (`manage.py db_roles`).
     """
 
     class Action(models.TextChoices):

@@ -32,7 +32,9 @@ def _denied(user, obj) -> AuditEvent:
     assert events.count() == 1, (
         f"expected one denied event naming {obj._meta.label_lower} {obj.pk}, got "
         f"{list(written)}")
-    return events.get()
+    event = events.get()
+    assert event.flagged  # every refusal is listed in the log review, bulk ones too
+    return event
 
 
 def _postcard(youth) -> Task:
