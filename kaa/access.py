@@ -253,8 +253,7 @@ def get_for_user(
     obj = queryset.visible_to(request.user).filter(**lookup).first()
     label = queryset.model._meta.label_lower
     if obj is None:
-        _log_denied(request, detail="object", object_type=label,
-                    object_id=lookup.get("pk", lookup.get("id", "")))
+        _log_denied(request, detail="object", object_type=label, object_id=_asked_id(lookup))
         raise Http404
     if write and not has_perm(request.user, Perm.EDIT_RECORDS):
         _log_denied(request, detail="write", object_type=label, object_id=obj.pk)
@@ -301,24 +300,30 @@ def get_in_municipality(request: HttpRequest, queryset: models.QuerySet[_M], *,
                         path: str = "municipality", **lookup: Any) -> _M:
     """One non-personal object of the user's own municipality (uploads, batches, templates),
     or 404 with a `denied` audit event."""
-    obj = queryset.filter(municipality_q(request.user, path), **lookup).first()
-    if obj is None:
-        _log_denied(request, detail="object", object_type=queryset.model._meta.label_lower,
-                    object_id=lookup.get("pk", lookup.get("id", "")))
-        raise Http404
-    return obj
+    return _one_or_denied(request, queryset, municipality_q(request.user, path), lookup)
 
 
 def get_staff_object(request: HttpRequest, queryset: models.QuerySet[_M], *, path: str = "",
                      **lookup: Any) -> _M:
     """One account (or grant, with `path` "user__") of the staff the user may manage or
     review, or 404 with a `denied` audit event."""
-    obj = queryset.filter(staff_q(request.user, path), **lookup).first()
+    return _one_or_denied(request, queryset, staff_q(request.user, path), lookup)
+
+
+def _one_or_denied(request: HttpRequest, queryset: models.QuerySet[_M], allowed: Q,
+                   lookup: dict[str, Any]) -> _M:
+    """The one object of `queryset` matching `lookup` within `allowed`, or 404 with a
+    `denied` audit event naming the id asked for."""
+    obj = queryset.filter(allowed, **lookup).first()
     if obj is None:
         _log_denied(request, detail="object", object_type=queryset.model._meta.label_lower,
-                    object_id=lookup.get("pk", lookup.get("id", "")))
+                    object_id=_asked_id(lookup))
         raise Http404
     return obj
+
+
+def _asked_id(lookup: dict[str, Any]) -> Any:
+    return lookup.get("pk", lookup.get("id", ""))
 
 
 def _log_denied(request: HttpRequest, *, detail: str, object_type: str = "",
