@@ -25,7 +25,8 @@ from kaa import health, login_guard, outbox
 from kaa.access import Perm, ids_refused, perm_required
 from kaa.audit import audit_event
 from kaa.forms import OTP_INVALID, AccountSettingsForm, AuditFilterForm, LoginForm, OtpTokenForm
-from kaa.lib.http import int_ids, safe_next
+from kaa.lib.http import safe_next
+from kaa.lib.params import int_list
 from kaa.middleware import SESSION_LAST_SEEN, session_seconds_left
 from kaa.models import AuditEvent, UserSession
 from kaa.selectors import audit_events_for
@@ -189,7 +190,7 @@ def session_end(request: HttpRequest) -> HttpResponse:
     if request.POST.get("alla"):
         ended = sessions_end(user=request.user, except_key=current)
     else:
-        ids = int_ids(request.POST.getlist("id"))
+        ids = int_list(request.POST.getlist("id"))
         # Another user's session is refused and logged; an id already gone (ended by a first
         # click) is not a refusal.
         ids_refused(request, UserSession, UserSession.objects.filter(pk__in=ids)

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaa.access import Perm, bulk_for_user, get_for_user, has_perm, perm_required
 from kaa.audit import audit_list_read, audit_read, audit_read_fragment
-from kaa.lib.http import int_ids, safe_next
+from kaa.lib.http import safe_next
+from kaa.lib.params import int_list
 from kaa.versioning import StaleEdit
 from outreach import eservice, forms, selectors, services
 from outreach.models import (
@@ -88,7 +89,7 @@ def task_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def tasks_bulk_done(request: HttpRequest) -> HttpResponse:
     """Mark many tasks done at once, e.g. 30 postcards sent."""
-    ids = int_ids(request.POST.getlist("task"))
+    ids = int_list(request.POST.getlist("task"))
     # Only what is carried out in one go (sending, filing) can be marked done in bulk;
     # a call or a visit has an outcome of its own.
     tasks = list(bulk_for_user(request, Task.objects, ids, write=True)
@@ -109,7 +110,7 @@ def tasks_bulk_done(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reached(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
-    task_ids = int_ids([request.GET.get("uppgift", "")])
+    task_ids = int_list([request.GET.get("uppgift", "")])
     # A task named in the address must be one of this youth's (404 and a denial otherwise).
     task = (get_for_user(request, Task.objects, write=True, youth=youth, pk=task_ids[0])
             if task_ids else None)

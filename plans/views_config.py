@@ -22,7 +22,7 @@ from kaa.access import Perm, get_in_municipality, has_perm, perm_required
 from kaa.audit import Action, audit_event, audit_list_read, audit_read
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
-from kaa.lib.http import int_ids
+from kaa.lib.params import int_list
 from outreach.models import Task
 from plans import forms, services
 from plans.catalogue import catalogue_ensure
@@ -113,7 +113,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             try:
                 meeting = meeting_record(
                     municipality=municipality, actor=request.user, held_on=held_on,
-                    partners=partners, youth_ids=int_ids(request.POST.getlist("youth")),
+                    partners=partners, youth_ids=int_list(request.POST.getlist("youth")),
                     agenda=request.POST.get("agenda", "")[:4000])
             except ValidationError as exc:
                 errors_apply(form, exc)
@@ -125,7 +125,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                         detail="natverksmote.forslag")
     return render(request, "plans/meeting_new.html", {
         "form": form, "proposal": proposal,
-        "chosen": set(int_ids(request.POST.getlist("youth"))),
+        "chosen": set(int_list(request.POST.getlist("youth"))),
         "agenda": request.POST.get("agenda", "")})
 
 

@@ -21,7 +21,8 @@ from kaa.access import Perm, bulk_for_user, get_for_user, has_perm, perm_require
 from kaa.audit import audit_bulk_read, audit_event, audit_list_read, audit_read
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
-from kaa.lib.http import int_ids, safe_next
+from kaa.lib.http import safe_next
+from kaa.lib.params import int_list
 from kaa.lib.spreadsheets import xlsx_bytes
 from kaa.models import AuditEvent
 from kaa.versioning import StaleEdit
@@ -276,7 +277,7 @@ def youth_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def youth_assign_bulk(request: HttpRequest) -> HttpResponse:
     form = forms.AssignForm(request.POST, municipality_id=request.user.municipality_id)
-    ids = int_ids(request.POST.getlist("youth"))
+    ids = int_list(request.POST.getlist("youth"))
     youths = list(bulk_for_user(request, Youth.objects, ids, write=True))
     back = safe_next(request, reverse("youth:list"))
     if not form.is_valid() or not youths:
@@ -311,7 +312,7 @@ def caseload_hand_over(request: HttpRequest) -> HttpResponse:
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
     form = forms.NoteForm(request.POST)
-    corrects_id = int_ids([request.POST.get("corrects", "")])
+    corrects_id = int_list([request.POST.get("corrects", "")])
     corrects = (bulk_for_user(request, Note.objects.filter(youth=youth), corrects_id).first()
                 if corrects_id else None)
     if corrects_id and corrects is None:

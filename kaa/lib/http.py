@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
-
-from kaa.lib.params import int_list
 
 
 def safe_next(request: HttpRequest, default: str | None = None) -> str:
@@ -22,11 +19,6 @@ def safe_next(request: HttpRequest, default: str | None = None) -> str:
                                                 request.is_secure())):
         return target
     return default or settings.LOGIN_REDIRECT_URL
-
-
-def int_ids(values: Iterable[str]) -> list[int]:
-    """Ids from a form, ignoring anything that is not a plain decimal number that fits."""
-    return int_list(values)
 
 
 def request_key(request: HttpRequest) -> uuid.UUID | None:
