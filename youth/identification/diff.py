@@ -1,14 +1,15 @@
 """The comparison of the rule's answer with the register, in PostgreSQL: one query over the
-whole population store finds who is in the target group and how that differs from the youths
-with an open KAA period; only the differences come back to Python, which names the reasons
-and gathers the evidence (which source row said what, and when it arrived)."""
+whole population store finds who is in the target group, how that differs from the youths
+with an open KAA period, and the evidence of each difference (which source row said what, and
+when it arrived). Only the differences come back to Python, streamed, which names the reasons
+and the dates they take effect."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
-from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,12 +17,7 @@ from django.db import connection
 
 from kaa.models import Municipality
 from youth.identification import rule
-from youth.identification.models import (
-    CompletionRecord,
-    EnrolmentRecord,
-    PopulationRecord,
-    Proposal,
-)
+from youth.identification.models import Proposal
 
 Kind = Proposal.Kind
 CHUNK = 2000
@@ -33,6 +29,14 @@ PROTECTED_LIFTED = "PROTECTED_LIFTED"
 ADDRESS = "ADDRESS"
 GUARDIAN = "GUARDIAN"
 
+def _source_json(delivery: str, source: str) -> str:
+    """SQL for the delivery fields of a piece of evidence: the source's name, the file, the
+    delivery, when it arrived and its effective date."""
+    return (f"jsonb_build_object('source', {source}.name, 'file', {delivery}.filename, "
+            f"'delivery', {delivery}.id, 'arrived', {delivery}.arrived_at, "
+            f"'effective', {delivery}.effective_date)")
+
+
 REGISTER_SQL = """
 SELECT y.id AS youth_id, y.personnummer, y.protected_identity, y.address, y.postal_code,
        y.city, k.start_date AS period_start, (y.restricted_at IS NOT NULL) AS frozen
@@ -41,12 +45,16 @@ JOIN youth_kaaperiod k ON k.youth_id = y.id AND k.end_date IS NULL
 WHERE y.municipality_id = %(municipality)s AND y.anonymised_at IS NULL
 """
 
+# Every difference between the rule's answer and the register, with the evidence built in
+# PostgreSQL as JSON: what each source said about the person (the row, its position, the
+# delivery and when it arrived). A protected identity's address is never part of it.
+# Registered youths whose processing is restricted are never proposed.
 COMPARE_SQL = f"""
 WITH f AS ({rule.FACTS_SQL}),
 g AS (SELECT f.*, {rule.IN_GROUP_SQL} AS in_group FROM f),
 r AS ({REGISTER_SQL}),
 j AS (
-  SELECT g.*, p.referral_personnummer, r.youth_id, r.period_start, r.frozen,
+  SELECT g.*, r.youth_id, r.period_start, r.frozen,
     COALESCE(g.personnummer, r.personnummer) AS pnr,
     (r.youth_id IS NOT NULL AND p.protected AND NOT r.protected_identity) AS protected_set,
     (r.youth_id IS NOT NULL AND NOT p.protected AND r.protected_identity) AS protected_lifted,
@@ -61,12 +69,55 @@ j AS (
     ) AS guardian_changed
   FROM (g JOIN youth_populationrecord p ON p.id = g.id)
   FULL OUTER JOIN r ON r.personnummer = g.personnummer
+),
+d AS (
+  SELECT * FROM j
+  WHERE NOT COALESCE(frozen, FALSE) AND (
+     (in_group AND youth_id IS NULL)
+     OR (youth_id IS NOT NULL AND NOT COALESCE(in_group, FALSE))
+     OR (in_group AND (protected_set OR protected_lifted OR address_changed OR guardian_changed)))
 )
-SELECT * FROM j
-WHERE (in_group AND youth_id IS NULL)
-   OR (youth_id IS NOT NULL AND NOT COALESCE(in_group, FALSE))
-   OR (in_group AND (protected_set OR protected_lifted OR address_changed OR guardian_changed))
+SELECT d.*, p.first_name, p.last_name, p.protected, p.registered_on, p.past_compulsory_on,
+  p.turns_20_on, p.deregistration_date, p.referral_personnummer,
+  CASE WHEN p.id IS NULL THEN NULL ELSE {_source_json("pd", "ps")} || jsonb_build_object(
+    'position', p.position, 'municipality_code', p.municipality_code,
+    'registered_on', p.registered_on, 'deregistration_code', p.deregistration_code,
+    'deregistration_date', p.deregistration_date, 'protected', p.protected,
+    'secrecy', p.secrecy, 'referral', p.referral_personnummer,
+    'guardians', (SELECT COALESCE(jsonb_agg(COALESCE(x.guardian->>'name', '') ORDER BY x.n),
+                                  '[]'::jsonb)
+                  FROM jsonb_array_elements(p.guardians) WITH ORDINALITY AS x(guardian, n)),
+    'birth_date', p.birth_date)
+    || CASE WHEN p.protected THEN '{{}}'::jsonb ELSE jsonb_build_object(
+      'address', p.address, 'postal_code', p.postal_code, 'city', p.city) END
+  END AS population,
+  (SELECT COALESCE(jsonb_agg({_source_json("ed", "es")} || jsonb_build_object(
+      'position', e.position, 'school_type', e.school_type, 'school_unit', e.school_unit,
+      'programme', e.programme, 'start', e.start_date, 'end', e.end_date,
+      'cancelled', e.cancelled) ORDER BY e.start_date, e.id), '[]'::jsonb)
+   FROM youth_enrolmentrecord e
+   JOIN youth_sourcedelivery ed ON ed.id = e.delivery_id
+   JOIN youth_source es ON es.id = ed.source_id
+   WHERE e.personnummer = d.pnr) AS enrolments,
+  (SELECT COALESCE(jsonb_agg({_source_json("cd", "cs")} || jsonb_build_object(
+      'position', c.position, 'kind', c.kind, 'date', c.date, 'issuer', c.issuer)
+      ORDER BY c.date, c.id), '[]'::jsonb)
+   FROM youth_completionrecord c
+   JOIN youth_sourcedelivery cd ON cd.id = c.delivery_id
+   JOIN youth_source cs ON cs.id = cd.source_id
+   WHERE c.personnummer = d.pnr) AS completions
+FROM d
+LEFT JOIN youth_populationrecord p ON p.id = d.id
+LEFT JOIN youth_sourcedelivery pd ON pd.id = p.delivery_id
+LEFT JOIN youth_source ps ON ps.id = pd.source_id
 """  # noqa: S608  # nosec B608  built from the constant fragments above, no input
+
+# Numbers that replaced another number (HanvisningsPersonNr) in the municipality's population
+# store: a new proposal for one of them may be a registered youth's new identity.
+REFERRALS_SQL = """
+SELECT DISTINCT referral_personnummer FROM youth_populationrecord
+WHERE municipality_id = %(municipality)s AND referral_personnummer <> ''
+"""
 
 COUNT_SQL = f"""
 WITH f AS ({rule.FACTS_SQL}), r AS ({REGISTER_SQL})
@@ -108,190 +159,136 @@ class Difference:
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
 
 
-@dataclass
-class Comparison:
-    in_group: int = 0
-    registered_in_group: int = 0
-    differences: list[Difference] = field(default_factory=list)
-    frozen: int = 0  # registered youths whose processing is restricted: never proposed
-
-
-def _rows(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+def counts(*, municipality: Municipality, on: dt.date) -> tuple[int, int]:
+    """How many persons the rule puts in the group, and how many of them are registered."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [c.name for c in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def compare(*, municipality: Municipality, on: dt.date) -> Comparison:
-    """The rule over the municipality's whole population store against the register."""
-    params = {"code": municipality.code, "on": on, "municipality": municipality.pk}
-    with connection.cursor() as cursor:
-        cursor.execute(COUNT_SQL, params)
+        cursor.execute(COUNT_SQL, _params(municipality, on))
         in_group, registered_in_group = cursor.fetchone()
-    result = Comparison(in_group=in_group, registered_in_group=registered_in_group)
-    rows = _rows(COMPARE_SQL, params)
-    frozen = [row for row in rows if row["frozen"]]
-    result.frozen = len(frozen)
-    rows = [row for row in rows if not row["frozen"]]
-    for start in range(0, len(rows), CHUNK):
-        result.differences += _differences(rows[start:start + CHUNK], municipality, on)
-    result.differences = _identity_changes(result.differences)
-    return result
+    return in_group, registered_in_group
 
 
-def _differences(rows: list[dict[str, Any]], municipality: Municipality, on: dt.date
-                 ) -> list[Difference]:
-    numbers = [row["pnr"] for row in rows]
-    records = {r.pk: r for r in PopulationRecord.objects.filter(
-        pk__in=[row["id"] for row in rows if row["id"]]).select_related("delivery__source")}
-    enrolments: dict[str, list[EnrolmentRecord]] = defaultdict(list)
-    for enrolment in (EnrolmentRecord.objects.filter(personnummer__in=numbers)
-                      .select_related("delivery__source__municipality")
-                      .order_by("start_date", "pk")):
-        enrolments[enrolment.personnummer].append(enrolment)
-    completions: dict[str, list[CompletionRecord]] = defaultdict(list)
-    for completion in (CompletionRecord.objects.filter(personnummer__in=numbers)
-                       .select_related("delivery__source__municipality")
-                       .order_by("date", "pk")):
-        completions[completion.personnummer].append(completion)
-    differences = []
-    for row in rows:
-        record = records.get(row["id"])
-        person_enrolments = enrolments[row["pnr"]]
-        person_completions = completions[row["pnr"]]
-        difference = _difference(row, record, person_enrolments, person_completions, on)
-        difference.evidence = _evidence(row, record, person_enrolments, person_completions)
-        differences.append(difference)
-    return differences
+def _params(municipality: Municipality, on: dt.date) -> dict[str, Any]:
+    return {"code": municipality.code, "on": on, "municipality": municipality.pk}
 
 
-def _person(record: PopulationRecord) -> rule.Person:
-    return rule.Person(personnummer=record.personnummer,
-                       municipality_code=record.municipality_code,
-                       registered_on=record.registered_on,
-                       deregistration_code=record.deregistration_code,
-                       deregistration_date=record.deregistration_date,
-                       past_compulsory_on=record.past_compulsory_on,
-                       turns_20_on=record.turns_20_on)
+def compare(*, municipality: Municipality, on: dt.date) -> Iterator[Difference]:
+    """The rule over the municipality's whole population store against the register: every
+    difference, read from a server-side cursor in chunks, so that memory does not grow with
+    the number of differences. Must be consumed inside a transaction."""
+    params = _params(municipality, on)
+    with connection.cursor() as cursor:
+        cursor.execute(REFERRALS_SQL, params)
+        referrals = {number for (number,) in cursor.fetchall()}
+    # A registered youth whose number was replaced and who would be new under the new number
+    # is one person: those two differences are held back and merged at the end.
+    leaving_with_referral: list[Difference] = []
+    new_under_referral: dict[str, Difference] = {}
+    connection.ensure_connection()
+    with connection.connection.cursor(name="identification_compare") as cursor:
+        cursor.itersize = CHUNK
+        cursor.execute(COMPARE_SQL, params)
+        names = [c.name for c in cursor.description]
+        while rows := cursor.fetchmany(CHUNK):
+            for values in rows:
+                difference = _difference(dict(zip(names, values, strict=True)), on)
+                referral = (difference.evidence["population"] or {}).get("referral", "")
+                if difference.kind == Kind.LEAVING and referral:
+                    leaving_with_referral.append(difference)
+                elif difference.kind == Kind.NEW and difference.personnummer in referrals:
+                    new_under_referral[difference.personnummer] = difference
+                else:
+                    yield difference
+    yield from _identity_changes(leaving_with_referral, new_under_referral)
 
 
-def _enrolment(record: EnrolmentRecord) -> rule.Enrolment:
-    return rule.Enrolment(school_type=record.school_type, start_date=record.start_date,
-                          end_date=record.end_date, cancelled=record.cancelled,
-                          programme=record.programme)
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
-def _difference(row: dict[str, Any], record: PopulationRecord | None,
-                enrolments: list[EnrolmentRecord], completions: list[CompletionRecord],
-                on: dt.date) -> Difference:
-    names = {"first_name": record.first_name, "last_name": record.last_name,
-             "protected": record.protected} if record else {}
+def _enrolments(evidence: dict[str, Any]) -> list[rule.Enrolment]:
+    return [rule.Enrolment(school_type=e["school_type"], start_date=_day(e["start"]),
+                           end_date=_day(e["end"]), cancelled=e["cancelled"],
+                           programme=e["programme"]) for e in evidence["enrolments"]]
+
+
+def _completions(evidence: dict[str, Any]) -> list[rule.Completion]:
+    return [rule.Completion(c["kind"], _day(c["date"])) for c in evidence["completions"]]
+
+
+def _difference(row: dict[str, Any], on: dt.date) -> Difference:
+    """One row of COMPARE_SQL as a difference: its kind, the reason that follows from the
+    evidence and the date it takes effect."""
+    # The connection hands json as text (Django decodes JSON fields itself).
+    evidence = {"facts": {f: row[f] for f in rule.FACT_FIELDS} if row["id"] else None,
+                "enrolments": json.loads(row["enrolments"]),
+                "completions": json.loads(row["completions"]),
+                "population": json.loads(row["population"]) if row["population"] else None}
+    row["population"] = evidence["population"]
+    names = {"first_name": row["first_name"], "last_name": row["last_name"],
+             "protected": row["protected"]} if row["id"] else {}
     if row["youth_id"] is None:
-        reason = rule.registration_reason(
-            _person(record), [_enrolment(e) for e in enrolments],
-            [rule.Completion(c.kind, c.date) for c in completions], on=on)
-        return Difference(row["pnr"], Kind.NEW, reason, on, **names)
+        person = rule.Person(
+            personnummer=row["pnr"], municipality_code=row["population"]["municipality_code"],
+            registered_on=row["registered_on"],
+            deregistration_code=row["population"]["deregistration_code"],
+            deregistration_date=row["deregistration_date"],
+            past_compulsory_on=row["past_compulsory_on"], turns_20_on=row["turns_20_on"])
+        reason = rule.registration_reason(person, _enrolments(evidence),
+                                          _completions(evidence), on=on)
+        return Difference(row["pnr"], Kind.NEW, reason, on, evidence=evidence, **names)
     if not row["in_group"]:
-        reason = rule.out_reason(rule.Facts(**{f: row[f] for f in rule.FACT_FIELDS})
-                                 ) if record else rule.NOT_IN_POPULATION
-        last_day = _last_day(reason, record, enrolments, completions, on)
+        reason = (rule.out_reason(rule.Facts(**{f: row[f] for f in rule.FACT_FIELDS}))
+                  if row["id"] else rule.NOT_IN_POPULATION)
+        last_day = _last_day(reason, row, evidence, on)
         return Difference(row["pnr"], Kind.LEAVING, reason,
                           max(row["period_start"], min(last_day, on)),
-                          youth_id=row["youth_id"], **names)
+                          youth_id=row["youth_id"], evidence=evidence, **names)
     changes = [name for flag, name in (("protected_set", PROTECTED_SET),
                                        ("protected_lifted", PROTECTED_LIFTED),
                                        ("address_changed", ADDRESS),
                                        ("guardian_changed", GUARDIAN)) if row[flag]]
     return Difference(row["pnr"], Kind.CHANGED, changes[0], on, youth_id=row["youth_id"],
-                      changes=changes, **names)
+                      changes=changes, evidence=evidence, **names)
 
 
-def _last_day(reason: str, record: PopulationRecord | None,
-              enrolments: list[EnrolmentRecord], completions: list[CompletionRecord],
-              on: dt.date) -> dt.date:
+def _last_day(reason: str, row: dict[str, Any], evidence: dict[str, Any], on: dt.date
+              ) -> dt.date:
     """The last day in the group that the evidence shows (the run's date if it shows none)."""
     day = dt.timedelta(days=1)
-    if record is None:
+    if row["id"] is None:
         return on
     if reason == "FYLLT_20":
-        return record.turns_20_on - day
-    if reason in ("AVLIDEN", "UTVANDRAD", "AVREGISTRERAD") and record.deregistration_date:
-        return record.deregistration_date
-    if reason == "UTFLYTTAD" and record.registered_on:
-        return record.registered_on - day
+        return row["turns_20_on"] - day
+    if reason in ("AVLIDEN", "UTVANDRAD", "AVREGISTRERAD") and row["deregistration_date"]:
+        return row["deregistration_date"]
+    if reason == "UTFLYTTAD" and row["registered_on"]:
+        return row["registered_on"] - day
     if reason == "SLUTFORT_MED_EXAMEN":
-        dates = [c.date for c in completions if c.kind in rule.QUALIFYING_COMPLETIONS]
+        dates = [c.date for c in _completions(evidence)
+                 if c.kind in rule.QUALIFYING_COMPLETIONS]
         return min(dates, default=on)
     if reason == "PABORJAT_NATIONELLT_EL_MOTSV":
-        starts = [e.start_date for e in enrolments
+        starts = [e.start_date for e in _enrolments(evidence)
                   if e.school_type in rule.UPPER_SECONDARY_SCHOOL_TYPES
-                  and rule.enrolment_active(_enrolment(e), on)]
+                  and rule.enrolment_active(e, on)]
         return min(starts, default=on + day) - day
     return on
 
 
-def _identity_changes(differences: list[Difference]) -> list[Difference]:
+def _identity_changes(leaving: list[Difference], new: dict[str, Difference]
+                      ) -> Iterator[Difference]:
     """A registered youth whose number was replaced (HanvisningsPersonNr) and who would be
     new under the new number is one person: one `changed` proposal, not a leave and a new."""
-    new = {d.personnummer: d for d in differences if d.kind == Kind.NEW}
-    merged: list[Difference] = []
-    taken: set[str] = set()
-    for difference in differences:
-        referral = (difference.evidence.get("population") or {}).get("referral", "")
-        if difference.kind == Kind.LEAVING and referral in new:
-            successor = new[referral]
-            taken.add(referral)
-            merged.append(Difference(
-                difference.personnummer, Kind.CHANGED, IDENTITY, successor.effective_on,
-                youth_id=difference.youth_id, changes=[IDENTITY],
-                first_name=successor.first_name, last_name=successor.last_name,
-                protected=successor.protected, new_personnummer=referral,
-                evidence={**successor.evidence,
-                          "replaced": difference.evidence.get("population")}))
-        else:
-            merged.append(difference)
-    return [d for d in merged if not (d.kind == Kind.NEW and d.personnummer in taken)]
-
-
-def _when(value: Any) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _evidence(row: dict[str, Any], record: PopulationRecord | None,
-              enrolments: list[EnrolmentRecord], completions: list[CompletionRecord]
-              ) -> dict[str, Any]:
-    """What each source said about the person, with the row and when the source arrived.
-    A protected identity's address is never part of it."""
-    evidence: dict[str, Any] = {
-        "facts": {f: row[f] for f in rule.FACT_FIELDS} if record else None,
-        "enrolments": [_source_fields(e.delivery) | {
-            "position": e.position, "school_type": e.school_type, "school_unit": e.school_unit,
-            "programme": e.programme, "start": _when(e.start_date), "end": _when(e.end_date),
-            "cancelled": e.cancelled} for e in enrolments],
-        "completions": [_source_fields(c.delivery) | {
-            "position": c.position, "kind": c.kind, "date": _when(c.date),
-            "issuer": c.issuer} for c in completions],
-        "population": None,
-    }
-    if record is not None:
-        population = _source_fields(record.delivery) | {
-            "position": record.position, "municipality_code": record.municipality_code,
-            "registered_on": _when(record.registered_on),
-            "deregistration_code": record.deregistration_code,
-            "deregistration_date": _when(record.deregistration_date),
-            "protected": record.protected, "secrecy": record.secrecy,
-            "referral": record.referral_personnummer,
-            "guardians": [g.get("name", "") for g in record.guardians],
-            "birth_date": _when(record.birth_date)}
-        if not record.protected:
-            population |= {"address": record.address, "postal_code": record.postal_code,
-                           "city": record.city}
-        evidence["population"] = population
-    return evidence
-
-
-def _source_fields(delivery: Any) -> dict[str, Any]:
-    return {"source": delivery.source.name, "file": delivery.filename,
-            "delivery": delivery.pk, "arrived": _when(delivery.arrived_at),
-            "effective": _when(delivery.effective_date)}
+    for difference in leaving:
+        referral = difference.evidence["population"]["referral"]
+        successor = new.pop(referral, None)
+        if successor is None:
+            yield difference
+            continue
+        yield Difference(
+            difference.personnummer, Kind.CHANGED, IDENTITY, successor.effective_on,
+            youth_id=difference.youth_id, changes=[IDENTITY],
+            first_name=successor.first_name, last_name=successor.last_name,
+            protected=successor.protected, new_personnummer=referral,
+            evidence={**successor.evidence, "replaced": difference.evidence["population"]})
+    yield from new.values()

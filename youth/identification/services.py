@@ -64,33 +64,30 @@ def run_identification(*, municipality: Municipality, on: dt.date, actor: User |
     if not SourceDelivery.objects.filter(source__municipality=municipality,
                                          source__kind=SourceKind.POPULATION).exists():
         raise ValidationError(NO_POPULATION, code="no_population")
-    comparison = diff.compare(municipality=municipality, on=on)
+    in_group, registered_in_group = diff.counts(municipality=municipality, on=on)
     run = Run.objects.create(municipality=municipality, on=on, started_at=timezone.now(),
-                             started_by=actor, in_group=comparison.in_group,
+                             started_by=actor, in_group=in_group,
                              errors=_current_row_errors(municipality))
     Proposal.objects.filter(municipality=municipality, status=Proposal.Status.OPEN).update(
         status=Proposal.Status.SUPERSEDED)
     rejected = set(Proposal.objects.filter(municipality=municipality,
                                            status=Proposal.Status.REJECTED)
                    .values_list("personnummer", "kind", "evidence_hash"))
-    proposals = []
-    for difference in comparison.differences:
+    counts = dict.fromkeys(Kind.values, 0)
+    chunk: list[tuple[diff.Difference, str]] = []
+    for difference in diff.compare(municipality=municipality, on=on):
         digest = difference.evidence_hash
         if (difference.personnummer, difference.kind, digest) in rejected:
             continue
-        proposals.append(Proposal(
-            run=run, municipality=municipality, personnummer=difference.personnummer,
-            kind=difference.kind, reason=difference.reason, changes=difference.changes,
-            youth_id=difference.youth_id, first_name=difference.first_name,
-            last_name=difference.last_name, protected=difference.protected,
-            effective_on=difference.effective_on,
-            evidence=difference.evidence | {"new_personnummer": difference.new_personnummer},
-            evidence_hash=digest))
-    _proposals_copy(proposals)
-    counts = {kind: sum(1 for p in proposals if p.kind == kind) for kind in Kind.values}
+        counts[difference.kind] += 1
+        chunk.append((difference, digest))
+        if len(chunk) >= diff.CHUNK:
+            _proposals_copy(run, chunk)
+            chunk = []
+    _proposals_copy(run, chunk)
     run.new, run.leaving = counts[Kind.NEW], counts[Kind.LEAVING]
     run.changed = counts[Kind.CHANGED]
-    run.unchanged = max(comparison.registered_in_group - run.changed, 0)
+    run.unchanged = max(registered_in_group - run.changed, 0)
     run.save()
     _audit(actor, run, f"identifiering:{run.summary}", Action.CREATE)
     return run
@@ -101,19 +98,24 @@ PROPOSAL_COLUMNS = ("run_id", "municipality_id", "personnummer", "kind", "reason
                     "evidence", "evidence_hash", "status", "rejection", "rejection_note")
 
 
-def _proposals_copy(proposals: list[Proposal]) -> None:
-    """Store the proposals with one COPY. A run may propose tens of thousands (a first run
-    against an empty register); bulk_create would send their evidence as literal arrays that
-    the driver escapes character by character in Python, most of such a run's time."""
+def _proposals_copy(run: Run, differences: list[tuple[diff.Difference, str]]) -> None:
+    """Store a run's proposals (each difference with its evidence hash) with one COPY. A run
+    may propose hundreds of thousands (a first run against an empty register): bulk_create
+    would send their evidence as literal arrays that the driver escapes character by
+    character in Python. The COPY runs between two reads of the comparison's server-side
+    cursor, chunk by chunk."""
+    if not differences:
+        return
     table = Proposal._meta.db_table
     columns = ", ".join(PROPOSAL_COLUMNS)
     with db_connection.cursor() as cursor, cursor.connection.cursor() as raw, raw.copy(
             f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for p in proposals:
-            copy.write_row((p.run_id, p.municipality_id, p.personnummer, p.kind, p.reason,
-                            json.dumps(p.changes), p.youth_id, p.first_name, p.last_name,
-                            p.protected, p.effective_on, json.dumps(p.evidence),
-                            p.evidence_hash, p.status, p.rejection, p.rejection_note))
+        for d, digest in differences:
+            copy.write_row((run.pk, run.municipality_id, d.personnummer, d.kind, d.reason,
+                            json.dumps(d.changes), d.youth_id, d.first_name, d.last_name,
+                            d.protected, d.effective_on,
+                            json.dumps(d.evidence | {"new_personnummer": d.new_personnummer}),
+                            digest, Proposal.Status.OPEN, "", ""))
 
 
 def runs_nightly(*, on: dt.date) -> tuple[int, int]:

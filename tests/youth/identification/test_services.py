@@ -203,3 +203,57 @@ def test_a_restricted_record_is_never_proposed(municipality, coordinator):
     run = _run(municipality)
     assert not run.proposals.filter(youth=youth).exists()
     assert Youth.objects.get(pk=youth.pk).restricted_at is not None
+
+
+def test_the_evidence_names_every_source_row_with_its_delivery(municipality):
+    number = pnr(born_aged(18, TODAY))
+    _population(municipality, post(number, registered="20150301",
+                                   guardians=("Eva Ek", "Åke Ek")))
+    _enrolments(municipality, f"{number};S1;GY;IMV;2023-08-15;2024-06-10;N",
+                f"{number};S2;KOMVUX;;2025-01-10;;N")
+    deliveries.completions_store(
+        municipality=municipality, source_name="Examina", filename="e.csv", actor=None,
+        stream=csv_file("personnummer;typ;datum;utfardare",
+                        f"{number};studiebevis;2024-06-10;Alléskolan"))
+    evidence = _proposal(_run(municipality), number).evidence
+    population = evidence["population"]
+    arrived = population.pop("arrived")
+    assert arrived[:10] == f"{timezone.now():%Y-%m-%d}"
+    assert isinstance(population.pop("delivery"), int)
+    assert population == {
+        "source": "Navet", "file": "navet.xml", "effective": "2026-11-30",
+        "position": 1, "municipality_code": "1882", "registered_on": "2015-03-01",
+        "deregistration_code": "", "deregistration_date": None, "protected": False,
+        "secrecy": False, "referral": "", "guardians": ["Eva Ek", "Åke Ek"],
+        "birth_date": born_aged(18, TODAY).isoformat(), "address": "Storgatan 1",
+        "postal_code": "69630", "city": "Askersund"}
+    assert [(e["school_unit"], e["school_type"], e["programme"], e["start"], e["end"],
+             e["cancelled"], e["position"], e["file"]) for e in evidence["enrolments"]] == [
+        ("S1", "GY", "IMV", "2023-08-15", "2024-06-10", False, 2, "Skolor.csv"),
+        ("S2", "KOMVUX", "", "2025-01-10", None, False, 3, "Skolor.csv")]
+    assert [(c["kind"], c["date"], c["issuer"], c["source"]) for c in evidence["completions"]
+            ] == [("studiebevis", "2024-06-10", "Alléskolan", "Examina")]
+    assert evidence["facts"]["lives_here"] is True
+
+
+def test_differences_stream_in_chunks_and_a_new_number_still_merges(municipality,
+                                                                    monkeypatch):
+    """The comparison is read chunk by chunk; the two halves of a changed identity may sit in
+    different chunks and still become one proposal."""
+    monkeypatch.setattr("youth.identification.diff.CHUNK", 2)
+    renumbered = _registered(municipality)
+    gone = [_registered(municipality) for _ in range(3)]
+    new_number = pnr(renumbered.birth_date)
+    newcomers = [pnr(born_aged(17, TODAY)) for _ in range(4)]
+    _population(municipality, post(new_number), *(post(n) for n in newcomers),
+                post(renumbered.personnummer, dereg="GN", dereg_date=f"{TODAY - DAY:%Y%m%d}",
+                     referral=new_number))
+    run = _run(municipality)
+    assert (run.new, run.leaving, run.changed) == (4, 3, 1)
+    assert set(run.proposals.filter(kind="new").values_list("personnummer", flat=True)
+               ) == set(newcomers)
+    assert set(run.proposals.filter(kind="leaving").values_list("youth_id", flat=True)
+               ) == {y.pk for y in gone}
+    changed = run.proposals.get(kind="changed")
+    assert (changed.youth_id, changed.evidence["new_personnummer"]) == (renumbered.pk,
+                                                                       new_number)
