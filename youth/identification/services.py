@@ -39,6 +39,10 @@ Action = AuditEvent.Action
 Kind = Proposal.Kind
 NO_POPULATION = _("Ingen folkbokföring har lästs in för kommunen ännu. Ladda upp Navet-filen "
                   "(eller CSV-filen) först.")
+NEEDS_POSTGRESQL = _("Körningen jämför hela folkbokföringen med registret i PostgreSQL, men den "
+                     "här installationen använder %(vendor)s (som demoläget). De inlästa "
+                     "filerna är sparade; kör identifieringen i en installation med "
+                     "PostgreSQL.")
 NOT_OPEN = _("Förslaget är redan avgjort eller ersatt av en senare körning.")
 SYSTEM = "system:identifiering"
 # Asked for after approving new youths, so that they get the routine's first tasks at once
@@ -60,6 +64,9 @@ def run_identification(*, municipality: Municipality, on: dt.date, actor: User |
     the differences as open proposals (earlier open ones are superseded). A proposal the
     coordinator rejected is not made again until its evidence changes. One run at a time per
     municipality."""
+    if db_connection.vendor != "postgresql":  # the comparison is PostgreSQL's SQL
+        raise ValidationError(NEEDS_POSTGRESQL % {"vendor": db_connection.display_name},
+                              code="needs_postgresql")
     xact_lock("identification.run", municipality.pk)
     if not SourceDelivery.objects.filter(source__municipality=municipality,
                                          source__kind=SourceKind.POPULATION).exists():

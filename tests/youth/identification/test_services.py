@@ -257,3 +257,20 @@ def test_differences_stream_in_chunks_and_a_new_number_still_merges(municipality
     changed = run.proposals.get(kind="changed")
     assert (changed.youth_id, changed.evidence["new_personnummer"]) == (renumbered.pk,
                                                                        new_number)
+
+
+def test_a_database_other_than_postgresql_is_refused_with_a_message(municipality,
+                                                                      monkeypatch):
+    """The demo runs on SQLite: a run there says why it cannot be made instead of failing."""
+    from django.db import connection
+
+    from youth.identification.models import Run
+
+    _population(municipality, post(pnr(born_aged(17, TODAY))))
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    monkeypatch.setattr(connection, "display_name", "SQLite")
+    with pytest.raises(ValidationError) as exc:
+        _run(municipality)
+    assert exc.value.code == "needs_postgresql"
+    assert "använder SQLite (som demoläget)" in exc.value.messages[0]
+    assert not Run.objects.exists()
