@@ -28,6 +28,7 @@ ENROLMENT_COLUMNS = ("personnummer", "skolenhetskod", "skolform", "programkod", 
                      "slutdatum", "avbruten")
 ENROLMENT_REQUIRED = ("personnummer", "skolform", "startdatum")
 COMPLETION_COLUMNS = ("personnummer", "typ", "datum", "utfardare")
+COMPLETION_REQUIRED = ("personnummer", "typ", "datum")
 COMPLETION_KINDS = ("gymnasieexamen", "gymnasiesarskolebevis", "ib", "utlandsk_examen",
                     "studiebevis")
 # SS 12000's school types (Code_SchoolType).
@@ -194,7 +195,7 @@ def read_ss12000_persons(persons: Iterable[Any], start: int = 1
 
 def read_completions(stream: IO[bytes], filename: str, mapping: dict[str, str] | None = None
                      ) -> Iterator[CompletionRow | ParsedError]:
-    for number, row in table_rows(stream, filename, COMPLETION_COLUMNS, COMPLETION_COLUMNS[:3],
+    for number, row in table_rows(stream, filename, COMPLETION_COLUMNS, COMPLETION_REQUIRED,
                                   mapping):
         try:
             parsed = identity(row["personnummer"])
