@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from kaa.forms import DateField, date_input, fields_only_helper
 from kaa.models import Municipality
 from kaa.uploads import ScannedFileField
-from youth.importing import COLUMNS, MAX_BYTES, REQUIRED, ImportFileError, read_rows
+from youth.column_mappings import layout, mapping_problems
+from youth.importing import MAX_BYTES, ImportFileError, read_rows
 from youth.models import ColumnMapping, Reason, Youth
 
 DATE = date_input()
@@ -33,7 +34,8 @@ class ImportUploadForm(forms.Form):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].uploader, self.fields["file"].what = user, "registerimport"
-        self.fields["mapping"].queryset = ColumnMapping.objects.filter(municipality=municipality)
+        self.fields["mapping"].queryset = ColumnMapping.objects.filter(
+            municipality=municipality, kind=ColumnMapping.Kind.REGISTER)
         self.fields["start_date"].initial = timezone.localdate()
         self.fields["reason"].initial = Reason.objects.filter(kind="registration",
                                                               code="OVRIGT").first()
@@ -83,28 +85,56 @@ class ImportConfirmForm(forms.Form):
 
 
 class ColumnMappingForm(forms.ModelForm):
+    """A saved mapping for one kind of list: for each canonical column, the header the
+    municipality's file has for it (blank: the file uses the canonical name)."""
+
+    # Carries the kind of list (chosen by the page's ?typ=) on when the form is sent; the view
+    # builds the form for it, a form sent without it is for register lists.
+    kind = forms.ChoiceField(choices=ColumnMapping.Kind.choices, widget=forms.HiddenInput,
+                             required=False)
+
     class Meta:
         model = ColumnMapping
         fields = ["name"]
 
-    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, municipality: Municipality,
+                 kind: str = ColumnMapping.Kind.REGISTER, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.municipality = municipality
-        for canonical in COLUMNS:
+        self.kind = kind
+        self.fields["kind"].initial = kind
+        self.layout = layout(kind)
+        for canonical in self.layout.columns:
             self.fields[canonical] = forms.CharField(
-                label=_("Rubrik för %(col)s") % {"col": canonical}, max_length=100,
-                required=canonical in REQUIRED)
+                label=_("Rubrik i filen för %(col)s") % {"col": canonical}, max_length=100,
+                required=False,
+                help_text=_("Kolumnen krävs i filen; lämna tomt om filen har rubriken %(col)s.")
+                % {"col": canonical} if canonical in self.layout.required else "")
         self.helper = _helper()
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"]
+        name = self.cleaned_data["name"].strip()
         if ColumnMapping.objects.filter(municipality=self.municipality, name=name).exists():
             raise forms.ValidationError(_("Det finns redan en mappning med det namnet."))
         return name
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        mapping = self.mapping_entered()
+        if not mapping and not self.errors:
+            raise forms.ValidationError(_("Ange rubriken i filen för minst en kolumn, den som "
+                                          "skiljer sig från standardformatet."))
+        for column, problem in mapping_problems(self.kind, mapping).items():
+            self.add_error(column if column in self.fields else None, problem)
+        return data
+
+    def mapping_entered(self) -> dict[str, str]:
+        return {c: self.cleaned_data[c].strip() for c in self.layout.columns
+                if (self.cleaned_data.get(c) or "").strip()}
+
     def save(self, commit: bool = True) -> ColumnMapping:
         mapping = super().save(commit=False)
-        mapping.municipality = self.municipality
-        mapping.mapping = {c: self.cleaned_data[c] for c in COLUMNS if self.cleaned_data.get(c)}
+        mapping.municipality, mapping.kind = self.municipality, self.kind
+        mapping.mapping = self.mapping_entered()
         mapping.save()
         return mapping

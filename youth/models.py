@@ -225,6 +225,12 @@ class Guardian(BaseModel):
     postal_code = models.CharField(_("postnummer"), max_length=10, blank=True)
     city = models.CharField(_("postort"), max_length=100, blank=True)
     protected_identity = models.BooleanField(_("skyddade personuppgifter"), default=False)
+    # Where the guardian came from: empty when staff entered it; otherwise the register
+    # source (Navet), its file and the day that file arrived. Kept as text on the row, so
+    # that it stays when the source's deliveries are replaced or removed.
+    source = models.CharField(_("källa"), max_length=100, blank=True)
+    source_file = models.CharField(_("källans fil"), max_length=200, blank=True)
+    source_received_on = models.DateField(_("källan mottagen"), null=True, blank=True)
 
     objects = ScopedByYouth.as_manager()
 
@@ -412,10 +418,18 @@ class TimelineEntry(models.Model):
 
 
 class ColumnMapping(models.Model):
-    """A saved translation from another file layout's headers to the canonical columns."""
+    """A saved translation from another file layout's headers to the canonical columns of
+    one kind of list: {canonical column: the header in the file}."""
+
+    class Kind(models.TextChoices):
+        REGISTER = "register", _("Registerlista")
+        ENROLMENTS = "enrolments", _("Inskrivningslista")
+        COMPLETIONS = "completions", _("Examenslista")
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
                                      related_name="+", verbose_name=_("kommun"))
+    kind = models.CharField(_("typ av lista"), max_length=20, choices=Kind.choices,
+                            default=Kind.REGISTER)
     name = models.CharField(_("namn"), max_length=100)
     mapping = models.JSONField(_("kolumner"), default=dict)
 

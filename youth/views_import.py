@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from kaa.access import Perm, get_in_municipality, perm_required
@@ -38,7 +39,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             reason=form.cleaned_data["reason"], start_date=form.cleaned_data["start_date"],
             mapping=form.cleaned_data["mapping"])
         return redirect("youth:import_preview", pk=batch.pk)
-    mappings = ColumnMapping.objects.filter(municipality=municipality)
+    mappings = ColumnMapping.objects.filter(municipality=municipality,
+                                            kind=ColumnMapping.Kind.REGISTER)
     return render(request, "youth/import_upload.html", {"form": form, "mappings": mappings})
 
 
@@ -105,13 +107,35 @@ def _deregister(request: HttpRequest, form: ImportConfirmForm) -> int:
     return closed
 
 
+MAPPING_TITLES = {
+    ColumnMapping.Kind.REGISTER: _lazy("Ny kolumnmappning för registerlistor"),
+    ColumnMapping.Kind.ENROLMENTS: _lazy("Ny kolumnmappning för inskrivningslistor"),
+    ColumnMapping.Kind.COMPLETIONS: _lazy("Ny kolumnmappning för examenslistor"),
+}
+# Where each kind of list is uploaded (and a mapping of that kind is picked).
+MAPPING_USED_AT = {ColumnMapping.Kind.REGISTER: "youth:import_upload",
+                   ColumnMapping.Kind.ENROLMENTS: "youth:identification:queue",
+                   ColumnMapping.Kind.COMPLETIONS: "youth:identification:queue"}
+
+
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
 def mapping_create(request: HttpRequest) -> HttpResponse:
-    form = ColumnMappingForm(request.POST or None, municipality=request.user.municipality)
+    """A saved column mapping for the kind of list in `?typ=` (register lists by default);
+    the form carries the kind on when it is sent."""
+    kind = request.POST.get("kind") if request.method == "POST" else request.GET.get("typ")
+    if kind not in ColumnMapping.Kind.values:
+        kind = ColumnMapping.Kind.REGISTER
+    form = ColumnMappingForm(request.POST or None, municipality=request.user.municipality,
+                             kind=kind)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Kolumnmappningen är sparad."))
-        return redirect("youth:import_upload")
-    return render(request, "youth/form.html", {"form": form, "title": _("Ny kolumnmappning")})
+        return redirect(MAPPING_USED_AT[kind])
+    intro = _("Standardformatets rubrikrad: %(header)s. Skriv in den rubrik som er fil har "
+              "för varje kolumn; lämna tomt där filen har samma rubrik som standardformatet. "
+              "Mappningen väljs sedan när filen laddas upp.") % {"header": form.layout.header}
+    return render(request, "youth/form.html", {"form": form, "title": MAPPING_TITLES[kind],
+                                               "intro": intro},
+                  status=400 if form.errors else 200)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kaa.forms import fields_only_helper
 from kaa.uploads import ScannedFileField
 from youth.identification.models import Proposal, SourceKind
+from youth.models import ColumnMapping
 
 MAX_BYTES = 200 * 1024 * 1024
 
@@ -21,6 +22,15 @@ def upload_max_bytes() -> int:
 
     return min(MAX_BYTES, settings.KAA_MAX_REQUEST_BYTES - settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 FILE_TYPES = (".xml", ".csv", ".txt", ".xlsx", ".json")
+# The saved column mappings each kind of upload can use (the population's CSV has none).
+MAPPING_KIND = {SourceKind.ENROLMENT: ColumnMapping.Kind.ENROLMENTS,
+                SourceKind.COMPLETION: ColumnMapping.Kind.COMPLETIONS}
+KIND_PLURAL = {ColumnMapping.Kind.REGISTER: _("registerlistor"),
+               ColumnMapping.Kind.ENROLMENTS: _("inskrivningslistor"),
+               ColumnMapping.Kind.COMPLETIONS: _("examenslistor")}
+SOURCE_PLURAL = {SourceKind.POPULATION: _("folkbokföringsfiler"),
+                 SourceKind.ENROLMENT: _("inskrivningslistor"),
+                 SourceKind.COMPLETION: _("examenslistor")}
 NEEDS_NAME = _("Ange vilken källa filen kommer från, t.ex. skolans eller huvudmannens namn.")
 
 
@@ -36,12 +46,22 @@ class UploadForm(forms.Form):
         choices=[("", _("Som filen anger (annars ändringsavisering)")),
                  ("full", _("Grunduttag: ersätter hela befolkningen")),
                  ("changes", _("Ändringsavisering: uppdaterar de personer som finns i filen"))])
+    mapping = forms.ModelChoiceField(
+        label=_("Kolumnmappning"), required=False, queryset=ColumnMapping.objects.none(),
+        empty_label=_("Ingen: filen har standardformatets rubrikrad"),
+        help_text=_("För inskrivnings- och examenslistor (CSV eller xlsx) med andra rubriker "
+                    "än standardformatet."))
     file = ScannedFileField(label=_("Fil"))
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = fields_only_helper()
         self.fields["file"].uploader, self.fields["file"].what = user, "identifiering"
+        self.fields["mapping"].queryset = ColumnMapping.objects.filter(
+            municipality=getattr(user, "municipality", None),
+            kind__in=list(MAPPING_KIND.values())).order_by("kind", "name")
+        self.fields["mapping"].label_from_instance = lambda m: (
+            f"{m.name} ({m.get_kind_display().lower()})")
         self.fields["file"].help_text = _(
             "Navet-XML, CSV, xlsx eller SS 12000-JSON. Högst %(mb)s MB; större filer läses in "
             "med kommandot identify.") % {"mb": upload_max_bytes() // 2**20}
@@ -59,7 +79,24 @@ class UploadForm(forms.Form):
         data = super().clean()
         if data.get("kind") != SourceKind.POPULATION and not data.get("source_name", "").strip():
             self.add_error("source_name", NEEDS_NAME)
+        mapping, kind = data.get("mapping"), data.get("kind")
+        if mapping is not None and kind:
+            if MAPPING_KIND.get(kind) != mapping.kind:
+                self.add_error("mapping", _(
+                    "Kolumnmappningen %(name)s gäller %(its)s, inte %(kind)s. Välj en mappning "
+                    "för den här typen av fil, eller ingen.") % {
+                    "name": mapping.name, "its": KIND_PLURAL[mapping.kind],
+                    "kind": SOURCE_PLURAL[kind]})
+            elif data.get("file") and data["file"].name.lower().endswith(".json"):
+                self.add_error("mapping", _("En kolumnmappning gäller CSV- och xlsx-filer; ett "
+                                            "svar från SS 12000 (JSON) läses utan mappning."))
         return data
+
+    @property
+    def columns(self) -> dict[str, str] | None:
+        """The chosen saved mapping's columns, or None for the standard header row."""
+        mapping = self.cleaned_data.get("mapping")
+        return dict(mapping.mapping) if mapping is not None else None
 
     @property
     def full(self) -> bool | None:

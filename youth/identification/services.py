@@ -228,7 +228,7 @@ def _register(proposal: Proposal, actor: User | None) -> Youth:
         municipality=proposal.municipality, personnummer=proposal.personnummer,
         first_name=proposal.first_name or "-", last_name=proposal.last_name or "-",
         registration_reason=reason, start_date=proposal.effective_on, actor=actor, **details)
-    _guardians_add(youth, population.get("guardians", []), actor)
+    _guardians_add(youth, population, actor)
     register.timeline_add(youth=youth, kind="identification", actor=actor,
                           summary=_("Identifierad ur folkbokföring och skolregister: %(reason)s")
                           % {"reason": reason.label})
@@ -236,15 +236,34 @@ def _register(proposal: Proposal, actor: User | None) -> Youth:
     return youth
 
 
-def _guardians_add(youth: Youth, names: list[str], actor: User | None) -> None:
+def _guardians_add(youth: Youth, population: dict[str, Any], actor: User | None) -> None:
+    """The population record's guardians not yet registered for the youth (by name), each
+    with the source, file and arrival day of the delivery that named them."""
     known = {g.lower() for g in Guardian.objects.filter(youth=youth).values_list("name",
                                                                                  flat=True)}
-    for name in names:
+    origin = _origin(population)
+    for name in population.get("guardians", []):
         if name and name.lower() not in known:
-            register.guardian_add(youth=youth, actor=actor, name=name[:200])
-            register.timeline_add(youth=youth, kind="guardian", actor=actor,
-                                  summary=_("Vårdnadshavare enligt folkbokföringen (Navet)"))
+            register.guardian_add(youth=youth, actor=actor, name=name[:200], **origin)
+            register.timeline_add(
+                youth=youth, kind="guardian", actor=actor,
+                summary=_("Vårdnadshavare enligt folkbokföringen (%(source)s, fil %(file)s)")
+                % {"source": origin["source"], "file": origin["source_file"] or "–"})
             known.add(name.lower())
+
+
+def _origin(population: dict[str, Any]) -> dict[str, Any]:
+    """Guardian's source fields from the population evidence (see diff._source_fields)."""
+    arrived = population.get("arrived")
+    received = None
+    if arrived:
+        try:
+            received = timezone.localdate(dt.datetime.fromisoformat(arrived))
+        except (TypeError, ValueError):
+            received = None
+    return {"source": (population.get("source") or deliveries.POPULATION_SOURCE)[:100],
+            "source_file": (population.get("file") or "")[:200],
+            "source_received_on": received}
 
 
 def _deregister(proposal: Proposal, actor: User | None) -> Youth:
@@ -276,7 +295,7 @@ def _update(proposal: Proposal, actor: User | None) -> Youth:
                                       postal_code=population.get("postal_code", ""),
                                       city=population.get("city", ""))
     if diff.GUARDIAN in proposal.changes:
-        _guardians_add(youth, population.get("guardians", []), actor)
+        _guardians_add(youth, population, actor)
     return youth
 
 

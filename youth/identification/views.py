@@ -61,9 +61,11 @@ def source_upload(request: HttpRequest) -> HttpResponse:
         if data["kind"] == SourceKind.POPULATION:
             delivery = deliveries.population_store(full=form.full, **common)
         elif data["kind"] == SourceKind.ENROLMENT:
-            delivery = deliveries.enrolments_store(source_name=data["source_name"], **common)
+            delivery = deliveries.enrolments_store(source_name=data["source_name"],
+                                                   mapping=form.columns, **common)
         else:
-            delivery = deliveries.completions_store(source_name=data["source_name"], **common)
+            delivery = deliveries.completions_store(source_name=data["source_name"],
+                                                    mapping=form.columns, **common)
     except SourceFileError as exc:
         form.add_error("file", str(exc))
         return _queue(request, form, status=400)

@@ -136,6 +136,13 @@ def _header_index(header: list[str], columns: tuple[str, ...], required: tuple[s
         if name in names:
             index[column] = names[name]
     missing = [c for c in required if c not in index]
+    if missing and mapping:
+        named = [_("%(col)s (rubriken \u201d%(header)s\u201d)")
+                 % {"col": c, "header": mapping[c].strip()[:60]} if mapping.get(c) else c
+                 for c in missing]
+        raise SourceFileError(_("Filen saknar kolumnerna %(cols)s, också med den valda "
+                                "kolumnmappningen. Kontrollera att mappningen gäller filens "
+                                "rubrikrad. Ingenting sparades.") % {"cols": ", ".join(named)})
     if missing:
         raise SourceFileError(_("Filen saknar kolumnerna %(cols)s. Rubrikraden ska vara: "
                                 "%(header)s") % {"cols": ", ".join(missing),

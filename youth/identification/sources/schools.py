@@ -4,11 +4,13 @@ lists of completions."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
+import ijson
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from ijson.common import ObjectBuilder
 
 from youth.identification.sources import (
     CompletionRow,
@@ -26,6 +28,7 @@ ENROLMENT_COLUMNS = ("personnummer", "skolenhetskod", "skolform", "programkod", 
                      "slutdatum", "avbruten")
 ENROLMENT_REQUIRED = ("personnummer", "skolform", "startdatum")
 COMPLETION_COLUMNS = ("personnummer", "typ", "datum", "utfardare")
+COMPLETION_REQUIRED = ("personnummer", "typ", "datum")
 COMPLETION_KINDS = ("gymnasieexamen", "gymnasiesarskolebevis", "ib", "utlandsk_examen",
                     "studiebevis")
 # SS 12000's school types (Code_SchoolType).
@@ -67,24 +70,94 @@ def read_enrolment_list(stream: IO[bytes], filename: str, mapping: dict[str, str
             yield ParsedError(number, str(exc))
 
 
-def ss12000_persons(document: Any) -> list[Any]:
-    """The persons of a `GET /persons` answer (`{"data": [...], "pageToken": ...}`) or of a
-    plain list of persons; SourceFileError for anything else."""
-    persons = document.get("data") if isinstance(document, dict) else document
-    if not isinstance(persons, list):
-        raise SourceFileError(_("JSON-filen är inget svar från SS 12000 GET /persons "
-                                "(listan \"data\" saknas)."))
-    return persons
-
-
 def read_ss12000_file(stream: IO[bytes]) -> Iterator[EnrolmentRow | ParsedError]:
-    """A saved `GET /persons?expand=enrolments` answer (or several pages as a list)."""
+    """A saved `GET /persons` answer (`{"data": [Person, ...], "pageToken": ...}`) or a plain
+    list of persons, read as a stream: one person at a time is held in memory, so a national
+    file of hundreds of MB reads in the memory of one person. A file that is not JSON, or not
+    such an answer, raises SourceFileError at the point where that shows (the caller's
+    transaction then stores nothing of it)."""
+    yield from read_ss12000_persons(ss12000_persons(stream))
+
+
+NOT_PERSONS = _lazy("JSON-filen är inget svar från SS 12000 GET /persons (listan \"data\" "
+                    "saknas). Ingenting sparades.")
+# ijson's events that open and close an object or a list; any other event at a person's
+# place is a scalar (null, true/false, a number, a string): a row error, not the file's.
+_OPEN, _CLOSE = frozenset({"start_map", "start_array"}), frozenset({"end_map", "end_array"})
+
+
+def ss12000_persons(stream: IO[bytes]) -> Iterator[Any]:
+    """Each person of the saved answer, built from ijson's events one person at a time;
+    the answer's other members (pageToken, meta) are passed over without being built, but
+    read to the end: a file cut off after its persons is refused too."""
+    read = 0
     try:
-        document = json.load(stream)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise SourceFileError(_("JSON-filen kunde inte läsas: %(e)s") % {"e": str(exc)[:200]}
-                              ) from exc
-    yield from read_ss12000_persons(ss12000_persons(document))
+        events = ijson.parse(_utf8(stream), use_float=True)
+        for person in _items(events, _persons_prefix(events)):
+            read += 1
+            yield person
+        for _event in events:
+            pass
+    except SourceFileError:
+        raise
+    except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:
+        raise SourceFileError(_("JSON-filen kunde inte läsas efter person %(n)s (%(e)s). "
+                                "Ingenting sparades.")
+                              % {"n": read, "e": _first_line(exc)}) from exc
+
+
+def _persons_prefix(events: Iterator[tuple[str, str, Any]]) -> str:
+    """Reads up to the start of the list of persons; ijson's prefix of its items."""
+    first = next(events, None)
+    if first is not None and first[1] == "start_array":
+        return "item"
+    if first is not None and first[1] == "start_map":
+        for prefix, event, _value in events:
+            if prefix == "data":
+                if event == "start_array":
+                    return "data.item"
+                break
+    raise SourceFileError(str(NOT_PERSONS))
+
+
+def _items(events: Iterator[tuple[str, str, Any]], item: str) -> Iterator[Any]:
+    """The list's items, each built whole (an object, a list or a scalar), until it ends."""
+    builder, depth = None, 0
+    for prefix, event, value in events:
+        if builder is not None:
+            builder.event(event, value)
+            depth += (event in _OPEN) - (event in _CLOSE)
+            if depth == 0:
+                yield builder.value
+                builder = None
+        elif prefix != item:
+            return  # the end of the list
+        elif event in _OPEN:
+            builder, depth = ObjectBuilder(), 1
+            builder.event(event, value)
+        else:
+            yield value
+
+
+def _first_line(exc: Exception) -> str:
+    """The parser's complaint without the excerpt of the file it quotes (personal data)."""
+    text = exc.args[0] if exc.args else exc
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    return str(text).strip().split("\n", 1)[0][:120]
+
+
+def _utf8(stream: IO[bytes]) -> IO[bytes]:
+    """The stream past a UTF-8 byte order mark; a UTF-16 file is refused (JSON is UTF-8)."""
+    head = stream.read(3)
+    if not head:
+        raise SourceFileError(_("Filen är tom."))
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceFileError(_("JSON-filen är sparad som UTF-16. Spara den som UTF-8 och "
+                                "försök igen. Ingenting sparades."))
+    if head != b"\xef\xbb\xbf":
+        stream.seek(0)
+    return stream
 
 
 def read_ss12000_persons(persons: Iterable[Any], start: int = 1
@@ -122,7 +195,7 @@ def read_ss12000_persons(persons: Iterable[Any], start: int = 1
 
 def read_completions(stream: IO[bytes], filename: str, mapping: dict[str, str] | None = None
                      ) -> Iterator[CompletionRow | ParsedError]:
-    for number, row in table_rows(stream, filename, COMPLETION_COLUMNS, COMPLETION_COLUMNS[:3],
+    for number, row in table_rows(stream, filename, COMPLETION_COLUMNS, COMPLETION_REQUIRED,
                                   mapping):
         try:
             parsed = identity(row["personnummer"])

@@ -1,6 +1,6 @@
 """python manage.py identify --municipality 1882 --on 2026-12-01 --population FILE
-[--population FILE ...] [--enrolments FILE ...] [--completions FILE ...] [--dry-run]
-[--approve] [--report FILE.csv]"""
+[--population FILE ...] [--enrolments FILE ...] [--completions FILE ...] [--mapping NAME ...]
+[--dry-run] [--approve] [--report FILE.csv]"""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from kaa.models import Municipality
+from youth.column_mappings import Kind, mapping_problems, saved_mapping
 from youth.identification import deliveries, services
 from youth.identification.models import Proposal, Run, SourceDelivery
 from youth.identification.sources import SourceFileError
 
+FILE_MAPPINGS = (Kind.ENROLMENTS, Kind.COMPLETIONS)
 REPORT_KIND = {Proposal.Kind.NEW: "ny", Proposal.Kind.LEAVING: "lamnar",
                Proposal.Kind.CHANGED: "andrad"}
 
@@ -40,6 +42,10 @@ class Command(BaseCommand):
                                  "name (without extension) names the source.")
         parser.add_argument("--completions", action="append", default=[],
                             help="Completions CSV; the file name names the source.")
+        parser.add_argument("--mapping", action="append", default=[],
+                            help="Name of a saved column mapping for enrolment lists or for "
+                                 "completion lists; it applies to every CSV/xlsx file of its "
+                                 "kind (at most one per kind; SS 12000 JSON takes none).")
         parser.add_argument("--dry-run", action="store_true", help="Report only, store nothing.")
         parser.add_argument("--approve", action="store_true",
                             help="Apply every proposal as a coordinator would (system action).")
@@ -54,6 +60,7 @@ class Command(BaseCommand):
         missing = [str(p) for p in paths if not p.is_file()]
         if missing:
             raise CommandError(f"No such file: {', '.join(missing)}")
+        self.mappings = self._mappings(municipality, options["mapping"])
         with transaction.atomic():
             run = self._load_and_run(municipality, options)
             if options["report"]:
@@ -84,21 +91,44 @@ class Command(BaseCommand):
             raise CommandError("; ".join(exc.messages)) from exc
 
     @staticmethod
+    def _mappings(municipality: Municipality, names: list[str]) -> dict[str, dict[str, str]]:
+        """{kind: columns} of the named saved mappings: enrolment or completion lists only,
+        one per kind, and usable for their kind."""
+        chosen: dict[str, dict[str, str]] = {}
+        for name in names:
+            saved = saved_mapping(municipality=municipality, name=name)
+            if saved is None:
+                raise CommandError(f"Unknown column mapping: {name}")
+            if saved.kind not in FILE_MAPPINGS:
+                raise CommandError(f"Column mapping {name} is for {saved.kind} lists; identify "
+                                   "takes mappings for enrolment or completion lists.")
+            if saved.kind in chosen:
+                raise CommandError(f"More than one column mapping for {saved.kind} lists.")
+            problems = mapping_problems(saved.kind, saved.mapping)
+            if problems:
+                raise CommandError(f"Column mapping {name} cannot be used: "
+                                   + " ".join(problems.values()))
+            chosen[saved.kind] = dict(saved.mapping)
+        return chosen
+
+    @staticmethod
     def _population(municipality: Municipality, stream: Any, path: Path) -> SourceDelivery:
         return deliveries.population_store(municipality=municipality, stream=stream,
                                            filename=path.name, actor=None)
 
-    @staticmethod
-    def _enrolments(municipality: Municipality, stream: Any, path: Path) -> SourceDelivery:
+    def _enrolments(self, municipality: Municipality, stream: Any, path: Path
+                    ) -> SourceDelivery:
         return deliveries.enrolments_store(municipality=municipality, stream=stream,
                                            source_name=deliveries.source_name_of(path.name),
-                                           filename=path.name, actor=None)
+                                           filename=path.name, actor=None,
+                                           mapping=self.mappings.get(Kind.ENROLMENTS))
 
-    @staticmethod
-    def _completions(municipality: Municipality, stream: Any, path: Path) -> SourceDelivery:
+    def _completions(self, municipality: Municipality, stream: Any, path: Path
+                     ) -> SourceDelivery:
         return deliveries.completions_store(municipality=municipality, stream=stream,
                                             source_name=deliveries.source_name_of(path.name),
-                                            filename=path.name, actor=None)
+                                            filename=path.name, actor=None,
+                                            mapping=self.mappings.get(Kind.COMPLETIONS))
 
     def _report(self, run: Run, path: Path) -> None:
         with path.open("w", newline="", encoding="utf-8") as out:

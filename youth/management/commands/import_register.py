@@ -35,13 +35,7 @@ class Command(BaseCommand):
         reason = Reason.objects.filter(kind="registration", code=options["reason"]).first()
         if reason is None:
             raise CommandError(f"Unknown registration reason code: {options['reason']}")
-        mapping = None
-        if options["mapping"]:
-            saved = ColumnMapping.objects.filter(municipality=municipality,
-                                                 name=options["mapping"]).first()
-            if saved is None:
-                raise CommandError(f"Unknown column mapping: {options['mapping']}")
-            mapping = saved.mapping
+        mapping = self._mapping(municipality, options["mapping"]) if options["mapping"] else None
         try:
             plan = import_plan(raw=path.read_bytes(), filename=path.name,
                                municipality=municipality, mapping=mapping)
@@ -55,3 +49,14 @@ class Command(BaseCommand):
         if not options["dry_run"]:
             import_apply(plan=plan, municipality=municipality, reason=reason, actor=None)
         self.stdout.write(plan.summary())
+
+    @staticmethod
+    def _mapping(municipality: Municipality, name: str) -> dict[str, str]:
+        """The columns of the saved register-list mapping NAME."""
+        saved = ColumnMapping.objects.filter(municipality=municipality, name=name).first()
+        if saved is None:
+            raise CommandError(f"Unknown column mapping: {name}")
+        if saved.kind != ColumnMapping.Kind.REGISTER:
+            raise CommandError(f"Column mapping {name} is for {saved.kind} lists, not for the "
+                               "register list.")
+        return saved.mapping
