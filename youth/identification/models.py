@@ -96,7 +96,9 @@ class PopulationRecord(models.Model):
     municipality_code = models.CharField(max_length=4, blank=True)  # LanKod + KommunKod
     registered_on = models.DateField(null=True, blank=True)  # folkbokföringsdatum
     secrecy = models.BooleanField(default=False)  # sekretessmarkering
-    protected = models.BooleanField(default=False)  # skyddad folkbokföring
+    # Skyddade personuppgifter: skyddad folkbokföring or a sekretessmarkering. A marking does
+    # not say which data is sensitive, so either one flags the youth and withholds the address.
+    protected = models.BooleanField(default=False)
     deregistration_code = models.CharField(max_length=2, blank=True)
     deregistration_date = models.DateField(null=True, blank=True)
     referral_personnummer = models.CharField(max_length=12, blank=True)  # HanvisningsPersonNr

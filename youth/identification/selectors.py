@@ -31,8 +31,8 @@ LEAVING_LABELS = {
 }
 CHANGE_LABELS = {
     "IDENTITY": _("Nytt personnummer"),
-    "PROTECTED_SET": _("Skyddad folkbokföring"),
-    "PROTECTED_LIFTED": _("Skyddad folkbokföring upphävd"),
+    "PROTECTED_SET": _("Skyddade personuppgifter"),
+    "PROTECTED_LIFTED": _("Skyddade personuppgifter upphävda"),
     "ADDRESS": _("Ny adress"),
     "GUARDIAN": _("Ny vårdnadshavare"),
 }

@@ -321,8 +321,9 @@ def _identity_change(youth: Youth, number: str, actor: User | None) -> None:
 
 
 def _protected_set(youth: Youth, protected: bool, actor: User | None) -> None:
-    """Skyddad folkbokföring set or lifted. When set, the address is removed everywhere in
-    the record, and its old value is not kept in the correction history either."""
+    """Skyddade personuppgifter (skyddad folkbokföring or a sekretessmarkering) set or
+    lifted. When set, the address is removed everywhere in the record, and its old value is
+    not kept in the correction history either."""
     fields = ["protected_identity"]
     youth.protected_identity = protected
     if protected:
@@ -332,8 +333,9 @@ def _protected_set(youth: Youth, protected: bool, actor: User | None) -> None:
     youth.save(update_fields=[*fields, "updated_by", "updated_at"])
     _audit(actor, youth, ",".join(fields))
     register.timeline_add(youth=youth, kind="protected", actor=actor,
-                          summary=_("Skyddad folkbokföring enligt folkbokföringen") if protected
-                          else _("Skyddad folkbokföring upphävd enligt folkbokföringen"))
+                          summary=_("Skyddade personuppgifter enligt folkbokföringen")
+                          if protected
+                          else _("Skyddade personuppgifter upphävda enligt folkbokföringen"))
 
 
 @transaction.atomic

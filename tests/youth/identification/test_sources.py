@@ -269,3 +269,19 @@ def test_completions_with_row_errors(municipality):
     assert [e["row"] for e in delivery.errors] == [3, 4]
     assert list(CompletionRecord.objects.values_list("kind", "issuer")) == [
         ("gymnasieexamen", "Alléskolan")]
+
+
+def test_a_sekretessmarkering_alone_protects_the_person_and_withholds_the_address(
+        municipality):
+    """A marking does not say which data is sensitive: like skyddad folkbokföring, it flags
+    the person (skyddade personuppgifter) and no address is kept, from XML and from CSV."""
+    marked, csv_marked = pnr(BIRTH), pnr(BIRTH)
+    _store(municipality, navet(post(marked, secrecy=True, address="Storgatan 1")))
+    deliveries.population_store(
+        municipality=municipality, filename="befolkning.csv", actor=None, full=False,
+        stream=csv_file(POPULATION_HEADER,
+                        f"{csv_marked};Sam;Ek;1882;2010-01-01;J;N;;;Hemlig 1;11111;X"))
+    for number in (marked, csv_marked):
+        record = PopulationRecord.objects.get(personnummer=number)
+        assert (record.secrecy, record.protected, record.address, record.postal_code,
+                record.city) == (True, True, "", "", "")

@@ -120,7 +120,8 @@ def _post(post: Element, position: int) -> PopulationRow:
     first, last = _name(_child(person, "Namn"))
     registration = _child(person, "Folkbokforing")
     county, municipality = _text(registration, "LanKod"), _text(registration, "KommunKod")
-    protected = _text(post, "SkyddadFolkbokforing").upper() == "J"
+    secrecy = _text(post, "Sekretessmarkering").upper() == "J"
+    protected = _text(post, "SkyddadFolkbokforing").upper() == "J" or secrecy
     address = _child(person, "Adresser", "Folkbokforingsadress")
     row = PopulationRow(
         position=position, personnummer=parsed.number, birth_date=parsed.birth_date,
@@ -128,7 +129,7 @@ def _post(post: Element, position: int) -> PopulationRow:
         last_name=last,
         municipality_code=f"{county:0>2}{municipality:0>2}" if municipality else "",
         registered_on=_navet_date(_text(registration, "Folkbokforingsdatum")),
-        secrecy=_text(post, "Sekretessmarkering").upper() == "J", protected=protected,
+        secrecy=secrecy, protected=protected,
         deregistration_code=_text(person, "Avregistrering", "AvregistreringsorsakKod")[:2],
         deregistration_date=_navet_date(_text(person, "Avregistrering",
                                               "Avregistreringsdatum")),
@@ -219,7 +220,8 @@ def _csv_row(number: int, row: dict[str, str]) -> PopulationRow:
     code = row["kommunkod"]
     if not (len(code) == 4 and code.isdigit()):
         raise RowError(_("Kommunkoden ska ha fyra siffror."))
-    protected = yes_no(row.get("skyddad_folkbokforing", ""), "skyddad_folkbokforing")
+    secrecy = yes_no(row.get("sekretessmarkering", ""), "sekretessmarkering")
+    protected = yes_no(row.get("skyddad_folkbokforing", ""), "skyddad_folkbokforing") or secrecy
     result = PopulationRow(
         position=number, personnummer=parsed.number, birth_date=parsed.birth_date,
         is_coordination_number=parsed.is_coordination_number,
@@ -227,8 +229,7 @@ def _csv_row(number: int, row: dict[str, str]) -> PopulationRow:
         municipality_code=code,
         registered_on=iso_date(row.get("folkbokforingsdatum", ""), "folkbokforingsdatum",
                                required=False),
-        secrecy=yes_no(row.get("sekretessmarkering", ""), "sekretessmarkering"),
-        protected=protected,
+        secrecy=secrecy, protected=protected,
         deregistration_code=row.get("avregistreringskod", "").upper()[:2],
         deregistration_date=iso_date(row.get("avregistreringsdatum", ""),
                                      "avregistreringsdatum", required=False))
