@@ -80,3 +80,29 @@ def test_coverage_on_the_scb_page_links_to_the_lists(page, coordinator, monkeypa
     assert "Lind, Saga" in page.content()
     violations = axe_violations(page)
     assert not violations, describe(violations)
+
+
+def test_the_queue_evidence_and_mapping_pages_reflow_at_320_px(page, coordinator):
+    """No sideways scrolling of the page on a phone: wide tables scroll inside their own box
+    (with their visually hidden labels), the standard header line breaks."""
+    import io
+
+    from youth.identification import deliveries, services
+
+    today = timezone.localdate()
+    municipality = coordinator.municipality
+    deliveries.population_store(
+        municipality=municipality, filename="navet-med-ett-langt-filnamn.xml", actor=None,
+        stream=io.BytesIO(navet(post(pnr(born_aged(17, today)), first="Maximiliana",
+                                     last="Johansson-Lindqvist"),
+                                post(pnr(born_aged(18, today)), first="Sam", last="Ek",
+                                     secrecy=True))))
+    proposal = services.run_identification(municipality=municipality, on=today,
+                                           actor=None).proposals.first()
+    page.set_viewport_size({"width": 320, "height": 800})
+    _login_with_totp(page, coordinator)
+    for path in ("/ungdomar/identifiering/",
+                 f"/ungdomar/identifiering/forslag/{proposal.pk}/",
+                 "/ungdomar/import/kolumnmappning/?typ=enrolments"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
