@@ -440,9 +440,9 @@ KAA_FOLLOW_UP_OCCUPIED_MONTHS = env.int("KAA_FOLLOW_UP_OCCUPIED_MONTHS", default
 KAA_TERM_END_SPRING = (6, 15)  # (month, day): the spring term ends mid-June
 KAA_TERM_END_AUTUMN = (12, 20)
 KAA_TURNING_20_NOTICE_DAYS = env.int("KAA_TURNING_20_NOTICE_DAYS", default=60)
-# A directory of SCB export profiles read before the shipped ones (reporting/scb_profiles).
+# A directory of SCB export profiles read before the shipped ones (reporting/scb/profiles).
 KAA_SCB_PROFILE_DIR = env.str("KAA_SCB_PROFILE_DIR", default="")
-# Counts below this are shown as "<N" on dashboards and board reports (issue #8).
+# Counts below this are shown as "<N" on dashboards and board reports (reporting.stats.suppress).
 KAA_SUPPRESS_BELOW = env.int("KAA_SUPPRESS_BELOW", default=5)
 # How long the dashboard keeps its figures (seconds; 0 = always recount).
 KAA_STATS_CACHE_SECONDS = env.int("KAA_STATS_CACHE_SECONDS", default=600)

@@ -12,7 +12,7 @@ class ReportingConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from outreach.models import ContactAttempt
-        from reporting.receivers import on_contact_saved, on_occupation_saved
+        from reporting.stats.receivers import on_contact_saved, on_occupation_saved
         from youth.models import Occupation
 
         post_save.connect(on_contact_saved, sender=ContactAttempt,

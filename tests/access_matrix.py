@@ -295,7 +295,7 @@ def _scb_file(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     from django.utils import timezone
 
     from reporting.scb.periods import HalfYear
-    from reporting.services import file_build
+    from reporting.scb.services import file_build
 
     _youth_of_coach(users)
     today = timezone.localdate()

@@ -58,7 +58,8 @@ def _form_fields() -> Iterator[tuple[str, forms.Field]]:
 
     for module in ("kaa.forms", "youth.forms", "youth.forms_import", "outreach.forms",
                    "outreach.forms_letters", "outreach.forms_eservice", "plans.forms",
-                   "plans.forms_school", "reporting.forms"):
+                   "plans.forms_school", "reporting.forms", "reporting.scb.forms",
+                   "reporting.stats.forms", "reporting.board.forms"):
         importlib.import_module(module)
     seen: set[type] = set()
     stack = [forms.BaseForm]
@@ -319,12 +320,12 @@ def no_pdf(monkeypatch):
     import kaa.lib.pdf
     import outreach.letters
     import plans.views
-    import reporting.services_stats
+    import reporting.board.services
 
     def stub(template: str, context: dict[str, Any]) -> bytes:
         return b"%PDF-1.7 test"
 
-    for module in (kaa.lib.pdf, outreach.letters, plans.views, reporting.services_stats):
+    for module in (kaa.lib.pdf, outreach.letters, plans.views, reporting.board.services):
         monkeypatch.setattr(module, "pdf_render", stub)
 
 

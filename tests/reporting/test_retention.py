@@ -18,7 +18,7 @@ from outreach.models import ContactAttempt, EserviceSubmission, OutgoingMessage,
 from plans.models import ActionPlan, Consent, Intervention, PlanRevision, SchoolNotification
 from reporting import retention
 from reporting.models import RetentionPolicy, RetentionRun
-from reporting.services import file_build
+from reporting.scb.services import file_build
 from reporting.stats.definitions import Scope
 from reporting.stats.periods import span_of
 from reporting.stats.present import ANNUAL, BOARD, DASHBOARD, sections

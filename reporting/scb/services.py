@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from kaa.audit import Action, audit_event
 from kaa.lib.emails import send_scb_draft
 from kaa.models import Municipality, Role, User
-from reporting.models import ScbFile, ScbFileEntry, ScbProfileVerification, ScbReport
 from reporting.scb.checks import Findings
+from reporting.scb.models import ScbFile, ScbFileEntry, ScbProfileVerification, ScbReport
 from reporting.scb.periods import HalfYear, reportable
 from reporting.scb.profile import Profile, profile_for
 from reporting.scb.writer import Outcome, run

@@ -1,31 +1,23 @@
-"""Dashboards, definitions and board reports: aggregates only (Perm.VIEW_AGGREGATES).
+"""The dashboard and the definitions of its figures: aggregates only (Perm.VIEW_AGGREGATES).
 
 No page here shows a youth's name or personnummer. Managers (who may not see individual
-records) get protected figures for preset periods only, and board reports are always
-protected (reporting.stats.suppress)."""
+records) get protected figures for preset periods only (reporting.stats.suppress)."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from kaa import outbox
-from kaa.access import Perm, get_in_municipality, has_perm, perm_required
+from kaa.access import Perm, has_perm, perm_required
 from kaa.audit import Action, audit_event
-from kaa.lib.http import request_key
-from reporting import forms
-from reporting.coverage import coverage_shown
-from reporting.models import BoardReport
+from reporting.stats import forms
 from reporting.stats.cache import cached_sections
+from reporting.stats.coverage import coverage_shown
 from reporting.stats.definitions import REGISTRY, Scope
 from reporting.stats.periods import containing
 from reporting.stats.present import DASHBOARD
@@ -62,7 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                                         fresh=request.GET.get("fresh") == "1")
     audit_event(request=request, action=Action.READ, object_type="reporting.dashboard",
                 detail=f"{span.kind}:{span.start}:{span.end}")
-    return render(request, "reporting/dashboard.html", {
+    return render(request, "reporting/stats/dashboard.html", {
         "form": form, "span": span, "team": team, "sections": shown, "suppress": suppress,
         "counted_at": counted_at, "fresh_query": _fresh_query(request),
         "threshold": threshold(), "protection_note": note(),
@@ -83,46 +75,6 @@ def _fresh_query(request: HttpRequest) -> str:
 @perm_required(Perm.VIEW_AGGREGATES)
 @require_GET
 def definitions(request: HttpRequest) -> HttpResponse:
-    return render(request, "reporting/definitions.html",
+    return render(request, "reporting/stats/definitions.html",
                   {"definitions": list(REGISTRY.values()), "threshold": threshold(),
                    "protection_note": note()})
-
-
-@login_required
-@perm_required(Perm.VIEW_AGGREGATES)
-@require_http_methods(["GET", "POST"])
-def reports(request: HttpRequest) -> HttpResponse:
-    form = forms.BoardReportForm(request.POST or None,
-                                 municipality_id=request.user.municipality_id)
-    if request.method == "POST" and form.is_valid():
-        span, team = form.cleaned_data["span"], form.cleaned_data.get("team")
-        kind, municipality_id, user_id = (form.cleaned_data["report"],
-                                          request.user.municipality_id, request.user.pk)
-        outbox.enqueue("reporting.tasks.board_report_build", municipality_id, kind,
-                       span.start.isoformat(), span.end.isoformat(),
-                       team.pk if team else None, user_id,
-                       request_key=str(request_key(request) or uuid.uuid4()))
-        messages.success(request, _("Rapporten skapas. Den visas i listan när den är klar."))
-        return redirect("reporting:reports")
-    stored = (BoardReport.objects.filter(municipality_id=request.user.municipality_id)
-              .select_related("created_by", "team"))
-    page = Paginator(stored, 25).get_page(request.GET.get("page"))
-    return render(request, "reporting/reports.html", {"form": form, "page": page,
-                                                      "key": uuid.uuid4()})
-
-
-@login_required
-@perm_required(Perm.VIEW_AGGREGATES)
-@require_GET
-def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    report = get_in_municipality(request, BoardReport.objects.all(), pk=pk)
-    stored = report.pdf if fmt == "pdf" else report.xlsx
-    audit_event(request=request, action=Action.EXPORT, obj=report, detail=f"nämndrapport:{fmt}")
-    content_type = ("application/pdf" if fmt == "pdf" else
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"{report.get_kind_display()} {report.label}.{fmt}".replace("/", "-")
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=name,
-                        content_type=content_type)
-
-
-

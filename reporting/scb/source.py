@@ -1,7 +1,8 @@
-"""The canonical period extract (scb-export.md §2.2): per KAA period overlapping the half-year,
-the five blocks, derived from the register, the contact log and the plans.
+"""What the SCB report is made from: per KAA period overlapping the half-year, one record with
+what SCB's five kinds of rows need (registration, contacts, measures started and ended, the
+end), derived from the register, the contact log and the plans.
 
-`extract` streams: it reads the periods in chunks and fetches each chunk's contacts,
+`period_records` streams: it reads the periods in chunks and fetches each chunk's contacts,
 occupations and interventions in three queries, so memory stays flat however many youths the
 municipality has, and the query count grows with chunks, not rows.
 """
@@ -215,8 +216,8 @@ def _record(kp: KaaPeriod, period: HalfYear, contacts: list[tuple[int | None, dt
     return rec
 
 
-def extract(municipality: Municipality, period: HalfYear,
-            ) -> Iterator[Record | Excluded]:
+def period_records(municipality: Municipality, period: HalfYear,
+                   ) -> Iterator[Record | Excluded]:
     """Every KAA period of the municipality overlapping `period`, as a Record, or as Excluded
     when it is not to be reported (registered in error: never part of the target group)."""
     rows = periods_overlapping(municipality, period).iterator(chunk_size=CHUNK)

@@ -15,7 +15,7 @@ from kaa.audit import Action, audit_event
 from kaa.lib.pdf import pdf_render
 from kaa.lib.spreadsheets import safe_cell
 from kaa.models import Municipality, Team, User
-from reporting.models import BoardReport
+from reporting.board.models import BoardReport
 from reporting.stats.definitions import Scope
 from reporting.stats.periods import Span, containing
 from reporting.stats.present import Section, board_sections

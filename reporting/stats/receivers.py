@@ -12,7 +12,7 @@ from django.utils import timezone
 from kaa import outbox
 from outreach.facts import LED_TO_CONTACT_DAYS
 from outreach.models import ContactAttempt
-from reporting.models import RollupState
+from reporting.stats.models import RollupState
 from youth.models import Occupation
 
 
@@ -23,7 +23,7 @@ def _resum(youth_id: int, start: dt.date, end: dt.date) -> None:
     if state is None or state[1] is None or start > state[1]:
         return
     municipality_id, last = state[0], min(end, state[1])
-    outbox.enqueue("reporting.tasks.stats_rollup_days", municipality_id, start.isoformat(),
+    outbox.enqueue("reporting.stats.tasks.stats_rollup_days", municipality_id, start.isoformat(),
                    last.isoformat())
 
 

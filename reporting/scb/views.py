@@ -19,12 +19,12 @@ from kaa import outbox
 from kaa.access import Perm, get_in_municipality, has_perm, perm_required
 from kaa.audit import Action, audit_bulk_read, audit_event
 from kaa.lib.http import request_key
-from reporting import forms, services
-from reporting.coverage import coverage_shown
-from reporting.models import ScbFile, ScbReport
+from reporting.scb import forms, services
 from reporting.scb.checks import BLOCK, RULES
+from reporting.scb.models import ScbFile, ScbReport
 from reporting.scb.periods import HalfYear, recent, reportable
 from reporting.scb.profile import ProfileError, profile_for
+from reporting.stats.coverage import coverage_shown
 from youth.models import Youth
 
 PROBLEMS_PER_PAGE = 50
@@ -44,7 +44,7 @@ def _period_or_redirect(request: HttpRequest, value: str) -> HalfYear | HttpResp
 @perm_required(Perm.EXPORT)
 @require_http_methods(["GET", "POST"])
 def scb_list(request: HttpRequest) -> HttpResponse:
-    form = forms.PeriodForm(request.POST or None)
+    form = forms.HalfYearForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         period = form.cleaned_data["period"]
         try:
@@ -64,7 +64,7 @@ def scb_list(request: HttpRequest) -> HttpResponse:
             deadline = None
         rows.append({"period": period, "report": reports.get(str(period)),
                      "deadline": deadline, "over": period.end < today})
-    return render(request, "reporting/scb_list.html", {"form": form, "rows": rows})
+    return render(request, "reporting/scb/list.html", {"form": form, "rows": rows})
 
 
 def _page_of_problems(request: HttpRequest, problems: list[Any]) -> Any:
@@ -97,12 +97,12 @@ def scb_period(request: HttpRequest, period: str) -> HttpResponse:
         report, findings, profile = services.report_check(municipality=municipality,
                                                           period=half, today=today)
     except ProfileError as exc:
-        return render(request, "reporting/scb_profile_error.html",
+        return render(request, "reporting/scb/profile_error.html",
                       {"period": half, "error": str(exc)}, status=200)
     form = forms.BuildForm(request.POST or None, blocking=findings.blocking)
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["override_reason"] if findings.blocking else ""
-        outbox.enqueue("reporting.tasks.scb_file_build", municipality.pk, str(half),
+        outbox.enqueue("reporting.scb.tasks.scb_file_build", municipality.pk, str(half),
                        request.user.pk, reason,
                        request_key=str(request_key(request) or uuid.uuid4()))
         messages.success(request, _("Filen skapas. Den visas i arkivet nedan när den är klar."))
@@ -110,7 +110,7 @@ def scb_period(request: HttpRequest, period: str) -> HttpResponse:
     verification = services.profile_verification(municipality, profile)
     _youths_read(request, [e[0] for e in findings.excluded[:200]],
                  detail="scb-ej-rapporterade")
-    return render(request, "reporting/scb_period.html", {
+    return render(request, "reporting/scb/period.html", {
         "period": half, "report": report, "findings": findings, "profile": profile,
         "verification": verification, "deadline": profile.deadline(half),
         "page": _page_of_problems(request, findings.problems), "form": form,
@@ -148,7 +148,7 @@ def scb_file(request: HttpRequest, pk: int) -> HttpResponse:
                 "removed": _youths_of(request, services.diff_removed(file)),
                 "changed": _youths_of(request, services.diff_changed(file))}
     latest = file.report.files.first()
-    return render(request, "reporting/scb_file.html", {
+    return render(request, "reporting/scb/file.html", {
         "file": file, "diff": diff, "period": HalfYear.parse(file.report.period),
         "can_submit": file.status == ScbFile.Status.GENERATED and latest == file})
 
@@ -196,7 +196,7 @@ def scb_profile(request: HttpRequest, period: str) -> HttpResponse:
     try:
         profile = profile_for(half)
     except ProfileError as exc:
-        return render(request, "reporting/scb_profile_error.html",
+        return render(request, "reporting/scb/profile_error.html",
                       {"period": half, "error": str(exc)})
     municipality = request.user.municipality
     verification = services.profile_verification(municipality, profile)
@@ -208,7 +208,7 @@ def scb_profile(request: HttpRequest, period: str) -> HttpResponse:
         return redirect("reporting:scb_profile", period=str(half))
     rules = [(rule, profile.severity.get(rule, default), text)
              for rule, (default, text) in RULES.items()]
-    return render(request, "reporting/scb_profile.html", {
+    return render(request, "reporting/scb/profile.html", {
         "period": half, "profile": profile, "verification": verification, "form": form,
         "rules": rules, "deadline": profile.deadline(half)})
 
@@ -222,4 +222,4 @@ def scb_banner(request: HttpRequest) -> HttpResponse:
         reports = list(ScbReport.objects.filter(
             municipality_id=request.user.municipality_id, status=ScbReport.Status.DRAFT,
             notified_at__isnull=False).order_by("-period")[:2])
-    return render(request, "reporting/partials/scb_banner.html", {"reports": reports})
+    return render(request, "reporting/scb/partials/banner.html", {"reports": reports})
