@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "youth",
     "outreach",
     "plans",
+    "records",
     "reporting",
     "demo",
 ]
@@ -255,7 +256,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 KAA_SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 # Audit events that belong to no municipality (failed logins with unknown usernames, system
 # events) fall under no municipality's gallring rule: they are deleted after this many months
-# by a nightly job (0 = kept). At least 24, KAA's minimum for the log (reporting.retention).
+# by a nightly job (0 = kept). At least 24, KAA's minimum for the log (records.retention).
 KAA_AUDIT_UNATTRIBUTED_MONTHS = env.int("AUDIT_UNATTRIBUTED_MONTHS", default=36)
 # A second, append-only copy of the audit log outside the database (kaa.audit_sink), sent by
 # a job every 10 seconds: syslog+tcp://host:port, syslog+tls://host:port[?ca=/path],
