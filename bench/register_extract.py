@@ -67,7 +67,7 @@ def main() -> None:
 
 def measure(notes: int, timeline: int, reads: int, *, repeat: int = 3) -> None:
     from kaa.lib.pdf import pdf_render
-    from reporting.extract import extract_context
+    from records.register_extract.services import extract_context
 
     youth = _youth(notes, timeline, reads)
     times, size = [], 0

@@ -12,8 +12,8 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from kaa.lib.params import ID_MAX, validate_date_range
-from kaa.models import AuditEvent, User
+from kaa.lib.params import validate_date_range
+from kaa.models import User
 
 OTP_INVALID = _("Koden stämmer inte. Kontrollera att klockan i telefonen går rätt och försök "
                 "igen med en ny kod.")
@@ -50,7 +50,8 @@ def fields_only_helper() -> FormHelper:
     return helper
 
 
-def _helper(submit_label: str, *, method: str = "post") -> FormHelper:
+def submit_helper(submit_label: str, *, method: str = "post") -> FormHelper:
+    """A crispy helper that renders the form with one submit button labelled `submit_label`."""
     helper = FormHelper()
     helper.form_method = method
     helper.add_input(Submit("submit", submit_label))
@@ -73,7 +74,7 @@ class LoginForm(AuthenticationForm):
         _username_capped(self)
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
-        self.helper = _helper(str(_("Logga in")))
+        self.helper = submit_helper(str(_("Logga in")))
 
 
 class AdminLoginForm(AdminAuthenticationForm):
@@ -98,42 +99,13 @@ class OtpTokenForm(forms.Form):
 
     def __init__(self, *args: Any, submit_label: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(submit_label or str(_("Fortsätt")))
+        self.helper = submit_helper(submit_label or str(_("Fortsätt")))
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"].replace(" ", "")
         if not token.isdigit():
             raise forms.ValidationError(OTP_INVALID)
         return token
-
-
-class AuditFilterForm(forms.Form):
-    youth = forms.IntegerField(label=_("Ungdomens id"), required=False, min_value=1,
-                               max_value=ID_MAX)
-    staff = forms.ModelChoiceField(label=_("Personal"), queryset=User.objects.none(),
-                                   required=False, empty_label=_("Alla"))
-    action = forms.ChoiceField(label=_("Händelse"), required=False,
-                               choices=[("", _("Alla"))] + list(AuditEvent.Action.choices))
-    date_from = DateField(label=_("Från och med"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = DateField(label=_("Till och med"), required=False,
-                        widget=forms.DateInput(attrs={"type": "date"}))
-    flagged = forms.BooleanField(label=_("Bara flaggade"), required=False)
-
-    def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = User.objects.filter(
-            municipality_id=municipality_id
-        ).order_by("first_name", "last_name")
-        self.helper = _helper(str(_("Sök i loggen")), method="get")
-        self.helper.form_class = "row g-3 align-items-end"
-        self.helper.disable_csrf = True
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("Slutdatumet ligger före startdatumet."))
-        return data
 
 
 class AccountSettingsForm(forms.ModelForm):
@@ -145,7 +117,7 @@ class AccountSettingsForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(str(_("Spara")))
+        self.helper = submit_helper(str(_("Spara")))
 
 
 def errors_apply(form: forms.BaseForm, exc: Any) -> None:

@@ -65,7 +65,7 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=5, minute=0),
     },
     "reporting-retention-proposal": {
-        # Weekly: what is due for gallring, proposed to the coordinators (reporting.retention).
+        # Weekly: what is due for gallring, proposed to the coordinators (records.retention).
         "task": "reporting.tasks.retention_propose",
         "schedule": crontab(hour=4, minute=30, day_of_week="mon"),
     },

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "youth",
     "outreach",
     "plans",
+    "records",
     "reporting",
     "demo",
 ]
@@ -255,7 +256,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 KAA_SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 # Audit events that belong to no municipality (failed logins with unknown usernames, system
 # events) fall under no municipality's gallring rule: they are deleted after this many months
-# by a nightly job (0 = kept). At least 24, KAA's minimum for the log (reporting.retention).
+# by a nightly job (0 = kept). At least 24, KAA's minimum for the log (records.retention).
 KAA_AUDIT_UNATTRIBUTED_MONTHS = env.int("AUDIT_UNATTRIBUTED_MONTHS", default=36)
 # A second, append-only copy of the audit log outside the database (kaa.audit_sink), sent by
 # a job every 10 seconds: syslog+tcp://host:port, syslog+tls://host:port[?ca=/path],
@@ -440,9 +441,9 @@ KAA_FOLLOW_UP_OCCUPIED_MONTHS = env.int("KAA_FOLLOW_UP_OCCUPIED_MONTHS", default
 KAA_TERM_END_SPRING = (6, 15)  # (month, day): the spring term ends mid-June
 KAA_TERM_END_AUTUMN = (12, 20)
 KAA_TURNING_20_NOTICE_DAYS = env.int("KAA_TURNING_20_NOTICE_DAYS", default=60)
-# A directory of SCB export profiles read before the shipped ones (reporting/scb_profiles).
+# A directory of SCB export profiles read before the shipped ones (reporting/scb/profiles).
 KAA_SCB_PROFILE_DIR = env.str("KAA_SCB_PROFILE_DIR", default="")
-# Counts below this are shown as "<N" on dashboards and board reports (issue #8).
+# Counts below this are shown as "<N" on dashboards and board reports (reporting.stats.suppress).
 KAA_SUPPRESS_BELOW = env.int("KAA_SUPPRESS_BELOW", default=5)
 # How long the dashboard keeps its figures (seconds; 0 = always recount).
 KAA_STATS_CACHE_SECONDS = env.int("KAA_STATS_CACHE_SECONDS", default=600)

@@ -1,16 +1,14 @@
-"""Views of the core: start page, login with second factor, audit log, health, error pages."""
+"""Views of the core: start page, login with second factor, health, error pages."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -22,17 +20,14 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 
 from kaa import health, login_guard, outbox
-from kaa.access import Perm, ids_refused, perm_required
+from kaa.access import ids_refused
 from kaa.audit import audit_event
-from kaa.forms import OTP_INVALID, AccountSettingsForm, AuditFilterForm, LoginForm, OtpTokenForm
+from kaa.forms import OTP_INVALID, AccountSettingsForm, LoginForm, OtpTokenForm
 from kaa.lib.http import safe_next
 from kaa.lib.params import int_list
 from kaa.middleware import SESSION_LAST_SEEN, session_seconds_left
 from kaa.models import AuditEvent, UserSession
-from kaa.selectors import audit_events_for
 from kaa.services import sessions_end
-
-AUDIT_PAGE_SIZE = 50
 
 
 class LoginView(auth_views.LoginView):
@@ -85,30 +80,12 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "otp/setup.html")
 
 
-@login_required
-@perm_required(Perm.VIEW_AUDIT_LOG)
-@require_GET
-def audit_list(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None, municipality_id=request.user.municipality_id)
-    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
-    # Reading the log is itself logged (it shows whose records were opened); written first so
-    # that the page and its count agree.
-    audit_event(request=request, action=AuditEvent.Action.READ, object_type="kaa.auditevent",
-                detail="loggkontroll", youth_id=filters.get("youth"))
-    events = audit_events_for(user=request.user, filters=filters)
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "kaa/audit_list.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
-
-
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 when the database answers (status "degraded" if the broker is down or background
     work was set aside as unsendable), else 503.
 
-    The web tier stays in service without Redis (R-09): queued work waits, pages still work.
+    The web tier stays in service without Redis: queued work waits, pages still work.
     The public (a load balancer) gets the status only; which part is down and the outbox
     counts go only to monitoring that presents KAA_HEALTHZ_TOKEN.
     """

@@ -21,7 +21,7 @@ PERSONAS = (
 )
 
 # Namespaces whose every URL must be listed in CASES or EXEMPT.
-PERSONAL_NAMESPACES = ("youth", "outreach", "plans", "reporting")
+PERSONAL_NAMESPACES = ("youth", "outreach", "plans", "records", "reporting")
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,8 @@ def _flagged_case(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
 def _audit_sample(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     from django.utils import timezone
 
-    from kaa.models import AuditEvent, AuditSample
+    from kaa.models import AuditEvent
+    from records.log_review.models import AuditSample
 
     event = AuditEvent.objects.create(action="read", user=users["coach"], username="omar",
                                       municipality=users["coach"].municipality,
@@ -86,7 +87,7 @@ def _ordered_extract(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """A register extract ordered for the coach's youth; the list names the request's day."""
     import datetime as dt
 
-    from reporting.extract import extract_order
+    from records.register_extract.services import extract_order
     from youth.models import Youth
 
     kwargs, _marker = _youth_of_coach(users)
@@ -281,7 +282,7 @@ def _retention(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """A gallring proposal that names a youth whose period ended long ago."""
     import datetime as dt
 
-    from reporting.models import RetentionRun
+    from records.retention.models import RetentionRun
 
     kwargs, _marker = _youth_of_coach(users)
     RetentionRun.objects.create(
@@ -295,7 +296,7 @@ def _scb_file(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     from django.utils import timezone
 
     from reporting.scb.periods import HalfYear
-    from reporting.services import file_build
+    from reporting.scb.services import file_build
 
     _youth_of_coach(users)
     today = timezone.localdate()
@@ -399,7 +400,7 @@ CASE_WORKERS = frozenset({"coach", "colleague", "coordinator"})
 COORDINATOR = frozenset({"coordinator"})
 
 CASES: list[UrlCase] = [
-    UrlCase("kaa:audit_list", _audit_case, COORDINATOR, list_page=True),
+    UrlCase("records:audit_list", _audit_case, COORDINATOR, list_page=True),
     UrlCase("youth:list", _youth_list, CASE_WORKERS, list_page=True),
     UrlCase("youth:caseload", _youth_list, frozenset({"coach"}), list_page=True),
     UrlCase("youth:detail", _youth_of_coach, CASE_WORKERS),
@@ -411,9 +412,9 @@ CASES: list[UrlCase] = [
     UrlCase("youth:assign", _youth_of_coach, COORDINATOR),
     UrlCase("youth:period_edit", _youth_period, COORDINATOR),
     UrlCase("youth:data_protection", _youth_of_coach, COORDINATOR),
-    UrlCase("reporting:extract_list", _ordered_extract, COORDINATOR),
-    UrlCase("youth:access_review", _flagged_case, COORDINATOR, list_page=True),
-    UrlCase("youth:access_sample", _audit_sample, COORDINATOR),
+    UrlCase("records:extract_list", _ordered_extract, COORDINATOR),
+    UrlCase("records:access_review", _flagged_case, COORDINATOR, list_page=True),
+    UrlCase("records:access_sample", _audit_sample, COORDINATOR),
     UrlCase("youth:import_preview", _import_batch, COORDINATOR),
     UrlCase("youth:identification:queue", _identification_queue, COORDINATOR, list_page=True),
     UrlCase("youth:identification:proposal_detail", _identification_proposal, COORDINATOR),
@@ -448,7 +449,7 @@ CASES: list[UrlCase] = [
     UrlCase("plans:meeting_new", _meeting_proposal, COORDINATOR, list_page=True),
     UrlCase("reporting:scb_period", _scb_period, COORDINATOR, list_page=True),
     UrlCase("reporting:scb_file", _scb_file, COORDINATOR),
-    UrlCase("reporting:retention", _retention, COORDINATOR, list_page=True),
+    UrlCase("records:retention", _retention, COORDINATOR, list_page=True),
     UrlCase("kaa:staff", _pending_role_grant, frozenset({"coordinator", "admin_user"}),
             list_page=True),
 ]
@@ -456,7 +457,7 @@ CASES: list[UrlCase] = [
 # URLs in the personal namespaces that show no personal data of their own, with the reason.
 EXEMPT: dict[str, str] = {
     "youth:register": "an empty form; tested in tests/youth/test_views.py",
-    "youth:access_sample_new": "POST only (coordinator); tests/youth/test_access_review.py",
+    "records:access_sample_new": "POST only (coordinator); tests/records/test_access_review.py",
     "youth:reason": "asks for a reason, names nobody (404 outside scope); test_views.py",
     "youth:assign_bulk": "POST only, filters ids through visible_to; tested in test_views.py",
     "youth:hand_over": "lists staff only (coordinator); tested in test_views.py",
@@ -506,15 +507,15 @@ EXEMPT: dict[str, str] = {
     "reporting:scb_list": "half-years and counts only (coordinator); tests/reporting",
     "reporting:scb_profile": "the export profile, no personal data (coordinator)",
     "reporting:scb_banner": "counts only (coordinator); tests/reporting/test_scb_views.py",
-    "reporting:register_extract": "POST only (orders the PDF); access tested in "
-                                  "tests/reporting/test_register_extract.py",
-    "reporting:extract_download": "a PDF download; access tested in "
-                                  "tests/reporting/test_register_extract.py",
+    "records:register_extract": "POST only (orders the PDF); access tested in "
+                                "tests/records/test_register_extract.py",
+    "records:extract_download": "a PDF download; access tested in "
+                                "tests/records/test_register_extract.py",
     "reporting:scb_file_download": "a file download; access tested in test_scb_views.py",
     "reporting:scb_file_readable": "an xlsx download; access tested in test_scb_views.py",
     "reporting:scb_file_submit": "POST only, same access as scb_file; test_scb_views.py",
-    "reporting:retention_propose": "POST only (coordinator); tests/reporting/test_retention.py",
-    "reporting:retention_decide": "POST only (coordinator); tests/reporting/test_retention.py",
+    "records:retention_propose": "POST only (coordinator); tests/records/test_retention.py",
+    "records:retention_decide": "POST only (coordinator); tests/records/test_retention.py",
     "kaa:role_grant_decide": "POST only, staff of the own municipality; test_accounts.py",
     "kaa:staff_second_factor_link": "POST only, staff of the own municipality; "
                                     "tests/kaa/test_accounts.py",

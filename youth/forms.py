@@ -307,29 +307,3 @@ class ReasonForm(forms.Form):
         label = dict(self.REASONS)[self.cleaned_data["reason"]]
         detail = (self.cleaned_data.get("detail") or "").strip()
         return f"{label}: {detail}" if detail else str(label)
-
-
-class PeriodForm(forms.Form):
-    start = DateField(label=_("Från"), widget=DATE)
-    end = DateField(label=_("Till"), widget=DATE)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = fields_only_helper()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError(_("Från-datumet ligger efter till-datumet."))
-        return data
-
-
-class SampleReviewForm(forms.Form):
-    findings = forms.CharField(
-        label=_("Din iakttagelse"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Hade varje läsning ett skäl i arbetet? Notera avvikelser och vad som "
-                    "görs åt dem."))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = fields_only_helper()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from youth import views, views_audit, views_import
+from youth import views, views_import
 
 app_name = "youth"
 
@@ -17,9 +17,6 @@ urlpatterns = [
     path("import/<id:pk>/", views_import.import_preview, name="import_preview"),
     path("import/kolumnmappning/", views_import.mapping_create, name="mapping_create"),
     path("identifiering/", include("youth.identification.urls")),
-    path("loggranskning/", views_audit.review, name="access_review"),
-    path("loggranskning/stickprov/", views_audit.sample_new, name="access_sample_new"),
-    path("loggranskning/stickprov/<id:pk>/", views_audit.sample_detail, name="access_sample"),
     path("<id:pk>/", views.youth_detail, name="detail"),
     path("<id:pk>/andra/", views.youth_edit, name="edit"),
     path("<id:pk>/sysselsattning/", views.occupation_add, name="occupation_add"),

@@ -1,4 +1,4 @@
-"""One run at a time of a scheduled job (issue #11: harmless if two beats run).
+"""One run at a time of a scheduled job (two beats running by mistake must do no harm).
 
 Every scheduled job is also idempotent, so a second run after the first does no harm; the lock
 keeps two *concurrent* runs (two beats firing at the same minute, or a redelivered task while
@@ -58,15 +58,22 @@ def xact_lock(name: str, item: int) -> None:
                        (zlib.crc32(name.encode()) & 0x7FFFFFFF, item))
 
 
-def single_run(func: Callable[..., T]) -> Callable[..., T | str]:
-    """Decorate a scheduled task's body: a run that finds another running returns at once."""
-    name = f"{func.__module__}.{func.__qualname__}"
+def single_run(func: Callable[..., T] | None = None, *,
+               name: str | None = None) -> Any:
+    """Decorate a scheduled task's body: a run that finds another running returns at once.
+
+    The lock is named `name`, by default the function's dotted path. A task moved to another
+    module keeps its old path as `name` (`@single_run(name=...)`), so that a worker still
+    running the code from before the move and one running the new code take the same lock."""
+    if func is None:
+        return functools.partial(single_run, name=name)
+    lock = name or f"{func.__module__}.{func.__qualname__}"
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> T | str:
-        with job_lock(name) as got:
+        with job_lock(lock) as got:
             if not got:
-                log.info("%s: another run is active; this one does nothing", name)
+                log.info("%s: another run is active; this one does nothing", lock)
                 return "locked: another run is active"
             return func(*args, **kwargs)
 

@@ -1,4 +1,4 @@
-"""Validation before export (scb-export.md §2.4): SCB's logical checks and more.
+"""Validation before export: SCB's logical checks and more.
 
 Each rule has a code, a default severity and a Swedish description; a profile may change the
 severity (`[checks.severity]`). Problems carry the youth and a link to where the fix is made.
@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from stdnum import luhn
 
-from reporting.scb.extract import Measure, Record
 from reporting.scb.periods import HalfYear
 from reporting.scb.profile import Profile
+from reporting.scb.source import Measure, Record
 from youth.identification.selectors import Coverage
 from youth.personnummer import age_on, birthday
 

@@ -1,4 +1,4 @@
-"""Export profiles: one TOML file per range of reporting periods (scb-export.md §2.1).
+"""Export profiles: one TOML file per range of reporting periods (shipped in `profiles/`).
 
 A profile is data, not code. This module reads and checks it, and answers three questions:
 which profile applies to a period, which SCB code an internal code becomes in that period,
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from reporting.scb.periods import HalfYear
 
-SHIPPED_DIR = Path(__file__).resolve().parent.parent / "scb_profiles"
+SHIPPED_DIR = Path(__file__).resolve().parent / "profiles"
 
 FIELDS = (
     "kommunkod", "period", "person_id", "record_type", "registration_date",

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from reporting.scb.checks import Checker
-from reporting.scb.extract import Contact, Measure, Record
 from reporting.scb.periods import HalfYear
 from reporting.scb.profile import Profile
+from reporting.scb.source import Contact, Measure, Record
 
 
 class RowMaker:

@@ -22,10 +22,10 @@ from openpyxl import Workbook
 from kaa.lib.spreadsheets import safe_cell
 from kaa.models import Municipality
 from reporting.scb.checks import Checker, Findings
-from reporting.scb.extract import Excluded, extract
 from reporting.scb.periods import HalfYear
 from reporting.scb.profile import Profile, ProfileError
 from reporting.scb.rows import RowMaker, digest
+from reporting.scb.source import Excluded, period_records
 from youth.identification import selectors as identification
 
 
@@ -153,7 +153,7 @@ def run(municipality: Municipality, period: HalfYear, profile: Profile, *, today
     sink = _Sink(profile, out, readable, maker.header())
     outcome = Outcome(findings=checker.findings)
     try:
-        for item in extract(municipality, period):
+        for item in period_records(municipality, period):
             if isinstance(item, Excluded):
                 checker.excluded(item.youth_id, item.name, item.personnummer, item.why)
                 continue

@@ -22,7 +22,7 @@ from kaa.lib.joblock import xact_lock
 from kaa.models import Municipality
 from outreach.facts import LED_TO_CONTACT_DAYS
 from outreach.models import ContactAttempt
-from reporting.models import ContactDay, RollupState
+from reporting.stats.models import ContactDay, RollupState
 from youth.models import Occupation
 
 WINDOW_DAYS = LED_TO_CONTACT_DAYS + 1

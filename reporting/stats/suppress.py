@@ -32,7 +32,7 @@ The rules
    means exactly one not reached). Otherwise "–". A median is shown only over at least W.
 6. Managers choose only the preset periods (month, tertial, half-year, school year, calendar
    year), all unions of whole calendar months; a custom date range is refused with a
-   message (reporting.forms.StatsPeriodForm). No figure can be asked for a day or a part of
+   message (reporting.stats.forms.StatsPeriodForm). No figure can be asked for a day or a part of
    a month, and no preset total is ever the sum of 5 or 10 preset parts (a year cut into h
    half-years, t tertials and single months has 12 - 5h - 3t parts: 12, 9, 7, 6, 4, 3 or 2;
    a half-year 6 or 3; a tertial 4).

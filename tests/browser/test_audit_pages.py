@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kaa.models import AuditEvent, AuditSample, AuditSampleFinding
+from kaa.models import AuditEvent
+from records.log_review.models import AuditSample, AuditSampleFinding
 from tests.browser.conftest import axe_violations, describe
 from tests.browser.test_register_pages import _login_with_totp
 from tests.factories import UserFactory
@@ -16,10 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_log_s_gallring_and_sample_pages(page, coordinator, municipality, coach):
-    from reporting.models import RetentionRun
+    from records.retention.models import RetentionRun
 
     _login_with_totp(page, coordinator)
-    page.goto(reverse("reporting:retention"))
+    page.goto(reverse("records:retention"))
     audit = page.locator("section", has=page.get_by_role("heading",
                                                          name="Loggen över läsningar"))
     audit.locator("summary").click()
@@ -39,7 +40,7 @@ def test_the_log_s_gallring_and_sample_pages(page, coordinator, municipality, co
     RetentionRun.objects.create(municipality=municipality, proposed_at=timezone.now(),
                                 proposed_by=coordinator, counts={"notes": 1},
                                 cutoffs={"notes": "2020-01-01"})
-    page.goto(reverse("reporting:retention"))
+    page.goto(reverse("records:retention"))
     assert "måste godkännas av en annan samordnare" in page.content()
     assert page.get_by_role("button", name="Godkänn och gallra").count() == 0
     violations = axe_violations(page)
@@ -54,7 +55,7 @@ def test_the_log_s_gallring_and_sample_pages(page, coordinator, municipality, co
     colleague = UserFactory(username="karin", role="coordinator", municipality=municipality)
     AuditSampleFinding.objects.create(sample=sample, text="Omar saknade skäl.",
                                       created_by=colleague)
-    page.goto(reverse("youth:access_sample", args=[sample.pk]))
+    page.goto(reverse("records:access_sample", args=[sample.pk]))
     page.get_by_role("textbox", name="Din iakttagelse").fill("Omar hade en uppgift om ungdomen.")
     page.get_by_role("button", name="Spara iakttagelsen").click()
     page.wait_for_load_state()

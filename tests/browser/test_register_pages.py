@@ -80,7 +80,7 @@ def test_the_coordinators_pages_have_no_axe_violations(page, coordinator, munici
         violations = axe_violations(page)
         assert not violations, (path, describe(violations))
     # Gallring: a policy below KAA's minimum comes back with the warning, the input kept.
-    page.goto(reverse("reporting:retention"))
+    page.goto(reverse("records:retention"))
     assert not axe_violations(page)
     notes = page.locator("section", has=page.get_by_role("heading", name="Anteckningar"))
     notes.locator("summary").click()

@@ -88,7 +88,7 @@ def test_the_demo_data_gives_a_meaningful_scb_report(settings):
 @pytest.mark.django_db
 def test_the_demo_has_retention_rules_and_a_proposal_to_review(settings):
     from kaa.models import Municipality
-    from reporting.models import RetentionPolicy, RetentionRun
+    from records.retention.models import RetentionPolicy, RetentionRun
 
     settings.KAA_DEMO = True
     call_command("demo_data", youths=80)
@@ -103,7 +103,7 @@ def test_the_demo_has_retention_rules_and_a_proposal_to_review(settings):
     assert sum(run.counts.values()) > 0
     # The demo coordinator did not set the rules: she may approve (four eyes).
     from kaa.models import User
-    from reporting.retention import may_approve
+    from records.retention.services import may_approve
 
     assert may_approve(run, User.objects.get(username="samordnare"))
     assert not may_approve(run, User.objects.get(username="samordnare.arkiv"))

@@ -155,7 +155,7 @@ def test_a_menu_group_of_one_page_is_a_plain_link(admin_user, monkeypatch):
 def test_the_menu_marks_the_current_page_inside_a_group(coordinator):
     from django.urls import reverse
 
-    _top, _grouped, page = _menu(coordinator, reverse("reporting:retention"))
+    _top, _grouped, page = _menu(coordinator, reverse("records:retention"))
     current = page.select('nav[aria-label="Huvudmeny"] [aria-current="page"]')
     assert [a.get_text(strip=True) for a in current] == ["Gallring"]
     toggle = page.find("button", class_="dropdown-toggle")

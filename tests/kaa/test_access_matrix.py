@@ -62,4 +62,4 @@ def test_every_personal_url_is_covered():
     personal = {n for n in names if n.split(":")[0] in PERSONAL_NAMESPACES}
     missing = sorted(personal - covered)
     assert not missing, f"Add these URLs to tests/access_matrix.py: {missing}"
-    assert "kaa:audit_list" in covered
+    assert "records:audit_list" in covered

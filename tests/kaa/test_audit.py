@@ -73,7 +73,7 @@ def test_it_records_who_what_when_and_where(coach, django_assert_num_queries):
 
 
 def test_the_middleware_stamps_ip_and_request_id(client_for, coordinator):
-    response = client_for(coordinator).get(reverse("kaa:audit_list"), REMOTE_ADDR="10.9.8.7")
+    response = client_for(coordinator).get(reverse("records:audit_list"), REMOTE_ADDR="10.9.8.7")
     logged = AuditEvent.objects.filter(detail="loggkontroll").get()
     assert logged.ip == "10.9.8.7"
     assert logged.request_id == response["X-Request-ID"]
@@ -84,11 +84,12 @@ def test_the_audit_page_searches_by_youth_and_staff(client_for, coordinator, coa
         audit_event(action="read", user=user, object_type="youth.youth", object_id=youth_id,
                     youth_id=youth_id)
     client = client_for(coordinator)
-    body = client.get(reverse("kaa:audit_list"), {"youth": 11}).content.decode()
+    body = client.get(reverse("records:audit_list"), {"youth": 11}).content.decode()
     # The two reads of youth 11, and this search of youth 11's log, which is logged too.
     assert "3 händelser" in body
     assert body.count("youth.youth #11") == 2
-    body = client.get(reverse("kaa:audit_list"), {"youth": 11, "staff": coach.pk}).content.decode()
+    body = client.get(reverse("records:audit_list"),
+                      {"youth": 11, "staff": coach.pk}).content.decode()
     assert "1 händelse" in body
     assert coach.get_full_name() in body
 
@@ -97,14 +98,14 @@ def test_the_audit_page_never_shows_another_municipality(client_for, coordinator
                                                          stranger_coordinator):
     audit_event(action="read", user=stranger_coordinator, object_type="youth.youth",
                 object_id=99, youth_id=987654)
-    body = client_for(coordinator).get(reverse("kaa:audit_list")).content.decode()
+    body = client_for(coordinator).get(reverse("records:audit_list")).content.decode()
     assert "987654" not in body
     assert stranger_coordinator.get_full_name() not in body
 
 
 def test_the_audit_page_rejects_an_inverted_date_range(client_for, coordinator):
     response = client_for(coordinator).get(
-        reverse("kaa:audit_list"), {"date_from": "2026-05-02", "date_to": "2026-05-01"}
+        reverse("records:audit_list"), {"date_from": "2026-05-02", "date_to": "2026-05-01"}
     )
     assert "Slutdatumet ligger före startdatumet." in response.content.decode()
 
@@ -115,7 +116,7 @@ def test_the_audit_page_query_count_does_not_grow(client_for, coordinator, coach
     for i in range(60):
         audit_event(action="read", user=coach, object_type="youth.youth", object_id=i, youth_id=i)
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("kaa:audit_list"))
+        response = client.get(reverse("records:audit_list"))
     assert response.content.decode().count("<tr>") == 51  # header + one page of 50
 
 

@@ -103,7 +103,7 @@ def test_the_runtime_role_cannot_change_erase_or_unprotect_the_log(app_role, sql
 def test_the_runtime_role_only_adds_findings_of_a_log_review(app_role, coordinator, sql):
     from django.utils import timezone as tz
 
-    from kaa.models import AuditSample, AuditSampleFinding
+    from records.log_review.models import AuditSample, AuditSampleFinding
 
     sample = AuditSample.objects.create(municipality=coordinator.municipality,
                                         period_start=tz.localdate(), period_end=tz.localdate(),

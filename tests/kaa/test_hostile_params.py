@@ -58,7 +58,8 @@ def _form_fields() -> Iterator[tuple[str, forms.Field]]:
 
     for module in ("kaa.forms", "youth.forms", "youth.forms_import", "outreach.forms",
                    "outreach.forms_letters", "outreach.forms_eservice", "plans.forms",
-                   "plans.forms_school", "reporting.forms"):
+                   "plans.forms_school", "records.retention.forms", "records.log_review.forms",
+                   "reporting.scb.forms", "reporting.stats.forms", "reporting.board.forms"):
         importlib.import_module(module)
     seen: set[type] = set()
     stack = [forms.BaseForm]
@@ -69,7 +70,7 @@ def _form_fields() -> Iterator[tuple[str, forms.Field]]:
                 seen.add(sub)
                 stack.append(sub)
                 if sub.__module__.split(".")[0] in ("kaa", "youth", "outreach", "plans",
-                                                    "reporting"):
+                                                    "records", "reporting"):
                     yield from getattr(sub, "base_fields", {}).items()
 
 
@@ -128,8 +129,8 @@ def world(coordinator, coach, municipality) -> dict[str, Any]:
     from plans.meetings import meeting_record
     from plans.models import Consent, InterventionType, Partner, SchoolNotification
     from plans.services import conversation_record
-    from reporting.extract import extract_order
-    from reporting.models import RetentionRun
+    from records.register_extract.services import extract_order
+    from records.retention.models import RetentionRun
     from reporting.scb.periods import HalfYear
     from tests.access_matrix import _valid_pnr
     from tests.factories import occupation_type, plan_make, reason, youth_make
@@ -168,7 +169,8 @@ def world(coordinator, coach, municipality) -> dict[str, Any]:
         reason=reason("OVRIGT"), start_date=today)
     run = RetentionRun.objects.create(municipality=municipality, proposed_at=timezone.now(),
                                       cutoffs={}, counts={}, items={})
-    from kaa.models import AuditEvent, AuditSample
+    from kaa.models import AuditEvent
+    from records.log_review.models import AuditSample
 
     event = AuditEvent.objects.create(action="read", user=coach, username=coach.username,
                                       municipality=municipality, object_type="youth.youth",
@@ -178,7 +180,7 @@ def world(coordinator, coach, municipality) -> dict[str, Any]:
                                         created_by=coordinator)
     task = Task.objects.filter(youth=youth).first()
     ids = {
-        "youth:access_sample": sample.pk, "youth:import_preview": batch_import.pk,
+        "records:access_sample": sample.pk, "youth:import_preview": batch_import.pk,
         "outreach:task_outcome": task.pk if task else 1,
         "outreach:eservice_review": submission.pk, "outreach:batch_detail": batch.pk,
         "outreach:batch_pdf": batch.pk, "outreach:batch_confirm": batch.pk,
@@ -188,7 +190,7 @@ def world(coordinator, coach, municipality) -> dict[str, Any]:
         "plans:school_reject": notice.pk, "plans:meeting_detail": meeting.pk,
         "plans:catalogue_edit": InterventionType.objects.filter(municipality=municipality)
         .first().pk,
-        "plans:partner_edit": school.pk, "reporting:retention_decide": run.pk,
+        "plans:partner_edit": school.pk, "records:retention_decide": run.pk,
     }
     consent = Consent.objects.filter(youth=youth).first()
     for name in ("consent_detail", "consent_revoke", "consent_paper", "consent_pdf",
@@ -319,12 +321,12 @@ def no_pdf(monkeypatch):
     import kaa.lib.pdf
     import outreach.letters
     import plans.views
-    import reporting.services_stats
+    import reporting.board.services
 
     def stub(template: str, context: dict[str, Any]) -> bytes:
         return b"%PDF-1.7 test"
 
-    for module in (kaa.lib.pdf, outreach.letters, plans.views, reporting.services_stats):
+    for module in (kaa.lib.pdf, outreach.letters, plans.views, reporting.board.services):
         monkeypatch.setattr(module, "pdf_render", stub)
 
 

@@ -30,13 +30,13 @@ def test_a_coordinator_sees_a_failed_login_of_their_staff_in_loggkontroll(
     assert event.municipality_id == coach.municipality_id
     assert (event.object_type, event.object_id) == ("kaa.user", str(coach.pk))
     assert event.user is None  # who typed it is not known
-    body = client_for(coordinator).get(reverse("kaa:audit_list"),
+    body = client_for(coordinator).get(reverse("records:audit_list"),
                                        {"action": "login_failed"}).content.decode()
     assert "1 händelse" in body
     assert "Misslyckad inloggning" in body
     assert "<td>omar</td>" in body
     # Another municipality's coordinator does not.
-    body = client_for(stranger_coordinator).get(reverse("kaa:audit_list"),
+    body = client_for(stranger_coordinator).get(reverse("records:audit_list"),
                                                 {"action": "login_failed"}).content.decode()
     assert "0 händelser" in body
 
@@ -48,10 +48,10 @@ def test_a_lockout_of_their_staff_is_flagged_for_the_coordinator(client_for, coo
     assert locked.exists()
     assert all(e.municipality_id == coach.municipality_id and e.flagged for e in locked)
     client = client_for(coordinator)
-    body = client.get(reverse("kaa:audit_list"), {"action": "locked_out"}).content.decode()
+    body = client.get(reverse("records:audit_list"), {"action": "locked_out"}).content.decode()
     assert "Kontot spärrat" in body
     assert "<td>omar</td>" in body
-    section = _flagged_section(client.get(reverse("youth:access_review")).content.decode())
+    section = _flagged_section(client.get(reverse("records:access_review")).content.decode())
     assert "Kontot spärrat" in section
     assert "<td>omar</td>" in section
 
@@ -73,6 +73,6 @@ def test_a_denial_is_flagged_and_listed_on_the_review_page(client_for, coordinat
     assert denied.flagged
     assert denied.municipality_id == coach.municipality_id
     section = _flagged_section(
-        client_for(coordinator).get(reverse("youth:access_review")).content.decode())
+        client_for(coordinator).get(reverse("records:access_review")).content.decode())
     assert "Nekad åtkomst" in section
     assert f"<td>{coach.username}</td>" in section

@@ -76,7 +76,7 @@ def test_a_25_digit_youth_id_in_a_url_is_404(client_for, coordinator):
 
 
 def test_a_25_digit_youth_id_in_the_audit_filter_is_a_form_error(client_for, coordinator):
-    response = _client(client_for, coordinator).get(reverse("kaa:audit_list"), {"youth": HUGE})
+    response = _client(client_for, coordinator).get(reverse("records:audit_list"), {"youth": HUGE})
     assert response.status_code == 200
     assert "Kontrollera att detta värde är mindre än eller lika med" in \
         response.content.decode()
@@ -105,13 +105,13 @@ def test_a_unicode_digit_as_poll_count_is_the_first_poll(client_for, coordinator
                                                         municipality):
     youth = youth_make(municipality=municipality)
     response = _client(client_for, coordinator).get(
-        reverse("reporting:extract_list", args=[youth.pk]), {"n": "²"})
+        reverse("records:extract_list", args=[youth.pk]), {"n": "²"})
     assert response.status_code == 200
 
 
 def test_year_9999_in_the_access_review_is_a_form_error(client_for, coordinator):
     response = _client(client_for, coordinator).get(
-        reverse("youth:access_review"), {"start": "2026-01-01", "end": "9999-12-31"})
+        reverse("records:access_review"), {"start": "2026-01-01", "end": "9999-12-31"})
     assert response.status_code == 200
     assert "Ange ett datum mellan 1900-01-01 och 2199-12-31." in response.content.decode()
 

@@ -60,8 +60,8 @@ def test_another_youth_s_period_cannot_be_corrected_through_this_youth(
 
 def test_another_youth_s_register_extract_is_not_handed_out(
         client_for, coordinator, stranger_coordinator, municipality, other_municipality):
-    from reporting.extract import extract_order
-    from reporting.models import RegisterExtract
+    from records.register_extract.models import RegisterExtract
+    from records.register_extract.services import extract_order
 
     mine = youth_make(municipality=municipality)
     theirs = youth_make(municipality=other_municipality)
@@ -69,7 +69,7 @@ def test_another_youth_s_register_extract_is_not_handed_out(
                             received_on=TODAY(), key=None)
     RegisterExtract.objects.filter(pk=extract.pk).update(file="registerutdrag/x.pdf",
                                                          built_at=timezone.now())
-    url = reverse("reporting:extract_download", args=[mine.pk, extract.pk])
+    url = reverse("records:extract_download", args=[mine.pk, extract.pk])
     response = client_for(coordinator).get(url)
     assert response.status_code == 404
     _denied(coordinator, extract)

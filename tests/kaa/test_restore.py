@@ -16,9 +16,9 @@ from youth.services import note_add
 
 # The schema of the previous release: the migrations added since are undone, data kept.
 # Every app that has had a migration since, the newest first.
-PREVIOUS_RELEASE = [("reporting", "0003_contact_sums"), ("plans", "0002_school_notification"),
-                    ("outreach", "0009_eservice"), ("youth", "0006_gdpr"),
-                    ("kaa", "0004_audit_sample")]
+PREVIOUS_RELEASE = [("records", "zero"), ("reporting", "0003_contact_sums"),
+                    ("plans", "0002_school_notification"), ("outreach", "0009_eservice"),
+                    ("youth", "0006_gdpr"), ("kaa", "0004_audit_sample")]
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from kaa.models import AuditEvent
+from reporting.board.services import board_report_build, due_on, scheduled_reports_build
 from reporting.models import BoardReport
-from reporting.services_stats import board_report_build, due_on, scheduled_reports_build
 from reporting.stats.periods import span_of
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,7 @@ def test_the_schedule_builds_each_report_once_when_its_period_ends(municipality,
 
 def test_a_missed_run_is_caught_up_and_one_failure_does_not_stop_the_rest(
         municipality, other_municipality, monkeypatch):
-    from reporting import services_stats
+    from reporting.board import services as services_stats
 
     real = services_stats.board_report_build
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reporting.scb.periods import HalfYear
-from reporting.services import report_check
+from reporting.scb.services import report_check
 from tests.factories import reason
 from tests.youth.identification.test_coverage import scene  # noqa: F401  (fixture)
 from youth.identification import services

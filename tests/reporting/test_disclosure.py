@@ -18,7 +18,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from reporting.services_stats import board_report_build
+from reporting.board.services import board_report_build
 from reporting.stats.periods import span_of
 from reporting.stats.suppress import Number, share
 from tests.reporting.conftest import D

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from kaa.models import AuditEvent
 from reporting.models import ScbFile, ScbProfileVerification, ScbReport
-from reporting.services import file_build
+from reporting.scb.services import file_build
 from tests.reporting.conftest import H1, D
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 
 from kaa.models import AuditEvent
 from reporting.models import ScbFile, ScbReport
-from reporting.services import (
+from reporting.scb.services import (
     diff_added,
     diff_changed,
     diff_removed,

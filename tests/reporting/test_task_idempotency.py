@@ -13,8 +13,9 @@ from django.db import connection
 from kaa.lib.joblock import job_lock, lock_key
 from kaa.models import AuditEvent
 from kaa.schedule import BEAT_SCHEDULE
+from reporting.board.tasks import board_report_build, board_reports_scheduled
 from reporting.models import BoardReport, ScbFile
-from reporting.tasks import board_report_build, board_reports_scheduled, scb_file_build
+from reporting.scb.tasks import scb_file_build
 
 pytestmark = pytest.mark.django_db
 

@@ -189,7 +189,7 @@ def test_a_batch_uploaded_before_rows_were_kept_asks_for_the_file_again(client_f
 def test_gallring_of_import_files_empties_the_kept_rows(municipality, coordinator):
     import datetime as dt
 
-    from reporting.retention import ACTIONS, _exports_due
+    from records.retention.services import ACTIONS, _exports_due
 
     old = ImportBatch.objects.create(
         municipality=municipality, uploaded_by=coordinator,

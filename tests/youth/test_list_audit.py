@@ -157,7 +157,7 @@ def test_a_coordinator_listing_who_is_protected_is_flagged(client_for, coordinat
 def test_the_log_review_finds_the_lists_that_named_a_youth(client_for, coordinator, coach,
                                                            caseload):
     client_for(coach).get(reverse("youth:list"))
-    page = client_for(coordinator).get(reverse("kaa:audit_list"),
+    page = client_for(coordinator).get(reverse("records:audit_list"),
                                        {"youth": caseload[0].pk}).content.decode()
     assert "ungdomslista" in page
     assert "lista med 3 ungdomar" in page

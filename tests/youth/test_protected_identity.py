@@ -180,7 +180,7 @@ def test_a_protected_guardian_protects_the_youths_address(client_for, coach, coo
 
 def test_a_protected_guardian_withholds_corrections_and_the_register_extract(
         client_for, coordinator, guarded):
-    from reporting.extract import extract_context
+    from records.register_extract.services import extract_context
     from youth.services import youth_contact_update
 
     youth_contact_update(youth=guarded, actor=coordinator, address="Nya gränd 3")

@@ -59,7 +59,7 @@ class Command(BaseCommand):
         for code in ("1882", "1494"):
             demo_plans_ensure(municipality=Municipality.objects.get(code=code))
         demo_eforms_ensure(municipality=Municipality.objects.get(code="1882"))
-        # Retention rules live in reporting, which the demo app does not import.
+        # Gallring rules and a first proposal (records.retention).
         call_command("demo_retention", municipality="1882", stdout=self.stdout)
         stats = deadlines_refresh()
         self.stdout.write(self.style.SUCCESS(

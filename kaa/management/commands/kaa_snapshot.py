@@ -20,7 +20,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-PROJECT_APPS = ("kaa", "youth", "outreach", "plans", "reporting")
+PROJECT_APPS = ("kaa", "youth", "outreach", "plans", "records", "reporting")
 
 
 def snapshot() -> dict[str, dict[str, Any]]:

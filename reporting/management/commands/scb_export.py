@@ -22,7 +22,7 @@ from kaa.models import Municipality
 from reporting.scb.checks import BLOCK, Findings
 from reporting.scb.periods import HalfYear
 from reporting.scb.profile import ProfileError
-from reporting.services import file_build, report_check
+from reporting.scb.services import file_build, report_check
 
 
 class Command(BaseCommand):

@@ -1,0 +1,115 @@
+"""The log review pages (coordinators with the audit permission): the audit log searched
+(loggkontroll); the review of flagged reads, staff reading many youths outside their caseload,
+exports; and sample reviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kaa.access import Perm, get_in_municipality, perm_required
+from kaa.audit import audit_event
+from kaa.models import AuditEvent
+from records.log_review import services as access_review
+from records.log_review.forms import AuditFilterForm, ReviewPeriodForm, SampleReviewForm
+from records.log_review.models import AuditSample
+from records.log_review.selectors import audit_events_for
+
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+@perm_required(Perm.VIEW_AUDIT_LOG)
+@require_GET
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None, municipality_id=request.user.municipality_id)
+    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    # Reading the log is itself logged (it shows whose records were opened); written first so
+    # that the page and its count agree.
+    audit_event(request=request, action=AuditEvent.Action.READ, object_type="kaa.auditevent",
+                detail="loggkontroll", youth_id=filters.get("youth"))
+    events = audit_events_for(user=request.user, filters=filters)
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "records/log_review/audit_list.html",
+                  {"form": form, "page": page, "query": query.urlencode()})
+
+
+def _period(request: HttpRequest) -> tuple[ReviewPeriodForm, dt.date, dt.date]:
+    today = timezone.localdate()
+    form = ReviewPeriodForm(request.GET or None, initial={"start": today - dt.timedelta(days=30),
+                                                    "end": today})
+    if form.is_valid():
+        return form, form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, today - dt.timedelta(days=30), today
+
+
+@login_required
+@perm_required(Perm.VIEW_AUDIT_LOG)
+@require_http_methods(["GET"])
+def review(request: HttpRequest) -> HttpResponse:
+    form, start, end = _period(request)
+    municipality = request.user.municipality_id
+    audit_event(request=request, action=AuditEvent.Action.READ, object_type="kaa.auditevent",
+                detail="loggkontroll granskning")
+    flagged = Paginator(access_review.flagged(municipality, start, end), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "records/log_review/review.html", {
+        "form": form, "start": start, "end": end, "flagged": flagged,
+        "query": f"start={start.isoformat()}&end={end.isoformat()}",
+        "outside": access_review.outside_caseload(municipality, start, end),
+        "threshold": access_review.OUTSIDE_CASELOAD_THRESHOLD,
+        "exports": access_review.exports(municipality, start, end),
+        "samples": AuditSample.objects.filter(municipality_id=municipality)[:10]})
+
+
+@login_required
+@perm_required(Perm.VIEW_AUDIT_LOG)
+@require_POST
+def sample_new(request: HttpRequest) -> HttpResponse:
+    form = ReviewPeriodForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Välj en giltig period för stickprovet."))
+        return redirect("records:access_review")
+    sample = access_review.sample_draw(user=request.user, start=form.cleaned_data["start"],
+                                       end=form.cleaned_data["end"])
+    return redirect("records:access_sample", pk=sample.pk)
+
+
+@login_required
+@perm_required(Perm.VIEW_AUDIT_LOG)
+@require_http_methods(["GET", "POST"])
+def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    sample = get_in_municipality(request, AuditSample.objects.select_related("reviewed_by"),
+                                 pk=pk)
+    may_review = access_review.may_review(sample, request.user)
+    form = SampleReviewForm(request.POST or None)
+    if request.method == "POST" and (form.is_valid() or not may_review):
+        try:
+            access_review.sample_review(sample=sample, user=request.user, request=request,
+                                        findings=form.cleaned_data.get("findings", ""))
+        except PermissionDenied as exc:  # their own reads: refused and logged by the service
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Iakttagelsen är sparad i stickprovets historik."))
+        return redirect("records:access_sample", pk=sample.pk)
+    events = (AuditEvent.objects.filter(pk__in=sample.event_ids,
+                                        municipality_id=request.user.municipality_id)
+              .select_related("user").order_by("at"))
+    audit_event(request=request, action=AuditEvent.Action.READ, object_type="kaa.auditevent",
+                detail="loggkontroll stickprov")
+    return render(request, "records/log_review/sample.html", {
+        "sample": sample, "events": events, "form": form, "may_review": may_review,
+        "own_reads": access_review.OWN_READS,
+        "findings": sample.findings_made.select_related("created_by")})

@@ -1,0 +1,237 @@
+"""What the SCB report is made from: per KAA period overlapping the half-year, one record with
+what SCB's five kinds of rows need (registration, contacts, measures started and ended, the
+end), derived from the register, the contact log and the plans.
+
+`period_records` streams: it reads the periods in chunks and fetches each chunk's contacts,
+occupations and interventions in three queries, so memory stays flat however many youths the
+municipality has, and the query count grows with chunks, not rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from kaa.lib.days import day_after, day_start
+from kaa.models import Municipality
+from outreach.models import ContactAttempt
+from plans.models import ActionPlan, Intervention
+from reporting.scb.periods import HalfYear
+from youth.models import KaaPeriod, Occupation
+
+CHUNK = 2000
+
+
+@dataclass
+class Contact:
+    on: dt.date
+    occupation: str | None  # internal occupation code valid that day, None if unknown
+
+
+@dataclass
+class Measure:
+    intervention_id: int
+    plan_id: int
+    name: str
+    code: str  # plans.MeasureCode
+    start: dt.date | None
+    end: dt.date | None
+    end_reason: str
+    went_on_to: str | None
+
+
+@dataclass
+class Record:
+    """One youth's KAA period as reported for one half-year."""
+
+    youth_id: int
+    period_id: int
+    personnummer: str
+    name: str
+    protected_identity: bool
+    birth_date: dt.date
+    registration_date: dt.date
+    registration_reason: str
+    registration_reason_label: str
+    period_end: dt.date | None  # the period's real end, also when after the half-year
+    end_reason: str | None
+    end_reason_label: str
+    contacts: list[Contact] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)  # started, overlapping the half-year
+    stray_contacts: list[dt.date] = field(default_factory=list)  # logged on it, outside it
+    stray_measures: list[Measure] = field(default_factory=list)  # broken or outside the period
+    occupation_now: str | None = None  # at the half-year's end (or the period's end)
+    occupation_ends_kaa: bool = False
+
+    @property
+    def ended_in(self) -> bool:
+        return self.period_end is not None
+
+    def ended_within(self, period: HalfYear) -> bool:
+        return self.period_end is not None and period.start <= self.period_end <= period.end
+
+    def measures_ended(self, period: HalfYear) -> list[Measure]:
+        return [m for m in self.measures
+                if m.end is not None and period.start <= m.end <= period.end]
+
+
+@dataclass
+class Excluded:
+    """A period that overlaps the half-year but is not reported, and why."""
+
+    youth_id: int
+    name: str
+    personnummer: str
+    why: str
+
+
+def _chunks(iterable: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def periods_overlapping(municipality: Municipality, period: HalfYear) -> Any:
+    return (KaaPeriod.objects
+            .filter(youth__municipality=municipality, start_date__lte=period.end)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
+            .select_related("youth", "registration_reason", "deregistration_reason")
+            .order_by("youth_id", "start_date", "pk"))
+
+
+def _local_day(at: dt.datetime) -> dt.date:
+    return timezone.localtime(at).date()
+
+
+class _Occupations:
+    """A chunk's confirmed occupation history, to answer "what did they do on day X"."""
+
+    def __init__(self, youth_ids: list[int], until: dt.date) -> None:
+        self.by_youth: dict[int, list[tuple[dt.date, dt.date | None, str, bool]]] = \
+            defaultdict(list)
+        rows = (Occupation.objects.filter(youth_id__in=youth_ids, confirmed=True,
+                                          start_date__lte=until)
+                .order_by("start_date", "id")
+                .values_list("youth_id", "start_date", "end_date", "type__code",
+                             "type__ends_kaa"))
+        for youth_id, start, end, code, ends in rows:
+            self.by_youth[youth_id].append((start, end, code, ends))
+
+    def on(self, youth_id: int, day: dt.date) -> tuple[str | None, bool]:
+        found: tuple[str | None, bool] = (None, False)
+        for start, end, code, ends in self.by_youth.get(youth_id, []):
+            if start <= day and (end is None or end >= day):
+                found = (code, ends)  # the latest start wins
+        return found
+
+
+def _contacts(periods: list[KaaPeriod], period: HalfYear) -> dict[int, list[tuple[int | None,
+                                                                               dt.date]]]:
+    start, end = day_start(period.start), day_after(period.end)
+    youth_ids = [p.youth_id for p in periods]
+    rows = (ContactAttempt.objects
+            .filter(outcome=ContactAttempt.Outcome.REACHED)
+            .filter(Q(youth_id__in=youth_ids, at__gte=start, at__lt=end)
+                    | Q(period_id__in=[p.pk for p in periods]))
+            .order_by("at", "id").values_list("youth_id", "period_id", "at"))
+    out: dict[int, list[tuple[int | None, dt.date]]] = defaultdict(list)
+    for youth_id, period_id, at in rows:
+        out[youth_id].append((period_id, _local_day(at)))
+    return out
+
+
+def _interventions(periods: list[KaaPeriod]) -> dict[int, list[tuple[int | None, Measure]]]:
+    rows = (Intervention.objects
+            .filter(plan__youth_id__in=[p.youth_id for p in periods],
+                    plan__kind=ActionPlan.Kind.KAA, declined=False)
+            .filter(Q(actual_start__isnull=False) | Q(actual_end__isnull=False))
+            .order_by("actual_start", "id")
+            .values_list("id", "plan_id", "plan__youth_id", "plan__period_id", "type__name",
+                         "type__measure_code", "actual_start", "actual_end", "end_reason",
+                         "went_on_to__code"))
+    out: dict[int, list[tuple[int | None, Measure]]] = defaultdict(list)
+    for pk, plan_id, youth_id, period_id, name, code, start, end, reason, went in rows:
+        out[youth_id].append((period_id, Measure(
+            intervention_id=pk, plan_id=plan_id, name=name, code=code, start=start, end=end,
+            end_reason=reason, went_on_to=went)))
+    return out
+
+
+def _belongs(kp: KaaPeriod, linked_id: int | None, day: dt.date | None) -> bool:
+    if linked_id is not None:
+        return linked_id == kp.pk
+    return day is not None and kp.start_date <= day and (kp.end_date is None
+                                                         or day <= kp.end_date)
+
+
+def _inside(kp: KaaPeriod, day: dt.date) -> bool:
+    return kp.start_date <= day and (kp.end_date is None or day <= kp.end_date)
+
+
+def _record(kp: KaaPeriod, period: HalfYear, contacts: list[tuple[int | None, dt.date]],
+            measures: list[tuple[int | None, Measure]], occupations: _Occupations) -> Record:
+    youth = kp.youth
+    end_reason = kp.deregistration_reason
+    rec = Record(
+        youth_id=youth.pk, period_id=kp.pk, personnummer=youth.personnummer,
+        name=youth.full_name, protected_identity=youth.protected_identity,
+        birth_date=youth.birth_date, registration_date=kp.start_date,
+        registration_reason=kp.registration_reason.code,
+        registration_reason_label=kp.registration_reason.label, period_end=kp.end_date,
+        end_reason=end_reason.code if end_reason else None,
+        end_reason_label=end_reason.label if end_reason else "")
+    seen_days: set[dt.date] = set()
+    for linked, day in contacts:
+        if not _belongs(kp, linked, day):
+            continue
+        if not _inside(kp, day):
+            rec.stray_contacts.append(day)
+        elif period.start <= day <= period.end and day not in seen_days:
+            seen_days.add(day)  # one contact occasion per day
+            rec.contacts.append(Contact(on=day, occupation=occupations.on(youth.pk, day)[0]))
+    for linked, m in measures:
+        if not _belongs(kp, linked, m.start or m.end):
+            continue
+        broken = m.start is None or (m.end is not None and m.end < m.start)
+        outside = m.start is not None and not _inside(kp, m.start)
+        if broken or outside:
+            if (m.end or m.start or period.start) >= period.start:
+                rec.stray_measures.append(m)
+            continue
+        if m.start <= period.end and (m.end is None or m.end >= period.start):
+            rec.measures.append(m)
+    as_of = min(period.end, kp.end_date) if kp.end_date else period.end
+    rec.occupation_now, rec.occupation_ends_kaa = occupations.on(youth.pk, as_of)
+    return rec
+
+
+def period_records(municipality: Municipality, period: HalfYear,
+                   ) -> Iterator[Record | Excluded]:
+    """Every KAA period of the municipality overlapping `period`, as a Record, or as Excluded
+    when it is not to be reported (registered in error: never part of the target group)."""
+    rows = periods_overlapping(municipality, period).iterator(chunk_size=CHUNK)
+    for chunk in _chunks(rows, CHUNK):
+        youth_ids = [kp.youth_id for kp in chunk]
+        contacts = _contacts(chunk, period)
+        measures = _interventions(chunk)
+        occupations = _Occupations(youth_ids, period.end)
+        for kp in chunk:
+            reason = kp.deregistration_reason
+            if reason is not None and reason.outside_target_group:
+                yield Excluded(youth_id=kp.youth_id, name=kp.youth.full_name,
+                               personnummer=kp.youth.personnummer,
+                               why=reason.label)
+                continue
+            yield _record(kp, period, contacts.get(kp.youth_id, []),
+                          measures.get(kp.youth_id, []), occupations)
