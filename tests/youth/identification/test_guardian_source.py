@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reporting.extract import extract_context
+from records.register_extract.services import extract_context
 from tests.factories import with_reason, youth_make
 from youth.identification import deliveries, services
 from youth.models import Guardian, TimelineEntry
