@@ -22,8 +22,9 @@ from kaa.access import Perm, has_perm
 from kaa.audit import Action, audit_event
 from kaa.models import Municipality, Role, User
 from kaa.versioning import version_bump, version_check
+from outreach import services as outreach_services
 from outreach.deadlines import add_months, next_business_day_on_or_after
-from outreach.models import Task
+from outreach.services import TaskKind
 from plans.consent import consent_current
 from plans.models import (
     ActionPlan,
@@ -218,8 +219,7 @@ def plan_create(*, youth: Youth, actor: User, kind: str = ActionPlan.Kind.KAA,
         youth=youth, kind="plan", actor=actor, url=_plan_url(plan),
         summary=_("%(kind)s upprättad") % {"kind": plan.get_kind_display()})
     # The "plan within a week" task from outreach is done now.
-    Task.objects.filter(youth=youth, kind=Task.Kind.PLANNING, status=Task.Status.OPEN).update(
-        status=Task.Status.DONE, done_at=timezone.now(), done_by=actor)
+    outreach_services.planning_task_done(youth=youth, actor=actor)
     _measure_flag_refresh(youth)
     plan_tasks_sync(plan)
     return plan
@@ -349,33 +349,23 @@ def intervention_save(*, plan: ActionPlan, actor: User,
 
 # --- Follow-up tasks in the coach's work queue ------------------------------------------
 
-def _task_sync(*, youth_id: int, kind: str, ref: str, due: dt.date | None, title: str,
-               link: str) -> None:
-    """Exactly one open task for `ref`, due on `due` (none if `due` is None)."""
-    open_tasks = Task.objects.filter(youth_id=youth_id, ref=ref, status=Task.Status.OPEN)
-    open_tasks.exclude(due_date=due).update(status=Task.Status.CANCELLED,
-                                            cancel_reason="nytt uppföljningsdatum")
-    if due is not None:
-        Task.objects.get_or_create(youth_id=youth_id, kind=kind, ref=ref, due_date=due,
-                                   status=Task.Status.OPEN,
-                                   defaults={"title": title[:150], "link": link})
-
-
 def plan_tasks_sync(plan: ActionPlan) -> None:
     """The plan's monthly follow-up and each ongoing intervention's follow-up, as tasks."""
     active = plan.status == ActionPlan.Status.ACTIVE
     link = reverse("plans:follow_up", args=[plan.youth_id, plan.pk])
-    _task_sync(youth_id=plan.youth_id, kind=Task.Kind.PLAN_FOLLOW_UP, ref=f"plan:{plan.pk}",
-               due=plan.next_follow_up if active else None,
-               title=str(Task.Kind.PLAN_FOLLOW_UP.label), link=link)
+    outreach_services.ref_task_sync(
+        youth_id=plan.youth_id, kind=TaskKind.PLAN_FOLLOW_UP, ref=f"plan:{plan.pk}",
+        due=plan.next_follow_up if active else None, title=str(TaskKind.PLAN_FOLLOW_UP.label),
+        link=link)
     for intervention in plan.interventions.select_related("type"):
         due = intervention.follow_up_on
         if not active or intervention.declined or intervention.actual_end is not None:
             due = None
-        _task_sync(youth_id=plan.youth_id, kind=Task.Kind.INTERVENTION_FOLLOW_UP,
-                   ref=f"intervention:{intervention.pk}", due=due,
-                   title=_("Följ upp insats: %(name)s") % {"name": intervention.type.name},
-                   link=f"{link}?insats={intervention.pk}")
+        outreach_services.ref_task_sync(
+            youth_id=plan.youth_id, kind=TaskKind.INTERVENTION_FOLLOW_UP,
+            ref=f"intervention:{intervention.pk}", due=due,
+            title=_("Följ upp insats: %(name)s") % {"name": intervention.type.name},
+            link=f"{link}?insats={intervention.pk}")
 
 
 def follow_up_tasks_refresh() -> int:
@@ -409,8 +399,7 @@ def follow_up_record(*, plan: ActionPlan, actor: User, held_on: dt.date, note: s
     follow_up.save()
     audit_event(action=Action.CREATE, user=actor, obj=follow_up)
     ref = f"intervention:{intervention.pk}" if intervention else f"plan:{plan.pk}"
-    Task.objects.filter(youth_id=plan.youth_id, ref=ref, status=Task.Status.OPEN).update(
-        status=Task.Status.DONE, done_at=timezone.now(), done_by=actor)
+    outreach_services.ref_tasks_done(youth_id=plan.youth_id, ref=ref, actor=actor)
     if intervention is not None:
         summary = _("Uppföljning av insats %(name)s") % {"name": intervention.type.name}
         if intervention_next is not None:

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,7 +23,7 @@ from kaa.audit import Action, audit_event, audit_list_read, audit_read
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
 from kaa.lib.params import int_list
-from outreach.models import Task
+from outreach.services import TaskKind, late_task_exists
 from plans import forms, services
 from plans.catalogue import catalogue_ensure
 from plans.meetings import meeting_proposals, meeting_record
@@ -150,11 +150,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def overdue(request: HttpRequest) -> HttpResponse:
     """Active plans whose follow-up (of the plan or an intervention) is overdue."""
     today = timezone.localdate()
-    late_task = Task.objects.filter(
-        youth=OuterRef("youth"), status=Task.Status.OPEN, due_date__lt=today,
-        kind__in=(Task.Kind.PLAN_FOLLOW_UP, Task.Kind.INTERVENTION_FOLLOW_UP))
+    late_task = late_task_exists(
+        youth=OuterRef("youth"), on=today,
+        kinds=(TaskKind.PLAN_FOLLOW_UP, TaskKind.INTERVENTION_FOLLOW_UP))
     plans = (ActionPlan.objects.visible_to(request.user)
-             .filter(Q(next_follow_up__lt=today) | Exists(late_task),
+             .filter(Q(next_follow_up__lt=today) | late_task,
                      status=ActionPlan.Status.ACTIVE)
              .select_related("youth", "case_worker", "youth__coach")
              .order_by("next_follow_up", "pk"))
