@@ -57,8 +57,10 @@ def _form_fields() -> Iterator[tuple[str, forms.Field]]:
     import importlib
 
     for module in ("kaa.forms", "youth.forms", "youth.forms_import", "outreach.forms",
-                   "outreach.forms_letters", "outreach.forms_eservice", "plans.forms",
-                   "plans.forms_school", "reporting.forms"):
+                   "outreach.forms_letters", "outreach.forms_eservice",
+                   "plans.actionplans.forms", "plans.catalogue.forms", "plans.consent.forms",
+                   "plans.conversations.forms", "plans.meetings.forms", "plans.partners.forms",
+                   "plans.school.forms", "reporting.forms"):
         importlib.import_module(module)
     seen: set[type] = set()
     stack = [forms.BaseForm]
@@ -125,9 +127,9 @@ def world(coordinator, coach, municipality) -> dict[str, Any]:
     from outreach.models import MessageTemplate, Task
     from outreach.services import routine_from_template
     from outreach.services_letters import letter_batch_create, templates_ensure_defaults
-    from plans.meetings import meeting_record
+    from plans.conversations.services import conversation_record
+    from plans.meetings.services import meeting_record
     from plans.models import Consent, InterventionType, Partner, SchoolNotification
-    from plans.services import conversation_record
     from reporting.extract import extract_order
     from reporting.models import RetentionRun
     from reporting.scb.periods import HalfYear
@@ -318,13 +320,15 @@ def no_pdf(monkeypatch):
     """PDF rendering is not what is tested here, and it costs half a second a page."""
     import kaa.lib.pdf
     import outreach.letters
-    import plans.views
+    import plans.actionplans.views
+    import plans.consent.views
     import reporting.services_stats
 
     def stub(template: str, context: dict[str, Any]) -> bytes:
         return b"%PDF-1.7 test"
 
-    for module in (kaa.lib.pdf, outreach.letters, plans.views, reporting.services_stats):
+    for module in (kaa.lib.pdf, outreach.letters, plans.actionplans.views, plans.consent.views,
+                   reporting.services_stats):
         monkeypatch.setattr(module, "pdf_render", stub)
 
 
