@@ -66,14 +66,14 @@ def plan_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
     preventive = request.GET.get("typ") == "forebyggande"
     kind = ActionPlan.Kind.PREVENTIVE if preventive else ActionPlan.Kind.KAA
     form = PlanForm(request.POST or pop_draft(request) or None, user=request.user,
-                          preventive=preventive)
+                    preventive=preventive)
     consent = consent_current(youth)
     if request.method == "GET":  # the page shows the current consent
         audit_read(request, consent or youth, detail="ny_plan")
     if request.method == "POST" and form.is_valid():
         try:
             plan = plan_create(youth=youth, actor=request.user, kind=kind,
-                                        **form.cleaned_data)
+                               **form.cleaned_data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -82,7 +82,7 @@ def plan_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
     title = (_("Ny förebyggande plan med skolan") if preventive
              else _("Ny individuell handlingsplan"))
     return form_page(request, youth, form, title, template="plans/actionplans/form.html",
-                      consent=consent)
+                     consent=consent)
 
 
 @login_required
@@ -107,14 +107,14 @@ def plan_edit(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     plan = _plan_of(request, youth, pk)
     form = PlanForm(request.POST or None, instance=plan, user=request.user,
-                          preventive=plan.kind == ActionPlan.Kind.PREVENTIVE,
-                          hide_locating=not locating_data_visible(request, youth))
+                    preventive=plan.kind == ActionPlan.Kind.PREVENTIVE,
+                    hide_locating=not locating_data_visible(request, youth))
     if request.method == "GET":
         audit_read(request, plan, detail="andra_plan")
     if request.method == "POST" and form.is_valid():
         try:
             plan_update(plan=plan_as_stored(plan.pk), actor=request.user,
-                                 **form.cleaned_data)
+                        **form.cleaned_data)
         except StaleEdit as exc:
             form.stale_apply(exc)
         except ValidationError as exc:
@@ -137,7 +137,7 @@ def intervention_edit(request: HttpRequest, youth_pk: int, pk: int,
                                     pk=intervention_pk)
     catalogue_ensure(youth.municipality)
     form = InterventionForm(request.POST or None, instance=intervention,
-                                  municipality_id=youth.municipality_id)
+                            municipality_id=youth.municipality_id)
     if request.method == "GET":
         audit_read(request, intervention or plan, detail="insats")
     if request.method == "POST" and form.is_valid():
@@ -243,7 +243,7 @@ def plan_pdf(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
         "request": request,  # what can locate a protected youth (templatetags.protection)
     }
     return pdf_response(pdf_render("plans/actionplans/pdf.html", context),
-                         f"handlingsplan-{plan.start_date}.pdf")
+                        f"handlingsplan-{plan.start_date}.pdf")
 
 
 @login_required

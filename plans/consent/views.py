@@ -56,8 +56,8 @@ def consent_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
                                         "underskrift om den inte redan är underskriven."))
             return redirect("plans:consent_detail", youth_pk=youth.pk, pk=consent.pk)
     return form_page(request, youth, form, _("Registrera samtycke"),
-                      template="plans/consent/form.html",
-                      under_18=youth.age_on(timezone.localdate()) < 18)
+                     template="plans/consent/form.html",
+                     under_18=youth.age_on(timezone.localdate()) < 18)
 
 
 def _consent_of(request: HttpRequest, youth: Youth, pk: int) -> Consent:
@@ -137,8 +137,8 @@ def consent_pdf(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     consent = _consent_of(request, youth, pk)
     audit_read(request, consent, detail="samtycke.pdf")
     pdf = pdf_render("plans/consent/pdf.html", {"youth": youth, "consent": consent,
-                                          "parties": _consent_parties(consent),
-                                          "request": request})  # protected identity
+                                                "parties": _consent_parties(consent),
+                                                "request": request})  # protected identity
     return pdf_response(pdf, f"samtycke-{consent.given_on}.pdf")
 
 

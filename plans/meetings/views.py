@@ -71,4 +71,4 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     discussed = list(meeting_discussed(user=request.user, meeting=meeting))
     audit_list_read(request, [d.youth_id for d in discussed], detail="natverksmote")
     return render(request, "plans/meetings/detail.html", {"meeting": meeting,
-                                                         "discussed": discussed})
+                                                          "discussed": discussed})

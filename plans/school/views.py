@@ -109,7 +109,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             youth = services.notification_accept(notice=notice, actor=request.user,
-                                               **form.cleaned_data)
+                                                 **form.cleaned_data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -127,7 +127,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.notification_reject(notice=notice, actor=request.user,
-                                       reason=form.cleaned_data["reject_reason"])
+                                         reason=form.cleaned_data["reject_reason"])
         except ValidationError as exc:
             errors_apply(form, exc)
         else:

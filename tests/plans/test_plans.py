@@ -208,8 +208,8 @@ def test_latest_conversation_feeds_occupation_and_reason(municipality, coach):
 def test_a_set_registration_reason_is_not_overwritten(municipality, coach):
     youth = youth_make(municipality=municipality, coach=coach)  # AVBROTT_NATIONELLT
     conversation_record(youth=youth, actor=coach, held_on=TODAY(),
-                                 conducted_by=coach, school_status="never_started",
-                                 occupation_type=occupation_type("SAKNAR"))
+                        conducted_by=coach, school_status="never_started",
+                        occupation_type=occupation_type("SAKNAR"))
     assert KaaPeriod.objects.get(youth=youth).registration_reason.code == "AVBROTT_NATIONELLT"
 
 
