@@ -1,5 +1,6 @@
-"""Every model of plans, for Django and for other apps: each lives in its sub-domain's
-package (conversations, consent, actionplans, meetings, school, catalogue, partners)."""
+"""Every model of plans (and the choices other apps use), for Django and for other apps: each
+lives in its sub-domain's package (conversations, consent, actionplans, meetings, school,
+catalogue, partners). Code inside plans imports from those packages, never from here."""
 
 from __future__ import annotations
 
@@ -7,12 +8,10 @@ from plans.actionplans.models import (
     ActionPlan,
     ClosingConversation,
     Intervention,
-    InterventionQuerySet,
     PlanFollowUp,
     PlanRevision,
 )
 from plans.catalogue.models import InterventionType, MeasureCode
-from plans.common.fields import SENSITIVE_HELP
 from plans.consent.models import Consent
 from plans.conversations.models import MappingConversation
 from plans.meetings.models import MeetingYouth, NetworkMeeting
@@ -20,12 +19,10 @@ from plans.partners.models import Partner, PartyKind
 from plans.school.models import SchoolNotification
 
 __all__ = [
-    "SENSITIVE_HELP",
     "ActionPlan",
     "ClosingConversation",
     "Consent",
     "Intervention",
-    "InterventionQuerySet",
     "InterventionType",
     "MappingConversation",
     "MeasureCode",
