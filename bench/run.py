@@ -1,5 +1,5 @@
-"""The national-scale benchmark (issue #10): build a dataset, then time the staff pages against
-their physical limit and the jobs.
+"""The national-scale benchmark (every municipality of the country at once): build a dataset,
+then time the staff pages against their physical limit and the jobs.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaa_bench \\
         .venv/bin/python -m bench.run --youths 100000 --contacts 2000000 --plans 30000
@@ -55,7 +55,7 @@ def _staff(municipality: Any) -> dict[str, Any]:
 def _plans_bulk(municipality: Any, count: int) -> int:
     """Consents, plans and two interventions each, bulk-written (the services would take an
     hour for 30,000; the pages read the same rows either way)."""
-    from plans.catalogue import catalogue_ensure
+    from plans.catalogue.services import catalogue_ensure
     from plans.models import ActionPlan, Consent, Intervention, InterventionType
     from youth.models import KaaPeriod
 

@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaa.models import Municipality
-from plans.catalogue import catalogue_ensure
-from plans.consent import consent_record
+from plans.actionplans.services import intervention_save, plan_create
+from plans.catalogue.services import catalogue_ensure
+from plans.consent.services import consent_record
+from plans.conversations.services import conversation_record
 from plans.models import ActionPlan, InterventionType, Partner
-from plans.services import conversation_record, intervention_save, plan_create
 from youth.models import KaaPeriod, OccupationType, Youth
 from youth.personnummer import years_before
 

@@ -39,7 +39,7 @@ urlpatterns = [
     path("ungdomar/", include("youth.urls")),
     path("uppsok/", include("outreach.urls")),
     path("e/", include("outreach.urls_eservice")),
-    path("skola/", include("plans.urls_school")),
+    path("skola/", include("plans.school.public_urls")),
     path("planer/", include("plans.urls")),
     path("statistik/", include("reporting.urls")),
 ]

@@ -1,4 +1,5 @@
-"""Reactions to the register's signals (connected in PlansConfig.ready)."""
+"""Reactions to the register's signals (connected in PlansConfig.ready). The register (youth)
+is a lower layer and may not import plans, so it tells plans through a signal."""
 
 from __future__ import annotations
 
@@ -8,6 +9,6 @@ from youth.models import KaaPeriod
 
 
 def on_period_closed(sender: Any, period: KaaPeriod, actor: Any = None, **kwargs: Any) -> None:
-    from plans.services import plans_close_for_period
+    from plans.actionplans.services import plans_close_for_period
 
     plans_close_for_period(period=period, actor=actor)

@@ -1,47 +1,10 @@
-"""Scheduled jobs of plans (see kaa/schedule.py)."""
+"""The Celery tasks of plans, each in its sub-domain; imported here so that Celery's
+autodiscovery registers them, and so that the dotted paths "plans.tasks.<name>" that the beat
+schedule and stored outbox rows use keep naming them."""
 
 from __future__ import annotations
 
-from celery import shared_task
+from plans.actionplans.tasks import follow_up_tasks_refresh
+from plans.school.tasks import MAX_RETRIES, school_receipt_send
 
-from kaa.lib.joblock import single_run
-
-
-@shared_task(acks_late=True, soft_time_limit=1700, time_limit=1800)
-@single_run
-def follow_up_tasks_refresh() -> int:
-    """Every active plan and ongoing intervention has its follow-up task (idempotent)."""
-    from plans.services import follow_up_tasks_refresh as refresh
-
-    return refresh()
-
-
-MAX_RETRIES = 5
-
-
-@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
-def school_receipt_send(notice_id: int, attempt: int = 0) -> bool:
-    """The school's e-mail receipt (no personal data); retried through the outbox with
-    back-off if the mail server fails (kaa.outbox.retry_later), at most MAX_RETRIES times."""
-    import logging
-
-    from kaa import outbox
-    from kaa.lib.emails import permanent_refusal
-    from plans.school import receipt_send
-
-    try:
-        return receipt_send(notice_id)
-    except Exception as exc:
-        if permanent_refusal(exc):  # the mail server refused it for good: no retry
-            logging.getLogger(__name__).error(
-                "school receipt %s refused: %s", notice_id, type(exc).__name__)
-            return False
-        if not isinstance(exc, OSError):  # SMTP errors are OSErrors
-            raise
-        if attempt >= MAX_RETRIES:
-            logging.getLogger(__name__).error(
-                "school receipt %s not sent after %s attempts: %s", notice_id, attempt + 1,
-                type(exc).__name__)
-            return False
-        outbox.retry_later("plans.tasks.school_receipt_send", notice_id, attempt=attempt)
-        return False
+__all__ = ["MAX_RETRIES", "follow_up_tasks_refresh", "school_receipt_send"]

@@ -191,8 +191,8 @@ def _planned_youth(users: dict[str, Any]) -> dict[str, Any]:
     intervention; returns the objects by name."""
     from django.utils import timezone
 
+    from plans.conversations.services import conversation_record
     from plans.models import Consent
-    from plans.services import conversation_record
     from tests.factories import occupation_type, plan_make, youth_make
 
     coach = users["coach"]
@@ -236,7 +236,7 @@ def _overdue_plan(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
 def _meeting(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     from django.utils import timezone
 
-    from plans.meetings import meeting_record
+    from plans.meetings.services import meeting_record
     from plans.models import Partner
 
     made = _planned_youth(users)

@@ -103,7 +103,7 @@ def consent_make(youth, *, actor, given_on=None, **parties):
     """A consent for `youth` (with a guardian's consent when the youth is under 18)."""
     from django.utils import timezone
 
-    from plans.consent import consent_record
+    from plans.consent.services import consent_record
     from youth.models import Guardian
 
     given_on = given_on or timezone.localdate()
@@ -122,10 +122,10 @@ def plan_make(youth, *, actor, interventions=0, **fields):
 
     from django.utils import timezone
 
-    from plans.catalogue import catalogue_ensure
-    from plans.consent import consent_current
+    from plans.actionplans.services import intervention_save, plan_create
+    from plans.catalogue.services import catalogue_ensure
+    from plans.consent.validity import consent_current
     from plans.models import InterventionType
-    from plans.services import intervention_save, plan_create
 
     if consent_current(youth) is None:
         consent_make(youth, actor=actor)
@@ -144,7 +144,8 @@ def plan_make(youth, *, actor, interventions=0, **fields):
 
 
 def with_reason(client, youth):
-    """The stated reason a youth with protected identity needs before it opens (issue #11)."""
+    """The stated reason a youth with protected identity needs before it opens (the page then
+    shows what can locate the youth)."""
     from django.urls import reverse
 
     response = client.post(reverse("youth:reason", args=[youth.pk]), {"reason": "case"})

@@ -57,8 +57,10 @@ def _form_fields() -> Iterator[tuple[str, forms.Field]]:
     import importlib
 
     for module in ("kaa.forms", "youth.forms", "youth.forms_import", "outreach.forms",
-                   "outreach.forms_letters", "outreach.forms_eservice", "plans.forms",
-                   "plans.forms_school", "records.retention.forms", "records.log_review.forms",
+                   "outreach.forms_letters", "outreach.forms_eservice",
+                   "plans.actionplans.forms", "plans.catalogue.forms", "plans.consent.forms",
+                   "plans.conversations.forms", "plans.meetings.forms", "plans.partners.forms",
+                   "plans.school.forms", "records.retention.forms", "records.log_review.forms",
                    "reporting.scb.forms", "reporting.stats.forms", "reporting.board.forms"):
         importlib.import_module(module)
     seen: set[type] = set()
@@ -126,9 +128,9 @@ def world(coordinator, coach, municipality) -> dict[str, Any]:
     from outreach.models import MessageTemplate, Task
     from outreach.services import routine_from_template
     from outreach.services_letters import letter_batch_create, templates_ensure_defaults
-    from plans.meetings import meeting_record
+    from plans.conversations.services import conversation_record
+    from plans.meetings.services import meeting_record
     from plans.models import Consent, InterventionType, Partner, SchoolNotification
-    from plans.services import conversation_record
     from records.register_extract.services import extract_order
     from records.retention.models import RetentionRun
     from reporting.scb.periods import HalfYear
@@ -320,13 +322,15 @@ def no_pdf(monkeypatch):
     """PDF rendering is not what is tested here, and it costs half a second a page."""
     import kaa.lib.pdf
     import outreach.letters
-    import plans.views
+    import plans.actionplans.views
+    import plans.consent.views
     import reporting.board.services
 
     def stub(template: str, context: dict[str, Any]) -> bytes:
         return b"%PDF-1.7 test"
 
-    for module in (kaa.lib.pdf, outreach.letters, plans.views, reporting.board.services):
+    for module in (kaa.lib.pdf, outreach.letters, plans.actionplans.views, plans.consent.views,
+                   reporting.board.services):
         monkeypatch.setattr(module, "pdf_render", stub)
 
 

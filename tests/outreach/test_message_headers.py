@@ -132,7 +132,7 @@ def test_a_school_receipt_the_mail_server_refuses_is_not_retried(settings, munic
     settings.EMAIL_BACKEND = f"{__name__}.Refusing"
     retries = []
     monkeypatch.setattr("kaa.outbox.retry_later", lambda *a, **k: retries.append(a))
-    monkeypatch.setattr("plans.school.receipt_send", lambda notice_id: mail.send_mail(
+    monkeypatch.setattr("plans.school.services.receipt_send", lambda notice_id: mail.send_mail(
         "Kvitto", "Nr 1", "kaa@example.se", ["rektor@skola.example"]))
     assert tasks.school_receipt_send(1) is False
     assert retries == []

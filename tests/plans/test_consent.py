@@ -9,13 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from plans.consent import (
-    consent_current,
-    consent_paper_received,
-    consent_record,
-    consent_revoke,
-    share_allowed,
-)
+from plans.consent.services import consent_paper_received, consent_record, consent_revoke
+from plans.consent.validity import consent_current, share_allowed
 from plans.models import Consent, Partner, PartyKind
 from tests.factories import consent_make, reason, youth_make
 from youth.models import Guardian

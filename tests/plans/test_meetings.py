@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from plans.meetings import meeting_proposals, meeting_record
+from plans.meetings.services import meeting_proposals, meeting_record
 from plans.models import MeetingYouth, Partner
 from tests.factories import consent_make, youth_make
 from youth.models import TimelineEntry
@@ -31,7 +31,7 @@ def youths(municipality, coach):
     only_af = youth_make(municipality=municipality, coach=coach, last_name="Afsson")
     consent_make(only_af, actor=coach, employment_service=True)
     revoked = youth_make(municipality=municipality, coach=coach, last_name="Ångrasson")
-    from plans.consent import consent_revoke
+    from plans.consent.services import consent_revoke
 
     consent_revoke(consent=consent_make(revoked, actor=coach, employment_service=True,
                                         social_services=True,

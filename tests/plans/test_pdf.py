@@ -9,7 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from kaa.models import AuditEvent
-from plans.services import intervention_save
+from plans.actionplans.services import intervention_save
 from tests.factories import consent_make, plan_make, youth_make
 from youth.models import Guardian
 

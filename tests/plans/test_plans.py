@@ -9,9 +9,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from outreach.models import Task
-from plans import services
-from plans.catalogue import catalogue_ensure
+from plans.actionplans import services
+from plans.actionplans.revisions import revision_compare
+from plans.actionplans.work_queue import follow_up_tasks_refresh
+from plans.catalogue.services import catalogue_ensure
+from plans.conversations.services import conversation_record
 from plans.models import ActionPlan, Intervention, InterventionType, MappingConversation
+from plans.school.preventive import preventive_case_open
 from tests.factories import consent_make, occupation_type, plan_make, reason, youth_make
 from youth.models import KaaPeriod, Occupation, Youth
 from youth.services import period_close
@@ -89,11 +93,11 @@ def test_every_change_is_a_revision_that_can_be_compared(municipality, coach, co
     assert [r.number for r in revisions] == [1, 2, 3, 4]
     assert revisions[2].by == colleague
     assert "övergripande mål och planering" in revisions[2].summary
-    compare = services.revision_compare(revisions[1], revisions[2])
+    compare = revision_compare(revisions[1], revisions[2])
     goal = next(r for r in compare["plan_rows"] if r["changed"])
     assert goal["old"] == "Börja studera på komvux till hösten."
     assert goal["new"] == "Nytt mål: arbete"
-    compare = services.revision_compare(revisions[2], revisions[3])
+    compare = revision_compare(revisions[2], revisions[3])
     block = compare["interventions"][0]
     changed = {r["label"]: (r["old"], r["new"]) for r in block["rows"] if r["changed"]}
     assert changed["faktiskt slut"] == ("", TODAY().isoformat())
@@ -119,8 +123,8 @@ def test_follow_up_tasks_follow_the_plan(municipality, coach):
     assert list(Task.objects.filter(ref=f"plan:{plan.pk}", status="open")
                 .values_list("due_date", flat=True)) == [later]
     # The daily job repairs without duplicating.
-    services.follow_up_tasks_refresh()
-    services.follow_up_tasks_refresh()
+    follow_up_tasks_refresh()
+    follow_up_tasks_refresh()
     assert Task.objects.filter(youth=plan.youth, status="open").count() == 3
     # Recording the follow-up completes the task and schedules the next month.
     services.follow_up_record(plan=plan, actor=coach, held_on=TODAY(), note="Går bra",
@@ -187,13 +191,13 @@ def test_latest_conversation_feeds_occupation_and_reason(municipality, coach):
     KaaPeriod.objects.filter(pk=period.pk).update(registration_reason=reason("OVRIGT"))
     fields = {"held_on": TODAY(), "conducted_by": coach, "school_status": "studiebevis",
               "occupation_type": occupation_type("ARBETSSOKANDE")}
-    services.conversation_record(youth=youth, actor=coach, **fields)
+    conversation_record(youth=youth, actor=coach, **fields)
     assert Occupation.objects.get(youth=youth, end_date__isnull=True).type.code == \
         "ARBETSSOKANDE"
     period.refresh_from_db()
     assert period.registration_reason.code == "STUDIEBEVIS"
     # An older conversation entered afterwards does not overwrite the present.
-    services.conversation_record(youth=youth, actor=coach, **{
+    conversation_record(youth=youth, actor=coach, **{
         **fields, "held_on": TODAY() - dt.timedelta(days=20),
         "occupation_type": occupation_type("SAKNAR")})
     assert Occupation.objects.get(youth=youth, end_date__isnull=True).type.code == \
@@ -203,9 +207,9 @@ def test_latest_conversation_feeds_occupation_and_reason(municipality, coach):
 
 def test_a_set_registration_reason_is_not_overwritten(municipality, coach):
     youth = youth_make(municipality=municipality, coach=coach)  # AVBROTT_NATIONELLT
-    services.conversation_record(youth=youth, actor=coach, held_on=TODAY(),
-                                 conducted_by=coach, school_status="never_started",
-                                 occupation_type=occupation_type("SAKNAR"))
+    conversation_record(youth=youth, actor=coach, held_on=TODAY(),
+                        conducted_by=coach, school_status="never_started",
+                        occupation_type=occupation_type("SAKNAR"))
     assert KaaPeriod.objects.get(youth=youth).registration_reason.code == "AVBROTT_NATIONELLT"
 
 
@@ -214,7 +218,7 @@ def test_preventive_case_outside_kaa(municipality, coach):
 
     today = TODAY()
     number = personnummer_for(today.replace(year=today.year - 17), 4242)
-    youth = services.preventive_case_open(
+    youth = preventive_case_open(
         municipality=municipality, actor=coach, personnummer=number, first_name="Elev",
         last_name="Risksson", school="Lindboskolan", reported_on=today)
     assert youth.coach == coach
@@ -232,7 +236,7 @@ def test_preventive_case_outside_kaa(municipality, coach):
     # A student already in KAA is not a preventive case.
     in_kaa = youth_make(municipality=municipality)
     with pytest.raises(ValidationError):
-        services.preventive_case_open(
+        preventive_case_open(
             municipality=municipality, actor=coach, personnummer=in_kaa.personnummer,
             first_name="A", last_name="B", school="S", reported_on=today)
     assert Youth.objects.filter(personnummer=number).count() == 1

@@ -1,5 +1,6 @@
-"""School notifications (issue #9): the public form, the receipt without personal data, the
-coordinators' inbox, accepting and rejecting, abuse resistance."""
+"""School notifications (a school's notice of a student who stopped, risks stopping or is
+often absent): the public form, the receipt without personal data, the coordinators' inbox,
+accepting and rejecting, abuse resistance."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from demo.youths import personnummer_for
 from plans.models import SchoolNotification
-from plans.school import receipt_send
+from plans.school.services import receipt_send
 from tests.factories import reason, youth_make
 from youth.models import KaaPeriod, TimelineEntry, Youth
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kaa.models import AuditEvent
 from outreach.models import Task
-from plans.catalogue import catalogue_ensure
+from plans.catalogue.services import catalogue_ensure
 from plans.models import ActionPlan, Consent, Intervention, InterventionType, Partner
 from tests.factories import consent_make, occupation_type, plan_make, youth_make
 

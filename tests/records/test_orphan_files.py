@@ -1,4 +1,5 @@
-"""Stored files that no record names are deleted after a day, and only those (issue #11)."""
+"""Stored files that no record names are deleted after a day, and only those: no personal data
+is kept in a file nobody can find or erase."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaa.models import AuditEvent
-from plans.consent import consent_paper_received
+from plans.consent.services import consent_paper_received
 from plans.models import Consent
 from records.files.services import orphans, orphans_delete
 from tests.factories import consent_make, youth_make

@@ -1,6 +1,7 @@
-"""GDPR rights (issue #11): the register extract is complete, withholds a protected address and
-is for coordinators only; restriction freezes the record and hides it from coaches; erasure
-requests are answered and recorded; corrections keep their history."""
+"""GDPR rights of the youth (access, restriction, erasure, rectification): the register extract
+is complete, withholds a protected address and is for coordinators only; restriction freezes
+the record and hides it from coaches; erasure requests are answered and recorded; corrections
+keep their history."""
 
 from __future__ import annotations
 
@@ -305,8 +306,8 @@ def test_a_restricted_record_is_frozen_on_every_write_path(client_for, coordinat
 
     from outreach.engine import turning_20_letters_ensure
     from outreach.models import ContactAttempt, Task
-    from plans.meetings import _candidates
-    from plans.services import follow_up_tasks_refresh
+    from plans.actionplans.work_queue import follow_up_tasks_refresh
+    from plans.meetings.selectors import meeting_candidates
 
     time_machine.move_to("2026-11-23 09:00 +01:00", tick=False)
     today = timezone.localdate()
@@ -338,4 +339,4 @@ def test_a_restricted_record_is_frozen_on_every_write_path(client_for, coordinat
     assert turning_20_letters_ensure(today=today) == 0
     follow_up_tasks_refresh()
     assert not Task.objects.filter(youth=youth).exclude(pk=task.pk).exists()
-    assert youth.pk not in {y.pk for y in _candidates(municipality, today)}
+    assert youth.pk not in {y.pk for y in meeting_candidates(municipality, today)}

@@ -17,9 +17,9 @@ from pypdf import PdfReader
 from kaa.models import AuditEvent
 from outreach.eservice import access_code_for, submission_save
 from outreach.models import EserviceSubmission, MessageTemplate
-from plans.consent import consent_record
+from plans.consent.services import consent_record
+from plans.conversations.services import conversation_record
 from plans.models import MappingConversation
-from plans.services import conversation_record
 from tests.factories import occupation_type, plan_make, with_reason, youth_make
 from youth.models import Guardian
 from youth.services import guardian_add, occupation_record
