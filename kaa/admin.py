@@ -23,7 +23,7 @@ from kaa.access import (
 )
 from kaa.audit import audit_change, audit_event
 from kaa.forms import AdminLoginForm
-from kaa.middleware import otp_required_for
+from kaa.middleware import otp_required_for, second_factor_done
 from kaa.models import AccountLink, AuditEvent, Municipality, Role, Team, User
 from kaa.municipalities import NotOfficial, official, official_check
 
@@ -38,7 +38,7 @@ class KaaAdminSite(admin.AdminSite):
         user = request.user
         if not has_perm(user, Perm.MANAGE_STAFF):
             return False
-        return not otp_required_for(user) or user.is_verified()  # type: ignore[union-attr]
+        return not otp_required_for(user) or second_factor_done(request)
 
 
 admin_site = KaaAdminSite(name="admin")
