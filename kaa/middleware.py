@@ -23,9 +23,9 @@ SESSION_DRAFT = "kaa_draft"
 # The account whose login through the identity provider included a second factor (kaa.sso):
 # KAA asks that session for no code of its own.
 SESSION_IDP_MFA = "kaa_idp_mfa"
-# The provider's ID token of a single sign-on (kept by mozilla-django-oidc), the hint for
-# logging out at the provider too.
-SESSION_OIDC_ID_TOKEN = "oidc_id_token"  # nosec B105  # a session key name, not a secret
+# The provider's ID token of a single sign-on (kaa.sso), the hint for logging out at the
+# provider too.
+SESSION_OIDC_ID_TOKEN = "kaa_oidc_id_token"  # nosec B105  # a session key name, not a secret
 DRAFT_LIFETIME = 3600
 # Refresh the idle timestamp at most this often, so that most requests write no session row.
 _LAST_SEEN_RESOLUTION = 30

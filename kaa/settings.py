@@ -276,7 +276,6 @@ OIDC_TOKEN_USE_BASIC_AUTH = env.str("KAA_OIDC_TOKEN_AUTH", default="basic") == "
 OIDC_TIMEOUT = env.int("KAA_OIDC_TIMEOUT", default=10)
 OIDC_USE_PKCE = True
 OIDC_USE_NONCE = True
-OIDC_STORE_ID_TOKEN = True  # sent back as id_token_hint when logging out at the provider
 OIDC_CREATE_USER = False
 OIDC_AUTHENTICATION_CALLBACK_URL = "kaa:oidc_callback"
 # Which claim names the account, and which field of the account it is compared with (case

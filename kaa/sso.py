@@ -66,6 +66,7 @@ _discovered: dict[str, tuple[float, dict[str, Any]]] = {}
 _REFUSED = "kaa_sso_refused"
 _MFA = "kaa_sso_mfa"
 _PENDING = "kaa_sso_pending"
+_ID_TOKEN = "kaa_sso_id_token"  # nosec B105  # a request attribute name, not a secret
 
 
 def enabled() -> bool:
@@ -129,8 +130,6 @@ def refused_log(request: HttpRequest, refused: Refused) -> None:
     if getattr(request, _REFUSED, None) is not None:
         return
     setattr(request, _REFUSED, refused)
-    # The library keeps the ID token before the person is looked at: not for a refused one.
-    request.session.pop(SESSION_OIDC_ID_TOKEN, None)
     audit_event(request=request, action=AuditEvent.Action.LOGIN_FAILED,
                 username=refused.username[:150], obj=refused.account,
                 object_type="kaa.user" if refused.account else "",
@@ -247,6 +246,11 @@ class OidcBackend(OIDCAuthenticationBackend):
                                                   str(kwargs["nonce"] or "-")):
             raise Refused("token refused: nonce")
         return claims
+
+    def store_tokens(self, access_token: str, id_token: str) -> None:
+        # Kept in the session only once the person is logged in (Callback.login_success), as
+        # the hint for logging out at the provider; the access token is not kept.
+        setattr(self.request, _ID_TOKEN, id_token)
 
     # The person: an account of KAA's, or (with a role map) a new one waiting for its role.
 
@@ -381,6 +385,11 @@ class Callback(OIDCAuthenticationCallbackView):
         if not enabled():
             raise Http404
         setattr(request, login_guard.SSO_CALLBACK, True)
+        if "error" in request.GET and request.GET.get("state") not in (
+                request.session.get("oidc_states") or {}):
+            # An error for no login of this browser's: the library would log the session
+            # out, and a link from anywhere must not log anybody out.
+            return self.login_failure()
         try:
             return super().get(request)
         except SuspiciousOperation:
@@ -411,6 +420,7 @@ class Callback(OIDCAuthenticationCallbackView):
     def login_success(self) -> HttpResponse:
         request = self.request
         response = super().login_success()
+        request.session[SESSION_OIDC_ID_TOKEN] = getattr(request, _ID_TOKEN, "")
         if getattr(request, _MFA, ""):
             request.session[SESSION_IDP_MFA] = self.user.pk
         if getattr(request, _PENDING, False):

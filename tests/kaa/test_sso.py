@@ -49,10 +49,15 @@ def oidc_provider(live_server):
         env={**os.environ, "KAA_RP_URL": live_server.url, "KAA_CLIENT_SECRET": SECRET,
              "PORT": "0"})
     try:
-        ready, _, _ = select.select([process.stdout], [], [], 30)
-        line = process.stdout.readline() if ready else ""
-        if not line:
-            pytest.fail(f"the OpenID provider did not start: see {log.name}")
+        line, deadline = "", time.monotonic() + 30
+        while not line.startswith("{") and time.monotonic() < deadline:
+            ready, _, _ = select.select([process.stdout], [], [], 1)
+            if ready:
+                line = process.stdout.readline()
+            if process.poll() is not None and not line.startswith("{"):
+                break
+        if not line.startswith("{"):
+            pytest.fail(f"the OpenID provider did not start: {Path(log.name).read_text()}")
         yield json.loads(line)["issuer"]
     finally:
         process.terminate()
@@ -293,6 +298,20 @@ def test_a_replayed_answer_is_refused(idp, live_server, sara):
                                      detail="single sign-on: state unknown or already used"
                                      ).count() == 2
     assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN).count() == 1
+
+
+def test_an_error_answer_for_no_login_under_way_logs_nobody_out(idp, live_server, sara):
+    browser = Browser(live_server.url)
+    browser.sso("sara@askersund.se", mfa=True)
+    # A link from anywhere, shaped as the provider's error answer.
+    answer = browser.get("/konto/sso/svar/?error=access_denied&state=made-up")
+    assert answer.history[0].headers["Location"] == "/konto/logga-in/"
+    assert _path(answer) == "/"  # the login page sends whoever is logged in home
+    assert browser.logged_in()
+    assert _failed("provider answered access_denied")
+    # Nor does it make the logout forget the provider's session.
+    at_provider = browser.post_form(browser.get("/"), {}, action="/konto/logga-ut/")
+    assert urlsplit(at_provider.url).netloc == urlsplit(idp).netloc
 
 
 def test_a_disabled_or_locked_out_account_is_refused(idp, live_server, sara, settings):
