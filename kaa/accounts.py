@@ -69,10 +69,12 @@ def role_grant_pending(user: User) -> RoleGrant | None:
 
 
 def role_grant_request(*, user: User, role: str, actor: User | None, reason: str = "",
-                       request: HttpRequest | None = None) -> RoleGrant | None:
-    """Ask for `role` for `user` (actor None: the command line). The account's access does not
-    change until a second person confirms; a grant asked for earlier and still pending is
-    withdrawn. Role "none" (no access) applies at once and needs nobody's confirmation."""
+                       request: HttpRequest | None = None,
+                       via: str = "command line") -> RoleGrant | None:
+    """Ask for `role` for `user` (actor None: no person, but `via`, e.g. the command line).
+    The account's access does not change until a second person confirms; a grant asked for
+    earlier and still pending is withdrawn. Role "none" (no access) applies at once and needs
+    nobody's confirmation."""
     if actor is not None and not may_request_role(actor, user):
         refuse(request, actor, "role grant: not allowed", obj=user)
     now = timezone.now()
@@ -102,15 +104,17 @@ def role_grant_request(*, user: User, role: str, actor: User | None, reason: str
                                          requested_at=now)
         audit_event(request=request, user=actor, action=Action.CREATE, obj=grant,
                     detail=f"role grant requested: {role}"
-                           + ("" if actor else " (command line)"), flagged=True)
+                           + ("" if actor else f" ({via})"), flagged=True)
         return grant
 
 
 def role_grant_decide(*, grant: RoleGrant, confirm: bool, actor: User | None,
-                      request: HttpRequest | None = None) -> RoleGrant:
-    """Confirm (the account gets the role now) or reject a pending grant. `actor` None: the
-    command line. Raises PermissionDenied (logged) when the actor may not decide it, e.g. the
-    admin who asked for it, and GrantAlreadyDecided when it is no longer pending."""
+                      request: HttpRequest | None = None,
+                      via: str = "command line") -> RoleGrant:
+    """Confirm (the account gets the role now) or reject a pending grant. `actor` None: no
+    person, but `via` (the command line, or the installation's set-up). Raises
+    PermissionDenied (logged) when the actor may not decide it, e.g. the admin who asked for
+    it, and GrantAlreadyDecided when it is no longer pending."""
     if actor is not None and not may_decide_role_grant(actor, grant):
         refuse(request, actor, "role grant: same person or outside scope", obj=grant)
     with transaction.atomic():
@@ -126,7 +130,7 @@ def role_grant_decide(*, grant: RoleGrant, confirm: bool, actor: User | None,
             raise GrantAlreadyDecided
         locked.status = RoleGrant.Status.CONFIRMED if confirm else RoleGrant.Status.REJECTED
         locked.save(update_fields=["status", "decided_by", "decided_at"])
-        where = "" if actor else " (command line)"
+        where = "" if actor else f" ({via})"
         audit_event(request=request, user=actor, action=Action.UPDATE, obj=locked, flagged=True,
                     detail=f"role grant {locked.status}: {locked.role}{where}")
         if confirm:

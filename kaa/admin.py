@@ -23,8 +23,9 @@ from kaa.access import (
 )
 from kaa.audit import audit_change, audit_event
 from kaa.forms import AdminLoginForm
-from kaa.middleware import otp_required_for
+from kaa.middleware import otp_required_for, second_factor_done
 from kaa.models import AccountLink, AuditEvent, Municipality, Role, Team, User
+from kaa.municipalities import NotOfficial, official, official_check
 
 
 class KaaAdminSite(admin.AdminSite):
@@ -37,7 +38,7 @@ class KaaAdminSite(admin.AdminSite):
         user = request.user
         if not has_perm(user, Perm.MANAGE_STAFF):
             return False
-        return not otp_required_for(user) or user.is_verified()  # type: ignore[union-attr]
+        return not otp_required_for(user) or second_factor_done(request)
 
 
 admin_site = KaaAdminSite(name="admin")
@@ -91,8 +92,35 @@ class MunicipalityScopedAdmin(AuditedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class MunicipalityAdminForm(forms.ModelForm):
+    """A municipality only under SCB's code and name for it (kaa.municipalities)."""
+
+    class Meta:
+        model = Municipality
+        fields = ["code", "name"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        code, name = data.get("code"), data.get("name")
+        if code and name:
+            try:
+                data["name"] = official_check(code, name).name
+            except NotOfficial:
+                entry = official().get(code)
+                if entry is None:
+                    raise forms.ValidationError(
+                        _("%(code)s är ingen svensk kommunkod (SCB:s kommunkoder)."),
+                        params={"code": code}) from None
+                raise forms.ValidationError(
+                    _("Kommunkoden %(code)s är %(official)s, inte %(name)s (SCB:s "
+                      "kommunkoder)."),
+                    params={"code": code, "official": entry.name, "name": name}) from None
+        return data
+
+
 @admin.register(Municipality, site=admin_site)
 class MunicipalityAdmin(MunicipalityScopedAdmin):
+    form = MunicipalityAdminForm
     municipality_path = "pk"
     list_display = ["name", "code"]
     search_fields = ["name", "code"]

@@ -50,6 +50,12 @@ def kaa_deploy_checks(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
             hint="Use username,username+ip_address (the default); guessing from one address "
                  "is slowed down by KAA_LOGIN_ADDRESS_LIMIT.",
             id="kaa.W007"))
+    if settings.KAA_OIDC_ISSUER and not settings.KAA_OIDC_ISSUER.startswith("https://"):
+        problems.append(Warning(
+            "KAA_OIDC_ISSUER is not an https:// address: the identity provider's keys, tokens "
+            "and the person's claims would travel unprotected.",
+            hint="Use the provider's https issuer, exactly as its discovery document names it.",
+            id="kaa.W040"))
     return problems + _services_missing()
 
 

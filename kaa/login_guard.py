@@ -31,6 +31,11 @@ from kaa.request_context import client_ip
 _SALT = "kaa.login_guard.device"
 _DEVICE_USERNAMES = 5  # usernames remembered per browser (a shared office computer)
 THROTTLED = "kaa_login_throttled"  # request attribute: seconds to wait, set when refused
+# Request attribute set on the identity provider's answer to a single sign-on (kaa.sso): no
+# password is checked there, so neither the address limit nor the lockout counts or refuses
+# it; kaa.sso logs its failures and refuses a locked-out account itself.
+SSO_CALLBACK = "kaa_sso_callback"
+SSO_LOGIN_DETAIL = "kaa_sso_login_detail"  # how, for the login's audit event
 
 
 def _limit() -> ratelimit.Limit:
@@ -110,10 +115,16 @@ class AddressThrottleBackend:
 
     def authenticate(self, request: HttpRequest | None, username: str | None = None,
                      password: str | None = None, **kwargs: Any) -> None:
-        if request is None:
+        if request is None or getattr(request, SSO_CALLBACK, False):
             return None
         wait = wait_seconds(request, username or "")
         if wait:
             setattr(request, THROTTLED, wait)
             raise PermissionDenied
         return None
+
+
+def axes_exempt(request: HttpRequest | None, credentials: dict[str, Any] | None = None) -> bool:
+    """django-axes neither counts nor refuses the identity provider's answer to a single
+    sign-on: it carries no username or password (all such answers would count as one)."""
+    return bool(getattr(request, SSO_CALLBACK, False))

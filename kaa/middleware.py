@@ -20,6 +20,12 @@ from kaa.models import AuditEvent
 SESSION_LAST_SEEN = "kaa_last_seen"
 SESSION_AUTH_AT = "kaa_auth_at"
 SESSION_DRAFT = "kaa_draft"
+# The account whose login through the identity provider included a second factor (kaa.sso):
+# KAA asks that session for no code of its own.
+SESSION_IDP_MFA = "kaa_idp_mfa"
+# The provider's ID token of a single sign-on (kaa.sso), the hint for logging out at the
+# provider too.
+SESSION_OIDC_ID_TOKEN = "kaa_oidc_id_token"  # nosec B105  # a session key name, not a secret
 DRAFT_LIFETIME = 3600
 # Refresh the idle timestamp at most this often, so that most requests write no session row.
 _LAST_SEEN_RESOLUTION = 30
@@ -166,6 +172,15 @@ def otp_required_for(user: object) -> bool:
     return getattr(user, "role", None) in settings.KAA_OTP_REQUIRED_ROLES
 
 
+def second_factor_done(request: HttpRequest) -> bool:
+    """A code from the user's authenticator was entered in this session, or the identity
+    provider's login, which made this session, included a second factor."""
+    user = request.user
+    if user.is_verified():  # type: ignore[union-attr]
+        return True
+    return user.pk is not None and request.session.get(SESSION_IDP_MFA) == user.pk
+
+
 class RequireSecondFactorMiddleware:
     """Sends users whose role requires TOTP to set it up or enter a code before anything else."""
 
@@ -177,7 +192,7 @@ class RequireSecondFactorMiddleware:
         if (
             user.is_authenticated
             and otp_required_for(user)
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not second_factor_done(request)
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
             from django_otp import devices_for_user

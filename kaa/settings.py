@@ -195,6 +195,9 @@ AUTHENTICATION_BACKENDS = [
     "kaa.login_guard.AddressThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on: acts only on the provider's answer (kaa:oidc_callback), never on a
+    # password; does nothing while KAA_OIDC_ISSUER is unset.
+    "kaa.sso.OidcBackend",
 ]
 LOGIN_URL = "kaa:login"
 LOGIN_REDIRECT_URL = "kaa:home"
@@ -236,6 +239,9 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 # The same client address as the audit log (TRUSTED_PROXY_COUNT), not the proxy's.
 AXES_CLIENT_IP_CALLABLE = "kaa.request_context.client_ip"
+# The provider's answer to a single sign-on carries no password to guess: it is neither
+# counted nor refused by the lockout (kaa.sso refuses an account that is locked out itself).
+AXES_WHITELIST_CALLABLE = "kaa.login_guard.axes_exempt"
 # Failed logins from one client address (any username) within the lockout's cool-off time
 # after which that address is slowed down: a browser that has not logged in as the username
 # typed before gets 429 with Retry-After until the window ends, without a password check.
@@ -250,6 +256,65 @@ KAA_OTP_REQUIRED_ROLES = env.list("KAA_OTP_REQUIRED_ROLES",
 # How long a one-time link to choose a password and enrol an authenticator works.
 KAA_ACCOUNT_LINK_HOURS = env.int("KAA_ACCOUNT_LINK_HOURS", default=72)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="KAA")
+
+# --- Single sign-on (OpenID Connect, kaa/sso.py) --------------------------------------------
+# Off unless KAA_OIDC_ISSUER is set. The municipality's identity provider (Entra ID, ADFS,
+# Keycloak ...) authenticates; KAA keeps the account, its role and its municipality. The
+# provider's endpoints are read from its discovery document (KAA_OIDC_DISCOVERY_URL, by default
+# the issuer's /.well-known/openid-configuration).
+KAA_OIDC_ISSUER = env.str("KAA_OIDC_ISSUER", default="").rstrip("/")
+KAA_OIDC_DISCOVERY_URL = env.str("KAA_OIDC_DISCOVERY_URL", default="") or (
+    f"{KAA_OIDC_ISSUER}/.well-known/openid-configuration" if KAA_OIDC_ISSUER else "")
+# On the login page: "Logga in med <name>", e.g. "Askersunds kommuns konto".
+KAA_OIDC_NAME = env.str("KAA_OIDC_NAME", default="") or _("kommunens inloggning")
+OIDC_RP_CLIENT_ID = env.str("KAA_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env_secret("KAA_OIDC_CLIENT_SECRET", default="") or ""
+OIDC_RP_SIGN_ALGO = env.str("KAA_OIDC_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("KAA_OIDC_SCOPES", default="openid email profile")
+# The client authenticates at the token endpoint with HTTP Basic ("basic", the usual) or with
+# its secret in the form ("post").
+OIDC_TOKEN_USE_BASIC_AUTH = env.str("KAA_OIDC_TOKEN_AUTH", default="basic") == "basic"
+OIDC_TIMEOUT = env.int("KAA_OIDC_TIMEOUT", default=10)
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "kaa:oidc_callback"
+# Which claim names the account, and which field of the account it is compared with (case
+# aside): "email" or "username".
+KAA_OIDC_MATCH_CLAIM = env.str("KAA_OIDC_MATCH_CLAIM", default="email")
+KAA_OIDC_MATCH_FIELD = env.str("KAA_OIDC_MATCH_FIELD", default="email")
+# The provider's word that the person used more than a password: any of these in the ID
+# token's `amr` (RFC 8176), or its `acr` one of KAA_OIDC_MFA_ACR. Then KAA asks for no code of
+# its own; otherwise a role that needs the second factor enters a code from its authenticator.
+KAA_OIDC_MFA_AMR = env.list("KAA_OIDC_MFA_AMR", default=["mfa", "otp", "hwk", "sc"])
+KAA_OIDC_MFA_ACR = env.list("KAA_OIDC_MFA_ACR", default=[])
+# acr_values asked for in the authentication request (space-separated; empty: none).
+KAA_OIDC_ACR_VALUES = env.str("KAA_OIDC_ACR_VALUES", default="")
+# Clock skew allowed when checking the ID token's times (seconds).
+KAA_OIDC_LEEWAY = env.int("KAA_OIDC_LEEWAY", default=60)
+# Optional: accounts created at the first login of a person the provider knows and KAA does
+# not. Without KAA_OIDC_ROLE_MAP nobody is created: an unknown person is refused. With it, a
+# value of the claim KAA_OIDC_ROLE_CLAIM (e.g. groups) names the role to ask for,
+# "value=role" (the account in KAA_OIDC_MUNICIPALITY, a municipality code) or
+# "value=role@code"; the account starts with no role and gets it only when a coordinator or
+# admin confirms (kaa.accounts).
+KAA_OIDC_ROLE_CLAIM = env.str("KAA_OIDC_ROLE_CLAIM", default="groups")
+KAA_OIDC_MUNICIPALITY = env.str("KAA_OIDC_MUNICIPALITY", default="")
+KAA_OIDC_ROLE_MAP: list[tuple[str, str, str]] = []
+for _entry in env.list("KAA_OIDC_ROLE_MAP", default=[]):
+    _value, _eq, _target = _entry.rpartition("=")
+    _role, _at, _code = _target.partition("@")
+    _code = _code or KAA_OIDC_MUNICIPALITY
+    if not _value or _role not in ("coordinator", "coach", "manager", "admin") or not _code:
+        raise _bad_env("KAA_OIDC_ROLE_MAP", f"{_entry!r}: expected value=role or value=role@code "
+                                            "(roles: coordinator, coach, manager, admin; "
+                                            "without @code KAA_OIDC_MUNICIPALITY must be set)")
+    KAA_OIDC_ROLE_MAP.append((_value, _role, _code))
+if KAA_OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise _bad_env("KAA_OIDC_CLIENT_ID", "KAA_OIDC_ISSUER is set: set the client's id and "
+                                         "KAA_OIDC_CLIENT_SECRET (or KAA_OIDC_CLIENT_SECRET_FILE)")
+if KAA_OIDC_MATCH_FIELD not in ("email", "username"):
+    raise _bad_env("KAA_OIDC_MATCH_FIELD", "expected email or username")
 
 # --- Sessions -------------------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -312,6 +377,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+if KAA_OIDC_ISSUER:
+    # Logging out goes on to the identity provider's end-session page (a redirect after the
+    # logout form, which form-action governs).
+    from urllib.parse import urlsplit as _urlsplit
+
+    _idp = _urlsplit(KAA_OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_idp.scheme}://{_idp.netloc}")
 
 # Uploads (kaa/uploads.py): the fields of a form besides its files may take this much;
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

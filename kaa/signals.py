@@ -13,7 +13,13 @@ from django.http import HttpRequest
 
 from kaa import login_guard
 from kaa.audit import audit_event
-from kaa.middleware import SESSION_AUTH_AT, SESSION_DRAFT, SESSION_LAST_SEEN
+from kaa.middleware import (
+    SESSION_AUTH_AT,
+    SESSION_DRAFT,
+    SESSION_IDP_MFA,
+    SESSION_LAST_SEEN,
+    SESSION_OIDC_ID_TOKEN,
+)
 from kaa.models import AuditEvent, User, UserSession
 from kaa.request_context import current_ip
 from kaa.services import session_started, sessions_end
@@ -28,11 +34,16 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
         draft = request.session.get(SESSION_DRAFT)
         if draft and draft.get("user") != user.pk:
             del request.session[SESSION_DRAFT]  # another person's unsaved input
+        if not getattr(request, login_guard.SSO_CALLBACK, False):
+            # What a single sign-on left counts only for the login it was part of.
+            request.session.pop(SESSION_IDP_MFA, None)
+            request.session.pop(SESSION_OIDC_ID_TOKEN, None)
         if not request.session.session_key:
             request.session.save()
         session_started(user=user, session_key=request.session.session_key, ip=current_ip(),
                         user_agent=request.META.get("HTTP_USER_AGENT", ""))
-    audit_event(request=request, user=user, action=AuditEvent.Action.LOGIN)
+    audit_event(request=request, user=user, action=AuditEvent.Action.LOGIN,
+                detail=getattr(request, login_guard.SSO_LOGIN_DETAIL, ""))
 
 
 @receiver(user_logged_out)
@@ -55,6 +66,8 @@ def _account(username: str) -> User | None:
 @receiver(user_login_failed)
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
                     **kwargs: Any) -> None:
+    if getattr(request, login_guard.SSO_CALLBACK, False):
+        return  # kaa.sso logged why, and whom the provider named; no password was tried
     # Only the username that was typed, never the password (Django already masks it).
     username = str(credentials.get("username", ""))[:150]
     throttled = bool(getattr(request, login_guard.THROTTLED, 0))

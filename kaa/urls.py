@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kaa import views, views_accounts
+from kaa import sso, views, views_accounts
 from kaa.admin import admin_site
 
 kaa_patterns = [
     path("", views.home, name="home"),
     path("konto/logga-in/", views.LoginView.as_view(), name="login"),
-    path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/logga-ut/", views.LogoutView.as_view(), name="logout"),
+    path("konto/sso/", sso.LoginStart.as_view(), name="oidc_login"),
+    path("konto/sso/svar/", sso.Callback.as_view(), name="oidc_callback"),
     path("konto/tvafaktor/", views.otp_verify, name="otp_verify"),
     path("konto/tvafaktor/aktivera/", views.otp_setup, name="otp_setup"),
     path("installningar/", views.account_settings, name="account"),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -35,6 +36,12 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # "Logga in med <the identity provider>" while single sign-on is on (kaa.sso).
+        context["sso_name"] = settings.KAA_OIDC_NAME if settings.KAA_OIDC_ISSUER else ""
+        return context
+
     def form_valid(self, form: LoginForm) -> HttpResponse:
         response = super().form_valid(form)
         login_guard.device_remember(self.request, response, form.get_user().get_username())
@@ -45,6 +52,20 @@ class LoginView(auth_views.LoginView):
         if wait:  # the same answer whatever the username: no password was checked
             return login_guard.throttled_response(self.request, wait)
         return super().form_invalid(form)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Ends KAA's session; a session that logged in through the identity provider then goes
+    on to the provider's end-session page, which ends the provider's session too (kaa.sso)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from kaa.sso import end_session_url
+
+        at_provider = end_session_url(request)
+        response = super().post(request, *args, **kwargs)
+        if at_provider:
+            return HttpResponseRedirect(at_provider)
+        return response
 
 
 @login_required

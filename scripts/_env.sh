@@ -47,3 +47,28 @@ compile_locales() {
   (unset DJANGO_SETTINGS_MODULE; "$VENV/bin/django-admin" compilemessages --ignore=.venv \
     --verbosity 0)
 }
+
+ensure_test_provider() {
+  # The OpenID Connect provider the single sign-on tests run on loopback (tests/oidc, the npm
+  # package oidc-provider on the machine's Node): npm ci from its lock file, again only when the
+  # lock file changed since the last install.
+  local dir="$ROOT/tests/oidc"
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      echo "==> Installing Debian's Node.js for the single sign-on tests"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+    else
+      echo "Node.js missing: run 'sudo apt-get install -y nodejs npm'." >&2
+      exit 1
+    fi
+  fi
+  local stamp="$dir/node_modules/.kaa-installed"
+  local digest
+  digest="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
+    echo "==> Installing the test OpenID provider (npm ci in tests/oidc)"
+    (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+    echo "$digest" > "$stamp"
+  fi
+}
