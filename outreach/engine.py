@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from kaa.lib.joblock import job_lock
-from outreach.deadlines import add_offset, next_business_day_on_or_after
+from outreach.calendar import add_offset, next_business_day_on_or_after
 from outreach.models import (
     UNSUCCESSFUL_OUTCOMES,
     Anchor,

@@ -13,7 +13,7 @@ from kaa.forms import DateField, date_input, fields_only_helper
 from kaa.models import User
 from kaa.validators import validate_header_text
 from outreach import merge
-from outreach.deadlines import week_end
+from outreach.calendar import week_end
 from outreach.letters import PAPER_CHANNELS, TURNING_20
 from outreach.models import Channel, MessageTemplate
 from youth.models import Youth

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from kaa.models import User
-from outreach.deadlines import week_end
+from outreach.calendar import week_end
 from outreach.models import (
     AccessCode,
     ContactAttempt,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from kaa.audit import audit_event
 from kaa.models import AuditEvent, Municipality, User
 from kaa.versioning import Change, StaleEdit, version_check
-from outreach.deadlines import add_months, add_offset
+from outreach.calendar import add_months, add_offset
 from outreach.engine import open_step_tasks_cancel
 from outreach.models import (
     ONE_WAY_CHANNELS,
@@ -299,7 +299,7 @@ def digests_send(*, today: dt.date, base_url: str) -> int:
     from django.db.models import Count, Q
 
     from kaa.lib.emails import send_digest
-    from outreach.deadlines import week_end
+    from outreach.calendar import week_end
 
     users = User.objects.filter(is_active=True, wants_email_digest=True).exclude(email="")
     sent = 0

@@ -22,7 +22,7 @@ from kaa.access import Perm, has_perm
 from kaa.audit import Action, audit_event
 from kaa.models import Municipality, Role, User
 from kaa.versioning import version_bump, version_check
-from outreach.deadlines import add_months, next_business_day_on_or_after
+from outreach.calendar import add_months, next_business_day_on_or_after
 from outreach.models import Task
 from plans.consent import consent_current
 from plans.models import (

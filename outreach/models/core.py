@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaa.models import BaseModel, Municipality
-from outreach.deadlines import Unit
+from outreach.calendar import Unit
 from youth.models import ScopedByYouth
 
 

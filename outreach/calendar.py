@@ -1,5 +1,7 @@
-"""Deadline arithmetic in Europe/Stockholm dates: days, weeks, calendar months and Swedish
-business days (weekends, public holidays and the eves that are de facto days off skipped)."""
+"""Calendar arithmetic for due dates, in Europe/Stockholm dates: days, weeks, calendar months
+and Swedish business days (weekends, public holidays and the eves that are de facto days off
+skipped). Pure functions with no models: the routine's steps, the work queue's weeks, letter
+batches and plans' follow-ups all count days with it."""
 
 from __future__ import annotations
 
