@@ -11,8 +11,8 @@ class OutreachConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from outreach.facts import contact_saved
         from outreach.models import ContactAttempt
+        from outreach.queue.reach_facts import contact_saved
 
         post_save.connect(contact_saved, sender=ContactAttempt,
                           dispatch_uid="outreach.facts.contact_saved")

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from kaa.audit import audit_event
 from kaa.models import AuditEvent, User
-from outreach import services
 from outreach.models import (
     AccessCode,
     Channel,
@@ -30,7 +29,8 @@ from outreach.models import (
     Task,
 )
 from outreach.models.eservice import code_new, code_normalise
-from outreach.services import NextStep
+from outreach.queue import services
+from outreach.queue.services import NextStep
 from youth import services as youth_services
 from youth.models import KaaPeriod, Occupation, OccupationType, Youth
 

@@ -16,7 +16,7 @@ from kaa.models import AuditEvent, Municipality, User
 from outreach import merge
 from outreach.letters import batch_candidates
 from outreach.models import ContactAttempt, LetterBatch, MessageTemplate, Task
-from outreach.services import task_complete
+from outreach.queue.services import task_complete
 
 DEFAULT_TEMPLATES = [
     ("postcard", "Vykort", "Vi vill gärna prata med dig",

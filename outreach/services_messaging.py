@@ -19,7 +19,7 @@ from kaa.models import AuditEvent, User
 from kaa.validators import validate_header_text
 from outreach import merge, messaging
 from outreach.models import ContactAttempt, OutgoingMessage, Task
-from outreach.services import contact_attempt_log
+from outreach.queue.services import contact_attempt_log
 from youth.models import Youth
 
 MAX_SMS_LENGTH = 612  # four concatenated SMS parts

@@ -1,20 +1,18 @@
-"""Scheduled outreach jobs (see kaa/schedule.py)."""
+"""Outreach's Celery tasks under their stable names. Each task lives in its sub-package and is
+registered under the name "outreach.tasks.<function>": the beat schedule (kaa/schedule.py),
+django-celery-beat rows and the outbox's rows name them so, and the outbox imports them by
+that dotted path, so every one of them is importable from here. Celery's autodiscovery
+imports this module.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from kaa.lib.joblock import single_run
+from outreach.queue.tasks import digests_send
+from outreach.routine.tasks import deadlines_refresh
 
-
-@shared_task(acks_late=True, soft_time_limit=1700, time_limit=1800)
-@single_run
-def deadlines_refresh() -> str:
-    """Create, move and cancel routine tasks for every open case (idempotent, locked)."""
-    from outreach.engine import deadlines_refresh as refresh
-
-    stats = refresh()
-    return "locked: another run is active" if stats is None else str(stats)
+__all__ = ["deadlines_refresh", "digests_send", "send_message"]
 
 
 MAX_RETRIES = 5
@@ -37,15 +35,3 @@ def send_message(self, message_id: int, attempt: int = 0) -> str:
             return "failed"
         outbox.retry_later("outreach.tasks.send_message", message_id, attempt=attempt)
         return "retry"
-
-
-@shared_task(acks_late=True, soft_time_limit=600, time_limit=900)
-@single_run
-def digests_send() -> int:
-    """Morning e-mail summary of overdue and due tasks, for staff who opted in."""
-    from django.conf import settings
-    from django.utils import timezone
-
-    from outreach.services import digests_send as send
-
-    return send(today=timezone.localdate(), base_url=settings.KAA_BASE_URL)

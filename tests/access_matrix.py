@@ -134,8 +134,8 @@ def _queued_youth(users: dict[str, Any], days_ago: int = 10) -> tuple[dict[str, 
 
     from django.utils import timezone
 
-    from outreach.engine import deadlines_refresh
-    from outreach.services import routine_from_template
+    from outreach.routine.engine import deadlines_refresh
+    from outreach.routine.services import routine_from_template
     from tests.factories import youth_make
 
     routine_from_template(municipality=users["coach"].municipality, key="askersund",

@@ -1,29 +1,30 @@
-"""Outreach models: routines, cases, tasks and the contact log (core), and templates and
-outgoing messages (messaging)."""
+"""Every outreach model, imported from the sub-package that defines it, so that Django finds
+them all and other apps import them from one place (`outreach.models`). Inside outreach,
+a sub-package imports models from the sub-package that owns them."""
 
 from __future__ import annotations
 
-from outreach.models.core import (
+from outreach.models.eservice import AccessCode, EserviceSubmission
+from outreach.models.messaging import LetterBatch, MessageTemplate, OutgoingMessage
+from outreach.queue.models import (
     FAILED_OUTCOMES,
+    LED_TO_CONTACT_DAYS,
     ONE_WAY_CHANNELS,
     REACHED_OUTCOMES,
     UNSUCCESSFUL_OUTCOMES,
-    Anchor,
     Channel,
     ContactAttempt,
     OutreachCase,
-    Routine,
-    RoutineStep,
     ScopedByYouth,
     Task,
 )
-from outreach.models.eservice import AccessCode, EserviceSubmission
-from outreach.models.messaging import LetterBatch, MessageTemplate, OutgoingMessage
+from outreach.routine.models import Anchor, Routine, RoutineStep
 
 __all__ = [
     "AccessCode",
     "EserviceSubmission",
     "FAILED_OUTCOMES",
+    "LED_TO_CONTACT_DAYS",
     "ONE_WAY_CHANNELS",
     "REACHED_OUTCOMES",
     "UNSUCCESSFUL_OUTCOMES",

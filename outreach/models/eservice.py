@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outreach.models.core import ContactAttempt, ScopedByYouth
+from outreach.queue.models import ContactAttempt, ScopedByYouth
 
 # No 0/O, 1/I/L, 5/S, 2/Z, 8/B: read aloud or typed from paper without mix-ups.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kaa.models import BaseModel, Municipality
-from outreach.models.core import ScopedByYouth
+from outreach.queue.models import ScopedByYouth
 
 
 class MessageTemplate(BaseModel):

@@ -56,7 +56,8 @@ def _form_fields() -> Iterator[tuple[str, forms.Field]]:
     """Every field of every form class in the project's apps."""
     import importlib
 
-    for module in ("kaa.forms", "youth.forms", "youth.forms_import", "outreach.forms",
+    for module in ("kaa.forms", "youth.forms", "youth.forms_import", "outreach.queue.forms",
+                   "outreach.routine.forms",
                    "outreach.forms_letters", "outreach.forms_eservice", "plans.forms",
                    "plans.forms_school", "reporting.forms"):
         importlib.import_module(module)
@@ -120,10 +121,10 @@ def _params(route: str) -> list[tuple[str, str]]:
 @pytest.fixture
 def world(coordinator, coach, municipality) -> dict[str, Any]:
     """One youth in the coach's caseload with something behind every kind of URL."""
-    from outreach.engine import deadlines_refresh
     from outreach.eservice import access_code_for, submission_save
     from outreach.models import MessageTemplate, Task
-    from outreach.services import routine_from_template
+    from outreach.routine.engine import deadlines_refresh
+    from outreach.routine.services import routine_from_template
     from outreach.services_letters import letter_batch_create, templates_ensure_defaults
     from plans.meetings import meeting_record
     from plans.models import Consent, InterventionType, Partner, SchoolNotification

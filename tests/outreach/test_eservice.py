@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaa.models import AuditEvent
-from outreach import services
-from outreach.engine import deadlines_refresh
 from outreach.eservice import Check, access_code_for, access_code_revoke, code_check
 from outreach.models import AccessCode, ContactAttempt, EserviceSubmission, Task
 from outreach.models.eservice import CODE_ALPHABET, CODE_LENGTH
+from outreach.routine import services
+from outreach.routine.engine import deadlines_refresh
 from tests.factories import youth_make
 from youth.models import Occupation, TimelineEntry
 

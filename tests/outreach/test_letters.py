@@ -12,9 +12,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from kaa.models import AuditEvent
-from outreach import services
-from outreach.engine import deadlines_refresh
 from outreach.models import ContactAttempt, LetterBatch, MessageTemplate, Task
+from outreach.routine import services
+from outreach.routine.engine import deadlines_refresh
 from outreach.services_letters import templates_ensure_defaults
 from tests.factories import youth_make
 from youth.services import guardian_add
@@ -138,7 +138,7 @@ def test_only_the_maker_and_coordinators_open_a_batch_pdf(client_for, coordinato
 
 def test_youths_about_to_turn_20_get_the_support_letter_once(client_for, coordinator,
                                                              municipality):
-    from outreach.engine import turning_20_letters_ensure
+    from outreach.routine.engine import turning_20_letters_ensure
 
     templates_ensure_defaults(municipality=municipality, actor=coordinator)
     today = timezone.localdate()

@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from outreach import merge, services
-from outreach.engine import deadlines_refresh
+from outreach import merge
 from outreach.models import ContactAttempt, MessageTemplate, OutgoingMessage, Task
+from outreach.queue import services
+from outreach.routine.engine import deadlines_refresh
+from outreach.routine.services import cases_migrate, routine_from_template, routine_save_version
 from outreach.services_letters import templates_ensure_defaults
 from outreach.services_messaging import message_queue
 from tests.factories import occupation_type, reason, youth_make
@@ -30,7 +32,7 @@ def _at(day, hour=10):
 
 @pytest.fixture
 def youth(municipality, coach, coordinator):
-    services.routine_from_template(municipality=municipality, key="askersund",
+    routine_from_template(municipality=municipality, key="askersund",
                                    actor=coordinator)
     with time_machine.travel(_at(REG)):
         young = youth_make(municipality=municipality, coach=coach, phone="070-1",
@@ -59,9 +61,9 @@ def test_migration_keeps_what_was_done(youth, municipality, coordinator):
     for day, channel, outcome in ((14, "postcard", "sent"), (21, "phone", "no_answer")):
         services.contact_attempt_log(youth=youth, channel=channel, outcome=outcome,
                                      staff=None, at=_at(dt.date(2026, 9, day)))
-    v2 = services.routine_from_template(municipality=municipality, key="askersund",
+    v2 = routine_from_template(municipality=municipality, key="askersund",
                                         actor=coordinator)
-    services.cases_migrate(routine=v2, actor=coordinator)
+    cases_migrate(routine=v2, actor=coordinator)
     with time_machine.travel(_at(dt.date(2026, 9, 22))):
         deadlines_refresh()
     new = {t.title: t.status for t in Task.objects.filter(youth=youth, step__routine=v2)}
@@ -171,5 +173,5 @@ def test_impossible_steps_are_refused(municipality, step, message):
             "only_if_not_reached": True, "guardian_if_under_18": False,
             "only_under_18": False, "min_failed_attempts": 0, "two_staff": False}
     with pytest.raises(ValidationError, match=message):
-        services.routine_save_version(municipality=municipality, name="Fel",
+        routine_save_version(municipality=municipality, name="Fel",
                                       steps=[{**base, **step}], actor=None)

@@ -239,8 +239,8 @@ def test_letters_and_message_previews_hold_back_a_protected_guardians_address(
 
 def test_a_batch_holds_back_a_youth_whose_guardian_is_protected(client_for, coordinator,
                                                                 coach, municipality, guarded):
-    from outreach import services
-    from outreach.engine import deadlines_refresh
+    from outreach.routine import services
+    from outreach.routine.engine import deadlines_refresh
     from outreach.services_letters import templates_ensure_defaults
 
     services.routine_from_template(municipality=municipality, key="askersund",

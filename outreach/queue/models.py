@@ -1,5 +1,5 @@
-"""Outreach: the municipality's staged contact routine (as versioned data), each youth's
-outreach case, the tasks with deadlines, and the contact log."""
+"""The work queue's data: contact channels, each youth's outreach case, the tasks with due
+dates, and the contact log."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kaa.models import BaseModel, Municipality
-from outreach.calendar import Unit
 from youth.models import ScopedByYouth
 
 
@@ -35,72 +33,6 @@ ONE_WAY_CHANNELS = {Channel.POSTCARD, Channel.LETTER, Channel.KNOCK_CARD,
                     Channel.CONCERN_REPORT, Channel.SOCIAL_SERVICES, Channel.NETWORK}
 
 
-class Routine(BaseModel):
-    """One version of a municipality's contact routine. Editing makes a new version; open
-    cases keep the version they started with until a coordinator migrates them."""
-
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="routines", verbose_name=_("kommun"))
-    name = models.CharField(_("namn"), max_length=100)
-    version = models.PositiveIntegerField(_("version"), default=1)
-    is_current = models.BooleanField(_("gällande"), default=False)
-    previous = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+")
-    retry_after_days = models.PositiveIntegerField(
-        _("nytt försök efter (dagar)"), default=30,
-        help_text=_("När rutinen är slut utan kontakt förlängs uppsökandet till ett nytt "
-                    "försök efter så här många dagar."))
-    concern_after_attempts = models.PositiveSmallIntegerField(
-        _("överväg orosanmälan efter antal försök (under 18)"), default=3,
-        help_text=_("0 stänger av. Gäller ungdomar under 18 som inte nåtts."))
-
-    class Meta:
-        ordering = ["municipality", "-version"]
-        verbose_name = _("kontaktrutin")
-        verbose_name_plural = _("kontaktrutiner")
-        constraints = [
-            models.UniqueConstraint(fields=["municipality"], condition=Q(is_current=True),
-                                    name="routine_one_current_per_municipality"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} v{self.version}"
-
-
-class Anchor(models.TextChoices):
-    REGISTRATION = "registration", _("registreringsdatum")
-    PREVIOUS = "previous", _("föregående steg")
-
-
-class RoutineStep(models.Model):
-    routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="steps")
-    order = models.PositiveSmallIntegerField(_("ordning"))
-    title = models.CharField(_("steg"), max_length=100)
-    channel = models.CharField(_("kanal"), max_length=20, choices=Channel.choices)
-    instructions = models.CharField(_("vad som ska göras"), max_length=300, blank=True)
-    offset_value = models.PositiveSmallIntegerField(_("frist"), default=0)
-    offset_unit = models.CharField(_("enhet"), max_length=20, choices=Unit.choices,
-                                   default=Unit.DAYS)
-    anchor = models.CharField(_("räknat från"), max_length=20, choices=Anchor.choices,
-                              default=Anchor.REGISTRATION)
-    requires_phone = models.BooleanField(_("bara om telefonnummer finns"), default=False)
-    only_if_not_reached = models.BooleanField(_("bara om ungdomen inte är nådd"), default=True)
-    guardian_if_under_18 = models.BooleanField(_("även till vårdnadshavare under 18"),
-                                               default=False)
-    only_under_18 = models.BooleanField(_("bara under 18 år"), default=False)
-    min_failed_attempts = models.PositiveSmallIntegerField(
-        _("efter minst antal misslyckade försök"), default=0)
-    two_staff = models.BooleanField(_("två personal"), default=False)
-
-    class Meta:
-        ordering = ["routine", "order"]
-        constraints = [models.UniqueConstraint(fields=["routine", "order"],
-                                               name="step_unique_order")]
-
-    def __str__(self) -> str:
-        return f"{self.order}. {self.title}"
-
-
 class OutreachCase(models.Model):
     """The outreach for one KAA period: which routine version it follows and how it ended."""
 
@@ -108,7 +40,8 @@ class OutreachCase(models.Model):
                               related_name="outreach_cases")
     period = models.OneToOneField("youth.KaaPeriod", on_delete=models.CASCADE,
                                   related_name="outreach_case")
-    routine = models.ForeignKey(Routine, on_delete=models.PROTECT, related_name="cases")
+    routine = models.ForeignKey("outreach.Routine", on_delete=models.PROTECT,
+                                related_name="cases")
     started_on = models.DateField()
     reached_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
@@ -143,8 +76,8 @@ class Task(models.Model):
     youth = models.ForeignKey("youth.Youth", on_delete=models.CASCADE, related_name="tasks")
     case = models.ForeignKey(OutreachCase, on_delete=models.CASCADE, null=True, blank=True,
                              related_name="tasks")
-    step = models.ForeignKey(RoutineStep, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="tasks")
+    step = models.ForeignKey("outreach.RoutineStep", on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="tasks")
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.STEP)
     channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
     title = models.CharField(max_length=150)
@@ -180,6 +113,11 @@ class Task(models.Model):
         return f"{self.title} ({self.due_date})"
 
 
+# An attempt "led to contact" when the youth was reached at it or within this many days after
+# it, on any channel (ContactAttempt.led_to_contact; the statistics count it).
+LED_TO_CONTACT_DAYS = 14
+
+
 class ContactAttempt(models.Model):
     """One attempt to reach a youth (or their guardian), successful or not."""
 
@@ -212,8 +150,8 @@ class ContactAttempt(models.Model):
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                               blank=True, related_name="+", verbose_name=_("personal"))
     note = models.CharField(_("kort notering"), max_length=500, blank=True)
-    # Derived: the youth was reached at this attempt or within 14 days after it (any
-    # channel). Kept by outreach.facts when a reached contact is saved.
+    # Derived: the youth was reached at this attempt or within LED_TO_CONTACT_DAYS after it
+    # (any channel). Kept by outreach.queue.reach_facts when a reached contact is saved.
     led_to_contact = models.BooleanField(default=False, editable=False)
 
     objects = ScopedByYouth.as_manager()

@@ -1,8 +1,7 @@
-"""Views of outreach: the work queue, logging contacts, the youth's outreach tab, routines."""
+"""Views of the work queue: the queue and its quick outcomes, logging contacts, a youth
+reached, and the weekly review."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,20 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, bulk_for_user, get_for_user, has_perm, perm_required
-from kaa.audit import audit_list_read, audit_read, audit_read_fragment
+from kaa.audit import audit_list_read, audit_read
 from kaa.lib.http import safe_next
 from kaa.lib.params import int_list
-from kaa.versioning import StaleEdit
-from outreach import eservice, forms, selectors, services
-from outreach.models import (
-    ONE_WAY_CHANNELS,
-    AccessCode,
-    ContactAttempt,
-    EserviceSubmission,
-    Routine,
-    Task,
-)
-from outreach.routine_templates import TEMPLATES
+from outreach import eservice
+from outreach.models import AccessCode, EserviceSubmission
+from outreach.queue import forms, selectors, services
+from outreach.queue.models import ONE_WAY_CHANNELS, ContactAttempt, Task
 from youth.permissions import youth_get_for_user
 
 QUEUE_PAGE_SIZE = 100
@@ -56,7 +48,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     tasks = list(page.object_list)
     # The queue names youths: one audit event for the page, naming every youth shown.
     audit_list_read(request, [t.youth_id for t in tasks], detail="arbetsko")
-    return render(request, "outreach/queue.html", {
+    return render(request, "outreach/queue/queue.html", {
         "buckets": selectors.queue_groups(tasks, today, counts), "view": view,
         "count": counts["total"], "page": page, "query": f"vy={view}",
         "can_see_municipality": has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS),
@@ -130,7 +122,7 @@ def reached(request: HttpRequest, pk: int) -> HttpResponse:
                              % {"name": youth.full_name, "title": follow_up.title,
                                 "due": follow_up.due_date.isoformat()})
             return redirect("youth:detail", pk=youth.pk)
-    return render(request, "outreach/reached.html", {"form": form, "youth": youth,
+    return render(request, "outreach/queue/reached.html", {"form": form, "youth": youth,
                                                      "task": task})
 
 
@@ -152,20 +144,7 @@ def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Kontaktförsöket är registrerat."))
             return redirect(reverse("youth:detail", args=[youth.pk]) + "#uppsok")
-    return render(request, "outreach/contact_form.html", {"form": form, "youth": youth})
-
-
-@login_required
-@require_GET
-def youth_tab(request: HttpRequest, pk: int) -> HttpResponse:
-    """The outreach part of the youth's page (an htmx fragment; also a page of its own)."""
-    youth = youth_get_for_user(request, pk)
-    audit_read_fragment(request, youth, detail="uppsok")
-    context: dict[str, Any] = {"youth": youth, **selectors.youth_outreach(youth=youth),
-                               "quick_outcomes": [(o, ContactAttempt.Outcome(o).label)
-                                                  for o in QUICK_OUTCOMES]}
-    template = "outreach/partials/_youth_tab.html" if request.htmx else "outreach/youth_tab.html"
-    return render(request, template, context)
+    return render(request, "outreach/queue/contact_form.html", {"form": form, "youth": youth})
 
 
 @login_required
@@ -175,77 +154,7 @@ def weekly_review(request: HttpRequest) -> HttpResponse:
     review = selectors.weekly_review(user=request.user)
     audit_list_read(request, [y.pk for group in review.values() for y in group],
                     detail="veckogenomgang")
-    return render(request, "outreach/review.html", review)
-
-
-@login_required
-@perm_required(Perm.CONFIGURE)
-@require_GET
-def routine_list(request: HttpRequest) -> HttpResponse:
-    context = {**selectors.routines_of(user=request.user),
-               "templates": [(key, t["name"]) for key, t in TEMPLATES.items()]}
-    return render(request, "outreach/routines.html", context)
-
-
-@login_required
-@perm_required(Perm.CONFIGURE)
-@require_POST
-def routine_use_template(request: HttpRequest) -> HttpResponse:
-    key = request.POST.get("template", "")
-    if key not in TEMPLATES:
-        messages.error(request, _("Okänd mall."))
-    else:
-        routine = services.routine_from_template(municipality=request.user.municipality,
-                                                 key=key, actor=request.user)
-        messages.success(request, _("%(name)s gäller nu (version %(v)s).")
-                         % {"name": routine.name, "v": routine.version})
-    return redirect("outreach:routines")
-
-
-@login_required
-@perm_required(Perm.CONFIGURE)
-@require_http_methods(["GET", "POST"])
-def routine_edit(request: HttpRequest) -> HttpResponse:
-    current = Routine.objects.filter(municipality=request.user.municipality,
-                                     is_current=True).prefetch_related("steps").first()
-    initial_steps = [{f: getattr(s, f) for f in services.STEP_FIELDS}
-                     for s in (current.steps.all() if current else [])]
-    initial = {"name": current.name if current else _("Kontaktrutin"),
-               "retry_after_days": current.retry_after_days if current else 30,
-               "concern_after_attempts": current.concern_after_attempts if current else 3}
-    form = forms.RoutineForm(request.POST or None, initial=initial,
-                             version=current.version if current else 0)  # 0: none yet
-    formset = forms.StepFormSet(request.POST or None, initial=initial_steps, prefix="steg")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        steps = [f.cleaned_data for f in formset.forms
-                 if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        try:
-            services.routine_save_version(municipality=request.user.municipality,
-                                          actor=request.user, steps=steps, **form.cleaned_data)
-        except StaleEdit as exc:
-            form.stale_apply(exc)
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            messages.success(request, _("Rutinen är sparad som en ny version. Pågående ärenden "
-                                        "följer sin version tills du flyttar dem."))
-            return redirect("outreach:routines")
-    return render(request, "outreach/routine_edit.html", {"form": form, "formset": formset})
-
-
-@login_required
-@perm_required(Perm.CONFIGURE)
-@require_POST
-def routine_migrate(request: HttpRequest) -> HttpResponse:
-    current = Routine.objects.filter(municipality=request.user.municipality,
-                                     is_current=True).first()
-    if current is None:
-        messages.error(request, _("Det finns ingen gällande rutin."))
-    else:
-        moved = services.cases_migrate(routine=current, actor=request.user)
-        messages.success(request, _("%(n)s pågående ärenden följer nu version %(v)s.")
-                         % {"n": moved, "v": current.version})
-    return redirect("outreach:routines")
+    return render(request, "outreach/queue/review.html", review)
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Reads of outreach: the work queue, the weekly review, a youth's contact history."""
+"""Reads of the work queue: a user's queue (grouped and counted) and the weekly review."""
 
 from __future__ import annotations
 
@@ -10,15 +10,7 @@ from django.utils import timezone
 
 from kaa.models import User
 from outreach.calendar import week_end
-from outreach.models import (
-    AccessCode,
-    ContactAttempt,
-    EserviceSubmission,
-    OutgoingMessage,
-    OutreachCase,
-    Routine,
-    Task,
-)
+from outreach.queue.models import Task
 from youth.models import KaaPeriod, Youth
 
 VIEWS = ("mina", "team", "kommun")
@@ -94,27 +86,3 @@ def weekly_review(*, user: User, today: dt.date | None = None) -> dict[str, Any]
         "overdue_follow_ups": list(youths.filter(Exists(overdue)).order_by("last_name")[:200]),
         "new": list(youths.filter(Exists(new_period)).order_by("last_name")[:200]),
     }
-
-
-def youth_outreach(*, youth: Youth) -> dict[str, Any]:
-    return {
-        "open_tasks": list(Task.objects.filter(youth=youth, status=Task.Status.OPEN)
-                           .select_related("step").order_by("due_date")),
-        "attempts": list(ContactAttempt.objects.filter(youth=youth)
-                         .select_related("staff")[:30]),
-        "case": OutreachCase.objects.filter(youth=youth, closed_on__isnull=True)
-        .select_related("routine").first(),
-        "messages_out": list(OutgoingMessage.objects.filter(youth=youth)[:10]),
-        "access_code": AccessCode.objects.filter(youth=youth, revoked_at__isnull=True,
-                                                 period__end_date__isnull=True).first(),
-        "submissions": list(EserviceSubmission.objects.filter(youth=youth)[:10]),
-    }
-
-
-def routines_of(*, user: User) -> dict[str, Any]:
-    routines = list(Routine.objects.filter(municipality_id=user.municipality_id)
-                    .prefetch_related("steps")
-                    .annotate(open_cases=Count("cases", filter=Q(cases__closed_on__isnull=True))))
-    current = next((r for r in routines if r.is_current), None)
-    outdated = sum(r.open_cases for r in routines if not r.is_current)
-    return {"routines": routines, "current": current, "outdated_cases": outdated}

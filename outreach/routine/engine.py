@@ -14,20 +14,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from kaa.lib.joblock import job_lock
 from outreach.calendar import add_offset, next_business_day_on_or_after
-from outreach.models import (
-    UNSUCCESSFUL_OUTCOMES,
-    Anchor,
-    ContactAttempt,
-    OutreachCase,
-    Routine,
-    RoutineStep,
-    Task,
-)
+from outreach.queue.models import UNSUCCESSFUL_OUTCOMES, ContactAttempt, OutreachCase, Task
+from outreach.routine.models import Anchor, Routine, RoutineStep
 from youth.models import KaaPeriod
 from youth.personnummer import age_on
 from youth.services import timeline_add
@@ -287,10 +280,3 @@ def _routine_exhausted(plan: list[Planned], tasks: dict[int, Task], today: dt.da
             return False
     return True
 
-
-def open_step_tasks_cancel(*, case: OutreachCase, reason: str) -> int:
-    """Cancel the case's open routine tasks (the youth was reached, the period ended)."""
-    return (Task.objects.filter(case=case, status=Task.Status.OPEN)
-            .filter(Q(kind=Task.Kind.STEP, step__only_if_not_reached=True)
-                    | Q(kind=Task.Kind.RETRY))
-            .update(status=Task.Status.CANCELLED, cancel_reason=reason))

@@ -1,4 +1,4 @@
-"""Forms of outreach."""
+"""Forms of the work queue: logging a contact, and a youth reached."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import DateField, DateTimeField, date_input, fields_only_helper
-from kaa.versioning import VersionedFormMixin
-from outreach.models import Channel, ContactAttempt, RoutineStep
-from outreach.services import NextStep
+from outreach.queue.models import Channel, ContactAttempt
+from outreach.queue.services import NextStep
 from youth.models import OccupationType
 
 
@@ -77,27 +76,3 @@ class EserviceReviewForm(forms.Form):
             del self.fields["confirm"], self.fields["occupation_type"]
         else:
             self.fields["occupation_type"].initial = occupation.type_id
-
-
-class RoutineForm(VersionedFormMixin, forms.Form):
-    name = forms.CharField(label=_("Namn"), max_length=100)
-    retry_after_days = forms.IntegerField(label=_("Nytt försök efter (dagar)"), min_value=1,
-                                          max_value=365)
-    concern_after_attempts = forms.IntegerField(
-        label=_("Överväg orosanmälan efter antal försök utan resultat (under 18, 0 = av)"),
-        min_value=0, max_value=20)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = fields_only_helper()
-
-
-class StepForm(forms.ModelForm):
-    class Meta:
-        model = RoutineStep
-        fields = ["order", "title", "channel", "instructions", "offset_value", "offset_unit",
-                  "anchor", "requires_phone", "only_if_not_reached", "guardian_if_under_18",
-                  "only_under_18", "min_failed_attempts", "two_staff"]
-
-
-StepFormSet = forms.formset_factory(StepForm, extra=2, can_delete=True)

@@ -20,10 +20,9 @@ from django.db.models import Exists, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from outreach.models import ContactAttempt
+from outreach.queue.models import LED_TO_CONTACT_DAYS, ContactAttempt
 from youth.models import KaaPeriod, Youth
 
-LED_TO_CONTACT_DAYS = 14
 REACHED = ContactAttempt.Outcome.REACHED
 FAR_FUTURE = dt.date(9999, 12, 31)
 
