@@ -19,7 +19,7 @@ from kaa.lib.pdf import pdf_render
 from kaa.lib.qr import qr_svg
 from kaa.models import User
 from outreach import merge
-from outreach.eservice import access_code_for, access_code_link
+from outreach.eservice.services import access_code_for, access_code_link
 from outreach.models import LetterBatch, MessageTemplate, Task
 from youth.models import Guardian, Youth
 

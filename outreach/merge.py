@@ -76,7 +76,7 @@ def render(text: str, youth: Youth, *, make_code: bool = True) -> str:
     values = values_for(youth)
     if any(f in CODE_FIELDS for f in fields_in(text)):
         # Made on first use: a code exists only for youths who were sent one.
-        from outreach.eservice import access_code_for
+        from outreach.eservice.services import access_code_for
 
         code = access_code_for(youth, create=make_code)
         if code is None and not make_code:
@@ -88,7 +88,7 @@ def render(text: str, youth: Youth, *, make_code: bool = True) -> str:
 
 def _code_values(code: Any) -> dict[str, str]:
     """{kod} and {lank} for the youth's e-service code (empty outside KAA: no code)."""
-    from outreach.eservice import access_code_link
+    from outreach.eservice.services import access_code_link
 
     return {"kod": code.display if code else "", "lank": access_code_link(code) if code else ""}
 
@@ -97,7 +97,7 @@ def codes_fill(text: str, youth: Youth) -> str:
     """A message about to be sent: {kod} and {lank} left in it become the youth's code."""
     if not any("{" + field + "}" in text for field in CODE_FIELDS):
         return text
-    from outreach.eservice import access_code_for
+    from outreach.eservice.services import access_code_for
 
     for field, value in _code_values(access_code_for(youth)).items():
         text = text.replace("{" + field + "}", value)

@@ -43,7 +43,7 @@ def _recipient(youth: Youth, channel: str, to_guardian: bool) -> str:
 def eservice_line_ensure(youth: Youth, body: str) -> str:
     """Every SMS and e-mail to a youth in KAA carries their e-service link (issue #9): added
     at the end unless the text already has the code (e.g. through {lank} or {kod})."""
-    from outreach.eservice import access_code_for, access_code_link
+    from outreach.eservice.services import access_code_for, access_code_link
 
     code = access_code_for(youth)
     if code is None or code.code in body or code.display in body:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import path
 
 from outreach import views_letters
+from outreach.eservice.urls import urlpatterns as eservice_urls
 from outreach.queue.urls import urlpatterns as queue_urls
 from outreach.routine.urls import urlpatterns as routine_urls
 from outreach.youth_tab.urls import urlpatterns as youth_tab_urls
@@ -15,6 +16,7 @@ app_name = "outreach"
 urlpatterns = [
     *queue_urls,
     *youth_tab_urls,
+    *eservice_urls,
     path("ungdom/<id:pk>/meddelande/", views_letters.message_send, name="message_send"),
     path("utskick/", views_letters.batch_new, name="batch_new"),
     path("utskick/<id:pk>/", views_letters.batch_detail, name="batch_detail"),

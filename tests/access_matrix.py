@@ -307,7 +307,7 @@ def _scb_file(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
 
 def _eservice_answer(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """An answer the coach's youth sent through the e-service."""
-    from outreach.eservice import access_code_for, submission_save
+    from outreach.eservice.services import access_code_for, submission_save
 
     kwargs, _marker = _youth_of_coach(users)
     from youth.models import Youth

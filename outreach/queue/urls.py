@@ -13,6 +13,4 @@ urlpatterns = [
     path("uppgifter/<id:pk>/utfall/", views.task_outcome, name="task_outcome"),
     path("ungdom/<id:pk>/kontakt/", views.contact_log, name="contact_log"),
     path("ungdom/<id:pk>/nadd/", views.reached, name="reached"),
-    path("ungdom/<id:pk>/e-tjanstkod/", views.eservice_code_revoke, name="eservice_revoke"),
-    path("e-tjanst/<id:pk>/", views.eservice_review, name="eservice_review"),
 ]

@@ -19,8 +19,6 @@ from kaa.access import Perm, bulk_for_user, get_for_user, has_perm, perm_require
 from kaa.audit import audit_list_read, audit_read
 from kaa.lib.http import safe_next
 from kaa.lib.params import int_list
-from outreach import eservice
-from outreach.models import AccessCode, EserviceSubmission
 from outreach.queue import forms, selectors, services
 from outreach.queue.models import ONE_WAY_CHANNELS, ContactAttempt, Task
 from youth.permissions import youth_get_for_user
@@ -155,41 +153,3 @@ def weekly_review(request: HttpRequest) -> HttpResponse:
     audit_list_read(request, [y.pk for group in review.values() for y in group],
                     detail="veckogenomgang")
     return render(request, "outreach/queue/review.html", review)
-
-
-@login_required
-@require_POST
-def eservice_code_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    """Revoke the youth's e-service code (e.g. a letter reached the wrong person); the
-    next letter, postcard or SMS prints the new one."""
-    youth = youth_get_for_user(request, pk, write=True)
-    code = AccessCode.objects.filter(youth=youth, revoked_at__isnull=True,
-                                     period__end_date__isnull=True).first()
-    if code is None:
-        messages.error(request, _("Ungdomen har ingen giltig e-tjänstkod att spärra."))
-    else:
-        new = eservice.access_code_revoke(code=code, actor=request.user)
-        messages.success(request, _("Koden är spärrad. Den nya koden är %(code)s.")
-                         % {"code": new.display if new else "–"})
-    return redirect(reverse("youth:detail", args=[youth.pk]) + "#uppsok")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def eservice_review(request: HttpRequest, pk: int) -> HttpResponse:
-    """What the youth sent through the e-service; the coach confirms the occupation."""
-    sub = get_for_user(request, EserviceSubmission.objects.select_related(
-        "youth", "occupation", "occupation__type", "reviewed_by"),
-        write=request.method == "POST", pk=pk)
-    youth = youth_get_for_user(request, sub.youth_id, write=request.method == "POST")
-    form = forms.EserviceReviewForm(request.POST or None, submission=sub)
-    if request.method == "POST" and form.is_valid():
-        eservice.submission_review(sub=sub, actor=request.user,
-                                   occupation_type=form.cleaned_data.get("occupation_type"),
-                                   confirm=form.cleaned_data.get("confirm", False))
-        messages.success(request, _("Svaret är genomgånget."))
-        return redirect(reverse("youth:detail", args=[youth.pk]) + "#uppsok")
-    if request.method == "GET":
-        audit_read(request, sub, detail="e-tjanstsvar")
-    return render(request, "outreach/eservice_review.html",
-                  {"sub": sub, "youth": youth, "form": form})

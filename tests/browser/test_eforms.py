@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from outreach.eservice import access_code_for
+from outreach.eservice.services import access_code_for
 from outreach.models import ContactAttempt
 from outreach.routine.engine import deadlines_refresh
 from outreach.routine.services import routine_from_template

@@ -57,8 +57,8 @@ def _form_fields() -> Iterator[tuple[str, forms.Field]]:
     import importlib
 
     for module in ("kaa.forms", "youth.forms", "youth.forms_import", "outreach.queue.forms",
-                   "outreach.routine.forms",
-                   "outreach.forms_letters", "outreach.forms_eservice", "plans.forms",
+                   "outreach.routine.forms", "outreach.eservice.forms",
+                   "outreach.eservice.public.forms", "outreach.forms_letters", "plans.forms",
                    "plans.forms_school", "reporting.forms"):
         importlib.import_module(module)
     seen: set[type] = set()
@@ -121,7 +121,7 @@ def _params(route: str) -> list[tuple[str, str]]:
 @pytest.fixture
 def world(coordinator, coach, municipality) -> dict[str, Any]:
     """One youth in the coach's caseload with something behind every kind of URL."""
-    from outreach.eservice import access_code_for, submission_save
+    from outreach.eservice.services import access_code_for, submission_save
     from outreach.models import MessageTemplate, Task
     from outreach.routine.engine import deadlines_refresh
     from outreach.routine.services import routine_from_template

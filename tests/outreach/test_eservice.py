@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaa.models import AuditEvent
-from outreach.eservice import Check, access_code_for, access_code_revoke, code_check
+from outreach.eservice.models import CODE_ALPHABET, CODE_LENGTH
+from outreach.eservice.services import Check, access_code_for, access_code_revoke, code_check
 from outreach.models import AccessCode, ContactAttempt, EserviceSubmission, Task
-from outreach.models.eservice import CODE_ALPHABET, CODE_LENGTH
 from outreach.routine import services
 from outreach.routine.engine import deadlines_refresh
 from tests.factories import youth_make

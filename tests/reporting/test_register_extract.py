@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaa.models import AuditEvent
-from outreach.eservice import access_code_for, submission_save
+from outreach.eservice.services import access_code_for, submission_save
 from plans.models import SchoolNotification
 from reporting.extract import extract_context
 from tests.factories import plan_make, youth_make
@@ -276,7 +276,7 @@ def test_a_correction_keeps_the_old_value(client_for, coordinator, coach, munici
 
 def test_a_restricted_youth_gets_no_new_tasks_and_no_e_service_answers(coordinator, coach,
                                                                        municipality):
-    from outreach.eservice import Check, code_check
+    from outreach.eservice.services import Check, code_check
     from outreach.models import Task
     from outreach.routine.engine import deadlines_refresh
     from outreach.routine.services import routine_from_template

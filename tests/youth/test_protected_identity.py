@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from kaa.models import AuditEvent
-from outreach.eservice import access_code_for, submission_save
+from outreach.eservice.services import access_code_for, submission_save
 from outreach.models import EserviceSubmission, MessageTemplate
 from plans.consent import consent_record
 from plans.models import MappingConversation

@@ -15,7 +15,7 @@ from demo.plans import demo_plans_ensure
 from demo.staff import DEMO_PASSWORD, STAFF, demo_role_grant_ensure, demo_staff_ensure
 from demo.youths import demo_youths_ensure
 from kaa.models import Municipality
-from outreach.eservice import access_code_for, access_code_link
+from outreach.eservice.services import access_code_for, access_code_link
 from outreach.models import Routine
 from outreach.queue.reach_facts import reached_facts_rebuild
 from outreach.routine.engine import deadlines_refresh

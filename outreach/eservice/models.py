@@ -1,4 +1,4 @@
-"""The youth's e-service (issue #9): a personal code printed on every postcard, letter and
+"""The youth's e-service: a personal code printed on every postcard, letter and
 SMS of the outreach routine, and what the youth submits with it.
 
 A code belongs to one KAA period and stops working when the period ends or a coordinator

@@ -1,9 +1,9 @@
-"""The youth's public e-service (issue #9): no login; a personal code plus the birth date.
+"""The youth's public e-service: no login; a personal code plus the birth date.
 
 Every answer to a wrong code, a wrong birth date, a locked code or a bot is the same page with
 the same message, so that nothing tells whether a code exists. Posts are rate limited per
 client address and per code (kaa.lib.ratelimit); the lockout after wrong birth dates is kept in
-the database (outreach.eservice.code_check).
+the database (outreach.eservice.services.code_check).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from kaa.audit import audit_event
 from kaa.lib.ratelimit import Limit, hit
 from kaa.models import AuditEvent
 from kaa.request_context import current_ip
-from outreach import eservice
-from outreach.forms_eservice import AnswerForm, CodeForm
-from outreach.models.eservice import code_display, code_normalise
+from outreach.eservice import services as eservice
+from outreach.eservice.models import code_display, code_normalise
+from outreach.eservice.public.forms import AnswerForm, CodeForm
 
 SESSION_CODE = "eservice_code"
 SESSION_AT = "eservice_at"
@@ -54,10 +54,10 @@ def start(request: HttpRequest, code: str = "") -> HttpResponse:
     form = CodeForm(request.POST if request.method == "POST" else None, initial=initial)
     context = {"form": form}
     if request.method != "POST":
-        return render(request, "eservice/start.html", context)
+        return render(request, "outreach/eservice/public/start.html", context)
     typed = code_normalise(request.POST.get("code", ""))
     if not hit(_limits(typed)):
-        return _throttled(request, "eservice/start.html", context)
+        return _throttled(request, "outreach/eservice/public/start.html", context)
     if form.is_valid() and not form.is_bot():
         result = eservice.code_check(text=form.cleaned_data["code"],
                                      birth_date=form.cleaned_data["birth_date"])
@@ -77,7 +77,7 @@ def start(request: HttpRequest, code: str = "") -> HttpResponse:
                             if result.status is eservice.Check.ENDED else _wrong())
     elif form.is_bot():
         context["error"] = _wrong()
-    return render(request, "eservice/start.html", context, status=200)
+    return render(request, "outreach/eservice/public/start.html", context, status=200)
 
 
 def _draft_for(request: HttpRequest, code_id: int) -> dict[str, str] | None:
@@ -109,13 +109,13 @@ def answer(request: HttpRequest) -> HttpResponse:
             # page or the URL). A session that never signed in keeps nothing.
             request.session[SESSION_DRAFT] = {"code": typed_under, "fields": {
                 name: request.POST.get(name, "")[:1000] for name in AnswerForm.Meta.fields}}
-        return render(request, "eservice/expired.html", status=403)
+        return render(request, "outreach/eservice/public/expired.html", status=403)
     draft = _draft_for(request, code.pk) if request.method == "GET" else None
     form = AnswerForm(request.POST if request.method == "POST" else None, initial=draft or None)
     context = {"form": form, "youth": code.youth}
     if request.method == "POST":
         if not hit(_limits(code.code)):
-            return _throttled(request, "eservice/answer.html", context)
+            return _throttled(request, "outreach/eservice/public/answer.html", context)
         if form.is_bot():
             request.session.flush()
             return redirect("eservice:thanks")
@@ -123,9 +123,9 @@ def answer(request: HttpRequest) -> HttpResponse:
             eservice.submission_save(code=code, data=form.submission_data())
             request.session.flush()
             return redirect("eservice:thanks")
-    return render(request, "eservice/answer.html", context)
+    return render(request, "outreach/eservice/public/answer.html", context)
 
 
 @require_GET
 def thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "eservice/thanks.html")
+    return render(request, "outreach/eservice/public/thanks.html")

@@ -14,8 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import fields_only_helper
-from outreach.models import EserviceSubmission
-from outreach.models.eservice import CODE_LENGTH, code_normalise
+from outreach.eservice.models import CODE_LENGTH, EserviceSubmission, code_normalise
 
 HONEYPOT = "webbplats"
 

@@ -1,4 +1,4 @@
-"""The youth's e-service (issue #9): personal codes, checking code and birth date, and what a
+"""The youth's e-service: personal codes, checking code and birth date, and what a
 submitted answer does (a contact of channel "e-service", an unconfirmed occupation, the
 routine's tasks rescheduled, a task in the coach's work queue).
 
@@ -21,15 +21,9 @@ from django.utils.translation import gettext as _
 
 from kaa.audit import audit_event
 from kaa.models import AuditEvent, User
-from outreach.models import (
-    AccessCode,
-    Channel,
-    ContactAttempt,
-    EserviceSubmission,
-    Task,
-)
-from outreach.models.eservice import code_new, code_normalise
+from outreach.eservice.models import AccessCode, EserviceSubmission, code_new, code_normalise
 from outreach.queue import services
+from outreach.queue.models import Channel, ContactAttempt, Task
 from outreach.queue.services import NextStep
 from youth import services as youth_services
 from youth.models import KaaPeriod, Occupation, OccupationType, Youth
