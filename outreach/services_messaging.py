@@ -17,7 +17,8 @@ from kaa.audit import audit_event
 from kaa.lib.idempotent import AlreadyDone, once
 from kaa.models import AuditEvent, User
 from kaa.validators import validate_header_text
-from outreach import merge, messaging
+from outreach import messaging
+from outreach.letters import merge
 from outreach.models import ContactAttempt, OutgoingMessage, Task
 from outreach.queue.services import contact_attempt_log
 from youth.models import Youth

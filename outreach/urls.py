@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from outreach import views_letters
 from outreach.eservice.urls import urlpatterns as eservice_urls
+from outreach.letters import views as letters_views
+from outreach.letters.urls import urlpatterns as letters_urls
 from outreach.queue.urls import urlpatterns as queue_urls
 from outreach.routine.urls import urlpatterns as routine_urls
 from outreach.youth_tab.urls import urlpatterns as youth_tab_urls
@@ -17,13 +18,7 @@ urlpatterns = [
     *queue_urls,
     *youth_tab_urls,
     *eservice_urls,
-    path("ungdom/<id:pk>/meddelande/", views_letters.message_send, name="message_send"),
-    path("utskick/", views_letters.batch_new, name="batch_new"),
-    path("utskick/<id:pk>/", views_letters.batch_detail, name="batch_detail"),
-    path("utskick/<id:pk>/pdf/", views_letters.batch_pdf, name="batch_pdf"),
-    path("utskick/<id:pk>/bekrafta/", views_letters.batch_confirm, name="batch_confirm"),
-    path("mallar/", views_letters.template_list, name="templates"),
-    path("mallar/ny/", views_letters.template_edit, name="template_new"),
-    path("mallar/<id:pk>/", views_letters.template_edit, name="template_edit"),
+    path("ungdom/<id:pk>/meddelande/", letters_views.message_send, name="message_send"),
+    *letters_urls,
     *routine_urls,
 ]

@@ -159,8 +159,8 @@ def _new_this_week(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
 
 def _paper_batch_query(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """The batch preview (GET) lists the youths whose postcards are due."""
+    from outreach.letters.services import templates_ensure_defaults
     from outreach.models import MessageTemplate
-    from outreach.services_letters import templates_ensure_defaults
 
     _queued_youth(users)
     templates_ensure_defaults(municipality=users["coach"].municipality, actor=None)
@@ -174,8 +174,8 @@ def _paper_batch(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """A batch made by the coordinator: only its maker and coordinators may open it."""
     import datetime as dt
 
+    from outreach.letters.services import letter_batch_create
     from outreach.models import MessageTemplate
-    from outreach.services_letters import letter_batch_create
 
     _paper_batch_query(users)
     template = MessageTemplate.objects.get(municipality=users["coach"].municipality,

@@ -58,7 +58,7 @@ def _form_fields() -> Iterator[tuple[str, forms.Field]]:
 
     for module in ("kaa.forms", "youth.forms", "youth.forms_import", "outreach.queue.forms",
                    "outreach.routine.forms", "outreach.eservice.forms",
-                   "outreach.eservice.public.forms", "outreach.forms_letters", "plans.forms",
+                   "outreach.eservice.public.forms", "outreach.letters.forms", "plans.forms",
                    "plans.forms_school", "reporting.forms"):
         importlib.import_module(module)
     seen: set[type] = set()
@@ -122,10 +122,10 @@ def _params(route: str) -> list[tuple[str, str]]:
 def world(coordinator, coach, municipality) -> dict[str, Any]:
     """One youth in the coach's caseload with something behind every kind of URL."""
     from outreach.eservice.services import access_code_for, submission_save
+    from outreach.letters.services import letter_batch_create, templates_ensure_defaults
     from outreach.models import MessageTemplate, Task
     from outreach.routine.engine import deadlines_refresh
     from outreach.routine.services import routine_from_template
-    from outreach.services_letters import letter_batch_create, templates_ensure_defaults
     from plans.meetings import meeting_record
     from plans.models import Consent, InterventionType, Partner, SchoolNotification
     from plans.services import conversation_record
@@ -318,14 +318,14 @@ def _requests(route: str, name: str, world: dict[str, Any], names, who: str
 def no_pdf(monkeypatch):
     """PDF rendering is not what is tested here, and it costs half a second a page."""
     import kaa.lib.pdf
-    import outreach.letters
+    import outreach.letters.pdf
     import plans.views
     import reporting.services_stats
 
     def stub(template: str, context: dict[str, Any]) -> bytes:
         return b"%PDF-1.7 test"
 
-    for module in (kaa.lib.pdf, outreach.letters, plans.views, reporting.services_stats):
+    for module in (kaa.lib.pdf, outreach.letters.pdf, plans.views, reporting.services_stats):
         monkeypatch.setattr(module, "pdf_render", stub)
 
 

@@ -100,7 +100,7 @@ class TestCodes:
         assert new.display in response.content.decode()
 
     def test_letters_sms_and_templates_carry_the_code_and_link(self, youth, coach):
-        from outreach import merge
+        from outreach.letters import merge
         from outreach.services_messaging import message_queue
 
         code = access_code_for(youth)
@@ -114,7 +114,7 @@ class TestCodes:
         assert already.body.count(code.code) == 1
 
     def test_every_letter_prints_the_code_link_and_a_qr_code(self, youth):
-        from outreach.letters import recipients
+        from outreach.letters.pdf import recipients
         from outreach.models import MessageTemplate
 
         template = MessageTemplate.objects.create(

@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from outreach import merge
+from outreach.letters import merge
 from outreach.messaging import TransientSendError
 from outreach.models import ContactAttempt, OutgoingMessage
 from outreach.services_messaging import message_queue, message_send

@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from outreach import merge
+from outreach.letters import merge
+from outreach.letters.services import templates_ensure_defaults
 from outreach.models import ContactAttempt, MessageTemplate, OutgoingMessage, Task
 from outreach.queue import services
 from outreach.routine.engine import deadlines_refresh
 from outreach.routine.services import cases_migrate, routine_from_template, routine_save_version
-from outreach.services_letters import templates_ensure_defaults
 from outreach.services_messaging import message_queue
 from tests.factories import occupation_type, reason, youth_make
 from youth.services import period_close
@@ -150,8 +150,8 @@ def test_bulk_done_leaves_calls_alone(youth, client_for, coach):
 
 
 def test_a_task_in_a_waiting_batch_is_not_offered_again(youth, coordinator, municipality):
-    from outreach.letters import batch_candidates
-    from outreach.services_letters import letter_batch_create
+    from outreach.letters.selectors import batch_candidates
+    from outreach.letters.services import letter_batch_create
 
     templates_ensure_defaults(municipality=municipality, actor=coordinator)
     template = MessageTemplate.objects.get(kind="postcard")

@@ -16,11 +16,11 @@ from demo.staff import DEMO_PASSWORD, STAFF, demo_role_grant_ensure, demo_staff_
 from demo.youths import demo_youths_ensure
 from kaa.models import Municipality
 from outreach.eservice.services import access_code_for, access_code_link
+from outreach.letters.services import templates_ensure_defaults
 from outreach.models import Routine
 from outreach.queue.reach_facts import reached_facts_rebuild
 from outreach.routine.engine import deadlines_refresh
 from outreach.routine.services import routine_from_template
-from outreach.services_letters import templates_ensure_defaults
 
 
 class Command(BaseCommand):

@@ -95,7 +95,7 @@ class LetterBatch(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    # One key per page shown (issue #11): a double click or a resubmit makes one batch.
+    # One key per page shown: a double click or a resubmit makes one batch.
     request_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
-"""Writes for letter batches and message templates."""
+"""Writes of letters: message templates (the defaults, saving one), and letter batches (made
+once per key, confirmed as posted)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from django.utils.translation import gettext as _
 from kaa.audit import audit_event
 from kaa.lib.idempotent import AlreadyDone, once
 from kaa.models import AuditEvent, Municipality, User
-from outreach import merge
-from outreach.letters import batch_candidates
-from outreach.models import ContactAttempt, LetterBatch, MessageTemplate, Task
+from outreach.letters import merge
+from outreach.letters.models import LetterBatch, MessageTemplate
+from outreach.letters.selectors import batch_candidates, batch_tasks
+from outreach.queue.models import ContactAttempt, Task
 from outreach.queue.services import task_complete
 
 DEFAULT_TEMPLATES = [
@@ -94,15 +96,6 @@ def letter_batch_create(*, user: User, template: MessageTemplate, channel: str,
         return once(LetterBatch, key, create, created_by=user)
     except AlreadyDone as done:
         return done.existing
-
-
-def batch_tasks(batch: LetterBatch, *, user: User) -> list[Task]:
-    """The batch's tasks that the viewer may still see and act on (access can change after
-    printing; a youth whose processing became restricted gets no letter and no log entry)."""
-    return list(Task.objects.visible_to(user).writable().filter(pk__in=batch.task_ids)
-                .select_related("youth", "youth__coach", "youth__municipality")
-                .prefetch_related("youth__guardians")
-                .order_by("youth__last_name", "youth__first_name"))
 
 
 @transaction.atomic

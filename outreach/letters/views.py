@@ -19,9 +19,11 @@ from kaa.access import Perm, get_in_municipality, has_perm, perm_required
 from kaa.audit import audit_bulk_read, audit_list_read, audit_read
 from kaa.lib.http import request_key
 from kaa.models import AuditEvent
-from outreach import letters, merge, services_letters, services_messaging
-from outreach.forms_letters import BatchForm, MessageForm, TemplateForm
-from outreach.models import LetterBatch, MessageTemplate
+from outreach import services_messaging
+from outreach.letters import merge, selectors, services
+from outreach.letters.forms import BatchForm, MessageForm, TemplateForm
+from outreach.letters.models import LetterBatch, MessageTemplate
+from outreach.letters.pdf import batch_pdf_render
 from youth.models import Youth
 from youth.permissions import youth_get_for_user
 
@@ -34,19 +36,19 @@ def batch_new(request: HttpRequest) -> HttpResponse:
     preview = None
     if form.is_valid():
         data = form.cleaned_data
-        tasks, held = letters.batch_candidates(user=request.user, channel=data["channel"],
+        tasks, held = selectors.batch_candidates(user=request.user, channel=data["channel"],
                                                until=data["until"])
         preview = {"tasks": tasks, "held": held}
         audit_list_read(request, [t.youth_id for t in tasks + held], detail="utskick")
         if request.method == "POST":
             try:
-                batch = services_letters.letter_batch_create(
+                batch = services.letter_batch_create(
                     user=request.user, key=request_key(request), **data)
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
                 return redirect("outreach:batch_detail", pk=batch.pk)
-    return render(request, "outreach/batch_new.html", {"form": form, "preview": preview,
+    return render(request, "outreach/letters/batch_new.html", {"form": form, "preview": preview,
                                                        "key": uuid.uuid4()})
 
 
@@ -63,12 +65,12 @@ def _batch_for(request: HttpRequest, pk: int) -> LetterBatch:
 @require_GET
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
-    tasks = services_letters.batch_tasks(batch, user=request.user)
+    tasks = selectors.batch_tasks(batch, user=request.user)
     held = list(Youth.objects.visible_to(request.user).filter(pk__in=batch.excluded_protected)
                 .select_related("coach"))
     audit_list_read(request, [t.youth_id for t in tasks] + [y.pk for y in held],
                     detail="utskick")
-    return render(request, "outreach/batch_detail.html",
+    return render(request, "outreach/letters/batch_detail.html",
                   {"batch": batch, "tasks": tasks, "held": held})
 
 
@@ -77,8 +79,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
-    tasks = services_letters.batch_tasks(batch, user=request.user)
-    content = letters.batch_pdf(batch, tasks)
+    tasks = selectors.batch_tasks(batch, user=request.user)
+    content = batch_pdf_render(batch, tasks)
     audit_bulk_read(request, [t.youth for t in tasks], action=AuditEvent.Action.PRINT,
                     detail=f"utskick:{batch.pk}")
     response = HttpResponse(content, content_type="application/pdf")
@@ -93,7 +95,7 @@ def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     try:
-        done = services_letters.letter_batch_confirm(batch=batch, user=request.user)
+        done = services.letter_batch_confirm(batch=batch, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -106,12 +108,12 @@ def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def template_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        made = services_letters.templates_ensure_defaults(
+        made = services.templates_ensure_defaults(
             municipality=request.user.municipality, actor=request.user)
         messages.success(request, _("%(n)s standardmallar har lagts till.") % {"n": made})
         return redirect("outreach:templates")
     templates = MessageTemplate.objects.filter(municipality_id=request.user.municipality_id)
-    return render(request, "outreach/templates.html",
+    return render(request, "outreach/letters/templates.html",
                   {"templates": templates, "fields": merge.FIELDS})
 
 
@@ -127,13 +129,13 @@ def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         template = form.save(commit=False)
         template.municipality = request.user.municipality
         try:
-            services_letters.template_save(template=template, actor=request.user)
+            services.template_save(template=template, actor=request.user)
         except ValidationError as exc:
             form.add_error("body", exc.messages)
         else:
             messages.success(request, _("Mallen är sparad."))
             return redirect("outreach:templates")
-    return render(request, "outreach/template_edit.html", {"form": form,
+    return render(request, "outreach/letters/template_edit.html", {"form": form,
                                                            "fields": merge.FIELDS})
 
 

@@ -8,7 +8,6 @@ own stylesheet (no SSRF, no files).
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,14 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kaa.lib.pdf import pdf_render
 from kaa.lib.qr import qr_svg
-from kaa.models import User
-from outreach import merge
 from outreach.eservice.services import access_code_for, access_code_link
-from outreach.models import LetterBatch, MessageTemplate, Task
+from outreach.letters import merge
+from outreach.letters.models import LetterBatch, MessageTemplate
+from outreach.queue.models import Task
 from youth.models import Guardian, Youth
-
-PAPER_CHANNELS = ("postcard", "letter", "knock_card")
-TURNING_20 = "turning_20"
 
 
 @dataclass
@@ -40,26 +36,6 @@ class Recipient:
     code: str = ""  # the youth's e-service code and link, printed with a QR code
     link: str = ""
     qr: str = ""
-
-
-def batch_candidates(*, user: User, channel: str, until: dt.date) -> tuple[list[Task], list[Task]]:
-    """(tasks to print, tasks held back for protected identity)."""
-    reserved = [pk for ids in LetterBatch.objects.filter(
-        municipality_id=user.municipality_id, confirmed_at__isnull=True)
-        .values_list("task_ids", flat=True) for pk in ids]
-    open_tasks = (Task.objects.visible_to(user).writable()
-                  .filter(status=Task.Status.OPEN, due_date__lte=until)
-                  .exclude(pk__in=reserved))  # already in a batch waiting to be posted
-    if channel == TURNING_20:
-        open_tasks = open_tasks.filter(kind=Task.Kind.TURNING_20)
-    else:
-        open_tasks = open_tasks.filter(channel=channel).exclude(kind=Task.Kind.TURNING_20)
-    tasks = list(open_tasks
-                 .select_related("youth", "youth__coach", "youth__municipality")
-                 .prefetch_related("youth__guardians")
-                 .order_by("youth__last_name", "youth__first_name"))
-    held = [t for t in tasks if t.youth.location_protected]
-    return [t for t in tasks if not t.youth.location_protected], held
 
 
 def _guardian_ok(guardian: Guardian) -> bool:
@@ -92,9 +68,9 @@ def recipients(tasks: list[Task], template: MessageTemplate) -> list[Recipient]:
     return out
 
 
-def batch_pdf(batch: LetterBatch, tasks: list[Task]) -> bytes:
+def batch_pdf_render(batch: LetterBatch, tasks: list[Task]) -> bytes:
     people = recipients(tasks, batch.template)
-    return pdf_render("pdf/letters.html", {
+    return pdf_render("outreach/letters/batch_pdf.html", {
         "recipients": people, "template": batch.template,
         "postcard": batch.template.kind == MessageTemplate.Kind.POSTCARD,
         "sender": batch.municipality.name, "today": timezone.localdate(),

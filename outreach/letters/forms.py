@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from kaa.forms import DateField, date_input, fields_only_helper
 from kaa.models import User
 from kaa.validators import validate_header_text
-from outreach import merge
 from outreach.calendar import week_end
-from outreach.letters import PAPER_CHANNELS, TURNING_20
-from outreach.models import Channel, MessageTemplate
+from outreach.letters import merge
+from outreach.letters.models import MessageTemplate
+from outreach.letters.selectors import PAPER_CHANNELS, TURNING_20
+from outreach.queue.models import Channel
 from youth.models import Youth
 
 
