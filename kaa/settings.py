@@ -447,7 +447,7 @@ KAA_SUPPRESS_BELOW = env.int("KAA_SUPPRESS_BELOW", default=5)
 # How long the dashboard keeps its figures (seconds; 0 = always recount).
 KAA_STATS_CACHE_SECONDS = env.int("KAA_STATS_CACHE_SECONDS", default=600)
 # SMS: the file backend in development; the HTTP gateway adapter in production.
-KAA_SMS_BACKEND = env.str("KAA_SMS_BACKEND", default="outreach.messaging.FileSmsBackend")
+KAA_SMS_BACKEND = env.str("KAA_SMS_BACKEND", default="outreach.messaging.gateways.FileSmsBackend")
 KAA_SMS_FILE_DIR = env.str("KAA_SMS_FILE_DIR", default=str(BASE_DIR / "var" / "sms"))
 KAA_SMS_URL = env.str("KAA_SMS_URL", default="")
 KAA_SMS_TOKEN = env_secret("KAA_SMS_TOKEN", default="") or ""

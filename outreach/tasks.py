@@ -7,31 +7,8 @@ imports this module.
 
 from __future__ import annotations
 
-from celery import shared_task
-
+from outreach.messaging.tasks import send_message
 from outreach.queue.tasks import digests_send
 from outreach.routine.tasks import deadlines_refresh
 
 __all__ = ["deadlines_refresh", "digests_send", "send_message"]
-
-
-MAX_RETRIES = 5
-
-
-@shared_task(bind=True, acks_late=True, soft_time_limit=60, time_limit=90)
-def send_message(self, message_id: int, attempt: int = 0) -> str:
-    """Send one SMS or e-mail; transient gateway errors retry with backoff (1, 2, 4, 8 and 16
-    minutes), then give up. The retry goes through the outbox (kaa.outbox.retry_later): if
-    the broker is down at that moment the retry waits for the sweeper instead of being lost."""
-    from kaa import outbox
-    from outreach.messaging import TransientSendError
-    from outreach.services_messaging import message_give_up, message_send
-
-    try:
-        return message_send(message_id, delivery=self.request.id or "")
-    except TransientSendError as exc:
-        if attempt >= MAX_RETRIES:
-            message_give_up(message_id, str(exc))
-            return "failed"
-        outbox.retry_later("outreach.tasks.send_message", message_id, attempt=attempt)
-        return "retry"

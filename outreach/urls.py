@@ -3,11 +3,9 @@ sub-package's urlpatterns (the youth's public e-service has its own, /e/)."""
 
 from __future__ import annotations
 
-from django.urls import path
-
 from outreach.eservice.urls import urlpatterns as eservice_urls
-from outreach.letters import views as letters_views
 from outreach.letters.urls import urlpatterns as letters_urls
+from outreach.messaging.urls import urlpatterns as messaging_urls
 from outreach.queue.urls import urlpatterns as queue_urls
 from outreach.routine.urls import urlpatterns as routine_urls
 from outreach.youth_tab.urls import urlpatterns as youth_tab_urls
@@ -18,7 +16,7 @@ urlpatterns = [
     *queue_urls,
     *youth_tab_urls,
     *eservice_urls,
-    path("ungdom/<id:pk>/meddelande/", letters_views.message_send, name="message_send"),
+    *messaging_urls,
     *letters_urls,
     *routine_urls,
 ]

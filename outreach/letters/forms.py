@@ -1,8 +1,7 @@
-"""Forms for letter batches, templates and messages."""
+"""Forms for letter batches and message templates."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
@@ -17,7 +16,6 @@ from outreach.letters import merge
 from outreach.letters.models import MessageTemplate
 from outreach.letters.selectors import PAPER_CHANNELS, TURNING_20
 from outreach.queue.models import Channel
-from youth.models import Youth
 
 
 class BatchForm(forms.Form):
@@ -66,24 +64,3 @@ class TemplateForm(forms.ModelForm):
 
     def validate_unique(self) -> None:
         """The municipality is set by the view; the service's save reports a clash."""
-
-
-class MessageForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Kanal"), choices=[("sms", _("Sms")),
-                                                            ("email", _("E-post"))])
-    to_guardian = forms.BooleanField(label=_("Till vårdnadshavare"), required=False)
-    subject = forms.CharField(label=_("Rubrik (e-post)"), max_length=200, required=False,
-                              validators=[validate_header_text])
-    body = forms.CharField(label=_("Meddelande"), max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 4}))
-    # One key per form shown: a double click or a resubmit queues the message only once.
-    key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
-
-    def __init__(self, *args: Any, youth: Youth, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        template = MessageTemplate.objects.filter(municipality_id=youth.municipality_id,
-                                                  kind="sms", is_active=True).first()
-        if template and not self.is_bound:
-            # Shown, not sent: no e-service code is made for it yet (message_queue does).
-            self.fields["body"].initial = merge.render(template.body, youth, make_code=False)
-        self.helper = fields_only_helper()

@@ -1,5 +1,4 @@
-"""Views for paper outreach (letter and postcard batches) and message templates, and sending
-an SMS or e-mail from the youth's page."""
+"""Views for paper outreach (letter and postcard batches) and message templates."""
 
 from __future__ import annotations
 
@@ -10,22 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, get_in_municipality, has_perm, perm_required
-from kaa.audit import audit_bulk_read, audit_list_read, audit_read
+from kaa.audit import audit_bulk_read, audit_list_read
 from kaa.lib.http import request_key
 from kaa.models import AuditEvent
-from outreach import services_messaging
 from outreach.letters import merge, selectors, services
-from outreach.letters.forms import BatchForm, MessageForm, TemplateForm
+from outreach.letters.forms import BatchForm, TemplateForm
 from outreach.letters.models import LetterBatch, MessageTemplate
 from outreach.letters.pdf import batch_pdf_render
 from youth.models import Youth
-from youth.permissions import youth_get_for_user
 
 
 @login_required
@@ -137,22 +133,3 @@ def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect("outreach:templates")
     return render(request, "outreach/letters/template_edit.html", {"form": form,
                                                            "fields": merge.FIELDS})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def message_send(request: HttpRequest, pk: int) -> HttpResponse:
-    youth = youth_get_for_user(request, pk, write=True)
-    form = MessageForm(request.POST or None, youth=youth)
-    if request.method == "GET":
-        audit_read(request, youth, detail="meddelande")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_messaging.message_queue(youth=youth, staff=request.user,
-                                             **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            messages.success(request, _("Meddelandet är köat och skickas strax."))
-            return redirect(reverse("youth:detail", args=[youth.pk]) + "#uppsok")
-    return render(request, "outreach/message_form.html", {"form": form, "youth": youth})

@@ -5,7 +5,8 @@ a sub-package imports models from the sub-package that owns them."""
 from __future__ import annotations
 
 from outreach.eservice.models import AccessCode, EserviceSubmission
-from outreach.letters.models import LetterBatch, MessageTemplate, OutgoingMessage
+from outreach.letters.models import LetterBatch, MessageTemplate
+from outreach.messaging.models import OutgoingMessage
 from outreach.queue.models import (
     FAILED_OUTCOMES,
     LED_TO_CONTACT_DAYS,

@@ -101,7 +101,7 @@ class TestCodes:
 
     def test_letters_sms_and_templates_carry_the_code_and_link(self, youth, coach):
         from outreach.letters import merge
-        from outreach.services_messaging import message_queue
+        from outreach.messaging.services import message_queue
 
         code = access_code_for(youth)
         text = merge.render("Hej {fornamn}! Svara på {lank} med koden {kod}.", youth)

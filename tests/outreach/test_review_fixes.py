@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from outreach.letters import merge
 from outreach.letters.services import templates_ensure_defaults
+from outreach.messaging.services import message_queue
 from outreach.models import ContactAttempt, MessageTemplate, OutgoingMessage, Task
 from outreach.queue import services
 from outreach.routine.engine import deadlines_refresh
 from outreach.routine.services import cases_migrate, routine_from_template, routine_save_version
-from outreach.services_messaging import message_queue
 from tests.factories import occupation_type, reason, youth_make
 from youth.services import period_close
 

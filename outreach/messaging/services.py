@@ -1,4 +1,5 @@
-"""Writes for SMS and e-mail: queue after commit, send once, log every result."""
+"""Writes for SMS and e-mail: queue after commit, send each message once through its gateway,
+log every result as a contact."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ from kaa.audit import audit_event
 from kaa.lib.idempotent import AlreadyDone, once
 from kaa.models import AuditEvent, User
 from kaa.validators import validate_header_text
-from outreach import messaging
 from outreach.letters import merge
-from outreach.models import ContactAttempt, OutgoingMessage, Task
+from outreach.messaging import gateways
+from outreach.messaging.models import OutgoingMessage
+from outreach.queue.models import ContactAttempt, Task
 from outreach.queue.services import contact_attempt_log
 from youth.models import Youth
 
@@ -42,7 +44,7 @@ def _recipient(youth: Youth, channel: str, to_guardian: bool) -> str:
 
 
 def eservice_line_ensure(youth: Youth, body: str) -> str:
-    """Every SMS and e-mail to a youth in KAA carries their e-service link (issue #9): added
+    """Every SMS and e-mail to a youth in KAA carries their e-service link: added
     at the end unless the text already has the code (e.g. through {lank} or {kod})."""
     from outreach.eservice.services import access_code_for, access_code_link
 
@@ -108,31 +110,31 @@ def message_send(pk: int, *, delivery: str = "") -> str:
                        claimed_by=delivery, claimed_until=now + SEND_LEASE))
     if not claimed:
         if OutgoingMessage.objects.filter(pk=pk, status=OutgoingMessage.Status.SENDING).exists():
-            raise messaging.TransientSendError("another delivery is sending it")
+            raise gateways.TransientSendError("another delivery is sending it")
         return "already handled"
     message = OutgoingMessage.objects.select_related("youth", "task", "created_by").get(pk=pk)
     key = str(message.idempotency_key)
     try:
         if message.channel == "sms":
-            sent = messaging.sms_backend().send(to=message.recipient, body=message.body, key=key)
+            sent = gateways.sms_backend().send(to=message.recipient, body=message.body, key=key)
         else:
-            sent = messaging.send_email(to=message.recipient, subject=message.subject,
+            sent = gateways.send_email(to=message.recipient, subject=message.subject,
                                         body=message.body, key=key)
     except SoftTimeLimitExceeded as exc:
         # Cut off mid-send: back in the queue with the same key (the gateway de-duplicates).
         _requeue(pk, "time limit")
-        raise messaging.TransientSendError("time limit while sending") from exc
-    except messaging.TransientSendError as exc:
+        raise gateways.TransientSendError("time limit while sending") from exc
+    except gateways.TransientSendError as exc:
         _requeue(pk, str(exc))
         raise
-    except messaging.PermanentSendError as exc:
+    except gateways.PermanentSendError as exc:
         message_give_up(pk, str(exc))
         return "failed"
     except Exception as exc:
         # Anything else (a gateway answer that cannot be read, ...): never left "sending" with
         # nobody to finish it; retried with the same key like a transient error.
         _requeue(pk, f"{type(exc).__name__}: {exc}")
-        raise messaging.TransientSendError(f"unexpected {type(exc).__name__}") from exc
+        raise gateways.TransientSendError(f"unexpected {type(exc).__name__}") from exc
     with transaction.atomic():
         OutgoingMessage.objects.filter(pk=pk).update(
             status=OutgoingMessage.Status.SENT, sent_at=timezone.now(),

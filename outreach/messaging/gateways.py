@@ -1,4 +1,4 @@
-"""Sending SMS and e-mail through pluggable backends.
+"""The gateways that deliver SMS and e-mail: pluggable SMS backends and Django's mail.
 
 `KAA_SMS_BACKEND` names the class: the file backend (development: one JSON file a message
 under var/sms/) or the HTTP gateway adapter (production: `KAA_SMS_URL`, `KAA_SMS_TOKEN`,
@@ -9,6 +9,7 @@ honours it never delivers twice. E-mail goes through Django's mail backend (EMAI
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib import error, request
@@ -72,8 +73,21 @@ class HttpSmsBackend:
         return Sent(external_id=str(answer.get("id", "")))
 
 
+# Where the backends were before this module: a KAA_SMS_BACKEND that still names one of these
+# works, with a DeprecationWarning that names the path to use instead.
+MOVED_BACKENDS = {
+    "outreach.messaging.FileSmsBackend": "outreach.messaging.gateways.FileSmsBackend",
+    "outreach.messaging.HttpSmsBackend": "outreach.messaging.gateways.HttpSmsBackend",
+}
+
+
 def sms_backend() -> FileSmsBackend | HttpSmsBackend:
-    return import_string(settings.KAA_SMS_BACKEND)()
+    path = settings.KAA_SMS_BACKEND
+    if path in MOVED_BACKENDS:
+        warnings.warn(f"KAA_SMS_BACKEND {path!r} has moved: set it to "
+                      f"{MOVED_BACKENDS[path]!r}", DeprecationWarning, stacklevel=2)
+        path = MOVED_BACKENDS[path]
+    return import_string(path)()
 
 
 def send_email(*, to: str, subject: str, body: str, key: str) -> Sent:
