@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from outreach.models import (
-    AccessCode,
-    ContactAttempt,
-    EserviceSubmission,
-    OutgoingMessage,
-    OutreachCase,
-    Task,
-)
+from outreach.eservice.models import AccessCode, EserviceSubmission
+from outreach.messaging.models import OutgoingMessage
+from outreach.queue.models import ContactAttempt, OutreachCase, Task
 from youth.models import Youth
 
 
