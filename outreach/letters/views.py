@@ -33,7 +33,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         tasks, held = selectors.batch_candidates(user=request.user, channel=data["channel"],
-                                               until=data["until"])
+                                                 until=data["until"])
         preview = {"tasks": tasks, "held": held}
         audit_list_read(request, [t.youth_id for t in tasks + held], detail="utskick")
         if request.method == "POST":

@@ -26,8 +26,7 @@ def message_compose(request: HttpRequest, pk: int) -> HttpResponse:
         audit_read(request, youth, detail="meddelande")
     if request.method == "POST" and form.is_valid():
         try:
-            services.message_queue(youth=youth, staff=request.user,
-                                             **form.cleaned_data)
+            services.message_queue(youth=youth, staff=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:

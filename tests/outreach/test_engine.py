@@ -27,7 +27,7 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
 @pytest.fixture
 def askersund(municipality, coordinator):
     return routine_from_template(municipality=municipality, key="askersund",
-                                          actor=coordinator)
+                                 actor=coordinator)
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def test_a_due_date_on_a_holiday_moves_to_the_next_business_day(municipality, as
 
 def test_previous_step_anchors_follow_when_the_step_was_done(municipality, coordinator):
     routine_from_template(municipality=municipality, key="lidkoping",
-                                   actor=coordinator)
+                          actor=coordinator)
     with time_machine.travel(_at(REG)):
         youth = youth_make(municipality=municipality, birth_date=dt.date(2009, 5, 5),
                            start_date=REG)
@@ -139,7 +139,7 @@ def test_a_new_version_leaves_open_cases_until_migrated(young, municipality, coo
     with time_machine.travel(_at(REG + dt.timedelta(days=1))):
         deadlines_refresh()
     v2 = routine_from_template(municipality=municipality, key="nykoping",
-                                        actor=coordinator)
+                               actor=coordinator)
     assert v2.version == 2
     case = OutreachCase.objects.get(youth=young)
     assert case.routine == askersund
@@ -181,7 +181,7 @@ def test_a_routine_exhausted_without_contact_is_extended(municipality, coordinat
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_runs_create_no_duplicates(municipality, coordinator):
     routine_from_template(municipality=municipality, key="askersund",
-                                   actor=coordinator)
+                          actor=coordinator)
     for _ in range(20):
         youth_make(municipality=municipality, phone="070-1")
     results, errors = [], []

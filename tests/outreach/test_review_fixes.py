@@ -33,7 +33,7 @@ def _at(day, hour=10):
 @pytest.fixture
 def youth(municipality, coach, coordinator):
     routine_from_template(municipality=municipality, key="askersund",
-                                   actor=coordinator)
+                          actor=coordinator)
     with time_machine.travel(_at(REG)):
         young = youth_make(municipality=municipality, coach=coach, phone="070-1",
                            birth_date=dt.date(2010, 3, 1), start_date=REG)
@@ -62,7 +62,7 @@ def test_migration_keeps_what_was_done(youth, municipality, coordinator):
         services.contact_attempt_log(youth=youth, channel=channel, outcome=outcome,
                                      staff=None, at=_at(dt.date(2026, 9, day)))
     v2 = routine_from_template(municipality=municipality, key="askersund",
-                                        actor=coordinator)
+                               actor=coordinator)
     cases_migrate(routine=v2, actor=coordinator)
     with time_machine.travel(_at(dt.date(2026, 9, 22))):
         deadlines_refresh()
@@ -174,4 +174,4 @@ def test_impossible_steps_are_refused(municipality, step, message):
             "only_under_18": False, "min_failed_attempts": 0, "two_staff": False}
     with pytest.raises(ValidationError, match=message):
         routine_save_version(municipality=municipality, name="Fel",
-                                      steps=[{**base, **step}], actor=None)
+                             steps=[{**base, **step}], actor=None)

@@ -20,7 +20,7 @@ from tests.factories import occupation_type, youth_make
 @pytest.fixture
 def routine(municipality, coordinator):
     return routine_from_template(municipality=municipality, key="askersund",
-                                          actor=coordinator)
+                                 actor=coordinator)
 
 
 def _due_youth(municipality, coach, **kw):
