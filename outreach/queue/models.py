@@ -3,6 +3,8 @@ dates, and the contact log."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -151,7 +153,7 @@ class ContactAttempt(models.Model):
                               blank=True, related_name="+", verbose_name=_("personal"))
     note = models.CharField(_("kort notering"), max_length=500, blank=True)
     # Derived: the youth was reached at this attempt or within LED_TO_CONTACT_DAYS after it
-    # (any channel). Kept by outreach.queue.reach_facts when a reached contact is saved.
+    # (any channel). Kept by save() (outreach.queue.reach_facts).
     led_to_contact = models.BooleanField(default=False, editable=False)
 
     objects = ScopedByYouth.as_manager()
@@ -166,6 +168,16 @@ class ContactAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.channel} {self.outcome}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Every saved contact, however it was made, keeps the reach facts right (its youth's
+        last day reached, the period's first, led_to_contact). bulk_create does not come here:
+        after one, outreach.queue.reach_facts.reached_facts_rebuild recomputes them."""
+        from outreach.queue.reach_facts import contact_facts_update
+
+        created = self._state.adding
+        super().save(*args, **kwargs)
+        contact_facts_update(self, created=created)
 
     @property
     def is_failure(self) -> bool:

@@ -2,50 +2,50 @@
 read them instead of scanning every contact (bench/RESULTS.md):
 
 * `KaaPeriod.first_reached_on`: the first day inside the period with a reached contact;
-* `Youth.last_reached_on`: the last day the youth was reached;
+* `Youth.last_reached_on`: the last day the youth was reached (written only by
+  youth.services.contact_reached_record, which also refreshes the youth's status);
 * `ContactAttempt.led_to_contact`: the youth was reached at the attempt or within
   `LED_TO_CONTACT_DAYS` after it (any channel).
 
-`contact_saved` runs for every saved contact (post_save); `reached_facts_rebuild` recomputes
-everything from the contacts (the data migration, bulk-loaded demo and bench data).
+`ContactAttempt.save` calls `contact_facts_update` for every saved contact;
+`reached_facts_rebuild` recomputes everything from the contacts (the data migration,
+bulk-loaded demo and bench data).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.db.models import Exists, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from outreach.queue.models import LED_TO_CONTACT_DAYS, ContactAttempt
+from youth import services as youth_services
 from youth.models import KaaPeriod, Youth
 
 REACHED = ContactAttempt.Outcome.REACHED
 FAR_FUTURE = dt.date(9999, 12, 31)
 
 
-def contact_saved(sender: Any, instance: ContactAttempt, created: bool = False,
-                  **kwargs: Any) -> None:
-    """A reached contact updates the three facts for its youth (a few indexed updates)."""
-    if instance.outcome != REACHED:
-        if created and not instance.led_to_contact and _reached_within(instance):
-            ContactAttempt.objects.filter(pk=instance.pk).update(led_to_contact=True)
+def contact_facts_update(attempt: ContactAttempt, *, created: bool) -> None:
+    """A saved contact updates the facts for its youth (a few indexed updates); a reached one
+    all three, through the youth register for the youth's own "last reached"."""
+    if attempt.outcome != REACHED:
+        if created and not attempt.led_to_contact and _reached_within(attempt):
+            ContactAttempt.objects.filter(pk=attempt.pk).update(led_to_contact=True)
         return
-    day = timezone.localtime(instance.at).date()
+    day = timezone.localtime(attempt.at).date()
     ContactAttempt.objects.filter(
-        youth_id=instance.youth_id, at__lte=instance.at,
-        at__gt=instance.at - dt.timedelta(days=LED_TO_CONTACT_DAYS),
+        youth_id=attempt.youth_id, at__lte=attempt.at,
+        at__gt=attempt.at - dt.timedelta(days=LED_TO_CONTACT_DAYS),
         led_to_contact=False).update(led_to_contact=True)
-    (KaaPeriod.objects.filter(youth_id=instance.youth_id, start_date__lte=day)
+    (KaaPeriod.objects.filter(youth_id=attempt.youth_id, start_date__lte=day)
      .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
      .filter(Q(first_reached_on__isnull=True) | Q(first_reached_on__gt=day))
      .update(first_reached_on=day))
-    (Youth.objects.filter(pk=instance.youth_id)
-     .filter(Q(last_reached_on__isnull=True) | Q(last_reached_on__lt=day))
-     .update(last_reached_on=day))
+    youth_services.contact_reached_record(youth=attempt.youth, on=day)
 
 
 def _reached_within(attempt: ContactAttempt) -> bool:

@@ -72,8 +72,9 @@ def contact_attempt_log(*, youth: Youth, channel: str, outcome: str, staff: User
         youth=youth, kind="contact", actor=staff, at=at,
         summary=f"{Channel(channel).label}: {ContactAttempt.Outcome(outcome).label}")
     if outcome == ContactAttempt.Outcome.REACHED:
+        # The youth's "last reached" and status were brought up to date when the attempt was
+        # saved (ContactAttempt.save); here the case.
         day = timezone.localtime(at).date()
-        youth_services.contact_reached_record(youth=youth, on=day)
         case = OutreachCase.objects.filter(period=period).first() if period else None
         if case is not None:
             case.reached_on = case.reached_on or day

@@ -55,7 +55,7 @@ class Command(BaseCommand):
             templates_ensure_defaults(municipality=municipality, actor=None)
         deadlines_refresh()
         demo_history_ensure()
-        reached_facts_rebuild()  # contacts were bulk-created: no post_save ran
+        reached_facts_rebuild()  # contacts were bulk-created: ContactAttempt.save never ran
         for code in ("1882", "1494"):
             demo_plans_ensure(municipality=Municipality.objects.get(code=code))
         demo_eforms_ensure(municipality=Municipality.objects.get(code="1882"))
