@@ -71,7 +71,7 @@ def queue_groups(tasks: list[Task], today: dt.date,
     return buckets
 
 
-def weekly_review(*, user: User, today: dt.date | None = None) -> dict[str, Any]:
+def weekly_review_lists(*, user: User, today: dt.date | None = None) -> dict[str, Any]:
     """The Friday case review: not reached after the routine, overdue follow-ups, new."""
     today = today or timezone.localdate()
     youths = Youth.objects.visible_to(user).select_related("coach", "team")

@@ -110,7 +110,11 @@ def term_end(day: dt.date) -> dt.date:
 
 def follow_up_due(*, category: str, next_step: str, on: dt.date,
                   studies_end: dt.date | None = None) -> tuple[str, dt.date]:
-    """The follow-up rule after reaching a youth (domain.md §3): (task kind, due date)."""
+    """The follow-up after reaching a youth, as (task kind, due date): one who wants help gets
+    a planning within a week; one who studies, a follow-up when the studies end (else at the
+    end of the term), at least three months on if they decline support; one who works or does
+    something else, a follow-up after KAA_FOLLOW_UP_OCCUPIED_MONTHS (at least three if they
+    decline); anyone else a meeting within a week."""
     if next_step == NextStep.WANTS_HELP:
         return Task.Kind.PLANNING, add_offset(on, 7, "days")
     if category == OccupationType.Category.STUDYING:

@@ -149,7 +149,7 @@ def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
 @perm_required(Perm.VIEW_RECORDS)
 @require_GET
 def weekly_review(request: HttpRequest) -> HttpResponse:
-    review = selectors.weekly_review(user=request.user)
+    review = selectors.weekly_review_lists(user=request.user)
     audit_list_read(request, [y.pk for group in review.values() for y in group],
                     detail="veckogenomgang")
     return render(request, "outreach/queue/review.html", review)

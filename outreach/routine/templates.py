@@ -1,4 +1,5 @@
-"""The four seed municipalities' contact routines (domain.md §3), as ready templates.
+"""The contact routines of four municipalities (Askersund, Lidköping, Nyköping, Stockholm), as
+ready templates a municipality can make its own routine and then edit.
 
 Each step: (title, channel, value, unit, anchor, options). Options: requires_phone,
 only_if_not_reached (default True), guardian_if_under_18, only_under_18,

@@ -1,4 +1,4 @@
-"""The youth's e-service (issue #9): codes, the birth-date second factor, lockout, rate limits,
+"""The youth's e-service: codes, the birth-date second factor, lockout, rate limits,
 what a submitted answer does, and the coach's review."""
 
 from __future__ import annotations
