@@ -45,7 +45,7 @@ def _fill(municipality_id: int, target: int) -> None:
         if per_youth:
             started = time.perf_counter()
             cursor.execute(FILL, [per_youth, municipality_id])
-            from outreach.facts import reached_facts_rebuild
+            from outreach.queue.reach_facts import reached_facts_rebuild
             from youth.models import Youth
 
             reached_facts_rebuild(Youth.objects.filter(municipality_id=municipality_id)

@@ -105,8 +105,8 @@ def dataset(youths: int, contacts: int, plans: int) -> dict[str, Any]:
     from bench.dashboard import _fill
     from demo.youths import demo_youths_ensure
     from kaa.models import Municipality
-    from outreach.engine import deadlines_refresh
-    from outreach.services import routine_from_template
+    from outreach.routine.engine import deadlines_refresh
+    from outreach.routine.services import routine_from_template
     from reporting.stats.rollup import rollup_refresh
 
     call_command("migrate", verbosity=0)
@@ -242,10 +242,10 @@ def _due_at_20(municipality: Any, today: dt.date, count: int) -> None:
 def jobs(data: dict[str, Any], *, import_rows: int = 10_000, letters: int = 500) -> None:
     from django.utils import timezone
 
-    from outreach.engine import deadlines_refresh
-    from outreach.letters import batch_pdf
+    from outreach.letters.pdf import batch_pdf_render
+    from outreach.letters.services import templates_ensure_defaults
     from outreach.models import MessageTemplate, Task
-    from outreach.services_letters import templates_ensure_defaults
+    from outreach.routine.engine import deadlines_refresh
     from youth.importing import import_apply, import_plan
     from youth.models import Reason
     from youth.services import turning_20_deregister
@@ -288,7 +288,7 @@ def jobs(data: dict[str, Any], *, import_rows: int = 10_000, letters: int = 500)
     batch = LetterBatch(municipality=municipality, template=template,
                         task_ids=[t.pk for t in tasks], created_by=data["coordinator"])
     _timed(f"{len(tasks)} letters as one PDF",
-           lambda: f"{len(batch_pdf(batch, tasks)) // 1024} kB")
+           lambda: f"{len(batch_pdf_render(batch, tasks)) // 1024} kB")
 
 
 def load_paths() -> dict[str, str]:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from demo.youths import personnummer_for
 from kaa.models import Municipality
-from outreach.eservice import access_code_for, submission_save
+from outreach.eservice.services import access_code_for, submission_save
 from outreach.models import EserviceSubmission
 from plans.models import SchoolNotification
 from youth.models import Youth

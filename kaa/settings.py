@@ -508,7 +508,9 @@ LOGGING = {
 # --- KAA ------------------------------------------------------------------------------------
 KAA_DEMO = env.bool("KAA_DEMO", default=False)
 KAA_BASE_URL = env.str("KAA_BASE_URL", default="http://127.0.0.1:8000")
-# Follow-up rules after a youth is reached (domain.md §3).
+# Follow-ups after a youth is reached (outreach.queue.services.follow_up_due): one who works or
+# does something else is followed up after this many months; one who studies, at the end of
+# the studies or else of the term.
 KAA_FOLLOW_UP_OCCUPIED_MONTHS = env.int("KAA_FOLLOW_UP_OCCUPIED_MONTHS", default=3)
 KAA_TERM_END_SPRING = (6, 15)  # (month, day): the spring term ends mid-June
 KAA_TERM_END_AUTUMN = (12, 20)
@@ -520,7 +522,7 @@ KAA_SUPPRESS_BELOW = env.int("KAA_SUPPRESS_BELOW", default=5)
 # How long the dashboard keeps its figures (seconds; 0 = always recount).
 KAA_STATS_CACHE_SECONDS = env.int("KAA_STATS_CACHE_SECONDS", default=600)
 # SMS: the file backend in development; the HTTP gateway adapter in production.
-KAA_SMS_BACKEND = env.str("KAA_SMS_BACKEND", default="outreach.messaging.FileSmsBackend")
+KAA_SMS_BACKEND = env.str("KAA_SMS_BACKEND", default="outreach.messaging.gateways.FileSmsBackend")
 KAA_SMS_FILE_DIR = env.str("KAA_SMS_FILE_DIR", default=str(BASE_DIR / "var" / "sms"))
 KAA_SMS_URL = env.str("KAA_SMS_URL", default="")
 KAA_SMS_TOKEN = env_secret("KAA_SMS_TOKEN", default="") or ""
@@ -532,8 +534,8 @@ KAA_HEALTHZ_TOKEN = env_secret("KAA_HEALTHZ_TOKEN", default="") or ""
 from kaa.schedule import BEAT_SCHEDULE  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
-# Public e-forms (issue #9): rate limits are counted in Redis (not in the demo, which has none:
-# there Django's cache counts, in one process).
+# Public e-forms: rate limits are counted in Redis (not in the demo, which has none: there
+# Django's cache counts, in one process).
 KAA_RATELIMIT_REDIS_URL = env.str(
     "KAA_RATELIMIT_REDIS_URL",
     default="" if CELERY_BROKER_URL.startswith("filesystem://") else REDIS_URL)

@@ -39,7 +39,7 @@ urlpatterns = [
     path("system/", admin_site.urls),
     path("ungdomar/", include("youth.urls")),
     path("uppsok/", include("outreach.urls")),
-    path("e/", include("outreach.urls_eservice")),
+    path("e/", include("outreach.eservice.public.urls")),
     path("skola/", include("plans.school.public_urls")),
     path("planer/", include("plans.urls")),
     path("statistik/", include("reporting.urls")),

@@ -7,12 +7,3 @@ from django.utils.translation import gettext_lazy as _
 class OutreachConfig(AppConfig):
     name = "outreach"
     verbose_name = _("Uppsökande arbete")
-
-    def ready(self) -> None:
-        from django.db.models.signals import post_save
-
-        from outreach.facts import contact_saved
-        from outreach.models import ContactAttempt
-
-        post_save.connect(contact_saved, sender=ContactAttempt,
-                          dispatch_uid="outreach.facts.contact_saved")

@@ -1,51 +1,14 @@
-"""Scheduled outreach jobs (see kaa/schedule.py)."""
+"""Outreach's Celery tasks under their stable names. Each task lives in its sub-package and is
+registered under the name "outreach.tasks.<function>": the beat schedule (kaa/schedule.py),
+django-celery-beat rows and the outbox's rows name them so, and the outbox imports them by
+that dotted path, so every one of them is importable from here. Celery's autodiscovery
+imports this module.
+"""
 
 from __future__ import annotations
 
-from celery import shared_task
+from outreach.messaging.tasks import send_message
+from outreach.queue.tasks import digests_send
+from outreach.routine.tasks import deadlines_refresh
 
-from kaa.lib.joblock import single_run
-
-
-@shared_task(acks_late=True, soft_time_limit=1700, time_limit=1800)
-@single_run
-def deadlines_refresh() -> str:
-    """Create, move and cancel routine tasks for every open case (idempotent, locked)."""
-    from outreach.engine import deadlines_refresh as refresh
-
-    stats = refresh()
-    return "locked: another run is active" if stats is None else str(stats)
-
-
-MAX_RETRIES = 5
-
-
-@shared_task(bind=True, acks_late=True, soft_time_limit=60, time_limit=90)
-def send_message(self, message_id: int, attempt: int = 0) -> str:
-    """Send one SMS or e-mail; transient gateway errors retry with backoff (1, 2, 4, 8 and 16
-    minutes), then give up. The retry goes through the outbox (kaa.outbox.retry_later): if
-    the broker is down at that moment the retry waits for the sweeper instead of being lost."""
-    from kaa import outbox
-    from outreach.messaging import TransientSendError
-    from outreach.services_messaging import message_give_up, message_send
-
-    try:
-        return message_send(message_id, delivery=self.request.id or "")
-    except TransientSendError as exc:
-        if attempt >= MAX_RETRIES:
-            message_give_up(message_id, str(exc))
-            return "failed"
-        outbox.retry_later("outreach.tasks.send_message", message_id, attempt=attempt)
-        return "retry"
-
-
-@shared_task(acks_late=True, soft_time_limit=600, time_limit=900)
-@single_run
-def digests_send() -> int:
-    """Morning e-mail summary of overdue and due tasks, for staff who opted in."""
-    from django.conf import settings
-    from django.utils import timezone
-
-    from outreach.services import digests_send as send
-
-    return send(today=timezone.localdate(), base_url=settings.KAA_BASE_URL)
+__all__ = ["deadlines_refresh", "digests_send", "send_message"]

@@ -135,8 +135,8 @@ def _queued_youth(users: dict[str, Any], days_ago: int = 10) -> tuple[dict[str, 
 
     from django.utils import timezone
 
-    from outreach.engine import deadlines_refresh
-    from outreach.services import routine_from_template
+    from outreach.routine.engine import deadlines_refresh
+    from outreach.routine.services import routine_from_template
     from tests.factories import youth_make
 
     routine_from_template(municipality=users["coach"].municipality, key="askersund",
@@ -160,8 +160,8 @@ def _new_this_week(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
 
 def _paper_batch_query(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """The batch preview (GET) lists the youths whose postcards are due."""
+    from outreach.letters.services import templates_ensure_defaults
     from outreach.models import MessageTemplate
-    from outreach.services_letters import templates_ensure_defaults
 
     _queued_youth(users)
     templates_ensure_defaults(municipality=users["coach"].municipality, actor=None)
@@ -175,8 +175,8 @@ def _paper_batch(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """A batch made by the coordinator: only its maker and coordinators may open it."""
     import datetime as dt
 
+    from outreach.letters.services import letter_batch_create
     from outreach.models import MessageTemplate
-    from outreach.services_letters import letter_batch_create
 
     _paper_batch_query(users)
     template = MessageTemplate.objects.get(municipality=users["coach"].municipality,
@@ -308,7 +308,7 @@ def _scb_file(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
 
 def _eservice_answer(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """An answer the coach's youth sent through the e-service."""
-    from outreach.eservice import access_code_for, submission_save
+    from outreach.eservice.services import access_code_for, submission_save
 
     kwargs, _marker = _youth_of_coach(users)
     from youth.models import Youth

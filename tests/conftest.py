@@ -154,5 +154,5 @@ def real_worker(settings):
 def sms_dir(settings, tmp_path):
     """SMS written as files in a directory of the test's own (the file backend)."""
     settings.KAA_SMS_FILE_DIR = str(tmp_path / "sms")
-    settings.KAA_SMS_BACKEND = "outreach.messaging.FileSmsBackend"
+    settings.KAA_SMS_BACKEND = "outreach.messaging.gateways.FileSmsBackend"
     return Path(settings.KAA_SMS_FILE_DIR)

@@ -260,7 +260,7 @@ class KaaPeriod(BaseModel):
     )
     # Derived: the first day inside the period on which the youth was reached. Kept by
     # outreach whenever a reached contact is saved (statistics read it instead of scanning
-    # millions of contacts); rebuilt by outreach.facts.reached_facts_rebuild.
+    # millions of contacts); rebuilt by outreach.queue.reach_facts.reached_facts_rebuild.
     first_reached_on = models.DateField(_("först nådd"), null=True, blank=True,
                                         editable=False)
 

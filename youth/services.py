@@ -373,8 +373,9 @@ def youth_status_refresh(*, youth: Youth) -> str:
 
 @transaction.atomic
 def contact_reached_record(*, youth: Youth, on: dt.date) -> None:
-    """Called by outreach when a contact reached the youth (a back-dated contact does not
-    move "last reached" backwards)."""
+    """The only writer of the youth's "last reached", called by outreach for every saved
+    contact that reached the youth (a back-dated contact does not move it backwards); the
+    derived status follows."""
     (Youth.objects.filter(pk=youth.pk)
      .filter(Q(last_reached_on__isnull=True) | Q(last_reached_on__lt=on))
      .update(last_reached_on=on))

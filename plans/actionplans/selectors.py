@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import OuterRef, Prefetch, Q, QuerySet
 
 from kaa.models import User
-from outreach.services import TaskKind, late_task_exists
+from outreach.queue.planned import TaskKind, late_task_exists
 from plans.actionplans.models import ActionPlan, Intervention, PlanFollowUp, PlanRevision
 from youth.models import Youth
 

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from kaa.audit import Action, audit_event
 from kaa.models import User
 from kaa.versioning import version_bump, version_check
-from outreach import services as outreach_services
-from outreach.deadlines import add_months, next_business_day_on_or_after
+from outreach.calendar import add_months, next_business_day_on_or_after
+from outreach.queue import planned as outreach_services
 from plans.actionplans.models import ActionPlan, ClosingConversation, Intervention, PlanFollowUp
 from plans.actionplans.revisions import INTERVENTION_FIELDS, revision_add
 from plans.actionplans.work_queue import plan_tasks_sync

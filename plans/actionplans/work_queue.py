@@ -1,6 +1,6 @@
 """The plan's follow-ups as tasks in the coach's work queue: one open task for the plan's next
 follow-up and one for each ongoing intervention's. The tasks are outreach's: plans asks
-`outreach.services` to keep them."""
+`outreach.queue.planned` to keep them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from outreach import services as outreach_services
-from outreach.services import TaskKind
+from outreach.queue import planned as outreach_services
+from outreach.queue.planned import TaskKind
 from plans.actionplans.models import ActionPlan
 
 

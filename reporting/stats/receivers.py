@@ -10,8 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from kaa import outbox
-from outreach.facts import LED_TO_CONTACT_DAYS
-from outreach.models import ContactAttempt
+from outreach.models import LED_TO_CONTACT_DAYS, ContactAttempt
 from reporting.stats.models import RollupState
 from youth.models import Occupation
 

@@ -20,8 +20,7 @@ from django.utils import timezone
 from kaa.lib.days import day_after, day_start
 from kaa.lib.joblock import xact_lock
 from kaa.models import Municipality
-from outreach.facts import LED_TO_CONTACT_DAYS
-from outreach.models import ContactAttempt
+from outreach.models import LED_TO_CONTACT_DAYS, ContactAttempt
 from reporting.stats.models import ContactDay, RollupState
 from youth.models import Occupation
 

@@ -42,8 +42,8 @@ def test_the_dashboard_benchmark_measures_a_tiny_run(tiny, capsys):
 
 def test_the_page_and_job_benchmark_runs_at_a_tiny_scale(tiny, capsys, settings):
     from bench.run import _staff, jobs, pages
-    from outreach.engine import deadlines_refresh
-    from outreach.services import routine_from_template
+    from outreach.routine.engine import deadlines_refresh
+    from outreach.routine.services import routine_from_template
 
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": dict(settings.STORAGES["staticfiles"])}

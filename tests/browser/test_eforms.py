@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from outreach.engine import deadlines_refresh
-from outreach.eservice import access_code_for
+from outreach.eservice.services import access_code_for
 from outreach.models import ContactAttempt
-from outreach.services import routine_from_template
+from outreach.routine.engine import deadlines_refresh
+from outreach.routine.services import routine_from_template
 from plans.models import SchoolNotification
 from tests.browser.conftest import axe_violations, describe
 from tests.browser.test_register_pages import _login, _login_with_totp

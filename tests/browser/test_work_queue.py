@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from outreach.engine import deadlines_refresh
 from outreach.models import ContactAttempt, Task
-from outreach.services import routine_from_template
+from outreach.routine.engine import deadlines_refresh
+from outreach.routine.services import routine_from_template
 from tests.browser.conftest import axe_violations, describe
 from tests.browser.test_register_pages import _login
 from tests.factories import youth_make

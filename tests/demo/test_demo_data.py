@@ -41,7 +41,7 @@ def test_the_demo_command_is_idempotent_and_varied(settings):
 def test_the_demo_has_school_notices_an_eservice_answer_and_a_code_to_try(settings):
     import io
 
-    from outreach.eservice import Check, code_check
+    from outreach.eservice.services import Check, code_check
     from outreach.models import EserviceSubmission
     from plans.models import SchoolNotification
 

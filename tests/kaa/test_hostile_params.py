@@ -56,8 +56,10 @@ def _form_fields() -> Iterator[tuple[str, forms.Field]]:
     """Every field of every form class in the project's apps."""
     import importlib
 
-    for module in ("kaa.forms", "youth.forms", "youth.forms_import", "outreach.forms",
-                   "outreach.forms_letters", "outreach.forms_eservice",
+    for module in ("kaa.forms", "youth.forms", "youth.forms_import", "outreach.queue.forms",
+                   "outreach.routine.forms", "outreach.eservice.forms",
+                   "outreach.eservice.public.forms", "outreach.letters.forms",
+                   "outreach.messaging.forms",
                    "plans.actionplans.forms", "plans.catalogue.forms", "plans.consent.forms",
                    "plans.conversations.forms", "plans.meetings.forms", "plans.partners.forms",
                    "plans.school.forms", "records.retention.forms", "records.log_review.forms",
@@ -123,11 +125,11 @@ def _params(route: str) -> list[tuple[str, str]]:
 @pytest.fixture
 def world(coordinator, coach, municipality) -> dict[str, Any]:
     """One youth in the coach's caseload with something behind every kind of URL."""
-    from outreach.engine import deadlines_refresh
-    from outreach.eservice import access_code_for, submission_save
+    from outreach.eservice.services import access_code_for, submission_save
+    from outreach.letters.services import letter_batch_create, templates_ensure_defaults
     from outreach.models import MessageTemplate, Task
-    from outreach.services import routine_from_template
-    from outreach.services_letters import letter_batch_create, templates_ensure_defaults
+    from outreach.routine.engine import deadlines_refresh
+    from outreach.routine.services import routine_from_template
     from plans.conversations.services import conversation_record
     from plans.meetings.services import meeting_record
     from plans.models import Consent, InterventionType, Partner, SchoolNotification
@@ -321,7 +323,7 @@ def _requests(route: str, name: str, world: dict[str, Any], names, who: str
 def no_pdf(monkeypatch):
     """PDF rendering is not what is tested here, and it costs half a second a page."""
     import kaa.lib.pdf
-    import outreach.letters
+    import outreach.letters.pdf
     import plans.actionplans.views
     import plans.consent.views
     import reporting.board.services
@@ -329,8 +331,8 @@ def no_pdf(monkeypatch):
     def stub(template: str, context: dict[str, Any]) -> bytes:
         return b"%PDF-1.7 test"
 
-    for module in (kaa.lib.pdf, outreach.letters, plans.actionplans.views, plans.consent.views,
-                   reporting.board.services):
+    for module in (kaa.lib.pdf, outreach.letters.pdf, plans.actionplans.views,
+                   plans.consent.views, reporting.board.services):
         monkeypatch.setattr(module, "pdf_render", stub)
 
 

@@ -245,8 +245,8 @@ def test_a_retry_asked_for_while_redis_is_down_waits_in_the_outbox(
         monkeypatch, coach, sms_dir, django_capture_on_commit_callbacks):
     """The gateway fails and the broker is down at the same moment: Celery's own retry would
     drop the task (Reject); the outbox keeps the retry until the broker is back."""
-    from outreach.messaging import TransientSendError
-    from outreach.services_messaging import message_queue
+    from outreach.messaging.gateways import TransientSendError
+    from outreach.messaging.services import message_queue
     from outreach.tasks import send_message
 
     youth = youth_make(municipality=coach.municipality, coach=coach, phone="070-111 22 33")
@@ -257,7 +257,7 @@ def test_a_retry_asked_for_while_redis_is_down_waits_in_the_outbox(
             def send(self, *, to, body, key):
                 raise TransientSendError("gateway answered 503")
 
-        monkeypatch.setattr("outreach.messaging.sms_backend", Down)
+        monkeypatch.setattr("outreach.messaging.gateways.sms_backend", Down)
         with django_capture_on_commit_callbacks(execute=True):
             assert send_message.apply(args=[message.pk]).get() == "retry"
         retry = OutboxItem.objects.get(kwargs={"attempt": 1})

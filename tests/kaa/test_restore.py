@@ -23,7 +23,7 @@ PREVIOUS_RELEASE = [("records", "zero"), ("reporting", "0003_contact_sums"),
 
 @pytest.fixture
 def data(municipality, coach, sms_dir, django_capture_on_commit_callbacks):
-    from outreach.services_messaging import message_queue
+    from outreach.messaging.services import message_queue
     from tests.factories import plan_make
 
     youth = youth_make(municipality=municipality, coach=coach, last_name="Återställd",

@@ -102,7 +102,7 @@ def test_jobs_and_imports_without_a_form_are_not_checked(coach, municipality):
 
 def test_two_coordinators_edit_the_routine(client_for, coordinator, municipality):
     from outreach.models import Routine
-    from outreach.services import routine_from_template
+    from outreach.routine.services import routine_from_template
     from tests.factories import UserFactory
 
     other = UserFactory(username="karin", role="coordinator", municipality=municipality)

@@ -65,7 +65,7 @@ def test_a_consent_revocation_without_a_version_is_refused(client_for, coach, mu
 
 def test_a_routine_saved_without_a_version_is_stale(client_for, coordinator, municipality):
     from outreach.models import Routine
-    from outreach.services import routine_from_template
+    from outreach.routine.services import routine_from_template
 
     routine_from_template(municipality=municipality, key="askersund", actor=coordinator)
     steps = {"steg-TOTAL_FORMS": 1, "steg-INITIAL_FORMS": 0, "steg-0-order": 1,

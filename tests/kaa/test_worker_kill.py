@@ -25,8 +25,8 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from kaa.celery import app
+from outreach.messaging.services import message_queue
 from outreach.models import ContactAttempt, OutgoingMessage
-from outreach.services_messaging import message_queue
 from tests.factories import wait_for, youth_make
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,7 +93,7 @@ def worker_process(transactional_db, tmp_path):
                "DATABASE_URL": (f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
                                 f"{db['PORT'] or 5432}/{db['NAME']}"),
                "REDIS_URL": django_settings.REDIS_URL,
-               "KAA_SMS_BACKEND": "outreach.messaging.HttpSmsBackend",
+               "KAA_SMS_BACKEND": "outreach.messaging.gateways.HttpSmsBackend",
                "KAA_SMS_URL": gateway.url}
         log = (tmp_path / "worker.log").open("w")
         process = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from outreach.deadlines import add_business_days, add_months, add_offset, is_business_day
+from outreach.calendar import add_business_days, add_months, add_offset, is_business_day
 
 
 @pytest.mark.parametrize(("day", "expected"), [

@@ -10,9 +10,10 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from outreach import services
-from outreach.engine import deadlines_refresh
 from outreach.models import OutreachCase, Task
+from outreach.queue import services
+from outreach.routine.engine import deadlines_refresh
+from outreach.routine.services import cases_migrate, routine_from_template
 from tests.factories import occupation_type, youth_make
 
 REG = dt.date(2026, 9, 7)  # a Monday
@@ -25,8 +26,8 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
 
 @pytest.fixture
 def askersund(municipality, coordinator):
-    return services.routine_from_template(municipality=municipality, key="askersund",
-                                          actor=coordinator)
+    return routine_from_template(municipality=municipality, key="askersund",
+                                 actor=coordinator)
 
 
 @pytest.fixture
@@ -119,8 +120,8 @@ def test_a_due_date_on_a_holiday_moves_to_the_next_business_day(municipality, as
 
 
 def test_previous_step_anchors_follow_when_the_step_was_done(municipality, coordinator):
-    services.routine_from_template(municipality=municipality, key="lidkoping",
-                                   actor=coordinator)
+    routine_from_template(municipality=municipality, key="lidkoping",
+                          actor=coordinator)
     with time_machine.travel(_at(REG)):
         youth = youth_make(municipality=municipality, birth_date=dt.date(2009, 5, 5),
                            start_date=REG)
@@ -137,15 +138,15 @@ def test_a_new_version_leaves_open_cases_until_migrated(young, municipality, coo
                                                         askersund):
     with time_machine.travel(_at(REG + dt.timedelta(days=1))):
         deadlines_refresh()
-    v2 = services.routine_from_template(municipality=municipality, key="nykoping",
-                                        actor=coordinator)
+    v2 = routine_from_template(municipality=municipality, key="nykoping",
+                               actor=coordinator)
     assert v2.version == 2
     case = OutreachCase.objects.get(youth=young)
     assert case.routine == askersund
     with time_machine.travel(_at(REG + dt.timedelta(days=2))):
         deadlines_refresh()
     assert "Vykort" in _tasks(young)
-    assert services.cases_migrate(routine=v2, actor=coordinator) == 1
+    assert cases_migrate(routine=v2, actor=coordinator) == 1
     with time_machine.travel(_at(REG + dt.timedelta(days=2))):
         deadlines_refresh()
     old = {t.title: t for t in Task.objects.filter(youth=young, step__routine=askersund)}
@@ -156,7 +157,7 @@ def test_a_new_version_leaves_open_cases_until_migrated(young, municipality, coo
 
 
 def test_a_routine_exhausted_without_contact_is_extended(municipality, coordinator):
-    services.routine_from_template(municipality=municipality, key="nykoping", actor=coordinator)
+    routine_from_template(municipality=municipality, key="nykoping", actor=coordinator)
     with time_machine.travel(_at(REG)):
         youth = youth_make(municipality=municipality, birth_date=dt.date(2008, 5, 5),
                            start_date=REG)
@@ -179,8 +180,8 @@ def test_a_routine_exhausted_without_contact_is_extended(municipality, coordinat
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_runs_create_no_duplicates(municipality, coordinator):
-    services.routine_from_template(municipality=municipality, key="askersund",
-                                   actor=coordinator)
+    routine_from_template(municipality=municipality, key="askersund",
+                          actor=coordinator)
     for _ in range(20):
         youth_make(municipality=municipality, phone="070-1")
     results, errors = [], []
@@ -205,7 +206,7 @@ def test_two_concurrent_runs_create_no_duplicates(municipality, coordinator):
 
 
 def test_follow_up_rules():
-    from outreach.services import follow_up_due
+    from outreach.queue.services import follow_up_due
 
     day = dt.date(2026, 9, 28)
     assert follow_up_due(category="studying", next_step="none", on=day) == (
@@ -224,7 +225,7 @@ def test_follow_up_rules():
 
 
 def test_failed_attempts_for_an_under_18_escalate_once(municipality, coordinator):
-    services.routine_from_template(municipality=municipality, key="nykoping", actor=coordinator)
+    routine_from_template(municipality=municipality, key="nykoping", actor=coordinator)
     with time_machine.travel(_at(REG)):
         young = youth_make(municipality=municipality, birth_date=dt.date(2010, 1, 1),
                            start_date=REG, phone="070-1")

@@ -1,4 +1,4 @@
-"""The youth's e-service (issue #9): codes, the birth-date second factor, lockout, rate limits,
+"""The youth's e-service: codes, the birth-date second factor, lockout, rate limits,
 what a submitted answer does, and the coach's review."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaa.models import AuditEvent
-from outreach import services
-from outreach.engine import deadlines_refresh
-from outreach.eservice import Check, access_code_for, access_code_revoke, code_check
+from outreach.eservice.models import CODE_ALPHABET, CODE_LENGTH
+from outreach.eservice.services import Check, access_code_for, access_code_revoke, code_check
 from outreach.models import AccessCode, ContactAttempt, EserviceSubmission, Task
-from outreach.models.eservice import CODE_ALPHABET, CODE_LENGTH
+from outreach.routine import services
+from outreach.routine.engine import deadlines_refresh
 from tests.factories import youth_make
 from youth.models import Occupation, TimelineEntry
 
@@ -100,8 +100,8 @@ class TestCodes:
         assert new.display in response.content.decode()
 
     def test_letters_sms_and_templates_carry_the_code_and_link(self, youth, coach):
-        from outreach import merge
-        from outreach.services_messaging import message_queue
+        from outreach.letters import merge
+        from outreach.messaging.services import message_queue
 
         code = access_code_for(youth)
         text = merge.render("Hej {fornamn}! Svara på {lank} med koden {kod}.", youth)
@@ -114,7 +114,7 @@ class TestCodes:
         assert already.body.count(code.code) == 1
 
     def test_every_letter_prints_the_code_link_and_a_qr_code(self, youth):
-        from outreach.letters import recipients
+        from outreach.letters.pdf import recipients
         from outreach.models import MessageTemplate
 
         template = MessageTemplate.objects.create(

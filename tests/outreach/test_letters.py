@@ -12,10 +12,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from kaa.models import AuditEvent
-from outreach import services
-from outreach.engine import deadlines_refresh
+from outreach.letters.services import templates_ensure_defaults
 from outreach.models import ContactAttempt, LetterBatch, MessageTemplate, Task
-from outreach.services_letters import templates_ensure_defaults
+from outreach.routine import services
+from outreach.routine.engine import deadlines_refresh
 from tests.factories import youth_make
 from youth.services import guardian_add
 
@@ -124,7 +124,7 @@ def test_a_coach_sends_an_sms_from_the_youth_page(client_for, coach, setup, sett
 def test_only_the_maker_and_coordinators_open_a_batch_pdf(client_for, coordinator, coach,
                                                           stranger_coordinator, setup):
     template = MessageTemplate.objects.get(kind="postcard")
-    from outreach.services_letters import letter_batch_create
+    from outreach.letters.services import letter_batch_create
 
     batch = letter_batch_create(user=coach, template=template, channel="postcard",
                                 until=timezone.localdate() + dt.timedelta(days=30))
@@ -138,7 +138,7 @@ def test_only_the_maker_and_coordinators_open_a_batch_pdf(client_for, coordinato
 
 def test_youths_about_to_turn_20_get_the_support_letter_once(client_for, coordinator,
                                                              municipality):
-    from outreach.engine import turning_20_letters_ensure
+    from outreach.routine.engine import turning_20_letters_ensure
 
     templates_ensure_defaults(municipality=municipality, actor=coordinator)
     today = timezone.localdate()
@@ -165,8 +165,8 @@ def test_youths_about_to_turn_20_get_the_support_letter_once(client_for, coordin
 
 def test_a_youth_restricted_after_the_batch_was_made_gets_no_letter_and_no_log_entry(
         client_for, coordinator, coach, setup):
+    from outreach.letters.services import letter_batch_create
     from outreach.models import AccessCode
-    from outreach.services_letters import letter_batch_create
     from youth.services import restriction_set
 
     minor, hidden = setup

@@ -11,8 +11,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
 from kaa.models import OutboxItem
+from outreach.messaging.services import message_queue
 from outreach.models import ContactAttempt, MessageTemplate, OutgoingMessage
-from outreach.services_messaging import message_queue
 from tests.factories import youth_make
 
 INJECTED = "Hej\r\nBcc: spion@example.com"

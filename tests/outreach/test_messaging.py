@@ -11,10 +11,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from outreach import merge
-from outreach.messaging import TransientSendError
+from outreach.letters import merge
+from outreach.messaging.gateways import TransientSendError
+from outreach.messaging.services import message_queue, message_send
 from outreach.models import ContactAttempt, OutgoingMessage
-from outreach.services_messaging import message_queue, message_send
 from tests.factories import youth_make
 
 
@@ -73,7 +73,7 @@ def test_a_message_in_flight_is_taken_over_only_by_its_own_redelivery_or_after_t
         youth, coach, sms_dir):
     import datetime as dt
 
-    from outreach.services_messaging import SEND_LEASE
+    from outreach.messaging.services import SEND_LEASE
 
     first = message_queue(youth=youth, channel="sms", body="Hej", staff=coach)  # not sent:
     second = message_queue(youth=youth, channel="sms", body="Hallå", staff=coach)  # no commit
@@ -95,7 +95,7 @@ def test_a_message_in_flight_is_taken_over_only_by_its_own_redelivery_or_after_t
 
 def test_an_unexpected_gateway_error_is_retried_not_left_sending(
         youth, coach, monkeypatch, eager_retries, django_capture_on_commit_callbacks):
-    from outreach.messaging import Sent
+    from outreach.messaging.gateways import Sent
 
     calls = []
 
@@ -106,7 +106,7 @@ def test_an_unexpected_gateway_error_is_retried_not_left_sending(
                 raise ValueError("gateway answered 200 with an HTML page")
             return Sent(external_id="ok-2")
 
-    monkeypatch.setattr("outreach.messaging.sms_backend", Garbled)
+    monkeypatch.setattr("outreach.messaging.gateways.sms_backend", Garbled)
     with django_capture_on_commit_callbacks(execute=True):
         message = message_queue(youth=youth, channel="sms", body="Hej", staff=coach)
     message.refresh_from_db()
@@ -138,10 +138,10 @@ def test_transient_errors_retry_then_succeed_once(youth, coach, monkeypatch, eag
             calls.append(key)
             if len(calls) < 3:
                 raise TransientSendError("gateway answered 503")
-            from outreach.messaging import Sent
+            from outreach.messaging.gateways import Sent
             return Sent(external_id="ok-1")
 
-    monkeypatch.setattr("outreach.messaging.sms_backend", Flaky)
+    monkeypatch.setattr("outreach.messaging.gateways.sms_backend", Flaky)
     with django_capture_on_commit_callbacks(execute=True):
         message = message_queue(youth=youth, channel="sms", body="Hej", staff=coach)
     message.refresh_from_db()
@@ -156,7 +156,7 @@ def test_a_gateway_that_keeps_failing_marks_the_message_failed(
         def send(self, *, to, body, key):
             raise TransientSendError("gateway unreachable: TimeoutError")
 
-    monkeypatch.setattr("outreach.messaging.sms_backend", Down)
+    monkeypatch.setattr("outreach.messaging.gateways.sms_backend", Down)
     with django_capture_on_commit_callbacks(execute=True):
         message = message_queue(youth=youth, channel="sms", body="Hej", staff=coach)
     message.refresh_from_db()
@@ -185,7 +185,7 @@ def test_the_http_gateway_gets_the_idempotency_key_and_retries_a_500(
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        settings.KAA_SMS_BACKEND = "outreach.messaging.HttpSmsBackend"
+        settings.KAA_SMS_BACKEND = "outreach.messaging.gateways.HttpSmsBackend"
         settings.KAA_SMS_URL = f"http://127.0.0.1:{server.server_port}/sms"
         with django_capture_on_commit_callbacks(execute=True):
             message = message_queue(youth=youth, channel="sms", body="Hej", staff=coach)
@@ -196,6 +196,17 @@ def test_the_http_gateway_gets_the_idempotency_key_and_retries_a_500(
     assert message.external_id == "gw-42"
     assert len(seen) == 2
     assert seen[0][0] == seen[1][0] == str(message.idempotency_key)
+
+
+@pytest.mark.parametrize("name", ["FileSmsBackend", "HttpSmsBackend"])
+def test_an_sms_backend_setting_with_the_old_path_still_works_and_warns(settings, name):
+    """KAA_SMS_BACKEND set before the gateways moved to outreach.messaging.gateways."""
+    from outreach.messaging import gateways
+
+    settings.KAA_SMS_BACKEND = f"outreach.messaging.{name}"
+    with pytest.warns(DeprecationWarning, match=f"outreach.messaging.gateways.{name}"):
+        backend = gateways.sms_backend()
+    assert type(backend) is getattr(gateways, name)
 
 
 def test_email_goes_through_the_mail_backend(youth, coach,

@@ -12,11 +12,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from outreach import merge, services
-from outreach.engine import deadlines_refresh
+from outreach.letters import merge
+from outreach.letters.services import templates_ensure_defaults
+from outreach.messaging.services import message_queue
 from outreach.models import ContactAttempt, MessageTemplate, OutgoingMessage, Task
-from outreach.services_letters import templates_ensure_defaults
-from outreach.services_messaging import message_queue
+from outreach.queue import services
+from outreach.routine.engine import deadlines_refresh
+from outreach.routine.services import cases_migrate, routine_from_template, routine_save_version
 from tests.factories import occupation_type, reason, youth_make
 from youth.services import period_close
 
@@ -30,8 +32,8 @@ def _at(day, hour=10):
 
 @pytest.fixture
 def youth(municipality, coach, coordinator):
-    services.routine_from_template(municipality=municipality, key="askersund",
-                                   actor=coordinator)
+    routine_from_template(municipality=municipality, key="askersund",
+                          actor=coordinator)
     with time_machine.travel(_at(REG)):
         young = youth_make(municipality=municipality, coach=coach, phone="070-1",
                            birth_date=dt.date(2010, 3, 1), start_date=REG)
@@ -59,9 +61,9 @@ def test_migration_keeps_what_was_done(youth, municipality, coordinator):
     for day, channel, outcome in ((14, "postcard", "sent"), (21, "phone", "no_answer")):
         services.contact_attempt_log(youth=youth, channel=channel, outcome=outcome,
                                      staff=None, at=_at(dt.date(2026, 9, day)))
-    v2 = services.routine_from_template(municipality=municipality, key="askersund",
-                                        actor=coordinator)
-    services.cases_migrate(routine=v2, actor=coordinator)
+    v2 = routine_from_template(municipality=municipality, key="askersund",
+                               actor=coordinator)
+    cases_migrate(routine=v2, actor=coordinator)
     with time_machine.travel(_at(dt.date(2026, 9, 22))):
         deadlines_refresh()
     new = {t.title: t.status for t in Task.objects.filter(youth=youth, step__routine=v2)}
@@ -148,8 +150,8 @@ def test_bulk_done_leaves_calls_alone(youth, client_for, coach):
 
 
 def test_a_task_in_a_waiting_batch_is_not_offered_again(youth, coordinator, municipality):
-    from outreach.letters import batch_candidates
-    from outreach.services_letters import letter_batch_create
+    from outreach.letters.selectors import batch_candidates
+    from outreach.letters.services import letter_batch_create
 
     templates_ensure_defaults(municipality=municipality, actor=coordinator)
     template = MessageTemplate.objects.get(kind="postcard")
@@ -171,5 +173,5 @@ def test_impossible_steps_are_refused(municipality, step, message):
             "only_if_not_reached": True, "guardian_if_under_18": False,
             "only_under_18": False, "min_failed_attempts": 0, "two_staff": False}
     with pytest.raises(ValidationError, match=message):
-        services.routine_save_version(municipality=municipality, name="Fel",
-                                      steps=[{**base, **step}], actor=None)
+        routine_save_version(municipality=municipality, name="Fel",
+                             steps=[{**base, **step}], actor=None)

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 
 from kaa.versioning import StaleEdit
-from outreach import services
 from outreach.models import Routine
+from outreach.routine import services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

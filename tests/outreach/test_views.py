@@ -10,16 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaa.models import AuditEvent
-from outreach import selectors, services
-from outreach.engine import deadlines_refresh
 from outreach.models import ContactAttempt, Routine, Task
+from outreach.queue import selectors, services
+from outreach.routine.engine import deadlines_refresh
+from outreach.routine.services import routine_from_template
 from tests.factories import occupation_type, youth_make
 
 
 @pytest.fixture
 def routine(municipality, coordinator):
-    return services.routine_from_template(municipality=municipality, key="askersund",
-                                          actor=coordinator)
+    return routine_from_template(municipality=municipality, key="askersund",
+                                 actor=coordinator)
 
 
 def _due_youth(municipality, coach, **kw):
@@ -222,7 +223,7 @@ class TestRoutines:
 
 
 def test_the_morning_digest_has_counts_and_no_names(coach, routine, municipality, mailoutbox):
-    from outreach.services import digests_send
+    from outreach.queue.services import digests_send
 
     coach.wants_email_digest = True
     coach.save()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaa.models import AuditEvent
-from outreach.eservice import access_code_for, submission_save
+from outreach.eservice.services import access_code_for, submission_save
 from plans.models import SchoolNotification
 from records.register_extract.services import extract_context
 from tests.factories import plan_make, youth_make
@@ -282,10 +282,10 @@ def test_a_correction_keeps_the_old_value(client_for, coordinator, coach, munici
 
 def test_a_restricted_youth_gets_no_new_tasks_and_no_e_service_answers(coordinator, coach,
                                                                        municipality):
-    from outreach.engine import deadlines_refresh
-    from outreach.eservice import Check, code_check
+    from outreach.eservice.services import Check, code_check
     from outreach.models import Task
-    from outreach.services import routine_from_template
+    from outreach.routine.engine import deadlines_refresh
+    from outreach.routine.services import routine_from_template
 
     routine_from_template(municipality=municipality, key="askersund", actor=None)
     youth = youth_make(municipality=municipality, coach=coach)
@@ -304,8 +304,8 @@ def test_a_restricted_record_is_frozen_on_every_write_path(client_for, coordinat
 
     from django.core.exceptions import ValidationError
 
-    from outreach.engine import turning_20_letters_ensure
     from outreach.models import ContactAttempt, Task
+    from outreach.routine.engine import turning_20_letters_ensure
     from plans.actionplans.work_queue import follow_up_tasks_refresh
     from plans.meetings.selectors import meeting_candidates
 

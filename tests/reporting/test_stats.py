@@ -244,8 +244,8 @@ def test_a_team_without_members_shows_empty_states(client_for, coordinator, mana
 def test_the_reach_facts_follow_the_contacts_and_a_rebuild_agrees(municipality, october):
     """first_reached_on, last_reached_on and led_to_contact are kept as contacts are saved
     (also back-dated ones), and recomputing them from the contacts gives the same values."""
-    from outreach.facts import reached_facts_rebuild
     from outreach.models import ContactAttempt
+    from outreach.queue.reach_facts import reached_facts_rebuild
     from youth.models import KaaPeriod, Youth
 
     y1 = october["y1"]

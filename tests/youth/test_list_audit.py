@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaa.models import AuditEvent
-from outreach import services
-from outreach.engine import deadlines_refresh
+from outreach.letters.services import templates_ensure_defaults
 from outreach.models import LetterBatch, MessageTemplate
-from outreach.services_letters import templates_ensure_defaults
+from outreach.routine import services
+from outreach.routine.engine import deadlines_refresh
 from plans.models import ActionPlan
 from tests.factories import plan_make, youth_make
 

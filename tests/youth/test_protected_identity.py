@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from kaa.models import AuditEvent
-from outreach.eservice import access_code_for, submission_save
+from outreach.eservice.services import access_code_for, submission_save
 from outreach.models import EserviceSubmission, MessageTemplate
 from plans.consent.services import consent_record
 from plans.conversations.services import conversation_record
@@ -220,8 +220,8 @@ def test_the_export_blanks_every_locating_column_of_protected_rows(client_for, c
 
 def test_letters_and_message_previews_hold_back_a_protected_guardians_address(
         client_for, coach, coordinator, municipality, guarded):
-    from outreach import merge
-    from outreach.letters import recipients
+    from outreach.letters import merge
+    from outreach.letters.pdf import recipients
 
     template = MessageTemplate.objects.create(
         municipality=municipality, kind="sms", name="Adress",
@@ -239,9 +239,9 @@ def test_letters_and_message_previews_hold_back_a_protected_guardians_address(
 
 def test_a_batch_holds_back_a_youth_whose_guardian_is_protected(client_for, coordinator,
                                                                 coach, municipality, guarded):
-    from outreach import services
-    from outreach.engine import deadlines_refresh
-    from outreach.services_letters import templates_ensure_defaults
+    from outreach.letters.services import templates_ensure_defaults
+    from outreach.routine import services
+    from outreach.routine.engine import deadlines_refresh
 
     services.routine_from_template(municipality=municipality, key="askersund",
                                    actor=coordinator)

@@ -15,12 +15,12 @@ from demo.plans import demo_plans_ensure
 from demo.staff import DEMO_PASSWORD, STAFF, demo_role_grant_ensure, demo_staff_ensure
 from demo.youths import demo_youths_ensure
 from kaa.models import Municipality
-from outreach.engine import deadlines_refresh
-from outreach.eservice import access_code_for, access_code_link
-from outreach.facts import reached_facts_rebuild
+from outreach.eservice.services import access_code_for, access_code_link
+from outreach.letters.services import templates_ensure_defaults
 from outreach.models import Routine
-from outreach.services import routine_from_template
-from outreach.services_letters import templates_ensure_defaults
+from outreach.queue.reach_facts import reached_facts_rebuild
+from outreach.routine.engine import deadlines_refresh
+from outreach.routine.services import routine_from_template
 
 
 class Command(BaseCommand):
@@ -55,7 +55,7 @@ class Command(BaseCommand):
             templates_ensure_defaults(municipality=municipality, actor=None)
         deadlines_refresh()
         demo_history_ensure()
-        reached_facts_rebuild()  # contacts were bulk-created: no post_save ran
+        reached_facts_rebuild()  # contacts were bulk-created: ContactAttempt.save never ran
         for code in ("1882", "1494"):
             demo_plans_ensure(municipality=Municipality.objects.get(code=code))
         demo_eforms_ensure(municipality=Municipality.objects.get(code="1882"))

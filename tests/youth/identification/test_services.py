@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kaa.models import AuditEvent
 from outreach.models import Task
-from outreach.services import routine_from_template
+from outreach.routine.services import routine_from_template
 from tests.factories import youth_make
 from youth.identification import deliveries, services
 from youth.identification.models import Proposal

@@ -1,0 +1,66 @@
+"""Forms for letter batches and message templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kaa.forms import DateField, date_input, fields_only_helper
+from kaa.models import User
+from kaa.validators import validate_header_text
+from outreach.calendar import week_end
+from outreach.letters import merge
+from outreach.letters.models import MessageTemplate
+from outreach.letters.selectors import PAPER_CHANNELS, TURNING_20
+from outreach.queue.models import Channel
+
+
+class BatchForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Utskick"), choices=[
+        *((c, Channel(c).label) for c in PAPER_CHANNELS),
+        (TURNING_20, _("Brev inför 20-årsdagen"))])
+    until = DateField(label=_("Med sista dag till och med"), widget=date_input())
+    template = forms.ModelChoiceField(label=_("Mall"), queryset=MessageTemplate.objects.none())
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["until"].initial = week_end(timezone.localdate())
+        self.fields["template"].queryset = MessageTemplate.objects.filter(
+            municipality_id=user.municipality_id, is_active=True,
+            kind__in=[*PAPER_CHANNELS, MessageTemplate.Kind.TURNING_20])
+        self.helper = fields_only_helper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        template, channel = data.get("template"), data.get("channel")
+        if template and channel and template.kind != channel:
+            self.add_error("template", _("Mallen är inte gjord för den typen av utskick."))
+        return data
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = MessageTemplate
+        fields = ["kind", "name", "subject", "body", "is_active"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper()
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        merge.validate(body)
+        return body
+
+    def clean_subject(self) -> str:
+        subject = self.cleaned_data["subject"]
+        validate_header_text(subject)
+        merge.validate(subject)
+        return subject
+
+    def validate_unique(self) -> None:
+        """The municipality is set by the view; the service's save reports a clash."""

@@ -1,0 +1,104 @@
+"""Merge fields in templates: {fornamn}, {coach_namn} ... Unknown fields are an error the
+coordinator sees when saving the template, never a blank in a letter."""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from youth.models import Youth
+
+FIELDS: dict[str, str] = {
+    "fornamn": "Ungdomens förnamn",
+    "efternamn": "Ungdomens efternamn",
+    "adress": "Gatuadress (aldrig för skyddade personuppgifter)",
+    "postnummer": "Postnummer",
+    "postort": "Postort",
+    "coach_namn": "Coachens namn",
+    "coach_telefon": "Coachens telefon (från kommunens kontaktuppgifter)",
+    "coach_epost": "Coachens e-post",
+    "kommun": "Kommunens namn",
+    "datum": "Dagens datum",
+    "fyller_20": "Datum då ungdomen fyller 20",
+    "kod": "Ungdomens kod till e-tjänsten",
+    "lank": "Ungdomens personliga länk till e-tjänsten",
+}
+CODE_FIELDS = ("kod", "lank")
+
+
+def fields_in(text: str) -> list[str]:
+    """The merge fields a template uses; raises ValidationError on bad syntax."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise ValidationError(_("Mallen har en klammer som inte är stängd: %(e)s")
+                              % {"e": exc}) from exc
+    for _literal, name, spec, conversion in parsed:
+        if name is not None and (spec or conversion):
+            raise ValidationError(_("Fältet {%(name)s} får inte ha formatering (: eller !).")
+                                  % {"name": name}, code="field_format")
+    return [name for _literal, name, _spec, _conv in parsed if name is not None]
+
+
+def validate(text: str) -> None:
+    unknown = sorted({f for f in fields_in(text) if f not in FIELDS})
+    if unknown:
+        raise ValidationError(
+            _("Okända fält: %(fields)s. Tillåtna: %(allowed)s.")
+            % {"fields": ", ".join("{" + f + "}" for f in unknown),
+               "allowed": ", ".join("{" + f + "}" for f in FIELDS)}, code="unknown_field")
+
+
+def values_for(youth: Youth) -> dict[str, Any]:
+    coach = youth.coach
+    hidden = youth.location_protected  # an address is never merged into a protected text
+    return {
+        "fornamn": youth.first_name, "efternamn": youth.last_name,
+        "adress": "" if hidden else youth.address,
+        "postnummer": "" if hidden else youth.postal_code,
+        "postort": "" if hidden else youth.city,
+        "coach_namn": coach.get_full_name() if coach else "",
+        "coach_telefon": "", "coach_epost": coach.email if coach else "",
+        "kommun": youth.municipality.name, "datum": timezone.localdate().isoformat(),
+        "fyller_20": youth.twentieth_birthday.isoformat(),
+    }
+
+
+def render(text: str, youth: Youth, *, make_code: bool = True) -> str:
+    """The template filled in for one youth (values are plain text, never markup).
+    `make_code` False (a form that only shows the text): a code not made yet stays as the
+    field, {kod} or {lank}, and is filled in when the message is sent (`codes_fill`)."""
+    validate(text)
+    values = values_for(youth)
+    if any(f in CODE_FIELDS for f in fields_in(text)):
+        # Made on first use: a code exists only for youths who were sent one.
+        from outreach.eservice.services import access_code_for
+
+        code = access_code_for(youth, create=make_code)
+        if code is None and not make_code:
+            values.update({field: "{" + field + "}" for field in CODE_FIELDS})
+        else:
+            values.update(_code_values(code))
+    return text.format_map(values)
+
+
+def _code_values(code: Any) -> dict[str, str]:
+    """{kod} and {lank} for the youth's e-service code (empty outside KAA: no code)."""
+    from outreach.eservice.services import access_code_link
+
+    return {"kod": code.display if code else "", "lank": access_code_link(code) if code else ""}
+
+
+def codes_fill(text: str, youth: Youth) -> str:
+    """A message about to be sent: {kod} and {lank} left in it become the youth's code."""
+    if not any("{" + field + "}" in text for field in CODE_FIELDS):
+        return text
+    from outreach.eservice.services import access_code_for
+
+    for field, value in _code_values(access_code_for(youth)).items():
+        text = text.replace("{" + field + "}", value)
+    return text

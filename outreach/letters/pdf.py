@@ -1,0 +1,77 @@
+"""Letters, postcards and knock cards as one PDF per batch (WeasyPrint).
+
+Youths with protected identity, or with a guardian who has it, are never put in address
+output: they are listed apart for manual handling (e.g. Skatteverket's forwarding). Under 18,
+a copy goes to the guardian where the routine says so. WeasyPrint may load nothing but our
+own stylesheet (no SSRF, no files).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kaa.lib.pdf import pdf_render
+from kaa.lib.qr import qr_svg
+from outreach.eservice.services import access_code_for, access_code_link
+from outreach.letters import merge
+from outreach.letters.models import LetterBatch, MessageTemplate
+from outreach.queue.models import Task
+from youth.models import Guardian, Youth
+
+
+@dataclass
+class Recipient:
+    youth: Youth
+    name: str
+    address: str
+    postal_code: str
+    city: str
+    is_guardian: bool
+    body: str
+    subject: str = ""
+    code: str = ""  # the youth's e-service code and link, printed with a QR code
+    link: str = ""
+    qr: str = ""
+
+
+def _guardian_ok(guardian: Guardian) -> bool:
+    return not guardian.protected_identity and bool(guardian.address)
+
+
+def recipients(tasks: list[Task], template: MessageTemplate) -> list[Recipient]:
+    """One recipient per youth, plus the guardians' copies the routine asks for."""
+    out = []
+    for task in tasks:
+        youth = task.youth
+        # Never, whatever the caller passed: a protected address, a frozen record.
+        if youth.location_protected or youth.restricted_at is not None:
+            continue
+        body = merge.render(template.body, youth)
+        subject = merge.render(template.subject, youth)
+        code = access_code_for(youth)
+        link = access_code_link(code) if code else ""
+        eservice = {"code": code.display, "link": link,
+                    "qr": qr_svg(link, title=str(_("QR-kod till e-tjänsten")), scale=2)
+                    } if code else {}
+        out.append(Recipient(youth, youth.full_name, youth.address, youth.postal_code,
+                             youth.city, False, body, subject, **eservice))
+        if task.guardian_copy:
+            for guardian in youth.guardians.all():
+                if _guardian_ok(guardian):
+                    out.append(Recipient(youth, guardian.name, guardian.address,
+                                         guardian.postal_code, guardian.city, True, body,
+                                         subject, **eservice))
+    return out
+
+
+def batch_pdf_render(batch: LetterBatch, tasks: list[Task]) -> bytes:
+    people = recipients(tasks, batch.template)
+    return pdf_render("outreach/letters/batch_pdf.html", {
+        "recipients": people, "template": batch.template,
+        "postcard": batch.template.kind == MessageTemplate.Kind.POSTCARD,
+        "sender": batch.municipality.name, "today": timezone.localdate(),
+        "lang": settings.LANGUAGE_CODE})

@@ -1,0 +1,35 @@
+"""Writing an SMS or e-mail from the youth's page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kaa.audit import audit_read
+from outreach.messaging import services
+from outreach.messaging.forms import MessageForm
+from youth.permissions import youth_get_for_user
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def message_compose(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = youth_get_for_user(request, pk, write=True)
+    form = MessageForm(request.POST or None, youth=youth)
+    if request.method == "GET":
+        audit_read(request, youth, detail="meddelande")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_queue(youth=youth, staff=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Meddelandet är köat och skickas strax."))
+            return redirect(reverse("youth:detail", args=[youth.pk]) + "#uppsok")
+    return render(request, "outreach/messaging/message_form.html", {"form": form, "youth": youth})

@@ -1,0 +1,43 @@
+"""Every outreach model, imported from the sub-package that defines it, so that Django finds
+them all and other apps import them from one place (`outreach.models`). Inside outreach,
+a sub-package imports models from the sub-package that owns them."""
+
+from __future__ import annotations
+
+from outreach.eservice.models import AccessCode, EserviceSubmission
+from outreach.letters.models import LetterBatch, MessageTemplate
+from outreach.messaging.models import OutgoingMessage
+from outreach.queue.models import (
+    FAILED_OUTCOMES,
+    LED_TO_CONTACT_DAYS,
+    ONE_WAY_CHANNELS,
+    REACHED_OUTCOMES,
+    UNSUCCESSFUL_OUTCOMES,
+    Channel,
+    ContactAttempt,
+    OutreachCase,
+    ScopedByYouth,
+    Task,
+)
+from outreach.routine.models import Anchor, Routine, RoutineStep
+
+__all__ = [
+    "AccessCode",
+    "EserviceSubmission",
+    "FAILED_OUTCOMES",
+    "LED_TO_CONTACT_DAYS",
+    "ONE_WAY_CHANNELS",
+    "REACHED_OUTCOMES",
+    "UNSUCCESSFUL_OUTCOMES",
+    "Anchor",
+    "Channel",
+    "ContactAttempt",
+    "LetterBatch",
+    "MessageTemplate",
+    "OutgoingMessage",
+    "OutreachCase",
+    "Routine",
+    "RoutineStep",
+    "ScopedByYouth",
+    "Task",
+]

@@ -1,0 +1,59 @@
+"""Forms of the work queue: logging a contact, and a youth reached."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kaa.forms import DateField, DateTimeField, date_input, fields_only_helper
+from outreach.queue.models import Channel, ContactAttempt
+from outreach.queue.services import NextStep
+from youth.models import OccupationType
+
+
+class ContactForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Kanal"), choices=Channel.choices)
+    outcome = forms.ChoiceField(label=_("Utfall"), choices=ContactAttempt.Outcome.choices)
+    direction = forms.ChoiceField(label=_("Riktning"),
+                                  choices=ContactAttempt.Direction.choices)
+    at = DateTimeField(label=_("Tidpunkt"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    note = forms.CharField(label=_("Kort notering"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.helper = fields_only_helper()
+
+    def clean_at(self) -> Any:
+        value = self.cleaned_data["at"]
+        if value > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError(_("Tidpunkten ligger i framtiden."))
+        return value
+
+
+class ReachedForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Hur nåddes ungdomen?"), choices=Channel.choices)
+    occupation_type = forms.ModelChoiceField(
+        label=_("Vad gör ungdomen nu?"), queryset=OccupationType.objects.filter(is_active=True))
+    description = forms.CharField(label=_("Var/vad"), max_length=200, required=False)
+    studies_end = DateField(label=_("Studierna slutar (om känt)"), required=False,
+                            widget=date_input())
+    next_step = forms.ChoiceField(label=_("Vad vill ungdomen?"), choices=[
+        (NextStep.NONE, _("Inget särskilt just nu")),
+        (NextStep.DECLINES, _("Avböjer stöd")),
+        (NextStep.WANTS_HELP, _("Vill ha hjälp"))], widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Kort notering"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper()
+
+    def clean_studies_end(self) -> Any:
+        value = self.cleaned_data.get("studies_end")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("Slutdatumet för studierna har redan passerat."))
+        return value

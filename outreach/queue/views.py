@@ -1,0 +1,155 @@
+"""Views of the work queue: the queue and its quick outcomes, logging contacts, a youth
+reached, and the weekly review."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kaa.access import Perm, bulk_for_user, get_for_user, has_perm, perm_required
+from kaa.audit import audit_list_read, audit_read
+from kaa.lib.http import safe_next
+from kaa.lib.params import int_list
+from outreach.queue import forms, selectors, services
+from outreach.queue.models import ONE_WAY_CHANNELS, ContactAttempt, Task
+from youth.permissions import youth_get_for_user
+
+QUEUE_PAGE_SIZE = 100
+QUICK_OUTCOMES = ["no_answer", "message_left", "wrong_number", "returned_mail", "nobody_home",
+                  "sent", "reached_guardian"]
+
+
+@login_required
+@perm_required(Perm.VIEW_RECORDS)
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    default = "kommun" if has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS) else "mina"
+    view = request.GET.get("vy", default)
+    view = view if view in selectors.VIEWS else default
+    today = timezone.localdate()
+    queryset = selectors.queue_tasks(user=request.user, view=view, today=today)
+    # Counted per bucket and step in SQL; only one page of tasks is read and rendered (a
+    # municipality's queue can hold thousands of tasks in a week).
+    counts = selectors.queue_counts(queryset, today)
+    paginator = Paginator(queryset, QUEUE_PAGE_SIZE)
+    paginator.count = counts["total"]
+    page = paginator.get_page(request.GET.get("page"))
+    tasks = list(page.object_list)
+    # The queue names youths: one audit event for the page, naming every youth shown.
+    audit_list_read(request, [t.youth_id for t in tasks], detail="arbetsko")
+    return render(request, "outreach/queue/queue.html", {
+        "buckets": selectors.queue_groups(tasks, today, counts), "view": view,
+        "count": counts["total"], "page": page, "query": f"vy={view}",
+        "can_see_municipality": has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS),
+        "can_configure": has_perm(request.user, Perm.CONFIGURE),
+        "quick_outcomes": [(o, ContactAttempt.Outcome(o).label) for o in QUICK_OUTCOMES],
+        "today": today})
+
+
+@login_required
+@require_POST
+def task_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    """The second click: an outcome for one task ("reached" asks for more on its own page)."""
+    task = get_for_user(request, Task.objects.select_related("youth"), write=True, pk=pk)
+    outcome = request.POST.get("outcome", "")
+    if task.link:  # scheduled by plans: done by recording the follow-up there
+        return redirect(task.link)
+    if outcome == ContactAttempt.Outcome.REACHED:
+        return redirect(reverse("outreach:reached", args=[task.youth_id]) + f"?uppgift={task.pk}")
+    if outcome not in ContactAttempt.Outcome.values or task.status != Task.Status.OPEN:
+        messages.error(request, _("Utfallet kunde inte registreras."))
+    else:
+        services.task_complete(task=task, staff=request.user, outcome=outcome)
+        messages.success(request, _("%(task)s för %(name)s: %(outcome)s.") % {
+            "task": task.title, "name": task.youth.full_name,
+            "outcome": ContactAttempt.Outcome(outcome).label})
+    return redirect(safe_next(request, reverse("outreach:queue")))
+
+
+@login_required
+@require_POST
+def tasks_bulk_done(request: HttpRequest) -> HttpResponse:
+    """Mark many tasks done at once, e.g. 30 postcards sent."""
+    ids = int_list(request.POST.getlist("task"))
+    # Only what is carried out in one go (sending, filing) can be marked done in bulk;
+    # a call or a visit has an outcome of its own.
+    tasks = list(bulk_for_user(request, Task.objects, ids, write=True)
+                 .filter(status="open", channel__in=ONE_WAY_CHANNELS)
+                 .select_related("youth"))
+    if not has_perm(request.user, Perm.EDIT_RECORDS) or not tasks:
+        messages.error(request, _("Markera minst ett utskick eller en anmälan. Samtal och "
+                                  "besök registreras ett och ett med sitt utfall."))
+        return redirect(safe_next(request, reverse("outreach:queue")))
+    with transaction.atomic():
+        for task in tasks:
+            services.task_complete(task=task, staff=request.user)
+    messages.success(request, _("%(n)s uppgifter är markerade som utförda.") % {"n": len(tasks)})
+    return redirect(safe_next(request, reverse("outreach:queue")))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reached(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = youth_get_for_user(request, pk, write=True)
+    task_ids = int_list([request.GET.get("uppgift", "")])
+    # A task named in the address must be one of this youth's (404 and a denial otherwise).
+    task = (get_for_user(request, Task.objects, write=True, youth=youth, pk=task_ids[0])
+            if task_ids else None)
+    if request.method == "GET":
+        audit_read(request, youth, detail="nadd")
+    initial = {"channel": task.channel if task and task.channel else "phone",
+               "next_step": "none"}
+    form = forms.ReachedForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            follow_up, _attempt = services.reached_record(
+                youth=youth, staff=request.user, task=task, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("%(name)s är nådd. Nästa: %(title)s senast %(due)s.")
+                             % {"name": youth.full_name, "title": follow_up.title,
+                                "due": follow_up.due_date.isoformat()})
+            return redirect("youth:detail", pk=youth.pk)
+    return render(request, "outreach/queue/reached.html", {"form": form, "youth": youth,
+                                                     "task": task})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
+    youth = youth_get_for_user(request, pk, write=request.method == "POST")
+    form = forms.ContactForm(request.POST or None)
+    if request.method == "GET":
+        audit_read(request, youth, detail="kontaktforsok")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["outcome"] == ContactAttempt.Outcome.REACHED:
+            return redirect("outreach:reached", pk=youth.pk)
+        try:
+            services.contact_attempt_log(youth=youth, staff=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Kontaktförsöket är registrerat."))
+            return redirect(reverse("youth:detail", args=[youth.pk]) + "#uppsok")
+    return render(request, "outreach/queue/contact_form.html", {"form": form, "youth": youth})
+
+
+@login_required
+@perm_required(Perm.VIEW_RECORDS)
+@require_GET
+def weekly_review(request: HttpRequest) -> HttpResponse:
+    review = selectors.weekly_review_lists(user=request.user)
+    audit_list_read(request, [y.pk for group in review.values() for y in group],
+                    detail="veckogenomgang")
+    return render(request, "outreach/queue/review.html", review)

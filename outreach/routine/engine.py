@@ -1,0 +1,282 @@
+"""The daily deadline job: from each open case's routine version and contact log, make sure
+exactly the right tasks exist with the right due dates.
+
+Idempotent by construction: tasks are keyed by (case, step) in the database, the job only
+creates what is missing, moves due dates that changed and cancels what no longer applies.
+Running it twice, or in two beats at once, changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
+
+from kaa.lib.joblock import job_lock
+from outreach.calendar import add_offset, next_business_day_on_or_after
+from outreach.queue.models import UNSUCCESSFUL_OUTCOMES, ContactAttempt, OutreachCase, Task
+from outreach.routine.models import Anchor, Routine, RoutineStep
+from youth.models import KaaPeriod
+from youth.personnummer import age_on
+from youth.services import timeline_add
+
+CHUNK = 2000
+CONDITION = "villkor"  # cancel reason when a step's condition stops holding
+
+
+@dataclass(frozen=True)
+class Planned:
+    step: RoutineStep
+    due: dt.date
+    guardian_copy: bool
+    two_staff: bool
+
+
+@dataclass
+class CaseFacts:
+    start: dt.date
+    birth_date: dt.date
+    has_phone: bool
+    reached: bool
+    unsuccessful: list[dt.date] = field(default_factory=list)  # dates, oldest first
+    done: dict[int, dt.date] = field(default_factory=dict)  # step id -> date done
+
+
+def plan_case(steps: list[RoutineStep], facts: CaseFacts) -> list[Planned]:
+    """The tasks a case should have now, in step order (a pure function of the facts)."""
+    planned: list[Planned] = []
+    previous = facts.start
+    for step in steps:
+        base = facts.start if step.anchor == Anchor.REGISTRATION else previous
+        due = add_offset(base, step.offset_value, step.offset_unit)
+        if step.min_failed_attempts:
+            if len(facts.unsuccessful) < step.min_failed_attempts:
+                continue
+            due = max(due, facts.unsuccessful[step.min_failed_attempts - 1])
+        # A deadline that ends on a weekend or holiday moves to the next business day
+        # (lagen (1930:173) om beräkning av lagstadgad tid).
+        due = next_business_day_on_or_after(due)
+        under_18 = age_on(facts.birth_date, due) < 18
+        if (step.requires_phone and not facts.has_phone) or (
+                step.only_if_not_reached and facts.reached) or (
+                step.only_under_18 and not under_18):
+            continue
+        planned.append(Planned(step, due, step.guardian_if_under_18 and under_18,
+                               step.two_staff))
+        previous = facts.done.get(step.pk, due)
+    return planned
+
+
+@dataclass
+class JobStats:
+    cases_created: int = 0
+    tasks_created: int = 0
+    tasks_moved: int = 0
+    tasks_cancelled: int = 0
+    retries: int = 0
+
+    def __str__(self) -> str:
+        return (f"cases_created={self.cases_created} tasks_created={self.tasks_created} "
+                f"tasks_moved={self.tasks_moved} tasks_cancelled={self.tasks_cancelled} "
+                f"retries={self.retries}")
+
+
+def cases_ensure() -> int:
+    """Open an outreach case, on the municipality's current routine, for every open period
+    that has none."""
+    routines = {r.municipality_id: r for r in Routine.objects.filter(is_current=True)}
+    missing = (KaaPeriod.objects.writable()
+               .filter(end_date__isnull=True, outreach_case__isnull=True,
+                       youth__municipality_id__in=list(routines))
+               .values_list("pk", "youth_id", "youth__municipality_id", "start_date"))
+    created = [OutreachCase(period_id=pk, youth_id=youth_id, routine=routines[muni],
+                            started_on=start) for pk, youth_id, muni, start in missing]
+    OutreachCase.objects.bulk_create(created, batch_size=CHUNK, ignore_conflicts=True)
+    return len(created)
+
+
+def cases_close_ended() -> int:
+    """Cases whose KAA period has ended: close them and cancel what was still to do."""
+    ended = list(OutreachCase.objects.filter(closed_on__isnull=True,
+                                             period__end_date__isnull=False)
+                 .values_list("pk", "period__end_date"))
+    cancelled = 0
+    for pk, end in ended:
+        cancelled += Task.objects.filter(case_id=pk, status=Task.Status.OPEN).update(
+            status=Task.Status.CANCELLED, cancel_reason="perioden avslutad")
+        OutreachCase.objects.filter(pk=pk).update(closed_on=end)
+    return cancelled
+
+
+def deadlines_refresh(*, today: dt.date | None = None) -> JobStats | None:
+    """Bring every open case's tasks up to date. Returns None if another run holds the lock."""
+    today = today or timezone.localdate()
+    with job_lock("outreach.deadlines_refresh") as got:
+        if not got:
+            return None
+        stats = JobStats(cases_created=cases_ensure())
+        stats.tasks_cancelled += cases_close_ended()
+        steps_by_routine: dict[int, list[RoutineStep]] = defaultdict(list)
+        for step in RoutineStep.objects.order_by("routine_id", "order"):
+            steps_by_routine[step.routine_id].append(step)
+        # A youth whose processing is restricted (GDPR art. 18) is frozen: no new tasks.
+        case_ids = list(OutreachCase.objects.filter(closed_on__isnull=True,
+                                                    period__end_date__isnull=True,
+                                                    youth__restricted_at__isnull=True)
+                        .order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(case_ids), CHUNK):
+            _refresh_chunk(case_ids[start:start + CHUNK], steps_by_routine, today, stats)
+        stats.tasks_created += turning_20_letters_ensure(today=today)
+        return stats
+
+
+def turning_20_letters_ensure(*, today: dt.date) -> int:
+    """A letter task for every youth in KAA whose 20th birthday is near (where to get
+    support afterwards), once per period."""
+    from youth.services import youths_turning_20
+
+    notice = settings.KAA_TURNING_20_NOTICE_DAYS
+    already = Task.objects.filter(youth=OuterRef("pk"), kind=Task.Kind.TURNING_20,
+                                  created_at__date__gte=OuterRef("_period_start"))
+    open_start = KaaPeriod.objects.filter(youth=OuterRef("pk"), end_date__isnull=True)
+    youths = (youths_turning_20(today=today, within_days=notice)
+              .annotate(_period_start=Subquery(open_start.values("start_date")[:1]))
+              .filter(~Exists(already), restricted_at__isnull=True))  # frozen: no new task
+    tasks = [Task(youth=y, kind=Task.Kind.TURNING_20, channel="letter",
+                  title=str(Task.Kind.TURNING_20.label),
+                  due_date=max(today, y.twentieth_birthday - dt.timedelta(days=30)))
+             for y in youths]
+    Task.objects.bulk_create(tasks, batch_size=CHUNK, ignore_conflicts=True)
+    return len(tasks)
+
+
+@dataclass
+class _Chunk:
+    cases: list[OutreachCase]
+    unsuccessful: dict[int, list[dt.date]]
+    tasks: dict[int, dict[int, Task]]
+    open_other: dict[int, list[Task]]
+    retried: dict[int, dt.date]
+    escalated: set[int] = field(default_factory=set)
+
+
+def _load_chunk(ids: list[int]) -> _Chunk:
+    cases = list(OutreachCase.objects.filter(pk__in=ids).select_related("youth", "routine"))
+    chunk = _Chunk(cases, defaultdict(list), defaultdict(dict), defaultdict(list), {})
+    for period_id, at in (ContactAttempt.objects
+                          .filter(period_id__in=[c.period_id for c in cases],
+                                  outcome__in=UNSUCCESSFUL_OUTCOMES)
+                          .order_by("at").values_list("period_id", "at")):
+        chunk.unsuccessful[period_id].append(timezone.localtime(at).date())
+    for task in Task.objects.filter(case_id__in=ids):
+        if task.kind == Task.Kind.ESCALATION:
+            chunk.escalated.add(task.case_id)
+        if task.step_id:
+            chunk.tasks[task.case_id][task.step_id] = task
+        elif task.status == Task.Status.OPEN:
+            chunk.open_other[task.case_id].append(task)
+        elif task.kind == Task.Kind.RETRY and task.done_at:
+            done = timezone.localtime(task.done_at).date()
+            chunk.retried[task.case_id] = max(done, chunk.retried.get(task.case_id, done))
+    return chunk
+
+
+@transaction.atomic
+def _refresh_chunk(ids: list[int], steps_by_routine: dict[int, list[RoutineStep]],
+                   today: dt.date, stats: JobStats) -> None:
+    chunk = _load_chunk(ids)
+    new: list[Task] = []
+    moved: list[Task] = []
+    cancelled: list[Task] = []
+    for case in chunk.cases:
+        _reconcile_case(case, chunk, steps_by_routine[case.routine_id], today, stats,
+                        new, moved, cancelled)
+    Task.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
+    for task in moved:
+        # Conditional: a task a coach completed while the job ran is left as the coach left it.
+        Task.objects.filter(pk=task.pk, status__in=[Task.Status.OPEN, Task.Status.CANCELLED],
+                            done_at__isnull=True).update(due_date=task.due_date,
+                                                         status=task.status,
+                                                         cancel_reason=task.cancel_reason)
+    stats.tasks_cancelled += Task.objects.filter(
+        pk__in=[t.pk for t in cancelled], status=Task.Status.OPEN).update(
+        status=Task.Status.CANCELLED, cancel_reason=CONDITION)
+    stats.tasks_created += len(new)
+    stats.tasks_moved += len(moved)
+
+
+def _reconcile_case(case: OutreachCase, chunk: _Chunk, steps: list[RoutineStep],
+                    today: dt.date, stats: JobStats, new: list[Task], moved: list[Task],
+                    cancelled: list[Task]) -> None:
+    """Compare one case's plan with its tasks and note what to create, move or cancel."""
+    youth, existing = case.youth, chunk.tasks[case.pk]
+    facts = CaseFacts(
+        start=case.started_on, birth_date=youth.birth_date,
+        has_phone=bool(youth.phone or youth.phone_alt),
+        reached=bool(youth.last_reached_on and youth.last_reached_on >= case.started_on),
+        unsuccessful=chunk.unsuccessful[case.period_id],
+        done={sid: timezone.localtime(t.done_at).date()
+              for sid, t in existing.items() if t.done_at})
+    plan = plan_case(steps, facts)
+    wanted = {p.step.pk for p in plan}
+    for planned in plan:
+        task = existing.get(planned.step.pk)
+        if task is None:
+            new.append(Task(youth=youth, case=case, step=planned.step, kind=Task.Kind.STEP,
+                            channel=planned.step.channel, title=planned.step.title,
+                            due_date=planned.due, guardian_copy=planned.guardian_copy,
+                            two_staff=planned.two_staff))
+        elif task.status == Task.Status.CANCELLED and task.cancel_reason == CONDITION:
+            # The condition holds again (e.g. a phone number was added): back on the list.
+            task.status, task.cancel_reason, task.due_date = Task.Status.OPEN, "", planned.due
+            moved.append(task)
+        elif task.status == Task.Status.OPEN and task.due_date != planned.due:
+            task.due_date = planned.due
+            moved.append(task)
+    for step_id, task in existing.items():
+        if task.status == Task.Status.OPEN and step_id not in wanted:
+            cancelled.append(task)
+    _escalate(case, facts, chunk, today, new)
+    if facts.reached or chunk.open_other[case.pk] or not _routine_exhausted(plan, existing,
+                                                                            today):
+        return
+    last = max([p.due for p in plan] + list(facts.done.values()) + [case.started_on]
+               + ([chunk.retried[case.pk]] if case.pk in chunk.retried else []))
+    retry_on = max(today, last + dt.timedelta(days=case.routine.retry_after_days))
+    new.append(Task(youth=youth, case=case, kind=Task.Kind.RETRY,
+                    title="Nytt försök att nå ungdomen", due_date=retry_on))
+    OutreachCase.objects.filter(pk=case.pk).update(retry_on=retry_on)
+    timeline_add(youth=youth, kind="outreach_extended",
+                 summary=f"Rutinen är genomförd utan kontakt; uppsökandet förlängs, nytt "
+                         f"försök senast {retry_on.isoformat()}")
+    stats.retries += 1
+
+
+def _escalate(case: OutreachCase, facts: CaseFacts, chunk: _Chunk, today: dt.date,
+              new: list[Task]) -> None:
+    """Under 18, not reached, N attempts without result: "consider a report of concern"."""
+    threshold = case.routine.concern_after_attempts
+    if (not threshold or facts.reached or case.pk in chunk.escalated
+            or len(facts.unsuccessful) < threshold or age_on(facts.birth_date, today) >= 18):
+        return
+    new.append(Task(youth=case.youth, case=case, kind=Task.Kind.ESCALATION,
+                    channel="concern_report", title="Överväg orosanmälan till socialtjänsten",
+                    due_date=next_business_day_on_or_after(facts.unsuccessful[threshold - 1])))
+    chunk.escalated.add(case.pk)
+
+
+def _routine_exhausted(plan: list[Planned], tasks: dict[int, Task], today: dt.date) -> bool:
+    """Every planned step has been done (or cancelled) and its deadline has passed."""
+    if not plan:
+        return False
+    for planned in plan:
+        task = tasks.get(planned.step.pk)
+        if task is None or task.status == Task.Status.OPEN or planned.due >= today:
+            return False
+    return True
+

@@ -1,0 +1,30 @@
+"""The outreach tab of the youth's page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from kaa.audit import audit_read_fragment
+from outreach.queue.models import ContactAttempt
+from outreach.queue.views import QUICK_OUTCOMES
+from outreach.youth_tab.selectors import youth_outreach
+from youth.permissions import youth_get_for_user
+
+
+@login_required
+@require_GET
+def youth_tab(request: HttpRequest, pk: int) -> HttpResponse:
+    """The outreach part of the youth's page (an htmx fragment; also a page of its own)."""
+    youth = youth_get_for_user(request, pk)
+    audit_read_fragment(request, youth, detail="uppsok")
+    context: dict[str, Any] = {"youth": youth, **youth_outreach(youth=youth),
+                               "quick_outcomes": [(o, ContactAttempt.Outcome(o).label)
+                                                  for o in QUICK_OUTCOMES]}
+    template = ("outreach/youth_tab/partials/_youth_tab.html" if request.htmx
+                else "outreach/youth_tab/youth_tab.html")
+    return render(request, template, context)
