@@ -410,37 +410,3 @@ def test_a_password_session_logs_out_at_kaa_only(idp, live_server, sara, client_
     response = client.post("/konto/logga-ut/")
     assert response.status_code == 302
     assert response["Location"] == "/konto/logga-in/"
-
-
-# --- In Chromium -----------------------------------------------------------------------------
-
-@pytest.mark.browser
-def test_in_chromium_log_in_through_the_provider_and_out_of_both(idp, live_server, sara):
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=CHROMIUM_ARGS)
-        try:
-            page = chromium.new_context(base_url=live_server.url, locale="sv-SE").new_page()
-            page.set_default_timeout(15000)
-            page.goto("/konto/logga-in/")
-            page.get_by_role("link", name=f"Logga in med {IDP_NAME}").click()
-            page.get_by_label("E-mail").fill("sara@askersund.se")
-            page.get_by_label("Password").fill("test-password")
-            page.get_by_label("Second factor").check()
-            page.get_by_role("button", name="Sign in").click()
-            page.wait_for_url(f"{live_server.url}/")
-            page.goto("/loggkontroll/")
-            assert page.get_by_role("heading", name="Loggkontroll").is_visible()
-            # Logging out: KAA's form, then the provider's page (allowed by form-action).
-            page.get_by_role("button", name="Logga ut").click()
-            page.wait_for_url(f"{idp}/**")
-            page.get_by_role("button", name="Yes, sign out").click()
-            page.wait_for_url(f"{live_server.url}/konto/logga-in/")
-            page.get_by_role("link", name=f"Logga in med {IDP_NAME}").click()
-            page.get_by_label("E-mail").wait_for()  # the provider asks again
-        finally:
-            chromium.close()
