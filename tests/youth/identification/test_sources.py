@@ -146,7 +146,7 @@ class _Posts(io.RawIOBase):
     def __init__(self, count: int) -> None:
         self.chunks = itertools.chain(
             [b"<Navetavisering><Folkbokforingsposter>"],
-            (post(pnr(BIRTH + dt.timedelta(days=i // 900))).encode() for i in range(count)),
+            (post(pnr(BIRTH + dt.timedelta(days=i // 400))).encode() for i in range(count)),
             [b"</Folkbokforingsposter></Navetavisering>"])
         self.buffer = b""
 
