@@ -1,4 +1,4 @@
-"""Benchmark of the statistics (issue #8): each definition and the whole dashboard, on the
+"""Benchmark of the statistics: each definition and the whole dashboard, on the
 bench database of `bench.scb_export` with contacts added up to a target count.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaa_bench \\

@@ -1,4 +1,4 @@
-"""Load test (issue #10): concurrent staff users against gunicorn on loopback, stdlib only.
+"""Load test: concurrent staff users against gunicorn on loopback, stdlib only.
 
 Each virtual user logs in as one of the bench coaches (its own session), then loops until the
 time is up: 50 % open the work queue, 30 % open one of their youths, 20 % write a short note

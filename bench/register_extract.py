@@ -1,4 +1,4 @@
-"""Benchmark of the register extract (issue #11): how long the PDF of one youth with a long
+"""Benchmark of the register extract: how long the PDF of one youth with a long
 history takes, rendered in the request as the Dataskydd page does.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaa_bench \\

@@ -1,4 +1,4 @@
-"""Benchmark of the SCB export (issue #7): time and peak memory at two scales, against a raw
+"""Benchmark of the SCB export: time and peak memory at two scales, against a raw
 PostgreSQL COPY of the same columns (the physical limit).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaa_bench \\

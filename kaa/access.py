@@ -114,7 +114,7 @@ class Scope:
     coach: str | None = None
     team: str | None = None
     # Set while the youth's processing is restricted (GDPR art. 18): then only coordinators
-    # see the record (issue #11).
+    # see the record.
     restricted: str | None = None
     # Set once the youth's record has been gallrad (anonymised): then nobody sees it.
     anonymised: str | None = None
@@ -348,7 +348,7 @@ def can_view_records(user: User) -> bool:
 
 class ReasonRequired(Exception):
     """Raised when a record may only be opened with a stated reason (a youth with protected
-    identity, issue #11); kaa.middleware sends the user to `url` to give one."""
+    identity); kaa.middleware sends the user to `url` to give one."""
 
     def __init__(self, url: str) -> None:
         super().__init__(url)

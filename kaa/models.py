@@ -90,7 +90,7 @@ class User(AbstractUser):
     )
     wants_email_digest = models.BooleanField(_("vill ha morgonsammanfattning"), default=False)
     # The day the last digest went out, claimed before sending: two beats or a redelivered
-    # task send no second digest the same day (issue #11).
+    # task send no second digest the same day.
     digest_sent_on = models.DateField(null=True, blank=True, editable=False)
 
     objects: ClassVar[UserManager[User]] = UserManager()
@@ -286,7 +286,7 @@ class AuditEvent(models.Model):
 
 
 class UserSession(models.Model):
-    """One logged-in browser of a staff member (issue #11): listed under *Mina inställningar*
+    """One logged-in browser of a staff member: listed under *Mina inställningar*
     where the user can end the others; ended with the user's account when it is disabled."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
@@ -318,7 +318,7 @@ class UserSession(models.Model):
 
 
 class OutboxItem(models.Model):
-    """A background task asked for inside a transaction (issue #11): written with the data it
+    """A background task asked for inside a transaction: written with the data it
     concerns, so that it exists exactly when the transaction commits; published to the broker
     after the commit, or by the sweeper if the broker was down then (kaa.outbox)."""
 

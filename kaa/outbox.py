@@ -1,4 +1,4 @@
-"""A transactional outbox for Celery tasks (issue #11).
+"""A transactional outbox for Celery tasks.
 
 `enqueue("app.tasks.name", *args)` inside a transaction writes an OutboxItem in that same
 transaction. After the commit the item is published to the broker; if the transaction rolls

@@ -540,7 +540,7 @@ KAA_RATELIMIT_REDIS_URL = env.str(
     "KAA_RATELIMIT_REDIS_URL",
     default="" if CELERY_BROKER_URL.startswith("filesystem://") else REDIS_URL)
 KAA_RATELIMIT_PREFIX = "kaa:rl"
-# A stated reason to open a youth with protected identity holds this long (issue #11).
+# A stated reason to open a youth with protected identity holds this long.
 KAA_PROTECTED_REASON_HOURS = env.int("KAA_PROTECTED_REASON_HOURS", default=4)
 # A youth's code is locked after this many wrong birth dates, for this long.
 KAA_ESERVICE_LOCK_AFTER = env.int("KAA_ESERVICE_LOCK_AFTER", default=5)

@@ -1,4 +1,4 @@
-"""No lost updates (issue #11): records that several people edit carry a version number.
+"""No lost updates: records that several people edit carry a version number.
 
 A form remembers the version it was opened at (a hidden field). The service, holding the row
 lock, compares it with the stored version: if someone saved in between, nothing is written and

@@ -139,7 +139,7 @@ class Youth(BaseModel):
                                          editable=False)
     restriction_reason = models.CharField(_("skäl till begränsning"), max_length=300,
                                           blank=True, editable=False)
-    # Gallring (issue #11): identity and free text removed, the skeleton the statistics count
+    # Gallring: identity and free text removed, the skeleton the statistics count
     # kept; the record is then invisible to everyone.
     anonymised_at = models.DateTimeField(_("gallrad"), null=True, blank=True, editable=False)
 
@@ -366,7 +366,7 @@ class Note(models.Model):
 
     objects = ScopedByYouth.as_manager()
 
-    # How long the author may still change the text (issue #4); after that, a correction.
+    # How long the author may still change the text; after that, a correction.
     EDIT_WINDOW = dt.timedelta(minutes=15)
 
     class Meta:

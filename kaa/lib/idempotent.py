@@ -1,4 +1,4 @@
-"""Do a request's work once, however often it is delivered (issue #11).
+"""Do a request's work once, however often it is delivered.
 
 The row the work makes carries the request's key in a unique `request_key` column: a second
 delivery finds the row and does nothing, and two deliveries at the same moment meet at the

@@ -1,4 +1,4 @@
-"""Every figure of the dashboard and the board reports, defined once (issue #8 item 5).
+"""Every figure of the dashboard and the board reports, defined once.
 
 Each definition is a named function of a `Scope` (municipality, optional team, date span),
 with a Swedish title and a description that the page *Definitioner* lists. The dashboard,

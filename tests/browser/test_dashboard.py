@@ -1,4 +1,4 @@
-"""A manager opens the dashboard (axe-checked) and downloads the monthly PDF (issue 8)."""
+"""A manager opens the dashboard (axe-checked) and downloads the monthly PDF."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The public e-forms on a phone (issue #9): a youth answers "working" and the coach sees it;
+"""The public e-forms on a phone: a youth answers "working" and the coach sees it;
 a school reports a dropout and a coordinator accepts it; axe finds nothing on any public page."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A coach records a consent and makes a plan with two interventions (issue 6), axe-checked."""
+"""A coach records a consent and makes a plan with two interventions, axe-checked."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The session timeout warning (issue #11, WCAG 2.2.1): shown before the idle limit, focusable,
+"""The session timeout warning (WCAG 2.2.1): shown before the idle limit, focusable,
 and "stay logged in" keeps the user logged in."""
 
 from __future__ import annotations

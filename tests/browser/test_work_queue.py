@@ -1,4 +1,4 @@
-"""A coach logs a phone call outcome from the work queue (issue 5), axe on the queue."""
+"""A coach logs a phone call outcome from the work queue, axe on the queue."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Role matrix over every personal-data URL (issue 3, item 5; security.md S-01, S-03, S-04)."""
+"""Role matrix over every personal-data URL (security.md S-01, S-03, S-04)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The transactional outbox (issue #11): no task for a rolled-back transaction, no task lost
+"""The transactional outbox: no task for a rolled-back transaction, no task lost
 while the broker is down, no task published twice; staff pages keep working meanwhile."""
 
 from __future__ import annotations

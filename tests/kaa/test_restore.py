@@ -1,4 +1,4 @@
-"""The restore drill's check (issue #11): after a restore, and after migrating an old backup
+"""The restore drill's check: after a restore, and after migrating an old backup
 to this version, no table has lost rows; a point-in-time restore matches exactly."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Findings of a review of the privacy rules (issue #11): no record reached outside the
+"""Findings of a review of the privacy rules: no record reached outside the
 user's scope by personnummer, nothing written to a frozen record, no address of a protected
 youth shown through a guardian, every page showing a plan logged as a read."""
 

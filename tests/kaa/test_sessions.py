@@ -1,4 +1,4 @@
-"""Sessions (issue #11): users see and end their other sessions, disabling an account ends
+"""Sessions: users see and end their other sessions, disabling an account ends
 its sessions at once, and the timeout warning's "stay logged in" extends the idle time."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""No lost updates (issue #11): a stale form is refused, shows what changed meanwhile and keeps
+"""No lost updates: a stale form is refused, shows what changed meanwhile and keeps
 the user's input; saving again from the refreshed form is a deliberate overwrite."""
 
 from __future__ import annotations

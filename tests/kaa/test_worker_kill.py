@@ -1,4 +1,4 @@
-"""A worker process killed in the middle of a task (issue #11): the task is delivered again
+"""A worker process killed in the middle of a task: the task is delivered again
 and finishes, and the SMS it was sending is not sent twice to the youth.
 
 A real `celery worker` (prefork pool, one child) runs as a separate process against the test

@@ -1,4 +1,4 @@
-"""The log review (issue #11): flagged reads with reasons, staff reading many youths outside
+"""The log review: flagged reads with reasons, staff reading many youths outside
 their caseload, exports, and the sample-review workflow."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Gallring (issue #11): policies per record type with a warning below KAA's minimum, a
+"""Gallring: policies per record type with a warning below KAA's minimum, a
 proposal, a coordinator's decision, and a run that deletes or anonymises while every statistic
 stays the same and the log of it keeps no deleted data."""
 

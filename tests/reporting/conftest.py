@@ -85,7 +85,7 @@ def build(municipality, coordinator):
 
 @pytest.fixture
 def register(build):
-    """The edge cases of issue #7 in 2026H1 (January-June 2026)."""
+    """The SCB edge cases in 2026H1 (January-June 2026)."""
     b = build
     y = {}
     # Anna: open since autumn; two contacts (one day twice), a failed attempt, one before the
@@ -131,7 +131,7 @@ def register(build):
     return y
 
 
-# October 2026 for the statistics (issue #8), hand-counted in tests/reporting/test_stats.py.
+# October 2026 for the statistics, hand-counted in tests/reporting/test_stats.py.
 
 
 def at(day, hour=10, minute=0):

@@ -1,4 +1,4 @@
-"""Exports asked for once are built once, however often their task is delivered (issue #11),
+"""Exports asked for once are built once, however often their task is delivered,
 and no two runs of a scheduled job work at the same time."""
 
 from __future__ import annotations

@@ -314,7 +314,7 @@ def test_the_coordinator_reaches_the_youths_access_log_from_the_page(client_for,
 @pytest.mark.django_db
 def test_name_search_can_use_the_trigram_indexes(municipality):
     """The search's case-insensitive 'contains' is answered by the trigram indexes of
-    migration 0005 when the planner may not scan the whole table (issue #10)."""
+    migration 0005 when the planner may not scan the whole table."""
     from django.db import connection
 
     from youth.selectors import _search_q

@@ -1,4 +1,4 @@
-"""Trigram indexes for the register's name search (issue #10: search by name scanned every
+"""Trigram indexes for the register's name search (search by name scanned every
 youth of the municipality).
 
 The search matches each word anywhere in the first or last name, case-insensitively; Django

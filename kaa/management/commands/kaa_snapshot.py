@@ -1,4 +1,4 @@
-"""Row counts and content checksums of every table, for the restore drill (issue #11, R-12).
+"""Row counts and content checksums of every table, for the restore drill (R-12).
 
     python manage.py kaa_snapshot > before.json            # on the live database at time T
     python manage.py kaa_snapshot --compare before.json    # on the restored copy
