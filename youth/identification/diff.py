@@ -147,16 +147,21 @@ class Difference:
         again): a rejection holds until then."""
         relevant = {"kind": self.kind, "reason": self.reason, "changes": self.changes,
                     "new_personnummer": self.new_personnummer,
-                    "population": {k: v for k, v in (self.evidence.get("population") or {})
-                                   .items() if k not in ("file", "arrived", "position",
-                                                         "delivery")},
-                    "enrolments": sorted(json.dumps({k: v for k, v in e.items() if k not in (
-                        "file", "arrived", "position", "delivery")}, sort_keys=True)
-                        for e in self.evidence.get("enrolments", [])),
-                    "completions": sorted(json.dumps({k: v for k, v in c.items() if k not in (
-                        "file", "arrived", "position", "delivery")}, sort_keys=True)
-                        for c in self.evidence.get("completions", []))}
+                    "population": _what_it_says(self.evidence.get("population") or {}),
+                    "enrolments": sorted(json.dumps(_what_it_says(e), sort_keys=True)
+                                         for e in self.evidence.get("enrolments", [])),
+                    "completions": sorted(json.dumps(_what_it_says(c), sort_keys=True)
+                                          for c in self.evidence.get("completions", []))}
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
+
+
+# Where and when a piece of evidence arrived, not what it says: the same data arriving again
+# in another file does not change a proposal's evidence.
+DELIVERY_KEYS = ("file", "arrived", "position", "delivery")
+
+
+def _what_it_says(evidence: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in evidence.items() if k not in DELIVERY_KEYS}
 
 
 def counts(*, municipality: Municipality, on: dt.date) -> tuple[int, int]:
@@ -223,21 +228,21 @@ def _difference(row: dict[str, Any], on: dt.date) -> Difference:
                 "enrolments": json.loads(row["enrolments"]),
                 "completions": json.loads(row["completions"]),
                 "population": json.loads(row["population"]) if row["population"] else None}
-    row["population"] = evidence["population"]
     names = {"first_name": row["first_name"], "last_name": row["last_name"],
              "protected": row["protected"]} if row["id"] else {}
     if row["youth_id"] is None:
         person = rule.Person(
-            personnummer=row["pnr"], municipality_code=row["population"]["municipality_code"],
+            personnummer=row["pnr"],
+            municipality_code=evidence["population"]["municipality_code"],
             registered_on=row["registered_on"],
-            deregistration_code=row["population"]["deregistration_code"],
+            deregistration_code=evidence["population"]["deregistration_code"],
             deregistration_date=row["deregistration_date"],
             past_compulsory_on=row["past_compulsory_on"], turns_20_on=row["turns_20_on"])
         reason = rule.registration_reason(person, _enrolments(evidence),
                                           _completions(evidence), on=on)
         return Difference(row["pnr"], Kind.NEW, reason, on, evidence=evidence, **names)
     if not row["in_group"]:
-        reason = (rule.out_reason(rule.Facts(**{f: row[f] for f in rule.FACT_FIELDS}))
+        reason = (rule.out_reason(rule.Facts(**evidence["facts"]))
                   if row["id"] else rule.NOT_IN_POPULATION)
         last_day = _last_day(reason, row, evidence, on)
         return Difference(row["pnr"], Kind.LEAVING, reason,
