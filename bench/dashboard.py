@@ -35,11 +35,15 @@ def _fill(municipality_id: int, target: int) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM outreach_contactattempt c JOIN youth_youth y "
-                       "ON y.id = c.youth_id WHERE y.municipality_id = %s", [municipality_id])
+        cursor.execute(
+            "SELECT count(*) FROM outreach_contactattempt c JOIN youth_youth y "
+            "ON y.id = c.youth_id WHERE y.municipality_id = %s",
+            [municipality_id],
+        )
         have = cursor.fetchone()[0]
-        cursor.execute("SELECT count(*) FROM youth_youth WHERE municipality_id = %s",
-                       [municipality_id])
+        cursor.execute(
+            "SELECT count(*) FROM youth_youth WHERE municipality_id = %s", [municipality_id]
+        )
         youths = cursor.fetchone()[0]
         per_youth = max(0, (target - have) // max(youths, 1))
         if per_youth:
@@ -48,8 +52,9 @@ def _fill(municipality_id: int, target: int) -> None:
             from outreach.queue.reach_facts import reached_facts_rebuild
             from youth.models import Youth
 
-            reached_facts_rebuild(Youth.objects.filter(municipality_id=municipality_id)
-                                  .values_list("pk", flat=True))
+            reached_facts_rebuild(
+                Youth.objects.filter(municipality_id=municipality_id).values_list("pk", flat=True)
+            )
             # Bulk SQL bypassed the receivers: sum this municipality's days again.
             from reporting.models import ContactDay, RollupState
 
@@ -101,8 +106,10 @@ def measure(code: str, contacts: int, repeat: int) -> None:
             times.append((time.perf_counter() - started) * 1000)
             queries = len(connection.queries)
             connection.force_debug_cursor = False
-        print(f"| **whole dashboard** ({queries} queries) | {statistics.median(times):.0f} | "
-              f"{max(times):.0f} |")
+        print(
+            f"| **whole dashboard** ({queries} queries) | {statistics.median(times):.0f} | "
+            f"{max(times):.0f} |"
+        )
 
 
 def main() -> None:

@@ -101,42 +101,67 @@ def load(*, persons: int, enrolments: int, code: str = CODE) -> None:
         SourceDelivery,
     )
 
-    municipality, _ = Municipality.objects.get_or_create(code=code,
-                                                         defaults={"name": "Bench nation"})
+    municipality, _ = Municipality.objects.get_or_create(
+        code=code, defaults={"name": "Bench nation"}
+    )
     enrolment_source = Source.objects.filter(municipality=municipality, kind="enrolment").first()
-    if (PopulationRecord.objects.filter(municipality=municipality).count() == persons
-            and enrolment_source is not None and EnrolmentRecord.objects.filter(
-                source=enrolment_source).count() == enrolments):
+    if (
+        PopulationRecord.objects.filter(municipality=municipality).count() == persons
+        and enrolment_source is not None
+        and EnrolmentRecord.objects.filter(source=enrolment_source).count() == enrolments
+    ):
         return
     on = timezone.localdate()
     started = time.perf_counter()
     with transaction.atomic():
         EnrolmentRecord.objects.filter(source__municipality=municipality).delete()
         PopulationRecord.objects.filter(municipality=municipality).delete()
-        population = Source.objects.get_or_create(municipality=municipality, kind="population",
-                                                  name="Navet")[0]
-        schools = Source.objects.get_or_create(municipality=municipality, kind="enrolment",
-                                               name="Skolorna")[0]
-        deliveries = {source.pk: SourceDelivery.objects.create(
-            source=source, format=fmt, filename="bench", arrived_at=timezone.now(),
-            effective_date=on, rows_read=rows, rows_stored=rows)
-            for source, fmt, rows in ((population, "population_csv", persons),
-                                      (schools, "enrolment_list", enrolments))}
-        params = {"municipality": municipality.pk, "code": code, "on": on, "persons": persons,
-                  "enrolments": enrolments, "source": schools.pk,
-                  "delivery": deliveries[population.pk].pk}
+        population = Source.objects.get_or_create(
+            municipality=municipality, kind="population", name="Navet"
+        )[0]
+        schools = Source.objects.get_or_create(
+            municipality=municipality, kind="enrolment", name="Skolorna"
+        )[0]
+        deliveries = {
+            source.pk: SourceDelivery.objects.create(
+                source=source,
+                format=fmt,
+                filename="bench",
+                arrived_at=timezone.now(),
+                effective_date=on,
+                rows_read=rows,
+                rows_stored=rows,
+            )
+            for source, fmt, rows in (
+                (population, "population_csv", persons),
+                (schools, "enrolment_list", enrolments),
+            )
+        }
+        params = {
+            "municipality": municipality.pk,
+            "code": code,
+            "on": on,
+            "persons": persons,
+            "enrolments": enrolments,
+            "source": schools.pk,
+            "delivery": deliveries[population.pk].pk,
+        }
         with connection.cursor() as cursor:
             cursor.execute(POPULATION_SQL, params)
             cursor.execute(ENROLMENT_SQL, params | {"delivery": deliveries[schools.pk].pk})
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE youth_populationrecord")
         cursor.execute("ANALYZE youth_enrolmentrecord")
-    print(f"loaded {persons} persons, {enrolments} enrolments in "
-          f"{time.perf_counter() - started:.1f} s", flush=True)
+    print(
+        f"loaded {persons} persons, {enrolments} enrolments in "
+        f"{time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
 
 
-def measure(*, code: str = CODE, steady: bool = True, empty: bool = True
-            ) -> dict[str, float | int]:
+def measure(
+    *, code: str = CODE, steady: bool = True, empty: bool = True
+) -> dict[str, float | int]:
     """One run (rolled back), the rule's count query alone and the plain join; seconds, the
     Python heap's peak in MB during a second, traced run, and the run's counts."""
     from django.db import connection, transaction
@@ -169,8 +194,7 @@ def measure(*, code: str = CODE, steady: bool = True, empty: bool = True
                 tracemalloc.start()
             started = time.perf_counter()
             with transaction.atomic():
-                run = services.run_identification(municipality=municipality, on=on,
-                                                  actor=None)
+                run = services.run_identification(municipality=municipality, on=on, actor=None)
                 if not traced:
                     run_s = time.perf_counter() - started
                 proposals = run.new + run.leaving + run.changed
@@ -182,31 +206,47 @@ def measure(*, code: str = CODE, steady: bool = True, empty: bool = True
         from youth.identification import rule
 
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(REGISTER_GROUP_SQL.format(facts=rule.FACTS_SQL,
-                                                     in_group=rule.IN_GROUP_SQL), params)
+            cursor.execute(
+                REGISTER_GROUP_SQL.format(facts=rule.FACTS_SQL, in_group=rule.IN_GROUP_SQL), params
+            )
             cursor.execute(PERIOD_SQL, params)
             cursor.execute("ANALYZE youth_youth")
             cursor.execute("ANALYZE youth_kaaperiod")
             started = time.perf_counter()
-            steady_run = services.run_identification(municipality=municipality, on=on,
-                                                     actor=None)
+            steady_run = services.run_identification(municipality=municipality, on=on, actor=None)
             registered_s = time.perf_counter() - started
             proposals_steady = steady_run.new + steady_run.leaving + steady_run.changed
             transaction.set_rollback(True)
-    result = {"persons": persons, "join_rows": enrolment_rows, "in_group": in_group,
-              "proposals": proposals, "join_s": join_s,
-              "rule_s": rule_s, "run_s": run_s, "peak_mb": peak_mb,
-              "steady_s": registered_s, "steady_proposals": proposals_steady}
-    print("| persons | join rows | in group | proposals | plain join s | rule count s | "
-          "run s | run / join | peak MB (Python heap) |")
+    result = {
+        "persons": persons,
+        "join_rows": enrolment_rows,
+        "in_group": in_group,
+        "proposals": proposals,
+        "join_s": join_s,
+        "rule_s": rule_s,
+        "run_s": run_s,
+        "peak_mb": peak_mb,
+        "steady_s": registered_s,
+        "steady_proposals": proposals_steady,
+    }
+    print(
+        "| persons | join rows | in group | proposals | plain join s | rule count s | "
+        "run s | run / join | peak MB (Python heap) |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    print(f"| {persons:,} | {enrolment_rows:,} | {in_group:,} | {result['proposals']:,} | "
-          f"{join_s:.2f} | {rule_s:.2f} | {run_s:.2f} | {run_s / max(join_s, 0.001):.1f} | "
-          f"{peak_mb:.1f} |", flush=True)
+    print(
+        f"| {persons:,} | {enrolment_rows:,} | {in_group:,} | {result['proposals']:,} | "
+        f"{join_s:.2f} | {rule_s:.2f} | {run_s:.2f} | {run_s / max(join_s, 0.001):.1f} | "
+        f"{peak_mb:.1f} |",
+        flush=True,
+    )
     if steady:
-        print(f"steady state (the group already registered): run {registered_s:.2f} s, "
-              f"{proposals_steady} proposals, run / join "
-              f"{registered_s / max(join_s, 0.001):.1f}", flush=True)
+        print(
+            f"steady state (the group already registered): run {registered_s:.2f} s, "
+            f"{proposals_steady} proposals, run / join "
+            f"{registered_s / max(join_s, 0.001):.1f}",
+            flush=True,
+        )
     return result
 
 
@@ -214,8 +254,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--persons", type=int, default=500_000)
     parser.add_argument("--enrolments", type=int, default=1_000_000)
-    parser.add_argument("--steady-only", action="store_true",
-                        help="Only the run with the group already registered.")
+    parser.add_argument(
+        "--steady-only",
+        action="store_true",
+        help="Only the run with the group already registered.",
+    )
     args = parser.parse_args()
     _database_ensure()
     _django()

@@ -38,15 +38,19 @@ class Tally:
 
 
 class User:
-    def __init__(self, base: str, username: str, password: str, youth_ids: list[int],
-                 paths: dict[str, str]) -> None:
+    def __init__(
+        self, base: str, username: str, password: str, youth_ids: list[int], paths: dict[str, str]
+    ) -> None:
         self.base, self.youth_ids, self.paths = base, youth_ids, paths
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
         page = self._get(paths["login"])
         token = CSRF.search(page).group(1)  # type: ignore[union-attr]
-        self._post(paths["login"], {"username": username, "password": password,
-                                    "csrfmiddlewaretoken": token})
+        self._post(
+            paths["login"],
+            {"username": username, "password": password, "csrfmiddlewaretoken": token},
+        )
 
     def _get(self, path: str) -> str:
         with self.opener.open(self.base + path, timeout=30) as response:  # noqa: S310
@@ -54,8 +58,11 @@ class User:
 
     def _post(self, path: str, data: dict[str, str]) -> str:
         body = urllib.parse.urlencode(data).encode()
-        request = urllib.request.Request(self.base + path, data=body,  # noqa: S310
-                                         headers={"Referer": self.base + path})
+        request = urllib.request.Request(  # noqa: S310
+            self.base + path,
+            data=body,
+            headers={"Referer": self.base + path},
+        )
         with self.opener.open(request, timeout=30) as response:  # noqa: S310
             return response.read().decode()
 
@@ -69,13 +76,20 @@ class User:
         else:
             page = self._get(self.paths["youth"].format(pk=youth))
             token = CSRF.search(page).group(1)  # type: ignore[union-attr]
-            self._post(self.paths["note"].format(pk=youth),
-                       {"text": "Ringde, ingen svarade.", "csrfmiddlewaretoken": token})
+            self._post(
+                self.paths["note"].format(pk=youth),
+                {"text": "Ringde, ingen svarade.", "csrfmiddlewaretoken": token},
+            )
 
 
-def run_load(base_url: str, users: int, seconds: float,
-             accounts: list[tuple[str, str, list[int]]], paths: dict[str, str],
-             think: float = 0.0) -> dict[str, Any]:
+def run_load(
+    base_url: str,
+    users: int,
+    seconds: float,
+    accounts: list[tuple[str, str, list[int]]],
+    paths: dict[str, str],
+    think: float = 0.0,
+) -> dict[str, Any]:
     """`accounts`: (username, password, youth ids) to share among the virtual users;
     `think`: mean seconds a user pauses between clicks (exponential; 0 = never pauses)."""
     tally = Tally()
@@ -100,8 +114,11 @@ def run_load(base_url: str, users: int, seconds: float,
             except (urllib.error.URLError, OSError, AttributeError) as exc:
                 tally.add((time.perf_counter() - started) * 1000, str(exc)[:80])
             if think:
-                time.sleep(min(rng.expovariate(1 / think), stop - time.monotonic(), 4 * think)
-                           if stop > time.monotonic() else 0)
+                time.sleep(
+                    min(rng.expovariate(1 / think), stop - time.monotonic(), 4 * think)
+                    if stop > time.monotonic()
+                    else 0
+                )
 
     threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(users)]
     for t in threads:
@@ -113,6 +130,11 @@ def run_load(base_url: str, users: int, seconds: float,
     elapsed = time.monotonic() - began
     done = sorted(tally.latencies)
     p95 = done[min(len(done) - 1, round(0.95 * (len(done) - 1)))] if done else 0.0
-    return {"requests": len(done), "per_second": len(done) / max(elapsed, 0.001),
-            "median_ms": statistics.median(done) if done else 0.0, "p95_ms": p95,
-            "errors": len(tally.errors), "first_errors": tally.errors[:3]}
+    return {
+        "requests": len(done),
+        "per_second": len(done) / max(elapsed, 0.001),
+        "median_ms": statistics.median(done) if done else 0.0,
+        "p95_ms": p95,
+        "errors": len(tally.errors),
+        "first_errors": tally.errors[:3],
+    }

@@ -25,28 +25,48 @@ def _youth(notes: int, timeline: int, reads: int):  # type: ignore[no-untyped-de
     from youth.models import Note, TimelineEntry, Youth
 
     municipality, _ = Municipality.objects.get_or_create(
-        code="0900", defaults={"name": "Bench utdrag"})
+        code="0900", defaults={"name": "Bench utdrag"}
+    )
     staff, _ = User.objects.get_or_create(
-        username="bench-utdrag", defaults={"role": Role.COACH, "municipality": municipality})
+        username="bench-utdrag", defaults={"role": Role.COACH, "municipality": municipality}
+    )
     name = f"Utdrag-{notes}-{timeline}-{reads}"
     youth = Youth.objects.filter(municipality=municipality, last_name=name).first()
     if youth is not None:
         return youth
-    demo_youths_ensure(municipality=municipality,
-                       count=Youth.objects.filter(municipality=municipality).count() + 1)
+    demo_youths_ensure(
+        municipality=municipality,
+        count=Youth.objects.filter(municipality=municipality).count() + 1,
+    )
     youth = Youth.objects.filter(municipality=municipality).order_by("-pk").first()
     Youth.objects.filter(pk=youth.pk).update(last_name=name)
     now = timezone.now()
     text = "Ringde och pratade om praktik, studier och vad som händer framåt. " * 3
-    Note.objects.bulk_create([Note(youth=youth, author=staff, text=text, created_at=now)
-                              for _ in range(notes)])
-    TimelineEntry.objects.bulk_create([
-        TimelineEntry(youth=youth, kind="note", actor=staff, summary="Anteckning", at=now)
-        for _ in range(timeline)])
-    AuditEvent.objects.bulk_create([
-        AuditEvent(action="read", user=staff, username=staff.username, role=staff.role,
-                   municipality=municipality, youth_id=youth.pk, object_type="youth.youth",
-                   object_id=str(youth.pk), at=now) for _ in range(reads)])
+    Note.objects.bulk_create(
+        [Note(youth=youth, author=staff, text=text, created_at=now) for _ in range(notes)]
+    )
+    TimelineEntry.objects.bulk_create(
+        [
+            TimelineEntry(youth=youth, kind="note", actor=staff, summary="Anteckning", at=now)
+            for _ in range(timeline)
+        ]
+    )
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                action="read",
+                user=staff,
+                username=staff.username,
+                role=staff.role,
+                municipality=municipality,
+                youth_id=youth.pk,
+                object_type="youth.youth",
+                object_id=str(youth.pk),
+                at=now,
+            )
+            for _ in range(reads)
+        ]
+    )
     youth.refresh_from_db()
     return youth
 
@@ -75,9 +95,12 @@ def measure(notes: int, timeline: int, reads: int, *, repeat: int = 3) -> None:
         started = time.perf_counter()
         size = len(pdf_render("pdf/register_extract.html", extract_context(youth)))
         times.append(time.perf_counter() - started)
-    print(f"{notes} notes, {timeline} timeline entries, {reads} reads: "
-          f"median {statistics.median(times):.1f} s, max {max(times):.1f} s, "
-          f"{size / 2**20:.1f} MB PDF", flush=True)
+    print(
+        f"{notes} notes, {timeline} timeline entries, {reads} reads: "
+        f"median {statistics.median(times):.1f} s, max {max(times):.1f} s, "
+        f"{size / 2**20:.1f} MB PDF",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

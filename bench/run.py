@@ -36,15 +36,22 @@ def _staff(municipality: Any) -> dict[str, Any]:
         for c in range(3):
             user, made = User.objects.get_or_create(
                 username=f"bench-coach-{t}-{c}",
-                defaults={"role": Role.COACH, "municipality": municipality, "team": team,
-                          "first_name": "Coach", "last_name": f"{t}-{c}"})
+                defaults={
+                    "role": Role.COACH,
+                    "municipality": municipality,
+                    "team": team,
+                    "first_name": "Coach",
+                    "last_name": f"{t}-{c}",
+                },
+            )
             if made:
                 user.set_password(PASSWORD)
                 user.save()
             users.setdefault("coach", user)
     for name, role in (("bench-sam", Role.COORDINATOR), ("bench-chef", Role.MANAGER)):
         user, made = User.objects.get_or_create(
-            username=name, defaults={"role": role, "municipality": municipality})
+            username=name, defaults={"role": role, "municipality": municipality}
+        )
         if made:
             user.set_password(PASSWORD)
             user.save()
@@ -64,23 +71,57 @@ def _plans_bulk(municipality: Any, count: int) -> int:
         return 0
     catalogue_ensure(municipality)
     types = list(InterventionType.objects.filter(municipality=municipality))
-    periods = list(KaaPeriod.objects.filter(youth__municipality=municipality,
-                                            end_date__isnull=True, youth__coach__isnull=False,
-                                            plans__isnull=True)
-                   .select_related("youth")[: count - have])
+    periods = list(
+        KaaPeriod.objects.filter(
+            youth__municipality=municipality,
+            end_date__isnull=True,
+            youth__coach__isnull=False,
+            plans__isnull=True,
+        ).select_related("youth")[: count - have]
+    )
     consents = Consent.objects.bulk_create(
-        [Consent(youth=p.youth, period=p, given_on=p.start_date, place="Bench", school=True,
-                 employment_service=True) for p in periods], batch_size=2000)
+        [
+            Consent(
+                youth=p.youth,
+                period=p,
+                given_on=p.start_date,
+                place="Bench",
+                school=True,
+                employment_service=True,
+            )
+            for p in periods
+        ],
+        batch_size=2000,
+    )
     plans = ActionPlan.objects.bulk_create(
-        [ActionPlan(youth=p.youth, period=p, consent=c, case_worker=p.youth.coach,
-                    goal="Studier eller arbete.", start_date=p.start_date,
-                    next_follow_up=p.start_date + dt.timedelta(days=30))
-         for p, c in zip(periods, consents, strict=True)], batch_size=2000)
+        [
+            ActionPlan(
+                youth=p.youth,
+                period=p,
+                consent=c,
+                case_worker=p.youth.coach,
+                goal="Studier eller arbete.",
+                start_date=p.start_date,
+                next_follow_up=p.start_date + dt.timedelta(days=30),
+            )
+            for p, c in zip(periods, consents, strict=True)
+        ],
+        batch_size=2000,
+    )
     Intervention.objects.bulk_create(
-        [Intervention(plan=plan, type=types[(i + k) % len(types)], purpose="Komma vidare",
-                      actual_start=plan.start_date + dt.timedelta(days=7 * k),
-                      follow_up_on=plan.start_date + dt.timedelta(days=30))
-         for i, plan in enumerate(plans) for k in range(2)], batch_size=2000)
+        [
+            Intervention(
+                plan=plan,
+                type=types[(i + k) % len(types)],
+                purpose="Komma vidare",
+                actual_start=plan.start_date + dt.timedelta(days=7 * k),
+                follow_up_on=plan.start_date + dt.timedelta(days=30),
+            )
+            for i, plan in enumerate(plans)
+            for k in range(2)
+        ],
+        batch_size=2000,
+    )
     return len(plans)
 
 
@@ -91,8 +132,13 @@ def _long_timeline(youth: Any, entries: int = 400) -> None:
         return
     now = dt.datetime.now(dt.UTC)
     TimelineEntry.objects.bulk_create(
-        [TimelineEntry(youth=youth, at=now - dt.timedelta(hours=i), kind="note",
-                       summary=f"Händelse {i}") for i in range(entries)])
+        [
+            TimelineEntry(
+                youth=youth, at=now - dt.timedelta(hours=i), kind="note", summary=f"Händelse {i}"
+            )
+            for i in range(entries)
+        ]
+    )
 
 
 def dataset(youths: int, contacts: int, plans: int) -> dict[str, Any]:
@@ -110,18 +156,19 @@ def dataset(youths: int, contacts: int, plans: int) -> dict[str, Any]:
     from reporting.stats.rollup import rollup_refresh
 
     call_command("migrate", verbosity=0)
-    municipality, _ = Municipality.objects.get_or_create(code=CODE,
-                                                         defaults={"name": "Riksbänk"})
+    municipality, _ = Municipality.objects.get_or_create(code=CODE, defaults={"name": "Riksbänk"})
     users = _staff(municipality)
     from outreach.models import Routine
 
     if not Routine.objects.filter(municipality=municipality, is_current=True).exists():
         routine_from_template(municipality=municipality, key="askersund", actor=None)
-    steps = [("youths", lambda: demo_youths_ensure(municipality=municipality, count=youths)),
-             ("contacts", lambda: _fill(municipality.pk, contacts)),
-             ("plans", lambda: _plans_bulk(municipality, plans)),
-             ("tasks", deadlines_refresh),
-             ("sums", lambda: rollup_refresh(today=timezone.localdate()))]
+    steps = [
+        ("youths", lambda: demo_youths_ensure(municipality=municipality, count=youths)),
+        ("contacts", lambda: _fill(municipality.pk, contacts)),
+        ("plans", lambda: _plans_bulk(municipality, plans)),
+        ("tasks", deadlines_refresh),
+        ("sums", lambda: rollup_refresh(today=timezone.localdate())),
+    ]
     for name, step in steps:
         started = time.perf_counter()
         step()
@@ -138,8 +185,9 @@ def _client(user: Any) -> Any:
 
     client = Client(SERVER_NAME="localhost")
     client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
-        TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    device = TOTPDevice.objects.filter(
+        user=user, confirmed=True
+    ).first() or TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
@@ -168,21 +216,33 @@ def page_cases(data: dict[str, Any]) -> list[tuple[str, Any, str, dict[str, str]
     from youth.models import Youth
 
     municipality = data["municipality"]
-    youth = (Youth.objects.filter(municipality=municipality, coach=data["coach"])
-             .order_by("pk").first())
+    youth = (
+        Youth.objects.filter(municipality=municipality, coach=data["coach"]).order_by("pk").first()
+    )
     _long_timeline(youth)
     sam, coach, chef = data["coordinator"], data["coach"], data["manager"]
     return [
-        ("youth list, filtered (coordinator)", sam,
-         reverse("youth:list") + "?in_kaa=yes&not_reached=on&sort=alder", {}),
-        ("search by personnummer", sam, reverse("youth:list") + "?s=1",
-         {"search": youth.personnummer}),
+        (
+            "youth list, filtered (coordinator)",
+            sam,
+            reverse("youth:list") + "?in_kaa=yes&not_reached=on&sort=alder",
+            {},
+        ),
+        (
+            "search by personnummer",
+            sam,
+            reverse("youth:list") + "?s=1",
+            {"search": youth.personnummer},
+        ),
         ("search by name", sam, reverse("youth:list") + "?s=1", {"search": youth.last_name}),
-        ("youth page, 400-line timeline", coach, reverse("youth:detail", args=[youth.pk]),
-         {}),
+        ("youth page, 400-line timeline", coach, reverse("youth:detail", args=[youth.pk]), {}),
         ("work queue (coach)", coach, reverse("outreach:queue"), {}),
-        ("work queue, municipality (coordinator)", sam, reverse("outreach:queue") + "?vy=kommun",
-         {}),
+        (
+            "work queue, municipality (coordinator)",
+            sam,
+            reverse("outreach:queue") + "?vy=kommun",
+            {},
+        ),
         ("manager dashboard (cold)", chef, reverse("reporting:dashboard"), {}),
     ]
 
@@ -195,7 +255,8 @@ def pages(data: dict[str, Any], repeat: int) -> None:
     settings.KAA_STATS_CACHE_SECONDS = 0  # measure the computation, not the cache
     # No collectstatic for a benchmark: plain static storage (the manifest is a dict lookup).
     settings.STORAGES["staticfiles"]["BACKEND"] = (
-        "django.contrib.staticfiles.storage.StaticFilesStorage")
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+    )
     print("\n| page | median ms | p95 ms | queries | SQL ms | ratio |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, user, url, search in page_cases(data):
@@ -216,8 +277,11 @@ def pages(data: dict[str, Any], repeat: int) -> None:
         times.sort()
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
         median, sql = statistics.median(times), statistics.median(sql_ms)
-        print(f"| {name} | {median:.0f} | {p95:.0f} | {count} | {sql:.0f} | "
-              f"{median / max(sql, 0.1):.1f} |", flush=True)
+        print(
+            f"| {name} | {median:.0f} | {p95:.0f} | {count} | {sql:.0f} | "
+            f"{median / max(sql, 0.1):.1f} |",
+            flush=True,
+        )
 
 
 def _timed(name: str, fn: Any, show: Any = str) -> Any:
@@ -231,10 +295,13 @@ def _due_at_20(municipality: Any, today: dt.date, count: int) -> None:
     """Make `count` open youths turn 20 today (bench data only), so the job has work."""
     from youth.models import KaaPeriod, Youth
 
-    ids = list(KaaPeriod.objects.filter(youth__municipality=municipality,
-                                        end_date__isnull=True,
-                                        start_date__lte=today - dt.timedelta(days=30))
-               .values_list("youth_id", flat=True)[:count])
+    ids = list(
+        KaaPeriod.objects.filter(
+            youth__municipality=municipality,
+            end_date__isnull=True,
+            start_date__lte=today - dt.timedelta(days=30),
+        ).values_list("youth_id", flat=True)[:count]
+    )
     born = today.replace(year=today.year - 20)
     Youth.objects.filter(pk__in=ids).update(birth_date=born)
 
@@ -268,51 +335,78 @@ def jobs(data: dict[str, Any], *, import_rows: int = 10_000, letters: int = 500)
     base = Youth.objects.count()  # new serials every run, so the rows are new youths
     for i in range(import_rows):
         born = today.replace(year=today.year - 17) - dt.timedelta(days=(base + i) % 700)
-        writer.writerow([personnummer_for(born, (base + i) // 700 % 1000), "Import",
-                         f"Rad{base + i}"])
+        writer.writerow(
+            [personnummer_for(born, (base + i) // 700 % 1000), "Import", f"Rad{base + i}"]
+        )
     raw = out.getvalue().encode()
-    plan = _timed(f"import_register, {import_rows} rows (plan)", lambda: import_plan(
-        raw=raw, filename="bench.csv", municipality=municipality),
-        show=lambda p: f"{len(p.new)} new, {len(p.errors)} row errors")
+    plan = _timed(
+        f"import_register, {import_rows} rows (plan)",
+        lambda: import_plan(raw=raw, filename="bench.csv", municipality=municipality),
+        show=lambda p: f"{len(p.new)} new, {len(p.errors)} row errors",
+    )
     reason = Reason.objects.get(kind="registration", code="OVRIGT")
-    _timed(f"import_register, {import_rows} rows (apply)", lambda: import_apply(
-        plan=plan, municipality=municipality, reason=reason, actor=None) or plan.summary())
+    _timed(
+        f"import_register, {import_rows} rows (apply)",
+        lambda: (
+            import_apply(plan=plan, municipality=municipality, reason=reason, actor=None)
+            or plan.summary()
+        ),
+    )
     templates_ensure_defaults(municipality=municipality, actor=None)
-    template = MessageTemplate.objects.filter(municipality=municipality,
-                                              kind=MessageTemplate.Kind.LETTER).first()
-    tasks = list(Task.objects.filter(youth__municipality=municipality,
-                                     youth__protected_identity=False)
-                 .select_related("youth")[:letters])
+    template = MessageTemplate.objects.filter(
+        municipality=municipality, kind=MessageTemplate.Kind.LETTER
+    ).first()
+    tasks = list(
+        Task.objects.filter(
+            youth__municipality=municipality, youth__protected_identity=False
+        ).select_related("youth")[:letters]
+    )
     from outreach.models import LetterBatch
 
-    batch = LetterBatch(municipality=municipality, template=template,
-                        task_ids=[t.pk for t in tasks], created_by=data["coordinator"])
-    _timed(f"{len(tasks)} letters as one PDF",
-           lambda: f"{len(batch_pdf_render(batch, tasks)) // 1024} kB")
+    batch = LetterBatch(
+        municipality=municipality,
+        template=template,
+        task_ids=[t.pk for t in tasks],
+        created_by=data["coordinator"],
+    )
+    _timed(
+        f"{len(tasks)} letters as one PDF",
+        lambda: f"{len(batch_pdf_render(batch, tasks)) // 1024} kB",
+    )
 
 
 def load_paths() -> dict[str, str]:
     from django.urls import reverse
 
-    return {"login": reverse("kaa:login"), "queue": reverse("outreach:queue"),
-            "youth": reverse("youth:detail", args=[0]).replace("/0/", "/{pk}/"),
-            "note": reverse("youth:note_add", args=[0]).replace("/0/", "/{pk}/")}
+    return {
+        "login": reverse("kaa:login"),
+        "queue": reverse("outreach:queue"),
+        "youth": reverse("youth:detail", args=[0]).replace("/0/", "/{pk}/"),
+        "note": reverse("youth:note_add", args=[0]).replace("/0/", "/{pk}/"),
+    }
 
 
 def load_accounts(municipality: Any) -> list[tuple[str, str, list[int]]]:
     from kaa.models import Role, User
 
     accounts = []
-    for coach in User.objects.filter(municipality=municipality, role=Role.COACH,
-                                     username__startswith="bench-coach-"):
+    for coach in User.objects.filter(
+        municipality=municipality, role=Role.COACH, username__startswith="bench-coach-"
+    ):
         ids = list(coach.caseload.order_by("pk").values_list("pk", flat=True)[:20])
         if ids:
             accounts.append((coach.username, PASSWORD, ids))
     return accounts
 
 
-def load(data: dict[str, Any], *, users: int, seconds: int, workers: int,
-         think: tuple[float, ...] = (0.0,)) -> None:
+def load(
+    data: dict[str, Any],
+    *,
+    users: int,
+    seconds: int,
+    workers: int,
+    think: tuple[float, ...] = (0.0,),
+) -> None:
     """gunicorn on 127.0.0.1 (loopback only), `users` concurrent staff for `seconds`."""
     import os
     import subprocess
@@ -322,14 +416,36 @@ def load(data: dict[str, Any], *, users: int, seconds: int, workers: int,
 
     from bench.load import run_load
 
-    env = {**os.environ, "STATIC_ROOT": tempfile.mkdtemp(prefix="kaa-bench-static-"),
-           "ALLOWED_HOSTS": "127.0.0.1", "HTTPS": "false", "AXES_FAILURE_LIMIT": "1000"}
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],  # noqa: S603
-                   env=env, check=True)
+    env = {
+        **os.environ,
+        "STATIC_ROOT": tempfile.mkdtemp(prefix="kaa-bench-static-"),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "HTTPS": "false",
+        "AXES_FAILURE_LIMIT": "1000",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],  # noqa: S603
+        env=env,
+        check=True,
+    )
     port = 8765
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "kaa.wsgi:application",  # noqa: S603
-                               "-b", f"127.0.0.1:{port}", "-w", str(workers),
-                               "--threads", "4", "--log-level", "warning"], env=env)
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "kaa.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(60):
@@ -338,16 +454,26 @@ def load(data: dict[str, Any], *, users: int, seconds: int, workers: int,
                 break
             except OSError:
                 time.sleep(0.5)
-        print("\n| load | users | think s | seconds | requests | req/s | median ms | p95 ms "
-              "| errors |")
+        print(
+            "\n| load | users | think s | seconds | requests | req/s | median ms | p95 ms "
+            "| errors |"
+        )
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for pause in think:
-            result = run_load(base, users, seconds, load_accounts(data["municipality"]),
-                              load_paths(), think=pause)
-            print(f"| gunicorn {workers}×4 threads | {users} | {pause:g} | {seconds} | "
-                  f"{result['requests']} | {result['per_second']:.1f} | "
-                  f"{result['median_ms']:.0f} | {result['p95_ms']:.0f} | {result['errors']} |",
-                  flush=True)
+            result = run_load(
+                base,
+                users,
+                seconds,
+                load_accounts(data["municipality"]),
+                load_paths(),
+                think=pause,
+            )
+            print(
+                f"| gunicorn {workers}×4 threads | {users} | {pause:g} | {seconds} | "
+                f"{result['requests']} | {result['per_second']:.1f} | "
+                f"{result['median_ms']:.0f} | {result['p95_ms']:.0f} | {result['errors']} |",
+                flush=True,
+            )
             if result["errors"]:
                 print(f"first errors: {result['first_errors']}")
     finally:
@@ -366,8 +492,13 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--think", type=float, nargs="+", default=[0.0, 10.0],
-                        help="mean pause between a user's clicks, seconds (one run each)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs="+",
+        default=[0.0, 10.0],
+        help="mean pause between a user's clicks, seconds (one run each)",
+    )
     args = parser.parse_args()
     data = dataset(args.youths, args.contacts, args.plans)
     if not args.skip_pages:
@@ -387,8 +518,13 @@ def main() -> None:
         youths, rows, export_s, copy_s, peak, _size = buffer.getvalue().split("\t")
         print(f"| {youths} | {rows} | {export_s} | {copy_s} | {peak} |")
     if args.users:
-        load(data, users=args.users, seconds=args.seconds, workers=args.workers,
-             think=tuple(args.think))
+        load(
+            data,
+            users=args.users,
+            seconds=args.seconds,
+            workers=args.workers,
+            think=tuple(args.think),
+        )
 
 
 if __name__ == "__main__":

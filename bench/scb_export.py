@@ -58,11 +58,15 @@ def _prepare(sizes: list[int]) -> None:
     demo_staff_ensure()
     for index, size in enumerate(sizes, start=1):
         municipality, _ = Municipality.objects.get_or_create(
-            code=f"{index:04d}", defaults={"name": f"Bench {size}"})
+            code=f"{index:04d}", defaults={"name": f"Bench {size}"}
+        )
         started = time.perf_counter()
         made = demo_youths_ensure(municipality=municipality, count=size)
-        print(f"municipality {municipality.code}: {made} new youths "
-              f"({time.perf_counter() - started:.1f} s)", flush=True)
+        print(
+            f"municipality {municipality.code}: {made} new youths "
+            f"({time.perf_counter() - started:.1f} s)",
+            flush=True,
+        )
 
 
 def _measure(code: str) -> None:
@@ -87,13 +91,27 @@ def _measure(code: str) -> None:
     connection.ensure_connection()
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        outcome = run(municipality, period, profile, today=today, verified=False,
-                      out=Path(tmp) / "kaa.csv", allow_blocking=True)
+        outcome = run(
+            municipality,
+            period,
+            profile,
+            today=today,
+            verified=False,
+            out=Path(tmp) / "kaa.csv",
+            allow_blocking=True,
+        )
         export_s = time.perf_counter() - started
         # A second, traced run for the Python heap's peak during the export.
         tracemalloc.start()
-        run(municipality, period, profile, today=today, verified=False,
-            out=Path(tmp) / "kaa.csv", allow_blocking=True)
+        run(
+            municipality,
+            period,
+            profile,
+            today=today,
+            verified=False,
+            out=Path(tmp) / "kaa.csv",
+            allow_blocking=True,
+        )
         peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
     sql = """
@@ -108,12 +126,16 @@ def _measure(code: str) -> None:
                 AND (p.end_date IS NULL OR p.end_date >= %s)) TO STDOUT"""
     started = time.perf_counter()
     raw = connection.connection
-    with raw.cursor() as cursor, cursor.copy(sql, [period.start, municipality.pk, period.end,
-                                                   period.start]) as copy:
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(sql, [period.start, municipality.pk, period.end, period.start]) as copy,
+    ):
         size = sum(len(block) for block in copy)
     copy_s = time.perf_counter() - started
-    print(f"{outcome.youths}\t{outcome.rows}\t{export_s:.2f}\t{copy_s:.2f}\t{peak_mb:.1f}\t"
-          f"{size}", flush=True)
+    print(
+        f"{outcome.youths}\t{outcome.rows}\t{export_s:.2f}\t{copy_s:.2f}\t{peak_mb:.1f}\t{size}",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -130,13 +152,26 @@ def main() -> None:
     print("\n| youths in file | rows | export s | COPY s | ratio | peak MB (Python heap) |")
     print("|---:|---:|---:|---:|---:|---:|")
     for index in range(1, len(sizes) + 1):
-        line = subprocess.run([sys.executable, "-m", "bench.scb_export", "--measure",  # noqa: S603
-                               f"{index:04d}"], capture_output=True, text=True, check=True,
-                              env=os.environ.copy()).stdout.strip().splitlines()[-1]
+        line = (
+            subprocess.run(  # noqa: S603
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.scb_export",
+                    "--measure",
+                    f"{index:04d}",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=os.environ.copy(),
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         youths, rows, export_s, copy_s, peak, _size = line.split("\t")
         ratio = float(export_s) / max(float(copy_s), 0.001)
-        print(f"| {youths} | {rows} | {export_s} | {copy_s} | {ratio:.1f} | {peak} |",
-              flush=True)
+        print(f"| {youths} | {rows} | {export_s} | {copy_s} | {ratio:.1f} | {peak} |", flush=True)
 
 
 if __name__ == "__main__":

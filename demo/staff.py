@@ -43,13 +43,15 @@ def demo_staff_ensure() -> list[User]:
     """Create (or leave as they are) the demo municipalities, teams and accounts."""
     municipalities = {}
     for code, name in MUNICIPALITIES:
-        municipalities[code], _ = Municipality.objects.get_or_create(code=code,
-                                                                     defaults={"name": name})
+        municipalities[code], _ = Municipality.objects.get_or_create(
+            code=code, defaults={"name": name}
+        )
     teams = {}
     for code, names in TEAMS.items():
         for name in names:
-            teams[name], _ = Team.objects.get_or_create(municipality=municipalities[code],
-                                                        name=name)
+            teams[name], _ = Team.objects.get_or_create(
+                municipality=municipalities[code], name=name
+            )
     users = []
     for spec in STAFF:
         user, created = User.objects.get_or_create(
@@ -82,14 +84,19 @@ def demo_role_grant_ensure() -> RoleGrant | None:
     admin = User.objects.get(username="admin")
     user, created = User.objects.get_or_create(
         username=NEWCOMER.username,
-        defaults={"first_name": NEWCOMER.first_name, "last_name": NEWCOMER.last_name,
-                  "email": f"{NEWCOMER.username}@example.se", "role": Role.NONE,
-                  "municipality": admin.municipality,
-                  "team": Team.objects.get(municipality=admin.municipality,
-                                           name=NEWCOMER.team)})
+        defaults={
+            "first_name": NEWCOMER.first_name,
+            "last_name": NEWCOMER.last_name,
+            "email": f"{NEWCOMER.username}@example.se",
+            "role": Role.NONE,
+            "municipality": admin.municipality,
+            "team": Team.objects.get(municipality=admin.municipality, name=NEWCOMER.team),
+        },
+    )
     if not created:
         return None
     user.set_unusable_password()
     user.save(update_fields=["password"])
-    return role_grant_request(user=user, role=NEWCOMER.role, actor=admin,
-                              reason="Nyanställd (demo)")
+    return role_grant_request(
+        user=user, role=NEWCOMER.role, actor=admin, reason="Nyanställd (demo)"
+    )

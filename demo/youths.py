@@ -28,21 +28,102 @@ from youth.personnummer import birthday
 from youth.services import status_derive
 
 FIRST_NAMES = [
-    "Alva", "Elsa", "Maja", "Ella", "Wilma", "Saga", "Ebba", "Alice", "Julia", "Nora", "Leah",
-    "Amina", "Hanna", "Fatima", "Sara", "Noor", "Liam", "William", "Hugo", "Lucas", "Oliver",
-    "Elias", "Adam", "Alexander", "Noah", "Leo", "Viktor", "Mohammed", "Ali", "Yusuf", "Omar",
-    "Isak", "Anton", "Emil", "Filip", "Axel", "Melvin", "Theo", "Ahmed", "Hamza", "Ida", "Tilda",
+    "Alva",
+    "Elsa",
+    "Maja",
+    "Ella",
+    "Wilma",
+    "Saga",
+    "Ebba",
+    "Alice",
+    "Julia",
+    "Nora",
+    "Leah",
+    "Amina",
+    "Hanna",
+    "Fatima",
+    "Sara",
+    "Noor",
+    "Liam",
+    "William",
+    "Hugo",
+    "Lucas",
+    "Oliver",
+    "Elias",
+    "Adam",
+    "Alexander",
+    "Noah",
+    "Leo",
+    "Viktor",
+    "Mohammed",
+    "Ali",
+    "Yusuf",
+    "Omar",
+    "Isak",
+    "Anton",
+    "Emil",
+    "Filip",
+    "Axel",
+    "Melvin",
+    "Theo",
+    "Ahmed",
+    "Hamza",
+    "Ida",
+    "Tilda",
 ]
 LAST_NAMES = [
-    "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson",
-    "Persson", "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Jansson", "Hansson",
-    "Bengtsson", "Lindberg", "Lindström", "Lindqvist", "Berglund", "Axelsson", "Mohamed",
-    "Ali", "Hassan", "Ahmed", "Abdi", "Yilmaz", "Nguyen", "Kovač", "Haddad", "Öberg",
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Jansson",
+    "Hansson",
+    "Bengtsson",
+    "Lindberg",
+    "Lindström",
+    "Lindqvist",
+    "Berglund",
+    "Axelsson",
+    "Mohamed",
+    "Ali",
+    "Hassan",
+    "Ahmed",
+    "Abdi",
+    "Yilmaz",
+    "Nguyen",
+    "Kovač",
+    "Haddad",
+    "Öberg",
 ]
-STREETS = ["Storgatan", "Kyrkogatan", "Skolgatan", "Björkvägen", "Ringvägen", "Trädgårdsgatan",
-           "Södra vägen", "Parkvägen", "Ekvägen", "Sjögatan"]
-SCHOOLS = ["Alléskolan", "Vadsbro gymnasium", "De la Gardiegymnasiet", "Nyköpings gymnasium",
-           "Katedralskolan", "Folkhögskolan", ""]
+STREETS = [
+    "Storgatan",
+    "Kyrkogatan",
+    "Skolgatan",
+    "Björkvägen",
+    "Ringvägen",
+    "Trädgårdsgatan",
+    "Södra vägen",
+    "Parkvägen",
+    "Ekvägen",
+    "Sjögatan",
+]
+SCHOOLS = [
+    "Alléskolan",
+    "Vadsbro gymnasium",
+    "De la Gardiegymnasiet",
+    "Nyköpings gymnasium",
+    "Katedralskolan",
+    "Folkhögskolan",
+    "",
+]
 NOTES = [
     "Ringde, inget svar. Lämnade meddelande.",
     "Träffade ungdomen på biblioteket. Vill fundera på komvux.",
@@ -71,11 +152,15 @@ def demo_youths_ensure(*, municipality: Municipality, count: int, seed: int = 42
     reg_reasons = list(Reason.objects.filter(kind="registration").order_by("sort_order"))
     dereg = {r.code: r for r in Reason.objects.filter(kind="deregistration")}
     occupation_types = {o.code: o for o in OccupationType.objects.all()}
-    coaches = list(User.objects.filter(municipality=municipality, role=Role.COACH,
-                                       is_active=True).select_related("team"))
+    coaches = list(
+        User.objects.filter(
+            municipality=municipality, role=Role.COACH, is_active=True
+        ).select_related("team")
+    )
     actor = User.objects.filter(municipality=municipality, role=Role.COORDINATOR).first()
-    existing = set(Youth.objects.filter(municipality=municipality)
-                   .values_list("personnummer", flat=True))
+    existing = set(
+        Youth.objects.filter(municipality=municipality).values_list("personnummer", flat=True)
+    )
     youths: list[Youth] = []
     plans: list[tuple[Youth, dict]] = []
     taken: set[str] = set()
@@ -94,22 +179,42 @@ def demo_youths_ensure(*, municipality: Municipality, count: int, seed: int = 42
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         coach = rng.choice(coaches) if coaches and rng.random() < 0.85 else None
         youth = Youth(
-            municipality=municipality, personnummer=number, pnr_short=number[2:],
-            birth_date=birth, is_coordination_number=index % 37 == 5, first_name=first,
-            last_name=last, address=f"{rng.choice(STREETS)} {rng.randint(1, 80)}",
-            postal_code=f"{rng.randint(100, 999)} {rng.randint(10, 99)}", city=municipality.name,
+            municipality=municipality,
+            personnummer=number,
+            pnr_short=number[2:],
+            birth_date=birth,
+            is_coordination_number=index % 37 == 5,
+            first_name=first,
+            last_name=last,
+            address=f"{rng.choice(STREETS)} {rng.randint(1, 80)}",
+            postal_code=f"{rng.randint(100, 999)} {rng.randint(10, 99)}",
+            city=municipality.name,
             phone=f"07{rng.randint(0, 9)}-{rng.randint(100, 999)} {rng.randint(10, 99)} "
-                  f"{rng.randint(10, 99)}" if rng.random() < 0.8 else "",
-            email=f"{first.lower()}.{last.lower()}{index}@example.se" if rng.random() < 0.5
+            f"{rng.randint(10, 99)}"
+            if rng.random() < 0.8
             else "",
-            protected_identity=index % 41 == 7, former_school=rng.choice(SCHOOLS),
-            coach=coach, team=coach.team if coach else None, created_by=actor,
-            updated_by=actor)
+            email=f"{first.lower()}.{last.lower()}{index}@example.se"
+            if rng.random() < 0.5
+            else "",
+            protected_identity=index % 41 == 7,
+            former_school=rng.choice(SCHOOLS),
+            coach=coach,
+            team=coach.team if coach else None,
+            created_by=actor,
+            updated_by=actor,
+        )
         youths.append(youth)
         plans.append((youth, _story(rng, today, birth)))
     Youth.objects.bulk_create(youths, batch_size=2000)
-    _bulk_children(plans, random.Random(seed), today,  # nosec B311  # demo data
-                   reg_reasons, dereg, occupation_types, actor)
+    _bulk_children(
+        plans,
+        random.Random(seed),
+        today,  # nosec B311  # demo data
+        reg_reasons,
+        dereg,
+        occupation_types,
+        actor,
+    )
     return len(youths)
 
 
@@ -141,23 +246,37 @@ def _periods(youth, story, rng, today, reg_reasons, dereg, actor):
     periods = []
     if state == "returned":
         first_end = start + dt.timedelta(days=rng.randint(30, 120))
-        periods.append(KaaPeriod(youth=youth, start_date=start, registration_reason=reason,
-                                 end_date=min(first_end, today - dt.timedelta(days=2)),
-                                 deregistration_reason=dereg["PABORJAT_NATIONELLT_EL_MOTSV"],
-                                 created_by=actor))
+        periods.append(
+            KaaPeriod(
+                youth=youth,
+                start_date=start,
+                registration_reason=reason,
+                end_date=min(first_end, today - dt.timedelta(days=2)),
+                deregistration_reason=dereg["PABORJAT_NATIONELLT_EL_MOTSV"],
+                created_by=actor,
+            )
+        )
         start = min(first_end + dt.timedelta(days=rng.randint(10, 90)), today)
         reason = next(r for r in reg_reasons if r.code == "AVBROTT_NATIONELLT")
     story["start"], story["reason"] = start, reason
     if state == "ended":
-        code = rng.choice(["PABORJAT_NATIONELLT_EL_MOTSV", "EJ_FOLKBOKFORD_I_KOMMUNEN",
-                           "SLUTFORT_MED_EXAMEN"])
-        periods.append(KaaPeriod(youth=youth, start_date=start, registration_reason=reason,
-                                 end_date=min(start + dt.timedelta(days=rng.randint(20, 200)),
-                                              today),
-                                 deregistration_reason=dereg[code], created_by=actor))
+        code = rng.choice(
+            ["PABORJAT_NATIONELLT_EL_MOTSV", "EJ_FOLKBOKFORD_I_KOMMUNEN", "SLUTFORT_MED_EXAMEN"]
+        )
+        periods.append(
+            KaaPeriod(
+                youth=youth,
+                start_date=start,
+                registration_reason=reason,
+                end_date=min(start + dt.timedelta(days=rng.randint(20, 200)), today),
+                deregistration_reason=dereg[code],
+                created_by=actor,
+            )
+        )
         return periods, None, periods[-1]
-    periods.append(KaaPeriod(youth=youth, start_date=start, registration_reason=reason,
-                             created_by=actor))
+    periods.append(
+        KaaPeriod(youth=youth, start_date=start, registration_reason=reason, created_by=actor)
+    )
     return periods, periods[-1], periods[-1]
 
 
@@ -171,12 +290,26 @@ def _reached_contacts(plans, periods) -> list[ContactAttempt]:
         day = youth.last_reached_on
         if day is None:
             continue
-        period = next((p for p in by_youth.get(youth.pk, []) if p.start_date <= day
-                       and (p.end_date is None or day <= p.end_date)), None)
+        period = next(
+            (
+                p
+                for p in by_youth.get(youth.pk, [])
+                if p.start_date <= day and (p.end_date is None or day <= p.end_date)
+            ),
+            None,
+        )
         at = timezone.make_aware(dt.datetime.combine(day, dt.time(11, 0)))
-        contacts.append(ContactAttempt(youth=youth, period=period, at=at, channel="phone",
-                                       outcome="reached", staff=youth.coach,
-                                       direction="out"))
+        contacts.append(
+            ContactAttempt(
+                youth=youth,
+                period=period,
+                at=at,
+                channel="phone",
+                outcome="reached",
+                staff=youth.coach,
+                direction="out",
+            )
+        )
     return contacts
 
 
@@ -184,8 +317,9 @@ def _bulk_children(plans, rng, today, reg_reasons, dereg, occupation_types, acto
     periods, occupations, guardians, assignments, notes, timeline = [], [], [], [], [], []
     now = timezone.now()
     for youth, story in plans:
-        made, open_period, last_period = _periods(youth, story, rng, today, reg_reasons, dereg,
-                                                  actor)
+        made, open_period, last_period = _periods(
+            youth, story, rng, today, reg_reasons, dereg, actor
+        )
         periods += made
         start, state, reason = story["start"], story["state"], story["reason"]
         occupation = None
@@ -193,32 +327,67 @@ def _bulk_children(plans, rng, today, reg_reasons, dereg, occupation_types, acto
             youth.last_reached_on = min(start + dt.timedelta(days=rng.randint(3, 40)), today)
         if state in ("occupied", "returned"):
             code = rng.choice(["ARBETE", "KOMVUX", "FOLKHOGSKOLA", "PRAKTIK", "ARBETE"])
-            occupation = Occupation(youth=youth, type=occupation_types[code],
-                                    start_date=youth.last_reached_on, source="contact",
-                                    created_by=actor)
+            occupation = Occupation(
+                youth=youth,
+                type=occupation_types[code],
+                start_date=youth.last_reached_on,
+                source="contact",
+                created_by=actor,
+            )
             occupations.append(occupation)
         elif state == "in_contact":
-            occupations.append(Occupation(youth=youth, type=occupation_types["SAKNAR"],
-                                          start_date=youth.last_reached_on, source="contact",
-                                          created_by=actor))
+            occupations.append(
+                Occupation(
+                    youth=youth,
+                    type=occupation_types["SAKNAR"],
+                    start_date=youth.last_reached_on,
+                    source="contact",
+                    created_by=actor,
+                )
+            )
         if youth.age_on(today) < 18 and rng.random() < 0.9:
-            guardians.append(Guardian(youth=youth,
-                                      name=f"{rng.choice(FIRST_NAMES)} {youth.last_name}",
-                                      phone=f"073-{rng.randint(1000000, 9999999)}",
-                                      created_by=actor))
+            guardians.append(
+                Guardian(
+                    youth=youth,
+                    name=f"{rng.choice(FIRST_NAMES)} {youth.last_name}",
+                    phone=f"073-{rng.randint(1000000, 9999999)}",
+                    created_by=actor,
+                )
+            )
         elif youth.age_on(today) < 18 and open_period is not None:
             youth.missing_guardian = True
         if youth.coach_id:
-            assignments.append(Assignment(youth=youth, coach=youth.coach, team=youth.team,
-                                          started_at=now, assigned_by=actor))
-        youth.status = status_derive(youth=youth, open_period=open_period,
-                                     latest_period=last_period, occupation=occupation)
+            assignments.append(
+                Assignment(
+                    youth=youth,
+                    coach=youth.coach,
+                    team=youth.team,
+                    started_at=now,
+                    assigned_by=actor,
+                )
+            )
+        youth.status = status_derive(
+            youth=youth, open_period=open_period, latest_period=last_period, occupation=occupation
+        )
         at = timezone.make_aware(dt.datetime.combine(start, dt.time(9, 0)))
-        timeline.append(TimelineEntry(youth=youth, at=at, kind="period_opened", actor=actor,
-                                      summary=f"KAA-period startad {start}: {reason.label}"))
+        timeline.append(
+            TimelineEntry(
+                youth=youth,
+                at=at,
+                kind="period_opened",
+                actor=actor,
+                summary=f"KAA-period startad {start}: {reason.label}",
+            )
+        )
         if youth.coach_id and rng.random() < 0.5:
-            notes.append(Note(youth=youth, author=youth.coach, text=rng.choice(NOTES),
-                              created_at=at + dt.timedelta(days=2)))
+            notes.append(
+                Note(
+                    youth=youth,
+                    author=youth.coach,
+                    text=rng.choice(NOTES),
+                    created_at=at + dt.timedelta(days=2),
+                )
+            )
     KaaPeriod.objects.bulk_create(periods, batch_size=2000)
     ContactAttempt.objects.bulk_create(_reached_contacts(plans, periods), batch_size=2000)
     Occupation.objects.bulk_create(occupations, batch_size=2000)
@@ -226,5 +395,6 @@ def _bulk_children(plans, rng, today, reg_reasons, dereg, occupation_types, acto
     Assignment.objects.bulk_create(assignments, batch_size=2000)
     Note.objects.bulk_create(notes, batch_size=2000)
     TimelineEntry.objects.bulk_create(timeline, batch_size=2000)
-    Youth.objects.bulk_update([y for y, _s in plans],
-                              ["status", "last_reached_on", "missing_guardian"], batch_size=2000)
+    Youth.objects.bulk_update(
+        [y for y, _s in plans], ["status", "last_reached_on", "missing_guardian"], batch_size=2000
+    )

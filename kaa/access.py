@@ -69,8 +69,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     ),
     Role.COACH: frozenset({Perm.VIEW_RECORDS, Perm.EDIT_RECORDS}),
     Role.MANAGER: frozenset({Perm.VIEW_AGGREGATES}),
-    Role.ADMIN: frozenset({Perm.MANAGE_STAFF, Perm.CONFIRM_ROLE_GRANTS,
-                           Perm.ISSUE_ACCOUNT_LINKS}),
+    Role.ADMIN: frozenset({Perm.MANAGE_STAFF, Perm.CONFIRM_ROLE_GRANTS, Perm.ISSUE_ACCOUNT_LINKS}),
     # Role.NONE (a role waiting for confirmation, or access taken away): nothing.
 }
 
@@ -121,8 +120,10 @@ class Scope:
 
 
 NOTHING = Q(pk__in=[])
-RESTRICTED_MESSAGE = gettext_lazy("Behandlingen av uppgifterna är begränsad: inget kan ändras "
-                                  "förrän en samordnare har hävt begränsningen.")
+RESTRICTED_MESSAGE = gettext_lazy(
+    "Behandlingen av uppgifterna är begränsad: inget kan ändras "
+    "förrän en samordnare har hävt begränsningen."
+)
 
 
 def scope_q(user: Any, scope: Scope) -> Q:
@@ -189,9 +190,12 @@ def may_manage_staff_member(user: Any, stored: Any, *, municipality_id: int | No
 
 def may_request_role(user: Any, target: Any) -> bool:
     """An admin asks for a role for another account it manages, never for its own."""
-    return (has_perm(user, Perm.MANAGE_STAFF) and target.pk != user.pk
-            and target.municipality_id is not None
-            and user.municipality_id in (None, target.municipality_id))
+    return (
+        has_perm(user, Perm.MANAGE_STAFF)
+        and target.pk != user.pk
+        and target.municipality_id is not None
+        and user.municipality_id in (None, target.municipality_id)
+    )
 
 
 def may_decide_role_grant(user: Any, grant: Any) -> bool:
@@ -259,16 +263,22 @@ def get_for_user(
         _log_denied(request, detail="write", object_type=label, object_id=obj.pk)
         raise PermissionDenied
     restricted = getattr(queryset, "access_scope", None) and queryset.access_scope.restricted
-    if write and restricted and queryset.model._default_manager.filter(
-            pk=obj.pk, **{f"{restricted}__isnull": False}).exists():
+    if (
+        write
+        and restricted
+        and queryset.model._default_manager.filter(
+            pk=obj.pk, **{f"{restricted}__isnull": False}
+        ).exists()
+    ):
         # GDPR art. 18: a record whose processing is restricted is frozen, whatever the path.
         _log_denied(request, detail="restricted", object_type=label, object_id=obj.pk)
         raise PermissionDenied(RESTRICTED_MESSAGE)
     return obj
 
 
-def bulk_for_user(request: HttpRequest, queryset: ScopedQuerySet[_M], ids: Iterable[int], *,
-                  write: bool = False) -> ScopedQuerySet[_M]:
+def bulk_for_user(
+    request: HttpRequest, queryset: ScopedQuerySet[_M], ids: Iterable[int], *, write: bool = False
+) -> ScopedQuerySet[_M]:
     """The rows among `ids` (from a bulk form) that the user may see, or with `write` change.
     Every other id asked for (another's record, a frozen one, or no record at all) is refused
     as in `get_for_user`: one `denied` audit event per id, naming it. The caller narrows the
@@ -280,44 +290,59 @@ def bulk_for_user(request: HttpRequest, queryset: ScopedQuerySet[_M], ids: Itera
     if not write:
         return visible
     allowed = visible.writable()
-    ids_refused(request, queryset.model, seen - set(allowed.values_list("pk", flat=True)),
-                detail="restricted")
+    ids_refused(
+        request,
+        queryset.model,
+        seen - set(allowed.values_list("pk", flat=True)),
+        detail="restricted",
+    )
     return allowed
 
 
-def ids_refused(request: HttpRequest, model: type[models.Model], ids: Iterable[Any], *,
-                detail: str = "object") -> None:
+def ids_refused(
+    request: HttpRequest, model: type[models.Model], ids: Iterable[Any], *, detail: str = "object"
+) -> None:
     """Ids a bulk request asked for that the user may not act on and that were left out:
     one `denied` audit event per id, naming it (nothing is left out silently)."""
     from kaa.audit import audit_denied_ids
 
     if refused := sorted(ids):
-        audit_denied_ids(request, object_type=model._meta.label_lower, ids=refused,
-                         detail=detail)
+        audit_denied_ids(request, object_type=model._meta.label_lower, ids=refused, detail=detail)
 
 
-def get_in_municipality(request: HttpRequest, queryset: models.QuerySet[_M], *,
-                        path: str = "municipality", **lookup: Any) -> _M:
+def get_in_municipality(
+    request: HttpRequest,
+    queryset: models.QuerySet[_M],
+    *,
+    path: str = "municipality",
+    **lookup: Any,
+) -> _M:
     """One non-personal object of the user's own municipality (uploads, batches, templates),
     or 404 with a `denied` audit event."""
     return _one_or_denied(request, queryset, municipality_q(request.user, path), lookup)
 
 
-def get_staff_object(request: HttpRequest, queryset: models.QuerySet[_M], *, path: str = "",
-                     **lookup: Any) -> _M:
+def get_staff_object(
+    request: HttpRequest, queryset: models.QuerySet[_M], *, path: str = "", **lookup: Any
+) -> _M:
     """One account (or grant, with `path` "user__") of the staff the user may manage or
     review, or 404 with a `denied` audit event."""
     return _one_or_denied(request, queryset, staff_q(request.user, path), lookup)
 
 
-def _one_or_denied(request: HttpRequest, queryset: models.QuerySet[_M], allowed: Q,
-                   lookup: dict[str, Any]) -> _M:
+def _one_or_denied(
+    request: HttpRequest, queryset: models.QuerySet[_M], allowed: Q, lookup: dict[str, Any]
+) -> _M:
     """The one object of `queryset` matching `lookup` within `allowed`, or 404 with a
     `denied` audit event naming the id asked for."""
     obj = queryset.filter(allowed, **lookup).first()
     if obj is None:
-        _log_denied(request, detail="object", object_type=queryset.model._meta.label_lower,
-                    object_id=_asked_id(lookup))
+        _log_denied(
+            request,
+            detail="object",
+            object_type=queryset.model._meta.label_lower,
+            object_id=_asked_id(lookup),
+        )
         raise Http404
     return obj
 
@@ -326,12 +351,18 @@ def _asked_id(lookup: dict[str, Any]) -> Any:
     return lookup.get("pk", lookup.get("id", ""))
 
 
-def _log_denied(request: HttpRequest, *, detail: str, object_type: str = "",
-                object_id: Any = "") -> None:
+def _log_denied(
+    request: HttpRequest, *, detail: str, object_type: str = "", object_id: Any = ""
+) -> None:
     from kaa.audit import audit_event
 
-    audit_event(request=request, action=AuditEvent.Action.DENIED, object_type=object_type,
-                object_id=object_id, detail=detail)
+    audit_event(
+        request=request,
+        action=AuditEvent.Action.DENIED,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+    )
 
 
 def is_second_person(user: Any, authors: Iterable[int | None]) -> bool:

@@ -55,22 +55,29 @@ class LinkRefused(Exception):
         self.link = link
 
 
-def refuse(request: HttpRequest | None, actor: User | None, detail: str,
-            obj: Any = None) -> None:
-    audit_event(request=request, user=actor, action=Action.DENIED, obj=obj, detail=detail,
-                flagged=True)
+def refuse(request: HttpRequest | None, actor: User | None, detail: str, obj: Any = None) -> None:
+    audit_event(
+        request=request, user=actor, action=Action.DENIED, obj=obj, detail=detail, flagged=True
+    )
     raise PermissionDenied
 
 
 # --- Role grants ----------------------------------------------------------------------------
 
+
 def role_grant_pending(user: User) -> RoleGrant | None:
     return RoleGrant.objects.filter(user=user, status=RoleGrant.Status.PENDING).first()
 
 
-def role_grant_request(*, user: User, role: str, actor: User | None, reason: str = "",
-                       request: HttpRequest | None = None,
-                       via: str = "command line") -> RoleGrant | None:
+def role_grant_request(
+    *,
+    user: User,
+    role: str,
+    actor: User | None,
+    reason: str = "",
+    request: HttpRequest | None = None,
+    via: str = "command line",
+) -> RoleGrant | None:
     """Ask for `role` for `user` (actor None: no person, but `via`, e.g. the command line).
     The account's access does not change until a second person confirms; a grant asked for
     earlier and still pending is withdrawn. Role "none" (no access) applies at once and needs
@@ -80,16 +87,25 @@ def role_grant_request(*, user: User, role: str, actor: User | None, reason: str
     now = timezone.now()
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        pending = RoleGrant.objects.select_for_update().filter(
-            user=locked, status=RoleGrant.Status.PENDING).first()
+        pending = (
+            RoleGrant.objects.select_for_update()
+            .filter(user=locked, status=RoleGrant.Status.PENDING)
+            .first()
+        )
         if pending is not None and pending.role == role:
             return pending
         if pending is not None:
             pending.status = RoleGrant.Status.WITHDRAWN
             pending.decided_by, pending.decided_at = actor, now
             pending.save(update_fields=["status", "decided_by", "decided_at"])
-            audit_event(request=request, user=actor, action=Action.UPDATE, obj=pending,
-                        detail=f"role grant withdrawn: {pending.role}", flagged=True)
+            audit_event(
+                request=request,
+                user=actor,
+                action=Action.UPDATE,
+                obj=pending,
+                detail=f"role grant withdrawn: {pending.role}",
+                flagged=True,
+            )
         if role == locked.role:
             return None
         if role == Role.NONE:
@@ -98,19 +114,33 @@ def role_grant_request(*, user: User, role: str, actor: User | None, reason: str
             user.role = Role.NONE
             audit_change(request, locked, fields=["role"], user=actor)
             return None
-        grant = RoleGrant.objects.create(user=locked, role=role,
-                                         municipality_id=locked.municipality_id,
-                                         reason=reason[:200], requested_by=actor,
-                                         requested_at=now)
-        audit_event(request=request, user=actor, action=Action.CREATE, obj=grant,
-                    detail=f"role grant requested: {role}"
-                           + ("" if actor else f" ({via})"), flagged=True)
+        grant = RoleGrant.objects.create(
+            user=locked,
+            role=role,
+            municipality_id=locked.municipality_id,
+            reason=reason[:200],
+            requested_by=actor,
+            requested_at=now,
+        )
+        audit_event(
+            request=request,
+            user=actor,
+            action=Action.CREATE,
+            obj=grant,
+            detail=f"role grant requested: {role}" + ("" if actor else f" ({via})"),
+            flagged=True,
+        )
         return grant
 
 
-def role_grant_decide(*, grant: RoleGrant, confirm: bool, actor: User | None,
-                      request: HttpRequest | None = None,
-                      via: str = "command line") -> RoleGrant:
+def role_grant_decide(
+    *,
+    grant: RoleGrant,
+    confirm: bool,
+    actor: User | None,
+    request: HttpRequest | None = None,
+    via: str = "command line",
+) -> RoleGrant:
     """Confirm (the account gets the role now) or reject a pending grant. `actor` None: no
     person, but `via` (the command line, or the installation's set-up). Raises
     PermissionDenied (logged) when the actor may not decide it, e.g. the admin who asked for
@@ -131,8 +161,14 @@ def role_grant_decide(*, grant: RoleGrant, confirm: bool, actor: User | None,
         locked.status = RoleGrant.Status.CONFIRMED if confirm else RoleGrant.Status.REJECTED
         locked.save(update_fields=["status", "decided_by", "decided_at"])
         where = "" if actor else f" ({via})"
-        audit_event(request=request, user=actor, action=Action.UPDATE, obj=locked, flagged=True,
-                    detail=f"role grant {locked.status}: {locked.role}{where}")
+        audit_event(
+            request=request,
+            user=actor,
+            action=Action.UPDATE,
+            obj=locked,
+            flagged=True,
+            detail=f"role grant {locked.status}: {locked.role}{where}",
+        )
         if confirm:
             user.role = locked.role
             user.save(update_fields=["role"])
@@ -140,8 +176,9 @@ def role_grant_decide(*, grant: RoleGrant, confirm: bool, actor: User | None,
     return locked
 
 
-def staff_identity_changed(*, user: User, actor: User | None, fields: list[str],
-                           request: HttpRequest | None = None) -> RoleGrant | None:
+def staff_identity_changed(
+    *, user: User, actor: User | None, fields: list[str], request: HttpRequest | None = None
+) -> RoleGrant | None:
     """The e-mail address or the municipality of an account was changed (by someone else):
     its role, and any role still waiting for it, must be confirmed again, for its links now go
     to another address, or its role reads another municipality's records. The account has no
@@ -150,8 +187,11 @@ def staff_identity_changed(*, user: User, actor: User | None, fields: list[str],
         return None
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        pending = RoleGrant.objects.select_for_update().filter(
-            user=locked, status=RoleGrant.Status.PENDING).first()
+        pending = (
+            RoleGrant.objects.select_for_update()
+            .filter(user=locked, status=RoleGrant.Status.PENDING)
+            .first()
+        )
         role = pending.role if pending is not None else locked.role
         if role == Role.NONE:
             return None
@@ -159,23 +199,40 @@ def staff_identity_changed(*, user: User, actor: User | None, fields: list[str],
             pending.status = RoleGrant.Status.WITHDRAWN
             pending.decided_by, pending.decided_at = actor, timezone.now()
             pending.save(update_fields=["status", "decided_by", "decided_at"])
-            audit_event(request=request, user=actor, action=Action.UPDATE, obj=pending,
-                        detail=f"role grant withdrawn: {pending.role}", flagged=True)
+            audit_event(
+                request=request,
+                user=actor,
+                action=Action.UPDATE,
+                obj=pending,
+                detail=f"role grant withdrawn: {pending.role}",
+                flagged=True,
+            )
         if locked.role != Role.NONE:
             locked.role = Role.NONE
             locked.save(update_fields=["role"])
             audit_change(request, locked, fields=["role"], user=actor)
         user.role = Role.NONE
         changed = ",".join(fields)
-        grant = RoleGrant.objects.create(user=locked, role=role,
-                                         municipality_id=locked.municipality_id,
-                                         reason=f"changed: {changed}"[:200], requested_by=actor)
-        audit_event(request=request, user=actor, action=Action.CREATE, obj=grant, flagged=True,
-                    detail=f"role grant requested again after change of {changed}: {role}")
+        grant = RoleGrant.objects.create(
+            user=locked,
+            role=role,
+            municipality_id=locked.municipality_id,
+            reason=f"changed: {changed}"[:200],
+            requested_by=actor,
+        )
+        audit_event(
+            request=request,
+            user=actor,
+            action=Action.CREATE,
+            obj=grant,
+            flagged=True,
+            detail=f"role grant requested again after change of {changed}: {role}",
+        )
     return grant
 
 
 # --- One-time links -------------------------------------------------------------------------
+
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -189,8 +246,9 @@ def devices_remove(user: User) -> int:
     return len(devices)
 
 
-def account_link_issue(*, user: User, purpose: str, actor: User | None,
-                       request: HttpRequest | None = None) -> str:
+def account_link_issue(
+    *, user: User, purpose: str, actor: User | None, request: HttpRequest | None = None
+) -> str:
     """Make a one-time link for `user` and return its token (only the hash is kept). Any
     earlier link of the account stops working. For a lost authenticator the account's
     authenticators are removed and its sessions ended first."""
@@ -199,8 +257,9 @@ def account_link_issue(*, user: User, purpose: str, actor: User | None,
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
-        AccountLink.objects.filter(user=user, used_at__isnull=True,
-                                   revoked_at__isnull=True).update(revoked_at=now)
+        AccountLink.objects.filter(
+            user=user, used_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
         detail = f"account link sent: {purpose}"
         if purpose == Purpose.SECOND_FACTOR:
             removed = devices_remove(user)
@@ -209,11 +268,21 @@ def account_link_issue(*, user: User, purpose: str, actor: User | None,
         # A new link shows a new secret: nothing half-enrolled before carries over.
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         link = AccountLink.objects.create(
-            user=user, token_hash=_hash(token), purpose=purpose, created_by=actor,
-            created_at=now, expires_at=now + dt.timedelta(hours=settings.KAA_ACCOUNT_LINK_HOURS))
-        audit_event(request=request, user=actor, action=Action.CREATE, obj=link,
-                    detail=detail + ("" if actor else " (command line)"),
-                    flagged=purpose == Purpose.SECOND_FACTOR)
+            user=user,
+            token_hash=_hash(token),
+            purpose=purpose,
+            created_by=actor,
+            created_at=now,
+            expires_at=now + dt.timedelta(hours=settings.KAA_ACCOUNT_LINK_HOURS),
+        )
+        audit_event(
+            request=request,
+            user=actor,
+            action=Action.CREATE,
+            obj=link,
+            detail=detail + ("" if actor else " (command line)"),
+            flagged=purpose == Purpose.SECOND_FACTOR,
+        )
     return token
 
 
@@ -221,8 +290,9 @@ def account_link_url(token: str) -> str:
     return settings.KAA_BASE_URL.rstrip("/") + reverse("kaa:account_link", args=[token])
 
 
-def account_link_send(*, user: User, purpose: str, actor: User | None,
-                      request: HttpRequest | None = None) -> bool:
+def account_link_send(
+    *, user: User, purpose: str, actor: User | None, request: HttpRequest | None = None
+) -> bool:
     """Make a link and e-mail it to the account's own address: whoever asked for it never
     sees it. False when the account has no address or the mail server refused the message."""
     from kaa.lib.emails import send_account_link
@@ -230,10 +300,14 @@ def account_link_send(*, user: User, purpose: str, actor: User | None,
     if not user.email:
         return False
     token = account_link_issue(user=user, purpose=purpose, actor=actor, request=request)
-    context = {"name": user.first_name or user.username, "username": user.username,
-               "purpose": purpose, "url": account_link_url(token),
-               "hours": settings.KAA_ACCOUNT_LINK_HOURS,
-               "enrol": not any(True for _d in devices_for_user(user, confirmed=True))}
+    context = {
+        "name": user.first_name or user.username,
+        "username": user.username,
+        "purpose": purpose,
+        "url": account_link_url(token),
+        "hours": settings.KAA_ACCOUNT_LINK_HOURS,
+        "enrol": not any(True for _d in devices_for_user(user, confirmed=True)),
+    }
     try:
         send_account_link(to=user.email, context=context)
     except (OSError, smtplib.SMTPException):
@@ -267,13 +341,24 @@ def _usable(link: AccountLink | None) -> AccountLink:
 
 def account_link_refused_log(request: HttpRequest, refused: LinkRefused) -> None:
     link = refused.link
-    audit_event(request=request, action=Action.DENIED, user=link.user if link else None,
-                obj=link, object_type="kaa.accountlink", flagged=link is not None,
-                detail=f"account link {refused.reason}")
+    audit_event(
+        request=request,
+        action=Action.DENIED,
+        user=link.user if link else None,
+        obj=link,
+        object_type="kaa.accountlink",
+        flagged=link is not None,
+        detail=f"account link {refused.reason}",
+    )
 
 
-def account_link_use(*, token_hash: str, password: str, device: TOTPDevice | None,
-                     request: HttpRequest | None = None) -> User:
+def account_link_use(
+    *,
+    token_hash: str,
+    password: str,
+    device: TOTPDevice | None,
+    request: HttpRequest | None = None,
+) -> User:
     """Spend the link: set the chosen password and confirm the new authenticator (if the
     account needed one), all or nothing, once. Ends the account's other sessions."""
     from kaa.services import sessions_end
@@ -287,29 +372,51 @@ def account_link_use(*, token_hash: str, password: str, device: TOTPDevice | Non
         user.set_password(password)
         user.save(update_fields=["password"])
         sessions_end(user=user)
-        audit_event(request=request, user=user, action=Action.UPDATE, obj=link,
-                    detail=f"account link used: {link.purpose}; password chosen")
+        audit_event(
+            request=request,
+            user=user,
+            action=Action.UPDATE,
+            obj=link,
+            detail=f"account link used: {link.purpose}; password chosen",
+        )
         if device is not None:
             if device.user_id != user.pk:
                 raise LinkRefused("unknown", link)
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            audit_event(request=request, user=user, action=Action.OTP_ENROLLED, obj=device,
-                        detail=f"through account link: {link.purpose}")
+            audit_event(
+                request=request,
+                user=user,
+                action=Action.OTP_ENROLLED,
+                obj=device,
+                detail=f"through account link: {link.purpose}",
+            )
     return user
 
 
-def operator_create(*, username: str, email: str, first_name: str = "",
-                    last_name: str = "") -> tuple[User, str]:
+def operator_create(
+    *, username: str, email: str, first_name: str = "", last_name: str = ""
+) -> tuple[User, str]:
     """An instance-wide admin (no municipality), from the command line only; returns the
     account and the token of its set-up link."""
     with transaction.atomic():
-        user = User(username=username, email=email, first_name=first_name,
-                    last_name=last_name, role=Role.ADMIN, municipality=None)
+        user = User(
+            username=username,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            role=Role.ADMIN,
+            municipality=None,
+        )
         user.set_unusable_password()
         user.full_clean(exclude=["password"])
         user.save()
-        audit_event(action=Action.CREATE, obj=user, object_type="kaa.user",
-                    detail="operator created (command line)", flagged=True)
+        audit_event(
+            action=Action.CREATE,
+            obj=user,
+            object_type="kaa.user",
+            detail="operator created (command line)",
+            flagged=True,
+        )
         token = account_link_issue(user=user, purpose=Purpose.INVITE, actor=None)
     return user, token

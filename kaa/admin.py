@@ -110,11 +110,12 @@ class MunicipalityAdminForm(forms.ModelForm):
                 if entry is None:
                     raise forms.ValidationError(
                         _("%(code)s är ingen svensk kommunkod (SCB:s kommunkoder)."),
-                        params={"code": code}) from None
+                        params={"code": code},
+                    ) from None
                 raise forms.ValidationError(
-                    _("Kommunkoden %(code)s är %(official)s, inte %(name)s (SCB:s "
-                      "kommunkoder)."),
-                    params={"code": code, "official": entry.name, "name": name}) from None
+                    _("Kommunkoden %(code)s är %(official)s, inte %(name)s (SCB:s kommunkoder)."),
+                    params={"code": code, "official": entry.name, "name": name},
+                ) from None
         return data
 
 
@@ -143,8 +144,10 @@ class TeamAdmin(MunicipalityScopedAdmin):
     list_select_related = ["municipality"]
 
 
-ROLE_HELP = _("En ny roll gäller först när en samordnare i kommunen eller en annan "
-              "systemadministratör har godkänt den. Ingen behörighet gäller direkt.")
+ROLE_HELP = _(
+    "En ny roll gäller först när en samordnare i kommunen eller en annan "
+    "systemadministratör har godkänt den. Ingen behörighet gäller direkt."
+)
 OUTSIDE_SCOPE = _("Kontot hör inte till din kommun, eller så försökte du ändra din egen kommun.")
 
 
@@ -152,13 +155,20 @@ class StaffForm(forms.ModelForm):
     """Staff as an admin edits them: no password (the person chooses it through a link), and
     the role asked for, which takes effect only once a second person confirms it."""
 
-    requested_role = forms.ChoiceField(label=_("Roll"), choices=Role.choices,
-                                       help_text=ROLE_HELP)
+    requested_role = forms.ChoiceField(label=_("Roll"), choices=Role.choices, help_text=ROLE_HELP)
 
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "municipality", "team",
-                  "is_active", "wants_email_digest"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "municipality",
+            "team",
+            "is_active",
+            "wants_email_digest",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -167,12 +177,12 @@ class StaffForm(forms.ModelForm):
             self.fields["municipality"].empty_label = None
         if "email" in self.fields:
             self.fields["email"].required = True
-            self.fields["email"].help_text = _("Länken för att välja lösenord och aktivera "
-                                               "tvåfaktorinloggning skickas hit.")
+            self.fields["email"].help_text = _(
+                "Länken för att välja lösenord och aktivera tvåfaktorinloggning skickas hit."
+            )
         if self.instance.pk and "requested_role" in self.fields:
             pending = accounts.role_grant_pending(self.instance)
-            self.fields["requested_role"].initial = (pending.role if pending
-                                                     else self.instance.role)
+            self.fields["requested_role"].initial = pending.role if pending else self.instance.role
         elif "requested_role" in self.fields:
             self.fields["requested_role"].initial = Role.COACH
 
@@ -180,8 +190,16 @@ class StaffForm(forms.ModelForm):
 @admin.register(User, site=admin_site)
 class StaffAdmin(MunicipalityScopedAdmin):
     form = StaffForm
-    list_display = ["username", "first_name", "last_name", "role", "pending_role",
-                    "municipality", "team", "is_active"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "role",
+        "pending_role",
+        "municipality",
+        "team",
+        "is_active",
+    ]
     list_filter = ["role", "municipality", "team", "is_active"]
     list_select_related = ["municipality", "team"]
     search_fields = ["username", "first_name", "last_name", "email"]
@@ -195,18 +213,32 @@ class StaffAdmin(MunicipalityScopedAdmin):
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         person = (_("Person"), {"fields": ("first_name", "last_name", "email")})
         if obj is None:
-            return ((None, {"fields": ("username",)}), person,
-                    (_("Roll och tillhörighet"),
-                     {"fields": ("requested_role", "municipality", "team")}))
+            return (
+                (None, {"fields": ("username",)}),
+                person,
+                (
+                    _("Roll och tillhörighet"),
+                    {"fields": ("requested_role", "municipality", "team")},
+                ),
+            )
         own = obj.pk == request.user.pk
         belonging = ("role_now", "pending_role", "municipality", "team", "is_active")
         if not own:
-            belonging = ("role_now", "requested_role", "pending_role", "municipality", "team",
-                         "is_active")
-        return ((None, {"fields": ("username",)}), person,
-                (_("Roll och tillhörighet"), {"fields": belonging}),
-                (_("Inställningar"), {"fields": ("wants_email_digest",)}),
-                (_("Datum"), {"fields": ("last_login", "date_joined")}))
+            belonging = (
+                "role_now",
+                "requested_role",
+                "pending_role",
+                "municipality",
+                "team",
+                "is_active",
+            )
+        return (
+            (None, {"fields": ("username",)}),
+            person,
+            (_("Roll och tillhörighet"), {"fields": belonging}),
+            (_("Inställningar"), {"fields": ("wants_email_digest",)}),
+            (_("Datum"), {"fields": ("last_login", "date_joined")}),
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(self.readonly_fields)
@@ -227,9 +259,14 @@ class StaffAdmin(MunicipalityScopedAdmin):
         actor = request.user
         stored = User.objects.filter(pk=obj.pk).first() if change else None
         if not may_manage_staff_member(actor, stored, municipality_id=obj.municipality_id):
-            audit_event(request=request, action=AuditEvent.Action.DENIED, obj=stored,
-                        object_type="kaa.user", detail="staff outside scope or own account",
-                        flagged=True)
+            audit_event(
+                request=request,
+                action=AuditEvent.Action.DENIED,
+                obj=stored,
+                object_type="kaa.user",
+                detail="staff outside scope or own account",
+                flagged=True,
+            )
             raise PermissionDenied(OUTSIDE_SCOPE)
         requested = form.cleaned_data.get("requested_role")
         own = stored is not None and stored.pk == actor.pk
@@ -239,49 +276,92 @@ class StaffAdmin(MunicipalityScopedAdmin):
         if stored is None:
             obj.set_unusable_password()
         super().save_model(request, obj, form, change)
-        changed = [name for name, now, before in (
-            ("email", obj.email, stored.email if stored else obj.email),
-            ("municipality", obj.municipality_id,
-             stored.municipality_id if stored else obj.municipality_id)) if now != before]
-        if changed and not own and accounts.staff_identity_changed(
-                user=obj, actor=actor, fields=changed, request=request):
-            messages.warning(request, _("E-postadressen eller kommunen är ändrad: kontot har "
-                                        "ingen behörighet förrän rollen har godkänts igen."))
+        changed = [
+            name
+            for name, now, before in (
+                ("email", obj.email, stored.email if stored else obj.email),
+                (
+                    "municipality",
+                    obj.municipality_id,
+                    stored.municipality_id if stored else obj.municipality_id,
+                ),
+            )
+            if now != before
+        ]
+        if (
+            changed
+            and not own
+            and accounts.staff_identity_changed(
+                user=obj, actor=actor, fields=changed, request=request
+            )
+        ):
+            messages.warning(
+                request,
+                _(
+                    "E-postadressen eller kommunen är ändrad: kontot har "
+                    "ingen behörighet förrän rollen har godkänts igen."
+                ),
+            )
         if requested and not own:
-            grant = accounts.role_grant_request(user=obj, role=requested, actor=actor,
-                                                request=request)
+            grant = accounts.role_grant_request(
+                user=obj, role=requested, actor=actor, request=request
+            )
             if grant is not None:
-                messages.info(request, _("Rollen %(role)s väntar på godkännande av en "
-                                         "samordnare i kommunen eller en annan "
-                                         "systemadministratör.")
-                              % {"role": grant.get_role_display()})
+                messages.info(
+                    request,
+                    _(
+                        "Rollen %(role)s väntar på godkännande av en "
+                        "samordnare i kommunen eller en annan "
+                        "systemadministratör."
+                    )
+                    % {"role": grant.get_role_display()},
+                )
         if stored is None:
             self._send(request, [obj], AccountLink.Purpose.INVITE)
 
     def _send(self, request: HttpRequest, users: list[User], purpose: str) -> None:
         sent, failed = 0, []
         for user in users:
-            if accounts.account_link_send(user=user, purpose=purpose, actor=request.user,
-                                          request=request):
+            if accounts.account_link_send(
+                user=user, purpose=purpose, actor=request.user, request=request
+            ):
                 sent += 1
             else:
                 failed.append(user.username)
         if sent:
-            messages.success(request, ngettext(
-                "En länk har skickats till %(n)s persons e-postadress.",
-                "Länkar har skickats till %(n)s personers e-postadresser.", sent) % {"n": sent})
+            messages.success(
+                request,
+                ngettext(
+                    "En länk har skickats till %(n)s persons e-postadress.",
+                    "Länkar har skickats till %(n)s personers e-postadresser.",
+                    sent,
+                )
+                % {"n": sent},
+            )
         if failed:
-            messages.error(request, _("Ingen länk kunde skickas till: %(names)s. Kontrollera "
-                                      "e-postadressen och försök igen.")
-                           % {"names": ", ".join(failed)})
+            messages.error(
+                request,
+                _(
+                    "Ingen länk kunde skickas till: %(names)s. Kontrollera "
+                    "e-postadressen och försök igen."
+                )
+                % {"names": ", ".join(failed)},
+            )
 
     @admin.action(description=_("Skicka länk för att välja nytt lösenord"))
     def send_password_link(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        self._send(request, [u for u in queryset if may_issue_account_link(request.user, u)],
-                   AccountLink.Purpose.PASSWORD)
+        self._send(
+            request,
+            [u for u in queryset if may_issue_account_link(request.user, u)],
+            AccountLink.Purpose.PASSWORD,
+        )
 
-    @admin.action(description=_("Ta bort tvåfaktor och skicka ny aktiveringslänk (tappad "
-                                "telefon)"))
+    @admin.action(
+        description=_("Ta bort tvåfaktor och skicka ny aktiveringslänk (tappad telefon)")
+    )
     def send_second_factor_link(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        self._send(request, [u for u in queryset if may_issue_account_link(request.user, u)],
-                   AccountLink.Purpose.SECOND_FACTOR)
+        self._send(
+            request,
+            [u for u in queryset if may_issue_account_link(request.user, u)],
+            AccountLink.Purpose.SECOND_FACTOR,
+        )

@@ -72,8 +72,9 @@ def audit_kept_q(now: dt.datetime) -> Q:
     return kept
 
 
-def audit_purgeable(*, municipality_id: int | None, before: dt.datetime,
-                    keep_youth_ids: Iterable[int] = ()) -> models.QuerySet[AuditEvent]:
+def audit_purgeable(
+    *, municipality_id: int | None, before: dt.datetime, keep_youth_ids: Iterable[int] = ()
+) -> models.QuerySet[AuditEvent]:
     """The events a gallring of the log may delete: of `municipality_id` (None: of no
     municipality and about no youth) and older than `before`, except those about the youths
     in `keep_youth_ids` (a list page that showed one of them included) and those still within
@@ -86,22 +87,30 @@ def audit_purgeable(*, municipality_id: int | None, before: dt.datetime,
         events = AuditEvent.objects.filter(municipality__isnull=True, youth_id__isnull=True)
     else:
         events = AuditEvent.objects.filter(municipality_id=municipality_id)
-    events = (events.filter(at__lt=before).exclude(youth_id__in=keep)
-              .exclude(audit_kept_q(timezone.now())))
+    events = (
+        events.filter(at__lt=before)
+        .exclude(youth_id__in=keep)
+        .exclude(audit_kept_q(timezone.now()))
+    )
     if not keep:
         return events
     if connection.vendor == "postgresql":
-        listed = ("NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(kaa_auditevent.youth_ids) "
-                  "AS listed(id) WHERE listed.id::bigint = ANY (%s::bigint[]))")
+        listed = (
+            "NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(kaa_auditevent.youth_ids) "
+            "AS listed(id) WHERE listed.id::bigint = ANY (%s::bigint[]))"
+        )
     else:
-        listed = ("NOT EXISTS (SELECT 1 FROM json_each(kaa_auditevent.youth_ids) AS listed "
-                  "WHERE listed.value IN (SELECT value FROM json_each(%s)))")
+        listed = (
+            "NOT EXISTS (SELECT 1 FROM json_each(kaa_auditevent.youth_ids) AS listed "
+            "WHERE listed.value IN (SELECT value FROM json_each(%s)))"
+        )
         keep = json.dumps(keep)  # type: ignore[assignment]
     return events.extra(where=[listed], params=[keep])  # noqa: S610  # nosec B610
 
 
-def audit_purge(*, municipality_id: int | None, before: dt.datetime,
-                keep_youth_ids: Iterable[int] = ()) -> int:
+def audit_purge(
+    *, municipality_id: int | None, before: dt.datetime, keep_youth_ids: Iterable[int] = ()
+) -> int:
     """Gallring of the log (an approved gallring run, or the installation's job for events of
     no municipality): delete what `audit_purgeable` selects; returns how many.
 
@@ -113,12 +122,15 @@ def audit_purge(*, municipality_id: int | None, before: dt.datetime,
     keep = [int(pk) for pk in keep_youth_ids]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {PURGE_FUNCTION}(%s::bigint, %s::timestamptz, %s::bigint[])",
-                           [municipality_id, before, keep])
+            cursor.execute(
+                f"SELECT {PURGE_FUNCTION}(%s::bigint, %s::timestamptz, %s::bigint[])",
+                [municipality_id, before, keep],
+            )
             return int(cursor.fetchone()[0])
     with transaction.atomic():
-        return audit_purgeable(municipality_id=municipality_id, before=before,
-                               keep_youth_ids=keep).purge_for_retention()
+        return audit_purgeable(
+            municipality_id=municipality_id, before=before, keep_youth_ids=keep
+        ).purge_for_retention()
 
 
 PURGE_FUNCTION = "kaa_audit_purge"
@@ -141,10 +153,14 @@ def purge_function_sql(schema: str) -> str:
         return f"'{name}'"
 
     kept = [f"e.at >= now() - interval '{AUDIT_MINIMUM_MONTHS} months'"]
-    kept += [f"(e.action = {literal(action)} AND e.at >= now() - interval '{months} months')"
-             for action, months in AUDIT_MINIMUM_MONTHS_BY_ACTION.items()]
-    kept += [f"(e.object_type = {literal(kind)} AND e.at >= now() - interval '{months} months')"
-             for kind, months in AUDIT_MINIMUM_MONTHS_BY_OBJECT.items()]
+    kept += [
+        f"(e.action = {literal(action)} AND e.at >= now() - interval '{months} months')"
+        for action, months in AUDIT_MINIMUM_MONTHS_BY_ACTION.items()
+    ]
+    kept += [
+        f"(e.object_type = {literal(kind)} AND e.at >= now() - interval '{months} months')"
+        for kind, months in AUDIT_MINIMUM_MONTHS_BY_OBJECT.items()
+    ]
     still_kept = "\n           OR ".join(kept)
     # Built from the constants above and a schema name quoted by the caller, never from input.
     return f"""
@@ -194,9 +210,19 @@ def audit_event(
     youth_ids: list[int] | None = None,
 ) -> AuditEvent:
     """Append one event. `detail` must name fields or filters, never their values."""
-    event = _event(action=action, request=request, user=user, obj=obj, object_type=object_type,
-                   object_id=object_id, youth_id=youth_id, detail=detail, flagged=flagged,
-                   username=username, youth_ids=youth_ids)
+    event = _event(
+        action=action,
+        request=request,
+        user=user,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        youth_id=youth_id,
+        detail=detail,
+        flagged=flagged,
+        username=username,
+        youth_ids=youth_ids,
+    )
     event.save(force_insert=True)
     return event
 
@@ -302,8 +328,14 @@ def audit_list_read(
     proposal). A page that names no youth (counts, the school notices' inbox) logs nothing.
     `youths` are Youth objects or their ids."""
     ids = sorted({y if isinstance(y, int) else y.pk for y in youths})
-    return audit_event(request=request, action=action, object_type="youth.youth",
-                       detail=detail, flagged=flagged, youth_ids=ids)
+    return audit_event(
+        request=request,
+        action=action,
+        object_type="youth.youth",
+        detail=detail,
+        flagged=flagged,
+        youth_ids=ids,
+    )
 
 
 def naming_youth_q(youth_id: int) -> Q:
@@ -328,16 +360,27 @@ def audit_bulk_read(
     """Record one event per object in a single INSERT (exports, batch PDFs)."""
     AuditEvent.objects.bulk_create(
         [_event(action=action, request=request, obj=obj, detail=detail) for obj in objects],
-        batch_size=1000)
+        batch_size=1000,
+    )
 
 
-def audit_denied_ids(request: HttpRequest, *, object_type: str, ids: Iterable[Any],
-                     detail: str = "") -> None:
+def audit_denied_ids(
+    request: HttpRequest, *, object_type: str, ids: Iterable[Any], detail: str = ""
+) -> None:
     """One `denied` event per refused id of a bulk request, naming it, in a single INSERT."""
     AuditEvent.objects.bulk_create(
-        [_event(action=Action.DENIED, request=request, object_type=object_type, object_id=pk,
-                detail=detail) for pk in ids],
-        batch_size=1000)
+        [
+            _event(
+                action=Action.DENIED,
+                request=request,
+                object_type=object_type,
+                object_id=pk,
+                detail=detail,
+            )
+            for pk in ids
+        ],
+        batch_size=1000,
+    )
 
 
 def audit_read_fragment(request: HttpRequest, youth: models.Model, *, detail: str) -> None:
@@ -350,6 +393,10 @@ def audit_read_fragment(request: HttpRequest, youth: models.Model, *, detail: st
     recent = timezone.now() - timezone.timedelta(seconds=30)
     page = reverse("youth:detail", args=[youth.pk])
     if not AuditEvent.objects.filter(
-            Q(path=page) | Q(path=request.path[:200]), user=request.user, youth_id=youth.pk,
-            action=Action.READ, at__gte=recent).exists():
+        Q(path=page) | Q(path=request.path[:200]),
+        user=request.user,
+        youth_id=youth.pk,
+        action=Action.READ,
+        at__gte=recent,
+    ).exists():
         audit_read(request, youth, detail=detail)

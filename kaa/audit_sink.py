@@ -63,8 +63,9 @@ SEVERITY_NOTICE, SEVERITY_INFO = 5, 6
 def event_json(event: AuditEvent) -> str:
     """The event as one line of JSON: every column of its row (a column added to the log is
     shipped too), the time in UTC."""
-    values: dict[str, Any] = {field.attname: getattr(event, field.attname)
-                              for field in AuditEvent._meta.concrete_fields}
+    values: dict[str, Any] = {
+        field.attname: getattr(event, field.attname) for field in AuditEvent._meta.concrete_fields
+    }
     values["at"] = event.at.astimezone(dt.UTC).isoformat(timespec="microseconds")
     return json.dumps(values, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
@@ -149,8 +150,9 @@ def sink_from_url(url: str) -> Sink:
     """The store `url` names; ImproperlyConfigured if it names none."""
     parts = urlsplit(url.strip())
     if parts.scheme not in SCHEMES:
-        raise ImproperlyConfigured(f"KAA_AUDIT_SINK: {url!r} is not one of "
-                                   f"{', '.join(s + '://' for s in SCHEMES)}")
+        raise ImproperlyConfigured(
+            f"KAA_AUDIT_SINK: {url!r} is not one of {', '.join(s + '://' for s in SCHEMES)}"
+        )
     if parts.scheme == "file":
         if not parts.path.startswith("/"):
             raise ImproperlyConfigured(f"KAA_AUDIT_SINK: {url!r} needs an absolute path")
@@ -158,8 +160,13 @@ def sink_from_url(url: str) -> Sink:
     if not parts.hostname or not parts.port:
         raise ImproperlyConfigured(f"KAA_AUDIT_SINK: {url!r} needs a host and a port")
     ca = parse_qs(parts.query).get("ca", [None])[0]
-    return SyslogSink(name=url, host=parts.hostname, port=parts.port,
-                      transport=parts.scheme.removeprefix("syslog+"), ca_file=ca)
+    return SyslogSink(
+        name=url,
+        host=parts.hostname,
+        port=parts.port,
+        transport=parts.scheme.removeprefix("syslog+"),
+        ca_file=ca,
+    )
 
 
 def configured_sinks() -> list[Sink]:
@@ -178,8 +185,11 @@ def ship(sink: Sink, *, batch: int = BATCH) -> int:
             state = AuditShipment.objects.create(sink=sink.name, last_id=oldest - 1)
         now = timezone.now()
         pending = {int(pk): first for pk, first in state.pending}
-        events = list(AuditEvent.objects.filter(Q(pk__gt=state.last_id) | Q(pk__in=pending))
-                      .order_by("pk")[:batch])
+        events = list(
+            AuditEvent.objects.filter(Q(pk__gt=state.last_id) | Q(pk__in=pending)).order_by("pk")[
+                :batch
+            ]
+        )
         if events:
             sink.send(events)  # raises: nothing below changes
         expected = state.last_id + 1
@@ -191,13 +201,19 @@ def ship(sink: Sink, *, batch: int = BATCH) -> int:
                     for missing in range(max(expected, event.pk - MAX_GAP), event.pk):
                         pending[missing] = now.isoformat()
                 expected = event.pk + 1
-        given_up = [pk for pk, first in pending.items()
-                    if dt.datetime.fromisoformat(first) < now - PENDING_WAIT]
+        given_up = [
+            pk
+            for pk, first in pending.items()
+            if dt.datetime.fromisoformat(first) < now - PENDING_WAIT
+        ]
         for pk in given_up:
             del pending[pk]
         if given_up:
-            log.info("audit shipping to %s: %d ids never committed (rolled back)", sink.name,
-                     len(given_up))
+            log.info(
+                "audit shipping to %s: %d ids never committed (rolled back)",
+                sink.name,
+                len(given_up),
+            )
         state.last_id = max(state.last_id, expected - 1)
         state.pending = sorted([pk, first] for pk, first in pending.items())
         state.shipped += len(events)
@@ -222,8 +238,11 @@ def ship_all(*, seconds: float = RUN_SECONDS) -> dict[str, int | str]:
                     break
         except OSError as exc:
             error = f"{type(exc).__name__}: {exc}"[:300]
-            log.warning("audit shipping to %s failed (%s); the next run sends the same events",
-                        sink.name, type(exc).__name__)
+            log.warning(
+                "audit shipping to %s failed (%s); the next run sends the same events",
+                sink.name,
+                type(exc).__name__,
+            )
             state, _created = AuditShipment.objects.get_or_create(sink=sink.name)
             state.failing_since = state.failing_since or timezone.now()
             state.last_error = error

@@ -26,36 +26,53 @@ def kaa_deploy_checks(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
         problems.append(Warning("Idle timeout above 30 minutes (ASVS 7.3.1).", id="kaa.W004"))
     months = settings.KAA_AUDIT_UNATTRIBUTED_MONTHS
     if 0 < months < AUDIT_MINIMUM_MONTHS:
-        problems.append(Warning(
-            f"AUDIT_UNATTRIBUTED_MONTHS={months} is below the log's minimum of "
-            f"{AUDIT_MINIMUM_MONTHS} months (log review and register extracts need it).",
-            id="kaa.W005"))
+        problems.append(
+            Warning(
+                f"AUDIT_UNATTRIBUTED_MONTHS={months} is below the log's minimum of "
+                f"{AUDIT_MINIMUM_MONTHS} months (log review and register extracts need it).",
+                id="kaa.W005",
+            )
+        )
     left_out = sorted(set(READING_ROLES) - set(settings.KAA_OTP_REQUIRED_ROLES))
     if left_out:
-        problems.append(Warning(
-            f"KAA_OTP_REQUIRED_ROLES leaves out {', '.join(left_out)}: these roles read "
-            "personal data or statistics, or manage accounts, with a password alone.",
-            id="kaa.W016"))
+        problems.append(
+            Warning(
+                f"KAA_OTP_REQUIRED_ROLES leaves out {', '.join(left_out)}: these roles read "
+                "personal data or statistics, or manage accounts, with a password alone.",
+                id="kaa.W016",
+            )
+        )
     if settings.HTTPS and settings.TRUSTED_PROXY_COUNT == 0:
-        problems.append(Warning(
-            "HTTPS is on but TRUSTED_PROXY_COUNT=0: behind a reverse proxy every request then "
-            "has the proxy's address, in the audit log and for the login limits.",
-            hint="Set TRUSTED_PROXY_COUNT to the number of proxies in front of KAA that "
-                 "append to X-Forwarded-For (usually 1).",
-            id="kaa.W006"))
+        problems.append(
+            Warning(
+                "HTTPS is on but TRUSTED_PROXY_COUNT=0: behind a reverse proxy every request then "
+                "has the proxy's address, in the audit log and for the login limits.",
+                hint="Set TRUSTED_PROXY_COUNT to the number of proxies in front of KAA that "
+                "append to X-Forwarded-For (usually 1).",
+                id="kaa.W006",
+            )
+        )
     if "ip_address" in settings.AXES_LOCKOUT_PARAMETERS:
-        problems.append(Warning(
-            "AXES_LOCKOUT_PARAMETERS locks an address alone: failed logins with made-up "
-            "usernames lock out every account behind that address (a proxy, a shared NAT).",
-            hint="Use username,username+ip_address (the default); guessing from one address "
-                 "is slowed down by KAA_LOGIN_ADDRESS_LIMIT.",
-            id="kaa.W007"))
+        problems.append(
+            Warning(
+                "AXES_LOCKOUT_PARAMETERS locks an address alone: failed logins with made-up "
+                "usernames lock out every account behind that address (a proxy, a shared NAT).",
+                hint="Use username,username+ip_address (the default); guessing from one address "
+                "is slowed down by KAA_LOGIN_ADDRESS_LIMIT.",
+                id="kaa.W007",
+            )
+        )
     if settings.KAA_OIDC_ISSUER and not settings.KAA_OIDC_ISSUER.startswith("https://"):
-        problems.append(Warning(
-            "KAA_OIDC_ISSUER is not an https:// address: the identity provider's keys, tokens "
-            "and the person's claims would travel unprotected.",
-            hint="Use the provider's https issuer, exactly as its discovery document names it.",
-            id="kaa.W040"))
+        problems.append(
+            Warning(
+                "KAA_OIDC_ISSUER is not an https:// address: the identity provider's keys, "
+                "tokens and the person's claims would travel unprotected.",
+                hint=(
+                    "Use the provider's https issuer, exactly as its discovery document names it."
+                ),
+                id="kaa.W040",
+            )
+        )
     return problems + _services_missing()
 
 
@@ -64,16 +81,22 @@ def _services_missing() -> list[Warning]:
     check never connects."""
     problems = []
     if not settings.KAA_CLAMD_URL:
-        problems.append(Warning(
-            "KAA_CLAMD_URL is not set: uploaded files (register lists, consent scans) are not "
-            "scanned for malware.",
-            hint="Point it at the municipality's clamd: tcp://host:3310 or unix:///path.",
-            id="kaa.W015"))
+        problems.append(
+            Warning(
+                "KAA_CLAMD_URL is not set: uploaded files (register lists, consent scans) are not "
+                "scanned for malware.",
+                hint="Point it at the municipality's clamd: tcp://host:3310 or unix:///path.",
+                id="kaa.W015",
+            )
+        )
     if not settings.KAA_AUDIT_SINK:
-        problems.append(Warning(
-            "KAA_AUDIT_SINK is not set: the audit log exists only in the database, where a "
-            "compromise of the database could rewrite it.",
-            hint="Point it at the municipality's log server (syslog+tls://host:6514) or at an "
-                 "append-only JSON-lines file a log agent forwards (file:///path/audit.jsonl).",
-            id="kaa.W017"))
+        problems.append(
+            Warning(
+                "KAA_AUDIT_SINK is not set: the audit log exists only in the database, where a "
+                "compromise of the database could rewrite it.",
+                hint="Point it at the municipality's log server (syslog+tls://host:6514) or at an "
+                "append-only JSON-lines file a log agent forwards (file:///path/audit.jsonl).",
+                id="kaa.W017",
+            )
+        )
     return problems

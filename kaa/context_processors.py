@@ -57,21 +57,34 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             continue
         key = str(group)
         if key not in groups:
-            groups[key] = {"label": group, "children": [], "active": False,
-                           "id": f"nav-group-{len(groups) + 1}"}
+            groups[key] = {
+                "label": group,
+                "children": [],
+                "active": False,
+                "id": f"nav-group-{len(groups) + 1}",
+            }
             items.append(groups[key])
         groups[key]["children"].append(link)
     # The current page is the link with the longest address the path starts with (the SCB
     # pages lie under Statistik's address, and only one link is the current page).
-    current = max((link for link in links if request.path == link["url"] or (
-        link["url"] != "/" and request.path.startswith(link["url"]))),
-        key=lambda link: len(link["url"]), default=None)
+    current = max(
+        (
+            link
+            for link in links
+            if request.path == link["url"]
+            or (link["url"] != "/" and request.path.startswith(link["url"]))
+        ),
+        key=lambda link: len(link["url"]),
+        default=None,
+    )
     if current is not None:
         current["active"] = True
         for group_item in groups.values():
             group_item["active"] = current in group_item["children"]
     # A group of one is just a link.
-    items = [item["children"][0] if len(item.get("children", ())) == 1 else item
-             for item in items]
-    return {"nav_items": items, "nav_links": links,
-            "session_idle_seconds": settings.KAA_SESSION_IDLE_MINUTES * 60}
+    items = [item["children"][0] if len(item.get("children", ())) == 1 else item for item in items]
+    return {
+        "nav_items": items,
+        "nav_links": links,
+        "session_idle_seconds": settings.KAA_SESSION_IDLE_MINUTES * 60,
+    }

@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from kaa.lib.params import validate_date_range
 from kaa.models import User
 
-OTP_INVALID = _("Koden stämmer inte. Kontrollera att klockan i telefonen går rätt och försök "
-                "igen med en ny kod.")
+OTP_INVALID = _(
+    "Koden stämmer inte. Kontrollera att klockan i telefonen går rätt och försök "
+    "igen med en ny kod."
+)
 
 
 def date_input() -> forms.DateInput:
@@ -92,8 +94,7 @@ class OtpTokenForm(forms.Form):
         max_length=8,
         help_text=_("Sex siffror från din autentiseringsapp."),
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                   "pattern": "[0-9]*"}
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
         ),
     )
 
@@ -112,8 +113,12 @@ class AccountSettingsForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["wants_email_digest"]
-        labels = {"wants_email_digest": _("Skicka en sammanfattning av min arbetskö varje "
-                                          "vardagsmorgon (bara antal, inga namn)")}
+        labels = {
+            "wants_email_digest": _(
+                "Skicka en sammanfattning av min arbetskö varje "
+                "vardagsmorgon (bara antal, inga namn)"
+            )
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -140,11 +145,18 @@ class AccountLinkForm(SetPasswordForm):
         self.fields["new_password1"].widget.attrs.update({"autocomplete": "new-password"})
         if device is not None:
             self.fields["token"] = forms.CharField(
-                label=_("Engångskod"), min_length=6, max_length=8,
-                help_text=_("Sex siffror från autentiseringsappen, när du har skannat "
-                            "QR-koden."),
-                widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
-                                              "inputmode": "numeric", "pattern": "[0-9]*"}))
+                label=_("Engångskod"),
+                min_length=6,
+                max_length=8,
+                help_text=_("Sex siffror från autentiseringsappen, när du har skannat QR-koden."),
+                widget=forms.TextInput(
+                    attrs={
+                        "autocomplete": "one-time-code",
+                        "inputmode": "numeric",
+                        "pattern": "[0-9]*",
+                    }
+                ),
+            )
         self.helper = fields_only_helper()
 
     def clean_token(self) -> str:

@@ -68,15 +68,26 @@ class SetupResult:
     token: str = ""
 
 
-def setup_plan(*, code: str, name: str, admin_email: str = "", username: str = "",
-               first_name: str = "", last_name: str = "") -> SetupPlan:
+def setup_plan(
+    *,
+    code: str,
+    name: str,
+    admin_email: str = "",
+    username: str = "",
+    first_name: str = "",
+    last_name: str = "",
+) -> SetupPlan:
     """Check everything and change nothing: SetupRefused says what does not fit."""
     try:
         kommun = official_check(code, name)
     except NotOfficial as exc:
         raise SetupRefused(str(exc)) from exc
-    plan = SetupPlan(kommun=kommun, municipality=Municipality.objects.filter(
-        code=kommun.code).first(), first_name=first_name, last_name=last_name)
+    plan = SetupPlan(
+        kommun=kommun,
+        municipality=Municipality.objects.filter(code=kommun.code).first(),
+        first_name=first_name,
+        last_name=last_name,
+    )
     if not admin_email:
         return plan
     email = admin_email.strip()
@@ -88,44 +99,61 @@ def setup_plan(*, code: str, name: str, admin_email: str = "", username: str = "
     plan.admin_username = (username or email).strip().lower()
     same = list(User.objects.filter(email__iexact=email).select_related("municipality"))
     if len(same) > 1:
-        raise SetupRefused(f"Several accounts have the address {email}: give the admin an "
-                           "address of their own.")
+        raise SetupRefused(
+            f"Several accounts have the address {email}: give the admin an address of their own."
+        )
     if not same:
         if User.objects.filter(username__iexact=plan.admin_username).exists():
-            raise SetupRefused(f"The username {plan.admin_username} is taken: choose another "
-                               "with --username.")
+            raise SetupRefused(
+                f"The username {plan.admin_username} is taken: choose another with --username."
+            )
         return plan
     account = same[0]
     if plan.municipality is None or account.municipality_id != plan.municipality.pk:
         where = account.municipality or "no municipality (an operator)"
-        raise SetupRefused(f"The address {email} belongs to the account {account.username} "
-                           f"of {where}: an account stays in its municipality.")
+        raise SetupRefused(
+            f"The address {email} belongs to the account {account.username} "
+            f"of {where}: an account stays in its municipality."
+        )
     pending = accounts.role_grant_pending(account)
     if account.role != Role.ADMIN and not (pending and pending.role == Role.ADMIN):
         raise SetupRefused(
             f"The account {account.username} ({email}) of {plan.municipality} has the role "
-            f"{account.role}: ask for the admin role at /system/ (a second person confirms).")
+            f"{account.role}: ask for the admin role at /system/ (a second person confirms)."
+        )
     plan.admin = account
     return plan
 
 
 def _confirmers_exist(municipality: Municipality, exclude: User) -> bool:
     """Could someone confirm a role for this municipality through the web?"""
-    return User.objects.filter(is_active=True).exclude(pk=exclude.pk).filter(
-        Q(municipality=municipality, role__in=[Role.COORDINATOR, Role.ADMIN])
-        | Q(municipality__isnull=True, role=Role.ADMIN)).exists()
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(pk=exclude.pk)
+        .filter(
+            Q(municipality=municipality, role__in=[Role.COORDINATOR, Role.ADMIN])
+            | Q(municipality__isnull=True, role=Role.ADMIN)
+        )
+        .exists()
+    )
 
 
 def setup_apply(plan: SetupPlan) -> SetupResult:
     """Create what the plan lacks, all or nothing."""
     with transaction.atomic():
         municipality, created = Municipality.objects.get_or_create(
-            code=plan.kommun.code, defaults={"name": plan.kommun.name})
+            code=plan.kommun.code, defaults={"name": plan.kommun.name}
+        )
         if created:
-            audit_event(action=AuditEvent.Action.CREATE, obj=municipality, flagged=True,
-                        detail=f"municipality created ({VIA})")
-        result = SetupResult(municipality=municipality, municipality_created=created,
-                             admin=plan.admin)
+            audit_event(
+                action=AuditEvent.Action.CREATE,
+                obj=municipality,
+                flagged=True,
+                detail=f"municipality created ({VIA})",
+            )
+        result = SetupResult(
+            municipality=municipality, municipality_created=created, admin=plan.admin
+        )
         if plan.admin is not None:
             result.grant = accounts.role_grant_pending(plan.admin)
         if plan.admin_email and plan.admin is None:
@@ -134,34 +162,54 @@ def setup_apply(plan: SetupPlan) -> SetupResult:
 
 
 def _admin_create(plan: SetupPlan, municipality: Municipality, result: SetupResult) -> None:
-    user = User(username=plan.admin_username, email=plan.admin_email,
-                first_name=plan.first_name, last_name=plan.last_name, role=Role.NONE,
-                municipality=municipality)
+    user = User(
+        username=plan.admin_username,
+        email=plan.admin_email,
+        first_name=plan.first_name,
+        last_name=plan.last_name,
+        role=Role.NONE,
+        municipality=municipality,
+    )
     user.set_unusable_password()
     try:
         user.full_clean(exclude=["password"])
     except ValidationError as exc:
         raise SetupRefused("; ".join(exc.messages)) from exc
     user.save()
-    audit_event(action=AuditEvent.Action.CREATE, obj=user, object_type="kaa.user",
-                flagged=True, detail=f"first admin's account created ({VIA})")
-    grant = accounts.role_grant_request(user=user, role=Role.ADMIN, actor=None, via=VIA,
-                                        reason=f"first admin of {municipality.name} ({VIA})")
+    audit_event(
+        action=AuditEvent.Action.CREATE,
+        obj=user,
+        object_type="kaa.user",
+        flagged=True,
+        detail=f"first admin's account created ({VIA})",
+    )
+    grant = accounts.role_grant_request(
+        user=user,
+        role=Role.ADMIN,
+        actor=None,
+        via=VIA,
+        reason=f"first admin of {municipality.name} ({VIA})",
+    )
     # The account has no role yet, so a grant is always made.
     if grant is not None and not _confirmers_exist(municipality, exclude=user):
-        grant = accounts.role_grant_decide(grant=grant, confirm=True, actor=None,
-                                           via=f"{VIA}: nobody else can confirm yet")
+        grant = accounts.role_grant_decide(
+            grant=grant, confirm=True, actor=None, via=f"{VIA}: nobody else can confirm yet"
+        )
         result.confirmed_by_setup = True
         user.refresh_from_db()
     result.admin, result.admin_created, result.grant = user, True, grant
-    result.token = accounts.account_link_issue(user=user, purpose=AccountLink.Purpose.INVITE,
-                                               actor=None)
+    result.token = accounts.account_link_issue(
+        user=user, purpose=AccountLink.Purpose.INVITE, actor=None
+    )
 
 
 def new_link(user: User) -> str:
     """A new one-time link for the admin set up earlier: an invitation while the account has
     no password yet; else, as for a lost phone, its authenticators are removed and its
     sessions ended first."""
-    purpose = (AccountLink.Purpose.SECOND_FACTOR if user.has_usable_password()
-               else AccountLink.Purpose.INVITE)
+    purpose = (
+        AccountLink.Purpose.SECOND_FACTOR
+        if user.has_usable_password()
+        else AccountLink.Purpose.INVITE
+    )
     return accounts.account_link_issue(user=user, purpose=purpose, actor=None)

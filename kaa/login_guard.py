@@ -53,8 +53,9 @@ def _tag(username: str) -> str:
 
 
 def _device_tags(request: HttpRequest) -> list[str]:
-    value = request.get_signed_cookie(_cookie_name(), default=None, salt=_SALT,
-                                      max_age=settings.KAA_LOGIN_DEVICE_DAYS * 86400)
+    value = request.get_signed_cookie(
+        _cookie_name(), default=None, salt=_SALT, max_age=settings.KAA_LOGIN_DEVICE_DAYS * 86400
+    )
     return value.split(".") if value else []
 
 
@@ -66,11 +67,16 @@ def device_known(request: HttpRequest, username: str) -> bool:
 def device_remember(request: HttpRequest, response: HttpResponse, username: str) -> None:
     """After a successful login: this browser is one that `username` logs in on."""
     tag = _tag(username)
-    tags = [tag] + [t for t in _device_tags(request) if t != tag][:_DEVICE_USERNAMES - 1]
-    response.set_signed_cookie(_cookie_name(), ".".join(tags), salt=_SALT,
-                               max_age=settings.KAA_LOGIN_DEVICE_DAYS * 86400,
-                               secure=settings.SESSION_COOKIE_SECURE, httponly=True,
-                               samesite="Lax")
+    tags = [tag] + [t for t in _device_tags(request) if t != tag][: _DEVICE_USERNAMES - 1]
+    response.set_signed_cookie(
+        _cookie_name(),
+        ".".join(tags),
+        salt=_SALT,
+        max_age=settings.KAA_LOGIN_DEVICE_DAYS * 86400,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def wait_seconds(request: HttpRequest, username: str) -> int:
@@ -97,14 +103,21 @@ def failure_count(request: HttpRequest | None) -> None:
         from kaa.audit import audit_event
         from kaa.models import AuditEvent
 
-        audit_event(request=request, action=AuditEvent.Action.LOCKED_OUT, flagged=True,
-                    detail=f"address slowed down after {settings.KAA_LOGIN_ADDRESS_LIMIT} "
-                           "failed logins")
+        audit_event(
+            request=request,
+            action=AuditEvent.Action.LOCKED_OUT,
+            flagged=True,
+            detail=f"address slowed down after {settings.KAA_LOGIN_ADDRESS_LIMIT} failed logins",
+        )
 
 
 def throttled_response(request: HttpRequest, wait: int) -> HttpResponse:
-    response = render(request, "registration/throttled.html",
-                      {"minutes": max(1, math.ceil(wait / 60))}, status=429)
+    response = render(
+        request,
+        "registration/throttled.html",
+        {"minutes": max(1, math.ceil(wait / 60))},
+        status=429,
+    )
     response["Retry-After"] = str(wait)
     return response
 
@@ -113,8 +126,13 @@ class AddressThrottleBackend:
     """First of the authentication backends: refuses, before any password is checked, a login
     from an address that is being slowed down (every login form, the admin's too)."""
 
-    def authenticate(self, request: HttpRequest | None, username: str | None = None,
-                     password: str | None = None, **kwargs: Any) -> None:
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         if request is None or getattr(request, SSO_CALLBACK, False):
             return None
         wait = wait_seconds(request, username or "")

@@ -66,8 +66,11 @@ def form_page(request: HttpRequest) -> str:
 
 
 def _redirect_to_login(request: HttpRequest, *, next_url: str = "") -> HttpResponse:
-    target = reverse(settings.LOGIN_URL) + "?" + urlencode(
-        {"next": next_url or request.get_full_path()})
+    target = (
+        reverse(settings.LOGIN_URL)
+        + "?"
+        + urlencode({"next": next_url or request.get_full_path()})
+    )
     if getattr(request, "htmx", False) or request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = target
@@ -79,7 +82,8 @@ def session_seconds_left(session: Any, now: int) -> tuple[int, int]:
     """Seconds left before the idle limit and before the absolute limit (below 0: passed)."""
     idle = settings.KAA_SESSION_IDLE_MINUTES * 60 - (now - session.get(SESSION_LAST_SEEN, now))
     absolute = settings.KAA_SESSION_ABSOLUTE_HOURS * 3600 - (
-        now - session.get(SESSION_AUTH_AT, now))
+        now - session.get(SESSION_AUTH_AT, now)
+    )
     return idle, absolute
 
 
@@ -113,15 +117,22 @@ class SessionTimeoutMiddleware:
 
                     key = request.session.session_key
                     if not session_seen(key):
-                        session_started(user=user, session_key=key, ip=current_ip(),
-                                        user_agent=request.META.get("HTTP_USER_AGENT", ""))
+                        session_started(
+                            user=user,
+                            session_key=key,
+                            ip=current_ip(),
+                            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                        )
         return self.get_response(request)
 
     def _expire(self, request: HttpRequest, *, idle: bool) -> HttpResponse:
         from kaa.audit import audit_event
 
-        audit_event(request=request, action=AuditEvent.Action.SESSION_EXPIRED,
-                    detail="idle" if idle else "absolute")
+        audit_event(
+            request=request,
+            action=AuditEvent.Action.SESSION_EXPIRED,
+            detail="idle" if idle else "absolute",
+        )
         draft = None
         owner = request.user.pk
         page = ""
@@ -139,9 +150,13 @@ class SessionTimeoutMiddleware:
             # the login the user comes back to the page the form is on, where the view
             # (kaa.drafts.pop_draft) or, for any other form, the page's script puts it back
             # (kaa.drafts.draft_for_page).
-            request.session[SESSION_DRAFT] = {"path": request.path,
-                                              "page": urlsplit(page).path, "data": draft,
-                                              "user": owner, "at": int(time.time())}
+            request.session[SESSION_DRAFT] = {
+                "path": request.path,
+                "page": urlsplit(page).path,
+                "data": draft,
+                "user": owner,
+                "at": int(time.time()),
+            }
         if idle:
             text = _(
                 "Du har loggats ut efter %(minutes)s minuter utan aktivitet. Logga in igen för "

@@ -177,8 +177,15 @@ class BaseModel(models.Model):
         self.archived_by = user
         self.archive_reason = reason
         self.updated_by = user
-        self.save(update_fields=["archived_at", "archived_by", "archive_reason", "updated_by",
-                                 "updated_at"])
+        self.save(
+            update_fields=[
+                "archived_at",
+                "archived_by",
+                "archive_reason",
+                "updated_by",
+                "updated_at",
+            ]
+        )
 
 
 class AuditQuerySet(models.QuerySet["AuditEvent"]):
@@ -289,8 +296,9 @@ class UserSession(models.Model):
     """One logged-in browser of a staff member: listed under *Mina inställningar*
     where the user can end the others; ended with the user's account when it is disabled."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="browser_sessions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="browser_sessions"
+    )
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now)
@@ -307,13 +315,34 @@ class UserSession(models.Model):
     def browser(self) -> str:
         """A short, human description of the user agent ("Firefox på Windows")."""
         agent = self.user_agent
-        name = next((label for token, label in (("Edg/", "Edge"), ("Firefox/", "Firefox"),
-                                                ("Chrome/", "Chrome"), ("Safari/", "Safari"))
-                     if token in agent), "")
-        system = next((label for token, label in (("Android", "Android"), ("iPhone", "iPhone"),
-                                                  ("iPad", "iPad"), ("Windows", "Windows"),
-                                                  ("Mac OS", "macOS"), ("Linux", "Linux"))
-                       if token in agent), "")
+        name = next(
+            (
+                label
+                for token, label in (
+                    ("Edg/", "Edge"),
+                    ("Firefox/", "Firefox"),
+                    ("Chrome/", "Chrome"),
+                    ("Safari/", "Safari"),
+                )
+                if token in agent
+            ),
+            "",
+        )
+        system = next(
+            (
+                label
+                for token, label in (
+                    ("Android", "Android"),
+                    ("iPhone", "iPhone"),
+                    ("iPad", "iPad"),
+                    ("Windows", "Windows"),
+                    ("Mac OS", "macOS"),
+                    ("Linux", "Linux"),
+                )
+                if token in agent
+            ),
+            "",
+        )
         return " · ".join(p for p in (name, system) if p) or agent[:60] or "–"
 
 
@@ -338,8 +367,13 @@ class OutboxItem(models.Model):
     not_before = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["created_at"], name="outbox_unpublished",
-                                condition=models.Q(published_at__isnull=True))]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="outbox_unpublished",
+                condition=models.Q(published_at__isnull=True),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)}"
@@ -357,19 +391,27 @@ class RoleGrant(models.Model):
         REJECTED = "rejected", _("Avslagen")
         WITHDRAWN = "withdrawn", _("Återkallad")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                             related_name="role_grants", verbose_name=_("personal"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="role_grants",
+        verbose_name=_("personal"),
+    )
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("kommun"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommun")
+    )
     reason = models.CharField(_("anledning"), max_length=200, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     null=True, blank=True, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     requested_at = models.DateTimeField(default=timezone.now)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -377,8 +419,11 @@ class RoleGrant(models.Model):
         verbose_name = _("rollbegäran")
         verbose_name_plural = _("rollbegäranden")
         constraints = [
-            models.UniqueConstraint(fields=["user"], condition=models.Q(status="pending"),
-                                    name="role_grant_one_pending_per_user"),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="role_grant_one_pending_per_user",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -395,12 +440,14 @@ class AccountLink(models.Model):
         PASSWORD = "password", _("Nytt lösenord")
         SECOND_FACTOR = "second_factor", _("Ny tvåfaktorinloggning")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="account_links")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_links"
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

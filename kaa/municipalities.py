@@ -31,8 +31,10 @@ class NotOfficial(ValueError):
 def official() -> dict[str, Kommun]:
     """Every municipality by its four-digit code."""
     with DATA.open(encoding="utf-8", newline="") as file:
-        rows = [Kommun(row["kod"], row["namn"], row["lanskod"], row["lan"])
-                for row in csv.DictReader(file)]
+        rows = [
+            Kommun(row["kod"], row["namn"], row["lanskod"], row["lan"])
+            for row in csv.DictReader(file)
+        ]
     return {row.code: row for row in rows}
 
 
@@ -59,7 +61,10 @@ def official_check(code: str, name: str) -> Kommun:
     by_name = [k for k in official().values() if _matches(name, k.name)]
     hint = f" {by_name[0].name} has code {by_name[0].code}." if by_name else ""
     if entry is None:
-        raise NotOfficial(f"{code} is not a Swedish municipality code (SCB's kommunkoder, "
-                          f"four digits, e.g. 1882 for Askersund).{hint}")
-    raise NotOfficial(f"Municipality code {code} is {entry.name} ({entry.county}), "
-                      f"not {name.strip()}.{hint}")
+        raise NotOfficial(
+            f"{code} is not a Swedish municipality code (SCB's kommunkoder, "
+            f"four digits, e.g. 1882 for Askersund).{hint}"
+        )
+    raise NotOfficial(
+        f"Municipality code {code} is {entry.name} ({entry.county}), not {name.strip()}.{hint}"
+    )

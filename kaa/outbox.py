@@ -46,8 +46,9 @@ def enqueue_later(task: str, *args: Any, after: dt.timedelta, **kwargs: Any) -> 
     """`enqueue`, to run no earlier than `after` from now: a task's retry with back-off. Unlike
     Celery's own retry, which drops the task if the broker cannot take it at that moment, the
     item waits for the sweeper."""
-    item = OutboxItem.objects.create(task=task, args=list(args), kwargs=kwargs,
-                                     not_before=timezone.now() + after)
+    item = OutboxItem.objects.create(
+        task=task, args=list(args), kwargs=kwargs, not_before=timezone.now() + after
+    )
     transaction.on_commit(lambda: publish(item.pk))
     return item
 
@@ -55,8 +56,7 @@ def enqueue_later(task: str, *args: Any, after: dt.timedelta, **kwargs: Any) -> 
 def retry_later(task: str, *args: Any, attempt: int) -> OutboxItem:
     """A task's retry number `attempt + 1`, after 1, 2, 4, 8 ... minutes of back-off; the task
     takes `attempt` as a keyword and decides itself when to give up."""
-    return enqueue_later(task, *args, attempt=attempt + 1,
-                         after=dt.timedelta(minutes=2 ** attempt))
+    return enqueue_later(task, *args, attempt=attempt + 1, after=dt.timedelta(minutes=2**attempt))
 
 
 def publish(pk: int) -> bool:
@@ -65,12 +65,14 @@ def publish(pk: int) -> bool:
 
 
 def _publish(pk: int) -> str:
-    """"published", "taken" (published already, or another process holds the claim) or
+    """ "published", "taken" (published already, or another process holds the claim) or
     "failed" (broker error: released for the sweeper)."""
     now = timezone.now()
-    claimed = (OutboxItem.objects.filter(pk=pk, published_at__isnull=True)
-               .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-               .update(claimed_until=now + LEASE, attempts=F("attempts") + 1))
+    claimed = (
+        OutboxItem.objects.filter(pk=pk, published_at__isnull=True)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=now + LEASE, attempts=F("attempts") + 1)
+    )
     if not claimed:
         return "taken"
     item = OutboxItem.objects.get(pk=pk)
@@ -88,10 +90,14 @@ def _publish(pk: int) -> str:
         later = {"eta": item.not_before} if item.not_before and item.not_before > now else {}
         task.apply_async(args=item.args, kwargs=item.kwargs, retry=False, **later)
     except BROKER_ERRORS as exc:  # broker down or unreachable: keep the item for the sweeper
-        log.warning("outbox: could not publish %s (%s); the sweeper will retry", item.task,
-                    type(exc).__name__)
-        OutboxItem.objects.filter(pk=pk).update(claimed_until=None,
-                                                last_error=f"{type(exc).__name__}: {exc}"[:300])
+        log.warning(
+            "outbox: could not publish %s (%s); the sweeper will retry",
+            item.task,
+            type(exc).__name__,
+        )
+        OutboxItem.objects.filter(pk=pk).update(
+            claimed_until=None, last_error=f"{type(exc).__name__}: {exc}"[:300]
+        )
         return "failed"
     except Exception as exc:  # the item itself cannot be sent (e.g. arguments no longer fit)
         return _broken(item, exc)
@@ -106,20 +112,23 @@ def _broken(item: OutboxItem, exc: Exception) -> str:
     the audit log, so that it neither blocks the items behind it nor goes unseen."""
     from kaa.audit import Action, audit_event
 
-    log.error("outbox: %s can not be published (%s); set aside", item.task,
-              type(exc).__name__)
+    log.error("outbox: %s can not be published (%s); set aside", item.task, type(exc).__name__)
     OutboxItem.objects.filter(pk=item.pk).update(
-        claimed_until=None, failed_at=timezone.now(),
-        last_error=f"{type(exc).__name__}: {exc}"[:300])
-    audit_event(action=Action.UPDATE, obj=item, detail=f"outbox:misslyckades:{item.task}",
-                flagged=True)
+        claimed_until=None,
+        failed_at=timezone.now(),
+        last_error=f"{type(exc).__name__}: {exc}"[:300],
+    )
+    audit_event(
+        action=Action.UPDATE, obj=item, detail=f"outbox:misslyckades:{item.task}", flagged=True
+    )
     return "broken"
 
 
 def retry_failed() -> int:
     """Put the set-aside items back in line (after the cause is fixed): `outbox_retry`."""
     return OutboxItem.objects.filter(failed_at__isnull=False, published_at__isnull=True).update(
-        failed_at=None, claimed_until=None)
+        failed_at=None, claimed_until=None
+    )
 
 
 def sweep(*, now: dt.datetime | None = None) -> int:
@@ -127,9 +136,13 @@ def sweep(*, now: dt.datetime | None = None) -> int:
     forget items published long ago."""
     now = now or timezone.now()
     published = 0
-    for pk in (OutboxItem.objects.filter(published_at__isnull=True, failed_at__isnull=True,
-                                         created_at__lt=now - SWEEP_AFTER)
-               .order_by("created_at").values_list("pk", flat=True)[:1000]):
+    for pk in (
+        OutboxItem.objects.filter(
+            published_at__isnull=True, failed_at__isnull=True, created_at__lt=now - SWEEP_AFTER
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:1000]
+    ):
         outcome = _publish(pk)
         if outcome == "failed":
             break  # still down: the next sweep tries again
@@ -140,8 +153,11 @@ def sweep(*, now: dt.datetime | None = None) -> int:
 
 def waiting() -> int:
     """Items the commit hook could not publish and the sweeper has not yet (for /healthz)."""
-    return OutboxItem.objects.filter(published_at__isnull=True, failed_at__isnull=True,
-                                     created_at__lt=timezone.now() - SWEEP_AFTER).count()
+    return OutboxItem.objects.filter(
+        published_at__isnull=True,
+        failed_at__isnull=True,
+        created_at__lt=timezone.now() - SWEEP_AFTER,
+    ).count()
 
 
 def failed() -> int:

@@ -11,7 +11,8 @@ from django.http import HttpRequest
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("kaa_request_id", default="")
 _client_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
-    "kaa_client_request_id", default="")
+    "kaa_client_request_id", default=""
+)
 _ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("kaa_ip", default=None)
 
 # A client's own X-Request-ID is kept only as these characters, at most this long.
@@ -53,8 +54,11 @@ def begin(request: HttpRequest) -> Tokens:
     client_id = _CLIENT_ID_UNSAFE.sub("", incoming)[:CLIENT_REQUEST_ID_LENGTH]
     request.request_id = request_id  # type: ignore[attr-defined]
     request.client_request_id = client_id  # type: ignore[attr-defined]
-    return (_request_id.set(request_id), _client_request_id.set(client_id),
-            _ip.set(client_ip(request)))
+    return (
+        _request_id.set(request_id),
+        _client_request_id.set(client_id),
+        _ip.set(client_ip(request)),
+    )
 
 
 def end(tokens: Tokens) -> None:

@@ -43,22 +43,31 @@ def audit_unattributed_purge(*, today: dt.date, months: int) -> int:
     with transaction.atomic():
         number = audit_purge(municipality_id=None, before=cutoff)
         if number:
-            audit_event(action=Action.DELETE, object_type="kaa.auditevent",
-                        detail=f"gallring utan kommun: {number} händelser före {cutoff:%Y-%m-%d}")
+            audit_event(
+                action=Action.DELETE,
+                object_type="kaa.auditevent",
+                detail=f"gallring utan kommun: {number} händelser före {cutoff:%Y-%m-%d}",
+            )
     return number
 
 
 def session_started(*, user: User, session_key: str, ip: str | None, user_agent: str) -> None:
-    UserSession.objects.update_or_create(session_key=session_key, defaults={
-        "user": user, "ip": ip, "user_agent": user_agent[:200],
-        "created_at": timezone.now(), "last_seen_at": timezone.now()})
+    UserSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={
+            "user": user,
+            "ip": ip,
+            "user_agent": user_agent[:200],
+            "created_at": timezone.now(),
+            "last_seen_at": timezone.now(),
+        },
+    )
 
 
 def session_seen(session_key: str) -> int:
     """Returns 0 if the session has no row (its key was changed, e.g. by a password change
     in the admin): the caller then starts one, so that it can still be seen and ended."""
-    return UserSession.objects.filter(session_key=session_key).update(
-        last_seen_at=timezone.now())
+    return UserSession.objects.filter(session_key=session_key).update(last_seen_at=timezone.now())
 
 
 def sessions_end(*, user: User, keys: list[str] | None = None, except_key: str = "") -> int:

@@ -63,8 +63,9 @@ def _debug_secret_key(path: Path) -> str:
                 os.unlink(temporary)
         key = path.read_text(encoding="utf-8").strip()
     except OSError as exc:
-        raise _bad_env("SECRET_KEY", f"not set, and {path} cannot be made or read ({exc})") \
-            from exc
+        raise _bad_env(
+            "SECRET_KEY", f"not set, and {path} cannot be made or read ({exc})"
+        ) from exc
     if len(key) < 50:
         raise _bad_env("SECRET_KEY", f"not set, and {path} holds no usable key (delete it)")
     return key
@@ -76,8 +77,9 @@ if not SECRET_KEY:
         raise _bad_env(
             "SECRET_KEY", "must be set when DEBUG is off (at least 50 random characters)"
         )
-    SECRET_KEY = _debug_secret_key(Path(env.str(
-        "KAA_DEMO_SECRET_KEY_FILE", default=str(BASE_DIR / "var" / "secret_key"))))
+    SECRET_KEY = _debug_secret_key(
+        Path(env.str("KAA_DEMO_SECRET_KEY_FILE", default=str(BASE_DIR / "var" / "secret_key")))
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -179,8 +181,9 @@ KAA_OWNER_COMMANDS = ("migrate", "db_roles")
 _migrate_url = env_secret("DATABASE_MIGRATE_URL", default="") or ""
 if _migrate_url and sys.argv[1:2] and sys.argv[1] in KAA_OWNER_COMMANDS:
     _owner = environ.Env.db_url_config(_migrate_url)
-    DATABASES["default"].update({key: _owner[key] for key in
-                                 ("NAME", "USER", "PASSWORD", "HOST", "PORT") if key in _owner})
+    DATABASES["default"].update(
+        {key: _owner[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT") if key in _owner}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -230,9 +233,14 @@ AXES_LOCKOUT_PARAMETERS = [
     item.split("+") if "+" in item else item
     for item in env.list("AXES_LOCKOUT_PARAMETERS", default=["username", "username+ip_address"])
 ]
-SILENCED_SYSTEM_CHECKS = [] if any(
-    "ip_address" in (item if isinstance(item, list) else [item])
-    for item in AXES_LOCKOUT_PARAMETERS) else ["axes.W006"]
+SILENCED_SYSTEM_CHECKS = (
+    []
+    if any(
+        "ip_address" in (item if isinstance(item, list) else [item])
+        for item in AXES_LOCKOUT_PARAMETERS
+    )
+    else ["axes.W006"]
+)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
@@ -251,8 +259,9 @@ KAA_LOGIN_DEVICE_DAYS = env.int("KAA_LOGIN_DEVICE_DAYS", default=90)
 
 # Second factor (TOTP through django-otp) for the roles listed here: by default every role
 # that reads personal data or statistics (check --deploy warns when one is left out).
-KAA_OTP_REQUIRED_ROLES = env.list("KAA_OTP_REQUIRED_ROLES",
-                                  default=["coordinator", "coach", "manager", "admin"])
+KAA_OTP_REQUIRED_ROLES = env.list(
+    "KAA_OTP_REQUIRED_ROLES", default=["coordinator", "coach", "manager", "admin"]
+)
 # How long a one-time link to choose a password and enrol an authenticator works.
 KAA_ACCOUNT_LINK_HOURS = env.int("KAA_ACCOUNT_LINK_HOURS", default=72)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="KAA")
@@ -264,7 +273,8 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="KAA")
 # the issuer's /.well-known/openid-configuration).
 KAA_OIDC_ISSUER = env.str("KAA_OIDC_ISSUER", default="").rstrip("/")
 KAA_OIDC_DISCOVERY_URL = env.str("KAA_OIDC_DISCOVERY_URL", default="") or (
-    f"{KAA_OIDC_ISSUER}/.well-known/openid-configuration" if KAA_OIDC_ISSUER else "")
+    f"{KAA_OIDC_ISSUER}/.well-known/openid-configuration" if KAA_OIDC_ISSUER else ""
+)
 # On the login page: "Logga in med <name>", e.g. "Askersunds kommuns konto".
 KAA_OIDC_NAME = env.str("KAA_OIDC_NAME", default="") or _("kommunens inloggning")
 OIDC_RP_CLIENT_ID = env.str("KAA_OIDC_CLIENT_ID", default="")
@@ -306,13 +316,19 @@ for _entry in env.list("KAA_OIDC_ROLE_MAP", default=[]):
     _role, _at, _code = _target.partition("@")
     _code = _code or KAA_OIDC_MUNICIPALITY
     if not _value or _role not in ("coordinator", "coach", "manager", "admin") or not _code:
-        raise _bad_env("KAA_OIDC_ROLE_MAP", f"{_entry!r}: expected value=role or value=role@code "
-                                            "(roles: coordinator, coach, manager, admin; "
-                                            "without @code KAA_OIDC_MUNICIPALITY must be set)")
+        raise _bad_env(
+            "KAA_OIDC_ROLE_MAP",
+            f"{_entry!r}: expected value=role or value=role@code "
+            "(roles: coordinator, coach, manager, admin; "
+            "without @code KAA_OIDC_MUNICIPALITY must be set)",
+        )
     KAA_OIDC_ROLE_MAP.append((_value, _role, _code))
 if KAA_OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
-    raise _bad_env("KAA_OIDC_CLIENT_ID", "KAA_OIDC_ISSUER is set: set the client's id and "
-                                         "KAA_OIDC_CLIENT_SECRET (or KAA_OIDC_CLIENT_SECRET_FILE)")
+    raise _bad_env(
+        "KAA_OIDC_CLIENT_ID",
+        "KAA_OIDC_ISSUER is set: set the client's id and "
+        "KAA_OIDC_CLIENT_SECRET (or KAA_OIDC_CLIENT_SECRET_FILE)",
+    )
 if KAA_OIDC_MATCH_FIELD not in ("email", "username"):
     raise _bad_env("KAA_OIDC_MATCH_FIELD", "expected email or username")
 
@@ -329,8 +345,10 @@ KAA_AUDIT_UNATTRIBUTED_MONTHS = env.int("AUDIT_UNATTRIBUTED_MONTHS", default=36)
 KAA_AUDIT_SINK = env.list("KAA_AUDIT_SINK", default=[])
 for _sink in KAA_AUDIT_SINK:
     if _sink.split("://", 1)[0] not in ("syslog+tcp", "syslog+tls", "syslog+udp", "file"):
-        raise _bad_env("KAA_AUDIT_SINK", f"{_sink!r}: expected syslog+tcp://, syslog+tls://, "
-                                         "syslog+udp:// or file://")
+        raise _bad_env(
+            "KAA_AUDIT_SINK",
+            f"{_sink!r}: expected syslog+tcp://, syslog+tls://, syslog+udp:// or file://",
+        )
 KAA_SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
 SESSION_COOKIE_AGE = KAA_SESSION_ABSOLUTE_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -538,7 +556,8 @@ CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 # Django's cache counts, in one process).
 KAA_RATELIMIT_REDIS_URL = env.str(
     "KAA_RATELIMIT_REDIS_URL",
-    default="" if CELERY_BROKER_URL.startswith("filesystem://") else REDIS_URL)
+    default="" if CELERY_BROKER_URL.startswith("filesystem://") else REDIS_URL,
+)
 KAA_RATELIMIT_PREFIX = "kaa:rl"
 # A stated reason to open a youth with protected identity holds this long.
 KAA_PROTECTED_REASON_HOURS = env.int("KAA_PROTECTED_REASON_HOURS", default=4)

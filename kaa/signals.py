@@ -40,10 +40,18 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
             request.session.pop(SESSION_OIDC_ID_TOKEN, None)
         if not request.session.session_key:
             request.session.save()
-        session_started(user=user, session_key=request.session.session_key, ip=current_ip(),
-                        user_agent=request.META.get("HTTP_USER_AGENT", ""))
-    audit_event(request=request, user=user, action=AuditEvent.Action.LOGIN,
-                detail=getattr(request, login_guard.SSO_LOGIN_DETAIL, ""))
+        session_started(
+            user=user,
+            session_key=request.session.session_key,
+            ip=current_ip(),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+    audit_event(
+        request=request,
+        user=user,
+        action=AuditEvent.Action.LOGIN,
+        detail=getattr(request, login_guard.SSO_LOGIN_DETAIL, ""),
+    )
 
 
 @receiver(user_logged_out)
@@ -64,24 +72,35 @@ def _account(username: str) -> User | None:
 
 
 @receiver(user_login_failed)
-def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
-                    **kwargs: Any) -> None:
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     if getattr(request, login_guard.SSO_CALLBACK, False):
         return  # kaa.sso logged why, and whom the provider named; no password was tried
     # Only the username that was typed, never the password (Django already masks it).
     username = str(credentials.get("username", ""))[:150]
     throttled = bool(getattr(request, login_guard.THROTTLED, 0))
-    audit_event(request=request, action=AuditEvent.Action.LOGIN_FAILED, username=username,
-                obj=_account(username), detail="throttled" if throttled else "")
+    audit_event(
+        request=request,
+        action=AuditEvent.Action.LOGIN_FAILED,
+        username=username,
+        obj=_account(username),
+        detail="throttled" if throttled else "",
+    )
     login_guard.failure_count(request)
 
 
 @receiver(user_locked_out)
-def on_locked_out(sender: Any, request: HttpRequest | None = None, username: str | None = None,
-                  **kwargs: Any) -> None:
+def on_locked_out(
+    sender: Any, request: HttpRequest | None = None, username: str | None = None, **kwargs: Any
+) -> None:
     username = str(username or "")[:150]
-    audit_event(request=request, action=AuditEvent.Action.LOCKED_OUT, username=username,
-                obj=_account(username))
+    audit_event(
+        request=request,
+        action=AuditEvent.Action.LOCKED_OUT,
+        username=username,
+        obj=_account(username),
+    )
 
 
 @receiver(post_save, sender=User)
@@ -89,5 +108,9 @@ def on_user_saved(sender: Any, instance: User, **kwargs: Any) -> None:
     """Disabling an account ends every session it has, at once."""
     if not instance.is_active and UserSession.objects.filter(user=instance).exists():
         ended = sessions_end(user=instance)
-        audit_event(user=None, action=AuditEvent.Action.LOGOUT, obj=instance,
-                    detail=f"account disabled: {ended} sessions ended")
+        audit_event(
+            user=None,
+            action=AuditEvent.Action.LOGOUT,
+            obj=instance,
+            detail=f"account disabled: {ended} sessions ended",
+        )

@@ -80,8 +80,14 @@ class ProviderUnavailable(Exception):
 class Refused(Exception):
     """The provider's answer does not log anybody in: `reason` goes to the audit log."""
 
-    def __init__(self, reason: str, *, username: str = "", account: User | None = None,
-                 unknown: bool = False) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        username: str = "",
+        account: User | None = None,
+        unknown: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.reason, self.username, self.account, self.unknown = reason, username, account, unknown
 
@@ -100,8 +106,9 @@ def discovery() -> dict[str, Any]:
     except (requests.RequestException, ValueError) as exc:
         raise ProviderUnavailable(f"discovery document not readable: {exc}") from exc
     if str(document.get("issuer", "")).rstrip("/") != settings.KAA_OIDC_ISSUER:
-        raise ProviderUnavailable(f"discovery document names the issuer "
-                                  f"{document.get('issuer')!r}, not KAA_OIDC_ISSUER")
+        raise ProviderUnavailable(
+            f"discovery document names the issuer {document.get('issuer')!r}, not KAA_OIDC_ISSUER"
+        )
     for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
         if not document.get(key):
             raise ProviderUnavailable(f"discovery document has no {key}")
@@ -130,13 +137,18 @@ def refused_log(request: HttpRequest, refused: Refused) -> None:
     if getattr(request, _REFUSED, None) is not None:
         return
     setattr(request, _REFUSED, refused)
-    audit_event(request=request, action=AuditEvent.Action.LOGIN_FAILED,
-                username=refused.username[:150], obj=refused.account,
-                object_type="kaa.user" if refused.account else "",
-                detail=f"{VIA}: {refused.reason}"[:200])
+    audit_event(
+        request=request,
+        action=AuditEvent.Action.LOGIN_FAILED,
+        username=refused.username[:150],
+        obj=refused.account,
+        object_type="kaa.user" if refused.account else "",
+        detail=f"{VIA}: {refused.reason}"[:200],
+    )
 
 
 # --- The backend ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Keys:
@@ -184,8 +196,12 @@ class OidcBackend(OIDCAuthenticationBackend):
         return ModelBackend.get_user(self, user_id)  # type: ignore[arg-type]
 
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
-        if (request is None or not enabled() or "nonce" not in kwargs
-                or not getattr(request, login_guard.SSO_CALLBACK, False)):
+        if (
+            request is None
+            or not enabled()
+            or "nonce" not in kwargs
+            or not getattr(request, login_guard.SSO_CALLBACK, False)
+        ):
             return None
         try:
             return super().authenticate(request, **kwargs)
@@ -226,10 +242,15 @@ class OidcBackend(OIDCAuthenticationBackend):
         issuer = discovery()["issuer"]
         required = ["iss", "aud", "exp", "iat", "sub"] if id_token else ["iss", "sub"]
         try:
-            claims = jwt.decode(token, keys.key, algorithms=[keys.algorithm],
-                                audience=self.OIDC_RP_CLIENT_ID, issuer=issuer,
-                                leeway=settings.KAA_OIDC_LEEWAY,
-                                options={"require": required})
+            claims = jwt.decode(
+                token,
+                keys.key,
+                algorithms=[keys.algorithm],
+                audience=self.OIDC_RP_CLIENT_ID,
+                issuer=issuer,
+                leeway=settings.KAA_OIDC_LEEWAY,
+                options={"require": required},
+            )
         except jwt.ExpiredSignatureError as exc:
             raise Refused("token expired") from exc
         except jwt.InvalidAudienceError as exc:
@@ -239,11 +260,15 @@ class OidcBackend(OIDCAuthenticationBackend):
         except jwt.InvalidTokenError as exc:
             raise Refused(f"token refused: {exc}") from exc
         audiences = claims.get("aud")
-        if isinstance(audiences, list) and len(audiences) > 1 \
-                and claims.get("azp") != self.OIDC_RP_CLIENT_ID:
+        if (
+            isinstance(audiences, list)
+            and len(audiences) > 1
+            and claims.get("azp") != self.OIDC_RP_CLIENT_ID
+        ):
             raise Refused("token for another authorised party")
-        if id_token and not constant_time_compare(str(claims.get("nonce", "")),
-                                                  str(kwargs["nonce"] or "-")):
+        if id_token and not constant_time_compare(
+            str(claims.get("nonce", "")), str(kwargs["nonce"] or "-")
+        ):
             raise Refused("token refused: nonce")
         return claims
 
@@ -254,30 +279,40 @@ class OidcBackend(OIDCAuthenticationBackend):
 
     # The person: an account of KAA's, or (with a role map) a new one waiting for its role.
 
-    def get_or_create_user(self, access_token: str, id_token: str,
-                           payload: dict[str, Any]) -> User:
+    def get_or_create_user(
+        self, access_token: str, id_token: str, payload: dict[str, Any]
+    ) -> User:
         claims = dict(payload)
         if self.OIDC_OP_USER_ENDPOINT:
             userinfo = self.get_userinfo(access_token, id_token, payload)
             if userinfo.get("sub") != payload.get("sub"):
                 raise Refused("userinfo is about another subject")
             # What the ID token says about the authentication stays the ID token's.
-            claims.update({k: v for k, v in userinfo.items()
-                           if k not in ("iss", "aud", "exp", "iat", "nonce", "amr", "acr",
-                                        "azp", "auth_time")})
+            claims.update(
+                {
+                    k: v
+                    for k, v in userinfo.items()
+                    if k
+                    not in ("iss", "aud", "exp", "iat", "nonce", "amr", "acr", "azp", "auth_time")
+                }
+            )
         user = account_for(self.request, claims)
         mfa = mfa_by_provider(payload)
         setattr(self.request, _MFA, mfa)
-        setattr(self.request, login_guard.SSO_LOGIN_DETAIL,
-                f"{VIA}; second factor by the provider ({mfa})" if mfa else VIA)
+        setattr(
+            self.request,
+            login_guard.SSO_LOGIN_DETAIL,
+            f"{VIA}; second factor by the provider ({mfa})" if mfa else VIA,
+        )
         return user
 
 
 def _claimed(claims: dict[str, Any]) -> str:
     value = claims.get(settings.KAA_OIDC_MATCH_CLAIM)
     if not isinstance(value, str) or not value.strip():
-        raise Refused(f"no {settings.KAA_OIDC_MATCH_CLAIM} claim",
-                      username=str(claims.get("sub", ""))[:150])
+        raise Refused(
+            f"no {settings.KAA_OIDC_MATCH_CLAIM} claim", username=str(claims.get("sub", ""))[:150]
+        )
     if settings.KAA_OIDC_MATCH_CLAIM == "email" and claims.get("email_verified") is False:
         raise Refused("e-mail address not verified by the provider", username=value)
     return value.strip()
@@ -298,8 +333,9 @@ def account_for(request: HttpRequest, claims: dict[str, Any]) -> User:
     if not user.is_active:
         raise Refused("account disabled", username=user.username, account=user)
     if AxesProxyHandler.is_locked(request, {"username": user.get_username()}):
-        raise Refused("account locked out after failed logins", username=user.username,
-                      account=user)
+        raise Refused(
+            "account locked out after failed logins", username=user.username, account=user
+        )
     return user
 
 
@@ -319,46 +355,72 @@ def _account_create(request: HttpRequest, claims: dict[str, Any], value: str) ->
     claim_value, role, code = entry
     municipality = Municipality.objects.filter(code=code).first()
     if municipality is None:
-        raise Refused(f"role map names municipality {code}, which is not set up",
-                      username=value)
+        raise Refused(f"role map names municipality {code}, which is not set up", username=value)
     email = value if settings.KAA_OIDC_MATCH_FIELD == "email" else str(claims.get("email", ""))
-    username = value if settings.KAA_OIDC_MATCH_FIELD == "username" else (
-        str(claims.get("preferred_username") or email))
+    username = (
+        value
+        if settings.KAA_OIDC_MATCH_FIELD == "username"
+        else (str(claims.get("preferred_username") or email))
+    )
     username = username.strip().lower()[:150]
     if User.objects.filter(username__iexact=username).exists():
         raise Refused("no account, and its username is taken", username=value)
     with transaction.atomic():
-        user = User(username=username, email=email, role=Role.NONE, municipality=municipality,
-                    first_name=str(claims.get("given_name", ""))[:150],
-                    last_name=str(claims.get("family_name", ""))[:150])
+        user = User(
+            username=username,
+            email=email,
+            role=Role.NONE,
+            municipality=municipality,
+            first_name=str(claims.get("given_name", ""))[:150],
+            last_name=str(claims.get("family_name", ""))[:150],
+        )
         user.set_unusable_password()
         try:
             user.full_clean(exclude=["password"])
         except ValidationError as exc:
-            raise Refused("no account, and none can be made from the claims",
-                          username=value) from exc
+            raise Refused(
+                "no account, and none can be made from the claims", username=value
+            ) from exc
         user.save()
-        audit_event(request=request, user=None, action=AuditEvent.Action.CREATE, obj=user,
-                    object_type="kaa.user", flagged=True,
-                    detail=f"account created at its first {VIA}")
-        role_grant_request(user=user, role=role, actor=None, request=request, via=VIA,
-                           reason=f"{VIA}: {settings.KAA_OIDC_ROLE_CLAIM} {claim_value}")
+        audit_event(
+            request=request,
+            user=None,
+            action=AuditEvent.Action.CREATE,
+            obj=user,
+            object_type="kaa.user",
+            flagged=True,
+            detail=f"account created at its first {VIA}",
+        )
+        role_grant_request(
+            user=user,
+            role=role,
+            actor=None,
+            request=request,
+            via=VIA,
+            reason=f"{VIA}: {settings.KAA_OIDC_ROLE_CLAIM} {claim_value}",
+        )
     setattr(request, _PENDING, True)
     return user
 
 
 # --- Views ----------------------------------------------------------------------------------
 
+
 def _provider_down(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.warning("single sign-on: %s", exc)
-    messages.error(request, _("%(idp)s svarar inte just nu. Försök igen om en stund, eller "
-                              "logga in med användarnamn och lösenord.")
-                   % {"idp": settings.KAA_OIDC_NAME})
+    messages.error(
+        request,
+        _(
+            "%(idp)s svarar inte just nu. Försök igen om en stund, eller "
+            "logga in med användarnamn och lösenord."
+        )
+        % {"idp": settings.KAA_OIDC_NAME},
+    )
     return redirect("kaa:login")
 
 
 class LoginStart(OIDCAuthenticationRequestView):
-    """"Logga in med ...": off to the provider with a new state, nonce and PKCE challenge."""
+    """ "Logga in med ...": off to the provider with a new state, nonce and PKCE challenge."""
 
     def __init__(self, **kwargs: Any) -> None:
         View.__init__(self, **kwargs)  # the endpoints are read from the provider per login
@@ -374,8 +436,7 @@ class LoginStart(OIDCAuthenticationRequestView):
         return super().get(request)
 
     def get_extra_params(self, request: HttpRequest) -> dict[str, str]:
-        return {"acr_values": settings.KAA_OIDC_ACR_VALUES} if settings.KAA_OIDC_ACR_VALUES \
-            else {}
+        return {"acr_values": settings.KAA_OIDC_ACR_VALUES} if settings.KAA_OIDC_ACR_VALUES else {}
 
 
 class Callback(OIDCAuthenticationCallbackView):
@@ -386,7 +447,8 @@ class Callback(OIDCAuthenticationCallbackView):
             raise Http404
         setattr(request, login_guard.SSO_CALLBACK, True)
         if "error" in request.GET and request.GET.get("state") not in (
-                request.session.get("oidc_states") or {}):
+            request.session.get("oidc_states") or {}
+        ):
             # An error for no login of this browser's: the library would log the session
             # out, and a link from anywhere must not log anybody out.
             return self.login_failure()
@@ -403,18 +465,32 @@ class Callback(OIDCAuthenticationCallbackView):
         if getattr(request, _REFUSED, None) is None:
             # The provider's error code (RFC 6749: a few lower-case words), as sent.
             error = re.sub(r"[^a-z_]", "", request.GET.get("error", ""))[:40]
-            reason = (f"provider answered {error}" if "error" in request.GET
-                      else "state unknown (no login under way in this browser)")
+            reason = (
+                f"provider answered {error}"
+                if "error" in request.GET
+                else "state unknown (no login under way in this browser)"
+            )
             refused_log(request, Refused(reason))
         refused = getattr(request, _REFUSED)
         if refused.unknown:
-            messages.error(request, _("Det finns inget konto i KAA för den du loggade in som "
-                                      "hos %(idp)s. Be kommunens administratör för KAA att "
-                                      "lägga upp dig.") % {"idp": settings.KAA_OIDC_NAME})
+            messages.error(
+                request,
+                _(
+                    "Det finns inget konto i KAA för den du loggade in som "
+                    "hos %(idp)s. Be kommunens administratör för KAA att "
+                    "lägga upp dig."
+                )
+                % {"idp": settings.KAA_OIDC_NAME},
+            )
         else:
-            messages.error(request, _("Inloggningen med %(idp)s gick inte igenom. Försök igen, "
-                                      "och kontakta kommunens IT-stöd om det upprepas.")
-                           % {"idp": settings.KAA_OIDC_NAME})
+            messages.error(
+                request,
+                _(
+                    "Inloggningen med %(idp)s gick inte igenom. Försök igen, "
+                    "och kontakta kommunens IT-stöd om det upprepas."
+                )
+                % {"idp": settings.KAA_OIDC_NAME},
+            )
         return HttpResponseRedirect(reverse("kaa:login"))
 
     def login_success(self) -> HttpResponse:
@@ -424,8 +500,13 @@ class Callback(OIDCAuthenticationCallbackView):
         if getattr(request, _MFA, ""):
             request.session[SESSION_IDP_MFA] = self.user.pk
         if getattr(request, _PENDING, False):
-            messages.info(request, _("Ditt konto i KAA är skapat. Du får din behörighet när en "
-                                     "samordnare eller administratör har godkänt den."))
+            messages.info(
+                request,
+                _(
+                    "Ditt konto i KAA är skapat. Du får din behörighet när en "
+                    "samordnare eller administratör har godkänt den."
+                ),
+            )
         return response
 
 
@@ -442,7 +523,11 @@ def end_session_url(request: HttpRequest) -> str:
         return ""
     if not endpoint or urlsplit(endpoint).scheme not in ("https", "http"):
         return ""
-    query = urlencode({"id_token_hint": id_token, "client_id": settings.OIDC_RP_CLIENT_ID,
-                       "post_logout_redirect_uri": request.build_absolute_uri(
-                           reverse("kaa:login"))})
+    query = urlencode(
+        {
+            "id_token_hint": id_token,
+            "client_id": settings.OIDC_RP_CLIENT_ID,
+            "post_logout_redirect_uri": request.build_absolute_uri(reverse("kaa:login")),
+        }
+    )
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"

@@ -89,8 +89,10 @@ class UploadLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        allowed = min(_view_limit(request) + settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
-                      settings.KAA_MAX_REQUEST_BYTES)
+        allowed = min(
+            _view_limit(request) + settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+            settings.KAA_MAX_REQUEST_BYTES,
+        )
         if _content_length(request) > allowed:
             return too_large(request, allowed)
         return self.get_response(request)
@@ -100,8 +102,14 @@ class LimitedUploadHandler(FileUploadHandler):
     """Stops a request at the first byte of a file past the view's maximum (no file at all for
     a view without `@upload_limit`); the handlers after it never see those bytes."""
 
-    def handle_raw_input(self, input_data: Any, META: Any, content_length: int,  # noqa: N803
-                         boundary: Any, encoding: str | None = None) -> None:
+    def handle_raw_input(
+        self,
+        input_data: Any,
+        META: Any,
+        content_length: int,  # noqa: N803
+        boundary: Any,
+        encoding: str | None = None,
+    ) -> None:
         self.limit = _view_limit(self.request)
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
@@ -132,20 +140,29 @@ def upload_scan(upload: Any, *, user: Any = None, what: str = "") -> None:
     except clamav.ScannerUnavailable as exc:
         log.error("upload refused: the virus scanner gave no answer (%s)", exc)
         raise ValidationError(
-            _("Filen kunde inte kontrolleras mot virus just nu och har inte tagits emot. Försök "
-              "igen om en stund. Om felet kvarstår, kontakta den som förvaltar KAA."),
-            code="scanner_unavailable") from exc
+            _(
+                "Filen kunde inte kontrolleras mot virus just nu och har inte tagits emot. Försök "
+                "igen om en stund. Om felet kvarstår, kontakta den som förvaltar KAA."
+            ),
+            code="scanner_unavailable",
+        ) from exc
     finally:
         upload.seek(0)
     if verdict.clean:
         return
     log.warning("upload refused: %s found in %s", verdict.signature, what or "an upload")
-    audit_event(action=Action.DENIED, user=user if getattr(user, "pk", None) else None,
-                object_type="upload", detail=f"skadlig kod: {verdict.signature} ({what})",
-                flagged=True)
+    audit_event(
+        action=Action.DENIED,
+        user=user if getattr(user, "pk", None) else None,
+        object_type="upload",
+        detail=f"skadlig kod: {verdict.signature} ({what})",
+        flagged=True,
+    )
     raise ValidationError(
         _("Filen innehåller skadlig kod (%(name)s) och har inte tagits emot.")
-        % {"name": verdict.signature}, code="infected")
+        % {"name": verdict.signature},
+        code="infected",
+    )
 
 
 class ScannedFileField(forms.FileField):

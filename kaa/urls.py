@@ -23,10 +23,14 @@ kaa_patterns = [
     path("konto/lank/", views_accounts.account_link_form, name="account_link_form"),
     path("konto/lank/<str:token>/", views_accounts.account_link, name="account_link"),
     path("personal/", views_accounts.staff, name="staff"),
-    path("personal/behorighet/<id:pk>/", views_accounts.role_grant_decide,
-         name="role_grant_decide"),
-    path("personal/<id:pk>/ny-tvafaktor/", views_accounts.staff_second_factor_link,
-         name="staff_second_factor_link"),
+    path(
+        "personal/behorighet/<id:pk>/", views_accounts.role_grant_decide, name="role_grant_decide"
+    ),
+    path(
+        "personal/<id:pk>/ny-tvafaktor/",
+        views_accounts.staff_second_factor_link,
+        name="staff_second_factor_link",
+    ),
 ]
 
 urlpatterns = [

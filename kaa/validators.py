@@ -44,11 +44,12 @@ class ContextWordValidator:
         words += [_fold(name) for name in Municipality.objects.values_list("name", flat=True)]
         for word in words:
             if len(word) >= 3 and word in folded:
-                raise ValidationError(_(CONTEXT_WORD_MESSAGE) % {"word": word},
-                                      code="password_context_word")
+                raise ValidationError(
+                    _(CONTEXT_WORD_MESSAGE) % {"word": word}, code="password_context_word"
+                )
 
     def get_help_text(self) -> str:
-        return _("Lösenordet får inte innehålla ord som KAA, kommunens namn eller \"lösenord\".")
+        return _('Lösenordet får inte innehålla ord som KAA, kommunens namn eller "lösenord".')
 
 
 # Line breaks of any kind (CR and LF start a new header line: "Hej\r\nBcc: x") and the other
@@ -60,5 +61,9 @@ def validate_header_text(value: str) -> None:
     """Form validator for text that ends up in an e-mail header (subject, name, address)."""
     if _HEADER_BREAKS.search(value or ""):
         raise ValidationError(
-            _("Får inte innehålla radbrytningar eller andra styrtecken (texten blir en rubrik "
-              "i e-postmeddelandet)."), code="header_break")
+            _(
+                "Får inte innehålla radbrytningar eller andra styrtecken (texten blir en rubrik "
+                "i e-postmeddelandet)."
+            ),
+            code="header_break",
+        )

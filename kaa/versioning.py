@@ -35,9 +35,11 @@ class StaleEdit(ValidationError):
     def __init__(self, *, current: int, changes: list[Change], who: str, when: str) -> None:
         self.current_version = current
         self.changes = changes
-        message = (_("%(who)s sparade ändringar %(when)s medan du hade formuläret öppet. Inget "
-                     "av det du skrev är sparat än: jämför med det som är sparat nu och spara "
-                     "igen om ditt ska gälla.") % {"who": who, "when": when})
+        message = _(
+            "%(who)s sparade ändringar %(when)s medan du hade formuläret öppet. Inget "
+            "av det du skrev är sparat än: jämför med det som är sparat nu och spara "
+            "igen om ditt ska gälla."
+        ) % {"who": who, "when": when}
         super().__init__(message, code="stale")
 
 
@@ -49,8 +51,9 @@ class VersionedFormMixin(forms.BaseForm):
         instance = getattr(self, "instance", None)
         if version is None and instance is not None and instance.pk:
             version = getattr(instance, VERSION_FIELD, None)
-        self.fields[VERSION_FIELD] = forms.IntegerField(widget=forms.HiddenInput,
-                                                        required=False, initial=version)
+        self.fields[VERSION_FIELD] = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, initial=version
+        )
         self._version_expected = version is not None
         self.stale_changes: list[Change] = []
         self.stale = False
@@ -83,8 +86,11 @@ def _display(obj: models.Model, field: models.Field, value: Any) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.ForeignKey):
-        return str(value) if isinstance(value, models.Model) else str(
-            field.related_model.objects.filter(pk=value).first() or value)
+        return (
+            str(value)
+            if isinstance(value, models.Model)
+            else str(field.related_model.objects.filter(pk=value).first() or value)
+        )
     if isinstance(value, bool):
         return _("Ja") if value else _("Nej")
     return str(value)
@@ -102,13 +108,21 @@ def version_check(obj: models.Model, submitted: int | None, fields: dict[str, An
         field = obj._meta.get_field(name)
         saved = getattr(obj, name)
         if saved != yours:
-            changes.append(Change(str(field.verbose_name).capitalize(),
-                                  _display(obj, field, saved), _display(obj, field, yours)))
+            changes.append(
+                Change(
+                    str(field.verbose_name).capitalize(),
+                    _display(obj, field, saved),
+                    _display(obj, field, yours),
+                )
+            )
     who = getattr(obj, "updated_by", None)
     when = getattr(obj, "updated_at", None)
-    raise StaleEdit(current=current, changes=changes,
-                    who=who.get_full_name() or who.get_username() if who else _("Någon annan"),
-                    when=timezone.localtime(when).strftime("%H:%M") if when else "")
+    raise StaleEdit(
+        current=current,
+        changes=changes,
+        who=who.get_full_name() or who.get_username() if who else _("Någon annan"),
+        when=timezone.localtime(when).strftime("%H:%M") if when else "",
+    )
 
 
 def version_bump(obj: models.Model) -> None:

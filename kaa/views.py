@@ -118,8 +118,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
     if not health.monitoring_authorised(request):
         response = JsonResponse({"status": status}, status=code)
     else:
-        payload = {"status": status, "database": "ok" if database else "down",
-                   "broker": "ok" if broker else "down"}
+        payload = {
+            "status": status,
+            "database": "ok" if database else "down",
+            "broker": "ok" if broker else "down",
+        }
         if database:  # background work waiting for the broker (kaa.outbox), counts only;
             payload["outbox_waiting"] = outbox.waiting()  # set-aside items need an operator
             payload["outbox_failed"] = failed
@@ -133,9 +136,14 @@ def accessibility(request: HttpRequest) -> HttpResponse:
         reviewed = dt.date.fromisoformat(settings.KAA_ACCESSIBILITY_REVIEWED)
     except ValueError:
         reviewed = None
-    return render(request, "kaa/accessibility.html", {
-        "contact": settings.KAA_ACCESSIBILITY_CONTACT or settings.DEFAULT_FROM_EMAIL,
-        "reviewed": reviewed})
+    return render(
+        request,
+        "kaa/accessibility.html",
+        {
+            "contact": settings.KAA_ACCESSIBILITY_CONTACT or settings.DEFAULT_FROM_EMAIL,
+            "reviewed": reviewed,
+        },
+    )
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -171,13 +179,20 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     form = AccountSettingsForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        audit_event(request=request, action=AuditEvent.Action.UPDATE, obj=request.user,
-                    detail=",".join(form.changed_data))
+        audit_event(
+            request=request,
+            action=AuditEvent.Action.UPDATE,
+            obj=request.user,
+            detail=",".join(form.changed_data),
+        )
         messages.success(request, _("Inställningarna är sparade."))
         return redirect("kaa:account")
     sessions = list(UserSession.objects.filter(user=request.user))
-    return render(request, "kaa/account.html", {
-        "form": form, "sessions": sessions, "this_key": request.session.session_key})
+    return render(
+        request,
+        "kaa/account.html",
+        {"form": form, "sessions": sessions, "this_key": request.session.session_key},
+    )
 
 
 @login_required
@@ -191,16 +206,32 @@ def session_end(request: HttpRequest) -> HttpResponse:
         ids = int_list(request.POST.getlist("id"))
         # Another user's session is refused and logged; an id already gone (ended by a first
         # click) is not a refusal.
-        ids_refused(request, UserSession, UserSession.objects.filter(pk__in=ids)
-                    .exclude(user=request.user).values_list("pk", flat=True))
-        keys = list(UserSession.objects.filter(user=request.user, pk__in=ids)
-                    .exclude(session_key=current).values_list("session_key", flat=True))
+        ids_refused(
+            request,
+            UserSession,
+            UserSession.objects.filter(pk__in=ids)
+            .exclude(user=request.user)
+            .values_list("pk", flat=True),
+        )
+        keys = list(
+            UserSession.objects.filter(user=request.user, pk__in=ids)
+            .exclude(session_key=current)
+            .values_list("session_key", flat=True)
+        )
         ended = sessions_end(user=request.user, keys=keys)
-    audit_event(request=request, action=AuditEvent.Action.LOGOUT, obj=request.user,
-                detail=f"ended {ended} other sessions")
-    messages.success(request, ngettext("%(n)s annan inloggning är avslutad.",
-                                       "%(n)s andra inloggningar är avslutade.", ended)
-                     % {"n": ended})
+    audit_event(
+        request=request,
+        action=AuditEvent.Action.LOGOUT,
+        obj=request.user,
+        detail=f"ended {ended} other sessions",
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s annan inloggning är avslutad.", "%(n)s andra inloggningar är avslutade.", ended
+        )
+        % {"n": ended},
+    )
     return redirect("kaa:account")
 
 
@@ -213,8 +244,9 @@ def session_status(request: HttpRequest) -> JsonResponse:
     a draft of what was typed in another tab)."""
     if not request.user.is_authenticated:
         return JsonResponse({"remaining": -1})
-    return JsonResponse({"remaining": min(session_seconds_left(request.session,
-                                                               int(time.time())))})
+    return JsonResponse(
+        {"remaining": min(session_seconds_left(request.session, int(time.time())))}
+    )
 
 
 @login_required

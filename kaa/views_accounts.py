@@ -39,8 +39,7 @@ RECENT_DECISIONS = 20
 def _refused(request: HttpRequest, refused: accounts.LinkRefused) -> HttpResponse:
     accounts.account_link_refused_log(request, refused)
     request.session.pop(SESSION_LINK, None)
-    return render(request, "kaa/account_link_invalid.html", {"reason": refused.reason},
-                  status=410)
+    return render(request, "kaa/account_link_invalid.html", {"reason": refused.reason}, status=410)
 
 
 @never_cache
@@ -67,32 +66,47 @@ def account_link_form(request: HttpRequest) -> HttpResponse:
     user = link.user
     device = None
     if not any(True for _d in devices_for_user(user, confirmed=True)):
-        device = (TOTPDevice.objects.filter(user=user, confirmed=False).first()
-                  or TOTPDevice.objects.create(user=user, confirmed=False,
-                                               name="Autentiseringsapp"))
+        device = TOTPDevice.objects.filter(
+            user=user, confirmed=False
+        ).first() or TOTPDevice.objects.create(
+            user=user, confirmed=False, name="Autentiseringsapp"
+        )
     form = AccountLinkForm(user, request.POST or None, device=device)
     if request.method == "POST":
         if form.is_valid():
             try:
-                user = accounts.account_link_use(token_hash=link.token_hash,
-                                                 password=form.cleaned_data["new_password1"],
-                                                 device=device, request=request)
+                user = accounts.account_link_use(
+                    token_hash=link.token_hash,
+                    password=form.cleaned_data["new_password1"],
+                    device=device,
+                    request=request,
+                )
             except accounts.LinkRefused as refused:
                 return _refused(request, refused)
             request.session.pop(SESSION_LINK, None)
             if device is None:
                 # The account has an authenticator: the password alone opens nothing.
-                messages.success(request, _("Ditt nya lösenord är sparat. Logga in med det och "
-                                            "en kod från din autentiseringsapp."))
+                messages.success(
+                    request,
+                    _(
+                        "Ditt nya lösenord är sparat. Logga in med det och "
+                        "en kod från din autentiseringsapp."
+                    ),
+                )
                 return redirect("kaa:login")
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             otp_login(request, device)
-            messages.success(request, _("Ditt lösenord är sparat och tvåfaktorinloggning är "
-                                        "aktiverad."))
+            messages.success(
+                request, _("Ditt lösenord är sparat och tvåfaktorinloggning är aktiverad.")
+            )
             return redirect("kaa:home")
         if "token" in form.errors and OTP_INVALID in form.errors["token"]:
-            audit_event(request=request, user=user, action=AuditEvent.Action.OTP_FAILED,
-                        detail="account link")
+            audit_event(
+                request=request,
+                user=user,
+                action=AuditEvent.Action.OTP_FAILED,
+                detail="account link",
+            )
     context = {"form": form, "account": user, "link": link, "enrol": device is not None}
     if device is not None:
         context.update(qr_svg=totp_qr_svg(device), base32_secret=totp_secret_for_humans(device))
@@ -107,40 +121,57 @@ def staff(request: HttpRequest) -> HttpResponse:
     button for a new link (lost phone)."""
     user = request.user
     in_scope = RoleGrant.objects.filter(staff_q(user, "user__")).select_related(
-        "user", "requested_by", "decided_by")
-    pending = [(grant, may_decide_role_grant(user, grant))
-               for grant in in_scope.filter(status=RoleGrant.Status.PENDING)]
-    decided = in_scope.exclude(status=RoleGrant.Status.PENDING).order_by(
-        "-decided_at", "-id")[:RECENT_DECISIONS]
-    members = [(member, may_issue_account_link(user, member)) for member in
-               User.objects.filter(staff_q(user)).select_related("team", "municipality")
-               .order_by("municipality__name", "last_name", "first_name", "username")]
-    return render(request, "kaa/staff.html",
-                  {"pending": pending, "decided": decided, "members": members})
+        "user", "requested_by", "decided_by"
+    )
+    pending = [
+        (grant, may_decide_role_grant(user, grant))
+        for grant in in_scope.filter(status=RoleGrant.Status.PENDING)
+    ]
+    decided = in_scope.exclude(status=RoleGrant.Status.PENDING).order_by("-decided_at", "-id")[
+        :RECENT_DECISIONS
+    ]
+    members = [
+        (member, may_issue_account_link(user, member))
+        for member in User.objects.filter(staff_q(user))
+        .select_related("team", "municipality")
+        .order_by("municipality__name", "last_name", "first_name", "username")
+    ]
+    return render(
+        request, "kaa/staff.html", {"pending": pending, "decided": decided, "members": members}
+    )
 
 
 @login_required
 @perm_required(Perm.CONFIRM_ROLE_GRANTS)
 @require_POST
 def role_grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = get_staff_object(request, RoleGrant.objects.select_related("user"), path="user__",
-                             pk=pk)
+    grant = get_staff_object(
+        request, RoleGrant.objects.select_related("user"), path="user__", pk=pk
+    )
     decision = request.POST.get("decision")
     if decision not in ("confirm", "reject"):
         return HttpResponseBadRequest()
     try:
-        accounts.role_grant_decide(grant=grant, confirm=decision == "confirm",
-                                   actor=request.user, request=request)
+        accounts.role_grant_decide(
+            grant=grant, confirm=decision == "confirm", actor=request.user, request=request
+        )
     except accounts.GrantAlreadyDecided:
-        messages.warning(request, _("Begäran är redan avgjord eller återkallad. Listan är "
-                                    "uppdaterad."))
+        messages.warning(
+            request, _("Begäran är redan avgjord eller återkallad. Listan är uppdaterad.")
+        )
         return redirect("kaa:staff")
     if decision == "confirm":
-        messages.success(request, _("%(name)s har nu rollen %(role)s.")
-                         % {"name": grant.user, "role": grant.get_role_display()})
+        messages.success(
+            request,
+            _("%(name)s har nu rollen %(role)s.")
+            % {"name": grant.user, "role": grant.get_role_display()},
+        )
     else:
-        messages.success(request, _("Begäran om rollen %(role)s för %(name)s är avslagen.")
-                         % {"name": grant.user, "role": grant.get_role_display()})
+        messages.success(
+            request,
+            _("Begäran om rollen %(role)s för %(name)s är avslagen.")
+            % {"name": grant.user, "role": grant.get_role_display()},
+        )
     return redirect("kaa:staff")
 
 
@@ -153,13 +184,24 @@ def staff_second_factor_link(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_staff_object(request, User.objects.all(), pk=pk)
     if not may_issue_account_link(request.user, member):
         accounts.refuse(request, request.user, "account link: own account", obj=member)
-    if accounts.account_link_send(user=member, purpose=AccountLink.Purpose.SECOND_FACTOR,
-                                  actor=request.user, request=request):
-        messages.success(request, _("Tvåfaktorinloggningen för %(name)s är borttagen och en ny "
-                                    "aktiveringslänk är skickad till %(email)s.")
-                         % {"name": member, "email": member.email})
+    if accounts.account_link_send(
+        user=member, purpose=AccountLink.Purpose.SECOND_FACTOR, actor=request.user, request=request
+    ):
+        messages.success(
+            request,
+            _(
+                "Tvåfaktorinloggningen för %(name)s är borttagen och en ny "
+                "aktiveringslänk är skickad till %(email)s."
+            )
+            % {"name": member, "email": member.email},
+        )
     else:
-        messages.error(request, _("Ingen länk kunde skickas till %(name)s. Kontrollera "
-                                  "e-postadressen (i systemadministrationen) och försök igen.")
-                       % {"name": member})
+        messages.error(
+            request,
+            _(
+                "Ingen länk kunde skickas till %(name)s. Kontrollera "
+                "e-postadressen (i systemadministrationen) och försök igen."
+            )
+            % {"name": member},
+        )
     return redirect("kaa:staff")

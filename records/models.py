@@ -7,5 +7,11 @@ from records.log_review.models import AuditSample, AuditSampleFinding
 from records.register_extract.models import RegisterExtract
 from records.retention.models import RecordType, RetentionPolicy, RetentionRun
 
-__all__ = ["AuditSample", "AuditSampleFinding", "RecordType", "RegisterExtract",
-           "RetentionPolicy", "RetentionRun"]
+__all__ = [
+    "AuditSample",
+    "AuditSampleFinding",
+    "RecordType",
+    "RegisterExtract",
+    "RetentionPolicy",
+    "RetentionRun",
+]

@@ -11,12 +11,20 @@ from kaa.lib.joblock import single_run
 from records.register_extract.tasks import register_extract_build
 from records.retention.tasks import retention_execute, retention_propose
 
-__all__ = ["orphan_files_delete", "register_extract_build", "retention_execute",
-           "retention_propose"]
+__all__ = [
+    "orphan_files_delete",
+    "register_extract_build",
+    "retention_execute",
+    "retention_propose",
+]
 
 
-@shared_task(name="reporting.tasks.orphan_files_delete", acks_late=True, soft_time_limit=1700,
-             time_limit=1800)
+@shared_task(
+    name="reporting.tasks.orphan_files_delete",
+    acks_late=True,
+    soft_time_limit=1700,
+    time_limit=1800,
+)
 @single_run(name="reporting.tasks.orphan_files_delete")
 def orphan_files_delete() -> int:
     """Nightly: register extracts past their download time, then stored files no record names

@@ -16,10 +16,12 @@ class ReportingConfig(AppConfig):
         from reporting.stats.receivers import on_contact_saved, on_occupation_saved
         from youth.models import Occupation
 
-        post_save.connect(on_contact_saved, sender=ContactAttempt,
-                          dispatch_uid="reporting.contact_saved")
-        post_save.connect(on_occupation_saved, sender=Occupation,
-                          dispatch_uid="reporting.occupation_saved")
+        post_save.connect(
+            on_contact_saved, sender=ContactAttempt, dispatch_uid="reporting.contact_saved"
+        )
+        post_save.connect(
+            on_occupation_saved, sender=Occupation, dispatch_uid="reporting.occupation_saved"
+        )
         # Gallring (records.retention) empties the archived SCB files under the rule for
         # export files; records does not import reporting, so it is told here.
         retention_register()

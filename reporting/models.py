@@ -8,5 +8,12 @@ from reporting.board.models import BoardReport
 from reporting.scb.models import ScbFile, ScbFileEntry, ScbProfileVerification, ScbReport
 from reporting.stats.models import ContactDay, RollupState
 
-__all__ = ["BoardReport", "ContactDay", "RollupState", "ScbFile", "ScbFileEntry",
-           "ScbProfileVerification", "ScbReport"]
+__all__ = [
+    "BoardReport",
+    "ContactDay",
+    "RollupState",
+    "ScbFile",
+    "ScbFileEntry",
+    "ScbProfileVerification",
+    "ScbReport",
+]

@@ -15,6 +15,15 @@ from reporting.board.tasks import board_report_build, board_reports_scheduled
 from reporting.scb.tasks import scb_drafts_build, scb_file_build
 from reporting.stats.tasks import stats_rollup_days, stats_rollup_refresh
 
-__all__ = ["board_report_build", "board_reports_scheduled", "orphan_files_delete",
-           "register_extract_build", "retention_execute", "retention_propose",
-           "scb_drafts_build", "scb_file_build", "stats_rollup_days", "stats_rollup_refresh"]
+__all__ = [
+    "board_report_build",
+    "board_reports_scheduled",
+    "orphan_files_delete",
+    "register_extract_build",
+    "retention_execute",
+    "retention_propose",
+    "scb_drafts_build",
+    "scb_file_build",
+    "stats_rollup_days",
+    "stats_rollup_refresh",
+]

@@ -35,8 +35,11 @@ def main() -> int:
         if time.monotonic() > deadline:
             for problem in problems:
                 print(f"Not reachable: {problem}", file=sys.stderr)
-            print("Start the services (README, 'Running the tests') or set DATABASE_URL and "
-                  "REDIS_URL.", file=sys.stderr)
+            print(
+                "Start the services (README, 'Running the tests') or set DATABASE_URL and "
+                "REDIS_URL.",
+                file=sys.stderr,
+            )
             return 1
         time.sleep(1)
 

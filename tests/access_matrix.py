@@ -42,9 +42,15 @@ def _audit_case(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     from kaa.models import AuditEvent
 
     marker = "4242424242"
-    AuditEvent.objects.create(action="read", user=users["coach"], username="omar",
-                              municipality=users["coach"].municipality,
-                              object_type="youth.youth", object_id=marker, youth_id=int(marker))
+    AuditEvent.objects.create(
+        action="read",
+        user=users["coach"],
+        username="omar",
+        municipality=users["coach"].municipality,
+        object_type="youth.youth",
+        object_id=marker,
+        youth_id=int(marker),
+    )
     return {}, marker
 
 
@@ -52,9 +58,16 @@ def _flagged_case(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     from kaa.models import AuditEvent
 
     marker = "Flaggmarkör"
-    AuditEvent.objects.create(action="read", user=users["coach"], username="omar",
-                              municipality=users["coach"].municipality, flagged=True,
-                              object_type="youth.youth", youth_id=4242, detail=marker)
+    AuditEvent.objects.create(
+        action="read",
+        user=users["coach"],
+        username="omar",
+        municipality=users["coach"].municipality,
+        flagged=True,
+        object_type="youth.youth",
+        youth_id=4242,
+        detail=marker,
+    )
     return {}, marker
 
 
@@ -64,13 +77,22 @@ def _audit_sample(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     from kaa.models import AuditEvent
     from records.log_review.models import AuditSample
 
-    event = AuditEvent.objects.create(action="read", user=users["coach"], username="omar",
-                                      municipality=users["coach"].municipality,
-                                      object_type="youth.youth", youth_id=4243,
-                                      detail="Stickprovsmarkör")
+    event = AuditEvent.objects.create(
+        action="read",
+        user=users["coach"],
+        username="omar",
+        municipality=users["coach"].municipality,
+        object_type="youth.youth",
+        youth_id=4243,
+        detail="Stickprovsmarkör",
+    )
     sample = AuditSample.objects.create(
-        municipality=users["coach"].municipality, period_start=timezone.localdate(),
-        period_end=timezone.localdate(), event_ids=[event.pk], created_by=users["coordinator"])
+        municipality=users["coach"].municipality,
+        period_start=timezone.localdate(),
+        period_end=timezone.localdate(),
+        event_ids=[event.pk],
+        created_by=users["coordinator"],
+    )
     return {"pk": sample.pk}, "Stickprovsmarkör"
 
 
@@ -78,8 +100,12 @@ def _youth_of_coach(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """A youth in `coach`'s caseload (team Norr): visible to coach, colleague, coordinator."""
     from tests.factories import youth_make
 
-    youth = youth_make(municipality=users["coach"].municipality, coach=users["coach"],
-                       first_name="Markör", last_name="Hemligsson")
+    youth = youth_make(
+        municipality=users["coach"].municipality,
+        coach=users["coach"],
+        first_name="Markör",
+        last_name="Hemligsson",
+    )
     return {"pk": youth.pk}, "Hemligsson"
 
 
@@ -91,8 +117,12 @@ def _ordered_extract(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     from youth.models import Youth
 
     kwargs, _marker = _youth_of_coach(users)
-    extract_order(youth=Youth.objects.get(pk=kwargs["pk"]), actor=users["coordinator"],
-                  received_on=dt.date(2026, 3, 17), key=None)
+    extract_order(
+        youth=Youth.objects.get(pk=kwargs["pk"]),
+        actor=users["coordinator"],
+        received_on=dt.date(2026, 3, 17),
+        key=None,
+    )
     return kwargs, "2026-03-17"
 
 
@@ -118,14 +148,18 @@ def _import_batch(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     from youth.models import ImportBatch, Reason
 
     _youth_of_coach(users)
-    uploader = User.objects.filter(role="coordinator",
-                                   municipality=users["coach"].municipality).first()
+    uploader = User.objects.filter(
+        role="coordinator", municipality=users["coach"].municipality
+    ).first()
     batch = ImportBatch.objects.create(
-        municipality=users["coach"].municipality, uploaded_by=uploader,
-        uploaded_at=timezone.now(), filename="lista.csv",
+        municipality=users["coach"].municipality,
+        uploaded_by=uploader,
+        uploaded_at=timezone.now(),
+        filename="lista.csv",
         rows=[["personnummer", "fornamn", "efternamn"], [_valid_pnr(), "Annan", "Person"]],
         reason=Reason.objects.get(kind="registration", code="OVRIGT"),
-        start_date=timezone.localdate())
+        start_date=timezone.localdate(),
+    )
     return {"pk": batch.pk}, "Hemligsson"
 
 
@@ -139,11 +173,14 @@ def _queued_youth(users: dict[str, Any], days_ago: int = 10) -> tuple[dict[str, 
     from outreach.routine.services import routine_from_template
     from tests.factories import youth_make
 
-    routine_from_template(municipality=users["coach"].municipality, key="askersund",
-                          actor=None)
-    youth = youth_make(municipality=users["coach"].municipality, coach=users["coach"],
-                       first_name="Markör", last_name="Hemligsson",
-                       start_date=timezone.localdate() - dt.timedelta(days=days_ago))
+    routine_from_template(municipality=users["coach"].municipality, key="askersund", actor=None)
+    youth = youth_make(
+        municipality=users["coach"].municipality,
+        coach=users["coach"],
+        first_name="Markör",
+        last_name="Hemligsson",
+        start_date=timezone.localdate() - dt.timedelta(days=days_ago),
+    )
     deadlines_refresh()
     return {"pk": youth.pk}, "Hemligsson"
 
@@ -165,10 +202,10 @@ def _paper_batch_query(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
 
     _queued_youth(users)
     templates_ensure_defaults(municipality=users["coach"].municipality, actor=None)
-    template = MessageTemplate.objects.get(municipality=users["coach"].municipality,
-                                           kind="postcard")
-    return {"_query": f"?channel=postcard&until=2099-12-31&template={template.pk}"}, \
-        "Hemligsson"
+    template = MessageTemplate.objects.get(
+        municipality=users["coach"].municipality, kind="postcard"
+    )
+    return {"_query": f"?channel=postcard&until=2099-12-31&template={template.pk}"}, "Hemligsson"
 
 
 def _paper_batch(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
@@ -179,10 +216,15 @@ def _paper_batch(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     from outreach.models import MessageTemplate
 
     _paper_batch_query(users)
-    template = MessageTemplate.objects.get(municipality=users["coach"].municipality,
-                                           kind="postcard")
-    batch = letter_batch_create(user=users["coordinator"], template=template,
-                                channel="postcard", until=dt.date(2099, 12, 31))
+    template = MessageTemplate.objects.get(
+        municipality=users["coach"].municipality, kind="postcard"
+    )
+    batch = letter_batch_create(
+        user=users["coordinator"],
+        template=template,
+        channel="postcard",
+        until=dt.date(2099, 12, 31),
+    )
     return {"pk": batch.pk}, "Hemligsson"
 
 
@@ -196,15 +238,25 @@ def _planned_youth(users: dict[str, Any]) -> dict[str, Any]:
     from tests.factories import occupation_type, plan_make, youth_make
 
     coach = users["coach"]
-    youth = youth_make(municipality=coach.municipality, coach=coach, first_name="Markör",
-                       last_name="Hemligsson")
+    youth = youth_make(
+        municipality=coach.municipality, coach=coach, first_name="Markör", last_name="Hemligsson"
+    )
     plan = plan_make(youth, actor=coach, interventions=1)
-    conversation = conversation_record(youth=youth, actor=coach, held_on=timezone.localdate(),
-                                       conducted_by=coach, school_status="dropped_out",
-                                       occupation_type=occupation_type("SAKNAR"))
-    return {"youth": youth, "plan": plan, "conversation": conversation,
-            "consent": Consent.objects.get(youth=youth),
-            "intervention": plan.interventions.get()}
+    conversation = conversation_record(
+        youth=youth,
+        actor=coach,
+        held_on=timezone.localdate(),
+        conducted_by=coach,
+        school_status="dropped_out",
+        occupation_type=occupation_type("SAKNAR"),
+    )
+    return {
+        "youth": youth,
+        "plan": plan,
+        "conversation": conversation,
+        "consent": Consent.objects.get(youth=youth),
+        "intervention": plan.interventions.get(),
+    }
 
 
 def _plans_youth(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
@@ -229,7 +281,8 @@ def _overdue_plan(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
 
     plan = _planned_youth(users)["plan"]
     ActionPlan.objects.filter(pk=plan.pk).update(
-        next_follow_up=plan.start_date - dt.timedelta(days=3))
+        next_follow_up=plan.start_date - dt.timedelta(days=3)
+    )
     return {}, "Hemligsson"
 
 
@@ -240,11 +293,16 @@ def _meeting(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     from plans.models import Partner
 
     made = _planned_youth(users)
-    school, _ = Partner.objects.get_or_create(municipality=users["coach"].municipality,
-                                              name="Lindboskolan", kind="school")
-    meeting = meeting_record(municipality=school.municipality, actor=users["coordinator"],
-                             held_on=timezone.localdate(), partners=[school],
-                             youth_ids=[made["youth"].pk])
+    school, _ = Partner.objects.get_or_create(
+        municipality=users["coach"].municipality, name="Lindboskolan", kind="school"
+    )
+    meeting = meeting_record(
+        municipality=school.municipality,
+        actor=users["coordinator"],
+        held_on=timezone.localdate(),
+        partners=[school],
+        youth_ids=[made["youth"].pk],
+    )
     return {"pk": meeting.pk}, "Hemligsson"
 
 
@@ -254,10 +312,12 @@ def _meeting_proposal(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     from plans.models import Partner
 
     _planned_youth(users)
-    school, _ = Partner.objects.get_or_create(municipality=users["coach"].municipality,
-                                              name="Lindboskolan", kind="school")
-    return {"_query": f"?held_on={timezone.localdate().isoformat()}&partners={school.pk}"}, \
-        "Hemligsson"
+    school, _ = Partner.objects.get_or_create(
+        municipality=users["coach"].municipality, name="Lindboskolan", kind="school"
+    )
+    return {
+        "_query": f"?held_on={timezone.localdate().isoformat()}&partners={school.pk}"
+    }, "Hemligsson"
 
 
 def _youth_period(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
@@ -286,9 +346,12 @@ def _retention(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
 
     kwargs, _marker = _youth_of_coach(users)
     RetentionRun.objects.create(
-        municipality=users["coach"].municipality, proposed_at=dt.datetime.now(dt.UTC),
-        cutoffs={"youth": "2020-01-01"}, counts={"youth": 1},
-        items={"youth": {"youth.Youth": [kwargs["pk"]]}})
+        municipality=users["coach"].municipality,
+        proposed_at=dt.datetime.now(dt.UTC),
+        cutoffs={"youth": "2020-01-01"},
+        counts={"youth": 1},
+        items={"youth": {"youth.Youth": [kwargs["pk"]]}},
+    )
     return {}, "Hemligsson"
 
 
@@ -300,9 +363,13 @@ def _scb_file(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
 
     _youth_of_coach(users)
     today = timezone.localdate()
-    file, _findings = file_build(municipality=users["coordinator"].municipality,
-                                 period=HalfYear.containing(today), actor=users["coordinator"],
-                                 today=today, override_reason="test")
+    file, _findings = file_build(
+        municipality=users["coordinator"].municipality,
+        period=HalfYear.containing(today),
+        actor=users["coordinator"],
+        today=today,
+        override_reason="test",
+    )
     return {"pk": file.pk}, file.sha256
 
 
@@ -315,8 +382,10 @@ def _eservice_answer(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
 
     youth = Youth.objects.get(pk=kwargs["pk"])
     code = access_code_for(youth)
-    sub = submission_save(code=code, data={"activity": "working", "employer": "Markörbolaget",
-                                           "message": "Svarsmarkör"})
+    sub = submission_save(
+        code=code,
+        data={"activity": "working", "employer": "Markörbolaget", "message": "Svarsmarkör"},
+    )
     return {"pk": sub.pk}, "Svarsmarkör"
 
 
@@ -326,9 +395,16 @@ def _school_notice(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     from plans.models import SchoolNotification
 
     notice = SchoolNotification.objects.create(
-        municipality=users["coach"].municipality, kind="stopped", personnummer=_valid_pnr(),
-        first_name="Elev", last_name="Anmälningsmarkör", school="Markörgymnasiet",
-        event_date=timezone.localdate(), contact_name="Rektor", contact_email="r@skola.example")
+        municipality=users["coach"].municipality,
+        kind="stopped",
+        personnummer=_valid_pnr(),
+        first_name="Elev",
+        last_name="Anmälningsmarkör",
+        school="Markörgymnasiet",
+        event_date=timezone.localdate(),
+        contact_name="Rektor",
+        contact_email="r@skola.example",
+    )
     return {"pk": notice.pk}, "Anmälningsmarkör"
 
 
@@ -342,8 +418,12 @@ def _pending_role_grant(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     from kaa.accounts import role_grant_request
     from tests.factories import UserFactory
 
-    newcomer = UserFactory(username="nykomling", last_name="Behörighetsmarkör", role="none",
-                           municipality=users["coach"].municipality)
+    newcomer = UserFactory(
+        username="nykomling",
+        last_name="Behörighetsmarkör",
+        role="none",
+        municipality=users["coach"].municipality,
+    )
     role_grant_request(user=newcomer, role="coach", actor=users["admin_user"])
     return {}, "Behörighetsmarkör"
 
@@ -355,12 +435,21 @@ def _identification_proposal(users: dict[str, Any]) -> tuple[dict[str, Any], str
     from youth.identification.models import Proposal, Run
 
     municipality = users["coordinator"].municipality
-    run = Run.objects.create(municipality=municipality, on=timezone.localdate(),
-                             started_at=timezone.now())
+    run = Run.objects.create(
+        municipality=municipality, on=timezone.localdate(), started_at=timezone.now()
+    )
     proposal = Proposal.objects.create(
-        run=run, municipality=municipality, personnummer=_valid_pnr(), kind="new",
-        reason="OVRIGT", first_name="Identifieringsmarkör", last_name="Berg",
-        effective_on=timezone.localdate(), evidence={}, evidence_hash="x")
+        run=run,
+        municipality=municipality,
+        personnummer=_valid_pnr(),
+        kind="new",
+        reason="OVRIGT",
+        first_name="Identifieringsmarkör",
+        last_name="Berg",
+        effective_on=timezone.localdate(),
+        evidence={},
+        evidence_hash="x",
+    )
     return {"pk": proposal.pk}, "Identifieringsmarkör"
 
 
@@ -385,13 +474,21 @@ def _identification_coverage(users: dict[str, Any]) -> tuple[dict[str, Any], str
     number = _valid_pnr()
     birth = dt.date(int(number[:4]), int(number[4:6]), int(number[6:8]))
     source = source_ensure(municipality=municipality, kind="population", name="Navet")
-    delivery = SourceDelivery.objects.create(source=source, format="population_csv",
-                                             arrived_at=timezone.now())
+    delivery = SourceDelivery.objects.create(
+        source=source, format="population_csv", arrived_at=timezone.now()
+    )
     PopulationRecord.objects.create(
-        municipality=municipality, personnummer=number, birth_date=birth,
-        past_compulsory_on=rule.past_compulsory_on(birth), turns_20_on=rule.turns_20_on(birth),
-        first_name="Täckningsmarkör", last_name="Berg", municipality_code=municipality.code,
-        delivery=delivery, position=2)
+        municipality=municipality,
+        personnummer=number,
+        birth_date=birth,
+        past_compulsory_on=rule.past_compulsory_on(birth),
+        turns_20_on=rule.turns_20_on(birth),
+        first_name="Täckningsmarkör",
+        last_name="Berg",
+        municipality_code=municipality.code,
+        delivery=delivery,
+        position=2,
+    )
     Run.objects.create(municipality=municipality, on=today, started_at=timezone.now())
     return {"kind": "saknas"}, "Täckningsmarkör"
 
@@ -418,8 +515,9 @@ CASES: list[UrlCase] = [
     UrlCase("youth:import_preview", _import_batch, COORDINATOR),
     UrlCase("youth:identification:queue", _identification_queue, COORDINATOR, list_page=True),
     UrlCase("youth:identification:proposal_detail", _identification_proposal, COORDINATOR),
-    UrlCase("youth:identification:coverage_list", _identification_coverage, COORDINATOR,
-            list_page=True),
+    UrlCase(
+        "youth:identification:coverage_list", _identification_coverage, COORDINATOR, list_page=True
+    ),
     UrlCase("outreach:queue", _queue, frozenset({"coach", "coordinator"}), list_page=True),
     UrlCase("outreach:review", _new_this_week, CASE_WORKERS, list_page=True),
     UrlCase("outreach:youth_tab", _queued_youth, CASE_WORKERS),
@@ -450,8 +548,9 @@ CASES: list[UrlCase] = [
     UrlCase("reporting:scb_period", _scb_period, COORDINATOR, list_page=True),
     UrlCase("reporting:scb_file", _scb_file, COORDINATOR),
     UrlCase("records:retention", _retention, COORDINATOR, list_page=True),
-    UrlCase("kaa:staff", _pending_role_grant, frozenset({"coordinator", "admin_user"}),
-            list_page=True),
+    UrlCase(
+        "kaa:staff", _pending_role_grant, frozenset({"coordinator", "admin_user"}), list_page=True
+    ),
 ]
 
 # URLs in the personal namespaces that show no personal data of their own, with the reason.
@@ -481,11 +580,11 @@ EXEMPT: dict[str, str] = {
     "youth:import_upload": "an empty upload form (coordinator); tested in test_import_views.py",
     "youth:mapping_create": "an empty form (coordinator); tested in test_import_views.py",
     "youth:identification:source_upload": "POST only (coordinator, own municipality); "
-                                          "tests/youth/identification/test_views.py",
+    "tests/youth/identification/test_views.py",
     "youth:identification:run_now": "POST only (coordinator, own municipality); "
-                                    "tests/youth/identification/test_views.py",
+    "tests/youth/identification/test_views.py",
     "youth:identification:proposals_approve": "POST only, ids filtered to the own "
-                                              "municipality; identification/test_views.py",
+    "municipality; identification/test_views.py",
     "plans:consent_revoke": "POST only through youth_get_for_user; tests/plans/test_views.py",
     "plans:consent_paper": "POST only through youth_get_for_user; tests/plans/test_views.py",
     "plans:consent_pdf": "a PDF (compressed text); access tested in tests/plans/test_pdf.py",
@@ -508,9 +607,9 @@ EXEMPT: dict[str, str] = {
     "reporting:scb_profile": "the export profile, no personal data (coordinator)",
     "reporting:scb_banner": "counts only (coordinator); tests/reporting/test_scb_views.py",
     "records:register_extract": "POST only (orders the PDF); access tested in "
-                                "tests/records/test_register_extract.py",
+    "tests/records/test_register_extract.py",
     "records:extract_download": "a PDF download; access tested in "
-                                "tests/records/test_register_extract.py",
+    "tests/records/test_register_extract.py",
     "reporting:scb_file_download": "a file download; access tested in test_scb_views.py",
     "reporting:scb_file_readable": "an xlsx download; access tested in test_scb_views.py",
     "reporting:scb_file_submit": "POST only, same access as scb_file; test_scb_views.py",
@@ -518,7 +617,7 @@ EXEMPT: dict[str, str] = {
     "records:retention_decide": "POST only (coordinator); tests/records/test_retention.py",
     "kaa:role_grant_decide": "POST only, staff of the own municipality; test_accounts.py",
     "kaa:staff_second_factor_link": "POST only, staff of the own municipality; "
-                                    "tests/kaa/test_accounts.py",
+    "tests/kaa/test_accounts.py",
     "kaa:account_link": "the one-time link (no login); tests/kaa/test_accounts.py",
     "kaa:account_link_form": "the one-time link's page (no login); tests/kaa/test_accounts.py",
     "kaa:oidc_login": "single sign-on: off to the identity provider (no login); test_sso.py",

@@ -93,8 +93,9 @@ def colleague(team):
 
 @pytest.fixture
 def other_team_coach(other_team):
-    return UserFactory(username="jonas", role="coach", municipality=other_team.municipality,
-                       team=other_team)
+    return UserFactory(
+        username="jonas", role="coach", municipality=other_team.municipality, team=other_team
+    )
 
 
 @pytest.fixture
@@ -120,8 +121,9 @@ def verified_client(user) -> Client:
 
     client = Client()
     client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
-        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    device = TOTPDevice.objects.filter(
+        user=user, confirmed=True
+    ).first() or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
@@ -138,13 +140,16 @@ def real_worker(settings):
     """A Celery worker thread consuming from a queue of its own through the real Redis."""
     # Each xdist process gets its own queue, so parallel test runs never steal each other's tasks.
     queue = f"kaa-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
-    previous = {key: app.conf[key] for key in ("task_always_eager", "task_default_queue",
-                                               "result_backend")}
-    app.conf.update(task_always_eager=False, task_default_queue=queue,
-                    result_backend=settings.REDIS_URL)
+    previous = {
+        key: app.conf[key] for key in ("task_always_eager", "task_default_queue", "result_backend")
+    }
+    app.conf.update(
+        task_always_eager=False, task_default_queue=queue, result_backend=settings.REDIS_URL
+    )
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue],
-                          shutdown_timeout=10):
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=10
+        ):
             yield queue
     finally:
         app.conf.update(previous)

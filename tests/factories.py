@@ -69,8 +69,16 @@ def occupation_type(code: str):
 _serial = iter(range(100, 10**6))
 
 
-def youth_make(*, municipality, birth_date=None, coach=None, team=None, open_period=True,
-               start_date=None, **fields):
+def youth_make(
+    *,
+    municipality,
+    birth_date=None,
+    coach=None,
+    team=None,
+    open_period=True,
+    start_date=None,
+    **fields,
+):
     """A registered youth (through the service) with an open KAA period by default."""
     import datetime as dt
 
@@ -87,17 +95,25 @@ def youth_make(*, municipality, birth_date=None, coach=None, team=None, open_per
     fields.setdefault("first_name", "Test")
     fields.setdefault("last_name", f"Ungdom{number[-4:]}")
     youth, period = youth_register(
-        municipality=municipality, personnummer=number,
+        municipality=municipality,
+        personnummer=number,
         registration_reason=reason("AVBROTT_NATIONELLT"),
-        start_date=start_date or today - dt.timedelta(days=30), actor=None, **fields)
+        start_date=start_date or today - dt.timedelta(days=30),
+        actor=None,
+        **fields,
+    )
     if coach is not None or team is not None:
         youth.coach, youth.team = coach, team or getattr(coach, "team", None)
         youth.save(update_fields=["coach", "team"])
     if not open_period:
         from youth.services import period_close
 
-        period_close(period=period, end_date=today, actor=None,
-                     reason=reason("PABORJAT_NATIONELLT_EL_MOTSV", "deregistration"))
+        period_close(
+            period=period,
+            end_date=today,
+            actor=None,
+            reason=reason("PABORJAT_NATIONELLT_EL_MOTSV", "deregistration"),
+        )
     return youth
 
 
@@ -111,11 +127,18 @@ def consent_make(youth, *, actor, given_on=None, **parties):
     given_on = given_on or timezone.localdate()
     guardian = None
     if youth.age_on(given_on) < 18:
-        guardian = (Guardian.objects.filter(youth=youth).first()
-                    or Guardian.objects.create(youth=youth, name="Vera Vårdnadshavare"))
+        guardian = Guardian.objects.filter(youth=youth).first() or Guardian.objects.create(
+            youth=youth, name="Vera Vårdnadshavare"
+        )
     parties = parties or {"school": True, "employment_service": True}
-    return consent_record(youth=youth, actor=actor, given_on=given_on, place="Askersund",
-                          guardian=guardian, **parties)
+    return consent_record(
+        youth=youth,
+        actor=actor,
+        given_on=given_on,
+        place="Askersund",
+        guardian=guardian,
+        **parties,
+    )
 
 
 def plan_make(youth, *, actor, interventions=0, **fields):
@@ -140,8 +163,14 @@ def plan_make(youth, *, actor, interventions=0, **fields):
     catalogue_ensure(youth.municipality)
     types = list(InterventionType.objects.filter(municipality=youth.municipality)[:interventions])
     for kind in types:
-        intervention_save(plan=plan, actor=actor, type=kind, purpose="Komma vidare",
-                          actual_start=today, follow_up_on=today + dt.timedelta(days=14))
+        intervention_save(
+            plan=plan,
+            actor=actor,
+            type=kind,
+            purpose="Komma vidare",
+            actual_start=today,
+            follow_up_on=today + dt.timedelta(days=14),
+        )
     return plan
 
 

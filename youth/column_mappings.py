@@ -46,24 +46,25 @@ def mapping_problems(kind: str, mapping: dict[str, str]) -> dict[str, str]:
     problems: dict[str, str] = {}
     for column in mapping:
         if column not in columns:
-            problems[column] = _("%(col)s är ingen kolumn i en %(kind)s. Kolumnerna är: "
-                                 "%(columns)s.") % {"col": column,
-                                                    "kind": Kind(kind).label.lower(),
-                                                    "columns": ", ".join(columns)}
+            problems[column] = _(
+                "%(col)s är ingen kolumn i en %(kind)s. Kolumnerna är: %(columns)s."
+            ) % {"col": column, "kind": Kind(kind).label.lower(), "columns": ", ".join(columns)}
     seen: dict[str, str] = {}
     for column in columns:
         header = mapping.get(column, "").strip().lower()
         if not header:
             continue
         if header in seen:
-            problems[column] = _("Rubriken \u201d%(header)s\u201d är redan angiven för "
-                                 "%(other)s. En rubrik kan bara stå för en kolumn.") % {
-                "header": mapping[column].strip(), "other": seen[header]}
+            problems[column] = _(
+                "Rubriken \u201d%(header)s\u201d är redan angiven för "
+                "%(other)s. En rubrik kan bara stå för en kolumn."
+            ) % {"header": mapping[column].strip(), "other": seen[header]}
         elif header in columns and header != column and not mapping.get(header, "").strip():
-            problems[column] = _("\u201d%(header)s\u201d är standardnamnet på kolumnen "
-                                 "%(header)s. Ange också vilken rubrik %(header)s har i "
-                                 "filen, annars läses samma kolumn två gånger.") % {
-                "header": header}
+            problems[column] = _(
+                "\u201d%(header)s\u201d är standardnamnet på kolumnen "
+                "%(header)s. Ange också vilken rubrik %(header)s har i "
+                "filen, annars läses samma kolumn två gånger."
+            ) % {"header": header}
         seen.setdefault(header, column)
     return problems
 

@@ -10,11 +10,25 @@ from django.utils.translation import gettext_lazy as _
 
 from youth.models import Youth
 
-HEADER = [str(h) for h in (
-    _("Personnummer"), _("Förnamn"), _("Efternamn"), _("Född"), _("Status"), _("Coach"),
-    _("Team"), _("Telefon"), _("E-post"), _("Adress"), _("Postnummer"), _("Postort"),
-    _("Avlämnande skola"), _("Skyddade personuppgifter"),
-)]
+HEADER = [
+    str(h)
+    for h in (
+        _("Personnummer"),
+        _("Förnamn"),
+        _("Efternamn"),
+        _("Född"),
+        _("Status"),
+        _("Coach"),
+        _("Team"),
+        _("Telefon"),
+        _("E-post"),
+        _("Adress"),
+        _("Postnummer"),
+        _("Postort"),
+        _("Avlämnande skola"),
+        _("Skyddade personuppgifter"),
+    )
+]
 
 
 def row_for(youth: Youth) -> list[Any]:
@@ -28,9 +42,18 @@ def row_for(youth: Youth) -> list[Any]:
         return "" if hidden else value
 
     return [
-        youth.personnummer_formatted, youth.first_name, youth.last_name, youth.birth_date,
-        str(youth.get_status_display()), youth.coach.get_full_name() if youth.coach else "",
-        youth.team.name if youth.team else "", locating(youth.phone), locating(youth.email),
-        locating(youth.address), locating(youth.postal_code), locating(youth.city),
-        locating(youth.former_school), protected,
+        youth.personnummer_formatted,
+        youth.first_name,
+        youth.last_name,
+        youth.birth_date,
+        str(youth.get_status_display()),
+        youth.coach.get_full_name() if youth.coach else "",
+        youth.team.name if youth.team else "",
+        locating(youth.phone),
+        locating(youth.email),
+        locating(youth.address),
+        locating(youth.postal_code),
+        locating(youth.city),
+        locating(youth.former_school),
+        protected,
     ]

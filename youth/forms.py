@@ -21,39 +21,59 @@ _helper = fields_only_helper
 
 
 class YouthFilterForm(forms.Form):
-    in_kaa = forms.ChoiceField(label=_("I KAA"), required=False, choices=[
-        ("", _("Alla")), ("yes", _("I KAA nu")), ("no", _("Inte i KAA"))])
-    status = forms.MultipleChoiceField(label=_("Ärendestatus"), required=False,
-                                       choices=CaseStatus.choices,
-                                       widget=forms.CheckboxSelectMultiple)
-    reason = forms.ModelChoiceField(label=_("Registreringsorsak"), required=False,
-                                    queryset=Reason.objects.filter(kind="registration"),
-                                    empty_label=_("Alla"))
-    coach = forms.ModelChoiceField(label=_("Coach"), required=False,
-                                   queryset=User.objects.none(), empty_label=_("Alla"))
+    in_kaa = forms.ChoiceField(
+        label=_("I KAA"),
+        required=False,
+        choices=[("", _("Alla")), ("yes", _("I KAA nu")), ("no", _("Inte i KAA"))],
+    )
+    status = forms.MultipleChoiceField(
+        label=_("Ärendestatus"),
+        required=False,
+        choices=CaseStatus.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.ModelChoiceField(
+        label=_("Registreringsorsak"),
+        required=False,
+        queryset=Reason.objects.filter(kind="registration"),
+        empty_label=_("Alla"),
+    )
+    coach = forms.ModelChoiceField(
+        label=_("Coach"), required=False, queryset=User.objects.none(), empty_label=_("Alla")
+    )
     unassigned = forms.BooleanField(label=_("Saknar coach"), required=False)
-    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=Team.objects.none(),
-                                  empty_label=_("Alla"))
-    age_min = forms.IntegerField(label=_("Ålder från"), required=False, min_value=14,
-                                 max_value=25)
-    age_max = forms.IntegerField(label=_("Ålder till"), required=False, min_value=14,
-                                 max_value=25)
-    occupation = forms.ChoiceField(label=_("Sysselsättning"), required=False,
-                                   choices=[("", _("Alla"))]
-                                   + list(OccupationType.Category.choices))
+    team = forms.ModelChoiceField(
+        label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("Alla")
+    )
+    age_min = forms.IntegerField(label=_("Ålder från"), required=False, min_value=14, max_value=25)
+    age_max = forms.IntegerField(label=_("Ålder till"), required=False, min_value=14, max_value=25)
+    occupation = forms.ChoiceField(
+        label=_("Sysselsättning"),
+        required=False,
+        choices=[("", _("Alla"))] + list(OccupationType.Category.choices),
+    )
     not_reached = forms.BooleanField(label=_("Ännu inte nådda"), required=False)
     protected = forms.BooleanField(label=_("Skyddade personuppgifter"), required=False)
     turning_20 = forms.BooleanField(label=_("Fyller 20 inom 60 dagar"), required=False)
-    missing_guardian = forms.BooleanField(label=_("Under 18 utan vårdnadshavare"),
-                                          required=False)
-    sort = forms.ChoiceField(label=_("Sortering"), required=False, choices=[
-        ("namn", _("Namn A–Ö")), ("-namn", _("Namn Ö–A")), ("alder", _("Yngst först")),
-        ("-alder", _("Äldst först")), ("status", _("Status")), ("coach", _("Coach"))])
+    missing_guardian = forms.BooleanField(label=_("Under 18 utan vårdnadshavare"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sortering"),
+        required=False,
+        choices=[
+            ("namn", _("Namn A–Ö")),
+            ("-namn", _("Namn Ö–A")),
+            ("alder", _("Yngst först")),
+            ("-alder", _("Äldst först")),
+            ("status", _("Status")),
+            ("coach", _("Coach")),
+        ],
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["coach"].queryset = User.objects.filter(
-            municipality_id=user.municipality_id, role__in=["coach", "coordinator"])
+            municipality_id=user.municipality_id, role__in=["coach", "coordinator"]
+        )
         self.fields["team"].queryset = Team.objects.filter(municipality_id=user.municipality_id)
         if not has_perm(user, Perm.VIEW_PROTECTED):
             del self.fields["protected"]  # who is protected: coordinators only
@@ -67,7 +87,7 @@ class YouthFilterForm(forms.Form):
         data = super().clean()
         low, high = data.get("age_min"), data.get("age_max")
         if low is not None and high is not None and low > high:
-            self.add_error("age_max", _("Åldern \"till\" är lägre än \"från\"."))
+            self.add_error("age_max", _('Åldern "till" är lägre än "från".'))
         return data
 
 
@@ -77,23 +97,37 @@ class SearchForm(forms.Form):
 
 class YouthRegisterForm(forms.ModelForm):
     personnummer = forms.CharField(
-        label=_("Personnummer eller samordningsnummer"), max_length=20,
-        help_text=_("ÅÅÅÅMMDD-NNNN eller ÅÅMMDD-NNNN."))
+        label=_("Personnummer eller samordningsnummer"),
+        max_length=20,
+        help_text=_("ÅÅÅÅMMDD-NNNN eller ÅÅMMDD-NNNN."),
+    )
     registration_reason = forms.ModelChoiceField(
         label=_("Registreringsorsak"),
-        queryset=Reason.objects.filter(kind="registration", is_active=True))
+        queryset=Reason.objects.filter(kind="registration", is_active=True),
+    )
     start_date = DateField(label=_("Startdatum i KAA"), widget=DATE)
 
     class Meta:
         model = Youth
-        fields = ["first_name", "last_name", "address", "postal_code", "city", "phone",
-                  "phone_alt", "email", "former_school", "protected_identity"]
+        fields = [
+            "first_name",
+            "last_name",
+            "address",
+            "postal_code",
+            "city",
+            "phone",
+            "phone_alt",
+            "email",
+            "former_school",
+            "protected_identity",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["start_date"].initial = timezone.localdate()
-        self.order_fields(["personnummer", "first_name", "last_name", "registration_reason",
-                           "start_date"])
+        self.order_fields(
+            ["personnummer", "first_name", "last_name", "registration_reason", "start_date"]
+        )
         self.helper = _helper()
 
     def clean_personnummer(self) -> str:
@@ -109,8 +143,17 @@ class YouthRegisterForm(forms.ModelForm):
 class YouthContactForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Youth
-        fields = ["first_name", "last_name", "address", "postal_code", "city", "phone",
-                  "phone_alt", "email", "former_school"]
+        fields = [
+            "first_name",
+            "last_name",
+            "address",
+            "postal_code",
+            "city",
+            "phone",
+            "phone_alt",
+            "email",
+            "former_school",
+        ]
 
     def __init__(self, *args: Any, hide_locating: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -126,7 +169,8 @@ class PeriodCloseForm(forms.Form):
     end_date = DateField(label=_("Slutdatum"), widget=DATE)
     reason = forms.ModelChoiceField(
         label=_("Avregistreringsorsak"),
-        queryset=Reason.objects.filter(kind="deregistration", is_active=True))
+        queryset=Reason.objects.filter(kind="deregistration", is_active=True),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,7 +182,8 @@ class PeriodOpenForm(forms.Form):
     start_date = DateField(label=_("Startdatum"), widget=DATE)
     reason = forms.ModelChoiceField(
         label=_("Registreringsorsak"),
-        queryset=Reason.objects.filter(kind="registration", is_active=True))
+        queryset=Reason.objects.filter(kind="registration", is_active=True),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -151,21 +196,31 @@ class PeriodCorrectForm(forms.Form):
 
     start_date = DateField(label=_("Startdatum"), widget=DATE)
     registration_reason = forms.ModelChoiceField(
-        label=_("Registreringsorsak"), queryset=Reason.objects.filter(kind="registration"),
-        help_text=_("Den senaste skolrelaterade sysselsättningen när ungdomen registrerades; "
-                    "”Annan orsak” rapporteras som okänd till SCB."))
+        label=_("Registreringsorsak"),
+        queryset=Reason.objects.filter(kind="registration"),
+        help_text=_(
+            "Den senaste skolrelaterade sysselsättningen när ungdomen registrerades; "
+            "”Annan orsak” rapporteras som okänd till SCB."
+        ),
+    )
     end_date = DateField(label=_("Slutdatum"), widget=DATE, required=False)
     deregistration_reason = forms.ModelChoiceField(
-        label=_("Avregistreringsorsak"), queryset=Reason.objects.filter(kind="deregistration"),
-        required=False)
+        label=_("Avregistreringsorsak"),
+        queryset=Reason.objects.filter(kind="deregistration"),
+        required=False,
+    )
 
     def __init__(self, *args: Any, period: Any = None, **kwargs: Any) -> None:
         if period is not None:
-            kwargs.setdefault("initial", {
-                "start_date": period.start_date,
-                "registration_reason": period.registration_reason_id,
-                "end_date": period.end_date,
-                "deregistration_reason": period.deregistration_reason_id})
+            kwargs.setdefault(
+                "initial",
+                {
+                    "start_date": period.start_date,
+                    "registration_reason": period.registration_reason_id,
+                    "end_date": period.end_date,
+                    "deregistration_reason": period.deregistration_reason_id,
+                },
+            )
         super().__init__(*args, **kwargs)
         if period is not None and period.end_date is None:
             del self.fields["end_date"]
@@ -174,13 +229,20 @@ class PeriodCorrectForm(forms.Form):
 
 
 class OccupationForm(forms.Form):
-    type = forms.ModelChoiceField(label=_("Sysselsättning"),
-                                  queryset=OccupationType.objects.filter(is_active=True))
+    type = forms.ModelChoiceField(
+        label=_("Sysselsättning"), queryset=OccupationType.objects.filter(is_active=True)
+    )
     description = forms.CharField(label=_("Var/vad"), max_length=200, required=False)
     start_date = DateField(label=_("Från"), widget=DATE)
-    source = forms.ChoiceField(label=_("Källa"), choices=[
-        ("contact", _("Kontakt")), ("partner", _("Samverkanspart")),
-        ("register", _("Register")), ("mapping", _("Kartläggning"))])
+    source = forms.ChoiceField(
+        label=_("Källa"),
+        choices=[
+            ("contact", _("Kontakt")),
+            ("partner", _("Samverkanspart")),
+            ("register", _("Register")),
+            ("mapping", _("Kartläggning")),
+        ],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -189,17 +251,25 @@ class OccupationForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    coach = forms.ModelChoiceField(label=_("Coach"), queryset=User.objects.none(),
-                                   required=False, empty_label=_("Ingen coach"))
+    coach = forms.ModelChoiceField(
+        label=_("Coach"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Ingen coach"),
+    )
     # The coach the youth had when the form was opened (0: none): a colleague's assignment
     # made meanwhile is not silently replaced (kaa.versioning's rule for this one field).
     was = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coach"].queryset = User.objects.filter(
-            municipality_id=municipality_id, is_active=True, role__in=["coach", "coordinator"]
-        ).select_related("team").order_by("first_name", "last_name")
+        self.fields["coach"].queryset = (
+            User.objects.filter(
+                municipality_id=municipality_id, is_active=True, role__in=["coach", "coordinator"]
+            )
+            .select_related("team")
+            .order_by("first_name", "last_name")
+        )
         self.helper = _helper()
 
     def clean_was(self) -> int:
@@ -214,8 +284,9 @@ class HandOverForm(forms.Form):
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        staff = User.objects.filter(municipality_id=municipality_id,
-                                    role__in=["coach", "coordinator"]).order_by("first_name")
+        staff = User.objects.filter(
+            municipality_id=municipality_id, role__in=["coach", "coordinator"]
+        ).order_by("first_name")
         self.fields["from_coach"].queryset = staff
         self.fields["to_coach"].queryset = staff.filter(is_active=True)
         self.helper = _helper()
@@ -228,8 +299,9 @@ class HandOverForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Ny anteckning"), max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Ny anteckning"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -252,9 +324,14 @@ class GuardianForm(forms.Form):
 
 class RestrictionForm(forms.Form):
     received_on = DateField(label=_("Begäran mottagen"), widget=DATE)
-    reason = forms.CharField(label=_("Skäl"), max_length=300, help_text=_(
-        "T.ex. ungdomen bestrider att uppgifterna är riktiga, eller har invänt mot "
-        "behandlingen."))
+    reason = forms.CharField(
+        label=_("Skäl"),
+        max_length=300,
+        help_text=_(
+            "T.ex. ungdomen bestrider att uppgifterna är riktiga, eller har invänt mot "
+            "behandlingen."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -272,8 +349,11 @@ class LiftForm(forms.Form):
 
 class ErasureForm(forms.Form):
     received_on = DateField(label=_("Begäran mottagen"), widget=DATE)
-    decision = forms.CharField(label=_("Svar till den som begärde radering"), max_length=3000,
-                               widget=forms.Textarea(attrs={"rows": 5}))
+    decision = forms.CharField(
+        label=_("Svar till den som begärde radering"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from youth.services import ERASURE_ANSWER
@@ -285,12 +365,15 @@ class ErasureForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    REASONS = [("case", _("Jag handlägger ärendet")),
-               ("contact", _("Kontakt med ungdomen eller vårdnadshavare")),
-               ("coordination", _("Samordning eller fördelning av ärenden")),
-               ("other", _("Annat skäl (skriv nedan)"))]
-    reason = forms.ChoiceField(label=_("Varför öppnar du uppgifterna?"), choices=REASONS,
-                               widget=forms.RadioSelect)
+    REASONS = [
+        ("case", _("Jag handlägger ärendet")),
+        ("contact", _("Kontakt med ungdomen eller vårdnadshavare")),
+        ("coordination", _("Samordning eller fördelning av ärenden")),
+        ("other", _("Annat skäl (skriv nedan)")),
+    ]
+    reason = forms.ChoiceField(
+        label=_("Varför öppnar du uppgifterna?"), choices=REASONS, widget=forms.RadioSelect
+    )
     detail = forms.CharField(label=_("Förklaring"), max_length=150, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

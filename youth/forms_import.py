@@ -20,25 +20,33 @@ _helper = fields_only_helper
 
 
 class ImportUploadForm(forms.Form):
-    file = ScannedFileField(label=_("Fil (CSV eller xlsx)"),
-                            help_text=_("Högst 20 MB. Rubrikrad först."))
+    file = ScannedFileField(
+        label=_("Fil (CSV eller xlsx)"), help_text=_("Högst 20 MB. Rubrikrad först.")
+    )
     reason = forms.ModelChoiceField(
         label=_("Registreringsorsak för nya ungdomar"),
-        queryset=Reason.objects.filter(kind="registration", is_active=True))
+        queryset=Reason.objects.filter(kind="registration", is_active=True),
+    )
     start_date = DateField(label=_("Startdatum för nya perioder"), widget=DATE)
-    mapping = forms.ModelChoiceField(label=_("Kolumnmappning"), required=False,
-                                     queryset=ColumnMapping.objects.none(),
-                                     empty_label=_("Standardformat"))
+    mapping = forms.ModelChoiceField(
+        label=_("Kolumnmappning"),
+        required=False,
+        queryset=ColumnMapping.objects.none(),
+        empty_label=_("Standardformat"),
+    )
 
-    def __init__(self, *args: Any, municipality: Municipality, user: Any = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, municipality: Municipality, user: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].uploader, self.fields["file"].what = user, "registerimport"
         self.fields["mapping"].queryset = ColumnMapping.objects.filter(
-            municipality=municipality, kind=ColumnMapping.Kind.REGISTER)
+            municipality=municipality, kind=ColumnMapping.Kind.REGISTER
+        )
         self.fields["start_date"].initial = timezone.localdate()
-        self.fields["reason"].initial = Reason.objects.filter(kind="registration",
-                                                              code="OVRIGT").first()
+        self.fields["reason"].initial = Reason.objects.filter(
+            kind="registration", code="OVRIGT"
+        ).first()
         self.helper = _helper()
 
     def clean_file(self) -> Any:
@@ -59,17 +67,23 @@ class ImportUploadForm(forms.Form):
 class ImportConfirmForm(forms.Form):
     deregister = forms.ModelMultipleChoiceField(
         label=_("Avregistrera dessa ungdomar som inte längre finns i listan"),
-        queryset=Youth.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
+        queryset=Youth.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     deregistration_reason = forms.ModelChoiceField(
-        label=_("Avregistreringsorsak"), required=False,
-        queryset=Reason.objects.filter(kind="deregistration", is_active=True))
+        label=_("Avregistreringsorsak"),
+        required=False,
+        queryset=Reason.objects.filter(kind="deregistration", is_active=True),
+    )
     end_date = DateField(label=_("Slutdatum"), widget=DATE, required=False)
 
     def __init__(self, *args: Any, missing: list[Youth], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["deregister"].queryset = Youth.objects.filter(pk__in=[y.pk for y in missing])
         self.fields["deregister"].label_from_instance = lambda y: (
-            f"{y.last_name}, {y.first_name} ({y.birth_date:%Y-%m-%d})")
+            f"{y.last_name}, {y.first_name} ({y.birth_date:%Y-%m-%d})"
+        )
         self.fields["end_date"].initial = timezone.localdate()
         self.helper = _helper()
 
@@ -77,8 +91,9 @@ class ImportConfirmForm(forms.Form):
         data = super().clean()
         if data.get("deregister"):
             if not data.get("deregistration_reason"):
-                self.add_error("deregistration_reason",
-                               _("Välj orsak för dem som ska avregistreras."))
+                self.add_error(
+                    "deregistration_reason", _("Välj orsak för dem som ska avregistreras.")
+                )
             if not data.get("end_date"):
                 self.add_error("end_date", _("Ange slutdatum för avregistreringen."))
         return data
@@ -90,15 +105,21 @@ class ColumnMappingForm(forms.ModelForm):
 
     # Carries the kind of list (chosen by the page's ?typ=) on when the form is sent; the view
     # builds the form for it, a form sent without it is for register lists.
-    kind = forms.ChoiceField(choices=ColumnMapping.Kind.choices, widget=forms.HiddenInput,
-                             required=False)
+    kind = forms.ChoiceField(
+        choices=ColumnMapping.Kind.choices, widget=forms.HiddenInput, required=False
+    )
 
     class Meta:
         model = ColumnMapping
         fields = ["name"]
 
-    def __init__(self, *args: Any, municipality: Municipality,
-                 kind: str = ColumnMapping.Kind.REGISTER, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        municipality: Municipality,
+        kind: str = ColumnMapping.Kind.REGISTER,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.municipality = municipality
         self.kind = kind
@@ -106,10 +127,14 @@ class ColumnMappingForm(forms.ModelForm):
         self.layout = layout(kind)
         for canonical in self.layout.columns:
             self.fields[canonical] = forms.CharField(
-                label=_("Rubrik i filen för %(col)s") % {"col": canonical}, max_length=100,
+                label=_("Rubrik i filen för %(col)s") % {"col": canonical},
+                max_length=100,
                 required=False,
                 help_text=_("Kolumnen krävs i filen; lämna tomt om filen har rubriken %(col)s.")
-                % {"col": canonical} if canonical in self.layout.required else "")
+                % {"col": canonical}
+                if canonical in self.layout.required
+                else "",
+            )
         self.helper = _helper()
 
     def clean_name(self) -> str:
@@ -122,15 +147,22 @@ class ColumnMappingForm(forms.ModelForm):
         data = super().clean()
         mapping = self.mapping_entered()
         if not mapping and not self.errors:
-            raise forms.ValidationError(_("Ange rubriken i filen för minst en kolumn, den som "
-                                          "skiljer sig från standardformatet."))
+            raise forms.ValidationError(
+                _(
+                    "Ange rubriken i filen för minst en kolumn, den som "
+                    "skiljer sig från standardformatet."
+                )
+            )
         for column, problem in mapping_problems(self.kind, mapping).items():
             self.add_error(column if column in self.fields else None, problem)
         return data
 
     def mapping_entered(self) -> dict[str, str]:
-        return {c: self.cleaned_data[c].strip() for c in self.layout.columns
-                if (self.cleaned_data.get(c) or "").strip()}
+        return {
+            c: self.cleaned_data[c].strip()
+            for c in self.layout.columns
+            if (self.cleaned_data.get(c) or "").strip()
+        }
 
     def save(self, commit: bool = True) -> ColumnMapping:
         mapping = super().save(commit=False)

@@ -79,9 +79,11 @@ class ImportPlan:
     merged: int = 0
 
     def summary(self) -> str:
-        return (f"new={len(self.new) + len(self.returning)} updated={len(self.updated)} "
-                f"unchanged={self.unchanged} missing={len(self.missing)} "
-                f"errors={len(self.errors)}")
+        return (
+            f"new={len(self.new) + len(self.returning)} updated={len(self.updated)} "
+            f"unchanged={self.unchanged} missing={len(self.missing)} "
+            f"errors={len(self.errors)}"
+        )
 
 
 def _decode(raw: bytes) -> str:
@@ -93,19 +95,27 @@ def _decode(raw: bytes) -> str:
         except UnicodeDecodeError:
             return raw.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise ImportFileError(_("Filen är varken UTF-8 eller Windows-1252 (byte %(pos)s). "
-                                "Spara den som CSV UTF-8 och försök igen.")
-                              % {"pos": exc.start}) from exc
+        raise ImportFileError(
+            _(
+                "Filen är varken UTF-8 eller Windows-1252 (byte %(pos)s). "
+                "Spara den som CSV UTF-8 och försök igen."
+            )
+            % {"pos": exc.start}
+        ) from exc
 
 
 def _too_many_rows() -> ImportFileError:
-    return ImportFileError(_("Filen har fler än %(n)s rader. Dela upp den i flera filer (tomma "
-                             "rader räknas också).") % {"n": f"{MAX_ROWS:,}".replace(",", " ")})
+    return ImportFileError(
+        _("Filen har fler än %(n)s rader. Dela upp den i flera filer (tomma rader räknas också).")
+        % {"n": f"{MAX_ROWS:,}".replace(",", " ")}
+    )
 
 
 def _too_many_columns() -> ImportFileError:
-    return ImportFileError(_("Filen har fler än %(n)s kolumner. Spara bara de kolumner som ska "
-                             "importeras.") % {"n": MAX_COLUMNS})
+    return ImportFileError(
+        _("Filen har fler än %(n)s kolumner. Spara bara de kolumner som ska importeras.")
+        % {"n": MAX_COLUMNS}
+    )
 
 
 def _read_csv(raw: bytes) -> list[list[str]]:
@@ -131,10 +141,13 @@ def _xlsx_check(raw: bytes) -> None:
         raise ImportFileError(_("Excelfilen kunde inte läsas.")) from exc
     unpacked = sum(member.file_size for member in members)
     if len(members) > XLSX_MAX_MEMBERS or unpacked > XLSX_MAX_UNPACKED_BYTES:
-        raise ImportFileError(_(
-            "Excelfilen är för stor uppackad (högst %(mb)s MB och %(n)s delar). Spara bara "
-            "bladet med listan, eller spara den som CSV.")
-            % {"mb": XLSX_MAX_UNPACKED_BYTES // 2**20, "n": XLSX_MAX_MEMBERS})
+        raise ImportFileError(
+            _(
+                "Excelfilen är för stor uppackad (högst %(mb)s MB och %(n)s delar). Spara bara "
+                "bladet med listan, eller spara den som CSV."
+            )
+            % {"mb": XLSX_MAX_UNPACKED_BYTES // 2**20, "n": XLSX_MAX_MEMBERS}
+        )
 
 
 def _read_xlsx(raw: bytes) -> list[list[str]]:
@@ -195,14 +208,19 @@ def _header_index(header: list[str], mapping: dict[str, str] | None) -> dict[str
             index[canonical] = names[source]
     missing = [c for c in REQUIRED if c not in index]
     if missing:
-        raise ImportFileError(_("Filen saknar kolumnerna %(cols)s. Kontrollera rubrikraden "
-                                "eller välj en sparad kolumnmappning.")
-                              % {"cols": ", ".join(missing)})
+        raise ImportFileError(
+            _(
+                "Filen saknar kolumnerna %(cols)s. Kontrollera rubrikraden "
+                "eller välj en sparad kolumnmappning."
+            )
+            % {"cols": ", ".join(missing)}
+        )
     return index
 
 
-def _parse_rows(rows: list[list[str]], mapping: dict[str, str] | None, today: dt.date,
-                plan: ImportPlan) -> dict[str, dict[str, Any]]:
+def _parse_rows(
+    rows: list[list[str]], mapping: dict[str, str] | None, today: dt.date, plan: ImportPlan
+) -> dict[str, dict[str, Any]]:
     """Valid rows keyed by personnummer (duplicates merged); errors go to the plan."""
     if not rows:
         raise ImportFileError(_("Filen är tom."))
@@ -211,8 +229,7 @@ def _parse_rows(rows: list[list[str]], mapping: dict[str, str] | None, today: dt
     for row_number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        values = {COLUMNS[c]: (row[i].strip() if i < len(row) else "")
-                  for c, i in index.items()}
+        values = {COLUMNS[c]: (row[i].strip() if i < len(row) else "") for c, i in index.items()}
         error = _row_error(values, today)
         if error:
             plan.errors.append(RowError(row_number, error))
@@ -255,7 +272,9 @@ def _field_error(values: dict[str, str]) -> str:
         limit = Youth._meta.get_field(name).max_length if name != "personnummer" else None
         if limit and len(value) > limit:
             return _("Fältet %(field)s är för långt (högst %(n)s tecken).") % {
-                "field": HEADER_OF[name], "n": limit}
+                "field": HEADER_OF[name],
+                "n": limit,
+            }
     if values.get("email"):
         try:
             validate_email(values["email"])
@@ -266,16 +285,24 @@ def _field_error(values: dict[str, str]) -> str:
 
 def _returning_error(youth: Youth, last_end: dt.date | None, start: dt.date) -> str:
     if last_end is not None and last_end >= start:
-        return _("Ungdomens förra period slutade %(date)s; en ny period kan tidigast börja "
-                 "dagen efter.") % {"date": last_end.isoformat()}
+        return _(
+            "Ungdomens förra period slutade %(date)s; en ny period kan tidigast börja dagen efter."
+        ) % {"date": last_end.isoformat()}
     if youth.age_on(start) >= 20:
         return _("Personen har fyllt 20 år och omfattas inte av aktivitetsansvaret.")
     return ""
 
 
-def import_plan(*, municipality: Municipality, raw: bytes = b"", filename: str = "",
-                rows: list[list[str]] | None = None, mapping: dict[str, str] | None = None,
-                today: dt.date | None = None, start_date: dt.date | None = None) -> ImportPlan:
+def import_plan(
+    *,
+    municipality: Municipality,
+    raw: bytes = b"",
+    filename: str = "",
+    rows: list[list[str]] | None = None,
+    mapping: dict[str, str] | None = None,
+    today: dt.date | None = None,
+    start_date: dt.date | None = None,
+) -> ImportPlan:
     """Compare the file (its `rows` as read by `read_rows`, or the `raw` file) with the
     register. Reads only; raises ImportFileError."""
     today = today or timezone.localdate()
@@ -286,24 +313,37 @@ def import_plan(*, municipality: Municipality, raw: bytes = b"", filename: str =
     incoming = _parse_rows(rows, mapping, today, plan)
     if not incoming:
         # Never offer to deregister the whole register because a file had no usable rows.
-        raise ImportFileError(_("Filen innehåller inga giltiga rader (%(n)s rader med fel).")
-                              % {"n": len(plan.errors)})
+        raise ImportFileError(
+            _("Filen innehåller inga giltiga rader (%(n)s rader med fel).")
+            % {"n": len(plan.errors)}
+        )
     existing = {y.personnummer: y for y in Youth.objects.filter(municipality=municipality)}
-    open_ids = set(KaaPeriod.objects.filter(youth__municipality=municipality,
-                                            end_date__isnull=True)
-                   .values_list("youth_id", flat=True))
-    last_end = dict(KaaPeriod.objects.filter(youth__municipality=municipality)
-                    .values("youth_id").annotate(last=Max("end_date"))
-                    .values_list("youth_id", "last"))
+    open_ids = set(
+        KaaPeriod.objects.filter(
+            youth__municipality=municipality, end_date__isnull=True
+        ).values_list("youth_id", flat=True)
+    )
+    last_end = dict(
+        KaaPeriod.objects.filter(youth__municipality=municipality)
+        .values("youth_id")
+        .annotate(last=Max("end_date"))
+        .values_list("youth_id", "last")
+    )
     for number, values in incoming.items():
         youth = existing.get(number)
         if youth is None:
             plan.new.append(values)
             continue
         if youth.restricted_at is not None:
-            plan.errors.append(RowError(values["_row"], _(
-                "Behandlingen av ungdomens uppgifter är begränsad (dataskydd): raden ändrar "
-                "ingenting. En samordnare kan häva begränsningen på ungdomens sida.")))
+            plan.errors.append(
+                RowError(
+                    values["_row"],
+                    _(
+                        "Behandlingen av ungdomens uppgifter är begränsad (dataskydd): raden "
+                        "ändrar ingenting. En samordnare kan häva begränsningen på ungdomens sida."
+                    ),
+                )
+            )
             continue
         changed = [f for f in CONTACT_FIELDS if values.get(f) and values[f] != getattr(youth, f)]
         if youth.pk not in open_ids:
@@ -319,16 +359,26 @@ def import_plan(*, municipality: Municipality, raw: bytes = b"", filename: str =
         else:
             plan.unchanged += 1
     # Not on the list any more: offered for deregistration (a restricted record is frozen).
-    plan.missing = sorted((y for y in existing.values()
-                           if y.pk in open_ids and y.personnummer not in incoming
-                           and y.restricted_at is None),
-                          key=lambda y: (y.last_name, y.first_name))
+    plan.missing = sorted(
+        (
+            y
+            for y in existing.values()
+            if y.pk in open_ids and y.personnummer not in incoming and y.restricted_at is None
+        ),
+        key=lambda y: (y.last_name, y.first_name),
+    )
     return plan
 
 
 @transaction.atomic
-def import_apply(*, plan: ImportPlan, municipality: Municipality, reason: Reason,
-                 actor: User | None, start_date: dt.date | None = None) -> None:
+def import_apply(
+    *,
+    plan: ImportPlan,
+    municipality: Municipality,
+    reason: Reason,
+    actor: User | None,
+    start_date: dt.date | None = None,
+) -> None:
     """Write the plan: create youths and periods, update contact details. Bulk, audited."""
     start_date = start_date or timezone.localdate()
     now = timezone.now()
@@ -336,16 +386,27 @@ def import_apply(*, plan: ImportPlan, municipality: Municipality, reason: Reason
     for values in plan.new:
         parsed = values["_parsed"]
         fields = {k: v for k, v in values.items() if not k.startswith("_")}
-        new_youths.append(Youth(municipality=municipality, pnr_short=parsed.number[2:],
-                                birth_date=parsed.birth_date,
-                                is_coordination_number=parsed.is_coordination_number,
-                                missing_guardian=parsed.age_on(start_date) < 18,
-                                created_by=actor, updated_by=actor, **fields))
+        new_youths.append(
+            Youth(
+                municipality=municipality,
+                pnr_short=parsed.number[2:],
+                birth_date=parsed.birth_date,
+                is_coordination_number=parsed.is_coordination_number,
+                missing_guardian=parsed.age_on(start_date) < 18,
+                created_by=actor,
+                updated_by=actor,
+                **fields,
+            )
+        )
     Youth.objects.bulk_create(new_youths, batch_size=2000)
     opened = new_youths + [youth for youth, _values in plan.returning]
     KaaPeriod.objects.bulk_create(
-        [KaaPeriod(youth=y, start_date=start_date, registration_reason=reason, created_by=actor)
-         for y in opened], batch_size=2000)
+        [
+            KaaPeriod(youth=y, start_date=start_date, registration_reason=reason, created_by=actor)
+            for y in opened
+        ],
+        batch_size=2000,
+    )
     # Contact details: compared again with the record as it is now, held still while written
     # (a staff edit saved since the preview is neither overwritten nor undone), each change
     # kept in the field history and the version bumped, so a form opened before the import
@@ -359,45 +420,85 @@ def import_apply(*, plan: ImportPlan, municipality: Municipality, reason: Reason
         changed = [f for f in CONTACT_FIELDS if values.get(f) and values[f] != getattr(current, f)]
         if not changed:
             continue
-        changes += [FieldChange(youth=current, field=name, by=actor, at=now,
-                                label=str(Youth._meta.get_field(name).verbose_name)[:100],
-                                old=str(getattr(current, name))[:300],
-                                new=str(values[name])[:300]) for name in changed]
+        changes += [
+            FieldChange(
+                youth=current,
+                field=name,
+                by=actor,
+                at=now,
+                label=str(Youth._meta.get_field(name).verbose_name)[:100],
+                old=str(getattr(current, name))[:300],
+                new=str(values[name])[:300],
+            )
+            for name in changed
+        ]
         changed_apply(current, {name: values[name] for name in changed})
         current.updated_by = actor
         version_bump(current)
         updated.append(current)
-    Youth.objects.bulk_update(updated, [*CONTACT_FIELDS, "updated_by", VERSION_FIELD],
-                              batch_size=2000)
+    Youth.objects.bulk_update(
+        updated, [*CONTACT_FIELDS, "updated_by", VERSION_FIELD], batch_size=2000
+    )
     FieldChange.objects.bulk_create(changes, batch_size=2000)
     summary = _("KAA-period startad %(date)s via import: %(reason)s") % {
-        "date": start_date.isoformat(), "reason": reason.label}
+        "date": start_date.isoformat(),
+        "reason": reason.label,
+    }
     TimelineEntry.objects.bulk_create(
-        [TimelineEntry(youth=y, at=now, kind="period_opened", actor=actor, summary=summary)
-         for y in opened]
-        + [TimelineEntry(youth=y, at=now, kind="contact_details", actor=actor,
-                         summary=_("Kontaktuppgifter uppdaterade via import"))
-           for y in updated], batch_size=2000)
+        [
+            TimelineEntry(youth=y, at=now, kind="period_opened", actor=actor, summary=summary)
+            for y in opened
+        ]
+        + [
+            TimelineEntry(
+                youth=y,
+                at=now,
+                kind="contact_details",
+                actor=actor,
+                summary=_("Kontaktuppgifter uppdaterade via import"),
+            )
+            for y in updated
+        ],
+        batch_size=2000,
+    )
     for youth, _values in plan.returning:
         youth_status_refresh(youth=youth)
     _audit_bulk(actor, municipality, new_youths, opened, updated)
 
 
-def _audit_bulk(actor: User | None, municipality: Municipality, created: list[Youth],
-                opened: list[Youth], updated: list[Youth]) -> None:
-    def event(action: str, object_type: str, object_id: Any = "", youth_id: Any = None,
-              detail: str = "import") -> AuditEvent:
-        return AuditEvent(action=action, user=actor,
-                          username=actor.get_username() if actor else "import",
-                          role=getattr(actor, "role", ""), municipality=municipality,
-                          object_type=object_type, object_id=str(object_id),
-                          youth_id=youth_id, detail=detail, ip=current_ip(),
-                          request_id=current_request_id())
+def _audit_bulk(
+    actor: User | None,
+    municipality: Municipality,
+    created: list[Youth],
+    opened: list[Youth],
+    updated: list[Youth],
+) -> None:
+    def event(
+        action: str,
+        object_type: str,
+        object_id: Any = "",
+        youth_id: Any = None,
+        detail: str = "import",
+    ) -> AuditEvent:
+        return AuditEvent(
+            action=action,
+            user=actor,
+            username=actor.get_username() if actor else "import",
+            role=getattr(actor, "role", ""),
+            municipality=municipality,
+            object_type=object_type,
+            object_id=str(object_id),
+            youth_id=youth_id,
+            detail=detail,
+            ip=current_ip(),
+            request_id=current_request_id(),
+        )
 
     create, update = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
     events = [event(create, "youth.youth", y.pk, y.pk) for y in created]
     events += [event(create, "youth.kaaperiod", "", y.pk) for y in opened]
     events += [event(update, "youth.youth", y.pk, y.pk) for y in updated]
-    events.append(event(create, "youth.import",
-                        detail=f"new={len(opened)} updated={len(updated)}"))
+    events.append(
+        event(create, "youth.import", detail=f"new={len(opened)} updated={len(updated)}")
+    )
     AuditEvent.objects.bulk_create(events, batch_size=2000)

@@ -32,14 +32,16 @@ class Reason(models.Model):
 
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
     code = models.CharField(
-        _("kod"), max_length=40,
+        _("kod"),
+        max_length=40,
         help_text=_("Stabil intern kod som SCB-profilen översätter, t.ex. AVBROTT_NATIONELLT."),
     )
     label = models.CharField(_("benämning"), max_length=120)
     is_active = models.BooleanField(_("aktiv"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("ordning"), default=100)
     outside_target_group = models.BooleanField(
-        _("utanför målgruppen"), default=False,
+        _("utanför målgruppen"),
+        default=False,
         help_text=_("Felregistrerad: ungdomen hörde aldrig till KAA och rapporteras inte."),
     )
 
@@ -67,7 +69,8 @@ class OccupationType(models.Model):
     label = models.CharField(_("benämning"), max_length=120)
     category = models.CharField(_("kategori"), max_length=20, choices=Category.choices)
     ends_kaa = models.BooleanField(
-        _("avslutar aktivitetsansvaret"), default=False,
+        _("avslutar aktivitetsansvaret"),
+        default=False,
         help_text=_("T.ex. nationellt program eller examen: perioden ska avslutas."),
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
@@ -92,26 +95,36 @@ class CaseStatus(models.TextChoices):
 
 
 class YouthQuerySet(ScopedQuerySet["Youth"]):
-    access_scope = Scope(municipality="municipality", coach="coach", team="team",
-                         restricted="restricted_at", anonymised="anonymised_at")
+    access_scope = Scope(
+        municipality="municipality",
+        coach="coach",
+        team="team",
+        restricted="restricted_at",
+        anonymised="anonymised_at",
+    )
 
     def with_protection(self) -> YouthQuerySet:
         """Each youth knows, without a query of its own, whether a guardian has protected
         identity (`Youth.location_protected`)."""
-        return self.annotate(guardian_protected=models.Exists(
-            Guardian.objects.filter(youth=models.OuterRef("pk"), protected_identity=True)))
+        return self.annotate(
+            guardian_protected=models.Exists(
+                Guardian.objects.filter(youth=models.OuterRef("pk"), protected_identity=True)
+            )
+        )
 
 
 class Youth(BaseModel):
     """A person in the register of one municipality. Status is derived, never typed."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="youths", verbose_name=_("kommun"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="youths", verbose_name=_("kommun")
+    )
     personnummer = models.CharField(_("personnummer"), max_length=12)
     pnr_short = models.CharField(max_length=10, editable=False, db_index=True)
     birth_date = models.DateField(_("födelsedatum"), editable=False)
-    is_coordination_number = models.BooleanField(_("samordningsnummer"), default=False,
-                                                 editable=False)
+    is_coordination_number = models.BooleanField(
+        _("samordningsnummer"), default=False, editable=False
+    )
     first_name = models.CharField(_("förnamn"), max_length=100)
     last_name = models.CharField(_("efternamn"), max_length=100)
     address = models.CharField(_("adress"), max_length=200, blank=True)
@@ -122,31 +135,58 @@ class Youth(BaseModel):
     email = models.EmailField(_("e-post"), blank=True)
     protected_identity = models.BooleanField(_("skyddade personuppgifter"), default=False)
     former_school = models.CharField(_("avlämnande skola"), max_length=200, blank=True)
-    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              blank=True, related_name="caseload", verbose_name=_("coach"))
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="youths", verbose_name=_("team"))
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="caseload",
+        verbose_name=_("coach"),
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="youths",
+        verbose_name=_("team"),
+    )
     # Derived (youth.services.youth_status_refresh), never edited in a form.
-    status = models.CharField(_("ärendestatus"), max_length=20, choices=CaseStatus.choices,
-                              default=CaseStatus.NOT_REACHED, editable=False)
+    status = models.CharField(
+        _("ärendestatus"),
+        max_length=20,
+        choices=CaseStatus.choices,
+        default=CaseStatus.NOT_REACHED,
+        editable=False,
+    )
     last_reached_on = models.DateField(_("senast nådd"), null=True, blank=True, editable=False)
     in_measure = models.BooleanField(_("i plan eller insats"), default=False, editable=False)
-    missing_guardian = models.BooleanField(_("saknar vårdnadshavare"), default=False,
-                                           editable=False)
+    missing_guardian = models.BooleanField(
+        _("saknar vårdnadshavare"), default=False, editable=False
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     # GDPR art. 18: while set, the record is frozen and only coordinators see it.
-    restricted_at = models.DateTimeField(_("behandling begränsad"), null=True, blank=True,
-                                         editable=False)
-    restriction_reason = models.CharField(_("skäl till begränsning"), max_length=300,
-                                          blank=True, editable=False)
+    restricted_at = models.DateTimeField(
+        _("behandling begränsad"), null=True, blank=True, editable=False
+    )
+    restriction_reason = models.CharField(
+        _("skäl till begränsning"), max_length=300, blank=True, editable=False
+    )
     # Gallring: identity and free text removed, the skeleton the statistics count
     # kept; the record is then invisible to everyone.
     anonymised_at = models.DateTimeField(_("gallrad"), null=True, blank=True, editable=False)
 
     # The fields that can locate the youth (withheld under protected identity: see
     # youth.permissions.locating_data_visible).
-    LOCATING_FIELDS = ("address", "postal_code", "city", "phone", "phone_alt", "email",
-                       "former_school")
+    LOCATING_FIELDS = (
+        "address",
+        "postal_code",
+        "city",
+        "phone",
+        "phone_alt",
+        "email",
+        "former_school",
+    )
 
     objects: ClassVar[YouthQuerySet] = YouthQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -155,14 +195,16 @@ class Youth(BaseModel):
         verbose_name = _("ungdom")
         verbose_name_plural = _("ungdomar")
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "personnummer"],
-                                    name="youth_unique_personnummer"),
+            models.UniqueConstraint(
+                fields=["municipality", "personnummer"], name="youth_unique_personnummer"
+            ),
         ]
         indexes = [
             models.Index(fields=["municipality", "status"], name="youth_muni_status"),
             models.Index(fields=["coach", "status"], name="youth_coach_status"),
-            models.Index(fields=["municipality", "last_name", "first_name"],
-                         name="youth_muni_name"),
+            models.Index(
+                fields=["municipality", "last_name", "first_name"], name="youth_muni_name"
+            ),
             models.Index(fields=["municipality", "birth_date"], name="youth_muni_birth"),
         ]
 
@@ -195,8 +237,11 @@ class Youth(BaseModel):
         known = getattr(self, "guardian_protected", None)  # YouthQuerySet.with_protection
         if known is None:
             cached = getattr(self, "_prefetched_objects_cache", {}).get("guardians")
-            known = (any(g.protected_identity for g in cached) if cached is not None
-                     else self.guardians.filter(protected_identity=True).exists())
+            known = (
+                any(g.protected_identity for g in cached)
+                if cached is not None
+                else self.guardians.filter(protected_identity=True).exists()
+            )
             self.guardian_protected = known
         return known
 
@@ -209,9 +254,13 @@ class Youth(BaseModel):
 
 
 class ScopedByYouth(ScopedQuerySet[models.Model]):
-    access_scope = Scope(municipality="youth__municipality", coach="youth__coach",
-                         team="youth__team", restricted="youth__restricted_at",
-                         anonymised="youth__anonymised_at")
+    access_scope = Scope(
+        municipality="youth__municipality",
+        coach="youth__coach",
+        team="youth__team",
+        restricted="youth__restricted_at",
+        anonymised="youth__anonymised_at",
+    )
 
 
 class Guardian(BaseModel):
@@ -249,20 +298,26 @@ class KaaPeriod(BaseModel):
     youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="periods")
     start_date = models.DateField(_("startdatum"))
     registration_reason = models.ForeignKey(
-        Reason, on_delete=models.PROTECT, related_name="+", verbose_name=_("registreringsorsak"),
+        Reason,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registreringsorsak"),
         limit_choices_to={"kind": Reason.Kind.REGISTRATION},
     )
     end_date = models.DateField(_("slutdatum"), null=True, blank=True)
     deregistration_reason = models.ForeignKey(
-        Reason, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        Reason,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
         verbose_name=_("avregistreringsorsak"),
         limit_choices_to={"kind": Reason.Kind.DEREGISTRATION},
     )
     # Derived: the first day inside the period on which the youth was reached. Kept by
     # outreach whenever a reached contact is saved (statistics read it instead of scanning
     # millions of contacts); rebuilt by outreach.queue.reach_facts.reached_facts_rebuild.
-    first_reached_on = models.DateField(_("först nådd"), null=True, blank=True,
-                                        editable=False)
+    first_reached_on = models.DateField(_("först nådd"), null=True, blank=True, editable=False)
 
     objects = ScopedByYouth.as_manager()
 
@@ -271,16 +326,20 @@ class KaaPeriod(BaseModel):
         verbose_name = _("KAA-period")
         verbose_name_plural = _("KAA-perioder")
         constraints = [
-            models.UniqueConstraint(fields=["youth"], condition=Q(end_date__isnull=True),
-                                    name="period_one_open_per_youth"),
-            models.CheckConstraint(condition=Q(end_date__isnull=True)
-                                   | Q(end_date__gte=models.F("start_date")),
-                                   name="period_end_after_start"),
-            models.CheckConstraint(condition=Q(end_date__isnull=True,
-                                               deregistration_reason__isnull=True)
-                                   | Q(end_date__isnull=False,
-                                       deregistration_reason__isnull=False),
-                                   name="period_end_has_reason"),
+            models.UniqueConstraint(
+                fields=["youth"],
+                condition=Q(end_date__isnull=True),
+                name="period_one_open_per_youth",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="period_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True, deregistration_reason__isnull=True)
+                | Q(end_date__isnull=False, deregistration_reason__isnull=False),
+                name="period_end_has_reason",
+            ),
         ]
         indexes = [models.Index(fields=["start_date", "end_date"], name="period_dates")]
 
@@ -303,10 +362,18 @@ class Occupation(BaseModel):
         MAPPING = "mapping", _("Kartläggning")
 
     youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="occupations")
-    type = models.ForeignKey(OccupationType, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("sysselsättning"))
-    description = models.CharField(_("var/vad"), max_length=200, blank=True,
-                                   help_text=_("T.ex. skola och program, arbetsgivare."))
+    type = models.ForeignKey(
+        OccupationType,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("sysselsättning"),
+    )
+    description = models.CharField(
+        _("var/vad"),
+        max_length=200,
+        blank=True,
+        help_text=_("T.ex. skola och program, arbetsgivare."),
+    )
     start_date = models.DateField(_("från"))
     end_date = models.DateField(_("till"), null=True, blank=True)
     source = models.CharField(_("källa"), max_length=20, choices=Source.choices)
@@ -319,9 +386,10 @@ class Occupation(BaseModel):
         verbose_name = _("sysselsättning")
         verbose_name_plural = _("sysselsättningar")
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__isnull=True)
-                                   | Q(end_date__gte=models.F("start_date")),
-                                   name="occupation_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="occupation_end_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -332,19 +400,24 @@ class Assignment(models.Model):
     """Caseload history: who had the youth, from when to when, assigned by whom."""
 
     youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="assignments")
-    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              related_name="+")
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, related_name="+")
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-started_at"]
         constraints = [
-            models.UniqueConstraint(fields=["youth"], condition=Q(ended_at__isnull=True),
-                                    name="assignment_one_current_per_youth"),
+            models.UniqueConstraint(
+                fields=["youth"],
+                condition=Q(ended_at__isnull=True),
+                name="assignment_one_current_per_youth",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -356,13 +429,20 @@ class Note(models.Model):
     text is kept as a NoteRevision. Later corrections are new notes that point back."""
 
     youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
     edited_at = models.DateTimeField(null=True, blank=True)
     text = models.TextField(_("anteckning"), max_length=4000)
-    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="corrections", verbose_name=_("rättar"))
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("rättar"),
+    )
 
     objects = ScopedByYouth.as_manager()
 
@@ -397,8 +477,9 @@ class TimelineEntry(models.Model):
     at = models.DateTimeField()
     kind = models.CharField(max_length=40)
     summary = models.CharField(max_length=300)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     url = models.CharField(max_length=200, blank=True)
 
     # Kinds whose summary names the school that reported the youth: withheld like an address
@@ -426,10 +507,12 @@ class ColumnMapping(models.Model):
         ENROLMENTS = "enrolments", _("Inskrivningslista")
         COMPLETIONS = "completions", _("Examenslista")
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
-                                     related_name="+", verbose_name=_("kommun"))
-    kind = models.CharField(_("typ av lista"), max_length=20, choices=Kind.choices,
-                            default=Kind.REGISTER)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("kommun")
+    )
+    kind = models.CharField(
+        _("typ av lista"), max_length=20, choices=Kind.choices, default=Kind.REGISTER
+    )
     name = models.CharField(_("namn"), max_length=100)
     mapping = models.JSONField(_("kolumner"), default=dict)
 
@@ -437,8 +520,9 @@ class ColumnMapping(models.Model):
         ordering = ["name"]
         verbose_name = _("kolumnmappning")
         verbose_name_plural = _("kolumnmappningar")
-        constraints = [models.UniqueConstraint(fields=["municipality", "name"],
-                                               name="mapping_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="mapping_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -450,16 +534,18 @@ class ImportBatch(models.Model):
     kept; it stays empty now."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField()
     filename = models.CharField(max_length=200)
     content = models.BinaryField()
     rows = models.JSONField(null=True, blank=True)
     reason = models.ForeignKey(Reason, on_delete=models.PROTECT, related_name="+")
     start_date = models.DateField()
-    mapping = models.ForeignKey(ColumnMapping, on_delete=models.SET_NULL, null=True,
-                                blank=True, related_name="+")
+    mapping = models.ForeignKey(
+        ColumnMapping, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     applied_at = models.DateTimeField(null=True, blank=True)
     summary = models.CharField(max_length=200, blank=True)
 
@@ -488,8 +574,9 @@ class DataRequest(models.Model):
     received_on = models.DateField(_("mottagen"))
     decided_on = models.DateField(_("besvarad"), null=True, blank=True)
     decision = models.TextField(_("svar och skäl"), max_length=3000, blank=True)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ScopedByYouth.as_manager()
@@ -512,8 +599,9 @@ class FieldChange(models.Model):
     old = models.CharField(max_length=300, blank=True)
     new = models.CharField(max_length=300, blank=True)
     at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                           related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
 
     objects = ScopedByYouth.as_manager()
 

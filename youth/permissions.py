@@ -25,8 +25,7 @@ def reason_granted(request: HttpRequest, pk: int) -> bool:
 
 
 def reason_grant(request: HttpRequest, pk: int) -> None:
-    grants = {k: v for k, v in request.session.get(SESSION_REASONS, {}).items()
-              if v > time.time()}
+    grants = {k: v for k, v in request.session.get(SESSION_REASONS, {}).items() if v > time.time()}
     grants[str(pk)] = int(time.time()) + settings.KAA_PROTECTED_REASON_HOURS * 3600
     request.session[SESSION_REASONS] = grants
 
@@ -56,6 +55,9 @@ def youth_get_for_user(request: HttpRequest, pk: int, *, write: bool = False) ->
     youth = get_for_user(request, queryset, write=write, pk=pk)
     if youth.protected_identity and not reason_granted(request, youth.pk):
         # Opening a youth with protected identity needs a stated reason (flagged in the log).
-        raise ReasonRequired(reverse("youth:reason", args=[youth.pk]) + "?"
-                             + urlencode({"next": request.get_full_path()}))
+        raise ReasonRequired(
+            reverse("youth:reason", args=[youth.pk])
+            + "?"
+            + urlencode({"next": request.get_full_path()})
+        )
     return youth  # (a restricted record refuses writes in get_for_user)

@@ -94,8 +94,11 @@ def parse(value: str, *, today: dt.date | None = None) -> Personnummer:
         luhn.validate(yymmdd + serial)
     except StdnumError as exc:
         raise PersonnummerError(str(INVALID_CHECKSUM)) from exc
-    return Personnummer(number=f"{year:04d}{yymmdd[2:]}{serial}", birth_date=born,
-                        is_coordination_number=coordination)
+    return Personnummer(
+        number=f"{year:04d}{yymmdd[2:]}{serial}",
+        birth_date=born,
+        is_coordination_number=coordination,
+    )
 
 
 def looks_like_personnummer(text: str) -> bool:

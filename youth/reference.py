@@ -45,16 +45,20 @@ OCCUPATIONS = [
 ]
 
 
-
 def reference_data_ensure(reason_model: Any, occupation_type_model: Any) -> None:
     """Create the shipped entries that are missing; never overwrite local changes."""
     for code, label, order in REGISTRATION:
-        reason_model.objects.get_or_create(kind="registration", code=code,
-                                           defaults={"label": label, "sort_order": order})
+        reason_model.objects.get_or_create(
+            kind="registration", code=code, defaults={"label": label, "sort_order": order}
+        )
     for code, label, order, outside in DEREGISTRATION:
-        reason_model.objects.get_or_create(kind="deregistration", code=code,
-                                           defaults={"label": label, "sort_order": order,
-                                                     "outside_target_group": outside})
+        reason_model.objects.get_or_create(
+            kind="deregistration",
+            code=code,
+            defaults={"label": label, "sort_order": order, "outside_target_group": outside},
+        )
     for code, label, category, ends, order in OCCUPATIONS:
-        occupation_type_model.objects.get_or_create(code=code, defaults={
-            "label": label, "category": category, "ends_kaa": ends, "sort_order": order})
+        occupation_type_model.objects.get_or_create(
+            code=code,
+            defaults={"label": label, "category": category, "ends_kaa": ends, "sort_order": order},
+        )

@@ -30,8 +30,12 @@ SORTS = {
     "status": ("status", "last_name", "id"),
     "coach": ("coach__last_name", "last_name", "id"),
 }
-OPEN_STATUSES = [CaseStatus.NOT_REACHED, CaseStatus.IN_CONTACT, CaseStatus.IN_MEASURE,
-                 CaseStatus.OCCUPIED]
+OPEN_STATUSES = [
+    CaseStatus.NOT_REACHED,
+    CaseStatus.IN_CONTACT,
+    CaseStatus.IN_MEASURE,
+    CaseStatus.OCCUPIED,
+]
 
 
 def _age_min(qs: QuerySet[Youth], age: int, today: dt.date) -> QuerySet[Youth]:
@@ -43,8 +47,11 @@ def _age_max(qs: QuerySet[Youth], age: int, today: dt.date) -> QuerySet[Youth]:
 
 
 def _current_occupation(category: str) -> Exists:
-    return Exists(Occupation.objects.filter(youth=OuterRef("pk"), end_date__isnull=True,
-                                            confirmed=True, type__category=category))
+    return Exists(
+        Occupation.objects.filter(
+            youth=OuterRef("pk"), end_date__isnull=True, confirmed=True, type__category=category
+        )
+    )
 
 
 def _open_period() -> QuerySet[KaaPeriod]:
@@ -65,24 +72,33 @@ _FILTERS: dict[str, Callable[[QuerySet[Youth], Any, dt.date], QuerySet[Youth]]] 
     "not_reached": lambda qs, _v, _t: qs.filter(last_reached_on__isnull=True, in_kaa=True),
     "protected": lambda qs, _v, _t: qs.filter(
         Q(protected_identity=True)
-        | Exists(Guardian.objects.filter(youth=OuterRef("pk"), protected_identity=True))),
+        | Exists(Guardian.objects.filter(youth=OuterRef("pk"), protected_identity=True))
+    ),
     "turning_20": lambda qs, _v, t: qs.filter(
-        in_kaa=True, birth_date__gt=pnr.years_before(t, 20),
-        birth_date__lte=pnr.years_before(t + dt.timedelta(days=60), 20)),
+        in_kaa=True,
+        birth_date__gt=pnr.years_before(t, 20),
+        birth_date__lte=pnr.years_before(t + dt.timedelta(days=60), 20),
+    ),
     "missing_guardian": lambda qs, _v, _t: qs.filter(missing_guardian=True, in_kaa=True),
 }
 
 
-def youth_list(*, user: User, filters: dict[str, Any], search: str = "",
-               sort: str = "namn") -> QuerySet[Youth]:
+def youth_list(
+    *, user: User, filters: dict[str, Any], search: str = "", sort: str = "namn"
+) -> QuerySet[Youth]:
     """The register list as the user may see it, filtered, searched and sorted."""
     today = timezone.localdate()
-    current = (Occupation.objects.filter(youth=OuterRef("pk"), end_date__isnull=True,
-                                         confirmed=True).order_by("-start_date", "-id"))
-    qs = (Youth.objects.visible_to(user)
-          .select_related("coach", "team")
-          .annotate(in_kaa=Exists(_open_period()),
-                    occupation_label=Subquery(current.values("type__label")[:1])))
+    current = Occupation.objects.filter(
+        youth=OuterRef("pk"), end_date__isnull=True, confirmed=True
+    ).order_by("-start_date", "-id")
+    qs = (
+        Youth.objects.visible_to(user)
+        .select_related("coach", "team")
+        .annotate(
+            in_kaa=Exists(_open_period()),
+            occupation_label=Subquery(current.values("type__label")[:1]),
+        )
+    )
     for name, apply in _FILTERS.items():
         value = filters.get(name)
         if value not in (None, "", [], False):
@@ -105,29 +121,40 @@ def _search_q(text: str) -> Q:
 
 def caseload_of(*, user: User, limit: int = 15) -> QuerySet[Youth]:
     """The coach's own open cases, not reached first (for the start page)."""
-    return (Youth.objects.visible_to(user).filter(coach=user, status__in=OPEN_STATUSES)
-            .select_related("team").order_by("status", "last_name")[:limit])
+    return (
+        Youth.objects.visible_to(user)
+        .filter(coach=user, status__in=OPEN_STATUSES)
+        .select_related("team")
+        .order_by("status", "last_name")[:limit]
+    )
 
 
 def youth_detail(*, user: User, pk: int) -> QuerySet[Youth]:
     """The youth page's queryset (one row, with what the header needs)."""
-    return (Youth.objects.visible_to(user).filter(pk=pk)
-            .select_related("coach", "team", "municipality"))
+    return (
+        Youth.objects.visible_to(user)
+        .filter(pk=pk)
+        .select_related("coach", "team", "municipality")
+    )
 
 
 def youth_page_data(*, youth: Youth) -> dict[str, Any]:
     """Periods, guardians, occupations and notes for the youth page, in fixed queries."""
-    periods = list(KaaPeriod.objects.filter(youth=youth)
-                   .select_related("registration_reason", "deregistration_reason"))
+    periods = list(
+        KaaPeriod.objects.filter(youth=youth).select_related(
+            "registration_reason", "deregistration_reason"
+        )
+    )
     occupations = list(Occupation.objects.filter(youth=youth).select_related("type")[:20])
     current = next((o for o in occupations if o.end_date is None and o.confirmed), None)
-    notes = list(Note.objects.filter(youth=youth, corrects__isnull=True)
-                 .select_related("author")
-                 .prefetch_related(Prefetch("corrections",
-                                            queryset=Note.objects.select_related("author")),
-                                   Prefetch("revisions",
-                                            queryset=NoteRevision.objects.order_by("replaced_at")))
-                 [:50])
+    notes = list(
+        Note.objects.filter(youth=youth, corrects__isnull=True)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch("corrections", queryset=Note.objects.select_related("author")),
+            Prefetch("revisions", queryset=NoteRevision.objects.order_by("replaced_at")),
+        )[:50]
+    )
     return {
         "periods": periods,
         "open_period": next((p for p in periods if p.end_date is None), None),
@@ -143,6 +170,10 @@ def timeline_for(*, youth: Youth) -> QuerySet[TimelineEntry]:
 
 
 def coaches_of(*, municipality_id: int) -> QuerySet[User]:
-    return (User.objects.filter(municipality_id=municipality_id, is_active=True,
-                                role__in=["coach", "coordinator"])
-            .select_related("team").order_by("first_name", "last_name"))
+    return (
+        User.objects.filter(
+            municipality_id=municipality_id, is_active=True, role__in=["coach", "coordinator"]
+        )
+        .select_related("team")
+        .order_by("first_name", "last_name")
+    )

@@ -47,11 +47,24 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def timeline_add(*, youth: Youth, kind: str, summary: str, actor: User | None = None,
-                 at: dt.datetime | None = None, url: str = "") -> TimelineEntry:
+def timeline_add(
+    *,
+    youth: Youth,
+    kind: str,
+    summary: str,
+    actor: User | None = None,
+    at: dt.datetime | None = None,
+    url: str = "",
+) -> TimelineEntry:
     """Append one line to the youth's timeline (used by every app)."""
-    return TimelineEntry.objects.create(youth=youth, kind=kind, summary=summary[:300],
-                                        actor=actor, at=at or timezone.now(), url=url[:200])
+    return TimelineEntry.objects.create(
+        youth=youth,
+        kind=kind,
+        summary=summary[:300],
+        actor=actor,
+        at=at or timezone.now(),
+        url=url[:200],
+    )
 
 
 def _audit(actor: User | None, action: str, obj: Any, fields: list[str] | None = None) -> None:
@@ -62,11 +75,13 @@ def age_check(*, birth_date: dt.date, on: dt.date) -> None:
     """KAA covers 16-19-year-olds; 15 is accepted (skolplikt may end early), 20+ never."""
     age = pnr.age_on(birth_date, on)
     if age >= MAX_AGE + 1:
-        raise ValidationError(_("Personen har fyllt 20 år och omfattas inte av "
-                                "aktivitetsansvaret."), code="too_old")
+        raise ValidationError(
+            _("Personen har fyllt 20 år och omfattas inte av aktivitetsansvaret."), code="too_old"
+        )
     if age < MIN_AGE:
-        raise ValidationError(_("Personen är under 15 år och kan inte registreras i KAA."),
-                              code="too_young")
+        raise ValidationError(
+            _("Personen är under 15 år och kan inte registreras i KAA."), code="too_young"
+        )
 
 
 def personnummer_parse(value: str, *, today: dt.date | None = None) -> pnr.Personnummer:
@@ -78,22 +93,45 @@ def personnummer_parse(value: str, *, today: dt.date | None = None) -> pnr.Perso
 
 
 @transaction.atomic
-def youth_register(*, municipality: Municipality, personnummer: str, first_name: str,
-                   last_name: str, registration_reason: Reason, start_date: dt.date,
-                   actor: User | None, **details: Any) -> tuple[Youth, KaaPeriod]:
+def youth_register(
+    *,
+    municipality: Municipality,
+    personnummer: str,
+    first_name: str,
+    last_name: str,
+    registration_reason: Reason,
+    start_date: dt.date,
+    actor: User | None,
+    **details: Any,
+) -> tuple[Youth, KaaPeriod]:
     """Register a youth in KAA: match an earlier record by personnummer or create one, then
     open a new period. Audited; adds timeline lines."""
-    youth = youth_record_ensure(municipality=municipality, personnummer=personnummer,
-                                first_name=first_name, last_name=last_name, on=start_date,
-                                actor=actor, **details)
-    period = period_open(youth=youth, start_date=start_date, reason=registration_reason,
-                         actor=actor)
+    youth = youth_record_ensure(
+        municipality=municipality,
+        personnummer=personnummer,
+        first_name=first_name,
+        last_name=last_name,
+        on=start_date,
+        actor=actor,
+        **details,
+    )
+    period = period_open(
+        youth=youth, start_date=start_date, reason=registration_reason, actor=actor
+    )
     return youth, period
 
 
-def youth_record_ensure(*, municipality: Municipality, personnummer: str, first_name: str,
-                        last_name: str, on: dt.date, actor: User | None,
-                        within_scope: bool = False, **details: Any) -> Youth:
+def youth_record_ensure(
+    *,
+    municipality: Municipality,
+    personnummer: str,
+    first_name: str,
+    last_name: str,
+    on: dt.date,
+    actor: User | None,
+    within_scope: bool = False,
+    **details: Any,
+) -> Youth:
     """The municipality's record of this person, created if new (without a KAA period: a
     preventive case from a school, or the first step of `youth_register`).
     `within_scope`: an existing record is only used if the actor may see and change it
@@ -104,31 +142,52 @@ def youth_record_ensure(*, municipality: Municipality, personnummer: str, first_
         age_check(birth_date=parsed.birth_date, on=on)
     except ValidationError as exc:
         raise ValidationError({"personnummer": exc.messages}) from exc
-    youth = (Youth.objects.select_for_update()
-             .filter(municipality=municipality, personnummer=parsed.number).first())
+    youth = (
+        Youth.objects.select_for_update()
+        .filter(municipality=municipality, personnummer=parsed.number)
+        .first()
+    )
     if youth is None:
-        youth = Youth(municipality=municipality, personnummer=parsed.number,
-                      pnr_short=parsed.number[2:], birth_date=parsed.birth_date,
-                      is_coordination_number=parsed.is_coordination_number,
-                      first_name=first_name.strip(), last_name=last_name.strip(),
-                      created_by=actor, updated_by=actor, **details)
+        youth = Youth(
+            municipality=municipality,
+            personnummer=parsed.number,
+            pnr_short=parsed.number[2:],
+            birth_date=parsed.birth_date,
+            is_coordination_number=parsed.is_coordination_number,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            created_by=actor,
+            updated_by=actor,
+            **details,
+        )
         youth.full_clean()
         youth.save()
         _audit(actor, Action.CREATE, youth)
-        timeline_add(youth=youth, kind="registered", actor=actor,
-                     summary=_("Registrerad i ungdomsregistret"))
+        timeline_add(
+            youth=youth,
+            kind="registered",
+            actor=actor,
+            summary=_("Registrerad i ungdomsregistret"),
+        )
     elif within_scope and not Youth.objects.visible_to(actor).filter(pk=youth.pk).exists():
-        raise ValidationError({"personnummer": _(
-            "Personen finns redan i registret men inte bland dina ärenden. Kontakta "
-            "KAA-samordnaren, som kan föra in anmälan.")}, code="out_of_scope")
+        raise ValidationError(
+            {
+                "personnummer": _(
+                    "Personen finns redan i registret men inte bland dina ärenden. Kontakta "
+                    "KAA-samordnaren, som kan föra in anmälan."
+                )
+            },
+            code="out_of_scope",
+        )
     elif youth.restricted_at is not None:  # frozen (GDPR art. 18): nothing new is added
         raise ValidationError({"personnummer": RESTRICTED_MESSAGE})
     return youth
 
 
 @transaction.atomic
-def period_open(*, youth: Youth, start_date: dt.date, reason: Reason,
-                actor: User | None) -> KaaPeriod:
+def period_open(
+    *, youth: Youth, start_date: dt.date, reason: Reason, actor: User | None
+) -> KaaPeriod:
     """Open a KAA period; refuses a second open period or one overlapping an earlier one."""
     if reason.kind != Reason.Kind.REGISTRATION:
         raise ValidationError({"registration_reason": _("Välj en registreringsorsak.")})
@@ -138,27 +197,44 @@ def period_open(*, youth: Youth, start_date: dt.date, reason: Reason,
         raise ValidationError({"start_date": exc.messages}) from exc
     periods = list(KaaPeriod.objects.select_for_update().filter(youth=youth))
     if any(p.end_date is None for p in periods):
-        raise ValidationError(_("Ungdomen har redan en öppen KAA-period. Avsluta den först."),
-                              code="open_period")
+        raise ValidationError(
+            _("Ungdomen har redan en öppen KAA-period. Avsluta den först."), code="open_period"
+        )
     if any(p.end_date is not None and p.end_date >= start_date for p in periods):
-        raise ValidationError({"start_date": _("Perioden skulle överlappa en tidigare period. "
-                                               "Välj ett startdatum efter den förra periodens "
-                                               "slut.")})
-    period = KaaPeriod(youth=youth, start_date=start_date, registration_reason=reason,
-                       created_by=actor, updated_by=actor)
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "Perioden skulle överlappa en tidigare period. "
+                    "Välj ett startdatum efter den förra periodens "
+                    "slut."
+                )
+            }
+        )
+    period = KaaPeriod(
+        youth=youth,
+        start_date=start_date,
+        registration_reason=reason,
+        created_by=actor,
+        updated_by=actor,
+    )
     period.full_clean(validate_constraints=False)
     period.save()
     _audit(actor, Action.CREATE, period)
-    timeline_add(youth=youth, kind="period_opened", actor=actor,
-                 summary=_("KAA-period startad %(date)s: %(reason)s")
-                 % {"date": start_date.isoformat(), "reason": reason.label})
+    timeline_add(
+        youth=youth,
+        kind="period_opened",
+        actor=actor,
+        summary=_("KAA-period startad %(date)s: %(reason)s")
+        % {"date": start_date.isoformat(), "reason": reason.label},
+    )
     youth_status_refresh(youth=youth)
     return period
 
 
 @transaction.atomic
-def period_close(*, period: KaaPeriod, end_date: dt.date, reason: Reason,
-                 actor: User | None) -> KaaPeriod:
+def period_close(
+    *, period: KaaPeriod, end_date: dt.date, reason: Reason, actor: User | None
+) -> KaaPeriod:
     """End a KAA period with a deregistration reason; audited and on the timeline."""
     if reason.kind != Reason.Kind.DEREGISTRATION:
         raise ValidationError({"deregistration_reason": _("Välj en avregistreringsorsak.")})
@@ -172,9 +248,13 @@ def period_close(*, period: KaaPeriod, end_date: dt.date, reason: Reason,
     period.updated_by = actor
     period.save(update_fields=["end_date", "deregistration_reason", "updated_by", "updated_at"])
     _audit(actor, Action.UPDATE, period, ["end_date", "deregistration_reason"])
-    timeline_add(youth=period.youth, kind="period_closed", actor=actor,
-                 summary=_("KAA-period avslutad %(date)s: %(reason)s")
-                 % {"date": end_date.isoformat(), "reason": reason.label})
+    timeline_add(
+        youth=period.youth,
+        kind="period_closed",
+        actor=actor,
+        summary=_("KAA-period avslutad %(date)s: %(reason)s")
+        % {"date": end_date.isoformat(), "reason": reason.label},
+    )
     youth_status_refresh(youth=period.youth)
     # Higher apps end what lives only inside the period (plans: open plans close).
     period_closed.send(sender=KaaPeriod, period=period, actor=actor)
@@ -182,32 +262,55 @@ def period_close(*, period: KaaPeriod, end_date: dt.date, reason: Reason,
 
 
 @transaction.atomic
-def occupation_record(*, youth: Youth, type: OccupationType, start_date: dt.date,
-                      source: str, actor: User | None, description: str = "",
-                      confirmed: bool = True) -> Occupation:
+def occupation_record(
+    *,
+    youth: Youth,
+    type: OccupationType,
+    start_date: dt.date,
+    source: str,
+    actor: User | None,
+    description: str = "",
+    confirmed: bool = True,
+) -> Occupation:
     """Record the youth's current occupation; the previous open one ends the day before."""
-    previous = (Occupation.objects.select_for_update()
-                .filter(youth=youth, end_date__isnull=True, confirmed=True))
+    previous = Occupation.objects.select_for_update().filter(
+        youth=youth, end_date__isnull=True, confirmed=True
+    )
     if confirmed:
         for old in previous:
             old.end_date = max(old.start_date, start_date - dt.timedelta(days=1))
             old.save(update_fields=["end_date", "updated_at"])
-    occupation = Occupation(youth=youth, type=type, start_date=start_date, source=source,
-                            description=description, confirmed=confirmed, created_by=actor,
-                            updated_by=actor)
+    occupation = Occupation(
+        youth=youth,
+        type=type,
+        start_date=start_date,
+        source=source,
+        description=description,
+        confirmed=confirmed,
+        created_by=actor,
+        updated_by=actor,
+    )
     occupation.full_clean()
     occupation.save()
     _audit(actor, Action.CREATE, occupation)
-    timeline_add(youth=youth, kind="occupation", actor=actor,
-                 summary=_("Sysselsättning: %(type)s") % {"type": type.label})
+    timeline_add(
+        youth=youth,
+        kind="occupation",
+        actor=actor,
+        summary=_("Sysselsättning: %(type)s") % {"type": type.label},
+    )
     youth_status_refresh(youth=youth)
     return occupation
 
 
 @transaction.atomic
-def occupation_confirm(*, occupation: Occupation, actor: User,
-                       type: OccupationType | None = None, description: str | None = None
-                       ) -> Occupation:
+def occupation_confirm(
+    *,
+    occupation: Occupation,
+    actor: User,
+    type: OccupationType | None = None,
+    description: str | None = None,
+) -> Occupation:
     """A coach confirms an occupation the youth reported (e-service) or a partner sent,
     optionally with a more exact type; it then becomes the current one."""
     if occupation.confirmed:
@@ -216,9 +319,11 @@ def occupation_confirm(*, occupation: Occupation, actor: User,
         occupation.type = type
     if description is not None:
         occupation.description = description[:200]
-    for old in (Occupation.objects.select_for_update()
-                .filter(youth=occupation.youth, end_date__isnull=True, confirmed=True)
-                .exclude(pk=occupation.pk)):
+    for old in (
+        Occupation.objects.select_for_update()
+        .filter(youth=occupation.youth, end_date__isnull=True, confirmed=True)
+        .exclude(pk=occupation.pk)
+    ):
         old.end_date = max(old.start_date, occupation.start_date - dt.timedelta(days=1))
         old.save(update_fields=["end_date", "updated_at"])
     occupation.confirmed = True
@@ -226,19 +331,33 @@ def occupation_confirm(*, occupation: Occupation, actor: User,
     occupation.full_clean()
     occupation.save()
     _audit(actor, Action.UPDATE, occupation)
-    timeline_add(youth=occupation.youth, kind="occupation", actor=actor,
-                 summary=_("Sysselsättning bekräftad: %(type)s") % {"type": occupation.type.label})
+    timeline_add(
+        youth=occupation.youth,
+        kind="occupation",
+        actor=actor,
+        summary=_("Sysselsättning bekräftad: %(type)s") % {"type": occupation.type.label},
+    )
     youth_status_refresh(youth=occupation.youth)
     return occupation
 
 
-CONTACT_FIELDS = ("first_name", "last_name", "address", "postal_code", "city", "phone",
-                  "phone_alt", "email", "former_school")
+CONTACT_FIELDS = (
+    "first_name",
+    "last_name",
+    "address",
+    "postal_code",
+    "city",
+    "phone",
+    "phone_alt",
+    "email",
+    "former_school",
+)
 
 
 @transaction.atomic
-def youth_contact_update(*, youth: Youth, actor: User, version: int | None = None,
-                         **fields: Any) -> Youth:
+def youth_contact_update(
+    *, youth: Youth, actor: User, version: int | None = None, **fields: Any
+) -> Youth:
     """Change the youth's name and contact details; refuses a stale form (StaleEdit)."""
     youth = Youth.objects.select_for_update().get(pk=youth.pk)
     if youth.restricted_at is not None or youth.anonymised_at is not None:
@@ -252,18 +371,27 @@ def youth_contact_update(*, youth: Youth, actor: User, version: int | None = Non
     changed = changed_apply(youth, fields)
     if not changed:
         return youth
-    FieldChange.objects.bulk_create([
-        FieldChange(youth=youth, field=name, by=actor,
-                    label=str(Youth._meta.get_field(name).verbose_name)[:100],
-                    old=str(before[name])[:300], new=str(fields[name])[:300])
-        for name in changed])
+    FieldChange.objects.bulk_create(
+        [
+            FieldChange(
+                youth=youth,
+                field=name,
+                by=actor,
+                label=str(Youth._meta.get_field(name).verbose_name)[:100],
+                old=str(before[name])[:300],
+                new=str(fields[name])[:300],
+            )
+            for name in changed
+        ]
+    )
     youth.updated_by = actor
     version_bump(youth)
     youth.full_clean()
     youth.save()
     _audit(actor, Action.UPDATE, youth, changed)
-    timeline_add(youth=youth, kind="contact_details", actor=actor,
-                 summary=_("Kontaktuppgifter ändrade"))
+    timeline_add(
+        youth=youth, kind="contact_details", actor=actor, summary=_("Kontaktuppgifter ändrade")
+    )
     return youth
 
 
@@ -271,23 +399,35 @@ ERASURE_ANSWER = gettext_lazy(
     "Uppgifterna behövs för kommunens skyldighet enligt skollagen 29 kap. 9 § och är allmänna "
     "handlingar som ska bevaras eller gallras enligt arkivlagen och kommunens "
     "informationshanteringsplan (GDPR art. 17.3 b). De raderas därför inte nu, utan gallras "
-    "när gallringsfristen har gått ut. Uppgifter som är felaktiga rättas.")
+    "när gallringsfristen har gått ut. Uppgifter som är felaktiga rättas."
+)
 
 
-def _data_request(youth: Youth, actor: User, kind: str, received_on: dt.date,
-                  decision: str) -> DataRequest:
-    request = DataRequest.objects.create(youth=youth, kind=kind, received_on=received_on,
-                                         decided_on=_today(), decision=decision[:3000],
-                                         handled_by=actor)
+def _data_request(
+    youth: Youth, actor: User, kind: str, received_on: dt.date, decision: str
+) -> DataRequest:
+    request = DataRequest.objects.create(
+        youth=youth,
+        kind=kind,
+        received_on=received_on,
+        decided_on=_today(),
+        decision=decision[:3000],
+        handled_by=actor,
+    )
     _audit(actor, Action.CREATE, request)
-    timeline_add(youth=youth, kind="gdpr", actor=actor,
-                 summary=_("Dataskydd: %(kind)s") % {"kind": request.get_kind_display()})
+    timeline_add(
+        youth=youth,
+        kind="gdpr",
+        actor=actor,
+        summary=_("Dataskydd: %(kind)s") % {"kind": request.get_kind_display()},
+    )
     return request
 
 
 @transaction.atomic
-def restriction_set(*, youth: Youth, actor: User, reason: str,
-                    received_on: dt.date) -> DataRequest:
+def restriction_set(
+    *, youth: Youth, actor: User, reason: str, received_on: dt.date
+) -> DataRequest:
     """Restrict processing: the record is frozen and hidden from everyone but coordinators."""
     youth = Youth.objects.select_for_update().get(pk=youth.pk)
     if youth.restricted_at is not None:
@@ -311,8 +451,9 @@ def restriction_lift(*, youth: Youth, actor: User, reason: str) -> DataRequest:
     return _data_request(youth, actor, DataRequest.Kind.RESTRICTION_LIFTED, _today(), reason)
 
 
-def erasure_answer(*, youth: Youth, actor: User, received_on: dt.date,
-                   decision: str) -> DataRequest:
+def erasure_answer(
+    *, youth: Youth, actor: User, received_on: dt.date, decision: str
+) -> DataRequest:
     """Record a request for erasure and the answer (erasure is limited by the archive law)."""
     if not decision.strip():
         raise ValidationError({"decision": _("Skriv svaret till den som begärde radering.")})
@@ -325,16 +466,23 @@ def extract_recorded(*, youth: Youth, actor: User, received_on: dt.date) -> Data
     (the same day received) is the same answer, not a new request. Each copy is still an
     export in the audit log (the caller's)."""
     Youth.objects.select_for_update().filter(pk=youth.pk).first()  # one row, even if twice
-    earlier = DataRequest.objects.filter(youth=youth, kind=DataRequest.Kind.EXTRACT,
-                                         received_on=received_on).first()
+    earlier = DataRequest.objects.filter(
+        youth=youth, kind=DataRequest.Kind.EXTRACT, received_on=received_on
+    ).first()
     if earlier is not None:
         return earlier
-    return _data_request(youth, actor, DataRequest.Kind.EXTRACT, received_on,
-                         _("Registerutdrag framställt"))
+    return _data_request(
+        youth, actor, DataRequest.Kind.EXTRACT, received_on, _("Registerutdrag framställt")
+    )
 
 
-def status_derive(*, youth: Youth, open_period: KaaPeriod | None,
-                  latest_period: KaaPeriod | None, occupation: Occupation | None) -> str:
+def status_derive(
+    *,
+    youth: Youth,
+    open_period: KaaPeriod | None,
+    latest_period: KaaPeriod | None,
+    occupation: Occupation | None,
+) -> str:
     """The case status, from the data alone (the one definition)."""
     if open_period is None:
         reason = latest_period.deregistration_reason if latest_period else None
@@ -346,8 +494,10 @@ def status_derive(*, youth: Youth, open_period: KaaPeriod | None,
     if youth.in_measure:
         return CaseStatus.IN_MEASURE
     known = occupation is not None and occupation.type.category in (
-        OccupationType.Category.STUDYING, OccupationType.Category.WORKING,
-        OccupationType.Category.OTHER)
+        OccupationType.Category.STUDYING,
+        OccupationType.Category.WORKING,
+        OccupationType.Category.OTHER,
+    )
     if known:
         return CaseStatus.OCCUPIED
     if youth.last_reached_on is not None:
@@ -360,12 +510,20 @@ def youth_status_refresh(*, youth: Youth) -> str:
     periods = list(KaaPeriod.objects.filter(youth=youth).select_related("deregistration_reason"))
     open_period = next((p for p in periods if p.end_date is None), None)
     latest = max(periods, key=lambda p: p.start_date, default=None)
-    occupation = (Occupation.objects.filter(youth=youth, end_date__isnull=True, confirmed=True)
-                  .select_related("type").order_by("-start_date", "-id").first())
-    status = status_derive(youth=youth, open_period=open_period, latest_period=latest,
-                           occupation=occupation)
-    missing_guardian = (open_period is not None and youth.age_on(_today()) < 18
-                        and not Guardian.objects.filter(youth=youth).exists())
+    occupation = (
+        Occupation.objects.filter(youth=youth, end_date__isnull=True, confirmed=True)
+        .select_related("type")
+        .order_by("-start_date", "-id")
+        .first()
+    )
+    status = status_derive(
+        youth=youth, open_period=open_period, latest_period=latest, occupation=occupation
+    )
+    missing_guardian = (
+        open_period is not None
+        and youth.age_on(_today()) < 18
+        and not Guardian.objects.filter(youth=youth).exists()
+    )
     Youth.objects.filter(pk=youth.pk).update(status=status, missing_guardian=missing_guardian)
     youth.status, youth.missing_guardian = status, missing_guardian
     return status
@@ -376,11 +534,14 @@ def contact_reached_record(*, youth: Youth, on: dt.date) -> None:
     """The only writer of the youth's "last reached", called by outreach for every saved
     contact that reached the youth (a back-dated contact does not move it backwards); the
     derived status follows."""
-    (Youth.objects.filter(pk=youth.pk)
-     .filter(Q(last_reached_on__isnull=True) | Q(last_reached_on__lt=on))
-     .update(last_reached_on=on))
-    youth.last_reached_on = (Youth.objects.filter(pk=youth.pk)
-                             .values_list("last_reached_on", flat=True).get())
+    (
+        Youth.objects.filter(pk=youth.pk)
+        .filter(Q(last_reached_on__isnull=True) | Q(last_reached_on__lt=on))
+        .update(last_reached_on=on)
+    )
+    youth.last_reached_on = (
+        Youth.objects.filter(pk=youth.pk).values_list("last_reached_on", flat=True).get()
+    )
     youth_status_refresh(youth=youth)
 
 
@@ -393,8 +554,9 @@ def measure_flag_set(*, youth: Youth, active: bool) -> None:
 
 
 @transaction.atomic
-def youth_assign(*, youth: Youth, coach: User | None, team: Team | None,
-                 actor: User, was: int | None = None) -> Youth:
+def youth_assign(
+    *, youth: Youth, coach: User | None, team: Team | None, actor: User, was: int | None = None
+) -> Youth:
     """Give the youth to a coach (and team); the caseload history keeps the earlier one.
     `was`: the coach's id (0: none) the form showed; if another coach was assigned meanwhile,
     nothing changes and the error says who has the youth now."""
@@ -409,20 +571,29 @@ def youth_assign(*, youth: Youth, coach: User | None, team: Team | None,
         return youth
     if was is not None and (youth.coach_id or 0) != was:
         raise ValidationError(
-            _("Ungdomen har fått en annan coach medan du hade formuläret öppet: %(name)s. "
-              "Spara igen om ditt val ska gälla.")
-            % {"name": youth.coach.get_full_name() or youth.coach.get_username()
-               if youth.coach else _("ingen coach")}, code="stale")
+            _(
+                "Ungdomen har fått en annan coach medan du hade formuläret öppet: %(name)s. "
+                "Spara igen om ditt val ska gälla."
+            )
+            % {
+                "name": youth.coach.get_full_name() or youth.coach.get_username()
+                if youth.coach
+                else _("ingen coach")
+            },
+            code="stale",
+        )
     now = timezone.now()
     Assignment.objects.filter(youth=youth, ended_at__isnull=True).update(ended_at=now)
-    Assignment.objects.create(youth=youth, coach=coach, team=team, started_at=now,
-                              assigned_by=actor)
+    Assignment.objects.create(
+        youth=youth, coach=coach, team=team, started_at=now, assigned_by=actor
+    )
     youth.coach, youth.team, youth.updated_by = coach, team, actor
     youth.save(update_fields=["coach", "team", "updated_by", "updated_at"])
     _audit(actor, Action.UPDATE, youth, ["coach", "team"])
     name = coach.get_full_name() if coach else _("ingen coach")
-    timeline_add(youth=youth, kind="assigned", actor=actor,
-                 summary=_("Tilldelad %(name)s") % {"name": name})
+    timeline_add(
+        youth=youth, kind="assigned", actor=actor, summary=_("Tilldelad %(name)s") % {"name": name}
+    )
     return youth
 
 
@@ -434,8 +605,12 @@ def caseload_hand_over(*, from_coach: User, to_coach: User, actor: User) -> int:
     youths = list(Youth.objects.select_for_update().writable().filter(coach=from_coach))
     for youth in youths:
         youth_assign(youth=youth, coach=to_coach, team=to_coach.team, actor=actor)
-    audit_event(user=actor, action=Action.UPDATE, obj=from_coach,
-                detail=f"handover:{len(youths)}->{to_coach.pk}")
+    audit_event(
+        user=actor,
+        action=Action.UPDATE,
+        obj=from_coach,
+        detail=f"handover:{len(youths)}->{to_coach.pk}",
+    )
     return len(youths)
 
 
@@ -445,8 +620,7 @@ def guardian_add(*, youth: Youth, actor: User, **fields: Any) -> Guardian:
     guardian.full_clean()
     guardian.save()
     _audit(actor, Action.CREATE, guardian)
-    timeline_add(youth=youth, kind="guardian", actor=actor,
-                 summary=_("Vårdnadshavare tillagd"))
+    timeline_add(youth=youth, kind="guardian", actor=actor, summary=_("Vårdnadshavare tillagd"))
     youth_status_refresh(youth=youth)
     return guardian
 
@@ -460,8 +634,9 @@ def note_add(*, youth: Youth, author: User, text: str, corrects: Note | None = N
         raise ValidationError({"corrects": _("Anteckningen hör till en annan ungdom.")})
     while corrects is not None and corrects.corrects_id is not None:
         corrects = corrects.corrects  # a correction of a correction belongs to the original
-    note = Note.objects.create(youth=youth, author=author, text=text.strip(),
-                               created_at=timezone.now(), corrects=corrects)
+    note = Note.objects.create(
+        youth=youth, author=author, text=text.strip(), created_at=timezone.now(), corrects=corrects
+    )
     _audit(author, Action.CREATE, note)
     timeline_add(youth=youth, kind="note", actor=author, summary=_("Anteckning"))
     return note
@@ -474,8 +649,9 @@ def note_edit(*, note: Note, author: User, text: str) -> Note:
     if note.author_id != author.pk:
         raise ValidationError(_("Bara den som skrev anteckningen kan ändra den."))
     if timezone.now() - note.created_at > NOTE_EDIT_WINDOW:
-        raise ValidationError(_("Anteckningen kan inte längre ändras. Skriv en rättelse "
-                                "i stället."))
+        raise ValidationError(
+            _("Anteckningen kan inte längre ändras. Skriv en rättelse i stället.")
+        )
     if not text.strip():
         raise ValidationError({"text": _("Skriv något i anteckningen.")})
     NoteRevision.objects.create(note=note, text=note.text, replaced_at=timezone.now())
@@ -490,13 +666,15 @@ def turning_20_deregister(*, today: dt.date, actor: User | None = None) -> int:
     birthday, with the automatic reason. Idempotent: closed periods are left alone."""
     reason = Reason.objects.get(kind=Reason.Kind.DEREGISTRATION, code="FYLLT_20")
     cutoff = pnr.years_before(today, 20)
-    due = (KaaPeriod.objects.filter(end_date__isnull=True, youth__birth_date__lte=cutoff)
-           .select_related("youth"))
+    due = KaaPeriod.objects.filter(
+        end_date__isnull=True, youth__birth_date__lte=cutoff
+    ).select_related("youth")
     closed = 0
     for period in due:
         last_day = period.youth.twentieth_birthday - dt.timedelta(days=1)
-        period_close(period=period, end_date=max(last_day, period.start_date), reason=reason,
-                     actor=actor)
+        period_close(
+            period=period, end_date=max(last_day, period.start_date), reason=reason, actor=actor
+        )
         closed += 1
     return closed
 
@@ -517,13 +695,18 @@ def youths_turning_20(*, today: dt.date, within_days: int) -> QuerySet[Youth]:
     """Open cases whose 20th birthday falls within `within_days` (for the support letter)."""
     first = pnr.years_before(today, 20)
     last = first + dt.timedelta(days=within_days)
-    return Youth.objects.filter(periods__end_date__isnull=True, birth_date__gt=first,
-                                birth_date__lte=last).distinct()
+    return Youth.objects.filter(
+        periods__end_date__isnull=True, birth_date__gt=first, birth_date__lte=last
+    ).distinct()
 
 
-def _period_correction_errors(period: KaaPeriod, start_date: dt.date, registration: Reason,
-                              end_date: dt.date | None,
-                              deregistration: Reason | None) -> dict[str, Any]:
+def _period_correction_errors(
+    period: KaaPeriod,
+    start_date: dt.date,
+    registration: Reason,
+    end_date: dt.date | None,
+    deregistration: Reason | None,
+) -> dict[str, Any]:
     errors: dict[str, Any] = {}
     if registration.kind != Reason.Kind.REGISTRATION:
         errors["registration_reason"] = _("Välj en registreringsorsak.")
@@ -539,34 +722,49 @@ def _period_correction_errors(period: KaaPeriod, start_date: dt.date, registrati
 
 
 @transaction.atomic
-def period_correct(*, period: KaaPeriod, start_date: dt.date, registration_reason: Reason,
-                   end_date: dt.date | None, deregistration_reason: Reason | None,
-                   actor: User | None) -> KaaPeriod:
+def period_correct(
+    *,
+    period: KaaPeriod,
+    start_date: dt.date,
+    registration_reason: Reason,
+    end_date: dt.date | None,
+    deregistration_reason: Reason | None,
+    actor: User | None,
+) -> KaaPeriod:
     """Correct a period's dates and reasons (a coordinator fixing the register before the SCB
     report). The same rules as opening and closing; audited with the changed fields."""
     period = KaaPeriod.objects.select_for_update().select_related("youth").get(pk=period.pk)
-    errors = _period_correction_errors(period, start_date, registration_reason, end_date,
-                                       deregistration_reason)
+    errors = _period_correction_errors(
+        period, start_date, registration_reason, end_date, deregistration_reason
+    )
     try:
         age_check(birth_date=period.youth.birth_date, on=start_date)
     except ValidationError as exc:
         errors["start_date"] = exc.messages
     others = KaaPeriod.objects.filter(youth=period.youth).exclude(pk=period.pk)
     last = end_date or dt.date.max
-    if any(o.start_date <= last and (o.end_date is None or o.end_date >= start_date)
-           for o in others):
+    if any(
+        o.start_date <= last and (o.end_date is None or o.end_date >= start_date) for o in others
+    ):
         errors["start_date"] = _("Perioden skulle överlappa en annan KAA-period.")
     if errors:
         raise ValidationError(errors)
-    new = {"start_date": start_date, "registration_reason": registration_reason,
-           "end_date": end_date, "deregistration_reason": deregistration_reason}
+    new = {
+        "start_date": start_date,
+        "registration_reason": registration_reason,
+        "end_date": end_date,
+        "deregistration_reason": deregistration_reason,
+    }
     changed = changed_apply(period, new)
     if not changed:
         return period
     period.updated_by = actor
     period.save(update_fields=[*changed, "updated_by", "updated_at"])
     _audit(actor, Action.UPDATE, period, changed)
-    timeline_add(youth=period.youth, kind="period_corrected", actor=actor,
-                 summary=_("KAA-perioden från %(date)s rättad")
-                 % {"date": start_date.isoformat()})
+    timeline_add(
+        youth=period.youth,
+        kind="period_corrected",
+        actor=actor,
+        summary=_("KAA-perioden från %(date)s rättad") % {"date": start_date.isoformat()},
+    )
     return period

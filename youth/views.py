@@ -59,8 +59,9 @@ def youth_list(request: HttpRequest) -> HttpResponse:
     protected_filter_check(request)
     form = forms.YouthFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    youths = selectors.youth_list(user=request.user, filters=filters, search=text,
-                                  sort=filters.get("sort") or "namn")
+    youths = selectors.youth_list(
+        user=request.user, filters=filters, search=text, sort=filters.get("sort") or "namn"
+    )
     page = Paginator(youths, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     # One event per page view naming the youths shown (a search: the number of hits too).
@@ -68,18 +69,29 @@ def youth_list(request: HttpRequest) -> HttpResponse:
     # (never what can locate them), so it needs no stated reason.
     protected = bool(filters.get("protected"))
     detail = f"hits:{page.paginator.count}" if text else "ungdomslista"
-    audit_list_read(request, page.object_list,
-                    action=AuditEvent.Action.SEARCH if text else AuditEvent.Action.READ,
-                    detail=detail + (" filter:skyddade" if protected else ""), flagged=protected)
+    audit_list_read(
+        request,
+        page.object_list,
+        action=AuditEvent.Action.SEARCH if text else AuditEvent.Action.READ,
+        detail=detail + (" filter:skyddade" if protected else ""),
+        flagged=protected,
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "youth/list.html", {
-        "form": form, "search_form": forms.SearchForm(initial={"q": text}), "page": page,
-        "query": query.urlencode(), "search": text,
-        "can_assign": has_perm(request.user, Perm.ASSIGN_CASES),
-        "can_export": has_perm(request.user, Perm.EXPORT),
-        "assign_form": forms.AssignForm(municipality_id=request.user.municipality_id),
-    })
+    return render(
+        request,
+        "youth/list.html",
+        {
+            "form": form,
+            "search_form": forms.SearchForm(initial={"q": text}),
+            "page": page,
+            "query": query.urlencode(),
+            "search": text,
+            "can_assign": has_perm(request.user, Perm.ASSIGN_CASES),
+            "can_export": has_perm(request.user, Perm.EXPORT),
+            "assign_form": forms.AssignForm(municipality_id=request.user.municipality_id),
+        },
+    )
 
 
 def protected_filter_check(request: HttpRequest) -> None:
@@ -106,13 +118,18 @@ def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk)
     audit_read(request, youth)
     timeline = Paginator(selectors.timeline_for(youth=youth), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    context = {"youth": youth, "timeline": timeline, "note_form": forms.NoteForm(),
-               "age": youth.age_on(timezone.localdate()),
-               "can_see_protected": has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS),
-               "can_state_reason": has_perm(request.user, Perm.VIEW_PROTECTED),
-               "can_assign": has_perm(request.user, Perm.ASSIGN_CASES),
-               **selectors.youth_page_data(youth=youth)}
+        request.GET.get("page")
+    )
+    context = {
+        "youth": youth,
+        "timeline": timeline,
+        "note_form": forms.NoteForm(),
+        "age": youth.age_on(timezone.localdate()),
+        "can_see_protected": has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS),
+        "can_state_reason": has_perm(request.user, Perm.VIEW_PROTECTED),
+        "can_assign": has_perm(request.user, Perm.ASSIGN_CASES),
+        **selectors.youth_page_data(youth=youth),
+    }
     return render(request, "youth/detail.html", context)
 
 
@@ -125,10 +142,13 @@ def youth_register(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         try:
             youth, _period = services.youth_register(
-                municipality=request.user.municipality, actor=request.user,
+                municipality=request.user.municipality,
+                actor=request.user,
                 personnummer=data.pop("personnummer"),
                 registration_reason=data.pop("registration_reason"),
-                start_date=data.pop("start_date"), **data)
+                start_date=data.pop("start_date"),
+                **data,
+            )
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -142,16 +162,21 @@ def youth_register(request: HttpRequest) -> HttpResponse:
 def youth_edit(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
     hide_locating = not locating_data_visible(request, youth)
-    form = forms.YouthContactForm(request.POST or None, instance=youth,
-                                  hide_locating=hide_locating)
+    form = forms.YouthContactForm(
+        request.POST or None, instance=youth, hide_locating=hide_locating
+    )
     if request.method == "GET":
         audit_read(request, youth, detail="kontaktuppgifter")
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.fields
-                if name in services.CONTACT_FIELDS}
+        data = {
+            name: form.cleaned_data[name]
+            for name in form.fields
+            if name in services.CONTACT_FIELDS
+        }
         try:
-            services.youth_contact_update(youth=youth, actor=request.user,
-                                          version=form.submitted_version(), **data)
+            services.youth_contact_update(
+                youth=youth, actor=request.user, version=form.submitted_version(), **data
+            )
         except StaleEdit as exc:
             form.stale_apply(exc)
         except ValidationError as exc:
@@ -159,13 +184,27 @@ def youth_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Kontaktuppgifterna är sparade."))
             return redirect("youth:detail", pk=youth.pk)
-    return render(request, "youth/form.html", {
-        "form": form, "youth": youth, "title": _("Ändra kontaktuppgifter"),
-        "intro": PROTECTED_PLACEHOLDER if hide_locating else ""})
+    return render(
+        request,
+        "youth/form.html",
+        {
+            "form": form,
+            "youth": youth,
+            "title": _("Ändra kontaktuppgifter"),
+            "intro": PROTECTED_PLACEHOLDER if hide_locating else "",
+        },
+    )
 
 
-def _youth_form_view(request: HttpRequest, pk: int, form_class: type, title: str,
-                     action: Any, success: str, **form_kwargs: Any) -> HttpResponse:
+def _youth_form_view(
+    request: HttpRequest,
+    pk: int,
+    form_class: type,
+    title: str,
+    action: Any,
+    success: str,
+    **form_kwargs: Any,
+) -> HttpResponse:
     """One youth, one form, one service call: the shape of the register's small actions."""
     youth = youth_get_for_user(request, pk, write=True)
     form = form_class(request.POST or None, **form_kwargs)
@@ -186,8 +225,14 @@ def occupation_add(request: HttpRequest, pk: int) -> HttpResponse:
     def action(youth: Youth, data: dict[str, Any]) -> None:
         services.occupation_record(youth=youth, actor=request.user, **data)
 
-    return _youth_form_view(request, pk, forms.OccupationForm, _("Registrera sysselsättning"),
-                            action, _("Sysselsättningen är registrerad."))
+    return _youth_form_view(
+        request,
+        pk,
+        forms.OccupationForm,
+        _("Registrera sysselsättning"),
+        action,
+        _("Sysselsättningen är registrerad."),
+    )
 
 
 @login_required
@@ -196,8 +241,14 @@ def guardian_add(request: HttpRequest, pk: int) -> HttpResponse:
     def action(youth: Youth, data: dict[str, Any]) -> None:
         services.guardian_add(youth=youth, actor=request.user, **data)
 
-    return _youth_form_view(request, pk, forms.GuardianForm, _("Lägg till vårdnadshavare"),
-                            action, _("Vårdnadshavaren är tillagd."))
+    return _youth_form_view(
+        request,
+        pk,
+        forms.GuardianForm,
+        _("Lägg till vårdnadshavare"),
+        action,
+        _("Vårdnadshavaren är tillagd."),
+    )
 
 
 @login_required
@@ -208,11 +259,18 @@ def period_close(request: HttpRequest, pk: int) -> HttpResponse:
         period = youth.periods.filter(end_date__isnull=True).first()
         if period is None:
             raise ValidationError(_("Ungdomen har ingen öppen KAA-period."))
-        services.period_close(period=period, end_date=data["end_date"], reason=data["reason"],
-                              actor=request.user)
+        services.period_close(
+            period=period, end_date=data["end_date"], reason=data["reason"], actor=request.user
+        )
 
-    return _youth_form_view(request, pk, forms.PeriodCloseForm, _("Avsluta KAA-period"),
-                            action, _("KAA-perioden är avslutad."))
+    return _youth_form_view(
+        request,
+        pk,
+        forms.PeriodCloseForm,
+        _("Avsluta KAA-period"),
+        action,
+        _("KAA-perioden är avslutad."),
+    )
 
 
 @login_required
@@ -220,11 +278,18 @@ def period_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def period_open(request: HttpRequest, pk: int) -> HttpResponse:
     def action(youth: Youth, data: dict[str, Any]) -> None:
-        services.period_open(youth=youth, start_date=data["start_date"], reason=data["reason"],
-                             actor=request.user)
+        services.period_open(
+            youth=youth, start_date=data["start_date"], reason=data["reason"], actor=request.user
+        )
 
-    return _youth_form_view(request, pk, forms.PeriodOpenForm, _("Starta ny KAA-period"),
-                            action, _("En ny KAA-period är startad."))
+    return _youth_form_view(
+        request,
+        pk,
+        forms.PeriodOpenForm,
+        _("Starta ny KAA-period"),
+        action,
+        _("En ny KAA-period är startad."),
+    )
 
 
 @login_required
@@ -245,8 +310,9 @@ def period_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
             messages.success(request, _("KAA-perioden är rättad."))
             return redirect(safe_next(request, reverse("youth:detail", args=[youth.pk])))
     audit_read(request, period, detail="period")
-    return render(request, "youth/form.html", {
-        "form": form, "youth": youth, "title": _("Rätta KAA-period")})
+    return render(
+        request, "youth/form.html", {"form": form, "youth": youth, "title": _("Rätta KAA-period")}
+    )
 
 
 @login_required
@@ -254,12 +320,20 @@ def period_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def youth_assign(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
-    form = forms.AssignForm(request.POST or None, municipality_id=request.user.municipality_id,
-                            initial={"coach": youth.coach_id, "was": youth.coach_id or 0})
+    form = forms.AssignForm(
+        request.POST or None,
+        municipality_id=request.user.municipality_id,
+        initial={"coach": youth.coach_id, "was": youth.coach_id or 0},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.youth_assign(youth=youth, coach=form.cleaned_data["coach"], team=None,
-                                  actor=request.user, was=form.cleaned_data["was"])
+            services.youth_assign(
+                youth=youth,
+                coach=form.cleaned_data["coach"],
+                team=None,
+                actor=request.user,
+                was=form.cleaned_data["was"],
+            )
         except ValidationError as exc:
             if getattr(exc, "code", None) == "stale":  # the next save is deliberate
                 form.data = form.data.copy()
@@ -268,8 +342,9 @@ def youth_assign(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Ungdomen är tilldelad."))
             return redirect("youth:detail", pk=youth.pk)
-    return render(request, "youth/form.html", {"form": form, "youth": youth,
-                                               "title": _("Tilldela coach")})
+    return render(
+        request, "youth/form.html", {"form": form, "youth": youth, "title": _("Tilldela coach")}
+    )
 
 
 @login_required
@@ -285,8 +360,9 @@ def youth_assign_bulk(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     with transaction.atomic():
         for youth in youths:
-            services.youth_assign(youth=youth, coach=form.cleaned_data["coach"], team=None,
-                                  actor=request.user)
+            services.youth_assign(
+                youth=youth, coach=form.cleaned_data["coach"], team=None, actor=request.user
+            )
     messages.success(request, _("%(n)s ungdomar är tilldelade.") % {"n": len(youths)})
     return redirect(back)
 
@@ -313,20 +389,31 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
     form = forms.NoteForm(request.POST)
     corrects_id = int_list([request.POST.get("corrects", "")])
-    corrects = (bulk_for_user(request, Note.objects.filter(youth=youth), corrects_id).first()
-                if corrects_id else None)
+    corrects = (
+        bulk_for_user(request, Note.objects.filter(youth=youth), corrects_id).first()
+        if corrects_id
+        else None
+    )
     if corrects_id and corrects is None:
         # Not a note of this youth that the user may see: nothing is saved (a correction
         # must never turn into a free-standing note, nor attach to another youth's).
-        messages.error(request, _("Anteckningen sparades inte: anteckningen som skulle "
-                                  "rättas finns inte hos den här ungdomen."))
+        messages.error(
+            request,
+            _(
+                "Anteckningen sparades inte: anteckningen som skulle "
+                "rättas finns inte hos den här ungdomen."
+            ),
+        )
     elif form.is_valid():
-        services.note_add(youth=youth, author=request.user, text=form.cleaned_data["text"],
-                          corrects=corrects)
+        services.note_add(
+            youth=youth, author=request.user, text=form.cleaned_data["text"], corrects=corrects
+        )
         messages.success(request, _("Anteckningen är sparad."))
     else:
-        messages.error(request, _("Anteckningen sparades inte: %(e)s")
-                       % {"e": " ".join(form.errors.get("text", []))})
+        messages.error(
+            request,
+            _("Anteckningen sparades inte: %(e)s") % {"e": " ".join(form.errors.get("text", []))},
+        )
     return redirect(reverse("youth:detail", kwargs={"pk": youth.pk}) + "#anteckningar")
 
 
@@ -336,8 +423,9 @@ def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
     note = get_for_user(request, Note.objects, write=True, youth=youth, pk=note_pk)
     if note.author_id != request.user.pk:
-        audit_event(request=request, action=AuditEvent.Action.DENIED, obj=note,
-                    detail="not the author")
+        audit_event(
+            request=request, action=AuditEvent.Action.DENIED, obj=note, detail="not the author"
+        )
         messages.error(request, _("Bara den som skrev anteckningen kan ändra den."))
         return redirect("youth:detail", pk=youth.pk)
     form = forms.NoteForm(request.POST or None, initial={"text": note.text})
@@ -351,8 +439,9 @@ def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Anteckningen är ändrad."))
             return redirect("youth:detail", pk=youth.pk)
-    return render(request, "youth/form.html", {"form": form, "youth": youth,
-                                               "title": _("Ändra anteckning")})
+    return render(
+        request, "youth/form.html", {"form": form, "youth": youth, "title": _("Ändra anteckning")}
+    )
 
 
 @login_required
@@ -366,15 +455,20 @@ def youth_export(request: HttpRequest) -> HttpResponse:
     protected_filter_check(request)
     form = forms.YouthFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    youths = list(selectors.youth_list(user=request.user, filters=filters, search=text,
-                                       sort=filters.get("sort") or "namn")
-                  .filter(restricted_at__isnull=True).with_protection()[:EXPORT_LIMIT])
+    youths = list(
+        selectors.youth_list(
+            user=request.user, filters=filters, search=text, sort=filters.get("sort") or "namn"
+        )
+        .filter(restricted_at__isnull=True)
+        .with_protection()[:EXPORT_LIMIT]
+    )
     audit_bulk_read(request, youths, action=AuditEvent.Action.EXPORT, detail="xlsx")
-    content = xlsx_bytes(title=_("Ungdomar"), header=exports.HEADER,
-                         rows=(exports.row_for(y) for y in youths))
+    content = xlsx_bytes(
+        title=_("Ungdomar"), header=exports.HEADER, rows=(exports.row_for(y) for y in youths)
+    )
     response = HttpResponse(content, content_type=XLSX)
     name = f"kaa-ungdomar-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename=\"{name}\""
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -386,8 +480,7 @@ def data_protection(request: HttpRequest, pk: int) -> HttpResponse:
     processing, requests for erasure and how they were answered."""
     youth = youth_get_for_user(request, pk)
     action = request.POST.get("action", "")
-    restrict = forms.RestrictionForm(request.POST if action == "restrict" else None,
-                                     prefix="r")
+    restrict = forms.RestrictionForm(request.POST if action == "restrict" else None, prefix="r")
     lift = forms.LiftForm(request.POST if action == "lift" else None, prefix="l")
     erasure = forms.ErasureForm(request.POST if action == "erasure" else None, prefix="e")
     chosen = {"restrict": restrict, "lift": lift, "erasure": erasure}.get(action)
@@ -410,11 +503,19 @@ def data_protection(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("youth:data_protection", pk=youth.pk)
     else:
         audit_read(request, youth, detail="dataskydd")
-    return render(request, "youth/data_protection.html", {
-        "youth": youth, "restrict": restrict, "lift": lift, "erasure": erasure,
-        "extract_key": uuid.uuid4(),  # one order per form shown (a double click orders one)
-        "requests": DataRequest.objects.filter(youth=youth).select_related("handled_by"),
-        "changes": FieldChange.objects.filter(youth=youth).select_related("by")[:50]})
+    return render(
+        request,
+        "youth/data_protection.html",
+        {
+            "youth": youth,
+            "restrict": restrict,
+            "lift": lift,
+            "erasure": erasure,
+            "extract_key": uuid.uuid4(),  # one order per form shown (a double click orders one)
+            "requests": DataRequest.objects.filter(youth=youth).select_related("handled_by"),
+            "changes": FieldChange.objects.filter(youth=youth).select_related("by")[:50],
+        },
+    )
 
 
 @login_required
@@ -427,7 +528,12 @@ def protected_reason(request: HttpRequest, pk: int) -> HttpResponse:
     target = safe_next(request, reverse("youth:detail", args=[youth.pk]))
     if request.method == "POST" and form.is_valid():
         reason_grant(request, youth.pk)
-        audit_event(request=request, action=AuditEvent.Action.READ, obj=youth, flagged=True,
-                    detail=f"skyddad identitet, skäl: {form.as_text()}"[:200])
+        audit_event(
+            request=request,
+            action=AuditEvent.Action.READ,
+            obj=youth,
+            flagged=True,
+            detail=f"skyddad identitet, skäl: {form.as_text()}"[:200],
+        )
         return redirect(target)
     return render(request, "youth/reason.html", {"form": form, "next": target})

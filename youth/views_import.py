@@ -28,19 +28,27 @@ from youth.models import ColumnMapping, ImportBatch, KaaPeriod
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     municipality = request.user.municipality
-    form = ImportUploadForm(request.POST or None, request.FILES or None,
-                            municipality=municipality, user=request.user)
+    form = ImportUploadForm(
+        request.POST or None, request.FILES or None, municipality=municipality, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         # The rows read by the form are kept; the file itself is not stored.
         batch = ImportBatch.objects.create(
-            municipality=municipality, uploaded_by=request.user, uploaded_at=timezone.now(),
-            filename=upload.name[:200], content=b"", rows=form.cleaned_data["rows"],
-            reason=form.cleaned_data["reason"], start_date=form.cleaned_data["start_date"],
-            mapping=form.cleaned_data["mapping"])
+            municipality=municipality,
+            uploaded_by=request.user,
+            uploaded_at=timezone.now(),
+            filename=upload.name[:200],
+            content=b"",
+            rows=form.cleaned_data["rows"],
+            reason=form.cleaned_data["reason"],
+            start_date=form.cleaned_data["start_date"],
+            mapping=form.cleaned_data["mapping"],
+        )
         return redirect("youth:import_preview", pk=batch.pk)
-    mappings = ColumnMapping.objects.filter(municipality=municipality,
-                                            kind=ColumnMapping.Kind.REGISTER)
+    mappings = ColumnMapping.objects.filter(
+        municipality=municipality, kind=ColumnMapping.Kind.REGISTER
+    )
     return render(request, "youth/import_upload.html", {"form": form, "mappings": mappings})
 
 
@@ -66,29 +74,41 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Filen behöver laddas upp igen."))
             return redirect("youth:import_upload")
         try:
-            plan = import_plan(rows=batch.rows, municipality=batch.municipality,
-                               start_date=batch.start_date,
-                               mapping=batch.mapping.mapping if batch.mapping else None)
+            plan = import_plan(
+                rows=batch.rows,
+                municipality=batch.municipality,
+                start_date=batch.start_date,
+                mapping=batch.mapping.mapping if batch.mapping else None,
+            )
         except ImportFileError as exc:
             messages.error(request, str(exc))
             return redirect("youth:import_upload")
         form = ImportConfirmForm(request.POST or None, missing=plan.missing)
         if request.method == "POST" and form.is_valid():
-            import_apply(plan=plan, municipality=batch.municipality, reason=batch.reason,
-                         actor=request.user, start_date=batch.start_date)
+            import_apply(
+                plan=plan,
+                municipality=batch.municipality,
+                reason=batch.reason,
+                actor=request.user,
+                start_date=batch.start_date,
+            )
             closed = _deregister(request, form)
             batch.applied_at, batch.summary = timezone.now(), plan.summary()
             # The register now holds the data; the copy is not kept.
             batch.content, batch.rows = b"", None
             batch.save(update_fields=["applied_at", "summary", "content", "rows"])
-            messages.success(request, _("Importen är klar: %(s)s. Avregistrerade: %(n)s.")
-                             % {"s": plan.summary(), "n": closed})
+            messages.success(
+                request,
+                _("Importen är klar: %(s)s. Avregistrerade: %(n)s.")
+                % {"s": plan.summary(), "n": closed},
+            )
             return redirect("youth:list")
     # The preview names youths already in the register: each one shown is a read.
     shown = {y.pk: y for y in plan.missing} | {y.pk: y for y, _v, _c in plan.updated}
     audit_bulk_read(request, list(shown.values()), detail="importgranskning")
-    return render(request, "youth/import_preview.html",
-                  {"batch": batch, "plan": plan, "form": form})
+    return render(
+        request, "youth/import_preview.html", {"batch": batch, "plan": plan, "form": form}
+    )
 
 
 def _deregister(request: HttpRequest, form: ImportConfirmForm) -> int:
@@ -98,9 +118,12 @@ def _deregister(request: HttpRequest, form: ImportConfirmForm) -> int:
         if period is None:
             continue
         try:
-            services.period_close(period=period, end_date=form.cleaned_data["end_date"],
-                                  reason=form.cleaned_data["deregistration_reason"],
-                                  actor=request.user)
+            services.period_close(
+                period=period,
+                end_date=form.cleaned_data["end_date"],
+                reason=form.cleaned_data["deregistration_reason"],
+                actor=request.user,
+            )
             closed += 1
         except ValidationError as exc:
             messages.warning(request, f"{youth}: {' '.join(exc.messages)}")
@@ -113,9 +136,11 @@ MAPPING_TITLES = {
     ColumnMapping.Kind.COMPLETIONS: _lazy("Ny kolumnmappning för examenslistor"),
 }
 # Where each kind of list is uploaded (and a mapping of that kind is picked).
-MAPPING_USED_AT = {ColumnMapping.Kind.REGISTER: "youth:import_upload",
-                   ColumnMapping.Kind.ENROLMENTS: "youth:identification:queue",
-                   ColumnMapping.Kind.COMPLETIONS: "youth:identification:queue"}
+MAPPING_USED_AT = {
+    ColumnMapping.Kind.REGISTER: "youth:import_upload",
+    ColumnMapping.Kind.ENROLMENTS: "youth:identification:queue",
+    ColumnMapping.Kind.COMPLETIONS: "youth:identification:queue",
+}
 
 
 @login_required
@@ -127,15 +152,21 @@ def mapping_create(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind") if request.method == "POST" else request.GET.get("typ")
     if kind not in ColumnMapping.Kind.values:
         kind = ColumnMapping.Kind.REGISTER
-    form = ColumnMappingForm(request.POST or None, municipality=request.user.municipality,
-                             kind=kind)
+    form = ColumnMappingForm(
+        request.POST or None, municipality=request.user.municipality, kind=kind
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Kolumnmappningen är sparad."))
         return redirect(MAPPING_USED_AT[kind])
-    intro = _("Standardformatets rubrikrad: %(header)s. Skriv in den rubrik som er fil har "
-              "för varje kolumn; lämna tomt där filen har samma rubrik som standardformatet. "
-              "Mappningen väljs sedan när filen laddas upp.") % {"header": form.layout.header}
-    return render(request, "youth/form.html", {"form": form, "title": MAPPING_TITLES[kind],
-                                               "intro": intro},
-                  status=400 if form.errors else 200)
+    intro = _(
+        "Standardformatets rubrikrad: %(header)s. Skriv in den rubrik som er fil har "
+        "för varje kolumn; lämna tomt där filen har samma rubrik som standardformatet. "
+        "Mappningen väljs sedan när filen laddas upp."
+    ) % {"header": form.layout.header}
+    return render(
+        request,
+        "youth/form.html",
+        {"form": form, "title": MAPPING_TITLES[kind], "intro": intro},
+        status=400 if form.errors else 200,
+    )

@@ -44,8 +44,10 @@ def parse_url(url: str) -> tuple[int, str | tuple[str, int]]:
     if parts.scheme == "unix" and parts.path:
         return socket.AF_UNIX, parts.path
     if parts.scheme == "tcp" and parts.hostname and parts.port:
-        return socket.AF_INET6 if ":" in parts.hostname else socket.AF_INET, \
-            (parts.hostname, parts.port)
+        return socket.AF_INET6 if ":" in parts.hostname else socket.AF_INET, (
+            parts.hostname,
+            parts.port,
+        )
     raise ValueError("expected tcp://host:port, unix:///path/to/clamd.sock or /path/to/socket")
 
 
@@ -53,7 +55,7 @@ def _chunks(data: bytes | BinaryIO | Iterable[bytes]) -> Iterable[bytes]:
     if isinstance(data, (bytes, bytearray, memoryview)):
         view = memoryview(data)
         for start in range(0, len(view), CHUNK_BYTES):
-            yield bytes(view[start:start + CHUNK_BYTES])
+            yield bytes(view[start : start + CHUNK_BYTES])
     elif hasattr(data, "read"):
         while chunk := data.read(CHUNK_BYTES):
             yield chunk
@@ -72,8 +74,7 @@ def _reply(sock: socket.socket, deadline: float) -> str:
     return received.rstrip(b"\0").decode("utf-8", "replace").strip()
 
 
-def scan(data: bytes | BinaryIO | Iterable[bytes], *, url: str,
-         timeout: float = 30.0) -> Verdict:
+def scan(data: bytes | BinaryIO | Iterable[bytes], *, url: str, timeout: float = 30.0) -> Verdict:
     """Stream `data` (bytes, a file open for reading in binary, or chunks) to clamd at `url`;
     the whole exchange must finish within `timeout` seconds."""
     try:
@@ -108,4 +109,3 @@ def _verdict(answer: str) -> Verdict:
     if text.endswith(" FOUND"):
         return Verdict(clean=False, signature=text.removesuffix(" FOUND").strip())
     raise ScannerUnavailable(f"clamd answered {answer[:200]!r}")
-

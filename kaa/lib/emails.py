@@ -51,10 +51,14 @@ def permanent_refusal(exc: BaseException) -> str:
         codes = [answer[0] for answer in exc.recipients.values()]
         if codes and all(500 <= code < 600 for code in codes):
             return _("E-postservern tog inte emot mottagaren (svar %(code)s).") % {
-                "code": codes[0]}
+                "code": codes[0]
+            }
         return ""
-    if (isinstance(exc, (smtplib.SMTPSenderRefused, smtplib.SMTPDataError))
-            and 500 <= exc.smtp_code < 600):
+    if (
+        isinstance(exc, (smtplib.SMTPSenderRefused, smtplib.SMTPDataError))
+        and 500 <= exc.smtp_code < 600
+    ):
         return _("E-postservern tog inte emot meddelandet (svar %(code)s).") % {
-            "code": exc.smtp_code}
+            "code": exc.smtp_code
+        }
     return ""

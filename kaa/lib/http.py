@@ -14,9 +14,11 @@ def safe_next(request: HttpRequest, default: str | None = None) -> str:
     path (starting with one "/") is taken: anything else given to `redirect()` would be tried
     as the name of a URL pattern first."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if (target.startswith("/") and not target.startswith(("//", "/\\"))
-            and url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                                request.is_secure())):
+    if (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    ):
         return target
     return default or settings.LOGIN_REDIRECT_URL
 

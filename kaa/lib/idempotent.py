@@ -24,8 +24,14 @@ class AlreadyDone(Exception):
         self.existing = existing
 
 
-def once(model: type[models.Model], key: Any, work: Callable[[], T], *,
-         key_field: str = "request_key", **lookup: Any) -> T:
+def once(
+    model: type[models.Model],
+    key: Any,
+    work: Callable[[], T],
+    *,
+    key_field: str = "request_key",
+    **lookup: Any,
+) -> T:
     """Run `work` unless a `model` row with `key_field=key` (and `lookup`) exists; then raise
     AlreadyDone with that row. Without a key the work always runs."""
     if not key:

@@ -54,12 +54,12 @@ def xact_lock(name: str, item: int) -> None:
     if not connection.in_atomic_block:
         raise RuntimeError("xact_lock needs a transaction")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
-                       (zlib.crc32(name.encode()) & 0x7FFFFFFF, item))
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)", (zlib.crc32(name.encode()) & 0x7FFFFFFF, item)
+        )
 
 
-def single_run(func: Callable[..., T] | None = None, *,
-               name: str | None = None) -> Any:
+def single_run(func: Callable[..., T] | None = None, *, name: str | None = None) -> Any:
     """Decorate a scheduled task's body: a run that finds another running returns at once.
 
     The lock is named `name`, by default the function's dotted path. A task moved to another

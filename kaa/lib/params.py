@@ -44,8 +44,9 @@ def to_int(value: Any, *, min_value: int = 0, max_value: int = ID_MAX) -> int | 
     return number if min_value <= number <= max_value else None
 
 
-def to_date(value: Any, *, min_value: dt.date = DATE_MIN,
-            max_value: dt.date = DATE_MAX) -> dt.date | None:
+def to_date(
+    value: Any, *, min_value: dt.date = DATE_MIN, max_value: dt.date = DATE_MAX
+) -> dt.date | None:
     """`value` (YYYY-MM-DD) as a date within [min_value, max_value], else None."""
     if isinstance(value, dt.datetime):
         value = value.date()
@@ -59,9 +60,15 @@ def to_date(value: Any, *, min_value: dt.date = DATE_MIN,
     return value if min_value <= value <= max_value else None
 
 
-def int_param(params: Mapping[str, Any], name: str, default: int | None = None, *,
-              min_value: int = 0, max_value: int = ID_MAX, required: bool = False
-              ) -> int | None:
+def int_param(
+    params: Mapping[str, Any],
+    name: str,
+    default: int | None = None,
+    *,
+    min_value: int = 0,
+    max_value: int = ID_MAX,
+    required: bool = False,
+) -> int | None:
     """An integer parameter of request.GET or request.POST; `default` when it is missing or
     not a number in range, or BadParameter (400) when `required`."""
     number = to_int(params.get(name, ""), min_value=min_value, max_value=max_value)
@@ -72,9 +79,15 @@ def int_param(params: Mapping[str, Any], name: str, default: int | None = None, 
     return number
 
 
-def date_param(params: Mapping[str, Any], name: str, default: dt.date | None = None, *,
-               min_value: dt.date = DATE_MIN, max_value: dt.date = DATE_MAX,
-               required: bool = False) -> dt.date | None:
+def date_param(
+    params: Mapping[str, Any],
+    name: str,
+    default: dt.date | None = None,
+    *,
+    min_value: dt.date = DATE_MIN,
+    max_value: dt.date = DATE_MAX,
+    required: bool = False,
+) -> dt.date | None:
     """A date parameter (YYYY-MM-DD); `default` when missing or not a date in range, or
     BadParameter (400) when `required`."""
     day = to_date(params.get(name, ""), min_value=min_value, max_value=max_value)
@@ -98,7 +111,8 @@ def validate_date_range(value: dt.date | dt.datetime) -> None:
         raise ValidationError(
             _("Ange ett datum mellan %(min)s och %(max)s.")
             % {"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()},
-            code="date_out_of_range")
+            code="date_out_of_range",
+        )
 
 
 class IdConverter:

@@ -16,8 +16,9 @@ class OwnAssetsOnly(URLFetcher):
         if url == "kaa:print.css":
             path = finders.find("css/print.css")
             with open(path, "rb") as handle:
-                return URLFetcherResponse(url, body=handle.read(),
-                                          headers={"Content-Type": "text/css"})
+                return URLFetcherResponse(
+                    url, body=handle.read(), headers={"Content-Type": "text/css"}
+                )
         raise ValueError("external resources are not allowed in KAA documents")
 
 
@@ -27,4 +28,5 @@ def pdf_render(template: str, context: dict[str, Any]) -> bytes:
 
     html = render_to_string(template, context)
     return HTML(string=html, url_fetcher=OwnAssetsOnly(), base_url="kaa:").write_pdf(
-        pdf_variant="pdf/ua-1")
+        pdf_variant="pdf/ua-1"
+    )

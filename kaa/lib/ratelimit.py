@@ -36,8 +36,9 @@ def _redis(url: str = ""):  # type: ignore[no-untyped-def]
     takes effect."""
     import redis
 
-    return redis.Redis.from_url(url or settings.KAA_RATELIMIT_REDIS_URL, socket_timeout=0.5,
-                                socket_connect_timeout=0.5)
+    return redis.Redis.from_url(
+        url or settings.KAA_RATELIMIT_REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5
+    )
 
 
 def _key(limit: Limit, value: str) -> str:
@@ -70,8 +71,9 @@ def hit(limits: list[tuple[Limit, str]]) -> bool:
         try:
             count = _incr(_key(limit, value), limit.seconds)
         except Exception:  # Redis down: fail open, see the module docstring
-            log.warning("ratelimit: counter unavailable, %s not applied", limit.scope,
-                        exc_info=True)
+            log.warning(
+                "ratelimit: counter unavailable, %s not applied", limit.scope, exc_info=True
+            )
             continue
         if count > limit.count:
             allowed = False

@@ -14,11 +14,14 @@ from youth.models import OccupationType
 class EserviceReviewForm(forms.Form):
     """The coach's review of an e-service answer: confirm the occupation, perhaps exactly."""
 
-    confirm = forms.BooleanField(label=_("Bekräfta sysselsättningen"), required=False,
-                                 initial=True)
+    confirm = forms.BooleanField(
+        label=_("Bekräfta sysselsättningen"), required=False, initial=True
+    )
     occupation_type = forms.ModelChoiceField(
-        label=_("Sysselsättning (välj en mer exakt om du vet)"), required=False,
-        queryset=OccupationType.objects.filter(is_active=True))
+        label=_("Sysselsättning (välj en mer exakt om du vet)"),
+        required=False,
+        queryset=OccupationType.objects.filter(is_active=True),
+    )
 
     def __init__(self, *args: Any, submission: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

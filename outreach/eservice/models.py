@@ -28,7 +28,7 @@ def code_new() -> str:
 
 def code_normalise(text: str) -> str:
     """What a youth typed ("kq7m-4xpa ") as stored ("KQ7M4XPA")."""
-    return "".join(ch for ch in text.upper() if ch.isalnum())[:CODE_LENGTH * 2]
+    return "".join(ch for ch in text.upper() if ch.isalnum())[: CODE_LENGTH * 2]
 
 
 def code_display(code: str) -> str:
@@ -36,15 +36,16 @@ def code_display(code: str) -> str:
 
 
 class AccessCode(models.Model):
-    youth = models.ForeignKey("youth.Youth", on_delete=models.CASCADE,
-                              related_name="access_codes")
-    period = models.ForeignKey("youth.KaaPeriod", on_delete=models.CASCADE,
-                               related_name="access_codes")
+    youth = models.ForeignKey("youth.Youth", on_delete=models.CASCADE, related_name="access_codes")
+    period = models.ForeignKey(
+        "youth.KaaPeriod", on_delete=models.CASCADE, related_name="access_codes"
+    )
     code = models.CharField(max_length=CODE_LENGTH, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     failed_attempts = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
@@ -53,8 +54,11 @@ class AccessCode(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["period"], condition=models.Q(revoked_at__isnull=True),
-                                    name="accesscode_one_live_per_period"),
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="accesscode_one_live_per_period",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -84,33 +88,38 @@ class EserviceSubmission(models.Model):
         EMAIL = "email", _("Skicka e-post")
         MEETING = "meeting", _("Jag vill träffas")
 
-    youth = models.ForeignKey("youth.Youth", on_delete=models.CASCADE,
-                              related_name="eservice_submissions")
-    access_code = models.ForeignKey(AccessCode, on_delete=models.CASCADE,
-                                    related_name="submissions")
+    youth = models.ForeignKey(
+        "youth.Youth", on_delete=models.CASCADE, related_name="eservice_submissions"
+    )
+    access_code = models.ForeignKey(
+        AccessCode, on_delete=models.CASCADE, related_name="submissions"
+    )
     submitted_at = models.DateTimeField(default=timezone.now)
-    activity = models.CharField(_("vad gör du nu"), max_length=20, choices=Activity.choices,
-                                blank=True)
+    activity = models.CharField(
+        _("vad gör du nu"), max_length=20, choices=Activity.choices, blank=True
+    )
     school = models.CharField(_("skola"), max_length=150, blank=True)
     programme = models.CharField(_("program eller kurs"), max_length=150, blank=True)
     studies_until = models.DateField(_("studerar till"), null=True, blank=True)
     employer = models.CharField(_("arbetsgivare"), max_length=150, blank=True)
     activity_other = models.CharField(_("annat"), max_length=300, blank=True)
     wants_contact = models.BooleanField(_("vill bli kontaktad"), default=False)
-    contact_way = models.CharField(_("hur"), max_length=10, choices=ContactWay.choices,
-                                   blank=True)
+    contact_way = models.CharField(_("hur"), max_length=10, choices=ContactWay.choices, blank=True)
     contact_when = models.CharField(_("när"), max_length=150, blank=True)
     contact_detail = models.CharField(_("telefon eller e-post"), max_length=150, blank=True)
     has_moved = models.BooleanField(_("har flyttat"), default=False)
     moved_to = models.CharField(_("ny kommun eller adress"), max_length=200, blank=True)
     message = models.TextField(_("meddelande"), max_length=1000, blank=True)
-    occupation = models.ForeignKey("youth.Occupation", on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
-    attempt = models.OneToOneField(ContactAttempt, on_delete=models.PROTECT, null=True,
-                                   related_name="eservice_submission")
+    occupation = models.ForeignKey(
+        "youth.Occupation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    attempt = models.OneToOneField(
+        ContactAttempt, on_delete=models.PROTECT, null=True, related_name="eservice_submission"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = ScopedByYouth.as_manager()
 

@@ -64,8 +64,7 @@ def access_code_for(youth: Youth, *, create: bool = True) -> AccessCode | None:
 
 
 def access_code_link(code: AccessCode) -> str:
-    return settings.KAA_BASE_URL.rstrip("/") + reverse("eservice:start_code",
-                                                       args=[code.code])
+    return settings.KAA_BASE_URL.rstrip("/") + reverse("eservice:start_code", args=[code.code])
 
 
 @transaction.atomic
@@ -76,8 +75,12 @@ def access_code_revoke(*, code: AccessCode, actor: User) -> AccessCode | None:
         code.revoked_at, code.revoked_by = timezone.now(), actor
         code.save(update_fields=["revoked_at", "revoked_by"])
         audit_event(user=actor, action=Action.UPDATE, obj=code, detail="revoked")
-        youth_services.timeline_add(youth=code.youth, kind="eservice", actor=actor,
-                                    summary=_("E-tjänstkoden spärrad; en ny kod skapas"))
+        youth_services.timeline_add(
+            youth=code.youth,
+            kind="eservice",
+            actor=actor,
+            summary=_("E-tjänstkoden spärrad; en ny kod skapas"),
+        )
     return access_code_for(code.youth)
 
 
@@ -98,8 +101,12 @@ def code_check(*, text: str, birth_date: dt.date | None) -> CheckResult:
     """Code and birth date together. A wrong birth date counts against the code; after
     KAA_ESERVICE_LOCK_AFTER of them the code is locked for a while, whatever is entered."""
     normalised = code_normalise(text)
-    code = (AccessCode.objects.select_for_update().select_related("youth", "period")
-            .filter(code=normalised).first())
+    code = (
+        AccessCode.objects.select_for_update()
+        .select_related("youth", "period")
+        .filter(code=normalised)
+        .first()
+    )
     if code is None or birth_date is None:
         return CheckResult(Check.WRONG)
     now = timezone.now()
@@ -110,12 +117,16 @@ def code_check(*, text: str, birth_date: dt.date | None) -> CheckResult:
         if code.failed_attempts >= settings.KAA_ESERVICE_LOCK_AFTER:
             code.locked_until = now + dt.timedelta(minutes=settings.KAA_ESERVICE_LOCK_MINUTES)
             code.failed_attempts = 0
-            audit_event(action=Action.LOCKED_OUT, obj=code, detail="eservice birth date",
-                        flagged=True)
+            audit_event(
+                action=Action.LOCKED_OUT, obj=code, detail="eservice birth date", flagged=True
+            )
         code.save(update_fields=["failed_attempts", "locked_until"])
         return CheckResult(Check.WRONG)
-    if (code.revoked_at is not None or code.period.end_date is not None
-            or code.youth.restricted_at is not None):  # a frozen record takes no answers
+    if (
+        code.revoked_at is not None
+        or code.period.end_date is not None
+        or code.youth.restricted_at is not None
+    ):  # a frozen record takes no answers
         return CheckResult(Check.ENDED)
     code.failed_attempts, code.last_used_at = 0, now
     code.save(update_fields=["failed_attempts", "last_used_at"])
@@ -124,10 +135,16 @@ def code_check(*, text: str, birth_date: dt.date | None) -> CheckResult:
 
 def code_usable(code_id: int) -> AccessCode | None:
     """The code a signed-in e-form session holds, if it still works."""
-    code = (AccessCode.objects.select_related("youth", "period", "youth__municipality")
-            .filter(pk=code_id, revoked_at__isnull=True, period__end_date__isnull=True,
-                    youth__restricted_at__isnull=True)
-            .first())
+    code = (
+        AccessCode.objects.select_related("youth", "period", "youth__municipality")
+        .filter(
+            pk=code_id,
+            revoked_at__isnull=True,
+            period__end_date__isnull=True,
+            youth__restricted_at__isnull=True,
+        )
+        .first()
+    )
     return None if code is None or code.is_locked() else code
 
 
@@ -152,20 +169,38 @@ def submission_save(*, code: AccessCode, data: dict[str, Any]) -> EserviceSubmis
     next_step = NextStep.WANTS_HELP if sub.wants_contact else NextStep.NONE
     if sub.activity:
         type_ = OccupationType.objects.get(code=ACTIVITY_TYPE[Activity(sub.activity)])
-        description = ", ".join(p for p in (sub.school, sub.programme, sub.employer,
-                                            sub.activity_other) if p)
+        description = ", ".join(
+            p for p in (sub.school, sub.programme, sub.employer, sub.activity_other) if p
+        )
         _follow_up, attempt = services.reached_record(
-            youth=youth, staff=None, channel=Channel.ESERVICE, occupation_type=type_,
-            next_step=next_step, description=description, studies_end=sub.studies_until,
-            note=note, direction=ContactAttempt.Direction.IN, source=Occupation.Source.ESERVICE,
-            confirmed=False)
-        sub.occupation = (Occupation.objects.filter(youth=youth, confirmed=False,
-                                                    source=Occupation.Source.ESERVICE)
-                          .order_by("-id").first())
+            youth=youth,
+            staff=None,
+            channel=Channel.ESERVICE,
+            occupation_type=type_,
+            next_step=next_step,
+            description=description,
+            studies_end=sub.studies_until,
+            note=note,
+            direction=ContactAttempt.Direction.IN,
+            source=Occupation.Source.ESERVICE,
+            confirmed=False,
+        )
+        sub.occupation = (
+            Occupation.objects.filter(
+                youth=youth, confirmed=False, source=Occupation.Source.ESERVICE
+            )
+            .order_by("-id")
+            .first()
+        )
     else:
         attempt = services.contact_attempt_log(
-            youth=youth, channel=Channel.ESERVICE, outcome=ContactAttempt.Outcome.REACHED,
-            staff=None, note=note, direction=ContactAttempt.Direction.IN)
+            youth=youth,
+            channel=Channel.ESERVICE,
+            outcome=ContactAttempt.Outcome.REACHED,
+            staff=None,
+            note=note,
+            direction=ContactAttempt.Direction.IN,
+        )
         if sub.wants_contact:
             day = timezone.localtime(attempt.at).date()
             kind, due = services.follow_up_due(category="unknown", next_step=next_step, on=day)
@@ -173,30 +208,46 @@ def submission_save(*, code: AccessCode, data: dict[str, Any]) -> EserviceSubmis
     sub.attempt = attempt
     sub.save()
     Task.objects.get_or_create(
-        youth=youth, kind=Task.Kind.ESERVICE, due_date=timezone.localdate(),
-        status=Task.Status.OPEN, ref=f"eservice:{sub.pk}",
-        defaults={"title": str(Task.Kind.ESERVICE.label), "channel": Channel.ESERVICE,
-                  "link": reverse("outreach:eservice_review", args=[sub.pk])})
-    youth_services.timeline_add(youth=youth, kind="eservice", summary=note,
-                                url=reverse("outreach:eservice_review", args=[sub.pk]))
+        youth=youth,
+        kind=Task.Kind.ESERVICE,
+        due_date=timezone.localdate(),
+        status=Task.Status.OPEN,
+        ref=f"eservice:{sub.pk}",
+        defaults={
+            "title": str(Task.Kind.ESERVICE.label),
+            "channel": Channel.ESERVICE,
+            "link": reverse("outreach:eservice_review", args=[sub.pk]),
+        },
+    )
+    youth_services.timeline_add(
+        youth=youth,
+        kind="eservice",
+        summary=note,
+        url=reverse("outreach:eservice_review", args=[sub.pk]),
+    )
     audit_event(action=Action.CREATE, obj=sub, detail="by the youth via e-service")
     return sub
 
 
 @transaction.atomic
-def submission_review(*, sub: EserviceSubmission, actor: User,
-                      occupation_type: OccupationType | None = None,
-                      confirm: bool = True) -> EserviceSubmission:
+def submission_review(
+    *,
+    sub: EserviceSubmission,
+    actor: User,
+    occupation_type: OccupationType | None = None,
+    confirm: bool = True,
+) -> EserviceSubmission:
     """The coach has read the answer: confirm the occupation (optionally more exactly) and
     take the task off the work queue."""
     if confirm and sub.occupation is not None and not sub.occupation.confirmed:
-        youth_services.occupation_confirm(occupation=sub.occupation, actor=actor,
-                                          type=occupation_type)
+        youth_services.occupation_confirm(
+            occupation=sub.occupation, actor=actor, type=occupation_type
+        )
     if sub.reviewed_at is None:
         sub.reviewed_at, sub.reviewed_by = timezone.now(), actor
         sub.save(update_fields=["reviewed_at", "reviewed_by"])
         audit_event(user=actor, action=Action.UPDATE, obj=sub, detail="reviewed")
-    Task.objects.filter(youth=sub.youth, kind=Task.Kind.ESERVICE, ref=f"eservice:{sub.pk}",
-                        status=Task.Status.OPEN).update(status=Task.Status.DONE,
-                                                         done_at=timezone.now(), done_by=actor)
+    Task.objects.filter(
+        youth=sub.youth, kind=Task.Kind.ESERVICE, ref=f"eservice:{sub.pk}", status=Task.Status.OPEN
+    ).update(status=Task.Status.DONE, done_at=timezone.now(), done_by=actor)
     return sub

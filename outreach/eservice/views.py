@@ -23,14 +23,18 @@ def eservice_code_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Revoke the youth's e-service code (e.g. a letter reached the wrong person); the
     next letter, postcard or SMS prints the new one."""
     youth = youth_get_for_user(request, pk, write=True)
-    code = AccessCode.objects.filter(youth=youth, revoked_at__isnull=True,
-                                     period__end_date__isnull=True).first()
+    code = AccessCode.objects.filter(
+        youth=youth, revoked_at__isnull=True, period__end_date__isnull=True
+    ).first()
     if code is None:
         messages.error(request, _("Ungdomen har ingen giltig e-tjänstkod att spärra."))
     else:
         new = services.access_code_revoke(code=code, actor=request.user)
-        messages.success(request, _("Koden är spärrad. Den nya koden är %(code)s.")
-                         % {"code": new.display if new else "–"})
+        messages.success(
+            request,
+            _("Koden är spärrad. Den nya koden är %(code)s.")
+            % {"code": new.display if new else "–"},
+        )
     return redirect(reverse("youth:detail", args=[youth.pk]) + "#uppsok")
 
 
@@ -38,18 +42,27 @@ def eservice_code_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def eservice_review(request: HttpRequest, pk: int) -> HttpResponse:
     """What the youth sent through the e-service; the coach confirms the occupation."""
-    sub = get_for_user(request, EserviceSubmission.objects.select_related(
-        "youth", "occupation", "occupation__type", "reviewed_by"),
-        write=request.method == "POST", pk=pk)
+    sub = get_for_user(
+        request,
+        EserviceSubmission.objects.select_related(
+            "youth", "occupation", "occupation__type", "reviewed_by"
+        ),
+        write=request.method == "POST",
+        pk=pk,
+    )
     youth = youth_get_for_user(request, sub.youth_id, write=request.method == "POST")
     form = forms.EserviceReviewForm(request.POST or None, submission=sub)
     if request.method == "POST" and form.is_valid():
-        services.submission_review(sub=sub, actor=request.user,
-                                   occupation_type=form.cleaned_data.get("occupation_type"),
-                                   confirm=form.cleaned_data.get("confirm", False))
+        services.submission_review(
+            sub=sub,
+            actor=request.user,
+            occupation_type=form.cleaned_data.get("occupation_type"),
+            confirm=form.cleaned_data.get("confirm", False),
+        )
         messages.success(request, _("Svaret är genomgånget."))
         return redirect(reverse("youth:detail", args=[youth.pk]) + "#uppsok")
     if request.method == "GET":
         audit_read(request, sub, detail="e-tjanstsvar")
-    return render(request, "outreach/eservice/review.html",
-                  {"sub": sub, "youth": youth, "form": form})
+    return render(
+        request, "outreach/eservice/review.html", {"sub": sub, "youth": youth, "form": form}
+    )

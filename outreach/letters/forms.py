@@ -19,9 +19,13 @@ from outreach.queue.models import Channel
 
 
 class BatchForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Utskick"), choices=[
-        *((c, Channel(c).label) for c in PAPER_CHANNELS),
-        (TURNING_20, _("Brev inför 20-årsdagen"))])
+    channel = forms.ChoiceField(
+        label=_("Utskick"),
+        choices=[
+            *((c, Channel(c).label) for c in PAPER_CHANNELS),
+            (TURNING_20, _("Brev inför 20-årsdagen")),
+        ],
+    )
     until = DateField(label=_("Med sista dag till och med"), widget=date_input())
     template = forms.ModelChoiceField(label=_("Mall"), queryset=MessageTemplate.objects.none())
 
@@ -29,8 +33,10 @@ class BatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["until"].initial = week_end(timezone.localdate())
         self.fields["template"].queryset = MessageTemplate.objects.filter(
-            municipality_id=user.municipality_id, is_active=True,
-            kind__in=[*PAPER_CHANNELS, MessageTemplate.Kind.TURNING_20])
+            municipality_id=user.municipality_id,
+            is_active=True,
+            kind__in=[*PAPER_CHANNELS, MessageTemplate.Kind.TURNING_20],
+        )
         self.helper = fields_only_helper()
 
     def clean(self) -> dict[str, Any]:

@@ -35,12 +35,15 @@ def fields_in(text: str) -> list[str]:
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
-        raise ValidationError(_("Mallen har en klammer som inte är stängd: %(e)s")
-                              % {"e": exc}) from exc
+        raise ValidationError(
+            _("Mallen har en klammer som inte är stängd: %(e)s") % {"e": exc}
+        ) from exc
     for _literal, name, spec, conversion in parsed:
         if name is not None and (spec or conversion):
-            raise ValidationError(_("Fältet {%(name)s} får inte ha formatering (: eller !).")
-                                  % {"name": name}, code="field_format")
+            raise ValidationError(
+                _("Fältet {%(name)s} får inte ha formatering (: eller !).") % {"name": name},
+                code="field_format",
+            )
     return [name for _literal, name, _spec, _conv in parsed if name is not None]
 
 
@@ -49,21 +52,28 @@ def validate(text: str) -> None:
     if unknown:
         raise ValidationError(
             _("Okända fält: %(fields)s. Tillåtna: %(allowed)s.")
-            % {"fields": ", ".join("{" + f + "}" for f in unknown),
-               "allowed": ", ".join("{" + f + "}" for f in FIELDS)}, code="unknown_field")
+            % {
+                "fields": ", ".join("{" + f + "}" for f in unknown),
+                "allowed": ", ".join("{" + f + "}" for f in FIELDS),
+            },
+            code="unknown_field",
+        )
 
 
 def values_for(youth: Youth) -> dict[str, Any]:
     coach = youth.coach
     hidden = youth.location_protected  # an address is never merged into a protected text
     return {
-        "fornamn": youth.first_name, "efternamn": youth.last_name,
+        "fornamn": youth.first_name,
+        "efternamn": youth.last_name,
         "adress": "" if hidden else youth.address,
         "postnummer": "" if hidden else youth.postal_code,
         "postort": "" if hidden else youth.city,
         "coach_namn": coach.get_full_name() if coach else "",
-        "coach_telefon": "", "coach_epost": coach.email if coach else "",
-        "kommun": youth.municipality.name, "datum": timezone.localdate().isoformat(),
+        "coach_telefon": "",
+        "coach_epost": coach.email if coach else "",
+        "kommun": youth.municipality.name,
+        "datum": timezone.localdate().isoformat(),
         "fyller_20": youth.twentieth_birthday.isoformat(),
     }
 

@@ -19,8 +19,9 @@ class MessageTemplate(BaseModel):
         SMS = "sms", _("Sms")
         EMAIL = "email", _("E-post")
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("kommun"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommun")
+    )
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("namn"), max_length=100)
     subject = models.CharField(_("rubrik"), max_length=200, blank=True)
@@ -31,8 +32,11 @@ class MessageTemplate(BaseModel):
         ordering = ["kind", "name"]
         verbose_name = _("mall")
         verbose_name_plural = _("mallar")
-        constraints = [models.UniqueConstraint(fields=["municipality", "kind", "name"],
-                                               name="template_unique_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "name"], name="template_unique_name"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -45,8 +49,9 @@ class LetterBatch(models.Model):
     template = models.ForeignKey(MessageTemplate, on_delete=models.PROTECT, related_name="+")
     task_ids = models.JSONField(default=list)
     excluded_protected = models.JSONField(default=list)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # One key per page shown: a double click or a resubmit makes one batch.

@@ -54,24 +54,57 @@ def recipients(tasks: list[Task], template: MessageTemplate) -> list[Recipient]:
         subject = merge.render(template.subject, youth)
         code = access_code_for(youth)
         link = access_code_link(code) if code else ""
-        eservice = {"code": code.display, "link": link,
-                    "qr": qr_svg(link, title=str(_("QR-kod till e-tjänsten")), scale=2)
-                    } if code else {}
-        out.append(Recipient(youth, youth.full_name, youth.address, youth.postal_code,
-                             youth.city, False, body, subject, **eservice))
+        eservice = (
+            {
+                "code": code.display,
+                "link": link,
+                "qr": qr_svg(link, title=str(_("QR-kod till e-tjänsten")), scale=2),
+            }
+            if code
+            else {}
+        )
+        out.append(
+            Recipient(
+                youth,
+                youth.full_name,
+                youth.address,
+                youth.postal_code,
+                youth.city,
+                False,
+                body,
+                subject,
+                **eservice,
+            )
+        )
         if task.guardian_copy:
             for guardian in youth.guardians.all():
                 if _guardian_ok(guardian):
-                    out.append(Recipient(youth, guardian.name, guardian.address,
-                                         guardian.postal_code, guardian.city, True, body,
-                                         subject, **eservice))
+                    out.append(
+                        Recipient(
+                            youth,
+                            guardian.name,
+                            guardian.address,
+                            guardian.postal_code,
+                            guardian.city,
+                            True,
+                            body,
+                            subject,
+                            **eservice,
+                        )
+                    )
     return out
 
 
 def batch_pdf_render(batch: LetterBatch, tasks: list[Task]) -> bytes:
     people = recipients(tasks, batch.template)
-    return pdf_render("outreach/letters/batch_pdf.html", {
-        "recipients": people, "template": batch.template,
-        "postcard": batch.template.kind == MessageTemplate.Kind.POSTCARD,
-        "sender": batch.municipality.name, "today": timezone.localdate(),
-        "lang": settings.LANGUAGE_CODE})
+    return pdf_render(
+        "outreach/letters/batch_pdf.html",
+        {
+            "recipients": people,
+            "template": batch.template,
+            "postcard": batch.template.kind == MessageTemplate.Kind.POSTCARD,
+            "sender": batch.municipality.name,
+            "today": timezone.localdate(),
+            "lang": settings.LANGUAGE_CODE,
+        },
+    )

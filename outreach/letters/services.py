@@ -21,30 +21,54 @@ from outreach.queue.models import ContactAttempt, Task
 from outreach.queue.services import task_complete
 
 DEFAULT_TEMPLATES = [
-    ("postcard", "Vykort", "Vi vill gärna prata med dig",
-     "Hej {fornamn}!\n\nVi på {kommun} arbetar med unga som inte går i gymnasiet. Vi vill "
-     "gärna höra hur du har det och vad du gör i dag. Hör av dig till {coach_namn}, "
-     "{coach_epost}.\n\nVänliga hälsningar\n{kommun}"),
-    ("letter", "Brev", "Information om kommunens aktivitetsansvar",
-     "Hej {fornamn}!\n\nKommunen har ansvar för att erbjuda stöd till dig som är under 20 år "
-     "och inte går i gymnasieskolan. Vi har försökt nå dig. Berätta gärna vad du gör i dag: "
-     "studerar du, arbetar du eller gör du något annat? Kontakta {coach_namn}, "
-     "{coach_epost}.\n\nVänliga hälsningar\n{kommun}"),
-    ("knock_card", "Knackakort", "Vi har varit här",
-     "Hej {fornamn}!\n\nVi från {kommun} knackade på i dag, {datum}. Vi kommer gärna "
-     "tillbaka eller träffas någon annanstans. Kontakta {coach_namn}, {coach_epost}."),
-    ("turning_20", "Inför 20-årsdagen", "Stöd efter att du fyllt 20",
-     "Hej {fornamn}!\n\nDen {fyller_20} fyller du 20 år och kommunens aktivitetsansvar "
-     "upphör. Du kan fortfarande få stöd: komvux, Arbetsförmedlingen och kommunens "
-     "arbetsmarknadsenhet hjälper dig vidare. Hör gärna av dig till {coach_namn} innan "
-     "dess.\n\nVänliga hälsningar\n{kommun}"),
-    ("sms", "Sms", "",
-     "Hej {fornamn}! Det är {coach_namn} från {kommun}. Vi vill gärna prata med dig om "
-     "vad du gör i dag. Svara här: {lank} (kod {kod}) eller ring oss."),
-    ("email", "E-post", "Hej från {kommun}",
-     "Hej {fornamn}!\n\nVi vill gärna höra hur du har det och vad du gör i dag. Berätta "
-     "det på {lank} (din kod är {kod}), eller svara på det här mejlet så hör vi av oss."
-     "\n\n{coach_namn}, {kommun}"),
+    (
+        "postcard",
+        "Vykort",
+        "Vi vill gärna prata med dig",
+        "Hej {fornamn}!\n\nVi på {kommun} arbetar med unga som inte går i gymnasiet. Vi vill "
+        "gärna höra hur du har det och vad du gör i dag. Hör av dig till {coach_namn}, "
+        "{coach_epost}.\n\nVänliga hälsningar\n{kommun}",
+    ),
+    (
+        "letter",
+        "Brev",
+        "Information om kommunens aktivitetsansvar",
+        "Hej {fornamn}!\n\nKommunen har ansvar för att erbjuda stöd till dig som är under 20 år "
+        "och inte går i gymnasieskolan. Vi har försökt nå dig. Berätta gärna vad du gör i dag: "
+        "studerar du, arbetar du eller gör du något annat? Kontakta {coach_namn}, "
+        "{coach_epost}.\n\nVänliga hälsningar\n{kommun}",
+    ),
+    (
+        "knock_card",
+        "Knackakort",
+        "Vi har varit här",
+        "Hej {fornamn}!\n\nVi från {kommun} knackade på i dag, {datum}. Vi kommer gärna "
+        "tillbaka eller träffas någon annanstans. Kontakta {coach_namn}, {coach_epost}.",
+    ),
+    (
+        "turning_20",
+        "Inför 20-årsdagen",
+        "Stöd efter att du fyllt 20",
+        "Hej {fornamn}!\n\nDen {fyller_20} fyller du 20 år och kommunens aktivitetsansvar "
+        "upphör. Du kan fortfarande få stöd: komvux, Arbetsförmedlingen och kommunens "
+        "arbetsmarknadsenhet hjälper dig vidare. Hör gärna av dig till {coach_namn} innan "
+        "dess.\n\nVänliga hälsningar\n{kommun}",
+    ),
+    (
+        "sms",
+        "Sms",
+        "",
+        "Hej {fornamn}! Det är {coach_namn} från {kommun}. Vi vill gärna prata med dig om "
+        "vad du gör i dag. Svara här: {lank} (kod {kod}) eller ring oss.",
+    ),
+    (
+        "email",
+        "E-post",
+        "Hej från {kommun}",
+        "Hej {fornamn}!\n\nVi vill gärna höra hur du har det och vad du gör i dag. Berätta "
+        "det på {lank} (din kod är {kod}), eller svara på det här mejlet så hör vi av oss."
+        "\n\n{coach_namn}, {kommun}",
+    ),
 ]
 
 
@@ -53,8 +77,11 @@ def templates_ensure_defaults(*, municipality: Municipality, actor: User | None)
     created = 0
     for kind, name, subject, body in DEFAULT_TEMPLATES:
         _obj, made = MessageTemplate.objects.get_or_create(
-            municipality=municipality, kind=kind, name=name,
-            defaults={"subject": subject, "body": body, "created_by": actor})
+            municipality=municipality,
+            kind=kind,
+            name=name,
+            defaults={"subject": subject, "body": body, "created_by": actor},
+        )
         created += made
     return created
 
@@ -66,9 +93,13 @@ def template_save(*, template: MessageTemplate, actor: User) -> MessageTemplate:
         merge.validate(template.body)
     except ValidationError as exc:
         raise ValidationError({"body": exc.messages}) from exc
-    clash = (MessageTemplate.objects.filter(municipality=template.municipality,
-                                            kind=template.kind, name=template.name)
-             .exclude(pk=template.pk).exists())
+    clash = (
+        MessageTemplate.objects.filter(
+            municipality=template.municipality, kind=template.kind, name=template.name
+        )
+        .exclude(pk=template.pk)
+        .exists()
+    )
     if clash:
         raise ValidationError({"name": _("Det finns redan en mall med det namnet och typen.")})
     template.updated_by = actor
@@ -78,8 +109,14 @@ def template_save(*, template: MessageTemplate, actor: User) -> MessageTemplate:
 
 
 @transaction.atomic
-def letter_batch_create(*, user: User, template: MessageTemplate, channel: str,
-                        until: dt.date, key: uuid.UUID | None = None) -> LetterBatch:
+def letter_batch_create(
+    *,
+    user: User,
+    template: MessageTemplate,
+    channel: str,
+    until: dt.date,
+    key: uuid.UUID | None = None,
+) -> LetterBatch:
     """Freeze which tasks a batch covers; protected identities are held back by name. The
     same `key` twice (a double click, a resubmit) returns the first batch."""
 
@@ -88,9 +125,13 @@ def letter_batch_create(*, user: User, template: MessageTemplate, channel: str,
         if not tasks:
             raise ValidationError(_("Det finns inga utskick att göra för det urvalet."))
         return LetterBatch.objects.create(
-            municipality=user.municipality, template=template,
-            task_ids=[t.pk for t in tasks], excluded_protected=[t.youth_id for t in held],
-            created_by=user, request_key=key)
+            municipality=user.municipality,
+            template=template,
+            task_ids=[t.pk for t in tasks],
+            excluded_protected=[t.youth_id for t in held],
+            created_by=user,
+            request_key=key,
+        )
 
     try:
         return once(LetterBatch, key, create, created_by=user)

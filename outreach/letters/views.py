@@ -32,20 +32,25 @@ def batch_new(request: HttpRequest) -> HttpResponse:
     preview = None
     if form.is_valid():
         data = form.cleaned_data
-        tasks, held = selectors.batch_candidates(user=request.user, channel=data["channel"],
-                                                 until=data["until"])
+        tasks, held = selectors.batch_candidates(
+            user=request.user, channel=data["channel"], until=data["until"]
+        )
         preview = {"tasks": tasks, "held": held}
         audit_list_read(request, [t.youth_id for t in tasks + held], detail="utskick")
         if request.method == "POST":
             try:
                 batch = services.letter_batch_create(
-                    user=request.user, key=request_key(request), **data)
+                    user=request.user, key=request_key(request), **data
+                )
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
                 return redirect("outreach:batch_detail", pk=batch.pk)
-    return render(request, "outreach/letters/batch_new.html", {"form": form, "preview": preview,
-                                                       "key": uuid.uuid4()})
+    return render(
+        request,
+        "outreach/letters/batch_new.html",
+        {"form": form, "preview": preview, "key": uuid.uuid4()},
+    )
 
 
 def _batch_for(request: HttpRequest, pk: int) -> LetterBatch:
@@ -62,12 +67,17 @@ def _batch_for(request: HttpRequest, pk: int) -> LetterBatch:
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     tasks = selectors.batch_tasks(batch, user=request.user)
-    held = list(Youth.objects.visible_to(request.user).filter(pk__in=batch.excluded_protected)
-                .select_related("coach"))
-    audit_list_read(request, [t.youth_id for t in tasks] + [y.pk for y in held],
-                    detail="utskick")
-    return render(request, "outreach/letters/batch_detail.html",
-                  {"batch": batch, "tasks": tasks, "held": held})
+    held = list(
+        Youth.objects.visible_to(request.user)
+        .filter(pk__in=batch.excluded_protected)
+        .select_related("coach")
+    )
+    audit_list_read(request, [t.youth_id for t in tasks] + [y.pk for y in held], detail="utskick")
+    return render(
+        request,
+        "outreach/letters/batch_detail.html",
+        {"batch": batch, "tasks": tasks, "held": held},
+    )
 
 
 @login_required
@@ -77,8 +87,12 @@ def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     tasks = selectors.batch_tasks(batch, user=request.user)
     content = batch_pdf_render(batch, tasks)
-    audit_bulk_read(request, [t.youth for t in tasks], action=AuditEvent.Action.PRINT,
-                    detail=f"utskick:{batch.pk}")
+    audit_bulk_read(
+        request,
+        [t.youth for t in tasks],
+        action=AuditEvent.Action.PRINT,
+        detail=f"utskick:{batch.pk}",
+    )
     response = HttpResponse(content, content_type="application/pdf")
     name = f"kaa-utskick-{batch.pk}-{timezone.localdate():%Y%m%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -105,12 +119,16 @@ def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def template_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         made = services.templates_ensure_defaults(
-            municipality=request.user.municipality, actor=request.user)
+            municipality=request.user.municipality, actor=request.user
+        )
         messages.success(request, _("%(n)s standardmallar har lagts till.") % {"n": made})
         return redirect("outreach:templates")
     templates = MessageTemplate.objects.filter(municipality_id=request.user.municipality_id)
-    return render(request, "outreach/letters/templates.html",
-                  {"templates": templates, "fields": merge.FIELDS})
+    return render(
+        request,
+        "outreach/letters/templates.html",
+        {"templates": templates, "fields": merge.FIELDS},
+    )
 
 
 @login_required
@@ -131,5 +149,6 @@ def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("Mallen är sparad."))
             return redirect("outreach:templates")
-    return render(request, "outreach/letters/template_edit.html", {"form": form,
-                                                           "fields": merge.FIELDS})
+    return render(
+        request, "outreach/letters/template_edit.html", {"form": form, "fields": merge.FIELDS}
+    )

@@ -42,8 +42,9 @@ class FileSmsBackend:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{key}.json"
         if not path.exists():  # the key makes a repeated call a no-op
-            path.write_text(json.dumps({"to": to, "body": body}, ensure_ascii=False),
-                            encoding="utf-8")
+            path.write_text(
+                json.dumps({"to": to, "body": body}, ensure_ascii=False), encoding="utf-8"
+            )
         return Sent(external_id=f"file:{key}")
 
 
@@ -57,10 +58,15 @@ class HttpSmsBackend:
             raise PermanentSendError("KAA_SMS_URL must be an http(s) URL")
         payload = json.dumps({"from": settings.KAA_SMS_SENDER, "to": to, "message": body})
         req = request.Request(  # noqa: S310  (the scheme is checked above)
-            settings.KAA_SMS_URL, data=payload.encode("utf-8"), method="POST",
-                              headers={"Content-Type": "application/json",
-                                       "Authorization": f"Bearer {settings.KAA_SMS_TOKEN}",
-                                       "Idempotency-Key": key})
+            settings.KAA_SMS_URL,
+            data=payload.encode("utf-8"),
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {settings.KAA_SMS_TOKEN}",
+                "Idempotency-Key": key,
+            },
+        )
         try:
             with request.urlopen(req, timeout=self.timeout) as response:  # noqa: S310  # nosec B310
                 answer = json.loads(response.read() or b"{}")
@@ -84,8 +90,11 @@ MOVED_BACKENDS = {
 def sms_backend() -> FileSmsBackend | HttpSmsBackend:
     path = settings.KAA_SMS_BACKEND
     if path in MOVED_BACKENDS:
-        warnings.warn(f"KAA_SMS_BACKEND {path!r} has moved: set it to "
-                      f"{MOVED_BACKENDS[path]!r}", DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            f"KAA_SMS_BACKEND {path!r} has moved: set it to {MOVED_BACKENDS[path]!r}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         path = MOVED_BACKENDS[path]
     return import_string(path)()
 
@@ -93,8 +102,7 @@ def sms_backend() -> FileSmsBackend | HttpSmsBackend:
 def send_email(*, to: str, subject: str, body: str, key: str) -> Sent:
     """A header Django refuses, or a 5xx from the mail server for this message, fails it for
     good; other mail server errors (SMTP errors are OSErrors) are tried again later."""
-    message = EmailMessage(subject=subject, body=body, to=[to],
-                           headers={"X-KAA-Message-ID": key})
+    message = EmailMessage(subject=subject, body=body, to=[to], headers={"X-KAA-Message-ID": key})
     try:
         message.send(fail_silently=False)
     except Exception as exc:

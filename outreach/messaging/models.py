@@ -21,10 +21,12 @@ class OutgoingMessage(models.Model):
         SENT = "sent", _("Skickad")
         FAILED = "failed", _("Misslyckades")
 
-    youth = models.ForeignKey("youth.Youth", on_delete=models.CASCADE,
-                              related_name="outgoing_messages")
-    task = models.ForeignKey("outreach.Task", on_delete=models.SET_NULL, null=True,
-                             blank=True, related_name="+")
+    youth = models.ForeignKey(
+        "youth.Youth", on_delete=models.CASCADE, related_name="outgoing_messages"
+    )
+    task = models.ForeignKey(
+        "outreach.Task", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     channel = models.CharField(max_length=10)  # "sms" or "email"
     recipient = models.CharField(max_length=254)
     to_guardian = models.BooleanField(default=False)
@@ -39,8 +41,9 @@ class OutgoingMessage(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     external_id = models.CharField(max_length=100, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

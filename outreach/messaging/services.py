@@ -30,16 +30,21 @@ MAX_SMS_LENGTH = 612  # four concatenated SMS parts
 
 def _recipient(youth: Youth, channel: str, to_guardian: bool) -> str:
     if to_guardian:
-        guardian = next((g for g in youth.guardians.all()
-                         if (g.phone if channel == "sms" else g.email)), None)
+        guardian = next(
+            (g for g in youth.guardians.all() if (g.phone if channel == "sms" else g.email)), None
+        )
         if guardian is None:
-            raise ValidationError(_("Ingen vårdnadshavare har %(what)s.") % {
-                "what": _("telefonnummer") if channel == "sms" else _("e-postadress")})
+            raise ValidationError(
+                _("Ingen vårdnadshavare har %(what)s.")
+                % {"what": _("telefonnummer") if channel == "sms" else _("e-postadress")}
+            )
         return guardian.phone if channel == "sms" else guardian.email
     value = (youth.phone or youth.phone_alt) if channel == "sms" else youth.email
     if not value:
-        raise ValidationError(_("Ungdomen har inget %(what)s registrerat.") % {
-            "what": _("telefonnummer") if channel == "sms" else _("e-postadress")})
+        raise ValidationError(
+            _("Ungdomen har inget %(what)s registrerat.")
+            % {"what": _("telefonnummer") if channel == "sms" else _("e-postadress")}
+        )
     return value
 
 
@@ -55,9 +60,17 @@ def eservice_line_ensure(youth: Youth, body: str) -> str:
 
 
 @transaction.atomic
-def message_queue(*, youth: Youth, channel: str, body: str, staff: User | None,
-                  subject: str = "", task: Task | None = None, to_guardian: bool = False,
-                  key: uuid.UUID | None = None) -> OutgoingMessage:
+def message_queue(
+    *,
+    youth: Youth,
+    channel: str,
+    body: str,
+    staff: User | None,
+    subject: str = "",
+    task: Task | None = None,
+    to_guardian: bool = False,
+    key: uuid.UUID | None = None,
+) -> OutgoingMessage:
     """Queue an SMS or e-mail; the Celery task is enqueued only if this transaction commits.
     The same `key` twice (a double click) returns the first message and sends nothing more."""
 
@@ -72,12 +85,20 @@ def message_queue(*, youth: Youth, channel: str, body: str, staff: User | None,
         if not to_guardian:
             text = eservice_line_ensure(youth, text)
         if channel == "sms" and len(text) > MAX_SMS_LENGTH:
-            raise ValidationError({"body": _("Sms:et är för långt (högst %(n)s tecken).")
-                                   % {"n": MAX_SMS_LENGTH}})
+            raise ValidationError(
+                {"body": _("Sms:et är för långt (högst %(n)s tecken).") % {"n": MAX_SMS_LENGTH}}
+            )
         message = OutgoingMessage.objects.create(
-            youth=youth, channel=channel, recipient=_recipient(youth, channel, to_guardian),
-            to_guardian=to_guardian, subject=subject[:200], body=text, task=task,
-            created_by=staff, **({"idempotency_key": key} if key is not None else {}))
+            youth=youth,
+            channel=channel,
+            recipient=_recipient(youth, channel, to_guardian),
+            to_guardian=to_guardian,
+            subject=subject[:200],
+            body=text,
+            task=task,
+            created_by=staff,
+            **({"idempotency_key": key} if key is not None else {}),
+        )
         audit_event(user=staff, action=AuditEvent.Action.CREATE, obj=message)
         outbox.enqueue("outreach.tasks.send_message", message.pk)
         return message
@@ -103,11 +124,19 @@ def message_send(pk: int, *, delivery: str = "") -> str:
     mine = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     if delivery:
         mine |= Q(claimed_by=delivery)
-    claimed = (OutgoingMessage.objects.filter(pk=pk)
-               .filter(Q(status=OutgoingMessage.Status.QUEUED)
-                       | Q(status=OutgoingMessage.Status.SENDING) & mine)
-               .update(status=OutgoingMessage.Status.SENDING, attempts=F("attempts") + 1,
-                       claimed_by=delivery, claimed_until=now + SEND_LEASE))
+    claimed = (
+        OutgoingMessage.objects.filter(pk=pk)
+        .filter(
+            Q(status=OutgoingMessage.Status.QUEUED)
+            | Q(status=OutgoingMessage.Status.SENDING) & mine
+        )
+        .update(
+            status=OutgoingMessage.Status.SENDING,
+            attempts=F("attempts") + 1,
+            claimed_by=delivery,
+            claimed_until=now + SEND_LEASE,
+        )
+    )
     if not claimed:
         if OutgoingMessage.objects.filter(pk=pk, status=OutgoingMessage.Status.SENDING).exists():
             raise gateways.TransientSendError("another delivery is sending it")
@@ -118,8 +147,9 @@ def message_send(pk: int, *, delivery: str = "") -> str:
         if message.channel == "sms":
             sent = gateways.sms_backend().send(to=message.recipient, body=message.body, key=key)
         else:
-            sent = gateways.send_email(to=message.recipient, subject=message.subject,
-                                        body=message.body, key=key)
+            sent = gateways.send_email(
+                to=message.recipient, subject=message.subject, body=message.body, key=key
+            )
     except SoftTimeLimitExceeded as exc:
         # Cut off mid-send: back in the queue with the same key (the gateway de-duplicates).
         _requeue(pk, "time limit")
@@ -137,18 +167,27 @@ def message_send(pk: int, *, delivery: str = "") -> str:
         raise gateways.TransientSendError(f"unexpected {type(exc).__name__}") from exc
     with transaction.atomic():
         OutgoingMessage.objects.filter(pk=pk).update(
-            status=OutgoingMessage.Status.SENT, sent_at=timezone.now(),
-            external_id=sent.external_id[:100], last_error="", claimed_until=None)
-        contact_attempt_log(youth=message.youth, channel=message.channel,
-                            outcome=ContactAttempt.Outcome.SENT, staff=message.created_by,
-                            task=message.task, note=_("Till vårdnadshavare") if
-                            message.to_guardian else "")
+            status=OutgoingMessage.Status.SENT,
+            sent_at=timezone.now(),
+            external_id=sent.external_id[:100],
+            last_error="",
+            claimed_until=None,
+        )
+        contact_attempt_log(
+            youth=message.youth,
+            channel=message.channel,
+            outcome=ContactAttempt.Outcome.SENT,
+            staff=message.created_by,
+            task=message.task,
+            note=_("Till vårdnadshavare") if message.to_guardian else "",
+        )
     return "sent"
 
 
 def _requeue(pk: int, error: str) -> None:
-    OutgoingMessage.objects.filter(pk=pk).update(status=OutgoingMessage.Status.QUEUED,
-                                                 claimed_until=None, last_error=error[:300])
+    OutgoingMessage.objects.filter(pk=pk).update(
+        status=OutgoingMessage.Status.QUEUED, claimed_until=None, last_error=error[:300]
+    )
 
 
 @transaction.atomic
@@ -158,9 +197,14 @@ def message_give_up(pk: int, reason: str) -> None:
     message = OutgoingMessage.objects.select_related("youth", "created_by").get(pk=pk)
     if message.status == OutgoingMessage.Status.SENT:
         return
-    OutgoingMessage.objects.filter(pk=pk).update(status=OutgoingMessage.Status.FAILED,
-                                                 last_error=reason[:300])
-    ContactAttempt.objects.create(youth=message.youth, channel=message.channel,
-                                  outcome=ContactAttempt.Outcome.FAILED, at=timezone.now(),
-                                  staff=message.created_by,
-                                  note=_("Kunde inte skickas: %(r)s") % {"r": reason[:200]})
+    OutgoingMessage.objects.filter(pk=pk).update(
+        status=OutgoingMessage.Status.FAILED, last_error=reason[:300]
+    )
+    ContactAttempt.objects.create(
+        youth=message.youth,
+        channel=message.channel,
+        outcome=ContactAttempt.Outcome.FAILED,
+        at=timezone.now(),
+        staff=message.created_by,
+        note=_("Kunde inte skickas: %(r)s") % {"r": reason[:200]},
+    )

@@ -8,8 +8,13 @@ from celery import shared_task
 MAX_RETRIES = 5
 
 
-@shared_task(name="outreach.tasks.send_message", bind=True, acks_late=True, soft_time_limit=60,
-             time_limit=90)
+@shared_task(
+    name="outreach.tasks.send_message",
+    bind=True,
+    acks_late=True,
+    soft_time_limit=60,
+    time_limit=90,
+)
 def send_message(self, message_id: int, attempt: int = 0) -> str:
     """Send one SMS or e-mail; transient gateway errors retry with backoff (1, 2, 4, 8 and 16
     minutes), then give up. The retry goes through the outbox (kaa.outbox.retry_later): if

@@ -17,10 +17,11 @@ from youth.models import OccupationType
 class ContactForm(forms.Form):
     channel = forms.ChoiceField(label=_("Kanal"), choices=Channel.choices)
     outcome = forms.ChoiceField(label=_("Utfall"), choices=ContactAttempt.Outcome.choices)
-    direction = forms.ChoiceField(label=_("Riktning"),
-                                  choices=ContactAttempt.Direction.choices)
-    at = DateTimeField(label=_("Tidpunkt"), widget=forms.DateTimeInput(
-        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    direction = forms.ChoiceField(label=_("Riktning"), choices=ContactAttempt.Direction.choices)
+    at = DateTimeField(
+        label=_("Tidpunkt"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
     note = forms.CharField(label=_("Kort notering"), max_length=500, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -38,14 +39,21 @@ class ContactForm(forms.Form):
 class ReachedForm(forms.Form):
     channel = forms.ChoiceField(label=_("Hur nåddes ungdomen?"), choices=Channel.choices)
     occupation_type = forms.ModelChoiceField(
-        label=_("Vad gör ungdomen nu?"), queryset=OccupationType.objects.filter(is_active=True))
+        label=_("Vad gör ungdomen nu?"), queryset=OccupationType.objects.filter(is_active=True)
+    )
     description = forms.CharField(label=_("Var/vad"), max_length=200, required=False)
-    studies_end = DateField(label=_("Studierna slutar (om känt)"), required=False,
-                            widget=date_input())
-    next_step = forms.ChoiceField(label=_("Vad vill ungdomen?"), choices=[
-        (NextStep.NONE, _("Inget särskilt just nu")),
-        (NextStep.DECLINES, _("Avböjer stöd")),
-        (NextStep.WANTS_HELP, _("Vill ha hjälp"))], widget=forms.RadioSelect)
+    studies_end = DateField(
+        label=_("Studierna slutar (om känt)"), required=False, widget=date_input()
+    )
+    next_step = forms.ChoiceField(
+        label=_("Vad vill ungdomen?"),
+        choices=[
+            (NextStep.NONE, _("Inget särskilt just nu")),
+            (NextStep.DECLINES, _("Avböjer stöd")),
+            (NextStep.WANTS_HELP, _("Vill ha hjälp")),
+        ],
+        widget=forms.RadioSelect,
+    )
     note = forms.CharField(label=_("Kort notering"), max_length=500, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

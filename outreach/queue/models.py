@@ -31,19 +31,26 @@ class Channel(models.TextChoices):
 
 
 # Channels where nobody answers at once: "done" means sent or carried out.
-ONE_WAY_CHANNELS = {Channel.POSTCARD, Channel.LETTER, Channel.KNOCK_CARD,
-                    Channel.CONCERN_REPORT, Channel.SOCIAL_SERVICES, Channel.NETWORK}
+ONE_WAY_CHANNELS = {
+    Channel.POSTCARD,
+    Channel.LETTER,
+    Channel.KNOCK_CARD,
+    Channel.CONCERN_REPORT,
+    Channel.SOCIAL_SERVICES,
+    Channel.NETWORK,
+}
 
 
 class OutreachCase(models.Model):
     """The outreach for one KAA period: which routine version it follows and how it ended."""
 
-    youth = models.ForeignKey("youth.Youth", on_delete=models.CASCADE,
-                              related_name="outreach_cases")
-    period = models.OneToOneField("youth.KaaPeriod", on_delete=models.CASCADE,
-                                  related_name="outreach_case")
-    routine = models.ForeignKey("outreach.Routine", on_delete=models.PROTECT,
-                                related_name="cases")
+    youth = models.ForeignKey(
+        "youth.Youth", on_delete=models.CASCADE, related_name="outreach_cases"
+    )
+    period = models.OneToOneField(
+        "youth.KaaPeriod", on_delete=models.CASCADE, related_name="outreach_case"
+    )
+    routine = models.ForeignKey("outreach.Routine", on_delete=models.PROTECT, related_name="cases")
     started_on = models.DateField()
     reached_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
@@ -76,10 +83,16 @@ class Task(models.Model):
         CANCELLED = "cancelled", _("Avbruten")
 
     youth = models.ForeignKey("youth.Youth", on_delete=models.CASCADE, related_name="tasks")
-    case = models.ForeignKey(OutreachCase, on_delete=models.CASCADE, null=True, blank=True,
-                             related_name="tasks")
-    step = models.ForeignKey("outreach.RoutineStep", on_delete=models.PROTECT, null=True,
-                             blank=True, related_name="tasks")
+    case = models.ForeignKey(
+        OutreachCase, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
+    )
+    step = models.ForeignKey(
+        "outreach.RoutineStep",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.STEP)
     channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
     title = models.CharField(max_length=150)
@@ -88,8 +101,9 @@ class Task(models.Model):
     guardian_copy = models.BooleanField(default=False)
     two_staff = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                blank=True, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     cancel_reason = models.CharField(max_length=200, blank=True)
     # Tasks that higher apps schedule (plans): what they are about, e.g. "plan:12", and
     # where to do them. Outreach only shows them; it never imports those apps.
@@ -103,11 +117,16 @@ class Task(models.Model):
         ordering = ["due_date", "id"]
         constraints = [
             # The daily job may run twice, or in two beats at once: never two tasks per step.
-            models.UniqueConstraint(fields=["case", "step"], condition=Q(step__isnull=False),
-                                    name="task_one_per_case_step"),
-            models.UniqueConstraint(fields=["youth", "kind", "due_date", "ref"],
-                                    condition=Q(step__isnull=True, status="open"),
-                                    name="task_one_open_per_kind_day_ref"),
+            models.UniqueConstraint(
+                fields=["case", "step"],
+                condition=Q(step__isnull=False),
+                name="task_one_per_case_step",
+            ),
+            models.UniqueConstraint(
+                fields=["youth", "kind", "due_date", "ref"],
+                condition=Q(step__isnull=True, status="open"),
+                name="task_one_open_per_kind_day_ref",
+            ),
         ]
         indexes = [models.Index(fields=["status", "due_date"], name="task_status_due")]
 
@@ -138,19 +157,29 @@ class ContactAttempt(models.Model):
         SENT = "sent", _("Skickat/utfört")
         FAILED = "failed", _("Kunde inte skickas")
 
-    youth = models.ForeignKey("youth.Youth", on_delete=models.CASCADE,
-                              related_name="contact_attempts")
-    period = models.ForeignKey("youth.KaaPeriod", on_delete=models.SET_NULL, null=True,
-                               blank=True, related_name="+")
-    task = models.ForeignKey(Task, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="attempts")
+    youth = models.ForeignKey(
+        "youth.Youth", on_delete=models.CASCADE, related_name="contact_attempts"
+    )
+    period = models.ForeignKey(
+        "youth.KaaPeriod", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    task = models.ForeignKey(
+        Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts"
+    )
     at = models.DateTimeField(_("tid"))
     channel = models.CharField(_("kanal"), max_length=20, choices=Channel.choices)
-    direction = models.CharField(_("riktning"), max_length=5, choices=Direction.choices,
-                                 default=Direction.OUT)
+    direction = models.CharField(
+        _("riktning"), max_length=5, choices=Direction.choices, default=Direction.OUT
+    )
     outcome = models.CharField(_("utfall"), max_length=20, choices=Outcome.choices)
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              blank=True, related_name="+", verbose_name=_("personal"))
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("personal"),
+    )
     note = models.CharField(_("kort notering"), max_length=500, blank=True)
     # Derived: the youth was reached at this attempt or within LED_TO_CONTACT_DAYS after it
     # (any channel). Kept by save() (outreach.queue.reach_facts).
@@ -160,11 +189,16 @@ class ContactAttempt(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["youth", "-at"], name="attempt_youth_at"),
-                   models.Index(fields=["at"], name="attempt_at"),
-                   # "When was this youth reached?": statistics ask it per youth and period.
-                   models.Index(fields=["youth", "at"], name="attempt_reached_youth_at",
-                                condition=models.Q(outcome="reached"))]
+        indexes = [
+            models.Index(fields=["youth", "-at"], name="attempt_youth_at"),
+            models.Index(fields=["at"], name="attempt_at"),
+            # "When was this youth reached?": statistics ask it per youth and period.
+            models.Index(
+                fields=["youth", "at"],
+                name="attempt_reached_youth_at",
+                condition=models.Q(outcome="reached"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.channel} {self.outcome}"
@@ -184,9 +218,13 @@ class ContactAttempt(models.Model):
         return self.outcome in FAILED_OUTCOMES
 
 
-FAILED_OUTCOMES = {ContactAttempt.Outcome.NO_ANSWER, ContactAttempt.Outcome.MESSAGE_LEFT,
-                   ContactAttempt.Outcome.WRONG_NUMBER, ContactAttempt.Outcome.RETURNED_MAIL,
-                   ContactAttempt.Outcome.NOBODY_HOME}
+FAILED_OUTCOMES = {
+    ContactAttempt.Outcome.NO_ANSWER,
+    ContactAttempt.Outcome.MESSAGE_LEFT,
+    ContactAttempt.Outcome.WRONG_NUMBER,
+    ContactAttempt.Outcome.RETURNED_MAIL,
+    ContactAttempt.Outcome.NOBODY_HOME,
+}
 # "Kontaktförsök utan resultat": what counts towards "after N failed attempts".
 UNSUCCESSFUL_OUTCOMES = FAILED_OUTCOMES | {ContactAttempt.Outcome.SENT}
 REACHED_OUTCOMES = {ContactAttempt.Outcome.REACHED}

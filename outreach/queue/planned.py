@@ -20,31 +20,40 @@ TaskKind = Task.Kind  # the kinds that the functions below take
 
 def planning_task_done(*, youth: Youth, actor: User) -> int:
     """A plan was made: the open "plan within a week" task is done."""
-    return Task.objects.filter(youth=youth, kind=Task.Kind.PLANNING,
-                               status=Task.Status.OPEN).update(
-        status=Task.Status.DONE, done_at=timezone.now(), done_by=actor)
+    return Task.objects.filter(
+        youth=youth, kind=Task.Kind.PLANNING, status=Task.Status.OPEN
+    ).update(status=Task.Status.DONE, done_at=timezone.now(), done_by=actor)
 
 
-def ref_task_sync(*, youth_id: int, kind: str, ref: str, due: dt.date | None, title: str,
-                  link: str) -> None:
+def ref_task_sync(
+    *, youth_id: int, kind: str, ref: str, due: dt.date | None, title: str, link: str
+) -> None:
     """Exactly one open task for `ref`, due on `due` (none if `due` is None)."""
     open_tasks = Task.objects.filter(youth_id=youth_id, ref=ref, status=Task.Status.OPEN)
-    open_tasks.exclude(due_date=due).update(status=Task.Status.CANCELLED,
-                                            cancel_reason="nytt uppföljningsdatum")
+    open_tasks.exclude(due_date=due).update(
+        status=Task.Status.CANCELLED, cancel_reason="nytt uppföljningsdatum"
+    )
     if due is not None:
-        Task.objects.get_or_create(youth_id=youth_id, kind=kind, ref=ref, due_date=due,
-                                   status=Task.Status.OPEN,
-                                   defaults={"title": title[:150], "link": link})
+        Task.objects.get_or_create(
+            youth_id=youth_id,
+            kind=kind,
+            ref=ref,
+            due_date=due,
+            status=Task.Status.OPEN,
+            defaults={"title": title[:150], "link": link},
+        )
 
 
 def ref_tasks_done(*, youth_id: int, ref: str, actor: User) -> int:
     """The open tasks for `ref` are done (it was followed up)."""
     return Task.objects.filter(youth_id=youth_id, ref=ref, status=Task.Status.OPEN).update(
-        status=Task.Status.DONE, done_at=timezone.now(), done_by=actor)
+        status=Task.Status.DONE, done_at=timezone.now(), done_by=actor
+    )
 
 
 def late_task_exists(*, youth: Any, kinds: tuple[str, ...], on: dt.date) -> Any:
     """An `Exists` expression: the youth (a value or an `OuterRef`) has an open task of one of
     these kinds that was due before `on`."""
-    return Exists(Task.objects.filter(youth=youth, status=Task.Status.OPEN, due_date__lt=on,
-                                      kind__in=kinds))
+    return Exists(
+        Task.objects.filter(youth=youth, status=Task.Status.OPEN, due_date__lt=on, kind__in=kinds)
+    )

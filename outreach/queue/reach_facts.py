@@ -38,40 +38,64 @@ def contact_facts_update(attempt: ContactAttempt, *, created: bool) -> None:
         return
     day = timezone.localtime(attempt.at).date()
     ContactAttempt.objects.filter(
-        youth_id=attempt.youth_id, at__lte=attempt.at,
+        youth_id=attempt.youth_id,
+        at__lte=attempt.at,
         at__gt=attempt.at - dt.timedelta(days=LED_TO_CONTACT_DAYS),
-        led_to_contact=False).update(led_to_contact=True)
-    (KaaPeriod.objects.filter(youth_id=attempt.youth_id, start_date__lte=day)
-     .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-     .filter(Q(first_reached_on__isnull=True) | Q(first_reached_on__gt=day))
-     .update(first_reached_on=day))
+        led_to_contact=False,
+    ).update(led_to_contact=True)
+    (
+        KaaPeriod.objects.filter(youth_id=attempt.youth_id, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .filter(Q(first_reached_on__isnull=True) | Q(first_reached_on__gt=day))
+        .update(first_reached_on=day)
+    )
     youth_services.contact_reached_record(youth=attempt.youth, on=day)
 
 
 def _reached_within(attempt: ContactAttempt) -> bool:
     """A (back-dated) attempt logged after the contact it led to."""
     return ContactAttempt.objects.filter(
-        youth_id=attempt.youth_id, outcome=REACHED, at__gte=attempt.at,
-        at__lt=attempt.at + dt.timedelta(days=LED_TO_CONTACT_DAYS)).exists()
+        youth_id=attempt.youth_id,
+        outcome=REACHED,
+        at__gte=attempt.at,
+        at__lt=attempt.at + dt.timedelta(days=LED_TO_CONTACT_DAYS),
+    ).exists()
 
 
 def reached_facts_rebuild(youth_ids: Iterable[int] | None = None) -> None:
     """Recompute the facts from the contacts (all youths, or the given ones)."""
-    youths = Youth.objects.all() if youth_ids is None else Youth.objects.filter(
-        pk__in=list(youth_ids))
+    youths = (
+        Youth.objects.all() if youth_ids is None else Youth.objects.filter(pk__in=list(youth_ids))
+    )
     ids = youths.values("pk")
     day = TruncDate("at")
-    first = (ContactAttempt.objects.filter(youth_id=OuterRef("youth_id"), outcome=REACHED)
-             .annotate(day=day).filter(day__gte=OuterRef("start_date"),
-                                       day__lte=Coalesce(OuterRef("end_date"), FAR_FUTURE))
-             .values("youth_id").annotate(first=Min("day")).values("first")[:1])
+    first = (
+        ContactAttempt.objects.filter(youth_id=OuterRef("youth_id"), outcome=REACHED)
+        .annotate(day=day)
+        .filter(
+            day__gte=OuterRef("start_date"), day__lte=Coalesce(OuterRef("end_date"), FAR_FUTURE)
+        )
+        .values("youth_id")
+        .annotate(first=Min("day"))
+        .values("first")[:1]
+    )
     KaaPeriod.objects.filter(youth_id__in=ids).update(first_reached_on=Subquery(first))
-    last = (ContactAttempt.objects.filter(youth_id=OuterRef("pk"), outcome=REACHED)
-            .annotate(day=day).values("youth_id").annotate(last=Max("day")).values("last")[:1])
-    youths.filter(Exists(ContactAttempt.objects.filter(youth_id=OuterRef("pk"),
-                                                       outcome=REACHED))
-                  ).update(last_reached_on=Subquery(last))
-    led = Exists(ContactAttempt.objects.filter(
-        youth_id=OuterRef("youth_id"), outcome=REACHED, at__gte=OuterRef("at"),
-        at__lt=OuterRef("at") + dt.timedelta(days=LED_TO_CONTACT_DAYS)))
+    last = (
+        ContactAttempt.objects.filter(youth_id=OuterRef("pk"), outcome=REACHED)
+        .annotate(day=day)
+        .values("youth_id")
+        .annotate(last=Max("day"))
+        .values("last")[:1]
+    )
+    youths.filter(
+        Exists(ContactAttempt.objects.filter(youth_id=OuterRef("pk"), outcome=REACHED))
+    ).update(last_reached_on=Subquery(last))
+    led = Exists(
+        ContactAttempt.objects.filter(
+            youth_id=OuterRef("youth_id"),
+            outcome=REACHED,
+            at__gte=OuterRef("at"),
+            at__lt=OuterRef("at") + dt.timedelta(days=LED_TO_CONTACT_DAYS),
+        )
+    )
     ContactAttempt.objects.filter(youth_id__in=ids).update(led_to_contact=led)

@@ -21,9 +21,11 @@ def queue_tasks(*, user: User, view: str, today: dt.date | None = None) -> Query
     """Open tasks due this week or earlier, for the user's own youths, team or municipality."""
     today = today or timezone.localdate()
     in_kaa = KaaPeriod.objects.filter(youth=OuterRef("youth"), end_date__isnull=True)
-    qs = (Task.objects.visible_to(user)
-          .filter(Exists(in_kaa), status=Task.Status.OPEN, due_date__lte=week_end(today))
-          .select_related("youth", "youth__coach", "step"))
+    qs = (
+        Task.objects.visible_to(user)
+        .filter(Exists(in_kaa), status=Task.Status.OPEN, due_date__lte=week_end(today))
+        .select_related("youth", "youth__coach", "step")
+    )
     if view == "mina":
         qs = qs.filter(youth__coach=user)
     elif view == "team":
@@ -33,10 +35,15 @@ def queue_tasks(*, user: User, view: str, today: dt.date | None = None) -> Query
 
 def queue_counts(queryset: QuerySet[Task], today: dt.date) -> dict[str, Any]:
     """Tasks per bucket and per step title within each bucket, counted in SQL (one query)."""
-    rows = (queryset.order_by().values("title").annotate(
-        overdue=Count("id", filter=Q(due_date__lt=today)),
-        today=Count("id", filter=Q(due_date=today)),
-        week=Count("id", filter=Q(due_date__gt=today))))
+    rows = (
+        queryset.order_by()
+        .values("title")
+        .annotate(
+            overdue=Count("id", filter=Q(due_date__lt=today)),
+            today=Count("id", filter=Q(due_date=today)),
+            week=Count("id", filter=Q(due_date__gt=today)),
+        )
+    )
     counts: dict[str, Any] = {key: {"total": 0, "titles": {}} for key in BUCKETS}
     for row in rows:
         for key in BUCKETS:
@@ -47,8 +54,9 @@ def queue_counts(queryset: QuerySet[Task], today: dt.date) -> dict[str, Any]:
     return counts
 
 
-def queue_groups(tasks: list[Task], today: dt.date,
-                 counts: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def queue_groups(
+    tasks: list[Task], today: dt.date, counts: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """Overdue, today and the rest of the week, each grouped by step title.
 
     ``tasks`` is one page of the queue; ``counts`` (from :func:`queue_counts`) gives the
@@ -65,9 +73,10 @@ def queue_groups(tasks: list[Task], today: dt.date,
             by_title.setdefault(task.title, []).append(task)
         known = counts[bucket["key"]] if counts else None
         bucket["count"] = known["total"] if known else len(bucket["tasks"])
-        bucket["groups"] = [{"title": k, "tasks": v,
-                             "count": known["titles"].get(k, len(v)) if known else len(v)}
-                            for k, v in by_title.items()]
+        bucket["groups"] = [
+            {"title": k, "tasks": v, "count": known["titles"].get(k, len(v)) if known else len(v)}
+            for k, v in by_title.items()
+        ]
     return buckets
 
 
@@ -75,12 +84,18 @@ def weekly_review_lists(*, user: User, today: dt.date | None = None) -> dict[str
     """The Friday case review: not reached after the routine, overdue follow-ups, new."""
     today = today or timezone.localdate()
     youths = Youth.objects.visible_to(user).select_related("coach", "team")
-    retry = Task.objects.filter(youth=OuterRef("pk"), kind=Task.Kind.RETRY,
-                                case__closed_on__isnull=True, case__reached_on__isnull=True)
-    overdue = Task.objects.filter(youth=OuterRef("pk"), status=Task.Status.OPEN,
-                                  due_date__lt=today).exclude(kind=Task.Kind.STEP)
-    new_period = KaaPeriod.objects.filter(youth=OuterRef("pk"),
-                                          start_date__gte=today - dt.timedelta(days=7))
+    retry = Task.objects.filter(
+        youth=OuterRef("pk"),
+        kind=Task.Kind.RETRY,
+        case__closed_on__isnull=True,
+        case__reached_on__isnull=True,
+    )
+    overdue = Task.objects.filter(
+        youth=OuterRef("pk"), status=Task.Status.OPEN, due_date__lt=today
+    ).exclude(kind=Task.Kind.STEP)
+    new_period = KaaPeriod.objects.filter(
+        youth=OuterRef("pk"), start_date__gte=today - dt.timedelta(days=7)
+    )
     return {
         "not_reached": list(youths.filter(Exists(retry)).order_by("last_name")[:200]),
         "overdue_follow_ups": list(youths.filter(Exists(overdue)).order_by("last_name")[:200]),

@@ -8,8 +8,9 @@ from celery import shared_task
 from kaa.lib.joblock import single_run
 
 
-@shared_task(name="outreach.tasks.digests_send", acks_late=True, soft_time_limit=600,
-             time_limit=900)
+@shared_task(
+    name="outreach.tasks.digests_send", acks_late=True, soft_time_limit=600, time_limit=900
+)
 @single_run(name="outreach.tasks.digests_send")
 def digests_send() -> int:
     """Morning e-mail summary of overdue and due tasks, for staff who opted in."""

@@ -24,8 +24,15 @@ from outreach.queue.models import ONE_WAY_CHANNELS, ContactAttempt, Task
 from youth.permissions import youth_get_for_user
 
 QUEUE_PAGE_SIZE = 100
-QUICK_OUTCOMES = ["no_answer", "message_left", "wrong_number", "returned_mail", "nobody_home",
-                  "sent", "reached_guardian"]
+QUICK_OUTCOMES = [
+    "no_answer",
+    "message_left",
+    "wrong_number",
+    "returned_mail",
+    "nobody_home",
+    "sent",
+    "reached_guardian",
+]
 
 
 @login_required
@@ -46,13 +53,21 @@ def queue(request: HttpRequest) -> HttpResponse:
     tasks = list(page.object_list)
     # The queue names youths: one audit event for the page, naming every youth shown.
     audit_list_read(request, [t.youth_id for t in tasks], detail="arbetsko")
-    return render(request, "outreach/queue/queue.html", {
-        "buckets": selectors.queue_groups(tasks, today, counts), "view": view,
-        "count": counts["total"], "page": page, "query": f"vy={view}",
-        "can_see_municipality": has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS),
-        "can_configure": has_perm(request.user, Perm.CONFIGURE),
-        "quick_outcomes": [(o, ContactAttempt.Outcome(o).label) for o in QUICK_OUTCOMES],
-        "today": today})
+    return render(
+        request,
+        "outreach/queue/queue.html",
+        {
+            "buckets": selectors.queue_groups(tasks, today, counts),
+            "view": view,
+            "count": counts["total"],
+            "page": page,
+            "query": f"vy={view}",
+            "can_see_municipality": has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS),
+            "can_configure": has_perm(request.user, Perm.CONFIGURE),
+            "quick_outcomes": [(o, ContactAttempt.Outcome(o).label) for o in QUICK_OUTCOMES],
+            "today": today,
+        },
+    )
 
 
 @login_required
@@ -69,9 +84,15 @@ def task_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Utfallet kunde inte registreras."))
     else:
         services.task_complete(task=task, staff=request.user, outcome=outcome)
-        messages.success(request, _("%(task)s för %(name)s: %(outcome)s.") % {
-            "task": task.title, "name": task.youth.full_name,
-            "outcome": ContactAttempt.Outcome(outcome).label})
+        messages.success(
+            request,
+            _("%(task)s för %(name)s: %(outcome)s.")
+            % {
+                "task": task.title,
+                "name": task.youth.full_name,
+                "outcome": ContactAttempt.Outcome(outcome).label,
+            },
+        )
     return redirect(safe_next(request, reverse("outreach:queue")))
 
 
@@ -82,12 +103,19 @@ def tasks_bulk_done(request: HttpRequest) -> HttpResponse:
     ids = int_list(request.POST.getlist("task"))
     # Only what is carried out in one go (sending, filing) can be marked done in bulk;
     # a call or a visit has an outcome of its own.
-    tasks = list(bulk_for_user(request, Task.objects, ids, write=True)
-                 .filter(status="open", channel__in=ONE_WAY_CHANNELS)
-                 .select_related("youth"))
+    tasks = list(
+        bulk_for_user(request, Task.objects, ids, write=True)
+        .filter(status="open", channel__in=ONE_WAY_CHANNELS)
+        .select_related("youth")
+    )
     if not has_perm(request.user, Perm.EDIT_RECORDS) or not tasks:
-        messages.error(request, _("Markera minst ett utskick eller en anmälan. Samtal och "
-                                  "besök registreras ett och ett med sitt utfall."))
+        messages.error(
+            request,
+            _(
+                "Markera minst ett utskick eller en anmälan. Samtal och "
+                "besök registreras ett och ett med sitt utfall."
+            ),
+        )
         return redirect(safe_next(request, reverse("outreach:queue")))
     with transaction.atomic():
         for task in tasks:
@@ -102,26 +130,36 @@ def reached(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
     task_ids = int_list([request.GET.get("uppgift", "")])
     # A task named in the address must be one of this youth's (404 and a denial otherwise).
-    task = (get_for_user(request, Task.objects, write=True, youth=youth, pk=task_ids[0])
-            if task_ids else None)
+    task = (
+        get_for_user(request, Task.objects, write=True, youth=youth, pk=task_ids[0])
+        if task_ids
+        else None
+    )
     if request.method == "GET":
         audit_read(request, youth, detail="nadd")
-    initial = {"channel": task.channel if task and task.channel else "phone",
-               "next_step": "none"}
+    initial = {"channel": task.channel if task and task.channel else "phone", "next_step": "none"}
     form = forms.ReachedForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             follow_up, _attempt = services.reached_record(
-                youth=youth, staff=request.user, task=task, **form.cleaned_data)
+                youth=youth, staff=request.user, task=task, **form.cleaned_data
+            )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(request, _("%(name)s är nådd. Nästa: %(title)s senast %(due)s.")
-                             % {"name": youth.full_name, "title": follow_up.title,
-                                "due": follow_up.due_date.isoformat()})
+            messages.success(
+                request,
+                _("%(name)s är nådd. Nästa: %(title)s senast %(due)s.")
+                % {
+                    "name": youth.full_name,
+                    "title": follow_up.title,
+                    "due": follow_up.due_date.isoformat(),
+                },
+            )
             return redirect("youth:detail", pk=youth.pk)
-    return render(request, "outreach/queue/reached.html", {"form": form, "youth": youth,
-                                                     "task": task})
+    return render(
+        request, "outreach/queue/reached.html", {"form": form, "youth": youth, "task": task}
+    )
 
 
 @login_required
@@ -150,6 +188,7 @@ def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def weekly_review(request: HttpRequest) -> HttpResponse:
     review = selectors.weekly_review_lists(user=request.user)
-    audit_list_read(request, [y.pk for group in review.values() for y in group],
-                    detail="veckogenomgang")
+    audit_list_read(
+        request, [y.pk for group in review.values() for y in group], detail="veckogenomgang"
+    )
     return render(request, "outreach/queue/review.html", review)

@@ -62,12 +62,13 @@ def plan_case(steps: list[RoutineStep], facts: CaseFacts) -> list[Planned]:
         # (lagen (1930:173) om beräkning av lagstadgad tid).
         due = next_business_day_on_or_after(due)
         under_18 = age_on(facts.birth_date, due) < 18
-        if (step.requires_phone and not facts.has_phone) or (
-                step.only_if_not_reached and facts.reached) or (
-                step.only_under_18 and not under_18):
+        if (
+            (step.requires_phone and not facts.has_phone)
+            or (step.only_if_not_reached and facts.reached)
+            or (step.only_under_18 and not under_18)
+        ):
             continue
-        planned.append(Planned(step, due, step.guardian_if_under_18 and under_18,
-                               step.two_staff))
+        planned.append(Planned(step, due, step.guardian_if_under_18 and under_18, step.two_staff))
         previous = facts.done.get(step.pk, due)
     return planned
 
@@ -81,34 +82,46 @@ class JobStats:
     retries: int = 0
 
     def __str__(self) -> str:
-        return (f"cases_created={self.cases_created} tasks_created={self.tasks_created} "
-                f"tasks_moved={self.tasks_moved} tasks_cancelled={self.tasks_cancelled} "
-                f"retries={self.retries}")
+        return (
+            f"cases_created={self.cases_created} tasks_created={self.tasks_created} "
+            f"tasks_moved={self.tasks_moved} tasks_cancelled={self.tasks_cancelled} "
+            f"retries={self.retries}"
+        )
 
 
 def cases_ensure() -> int:
     """Open an outreach case, on the municipality's current routine, for every open period
     that has none."""
     routines = {r.municipality_id: r for r in Routine.objects.filter(is_current=True)}
-    missing = (KaaPeriod.objects.writable()
-               .filter(end_date__isnull=True, outreach_case__isnull=True,
-                       youth__municipality_id__in=list(routines))
-               .values_list("pk", "youth_id", "youth__municipality_id", "start_date"))
-    created = [OutreachCase(period_id=pk, youth_id=youth_id, routine=routines[muni],
-                            started_on=start) for pk, youth_id, muni, start in missing]
+    missing = (
+        KaaPeriod.objects.writable()
+        .filter(
+            end_date__isnull=True,
+            outreach_case__isnull=True,
+            youth__municipality_id__in=list(routines),
+        )
+        .values_list("pk", "youth_id", "youth__municipality_id", "start_date")
+    )
+    created = [
+        OutreachCase(period_id=pk, youth_id=youth_id, routine=routines[muni], started_on=start)
+        for pk, youth_id, muni, start in missing
+    ]
     OutreachCase.objects.bulk_create(created, batch_size=CHUNK, ignore_conflicts=True)
     return len(created)
 
 
 def cases_close_ended() -> int:
     """Cases whose KAA period has ended: close them and cancel what was still to do."""
-    ended = list(OutreachCase.objects.filter(closed_on__isnull=True,
-                                             period__end_date__isnull=False)
-                 .values_list("pk", "period__end_date"))
+    ended = list(
+        OutreachCase.objects.filter(
+            closed_on__isnull=True, period__end_date__isnull=False
+        ).values_list("pk", "period__end_date")
+    )
     cancelled = 0
     for pk, end in ended:
         cancelled += Task.objects.filter(case_id=pk, status=Task.Status.OPEN).update(
-            status=Task.Status.CANCELLED, cancel_reason="perioden avslutad")
+            status=Task.Status.CANCELLED, cancel_reason="perioden avslutad"
+        )
         OutreachCase.objects.filter(pk=pk).update(closed_on=end)
     return cancelled
 
@@ -125,12 +138,17 @@ def deadlines_refresh(*, today: dt.date | None = None) -> JobStats | None:
         for step in RoutineStep.objects.order_by("routine_id", "order"):
             steps_by_routine[step.routine_id].append(step)
         # A youth whose processing is restricted (GDPR art. 18) is frozen: no new tasks.
-        case_ids = list(OutreachCase.objects.filter(closed_on__isnull=True,
-                                                    period__end_date__isnull=True,
-                                                    youth__restricted_at__isnull=True)
-                        .order_by("pk").values_list("pk", flat=True))
+        case_ids = list(
+            OutreachCase.objects.filter(
+                closed_on__isnull=True,
+                period__end_date__isnull=True,
+                youth__restricted_at__isnull=True,
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         for start in range(0, len(case_ids), CHUNK):
-            _refresh_chunk(case_ids[start:start + CHUNK], steps_by_routine, today, stats)
+            _refresh_chunk(case_ids[start : start + CHUNK], steps_by_routine, today, stats)
         stats.tasks_created += turning_20_letters_ensure(today=today)
         return stats
 
@@ -141,16 +159,27 @@ def turning_20_letters_ensure(*, today: dt.date) -> int:
     from youth.services import youths_turning_20
 
     notice = settings.KAA_TURNING_20_NOTICE_DAYS
-    already = Task.objects.filter(youth=OuterRef("pk"), kind=Task.Kind.TURNING_20,
-                                  created_at__date__gte=OuterRef("_period_start"))
+    already = Task.objects.filter(
+        youth=OuterRef("pk"),
+        kind=Task.Kind.TURNING_20,
+        created_at__date__gte=OuterRef("_period_start"),
+    )
     open_start = KaaPeriod.objects.filter(youth=OuterRef("pk"), end_date__isnull=True)
-    youths = (youths_turning_20(today=today, within_days=notice)
-              .annotate(_period_start=Subquery(open_start.values("start_date")[:1]))
-              .filter(~Exists(already), restricted_at__isnull=True))  # frozen: no new task
-    tasks = [Task(youth=y, kind=Task.Kind.TURNING_20, channel="letter",
-                  title=str(Task.Kind.TURNING_20.label),
-                  due_date=max(today, y.twentieth_birthday - dt.timedelta(days=30)))
-             for y in youths]
+    youths = (
+        youths_turning_20(today=today, within_days=notice)
+        .annotate(_period_start=Subquery(open_start.values("start_date")[:1]))
+        .filter(~Exists(already), restricted_at__isnull=True)
+    )  # frozen: no new task
+    tasks = [
+        Task(
+            youth=y,
+            kind=Task.Kind.TURNING_20,
+            channel="letter",
+            title=str(Task.Kind.TURNING_20.label),
+            due_date=max(today, y.twentieth_birthday - dt.timedelta(days=30)),
+        )
+        for y in youths
+    ]
     Task.objects.bulk_create(tasks, batch_size=CHUNK, ignore_conflicts=True)
     return len(tasks)
 
@@ -168,10 +197,13 @@ class _Chunk:
 def _load_chunk(ids: list[int]) -> _Chunk:
     cases = list(OutreachCase.objects.filter(pk__in=ids).select_related("youth", "routine"))
     chunk = _Chunk(cases, defaultdict(list), defaultdict(dict), defaultdict(list), {})
-    for period_id, at in (ContactAttempt.objects
-                          .filter(period_id__in=[c.period_id for c in cases],
-                                  outcome__in=UNSUCCESSFUL_OUTCOMES)
-                          .order_by("at").values_list("period_id", "at")):
+    for period_id, at in (
+        ContactAttempt.objects.filter(
+            period_id__in=[c.period_id for c in cases], outcome__in=UNSUCCESSFUL_OUTCOMES
+        )
+        .order_by("at")
+        .values_list("period_id", "at")
+    ):
         chunk.unsuccessful[period_id].append(timezone.localtime(at).date())
     for task in Task.objects.filter(case_id__in=ids):
         if task.kind == Task.Kind.ESCALATION:
@@ -187,50 +219,70 @@ def _load_chunk(ids: list[int]) -> _Chunk:
 
 
 @transaction.atomic
-def _refresh_chunk(ids: list[int], steps_by_routine: dict[int, list[RoutineStep]],
-                   today: dt.date, stats: JobStats) -> None:
+def _refresh_chunk(
+    ids: list[int], steps_by_routine: dict[int, list[RoutineStep]], today: dt.date, stats: JobStats
+) -> None:
     chunk = _load_chunk(ids)
     new: list[Task] = []
     moved: list[Task] = []
     cancelled: list[Task] = []
     for case in chunk.cases:
-        _reconcile_case(case, chunk, steps_by_routine[case.routine_id], today, stats,
-                        new, moved, cancelled)
+        _reconcile_case(
+            case, chunk, steps_by_routine[case.routine_id], today, stats, new, moved, cancelled
+        )
     Task.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
     for task in moved:
         # Conditional: a task a coach completed while the job ran is left as the coach left it.
-        Task.objects.filter(pk=task.pk, status__in=[Task.Status.OPEN, Task.Status.CANCELLED],
-                            done_at__isnull=True).update(due_date=task.due_date,
-                                                         status=task.status,
-                                                         cancel_reason=task.cancel_reason)
+        Task.objects.filter(
+            pk=task.pk, status__in=[Task.Status.OPEN, Task.Status.CANCELLED], done_at__isnull=True
+        ).update(due_date=task.due_date, status=task.status, cancel_reason=task.cancel_reason)
     stats.tasks_cancelled += Task.objects.filter(
-        pk__in=[t.pk for t in cancelled], status=Task.Status.OPEN).update(
-        status=Task.Status.CANCELLED, cancel_reason=CONDITION)
+        pk__in=[t.pk for t in cancelled], status=Task.Status.OPEN
+    ).update(status=Task.Status.CANCELLED, cancel_reason=CONDITION)
     stats.tasks_created += len(new)
     stats.tasks_moved += len(moved)
 
 
-def _reconcile_case(case: OutreachCase, chunk: _Chunk, steps: list[RoutineStep],
-                    today: dt.date, stats: JobStats, new: list[Task], moved: list[Task],
-                    cancelled: list[Task]) -> None:
+def _reconcile_case(
+    case: OutreachCase,
+    chunk: _Chunk,
+    steps: list[RoutineStep],
+    today: dt.date,
+    stats: JobStats,
+    new: list[Task],
+    moved: list[Task],
+    cancelled: list[Task],
+) -> None:
     """Compare one case's plan with its tasks and note what to create, move or cancel."""
     youth, existing = case.youth, chunk.tasks[case.pk]
     facts = CaseFacts(
-        start=case.started_on, birth_date=youth.birth_date,
+        start=case.started_on,
+        birth_date=youth.birth_date,
         has_phone=bool(youth.phone or youth.phone_alt),
         reached=bool(youth.last_reached_on and youth.last_reached_on >= case.started_on),
         unsuccessful=chunk.unsuccessful[case.period_id],
-        done={sid: timezone.localtime(t.done_at).date()
-              for sid, t in existing.items() if t.done_at})
+        done={
+            sid: timezone.localtime(t.done_at).date() for sid, t in existing.items() if t.done_at
+        },
+    )
     plan = plan_case(steps, facts)
     wanted = {p.step.pk for p in plan}
     for planned in plan:
         task = existing.get(planned.step.pk)
         if task is None:
-            new.append(Task(youth=youth, case=case, step=planned.step, kind=Task.Kind.STEP,
-                            channel=planned.step.channel, title=planned.step.title,
-                            due_date=planned.due, guardian_copy=planned.guardian_copy,
-                            two_staff=planned.two_staff))
+            new.append(
+                Task(
+                    youth=youth,
+                    case=case,
+                    step=planned.step,
+                    kind=Task.Kind.STEP,
+                    channel=planned.step.channel,
+                    title=planned.step.title,
+                    due_date=planned.due,
+                    guardian_copy=planned.guardian_copy,
+                    two_staff=planned.two_staff,
+                )
+            )
         elif task.status == Task.Status.CANCELLED and task.cancel_reason == CONDITION:
             # The condition holds again (e.g. a phone number was added): back on the list.
             task.status, task.cancel_reason, task.due_date = Task.Status.OPEN, "", planned.due
@@ -242,31 +294,57 @@ def _reconcile_case(case: OutreachCase, chunk: _Chunk, steps: list[RoutineStep],
         if task.status == Task.Status.OPEN and step_id not in wanted:
             cancelled.append(task)
     _escalate(case, facts, chunk, today, new)
-    if facts.reached or chunk.open_other[case.pk] or not _routine_exhausted(plan, existing,
-                                                                            today):
+    if facts.reached or chunk.open_other[case.pk] or not _routine_exhausted(plan, existing, today):
         return
-    last = max([p.due for p in plan] + list(facts.done.values()) + [case.started_on]
-               + ([chunk.retried[case.pk]] if case.pk in chunk.retried else []))
+    last = max(
+        [p.due for p in plan]
+        + list(facts.done.values())
+        + [case.started_on]
+        + ([chunk.retried[case.pk]] if case.pk in chunk.retried else [])
+    )
     retry_on = max(today, last + dt.timedelta(days=case.routine.retry_after_days))
-    new.append(Task(youth=youth, case=case, kind=Task.Kind.RETRY,
-                    title="Nytt försök att nå ungdomen", due_date=retry_on))
+    new.append(
+        Task(
+            youth=youth,
+            case=case,
+            kind=Task.Kind.RETRY,
+            title="Nytt försök att nå ungdomen",
+            due_date=retry_on,
+        )
+    )
     OutreachCase.objects.filter(pk=case.pk).update(retry_on=retry_on)
-    timeline_add(youth=youth, kind="outreach_extended",
-                 summary=f"Rutinen är genomförd utan kontakt; uppsökandet förlängs, nytt "
-                         f"försök senast {retry_on.isoformat()}")
+    timeline_add(
+        youth=youth,
+        kind="outreach_extended",
+        summary=f"Rutinen är genomförd utan kontakt; uppsökandet förlängs, nytt "
+        f"försök senast {retry_on.isoformat()}",
+    )
     stats.retries += 1
 
 
-def _escalate(case: OutreachCase, facts: CaseFacts, chunk: _Chunk, today: dt.date,
-              new: list[Task]) -> None:
+def _escalate(
+    case: OutreachCase, facts: CaseFacts, chunk: _Chunk, today: dt.date, new: list[Task]
+) -> None:
     """Under 18, not reached, N attempts without result: "consider a report of concern"."""
     threshold = case.routine.concern_after_attempts
-    if (not threshold or facts.reached or case.pk in chunk.escalated
-            or len(facts.unsuccessful) < threshold or age_on(facts.birth_date, today) >= 18):
+    if (
+        not threshold
+        or facts.reached
+        or case.pk in chunk.escalated
+        or len(facts.unsuccessful) < threshold
+        or age_on(facts.birth_date, today) >= 18
+    ):
         return
-    new.append(Task(youth=case.youth, case=case, kind=Task.Kind.ESCALATION,
-                    channel="concern_report", title="Överväg orosanmälan till socialtjänsten",
-                    due_date=next_business_day_on_or_after(facts.unsuccessful[threshold - 1])))
+    new.append(
+        Task(
+            youth=case.youth,
+            case=case,
+            kind=Task.Kind.ESCALATION,
+            channel="concern_report",
+            title="Överväg orosanmälan till socialtjänsten",
+            due_date=next_business_day_on_or_after(facts.unsuccessful[threshold - 1]),
+        )
+    )
     chunk.escalated.add(case.pk)
 
 
@@ -279,4 +357,3 @@ def _routine_exhausted(plan: list[Planned], tasks: dict[int, Task], today: dt.da
         if task is None or task.status == Task.Status.OPEN or planned.due >= today:
             return False
     return True
-

@@ -15,28 +15,39 @@ class Routine(BaseModel):
     """One version of a municipality's contact routine. Editing makes a new version; open
     cases keep the version they started with until a coordinator migrates them."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
-                                     related_name="routines", verbose_name=_("kommun"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="routines", verbose_name=_("kommun")
+    )
     name = models.CharField(_("namn"), max_length=100)
     version = models.PositiveIntegerField(_("version"), default=1)
     is_current = models.BooleanField(_("gällande"), default=False)
-    previous = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+")
+    previous = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     retry_after_days = models.PositiveIntegerField(
-        _("nytt försök efter (dagar)"), default=30,
-        help_text=_("När rutinen är slut utan kontakt förlängs uppsökandet till ett nytt "
-                    "försök efter så här många dagar."))
+        _("nytt försök efter (dagar)"),
+        default=30,
+        help_text=_(
+            "När rutinen är slut utan kontakt förlängs uppsökandet till ett nytt "
+            "försök efter så här många dagar."
+        ),
+    )
     concern_after_attempts = models.PositiveSmallIntegerField(
-        _("överväg orosanmälan efter antal försök (under 18)"), default=3,
-        help_text=_("0 stänger av. Gäller ungdomar under 18 som inte nåtts."))
+        _("överväg orosanmälan efter antal försök (under 18)"),
+        default=3,
+        help_text=_("0 stänger av. Gäller ungdomar under 18 som inte nåtts."),
+    )
 
     class Meta:
         ordering = ["municipality", "-version"]
         verbose_name = _("kontaktrutin")
         verbose_name_plural = _("kontaktrutiner")
         constraints = [
-            models.UniqueConstraint(fields=["municipality"], condition=Q(is_current=True),
-                                    name="routine_one_current_per_municipality"),
+            models.UniqueConstraint(
+                fields=["municipality"],
+                condition=Q(is_current=True),
+                name="routine_one_current_per_municipality",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -55,23 +66,28 @@ class RoutineStep(models.Model):
     channel = models.CharField(_("kanal"), max_length=20, choices=Channel.choices)
     instructions = models.CharField(_("vad som ska göras"), max_length=300, blank=True)
     offset_value = models.PositiveSmallIntegerField(_("frist"), default=0)
-    offset_unit = models.CharField(_("enhet"), max_length=20, choices=Unit.choices,
-                                   default=Unit.DAYS)
-    anchor = models.CharField(_("räknat från"), max_length=20, choices=Anchor.choices,
-                              default=Anchor.REGISTRATION)
+    offset_unit = models.CharField(
+        _("enhet"), max_length=20, choices=Unit.choices, default=Unit.DAYS
+    )
+    anchor = models.CharField(
+        _("räknat från"), max_length=20, choices=Anchor.choices, default=Anchor.REGISTRATION
+    )
     requires_phone = models.BooleanField(_("bara om telefonnummer finns"), default=False)
     only_if_not_reached = models.BooleanField(_("bara om ungdomen inte är nådd"), default=True)
-    guardian_if_under_18 = models.BooleanField(_("även till vårdnadshavare under 18"),
-                                               default=False)
+    guardian_if_under_18 = models.BooleanField(
+        _("även till vårdnadshavare under 18"), default=False
+    )
     only_under_18 = models.BooleanField(_("bara under 18 år"), default=False)
     min_failed_attempts = models.PositiveSmallIntegerField(
-        _("efter minst antal misslyckade försök"), default=0)
+        _("efter minst antal misslyckade försök"), default=0
+    )
     two_staff = models.BooleanField(_("två personal"), default=False)
 
     class Meta:
         ordering = ["routine", "order"]
-        constraints = [models.UniqueConstraint(fields=["routine", "order"],
-                                               name="step_unique_order")]
+        constraints = [
+            models.UniqueConstraint(fields=["routine", "order"], name="step_unique_order")
+        ]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"

@@ -11,9 +11,11 @@ from outreach.routine.models import Routine
 
 
 def routines_of(*, user: User) -> dict[str, Any]:
-    routines = list(Routine.objects.filter(municipality_id=user.municipality_id)
-                    .prefetch_related("steps")
-                    .annotate(open_cases=Count("cases", filter=Q(cases__closed_on__isnull=True))))
+    routines = list(
+        Routine.objects.filter(municipality_id=user.municipality_id)
+        .prefetch_related("steps")
+        .annotate(open_cases=Count("cases", filter=Q(cases__closed_on__isnull=True)))
+    )
     current = next((r for r in routines if r.is_current), None)
     outdated = sum(r.open_cases for r in routines if not r.is_current)
     return {"routines": routines, "current": current, "outdated_cases": outdated}

@@ -22,8 +22,10 @@ from outreach.routine.templates import TEMPLATES
 @perm_required(Perm.CONFIGURE)
 @require_GET
 def routine_list(request: HttpRequest) -> HttpResponse:
-    context = {**selectors.routines_of(user=request.user),
-               "templates": [(key, t["name"]) for key, t in TEMPLATES.items()]}
+    context = {
+        **selectors.routines_of(user=request.user),
+        "templates": [(key, t["name"]) for key, t in TEMPLATES.items()],
+    }
     return render(request, "outreach/routine/routines.html", context)
 
 
@@ -35,10 +37,14 @@ def routine_use_template(request: HttpRequest) -> HttpResponse:
     if key not in TEMPLATES:
         messages.error(request, _("Okänd mall."))
     else:
-        routine = services.routine_from_template(municipality=request.user.municipality,
-                                                 key=key, actor=request.user)
-        messages.success(request, _("%(name)s gäller nu (version %(v)s).")
-                         % {"name": routine.name, "v": routine.version})
+        routine = services.routine_from_template(
+            municipality=request.user.municipality, key=key, actor=request.user
+        )
+        messages.success(
+            request,
+            _("%(name)s gäller nu (version %(v)s).")
+            % {"name": routine.name, "v": routine.version},
+        )
     return redirect("outreach:routines")
 
 
@@ -46,44 +52,69 @@ def routine_use_template(request: HttpRequest) -> HttpResponse:
 @perm_required(Perm.CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def routine_edit(request: HttpRequest) -> HttpResponse:
-    current = Routine.objects.filter(municipality=request.user.municipality,
-                                     is_current=True).prefetch_related("steps").first()
-    initial_steps = [{f: getattr(s, f) for f in services.STEP_FIELDS}
-                     for s in (current.steps.all() if current else [])]
-    initial = {"name": current.name if current else _("Kontaktrutin"),
-               "retry_after_days": current.retry_after_days if current else 30,
-               "concern_after_attempts": current.concern_after_attempts if current else 3}
-    form = forms.RoutineForm(request.POST or None, initial=initial,
-                             version=current.version if current else 0)  # 0: none yet
+    current = (
+        Routine.objects.filter(municipality=request.user.municipality, is_current=True)
+        .prefetch_related("steps")
+        .first()
+    )
+    initial_steps = [
+        {f: getattr(s, f) for f in services.STEP_FIELDS}
+        for s in (current.steps.all() if current else [])
+    ]
+    initial = {
+        "name": current.name if current else _("Kontaktrutin"),
+        "retry_after_days": current.retry_after_days if current else 30,
+        "concern_after_attempts": current.concern_after_attempts if current else 3,
+    }
+    form = forms.RoutineForm(
+        request.POST or None, initial=initial, version=current.version if current else 0
+    )  # 0: none yet
     formset = forms.StepFormSet(request.POST or None, initial=initial_steps, prefix="steg")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        steps = [f.cleaned_data for f in formset.forms
-                 if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        steps = [
+            f.cleaned_data
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
         try:
-            services.routine_save_version(municipality=request.user.municipality,
-                                          actor=request.user, steps=steps, **form.cleaned_data)
+            services.routine_save_version(
+                municipality=request.user.municipality,
+                actor=request.user,
+                steps=steps,
+                **form.cleaned_data,
+            )
         except StaleEdit as exc:
             form.stale_apply(exc)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(request, _("Rutinen är sparad som en ny version. Pågående ärenden "
-                                        "följer sin version tills du flyttar dem."))
+            messages.success(
+                request,
+                _(
+                    "Rutinen är sparad som en ny version. Pågående ärenden "
+                    "följer sin version tills du flyttar dem."
+                ),
+            )
             return redirect("outreach:routines")
-    return render(request, "outreach/routine/routine_edit.html",
-                  {"form": form, "formset": formset})
+    return render(
+        request, "outreach/routine/routine_edit.html", {"form": form, "formset": formset}
+    )
 
 
 @login_required
 @perm_required(Perm.CONFIGURE)
 @require_POST
 def routine_migrate(request: HttpRequest) -> HttpResponse:
-    current = Routine.objects.filter(municipality=request.user.municipality,
-                                     is_current=True).first()
+    current = Routine.objects.filter(
+        municipality=request.user.municipality, is_current=True
+    ).first()
     if current is None:
         messages.error(request, _("Det finns ingen gällande rutin."))
     else:
         moved = services.cases_migrate(routine=current, actor=request.user)
-        messages.success(request, _("%(n)s pågående ärenden följer nu version %(v)s.")
-                         % {"n": moved, "v": current.version})
+        messages.success(
+            request,
+            _("%(n)s pågående ärenden följer nu version %(v)s.")
+            % {"n": moved, "v": current.version},
+        )
     return redirect("outreach:routines")

@@ -22,9 +22,14 @@ def youth_tab(request: HttpRequest, pk: int) -> HttpResponse:
     """The outreach part of the youth's page (an htmx fragment; also a page of its own)."""
     youth = youth_get_for_user(request, pk)
     audit_read_fragment(request, youth, detail="uppsok")
-    context: dict[str, Any] = {"youth": youth, **youth_outreach(youth=youth),
-                               "quick_outcomes": [(o, ContactAttempt.Outcome(o).label)
-                                                  for o in QUICK_OUTCOMES]}
-    template = ("outreach/youth_tab/partials/_youth_tab.html" if request.htmx
-                else "outreach/youth_tab/youth_tab.html")
+    context: dict[str, Any] = {
+        "youth": youth,
+        **youth_outreach(youth=youth),
+        "quick_outcomes": [(o, ContactAttempt.Outcome(o).label) for o in QUICK_OUTCOMES],
+    }
+    template = (
+        "outreach/youth_tab/partials/_youth_tab.html"
+        if request.htmx
+        else "outreach/youth_tab/youth_tab.html"
+    )
     return render(request, template, context)

@@ -24,12 +24,24 @@ class PlanForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_bounded
         model = ActionPlan
-        fields = ["case_worker", "school", "school_contact", "goal", "start_date",
-                  "next_follow_up"]
+        fields = [
+            "case_worker",
+            "school",
+            "school_contact",
+            "goal",
+            "start_date",
+            "next_follow_up",
+        ]
         widgets = {"goal": forms.Textarea(attrs={"rows": 5})}
 
-    def __init__(self, *args: Any, user: User, preventive: bool = False,
-                 hide_locating: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: User,
+        preventive: bool = False,
+        hide_locating: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         date_inputs(self)
         self.fields["case_worker"].queryset = case_staff(user.municipality_id)
@@ -52,10 +64,23 @@ class InterventionForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         formfield_callback = formfield_bounded
         model = Intervention
-        fields = ["type", "purpose", "declined", "declined_reason", "responsible",
-                  "responsible_staff", "partner", "planned_start", "planned_end",
-                  "actual_start", "follow_up_on", "actual_end", "end_reason", "result",
-                  "went_on_to"]
+        fields = [
+            "type",
+            "purpose",
+            "declined",
+            "declined_reason",
+            "responsible",
+            "responsible_staff",
+            "partner",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "follow_up_on",
+            "actual_end",
+            "end_reason",
+            "result",
+            "went_on_to",
+        ]
         widgets = {"responsible": forms.RadioSelect}
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
@@ -69,21 +94,25 @@ class InterventionForm(VersionedFormMixin, forms.ModelForm):
         self.fields["type"].queryset = types
         self.fields["responsible_staff"].queryset = case_staff(municipality_id)
         self.fields["partner"].queryset = Partner.objects.filter(
-            municipality_id=municipality_id, is_active=True)
+            municipality_id=municipality_id, is_active=True
+        )
         self.fields["went_on_to"].queryset = OccupationType.objects.filter(is_active=True)
         self.fields["went_on_to"].help_text = _("Fylls i när insatsen avslutas.")
-        self.fields["declined"].help_text = _("Kryssa i om insatsen erbjöds men ungdomen "
-                                              "tackade nej.")
+        self.fields["declined"].help_text = _(
+            "Kryssa i om insatsen erbjöds men ungdomen tackade nej."
+        )
         self.helper = fields_only_helper()
 
 
 class FollowUpForm(forms.Form):
     held_on = DateField(label=_("Datum för uppföljningen"), widget=date_input())
-    note = forms.CharField(label=_("Hur går det?"), max_length=2000, widget=TEXTAREA,
-                           help_text=_("Skriv inte om hälsa, diagnoser eller annat känsligt "
-                                       "som inte behövs."))
-    next_date = DateField(label=_("Nästa uppföljning"), widget=date_input(),
-                          required=False)
+    note = forms.CharField(
+        label=_("Hur går det?"),
+        max_length=2000,
+        widget=TEXTAREA,
+        help_text=_("Skriv inte om hälsa, diagnoser eller annat känsligt som inte behövs."),
+    )
+    next_date = DateField(label=_("Nästa uppföljning"), widget=date_input(), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -102,8 +131,15 @@ class ClosingForm(forms.ModelForm):
     class Meta:
         formfield_callback = formfield_bounded
         model = ClosingConversation
-        fields = ["held_on", "destination", "destination_detail", "handed_over_to",
-                  *ClosingConversation.QUESTIONS, "would_recommend", "comment"]
+        fields = [
+            "held_on",
+            "destination",
+            "destination_detail",
+            "handed_over_to",
+            *ClosingConversation.QUESTIONS,
+            "would_recommend",
+            "comment",
+        ]
         widgets = {q: forms.RadioSelect for q in ClosingConversation.QUESTIONS}
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
@@ -112,7 +148,8 @@ class ClosingForm(forms.ModelForm):
         self.fields["held_on"].initial = timezone.localdate()
         self.fields["destination"].queryset = OccupationType.objects.filter(is_active=True)
         self.fields["handed_over_to"].queryset = Partner.objects.filter(
-            municipality_id=municipality_id, is_active=True)
+            municipality_id=municipality_id, is_active=True
+        )
         for q in ClosingConversation.QUESTIONS:
             self.fields[q].choices = ClosingConversation.SCALE
         self.helper = fields_only_helper()

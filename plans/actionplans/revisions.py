@@ -13,12 +13,36 @@ from django.utils.translation import gettext as _
 from kaa.models import User
 from plans.actionplans.models import ActionPlan, Intervention, PlanRevision
 
-PLAN_FIELDS = ["kind", "case_worker", "consent", "school", "school_contact", "goal",
-               "start_date", "next_follow_up", "status", "closed_on", "close_reason"]
-INTERVENTION_FIELDS = ["type", "purpose", "declined", "declined_reason", "responsible",
-                       "responsible_staff", "partner", "planned_start", "planned_end",
-                       "actual_start", "actual_end", "follow_up_on", "end_reason", "result",
-                       "went_on_to"]
+PLAN_FIELDS = [
+    "kind",
+    "case_worker",
+    "consent",
+    "school",
+    "school_contact",
+    "goal",
+    "start_date",
+    "next_follow_up",
+    "status",
+    "closed_on",
+    "close_reason",
+]
+INTERVENTION_FIELDS = [
+    "type",
+    "purpose",
+    "declined",
+    "declined_reason",
+    "responsible",
+    "responsible_staff",
+    "partner",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "follow_up_on",
+    "end_reason",
+    "result",
+    "went_on_to",
+]
 
 
 def _display(obj: Model, field: str) -> str:
@@ -44,7 +68,9 @@ def plan_snapshot(plan: ActionPlan) -> dict[str, Any]:
         "interventions": [
             {"id": i.pk, **{f: _display(i, f) for f in INTERVENTION_FIELDS}}
             for i in plan.interventions.select_related(
-                "type", "responsible_staff", "partner", "went_on_to").order_by("id")],
+                "type", "responsible_staff", "partner", "went_on_to"
+            ).order_by("id")
+        ],
     }
 
 
@@ -53,27 +79,51 @@ def revision_add(plan: ActionPlan, actor: User | None, summary: str) -> PlanRevi
     number = plan.revision if not plan.revisions.exists() else plan.revision + 1
     ActionPlan.objects.filter(pk=plan.pk).update(revision=number)
     plan.revision = number
-    return PlanRevision.objects.create(plan=plan, number=number, at=timezone.now(), by=actor,
-                                       summary=summary[:300], snapshot=plan_snapshot(plan))
+    return PlanRevision.objects.create(
+        plan=plan,
+        number=number,
+        at=timezone.now(),
+        by=actor,
+        summary=summary[:300],
+        snapshot=plan_snapshot(plan),
+    )
 
 
 def revision_compare(old: PlanRevision, new: PlanRevision) -> dict[str, Any]:
     """Rows for a side-by-side view: each plan field and each intervention, old and new."""
     labels = {f: str(ActionPlan._meta.get_field(f).verbose_name) for f in PLAN_FIELDS}
-    ilabels = {f: str(Intervention._meta.get_field(f).verbose_name)
-               for f in INTERVENTION_FIELDS}
-    plan_rows = [{"field": f, "label": labels[f], "old": old.snapshot["plan"].get(f, ""),
-                  "new": new.snapshot["plan"].get(f, ""),
-                  "changed": old.snapshot["plan"].get(f, "") != new.snapshot["plan"].get(f, "")}
-                 for f in PLAN_FIELDS]
+    ilabels = {f: str(Intervention._meta.get_field(f).verbose_name) for f in INTERVENTION_FIELDS}
+    plan_rows = [
+        {
+            "field": f,
+            "label": labels[f],
+            "old": old.snapshot["plan"].get(f, ""),
+            "new": new.snapshot["plan"].get(f, ""),
+            "changed": old.snapshot["plan"].get(f, "") != new.snapshot["plan"].get(f, ""),
+        }
+        for f in PLAN_FIELDS
+    ]
     before = {i["id"]: i for i in old.snapshot["interventions"]}
     after = {i["id"]: i for i in new.snapshot["interventions"]}
     interventions = []
     for pk in sorted(before.keys() | after.keys()):
         a, b = before.get(pk, {}), after.get(pk, {})
-        rows = [{"label": ilabels[f], "old": a.get(f, ""), "new": b.get(f, ""),
-                 "changed": a.get(f, "") != b.get(f, "")} for f in INTERVENTION_FIELDS]
-        interventions.append({"title": b.get("type") or a.get("type"), "added": not a,
-                              "removed": not b, "changed": any(r["changed"] for r in rows),
-                              "rows": rows})
+        rows = [
+            {
+                "label": ilabels[f],
+                "old": a.get(f, ""),
+                "new": b.get(f, ""),
+                "changed": a.get(f, "") != b.get(f, ""),
+            }
+            for f in INTERVENTION_FIELDS
+        ]
+        interventions.append(
+            {
+                "title": b.get("type") or a.get("type"),
+                "added": not a,
+                "removed": not b,
+                "changed": any(r["changed"] for r in rows),
+                "rows": rows,
+            }
+        )
     return {"plan_rows": plan_rows, "interventions": interventions}

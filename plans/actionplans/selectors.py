@@ -17,8 +17,9 @@ from youth.models import Youth
 def plans_for_detail() -> QuerySet[ActionPlan]:
     """Plans with the case worker, consent and period their pages name (narrowed to one by
     the view's access check)."""
-    return ActionPlan.objects.select_related("case_worker", "consent", "period",
-                                             "period__registration_reason")
+    return ActionPlan.objects.select_related(
+        "case_worker", "consent", "period", "period__registration_reason"
+    )
 
 
 def plan_as_stored(pk: int) -> ActionPlan:
@@ -39,8 +40,7 @@ def intervention_as_stored(pk: int) -> Intervention:
 
 def interventions_of(plan: ActionPlan) -> QuerySet[Intervention]:
     """The plan's interventions with everyone and everything they name."""
-    return plan.interventions.select_related("type", "responsible_staff", "partner",
-                                             "went_on_to")
+    return plan.interventions.select_related("type", "responsible_staff", "partner", "went_on_to")
 
 
 def follow_ups_of(plan: ActionPlan) -> QuerySet[PlanFollowUp]:
@@ -65,19 +65,26 @@ def plan_printout(*, youth: Youth, plan: ActionPlan) -> dict[str, Any]:
 
 def plans_of(*, youth: Youth) -> QuerySet[ActionPlan]:
     """The youth's plans, latest first, with the case worker and the interventions."""
-    return (ActionPlan.objects.filter(youth=youth)
-            .select_related("case_worker")
-            .prefetch_related(Prefetch("interventions", queryset=Intervention.objects
-                                       .select_related("type"))))
+    return (
+        ActionPlan.objects.filter(youth=youth)
+        .select_related("case_worker")
+        .prefetch_related(
+            Prefetch("interventions", queryset=Intervention.objects.select_related("type"))
+        )
+    )
 
 
 def overdue_plans(*, user: User, today: dt.date) -> QuerySet[ActionPlan]:
     """Active plans the user may see whose follow-up (of the plan, or an open follow-up task
     of the plan or an intervention) was due before today, the longest overdue first."""
     late_task = late_task_exists(
-        youth=OuterRef("youth"), on=today,
-        kinds=(TaskKind.PLAN_FOLLOW_UP, TaskKind.INTERVENTION_FOLLOW_UP))
-    return (ActionPlan.objects.visible_to(user)
-            .filter(Q(next_follow_up__lt=today) | late_task, status=ActionPlan.Status.ACTIVE)
-            .select_related("youth", "case_worker", "youth__coach")
-            .order_by("next_follow_up", "pk"))
+        youth=OuterRef("youth"),
+        on=today,
+        kinds=(TaskKind.PLAN_FOLLOW_UP, TaskKind.INTERVENTION_FOLLOW_UP),
+    )
+    return (
+        ActionPlan.objects.visible_to(user)
+        .filter(Q(next_follow_up__lt=today) | late_task, status=ActionPlan.Status.ACTIVE)
+        .select_related("youth", "case_worker", "youth__coach")
+        .order_by("next_follow_up", "pk")
+    )

@@ -53,9 +53,11 @@ def _plan_url(plan: ActionPlan) -> str:
 
 # --- Plans --------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def plan_create(*, youth: Youth, actor: User, kind: str = ActionPlan.Kind.KAA,
-                **fields: Any) -> ActionPlan:
+def plan_create(
+    *, youth: Youth, actor: User, kind: str = ActionPlan.Kind.KAA, **fields: Any
+) -> ActionPlan:
     """Start an action plan. A consent valid today is required (the law's condition for
     planning with partners); a KAA plan needs an open KAA period."""
     fields.pop("version", None)  # a new plan starts at version 1
@@ -63,30 +65,47 @@ def plan_create(*, youth: Youth, actor: User, kind: str = ActionPlan.Kind.KAA,
     today = _today()
     consent = consent_current(youth, today)
     if consent is None:
-        raise ValidationError(_("Ungdomen har inget giltigt samtycke. Registrera samtycket "
-                                "först: en plan görs tillsammans med ungdomen och bygger på "
-                                "samtycke."), code="no_consent")
+        raise ValidationError(
+            _(
+                "Ungdomen har inget giltigt samtycke. Registrera samtycket "
+                "först: en plan görs tillsammans med ungdomen och bygger på "
+                "samtycke."
+            ),
+            code="no_consent",
+        )
     period = KaaPeriod.objects.filter(youth=youth, end_date__isnull=True).first()
     if kind == ActionPlan.Kind.KAA and period is None:
-        raise ValidationError(_("Ungdomen är inte i KAA. Gör en förebyggande plan i stället."),
-                              code="no_period")
+        raise ValidationError(
+            _("Ungdomen är inte i KAA. Gör en förebyggande plan i stället."), code="no_period"
+        )
     if kind == ActionPlan.Kind.PREVENTIVE and period is not None:
-        raise ValidationError(_("Ungdomen är i KAA: gör en vanlig handlingsplan."),
-                              code="in_kaa")
-    if ActionPlan.objects.filter(youth=youth, kind=kind,
-                                 status=ActionPlan.Status.ACTIVE).exists():
-        raise ValidationError(_("Ungdomen har redan en pågående plan av den typen. Ändra den "
-                                "i stället."), code="active_plan")
+        raise ValidationError(_("Ungdomen är i KAA: gör en vanlig handlingsplan."), code="in_kaa")
+    if ActionPlan.objects.filter(youth=youth, kind=kind, status=ActionPlan.Status.ACTIVE).exists():
+        raise ValidationError(
+            _("Ungdomen har redan en pågående plan av den typen. Ändra den i stället."),
+            code="active_plan",
+        )
     _dates_check(fields, today=today)
-    plan = ActionPlan(youth=youth, kind=kind, period=period if kind == ActionPlan.Kind.KAA
-                      else None, consent=consent, created_by=actor, updated_by=actor, **fields)
+    plan = ActionPlan(
+        youth=youth,
+        kind=kind,
+        period=period if kind == ActionPlan.Kind.KAA else None,
+        consent=consent,
+        created_by=actor,
+        updated_by=actor,
+        **fields,
+    )
     plan.full_clean()
     plan.save()
     audit_event(action=Action.CREATE, user=actor, obj=plan)
     revision_add(plan, actor, _("Planen upprättad"))
     youth_services.timeline_add(
-        youth=youth, kind="plan", actor=actor, url=_plan_url(plan),
-        summary=_("%(kind)s upprättad") % {"kind": plan.get_kind_display()})
+        youth=youth,
+        kind="plan",
+        actor=actor,
+        url=_plan_url(plan),
+        summary=_("%(kind)s upprättad") % {"kind": plan.get_kind_display()},
+    )
     # The "plan within a week" task from outreach is done now.
     outreach_services.planning_task_done(youth=youth, actor=actor)
     _measure_flag_refresh(youth)
@@ -94,27 +113,38 @@ def plan_create(*, youth: Youth, actor: User, kind: str = ActionPlan.Kind.KAA,
     return plan
 
 
-def _dates_check(fields: dict[str, Any], *, today: dt.date,
-                 previous: ActionPlan | None = None) -> None:
+def _dates_check(
+    fields: dict[str, Any], *, today: dt.date, previous: ActionPlan | None = None
+) -> None:
     follow_up = fields.get("next_follow_up")
     unchanged = previous is not None and previous.next_follow_up == follow_up
     if follow_up is not None and follow_up < today and not unchanged:
-        raise ValidationError({"next_follow_up": _("Uppföljningsdatumet har redan passerat. "
-                                                   "Välj i dag eller ett senare datum.")})
+        raise ValidationError(
+            {
+                "next_follow_up": _(
+                    "Uppföljningsdatumet har redan passerat. Välj i dag eller ett senare datum."
+                )
+            }
+        )
     start = fields.get("start_date")
     if start is not None and follow_up is not None and follow_up < start:
-        raise ValidationError({"next_follow_up": _("Uppföljningen kan inte ligga före "
-                                                   "planens startdatum.")})
+        raise ValidationError(
+            {"next_follow_up": _("Uppföljningen kan inte ligga före planens startdatum.")}
+        )
 
 
 def _changed_labels(obj: Model, fields: dict[str, Any]) -> list[str]:
-    return [str(obj._meta.get_field(name).verbose_name) for name, value in fields.items()
-            if getattr(obj, name) != value]
+    return [
+        str(obj._meta.get_field(name).verbose_name)
+        for name, value in fields.items()
+        if getattr(obj, name) != value
+    ]
 
 
 @transaction.atomic
-def plan_update(*, plan: ActionPlan, actor: User, version: int | None = None,
-                **fields: Any) -> ActionPlan:
+def plan_update(
+    *, plan: ActionPlan, actor: User, version: int | None = None, **fields: Any
+) -> ActionPlan:
     """Change the plan's text or dates: a new revision that says what changed. A form opened
     before someone else's save is refused (StaleEdit) instead of overwriting it."""
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
@@ -139,24 +169,37 @@ def plan_update(*, plan: ActionPlan, actor: User, version: int | None = None,
 
 # --- Interventions ------------------------------------------------------------------------
 
-def _intervention_check(fields: dict[str, Any], *, today: dt.date,
-                        previous: Intervention | None) -> None:
+
+def _intervention_check(
+    fields: dict[str, Any], *, today: dt.date, previous: Intervention | None
+) -> None:
     errors: dict[str, str] = {}
-    pairs = [("planned_start", "planned_end", _("Det planerade slutet kan inte ligga före den "
-                                                 "planerade starten.")),
-             ("actual_start", "actual_end", _("Insatsen kan inte sluta innan den har börjat."))]
+    pairs = [
+        (
+            "planned_start",
+            "planned_end",
+            _("Det planerade slutet kan inte ligga före den planerade starten."),
+        ),
+        ("actual_start", "actual_end", _("Insatsen kan inte sluta innan den har börjat.")),
+    ]
     for start, end, message in pairs:
         if fields.get(start) and fields.get(end) and fields[end] < fields[start]:
             errors[end] = message
     for name in ("actual_start", "actual_end"):
         if fields.get(name) and fields[name] > today:
-            errors.setdefault(name, _("Ett faktiskt datum kan inte ligga i framtiden. Använd "
-                                      "det planerade datumet."))
+            errors.setdefault(
+                name,
+                _("Ett faktiskt datum kan inte ligga i framtiden. Använd det planerade datumet."),
+            )
     follow_up = fields.get("follow_up_on")
-    if (follow_up and follow_up < today
-            and (previous is None or previous.follow_up_on != follow_up)):
-        errors["follow_up_on"] = _("Uppföljningsdatumet har redan passerat. Välj i dag eller "
-                                   "ett senare datum.")
+    if (
+        follow_up
+        and follow_up < today
+        and (previous is None or previous.follow_up_on != follow_up)
+    ):
+        errors["follow_up_on"] = _(
+            "Uppföljningsdatumet har redan passerat. Välj i dag eller ett senare datum."
+        )
     _ending_check(fields, errors)
     if errors:
         raise ValidationError(errors)
@@ -178,9 +221,14 @@ def _ending_check(fields: dict[str, Any], errors: dict[str, str]) -> None:
 
 
 @transaction.atomic
-def intervention_save(*, plan: ActionPlan, actor: User,
-                      intervention: Intervention | None = None, version: int | None = None,
-                      **fields: Any) -> Intervention:
+def intervention_save(
+    *,
+    plan: ActionPlan,
+    actor: User,
+    intervention: Intervention | None = None,
+    version: int | None = None,
+    **fields: Any,
+) -> Intervention:
     """Add an intervention to the plan or change one; the plan gets a new revision."""
     plan = ActionPlan.objects.select_for_update().select_related("youth").get(pk=plan.pk)
     if not plan.is_active:
@@ -201,18 +249,28 @@ def intervention_save(*, plan: ActionPlan, actor: User,
         version_bump(intervention)
     intervention.full_clean()
     intervention.save()
-    audit_event(action=Action.CREATE if changed is None else Action.UPDATE, user=actor,
-                obj=intervention, detail="" if changed is None else ",".join(fields))
+    audit_event(
+        action=Action.CREATE if changed is None else Action.UPDATE,
+        user=actor,
+        obj=intervention,
+        detail="" if changed is None else ",".join(fields),
+    )
     name = str(intervention.type)
     if changed is None:
-        summary = (_("Insats erbjuden men avböjd: %(name)s") if intervention.declined
-                   else _("Insats tillagd: %(name)s")) % {"name": name}
+        summary = (
+            _("Insats erbjuden men avböjd: %(name)s")
+            if intervention.declined
+            else _("Insats tillagd: %(name)s")
+        ) % {"name": name}
     else:
-        summary = _("Insats %(name)s ändrad: %(fields)s") % {"name": name,
-                                                             "fields": ", ".join(changed)}
+        summary = _("Insats %(name)s ändrad: %(fields)s") % {
+            "name": name,
+            "fields": ", ".join(changed),
+        }
     revision_add(plan, actor, summary)
-    youth_services.timeline_add(youth=plan.youth, kind="intervention", actor=actor,
-                                summary=summary, url=_plan_url(plan))
+    youth_services.timeline_add(
+        youth=plan.youth, kind="intervention", actor=actor, summary=summary, url=_plan_url(plan)
+    )
     ActionPlan.objects.filter(pk=plan.pk).update(updated_by=actor, updated_at=timezone.now())
     plan_tasks_sync(plan)
     return intervention
@@ -220,11 +278,18 @@ def intervention_save(*, plan: ActionPlan, actor: User,
 
 # --- Follow-ups ---------------------------------------------------------------------------
 
+
 @transaction.atomic
-def follow_up_record(*, plan: ActionPlan, actor: User, held_on: dt.date, note: str,
-                     next_follow_up: dt.date | None = None,
-                     intervention: Intervention | None = None,
-                     intervention_next: dt.date | None = None) -> PlanFollowUp:
+def follow_up_record(
+    *,
+    plan: ActionPlan,
+    actor: User,
+    held_on: dt.date,
+    note: str,
+    next_follow_up: dt.date | None = None,
+    intervention: Intervention | None = None,
+    intervention_next: dt.date | None = None,
+) -> PlanFollowUp:
     """Record that the plan (or one intervention) was followed up, and when the next is."""
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     today = _today()
@@ -232,8 +297,9 @@ def follow_up_record(*, plan: ActionPlan, actor: User, held_on: dt.date, note: s
         raise ValidationError(_("Planen är avslutad."), code="closed")
     if held_on > today:
         raise ValidationError({"held_on": _("Datumet kan inte ligga i framtiden.")})
-    follow_up = PlanFollowUp(plan=plan, intervention=intervention, held_on=held_on, by=actor,
-                             note=note.strip())
+    follow_up = PlanFollowUp(
+        plan=plan, intervention=intervention, held_on=held_on, by=actor, note=note.strip()
+    )
     follow_up.full_clean()
     follow_up.save()
     audit_event(action=Action.CREATE, user=actor, obj=follow_up)
@@ -245,14 +311,19 @@ def follow_up_record(*, plan: ActionPlan, actor: User, held_on: dt.date, note: s
             # Only the next follow-up date changes: the other fields are taken from the row as
             # it is now (locked), so that a colleague's edit made meanwhile is not undone.
             current = Intervention.objects.select_for_update().get(pk=intervention.pk)
-            intervention_save(plan=plan, actor=actor, intervention=current,
-                              **_intervention_fields(current, follow_up_on=intervention_next))
+            intervention_save(
+                plan=plan,
+                actor=actor,
+                intervention=current,
+                **_intervention_fields(current, follow_up_on=intervention_next),
+            )
     else:
         summary = _("Uppföljning av handlingsplanen")
         if next_follow_up is not None:
             plan_update(plan=plan, actor=actor, next_follow_up=next_follow_up)
-    youth_services.timeline_add(youth=plan.youth, kind="follow_up", actor=actor,
-                                summary=summary, url=_plan_url(plan))
+    youth_services.timeline_add(
+        youth=plan.youth, kind="follow_up", actor=actor, summary=summary, url=_plan_url(plan)
+    )
     plan.refresh_from_db()
     plan_tasks_sync(plan)  # the next one (the same date if none was given: still due)
     return follow_up
@@ -266,6 +337,7 @@ def _intervention_fields(intervention: Intervention, **changes: Any) -> dict[str
 
 # --- Closing ------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def plan_close(*, plan: ActionPlan, actor: User | None, on: dt.date, reason: str) -> ActionPlan:
     """Close the plan: ongoing interventions end the same day, open follow-ups are cancelled,
@@ -275,8 +347,11 @@ def plan_close(*, plan: ActionPlan, actor: User | None, on: dt.date, reason: str
         return plan
     if on < plan.start_date:
         raise ValidationError({"on": _("Planen kan inte avslutas före sitt startdatum.")})
-    end_reason = (Intervention.EndReason.KAA_ENDED if plan.kind == ActionPlan.Kind.KAA
-                  and plan.period and plan.period.end_date else Intervention.EndReason.OTHER)
+    end_reason = (
+        Intervention.EndReason.KAA_ENDED
+        if plan.kind == ActionPlan.Kind.KAA and plan.period and plan.period.end_date
+        else Intervention.EndReason.OTHER
+    )
     for intervention in plan.interventions.filter(declined=False, actual_end__isnull=True):
         if intervention.actual_start is None:
             continue  # planned but never started: stays as planned in the history
@@ -284,32 +359,50 @@ def plan_close(*, plan: ActionPlan, actor: User | None, on: dt.date, reason: str
         intervention.end_reason = intervention.end_reason or end_reason
         version_bump(intervention)  # a form open on it is stale now
         intervention.save(update_fields=["actual_end", "end_reason", "updated_at", "version"])
-        audit_event(action=Action.UPDATE, user=actor, obj=intervention,
-                    detail="actual_end,end_reason")
+        audit_event(
+            action=Action.UPDATE, user=actor, obj=intervention, detail="actual_end,end_reason"
+        )
     plan.status, plan.closed_on, plan.close_reason = ActionPlan.Status.CLOSED, on, reason[:200]
     plan.updated_by = actor
     version_bump(plan)
-    plan.save(update_fields=["status", "closed_on", "close_reason", "updated_by", "updated_at",
-                             "version"])
+    plan.save(
+        update_fields=[
+            "status",
+            "closed_on",
+            "close_reason",
+            "updated_by",
+            "updated_at",
+            "version",
+        ]
+    )
     audit_event(action=Action.UPDATE, user=actor, obj=plan, detail="status,closed_on")
     revision_add(plan, actor, _("Planen avslutad: %(reason)s") % {"reason": reason})
     if plan.kind == ActionPlan.Kind.PREVENTIVE and plan.consent_id:
         Consent.objects.filter(pk=plan.consent_id, ended_on__isnull=True).update(
-            ended_on=on, end_kind=Consent.EndKind.REPLACED, ended_by=actor,
-            end_note=_("Den förebyggande planen avslutades."), version=F("version") + 1,
-            updated_at=timezone.now())
-    youth_services.timeline_add(youth=plan.youth, kind="plan", actor=actor,
-                                summary=_("%(kind)s avslutad: %(reason)s")
-                                % {"kind": plan.get_kind_display(), "reason": reason},
-                                url=_plan_url(plan))
+            ended_on=on,
+            end_kind=Consent.EndKind.REPLACED,
+            ended_by=actor,
+            end_note=_("Den förebyggande planen avslutades."),
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+    youth_services.timeline_add(
+        youth=plan.youth,
+        kind="plan",
+        actor=actor,
+        summary=_("%(kind)s avslutad: %(reason)s")
+        % {"kind": plan.get_kind_display(), "reason": reason},
+        url=_plan_url(plan),
+    )
     plan_tasks_sync(plan)
     _measure_flag_refresh(plan.youth)
     return plan
 
 
 @transaction.atomic
-def closing_record(*, plan: ActionPlan, actor: User, held_on: dt.date,
-                   destination: OccupationType, **answers: Any) -> ClosingConversation:
+def closing_record(
+    *, plan: ActionPlan, actor: User, held_on: dt.date, destination: OccupationType, **answers: Any
+) -> ClosingConversation:
     """The closing conversation (utslussning): the youth's evaluation, where they go next;
     the plan closes and the destination becomes the youth's occupation."""
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
@@ -319,24 +412,39 @@ def closing_record(*, plan: ActionPlan, actor: User, held_on: dt.date,
         raise ValidationError({"held_on": _("Samtalet kan inte ligga före planens start.")})
     if not plan.is_active:
         raise ValidationError(_("Planen är redan avslutad."), code="closed")
-    closing = ClosingConversation(plan=plan, held_on=held_on, by=actor, destination=destination,
-                                  **answers)
+    closing = ClosingConversation(
+        plan=plan, held_on=held_on, by=actor, destination=destination, **answers
+    )
     closing.full_clean()
     closing.save()
     audit_event(action=Action.CREATE, user=actor, obj=closing)
-    for intervention in plan.interventions.filter(declined=False, actual_end__isnull=True,
-                                                  actual_start__isnull=False):
+    for intervention in plan.interventions.filter(
+        declined=False, actual_end__isnull=True, actual_start__isnull=False
+    ):
         if intervention.went_on_to_id is None:
             Intervention.objects.filter(pk=intervention.pk).update(
-                went_on_to=destination, version=F("version") + 1, updated_at=timezone.now())
-    plan_close(plan=plan, actor=actor, on=held_on,
-               reason=_("Avslutande samtal: går vidare till %(dest)s") % {"dest": destination})
-    current = (Occupation.objects.filter(youth=plan.youth, end_date__isnull=True,
-                                         confirmed=True).order_by("-start_date").first())
+                went_on_to=destination, version=F("version") + 1, updated_at=timezone.now()
+            )
+    plan_close(
+        plan=plan,
+        actor=actor,
+        on=held_on,
+        reason=_("Avslutande samtal: går vidare till %(dest)s") % {"dest": destination},
+    )
+    current = (
+        Occupation.objects.filter(youth=plan.youth, end_date__isnull=True, confirmed=True)
+        .order_by("-start_date")
+        .first()
+    )
     if current is None or current.type_id != destination.pk:
-        youth_services.occupation_record(youth=plan.youth, type=destination, start_date=held_on,
-                                         source=Occupation.Source.MAPPING, actor=actor,
-                                         description=closing.destination_detail)
+        youth_services.occupation_record(
+            youth=plan.youth,
+            type=destination,
+            start_date=held_on,
+            source=Occupation.Source.MAPPING,
+            actor=actor,
+            description=closing.destination_detail,
+        )
     return closing
 
 
@@ -346,7 +454,11 @@ def plans_close_for_period(*, period: KaaPeriod, actor: User | None) -> int:
     plans = ActionPlan.objects.filter(period=period, status=ActionPlan.Status.ACTIVE)
     closed = 0
     for plan in plans:
-        plan_close(plan=plan, actor=actor, on=max(period.end_date, plan.start_date),
-                   reason=_("KAA-perioden avslutades: %(reason)s") % {"reason": reason})
+        plan_close(
+            plan=plan,
+            actor=actor,
+            on=max(period.end_date, plan.start_date),
+            reason=_("KAA-perioden avslutades: %(reason)s") % {"reason": reason},
+        )
         closed += 1
     return closed

@@ -8,8 +8,12 @@ from celery import shared_task
 from kaa.lib.joblock import single_run
 
 
-@shared_task(name="plans.tasks.follow_up_tasks_refresh", acks_late=True, soft_time_limit=1700,
-             time_limit=1800)
+@shared_task(
+    name="plans.tasks.follow_up_tasks_refresh",
+    acks_late=True,
+    soft_time_limit=1700,
+    time_limit=1800,
+)
 @single_run
 def follow_up_tasks_refresh() -> int:
     """Every active plan and ongoing intervention has its follow-up task (idempotent)."""

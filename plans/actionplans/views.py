@@ -65,24 +65,26 @@ def plan_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     preventive = request.GET.get("typ") == "forebyggande"
     kind = ActionPlan.Kind.PREVENTIVE if preventive else ActionPlan.Kind.KAA
-    form = PlanForm(request.POST or pop_draft(request) or None, user=request.user,
-                    preventive=preventive)
+    form = PlanForm(
+        request.POST or pop_draft(request) or None, user=request.user, preventive=preventive
+    )
     consent = consent_current(youth)
     if request.method == "GET":  # the page shows the current consent
         audit_read(request, consent or youth, detail="ny_plan")
     if request.method == "POST" and form.is_valid():
         try:
-            plan = plan_create(youth=youth, actor=request.user, kind=kind,
-                               **form.cleaned_data)
+            plan = plan_create(youth=youth, actor=request.user, kind=kind, **form.cleaned_data)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
             messages.success(request, _("Planen är upprättad. Lägg till insatserna."))
             return redirect("plans:plan_detail", youth_pk=youth.pk, pk=plan.pk)
-    title = (_("Ny förebyggande plan med skolan") if preventive
-             else _("Ny individuell handlingsplan"))
-    return form_page(request, youth, form, title, template="plans/actionplans/form.html",
-                     consent=consent)
+    title = (
+        _("Ny förebyggande plan med skolan") if preventive else _("Ny individuell handlingsplan")
+    )
+    return form_page(
+        request, youth, form, title, template="plans/actionplans/form.html", consent=consent
+    )
 
 
 @login_required
@@ -91,14 +93,20 @@ def plan_detail(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk)
     plan = _plan_of(request, youth, pk)
     audit_read(request, plan, detail="handlingsplan")
-    return render(request, "plans/actionplans/detail.html", {
-        "youth": youth, "plan": plan,
-        "interventions": list(interventions_of(plan)),
-        "follow_ups": list(follow_ups_of(plan)[:50]),
-        "revisions": list(revisions_of(plan)[:50]),
-        "closing": getattr(plan, "closing", None) if not plan.is_active else None,
-        "can_edit": has_perm(request.user, Perm.EDIT_RECORDS) and plan.is_active,
-        "today": timezone.localdate()})
+    return render(
+        request,
+        "plans/actionplans/detail.html",
+        {
+            "youth": youth,
+            "plan": plan,
+            "interventions": list(interventions_of(plan)),
+            "follow_ups": list(follow_ups_of(plan)[:50]),
+            "revisions": list(revisions_of(plan)[:50]),
+            "closing": getattr(plan, "closing", None) if not plan.is_active else None,
+            "can_edit": has_perm(request.user, Perm.EDIT_RECORDS) and plan.is_active,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
@@ -106,15 +114,18 @@ def plan_detail(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
 def plan_edit(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     plan = _plan_of(request, youth, pk)
-    form = PlanForm(request.POST or None, instance=plan, user=request.user,
-                    preventive=plan.kind == ActionPlan.Kind.PREVENTIVE,
-                    hide_locating=not locating_data_visible(request, youth))
+    form = PlanForm(
+        request.POST or None,
+        instance=plan,
+        user=request.user,
+        preventive=plan.kind == ActionPlan.Kind.PREVENTIVE,
+        hide_locating=not locating_data_visible(request, youth),
+    )
     if request.method == "GET":
         audit_read(request, plan, detail="andra_plan")
     if request.method == "POST" and form.is_valid():
         try:
-            plan_update(plan=plan_as_stored(plan.pk), actor=request.user,
-                        **form.cleaned_data)
+            plan_update(plan=plan_as_stored(plan.pk), actor=request.user, **form.cleaned_data)
         except StaleEdit as exc:
             form.stale_apply(exc)
         except ValidationError as exc:
@@ -127,31 +138,34 @@ def plan_edit(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def intervention_edit(request: HttpRequest, youth_pk: int, pk: int,
-                      intervention_pk: int | None = None) -> HttpResponse:
+def intervention_edit(
+    request: HttpRequest, youth_pk: int, pk: int, intervention_pk: int | None = None
+) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     plan = _plan_of(request, youth, pk)
     intervention = None
     if intervention_pk is not None:
-        intervention = get_for_user(request, interventions_with_type(), plan=plan,
-                                    pk=intervention_pk)
+        intervention = get_for_user(
+            request, interventions_with_type(), plan=plan, pk=intervention_pk
+        )
     catalogue_ensure(youth.municipality)
-    form = InterventionForm(request.POST or None, instance=intervention,
-                            municipality_id=youth.municipality_id)
+    form = InterventionForm(
+        request.POST or None, instance=intervention, municipality_id=youth.municipality_id
+    )
     if request.method == "GET":
         audit_read(request, intervention or plan, detail="insats")
     if request.method == "POST" and form.is_valid():
         try:
             fresh = intervention_as_stored(intervention.pk) if intervention else None
-            intervention_save(plan=plan, actor=request.user, intervention=fresh,
-                              **form.cleaned_data)
+            intervention_save(
+                plan=plan, actor=request.user, intervention=fresh, **form.cleaned_data
+            )
         except StaleEdit as exc:
             form.stale_apply(exc)
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
-            messages.success(request, _("Insatsen är sparad. En ny revision av planen är "
-                                        "sparad."))
+            messages.success(request, _("Insatsen är sparad. En ny revision av planen är sparad."))
             return redirect("plans:plan_detail", youth_pk=youth.pk, pk=plan.pk)
     title = _("Ändra insats") if intervention else _("Lägg till insats")
     return form_page(request, youth, form, title, plan=plan)
@@ -165,8 +179,11 @@ def follow_up(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     wanted = int_param(request.GET, "insats")
     # An intervention named in the address must be one of this plan's (404 and a denial
     # otherwise): never silently a follow-up of the whole plan instead.
-    intervention = (get_for_user(request, interventions_with_type(), plan=plan, pk=wanted)
-                    if wanted is not None else None)
+    intervention = (
+        get_for_user(request, interventions_with_type(), plan=plan, pk=wanted)
+        if wanted is not None
+        else None
+    )
     form = FollowUpForm(request.POST or None)
     if request.method == "GET":
         audit_read(request, plan, detail="uppfoljning")
@@ -175,17 +192,24 @@ def follow_up(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             follow_up_record(
-                plan=plan, actor=request.user, held_on=data["held_on"], note=data["note"],
+                plan=plan,
+                actor=request.user,
+                held_on=data["held_on"],
+                note=data["note"],
                 intervention=intervention,
                 next_follow_up=None if intervention else data["next_date"],
-                intervention_next=data["next_date"] if intervention else None)
+                intervention_next=data["next_date"] if intervention else None,
+            )
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
             messages.success(request, _("Uppföljningen är sparad."))
             return redirect("plans:plan_detail", youth_pk=youth.pk, pk=plan.pk)
-    title = (_("Följ upp insats: %(name)s") % {"name": intervention.type.name}
-             if intervention else _("Följ upp handlingsplanen"))
+    title = (
+        _("Följ upp insats: %(name)s") % {"name": intervention.type.name}
+        if intervention
+        else _("Följ upp handlingsplanen")
+    )
     return form_page(request, youth, form, title, plan=plan)
 
 
@@ -203,8 +227,9 @@ def closing(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
-            messages.success(request, _("Det avslutande samtalet är sparat och planen är "
-                                        "avslutad."))
+            messages.success(
+                request, _("Det avslutande samtalet är sparat och planen är avslutad.")
+            )
             return redirect("plans:plan_detail", youth_pk=youth.pk, pk=plan.pk)
     return form_page(request, youth, form, _("Avslutande samtal och utvärdering"), plan=plan)
 
@@ -225,9 +250,18 @@ def revisions(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     new = pick("b", newest)
     old = pick("a", next((r for r in all_revisions if r.number < new.number), new))
     audit_read(request, plan, detail="revisioner")
-    return render(request, "plans/actionplans/revisions.html", {
-        "youth": youth, "plan": plan, "revisions": all_revisions, "old": old, "new": new,
-        "compare": revision_compare(old, new)})
+    return render(
+        request,
+        "plans/actionplans/revisions.html",
+        {
+            "youth": youth,
+            "plan": plan,
+            "revisions": all_revisions,
+            "old": old,
+            "new": new,
+            "compare": revision_compare(old, new),
+        },
+    )
 
 
 @login_required
@@ -237,13 +271,16 @@ def plan_pdf(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     plan = _plan_of(request, youth, pk)
     audit_read(request, plan, detail="handlingsplan.pdf")
     context = {
-        "youth": youth, "plan": plan, "today": timezone.localdate(),
+        "youth": youth,
+        "plan": plan,
+        "today": timezone.localdate(),
         **plan_printout(youth=youth, plan=plan),
         "under_18": youth.age_on(plan.start_date) < 18,
         "request": request,  # what can locate a protected youth (templatetags.protection)
     }
-    return pdf_response(pdf_render("plans/actionplans/pdf.html", context),
-                        f"handlingsplan-{plan.start_date}.pdf")
+    return pdf_response(
+        pdf_render("plans/actionplans/pdf.html", context), f"handlingsplan-{plan.start_date}.pdf"
+    )
 
 
 @login_required
@@ -254,6 +291,5 @@ def overdue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     plans = overdue_plans(user=request.user, today=today)
     page = Paginator(plans, 50).get_page(request.GET.get("page"))
-    audit_list_read(request, [p.youth_id for p in page.object_list],
-                    detail="sena_uppfoljningar")
+    audit_list_read(request, [p.youth_id for p in page.object_list], detail="sena_uppfoljningar")
     return render(request, "plans/actionplans/overdue.html", {"page": page, "today": today})

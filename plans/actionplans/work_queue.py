@@ -18,26 +18,37 @@ def plan_tasks_sync(plan: ActionPlan) -> None:
     active = plan.status == ActionPlan.Status.ACTIVE
     link = reverse("plans:follow_up", args=[plan.youth_id, plan.pk])
     outreach_services.ref_task_sync(
-        youth_id=plan.youth_id, kind=TaskKind.PLAN_FOLLOW_UP, ref=f"plan:{plan.pk}",
-        due=plan.next_follow_up if active else None, title=str(TaskKind.PLAN_FOLLOW_UP.label),
-        link=link)
+        youth_id=plan.youth_id,
+        kind=TaskKind.PLAN_FOLLOW_UP,
+        ref=f"plan:{plan.pk}",
+        due=plan.next_follow_up if active else None,
+        title=str(TaskKind.PLAN_FOLLOW_UP.label),
+        link=link,
+    )
     for intervention in plan.interventions.select_related("type"):
         due = intervention.follow_up_on
         if not active or intervention.declined or intervention.actual_end is not None:
             due = None
         outreach_services.ref_task_sync(
-            youth_id=plan.youth_id, kind=TaskKind.INTERVENTION_FOLLOW_UP,
-            ref=f"intervention:{intervention.pk}", due=due,
+            youth_id=plan.youth_id,
+            kind=TaskKind.INTERVENTION_FOLLOW_UP,
+            ref=f"intervention:{intervention.pk}",
+            due=due,
             title=_("Följ upp insats: %(name)s") % {"name": intervention.type.name},
-            link=f"{link}?insats={intervention.pk}")
+            link=f"{link}?insats={intervention.pk}",
+        )
 
 
 def follow_up_tasks_refresh() -> int:
     """Daily job: every active plan has its follow-up tasks (repairs anything missed).
     Idempotent; returns how many plans were checked."""
     count = 0
-    plans = (ActionPlan.objects.writable().filter(status=ActionPlan.Status.ACTIVE)
-             .prefetch_related("interventions__type").order_by("pk"))
+    plans = (
+        ActionPlan.objects.writable()
+        .filter(status=ActionPlan.Status.ACTIVE)
+        .prefetch_related("interventions__type")
+        .order_by("pk")
+    )
     for plan in plans.iterator(chunk_size=500):
         with transaction.atomic():
             plan_tasks_sync(plan)

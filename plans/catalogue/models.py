@@ -26,14 +26,18 @@ class MeasureCode(models.TextChoices):
 class InterventionType(models.Model):
     """One entry of the municipality's intervention catalogue (insatskatalog)."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("kommun"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommun")
+    )
     name = models.CharField(_("insats"), max_length=120)
     description = models.CharField(_("beskrivning"), max_length=300, blank=True)
     measure_code = models.CharField(
-        _("åtgärdstyp för SCB"), max_length=20, choices=MeasureCode.choices,
+        _("åtgärdstyp för SCB"),
+        max_length=20,
+        choices=MeasureCode.choices,
         default=MeasureCode.ANNAN,
-        help_text=_("Vilken åtgärdstyp insatsen redovisas som i halvårsrapporten till SCB."))
+        help_text=_("Vilken åtgärdstyp insatsen redovisas som i halvårsrapporten till SCB."),
+    )
     is_active = models.BooleanField(_("aktiv"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("ordning"), default=100)
 
@@ -41,8 +45,11 @@ class InterventionType(models.Model):
         ordering = ["sort_order", "name"]
         verbose_name = _("insatstyp")
         verbose_name_plural = _("insatskatalog")
-        constraints = [models.UniqueConstraint(fields=["municipality", "name"],
-                                               name="intervention_type_unique_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="intervention_type_unique_name"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -26,8 +26,11 @@ SEED: list[tuple[str, str, str]] = [
     ("Coffee'n coaching", MeasureCode.MOTIVATION, "Lättsam träff med coach"),
     ("Hjälp att söka ersättning, CSN eller arbete", MeasureCode.ARBETSMARKNAD, ""),
     ("Överlämning till Arbetsförmedlingen", MeasureCode.ARBETSMARKNAD, ""),
-    ("Traineejobb eller utbildningskontrakt med Arbetsförmedlingen",
-     MeasureCode.ARBETSMARKNAD, ""),
+    (
+        "Traineejobb eller utbildningskontrakt med Arbetsförmedlingen",
+        MeasureCode.ARBETSMARKNAD,
+        "",
+    ),
     ("Kontakt med hälso- och sjukvården", MeasureCode.ANNAN, ""),
     ("Kontakt med socialtjänsten", MeasureCode.ANNAN, ""),
 ]
@@ -38,7 +41,15 @@ def catalogue_ensure(municipality: Municipality) -> None:
     if InterventionType.objects.filter(municipality=municipality).exists():
         return
     InterventionType.objects.bulk_create(
-        [InterventionType(municipality=municipality, name=name, measure_code=code,
-                          description=description, sort_order=10 * (i + 1))
-         for i, (name, code, description) in enumerate(SEED)],
-        ignore_conflicts=True)
+        [
+            InterventionType(
+                municipality=municipality,
+                name=name,
+                measure_code=code,
+                description=description,
+                sort_order=10 * (i + 1),
+            )
+            for i, (name, code, description) in enumerate(SEED)
+        ],
+        ignore_conflicts=True,
+    )

@@ -29,5 +29,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @perm_required(Perm.CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def catalogue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    return config_edit(request, InterventionType, InterventionTypeForm, pk,
-                       "plans:catalogue", _("Insats i katalogen"))
+    return config_edit(
+        request,
+        InterventionType,
+        InterventionTypeForm,
+        pk,
+        "plans:catalogue",
+        _("Insats i katalogen"),
+    )

@@ -23,6 +23,6 @@ def date_inputs(form: forms.BaseForm) -> None:
 def case_staff(municipality_id: int) -> Any:
     """The municipality's active coaches and coordinators: who may hold a conversation, be
     a plan's case worker or be responsible for an intervention."""
-    return (User.objects.filter(municipality_id=municipality_id, is_active=True,
-                                role__in=(Role.COACH, Role.COORDINATOR))
-            .order_by("first_name", "last_name"))
+    return User.objects.filter(
+        municipality_id=municipality_id, is_active=True, role__in=(Role.COACH, Role.COORDINATOR)
+    ).order_by("first_name", "last_name")

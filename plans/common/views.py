@@ -16,8 +16,15 @@ from kaa.audit import Action, audit_event
 from youth.models import Youth
 
 
-def form_page(request: HttpRequest, youth: Youth, form: Any, title: str, *,
-              template: str = "plans/common/form.html", **extra: Any) -> HttpResponse:
+def form_page(
+    request: HttpRequest,
+    youth: Youth,
+    form: Any,
+    title: str,
+    *,
+    template: str = "plans/common/form.html",
+    **extra: Any,
+) -> HttpResponse:
     return render(request, template, {"form": form, "youth": youth, "title": title, **extra})
 
 
@@ -27,8 +34,9 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def config_edit(request: HttpRequest, model: type, form_class: type, pk: int | None,
-                list_url: str, title: str) -> HttpResponse:
+def config_edit(
+    request: HttpRequest, model: type, form_class: type, pk: int | None, list_url: str, title: str
+) -> HttpResponse:
     """Add (no `pk`) or change one entry of the user's municipality's list; names are unique
     within the municipality."""
     obj = get_in_municipality(request, model.objects, pk=pk) if pk else None
@@ -42,9 +50,14 @@ def config_edit(request: HttpRequest, model: type, form_class: type, pk: int | N
         except IntegrityError:
             form.add_error("name", _("Det finns redan en post med det namnet."))
         else:
-            audit_event(request=request, action=Action.UPDATE if pk else Action.CREATE,
-                        obj=item, detail=",".join(form.changed_data))
+            audit_event(
+                request=request,
+                action=Action.UPDATE if pk else Action.CREATE,
+                obj=item,
+                detail=",".join(form.changed_data),
+            )
             messages.success(request, _("Sparat."))
             return redirect(list_url)
-    return render(request, "plans/common/config_form.html", {"form": form, "title": title,
-                                                             "back": list_url})
+    return render(
+        request, "plans/common/config_form.html", {"form": form, "title": title, "back": list_url}
+    )

@@ -17,9 +17,18 @@ from plans.consent.services import SCAN_MAX_BYTES, scan_check
 from plans.partners.models import Partner
 from youth.models import Youth
 
-PARTY_FIELDS = ["school", "employment_service", "labour_market_unit", "social_services",
-                "healthcare", "relative", "relative_name", "other", "other_partner",
-                "other_name"]
+PARTY_FIELDS = [
+    "school",
+    "employment_service",
+    "labour_market_unit",
+    "social_services",
+    "healthcare",
+    "relative",
+    "relative_name",
+    "other",
+    "other_partner",
+    "other_name",
+]
 
 
 class ConsentForm(forms.ModelForm):
@@ -36,9 +45,11 @@ class ConsentForm(forms.ModelForm):
         self.fields["guardian"].queryset = youth.guardians.all()
         self.fields["guardian"].help_text = _("Krävs om ungdomen är under 18 år.")
         self.fields["other_partner"].queryset = Partner.objects.filter(
-            municipality_id=youth.municipality_id, is_active=True)
-        self.fields["other_partner"].help_text = _("Välj en samverkanspart eller skriv namnet "
-                                                   "nedan.")
+            municipality_id=youth.municipality_id, is_active=True
+        )
+        self.fields["other_partner"].help_text = _(
+            "Välj en samverkanspart eller skriv namnet nedan."
+        )
         self.helper = fields_only_helper()
 
 
@@ -55,9 +66,11 @@ class RevokeForm(VersionedFormMixin, forms.Form):
 class PaperReceivedForm(VersionedFormMixin, forms.Form):
     on = DateField(label=_("Underskriven blankett mottagen den"), widget=date_input())
     scan = ScannedFileField(
-        label=_("Inskannad blankett (valfritt)"), required=False,
+        label=_("Inskannad blankett (valfritt)"),
+        required=False,
         help_text=_("PDF, PNG eller JPEG, högst %(mb)s MB.") % {"mb": SCAN_MAX_BYTES // 2**20},
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}))
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -21,34 +21,56 @@ class Consent(BaseModel):
 
     youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="consents")
     # Null only for a preventive plan outside KAA periods (then it ends with that plan).
-    period = models.ForeignKey(KaaPeriod, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="consents", verbose_name=_("KAA-period"))
+    period = models.ForeignKey(
+        KaaPeriod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("KAA-period"),
+    )
     given_on = models.DateField(_("datum"))
     place = models.CharField(_("ort"), max_length=100)
     by_youth = models.BooleanField(_("ungdomen har samtyckt"), default=True)
-    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+", verbose_name=_("vårdnadshavare som samtyckt"))
+    guardian = models.ForeignKey(
+        Guardian,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vårdnadshavare som samtyckt"),
+    )
     school = models.BooleanField(PartyKind.SCHOOL.label, default=False)
     employment_service = models.BooleanField(PartyKind.EMPLOYMENT_SERVICE.label, default=False)
     labour_market_unit = models.BooleanField(PartyKind.LABOUR_MARKET_UNIT.label, default=False)
     social_services = models.BooleanField(PartyKind.SOCIAL_SERVICES.label, default=False)
     healthcare = models.BooleanField(PartyKind.HEALTHCARE.label, default=False)
     relative = models.BooleanField(PartyKind.RELATIVE.label, default=False)
-    relative_name = models.CharField(_("namn på förälder eller anhörig"), max_length=200,
-                                     blank=True)
+    relative_name = models.CharField(
+        _("namn på förälder eller anhörig"), max_length=200, blank=True
+    )
     other = models.BooleanField(PartyKind.OTHER.label, default=False)
-    other_partner = models.ForeignKey(Partner, on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="+", verbose_name=_("annan part"))
+    other_partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("annan part"),
+    )
     other_name = models.CharField(_("annan part (namn)"), max_length=200, blank=True)
-    paper_received_on = models.DateField(_("underskriven blankett mottagen"), null=True,
-                                         blank=True)
-    paper_received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                          null=True, blank=True, related_name="+")
+    paper_received_on = models.DateField(
+        _("underskriven blankett mottagen"), null=True, blank=True
+    )
+    paper_received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     scan = models.FileField(_("inskannad blankett"), upload_to="consents/%Y/", blank=True)
     ended_on = models.DateField(_("upphörde"), null=True, blank=True)
     end_kind = models.CharField(max_length=20, choices=EndKind.choices, blank=True)
-    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                 blank=True, related_name="+")
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     end_note = models.CharField(_("kommentar"), max_length=300, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -64,13 +86,15 @@ class Consent(BaseModel):
 
     def party_flags(self) -> dict[str, bool]:
         """The ticked parties by PartyKind value."""
-        return {PartyKind.SCHOOL: self.school,
-                PartyKind.EMPLOYMENT_SERVICE: self.employment_service,
-                PartyKind.LABOUR_MARKET_UNIT: self.labour_market_unit,
-                PartyKind.SOCIAL_SERVICES: self.social_services,
-                PartyKind.RELATIVE: self.relative,
-                PartyKind.HEALTHCARE: self.healthcare,
-                PartyKind.OTHER: self.other}
+        return {
+            PartyKind.SCHOOL: self.school,
+            PartyKind.EMPLOYMENT_SERVICE: self.employment_service,
+            PartyKind.LABOUR_MARKET_UNIT: self.labour_market_unit,
+            PartyKind.SOCIAL_SERVICES: self.social_services,
+            PartyKind.RELATIVE: self.relative,
+            PartyKind.HEALTHCARE: self.healthcare,
+            PartyKind.OTHER: self.other,
+        }
 
     def party_labels(self) -> list[str]:
         labels = []

@@ -17,4 +17,5 @@ def consents_for_detail() -> QuerySet[Consent]:
     """Consents with everyone and everything their page and form name (narrowed to one by
     the view's access check)."""
     return Consent.objects.select_related(
-        "guardian", "other_partner", "period", "paper_received_by", "ended_by", "created_by")
+        "guardian", "other_partner", "period", "paper_received_by", "ended_by", "created_by"
+    )

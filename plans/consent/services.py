@@ -31,29 +31,49 @@ def scan_check(upload: object) -> None:
     head = upload.read(16)  # type: ignore[attr-defined]
     upload.seek(0)  # type: ignore[attr-defined]
     if not any(head.startswith(sig) for sig in SCAN_SIGNATURES):
-        raise ValidationError(_("Filen måste vara en PDF eller en bild (PNG eller JPEG)."),
-                              code="file_type")
+        raise ValidationError(
+            _("Filen måste vara en PDF eller en bild (PNG eller JPEG)."), code="file_type"
+        )
 
 
 def _parties_check(fields: dict[str, object]) -> None:
     errors: dict[str, str] = {}
-    ticked = [f for f in ("school", "employment_service", "labour_market_unit",
-                          "social_services", "healthcare", "relative", "other") if fields.get(f)]
+    ticked = [
+        f
+        for f in (
+            "school",
+            "employment_service",
+            "labour_market_unit",
+            "social_services",
+            "healthcare",
+            "relative",
+            "other",
+        )
+        if fields.get(f)
+    ]
     if not ticked:
         errors["school"] = _("Kryssa i minst en part som samtycket gäller.")
     if fields.get("relative") and not str(fields.get("relative_name", "")).strip():
         errors["relative_name"] = _("Skriv namnet på föräldern eller anhörigen.")
-    if fields.get("other") and not (fields.get("other_partner")
-                                    or str(fields.get("other_name", "")).strip()):
+    if fields.get("other") and not (
+        fields.get("other_partner") or str(fields.get("other_name", "")).strip()
+    ):
         errors["other_name"] = _("Välj eller skriv vilken annan part samtycket gäller.")
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def consent_record(*, youth: Youth, actor: User, given_on: dt.date, place: str,
-                   guardian: Guardian | None = None, by_youth: bool = True,
-                   **parties: object) -> Consent:
+def consent_record(
+    *,
+    youth: Youth,
+    actor: User,
+    given_on: dt.date,
+    place: str,
+    guardian: Guardian | None = None,
+    by_youth: bool = True,
+    **parties: object,
+) -> Consent:
     """Record a consent given on paper (or to be signed on the printed form). Replaces the
     youth's earlier valid consent, which keeps its history."""
     today = timezone.localdate()
@@ -65,43 +85,71 @@ def consent_record(*, youth: Youth, actor: User, given_on: dt.date, place: str,
     _parties_check(parties)
     period = KaaPeriod.objects.filter(youth=youth, end_date__isnull=True).first()
     if period is not None and given_on < period.start_date:
-        raise ValidationError({"given_on": _("Samtycket gäller bara under KAA-perioden, som "
-                                             "startade %(date)s.")
-                               % {"date": period.start_date.isoformat()}})
+        raise ValidationError(
+            {
+                "given_on": _("Samtycket gäller bara under KAA-perioden, som startade %(date)s.")
+                % {"date": period.start_date.isoformat()}
+            }
+        )
     if youth.age_on(given_on) < 18:
         if guardian is None:
-            raise ValidationError({"guardian": _("Ungdomen är under 18 år: vårdnadshavaren "
-                                                 "måste också samtycka.")})
+            raise ValidationError(
+                {"guardian": _("Ungdomen är under 18 år: vårdnadshavaren måste också samtycka.")}
+            )
     if guardian is not None and guardian.youth_id != youth.pk:
         raise ValidationError({"guardian": _("Välj en av ungdomens vårdnadshavare.")})
     previous = consent_current(youth, today)
-    consent = Consent(youth=youth, period=period, given_on=given_on, place=place.strip(),
-                      by_youth=by_youth, guardian=guardian, created_by=actor, updated_by=actor,
-                      **parties)
+    consent = Consent(
+        youth=youth,
+        period=period,
+        given_on=given_on,
+        place=place.strip(),
+        by_youth=by_youth,
+        guardian=guardian,
+        created_by=actor,
+        updated_by=actor,
+        **parties,
+    )
     consent.full_clean(exclude=["scan"])
     consent.save()
     if previous is not None:
         previous.ended_on, previous.end_kind = given_on, Consent.EndKind.REPLACED
         previous.ended_by, previous.updated_by = actor, actor
         version_bump(previous)
-        previous.save(update_fields=["ended_on", "end_kind", "ended_by", "updated_by",
-                                     "updated_at", "version"])
+        previous.save(
+            update_fields=[
+                "ended_on",
+                "end_kind",
+                "ended_by",
+                "updated_by",
+                "updated_at",
+                "version",
+            ]
+        )
         audit_event(action=Action.UPDATE, user=actor, obj=previous, detail="ended_on,end_kind")
     audit_event(action=Action.CREATE, user=actor, obj=consent)
-    timeline_add(youth=youth, kind="consent", actor=actor,
-                 summary=_("Samtycke registrerat: %(parties)s")
-                 % {"parties": ", ".join(consent.party_labels())})
+    timeline_add(
+        youth=youth,
+        kind="consent",
+        actor=actor,
+        summary=_("Samtycke registrerat: %(parties)s")
+        % {"parties": ", ".join(consent.party_labels())},
+    )
     return consent
 
 
 @transaction.atomic
-def consent_revoke(*, consent: Consent, actor: User, on: dt.date, note: str = "",
-                   version: int | None = None) -> Consent:
+def consent_revoke(
+    *, consent: Consent, actor: User, on: dt.date, note: str = "", version: int | None = None
+) -> Consent:
     """The youth (or guardian) withdrew the consent: it stops counting from `on`."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     today = timezone.localdate()
-    version_check(consent, version, {"ended_on": on, "end_kind": Consent.EndKind.REVOKED,
-                                     "end_note": note.strip()})
+    version_check(
+        consent,
+        version,
+        {"ended_on": on, "end_kind": Consent.EndKind.REVOKED, "end_note": note.strip()},
+    )
     if consent.ended_on is not None:
         raise ValidationError(_("Samtycket gäller redan inte längre."), code="ended")
     if on > today:
@@ -111,17 +159,36 @@ def consent_revoke(*, consent: Consent, actor: User, on: dt.date, note: str = ""
     consent.ended_on, consent.end_kind = on, Consent.EndKind.REVOKED
     consent.ended_by, consent.end_note, consent.updated_by = actor, note.strip(), actor
     version_bump(consent)
-    consent.save(update_fields=["ended_on", "end_kind", "ended_by", "end_note", "updated_by",
-                                "updated_at", "version"])
+    consent.save(
+        update_fields=[
+            "ended_on",
+            "end_kind",
+            "ended_by",
+            "end_note",
+            "updated_by",
+            "updated_at",
+            "version",
+        ]
+    )
     audit_event(action=Action.UPDATE, user=actor, obj=consent, detail="ended_on,end_kind")
-    timeline_add(youth=consent.youth, kind="consent", actor=actor,
-                 summary=_("Samtycke återkallat %(date)s") % {"date": on.isoformat()})
+    timeline_add(
+        youth=consent.youth,
+        kind="consent",
+        actor=actor,
+        summary=_("Samtycke återkallat %(date)s") % {"date": on.isoformat()},
+    )
     return consent
 
 
 @transaction.atomic
-def consent_paper_received(*, consent: Consent, actor: User, on: dt.date,
-                           scan: object | None = None, version: int | None = None) -> Consent:
+def consent_paper_received(
+    *,
+    consent: Consent,
+    actor: User,
+    on: dt.date,
+    scan: object | None = None,
+    version: int | None = None,
+) -> Consent:
     """The signed paper form came back; optionally keep a scan of it."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     try:
@@ -129,13 +196,17 @@ def consent_paper_received(*, consent: Consent, actor: User, on: dt.date,
     except StaleEdit as exc:
         # What else may have changed meanwhile: a scan kept, the consent ended.
         if scan is not None or consent.scan:
-            exc.changes.append(Change(
-                _("Inskannad blankett"),
-                consent.scan.name.rsplit("/", 1)[-1] if consent.scan else "–",
-                getattr(scan, "name", "") or "–"))
+            exc.changes.append(
+                Change(
+                    _("Inskannad blankett"),
+                    consent.scan.name.rsplit("/", 1)[-1] if consent.scan else "–",
+                    getattr(scan, "name", "") or "–",
+                )
+            )
         if consent.ended_on is not None:
-            exc.changes.append(Change(_("Gäller inte längre från"),
-                                      consent.ended_on.isoformat(), "–"))
+            exc.changes.append(
+                Change(_("Gäller inte längre från"), consent.ended_on.isoformat(), "–")
+            )
         raise
     if on > timezone.localdate():
         raise ValidationError({"on": _("Datumet kan inte ligga i framtiden.")})

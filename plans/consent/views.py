@@ -52,12 +52,22 @@ def consent_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
-            messages.success(request, _("Samtycket är registrerat. Skriv ut blanketten för "
-                                        "underskrift om den inte redan är underskriven."))
+            messages.success(
+                request,
+                _(
+                    "Samtycket är registrerat. Skriv ut blanketten för "
+                    "underskrift om den inte redan är underskriven."
+                ),
+            )
             return redirect("plans:consent_detail", youth_pk=youth.pk, pk=consent.pk)
-    return form_page(request, youth, form, _("Registrera samtycke"),
-                     template="plans/consent/form.html",
-                     under_18=youth.age_on(timezone.localdate()) < 18)
+    return form_page(
+        request,
+        youth,
+        form,
+        _("Registrera samtycke"),
+        template="plans/consent/form.html",
+        under_18=youth.age_on(timezone.localdate()) < 18,
+    )
 
 
 def _consent_of(request: HttpRequest, youth: Youth, pk: int) -> Consent:
@@ -70,16 +80,23 @@ def consent_detail(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse
     youth = youth_get_for_user(request, youth_pk)
     consent = _consent_of(request, youth, pk)
     audit_read(request, consent, detail="samtycke")
-    return render(request, "plans/consent/detail.html", {
-        "youth": youth, "consent": consent,
-        "valid": consent_is_valid(consent, timezone.localdate()),
-        "revoke_form": RevokeForm(version=consent.version),
-        "paper_form": PaperReceivedForm(version=consent.version),
-        "can_edit": has_perm(request.user, Perm.EDIT_RECORDS)})
+    return render(
+        request,
+        "plans/consent/detail.html",
+        {
+            "youth": youth,
+            "consent": consent,
+            "valid": consent_is_valid(consent, timezone.localdate()),
+            "revoke_form": RevokeForm(version=consent.version),
+            "paper_form": PaperReceivedForm(version=consent.version),
+            "can_edit": has_perm(request.user, Perm.EDIT_RECORDS),
+        },
+    )
 
 
-def _consent_action(request: HttpRequest, youth_pk: int, pk: int, form_class: type,
-                    action: Any, success: str) -> HttpResponse:
+def _consent_action(
+    request: HttpRequest, youth_pk: int, pk: int, form_class: type, action: Any, success: str
+) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     consent = _consent_of(request, youth, pk)
     extra = {"user": request.user} if form_class is PaperReceivedForm else {}
@@ -91,31 +108,51 @@ def _consent_action(request: HttpRequest, youth_pk: int, pk: int, form_class: ty
             form.stale_apply(exc)
             if request.FILES.get("scan") and "scan" in form.fields:
                 # A browser never fills in a file field again: say so, beside the field.
-                form.add_error("scan", _("Filen är inte sparad. Välj den igen om den ska "
-                                         "sparas."))
+                form.add_error("scan", _("Filen är inte sparad. Välj den igen om den ska sparas."))
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
             messages.success(request, success)
             return redirect("plans:consent_detail", youth_pk=youth.pk, pk=consent.pk)
-    forms_ctx = {"revoke_form": RevokeForm(version=consent.version),
-                 "paper_form": PaperReceivedForm(version=consent.version)}
+    forms_ctx = {
+        "revoke_form": RevokeForm(version=consent.version),
+        "paper_form": PaperReceivedForm(version=consent.version),
+    }
     forms_ctx["revoke_form" if form_class is RevokeForm else "paper_form"] = form
-    return render(request, "plans/consent/detail.html", {
-        "youth": youth, "consent": consent, "can_edit": True,
-        "valid": consent_is_valid(consent, timezone.localdate()), **forms_ctx},
-        status=400)
+    return render(
+        request,
+        "plans/consent/detail.html",
+        {
+            "youth": youth,
+            "consent": consent,
+            "can_edit": True,
+            "valid": consent_is_valid(consent, timezone.localdate()),
+            **forms_ctx,
+        },
+        status=400,
+    )
 
 
 @login_required
 @require_POST
 def consent_revoke_view(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     def action(consent: Consent, data: dict[str, Any]) -> None:
-        consent_revoke(consent=consent, actor=request.user, on=data["on"], note=data["note"],
-                       version=data.get("version"))
+        consent_revoke(
+            consent=consent,
+            actor=request.user,
+            on=data["on"],
+            note=data["note"],
+            version=data.get("version"),
+        )
 
-    return _consent_action(request, youth_pk, pk, RevokeForm, action,
-                           _("Samtycket är återkallat och gäller inte längre."))
+    return _consent_action(
+        request,
+        youth_pk,
+        pk,
+        RevokeForm,
+        action,
+        _("Samtycket är återkallat och gäller inte längre."),
+    )
 
 
 @upload_limit(SCAN_MAX_BYTES)
@@ -123,11 +160,22 @@ def consent_revoke_view(request: HttpRequest, youth_pk: int, pk: int) -> HttpRes
 @require_POST
 def consent_paper(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     def action(consent: Consent, data: dict[str, Any]) -> None:
-        consent_paper_received(consent=consent, actor=request.user, on=data["on"],
-                               scan=data.get("scan") or None, version=data.get("version"))
+        consent_paper_received(
+            consent=consent,
+            actor=request.user,
+            on=data["on"],
+            scan=data.get("scan") or None,
+            version=data.get("version"),
+        )
 
-    return _consent_action(request, youth_pk, pk, PaperReceivedForm, action,
-                           _("Den underskrivna blanketten är registrerad som mottagen."))
+    return _consent_action(
+        request,
+        youth_pk,
+        pk,
+        PaperReceivedForm,
+        action,
+        _("Den underskrivna blanketten är registrerad som mottagen."),
+    )
 
 
 @login_required
@@ -136,9 +184,15 @@ def consent_pdf(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk)
     consent = _consent_of(request, youth, pk)
     audit_read(request, consent, detail="samtycke.pdf")
-    pdf = pdf_render("plans/consent/pdf.html", {"youth": youth, "consent": consent,
-                                                "parties": _consent_parties(consent),
-                                                "request": request})  # protected identity
+    pdf = pdf_render(
+        "plans/consent/pdf.html",
+        {
+            "youth": youth,
+            "consent": consent,
+            "parties": _consent_parties(consent),
+            "request": request,
+        },
+    )  # protected identity
     return pdf_response(pdf, f"samtycke-{consent.given_on}.pdf")
 
 
@@ -164,6 +218,8 @@ def consent_scan(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     audit_read(request, consent, detail="samtycke.skanning")
     name = consent.scan.name.rsplit("/", 1)[-1]
     content_type = {"pdf": "application/pdf", "png": "image/png"}.get(
-        name.rsplit(".", 1)[-1], "image/jpeg")
-    return FileResponse(consent.scan.open("rb"), content_type=content_type,
-                        as_attachment=True, filename=name)
+        name.rsplit(".", 1)[-1], "image/jpeg"
+    )
+    return FileResponse(
+        consent.scan.open("rb"), content_type=content_type, as_attachment=True, filename=name
+    )

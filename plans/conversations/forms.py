@@ -18,12 +18,25 @@ class ConversationForm(forms.ModelForm):
     class Meta:
         formfield_callback = formfield_bounded
         model = MappingConversation
-        fields = ["held_on", "conducted_by", "contact_person", "school_status", "school_name",
-                  "programme", "why_not_in_school", "what_would_have_helped",
-                  "occupation_type", "occupation_description", "future_thoughts", "needs",
-                  "would_study_again"]
-        widgets = {name: TEXTAREA for name in ("why_not_in_school", "what_would_have_helped",
-                                               "future_thoughts", "needs")}
+        fields = [
+            "held_on",
+            "conducted_by",
+            "contact_person",
+            "school_status",
+            "school_name",
+            "programme",
+            "why_not_in_school",
+            "what_would_have_helped",
+            "occupation_type",
+            "occupation_description",
+            "future_thoughts",
+            "needs",
+            "would_study_again",
+        ]
+        widgets = {
+            name: TEXTAREA
+            for name in ("why_not_in_school", "what_would_have_helped", "future_thoughts", "needs")
+        }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -33,5 +46,6 @@ class ConversationForm(forms.ModelForm):
         self.fields["conducted_by"].initial = user.pk
         self.fields["occupation_type"].queryset = OccupationType.objects.filter(is_active=True)
         self.fields["would_study_again"].widget = forms.RadioSelect(
-            choices=MappingConversation.StudyAgain.choices)
+            choices=MappingConversation.StudyAgain.choices
+        )
         self.helper = fields_only_helper()

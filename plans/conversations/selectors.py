@@ -10,8 +10,9 @@ from youth.models import Youth
 
 def conversations_of(*, youth: Youth) -> QuerySet[MappingConversation]:
     """The youth's conversations, latest first, with who held them and the occupation."""
-    return (MappingConversation.objects.filter(youth=youth)
-            .select_related("conducted_by", "occupation_type"))
+    return MappingConversation.objects.filter(youth=youth).select_related(
+        "conducted_by", "occupation_type"
+    )
 
 
 def conversations_for_detail() -> QuerySet[MappingConversation]:

@@ -40,43 +40,62 @@ def conversation_record(*, youth: Youth, actor: User, **fields: Any) -> MappingC
     if held_on > _today():
         raise ValidationError({"held_on": _("Datumet kan inte ligga i framtiden.")})
     period = KaaPeriod.objects.filter(youth=youth, end_date__isnull=True).first()
-    conversation = MappingConversation(youth=youth, period=period, created_by=actor,
-                                       updated_by=actor, **fields)
+    conversation = MappingConversation(
+        youth=youth, period=period, created_by=actor, updated_by=actor, **fields
+    )
     conversation.full_clean()
     conversation.save()
     audit_event(action=Action.CREATE, user=actor, obj=conversation)
     youth_services.timeline_add(
-        youth=youth, kind="conversation", actor=actor,
+        youth=youth,
+        kind="conversation",
+        actor=actor,
         summary=_("Kartläggningssamtal %(date)s") % {"date": held_on.isoformat()},
-        url=reverse("plans:conversation_detail", args=[youth.pk, conversation.pk]))
+        url=reverse("plans:conversation_detail", args=[youth.pk, conversation.pk]),
+    )
     latest = MappingConversation.objects.filter(youth=youth).order_by("-held_on", "-id").first()
     if latest is not None and latest.pk == conversation.pk:
         _conversation_feeds_register(conversation, period, actor)
     return conversation
 
 
-def _conversation_feeds_register(conversation: MappingConversation, period: KaaPeriod | None,
-                                 actor: User) -> None:
+def _conversation_feeds_register(
+    conversation: MappingConversation, period: KaaPeriod | None, actor: User
+) -> None:
     youth = conversation.youth
-    current = (Occupation.objects.filter(youth=youth, end_date__isnull=True, confirmed=True)
-               .order_by("-start_date", "-id").first())
-    if current is None or (current.type_id != conversation.occupation_type_id
-                           and current.start_date <= conversation.held_on):
+    current = (
+        Occupation.objects.filter(youth=youth, end_date__isnull=True, confirmed=True)
+        .order_by("-start_date", "-id")
+        .first()
+    )
+    if current is None or (
+        current.type_id != conversation.occupation_type_id
+        and current.start_date <= conversation.held_on
+    ):
         youth_services.occupation_record(
-            youth=youth, type=conversation.occupation_type, start_date=conversation.held_on,
-            source=Occupation.Source.MAPPING, actor=actor,
-            description=conversation.occupation_description)
+            youth=youth,
+            type=conversation.occupation_type,
+            start_date=conversation.held_on,
+            source=Occupation.Source.MAPPING,
+            actor=actor,
+            description=conversation.occupation_description,
+        )
     code = REASON_BY_SCHOOL_STATUS.get(conversation.school_status)
     if period is None or code is None or period.registration_reason.code != UNSPECIFIED_REASON:
         return
-    reason = Reason.objects.filter(kind=Reason.Kind.REGISTRATION, code=code,
-                                   is_active=True).first()
+    reason = Reason.objects.filter(
+        kind=Reason.Kind.REGISTRATION, code=code, is_active=True
+    ).first()
     if reason is None:
         return
-    KaaPeriod.objects.filter(pk=period.pk).update(registration_reason=reason, updated_by=actor,
-                                                  updated_at=timezone.now())
+    KaaPeriod.objects.filter(pk=period.pk).update(
+        registration_reason=reason, updated_by=actor, updated_at=timezone.now()
+    )
     audit_event(action=Action.UPDATE, user=actor, obj=period, detail="registration_reason")
     youth_services.timeline_add(
-        youth=youth, kind="period_reason", actor=actor,
+        youth=youth,
+        kind="period_reason",
+        actor=actor,
         summary=_("Registreringsorsak satt från kartläggningen: %(reason)s")
-        % {"reason": reason.label})
+        % {"reason": reason.label},
+    )

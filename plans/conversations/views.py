@@ -48,5 +48,4 @@ def conversation_detail(request: HttpRequest, youth_pk: int, pk: int) -> HttpRes
     youth = youth_get_for_user(request, youth_pk)
     conversation = get_for_user(request, conversations_for_detail(), youth=youth, pk=pk)
     audit_read(request, conversation, detail="kartlaggning")
-    return render(request, "plans/conversations/detail.html",
-                  {"youth": youth, "c": conversation})
+    return render(request, "plans/conversations/detail.html", {"youth": youth, "c": conversation})

@@ -15,14 +15,17 @@ from plans.partners.models import Partner
 class MeetingStartForm(forms.Form):
     held_on = DateField(label=_("Mötesdatum"), widget=date_input())
     partners = forms.ModelMultipleChoiceField(
-        label=_("Deltagande samverkansparter"), queryset=Partner.objects.none(),
-        widget=forms.CheckboxSelectMultiple)
+        label=_("Deltagande samverkansparter"),
+        queryset=Partner.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["held_on"].initial = timezone.localdate()
         self.fields["partners"].queryset = Partner.objects.filter(
-            municipality_id=municipality_id, is_active=True)
+            municipality_id=municipality_id, is_active=True
+        )
         self.helper = fields_only_helper()
 
     def clean_held_on(self) -> Any:

@@ -17,14 +17,21 @@ class NetworkMeeting(BaseModel):
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     held_on = models.DateField(_("datum"))
-    partners = models.ManyToManyField(Partner, related_name="meetings",
-                                      verbose_name=_("deltagande samverkansparter"))
-    agenda = models.TextField(_("övergripande anteckningar"), max_length=4000, blank=True,
-                              help_text=_("Inga personuppgifter här: ungdomar som diskuteras "
-                                          "med namn registreras nedan."))
+    partners = models.ManyToManyField(
+        Partner, related_name="meetings", verbose_name=_("deltagande samverkansparter")
+    )
+    agenda = models.TextField(
+        _("övergripande anteckningar"),
+        max_length=4000,
+        blank=True,
+        help_text=_(
+            "Inga personuppgifter här: ungdomar som diskuteras med namn registreras nedan."
+        ),
+    )
     not_reached_count = models.PositiveIntegerField(_("ej nådda (antal)"), default=0)
-    without_occupation_count = models.PositiveIntegerField(_("utan sysselsättning (antal)"),
-                                                           default=0)
+    without_occupation_count = models.PositiveIntegerField(
+        _("utan sysselsättning (antal)"), default=0
+    )
     youths = models.ManyToManyField(Youth, through="MeetingYouth", related_name="+")
 
     class Meta:
@@ -37,16 +44,16 @@ class NetworkMeeting(BaseModel):
 
 
 class MeetingYouth(models.Model):
-    meeting = models.ForeignKey(NetworkMeeting, on_delete=models.CASCADE,
-                                related_name="discussed")
+    meeting = models.ForeignKey(NetworkMeeting, on_delete=models.CASCADE, related_name="discussed")
     youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="+")
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="+")
 
     objects = ScopedByYouth.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["meeting", "youth"],
-                                               name="meeting_youth_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "youth"], name="meeting_youth_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.meeting}: {self.youth_id}"

@@ -33,8 +33,9 @@ class Proposal:
     without_occupation_count: int = 0
 
 
-def meeting_proposals(*, municipality: Municipality, partners: list[Partner],
-                      on: dt.date) -> Proposal:
+def meeting_proposals(
+    *, municipality: Municipality, partners: list[Partner], on: dt.date
+) -> Proposal:
     """Who may be named with these partners present, and how many others to count."""
     proposal = Proposal()
     for youth in meeting_candidates(municipality, on):
@@ -49,9 +50,15 @@ def meeting_proposals(*, municipality: Municipality, partners: list[Partner],
 
 
 @transaction.atomic
-def meeting_record(*, municipality: Municipality, actor: User, held_on: dt.date,
-                   partners: list[Partner], youth_ids: list[int],
-                   agenda: str = "") -> NetworkMeeting:
+def meeting_record(
+    *,
+    municipality: Municipality,
+    actor: User,
+    held_on: dt.date,
+    partners: list[Partner],
+    youth_ids: list[int],
+    agenda: str = "",
+) -> NetworkMeeting:
     """Save the meeting. Every youth named must have a consent covering every partner
     present (checked again here, whatever the form sent)."""
     if not partners:
@@ -63,29 +70,52 @@ def meeting_record(*, municipality: Municipality, actor: User, held_on: dt.date,
     refused = [pk for pk in youth_ids if pk not in allowed]
     if refused:
         raise ValidationError(
-            {"youths": _("%(n)s av de valda ungdomarna har inget samtycke som täcker alla "
-                         "deltagande parter och får inte tas upp med namn.")
-             % {"n": len(refused)}})
+            {
+                "youths": _(
+                    "%(n)s av de valda ungdomarna har inget samtycke som täcker alla "
+                    "deltagande parter och får inte tas upp med namn."
+                )
+                % {"n": len(refused)}
+            }
+        )
     # Those who could have been named but were not are counted like the rest.
     unnamed = [youth for pk, (youth, _c) in allowed.items() if pk not in set(youth_ids)]
     not_reached = sum(1 for y in unnamed if y.status == CaseStatus.NOT_REACHED)
     meeting = NetworkMeeting.objects.create(
-        municipality=municipality, held_on=held_on, agenda=agenda.strip(),
+        municipality=municipality,
+        held_on=held_on,
+        agenda=agenda.strip(),
         not_reached_count=proposal.not_reached_count + not_reached,
         without_occupation_count=proposal.without_occupation_count + len(unnamed) - not_reached,
-        created_by=actor, updated_by=actor)
+        created_by=actor,
+        updated_by=actor,
+    )
     meeting.partners.set(partners)
-    MeetingYouth.objects.bulk_create([
-        MeetingYouth(meeting=meeting, youth=allowed[pk][0], consent=allowed[pk][1])
-        for pk in dict.fromkeys(youth_ids)])
-    audit_event(action=Action.CREATE, user=actor, obj=meeting,
-                detail=f"youths:{len(set(youth_ids))}")
+    MeetingYouth.objects.bulk_create(
+        [
+            MeetingYouth(meeting=meeting, youth=allowed[pk][0], consent=allowed[pk][1])
+            for pk in dict.fromkeys(youth_ids)
+        ]
+    )
+    audit_event(
+        action=Action.CREATE, user=actor, obj=meeting, detail=f"youths:{len(set(youth_ids))}"
+    )
     names = ", ".join(p.name for p in partners)
     for pk in dict.fromkeys(youth_ids):
         youth = allowed[pk][0]
-        audit_event(action=Action.CREATE, user=actor, object_type="plans.meetingyouth",
-                    object_id=meeting.pk, youth_id=youth.pk, detail="shared_in_meeting")
-        timeline_add(youth=youth, kind="meeting", actor=actor,
-                     summary=_("Togs upp på nätverksmöte %(date)s med %(partners)s")
-                     % {"date": held_on.isoformat(), "partners": names})
+        audit_event(
+            action=Action.CREATE,
+            user=actor,
+            object_type="plans.meetingyouth",
+            object_id=meeting.pk,
+            youth_id=youth.pk,
+            detail="shared_in_meeting",
+        )
+        timeline_add(
+            youth=youth,
+            kind="meeting",
+            actor=actor,
+            summary=_("Togs upp på nätverksmöte %(date)s med %(partners)s")
+            % {"date": held_on.isoformat(), "partners": names},
+        )
     return meeting

@@ -46,21 +46,32 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             try:
                 meeting = meeting_record(
-                    municipality=municipality, actor=request.user, held_on=held_on,
-                    partners=partners, youth_ids=int_list(request.POST.getlist("youth")),
-                    agenda=request.POST.get("agenda", "")[:4000])
+                    municipality=municipality,
+                    actor=request.user,
+                    held_on=held_on,
+                    partners=partners,
+                    youth_ids=int_list(request.POST.getlist("youth")),
+                    agenda=request.POST.get("agenda", "")[:4000],
+                )
             except ValidationError as exc:
                 errors_apply(form, exc)
             else:
                 messages.success(request, _("Nätverksmötet är sparat."))
                 return redirect("plans:meeting_detail", pk=meeting.pk)
         proposal = meeting_proposals(municipality=municipality, partners=partners, on=held_on)
-        audit_list_read(request, [youth for youth, _c in proposal.nameable],
-                        detail="natverksmote.forslag")
-    return render(request, "plans/meetings/new.html", {
-        "form": form, "proposal": proposal,
-        "chosen": set(int_list(request.POST.getlist("youth"))),
-        "agenda": request.POST.get("agenda", "")})
+        audit_list_read(
+            request, [youth for youth, _c in proposal.nameable], detail="natverksmote.forslag"
+        )
+    return render(
+        request,
+        "plans/meetings/new.html",
+        {
+            "form": form,
+            "proposal": proposal,
+            "chosen": set(int_list(request.POST.getlist("youth"))),
+            "agenda": request.POST.get("agenda", ""),
+        },
+    )
 
 
 @login_required
@@ -70,5 +81,6 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_in_municipality(request, meetings_for_detail(), pk=pk)
     discussed = list(meeting_discussed(user=request.user, meeting=meeting))
     audit_list_read(request, [d.youth_id for d in discussed], detail="natverksmote")
-    return render(request, "plans/meetings/detail.html", {"meeting": meeting,
-                                                          "discussed": discussed})
+    return render(
+        request, "plans/meetings/detail.html", {"meeting": meeting, "discussed": discussed}
+    )

@@ -24,8 +24,9 @@ class PartyKind(models.TextChoices):
 class Partner(BaseModel):
     """A partner organisation (samverkanspart) of the municipality's KAA network."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("kommun"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommun")
+    )
     name = models.CharField(_("namn"), max_length=150)
     kind = models.CharField(_("typ av part"), max_length=20, choices=PartyKind.choices)
     is_active = models.BooleanField(_("aktiv"), default=True)
@@ -34,8 +35,9 @@ class Partner(BaseModel):
         ordering = ["name"]
         verbose_name = _("samverkanspart")
         verbose_name_plural = _("samverkansparter")
-        constraints = [models.UniqueConstraint(fields=["municipality", "name"],
-                                               name="partner_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="partner_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name

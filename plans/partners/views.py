@@ -27,5 +27,4 @@ def partners(request: HttpRequest) -> HttpResponse:
 @perm_required(Perm.CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def partner_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    return config_edit(request, Partner, PartnerForm, pk, "plans:partners",
-                       _("Samverkanspart"))
+    return config_edit(request, Partner, PartnerForm, pk, "plans:partners", _("Samverkanspart"))

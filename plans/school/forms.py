@@ -22,11 +22,25 @@ class SchoolNotificationForm(forms.ModelForm):
     class Meta:
         formfield_callback = formfield_bounded
         model = SchoolNotification
-        fields = ["municipality", "kind", "personnummer", "first_name", "last_name", "school",
-                  "programme", "event_date", "contact_name", "contact_email", "contact_phone",
-                  "message"]
-        widgets = {"kind": forms.RadioSelect, "event_date": date_input(),
-                   "message": forms.Textarea(attrs={"rows": 4, "maxlength": 2000})}
+        fields = [
+            "municipality",
+            "kind",
+            "personnummer",
+            "first_name",
+            "last_name",
+            "school",
+            "programme",
+            "event_date",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "message",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "event_date": date_input(),
+            "message": forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        }
         help_texts = {"personnummer": _("ÅÅÅÅMMDD-NNNN")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -34,8 +48,9 @@ class SchoolNotificationForm(forms.ModelForm):
         self.fields["municipality"].queryset = Municipality.objects.order_by("name")
         self.fields["municipality"].empty_label = _("Välj kommun")
         self.fields["kind"].choices = SchoolNotification.Kind.choices
-        self.fields["personnummer"].widget.attrs.update({"autocomplete": "off",
-                                                          "inputmode": "numeric"})
+        self.fields["personnummer"].widget.attrs.update(
+            {"autocomplete": "off", "inputmode": "numeric"}
+        )
         self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
         self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
         self.fields["contact_phone"].widget.attrs["autocomplete"] = "tel"
@@ -56,30 +71,34 @@ class SchoolNotificationForm(forms.ModelForm):
         if day > today:
             raise forms.ValidationError(_("Datumet kan inte ligga i framtiden."))
         if day < today - dt.timedelta(days=366):
-            raise forms.ValidationError(_("Datumet ligger mer än ett år bakåt; ring oss i "
-                                          "stället."))
+            raise forms.ValidationError(
+                _("Datumet ligger mer än ett år bakåt; ring oss i stället.")
+            )
         return day
 
 
 class AcceptForm(forms.Form):
-    handling = forms.ChoiceField(label=_("Vad ska göras?"), widget=forms.RadioSelect, choices=[
-        (Handling.PERIOD, _("Registrera i KAA (eleven har slutat)")),
-        (Handling.PREVENTIVE, _("Öppna ett förebyggande ärende med skolan")),
-        (Handling.LINK, _("Eleven finns redan i registret: notera anmälan där")),
-    ])
+    handling = forms.ChoiceField(
+        label=_("Vad ska göras?"),
+        widget=forms.RadioSelect,
+        choices=[
+            (Handling.PERIOD, _("Registrera i KAA (eleven har slutat)")),
+            (Handling.PREVENTIVE, _("Öppna ett förebyggande ärende med skolan")),
+            (Handling.LINK, _("Eleven finns redan i registret: notera anmälan där")),
+        ],
+    )
     reason = forms.ModelChoiceField(
-        label=_("Registreringsorsak (vid registrering i KAA)"), required=False,
-        queryset=Reason.objects.filter(kind=Reason.Kind.REGISTRATION, is_active=True))
-    start_date = DateField(label=_("Startdatum i KAA"), required=False,
-                           widget=date_input())
+        label=_("Registreringsorsak (vid registrering i KAA)"),
+        required=False,
+        queryset=Reason.objects.filter(kind=Reason.Kind.REGISTRATION, is_active=True),
+    )
+    start_date = DateField(label=_("Startdatum i KAA"), required=False, widget=date_input())
 
-    def __init__(self, *args: Any, notice: SchoolNotification, known: bool,
-                 **kwargs: Any) -> None:
+    def __init__(self, *args: Any, notice: SchoolNotification, known: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = fields_only_helper()
         stopped = notice.kind == SchoolNotification.Kind.STOPPED
-        self.fields["handling"].initial = (Handling.PERIOD if stopped
-                                           else Handling.PREVENTIVE)
+        self.fields["handling"].initial = Handling.PERIOD if stopped else Handling.PREVENTIVE
         self.fields["start_date"].initial = notice.event_date
         if not known:
             self.fields["handling"].choices = self.fields["handling"].choices[:2]
@@ -87,8 +106,10 @@ class AcceptForm(forms.Form):
 
 class RejectForm(forms.Form):
     reject_reason = forms.CharField(
-        label=_("Skäl"), max_length=300,
-        help_text=_("T.ex. eleven är inte folkbokförd i kommunen, eller anmälan är en dubblett."))
+        label=_("Skäl"),
+        max_length=300,
+        help_text=_("T.ex. eleven är inte folkbokförd i kommunen, eller anmälan är en dubblett."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

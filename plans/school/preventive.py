@@ -28,25 +28,43 @@ def _today() -> dt.date:
 
 
 @transaction.atomic
-def preventive_case_open(*, municipality: Municipality, actor: User, personnummer: str,
-                         first_name: str, last_name: str, school: str, reported_on: dt.date,
-                         **details: Any) -> Youth:
+def preventive_case_open(
+    *,
+    municipality: Municipality,
+    actor: User,
+    personnummer: str,
+    first_name: str,
+    last_name: str,
+    school: str,
+    reported_on: dt.date,
+    **details: Any,
+) -> Youth:
     """A school reports a student at risk of dropping out (skollagen 15:15): the student is
     put in the register without a KAA period and assigned to the reporting-in coach."""
     if reported_on > _today():
         raise ValidationError({"reported_on": _("Datumet kan inte ligga i framtiden.")})
     youth = youth_services.youth_record_ensure(
-        municipality=municipality, personnummer=personnummer, first_name=first_name,
-        last_name=last_name, on=reported_on, actor=actor, within_scope=True, **details)
+        municipality=municipality,
+        personnummer=personnummer,
+        first_name=first_name,
+        last_name=last_name,
+        on=reported_on,
+        actor=actor,
+        within_scope=True,
+        **details,
+    )
     if KaaPeriod.objects.filter(youth=youth, end_date__isnull=True).exists():
-        raise ValidationError(_("Ungdomen är redan i KAA och får en vanlig handlingsplan."),
-                              code="in_kaa")
+        raise ValidationError(
+            _("Ungdomen är redan i KAA och får en vanlig handlingsplan."), code="in_kaa"
+        )
     if youth.coach_id is None and actor.role == Role.COACH:
-        youth = youth_services.youth_assign(youth=youth, coach=actor, team=actor.team,
-                                            actor=actor)
+        youth = youth_services.youth_assign(youth=youth, coach=actor, team=actor.team, actor=actor)
     youth_services.timeline_add(
-        youth=youth, kind="preventive", actor=actor,
-        summary=_("Anmäld av %(school)s: risk för studieavbrott") % {"school": school})
+        youth=youth,
+        kind="preventive",
+        actor=actor,
+        summary=_("Anmäld av %(school)s: risk för studieavbrott") % {"school": school},
+    )
     return youth
 
 
@@ -62,19 +80,35 @@ class PreventiveReport:
 
 
 @transaction.atomic
-def preventive_case_report(*, municipality: Municipality, actor: User, personnummer: str,
-                           first_name: str, last_name: str, school: str, reported_on: dt.date,
-                           **details: Any) -> PreventiveReport:
+def preventive_case_report(
+    *,
+    municipality: Municipality,
+    actor: User,
+    personnummer: str,
+    first_name: str,
+    last_name: str,
+    school: str,
+    reported_on: dt.date,
+    **details: Any,
+) -> PreventiveReport:
     """A school's report of a student at risk, entered by staff. Whoever sees the whole
     municipality opens the case at once. Anyone else opens it only on a record they may
     already see; every other number (not in the register, another team's youth, a protected
     or restricted one) goes to the coordinators' inbox in the same way, so that the form never
     tells whether a person is in the register."""
     if has_perm(actor, Perm.VIEW_MUNICIPALITY_RECORDS):
-        return PreventiveReport(youth=preventive_case_open(
-            municipality=municipality, actor=actor, personnummer=personnummer,
-            first_name=first_name, last_name=last_name, school=school,
-            reported_on=reported_on, **details))
+        return PreventiveReport(
+            youth=preventive_case_open(
+                municipality=municipality,
+                actor=actor,
+                personnummer=personnummer,
+                first_name=first_name,
+                last_name=last_name,
+                school=school,
+                reported_on=reported_on,
+                **details,
+            )
+        )
     if reported_on > _today():
         raise ValidationError({"reported_on": _("Datumet kan inte ligga i framtiden.")})
     parsed = youth_services.personnummer_parse(personnummer, today=max(reported_on, _today()))
@@ -84,18 +118,31 @@ def preventive_case_report(*, municipality: Municipality, actor: User, personnum
         raise ValidationError({"personnummer": exc.messages}) from exc
     match = Youth.objects.filter(municipality=municipality, personnummer=parsed.number).first()
     if match is not None and Youth.objects.visible_to(actor).filter(pk=match.pk).exists():
-        return PreventiveReport(youth=preventive_case_open(
-            municipality=municipality, actor=actor, personnummer=personnummer,
-            first_name=first_name, last_name=last_name, school=school,
-            reported_on=reported_on, **details))
+        return PreventiveReport(
+            youth=preventive_case_open(
+                municipality=municipality,
+                actor=actor,
+                personnummer=personnummer,
+                first_name=first_name,
+                last_name=last_name,
+                school=school,
+                reported_on=reported_on,
+                **details,
+            )
+        )
     phone = (details.get("phone") or "").strip()
     notice = SchoolNotification.objects.create(
-        municipality=municipality, kind=SchoolNotification.Kind.AT_RISK,
-        personnummer=parsed.number, first_name=first_name.strip(),
-        last_name=last_name.strip(), school=school.strip(), event_date=reported_on,
+        municipality=municipality,
+        kind=SchoolNotification.Kind.AT_RISK,
+        personnummer=parsed.number,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        school=school.strip(),
+        event_date=reported_on,
         contact_name=(actor.get_full_name() or actor.get_username())[:150],
         contact_email=actor.email or "",
         message=_("Elevens telefon: %(phone)s") % {"phone": phone} if phone else "",
-        reported_by=actor)
+        reported_by=actor,
+    )
     audit_event(user=actor, action=Action.CREATE, obj=notice, detail="preventive form")
     return PreventiveReport(notice=notice, hidden=match)

@@ -16,8 +16,11 @@ def youth_matching(notice: SchoolNotification) -> Youth | None:
         number = pnr.parse(notice.personnummer).number
     except pnr.PersonnummerError:
         return None
-    return (Youth.objects.filter(municipality_id=notice.municipality_id, personnummer=number)
-            .select_related("coach").first())
+    return (
+        Youth.objects.filter(municipality_id=notice.municipality_id, personnummer=number)
+        .select_related("coach")
+        .first()
+    )
 
 
 def inbox_notices(*, municipality_id: int, status: str) -> QuerySet[SchoolNotification]:
@@ -26,11 +29,14 @@ def inbox_notices(*, municipality_id: int, status: str) -> QuerySet[SchoolNotifi
     # A row names no student, but its school is where a protected student can be found.
     protected = Youth.objects.filter(
         Q(protected_identity=True) | Q(guardians__protected_identity=True),
-        municipality_id=OuterRef("municipality_id"), personnummer=OuterRef("personnummer"))
-    return (SchoolNotification.objects
-            .filter(municipality_id=municipality_id, status=status)
-            .select_related("handled_by")
-            .annotate(student_protected=Exists(protected)))
+        municipality_id=OuterRef("municipality_id"),
+        personnummer=OuterRef("personnummer"),
+    )
+    return (
+        SchoolNotification.objects.filter(municipality_id=municipality_id, status=status)
+        .select_related("handled_by")
+        .annotate(student_protected=Exists(protected))
+    )
 
 
 def notices_for_detail() -> QuerySet[SchoolNotification]:

@@ -41,10 +41,12 @@ INBOX_PAGE_SIZE = 50
 def notify(request: HttpRequest) -> HttpResponse:
     form = SchoolNotificationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if not hit([(Limit("school-ip", settings.KAA_SCHOOL_LIMIT_IP, 3600),
-                     current_ip() or "-")]):
-            response = render(request, "plans/school/notify.html",
-                              {"form": form, "throttled": True}, status=429)
+        if not hit(
+            [(Limit("school-ip", settings.KAA_SCHOOL_LIMIT_IP, 3600), current_ip() or "-")]
+        ):
+            response = render(
+                request, "plans/school/notify.html", {"form": form, "throttled": True}, status=429
+            )
             response["Retry-After"] = "3600"
             return response
         if request.POST.get("webbplats"):  # the honeypot: same answer, nothing stored
@@ -68,9 +70,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
     status = status if status in SchoolNotification.Status.values else "new"
     notices = inbox_notices(municipality_id=request.user.municipality_id, status=status)
     page = Paginator(notices, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "plans/school/inbox.html", {
-        "page": page, "status": status, "statuses": SchoolNotification.Status.choices,
-        "query": f"status={status}"})
+    return render(
+        request,
+        "plans/school/inbox.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": SchoolNotification.Status.choices,
+            "query": f"status={status}",
+        },
+    )
 
 
 @login_required
@@ -81,9 +90,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, notice)
 
 
-def _detail(request: HttpRequest, notice: SchoolNotification, *,
-            accept: AcceptForm | None = None, reject: RejectForm | None = None,
-            status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest,
+    notice: SchoolNotification,
+    *,
+    accept: AcceptForm | None = None,
+    reject: RejectForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     known = youth_matching(notice)
     audit_read(request, notice, detail="skolanmalan")
     if known is not None:  # the page names the matched youth and their status
@@ -93,10 +107,20 @@ def _detail(request: HttpRequest, notice: SchoolNotification, *,
     # The school (and its contact person) is where the student is: withheld for a student
     # with protected identity until a reason is given for that youth.
     show_locating = known is None or locating_data_visible(request, known)
-    return render(request, "plans/school/detail.html", {
-        "notice": notice, "known": known, "accept": accept, "reject": reject,
-        "form_list": [accept, reject], "show_locating": show_locating,
-        "can_state_reason": has_perm(request.user, Perm.VIEW_PROTECTED)}, status=status)
+    return render(
+        request,
+        "plans/school/detail.html",
+        {
+            "notice": notice,
+            "known": known,
+            "accept": accept,
+            "reject": reject,
+            "form_list": [accept, reject],
+            "show_locating": show_locating,
+            "can_state_reason": has_perm(request.user, Perm.VIEW_PROTECTED),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -104,12 +128,12 @@ def _detail(request: HttpRequest, notice: SchoolNotification, *,
 @require_POST
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_in_municipality(request, SchoolNotification.objects, pk=pk)
-    form = AcceptForm(request.POST, notice=notice,
-                      known=youth_matching(notice) is not None)
+    form = AcceptForm(request.POST, notice=notice, known=youth_matching(notice) is not None)
     if form.is_valid():
         try:
-            youth = services.notification_accept(notice=notice, actor=request.user,
-                                                 **form.cleaned_data)
+            youth = services.notification_accept(
+                notice=notice, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -126,8 +150,9 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
-            services.notification_reject(notice=notice, actor=request.user,
-                                         reason=form.cleaned_data["reject_reason"])
+            services.notification_reject(
+                notice=notice, actor=request.user, reason=form.cleaned_data["reject_reason"]
+            )
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
@@ -147,30 +172,53 @@ def preventive_new(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 report = preventive_case_report(
-                    municipality=request.user.municipality, actor=request.user, **data,
-                    **details)
+                    municipality=request.user.municipality, actor=request.user, **data, **details
+                )
                 if report.hidden is not None:
                     # A number that matched a record this user may not see: refused, and
                     # answered exactly like a number that is not in the register.
-                    audit_event(request=request, action=Action.DENIED, obj=report.hidden,
-                                detail="preventive: personnummer outside scope")
+                    audit_event(
+                        request=request,
+                        action=Action.DENIED,
+                        obj=report.hidden,
+                        detail="preventive: personnummer outside scope",
+                    )
         except ValidationError as exc:
             errors_apply(form, exc)
         else:
             if report.youth is None:
-                messages.success(request, _("Anmälan är mottagen och skickad till "
-                                            "samordnarna, som tar hand om den."))
+                messages.success(
+                    request,
+                    _("Anmälan är mottagen och skickad till samordnarna, som tar hand om den."),
+                )
                 return redirect("plans:preventive_new")
             youth = report.youth
             audit_read(request, youth, detail="forebyggande")
-            messages.success(request, _("Eleven är registrerad. Registrera samtycket och gör "
-                                        "sedan en förebyggande plan med skolan."))
+            messages.success(
+                request,
+                _(
+                    "Eleven är registrerad. Registrera samtycket och gör "
+                    "sedan en förebyggande plan med skolan."
+                ),
+            )
             return redirect("youth:detail", pk=youth.pk)
-    intro = _("För en elev som fortfarande går i skolan men riskerar att avbryta "
-              "studierna, anmäld av skolan. Eleven hamnar inte i KAA-statistiken.")
+    intro = _(
+        "För en elev som fortfarande går i skolan men riskerar att avbryta "
+        "studierna, anmäld av skolan. Eleven hamnar inte i KAA-statistiken."
+    )
     if not has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS):
-        intro += " " + _("Är eleven inte ett av dina eller ditt teams ärenden går anmälan "
-                         "till samordnarna, som tar hand om den.")
-    return render(request, "plans/common/config_form.html", {
-        "form": form, "title": _("Förebyggande ärende: elev som riskerar studieavbrott"),
-        "back": "youth:list", "submit_label": _("Registrera eleven"), "intro": intro})
+        intro += " " + _(
+            "Är eleven inte ett av dina eller ditt teams ärenden går anmälan "
+            "till samordnarna, som tar hand om den."
+        )
+    return render(
+        request,
+        "plans/common/config_form.html",
+        {
+            "form": form,
+            "title": _("Förebyggande ärende: elev som riskerar studieavbrott"),
+            "back": "youth:list",
+            "submit_label": _("Registrera eleven"),
+            "intro": intro,
+        },
+    )

@@ -95,6 +95,9 @@ def orphans_delete(*, now: dt.datetime | None = None, storage: Storage = default
         folder = name.split("/", 1)[0]
         per_folder[folder] = per_folder.get(folder, 0) + 1
     if per_folder:
-        audit_event(action=Action.DELETE, detail="föräldralösa filer " + " ".join(
-            f"{folder}={count}" for folder, count in sorted(per_folder.items())))
+        audit_event(
+            action=Action.DELETE,
+            detail="föräldralösa filer "
+            + " ".join(f"{folder}={count}" for folder, count in sorted(per_folder.items())),
+        )
     return sum(per_folder.values())

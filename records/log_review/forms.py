@@ -14,16 +14,23 @@ from kaa.models import AuditEvent, User
 
 
 class AuditFilterForm(forms.Form):
-    youth = forms.IntegerField(label=_("Ungdomens id"), required=False, min_value=1,
-                               max_value=ID_MAX)
-    staff = forms.ModelChoiceField(label=_("Personal"), queryset=User.objects.none(),
-                                   required=False, empty_label=_("Alla"))
-    action = forms.ChoiceField(label=_("Händelse"), required=False,
-                               choices=[("", _("Alla"))] + list(AuditEvent.Action.choices))
-    date_from = DateField(label=_("Från och med"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = DateField(label=_("Till och med"), required=False,
-                        widget=forms.DateInput(attrs={"type": "date"}))
+    youth = forms.IntegerField(
+        label=_("Ungdomens id"), required=False, min_value=1, max_value=ID_MAX
+    )
+    staff = forms.ModelChoiceField(
+        label=_("Personal"), queryset=User.objects.none(), required=False, empty_label=_("Alla")
+    )
+    action = forms.ChoiceField(
+        label=_("Händelse"),
+        required=False,
+        choices=[("", _("Alla"))] + list(AuditEvent.Action.choices),
+    )
+    date_from = DateField(
+        label=_("Från och med"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = DateField(
+        label=_("Till och med"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     flagged = forms.BooleanField(label=_("Bara flaggade"), required=False)
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
@@ -61,9 +68,13 @@ class ReviewPeriodForm(forms.Form):
 
 class SampleReviewForm(forms.Form):
     findings = forms.CharField(
-        label=_("Din iakttagelse"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Hade varje läsning ett skäl i arbetet? Notera avvikelser och vad som "
-                    "görs åt dem."))
+        label=_("Din iakttagelse"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Hade varje läsning ett skäl i arbetet? Notera avvikelser och vad som görs åt dem."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -26,11 +26,13 @@ class AuditSample(models.Model):
     period_end = models.DateField(_("till"))
     event_ids = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     findings = models.TextField(_("iakttagelser"), max_length=4000, blank=True)
 
     class Meta:
@@ -53,12 +55,12 @@ class AuditSampleFinding(models.Model):
     """One finding of a sample review, as written: a later finding is a new row, never a
     change of an earlier one (the application's database role may only add them)."""
 
-    sample = models.ForeignKey(AuditSample, on_delete=models.PROTECT,
-                               related_name="findings_made")
+    sample = models.ForeignKey(AuditSample, on_delete=models.PROTECT, related_name="findings_made")
     text = models.TextField(_("iakttagelser"), max_length=4000)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = AuditSampleFindingQuerySet.as_manager()
 

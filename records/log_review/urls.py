@@ -11,6 +11,5 @@ urlpatterns = [
     path("loggkontroll/", views.audit_list, name="audit_list"),
     path("ungdomar/loggranskning/", views.review, name="access_review"),
     path("ungdomar/loggranskning/stickprov/", views.sample_new, name="access_sample_new"),
-    path("ungdomar/loggranskning/stickprov/<id:pk>/", views.sample_detail,
-         name="access_sample"),
+    path("ungdomar/loggranskning/stickprov/<id:pk>/", views.sample_detail, name="access_sample"),
 ]

@@ -36,20 +36,29 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     # Reading the log is itself logged (it shows whose records were opened); written first so
     # that the page and its count agree.
-    audit_event(request=request, action=AuditEvent.Action.READ, object_type="kaa.auditevent",
-                detail="loggkontroll", youth_id=filters.get("youth"))
+    audit_event(
+        request=request,
+        action=AuditEvent.Action.READ,
+        object_type="kaa.auditevent",
+        detail="loggkontroll",
+        youth_id=filters.get("youth"),
+    )
     events = audit_events_for(user=request.user, filters=filters)
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "records/log_review/audit_list.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        "records/log_review/audit_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
 
 
 def _period(request: HttpRequest) -> tuple[ReviewPeriodForm, dt.date, dt.date]:
     today = timezone.localdate()
-    form = ReviewPeriodForm(request.GET or None, initial={"start": today - dt.timedelta(days=30),
-                                                    "end": today})
+    form = ReviewPeriodForm(
+        request.GET or None, initial={"start": today - dt.timedelta(days=30), "end": today}
+    )
     if form.is_valid():
         return form, form.cleaned_data["start"], form.cleaned_data["end"]
     return form, today - dt.timedelta(days=30), today
@@ -61,17 +70,30 @@ def _period(request: HttpRequest) -> tuple[ReviewPeriodForm, dt.date, dt.date]:
 def review(request: HttpRequest) -> HttpResponse:
     form, start, end = _period(request)
     municipality = request.user.municipality_id
-    audit_event(request=request, action=AuditEvent.Action.READ, object_type="kaa.auditevent",
-                detail="loggkontroll granskning")
+    audit_event(
+        request=request,
+        action=AuditEvent.Action.READ,
+        object_type="kaa.auditevent",
+        detail="loggkontroll granskning",
+    )
     flagged = Paginator(access_review.flagged(municipality, start, end), 50).get_page(
-        request.GET.get("page"))
-    return render(request, "records/log_review/review.html", {
-        "form": form, "start": start, "end": end, "flagged": flagged,
-        "query": f"start={start.isoformat()}&end={end.isoformat()}",
-        "outside": access_review.outside_caseload(municipality, start, end),
-        "threshold": access_review.OUTSIDE_CASELOAD_THRESHOLD,
-        "exports": access_review.exports(municipality, start, end),
-        "samples": AuditSample.objects.filter(municipality_id=municipality)[:10]})
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "records/log_review/review.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "flagged": flagged,
+            "query": f"start={start.isoformat()}&end={end.isoformat()}",
+            "outside": access_review.outside_caseload(municipality, start, end),
+            "threshold": access_review.OUTSIDE_CASELOAD_THRESHOLD,
+            "exports": access_review.exports(municipality, start, end),
+            "samples": AuditSample.objects.filter(municipality_id=municipality)[:10],
+        },
+    )
 
 
 @login_required
@@ -82,8 +104,9 @@ def sample_new(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Välj en giltig period för stickprovet."))
         return redirect("records:access_review")
-    sample = access_review.sample_draw(user=request.user, start=form.cleaned_data["start"],
-                                       end=form.cleaned_data["end"])
+    sample = access_review.sample_draw(
+        user=request.user, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+    )
     return redirect("records:access_sample", pk=sample.pk)
 
 
@@ -91,25 +114,44 @@ def sample_new(request: HttpRequest) -> HttpResponse:
 @perm_required(Perm.VIEW_AUDIT_LOG)
 @require_http_methods(["GET", "POST"])
 def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    sample = get_in_municipality(request, AuditSample.objects.select_related("reviewed_by"),
-                                 pk=pk)
+    sample = get_in_municipality(request, AuditSample.objects.select_related("reviewed_by"), pk=pk)
     may_review = access_review.may_review(sample, request.user)
     form = SampleReviewForm(request.POST or None)
     if request.method == "POST" and (form.is_valid() or not may_review):
         try:
-            access_review.sample_review(sample=sample, user=request.user, request=request,
-                                        findings=form.cleaned_data.get("findings", ""))
+            access_review.sample_review(
+                sample=sample,
+                user=request.user,
+                request=request,
+                findings=form.cleaned_data.get("findings", ""),
+            )
         except PermissionDenied as exc:  # their own reads: refused and logged by the service
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Iakttagelsen är sparad i stickprovets historik."))
         return redirect("records:access_sample", pk=sample.pk)
-    events = (AuditEvent.objects.filter(pk__in=sample.event_ids,
-                                        municipality_id=request.user.municipality_id)
-              .select_related("user").order_by("at"))
-    audit_event(request=request, action=AuditEvent.Action.READ, object_type="kaa.auditevent",
-                detail="loggkontroll stickprov")
-    return render(request, "records/log_review/sample.html", {
-        "sample": sample, "events": events, "form": form, "may_review": may_review,
-        "own_reads": access_review.OWN_READS,
-        "findings": sample.findings_made.select_related("created_by")})
+    events = (
+        AuditEvent.objects.filter(
+            pk__in=sample.event_ids, municipality_id=request.user.municipality_id
+        )
+        .select_related("user")
+        .order_by("at")
+    )
+    audit_event(
+        request=request,
+        action=AuditEvent.Action.READ,
+        object_type="kaa.auditevent",
+        detail="loggkontroll stickprov",
+    )
+    return render(
+        request,
+        "records/log_review/sample.html",
+        {
+            "sample": sample,
+            "events": events,
+            "form": form,
+            "may_review": may_review,
+            "own_reads": access_review.OWN_READS,
+            "findings": sample.findings_made.select_related("created_by"),
+        },
+    )

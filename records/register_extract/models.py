@@ -18,10 +18,15 @@ class RegisterExtract(models.Model):
     answered, stays as the record that it was made."""
 
     youth = models.ForeignKey("youth.Youth", on_delete=models.CASCADE, related_name="+")
-    data_request = models.ForeignKey("youth.DataRequest", on_delete=models.CASCADE,
-                                     related_name="+")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("beställd av"))
+    data_request = models.ForeignKey(
+        "youth.DataRequest", on_delete=models.CASCADE, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("beställd av"),
+    )
     requested_at = models.DateTimeField(_("beställd"), default=timezone.now)
     # The page's request: a double click or a task delivered twice builds one extract.
     request_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)

@@ -51,8 +51,20 @@ from youth.models import (
 )
 
 # Never printed: keys, internal counters, derived search keys, secrets.
-SKIP = {"id", "youth", "pnr_short", "version", "code", "revision", "task_ids", "session_key",
-        "idempotency_key", "url", "link", "ref"}
+SKIP = {
+    "id",
+    "youth",
+    "pnr_short",
+    "version",
+    "code",
+    "revision",
+    "task_ids",
+    "session_key",
+    "idempotency_key",
+    "url",
+    "link",
+    "ref",
+}
 ADDRESS = {"address", "postal_code", "city"}
 
 
@@ -71,8 +83,9 @@ def _value(obj: models.Model, field: models.Field) -> str:
     if isinstance(value, models.Model) and hasattr(value, "get_full_name"):
         return value.get_full_name() or value.get_username()
     if isinstance(value, dict):  # a snapshot (plan revisions): its fields in order
-        return "; ".join(f"{key}: {text}" for key, text in value.items() if text not in
-                         (None, "", [], {}))
+        return "; ".join(
+            f"{key}: {text}" for key, text in value.items() if text not in (None, "", [], {})
+        )
     return str(value)
 
 
@@ -107,60 +120,138 @@ def extract_context(youth: Youth) -> dict[str, Any]:
     # Who has read the record, printed it, had it in an export or seen the youth named in a
     # list (the staff of the youth's municipality: an event elsewhere naming the youth's id is
     # not a read of this record).
-    reads = (AuditEvent.objects.filter(
-        naming_youth_q(youth.pk), municipality_id=youth.municipality_id,
-        action__in=[AuditEvent.Action.READ, AuditEvent.Action.EXPORT, AuditEvent.Action.PRINT])
-        .order_by("-at").values_list("at", "username", "role", "detail"))
+    reads = (
+        AuditEvent.objects.filter(
+            naming_youth_q(youth.pk),
+            municipality_id=youth.municipality_id,
+            action__in=[AuditEvent.Action.READ, AuditEvent.Action.EXPORT, AuditEvent.Action.PRINT],
+        )
+        .order_by("-at")
+        .values_list("at", "username", "role", "detail")
+    )
     sections = [
         section(_("Vårdnadshavare"), Guardian.objects.filter(youth=youth)),
-        section(_("KAA-perioder"), KaaPeriod.objects.filter(youth=youth).select_related(
-            "registration_reason", "deregistration_reason", "created_by", "updated_by")),
-        section(_("Sysselsättning"), Occupation.objects.filter(youth=youth)
-                .select_related("type", "created_by", "updated_by")),
+        section(
+            _("KAA-perioder"),
+            KaaPeriod.objects.filter(youth=youth).select_related(
+                "registration_reason", "deregistration_reason", "created_by", "updated_by"
+            ),
+        ),
+        section(
+            _("Sysselsättning"),
+            Occupation.objects.filter(youth=youth).select_related(
+                "type", "created_by", "updated_by"
+            ),
+        ),
         section(_("Rättade uppgifter"), changes),
-        section(_("Coach och team över tid"), Assignment.objects.filter(youth=youth)
-                .select_related("coach", "team", "assigned_by")),
-        section(_("Anteckningar"), Note.objects.filter(youth=youth).select_related(
-            "author", "corrects")),
-        section(_("Tidigare versioner av anteckningar"),
-                NoteRevision.objects.filter(note__youth=youth).select_related("note")),
-        section(_("Kontaktförsök"), ContactAttempt.objects.filter(youth=youth)
-                .select_related("staff", "task").order_by("at")),
-        section(_("Uppsökande enligt kontaktrutinen"), OutreachCase.objects.filter(youth=youth)
-                .select_related("routine", "period")),
-        section(_("Skickade sms och e-post"), OutgoingMessage.objects.filter(youth=youth)
-                .select_related("task", "created_by")),
-        section(_("Uppgifter"), Task.objects.filter(youth=youth)
-                .select_related("done_by", "step", "case").order_by("due_date", "id")),
-        section(_("Svar via e-tjänsten"), EserviceSubmission.objects.filter(youth=youth)
-                .select_related("access_code", "attempt", "occupation", "reviewed_by")),
-        section(_("Koder till e-tjänsten"), AccessCode.objects.filter(youth=youth)
-                .select_related("period", "revoked_by")),
-        section(_("Anmälningar från skolor"), SchoolNotification.objects.filter(youth=youth)
-                .select_related("municipality", "handled_by")),
-        section(_("Kartläggningssamtal"), MappingConversation.objects.filter(youth=youth)
-                .select_related("conducted_by", "period", "created_by", "updated_by")),
-        section(_("Samtycken"), Consent.objects.filter(youth=youth).select_related(
-            "guardian", "period", "created_by", "updated_by")),
-        section(_("Handlingsplaner"), ActionPlan.objects.filter(youth=youth).select_related(
-            "case_worker", "period", "consent", "created_by", "updated_by")),
-        section(_("Insatser"), Intervention.objects.filter(plan__youth=youth).select_related(
-            "plan", "type", "partner", "responsible_staff")),
-        section(_("Tidigare versioner av handlingsplaner"), PlanRevision.objects.filter(
-            plan__youth=youth).select_related("plan", "by").order_by("plan_id", "number")),
-        section(_("Uppföljningar av planer"), PlanFollowUp.objects.filter(plan__youth=youth)
-                .select_related("plan", "intervention", "by")),
-        section(_("Avslutande samtal"), ClosingConversation.objects.filter(plan__youth=youth)
-                .select_related("plan", "by", "destination", "handed_over_to")),
-        section(_("Nätverksmöten där ungdomen togs upp"), MeetingYouth.objects.filter(
-            youth=youth).select_related("meeting", "consent")),
-        section(_("Begäranden enligt dataskyddsförordningen"),
-                DataRequest.objects.filter(youth=youth).select_related("handled_by")),
-        section(_("Händelser (tidslinje)"), TimelineEntry.objects.filter(youth=youth)
-                .select_related("actor")),
-        section(_("Förslag från identifieringen i folkbokförings- och skolregistren"),
-                Proposal.objects.filter(youth=youth).select_related("run", "decided_by")
-                .order_by("run__started_at", "id")),
+        section(
+            _("Coach och team över tid"),
+            Assignment.objects.filter(youth=youth).select_related("coach", "team", "assigned_by"),
+        ),
+        section(
+            _("Anteckningar"),
+            Note.objects.filter(youth=youth).select_related("author", "corrects"),
+        ),
+        section(
+            _("Tidigare versioner av anteckningar"),
+            NoteRevision.objects.filter(note__youth=youth).select_related("note"),
+        ),
+        section(
+            _("Kontaktförsök"),
+            ContactAttempt.objects.filter(youth=youth)
+            .select_related("staff", "task")
+            .order_by("at"),
+        ),
+        section(
+            _("Uppsökande enligt kontaktrutinen"),
+            OutreachCase.objects.filter(youth=youth).select_related("routine", "period"),
+        ),
+        section(
+            _("Skickade sms och e-post"),
+            OutgoingMessage.objects.filter(youth=youth).select_related("task", "created_by"),
+        ),
+        section(
+            _("Uppgifter"),
+            Task.objects.filter(youth=youth)
+            .select_related("done_by", "step", "case")
+            .order_by("due_date", "id"),
+        ),
+        section(
+            _("Svar via e-tjänsten"),
+            EserviceSubmission.objects.filter(youth=youth).select_related(
+                "access_code", "attempt", "occupation", "reviewed_by"
+            ),
+        ),
+        section(
+            _("Koder till e-tjänsten"),
+            AccessCode.objects.filter(youth=youth).select_related("period", "revoked_by"),
+        ),
+        section(
+            _("Anmälningar från skolor"),
+            SchoolNotification.objects.filter(youth=youth).select_related(
+                "municipality", "handled_by"
+            ),
+        ),
+        section(
+            _("Kartläggningssamtal"),
+            MappingConversation.objects.filter(youth=youth).select_related(
+                "conducted_by", "period", "created_by", "updated_by"
+            ),
+        ),
+        section(
+            _("Samtycken"),
+            Consent.objects.filter(youth=youth).select_related(
+                "guardian", "period", "created_by", "updated_by"
+            ),
+        ),
+        section(
+            _("Handlingsplaner"),
+            ActionPlan.objects.filter(youth=youth).select_related(
+                "case_worker", "period", "consent", "created_by", "updated_by"
+            ),
+        ),
+        section(
+            _("Insatser"),
+            Intervention.objects.filter(plan__youth=youth).select_related(
+                "plan", "type", "partner", "responsible_staff"
+            ),
+        ),
+        section(
+            _("Tidigare versioner av handlingsplaner"),
+            PlanRevision.objects.filter(plan__youth=youth)
+            .select_related("plan", "by")
+            .order_by("plan_id", "number"),
+        ),
+        section(
+            _("Uppföljningar av planer"),
+            PlanFollowUp.objects.filter(plan__youth=youth).select_related(
+                "plan", "intervention", "by"
+            ),
+        ),
+        section(
+            _("Avslutande samtal"),
+            ClosingConversation.objects.filter(plan__youth=youth).select_related(
+                "plan", "by", "destination", "handed_over_to"
+            ),
+        ),
+        section(
+            _("Nätverksmöten där ungdomen togs upp"),
+            MeetingYouth.objects.filter(youth=youth).select_related("meeting", "consent"),
+        ),
+        section(
+            _("Begäranden enligt dataskyddsförordningen"),
+            DataRequest.objects.filter(youth=youth).select_related("handled_by"),
+        ),
+        section(
+            _("Händelser (tidslinje)"),
+            TimelineEntry.objects.filter(youth=youth).select_related("actor"),
+        ),
+        section(
+            _("Förslag från identifieringen i folkbokförings- och skolregistren"),
+            Proposal.objects.filter(youth=youth)
+            .select_related("run", "decided_by")
+            .order_by("run__started_at", "id"),
+        ),
     ]
     return {
         "youth": youth,
@@ -180,9 +271,18 @@ def reads_by_day(events: Any) -> list[dict[str, Any]]:
     rows: dict[tuple[Any, str, str], dict[str, Any]] = {}
     for at, username, role, detail in events.iterator(chunk_size=2000):
         at = timezone.localtime(at)
-        row = rows.setdefault((at.date(), username or "–", role), {
-            "day": at.date(), "who": username or "–", "role": role, "n": 0, "first": at,
-            "last": at, "details": set()})
+        row = rows.setdefault(
+            (at.date(), username or "–", role),
+            {
+                "day": at.date(),
+                "who": username or "–",
+                "role": role,
+                "n": 0,
+                "first": at,
+                "last": at,
+                "details": set(),
+            },
+        )
         row["n"] += 1
         row["first"], row["last"] = min(row["first"], at), max(row["last"], at)
         if detail:
@@ -195,8 +295,7 @@ def reads_by_day(events: Any) -> list[dict[str, Any]]:
 EXTRACT_KEEP_DAYS = 30  # the PDF is downloadable this long, then deleted (the row stays)
 
 
-def extract_order(*, youth: Youth, actor: Any, received_on: dt.date,
-                  key: str | None) -> Any:
+def extract_order(*, youth: Youth, actor: Any, received_on: dt.date, key: str | None) -> Any:
     """Record the request and ask a worker for the PDF; the same page's key twice (a double
     click) orders one extract."""
     from django.db import transaction
@@ -207,10 +306,12 @@ def extract_order(*, youth: Youth, actor: Any, received_on: dt.date,
     from youth import services as youth_services
 
     def create() -> RegisterExtract:
-        request = youth_services.extract_recorded(youth=youth, actor=actor,
-                                                  received_on=received_on)
-        extract = RegisterExtract.objects.create(youth=youth, data_request=request,
-                                                 requested_by=actor, request_key=key)
+        request = youth_services.extract_recorded(
+            youth=youth, actor=actor, received_on=received_on
+        )
+        extract = RegisterExtract.objects.create(
+            youth=youth, data_request=request, requested_by=actor, request_key=key
+        )
         outbox.enqueue("records.register_extract.tasks.register_extract_build", extract.pk)
         return extract
 
@@ -237,12 +338,14 @@ def extract_build(pk: int) -> str:
         pdf = pdf_render("pdf/register_extract.html", extract_context(extract.youth))
     except SoftTimeLimitExceeded:
         RegisterExtract.objects.filter(pk=pk).update(
-            failed_at=timezone.now(), error=str(_("för stort: tog för lång tid att ta fram")))
+            failed_at=timezone.now(), error=str(_("för stort: tog för lång tid att ta fram"))
+        )
         return "too large"
     name = f"registerutdrag-{extract.youth_id}-{extract.pk}.pdf"
     extract.file.save(name, ContentFile(pdf), save=False)
     RegisterExtract.objects.filter(pk=pk, built_at__isnull=True).update(
-        file=extract.file.name, built_at=timezone.now())
+        file=extract.file.name, built_at=timezone.now()
+    )
     return f"built {len(pdf)} bytes"
 
 
@@ -256,7 +359,8 @@ def extracts_expire(*, now: dt.datetime | None = None) -> int:
 
     now = now or timezone.now()
     old = RegisterExtract.objects.filter(
-        built_at__lt=now - dt.timedelta(days=EXTRACT_KEEP_DAYS)).exclude(file="")
+        built_at__lt=now - dt.timedelta(days=EXTRACT_KEEP_DAYS)
+    ).exclude(file="")
     with transaction.atomic():
         delete_on_commit(list(old.values_list("file", flat=True)))
         return old.update(file="", file_deleted_at=now)

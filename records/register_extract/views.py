@@ -32,24 +32,34 @@ def register_extract(request: HttpRequest, pk: int) -> HttpResponse:
     """Order the youth's register extract; the request is recorded as handled."""
     youth = youth_get_for_user(request, pk)
     back = reverse("youth:data_protection", args=[youth.pk]) + "#extract-heading"
-    received_on = (date_param(request.POST, "mottagen") if request.POST.get("mottagen")
-                   else timezone.localdate())
+    received_on = (
+        date_param(request.POST, "mottagen")
+        if request.POST.get("mottagen")
+        else timezone.localdate()
+    )
     if received_on is None or received_on > timezone.localdate():
-        messages.error(request, _("Ange dagen då begäran kom in (ÅÅÅÅ-MM-DD, inte ett datum "
-                                  "i framtiden)."))
+        messages.error(
+            request, _("Ange dagen då begäran kom in (ÅÅÅÅ-MM-DD, inte ett datum i framtiden).")
+        )
         return redirect(back)
     key = request_key(request)
-    extract_order(youth=youth, actor=request.user, received_on=received_on,
-                  key=str(key) if key else None)
-    messages.success(request, _("Registerutdraget tas fram. Det finns att hämta i listan "
-                                "nedan när det är klart."))
+    extract_order(
+        youth=youth, actor=request.user, received_on=received_on, key=str(key) if key else None
+    )
+    messages.success(
+        request,
+        _("Registerutdraget tas fram. Det finns att hämta i listan nedan när det är klart."),
+    )
     return redirect(back)
 
 
 def _extracts(request: HttpRequest, pk: int) -> tuple[object, object]:
     youth = youth_get_for_user(request, pk)
-    extracts = (RegisterExtract.objects.visible_to(request.user).filter(youth=youth)
-                .select_related("requested_by", "data_request"))
+    extracts = (
+        RegisterExtract.objects.visible_to(request.user)
+        .filter(youth=youth)
+        .select_related("requested_by", "data_request")
+    )
     return youth, extracts
 
 
@@ -66,10 +76,18 @@ def extract_list(request: HttpRequest, pk: int) -> HttpResponse:
     pending = any(e.built_at is None and e.failed_at is None for e in rows)
     # Asks again every 3 s for two minutes at most: an open page must not keep the session
     # alive for ever (each answer counts as activity) if the workers are down.
-    return render(request, "records/register_extract/list.html", {
-        "youth": youth, "extracts": rows, "keep_days": EXTRACT_KEEP_DAYS,
-        "pending": pending and asked < POLLS, "waited": pending and asked >= POLLS,
-        "next": asked + 1})
+    return render(
+        request,
+        "records/register_extract/list.html",
+        {
+            "youth": youth,
+            "extracts": rows,
+            "keep_days": EXTRACT_KEEP_DAYS,
+            "pending": pending and asked < POLLS,
+            "waited": pending and asked >= POLLS,
+            "next": asked + 1,
+        },
+    )
 
 
 @login_required
@@ -80,8 +98,16 @@ def extract_download(request: HttpRequest, pk: int, extract_pk: int) -> FileResp
     extract = get_for_user(request, extracts, pk=extract_pk)
     if not extract.file:  # not made yet, or deleted after its days: gone, not refused
         raise Http404
-    audit_event(request=request, action=AuditEvent.Action.EXPORT, obj=youth,
-                detail="registerutdrag", flagged=youth.protected_identity)
-    return FileResponse(extract.file.open("rb"), as_attachment=True,
-                        filename=f"registerutdrag-{youth.pk}.pdf",
-                        content_type="application/pdf")
+    audit_event(
+        request=request,
+        action=AuditEvent.Action.EXPORT,
+        obj=youth,
+        detail="registerutdrag",
+        flagged=youth.protected_identity,
+    )
+    return FileResponse(
+        extract.file.open("rb"),
+        as_attachment=True,
+        filename=f"registerutdrag-{youth.pk}.pdf",
+        content_type="application/pdf",
+    )

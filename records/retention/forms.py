@@ -16,14 +16,22 @@ class RetentionPolicyForm(forms.Form):
     when the coordinator confirms that the municipality's decision allows it."""
 
     months = forms.IntegerField(
-        label=_("Gallras efter (månader)"), min_value=1, max_value=1200, required=False,
-        help_text=_("Lämna tomt om uppgifterna ska bevaras (inget gallringsbeslut)."))
+        label=_("Gallras efter (månader)"),
+        min_value=1,
+        max_value=1200,
+        required=False,
+        help_text=_("Lämna tomt om uppgifterna ska bevaras (inget gallringsbeslut)."),
+    )
     decision = forms.CharField(
-        label=_("Gallringsbeslut"), max_length=200, required=False,
-        help_text=_("Var beslutet finns, t.ex. dokumenthanteringsplanens nummer och paragraf."))
+        label=_("Gallringsbeslut"),
+        max_length=200,
+        required=False,
+        help_text=_("Var beslutet finns, t.ex. dokumenthanteringsplanens nummer och paragraf."),
+    )
     below_minimum_ok = forms.BooleanField(
         label=_("Kommunens gallringsbeslut medger en kortare tid än KAA:s lägsta tid"),
-        required=False)
+        required=False,
+    )
 
     def __init__(self, *args: Any, rule: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,11 +47,17 @@ class RetentionPolicyForm(forms.Form):
             self.add_error("decision", _("Ange gallringsbeslutet som tiden bygger på."))
         if months is not None and months < self.rule.minimum_months and not self.rule.overridable:
             self.add_error("months", minimum_refused(self.rule))
-        elif (months is not None and months < self.rule.minimum_months
-                and not data.get("below_minimum_ok")):
-            self.add_error("months", _(
-                "Varning: %(m)s månader är kortare än KAA:s lägsta tid, %(min)s månader. "
-                "%(why)s Kryssa i rutan nedan om kommunens gallringsbeslut ändå medger det.")
-                % {"m": months, "min": self.rule.minimum_months,
-                   "why": self.rule.minimum_reason})
+        elif (
+            months is not None
+            and months < self.rule.minimum_months
+            and not data.get("below_minimum_ok")
+        ):
+            self.add_error(
+                "months",
+                _(
+                    "Varning: %(m)s månader är kortare än KAA:s lägsta tid, %(min)s månader. "
+                    "%(why)s Kryssa i rutan nedan om kommunens gallringsbeslut ändå medger det."
+                )
+                % {"m": months, "min": self.rule.minimum_months, "why": self.rule.minimum_reason},
+            )
         return data

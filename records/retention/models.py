@@ -27,22 +27,29 @@ class RetentionPolicy(models.Model):
     dokumenthanteringsplan (gallringsbeslut). No months = kept (bevaras)."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
-    record_type = models.CharField(_("slag av uppgifter"), max_length=20,
-                                   choices=RecordType.choices)
-    months = models.PositiveSmallIntegerField(_("gallras efter (månader)"), null=True,
-                                              blank=True)
+    record_type = models.CharField(
+        _("slag av uppgifter"), max_length=20, choices=RecordType.choices
+    )
+    months = models.PositiveSmallIntegerField(_("gallras efter (månader)"), null=True, blank=True)
     decision = models.CharField(_("gallringsbeslut"), max_length=200, blank=True)
     below_minimum = models.BooleanField(_("kortare än KAA:s lägsta tid"), default=False)
     updated_at = models.DateTimeField(_("ändrad"))
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("ändrad av"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ändrad av"),
+    )
 
     class Meta:
         db_table = "reporting_retentionpolicy"
         verbose_name = _("gallringsregel")
         verbose_name_plural = _("gallringsregler")
-        constraints = [models.UniqueConstraint(fields=["municipality", "record_type"],
-                                               name="retention_policy_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "record_type"], name="retention_policy_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_record_type_display()}: {self.months or '–'}"
@@ -66,18 +73,29 @@ class RetentionRun(models.Model):
     proposed_at = models.DateTimeField(_("föreslagen"))
     # Who asked for the proposal on the page (none: the weekly job). Neither they nor whoever
     # set the rules it applies may approve it (records.retention.services.may_approve).
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+",
-                                    verbose_name=_("föreslagen av"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("föreslagen av"),
+    )
     cutoffs = models.JSONField(default=dict)  # record type -> ISO date, under the policy
     items = models.JSONField(default=dict)  # record type -> model label -> [ids]
     counts = models.JSONField(default=dict)  # record type -> number of records
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.PROPOSED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
     decided_at = models.DateTimeField(_("beslutad"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("beslutad av"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beslutad av"),
+    )
     reject_reason = models.CharField(_("skäl"), max_length=300, blank=True)
     done_at = models.DateTimeField(_("genomförd"), null=True, blank=True)
     result = models.JSONField(default=dict)  # record type -> records deleted or anonymised

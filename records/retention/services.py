@@ -97,33 +97,63 @@ class Rule:
 
 RULES = {
     RecordType.YOUTH: Rule(
-        RecordType.YOUTH, _("efter att ungdomens sista KAA-period avslutades"), 12,
-        _("Halvårsrapporterna till SCB och rättelser av dem bygger på registerposten; de två "
-          "rapporterna efter att perioden slutat ska hinna lämnas.")),
+        RecordType.YOUTH,
+        _("efter att ungdomens sista KAA-period avslutades"),
+        12,
+        _(
+            "Halvårsrapporterna till SCB och rättelser av dem bygger på registerposten; de två "
+            "rapporterna efter att perioden slutat ska hinna lämnas."
+        ),
+    ),
     RecordType.CONTACTS: Rule(
-        RecordType.CONTACTS, _("efter kontakten"), 12,
-        _("Kontaktförsöken redovisas till SCB (datum för kontakt) och i årsuppföljningen.")),
+        RecordType.CONTACTS,
+        _("efter kontakten"),
+        12,
+        _("Kontaktförsöken redovisas till SCB (datum för kontakt) och i årsuppföljningen."),
+    ),
     RecordType.NOTES: Rule(
-        RecordType.NOTES, _("efter att anteckningen skrevs"), 12,
-        _("Anteckningarna dokumenterar kommunens insatser enligt förordningen (2006:39).")),
+        RecordType.NOTES,
+        _("efter att anteckningen skrevs"),
+        12,
+        _("Anteckningarna dokumenterar kommunens insatser enligt förordningen (2006:39)."),
+    ),
     RecordType.PLANS: Rule(
-        RecordType.PLANS, _("efter att planen avslutades eller samtalet hölls"), 12,
-        _("Insatserna redovisas till SCB för det halvår de pågick.")),
+        RecordType.PLANS,
+        _("efter att planen avslutades eller samtalet hölls"),
+        12,
+        _("Insatserna redovisas till SCB för det halvår de pågick."),
+    ),
     RecordType.CONSENTS: Rule(
-        RecordType.CONSENTS, _("efter att samtycket upphörde eller ärendet avslutades"), 12,
-        _("Samtycket är stödet för de uppgifter som lämnats ut; det ska finnas så länge "
-          "utlämnandet kan ifrågasättas.")),
+        RecordType.CONSENTS,
+        _("efter att samtycket upphörde eller ärendet avslutades"),
+        12,
+        _(
+            "Samtycket är stödet för de uppgifter som lämnats ut; det ska finnas så länge "
+            "utlämnandet kan ifrågasättas."
+        ),
+    ),
     RecordType.EXPORTS: Rule(
-        RecordType.EXPORTS, _("efter att filen skapades"), 12,
-        _("Nästa SCB-fil jämförs med den senast inskickade, och SCB kan begära rättelse.")),
+        RecordType.EXPORTS,
+        _("efter att filen skapades"),
+        12,
+        _("Nästa SCB-fil jämförs med den senast inskickade, och SCB kan begära rättelse."),
+    ),
     # The log is the evidence of every other record's handling: no municipality's decision
     # makes it shorter (kaa.audit states its minimums, longer ones for security events).
     RecordType.AUDIT: Rule(
-        RecordType.AUDIT, _("efter händelsen"), AUDIT_MINIMUM_MONTHS,
-        _("Loggen behövs för loggkontroll och för registerutdrag (vem som har läst "
-          "uppgifterna) så länge uppgifterna finns."), overridable=False,
-        note=_("Nekade åtkomster, misslyckade inloggningar, spärrade konton, exporter och "
-               "loggens egna händelser om gallring sparas alltid minst 60 månader.")),
+        RecordType.AUDIT,
+        _("efter händelsen"),
+        AUDIT_MINIMUM_MONTHS,
+        _(
+            "Loggen behövs för loggkontroll och för registerutdrag (vem som har läst "
+            "uppgifterna) så länge uppgifterna finns."
+        ),
+        overridable=False,
+        note=_(
+            "Nekade åtkomster, misslyckade inloggningar, spärrade konton, exporter och "
+            "loggens egna händelser om gallring sparas alltid minst 60 månader."
+        ),
+    ),
 }
 
 
@@ -141,25 +171,29 @@ def months_in_force(record_type: str, months: int | None) -> int | None:
 
 def _in_kaa(youth_ref: str) -> Q:
     """True while the youth is worked with: an open period or an open plan."""
-    return Q(Exists(KaaPeriod.objects.filter(youth_id=OuterRef(youth_ref),
-                                             end_date__isnull=True))) | Q(Exists(
-        ActionPlan.objects.filter(youth_id=OuterRef(youth_ref), closed_on__isnull=True)))
+    return Q(
+        Exists(KaaPeriod.objects.filter(youth_id=OuterRef(youth_ref), end_date__isnull=True))
+    ) | Q(Exists(ActionPlan.objects.filter(youth_id=OuterRef(youth_ref), closed_on__isnull=True)))
 
 
 def _per_youth(model: type[models.Model], municipality_id: int, path: str = "youth") -> Any:
     """Records of the municipality's youths who are no longer in KAA, not restricted and not
     already gallrade."""
-    return (model.objects.filter(**{f"{path}__municipality_id": municipality_id,
-                                    f"{path}__restricted_at__isnull": True,
-                                    f"{path}__anonymised_at__isnull": True})
-            .exclude(_in_kaa(f"{path}_id")))
+    return model.objects.filter(
+        **{
+            f"{path}__municipality_id": municipality_id,
+            f"{path}__restricted_at__isnull": True,
+            f"{path}__anonymised_at__isnull": True,
+        }
+    ).exclude(_in_kaa(f"{path}_id"))
 
 
 def _kept_youths(municipality_id: int) -> Any:
     """The municipality's youths whose records no gallring touches: still in KAA, or with
     restricted processing."""
-    return (Youth.objects.filter(municipality_id=municipality_id)
-            .filter(Q(restricted_at__isnull=False) | _in_kaa("pk")))
+    return Youth.objects.filter(municipality_id=municipality_id).filter(
+        Q(restricted_at__isnull=False) | _in_kaa("pk")
+    )
 
 
 def _text_left(model: type[models.Model], fields: tuple[str, ...]) -> Q:
@@ -183,17 +217,30 @@ SCRUB: dict[type[models.Model], tuple[str, ...]] = {
     Intervention: ("purpose", "declined_reason", "result"),
     ClosingConversation: ("destination_detail", "comment"),
     NetworkMeeting: ("agenda",),
-    MappingConversation: ("contact_person", "school_name", "programme", "why_not_in_school",
-                          "what_would_have_helped", "occupation_description",
-                          "future_thoughts", "needs", "archive_reason"),
+    MappingConversation: (
+        "contact_person",
+        "school_name",
+        "programme",
+        "why_not_in_school",
+        "what_would_have_helped",
+        "occupation_description",
+        "future_thoughts",
+        "needs",
+        "archive_reason",
+    ),
 }
 
 
 def _latest(queryset: Any, field: str, youth_ref: str = "pk") -> Any:
     """The latest `field` among the youth's rows of `queryset`, as a subquery; `youth_ref`
     names the outer query's youth id."""
-    return Subquery(queryset.filter(youth_id=OuterRef(youth_ref)).order_by()
-                    .values("youth_id").annotate(last=Max(field)).values("last")[:1])
+    return Subquery(
+        queryset.filter(youth_id=OuterRef(youth_ref))
+        .order_by()
+        .values("youth_id")
+        .annotate(last=Max(field))
+        .values("last")[:1]
+    )
 
 
 def _youth_anchor() -> Any:
@@ -204,29 +251,37 @@ def _youth_anchor() -> Any:
         Coalesce(_latest(KaaPeriod.objects, "end_date"), TruncDate("created_at")),
         Coalesce(_latest(ActionPlan.objects, "closed_on"), TruncDate("created_at")),
         Coalesce(TruncDate(_latest(ContactAttempt.objects, "at")), TruncDate("created_at")),
-        Coalesce(TruncDate(_latest(Note.objects, "created_at")), TruncDate("created_at")))
+        Coalesce(TruncDate(_latest(Note.objects, "created_at")), TruncDate("created_at")),
+    )
 
 
 def _youths_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
-    youths = (Youth.objects.filter(municipality_id=municipality_id, restricted_at__isnull=True,
-                                   anonymised_at__isnull=True)
-              .exclude(_in_kaa("pk"))
-              .annotate(anchor=_youth_anchor())
-              .filter(anchor__lt=cutoff))
+    youths = (
+        Youth.objects.filter(
+            municipality_id=municipality_id, restricted_at__isnull=True, anonymised_at__isnull=True
+        )
+        .exclude(_in_kaa("pk"))
+        .annotate(anchor=_youth_anchor())
+        .filter(anchor__lt=cutoff)
+    )
     return {"youth.Youth": youths}
 
 
 def _contacts_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
     return {
         "outreach.ContactAttempt": _per_youth(ContactAttempt, municipality_id)
-        .filter(at__date__lt=cutoff).exclude(note=""),
-        "outreach.OutgoingMessage": _per_youth(OutgoingMessage, municipality_id)
-        .filter(created_at__date__lt=cutoff),
-        "outreach.EserviceSubmission": _per_youth(EserviceSubmission, municipality_id)
-        .filter(submitted_at__date__lt=cutoff),
+        .filter(at__date__lt=cutoff)
+        .exclude(note=""),
+        "outreach.OutgoingMessage": _per_youth(OutgoingMessage, municipality_id).filter(
+            created_at__date__lt=cutoff
+        ),
+        "outreach.EserviceSubmission": _per_youth(EserviceSubmission, municipality_id).filter(
+            submitted_at__date__lt=cutoff
+        ),
         # A notice not linked to a record still names the pupil: matched by personnummer.
         "plans.SchoolNotification": SchoolNotification.objects.filter(
-            municipality_id=municipality_id, received_at__date__lt=cutoff)
+            municipality_id=municipality_id, received_at__date__lt=cutoff
+        )
         .exclude(status=SchoolNotification.Status.NEW)
         .exclude(youth_id__in=_kept_youths(municipality_id).values("pk"))
         .exclude(personnummer__in=_kept_youths(municipality_id).values("personnummer")),
@@ -234,19 +289,29 @@ def _contacts_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
 
 
 def _notes_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
-    return {"youth.Note": _per_youth(Note, municipality_id).filter(created_at__date__lt=cutoff),
-            # The agenda can speak of every youth discussed: kept while one of them is.
-            "plans.NetworkMeeting": NetworkMeeting.objects.filter(
-                municipality_id=municipality_id, held_on__lt=cutoff).exclude(agenda="")
-            .exclude(Exists(MeetingYouth.objects.filter(
-                meeting_id=OuterRef("pk"),
-                youth_id__in=_kept_youths(municipality_id).values("pk"))))}
+    return {
+        "youth.Note": _per_youth(Note, municipality_id).filter(created_at__date__lt=cutoff),
+        # The agenda can speak of every youth discussed: kept while one of them is.
+        "plans.NetworkMeeting": NetworkMeeting.objects.filter(
+            municipality_id=municipality_id, held_on__lt=cutoff
+        )
+        .exclude(agenda="")
+        .exclude(
+            Exists(
+                MeetingYouth.objects.filter(
+                    meeting_id=OuterRef("pk"),
+                    youth_id__in=_kept_youths(municipality_id).values("pk"),
+                )
+            )
+        ),
+    }
 
 
 def _plans_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
     return {
         "plans.ActionPlan": _per_youth(ActionPlan, municipality_id)
-        .filter(closed_on__lt=cutoff).filter(_text_left(ActionPlan, SCRUB[ActionPlan])),
+        .filter(closed_on__lt=cutoff)
+        .filter(_text_left(ActionPlan, SCRUB[ActionPlan])),
         "plans.MappingConversation": _per_youth(MappingConversation, municipality_id)
         .filter(held_on__lt=cutoff)
         .filter(_text_left(MappingConversation, SCRUB[MappingConversation])),
@@ -255,26 +320,33 @@ def _plans_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
 
 def _consents_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
     last_end = _latest(KaaPeriod.objects, "end_date", "youth_id")
-    return {"plans.Consent": _per_youth(Consent, municipality_id)
-            .annotate(case_end=Coalesce("ended_on", last_end, "given_on"))
-            .filter(case_end__lt=cutoff)}
+    return {
+        "plans.Consent": _per_youth(Consent, municipality_id)
+        .annotate(case_end=Coalesce("ended_on", last_end, "given_on"))
+        .filter(case_end__lt=cutoff)
+    }
 
 
 def _exports_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
     return {
         **_registered_due(RecordType.EXPORTS, municipality_id, cutoff),
         "outreach.LetterBatch": LetterBatch.objects.filter(
-            municipality_id=municipality_id, created_at__date__lt=cutoff),
+            municipality_id=municipality_id, created_at__date__lt=cutoff
+        ),
         "youth.ImportBatch": ImportBatch.objects.filter(
-            municipality_id=municipality_id, uploaded_at__date__lt=cutoff)
-        .exclude(content=b"", rows__isnull=True),
+            municipality_id=municipality_id, uploaded_at__date__lt=cutoff
+        ).exclude(content=b"", rows__isnull=True),
     }
 
 
 def _audit_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
-    return {"kaa.AuditEvent": audit_purgeable(
-        municipality_id=municipality_id, before=day_start(cutoff),
-        keep_youth_ids=_kept_youths(municipality_id).values_list("pk", flat=True))}
+    return {
+        "kaa.AuditEvent": audit_purgeable(
+            municipality_id=municipality_id,
+            before=day_start(cutoff),
+            keep_youth_ids=_kept_youths(municipality_id).values_list("pk", flat=True),
+        )
+    }
 
 
 # Records of an app above this one, which it registers when it is ready (`register`): record
@@ -282,8 +354,13 @@ def _audit_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
 REGISTERED_DUE: dict[str, dict[str, Callable[[int, dt.date], Any]]] = {}
 
 
-def register(*, record_type: str, label: str, due: Callable[[int, dt.date], Any],
-             action: Callable[[Any], int]) -> None:
+def register(
+    *,
+    record_type: str,
+    label: str,
+    due: Callable[[int, dt.date], Any],
+    action: Callable[[Any], int],
+) -> None:
     """Let gallring of `record_type` take in an upper app's model `label`: `due` selects what
     is due, `action` carries it out on the selection and returns how many it changed."""
     REGISTERED_DUE.setdefault(record_type, {})[label] = due
@@ -291,8 +368,10 @@ def register(*, record_type: str, label: str, due: Callable[[int, dt.date], Any]
 
 
 def _registered_due(record_type: str, municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
-    return {label: due(municipality_id, cutoff)
-            for label, due in REGISTERED_DUE.get(record_type, {}).items()}
+    return {
+        label: due(municipality_id, cutoff)
+        for label, due in REGISTERED_DUE.get(record_type, {}).items()
+    }
 
 
 DUE: dict[str, Callable[[int, dt.date], dict[str, Any]]] = {
@@ -325,6 +404,7 @@ def youth_blockers(policies: dict[str, Any]) -> list[RecordType]:
     """The per-youth record types that keep the register record from being gallrad: those
     kept (no time) or kept longer than the register record. `policies` maps a type to its
     months (or a RetentionPolicy)."""
+
     def months(record_type: str) -> int | None:
         value = policies.get(record_type)
         return getattr(value, "months", value)
@@ -336,13 +416,15 @@ def youth_blockers(policies: dict[str, Any]) -> list[RecordType]:
 
 
 def minimum_refused(rule: Rule) -> str:
-    return _("%(label)s ska sparas i minst %(min)s månader. %(why)s En kortare tid kan inte "
-             "sparas, inte heller med ett eget gallringsbeslut.") % {
-        "label": rule.record_type.label, "min": rule.minimum_months, "why": rule.minimum_reason}
+    return _(
+        "%(label)s ska sparas i minst %(min)s månader. %(why)s En kortare tid kan inte "
+        "sparas, inte heller med ett eget gallringsbeslut."
+    ) % {"label": rule.record_type.label, "min": rule.minimum_months, "why": rule.minimum_reason}
 
 
-def policy_save(*, municipality: Municipality, record_type: str, months: int | None,
-                decision: str, actor: User) -> RetentionPolicy:
+def policy_save(
+    *, municipality: Municipality, record_type: str, months: int | None, decision: str, actor: User
+) -> RetentionPolicy:
     rule = RULES[RecordType(record_type)]
     if not rule.overridable and months is not None and months < rule.minimum_months:
         raise ValidationError({"months": minimum_refused(rule)})
@@ -350,27 +432,43 @@ def policy_save(*, municipality: Municipality, record_type: str, months: int | N
         current = {key: p.months for key, p in policies_of(municipality).items()}
         blockers = youth_blockers({**current, record_type: months})
         if blockers:
-            raise ValidationError({"months": _(
-                "Registerposten tar allt om ungdomen med sig när den gallras. Ange först en "
-                "gallringstid som inte är längre än %(m)s månader för: %(types)s.")
-                % {"m": months, "types": "; ".join(str(t.label).lower() for t in blockers)}})
+            raise ValidationError(
+                {
+                    "months": _(
+                        "Registerposten tar allt om ungdomen med sig när den gallras. Ange först "
+                        "en gallringstid som inte är längre än %(m)s månader för: %(types)s."
+                    )
+                    % {"m": months, "types": "; ".join(str(t.label).lower() for t in blockers)}
+                }
+            )
     policy, _created = RetentionPolicy.objects.update_or_create(
-        municipality=municipality, record_type=record_type,
-        defaults={"months": months, "decision": decision.strip(),
-                  "below_minimum": months is not None and months < rule.minimum_months,
-                  "updated_at": timezone.now(), "updated_by": actor})
-    audit_event(action=Action.UPDATE, user=actor, obj=policy,
-                detail=f"gallringsregel:{record_type}:{months if months else 'bevaras'}",
-                flagged=policy.below_minimum)
+        municipality=municipality,
+        record_type=record_type,
+        defaults={
+            "months": months,
+            "decision": decision.strip(),
+            "below_minimum": months is not None and months < rule.minimum_months,
+            "updated_at": timezone.now(),
+            "updated_by": actor,
+        },
+    )
+    audit_event(
+        action=Action.UPDATE,
+        user=actor,
+        obj=policy,
+        detail=f"gallringsregel:{record_type}:{months if months else 'bevaras'}",
+        flagged=policy.below_minimum,
+    )
     # An open proposal was made under the old rules: it can no longer be approved.
-    RetentionRun.objects.filter(municipality=municipality,
-                                status=RetentionRun.Status.PROPOSED).update(
-        status=RetentionRun.Status.SUPERSEDED, items={})
+    RetentionRun.objects.filter(
+        municipality=municipality, status=RetentionRun.Status.PROPOSED
+    ).update(status=RetentionRun.Status.SUPERSEDED, items={})
     return policy
 
 
-def propose(*, municipality: Municipality, today: dt.date,
-            actor: User | None = None) -> RetentionRun | None:
+def propose(
+    *, municipality: Municipality, today: dt.date, actor: User | None = None
+) -> RetentionRun | None:
     """Everything due under the municipality's policies as one proposal for a coordinator;
     an earlier open proposal is replaced. None if nothing is due. `actor`: the coordinator who
     asked for it (None: the weekly job), who may then not approve it."""
@@ -388,8 +486,10 @@ def propose(*, municipality: Municipality, today: dt.date,
         if record_type in BY_CUTOFF_ONLY:
             number = sum(qs.count() for qs in parts.values())
         else:
-            found = {label: list(qs.order_by("pk").values_list("pk", flat=True))
-                     for label, qs in parts.items()}
+            found = {
+                label: list(qs.order_by("pk").values_list("pk", flat=True))
+                for label, qs in parts.items()
+            }
             found = {label: ids for label, ids in found.items() if ids}
             number = sum(len(ids) for ids in found.values())
             if found:
@@ -398,34 +498,42 @@ def propose(*, municipality: Municipality, today: dt.date,
             cutoffs[record_type], counts[record_type] = cutoff.isoformat(), number
     with transaction.atomic():
         Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
-        RetentionRun.objects.filter(municipality=municipality,
-                                    status=RetentionRun.Status.PROPOSED).update(
-            status=RetentionRun.Status.SUPERSEDED, items={})
+        RetentionRun.objects.filter(
+            municipality=municipality, status=RetentionRun.Status.PROPOSED
+        ).update(status=RetentionRun.Status.SUPERSEDED, items={})
         if not counts:
             return None
-        return RetentionRun.objects.create(municipality=municipality, proposed_at=timezone.now(),
-                                           proposed_by=actor, cutoffs=cutoffs, items=items,
-                                           counts=counts)
+        return RetentionRun.objects.create(
+            municipality=municipality,
+            proposed_at=timezone.now(),
+            proposed_by=actor,
+            cutoffs=cutoffs,
+            items=items,
+            counts=counts,
+        )
 
 
 def propose_all(*, today: dt.date) -> int:
     """The weekly job: a fresh proposal for every municipality with a policy."""
     made = 0
     for municipality in Municipality.objects.filter(
-            pk__in=RetentionPolicy.objects.filter(months__isnull=False)
-            .values("municipality_id")):
+        pk__in=RetentionPolicy.objects.filter(months__isnull=False).values("municipality_id")
+    ):
         made += propose(municipality=municipality, today=today) is not None
     return made
 
 
-SECOND_PERSON_REQUIRED = _("Förslaget måste godkännas av en annan samordnare än den som tog "
-                           "fram det eller ändrade gallringsreglerna det bygger på.")
+SECOND_PERSON_REQUIRED = _(
+    "Förslaget måste godkännas av en annan samordnare än den som tog "
+    "fram det eller ändrade gallringsreglerna det bygger på."
+)
 
 
 def run_authors(run: RetentionRun) -> set[int | None]:
     """Who proposed the run and who last set each rule it applies."""
-    setters = RetentionPolicy.objects.filter(municipality_id=run.municipality_id,
-                                             record_type__in=list(run.cutoffs))
+    setters = RetentionPolicy.objects.filter(
+        municipality_id=run.municipality_id, record_type__in=list(run.cutoffs)
+    )
     return {run.proposed_by_id, *setters.values_list("updated_by_id", flat=True)}
 
 
@@ -434,14 +542,21 @@ def may_approve(run: RetentionRun, user: User) -> bool:
     return is_second_person(user, run_authors(run))
 
 
-def decide(*, run: RetentionRun, actor: User, approve: bool, reason: str = "",
-           request: Any = None) -> RetentionRun:
+def decide(
+    *, run: RetentionRun, actor: User, approve: bool, reason: str = "", request: Any = None
+) -> RetentionRun:
     """A coordinator approves (the run is then carried out by a task) or rejects a proposal.
     An approval by the proposer or by whoever set the rules is refused (PermissionDenied) and
     logged as a flagged denial."""
     if approve and not may_approve(run, actor):
-        audit_event(action=Action.DENIED, request=request, user=actor, obj=run,
-                    detail="gallring:godkännande av egen regel eller eget förslag", flagged=True)
+        audit_event(
+            action=Action.DENIED,
+            request=request,
+            user=actor,
+            obj=run,
+            detail="gallring:godkännande av egen regel eller eget förslag",
+            flagged=True,
+        )
         raise PermissionDenied(SECOND_PERSON_REQUIRED)
     return _decide(run=run, actor=actor, approve=approve, reason=reason)
 
@@ -458,8 +573,12 @@ def _decide(*, run: RetentionRun, actor: User, approve: bool, reason: str) -> Re
     if not approve:
         run.items = {}
     run.save(update_fields=["status", "decided_at", "decided_by", "reject_reason", "items"])
-    audit_event(action=Action.UPDATE, user=actor, obj=run,
-                detail="gallring:godkänd" if approve else "gallring:avslagen")
+    audit_event(
+        action=Action.UPDATE,
+        user=actor,
+        obj=run,
+        detail="gallring:godkänd" if approve else "gallring:avslagen",
+    )
     if approve:
         from kaa import outbox
 
@@ -473,7 +592,8 @@ def _decide(*, run: RetentionRun, actor: User, approve: bool, reason: str) -> Re
 def _scrub(queryset: Any) -> int:
     fields = SCRUB[queryset.model]
     return queryset.filter(_text_left(queryset.model, fields)).update(
-        **{name: "" for name in fields}, **_version_bumped(queryset.model))
+        **{name: "" for name in fields}, **_version_bumped(queryset.model)
+    )
 
 
 def _version_bumped(model: type[models.Model]) -> dict[str, Any]:
@@ -522,11 +642,23 @@ def _anonymise_youths(youths: Any) -> int:
     # The personnummer is unique per municipality: a pseudonym from the row's id takes its
     # place; the birth date stays (ages are counted from it).
     return Youth.objects.filter(pk__in=ids).update(
-        personnummer=Concat(Value("G"), Cast("id", models.CharField())), pnr_short="",
-        first_name=str(_("Gallrad")), last_name="", address="", postal_code="", city="",
-        phone="", phone_alt="", email="", former_school="", protected_identity=False,
-        archive_reason="", restriction_reason="", anonymised_at=timezone.now(),
-        **_version_bumped(Youth))
+        personnummer=Concat(Value("G"), Cast("id", models.CharField())),
+        pnr_short="",
+        first_name=str(_("Gallrad")),
+        last_name="",
+        address="",
+        postal_code="",
+        city="",
+        phone="",
+        phone_alt="",
+        email="",
+        former_school="",
+        protected_identity=False,
+        archive_reason="",
+        restriction_reason="",
+        anonymised_at=timezone.now(),
+        **_version_bumped(Youth),
+    )
 
 
 def _anonymise_plans(plans: Any) -> int:
@@ -543,8 +675,11 @@ def _anonymise_plans(plans: Any) -> int:
 def _delete_audit(municipality_id: int, cutoff: dt.date) -> int:
     """The log is deleted by municipality and cut-off, never by a list of ids: kaa.audit
     applies the minimums (on PostgreSQL the database itself does)."""
-    return audit_purge(municipality_id=municipality_id, before=day_start(cutoff),
-                       keep_youth_ids=_kept_youths(municipality_id).values_list("pk", flat=True))
+    return audit_purge(
+        municipality_id=municipality_id,
+        before=day_start(cutoff),
+        keep_youth_ids=_kept_youths(municipality_id).values_list("pk", flat=True),
+    )
 
 
 ACTIONS: dict[str, Callable[[Any], int]] = {
@@ -573,14 +708,21 @@ def execute(run_id: int) -> str:
     except Exception as exc:
         log.exception("gallring %s failed", run_id)
         with transaction.atomic():
-            run = RetentionRun.objects.select_for_update().filter(
-                pk=run_id, status=RetentionRun.Status.APPROVED).first()
+            run = (
+                RetentionRun.objects.select_for_update()
+                .filter(pk=run_id, status=RetentionRun.Status.APPROVED)
+                .first()
+            )
             if run is not None:  # the ids go: a new proposal lists what is due then
-                run.status, run.error, run.items = (RetentionRun.Status.FAILED,
-                                                    type(exc).__name__, {})
+                run.status, run.error, run.items = (
+                    RetentionRun.Status.FAILED,
+                    type(exc).__name__,
+                    {},
+                )
                 run.save(update_fields=["status", "error", "items"])
-                audit_event(action=Action.UPDATE, obj=run, detail="gallring:misslyckades",
-                            flagged=True)
+                audit_event(
+                    action=Action.UPDATE, obj=run, detail="gallring:misslyckades", flagged=True
+                )
         raise
 
 
@@ -604,7 +746,8 @@ def _cutoffs_now(run: RetentionRun) -> dict[str, dt.date]:
             continue
         cutoffs[record_type] = min(
             dt.date.fromisoformat(run.cutoffs[record_type]),
-            months_before(proposed_on, months_in_force(record_type, policy.months)))
+            months_before(proposed_on, months_in_force(record_type, policy.months)),
+        )
     return cutoffs
 
 
@@ -625,13 +768,22 @@ def _execute(run_id: int) -> str:
                     done += _delete_audit(run.municipality_id, cutoff)
                     continue
                 if record_type not in BY_CUTOFF_ONLY:
-                    queryset = queryset.filter(pk__in=run.items.get(record_type, {})
-                                               .get(label, []))
+                    queryset = queryset.filter(
+                        pk__in=run.items.get(record_type, {}).get(label, [])
+                    )
                 done += ACTIONS[label](queryset)
             result[record_type] = done
-        run.status, run.done_at, run.result, run.items = (RetentionRun.Status.DONE,
-                                                          timezone.now(), result, {})
+        run.status, run.done_at, run.result, run.items = (
+            RetentionRun.Status.DONE,
+            timezone.now(),
+            result,
+            {},
+        )
         run.save(update_fields=["status", "done_at", "result", "items"])
-        audit_event(action=Action.DELETE, obj=run, detail="gallring " + " ".join(
-            f"{key}={value}" for key, value in sorted(result.items())))
+        audit_event(
+            action=Action.DELETE,
+            obj=run,
+            detail="gallring "
+            + " ".join(f"{key}={value}" for key, value in sorted(result.items())),
+        )
     return "done"

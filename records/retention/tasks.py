@@ -8,8 +8,9 @@ from celery import shared_task
 from kaa.lib.joblock import single_run
 
 
-@shared_task(name="reporting.tasks.retention_propose", acks_late=True, soft_time_limit=1700,
-             time_limit=1800)
+@shared_task(
+    name="reporting.tasks.retention_propose", acks_late=True, soft_time_limit=1700, time_limit=1800
+)
 @single_run(name="reporting.tasks.retention_propose")
 def retention_propose() -> int:
     """Weekly: what is due for gallring under each municipality's policies, as a proposal."""
@@ -20,8 +21,9 @@ def retention_propose() -> int:
     return propose_all(today=timezone.localdate())
 
 
-@shared_task(name="reporting.tasks.retention_execute", acks_late=True, soft_time_limit=3400,
-             time_limit=3600)
+@shared_task(
+    name="reporting.tasks.retention_execute", acks_late=True, soft_time_limit=3400, time_limit=3600
+)
 def retention_execute(run_id: int) -> str:
     """Carry out an approved gallring (once; a second delivery finds it done)."""
     from records.retention.services import execute

@@ -27,24 +27,38 @@ from youth.models import Youth
 YOUTHS_PER_PAGE = 50
 
 
-def _forms(request: HttpRequest, policies: dict[str, Any],
-           bound: str | None = None) -> list[dict[str, Any]]:
+def _forms(
+    request: HttpRequest, policies: dict[str, Any], bound: str | None = None
+) -> list[dict[str, Any]]:
     rows = []
     for record_type, rule in retention.RULES.items():
         policy = policies.get(record_type)
-        initial = {"months": policy.months, "decision": policy.decision,
-                   "below_minimum_ok": policy.below_minimum} if policy else {}
+        initial = (
+            {
+                "months": policy.months,
+                "decision": policy.decision,
+                "below_minimum_ok": policy.below_minimum,
+            }
+            if policy
+            else {}
+        )
         data = request.POST if bound == record_type else None
-        rows.append({"type": record_type, "label": RecordType(record_type).label,
-                     "rule": rule, "policy": policy,
-                     "form": RetentionPolicyForm(data, rule=rule, initial=initial,
-                                                 prefix=record_type)})
+        rows.append(
+            {
+                "type": record_type,
+                "label": RecordType(record_type).label,
+                "rule": rule,
+                "policy": policy,
+                "form": RetentionPolicyForm(data, rule=rule, initial=initial, prefix=record_type),
+            }
+        )
     return rows
 
 
 def _open_proposal(request: HttpRequest) -> Any:
-    return RetentionRun.objects.filter(municipality_id=request.user.municipality_id,
-                                       status=RetentionRun.Status.PROPOSED)
+    return RetentionRun.objects.filter(
+        municipality_id=request.user.municipality_id, status=RetentionRun.Status.PROPOSED
+    )
 
 
 def _proposal(request: HttpRequest) -> dict[str, Any] | None:
@@ -53,17 +67,27 @@ def _proposal(request: HttpRequest) -> dict[str, Any] | None:
         return None
     ids = run.items.get(RecordType.YOUTH, {}).get("youth.Youth", [])
     page = Paginator(ids, YOUTHS_PER_PAGE).get_page(request.GET.get("page"))
-    youths = list(Youth.objects.filter(pk__in=list(page.object_list),
-                                       municipality_id=request.user.municipality_id)
-                  .annotate(last_end=Max("periods__end_date"))
-                  .order_by("last_name", "first_name"))
+    youths = list(
+        Youth.objects.filter(
+            pk__in=list(page.object_list), municipality_id=request.user.municipality_id
+        )
+        .annotate(last_end=Max("periods__end_date"))
+        .order_by("last_name", "first_name")
+    )
     if youths:
         audit_bulk_read(request, youths, detail="gallringsförslag")
-    counts = [{"label": RecordType(key).label, "count": value,
-               "cutoff": run.cutoffs.get(key)} for key, value in run.counts.items()]
-    return {"run": run, "counts": counts, "youths": youths, "page": page,
-            "may_approve": retention.may_approve(run, request.user),
-            "second_person_required": retention.SECOND_PERSON_REQUIRED}
+    counts = [
+        {"label": RecordType(key).label, "count": value, "cutoff": run.cutoffs.get(key)}
+        for key, value in run.counts.items()
+    ]
+    return {
+        "run": run,
+        "counts": counts,
+        "youths": youths,
+        "page": page,
+        "may_approve": retention.may_approve(run, request.user),
+        "second_person_required": retention.SECOND_PERSON_REQUIRED,
+    }
 
 
 @login_required
@@ -80,43 +104,70 @@ def retention_page(request: HttpRequest) -> HttpResponse:
         had_proposal = _open_proposal(request).exists()
         if form.is_valid():
             try:
-                retention.policy_save(municipality=request.user.municipality,
-                                      record_type=bound, months=form.cleaned_data["months"],
-                                      decision=form.cleaned_data["decision"],
-                                      actor=request.user)
+                retention.policy_save(
+                    municipality=request.user.municipality,
+                    record_type=bound,
+                    months=form.cleaned_data["months"],
+                    decision=form.cleaned_data["decision"],
+                    actor=request.user,
+                )
             except ValidationError as exc:
                 errors_apply(form, exc)
             else:
-                messages.success(request, _("Gallringsregeln för %(t)s är sparad.")
-                                 % {"t": RecordType(bound).label.lower()})
+                messages.success(
+                    request,
+                    _("Gallringsregeln för %(t)s är sparad.")
+                    % {"t": RecordType(bound).label.lower()},
+                )
                 if had_proposal:
-                    messages.info(request, _(
-                        "Det öppna gallringsförslaget byggde på de gamla reglerna och kan inte "
-                        "längre godkännas. Ta fram ett nytt förslag när reglerna är klara."))
+                    messages.info(
+                        request,
+                        _(
+                            "Det öppna gallringsförslaget byggde på de gamla reglerna och kan "
+                            "inte längre godkännas. Ta fram ett nytt förslag när reglerna är "
+                            "klara."
+                        ),
+                    )
                 return redirect("records:retention")
-    history = (RetentionRun.objects.filter(municipality_id=request.user.municipality_id)
-               .exclude(status__in=[RetentionRun.Status.PROPOSED,
-                                    RetentionRun.Status.SUPERSEDED])
-               .select_related("decided_by")[:20])
-    return render(request, "records/retention/retention.html", {
-        "rows": rows, "bound": bound, "proposal": _proposal(request),
-        "youth_blockers": [t.label for t in retention.youth_blockers(policies)],
-        "history": [{"run": run, "labels": {RecordType(k).label: v for k, v in
-                                             (run.result or run.counts).items()}}
-                    for run in history]})
+    history = (
+        RetentionRun.objects.filter(municipality_id=request.user.municipality_id)
+        .exclude(status__in=[RetentionRun.Status.PROPOSED, RetentionRun.Status.SUPERSEDED])
+        .select_related("decided_by")[:20]
+    )
+    return render(
+        request,
+        "records/retention/retention.html",
+        {
+            "rows": rows,
+            "bound": bound,
+            "proposal": _proposal(request),
+            "youth_blockers": [t.label for t in retention.youth_blockers(policies)],
+            "history": [
+                {
+                    "run": run,
+                    "labels": {
+                        RecordType(k).label: v for k, v in (run.result or run.counts).items()
+                    },
+                }
+                for run in history
+            ],
+        },
+    )
 
 
 @login_required
 @perm_required(Perm.CONFIGURE)
 @require_POST
 def retention_propose(request: HttpRequest) -> HttpResponse:
-    run = retention.propose(municipality=request.user.municipality,
-                            today=timezone.localdate(), actor=request.user)
+    run = retention.propose(
+        municipality=request.user.municipality, today=timezone.localdate(), actor=request.user
+    )
     if run is None:
         messages.info(request, _("Inget är att gallra enligt kommunens gallringsregler."))
     else:
-        messages.success(request, _("Ett nytt förslag är framtaget. Granska det och godkänn "
-                                    "eller avslå."))
+        messages.success(
+            request, _("Ett nytt förslag är framtaget. Granska det och godkänn eller avslå.")
+        )
     return redirect("records:retention")
 
 
@@ -131,18 +182,30 @@ def retention_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Skriv varför förslaget avslås."))
         return redirect("records:retention")
     if approve and not request.POST.get("reviewed"):
-        messages.error(request, _("Kryssa i att du har granskat förslaget innan du godkänner "
-                                  "det. Gallrade uppgifter går inte att få tillbaka."))
+        messages.error(
+            request,
+            _(
+                "Kryssa i att du har granskat förslaget innan du godkänner "
+                "det. Gallrade uppgifter går inte att få tillbaka."
+            ),
+        )
         return redirect("records:retention")
     try:
-        retention.decide(run=run, actor=request.user, approve=approve, reason=reason,
-                         request=request)
+        retention.decide(
+            run=run, actor=request.user, approve=approve, reason=reason, request=request
+        )
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, _("Gallringen är godkänd och genomförs nu. Resultatet visas "
-                                    "under Genomförda gallringar.") if approve else
-                         _("Förslaget är avslaget."))
+        messages.success(
+            request,
+            _(
+                "Gallringen är godkänd och genomförs nu. Resultatet visas "
+                "under Genomförda gallringar."
+            )
+            if approve
+            else _("Förslaget är avslaget."),
+        )
     return redirect("records:retention")

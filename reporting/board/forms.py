@@ -16,10 +16,15 @@ class BoardReportForm(forms.Form):
     report = forms.ChoiceField(label=_("Rapport"), choices=[])
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
     number = forms.IntegerField(
-        label=_("Nummer"), min_value=1, max_value=12, required=False,
-        help_text=_("Månad 1–12 för månadsstatistik, tertial 1–3, halvår 1–2; tomt för år."))
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False,
-                                  empty_label=_("Hela kommunen"))
+        label=_("Nummer"),
+        min_value=1,
+        max_value=12,
+        required=False,
+        help_text=_("Månad 1–12 för månadsstatistik, tertial 1–3, halvår 1–2; tomt för år."),
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=None, required=False, empty_label=_("Hela kommunen")
+    )
 
     def __init__(self, *args: Any, municipality_id: int | None = None, **kwargs: Any) -> None:
         from django.utils import timezone
@@ -28,8 +33,9 @@ class BoardReportForm(forms.Form):
         from reporting.board.models import BoardReport
 
         today = timezone.localdate()
-        kwargs.setdefault("initial", {"report": "monthly", "year": today.year,
-                                      "number": today.month})
+        kwargs.setdefault(
+            "initial", {"report": "monthly", "year": today.year, "number": today.month}
+        )
         super().__init__(*args, **kwargs)
         self.fields["report"].choices = BoardReport.Kind.choices
         self.fields["team"].queryset = Team.objects.filter(municipality_id=municipality_id)

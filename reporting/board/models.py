@@ -19,19 +19,31 @@ class BoardReport(models.Model):
         HALF_YEAR = "half_year", _("Halvårsrapport")
         ANNUAL = "annual", _("Årlig utvärdering")
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("kommun"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommun")
+    )
     kind = models.CharField(_("rapport"), max_length=20, choices=Kind.choices)
     start = models.DateField(_("från"))
     end = models.DateField(_("till"))
     label = models.CharField(_("period"), max_length=60)
-    team = models.ForeignKey("kaa.Team", on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="+", verbose_name=_("team"))
+    team = models.ForeignKey(
+        "kaa.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
+    )
     scheduled = models.BooleanField(_("schemalagd"), default=False)
     created_at = models.DateTimeField(_("skapad"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("skapad av"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skapad av"),
+    )
     pdf = models.FileField(upload_to="reports/%Y/", max_length=200)
     xlsx = models.FileField(upload_to="reports/%Y/", max_length=200)
     # The request that asked for this report: a task delivered twice builds it once.
@@ -41,8 +53,9 @@ class BoardReport(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("nämndrapport")
         verbose_name_plural = _("nämndrapporter")
-        indexes = [models.Index(fields=["municipality", "kind", "start"],
-                                name="board_report_lookup")]
+        indexes = [
+            models.Index(fields=["municipality", "kind", "start"], name="board_report_lookup")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.label}"

@@ -22,18 +22,28 @@ from reporting.stats.present import Section, board_sections
 from reporting.stats.suppress import note
 
 log = logging.getLogger(__name__)
-SPAN_OF_KIND = {"monthly": "month", "tertial": "tertial", "half_year": "half_year",
-                "annual": "year"}
+SPAN_OF_KIND = {
+    "monthly": "month",
+    "tertial": "tertial",
+    "half_year": "half_year",
+    "annual": "year",
+}
 
 
 def _xlsx(title: str, sections: list[Section]) -> bytes:
     book = Workbook(write_only=True)
     for i, section in enumerate(sections, start=1):
-        sheet = book.create_sheet(title=f"{i} {section.title}"[:31].replace("/", "-")
-                                  .replace("?", "").replace(":", ""))
+        sheet = book.create_sheet(
+            title=f"{i} {section.title}"[:31].replace("/", "-").replace("?", "").replace(":", "")
+        )
         sheet.append([safe_cell(f"{title}: {section.title}")])
-        sheet.append([safe_cell(f"{section.description} {note()}" if section.protected
-                                else section.description)])
+        sheet.append(
+            [
+                safe_cell(
+                    f"{section.description} {note()}" if section.protected else section.description
+                )
+            ]
+        )
         sheet.append([safe_cell(h) for h in section.headers])
         for row in section.rows:
             sheet.append([safe_cell(_number(v)) for v in row])
@@ -48,24 +58,51 @@ def _number(value: str) -> object:
     return int(value) if value.isdigit() else value
 
 
-def board_report_build(*, municipality: Municipality, kind: str, span: Span,
-                       team: Team | None = None, actor: User | None = None,
-                       scheduled: bool = False, request_key: str | None = None) -> BoardReport:
+def board_report_build(
+    *,
+    municipality: Municipality,
+    kind: str,
+    span: Span,
+    team: Team | None = None,
+    actor: User | None = None,
+    scheduled: bool = False,
+    request_key: str | None = None,
+) -> BoardReport:
     now = timezone.now()
-    scope = Scope(municipality_id=municipality.pk, span=span,
-                  team_id=team.pk if team else None, today=timezone.localdate())
+    scope = Scope(
+        municipality_id=municipality.pk,
+        span=span,
+        team_id=team.pk if team else None,
+        today=timezone.localdate(),
+    )
     sections = board_sections(scope, kind)
     kind_label = BoardReport.Kind(kind).label
-    context = {"municipality": municipality, "kind_label": kind_label, "span": span,
-               "team": team, "sections": sections, "created_at": now, "actor": actor,
-               "protection_note": note()}
+    context = {
+        "municipality": municipality,
+        "kind_label": kind_label,
+        "span": span,
+        "team": team,
+        "sections": sections,
+        "created_at": now,
+        "actor": actor,
+        "protection_note": note(),
+    }
     pdf = pdf_render("pdf/board_report.html", context)
     xlsx = _xlsx(f"{kind_label} {span.label}", sections)
     stem = f"{municipality.code}-{kind}-{span.start:%Y%m%d}-{span.end:%Y%m%d}"
     with transaction.atomic():
-        report = BoardReport(municipality=municipality, kind=kind, start=span.start,
-                             end=span.end, label=span.label, team=team, scheduled=scheduled,
-                             created_at=now, created_by=actor, request_key=request_key)
+        report = BoardReport(
+            municipality=municipality,
+            kind=kind,
+            start=span.start,
+            end=span.end,
+            label=span.label,
+            team=team,
+            scheduled=scheduled,
+            created_at=now,
+            created_by=actor,
+            request_key=request_key,
+        )
         report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
         report.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
         report.save()
@@ -99,17 +136,22 @@ def scheduled_reports_build(*, today: dt.date) -> int:
     made, failed = 0, []
     for kind, span in due_on(today):
         for municipality in Municipality.objects.all():
-            exists = BoardReport.objects.filter(municipality=municipality, kind=kind,
-                                                start=span.start, end=span.end,
-                                                team__isnull=True, scheduled=True).exists()
+            exists = BoardReport.objects.filter(
+                municipality=municipality,
+                kind=kind,
+                start=span.start,
+                end=span.end,
+                team__isnull=True,
+                scheduled=True,
+            ).exists()
             if exists:
                 continue
             try:
-                board_report_build(municipality=municipality, kind=kind, span=span,
-                                   scheduled=True)
+                board_report_build(municipality=municipality, kind=kind, span=span, scheduled=True)
             except Exception:
-                log.exception("board report %s %s for %s failed", kind, span.label,
-                              municipality.code)
+                log.exception(
+                    "board report %s %s for %s failed", kind, span.label, municipality.code
+                )
                 failed.append(f"{municipality.code}:{kind}")
                 continue
             made += 1

@@ -26,23 +26,35 @@ from reporting.board.models import BoardReport
 @perm_required(Perm.VIEW_AGGREGATES)
 @require_http_methods(["GET", "POST"])
 def reports(request: HttpRequest) -> HttpResponse:
-    form = forms.BoardReportForm(request.POST or None,
-                                 municipality_id=request.user.municipality_id)
+    form = forms.BoardReportForm(
+        request.POST or None, municipality_id=request.user.municipality_id
+    )
     if request.method == "POST" and form.is_valid():
         span, team = form.cleaned_data["span"], form.cleaned_data.get("team")
-        kind, municipality_id, user_id = (form.cleaned_data["report"],
-                                          request.user.municipality_id, request.user.pk)
-        outbox.enqueue("reporting.board.tasks.board_report_build", municipality_id, kind,
-                       span.start.isoformat(), span.end.isoformat(),
-                       team.pk if team else None, user_id,
-                       request_key=str(request_key(request) or uuid.uuid4()))
+        kind, municipality_id, user_id = (
+            form.cleaned_data["report"],
+            request.user.municipality_id,
+            request.user.pk,
+        )
+        outbox.enqueue(
+            "reporting.board.tasks.board_report_build",
+            municipality_id,
+            kind,
+            span.start.isoformat(),
+            span.end.isoformat(),
+            team.pk if team else None,
+            user_id,
+            request_key=str(request_key(request) or uuid.uuid4()),
+        )
         messages.success(request, _("Rapporten skapas. Den visas i listan när den är klar."))
         return redirect("reporting:reports")
-    stored = (BoardReport.objects.filter(municipality_id=request.user.municipality_id)
-              .select_related("created_by", "team"))
+    stored = BoardReport.objects.filter(
+        municipality_id=request.user.municipality_id
+    ).select_related("created_by", "team")
     page = Paginator(stored, 25).get_page(request.GET.get("page"))
-    return render(request, "reporting/board/reports.html", {"form": form, "page": page,
-                                                      "key": uuid.uuid4()})
+    return render(
+        request, "reporting/board/reports.html", {"form": form, "page": page, "key": uuid.uuid4()}
+    )
 
 
 @login_required
@@ -52,8 +64,12 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = get_in_municipality(request, BoardReport.objects.all(), pk=pk)
     stored = report.pdf if fmt == "pdf" else report.xlsx
     audit_event(request=request, action=Action.EXPORT, obj=report, detail=f"nämndrapport:{fmt}")
-    content_type = ("application/pdf" if fmt == "pdf" else
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    content_type = (
+        "application/pdf"
+        if fmt == "pdf"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     name = f"{report.get_kind_display()} {report.label}.{fmt}".replace("/", "-")
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=name,
-                        content_type=content_type)
+    return FileResponse(
+        stored.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )

@@ -29,45 +29,75 @@ RULES: dict[str, tuple[str, object]] = {
     "PNR_INVALID": (BLOCK, gettext_lazy("Personnumret är ogiltigt (längd eller kontrollsiffra).")),
     "REASON_UNMAPPED": (BLOCK, gettext_lazy("Registreringsorsaken saknar SCB-kod i profilen.")),
     "REASON_UNKNOWN": (WARN, gettext_lazy("Registreringsorsaken rapporteras som okänd.")),
-    "REGISTERED_AT_20": (BLOCK, gettext_lazy(
-        "Ungdomen var 20 år eller äldre vid registreringen.")),
+    "REGISTERED_AT_20": (
+        BLOCK,
+        gettext_lazy("Ungdomen var 20 år eller äldre vid registreringen."),
+    ),
     "YOUNG_AT_REGISTRATION": (WARN, gettext_lazy("Ungdomen var ovanligt ung vid registreringen.")),
-    "CONTACT_OUTSIDE_PERIOD": (BLOCK, gettext_lazy(
-        "En kontakt är loggad på KAA-perioden men ligger före registreringen eller efter "
-        "avslutet.")),
+    "CONTACT_OUTSIDE_PERIOD": (
+        BLOCK,
+        gettext_lazy(
+            "En kontakt är loggad på KAA-perioden men ligger före registreringen eller efter "
+            "avslutet."
+        ),
+    ),
     "NO_CONTACT": (WARN, gettext_lazy("Ingen kontakt med ungdomen under halvåret.")),
-    "CONTACT_OCCUPATION_MISSING": (WARN, gettext_lazy(
-        "Sysselsättning vid kontakt saknas och rapporteras som okänd.")),
+    "CONTACT_OCCUPATION_MISSING": (
+        WARN,
+        gettext_lazy("Sysselsättning vid kontakt saknas och rapporteras som okänd."),
+    ),
     "OCCUPATION_UNMAPPED": (BLOCK, gettext_lazy("En sysselsättning saknar SCB-kod i profilen.")),
-    "MEASURE_BROKEN": (BLOCK, gettext_lazy(
-        "En insats har slutdatum men inget startdatum, eller slutar innan den börjar.")),
-    "MEASURE_OUTSIDE_PERIOD": (BLOCK, gettext_lazy(
-        "En insats startar utanför KAA-perioden.")),
+    "MEASURE_BROKEN": (
+        BLOCK,
+        gettext_lazy(
+            "En insats har slutdatum men inget startdatum, eller slutar innan den börjar."
+        ),
+    ),
+    "MEASURE_OUTSIDE_PERIOD": (BLOCK, gettext_lazy("En insats startar utanför KAA-perioden.")),
     "MEASURE_UNMAPPED": (BLOCK, gettext_lazy("En insatstyp saknar SCB-kod i profilen.")),
-    "MEASURE_AFTER_MISSING": (BLOCK, gettext_lazy(
-        "En avslutad insats saknar sysselsättning efter insatsen.")),
-    "END_REASON_WITHOUT_DATE": (BLOCK, gettext_lazy(
-        "Skäl till avslut är angivet men slutdatum saknas.")),
+    "MEASURE_AFTER_MISSING": (
+        BLOCK,
+        gettext_lazy("En avslutad insats saknar sysselsättning efter insatsen."),
+    ),
+    "END_REASON_WITHOUT_DATE": (
+        BLOCK,
+        gettext_lazy("Skäl till avslut är angivet men slutdatum saknas."),
+    ),
     "ENDED_UNMAPPED": (BLOCK, gettext_lazy("Avregistreringsorsaken saknar SCB-kod i profilen.")),
-    "OVER_20_OPEN": (BLOCK, gettext_lazy(
-        "Ungdomen har fyllt 20 men KAA-perioden är inte avslutad vid 20-årsdagen.")),
-    "SHOULD_BE_CLOSED": (WARN, gettext_lazy(
-        "Sysselsättningen (t.ex. nationellt program) avslutar aktivitetsansvaret men perioden "
-        "är öppen.")),
+    "OVER_20_OPEN": (
+        BLOCK,
+        gettext_lazy("Ungdomen har fyllt 20 men KAA-perioden är inte avslutad vid 20-årsdagen."),
+    ),
+    "SHOULD_BE_CLOSED": (
+        WARN,
+        gettext_lazy(
+            "Sysselsättningen (t.ex. nationellt program) avslutar aktivitetsansvaret men perioden "
+            "är öppen."
+        ),
+    ),
     "DUPLICATE": (BLOCK, gettext_lazy("Ungdomen har två KAA-perioder som överlappar.")),
-    "TOO_MANY": (BLOCK, gettext_lazy(
-        "Fler kontakter eller insatser än filformatet rymmer.")),
-    "SHARE_OTHER_MEASURE": (WARN, gettext_lazy(
-        "En stor andel av insatserna rapporteras som ”annan åtgärd”.")),
-    "PROFILE_UNVERIFIED": (WARN, gettext_lazy(
-        "Exportprofilen är inte jämförd med SCB:s aktuella datafilsbeskrivning.")),
+    "TOO_MANY": (BLOCK, gettext_lazy("Fler kontakter eller insatser än filformatet rymmer.")),
+    "SHARE_OTHER_MEASURE": (
+        WARN,
+        gettext_lazy("En stor andel av insatserna rapporteras som ”annan åtgärd”."),
+    ),
+    "PROFILE_UNVERIFIED": (
+        WARN,
+        gettext_lazy("Exportprofilen är inte jämförd med SCB:s aktuella datafilsbeskrivning."),
+    ),
     "PERIOD_NOT_OVER": (WARN, gettext_lazy("Halvåret är inte slut; uppgifterna kan ändras.")),
     "NO_YOUTHS": (WARN, gettext_lazy("Inga ungdomar att rapportera för halvåret.")),
-    "COVERAGE_INCOMPLETE": (WARN, gettext_lazy(
-        "Alla som registren (folkbokföring, skolor, examina) sätter i målgruppen finns inte i "
-        "KAA-registret.")),
-    "COVERAGE_OUTSIDE": (WARN, gettext_lazy(
-        "Ungdomar med öppen KAA-period hör inte till målgruppen enligt registren.")),
+    "COVERAGE_INCOMPLETE": (
+        WARN,
+        gettext_lazy(
+            "Alla som registren (folkbokföring, skolor, examina) sätter i målgruppen finns inte i "
+            "KAA-registret."
+        ),
+    ),
+    "COVERAGE_OUTSIDE": (
+        WARN,
+        gettext_lazy("Ungdomar med öppen KAA-period hör inte till målgruppen enligt registren."),
+    ),
 }
 
 
@@ -97,15 +127,26 @@ class Quality:
     def score(self) -> int:
         if not self.youths:
             return 0
-        return round((self.share(self.with_reason) + self.share(self.with_occupation)
-                      + self.share(self.with_contact)) / 3)
+        return round(
+            (
+                self.share(self.with_reason)
+                + self.share(self.with_occupation)
+                + self.share(self.with_contact)
+            )
+            / 3
+        )
 
     def as_dict(self) -> dict[str, int]:
-        return {"youths": self.youths, "with_reason": self.with_reason,
-                "with_occupation": self.with_occupation, "with_contact": self.with_contact,
-                "reason_pct": self.share(self.with_reason),
-                "occupation_pct": self.share(self.with_occupation),
-                "contact_pct": self.share(self.with_contact), "score": self.score}
+        return {
+            "youths": self.youths,
+            "with_reason": self.with_reason,
+            "with_occupation": self.with_occupation,
+            "with_contact": self.with_contact,
+            "reason_pct": self.share(self.with_reason),
+            "occupation_pct": self.share(self.with_occupation),
+            "contact_pct": self.share(self.with_contact),
+            "score": self.score,
+        }
 
 
 @dataclass
@@ -130,9 +171,14 @@ class Findings:
         return sum(n for rule, n in self.counts.items() if self.severity_of[rule] == WARN)
 
     def summary(self) -> dict[str, object]:
-        return {"blocking": self.blocking, "warnings": self.warnings,
-                "rules": dict(self.counts), "quality": self.quality.as_dict(),
-                "excluded": len(self.excluded), "youths": self.youths}
+        return {
+            "blocking": self.blocking,
+            "warnings": self.warnings,
+            "rules": dict(self.counts),
+            "quality": self.quality.as_dict(),
+            "excluded": len(self.excluded),
+            "youths": self.youths,
+        }
 
 
 class Checker:
@@ -144,8 +190,14 @@ class Checker:
     def severity(self, rule: str) -> str:
         return self.profile.severity.get(rule, RULES[rule][0])
 
-    def add(self, rule: str, rec: Record | None = None, *, detail: str = "",
-            where: Callable[[], tuple[str, str]] | None = None) -> None:
+    def add(
+        self,
+        rule: str,
+        rec: Record | None = None,
+        *,
+        detail: str = "",
+        where: Callable[[], tuple[str, str]] | None = None,
+    ) -> None:
         """Count a problem; its details (and the link to the fix, built only now: reversing
         URLs for every clean record would double the run time) up to DETAIL_LIMIT."""
         level = self.severity(rule)
@@ -162,10 +214,18 @@ class Checker:
             link, link_label = where()
         elif rec is not None:
             link, link_label = reverse("youth:detail", args=[rec.youth_id]), _("Ungdomens sida")
-        f.problems.append(Problem(
-            rule=rule, severity=level, message=message,
-            youth_id=rec.youth_id if rec else None, name=rec.name if rec else "",
-            personnummer=rec.personnummer if rec else "", link=link, link_label=link_label))
+        f.problems.append(
+            Problem(
+                rule=rule,
+                severity=level,
+                message=message,
+                youth_id=rec.youth_id if rec else None,
+                name=rec.name if rec else "",
+                personnummer=rec.personnummer if rec else "",
+                link=link,
+                link_label=link_label,
+            )
+        )
 
     # --- per record ----------------------------------------------------------------------
 
@@ -185,78 +245,113 @@ class Checker:
         return lambda: (reverse(name, args=args), label)
 
     def _period_link(self, rec: Record) -> Callable[[], tuple[str, str]]:
-        return self._to("youth:period_edit", [rec.youth_id, rec.period_id],
-                        _("Rätta KAA-perioden"))
+        return self._to(
+            "youth:period_edit", [rec.youth_id, rec.period_id], _("Rätta KAA-perioden")
+        )
 
     def _plan_link(self, rec: Record, m: Measure) -> Callable[[], tuple[str, str]]:
-        return self._to("plans:intervention_edit", [rec.youth_id, m.plan_id, m.intervention_id],
-                        _("Rätta insatsen"))
+        return self._to(
+            "plans:intervention_edit",
+            [rec.youth_id, m.plan_id, m.intervention_id],
+            _("Rätta insatsen"),
+        )
 
     def _identity(self, rec: Record) -> None:
         pnr = rec.personnummer
         if len(pnr) != 12 or not pnr.isdigit() or not luhn.is_valid(pnr[2:]):
-            self.add("PNR_INVALID", rec, where=self._to("youth:edit", [rec.youth_id],
-                                                        _("Rätta personuppgifterna")))
+            self.add(
+                "PNR_INVALID",
+                rec,
+                where=self._to("youth:edit", [rec.youth_id], _("Rätta personuppgifterna")),
+            )
         last = self._last
-        if last is not None and last.youth_id == rec.youth_id and (
-                last.period_end is None or last.period_end >= rec.registration_date):
+        if (
+            last is not None
+            and last.youth_id == rec.youth_id
+            and (last.period_end is None or last.period_end >= rec.registration_date)
+        ):
             self.add("DUPLICATE", rec, where=self._period_link(rec))
 
     def _registration(self, rec: Record) -> None:
         entry = self.profile.code("registration_reason", rec.registration_reason, self.period)
         where = self._period_link(rec)
         if entry is None:
-            self.add("REASON_UNMAPPED", rec, detail=f"({rec.registration_reason_label})",
-                     where=where)
+            self.add(
+                "REASON_UNMAPPED", rec, detail=f"({rec.registration_reason_label})", where=where
+            )
         elif entry.unknown:
-            self.add("REASON_UNKNOWN", rec, detail=f"({rec.registration_reason_label})",
-                     where=where)
+            self.add(
+                "REASON_UNKNOWN", rec, detail=f"({rec.registration_reason_label})", where=where
+            )
         age = age_on(rec.birth_date, rec.registration_date)
         if age >= 20:
             self.add("REGISTERED_AT_20", rec, where=where)
         elif age < int(self.profile.checks.get("min_age_at_registration", 15)):
-            self.add("YOUNG_AT_REGISTRATION", rec, detail=_("(%(age)s år)") % {"age": age},
-                     where=where)
+            self.add(
+                "YOUNG_AT_REGISTRATION", rec, detail=_("(%(age)s år)") % {"age": age}, where=where
+            )
 
     def _contacts(self, rec: Record) -> None:
         history = self._to("outreach:youth_tab", [rec.youth_id], _("Kontakthistoriken"))
         for day in rec.stray_contacts:
-            self.add("CONTACT_OUTSIDE_PERIOD", rec, detail=f"({day.isoformat()})",
-                     where=history)
+            self.add("CONTACT_OUTSIDE_PERIOD", rec, detail=f"({day.isoformat()})", where=history)
         if not rec.contacts:
             self.add("NO_CONTACT", rec, where=history)
         for c in rec.contacts:
             if c.occupation is None:
-                self.add("CONTACT_OCCUPATION_MISSING", rec, detail=f"({c.on.isoformat()})",
-                         where=self._to("youth:occupation_add", [rec.youth_id],
-                                        _("Registrera sysselsättning")))
+                self.add(
+                    "CONTACT_OCCUPATION_MISSING",
+                    rec,
+                    detail=f"({c.on.isoformat()})",
+                    where=self._to(
+                        "youth:occupation_add", [rec.youth_id], _("Registrera sysselsättning")
+                    ),
+                )
             elif self.profile.code("occupation_at_contact", c.occupation, self.period) is None:
                 self.add("OCCUPATION_UNMAPPED", rec, detail=f"({c.occupation})")
 
     def _measures(self, rec: Record) -> None:
         for m in rec.stray_measures:
-            rule = ("MEASURE_BROKEN" if m.start is None or (m.end and m.end < m.start)
-                    else "MEASURE_OUTSIDE_PERIOD")
+            rule = (
+                "MEASURE_BROKEN"
+                if m.start is None or (m.end and m.end < m.start)
+                else "MEASURE_OUTSIDE_PERIOD"
+            )
             self.add(rule, rec, detail=f"({m.name})", where=self._plan_link(rec, m))
         for m in rec.measures:
             self.findings.measures += 1
             entry = self.profile.code("measure_type", m.code, self.period)
             if entry is None:
-                self.add("MEASURE_UNMAPPED", rec, detail=f"({m.name}: {m.code})",
-                         where=self._plan_link(rec, m))
+                self.add(
+                    "MEASURE_UNMAPPED",
+                    rec,
+                    detail=f"({m.name}: {m.code})",
+                    where=self._plan_link(rec, m),
+                )
             elif m.code == "ANNAN":
                 self.findings.measures_other += 1
             if m.end is None and m.end_reason:
-                self.add("END_REASON_WITHOUT_DATE", rec, detail=f"({m.name})",
-                         where=self._plan_link(rec, m))
+                self.add(
+                    "END_REASON_WITHOUT_DATE",
+                    rec,
+                    detail=f"({m.name})",
+                    where=self._plan_link(rec, m),
+                )
         for m in rec.measures_ended(self.period):
             if not m.went_on_to:
-                self.add("MEASURE_AFTER_MISSING", rec, detail=f"({m.name})",
-                         where=self._plan_link(rec, m))
-            elif self.profile.code("occupation_after_measure", m.went_on_to,
-                                   self.period) is None:
-                self.add("OCCUPATION_UNMAPPED", rec, detail=f"({m.went_on_to})",
-                         where=self._plan_link(rec, m))
+                self.add(
+                    "MEASURE_AFTER_MISSING",
+                    rec,
+                    detail=f"({m.name})",
+                    where=self._plan_link(rec, m),
+                )
+            elif self.profile.code("occupation_after_measure", m.went_on_to, self.period) is None:
+                self.add(
+                    "OCCUPATION_UNMAPPED",
+                    rec,
+                    detail=f"({m.went_on_to})",
+                    where=self._plan_link(rec, m),
+                )
 
     def last_day_before_20(self, birth: dt.date) -> dt.date:
         twentieth = birthday(birth, 20)
@@ -268,25 +363,36 @@ class Checker:
         where = self._period_link(rec)
         if rec.end_reason and rec.period_end is None:
             self.add("END_REASON_WITHOUT_DATE", rec, where=where)
-        if rec.ended_within(self.period) and self.profile.code(
-                "ended_reason", rec.end_reason, self.period) is None:
+        if (
+            rec.ended_within(self.period)
+            and self.profile.code("ended_reason", rec.end_reason, self.period) is None
+        ):
             self.add("ENDED_UNMAPPED", rec, detail=f"({rec.end_reason_label})", where=where)
         last_day = self.last_day_before_20(rec.birth_date)
-        if last_day <= self.period.end and (rec.period_end is None
-                                            or rec.period_end > last_day):
-            self.add("OVER_20_OPEN", rec, detail=_("(senast %(day)s)")
-                     % {"day": last_day.isoformat()}, where=where)
+        if last_day <= self.period.end and (rec.period_end is None or rec.period_end > last_day):
+            self.add(
+                "OVER_20_OPEN",
+                rec,
+                detail=_("(senast %(day)s)") % {"day": last_day.isoformat()},
+                where=where,
+            )
         if rec.period_end is None and rec.occupation_ends_kaa:
-            self.add("SHOULD_BE_CLOSED", rec, where=self._to(
-                "youth:period_close", [rec.youth_id], _("Avsluta KAA-perioden")))
+            self.add(
+                "SHOULD_BE_CLOSED",
+                rec,
+                where=self._to("youth:period_close", [rec.youth_id], _("Avsluta KAA-perioden")),
+            )
 
     def _quality(self, rec: Record) -> None:
         q = self.findings.quality
         q.youths += 1
         entry = self.profile.code("registration_reason", rec.registration_reason, self.period)
         q.with_reason += entry is not None and not entry.unknown
-        q.with_occupation += bool(rec.occupation_now) and rec.occupation_now != "OKAND" or any(
-            c.occupation and c.occupation != "OKAND" for c in rec.contacts)
+        q.with_occupation += (
+            bool(rec.occupation_now)
+            and rec.occupation_now != "OKAND"
+            or any(c.occupation and c.occupation != "OKAND" for c in rec.contacts)
+        )
         q.with_contact += bool(rec.contacts)
 
     def excluded(self, youth_id: int, name: str, personnummer: str, why: str) -> None:
@@ -299,19 +405,29 @@ class Checker:
         identification run): a warning while coverage is below 100 %, and one for youths
         registered outside the group."""
         if coverage.missing:
-            self.add("COVERAGE_INCOMPLETE", detail=_(
-                "(%(registered)s av %(in_group)s, %(percent)s %%; %(missing)s saknas)")
-                % {"registered": coverage.registered, "in_group": coverage.in_group,
-                   "percent": coverage.percent, "missing": coverage.missing},
-                where=self._to("youth:identification:coverage_list", ["saknas"],
-                               _("Visa vilka som saknas")))
+            self.add(
+                "COVERAGE_INCOMPLETE",
+                detail=_("(%(registered)s av %(in_group)s, %(percent)s %%; %(missing)s saknas)")
+                % {
+                    "registered": coverage.registered,
+                    "in_group": coverage.in_group,
+                    "percent": coverage.percent,
+                    "missing": coverage.missing,
+                },
+                where=self._to(
+                    "youth:identification:coverage_list", ["saknas"], _("Visa vilka som saknas")
+                ),
+            )
         if coverage.outside:
-            self.add("COVERAGE_OUTSIDE", detail=_("(%(n)s)") % {"n": coverage.outside},
-                     where=self._to("youth:identification:coverage_list", ["utanfor"],
-                                    _("Visa vilka")))
+            self.add(
+                "COVERAGE_OUTSIDE",
+                detail=_("(%(n)s)") % {"n": coverage.outside},
+                where=self._to("youth:identification:coverage_list", ["utanfor"], _("Visa vilka")),
+            )
 
-    def finish(self, *, today: dt.date, verified: bool, coverage: Coverage | None = None
-               ) -> Findings:
+    def finish(
+        self, *, today: dt.date, verified: bool, coverage: Coverage | None = None
+    ) -> Findings:
         f = self.findings
         if coverage is not None:
             self._coverage(coverage)
@@ -323,8 +439,8 @@ class Checker:
             self.add("NO_YOUTHS")
         limit = float(self.profile.checks.get("max_share_other_measure", 1.0))
         if f.measures and f.measures_other / f.measures > limit:
-            self.add("SHARE_OTHER_MEASURE", detail=_("(%(n)s av %(total)s)")
-                     % {"n": f.measures_other, "total": f.measures})
+            self.add(
+                "SHARE_OTHER_MEASURE",
+                detail=_("(%(n)s av %(total)s)") % {"n": f.measures_other, "total": f.measures},
+            )
         return f
-
-

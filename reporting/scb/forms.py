@@ -14,8 +14,9 @@ from reporting.scb.periods import HalfYear
 
 
 class HalfYearForm(forms.Form):
-    period = forms.CharField(label=_("Halvår"), max_length=20,
-                             help_text=_("Skriv t.ex. 2026H2 för juli–december 2026."))
+    period = forms.CharField(
+        label=_("Halvår"), max_length=20, help_text=_("Skriv t.ex. 2026H2 för juli–december 2026.")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -27,8 +28,11 @@ class HalfYearForm(forms.Form):
 
 class BuildForm(forms.Form):
     override_reason = forms.CharField(
-        label=_("Skäl att skapa filen trots blockerande fel"), max_length=300, required=False,
-        help_text=_("Lämna tomt om det inte finns några blockerande fel. Skälet loggas."))
+        label=_("Skäl att skapa filen trots blockerande fel"),
+        max_length=300,
+        required=False,
+        help_text=_("Lämna tomt om det inte finns några blockerande fel. Skälet loggas."),
+    )
 
     def __init__(self, *args: Any, blocking: int = 0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,18 +43,27 @@ class BuildForm(forms.Form):
         reason = self.cleaned_data["override_reason"].strip()
         if self.blocking and not reason:
             raise ValidationError(
-                _("Det finns %(n)s blockerande fel. Rätta dem först, eller ange varför filen "
-                  "ska skapas ändå.") % {"n": self.blocking})
+                _(
+                    "Det finns %(n)s blockerande fel. Rätta dem först, eller ange varför filen "
+                    "ska skapas ändå."
+                )
+                % {"n": self.blocking}
+            )
         return reason
 
 
 class VerifyForm(forms.Form):
     note = forms.CharField(
-        label=_("Jämförd med"), max_length=300,
-        help_text=_("Vilka av SCB:s dokument du har jämfört profilen med, t.ex. "
-                    "”Datafilsbeskrivning och kodförteckning 2026H2”."))
+        label=_("Jämförd med"),
+        max_length=300,
+        help_text=_(
+            "Vilka av SCB:s dokument du har jämfört profilen med, t.ex. "
+            "”Datafilsbeskrivning och kodförteckning 2026H2”."
+        ),
+    )
     confirm = forms.BooleanField(
-        label=_("Jag har jämfört kolumner, ordning, koder och filformat med SCB:s dokument."))
+        label=_("Jag har jämfört kolumner, ordning, koder och filformat med SCB:s dokument.")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -21,11 +21,13 @@ class ScbReport(models.Model):
         DRAFT = "draft", _("Utkast")
         SUBMITTED = "submitted", _("Inskickad")
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("kommun"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommun")
+    )
     period = models.CharField(_("halvår"), max_length=6)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
     checked_at = models.DateTimeField(_("senast kontrollerad"), null=True, blank=True)
     summary = models.JSONField(_("kontrollresultat"), default=dict, blank=True)
     profile_name = models.CharField(max_length=100, blank=True)
@@ -36,8 +38,11 @@ class ScbReport(models.Model):
         ordering = ["-period"]
         verbose_name = _("SCB-rapport")
         verbose_name_plural = _("SCB-rapporter")
-        constraints = [models.UniqueConstraint(fields=["municipality", "period"],
-                                               name="scb_report_one_per_period")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "period"], name="scb_report_one_per_period"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.municipality.code} {self.period}"
@@ -59,9 +64,14 @@ class ScbFile(models.Model):
 
     report = models.ForeignKey(ScbReport, on_delete=models.PROTECT, related_name="files")
     created_at = models.DateTimeField(_("skapad"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("skapad av"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skapad av"),
+    )
     filename = models.CharField(_("filnamn"), max_length=200)
     content = models.FileField(upload_to="scb/%Y/", max_length=200)
     readable = models.FileField(upload_to="scb/%Y/", max_length=200)
@@ -75,15 +85,17 @@ class ScbFile(models.Model):
     profile_verified = models.BooleanField(_("profilen verifierad"), default=False)
     blocking = models.PositiveIntegerField(_("blockerande fel"), default=0)
     warnings = models.PositiveIntegerField(_("varningar"), default=0)
-    override_reason = models.CharField(_("skäl att skapa trots fel"), max_length=300,
-                                       blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.GENERATED)
+    override_reason = models.CharField(_("skäl att skapa trots fel"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.GENERATED
+    )
     submitted_at = models.DateTimeField(_("inskickad"), null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     null=True, blank=True, related_name="+")
-    compared_with = models.ForeignKey("self", on_delete=models.SET_NULL, null=True,
-                                      blank=True, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    compared_with = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     added = models.PositiveIntegerField(default=0)
     removed = models.PositiveIntegerField(default=0)
     changed = models.PositiveIntegerField(default=0)
@@ -107,8 +119,9 @@ class ScbFileEntry(models.Model):
     digest = models.CharField(max_length=16)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["file", "youth_id"],
-                                               name="scb_entry_unique_youth")]
+        constraints = [
+            models.UniqueConstraint(fields=["file", "youth_id"], name="scb_entry_unique_youth")
+        ]
 
     def __str__(self) -> str:
         return f"{self.file_id}:{self.youth_id}"
@@ -120,16 +133,20 @@ class ScbProfileVerification(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     profile_name = models.CharField(max_length=100)
     checksum = models.CharField(max_length=64)
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     verified_at = models.DateTimeField()
     note = models.CharField(_("jämförd med"), max_length=300)
 
     class Meta:
         ordering = ["-verified_at"]
-        constraints = [models.UniqueConstraint(
-            fields=["municipality", "profile_name", "checksum"],
-            name="scb_profile_verified_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "profile_name", "checksum"],
+                name="scb_profile_verified_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.profile_name} ({self.verified_at:%Y-%m-%d})"

@@ -23,9 +23,13 @@ class HalfYear:
         match = _PATTERN.match((value or "").strip().upper())
         if not match or not 2000 <= int(match.group(1)) <= 2100:
             raise ValidationError(
-                _("Perioden ”%(value)s” ska skrivas ÅÅÅÅH1 (januari–juni) eller ÅÅÅÅH2 "
-                  "(juli–december), t.ex. 2026H2.") % {"value": value},
-                code="period_format")
+                _(
+                    "Perioden ”%(value)s” ska skrivas ÅÅÅÅH1 (januari–juni) eller ÅÅÅÅH2 "
+                    "(juli–december), t.ex. 2026H2."
+                )
+                % {"value": value},
+                code="period_format",
+            )
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod
@@ -60,7 +64,9 @@ def reportable(period: HalfYear, *, today: dt.date) -> None:
     if period.start > today:
         raise ValidationError(
             _("%(period)s har inte börjat än; det finns inget att rapportera.")
-            % {"period": period}, code="period_future")
+            % {"period": period},
+            code="period_future",
+        )
 
 
 def recent(*, today: dt.date, count: int = 4) -> list[HalfYear]:

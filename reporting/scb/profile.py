@@ -23,12 +23,28 @@ from reporting.scb.periods import HalfYear
 SHIPPED_DIR = Path(__file__).resolve().parent / "profiles"
 
 FIELDS = (
-    "kommunkod", "period", "person_id", "record_type", "registration_date",
-    "registration_reason", "contact_date", "occupation_at_contact", "measure_type",
-    "measure_start", "measure_end", "occupation_after_measure", "ended_date", "ended_reason",
+    "kommunkod",
+    "period",
+    "person_id",
+    "record_type",
+    "registration_date",
+    "registration_reason",
+    "contact_date",
+    "occupation_at_contact",
+    "measure_type",
+    "measure_start",
+    "measure_end",
+    "occupation_after_measure",
+    "ended_date",
+    "ended_reason",
 )
-CODE_LISTS = ("registration_reason", "occupation_at_contact", "measure_type",
-              "occupation_after_measure", "ended_reason")
+CODE_LISTS = (
+    "registration_reason",
+    "occupation_at_contact",
+    "measure_type",
+    "occupation_after_measure",
+    "ended_reason",
+)
 GRAINS = ("youth_event", "youth_wide")
 OVERFLOWS = ("keep_first", "keep_latest", "block_export")
 PERSON_ID_FORMATS = ("YYYYMMDDNNNN", "YYYYMMDD-NNNN", "YYMMDDNNNN")
@@ -85,7 +101,8 @@ class Profile:
     severity: dict[str, str]
     codes: dict[str, list[CodeEntry]] = field(default_factory=dict)
     _lookup: dict[tuple[str, str, HalfYear], CodeEntry | None] = field(
-        default_factory=dict, repr=False)
+        default_factory=dict, repr=False
+    )
 
     @property
     def shipped_unverified(self) -> bool:
@@ -100,8 +117,14 @@ class Profile:
             return None
         key = (code_list, internal, period)
         if key not in self._lookup:
-            self._lookup[key] = next((e for e in self.codes.get(code_list, [])
-                                      if e.internal == internal and e.valid_in(period)), None)
+            self._lookup[key] = next(
+                (
+                    e
+                    for e in self.codes.get(code_list, [])
+                    if e.internal == internal and e.valid_in(period)
+                ),
+                None,
+            )
         return self._lookup[key]
 
     def deadline(self, period: HalfYear) -> dt.date:
@@ -112,16 +135,25 @@ class Profile:
         return str(self.file["filename_pattern"]).format(kommunkod=kommunkod, period=period)
 
 
-def _text(data: dict[str, Any], key: str, where: str, *, choices: tuple[str, ...] = (),
-          allow_empty: bool = False) -> str:
+def _text(
+    data: dict[str, Any],
+    key: str,
+    where: str,
+    *,
+    choices: tuple[str, ...] = (),
+    allow_empty: bool = False,
+) -> str:
     value = data.get(key)
     if not isinstance(value, str) or (not value and not allow_empty):
-        raise ProfileError(_("%(where)s: nyckeln ”%(key)s” saknas eller är inte en text.")
-                           % {"where": where, "key": key})
+        raise ProfileError(
+            _("%(where)s: nyckeln ”%(key)s” saknas eller är inte en text.")
+            % {"where": where, "key": key}
+        )
     if choices and value not in choices:
-        raise ProfileError(_("%(where)s: ”%(key)s” = ”%(value)s” är inte tillåtet (välj %(c)s).")
-                           % {"where": where, "key": key, "value": value,
-                              "c": ", ".join(choices)})
+        raise ProfileError(
+            _("%(where)s: ”%(key)s” = ”%(value)s” är inte tillåtet (välj %(c)s).")
+            % {"where": where, "key": key, "value": value, "c": ", ".join(choices)}
+        )
     return value
 
 
@@ -131,23 +163,28 @@ def _period(value: str, where: str) -> HalfYear | None:
     try:
         return HalfYear.parse(value)
     except Exception as exc:
-        raise ProfileError(_("%(where)s: ”%(value)s” är ingen period (ÅÅÅÅH1/ÅÅÅÅH2).")
-                           % {"where": where, "value": value}) from exc
+        raise ProfileError(
+            _("%(where)s: ”%(value)s” är ingen period (ÅÅÅÅH1/ÅÅÅÅH2).")
+            % {"where": where, "value": value}
+        ) from exc
 
 
 def _required_period(value: str, where: str) -> HalfYear:
     start = _period(value, where)
     if start is None:
-        raise ProfileError(_("%(where)s: nyckeln ”%(key)s” saknas eller är inte en text.")
-                           % {"where": where, "key": "valid_from"})
+        raise ProfileError(
+            _("%(where)s: nyckeln ”%(key)s” saknas eller är inte en text.")
+            % {"where": where, "key": "valid_from"}
+        )
     return start
 
 
 def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
     value = data.get(key)
     if not isinstance(value, dict):
-        raise ProfileError(_("%(where)s: avsnittet [%(key)s] saknas.")
-                           % {"where": where, "key": key})
+        raise ProfileError(
+            _("%(where)s: avsnittet [%(key)s] saknas.") % {"where": where, "key": key}
+        )
     return value
 
 
@@ -156,17 +193,24 @@ def _codes(raw: dict[str, Any], where: str) -> dict[str, list[CodeEntry]]:
     for name in CODE_LISTS:
         entries = raw.get(name)
         if not isinstance(entries, list) or not entries:
-            raise ProfileError(_("%(where)s: kodlistan codes.%(name)s saknas eller är tom.")
-                               % {"where": where, "name": name})
+            raise ProfileError(
+                _("%(where)s: kodlistan codes.%(name)s saknas eller är tom.")
+                % {"where": where, "name": name}
+            )
         codes[name] = []
         for i, entry in enumerate(entries, start=1):
             at = f"{where} codes.{name}[{i}]"
             start = _required_period(_text(entry, "valid_from", at), at)
-            codes[name].append(CodeEntry(
-                internal=_text(entry, "internal", at), scb=_text(entry, "scb", at),
-                label=_text(entry, "label", at), valid_from=start,
-                valid_to=_period(_text(entry, "valid_to", at, allow_empty=True), at),
-                unknown=bool(entry.get("unknown", False))))
+            codes[name].append(
+                CodeEntry(
+                    internal=_text(entry, "internal", at),
+                    scb=_text(entry, "scb", at),
+                    label=_text(entry, "label", at),
+                    valid_from=start,
+                    valid_to=_period(_text(entry, "valid_to", at, allow_empty=True), at),
+                    unknown=bool(entry.get("unknown", False)),
+                )
+            )
     return codes
 
 
@@ -178,10 +222,20 @@ def _columns(raw: Any, where: str, grain: str) -> list[Column]:
         at = f"{where} columns[{i}]"
         repeat = col.get("repeat", "")
         if repeat not in ("", "contact", "measure") or (repeat and grain != "youth_wide"):
-            raise ProfileError(_("%(where)s: ”repeat” kan bara vara contact eller measure, och "
-                                 "bara med grain = youth_wide.") % {"where": at})
-        columns.append(Column(name=_text(col, "name", at),
-                              field=_text(col, "field", at, choices=FIELDS), repeat=repeat))
+            raise ProfileError(
+                _(
+                    "%(where)s: ”repeat” kan bara vara contact eller measure, och "
+                    "bara med grain = youth_wide."
+                )
+                % {"where": at}
+            )
+        columns.append(
+            Column(
+                name=_text(col, "name", at),
+                field=_text(col, "field", at, choices=FIELDS),
+                repeat=repeat,
+            )
+        )
     names = [c.name for c in columns]
     if len(set(names)) != len(names) and grain != "youth_wide":
         raise ProfileError(_("%(where)s: två kolumner har samma namn.") % {"where": where})
@@ -195,46 +249,69 @@ def profile_load(path: Path) -> Profile:
     try:
         data = tomllib.loads(content.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ProfileError(_("%(where)s kan inte läsas: %(error)s")
-                           % {"where": where, "error": exc}) from exc
+        raise ProfileError(
+            _("%(where)s kan inte läsas: %(error)s") % {"where": where, "error": exc}
+        ) from exc
     head = _table(data, "profile", where)
     deadline = _table(data, "deadline", where)
     rows = _table(data, "rows", where)
     file = _table(data, "file", where)
-    for key, choices in (("format", ("csv", "xlsx")), ("encoding", ()), ("delimiter", ()),
-                         ("date_format", ()), ("filename_pattern", ()), ("line_ending", ())):
+    for key, choices in (
+        ("format", ("csv", "xlsx")),
+        ("encoding", ()),
+        ("delimiter", ()),
+        ("date_format", ()),
+        ("filename_pattern", ()),
+        ("line_ending", ()),
+    ):
         _text(file, key, f"{where} [file]", choices=choices)
     grain = _text(rows, "grain", f"{where} [rows]", choices=GRAINS)
     record_types = rows.get("record_types", {})
     if grain == "youth_event" and set(record_types) != set(RECORD_TYPES):
-        raise ProfileError(_("%(where)s: [rows.record_types] ska ha posttyperna %(types)s.")
-                           % {"where": where, "types": ", ".join(RECORD_TYPES)})
+        raise ProfileError(
+            _("%(where)s: [rows.record_types] ska ha posttyperna %(types)s.")
+            % {"where": where, "types": ", ".join(RECORD_TYPES)}
+        )
     severity = dict(_table(data, "checks", where).get("severity", {}))
     for rule, level in severity.items():
         if level not in SEVERITIES:
-            raise ProfileError(_("%(where)s: [checks.severity] %(rule)s = ”%(level)s” ska vara "
-                                 "block, warn eller off.")
-                               % {"where": where, "rule": rule, "level": level})
+            raise ProfileError(
+                _(
+                    "%(where)s: [checks.severity] %(rule)s = ”%(level)s” ska vara "
+                    "block, warn eller off."
+                )
+                % {"where": where, "rule": rule, "level": level}
+            )
     start = _required_period(_text(head, "valid_from", f"{where} [profile]"), where)
     return Profile(
-        path=path, checksum=hashlib.sha256(content).hexdigest(),
+        path=path,
+        checksum=hashlib.sha256(content).hexdigest(),
         name=_text(head, "name", f"{where} [profile]"),
         version=_text(head, "version", f"{where} [profile]"),
         status=_text(head, "status", f"{where} [profile]"),
         valid_from=start,
         valid_to=_period(_text(head, "valid_to", f"{where} [profile]", allow_empty=True), where),
-        title=str(head.get("title", "")), changelog=list(head.get("changelog", [])),
+        title=str(head.get("title", "")),
+        changelog=list(head.get("changelog", [])),
         deadline_days=int(deadline.get("days_after_period_end", 60)),
-        deadline_dates={str(k): v for k, v in deadline.get("periods", {}).items()
-                        if isinstance(v, dt.date)},
-        file=file, grain=grain, max_contacts=int(rows.get("max_contacts", 0)),
+        deadline_dates={
+            str(k): v for k, v in deadline.get("periods", {}).items() if isinstance(v, dt.date)
+        },
+        file=file,
+        grain=grain,
+        max_contacts=int(rows.get("max_contacts", 0)),
         max_measures=int(rows.get("max_measures", 0)),
         overflow=_text(rows, "overflow", f"{where} [rows]", choices=OVERFLOWS),
         record_types={k: str(v) for k, v in record_types.items()},
-        person_id_format=_text(_table(data, "person_id", where), "format",
-                               f"{where} [person_id]", choices=PERSON_ID_FORMATS),
+        person_id_format=_text(
+            _table(data, "person_id", where),
+            "format",
+            f"{where} [person_id]",
+            choices=PERSON_ID_FORMATS,
+        ),
         columns=_columns(data.get("columns"), where, grain),
-        checks=dict(data["checks"]), severity=severity,
+        checks=dict(data["checks"]),
+        severity=severity,
         codes=_codes(_table(data, "codes", where), where),
     )
 
@@ -258,7 +335,11 @@ def profile_for(period: HalfYear) -> Profile:
     """The profile covering `period`; the one starting latest wins."""
     candidates = [p for p in profiles_all() if p.covers(period)]
     if not candidates:
-        raise ProfileError(_("Det finns ingen exportprofil för %(period)s. Lägg en profilfil "
-                             "som gäller perioden i %(dir)s.")
-                           % {"period": period, "dir": profile_dirs()[0]})
+        raise ProfileError(
+            _(
+                "Det finns ingen exportprofil för %(period)s. Lägg en profilfil "
+                "som gäller perioden i %(dir)s."
+            )
+            % {"period": period, "dir": profile_dirs()[0]}
+        )
     return max(candidates, key=lambda p: p.valid_from)

@@ -14,8 +14,9 @@ from reporting.scb.source import Contact, Measure, Record
 
 
 class RowMaker:
-    def __init__(self, profile: Profile, period: HalfYear, kommunkod: str,
-                 checker: Checker) -> None:
+    def __init__(
+        self, profile: Profile, period: HalfYear, kommunkod: str, checker: Checker
+    ) -> None:
         self.profile, self.period, self.kommunkod = profile, period, kommunkod
         self.checker = checker
         self.date_format = str(profile.file["date_format"])
@@ -45,29 +46,36 @@ class RowMaker:
 
     def base(self, rec: Record) -> dict[str, str]:
         return {
-            "kommunkod": self.kommunkod, "period": str(self.period),
+            "kommunkod": self.kommunkod,
+            "period": str(self.period),
             "person_id": self.person_id(rec.personnummer),
             "registration_date": self.date(rec.registration_date),
             "registration_reason": self.code("registration_reason", rec.registration_reason),
         }
 
     def contact(self, c: Contact) -> dict[str, str]:
-        occupation = (self.code("occupation_at_contact", c.occupation) if c.occupation
-                      else self.unknown_code("occupation_at_contact"))
+        occupation = (
+            self.code("occupation_at_contact", c.occupation)
+            if c.occupation
+            else self.unknown_code("occupation_at_contact")
+        )
         return {"contact_date": self.date(c.on), "occupation_at_contact": occupation}
 
     def measure(self, m: Measure, *, ended: bool) -> dict[str, str]:
-        out = {"measure_type": self.code("measure_type", m.code),
-               "measure_start": self.date(m.start)}
+        out = {
+            "measure_type": self.code("measure_type", m.code),
+            "measure_start": self.date(m.start),
+        }
         if ended:
             out["measure_end"] = self.date(m.end)
-            out["occupation_after_measure"] = self.code("occupation_after_measure",
-                                                        m.went_on_to)
+            out["occupation_after_measure"] = self.code("occupation_after_measure", m.went_on_to)
         return out
 
     def ended(self, rec: Record) -> dict[str, str]:
-        return {"ended_date": self.date(rec.period_end),
-                "ended_reason": self.code("ended_reason", rec.end_reason)}
+        return {
+            "ended_date": self.date(rec.period_end),
+            "ended_reason": self.code("ended_reason", rec.end_reason),
+        }
 
     # --- rows ----------------------------------------------------------------------------
 
@@ -75,10 +83,15 @@ class RowMaker:
         if self.profile.grain == "youth_wide":
             out = []
             for col in self.profile.columns:
-                count = {"contact": self.profile.max_contacts,
-                         "measure": self.profile.max_measures}.get(col.repeat, 0)
-                out.extend([col.name.format(n=n) for n in range(1, count + 1)]
-                           if col.repeat else [col.name])
+                count = {
+                    "contact": self.profile.max_contacts,
+                    "measure": self.profile.max_measures,
+                }.get(col.repeat, 0)
+                out.extend(
+                    [col.name.format(n=n) for n in range(1, count + 1)]
+                    if col.repeat
+                    else [col.name]
+                )
             return out
         return [col.name for col in self.profile.columns]
 
@@ -95,11 +108,13 @@ class RowMaker:
         for c in rec.contacts:
             yield self._line({**base, "record_type": kinds["contact"], **self.contact(c)})
         for m in rec.measures:
-            yield self._line({**base, "record_type": kinds["measure_started"],
-                              **self.measure(m, ended=False)})
+            yield self._line(
+                {**base, "record_type": kinds["measure_started"], **self.measure(m, ended=False)}
+            )
         for m in rec.measures_ended(self.period):
-            yield self._line({**base, "record_type": kinds["measure_ended"],
-                              **self.measure(m, ended=True)})
+            yield self._line(
+                {**base, "record_type": kinds["measure_ended"], **self.measure(m, ended=True)}
+            )
         if rec.ended_within(self.period):
             yield self._line({**base, "record_type": kinds["ended"], **self.ended(rec)})
 
@@ -127,8 +142,7 @@ class RowMaker:
             elif col.repeat == "measure":
                 for n in range(self.profile.max_measures):
                     m = measures[n] if n < len(measures) else None
-                    got = (self.measure(m, ended=m.intervention_id in ended_ids)
-                           if m else {})
+                    got = self.measure(m, ended=m.intervention_id in ended_ids) if m else {}
                     line.append(got.get(col.field, ""))
             else:
                 line.append(values.get(col.field, ""))

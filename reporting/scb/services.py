@@ -29,27 +29,38 @@ from reporting.scb.writer import Outcome, run
 ENTRY_BATCH = 2000
 
 
-def profile_verification(municipality: Municipality,
-                         profile: Profile) -> ScbProfileVerification | None:
-    return (ScbProfileVerification.objects
-            .filter(municipality=municipality, profile_name=profile.name,
-                    checksum=profile.checksum).select_related("verified_by").first())
+def profile_verification(
+    municipality: Municipality, profile: Profile
+) -> ScbProfileVerification | None:
+    return (
+        ScbProfileVerification.objects.filter(
+            municipality=municipality, profile_name=profile.name, checksum=profile.checksum
+        )
+        .select_related("verified_by")
+        .first()
+    )
 
 
-def profile_verify(*, municipality: Municipality, profile: Profile, actor: User,
-                   note: str) -> ScbProfileVerification:
+def profile_verify(
+    *, municipality: Municipality, profile: Profile, actor: User, note: str
+) -> ScbProfileVerification:
     """Record that a coordinator compared this exact file with SCB's documents."""
     verification, _created = ScbProfileVerification.objects.get_or_create(
-        municipality=municipality, profile_name=profile.name, checksum=profile.checksum,
-        defaults={"verified_by": actor, "verified_at": timezone.now(), "note": note})
-    audit_event(action=Action.UPDATE, user=actor, obj=verification,
-                detail=f"scb-profil:{profile.name}")
+        municipality=municipality,
+        profile_name=profile.name,
+        checksum=profile.checksum,
+        defaults={"verified_by": actor, "verified_at": timezone.now(), "note": note},
+    )
+    audit_event(
+        action=Action.UPDATE, user=actor, obj=verification, detail=f"scb-profil:{profile.name}"
+    )
     return verification
 
 
 def report_for(municipality: Municipality, period: HalfYear) -> ScbReport:
-    report, _created = ScbReport.objects.get_or_create(municipality=municipality,
-                                                       period=str(period))
+    report, _created = ScbReport.objects.get_or_create(
+        municipality=municipality, period=str(period)
+    )
     return report
 
 
@@ -60,8 +71,9 @@ def _store(report: ScbReport, findings: Findings, profile: Profile) -> None:
     report.save(update_fields=["summary", "checked_at", "profile_name"])
 
 
-def report_check(*, municipality: Municipality, period: HalfYear,
-                 today: dt.date) -> tuple[ScbReport, Findings, Profile]:
+def report_check(
+    *, municipality: Municipality, period: HalfYear, today: dt.date
+) -> tuple[ScbReport, Findings, Profile]:
     """Run every check for the half-year (no file) and store the summary on the report."""
     reportable(period, today=today)
     profile = profile_for(period)
@@ -138,15 +150,20 @@ def diff_removed(file: ScbFile) -> QuerySet[ScbFileEntry]:
 
 
 def diff_changed(file: ScbFile) -> QuerySet[ScbFileEntry]:
-    old = ScbFileEntry.objects.filter(file_id=file.compared_with_id,
-                                      youth_id=OuterRef("youth_id"))
+    old = ScbFileEntry.objects.filter(file_id=file.compared_with_id, youth_id=OuterRef("youth_id"))
     same = old.filter(digest=OuterRef("digest"))
     return file.entries.filter(Exists(old)).filter(~Exists(same))
 
 
-def file_build(*, municipality: Municipality, period: HalfYear, actor: User | None,
-               today: dt.date, override_reason: str = "",
-               request_key: str | None = None) -> tuple[ScbFile | None, Findings]:
+def file_build(
+    *,
+    municipality: Municipality,
+    period: HalfYear,
+    actor: User | None,
+    today: dt.date,
+    override_reason: str = "",
+    request_key: str | None = None,
+) -> tuple[ScbFile | None, Findings]:
     """Check and write the half-year's file and its readable xlsx, archive them, compare with
     the last submitted file. With blocking problems nothing is kept unless the coordinator
     gives a reason to override (logged). Returns (file or None, findings). `request_key` is
@@ -160,16 +177,34 @@ def file_build(*, municipality: Municipality, period: HalfYear, actor: User | No
     readable_name, readable_path = _target(filename, ".xlsx")
     with transaction.atomic():
         file = ScbFile.objects.create(
-            report=report, created_at=timezone.now(), created_by=actor, filename=filename,
-            sha256="", size=0, row_count=0, youth_count=0, profile_name=profile.name,
-            profile_version=profile.version, profile_checksum=profile.checksum,
-            profile_verified=verified, override_reason=override_reason.strip()[:300],
-            request_key=request_key)
+            report=report,
+            created_at=timezone.now(),
+            created_by=actor,
+            filename=filename,
+            sha256="",
+            size=0,
+            row_count=0,
+            youth_count=0,
+            profile_name=profile.name,
+            profile_version=profile.version,
+            profile_checksum=profile.checksum,
+            profile_verified=verified,
+            override_reason=override_reason.strip()[:300],
+            request_key=request_key,
+        )
         file.content.name, file.readable.name = content_name, readable_name
         entries = _Entries(file)
-        outcome: Outcome = run(municipality, period, profile, today=today, verified=verified,
-                               out=content_path, readable=readable_path,
-                               allow_blocking=bool(override_reason.strip()), on_youth=entries)
+        outcome: Outcome = run(
+            municipality,
+            period,
+            profile,
+            today=today,
+            verified=verified,
+            out=content_path,
+            readable=readable_path,
+            allow_blocking=bool(override_reason.strip()),
+            on_youth=entries,
+        )
         if not outcome.written:
             transaction.set_rollback(True)
         else:
@@ -178,8 +213,14 @@ def file_build(*, municipality: Municipality, period: HalfYear, actor: User | No
     return (file if outcome.written else None), outcome.findings
 
 
-def _archive(file: ScbFile, entries: _Entries, outcome: Outcome, report: ScbReport,
-             actor: User | None, period: HalfYear) -> None:
+def _archive(
+    file: ScbFile,
+    entries: _Entries,
+    outcome: Outcome,
+    report: ScbReport,
+    actor: User | None,
+    period: HalfYear,
+) -> None:
     entries.flush()
     file.sha256, file.size = outcome.sha256, outcome.size
     file.row_count, file.youth_count = outcome.rows, outcome.youths
@@ -187,8 +228,9 @@ def _archive(file: ScbFile, entries: _Entries, outcome: Outcome, report: ScbRepo
     _compare(file, _previous_submitted(report))
     file.save()
     detail = f"scb:{period}" + (":override" if file.blocking else "")
-    audit_event(action=Action.EXPORT, user=actor, obj=file, detail=detail,
-                flagged=bool(file.blocking))
+    audit_event(
+        action=Action.EXPORT, user=actor, obj=file, detail=detail, flagged=bool(file.blocking)
+    )
 
 
 @transaction.atomic
@@ -201,9 +243,13 @@ def file_submit(*, file: ScbFile, actor: User) -> ScbFile:
     if newer:
         raise ValidationError(_("Det finns en nyare fil för halvåret. Markera den i stället."))
     file.report.files.filter(status=ScbFile.Status.SUBMITTED).update(
-        status=ScbFile.Status.SUPERSEDED)
-    file.status, file.submitted_at, file.submitted_by = (ScbFile.Status.SUBMITTED,
-                                                         timezone.now(), actor)
+        status=ScbFile.Status.SUPERSEDED
+    )
+    file.status, file.submitted_at, file.submitted_by = (
+        ScbFile.Status.SUBMITTED,
+        timezone.now(),
+        actor,
+    )
     file.save(update_fields=["status", "submitted_at", "submitted_by"])
     report = file.report
     report.status = ScbReport.Status.SUBMITTED
@@ -221,18 +267,28 @@ def drafts_build(*, today: dt.date) -> int:
         report = report_for(municipality, period)
         if report.notified_at is not None:
             continue
-        report, findings, profile = report_check(municipality=municipality, period=period,
-                                                 today=today)
-        coordinators = User.objects.filter(municipality=municipality, role=Role.COORDINATOR,
-                                           is_active=True).exclude(email="")
+        report, findings, profile = report_check(
+            municipality=municipality, period=period, today=today
+        )
+        coordinators = User.objects.filter(
+            municipality=municipality, role=Role.COORDINATOR, is_active=True
+        ).exclude(email="")
         for user in coordinators:
-            send_scb_draft(to=user.email, context={
-                "name": user.first_name or user.username, "period": period,
-                "label": period.label, "deadline": profile.deadline(period),
-                "youths": findings.youths, "blocking": findings.blocking,
-                "warnings": findings.warnings, "score": findings.quality.score,
-                "url": settings.KAA_BASE_URL + reverse("reporting:scb_period",
-                                                       args=[str(period)])})
+            send_scb_draft(
+                to=user.email,
+                context={
+                    "name": user.first_name or user.username,
+                    "period": period,
+                    "label": period.label,
+                    "deadline": profile.deadline(period),
+                    "youths": findings.youths,
+                    "blocking": findings.blocking,
+                    "warnings": findings.warnings,
+                    "score": findings.quality.score,
+                    "url": settings.KAA_BASE_URL
+                    + reverse("reporting:scb_period", args=[str(period)]),
+                },
+            )
         report.notified_at = timezone.now()
         report.save(update_fields=["notified_at"])
         done += 1

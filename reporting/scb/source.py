@@ -77,8 +77,9 @@ class Record:
         return self.period_end is not None and period.start <= self.period_end <= period.end
 
     def measures_ended(self, period: HalfYear) -> list[Measure]:
-        return [m for m in self.measures
-                if m.end is not None and period.start <= m.end <= period.end]
+        return [
+            m for m in self.measures if m.end is not None and period.start <= m.end <= period.end
+        ]
 
 
 @dataclass
@@ -103,11 +104,12 @@ def _chunks(iterable: Iterator[Any], size: int) -> Iterator[list[Any]]:
 
 
 def periods_overlapping(municipality: Municipality, period: HalfYear) -> Any:
-    return (KaaPeriod.objects
-            .filter(youth__municipality=municipality, start_date__lte=period.end)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
-            .select_related("youth", "registration_reason", "deregistration_reason")
-            .order_by("youth_id", "start_date", "pk"))
+    return (
+        KaaPeriod.objects.filter(youth__municipality=municipality, start_date__lte=period.end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
+        .select_related("youth", "registration_reason", "deregistration_reason")
+        .order_by("youth_id", "start_date", "pk")
+    )
 
 
 def _local_day(at: dt.datetime) -> dt.date:
@@ -118,13 +120,16 @@ class _Occupations:
     """A chunk's confirmed occupation history, to answer "what did they do on day X"."""
 
     def __init__(self, youth_ids: list[int], until: dt.date) -> None:
-        self.by_youth: dict[int, list[tuple[dt.date, dt.date | None, str, bool]]] = \
-            defaultdict(list)
-        rows = (Occupation.objects.filter(youth_id__in=youth_ids, confirmed=True,
-                                          start_date__lte=until)
-                .order_by("start_date", "id")
-                .values_list("youth_id", "start_date", "end_date", "type__code",
-                             "type__ends_kaa"))
+        self.by_youth: dict[int, list[tuple[dt.date, dt.date | None, str, bool]]] = defaultdict(
+            list
+        )
+        rows = (
+            Occupation.objects.filter(
+                youth_id__in=youth_ids, confirmed=True, start_date__lte=until
+            )
+            .order_by("start_date", "id")
+            .values_list("youth_id", "start_date", "end_date", "type__code", "type__ends_kaa")
+        )
         for youth_id, start, end, code, ends in rows:
             self.by_youth[youth_id].append((start, end, code, ends))
 
@@ -136,15 +141,20 @@ class _Occupations:
         return found
 
 
-def _contacts(periods: list[KaaPeriod], period: HalfYear) -> dict[int, list[tuple[int | None,
-                                                                               dt.date]]]:
+def _contacts(
+    periods: list[KaaPeriod], period: HalfYear
+) -> dict[int, list[tuple[int | None, dt.date]]]:
     start, end = day_start(period.start), day_after(period.end)
     youth_ids = [p.youth_id for p in periods]
-    rows = (ContactAttempt.objects
-            .filter(outcome=ContactAttempt.Outcome.REACHED)
-            .filter(Q(youth_id__in=youth_ids, at__gte=start, at__lt=end)
-                    | Q(period_id__in=[p.pk for p in periods]))
-            .order_by("at", "id").values_list("youth_id", "period_id", "at"))
+    rows = (
+        ContactAttempt.objects.filter(outcome=ContactAttempt.Outcome.REACHED)
+        .filter(
+            Q(youth_id__in=youth_ids, at__gte=start, at__lt=end)
+            | Q(period_id__in=[p.pk for p in periods])
+        )
+        .order_by("at", "id")
+        .values_list("youth_id", "period_id", "at")
+    )
     out: dict[int, list[tuple[int | None, dt.date]]] = defaultdict(list)
     for youth_id, period_id, at in rows:
         out[youth_id].append((period_id, _local_day(at)))
@@ -152,45 +162,80 @@ def _contacts(periods: list[KaaPeriod], period: HalfYear) -> dict[int, list[tupl
 
 
 def _interventions(periods: list[KaaPeriod]) -> dict[int, list[tuple[int | None, Measure]]]:
-    rows = (Intervention.objects
-            .filter(plan__youth_id__in=[p.youth_id for p in periods],
-                    plan__kind=ActionPlan.Kind.KAA, declined=False)
-            .filter(Q(actual_start__isnull=False) | Q(actual_end__isnull=False))
-            .order_by("actual_start", "id")
-            .values_list("id", "plan_id", "plan__youth_id", "plan__period_id", "type__name",
-                         "type__measure_code", "actual_start", "actual_end", "end_reason",
-                         "went_on_to__code"))
+    rows = (
+        Intervention.objects.filter(
+            plan__youth_id__in=[p.youth_id for p in periods],
+            plan__kind=ActionPlan.Kind.KAA,
+            declined=False,
+        )
+        .filter(Q(actual_start__isnull=False) | Q(actual_end__isnull=False))
+        .order_by("actual_start", "id")
+        .values_list(
+            "id",
+            "plan_id",
+            "plan__youth_id",
+            "plan__period_id",
+            "type__name",
+            "type__measure_code",
+            "actual_start",
+            "actual_end",
+            "end_reason",
+            "went_on_to__code",
+        )
+    )
     out: dict[int, list[tuple[int | None, Measure]]] = defaultdict(list)
     for pk, plan_id, youth_id, period_id, name, code, start, end, reason, went in rows:
-        out[youth_id].append((period_id, Measure(
-            intervention_id=pk, plan_id=plan_id, name=name, code=code, start=start, end=end,
-            end_reason=reason, went_on_to=went)))
+        out[youth_id].append(
+            (
+                period_id,
+                Measure(
+                    intervention_id=pk,
+                    plan_id=plan_id,
+                    name=name,
+                    code=code,
+                    start=start,
+                    end=end,
+                    end_reason=reason,
+                    went_on_to=went,
+                ),
+            )
+        )
     return out
 
 
 def _belongs(kp: KaaPeriod, linked_id: int | None, day: dt.date | None) -> bool:
     if linked_id is not None:
         return linked_id == kp.pk
-    return day is not None and kp.start_date <= day and (kp.end_date is None
-                                                         or day <= kp.end_date)
+    return day is not None and kp.start_date <= day and (kp.end_date is None or day <= kp.end_date)
 
 
 def _inside(kp: KaaPeriod, day: dt.date) -> bool:
     return kp.start_date <= day and (kp.end_date is None or day <= kp.end_date)
 
 
-def _record(kp: KaaPeriod, period: HalfYear, contacts: list[tuple[int | None, dt.date]],
-            measures: list[tuple[int | None, Measure]], occupations: _Occupations) -> Record:
+def _record(
+    kp: KaaPeriod,
+    period: HalfYear,
+    contacts: list[tuple[int | None, dt.date]],
+    measures: list[tuple[int | None, Measure]],
+    occupations: _Occupations,
+) -> Record:
     youth = kp.youth
     end_reason = kp.deregistration_reason
     rec = Record(
-        youth_id=youth.pk, period_id=kp.pk, personnummer=youth.personnummer,
-        name=youth.full_name, protected_identity=youth.protected_identity,
-        birth_date=youth.birth_date, registration_date=kp.start_date,
+        youth_id=youth.pk,
+        period_id=kp.pk,
+        personnummer=youth.personnummer,
+        name=youth.full_name,
+        protected_identity=youth.protected_identity,
+        birth_date=youth.birth_date,
+        registration_date=kp.start_date,
         registration_reason=kp.registration_reason.code,
-        registration_reason_label=kp.registration_reason.label, period_end=kp.end_date,
+        registration_reason_label=kp.registration_reason.label,
+        period_end=kp.end_date,
         end_reason=end_reason.code if end_reason else None,
-        end_reason_label=end_reason.label if end_reason else "")
+        end_reason_label=end_reason.label if end_reason else "",
+    )
     seen_days: set[dt.date] = set()
     for linked, day in contacts:
         if not _belongs(kp, linked, day):
@@ -216,8 +261,10 @@ def _record(kp: KaaPeriod, period: HalfYear, contacts: list[tuple[int | None, dt
     return rec
 
 
-def period_records(municipality: Municipality, period: HalfYear,
-                   ) -> Iterator[Record | Excluded]:
+def period_records(
+    municipality: Municipality,
+    period: HalfYear,
+) -> Iterator[Record | Excluded]:
     """Every KAA period of the municipality overlapping `period`, as a Record, or as Excluded
     when it is not to be reported (registered in error: never part of the target group)."""
     rows = periods_overlapping(municipality, period).iterator(chunk_size=CHUNK)
@@ -229,9 +276,17 @@ def period_records(municipality: Municipality, period: HalfYear,
         for kp in chunk:
             reason = kp.deregistration_reason
             if reason is not None and reason.outside_target_group:
-                yield Excluded(youth_id=kp.youth_id, name=kp.youth.full_name,
-                               personnummer=kp.youth.personnummer,
-                               why=reason.label)
+                yield Excluded(
+                    youth_id=kp.youth_id,
+                    name=kp.youth.full_name,
+                    personnummer=kp.youth.personnummer,
+                    why=reason.label,
+                )
                 continue
-            yield _record(kp, period, contacts.get(kp.youth_id, []),
-                          measures.get(kp.youth_id, []), occupations)
+            yield _record(
+                kp,
+                period,
+                contacts.get(kp.youth_id, []),
+                measures.get(kp.youth_id, []),
+                occupations,
+            )

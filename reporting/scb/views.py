@@ -54,31 +54,38 @@ def scb_list(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("reporting:scb_period", period=str(period))
     today = timezone.localdate()
-    reports = {r.period: r for r in ScbReport.objects.filter(
-        municipality_id=request.user.municipality_id)}
+    reports = {
+        r.period: r for r in ScbReport.objects.filter(municipality_id=request.user.municipality_id)
+    }
     rows = []
     for period in recent(today=today):
         try:
             deadline = profile_for(period).deadline(period)
         except ProfileError:
             deadline = None
-        rows.append({"period": period, "report": reports.get(str(period)),
-                     "deadline": deadline, "over": period.end < today})
+        rows.append(
+            {
+                "period": period,
+                "report": reports.get(str(period)),
+                "deadline": deadline,
+                "over": period.end < today,
+            }
+        )
     return render(request, "reporting/scb/list.html", {"form": form, "rows": rows})
 
 
 def _page_of_problems(request: HttpRequest, problems: list[Any]) -> Any:
     ordered = sorted(problems, key=lambda p: (p.severity != BLOCK, p.rule, p.name))
     page = Paginator(ordered, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
-    _youths_read(request, {p.youth_id for p in page.object_list if p.youth_id},
-                 detail="scb-kontroll")
+    _youths_read(
+        request, {p.youth_id for p in page.object_list if p.youth_id}, detail="scb-kontroll"
+    )
     return page
 
 
 def _youths_read(request: HttpRequest, ids: Any, *, detail: str) -> list[Youth]:
     """The user's municipality's youths among `ids`, each read written to the audit log."""
-    youths = list(Youth.objects.filter(pk__in=ids,
-                                       municipality_id=request.user.municipality_id))
+    youths = list(Youth.objects.filter(pk__in=ids, municipality_id=request.user.municipality_id))
     if youths:
         audit_bulk_read(request, youths, detail=detail)
     return youths
@@ -94,46 +101,76 @@ def scb_period(request: HttpRequest, period: str) -> HttpResponse:
     municipality = request.user.municipality
     today = timezone.localdate()
     try:
-        report, findings, profile = services.report_check(municipality=municipality,
-                                                          period=half, today=today)
+        report, findings, profile = services.report_check(
+            municipality=municipality, period=half, today=today
+        )
     except ProfileError as exc:
-        return render(request, "reporting/scb/profile_error.html",
-                      {"period": half, "error": str(exc)}, status=200)
+        return render(
+            request,
+            "reporting/scb/profile_error.html",
+            {"period": half, "error": str(exc)},
+            status=200,
+        )
     form = forms.BuildForm(request.POST or None, blocking=findings.blocking)
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["override_reason"] if findings.blocking else ""
-        outbox.enqueue("reporting.scb.tasks.scb_file_build", municipality.pk, str(half),
-                       request.user.pk, reason,
-                       request_key=str(request_key(request) or uuid.uuid4()))
+        outbox.enqueue(
+            "reporting.scb.tasks.scb_file_build",
+            municipality.pk,
+            str(half),
+            request.user.pk,
+            reason,
+            request_key=str(request_key(request) or uuid.uuid4()),
+        )
         messages.success(request, _("Filen skapas. Den visas i arkivet nedan när den är klar."))
         return redirect("reporting:scb_period", period=str(half))
     verification = services.profile_verification(municipality, profile)
-    _youths_read(request, [e[0] for e in findings.excluded[:200]],
-                 detail="scb-ej-rapporterade")
-    return render(request, "reporting/scb/period.html", {
-        "period": half, "report": report, "findings": findings, "profile": profile,
-        "verification": verification, "deadline": profile.deadline(half),
-        "page": _page_of_problems(request, findings.problems), "form": form,
-        "rules": sorted(((rule, n, findings.severity_of[rule], RULES[rule][1])
-                         for rule, n in findings.counts.items()),
-                        key=lambda r: (r[2] != BLOCK, r[0])),
-        "files": report.files.select_related("created_by", "submitted_by")[:20],
-        "excluded": findings.excluded[:200], "quality": findings.quality,
-        "key": uuid.uuid4(),
-        "coverage": coverage_shown(municipality=municipality, suppress=False,
-                                   links=has_perm(request.user, Perm.ASSIGN_CASES)),
-    })
+    _youths_read(request, [e[0] for e in findings.excluded[:200]], detail="scb-ej-rapporterade")
+    return render(
+        request,
+        "reporting/scb/period.html",
+        {
+            "period": half,
+            "report": report,
+            "findings": findings,
+            "profile": profile,
+            "verification": verification,
+            "deadline": profile.deadline(half),
+            "page": _page_of_problems(request, findings.problems),
+            "form": form,
+            "rules": sorted(
+                (
+                    (rule, n, findings.severity_of[rule], RULES[rule][1])
+                    for rule, n in findings.counts.items()
+                ),
+                key=lambda r: (r[2] != BLOCK, r[0]),
+            ),
+            "files": report.files.select_related("created_by", "submitted_by")[:20],
+            "excluded": findings.excluded[:200],
+            "quality": findings.quality,
+            "key": uuid.uuid4(),
+            "coverage": coverage_shown(
+                municipality=municipality,
+                suppress=False,
+                links=has_perm(request.user, Perm.ASSIGN_CASES),
+            ),
+        },
+    )
 
 
 def _file(request: HttpRequest, pk: int) -> ScbFile:
-    return get_in_municipality(request, ScbFile.objects.select_related(
-        "report", "created_by", "submitted_by", "compared_with"),
-        path="report__municipality", pk=pk)
+    return get_in_municipality(
+        request,
+        ScbFile.objects.select_related("report", "created_by", "submitted_by", "compared_with"),
+        path="report__municipality",
+        pk=pk,
+    )
 
 
 def _youths_of(request: HttpRequest, entries: Any, limit: int = 100) -> list[Youth]:
-    return _youths_read(request, list(entries.values_list("youth_id", flat=True)[:limit]),
-                        detail="scb-jämförelse")
+    return _youths_read(
+        request, list(entries.values_list("youth_id", flat=True)[:limit]), detail="scb-jämförelse"
+    )
 
 
 @login_required
@@ -144,13 +181,22 @@ def scb_file(request: HttpRequest, pk: int) -> HttpResponse:
     audit_event(request=request, action=Action.READ, obj=file, detail="scb-fil")
     diff = None
     if file.compared_with_id:
-        diff = {"added": _youths_of(request, services.diff_added(file)),
-                "removed": _youths_of(request, services.diff_removed(file)),
-                "changed": _youths_of(request, services.diff_changed(file))}
+        diff = {
+            "added": _youths_of(request, services.diff_added(file)),
+            "removed": _youths_of(request, services.diff_removed(file)),
+            "changed": _youths_of(request, services.diff_changed(file)),
+        }
     latest = file.report.files.first()
-    return render(request, "reporting/scb/file.html", {
-        "file": file, "diff": diff, "period": HalfYear.parse(file.report.period),
-        "can_submit": file.status == ScbFile.Status.GENERATED and latest == file})
+    return render(
+        request,
+        "reporting/scb/file.html",
+        {
+            "file": file,
+            "diff": diff,
+            "period": HalfYear.parse(file.report.period),
+            "can_submit": file.status == ScbFile.Status.GENERATED and latest == file,
+        },
+    )
 
 
 @login_required
@@ -163,12 +209,15 @@ def scb_file_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         messages.error(request, _("Filens innehåll är gallrat."))
         return redirect("reporting:scb_file", pk=file.pk)
     name = file.filename if kind != "xlsx" else file.filename.rsplit(".", 1)[0] + ".xlsx"
-    audit_event(request=request, action=Action.EXPORT, obj=file,
-                detail=f"scb-fil:hämtad:{kind}")
-    content_type = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                    if name.endswith(".xlsx") else "text/csv")
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=name,
-                        content_type=content_type)
+    audit_event(request=request, action=Action.EXPORT, obj=file, detail=f"scb-fil:hämtad:{kind}")
+    content_type = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if name.endswith(".xlsx")
+        else "text/csv"
+    )
+    return FileResponse(
+        stored.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
 
 
 @login_required
@@ -181,8 +230,13 @@ def scb_file_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, _("Filen är markerad som inskickad till SCB. Tidigare "
-                                    "inskickade filer för halvåret är ersatta."))
+        messages.success(
+            request,
+            _(
+                "Filen är markerad som inskickad till SCB. Tidigare "
+                "inskickade filer för halvåret är ersatta."
+            ),
+        )
     return redirect("reporting:scb_file", pk=file.pk)
 
 
@@ -196,21 +250,37 @@ def scb_profile(request: HttpRequest, period: str) -> HttpResponse:
     try:
         profile = profile_for(half)
     except ProfileError as exc:
-        return render(request, "reporting/scb/profile_error.html",
-                      {"period": half, "error": str(exc)})
+        return render(
+            request, "reporting/scb/profile_error.html", {"period": half, "error": str(exc)}
+        )
     municipality = request.user.municipality
     verification = services.profile_verification(municipality, profile)
     form = forms.VerifyForm(request.POST or None)
     if request.method == "POST" and verification is None and form.is_valid():
-        services.profile_verify(municipality=municipality, profile=profile,
-                                actor=request.user, note=form.cleaned_data["note"])
+        services.profile_verify(
+            municipality=municipality,
+            profile=profile,
+            actor=request.user,
+            note=form.cleaned_data["note"],
+        )
         messages.success(request, _("Profilen är markerad som verifierad."))
         return redirect("reporting:scb_profile", period=str(half))
-    rules = [(rule, profile.severity.get(rule, default), text)
-             for rule, (default, text) in RULES.items()]
-    return render(request, "reporting/scb/profile.html", {
-        "period": half, "profile": profile, "verification": verification, "form": form,
-        "rules": rules, "deadline": profile.deadline(half)})
+    rules = [
+        (rule, profile.severity.get(rule, default), text)
+        for rule, (default, text) in RULES.items()
+    ]
+    return render(
+        request,
+        "reporting/scb/profile.html",
+        {
+            "period": half,
+            "profile": profile,
+            "verification": verification,
+            "form": form,
+            "rules": rules,
+            "deadline": profile.deadline(half),
+        },
+    )
 
 
 @login_required
@@ -219,7 +289,11 @@ def scb_banner(request: HttpRequest) -> HttpResponse:
     """Start-page fragment: a draft report waiting for review (coordinators only)."""
     reports: list[ScbReport] = []
     if has_perm(request.user, Perm.EXPORT):
-        reports = list(ScbReport.objects.filter(
-            municipality_id=request.user.municipality_id, status=ScbReport.Status.DRAFT,
-            notified_at__isnull=False).order_by("-period")[:2])
+        reports = list(
+            ScbReport.objects.filter(
+                municipality_id=request.user.municipality_id,
+                status=ScbReport.Status.DRAFT,
+                notified_at__isnull=False,
+            ).order_by("-period")[:2]
+        )
     return render(request, "reporting/scb/partials/banner.html", {"reports": reports})

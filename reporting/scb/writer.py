@@ -48,8 +48,9 @@ def _temp(target: Path) -> Path:
 class _Sink:
     """The profile's file (csv or xlsx) plus an optional readable xlsx."""
 
-    def __init__(self, profile: Profile, out: Path | None, readable: Path | None,
-                 header: list[str]) -> None:
+    def __init__(
+        self, profile: Profile, out: Path | None, readable: Path | None, header: list[str]
+    ) -> None:
         self.profile, self.header = profile, header
         self.paths: dict[Path, Path] = {}
         self._text: IO[str] | None = None
@@ -63,8 +64,9 @@ class _Sink:
             if profile.file["format"] == "csv":
                 self._open_csv(self.paths[out])
             else:
-                self._book, self._sheet = self._open_book(str(profile.file.get("sheet_name",
-                                                                               "KAA")))
+                self._book, self._sheet = self._open_book(
+                    str(profile.file.get("sheet_name", "KAA"))
+                )
         if readable is not None:
             self.paths[readable] = _temp(readable)
             self._readable_book, self._readable_sheet = self._open_book(_("Rader"))
@@ -72,8 +74,9 @@ class _Sink:
     def _open_csv(self, path: Path) -> None:
         f = self.profile.file
         self._text = open(path, "w", encoding=str(f["encoding"]), newline="")  # noqa: SIM115
-        self._csv = csv.writer(self._text, delimiter=str(f["delimiter"]),
-                               lineterminator=str(f["line_ending"]))
+        self._csv = csv.writer(
+            self._text, delimiter=str(f["delimiter"]), lineterminator=str(f["line_ending"])
+        )
         if f.get("header_row", True):
             self._csv.writerow(self.header)
 
@@ -88,8 +91,10 @@ class _Sink:
             try:
                 self._csv.writerow(row)
             except UnicodeEncodeError as exc:
-                raise ProfileError(_("Ett värde kan inte skrivas med teckenkodningen %(enc)s.")
-                                   % {"enc": self.profile.file["encoding"]}) from exc
+                raise ProfileError(
+                    _("Ett värde kan inte skrivas med teckenkodningen %(enc)s.")
+                    % {"enc": self.profile.file["encoding"]}
+                ) from exc
         if self._sheet is not None:
             self._sheet.append([safe_cell(v) for v in row])
         if self._readable_sheet is not None:
@@ -121,15 +126,24 @@ def _readable_extra(book: Workbook, findings: Findings, profile: Profile) -> Non
     problems = book.create_sheet(title=_("Kontroller"))
     problems.append([_("Regel"), _("Allvar"), _("Personnummer"), _("Problem")])
     for p in findings.problems:
-        problems.append([safe_cell(v) for v in (p.rule, p.severity, p.personnummer,
-                                                p.message)])
+        problems.append([safe_cell(v) for v in (p.rule, p.severity, p.personnummer, p.message)])
     codes = book.create_sheet(title=_("Koder"))
-    codes.append([_("Kodlista"), _("KAA-kod"), _("SCB-kod"), _("Benämning"), _("Från"),
-                  _("Till")])
+    codes.append([_("Kodlista"), _("KAA-kod"), _("SCB-kod"), _("Benämning"), _("Från"), _("Till")])
     for name, entries in profile.codes.items():
         for e in entries:
-            codes.append([safe_cell(v) for v in (name, e.internal, e.scb, e.label,
-                                                 str(e.valid_from), str(e.valid_to or ""))])
+            codes.append(
+                [
+                    safe_cell(v)
+                    for v in (
+                        name,
+                        e.internal,
+                        e.scb,
+                        e.label,
+                        str(e.valid_from),
+                        str(e.valid_to or ""),
+                    )
+                ]
+            )
 
 
 def sha256_of(path: Path) -> tuple[str, int]:
@@ -142,10 +156,18 @@ def sha256_of(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-def run(municipality: Municipality, period: HalfYear, profile: Profile, *, today: dt.date,
-        verified: bool, out: Path | None = None, readable: Path | None = None,
-        allow_blocking: bool = False,
-        on_youth: Callable[[int, str], None] | None = None) -> Outcome:
+def run(
+    municipality: Municipality,
+    period: HalfYear,
+    profile: Profile,
+    *,
+    today: dt.date,
+    verified: bool,
+    out: Path | None = None,
+    readable: Path | None = None,
+    allow_blocking: bool = False,
+    on_youth: Callable[[int, str], None] | None = None,
+) -> Outcome:
     """Check every record and, with `out`, write the file. A file with blocking problems is
     not kept unless `allow_blocking` (a logged override)."""
     checker = Checker(profile, period)
@@ -164,8 +186,11 @@ def run(municipality: Municipality, period: HalfYear, profile: Profile, *, today
             outcome.rows += len(rows)
             if on_youth is not None:
                 on_youth(item.youth_id, digest(rows))
-        findings = checker.finish(today=today, verified=verified,
-                                  coverage=identification.coverage(municipality=municipality))
+        findings = checker.finish(
+            today=today,
+            verified=verified,
+            coverage=identification.coverage(municipality=municipality),
+        )
         keep = out is not None and (findings.blocking == 0 or allow_blocking)
         sink.finish(findings, keep)
     except BaseException:
@@ -177,5 +202,3 @@ def run(municipality: Municipality, period: HalfYear, profile: Profile, *, today
         outcome.written = True
         outcome.sha256, outcome.size = sha256_of(out)
     return outcome
-
-

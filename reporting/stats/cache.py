@@ -28,13 +28,26 @@ KEY_VERSION = 2
 
 
 def _key(scope: Scope, keys: list[str], suppress: bool) -> str:
-    return ":".join(str(part) for part in (
-        "kaa-stats", KEY_VERSION, scope.municipality_id, scope.team_id or "-", scope.span.kind,
-        scope.start, scope.end, int(suppress), get_language(), hash(tuple(keys))))
+    return ":".join(
+        str(part)
+        for part in (
+            "kaa-stats",
+            KEY_VERSION,
+            scope.municipality_id,
+            scope.team_id or "-",
+            scope.span.kind,
+            scope.start,
+            scope.end,
+            int(suppress),
+            get_language(),
+            hash(tuple(keys)),
+        )
+    )
 
 
-def cached_sections(scope: Scope, keys: list[str], *, suppress: bool,
-                    fresh: bool = False) -> tuple[list[Section], dt.datetime]:
+def cached_sections(
+    scope: Scope, keys: list[str], *, suppress: bool, fresh: bool = False
+) -> tuple[list[Section], dt.datetime]:
     seconds = int(getattr(settings, "KAA_STATS_CACHE_SECONDS", 600))
     key = _key(scope, keys, suppress)
     if seconds and not fresh:

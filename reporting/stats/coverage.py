@@ -26,8 +26,9 @@ class CoverageShown:
     links: bool  # the lists may be opened (coordinators)
 
 
-def coverage_shown(*, municipality: Municipality, suppress: bool, links: bool
-                   ) -> CoverageShown | None:
+def coverage_shown(
+    *, municipality: Municipality, suppress: bool, links: bool
+) -> CoverageShown | None:
     """None before the first identification run."""
     coverage = identification.coverage(municipality=municipality)
     if coverage is None:
@@ -37,8 +38,12 @@ def coverage_shown(*, municipality: Municipality, suppress: bool, links: bool
     else:
         percent = "–" if coverage.percent is None else f"{coverage.percent} %"
     return CoverageShown(
-        on=coverage.run.on, in_group=Number(coverage.in_group, suppress=suppress),
+        on=coverage.run.on,
+        in_group=Number(coverage.in_group, suppress=suppress),
         registered=Number(coverage.registered, suppress=suppress),
         missing=Number(coverage.missing, suppress=suppress),
-        outside=Number(coverage.outside, suppress=suppress), percent=percent,
-        complete=coverage.complete, links=links and not suppress)
+        outside=Number(coverage.outside, suppress=suppress),
+        percent=percent,
+        complete=coverage.complete,
+        links=links and not suppress,
+    )

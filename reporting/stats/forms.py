@@ -17,27 +17,40 @@ class StatsPeriodForm(forms.Form):
     kind = forms.ChoiceField(label=_("Period"), choices=[])
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
     number = forms.IntegerField(
-        label=_("Nummer"), min_value=1, max_value=12, required=False,
-        help_text=_("Månad 1–12, tertial 1–3 eller halvår 1–2. Läsår: året det börjar."))
+        label=_("Nummer"),
+        min_value=1,
+        max_value=12,
+        required=False,
+        help_text=_("Månad 1–12, tertial 1–3 eller halvår 1–2. Läsår: året det börjar."),
+    )
     start = DateField(label=_("Från"), required=False, widget=date_input())
     end = DateField(label=_("Till"), required=False, widget=date_input())
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False,
-                                  empty_label=_("Hela kommunen"))
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=None, required=False, empty_label=_("Hela kommunen")
+    )
 
-    def __init__(self, *args: Any, municipality_id: int | None = None,
-                 with_team: bool = True, custom_range: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        municipality_id: int | None = None,
+        with_team: bool = True,
+        custom_range: bool = True,
+        **kwargs: Any,
+    ) -> None:
         from kaa.models import Team
         from reporting.stats.periods import KINDS
 
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, v) for k, v in KINDS.items()
-                                       if custom_range or k != "range"]
+        self.fields["kind"].choices = [
+            (k, v) for k, v in KINDS.items() if custom_range or k != "range"
+        ]
         if not custom_range:
             # Protected figures are asked for preset periods only, all unions of whole
             # calendar months (the reasons are in reporting.stats.suppress).
             self.fields["kind"].error_messages["invalid_choice"] = _(
                 "Statistik utan exakta antal visas för hela månader: välj månad, tertial, "
-                "halvår, läsår eller kalenderår. Valfria datum kan inte väljas.")
+                "halvår, läsår eller kalenderår. Valfria datum kan inte väljas."
+            )
             del self.fields["start"], self.fields["end"]
         self.fields["team"].queryset = Team.objects.filter(municipality_id=municipality_id)
         if not with_team:

@@ -33,8 +33,7 @@ class ContactDay(models.Model):
 class RollupState(models.Model):
     """How far the daily contact sums reach for a municipality."""
 
-    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE,
-                                        related_name="+")
+    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, related_name="+")
     built_through = models.DateField(null=True)
 
     def __str__(self) -> str:

@@ -19,10 +19,21 @@ KINDS = {
     "year": gettext_lazy("Kalenderår"),
     "range": gettext_lazy("Valfria datum"),
 }
-MONTHS = ["", gettext_lazy("januari"), gettext_lazy("februari"), gettext_lazy("mars"),
-          gettext_lazy("april"), gettext_lazy("maj"), gettext_lazy("juni"),
-          gettext_lazy("juli"), gettext_lazy("augusti"), gettext_lazy("september"),
-          gettext_lazy("oktober"), gettext_lazy("november"), gettext_lazy("december")]
+MONTHS = [
+    "",
+    gettext_lazy("januari"),
+    gettext_lazy("februari"),
+    gettext_lazy("mars"),
+    gettext_lazy("april"),
+    gettext_lazy("maj"),
+    gettext_lazy("juni"),
+    gettext_lazy("juli"),
+    gettext_lazy("augusti"),
+    gettext_lazy("september"),
+    gettext_lazy("oktober"),
+    gettext_lazy("november"),
+    gettext_lazy("december"),
+]
 
 
 @dataclass(frozen=True)
@@ -83,8 +94,11 @@ def span_numbered(kind: str, year: int, number: int = 1) -> Span:
 
 def containing(kind: str, day: dt.date) -> Span:
     """The span of `kind` that contains `day`."""
-    number = {"month": day.month, "tertial": (day.month - 1) // 4 + 1,
-              "half_year": 1 if day.month <= 6 else 2}.get(kind, 1)
+    number = {
+        "month": day.month,
+        "tertial": (day.month - 1) // 4 + 1,
+        "half_year": 1 if day.month <= 6 else 2,
+    }.get(kind, 1)
     year = day.year - 1 if kind == "school_year" and day.month < 7 else day.year
     return span_of(kind, year, number)
 
@@ -95,8 +109,13 @@ def previous(span: Span) -> Span:
 
 def date_range(start: dt.date, end: dt.date) -> Span:
     if end < start:
-        raise ValidationError(_("Slutdatumet ligger före startdatumet. Byt plats på datumen "
-                                "eller välj ett annat slutdatum."), code="inverted")
+        raise ValidationError(
+            _(
+                "Slutdatumet ligger före startdatumet. Byt plats på datumen "
+                "eller välj ett annat slutdatum."
+            ),
+            code="inverted",
+        )
     if (end - start).days > 366 * 5:
         raise ValidationError(_("Välj en period på högst fem år."), code="too_long")
     return Span("range", start, end)

@@ -44,29 +44,58 @@ class Section:
         """Bar positions for the server-side SVG (no chart library, no JavaScript)."""
         top = self.chart_max
         if self.chart_kind == "columns":
-            bars = [{"label": label[:3], "shown": shown, "x": 8 + i * 49,
-                     "h": round(170 * bar / top), "y": 190 - round(170 * bar / top)}
-                    for i, (label, bar, shown) in enumerate(self.chart)]
+            bars = [
+                {
+                    "label": label[:3],
+                    "shown": shown,
+                    "x": 8 + i * 49,
+                    "h": round(170 * bar / top),
+                    "y": 190 - round(170 * bar / top),
+                }
+                for i, (label, bar, shown) in enumerate(self.chart)
+            ]
             return {"width": 600, "height": 225, "bars": bars}
-        bars = [{"label": label if len(label) <= 32 else label[:31] + "…", "shown": shown,
-                 "y": i * 26, "w": round(300 * bar / top)}
-                for i, (label, bar, shown) in enumerate(self.chart)]
+        bars = [
+            {
+                "label": label if len(label) <= 32 else label[:31] + "…",
+                "shown": shown,
+                "y": i * 26,
+                "w": round(300 * bar / top),
+            }
+            for i, (label, bar, shown) in enumerate(self.chart)
+        ]
         return {"width": 600, "height": max(26 * len(bars), 26), "bars": bars}
 
 
 def _section(key: str, headers: list[str], rows: list[list[str]], **kw: Any) -> Section:
     d = REGISTRY[key]
-    return Section(key=key, title=str(d.title), description=str(d.description),
-                   headers=headers, rows=rows, **kw)
+    return Section(
+        key=key,
+        title=str(d.title),
+        description=str(d.description),
+        headers=headers,
+        rows=rows,
+        **kw,
+    )
 
 
 def _labelled(key: str, data: list[tuple[str, int]], header: str, s: bool) -> Section:
-    data = merge_small(data, size=lambda r: r[1], name=lambda r: r[0], suppress=s,
-                       combine=lambda rows: (small_label(), sum(n for _l, n in rows)))
+    data = merge_small(
+        data,
+        size=lambda r: r[1],
+        name=lambda r: r[0],
+        suppress=s,
+        combine=lambda rows: (small_label(), sum(n for _l, n in rows)),
+    )
     numbers = [(label, Number(n, suppress=s)) for label, n in data]
-    return _section(key, [header, _("Antal")], [[label, str(n)] for label, n in numbers],
-                    chart=[(label, n.bar, str(n)) for label, n in numbers],
-                    empty=_("Inga under perioden."), protected=s)
+    return _section(
+        key,
+        [header, _("Antal")],
+        [[label, str(n)] for label, n in numbers],
+        chart=[(label, n.bar, str(n)) for label, n in numbers],
+        empty=_("Inga under perioden."),
+        protected=s,
+    )
 
 
 def _single(key: str, value: int, s: bool) -> Section:
@@ -96,96 +125,198 @@ def _sums(rows: list[list[int]], width: int) -> list[int]:
 def _build_other(key: str, data: Any, s: bool) -> Section:  # noqa: C901 - one branch per figure
     if key == "reached":
         total = data["reached"] + data["not_reached"]
-        rows = [[_("Nådda"), str(Number(data["reached"], suppress=s)),
-                 share(data["reached"], total, suppress=s)],
-                [_("Inte nådda"), str(Number(data["not_reached"], suppress=s)),
-                 share(data["not_reached"], total, suppress=s)]]
+        rows = [
+            [
+                _("Nådda"),
+                str(Number(data["reached"], suppress=s)),
+                share(data["reached"], total, suppress=s),
+            ],
+            [
+                _("Inte nådda"),
+                str(Number(data["not_reached"], suppress=s)),
+                share(data["not_reached"], total, suppress=s),
+            ],
+        ]
         return _section(key, ["", _("Antal"), _("Andel")], rows, protected=s)
     if key == "time_to_first_contact":
         median = data["median_days"]
-        rows = [[_("Nya registreringar"), str(Number(data["registered"], suppress=s))],
-                [_("Varav nådda"), str(Number(data["reached"], suppress=s))],
-                [_("Median, dagar till första kontakt"),
-                 str(median) if median is not None and median_shown(data["reached"], suppress=s)
-                 else "–"]]
+        rows = [
+            [_("Nya registreringar"), str(Number(data["registered"], suppress=s))],
+            [_("Varav nådda"), str(Number(data["reached"], suppress=s))],
+            [
+                _("Median, dagar till första kontakt"),
+                str(median)
+                if median is not None and median_shown(data["reached"], suppress=s)
+                else "–",
+            ],
+        ]
         return _section(key, ["", _("Värde")], rows, protected=s)
     if key == "contacts_by_channel":
-        data = merge_small(data, size=lambda r: r["attempts"], name=lambda r: r["channel"],
-                           suppress=s, combine=lambda rs: {
-                               "channel": small_label(),
-                               "attempts": sum(r["attempts"] for r in rs),
-                               "led_to_contact": sum(r["led_to_contact"] for r in rs)})
+        data = merge_small(
+            data,
+            size=lambda r: r["attempts"],
+            name=lambda r: r["channel"],
+            suppress=s,
+            combine=lambda rs: {
+                "channel": small_label(),
+                "attempts": sum(r["attempts"] for r in rs),
+                "led_to_contact": sum(r["led_to_contact"] for r in rs),
+            },
+        )
         rows, chart = [], []
         for r in data:
             attempts = Number(r["attempts"], suppress=s)
             rate = share(r["led_to_contact"], r["attempts"], suppress=s)
-            rows.append([r["channel"], str(attempts),
-                         str(Number(r["led_to_contact"], suppress=s)), rate])
+            rows.append(
+                [r["channel"], str(attempts), str(Number(r["led_to_contact"], suppress=s)), rate]
+            )
             chart.append((r["channel"], attempts.bar, str(attempts)))
-        return _section(key, [_("Kanal"), _("Försök"), _("Ledde till kontakt"),
-                              _("Svarsfrekvens")], rows, chart=chart,
-                        empty=_("Inga kontaktförsök under perioden."), protected=s)
+        return _section(
+            key,
+            [_("Kanal"), _("Försök"), _("Ledde till kontakt"), _("Svarsfrekvens")],
+            rows,
+            chart=chart,
+            empty=_("Inga kontaktförsök under perioden."),
+            protected=s,
+        )
     if key == "last_contact_ageing":
-        data = merge_small(data, size=lambda r: sum(r["counts"]),
-                           name=lambda r: f"{r['team']} {r['coach']}", suppress=s,
-                           combine=lambda rs: {"team": small_label(), "coach": "",
-                                               "counts": _sums([r["counts"] for r in rs],
-                                                               len(AGEING))})
-        headers, counts = merge_columns([str(label) for _k, label in AGEING],
-                                        [r["counts"] for r in data], suppress=s)
-        rows = [[r["team"], r["coach"], *[str(Number(n, suppress=s)) for n in c]]
-                for r, c in zip(data, counts, strict=True)]
-        return _section(key, [_("Team"), _("Coach"), *headers],
-                        rows, empty=_("Inga ungdomar i KAA vid periodens slut."), protected=s)
+        data = merge_small(
+            data,
+            size=lambda r: sum(r["counts"]),
+            name=lambda r: f"{r['team']} {r['coach']}",
+            suppress=s,
+            combine=lambda rs: {
+                "team": small_label(),
+                "coach": "",
+                "counts": _sums([r["counts"] for r in rs], len(AGEING)),
+            },
+        )
+        headers, counts = merge_columns(
+            [str(label) for _k, label in AGEING], [r["counts"] for r in data], suppress=s
+        )
+        rows = [
+            [r["team"], r["coach"], *[str(Number(n, suppress=s)) for n in c]]
+            for r, c in zip(data, counts, strict=True)
+        ]
+        return _section(
+            key,
+            [_("Team"), _("Coach"), *headers],
+            rows,
+            empty=_("Inga ungdomar i KAA vid periodens slut."),
+            protected=s,
+        )
     if key == "channel_by_age":
         ages = [_("%(age)s år") % {"age": a} for a in data["ages"]]
-        merged = merge_small(data["rows"], size=lambda r: sum(r[1]), name=lambda r: r[0],
-                             suppress=s, combine=lambda rs: (
-                                 small_label(), _sums([c for _l, c in rs], len(ages))))
+        merged = merge_small(
+            data["rows"],
+            size=lambda r: sum(r[1]),
+            name=lambda r: r[0],
+            suppress=s,
+            combine=lambda rs: (small_label(), _sums([c for _l, c in rs], len(ages))),
+        )
         headers, counts = merge_columns(ages, [c for _l, c in merged], suppress=s)
-        rows = [[label, *[str(Number(n, suppress=s)) for n in c]]
-                for (label, _c), c in zip(merged, counts, strict=True)]
-        return _section(key, [_("Kanal"), *headers],
-                        rows, empty=_("Inga nådda under perioden."), protected=s)
+        rows = [
+            [label, *[str(Number(n, suppress=s)) for n in c]]
+            for (label, _c), c in zip(merged, counts, strict=True)
+        ]
+        return _section(
+            key, [_("Kanal"), *headers], rows, empty=_("Inga nådda under perioden."), protected=s
+        )
     if key == "deadline_compliance":
-        data = merge_small(data, size=lambda r: r["due"], name=lambda r: r["step"], suppress=s,
-                           combine=lambda rs: {"step": small_label(),
-                                               "due": sum(r["due"] for r in rs),
-                                               "on_time": sum(r["on_time"] for r in rs)})
-        rows = [[r["step"], str(Number(r["due"], suppress=s)),
-                 str(Number(r["on_time"], suppress=s)),
-                 share(r["on_time"], r["due"], suppress=s)] for r in data]
-        return _section(key, [_("Steg"), _("Med datum i perioden"), _("I tid"), _("Andel i tid")],
-                        rows, empty=_("Inga rutinsteg med datum under perioden."), protected=s)
+        data = merge_small(
+            data,
+            size=lambda r: r["due"],
+            name=lambda r: r["step"],
+            suppress=s,
+            combine=lambda rs: {
+                "step": small_label(),
+                "due": sum(r["due"] for r in rs),
+                "on_time": sum(r["on_time"] for r in rs),
+            },
+        )
+        rows = [
+            [
+                r["step"],
+                str(Number(r["due"], suppress=s)),
+                str(Number(r["on_time"], suppress=s)),
+                share(r["on_time"], r["due"], suppress=s),
+            ]
+            for r in data
+        ]
+        return _section(
+            key,
+            [_("Steg"), _("Med datum i perioden"), _("I tid"), _("Andel i tid")],
+            rows,
+            empty=_("Inga rutinsteg med datum under perioden."),
+            protected=s,
+        )
     if key == "monthly_trend":
         rows, chart = [], []
         for r in data:
             open_n, new_n = Number(r["open"], suppress=s), Number(r["new"], suppress=s)
             rows.append([r["month"].label, str(open_n), str(new_n)])
             chart.append((r["month"].label, open_n.bar, str(open_n)))
-        return _section(key, [_("Månad"), _("I KAA vid månadens slut"), _("Nya registreringar")],
-                        rows, chart=chart, chart_kind="columns", protected=s)
+        return _section(
+            key,
+            [_("Månad"), _("I KAA vid månadens slut"), _("Nya registreringar")],
+            rows,
+            chart=chart,
+            chart_kind="columns",
+            protected=s,
+        )
     raise KeyError(key)
 
 
-DASHBOARD = ["in_kaa_at_end", "in_kaa_during", "monthly_trend", "registrations_by_reason",
-             "deregistrations_by_reason", "reached", "time_to_first_contact",
-             "occupation_at_contact", "contacts_by_channel", "channel_by_age",
-             "in_intervention", "interventions_by_type", "outcomes_after_interventions",
-             "caseload_per_coach", "overdue_tasks", "last_contact_ageing",
-             "deadline_compliance"]
+DASHBOARD = [
+    "in_kaa_at_end",
+    "in_kaa_during",
+    "monthly_trend",
+    "registrations_by_reason",
+    "deregistrations_by_reason",
+    "reached",
+    "time_to_first_contact",
+    "occupation_at_contact",
+    "contacts_by_channel",
+    "channel_by_age",
+    "in_intervention",
+    "interventions_by_type",
+    "outcomes_after_interventions",
+    "caseload_per_coach",
+    "overdue_tasks",
+    "last_contact_ageing",
+    "deadline_compliance",
+]
 
 
 BOARD = {
-    "monthly": ["in_kaa_at_end", "in_kaa_during", "registrations_by_reason",
-                "deregistrations_by_reason", "reached", "time_to_first_contact",
-                "contacts_by_channel", "in_intervention", "interventions_by_type",
-                "monthly_trend"],
-    "tertial": ["in_kaa_at_end", "in_kaa_during", "monthly_trend", "registrations_by_reason",
-                "deregistrations_by_reason", "reached", "time_to_first_contact",
-                "occupation_at_contact", "contacts_by_channel", "channel_by_age",
-                "in_intervention", "interventions_by_type", "outcomes_after_interventions",
-                "deadline_compliance"],
+    "monthly": [
+        "in_kaa_at_end",
+        "in_kaa_during",
+        "registrations_by_reason",
+        "deregistrations_by_reason",
+        "reached",
+        "time_to_first_contact",
+        "contacts_by_channel",
+        "in_intervention",
+        "interventions_by_type",
+        "monthly_trend",
+    ],
+    "tertial": [
+        "in_kaa_at_end",
+        "in_kaa_during",
+        "monthly_trend",
+        "registrations_by_reason",
+        "deregistrations_by_reason",
+        "reached",
+        "time_to_first_contact",
+        "occupation_at_contact",
+        "contacts_by_channel",
+        "channel_by_age",
+        "in_intervention",
+        "interventions_by_type",
+        "outcomes_after_interventions",
+        "deadline_compliance",
+    ],
 }
 BOARD["half_year"] = BOARD["tertial"]
 # Askersund bilaga 4: the annual evaluation's questions, each answered by one definition.

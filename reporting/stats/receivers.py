@@ -17,13 +17,20 @@ from youth.models import Occupation
 
 def _resum(youth_id: int, start: dt.date, end: dt.date) -> None:
     """One query: is any of [start, end] already summed for the youth's municipality?"""
-    state = (RollupState.objects.filter(municipality__youths__id=youth_id)
-             .values_list("municipality_id", "built_through").first())
+    state = (
+        RollupState.objects.filter(municipality__youths__id=youth_id)
+        .values_list("municipality_id", "built_through")
+        .first()
+    )
     if state is None or state[1] is None or start > state[1]:
         return
     municipality_id, last = state[0], min(end, state[1])
-    outbox.enqueue("reporting.stats.tasks.stats_rollup_days", municipality_id, start.isoformat(),
-                   last.isoformat())
+    outbox.enqueue(
+        "reporting.stats.tasks.stats_rollup_days",
+        municipality_id,
+        start.isoformat(),
+        last.isoformat(),
+    )
 
 
 def on_contact_saved(sender: Any, instance: ContactAttempt, **kwargs: Any) -> None:

@@ -126,24 +126,30 @@ def small_label() -> str:
     return _("Övriga, färre än %(n)s vardera") % {"n": threshold()}
 
 
-def merge_small(rows: Sequence[Row], *, size: Callable[[Row], int], name: Callable[[Row], str],
-                combine: Callable[[list[Row]], Row], suppress: bool) -> list[Row]:
+def merge_small(
+    rows: Sequence[Row],
+    *,
+    size: Callable[[Row], int],
+    name: Callable[[Row], str],
+    combine: Callable[[list[Row]], Row],
+    suppress: bool,
+) -> list[Row]:
     """A breakdown as shown: unchanged for exact figures; protected, the rows of at least W
     by band and name, then one row made by `combine` of all the others (always present), so
     that the number of rows is never a multiple of W."""
     if not suppress or threshold() <= 1:
         return list(rows)
     w = threshold()
-    listed = sorted((r for r in rows if size(r) >= w),
-                    key=lambda r: (-band(size(r))[0], name(r)))
+    listed = sorted((r for r in rows if size(r) >= w), key=lambda r: (-band(size(r))[0], name(r)))
     merged = [r for r in rows if size(r) < w]
     while listed and (len(listed) + 1) % w == 0:
         merged.append(listed.pop())
     return [*listed, combine(merged)]
 
 
-def merge_columns(headers: list[str], rows: list[list[int]], *,
-                  suppress: bool) -> tuple[list[str], list[list[int]]]:
+def merge_columns(
+    headers: list[str], rows: list[list[int]], *, suppress: bool
+) -> tuple[list[str], list[list[int]]]:
     """Columns that add up to a published figure: protected, never a multiple of W of them
     (the last two are shown together)."""
     if not suppress or threshold() <= 1:
@@ -160,8 +166,10 @@ def merge_columns(headers: list[str], rows: list[list[int]], *,
 
 def note() -> str:
     """What a protected figure shows, in one place for the page, the PDF and the xlsx."""
-    return _("Antal visas i intervall om %(n)s (till exempel 10–14), och färre än %(n)s, även "
-             "0, som ”<%(n)s”. Rader med färre än %(n)s ingår i raden ”Övriga, färre än %(n)s "
-             "vardera”. Andelar är avrundade till tiotal procent och visas bara när både delen "
-             "och resten är minst %(n)s. Så kan ingen siffra peka ut eller räknas om till en "
-             "enskild ungdom.") % {"n": threshold()}
+    return _(
+        "Antal visas i intervall om %(n)s (till exempel 10–14), och färre än %(n)s, även "
+        "0, som ”<%(n)s”. Rader med färre än %(n)s ingår i raden ”Övriga, färre än %(n)s "
+        "vardera”. Andelar är avrundade till tiotal procent och visas bara när både delen "
+        "och resten är minst %(n)s. Så kan ingen siffra peka ut eller räknas om till en "
+        "enskild ungdom."
+    ) % {"n": threshold()}

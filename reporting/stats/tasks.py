@@ -9,20 +9,28 @@ from celery import shared_task
 from kaa.lib.joblock import single_run
 
 
-@shared_task(name="reporting.tasks.stats_rollup_days", acks_late=True, soft_time_limit=1700,
-             time_limit=1800)
+@shared_task(
+    name="reporting.tasks.stats_rollup_days", acks_late=True, soft_time_limit=1700, time_limit=1800
+)
 def stats_rollup_days(municipality_id: int, start: str, end: str) -> int:
     """Re-sum some already summed days after a back-dated change (idempotent)."""
     import datetime as dt
 
     from reporting.stats.rollup import rollup_days
 
-    return rollup_days(municipality_id=municipality_id, start=dt.date.fromisoformat(start),
-                       end=dt.date.fromisoformat(end))
+    return rollup_days(
+        municipality_id=municipality_id,
+        start=dt.date.fromisoformat(start),
+        end=dt.date.fromisoformat(end),
+    )
 
 
-@shared_task(name="reporting.tasks.stats_rollup_refresh", acks_late=True, soft_time_limit=3400,
-             time_limit=3600)
+@shared_task(
+    name="reporting.tasks.stats_rollup_refresh",
+    acks_late=True,
+    soft_time_limit=3400,
+    time_limit=3600,
+)
 @single_run(name="reporting.tasks.stats_rollup_refresh")
 def stats_rollup_refresh() -> int:
     """Nightly: sum the contacts of the days that can no longer change by rule."""

@@ -28,15 +28,18 @@ def _suppress(request: HttpRequest) -> bool:
     return not has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS)
 
 
-def _period_form(request: HttpRequest, **kwargs: Any) -> tuple[forms.StatsPeriodForm, Any,
-                                                                 Any]:
+def _period_form(request: HttpRequest, **kwargs: Any) -> tuple[forms.StatsPeriodForm, Any, Any]:
     today = timezone.localdate()
     default = containing("month", today)
     initial = {"kind": "month", "year": today.year, "number": today.month}
     data = request.GET if "kind" in request.GET else None
-    form = forms.StatsPeriodForm(data, initial=initial,
-                                 municipality_id=request.user.municipality_id,
-                                 custom_range=not _suppress(request), **kwargs)
+    form = forms.StatsPeriodForm(
+        data,
+        initial=initial,
+        municipality_id=request.user.municipality_id,
+        custom_range=not _suppress(request),
+        **kwargs,
+    )
     if data is not None and form.is_valid():
         return form, form.cleaned_data["span"], form.cleaned_data.get("team")
     return form, default, None
@@ -47,22 +50,47 @@ def _period_form(request: HttpRequest, **kwargs: Any) -> tuple[forms.StatsPeriod
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, span, team = _period_form(request)
-    scope = Scope(municipality_id=request.user.municipality_id, span=span,
-                  team_id=team.pk if team else None, today=timezone.localdate())
+    scope = Scope(
+        municipality_id=request.user.municipality_id,
+        span=span,
+        team_id=team.pk if team else None,
+        today=timezone.localdate(),
+    )
     suppress = _suppress(request)
-    shown, counted_at = cached_sections(scope, DASHBOARD, suppress=suppress,
-                                        fresh=request.GET.get("fresh") == "1")
-    audit_event(request=request, action=Action.READ, object_type="reporting.dashboard",
-                detail=f"{span.kind}:{span.start}:{span.end}")
-    return render(request, "reporting/stats/dashboard.html", {
-        "form": form, "span": span, "team": team, "sections": shown, "suppress": suppress,
-        "counted_at": counted_at, "fresh_query": _fresh_query(request),
-        "threshold": threshold(), "protection_note": note(),
-        "headline": {s.key: s for s in shown if s.key in ("in_kaa_at_end", "in_kaa_during",
-                                                          "in_intervention")},
-        "coverage": coverage_shown(municipality=request.user.municipality, suppress=suppress,
-                                   links=has_perm(request.user, Perm.ASSIGN_CASES)),
-    })
+    shown, counted_at = cached_sections(
+        scope, DASHBOARD, suppress=suppress, fresh=request.GET.get("fresh") == "1"
+    )
+    audit_event(
+        request=request,
+        action=Action.READ,
+        object_type="reporting.dashboard",
+        detail=f"{span.kind}:{span.start}:{span.end}",
+    )
+    return render(
+        request,
+        "reporting/stats/dashboard.html",
+        {
+            "form": form,
+            "span": span,
+            "team": team,
+            "sections": shown,
+            "suppress": suppress,
+            "counted_at": counted_at,
+            "fresh_query": _fresh_query(request),
+            "threshold": threshold(),
+            "protection_note": note(),
+            "headline": {
+                s.key: s
+                for s in shown
+                if s.key in ("in_kaa_at_end", "in_kaa_during", "in_intervention")
+            },
+            "coverage": coverage_shown(
+                municipality=request.user.municipality,
+                suppress=suppress,
+                links=has_perm(request.user, Perm.ASSIGN_CASES),
+            ),
+        },
+    )
 
 
 def _fresh_query(request: HttpRequest) -> str:
@@ -75,6 +103,12 @@ def _fresh_query(request: HttpRequest) -> str:
 @perm_required(Perm.VIEW_AGGREGATES)
 @require_GET
 def definitions(request: HttpRequest) -> HttpResponse:
-    return render(request, "reporting/stats/definitions.html",
-                  {"definitions": list(REGISTRY.values()), "threshold": threshold(),
-                   "protection_note": note()})
+    return render(
+        request,
+        "reporting/stats/definitions.html",
+        {
+            "definitions": list(REGISTRY.values()),
+            "threshold": threshold(),
+            "protection_note": note(),
+        },
+    )

@@ -45,8 +45,10 @@ def test_the_page_and_job_benchmark_runs_at_a_tiny_scale(tiny, capsys, settings)
     from outreach.routine.engine import deadlines_refresh
     from outreach.routine.services import routine_from_template
 
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": dict(settings.STORAGES["staticfiles"])}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": dict(settings.STORAGES["staticfiles"]),
+    }
     data = {"municipality": tiny, **_staff(tiny)}
     from youth.models import Youth
 
@@ -71,8 +73,9 @@ def test_the_load_scenario_runs_against_a_live_server(live_server, municipality,
     from tests.factories import youth_make
     from youth.models import Note
 
-    coach = User.objects.create(username="bench-coach-x", role=Role.COACH,
-                                municipality=municipality, team=team)
+    coach = User.objects.create(
+        username="bench-coach-x", role=Role.COACH, municipality=municipality, team=team
+    )
     coach.set_password(PASSWORD)
     coach.save()
     ids = [youth_make(municipality=municipality, coach=coach).pk for _ in range(2)]

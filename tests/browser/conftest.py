@@ -30,16 +30,18 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="sv-SE",
-                                  viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, locale="sv-SE", viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
@@ -50,13 +52,17 @@ def axe_violations(page) -> list[dict]:
     """axe-core (bundled with axe-playwright-python) with the WCAG 2.1 A/AA rule tags."""
     from axe_playwright_python.sync_playwright import Axe
 
-    options = {"runOnly": {"type": "tag",
-                           "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-               "resultTypes": ["violations"]}
+    options = {
+        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+        "resultTypes": ["violations"],
+    }
     results = Axe().run(page, options=options)
     return results.response["violations"]
 
 
 def describe(violations: list[dict]) -> str:
-    return "\n".join(f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: "
-                     f"{[n['target'] for n in v['nodes']][:3]})" for v in violations)
+    return "\n".join(
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: "
+        f"{[n['target'] for n in v['nodes']][:3]})"
+        for v in violations
+    )

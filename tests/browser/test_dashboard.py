@@ -13,11 +13,17 @@ from tests.factories import youth_make
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_manager_reads_the_dashboard_and_downloads_the_monthly_pdf(page, manager, coach,
-                                                                     municipality):
+def test_a_manager_reads_the_dashboard_and_downloads_the_monthly_pdf(
+    page, manager, coach, municipality
+):
     for n in range(6):
-        youth_make(municipality=municipality, coach=coach, first_name="Dold",
-                   last_name=f"Ungdomsson{n}", start_date=timezone.localdate().replace(day=1))
+        youth_make(
+            municipality=municipality,
+            coach=coach,
+            first_name="Dold",
+            last_name=f"Ungdomsson{n}",
+            start_date=timezone.localdate().replace(day=1),
+        )
     _login(page, "maria")
     page.get_by_role("link", name="Statistik").first.click()
     page.wait_for_load_state()

@@ -20,8 +20,12 @@ from youth.models import KaaPeriod, Youth
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
+PHONE = {
+    "viewport": {"width": 375, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
 
 
 @pytest.fixture
@@ -43,11 +47,17 @@ def _fits_the_phone(page) -> None:
     assert width <= 375, f"the page scrolls sideways on a phone ({width}px)"
 
 
-def test_a_youth_answers_working_on_a_phone_and_the_coach_sees_it(phone, page, coach,
-                                                                  municipality):
+def test_a_youth_answers_working_on_a_phone_and_the_coach_sees_it(
+    phone, page, coach, municipality
+):
     routine_from_template(municipality=municipality, key="askersund", actor=None)
-    youth = youth_make(municipality=municipality, coach=coach, first_name="ليلى",
-                       last_name="Haddad", start_date=timezone.localdate() - dt.timedelta(days=20))
+    youth = youth_make(
+        municipality=municipality,
+        coach=coach,
+        first_name="ليلى",
+        last_name="Haddad",
+        start_date=timezone.localdate() - dt.timedelta(days=20),
+    )
     deadlines_refresh()
     code = access_code_for(youth)
 
@@ -92,7 +102,8 @@ def test_a_youth_answers_working_on_a_phone_and_the_coach_sees_it(phone, page, c
 
 
 def test_a_school_reports_a_dropout_on_a_phone_and_a_coordinator_accepts_it(
-        phone, page, coordinator, municipality):
+    phone, page, coordinator, municipality
+):
     today = timezone.localdate()
     from demo.youths import personnummer_for
 
@@ -121,12 +132,14 @@ def test_a_school_reports_a_dropout_on_a_phone_and_a_coordinator_accepts_it(
 
     _login_with_totp(page, coordinator)
     page.get_by_role("navigation", name="Huvudmeny").get_by_role(
-        "link", name="Skolanmälningar").click()
+        "link", name="Skolanmälningar"
+    ).click()
     _no_violations(page)
     page.get_by_role("link", name=notice.reference).click()
     _no_violations(page)
     page.get_by_label("Registreringsorsak (vid registrering i KAA)").select_option(
-        str(reason("AVBROTT_NATIONELLT").pk))
+        str(reason("AVBROTT_NATIONELLT").pk)
+    )
     page.get_by_role("button", name="Ta om hand").click()
     youth = Youth.objects.get(personnummer=number)
     page.wait_for_url(f"**/ungdomar/{youth.pk}/**")

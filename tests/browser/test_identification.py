@@ -17,8 +17,9 @@ def test_a_coordinator_reviews_and_approves_a_proposal(page, coordinator, tmp_pa
     today = timezone.localdate()
     number = pnr(born_aged(17, today))
     population = tmp_path / "navet.xml"
-    population.write_bytes(navet(post(number, first="Nils", last="Holm",
-                                      guardians=("Vera Holm",))))
+    population.write_bytes(
+        navet(post(number, first="Nils", last="Holm", guardians=("Vera Holm",)))
+    )
     _login_with_totp(page, coordinator)
     page.goto("/ungdomar/identifiering/")
     violations = axe_violations(page)
@@ -55,24 +56,35 @@ def test_coverage_on_the_scb_page_links_to_the_lists(page, coordinator, monkeypa
     today = timezone.localdate()
     missing = pnr(born_aged(17, today))
     municipality = coordinator.municipality
-    deliveries.population_store(municipality=municipality, filename="navet.xml", actor=None,
-                                stream=io.BytesIO(navet(post(missing, first="Saga",
-                                                             last="Lind"))))
+    deliveries.population_store(
+        municipality=municipality,
+        filename="navet.xml",
+        actor=None,
+        stream=io.BytesIO(navet(post(missing, first="Saga", last="Lind"))),
+    )
     services.run_identification(municipality=municipality, on=today, actor=None)
     Ss12000Connection.objects.create(
-        municipality=municipality, name="Skolsystemet", base_url="https://skola.example.se",
-        token_env="KAA_SS12000_X", last_attempt_at=timezone.now(),
-        last_error="SS 12000 (https://skola.example.se) svarade 401: token saknas.")
+        municipality=municipality,
+        name="Skolsystemet",
+        base_url="https://skola.example.se",
+        token_env="KAA_SS12000_X",
+        last_attempt_at=timezone.now(),
+        last_error="SS 12000 (https://skola.example.se) svarade 401: token saknas.",
+    )
     _login_with_totp(page, coordinator)
     page.goto("/ungdomar/identifiering/")
     page.get_by_text("Hämtningen från Skolsystemet misslyckades").wait_for()
     violations = axe_violations(page)
     assert not violations, describe(violations)
-    period = HalfYear.containing(today.replace(month=1, day=15) if today.month > 6
-                                 else today.replace(year=today.year - 1, month=7, day=15))
+    period = HalfYear.containing(
+        today.replace(month=1, day=15)
+        if today.month > 6
+        else today.replace(year=today.year - 1, month=7, day=15)
+    )
     page.goto(f"/statistik/scb/{period}/")
-    page.get_by_role("heading", name="Täckning: målgruppen enligt registren och KAA-registret"
-                     ).wait_for()
+    page.get_by_role(
+        "heading", name="Täckning: målgruppen enligt registren och KAA-registret"
+    ).wait_for()
     violations = axe_violations(page)
     assert not violations, describe(violations)
     page.get_by_role("row", name="… av dem inte i KAA-registret").get_by_role("link").click()
@@ -92,17 +104,25 @@ def test_the_queue_evidence_and_mapping_pages_reflow_at_320_px(page, coordinator
     today = timezone.localdate()
     municipality = coordinator.municipality
     deliveries.population_store(
-        municipality=municipality, filename="navet-med-ett-langt-filnamn.xml", actor=None,
-        stream=io.BytesIO(navet(post(pnr(born_aged(17, today)), first="Maximiliana",
-                                     last="Johansson-Lindqvist"),
-                                post(pnr(born_aged(18, today)), first="Sam", last="Ek",
-                                     secrecy=True))))
-    proposal = services.run_identification(municipality=municipality, on=today,
-                                           actor=None).proposals.first()
+        municipality=municipality,
+        filename="navet-med-ett-langt-filnamn.xml",
+        actor=None,
+        stream=io.BytesIO(
+            navet(
+                post(pnr(born_aged(17, today)), first="Maximiliana", last="Johansson-Lindqvist"),
+                post(pnr(born_aged(18, today)), first="Sam", last="Ek", secrecy=True),
+            )
+        ),
+    )
+    proposal = services.run_identification(
+        municipality=municipality, on=today, actor=None
+    ).proposals.first()
     page.set_viewport_size({"width": 320, "height": 800})
     _login_with_totp(page, coordinator)
-    for path in ("/ungdomar/identifiering/",
-                 f"/ungdomar/identifiering/forslag/{proposal.pk}/",
-                 "/ungdomar/import/kolumnmappning/?typ=enrolments"):
+    for path in (
+        "/ungdomar/identifiering/",
+        f"/ungdomar/identifiering/forslag/{proposal.pk}/",
+        "/ungdomar/import/kolumnmappning/?typ=enrolments",
+    ):
         page.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path

@@ -74,8 +74,9 @@ def test_a_failed_login_keeps_the_username_and_moves_focus_to_the_error(page, co
 
 
 def test_the_phone_layout_has_a_working_menu(browser, live_server, coach):
-    context = browser.new_context(base_url=live_server.url, locale="sv-SE",
-                                  viewport={"width": 360, "height": 740})
+    context = browser.new_context(
+        base_url=live_server.url, locale="sv-SE", viewport={"width": 360, "height": 740}
+    )
     page = context.new_page()
     page.goto("/konto/logga-in/")
     page.get_by_label("Användarnamn").fill("omar")
@@ -96,8 +97,9 @@ def test_the_phone_layout_has_a_working_menu(browser, live_server, coach):
 def test_a_coordinator_reaches_the_grouped_pages_on_a_phone(browser, live_server, coordinator):
     from tests.browser.test_register_pages import _login_with_totp
 
-    context = browser.new_context(base_url=live_server.url, locale="sv-SE",
-                                  viewport={"width": 360, "height": 740})
+    context = browser.new_context(
+        base_url=live_server.url, locale="sv-SE", viewport={"width": 360, "height": 740}
+    )
     page = context.new_page()
     _login_with_totp(page, coordinator)
     page.get_by_role("button", name="Visa meny").click()
@@ -117,22 +119,30 @@ def test_a_coordinator_reaches_the_grouped_pages_on_a_phone(browser, live_server
 
 
 def test_a_newcomer_sets_up_the_account_through_the_link_and_a_coordinator_confirms_the_role(
-        browser, live_server, page, coordinator, admin_user):
+    browser, live_server, page, coordinator, admin_user
+):
     from kaa.accounts import account_link_issue, role_grant_request
     from kaa.models import User
     from tests.browser.test_register_pages import _login_with_totp
     from tests.factories import UserFactory
 
-    newcomer = UserFactory(username="nina", first_name="Nina", last_name="Nyberg", role="none",
-                           municipality=coordinator.municipality)
+    newcomer = UserFactory(
+        username="nina",
+        first_name="Nina",
+        last_name="Nyberg",
+        role="none",
+        municipality=coordinator.municipality,
+    )
     role_grant_request(user=newcomer, role="coach", actor=admin_user)
     token = account_link_issue(user=newcomer, purpose="invite", actor=admin_user)
 
     page.goto(f"/konto/lank/{token}/")
     page.wait_for_url("**/konto/lank/")
     assert token not in page.url  # the token leaves the address bar at once
-    assert page.get_by_role("heading", level=1).inner_text() == \
-        "Välj lösenord och aktivera tvåfaktorinloggning"
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "Välj lösenord och aktivera tvåfaktorinloggning"
+    )
     violations = axe_violations(page)
     assert not violations, describe(violations)
     page.locator("#id_new_password1").fill("rodbetor-och-potatis-pa-fredag")
@@ -142,8 +152,9 @@ def test_a_newcomer_sets_up_the_account_through_the_link_and_a_coordinator_confi
     page.wait_for_url(lambda url: url.endswith("/"))
     assert "ingen behörighet ännu" in page.content()
 
-    context = browser.new_context(base_url=live_server.url, locale="sv-SE",
-                                  viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, locale="sv-SE", viewport={"width": 1280, "height": 900}
+    )
     other = context.new_page()
     _login_with_totp(other, coordinator)
     other.goto("/personal/")

@@ -20,12 +20,17 @@ def _assert_accessible(page) -> None:
     assert not violations, describe(violations)
 
 
-def test_a_coach_records_a_consent_and_makes_a_plan_with_two_interventions(page, coach,
-                                                                           municipality):
+def test_a_coach_records_a_consent_and_makes_a_plan_with_two_interventions(
+    page, coach, municipality
+):
     today = timezone.localdate()
-    youth = youth_make(municipality=municipality, coach=coach, first_name="Nora",
-                       last_name="Planberg",
-                       birth_date=today.replace(year=today.year - 19) - dt.timedelta(days=3))
+    youth = youth_make(
+        municipality=municipality,
+        coach=coach,
+        first_name="Nora",
+        last_name="Planberg",
+        birth_date=today.replace(year=today.year - 19) - dt.timedelta(days=3),
+    )
     _login(page, "omar")
     page.goto(f"/ungdomar/{youth.pk}/")
     page.get_by_role("link", name="Registrera samtycke").click()
@@ -36,19 +41,21 @@ def test_a_coach_records_a_consent_and_makes_a_plan_with_two_interventions(page,
     page.wait_for_load_state()
     assert "Samtycket är registrerat" in page.content()
     consent = Consent.objects.get(youth=youth)
-    assert (consent.school, consent.employment_service, consent.healthcare) == (
-        True, True, False)
+    assert (consent.school, consent.employment_service, consent.healthcare) == (True, True, False)
 
     page.goto(f"/ungdomar/{youth.pk}/")
     page.get_by_role("link", name="Ny handlingsplan").click()
     page.get_by_label("Övergripande mål och planering").fill(
-        "Nora vill börja på komvux i januari och praktisera under tiden.")
+        "Nora vill börja på komvux i januari och praktisera under tiden."
+    )
     page.get_by_role("button", name="Spara").click()
     page.wait_for_load_state()
     assert "Planen är upprättad" in page.content()
 
-    for name, purpose in (("Praktik", "Prova på vården"),
-                          ("Studie- och yrkesvägledning", "Välja kurser")):
+    for name, purpose in (
+        ("Praktik", "Prova på vården"),
+        ("Studie- och yrkesvägledning", "Välja kurser"),
+    ):
         page.get_by_role("link", name="Lägg till insats").click()
         page.locator("#id_type").select_option(label=name)
         page.get_by_label("Syfte").fill(purpose)
@@ -60,6 +67,8 @@ def test_a_coach_records_a_consent_and_makes_a_plan_with_two_interventions(page,
     _assert_accessible(page)
     plan = ActionPlan.objects.get(youth=youth)
     assert sorted(i.type.name for i in plan.interventions.all()) == [
-        "Praktik", "Studie- och yrkesvägledning"]
+        "Praktik",
+        "Studie- och yrkesvägledning",
+    ]
     assert plan.revisions.count() == 3
     assert page.get_by_role("heading", name="Praktik").is_visible()

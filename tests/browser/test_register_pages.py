@@ -39,8 +39,13 @@ def _login_with_totp(page, user) -> None:
 
 
 def test_a_coach_finds_a_youth_by_personnummer_and_writes_a_note(page, coach, municipality):
-    youth = youth_make(municipality=municipality, coach=coach, first_name="Alva",
-                       last_name="Bergström", phone="070-123 45 67")
+    youth = youth_make(
+        municipality=municipality,
+        coach=coach,
+        first_name="Alva",
+        last_name="Bergström",
+        phone="070-123 45 67",
+    )
     youth_make(municipality=municipality, coach=coach, first_name="Leo", last_name="Ek")
     _login(page, "omar")
     # The start page loads the caseload panel by htmx.
@@ -52,7 +57,8 @@ def test_a_coach_finds_a_youth_by_personnummer_and_writes_a_note(page, coach, mu
     violations = axe_violations(page)
     assert not violations, describe(violations)
     page.get_by_label("Sök namn eller personnummer").fill(
-        youth.personnummer[2:8] + "-" + youth.personnummer[8:])
+        youth.personnummer[2:8] + "-" + youth.personnummer[8:]
+    )
     page.get_by_role("button", name="Sök", exact=True).click()
     page.wait_for_load_state()
     assert youth.personnummer[8:] not in page.url
@@ -69,13 +75,17 @@ def test_a_coach_finds_a_youth_by_personnummer_and_writes_a_note(page, coach, mu
     assert not violations, describe(violations)
 
 
-def test_the_coordinators_pages_have_no_axe_violations(page, coordinator, municipality,
-                                                       coach):
+def test_the_coordinators_pages_have_no_axe_violations(page, coordinator, municipality, coach):
     youth = youth_make(municipality=municipality, coach=coach, protected_identity=True)
     _login_with_totp(page, coordinator)
-    for path in ("/ungdomar/?status=not_reached&sort=alder", f"/ungdomar/{youth.pk}/",
-                 "/ungdomar/import/", "/ungdomar/overlamning/", "/loggkontroll/",
-                 "/tillganglighet/"):
+    for path in (
+        "/ungdomar/?status=not_reached&sort=alder",
+        f"/ungdomar/{youth.pk}/",
+        "/ungdomar/import/",
+        "/ungdomar/overlamning/",
+        "/loggkontroll/",
+        "/tillganglighet/",
+    ):
         page.goto(path)
         violations = axe_violations(page)
         assert not violations, (path, describe(violations))
@@ -102,8 +112,9 @@ def test_the_coordinators_pages_have_no_axe_violations(page, coordinator, munici
     assert not violations, ("register with errors", describe(violations))
 
 
-def test_a_coordinator_orders_a_register_extract_and_downloads_it(page, coordinator, coach,
-                                                                  municipality):
+def test_a_coordinator_orders_a_register_extract_and_downloads_it(
+    page, coordinator, coach, municipality
+):
     youth = youth_make(municipality=municipality, coach=coach, last_name="Utdragsson")
     _login_with_totp(page, coordinator)
     page.goto(reverse("youth:data_protection", args=[youth.pk]))

@@ -56,7 +56,8 @@ def test_the_warning_appears_and_extends_the_session(page, coach, settings):
 
 
 def test_stay_logged_in_after_the_limit_shows_the_login_page_and_an_idle_page_leaves(
-        page, coach, settings):
+    page, coach, settings
+):
     from django.contrib.sessions.models import Session
 
     settings.KAA_SESSION_IDLE_MINUTES = 30
@@ -118,6 +119,7 @@ def test_a_tab_left_open_does_not_keep_the_session_alive_or_log_reads(page, coac
 
     [row] = Session.objects.all()
     import time
+
     assert time.time() - SessionStore(session_key=row.session_key)[SESSION_LAST_SEEN] >= 59
 
 
@@ -131,8 +133,9 @@ def test_a_note_typed_when_the_session_ran_out_is_filled_in_again_after_login(pa
     from tests.factories import youth_make
     from youth.models import Note
 
-    youth = youth_make(municipality=coach.municipality, coach=coach, first_name="Alva",
-                       last_name="Bergström")
+    youth = youth_make(
+        municipality=coach.municipality, coach=coach, first_name="Alva", last_name="Bergström"
+    )
     _login(page, "omar")
     page.goto(f"/ungdomar/{youth.pk}/")
     page.get_by_label("Ny anteckning").fill("Ringde, lämnade meddelande.")
@@ -170,8 +173,12 @@ def test_a_correction_typed_when_the_session_ran_out_comes_back_as_a_correction(
     from youth.models import Note
 
     youth = youth_make(municipality=coach.municipality, coach=coach)
-    wrong = Note.objects.create(youth=youth, author=coach, text="Fel datum",
-                                created_at=timezone.now() - dt.timedelta(hours=2))
+    wrong = Note.objects.create(
+        youth=youth,
+        author=coach,
+        text="Fel datum",
+        created_at=timezone.now() - dt.timedelta(hours=2),
+    )
     _login(page, "omar")
     page.goto(f"/ungdomar/{youth.pk}/")
     page.get_by_text("Skriv en rättelse").click()

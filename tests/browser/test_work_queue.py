@@ -19,9 +19,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_coach_logs_a_call_outcome_from_the_work_queue(page, coach, municipality):
     routine_from_template(municipality=municipality, key="askersund", actor=None)
-    youth = youth_make(municipality=municipality, coach=coach, first_name="Alva",
-                       last_name="Ringsson", phone="070-123 45 67",
-                       start_date=timezone.localdate() - dt.timedelta(days=20))
+    youth = youth_make(
+        municipality=municipality,
+        coach=coach,
+        first_name="Alva",
+        last_name="Ringsson",
+        phone="070-123 45 67",
+        start_date=timezone.localdate() - dt.timedelta(days=20),
+    )
     deadlines_refresh()
     _login(page, "omar")
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Arbetskö").click()

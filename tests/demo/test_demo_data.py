@@ -25,8 +25,12 @@ def test_the_demo_command_is_idempotent_and_varied(settings):
     assert ActionPlan.objects.count() == plans >= 6
     assert CaseStatus.IN_MEASURE in set(Youth.objects.values_list("status", flat=True))
     statuses = set(Youth.objects.values_list("status", flat=True))
-    assert {CaseStatus.NOT_REACHED, CaseStatus.IN_CONTACT, CaseStatus.OCCUPIED,
-            CaseStatus.ENDED} <= statuses
+    assert {
+        CaseStatus.NOT_REACHED,
+        CaseStatus.IN_CONTACT,
+        CaseStatus.OCCUPIED,
+        CaseStatus.ENDED,
+    } <= statuses
     today = timezone.localdate()
     for youth in Youth.objects.all():
         parsed = parse(youth.personnummer)
@@ -93,8 +97,9 @@ def test_the_demo_has_retention_rules_and_a_proposal_to_review(settings):
     settings.KAA_DEMO = True
     call_command("demo_data", youths=80)
     askersund = Municipality.objects.get(code="1882")
-    rules = dict(RetentionPolicy.objects.filter(municipality=askersund)
-                 .values_list("record_type", "months"))
+    rules = dict(
+        RetentionPolicy.objects.filter(municipality=askersund).values_list("record_type", "months")
+    )
     assert rules["youth"] is None
     assert rules["audit"] == 36
     assert not RetentionPolicy.objects.filter(below_minimum=True).exists()
@@ -111,7 +116,8 @@ def test_the_demo_has_retention_rules_and_a_proposal_to_review(settings):
     call_command("demo_data", youths=80)
     assert RetentionRun.objects.filter(municipality=askersund).count() == 1
     assert not RetentionPolicy.objects.filter(
-        municipality__code="1494").exists()  # the other demo municipality keeps everything
+        municipality__code="1494"
+    ).exists()  # the other demo municipality keeps everything
 
 
 def test_the_demo_rules_are_refused_outside_the_demo(settings):

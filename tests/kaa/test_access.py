@@ -26,8 +26,9 @@ def _records():
 
 
 @pytest.fixture
-def everyone(coach, colleague, other_team_coach, coordinator, manager, admin_user,
-             stranger_coordinator):
+def everyone(
+    coach, colleague, other_team_coach, coordinator, manager, admin_user, stranger_coordinator
+):
     return User.objects.all()
 
 
@@ -80,22 +81,25 @@ def test_a_read_only_role_gets_403_on_write(rf, everyone, coordinator, coach, mo
         get_for_user(request, _records(), write=True, pk=coach.pk)
 
 
-@pytest.mark.parametrize(("persona", "perm", "expected"), [
-    ("coordinator", Perm.EXPORT, True),
-    ("coordinator", Perm.VIEW_AUDIT_LOG, True),
-    ("coach", Perm.EXPORT, False),
-    ("coach", Perm.VIEW_AUDIT_LOG, False),
-    ("coach", Perm.VIEW_AGGREGATES, False),
-    ("manager", Perm.VIEW_AGGREGATES, True),
-    ("manager", Perm.VIEW_RECORDS, False),
-    ("admin_user", Perm.MANAGE_STAFF, True),
-    ("admin_user", Perm.VIEW_RECORDS, False),
-    ("admin_user", Perm.CONFIRM_ROLE_GRANTS, True),
-    ("coordinator", Perm.CONFIRM_ROLE_GRANTS, True),
-    ("coordinator", Perm.MANAGE_STAFF, False),
-    ("coach", Perm.CONFIRM_ROLE_GRANTS, False),
-    ("manager", Perm.ISSUE_ACCOUNT_LINKS, False),
-])
+@pytest.mark.parametrize(
+    ("persona", "perm", "expected"),
+    [
+        ("coordinator", Perm.EXPORT, True),
+        ("coordinator", Perm.VIEW_AUDIT_LOG, True),
+        ("coach", Perm.EXPORT, False),
+        ("coach", Perm.VIEW_AUDIT_LOG, False),
+        ("coach", Perm.VIEW_AGGREGATES, False),
+        ("manager", Perm.VIEW_AGGREGATES, True),
+        ("manager", Perm.VIEW_RECORDS, False),
+        ("admin_user", Perm.MANAGE_STAFF, True),
+        ("admin_user", Perm.VIEW_RECORDS, False),
+        ("admin_user", Perm.CONFIRM_ROLE_GRANTS, True),
+        ("coordinator", Perm.CONFIRM_ROLE_GRANTS, True),
+        ("coordinator", Perm.MANAGE_STAFF, False),
+        ("coach", Perm.CONFIRM_ROLE_GRANTS, False),
+        ("manager", Perm.ISSUE_ACCOUNT_LINKS, False),
+    ],
+)
 def test_role_permissions(request, persona, perm, expected):
     assert has_perm(request.getfixturevalue(persona), perm) is expected
 
@@ -122,27 +126,48 @@ def _menu(user, path="/"):
 
     page = BeautifulSoup(verified_client(user).get(path).content, "html.parser")
     bar = page.find("nav", attrs={"aria-label": "Huvudmeny"}).find("ul", class_="navbar-nav")
-    top = [item.find(["a", "button"]).get_text(strip=True)
-           for item in bar.find_all("li", class_="nav-item", recursive=False)]
+    top = [
+        item.find(["a", "button"]).get_text(strip=True)
+        for item in bar.find_all("li", class_="nav-item", recursive=False)
+    ]
     grouped = [a.get_text(strip=True) for a in bar.select(".dropdown-menu a")]
     return top, grouped, page
 
 
 def test_the_menu_shows_each_role_its_pages_and_groups_the_seldom_used(
-        coordinator, coach, manager, admin_user):
+    coordinator, coach, manager, admin_user
+):
     top, grouped, page = _menu(coordinator)
-    assert top == ["Start", "Ungdomar", "Arbetskö", "Uppföljningar", "Nätverksmöten",
-                   "Skolanmälningar", "Statistik", "SCB-rapport", "Administrera"]
-    assert grouped == ["Insatser och parter", "Loggkontroll", "Gallring",
-                       "Personal och behörigheter", "Identifiering"]
+    assert top == [
+        "Start",
+        "Ungdomar",
+        "Arbetskö",
+        "Uppföljningar",
+        "Nätverksmöten",
+        "Skolanmälningar",
+        "Statistik",
+        "SCB-rapport",
+        "Administrera",
+    ]
+    assert grouped == [
+        "Insatser och parter",
+        "Loggkontroll",
+        "Gallring",
+        "Personal och behörigheter",
+        "Identifiering",
+    ]
     # The start page lists every page, grouped or not.
-    start = [a.get_text(strip=True) for a in page.find("h2", string="Gå till")
-             .find_next("ul").find_all("a")]
+    start = [
+        a.get_text(strip=True)
+        for a in page.find("h2", string="Gå till").find_next("ul").find_all("a")
+    ]
     assert start == top[1:-1] + grouped
     assert _menu(coach)[:2] == (["Start", "Ungdomar", "Arbetskö", "Uppföljningar"], [])
     assert _menu(manager)[:2] == (["Start", "Statistik"], [])
-    assert _menu(admin_user)[:2] == (["Start", "Administrera"],
-                                     ["Personal och behörigheter", "Administration"])
+    assert _menu(admin_user)[:2] == (
+        ["Start", "Administrera"],
+        ["Personal och behörigheter", "Administration"],
+    )
 
 
 def test_a_menu_group_of_one_page_is_a_plain_link(admin_user, monkeypatch):
@@ -161,8 +186,10 @@ def test_the_menu_marks_the_current_page_inside_a_group(coordinator):
     toggle = page.find("button", class_="dropdown-toggle")
     assert "active" in toggle["class"]
     # Said to screen readers too, not only shown by the underline.
-    assert toggle.find("span", class_="visually-hidden").get_text(strip=True) == \
-        "(den aktuella sidan finns här)"
+    assert (
+        toggle.find("span", class_="visually-hidden").get_text(strip=True)
+        == "(den aktuella sidan finns här)"
+    )
 
 
 def test_only_one_menu_link_is_the_current_page(coordinator):

@@ -48,8 +48,11 @@ def _url_names(resolver, namespace: str = "") -> set[str]:
     names: set[str] = set()
     for pattern in resolver.url_patterns:
         if hasattr(pattern, "url_patterns"):
-            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (
-                pattern.namespace or namespace)
+            inner = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else (pattern.namespace or namespace)
+            )
             names |= _url_names(pattern, inner)
         elif pattern.name:
             names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)

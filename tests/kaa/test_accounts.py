@@ -65,19 +65,27 @@ def _link_in(message) -> str:
 
 
 def _new_staff(admin_client: Client, municipality, **fields):
-    data = {"username": "ny.samordnare", "first_name": "Nina", "last_name": "Nyberg",
-            "email": "nina@example.se", "requested_role": "coordinator",
-            "role": "coordinator", "municipality": municipality.pk if municipality else "",
-            # What Django's own user form asked for: an admin-chosen password.
-            "usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    data = {
+        "username": "ny.samordnare",
+        "first_name": "Nina",
+        "last_name": "Nyberg",
+        "email": "nina@example.se",
+        "requested_role": "coordinator",
+        "role": "coordinator",
+        "municipality": municipality.pk if municipality else "",
+        # What Django's own user form asked for: an admin-chosen password.
+        "usable_password": "true",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+    }
     data.update(fields)
     return admin_client.post(ADD, data)
 
 
 # --- /system/: an admin stays in its own municipality and never gives itself a role ----------
 
-def test_an_admin_cannot_blank_its_own_municipality(client_for, admin_user,
-                                                    stranger_coordinator):
+
+def test_an_admin_cannot_blank_its_own_municipality(client_for, admin_user, stranger_coordinator):
     client = client_for(admin_user)
     _post_admin_form(client, _change(admin_user), municipality="")
     admin_user.refresh_from_db()
@@ -85,21 +93,21 @@ def test_an_admin_cannot_blank_its_own_municipality(client_for, admin_user,
     assert stranger_coordinator.username not in client.get(STAFF_LIST).content.decode()
 
 
-def test_an_admin_cannot_move_itself_to_another_municipality(client_for, admin_user,
-                                                             other_municipality):
+def test_an_admin_cannot_move_itself_to_another_municipality(
+    client_for, admin_user, other_municipality
+):
     municipality_id = admin_user.municipality_id
-    _post_admin_form(client_for(admin_user), _change(admin_user),
-                     municipality=other_municipality.pk)
+    _post_admin_form(
+        client_for(admin_user), _change(admin_user), municipality=other_municipality.pk
+    )
     admin_user.refresh_from_db()
     assert admin_user.municipality_id == municipality_id
 
 
 def test_an_admin_cannot_give_itself_a_role_that_reads_records(client_for, admin_user, coach):
-    youth = youth_make(municipality=admin_user.municipality, coach=coach,
-                       last_name="Hemligsson")
+    youth = youth_make(municipality=admin_user.municipality, coach=coach, last_name="Hemligsson")
     client = client_for(admin_user)
-    _post_admin_form(client, _change(admin_user), role="coordinator",
-                     requested_role="coordinator")
+    _post_admin_form(client, _change(admin_user), role="coordinator", requested_role="coordinator")
     admin_user.refresh_from_db()
     assert admin_user.role == "admin"
     detail = client.get(f"/ungdomar/{youth.pk}/")
@@ -110,8 +118,9 @@ def test_an_admin_cannot_give_itself_a_role_that_reads_records(client_for, admin
     assert export.get("Content-Type", "").startswith("text/html")
 
 
-def test_an_admin_cannot_create_staff_in_another_municipality(client_for, admin_user,
-                                                              other_municipality):
+def test_an_admin_cannot_create_staff_in_another_municipality(
+    client_for, admin_user, other_municipality
+):
     client = client_for(admin_user)
     # The chain the probe used: blank the own municipality, then add a coordinator elsewhere.
     _post_admin_form(client, _change(admin_user), municipality="")
@@ -128,15 +137,24 @@ def test_an_admin_cannot_leave_a_new_account_without_municipality(client_for, ad
     assert not User.objects.filter(username="ny.samordnare").exists()
 
 
-def test_an_admin_cannot_edit_staff_of_another_municipality_by_url(client_for, admin_user,
-                                                                   stranger_coordinator):
+def test_an_admin_cannot_edit_staff_of_another_municipality_by_url(
+    client_for, admin_user, stranger_coordinator
+):
     client = client_for(admin_user)
     _post_admin_form(client, _change(admin_user), municipality="")
-    response = client.post(_change(stranger_coordinator), {
-        "username": stranger_coordinator.username, "email": "angripare@example.se",
-        "first_name": "X", "last_name": "Y", "role": "coordinator",
-        "requested_role": "coordinator", "municipality": admin_user.municipality_id or "",
-        "is_active": "on"})
+    response = client.post(
+        _change(stranger_coordinator),
+        {
+            "username": stranger_coordinator.username,
+            "email": "angripare@example.se",
+            "first_name": "X",
+            "last_name": "Y",
+            "role": "coordinator",
+            "requested_role": "coordinator",
+            "municipality": admin_user.municipality_id or "",
+            "is_active": "on",
+        },
+    )
     assert response.status_code in (302, 403, 404)
     stranger_coordinator.refresh_from_db()
     assert stranger_coordinator.email == "fatima@example.se"
@@ -144,12 +162,14 @@ def test_an_admin_cannot_edit_staff_of_another_municipality_by_url(client_for, a
     assert stranger_coordinator.first_name != "X"
 
 
-def test_an_admin_never_sets_a_password_in_the_system_administration(client_for, admin_user,
-                                                                    coach):
+def test_an_admin_never_sets_a_password_in_the_system_administration(
+    client_for, admin_user, coach
+):
     client = client_for(admin_user)
-    client.post(f"/system/kaa/user/{coach.pk}/password/",
-                {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
-                 "usable_password": "true"})
+    client.post(
+        f"/system/kaa/user/{coach.pk}/password/",
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+    )
     coach.refresh_from_db()
     assert coach.check_password(PASSWORD)
     assert not coach.check_password(NEW_PASSWORD)
@@ -169,12 +189,16 @@ def test_an_admin_never_sets_a_password_in_the_system_administration(client_for,
 
 # --- A role takes effect only when a second person confirms it -------------------------------
 
+
 def test_a_role_an_admin_asks_for_opens_nothing_until_a_coordinator_confirms(
-        client_for, admin_user, coach, coordinator, other_team_coach):
-    youth = youth_make(municipality=coach.municipality, coach=other_team_coach,
-                       last_name="Hemligsson")
-    _post_admin_form(client_for(admin_user), _change(coach), role="coordinator",
-                     requested_role="coordinator")
+    client_for, admin_user, coach, coordinator, other_team_coach
+):
+    youth = youth_make(
+        municipality=coach.municipality, coach=other_team_coach, last_name="Hemligsson"
+    )
+    _post_admin_form(
+        client_for(admin_user), _change(coach), role="coordinator", requested_role="coordinator"
+    )
     coach.refresh_from_db()
     assert coach.role == "coach"
     response = client_for(coach).get(f"/ungdomar/{youth.pk}/")
@@ -209,7 +233,8 @@ def test_a_role_an_admin_asks_for_opens_nothing_until_a_coordinator_confirms(
 
 
 def test_a_new_account_has_no_role_until_confirmed_and_gets_its_link_by_e_mail(
-        client_for, admin_user, coordinator):
+    client_for, admin_user, coordinator
+):
     from kaa.models import RoleGrant
 
     response = _new_staff(client_for(admin_user), admin_user.municipality)
@@ -248,52 +273,64 @@ def test_the_admin_who_asked_cannot_confirm_its_own_grant(client_for, admin_user
     coach.refresh_from_db()
     assert grant.status == "pending"
     assert coach.role == "coach"
-    assert AuditEvent.objects.filter(action="denied", user=admin_user, flagged=True,
-                                     object_type="kaa.rolegrant").exists()
+    assert AuditEvent.objects.filter(
+        action="denied", user=admin_user, flagged=True, object_type="kaa.rolegrant"
+    ).exists()
 
 
-def test_an_account_cannot_confirm_a_role_asked_for_itself(client_for, admin_user,
-                                                           municipality):
+def test_an_account_cannot_confirm_a_role_asked_for_itself(client_for, admin_user, municipality):
     from kaa.models import RoleGrant
 
     second_admin = UserFactory(username="andra.admin", role="admin", municipality=municipality)
-    _post_admin_form(client_for(admin_user), _change(second_admin),
-                     requested_role="coordinator", role="coordinator")
+    _post_admin_form(
+        client_for(admin_user),
+        _change(second_admin),
+        requested_role="coordinator",
+        role="coordinator",
+    )
     grant = RoleGrant.objects.get(user=second_admin)
-    response = client_for(second_admin).post(f"/personal/behorighet/{grant.pk}/",
-                                             {"decision": "confirm"})
+    response = client_for(second_admin).post(
+        f"/personal/behorighet/{grant.pk}/", {"decision": "confirm"}
+    )
     assert response.status_code == 403
     second_admin.refresh_from_db()
     assert second_admin.role == "admin"
 
 
 def test_a_second_admin_confirms_and_a_stranger_cannot_see_the_grant(
-        client_for, admin_user, municipality, coach, stranger_coordinator):
+    client_for, admin_user, municipality, coach, stranger_coordinator
+):
     from kaa.models import RoleGrant
 
-    _post_admin_form(client_for(admin_user), _change(coach), requested_role="manager",
-                     role="manager")
+    _post_admin_form(
+        client_for(admin_user), _change(coach), requested_role="manager", role="manager"
+    )
     grant = RoleGrant.objects.get(user=coach)
     stranger = client_for(stranger_coordinator)
     page = stranger.get("/personal/").content.decode()
     assert f"({coach.username})" not in page
     assert f"<td>{coach.username}</td>" not in page
-    assert stranger.post(f"/personal/behorighet/{grant.pk}/",
-                         {"decision": "confirm"}).status_code == 404
+    assert (
+        stranger.post(f"/personal/behorighet/{grant.pk}/", {"decision": "confirm"}).status_code
+        == 404
+    )
     second_admin = UserFactory(username="andra.admin", role="admin", municipality=municipality)
-    response = client_for(second_admin).post(f"/personal/behorighet/{grant.pk}/",
-                                             {"decision": "confirm"})
+    response = client_for(second_admin).post(
+        f"/personal/behorighet/{grant.pk}/", {"decision": "confirm"}
+    )
     assert response.status_code == 302
     coach.refresh_from_db()
     assert coach.role == "manager"
 
 
-def test_a_rejected_grant_leaves_the_role_and_is_audited(client_for, admin_user, coach,
-                                                         coordinator):
+def test_a_rejected_grant_leaves_the_role_and_is_audited(
+    client_for, admin_user, coach, coordinator
+):
     from kaa.models import RoleGrant
 
-    _post_admin_form(client_for(admin_user), _change(coach), requested_role="coordinator",
-                     role="coordinator")
+    _post_admin_form(
+        client_for(admin_user), _change(coach), requested_role="coordinator", role="coordinator"
+    )
     grant = RoleGrant.objects.get(user=coach)
     client_for(coordinator).post(f"/personal/behorighet/{grant.pk}/", {"decision": "reject"})
     grant.refresh_from_db()
@@ -318,10 +355,10 @@ def test_taking_a_role_away_applies_at_once(client_for, admin_user, coach):
 
 
 def test_changing_the_e_mail_of_an_account_puts_its_role_up_for_confirmation(
-        client_for, admin_user, coordinator):
+    client_for, admin_user, coordinator
+):
     """Else an admin would point a coordinator's address at itself and send a link."""
-    _post_admin_form(client_for(admin_user), _change(coordinator),
-                     email="admin-sjalv@example.se")
+    _post_admin_form(client_for(admin_user), _change(coordinator), email="admin-sjalv@example.se")
     coordinator.refresh_from_db()
     assert coordinator.role == "none"
     from kaa.models import RoleGrant
@@ -332,7 +369,8 @@ def test_changing_the_e_mail_of_an_account_puts_its_role_up_for_confirmation(
 
 
 def test_changing_the_e_mail_while_a_role_waits_withdraws_the_grant_a_confirmer_sees(
-        client_for, admin_user, coordinator):
+    client_for, admin_user, coordinator
+):
     from kaa.models import RoleGrant
 
     client = client_for(admin_user)
@@ -352,6 +390,7 @@ def test_changing_the_e_mail_while_a_role_waits_withdraws_the_grant_a_confirmer_
 
 
 # --- One-time links: choose a password and enrol the authenticator ----------------------------
+
 
 def test_a_password_alone_cannot_enrol_an_authenticator(client, coordinator):
     """A thief with the password must not add their own phone."""
@@ -379,8 +418,10 @@ def _open(client: Client, token: str):
 
 def _complete(client: Client, user, password: str = NEW_PASSWORD):
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    return client.post(LINK_PAGE, {"new_password1": password, "new_password2": password,
-                                   "token": _totp_now(device)})
+    return client.post(
+        LINK_PAGE,
+        {"new_password1": password, "new_password2": password, "token": _totp_now(device)},
+    )
 
 
 def test_the_invitation_sets_the_password_and_enrols_the_authenticator(client, coordinator):
@@ -396,21 +437,26 @@ def test_the_invitation_sets_the_password_and_enrols_the_authenticator(client, c
     coordinator.refresh_from_db()
     assert coordinator.check_password(NEW_PASSWORD)
     assert TOTPDevice.objects.get(user=coordinator).confirmed
-    assert AuditEvent.objects.filter(action="otp_enrolled", user=coordinator,
-                                     detail__contains="account link").exists()
-    assert AuditEvent.objects.filter(action="update", object_type="kaa.accountlink",
-                                     detail__contains="used").exists()
+    assert AuditEvent.objects.filter(
+        action="otp_enrolled", user=coordinator, detail__contains="account link"
+    ).exists()
+    assert AuditEvent.objects.filter(
+        action="update", object_type="kaa.accountlink", detail__contains="used"
+    ).exists()
 
 
 def test_a_weak_password_or_a_wrong_code_spends_nothing(client, coordinator):
     token = _issue(coordinator)
     _open(client, token)
-    weak = client.post(LINK_PAGE, {"new_password1": "Password1", "new_password2": "Password1",
-                                   "token": "000000"})
+    weak = client.post(
+        LINK_PAGE, {"new_password1": "Password1", "new_password2": "Password1", "token": "000000"}
+    )
     assert weak.status_code == 200
     assert "Formuläret innehåller fel" in weak.content.decode()
-    wrong = client.post(LINK_PAGE, {"new_password1": NEW_PASSWORD,
-                                    "new_password2": NEW_PASSWORD, "token": "000000"})
+    wrong = client.post(
+        LINK_PAGE,
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD, "token": "000000"},
+    )
     assert "Koden stämmer inte" in wrong.content.decode()
     assert AuditEvent.objects.filter(action="otp_failed", user=coordinator).exists()
     assert not coordinator.__class__.objects.get(pk=coordinator.pk).check_password(NEW_PASSWORD)
@@ -486,8 +532,9 @@ def test_a_password_link_does_not_bypass_the_second_factor(client, coordinator):
     token = _issue(coordinator, purpose="password")
     page = _open(client, token).content.decode()
     assert "<svg" not in page  # the account has an authenticator: nothing to enrol
-    response = client.post(LINK_PAGE, {"new_password1": NEW_PASSWORD,
-                                       "new_password2": NEW_PASSWORD})
+    response = client.post(
+        LINK_PAGE, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
     assert response["Location"] == "/konto/logga-in/"
     assert "_auth_user_id" not in client.session
     _login(client, "sara", NEW_PASSWORD)
@@ -503,9 +550,13 @@ def test_a_coordinator_sends_a_new_link_for_a_lost_phone(client_for, coordinator
     assert not TOTPDevice.objects.filter(pk=old.pk).exists()
     assert thief.get("/").status_code == 302  # the old sessions are ended
     assert mail.outbox[0].to == [coach.email]
-    assert AuditEvent.objects.filter(action="create", object_type="kaa.accountlink",
-                                     user=coordinator, flagged=True,
-                                     detail__contains="authenticators removed").exists()
+    assert AuditEvent.objects.filter(
+        action="create",
+        object_type="kaa.accountlink",
+        user=coordinator,
+        flagged=True,
+        detail__contains="authenticators removed",
+    ).exists()
     client = Client()
     _open(client, _link_in(mail.outbox[0]).split("/")[-2])
     assert _complete(client, coach)["Location"] == "/"
@@ -513,7 +564,8 @@ def test_a_coordinator_sends_a_new_link_for_a_lost_phone(client_for, coordinator
 
 
 def test_a_coordinator_sends_no_link_outside_the_own_municipality_nor_to_itself(
-        client_for, coordinator, stranger_coordinator):
+    client_for, coordinator, stranger_coordinator
+):
     client = client_for(coordinator)
     assert client.post(f"/personal/{stranger_coordinator.pk}/ny-tvafaktor/").status_code == 404
     assert client.post(f"/personal/{coordinator.pk}/ny-tvafaktor/").status_code == 403
@@ -522,19 +574,27 @@ def test_a_coordinator_sends_no_link_outside_the_own_municipality_nor_to_itself(
 
 
 def test_an_admin_sends_a_password_link_from_the_staff_list(client_for, admin_user, coach):
-    response = client_for(admin_user).post(STAFF_LIST, {
-        "action": "send_password_link", "_selected_action": [coach.pk]})
+    response = client_for(admin_user).post(
+        STAFF_LIST, {"action": "send_password_link", "_selected_action": [coach.pk]}
+    )
     assert response.status_code == 302
     assert mail.outbox[0].to == [coach.email]
     client = Client()
     _open(client, _link_in(mail.outbox[0]).split("/")[-2])
-    client.post(LINK_PAGE, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
-                            "token": _totp_now(TOTPDevice.objects.get(user=coach))})
+    client.post(
+        LINK_PAGE,
+        {
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+            "token": _totp_now(TOTPDevice.objects.get(user=coach)),
+        },
+    )
     coach.refresh_from_db()
     assert coach.check_password(NEW_PASSWORD)
 
 
 # --- The operator: only from the command line ------------------------------------------------
+
 
 def test_an_operator_is_created_only_from_the_command_line(db, client_for, admin_user):
     from io import StringIO
@@ -564,8 +624,9 @@ def test_a_grant_can_be_confirmed_from_the_command_line(client_for, admin_user, 
 
     from kaa.models import RoleGrant
 
-    _post_admin_form(client_for(admin_user), _change(coach), requested_role="coordinator",
-                     role="coordinator")
+    _post_admin_form(
+        client_for(admin_user), _change(coach), requested_role="coordinator", role="coordinator"
+    )
     grant = RoleGrant.objects.get(user=coach)
     out = StringIO()
     call_command("role_grants", stdout=out)
@@ -573,11 +634,13 @@ def test_a_grant_can_be_confirmed_from_the_command_line(client_for, admin_user, 
     call_command("role_grants", "--confirm", str(grant.pk), stdout=out)
     coach.refresh_from_db()
     assert coach.role == "coordinator"
-    assert AuditEvent.objects.filter(object_type="kaa.rolegrant",
-                                     detail__contains="command line").exists()
+    assert AuditEvent.objects.filter(
+        object_type="kaa.rolegrant", detail__contains="command line"
+    ).exists()
 
 
 # --- The second factor by default --------------------------------------------------------------
+
 
 def test_every_role_that_reads_data_needs_the_second_factor_by_default():
     from tests.kaa.test_platform import _manage

@@ -47,8 +47,9 @@ def test_an_admin_asks_for_a_role_and_the_request_is_audited(client_for, admin_u
     assert requested.detail == "role grant requested: coordinator"
 
 
-def test_a_municipal_admin_sees_only_own_municipality_staff(client_for, admin_user,
-                                                            stranger_coordinator, coach):
+def test_a_municipal_admin_sees_only_own_municipality_staff(
+    client_for, admin_user, stranger_coordinator, coach
+):
     body = client_for(admin_user).get("/system/kaa/user/").content.decode()
     assert coach.username in body
     assert stranger_coordinator.username not in body

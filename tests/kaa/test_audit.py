@@ -14,8 +14,13 @@ from kaa.models import AUDIT_IS_APPEND_ONLY, AuditEvent
 
 @pytest.fixture
 def event(coach):
-    return AuditEvent.objects.create(action="read", user=coach, username=coach.username,
-                                     municipality=coach.municipality, youth_id=7)
+    return AuditEvent.objects.create(
+        action="read",
+        user=coach,
+        username=coach.username,
+        municipality=coach.municipality,
+        youth_id=7,
+    )
 
 
 def test_it_refuses_updates_through_the_model(event):
@@ -34,13 +39,19 @@ def test_it_refuses_deletes_through_the_orm(event):
     assert AUDIT_IS_APPEND_ONLY
 
 
-@pytest.mark.parametrize("sql", [
-    "UPDATE kaa_auditevent SET detail = 'forged' WHERE id = %s",
-    "DELETE FROM kaa_auditevent WHERE id = %s",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE kaa_auditevent SET detail = 'forged' WHERE id = %s",
+        "DELETE FROM kaa_auditevent WHERE id = %s",
+    ],
+)
 def test_it_refuses_raw_sql_changes_in_the_database(event, sql):
-    with pytest.raises((DatabaseError, InternalError, IntegrityError)), transaction.atomic(), \
-            connection.cursor() as cursor:
+    with (
+        pytest.raises((DatabaseError, InternalError, IntegrityError)),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(sql, [event.pk])
     event.refresh_from_db()
     assert event.detail == ""
@@ -81,23 +92,35 @@ def test_the_middleware_stamps_ip_and_request_id(client_for, coordinator):
 
 def test_the_audit_page_searches_by_youth_and_staff(client_for, coordinator, coach, colleague):
     for youth_id, user in [(11, coach), (12, colleague), (11, colleague)]:
-        audit_event(action="read", user=user, object_type="youth.youth", object_id=youth_id,
-                    youth_id=youth_id)
+        audit_event(
+            action="read",
+            user=user,
+            object_type="youth.youth",
+            object_id=youth_id,
+            youth_id=youth_id,
+        )
     client = client_for(coordinator)
     body = client.get(reverse("records:audit_list"), {"youth": 11}).content.decode()
     # The two reads of youth 11, and this search of youth 11's log, which is logged too.
     assert "3 händelser" in body
     assert body.count("youth.youth #11") == 2
-    body = client.get(reverse("records:audit_list"),
-                      {"youth": 11, "staff": coach.pk}).content.decode()
+    body = client.get(
+        reverse("records:audit_list"), {"youth": 11, "staff": coach.pk}
+    ).content.decode()
     assert "1 händelse" in body
     assert coach.get_full_name() in body
 
 
-def test_the_audit_page_never_shows_another_municipality(client_for, coordinator,
-                                                         stranger_coordinator):
-    audit_event(action="read", user=stranger_coordinator, object_type="youth.youth",
-                object_id=99, youth_id=987654)
+def test_the_audit_page_never_shows_another_municipality(
+    client_for, coordinator, stranger_coordinator
+):
+    audit_event(
+        action="read",
+        user=stranger_coordinator,
+        object_type="youth.youth",
+        object_id=99,
+        youth_id=987654,
+    )
     body = client_for(coordinator).get(reverse("records:audit_list")).content.decode()
     assert "987654" not in body
     assert stranger_coordinator.get_full_name() not in body
@@ -110,8 +133,9 @@ def test_the_audit_page_rejects_an_inverted_date_range(client_for, coordinator):
     assert "Slutdatumet ligger före startdatumet." in response.content.decode()
 
 
-def test_the_audit_page_query_count_does_not_grow(client_for, coordinator, coach,
-                                                  django_assert_max_num_queries):
+def test_the_audit_page_query_count_does_not_grow(
+    client_for, coordinator, coach, django_assert_max_num_queries
+):
     client = client_for(coordinator)
     for i in range(60):
         audit_event(action="read", user=coach, object_type="youth.youth", object_id=i, youth_id=i)
@@ -122,7 +146,8 @@ def test_the_audit_page_query_count_does_not_grow(client_for, coordinator, coach
 
 @pytest.mark.django_db
 def test_events_of_no_municipality_are_deleted_after_the_installation_s_time(
-        municipality, settings):
+    municipality, settings
+):
     """Dated by the real clock: on PostgreSQL the database's clock decides what is old."""
     import datetime as dt
 
@@ -139,8 +164,9 @@ def test_events_of_no_municipality_are_deleted_after_the_installation_s_time(
     old_system = ago(40, "update", object_type="kaa.outboxitem", detail="outbox:misslyckades")
     old_unknown = ago(40, "login_failed", username="okänd@example.se")  # kept 60 months
     older_unknown = ago(62, "login_failed", username="okänd@example.se")
-    old_ours = ago(40, "read", object_type="youth.youth", object_id=1,
-                   youth_id=1)  # about a youth: a municipality's rule decides
+    old_ours = ago(
+        40, "read", object_type="youth.youth", object_id=1, youth_id=1
+    )  # about a youth: a municipality's rule decides
     old_municipal = ago(40, "read", municipality=municipality)
     recent_unknown = ago(30, "login_failed", username="annan")
     today = timezone.localdate()

@@ -29,9 +29,23 @@ def expected_json(event: AuditEvent) -> str:
     """The event as the store must receive it: every column of its row as stored, the time
     in UTC."""
     row = AuditEvent.objects.filter(pk=event.pk).values().get()
-    assert {"id", "at", "action", "user_id", "username", "role", "municipality_id",
-            "object_type", "object_id", "youth_id", "detail", "path", "ip", "request_id",
-            "flagged"} <= set(row)
+    assert {
+        "id",
+        "at",
+        "action",
+        "user_id",
+        "username",
+        "role",
+        "municipality_id",
+        "object_type",
+        "object_id",
+        "youth_id",
+        "detail",
+        "path",
+        "ip",
+        "request_id",
+        "flagged",
+    } <= set(row)
     row["at"] = row["at"].astimezone(dt.UTC).isoformat(timespec="microseconds")
     return json.dumps(row, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
@@ -47,16 +61,17 @@ def octet_frames(data: bytes) -> list[bytes]:
     frames = []
     while data:
         length, _, rest = data.partition(b" ")
-        frames.append(rest[:int(length)])
-        data = rest[int(length):]
+        frames.append(rest[: int(length)])
+        data = rest[int(length) :]
     return frames
 
 
 class Receiver:
     """A syslog server on 127.0.0.1 that keeps what it receives."""
 
-    def __init__(self, transport: str = "tcp", port: int | None = None,
-                 tls: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self, transport: str = "tcp", port: int | None = None, tls: ssl.SSLContext | None = None
+    ) -> None:
         self.messages: list[bytes] = []
         self.connections = 0
         receiver = self
@@ -76,11 +91,15 @@ class Receiver:
             def handle(self) -> None:
                 receiver.messages.append(self.request[0])
 
-        server_class = (socketserver.ThreadingUDPServer if transport == "udp"
-                        else socketserver.ThreadingTCPServer)
+        server_class = (
+            socketserver.ThreadingUDPServer
+            if transport == "udp"
+            else socketserver.ThreadingTCPServer
+        )
         server_class.allow_reuse_address = True
-        self.server = server_class(("127.0.0.1", port or 0),
-                                   Datagram if transport == "udp" else Stream)
+        self.server = server_class(
+            ("127.0.0.1", port or 0), Datagram if transport == "udp" else Stream
+        )
         self.port = self.server.server_address[1]
         self.url = f"syslog+{transport}://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -108,7 +127,8 @@ def youth(municipality, coach):
 
 
 def test_the_events_a_request_writes_reach_the_log_server_as_their_exact_json(
-        client_for, coach, youth, settings):
+    client_for, coach, youth, settings
+):
     with Receiver() as server:
         settings.KAA_AUDIT_SINK = [server.url]
         response = client_for(coach).get(reverse("youth:detail", args=[youth.pk]))
@@ -130,7 +150,8 @@ def test_the_events_a_request_writes_reach_the_log_server_as_their_exact_json(
 
 
 def test_a_log_server_that_is_down_breaks_no_request_and_loses_no_event(
-        client_for, coach, youth, settings):
+    client_for, coach, youth, settings
+):
     port = free_port()
     url = f"syslog+tcp://127.0.0.1:{port}"
     settings.KAA_AUDIT_SINK = [url]
@@ -187,8 +208,10 @@ def test_the_events_go_to_a_json_lines_file(settings, tmp_path, coach):
 
     path = tmp_path / "audit.jsonl"
     settings.KAA_AUDIT_SINK = [f"file://{path}"]
-    events = [audit_event(action="read", user=coach, object_type="youth.youth", object_id=n,
-                          youth_id=n) for n in (1, 2)]
+    events = [
+        audit_event(action="read", user=coach, object_type="youth.youth", object_id=n, youth_id=n)
+        for n in (1, 2)
+    ]
     ship_all()
     events.append(audit_event(action="export", user=coach, detail="xlsx"))
     ship_all()
@@ -212,14 +235,32 @@ def test_the_events_go_over_udp_one_datagram_each(settings, coach):
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a cert")
-def test_the_events_go_over_tls_to_a_server_with_a_trusted_certificate(settings, coach,
-                                                                       tmp_path):
+def test_the_events_go_over_tls_to_a_server_with_a_trusted_certificate(settings, coach, tmp_path):
     from kaa.audit import audit_event
 
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     with Receiver(tls=context) as server:

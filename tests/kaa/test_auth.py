@@ -93,17 +93,21 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(client, coach, 
     assert AuditEvent.objects.filter(action="locked_out").exists()
 
 
-@pytest.mark.parametrize("password", ["Password1", "kaa2026", "Askersund-2026-vinterljus",
-                                      "mitt-kaa-konto-2026"])
+@pytest.mark.parametrize(
+    "password", ["Password1", "kaa2026", "Askersund-2026-vinterljus", "mitt-kaa-konto-2026"]
+)
 def test_weak_or_contextual_passwords_are_rejected(municipality, password):
     with pytest.raises(ValidationError):
         validate_password(password)
 
 
-@pytest.mark.parametrize("password", [
-    "glada hästar springer över gröna ängar i maj medan regnet faller tyst över taken",
-    "rodbetor-och-potatis-pa-fredag",
-])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "glada hästar springer över gröna ängar i maj medan regnet faller tyst över taken",
+        "rodbetor-och-potatis-pa-fredag",
+    ],
+)
 def test_long_passphrases_without_digits_are_accepted(municipality, password):
     validate_password(password)
 
@@ -129,9 +133,14 @@ class TestSecondFactor:
         setup = client.get("/konto/lank/").content.decode()
         assert "<svg" in setup
         device = TOTPDevice.objects.get(user=coordinator)
-        response = client.post("/konto/lank/", {
-            "new_password1": "rodbetor-och-potatis-pa-fredag",
-            "new_password2": "rodbetor-och-potatis-pa-fredag", "token": _totp_now(device)})
+        response = client.post(
+            "/konto/lank/",
+            {
+                "new_password1": "rodbetor-och-potatis-pa-fredag",
+                "new_password2": "rodbetor-och-potatis-pa-fredag",
+                "token": _totp_now(device),
+            },
+        )
         assert response["Location"] == "/"
         assert client.get("/loggkontroll/").status_code == 200
         device.refresh_from_db()
@@ -159,8 +168,9 @@ class TestSecondFactor:
     def test_the_next_parameter_cannot_redirect_off_site(self, client, coordinator):
         device = TOTPDevice.objects.create(user=coordinator, name="app", confirmed=True)
         _login(client, "sara")
-        response = client.post("/konto/tvafaktor/?next=https://evil.example/",
-                               {"token": _totp_now(device)})
+        response = client.post(
+            "/konto/tvafaktor/?next=https://evil.example/", {"token": _totp_now(device)}
+        )
         assert response["Location"] == "/"
 
     def test_coaches_are_not_asked_when_the_setting_leaves_them_out(self, client, coach):
@@ -214,8 +224,9 @@ class TestSessionTimeout:
         _login(client, "omar")
         assert client.session[SESSION_DRAFT]["data"]["note"] == ["Ringde, inget svar"]
 
-    def test_a_note_posted_after_expiry_comes_back_on_the_youth_s_page(self, client, coach,
-                                                                        settings):
+    def test_a_note_posted_after_expiry_comes_back_on_the_youth_s_page(
+        self, client, coach, settings
+    ):
         import json
 
         from tests.factories import youth_make
@@ -226,33 +237,47 @@ class TestSessionTimeout:
         _login(client, "omar")
         self._age(client, idle=settings.KAA_SESSION_IDLE_MINUTES * 60 + 1)
         # The note form is on the youth's page and posts to an address of its own (POST only).
-        response = client.post(reverse("youth:note_add", args=[youth.pk]),
-                               {"text": "Ringde mamma, <ring igen> fredag"},
-                               headers={"Referer": f"http://testserver{page}"})
+        response = client.post(
+            reverse("youth:note_add", args=[youth.pk]),
+            {"text": "Ringde mamma, <ring igen> fredag"},
+            headers={"Referer": f"http://testserver{page}"},
+        )
         assert f"next={page.replace('/', '%2F')}" in response["Location"]
         response = _login(client, "omar", next=page)
         assert response["Location"] == page
         body = client.get(page).content.decode()
         assert "Det du skrev innan du loggades ut är ifyllt igen" in body
-        data = json.loads(re.search(r'<script id="kaa-draft" type="application/json">(.*?)'
-                                    r"</script>", body, re.S).group(1))
-        assert data == {"action": reverse("youth:note_add", args=[youth.pk]),
-                        "data": {"text": ["Ringde mamma, <ring igen> fredag"]}}
+        data = json.loads(
+            re.search(
+                r'<script id="kaa-draft" type="application/json">(.*?)'
+                r"</script>",
+                body,
+                re.S,
+            ).group(1)
+        )
+        assert data == {
+            "action": reverse("youth:note_add", args=[youth.pk]),
+            "data": {"text": ["Ringde mamma, <ring igen> fredag"]},
+        }
         assert "<ring igen>" not in body  # the text is data, never markup
         assert not Note.objects.filter(youth=youth).exists()  # nothing saved unseen
         # Offered once.
         assert "kaa-draft" not in client.get(page).content.decode()
 
-    def test_a_draft_is_offered_only_to_the_user_who_typed_it(self, client, coach, colleague,
-                                                              settings):
+    def test_a_draft_is_offered_only_to_the_user_who_typed_it(
+        self, client, coach, colleague, settings
+    ):
         from tests.factories import youth_make
 
         youth = youth_make(municipality=coach.municipality, coach=coach)
         page = reverse("youth:detail", args=[youth.pk])
         _login(client, "omar")
         self._age(client, idle=settings.KAA_SESSION_IDLE_MINUTES * 60 + 1)
-        client.post(reverse("youth:note_add", args=[youth.pk]), {"text": "Hemligt"},
-                    headers={"Referer": f"http://testserver{page}"})
+        client.post(
+            reverse("youth:note_add", args=[youth.pk]),
+            {"text": "Hemligt"},
+            headers={"Referer": f"http://testserver{page}"},
+        )
         _login(client, colleague.username)
         assert "Hemligt" not in client.get(page).content.decode()
 
@@ -285,13 +310,23 @@ def test_a_draft_is_never_shown_to_another_user(client, coach, colleague, settin
 
     class FakeRequest:
         path = "/ungdomar/ny/"
-        session = {SESSION_DRAFT: {"path": "/ungdomar/ny/", "data": {"x": ["1"]},
-                                   "user": coach.pk, "at": int(time.time())}}
+        session = {
+            SESSION_DRAFT: {
+                "path": "/ungdomar/ny/",
+                "data": {"x": ["1"]},
+                "user": coach.pk,
+                "at": int(time.time()),
+            }
+        }
         user = colleague
 
     assert pop_draft(FakeRequest()) is None
-    FakeRequest.session[SESSION_DRAFT] = {"path": "/ungdomar/ny/", "data": {"x": ["1"]},
-                                          "user": coach.pk, "at": int(time.time())}
+    FakeRequest.session[SESSION_DRAFT] = {
+        "path": "/ungdomar/ny/",
+        "data": {"x": ["1"]},
+        "user": coach.pk,
+        "at": int(time.time()),
+    }
     FakeRequest.user = coach
     assert pop_draft(FakeRequest())["x"] == "1"
 

@@ -16,10 +16,12 @@ from kaa.tasks import sessions_purge_expired
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_the_session_purge_through_redis(real_worker):
     now = timezone.now()
-    Session.objects.create(session_key="a" * 32, session_data="x",
-                           expire_date=now - dt.timedelta(days=1))
-    Session.objects.create(session_key="b" * 32, session_data="x",
-                           expire_date=now + dt.timedelta(days=1))
+    Session.objects.create(
+        session_key="a" * 32, session_data="x", expire_date=now - dt.timedelta(days=1)
+    )
+    Session.objects.create(
+        session_key="b" * 32, session_data="x", expire_date=now + dt.timedelta(days=1)
+    )
     result = sessions_purge_expired.delay()
     assert result.get(timeout=30) == 1
     assert list(Session.objects.values_list("session_key", flat=True)) == ["b" * 32]

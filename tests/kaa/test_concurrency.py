@@ -47,39 +47,60 @@ def _at_once(calls: list[Callable[[], object]]) -> list[str]:
 
 def test_twenty_notes_at_once_are_all_kept_and_audited(municipality, coach):
     youth = youth_make(municipality=municipality, coach=coach)
-    outcomes = _at_once([
-        (lambda i=i: services.note_add(youth=youth, author=coach, text=f"Anteckning {i}"))
-        for i in range(20)])
+    outcomes = _at_once(
+        [
+            (lambda i=i: services.note_add(youth=youth, author=coach, text=f"Anteckning {i}"))
+            for i in range(20)
+        ]
+    )
     assert outcomes == ["ok"] * 20
     notes = list(Note.objects.filter(youth=youth).order_by("created_at", "pk"))
     assert sorted(n.text for n in notes) == sorted(f"Anteckning {i}" for i in range(20))
     assert [n.created_at for n in notes] == sorted(n.created_at for n in notes)
-    assert AuditEvent.objects.filter(action="create", object_type="youth.note",
-                                     youth_id=youth.pk).count() == 20
+    assert (
+        AuditEvent.objects.filter(
+            action="create", object_type="youth.note", youth_id=youth.pk
+        ).count()
+        == 20
+    )
 
 
-def test_closing_the_same_period_twice_at_once_closes_it_once(municipality, coach,
-                                                              coordinator):
+def test_closing_the_same_period_twice_at_once_closes_it_once(municipality, coach, coordinator):
     youth = youth_make(municipality=municipality, coach=coach)
     period = KaaPeriod.objects.get(youth=youth, end_date__isnull=True)
     why = reason("PABORJAT_NATIONELLT_EL_MOTSV", "deregistration")
-    outcomes = _at_once([
-        lambda: services.period_close(period=period, end_date=timezone.localdate(),
-                                      reason=why, actor=coordinator)] * 2)
+    outcomes = _at_once(
+        [
+            lambda: services.period_close(
+                period=period, end_date=timezone.localdate(), reason=why, actor=coordinator
+            )
+        ]
+        * 2
+    )
     assert sorted(outcomes) == ["already_closed", "ok"]
     assert TimelineEntry.objects.filter(youth=youth, kind="period_closed").count() == 1
-    assert AuditEvent.objects.filter(action="update", object_type="youth.kaaperiod",
-                                     object_id=str(period.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="update", object_type="youth.kaaperiod", object_id=str(period.pk)
+        ).count()
+        == 1
+    )
 
 
-def test_moving_the_same_youth_to_two_coaches_at_once_moves_it_once(municipality, coach,
-                                                                   colleague, coordinator):
+def test_moving_the_same_youth_to_two_coaches_at_once_moves_it_once(
+    municipality, coach, colleague, coordinator
+):
     youth = youth_make(municipality=municipality)
-    outcomes = _at_once([
-        lambda: services.youth_assign(youth=youth, coach=coach, team=None, actor=coordinator,
-                                      was=0),
-        lambda: services.youth_assign(youth=youth, coach=colleague, team=None,
-                                      actor=coordinator, was=0)])
+    outcomes = _at_once(
+        [
+            lambda: services.youth_assign(
+                youth=youth, coach=coach, team=None, actor=coordinator, was=0
+            ),
+            lambda: services.youth_assign(
+                youth=youth, coach=colleague, team=None, actor=coordinator, was=0
+            ),
+        ]
+    )
     assert sorted(outcomes) == ["ok", "stale"]
     youth = Youth.objects.get(pk=youth.pk)
     assert youth.coach in (coach, colleague)

@@ -51,14 +51,16 @@ def months_ago(months: float) -> dt.datetime:
 
 
 def _event(months: float = 0, action: str = "read", **extra) -> AuditEvent:
-    return AuditEvent.objects.create(action=action, at=months_ago(months), detail="original",
-                                     **extra)
+    return AuditEvent.objects.create(
+        action=action, at=months_ago(months), detail="original", **extra
+    )
 
 
 def _trigger_enabled() -> bool:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tgenabled FROM pg_trigger "
-                       "WHERE tgname = 'kaa_auditevent_append_only'")
+        cursor.execute(
+            "SELECT tgenabled FROM pg_trigger WHERE tgname = 'kaa_auditevent_append_only'"
+        )
         return cursor.fetchone()[0] == "O"
 
 
@@ -95,22 +97,29 @@ def test_the_runtime_role_cannot_change_erase_or_unprotect_the_log(app_role, sql
     assert _trigger_enabled()
 
 
-@pytest.mark.parametrize("sql", [
-    "DELETE FROM kaa_auditsamplefinding",
-    "UPDATE kaa_auditsamplefinding SET text = 'Inget att anmärka.'",
-    "TRUNCATE kaa_auditsamplefinding CASCADE",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "DELETE FROM kaa_auditsamplefinding",
+        "UPDATE kaa_auditsamplefinding SET text = 'Inget att anmärka.'",
+        "TRUNCATE kaa_auditsamplefinding CASCADE",
+    ],
+)
 def test_the_runtime_role_only_adds_findings_of_a_log_review(app_role, coordinator, sql):
     from django.utils import timezone as tz
 
     from records.log_review.models import AuditSample, AuditSampleFinding
 
-    sample = AuditSample.objects.create(municipality=coordinator.municipality,
-                                        period_start=tz.localdate(), period_end=tz.localdate(),
-                                        created_by=coordinator)
+    sample = AuditSample.objects.create(
+        municipality=coordinator.municipality,
+        period_start=tz.localdate(),
+        period_end=tz.localdate(),
+        created_by=coordinator,
+    )
     with as_role(app_role):
-        AuditSampleFinding.objects.create(sample=sample, text="Omar saknade skäl.",
-                                          created_by=coordinator)
+        AuditSampleFinding.objects.create(
+            sample=sample, text="Omar saknade skäl.", created_by=coordinator
+        )
         with pytest.raises(DatabaseError):
             _run(sql)
     assert AuditSampleFinding.objects.get().text == "Omar saknade skäl."
@@ -123,26 +132,31 @@ def test_even_given_delete_the_runtime_role_is_refused_by_the_trigger(app_role):
     with connection.cursor() as cursor:
         cursor.execute(f"GRANT DELETE ON kaa_auditevent TO {app_role}")
     with as_role(app_role), pytest.raises(DatabaseError, match="append-only"):
-        _run("SET LOCAL kaa.audit_purge = 'on'", "DELETE FROM kaa_auditevent WHERE id = %s",
-             params=[event.pk])
+        _run(
+            "SET LOCAL kaa.audit_purge = 'on'",
+            "DELETE FROM kaa_auditevent WHERE id = %s",
+            params=[event.pk],
+        )
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
-def test_the_runtime_role_appends_and_runs_the_sanctioned_gallring(app_role, municipality,
-                                                                   coach):
+def test_the_runtime_role_appends_and_runs_the_sanctioned_gallring(app_role, municipality, coach):
     old_read = _event(30, municipality=municipality)
     old_denied = _event(30, "denied", municipality=municipality)
     recent = _event(1, municipality=municipality)
     older_denied = _event(62, "denied", municipality=municipality)
     about_kept_youth = _event(30, municipality=municipality, youth_id=77)
     with as_role(app_role):
-        written = audit.audit_event(action="read", user=coach, object_type="youth.youth",
-                                    object_id=5, youth_id=5)
+        written = audit.audit_event(
+            action="read", user=coach, object_type="youth.youth", object_id=5, youth_id=5
+        )
         # Even asked to delete everything up to next year, the function keeps each event
         # its minimum.
-        deleted = audit.audit_purge(municipality_id=municipality.pk,
-                                    before=timezone.now() + dt.timedelta(days=365),
-                                    keep_youth_ids=[77])
+        deleted = audit.audit_purge(
+            municipality_id=municipality.pk,
+            before=timezone.now() + dt.timedelta(days=365),
+            keep_youth_ids=[77],
+        )
         # Normal work on the other tables goes on.
         from kaa.models import OutboxItem
 
@@ -156,18 +170,21 @@ def test_the_runtime_role_appends_and_runs_the_sanctioned_gallring(app_role, mun
 
 
 def test_a_list_page_that_showed_a_youth_still_in_kaa_is_kept_like_the_youth_s_own_reads(
-        app_role, municipality):
+    app_role, municipality
+):
     """A list page's event names the youths it showed in youth_ids, not in youth_id: it is a
     read of each of them and stays as long as a read of one of them would."""
     listed_kept = _event(30, "read", municipality=municipality, youth_ids=[12, 77, 40])
     listed_gone = _event(30, "read", municipality=municipality, youth_ids=[12, 40])
     before = timezone.now() - dt.timedelta(days=1)
-    proposed = audit.audit_purgeable(municipality_id=municipality.pk, before=before,
-                                     keep_youth_ids=[77])
+    proposed = audit.audit_purgeable(
+        municipality_id=municipality.pk, before=before, keep_youth_ids=[77]
+    )
     assert set(proposed.values_list("pk", flat=True)) == {listed_gone.pk}
     with as_role(app_role):
-        deleted = audit.audit_purge(municipality_id=municipality.pk, before=before,
-                                    keep_youth_ids=[77])
+        deleted = audit.audit_purge(
+            municipality_id=municipality.pk, before=before, keep_youth_ids=[77]
+        )
     assert deleted == 1
     left = set(AuditEvent.objects.values_list("pk", flat=True))
     assert listed_kept.pk in left
@@ -182,8 +199,9 @@ def _minimums() -> list[tuple[str, str, int]]:
 
 
 @pytest.mark.parametrize(("kind", "value", "months"), _minimums())
-def test_the_database_function_keeps_each_minimum_stated_in_kaa_audit(app_role, kind, value,
-                                                                      months):
+def test_the_database_function_keeps_each_minimum_stated_in_kaa_audit(
+    app_role, kind, value, months
+):
     """The function was written from kaa.audit by a migration: a minimum changed since, and
     not written into the database by a new migration, fails here."""
     fields = {"action": value} if kind == "action" else {}
@@ -213,8 +231,7 @@ def test_the_check_names_what_a_careless_role_could_do(app_role):
     assert any("owns kaa_auditevent" in p for p in owner_problems)
 
 
-def test_the_command_applies_idempotently_checks_and_refuses_one_role_for_both(
-        app_role, capsys):
+def test_the_command_applies_idempotently_checks_and_refuses_one_role_for_both(app_role, capsys):
     call_command("db_roles", "--app-role", app_role)
     call_command("db_roles", "--app-role", app_role)  # a second run changes nothing
     call_command("db_roles", "--check", "--app-role", app_role)

@@ -28,8 +28,15 @@ def _expire(client: Client, settings) -> None:
 
 
 def _login(client: Client, username: str, next_url: str = "") -> None:
-    response = client.post(LOGIN, {"username": username, "password": PASSWORD,
-                                   "csrfmiddlewaretoken": _csrf(client), "next": next_url})
+    response = client.post(
+        LOGIN,
+        {
+            "username": username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": _csrf(client),
+            "next": next_url,
+        },
+    )
     assert response.status_code == 302
 
 
@@ -40,10 +47,11 @@ def test_a_cross_site_post_after_expiry_keeps_no_draft(db, coach, settings):
     _login(client, "omar")
     _expire(client, settings)
     # Another site makes the browser post a note, without this site's token.
-    response = client.post(reverse("youth:note_add", args=[youth.pk]),
-                           {"text": "Planterad anteckning"},
-                           headers={"Origin": "https://angripare.example",
-                                    "Referer": "https://angripare.example/"})
+    response = client.post(
+        reverse("youth:note_add", args=[youth.pk]),
+        {"text": "Planterad anteckning"},
+        headers={"Origin": "https://angripare.example", "Referer": "https://angripare.example/"},
+    )
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
     assert SESSION_DRAFT not in client.session
@@ -60,8 +68,9 @@ def test_a_post_with_a_wrong_token_after_expiry_keeps_no_draft(db, coach, settin
     client = Client(enforce_csrf_checks=True)
     _login(client, "omar")
     _expire(client, settings)
-    response = client.post("/ungdomar/ny/", {"first_name": "Planterad",
-                                             "csrfmiddlewaretoken": "x" * 64})
+    response = client.post(
+        "/ungdomar/ny/", {"first_name": "Planterad", "csrfmiddlewaretoken": "x" * 64}
+    )
     assert response.status_code == 302
     assert SESSION_DRAFT not in client.session
     messages = [str(m) for m in response.wsgi_request._messages]
@@ -75,9 +84,11 @@ def test_a_post_with_the_valid_token_after_expiry_keeps_its_draft(db, coach, set
     _login(client, "omar")
     token = client.cookies["csrftoken"].value
     _expire(client, settings)
-    response = client.post(reverse("youth:note_add", args=[youth.pk]),
-                           {"text": "Ringde, inget svar", "csrfmiddlewaretoken": token},
-                           headers={"Referer": f"http://testserver{page}"})
+    response = client.post(
+        reverse("youth:note_add", args=[youth.pk]),
+        {"text": "Ringde, inget svar", "csrfmiddlewaretoken": token},
+        headers={"Referer": f"http://testserver{page}"},
+    )
     assert response.status_code == 302
     assert client.session[SESSION_DRAFT]["data"] == {"text": ["Ringde, inget svar"]}
     _login(client, "omar", next_url=page)

@@ -28,8 +28,13 @@ def test_the_public_sees_only_the_status(client, db, token):
 def test_monitoring_with_the_token_sees_the_counts(client, db, token):
     response = client.get("/healthz", **_bearer(token))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok",
-                               "outbox_waiting": 0, "outbox_failed": 0}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "outbox_waiting": 0,
+        "outbox_failed": 0,
+    }
 
 
 @pytest.mark.parametrize("presented", ["wrong", TOKEN[:-1], TOKEN + "x", ""])

@@ -19,14 +19,22 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def make_batch(municipality):
     user = UserFactory(role="coordinator", municipality=municipality)
-    template = MessageTemplate.objects.create(municipality=municipality, kind="letter",
-                                              name="Brev", subject="Hej", body="Hej")
+    template = MessageTemplate.objects.create(
+        municipality=municipality, kind="letter", name="Brev", subject="Hej", body="Hej"
+    )
     made = []
 
     def make(key):
-        made.append(LetterBatch.objects.create(municipality=municipality, template=template,
-                                               task_ids=[], excluded_protected=[],
-                                               created_by=user, request_key=key))
+        made.append(
+            LetterBatch.objects.create(
+                municipality=municipality,
+                template=template,
+                task_ids=[],
+                excluded_protected=[],
+                created_by=user,
+                request_key=key,
+            )
+        )
         return made[-1]
 
     make.made = made
@@ -66,7 +74,7 @@ def test_a_concurrent_delivery_that_lost_finds_the_winners_row(make_batch, monke
 
 def test_another_integrity_error_is_raised_not_taken_for_done(make_batch):
     def broken():
-        raise IntegrityError("null value in column \"template_id\"")
+        raise IntegrityError('null value in column "template_id"')
 
     with pytest.raises(IntegrityError, match="template_id"):
         once(LetterBatch, uuid.uuid4(), broken)

@@ -46,11 +46,14 @@ def _code(device: TOTPDevice, ahead: int = 0) -> str:
 
 
 def _counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count()
-            for model in (Municipality, User, RoleGrant, AccountLink, AuditEvent, TOTPDevice)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (Municipality, User, RoleGrant, AccountLink, AuditEvent, TOTPDevice)
+    }
 
 
 # --- The official list -----------------------------------------------------------------------
+
 
 def test_the_shipped_list_has_every_municipality_under_scbs_code():
     kommuner = official()
@@ -63,10 +66,19 @@ def test_the_shipped_list_has_every_municipality_under_scbs_code():
     for row in rows:
         assert re.fullmatch(r"\d{4}", row["kod"])
         assert row["kod"][:2] == row["lanskod"]
-    sample = {"0114": "Upplands Väsby", "0180": "Stockholm", "0380": "Uppsala",
-              "0980": "Gotland", "1280": "Malmö", "1480": "Göteborg", "1494": "Lidköping",
-              "1882": "Askersund", "2023": "Malung-Sälen", "2361": "Härjedalen",
-              "2584": "Kiruna"}
+    sample = {
+        "0114": "Upplands Väsby",
+        "0180": "Stockholm",
+        "0380": "Uppsala",
+        "0980": "Gotland",
+        "1280": "Malmö",
+        "1480": "Göteborg",
+        "1494": "Lidköping",
+        "1882": "Askersund",
+        "2023": "Malung-Sälen",
+        "2361": "Härjedalen",
+        "2584": "Kiruna",
+    }
     assert {code: kommuner[code].name for code in sample} == sample
     assert kommuner["1882"].county == "Örebro län"
 
@@ -78,6 +90,7 @@ def test_a_name_is_compared_without_case_spacing_or_the_word_kommun():
 
 
 # --- kaa_setup -------------------------------------------------------------------------------
+
 
 def test_the_first_run_takes_an_empty_database_to_a_first_admin_who_logs_in(db):
     assert not Municipality.objects.exists()
@@ -103,8 +116,9 @@ def test_the_first_run_takes_an_empty_database_to_a_first_admin_who_logs_in(db):
     assert "first admin's account created (kaa_setup)" in details
     assert "role grant requested: admin (kaa_setup)" in details
     assert "role grant confirmed: admin (kaa_setup: nobody else can confirm yet)" in details
-    assert AuditEvent.objects.filter(object_type="kaa.municipality",
-                                     object_id=str(municipality.pk)).exists()
+    assert AuditEvent.objects.filter(
+        object_type="kaa.municipality", object_id=str(municipality.pk)
+    ).exists()
 
     # The printed link: choose a password, enrol the authenticator, and be logged in.
     client = Client()
@@ -113,8 +127,10 @@ def test_the_first_run_takes_an_empty_database_to_a_first_admin_who_logs_in(db):
     page = client.get("/konto/lank/")
     assert "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=admin, confirmed=False)
-    done = client.post("/konto/lank/", {"new_password1": NEW_PASSWORD,
-                                        "new_password2": NEW_PASSWORD, "token": _code(device)})
+    done = client.post(
+        "/konto/lank/",
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD, "token": _code(device)},
+    )
     assert done.status_code == 302
     assert client.get("/system/").status_code == 200  # the system administration, verified
     assert client.get("/system/kaa/user/add/").status_code == 200
@@ -149,8 +165,9 @@ def test_running_it_again_changes_nothing(db):
 def test_a_wrong_pair_of_code_and_name_is_refused_with_what_is_right(db):
     with pytest.raises(CommandError) as wrong_name:
         _setup("--municipality", "1882", "--name", "Lidköping", "--admin", ADMIN)
-    assert str(wrong_name.value) == ("Municipality code 1882 is Askersund (Örebro län), not "
-                                     "Lidköping. Lidköping has code 1494.")
+    assert str(wrong_name.value) == (
+        "Municipality code 1882 is Askersund (Örebro län), not Lidköping. Lidköping has code 1494."
+    )
     with pytest.raises(CommandError) as unknown_code:
         _setup("--municipality", "1883", "--name", "Askersund")
     assert "1883 is Karlskoga" in str(unknown_code.value)
@@ -168,8 +185,7 @@ def test_a_wrong_pair_of_code_and_name_is_refused_with_what_is_right(db):
 
 def test_adding_a_municipality_later_is_the_same_command(db):
     _askersund()
-    output = _setup("--municipality", "1494", "--name", "Lidköping", "--admin",
-                    "it@lidkoping.se")
+    output = _setup("--municipality", "1494", "--name", "Lidköping", "--admin", "it@lidkoping.se")
     lidkoping = Municipality.objects.get(code="1494")
     admin = User.objects.get(email="it@lidkoping.se")
     # Askersund's admin cannot confirm roles in Lidköping: nobody could, so the set-up did.
@@ -199,9 +215,12 @@ def test_an_address_of_another_account_is_refused(db):
     _setup("--municipality", "1494", "--name", "Lidköping")
     with pytest.raises(CommandError, match="stays in its municipality"):
         _setup("--municipality", "1494", "--name", "Lidköping", "--admin", ADMIN.upper())
-    coordinator = User.objects.create(username="sara", email="sara@askersund.se",
-                                      role=Role.COORDINATOR,
-                                      municipality=Municipality.objects.get(code="1882"))
+    coordinator = User.objects.create(
+        username="sara",
+        email="sara@askersund.se",
+        role=Role.COORDINATOR,
+        municipality=Municipality.objects.get(code="1882"),
+    )
     with pytest.raises(CommandError, match="ask for the admin role at /system/"):
         _setup("--municipality", "1882", "--name", "Askersund", "--admin", coordinator.email)
     coordinator.refresh_from_db()
@@ -221,19 +240,22 @@ def test_a_new_link_replaces_the_first(db):
 def test_without_noinput_it_asks_first(db, monkeypatch):
     monkeypatch.setattr("builtins.input", lambda prompt: "n")
     with pytest.raises(CommandError, match="Nothing was changed"):
-        call_command("kaa_setup", "--municipality", "1882", "--name", "Askersund",
-                     stdout=io.StringIO())
+        call_command(
+            "kaa_setup", "--municipality", "1882", "--name", "Askersund", stdout=io.StringIO()
+        )
     assert not Municipality.objects.exists()
     asked = []
     monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "ja")
-    call_command("kaa_setup", "--municipality", "1882", "--name", "Askersund",
-                 stdout=io.StringIO())
+    call_command(
+        "kaa_setup", "--municipality", "1882", "--name", "Askersund", stdout=io.StringIO()
+    )
     assert asked == ["This will create municipality 1882 Askersund. Continue? [y/N] "]
     assert Municipality.objects.filter(code="1882").exists()
 
 
 def test_the_system_administration_adds_a_municipality_only_under_its_official_name(
-        db, client_for):
+    db, client_for
+):
     operator, _token = accounts.operator_create(username="drift", email="drift@example.se")
     client = client_for(operator)
     wrong = client.post("/system/kaa/municipality/add/", {"code": "1882", "name": "Lidköping"})
@@ -242,7 +264,8 @@ def test_the_system_administration_adds_a_municipality_only_under_its_official_n
     unknown = client.post("/system/kaa/municipality/add/", {"code": "9999", "name": "Ny"})
     assert "9999 är ingen svensk kommunkod" in unknown.content.decode()
     assert not Municipality.objects.exists()
-    right = client.post("/system/kaa/municipality/add/", {"code": "1882",
-                                                          "name": "askersunds kommun"})
+    right = client.post(
+        "/system/kaa/municipality/add/", {"code": "1882", "name": "askersunds kommun"}
+    )
     assert right.status_code == 302
     assert Municipality.objects.get().name == "Askersund"

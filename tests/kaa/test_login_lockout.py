@@ -38,8 +38,7 @@ def _text(response) -> str:
     return re.sub(r'"X-CSRFToken": "[^"]*"', "", body)
 
 
-def test_made_up_usernames_from_one_address_do_not_lock_a_real_user_there(db, coach,
-                                                                           settings):
+def test_made_up_usernames_from_one_address_do_not_lock_a_real_user_there(db, coach, settings):
     # The attack: behind a proxy that is not trusted every request has the proxy's address,
     # and a handful of made-up usernames used to lock the whole site for 15 minutes.
     _guess(Client(REMOTE_ADDR=PROXY), settings.AXES_FAILURE_LIMIT * 2)
@@ -50,8 +49,9 @@ def test_made_up_usernames_from_one_address_do_not_lock_a_real_user_there(db, co
     assert _logged_in_as(staff, coach)
 
 
-def test_a_real_user_who_logged_in_here_before_is_never_held_up_by_the_guessing(db, coach,
-                                                                                 settings):
+def test_a_real_user_who_logged_in_here_before_is_never_held_up_by_the_guessing(
+    db, coach, settings
+):
     staff = Client(REMOTE_ADDR=PROXY)
     assert _login(staff, "omar").status_code == 302
     staff.post("/konto/logga-ut/")
@@ -88,8 +88,12 @@ def test_unknown_usernames_from_one_address_are_slowed_down(db, coach, settings)
     other = Client(REMOTE_ADDR="203.0.113.10")
     assert _login(other, "omar").status_code == 302
     # The moment the address was slowed down is in the log, for the operator.
-    assert AuditEvent.objects.filter(action="locked_out", detail__startswith="address",
-                                     flagged=True).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="locked_out", detail__startswith="address", flagged=True
+        ).count()
+        == 1
+    )
 
 
 def test_the_slowed_down_answer_does_not_say_whether_a_username_exists(db, coach, settings):
@@ -103,9 +107,9 @@ def test_the_slowed_down_answer_does_not_say_whether_a_username_exists(db, coach
     assert not _logged_in_as(attacker, coach)
 
 
-def test_failures_with_real_usernames_count_too_so_the_limit_reveals_nothing(db, coach,
-                                                                             colleague,
-                                                                             settings):
+def test_failures_with_real_usernames_count_too_so_the_limit_reveals_nothing(
+    db, coach, colleague, settings
+):
     # If only unknown usernames counted, the moment the address is slowed down would tell
     # whether the last username tried exists.
     attacker = Client(REMOTE_ADDR="203.0.113.9")
@@ -116,8 +120,11 @@ def test_failures_with_real_usernames_count_too_so_the_limit_reveals_nothing(db,
 
 @override_settings(TRUSTED_PROXY_COUNT=1)
 def test_behind_a_trusted_proxy_the_lockout_sees_the_client_address(db, coach, settings):
-    _guess(Client(REMOTE_ADDR=PROXY), settings.KAA_LOGIN_ADDRESS_LIMIT + 1,
-           headers={"X-Forwarded-For": "203.0.113.50"})
+    _guess(
+        Client(REMOTE_ADDR=PROXY),
+        settings.KAA_LOGIN_ADDRESS_LIMIT + 1,
+        headers={"X-Forwarded-For": "203.0.113.50"},
+    )
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.50"}
     staff = Client(REMOTE_ADDR=PROXY)
     response = _login(staff, "omar", headers={"X-Forwarded-For": "198.51.100.20"})
@@ -132,10 +139,10 @@ def test_the_admin_login_is_slowed_down_the_same_way(db, admin_user, settings):
     assert not _logged_in_as(attacker, admin_user)
 
 
-@pytest.mark.parametrize(("https", "proxies", "warned"), [
-    (True, 0, True), (True, 1, False), (False, 0, False)])
-def test_the_deploy_check_warns_when_https_is_on_and_no_proxy_is_trusted(https, proxies,
-                                                                         warned):
+@pytest.mark.parametrize(
+    ("https", "proxies", "warned"), [(True, 0, True), (True, 1, False), (False, 0, False)]
+)
+def test_the_deploy_check_warns_when_https_is_on_and_no_proxy_is_trusted(https, proxies, warned):
     with override_settings(HTTPS=https, TRUSTED_PROXY_COUNT=proxies):
         ids = [problem.id for problem in kaa_deploy_checks()]
     assert ("kaa.W006" in ids) is warned

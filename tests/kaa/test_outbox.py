@@ -61,8 +61,9 @@ def test_a_rolled_back_transaction_leaves_no_task(django_capture_on_commit_callb
 @pytest.mark.django_db
 def test_an_item_is_published_once_however_often_it_is_asked(monkeypatch, not_eager):
     sent = []
-    monkeypatch.setattr("kaa.tasks.sessions_purge_expired.apply_async",
-                        lambda **kwargs: sent.append(kwargs))
+    monkeypatch.setattr(
+        "kaa.tasks.sessions_purge_expired.apply_async", lambda **kwargs: sent.append(kwargs)
+    )
     item = outbox.enqueue("kaa.tasks.sessions_purge_expired")
     assert outbox.publish(item.pk) is True
     assert outbox.publish(item.pk) is False
@@ -76,8 +77,9 @@ def test_an_item_is_published_once_however_often_it_is_asked(monkeypatch, not_ea
 @pytest.mark.django_db
 def test_the_sweeper_waits_for_the_commit_hook_and_forgets_old_items(monkeypatch, not_eager):
     sent = []
-    monkeypatch.setattr("kaa.tasks.sessions_purge_expired.apply_async",
-                        lambda **kwargs: sent.append(kwargs))
+    monkeypatch.setattr(
+        "kaa.tasks.sessions_purge_expired.apply_async", lambda **kwargs: sent.append(kwargs)
+    )
     fresh = outbox.enqueue("kaa.tasks.sessions_purge_expired")
     assert outbox.sweep() == 0  # younger than SWEEP_AFTER: the commit hook's turn
     assert outbox.sweep(now=timezone.now() + LATER) == 1
@@ -89,15 +91,17 @@ def test_the_sweeper_waits_for_the_commit_hook_and_forgets_old_items(monkeypatch
 @pytest.mark.django_db
 def test_a_claim_left_by_a_process_that_died_lapses(monkeypatch, not_eager):
     sent = []
-    monkeypatch.setattr("kaa.tasks.sessions_purge_expired.apply_async",
-                        lambda **kwargs: sent.append(kwargs))
+    monkeypatch.setattr(
+        "kaa.tasks.sessions_purge_expired.apply_async", lambda **kwargs: sent.append(kwargs)
+    )
     live = outbox.enqueue("kaa.tasks.sessions_purge_expired")
     dead = outbox.enqueue("kaa.tasks.sessions_purge_expired")
     now = timezone.now()
     # One process is publishing `live` right now; the one that claimed `dead` died.
     OutboxItem.objects.filter(pk=live.pk).update(claimed_until=now + outbox.LEASE, attempts=1)
-    OutboxItem.objects.filter(pk=dead.pk).update(claimed_until=now - dt.timedelta(seconds=1),
-                                                 attempts=1)
+    OutboxItem.objects.filter(pk=dead.pk).update(
+        claimed_until=now - dt.timedelta(seconds=1), attempts=1
+    )
     assert outbox.sweep(now=now + LATER) == 1
     assert len(sent) == 1
     assert OutboxItem.objects.get(pk=dead.pk).published_at is not None
@@ -125,14 +129,16 @@ def test_the_sweeper_stops_at_the_first_broker_error(monkeypatch, not_eager):
 
 @pytest.mark.django_db
 def test_an_item_that_can_not_be_sent_is_set_aside_and_does_not_block_the_rest(
-        monkeypatch, not_eager, client, settings):
+    monkeypatch, not_eager, client, settings
+):
     from django.core.management import call_command
 
     from kaa.models import AuditEvent
 
     sent = []
-    monkeypatch.setattr("kaa.tasks.sessions_purge_expired.apply_async",
-                        lambda **kwargs: sent.append(kwargs))
+    monkeypatch.setattr(
+        "kaa.tasks.sessions_purge_expired.apply_async", lambda **kwargs: sent.append(kwargs)
+    )
     # Queued before an upgrade changed the task's arguments, and one whose task was renamed:
     # Celery's own argument check refuses the first, the import fails for the second.
     wrong_args = outbox.enqueue("reporting.tasks.board_report_build", 1)
@@ -148,34 +154,43 @@ def test_an_item_that_can_not_be_sent_is_set_aside_and_does_not_block_the_rest(
         assert item.failed_at is not None
         assert item.published_at is None
         assert item.last_error.startswith(error)
-    assert AuditEvent.objects.filter(flagged=True,
-                                     detail__startswith="outbox:misslyckades").count() == 2
+    assert (
+        AuditEvent.objects.filter(flagged=True, detail__startswith="outbox:misslyckades").count()
+        == 2
+    )
     # Set aside: not tried again by every sweep, counted apart, and /healthz says degraded.
     assert outbox.sweep(now=timezone.now() + 2 * LATER) == 0
     assert OutboxItem.objects.get(pk=renamed.pk).attempts == 1
     assert (outbox.waiting(), outbox.failed()) == (0, 2)
     settings.KAA_HEALTHZ_TOKEN = "monitoring-token"  # the counts are for monitoring only
-    health = client.get("/healthz",
-                        headers={"Authorization": "Bearer monitoring-token"}).json()
+    health = client.get("/healthz", headers={"Authorization": "Bearer monitoring-token"}).json()
     assert (health["status"], health["outbox_failed"]) == ("degraded", 2)
     # Once the cause is fixed, an operator puts them back in line.
     call_command("outbox_retry")
     assert outbox.failed() == 0
-    assert OutboxItem.objects.filter(failed_at__isnull=True,
-                                     published_at__isnull=True).count() == 2
+    assert (
+        OutboxItem.objects.filter(failed_at__isnull=True, published_at__isnull=True).count() == 2
+    )
 
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_an_sms_asked_for_while_redis_is_down_is_sent_once_when_it_is_back(
-        real_worker, client_for, coach, sms_dir):
+    real_worker, client_for, coach, sms_dir
+):
     youth = youth_make(municipality=coach.municipality, coach=coach, phone="070-111 22 33")
     client = client_for(coach)
     url = reverse("outreach:message_send", args=[youth.pk])
     with broker_down():
-        response = client.post(url, {"channel": "sms", "body": "Hej, ring mig!",
-                                     "key": "8d3c6f0e-4f5a-4bb8-9a51-2f7de1b6a222"},
-                               follow=True)
+        response = client.post(
+            url,
+            {
+                "channel": "sms",
+                "body": "Hej, ring mig!",
+                "key": "8d3c6f0e-4f5a-4bb8-9a51-2f7de1b6a222",
+            },
+            follow=True,
+        )
         # The coach's work is saved and the page answers as usual.
         assert "Meddelandet är köat och skickas strax." in response.content.decode()
         message = OutgoingMessage.objects.get(youth=youth)
@@ -210,13 +225,15 @@ def test_the_sweeper_is_on_the_schedule():
 
 @pytest.mark.django_db
 def test_with_redis_down_staff_log_in_browse_search_and_see_the_dashboard(
-        client, settings, coach, manager):
+    client, settings, coach, manager
+):
     """R-09: sessions are in the database, caches and rate limits fail open."""
     from tests.kaa.test_auth import _login
 
     dead = "redis://127.0.0.1:1/0"
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": dead}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": dead}
+    }
     settings.KAA_RATELIMIT_REDIS_URL = dead
     settings.KAA_STATS_CACHE_SECONDS = 600  # the dashboard tries its (dead) cache
     youth = youth_make(municipality=coach.municipality, coach=coach, last_name="Redisson")
@@ -234,15 +251,17 @@ def test_with_redis_down_staff_log_in_browse_search_and_see_the_dashboard(
         assert dashboard.status_code == 200
         assert "Ungdomar i KAA" in dashboard.content.decode()
         settings.KAA_HEALTHZ_TOKEN = "monitoring-token"  # the parts are for monitoring only
-        health = client.get("/healthz",
-                            headers={"Authorization": "Bearer monitoring-token"}).json()
+        health = client.get(
+            "/healthz", headers={"Authorization": "Bearer monitoring-token"}
+        ).json()
         assert (health["status"], health["broker"]) == ("degraded", "down")
         assert health["outbox_waiting"] == 0
 
 
 @pytest.mark.django_db
 def test_a_retry_asked_for_while_redis_is_down_waits_in_the_outbox(
-        monkeypatch, coach, sms_dir, django_capture_on_commit_callbacks):
+    monkeypatch, coach, sms_dir, django_capture_on_commit_callbacks
+):
     """The gateway fails and the broker is down at the same moment: Celery's own retry would
     drop the task (Reject); the outbox keeps the retry until the broker is back."""
     from outreach.messaging.gateways import TransientSendError
@@ -278,10 +297,10 @@ def test_a_retry_asked_for_while_redis_is_down_waits_in_the_outbox(
 @pytest.mark.django_db
 def test_a_later_item_is_published_at_once_to_run_at_its_time(monkeypatch, not_eager):
     sent = []
-    monkeypatch.setattr("kaa.tasks.sessions_purge_expired.apply_async",
-                        lambda **kwargs: sent.append(kwargs))
-    item = outbox.enqueue_later("kaa.tasks.sessions_purge_expired",
-                                after=dt.timedelta(minutes=4))
+    monkeypatch.setattr(
+        "kaa.tasks.sessions_purge_expired.apply_async", lambda **kwargs: sent.append(kwargs)
+    )
+    item = outbox.enqueue_later("kaa.tasks.sessions_purge_expired", after=dt.timedelta(minutes=4))
     assert outbox.publish(item.pk) is True
     [published] = sent
     assert published["eta"] == item.not_before

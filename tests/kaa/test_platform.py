@@ -48,12 +48,16 @@ def test_hsts_is_sent_over_https(db):
 def test_healthz_reports_ok_without_personal_data(client, db):
     response = client.get("/healthz", headers={"Authorization": "Bearer monitoring-token"})
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok",
-                               "outbox_waiting": 0, "outbox_failed": 0}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "outbox_waiting": 0,
+        "outbox_failed": 0,
+    }
 
 
-@override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0",
-                   KAA_HEALTHZ_TOKEN="monitoring-token")
+@override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0", KAA_HEALTHZ_TOKEN="monitoring-token")
 def test_healthz_says_degraded_when_the_broker_is_down(client, db):
     response = client.get("/healthz", headers={"Authorization": "Bearer monitoring-token"})
     assert response.status_code == 200
@@ -85,8 +89,9 @@ def test_500_is_swedish_and_reveals_nothing(db, settings):
     def boom(request):
         raise RuntimeError("secret detail 19900101-1234")
 
-    urlconf = type("Urls", (), {"urlpatterns": [path("boom/", boom)],
-                                "handler500": "kaa.views.error_500"})
+    urlconf = type(
+        "Urls", (), {"urlpatterns": [path("boom/", boom)], "handler500": "kaa.views.error_500"}
+    )
     settings.ROOT_URLCONF = urlconf
     client = Client(raise_request_exception=False)
     response = client.get("/boom/")
@@ -105,14 +110,17 @@ def test_english_is_the_second_language(client, db):
     assert "Skip to main content" in body
 
 
-@pytest.mark.parametrize("text", [
-    "Youth 199001011234 opened",
-    "pnr 19900101-1234",
-    "pnr 900101-1234",
-    "pnr 900101+1234",
-    "mail anna.svensson@example.se",
-    "tel 070-123 45 67",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Youth 199001011234 opened",
+        "pnr 19900101-1234",
+        "pnr 900101-1234",
+        "pnr 900101+1234",
+        "mail anna.svensson@example.se",
+        "tel 070-123 45 67",
+    ],
+)
 def test_log_lines_never_carry_identifiers(text):
     assert MASK in scrub(text)
     assert "1234" not in scrub(text) or "@" in text
@@ -120,8 +128,9 @@ def test_log_lines_never_carry_identifiers(text):
 
 
 def test_the_log_filter_scrubs_arguments_and_exceptions():
-    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed for %s", ("199001011234",),
-                               None)
+    record = logging.LogRecord(
+        "x", logging.ERROR, __file__, 1, "failed for %s", ("199001011234",), None
+    )
     ScrubPersonalDataFilter().filter(record)
     assert record.getMessage() == f"failed for {MASK}"
     try:
@@ -133,40 +142,76 @@ def test_the_log_filter_scrubs_arguments_and_exceptions():
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    dropped = ("DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "HTTPS",
-               "DJANGO_ALLOW_ASYNC_UNSAFE", "KAA_OTP_REQUIRED_ROLES")
+    dropped = (
+        "DJANGO_SETTINGS_MODULE",
+        "DEBUG",
+        "SECRET_KEY",
+        "HTTPS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "KAA_OTP_REQUIRED_ROLES",
+    )
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_production_settings_pass_the_deploy_check():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="false",
-                     SECRET_KEY="k" * 20 + "Q9!x" * 10 + "abcdefghijkl",
-                     ALLOWED_HOSTS="kaa.example.se", TRUSTED_PROXY_COUNT="1",
-                     KAA_CLAMD_URL="tcp://127.0.0.1:3310",
-                     KAA_AUDIT_SINK="syslog+tcp://127.0.0.1:6514")
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY="k" * 20 + "Q9!x" * 10 + "abcdefghijkl",
+        ALLOWED_HOSTS="kaa.example.se",
+        TRUSTED_PROXY_COUNT="1",
+        KAA_CLAMD_URL="tcp://127.0.0.1:3310",
+        KAA_AUDIT_SINK="syslog+tcp://127.0.0.1:6514",
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_the_deploy_check_fails_behind_https_without_a_trusted_proxy():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="false",
-                     SECRET_KEY="k" * 20 + "Q9!x" * 10 + "abcdefghijkl",
-                     ALLOWED_HOSTS="kaa.example.se", TRUSTED_PROXY_COUNT="0")
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY="k" * 20 + "Q9!x" * 10 + "abcdefghijkl",
+        ALLOWED_HOSTS="kaa.example.se",
+        TRUSTED_PROXY_COUNT="0",
+    )
     assert result.returncode != 0
     assert "kaa.W006" in result.stderr
 
 
 def test_production_settings_are_strict():
-    code = ("from django.conf import settings as s;"
-            "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE,"
-            " s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.SESSION_ENGINE,"
-            " s.PASSWORD_HASHERS[0].rsplit('.', 1)[1], s.LANGUAGE_CODE, s.TIME_ZONE)")
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE,"
+        " s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.SESSION_ENGINE,"
+        " s.PASSWORD_HASHERS[0].rsplit('.', 1)[1], s.LANGUAGE_CODE, s.TIME_ZONE)"
+    )
     result = _manage("shell", "-c", code, DEBUG="false", SECRET_KEY="z" * 60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == [
-        "__Host-sessionid", "__Host-csrftoken", "True", "31536000", "True",
-        "django.contrib.sessions.backends.db", "Argon2PasswordHasher", "sv", "Europe/Stockholm",
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "31536000",
+        "True",
+        "django.contrib.sessions.backends.db",
+        "Argon2PasswordHasher",
+        "sv",
+        "Europe/Stockholm",
     ]
 
 
@@ -187,9 +232,12 @@ def test_every_ui_string_has_an_english_translation():
 
     text = (ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     entries = text.split("\n\n")[1:]  # the first block is the header
-    untranslated = [e.split("\n")[-1] for e in entries
-                    if re.search(r'^msgstr(\[\d\])? ""$', e, re.M)
-                    and not re.search(r'^msgstr(\[\d\])? ""\n"', e, re.M)]
+    untranslated = [
+        e.split("\n")[-1]
+        for e in entries
+        if re.search(r'^msgstr(\[\d\])? ""$', e, re.M)
+        and not re.search(r'^msgstr(\[\d\])? ""\n"', e, re.M)
+    ]
     fuzzy = [e for e in entries if "#, fuzzy" in e]
     assert not untranslated, untranslated[:5]
     assert not fuzzy, fuzzy[:2]

@@ -18,8 +18,9 @@ def test_a_client_chosen_request_id_is_not_the_audit_correlation_id(client_for, 
     # The attack: pick the id of someone else's request so that one's own events are
     # correlated with theirs (or many requests share one id).
     chosen = "0123456789abcdef0123456789abcdef"
-    response = client_for(coordinator).get(reverse("records:audit_list"),
-                                           headers={"X-Request-ID": chosen})
+    response = client_for(coordinator).get(
+        reverse("records:audit_list"), headers={"X-Request-ID": chosen}
+    )
     event = _event()
     assert event.request_id != chosen
     assert re.fullmatch(r"[0-9a-f]{32}", event.request_id)
@@ -28,8 +29,9 @@ def test_a_client_chosen_request_id_is_not_the_audit_correlation_id(client_for, 
 
 
 def test_the_client_request_id_is_sanitised_and_length_limited(client_for, coordinator):
-    client_for(coordinator).get(reverse("records:audit_list"),
-                                headers={"X-Request-ID": "trace-1<script>\"' " + "x" * 500})
+    client_for(coordinator).get(
+        reverse("records:audit_list"), headers={"X-Request-ID": "trace-1<script>\"' " + "x" * 500}
+    )
     event = _event()
     assert event.client_request_id.startswith("trace-1script")
     assert len(event.client_request_id) == 64

@@ -16,9 +16,14 @@ from youth.services import note_add
 
 # The schema of the previous release: the migrations added since are undone, data kept.
 # Every app that has had a migration since, the newest first.
-PREVIOUS_RELEASE = [("records", "zero"), ("reporting", "0003_contact_sums"),
-                    ("plans", "0002_school_notification"), ("outreach", "0009_eservice"),
-                    ("youth", "0006_gdpr"), ("kaa", "0004_audit_sample")]
+PREVIOUS_RELEASE = [
+    ("records", "zero"),
+    ("reporting", "0003_contact_sums"),
+    ("plans", "0002_school_notification"),
+    ("outreach", "0009_eservice"),
+    ("youth", "0006_gdpr"),
+    ("kaa", "0004_audit_sample"),
+]
 
 
 @pytest.fixture
@@ -26,8 +31,9 @@ def data(municipality, coach, sms_dir, django_capture_on_commit_callbacks):
     from outreach.messaging.services import message_queue
     from tests.factories import plan_make
 
-    youth = youth_make(municipality=municipality, coach=coach, last_name="Återställd",
-                       phone="070-111 22 33")
+    youth = youth_make(
+        municipality=municipality, coach=coach, last_name="Återställd", phone="070-111 22 33"
+    )
     note_add(youth=youth, author=coach, text="Före säkerhetskopian")
     plan_make(youth, actor=coach, interventions=2)  # a consent, a plan, interventions
     with django_capture_on_commit_callbacks(execute=True):

@@ -21,20 +21,26 @@ TODAY = timezone.localdate
 
 
 def _preventive(youth, **changes):
-    data = {"personnummer": youth.personnummer, "first_name": "Ny", "last_name": "Elev",
-            "school": "Alléskolan", "reported_on": TODAY().isoformat()}
+    data = {
+        "personnummer": youth.personnummer,
+        "first_name": "Ny",
+        "last_name": "Elev",
+        "school": "Alléskolan",
+        "reported_on": TODAY().isoformat(),
+    }
     data.update(changes)
     return data
 
 
 def test_a_coach_cannot_take_over_a_record_outside_their_scope_by_personnummer(
-        client_for, other_team_coach, coach):
-    unassigned = youth_make(municipality=coach.municipality, open_period=False,
-                            last_name="Utanför")
+    client_for, other_team_coach, coach
+):
+    unassigned = youth_make(
+        municipality=coach.municipality, open_period=False, last_name="Utanför"
+    )
     client = client_for(other_team_coach)
     assert client.get(reverse("youth:detail", args=[unassigned.pk])).status_code == 404
-    response = client.post(reverse("plans:preventive_new"), _preventive(unassigned),
-                           follow=True)
+    response = client.post(reverse("plans:preventive_new"), _preventive(unassigned), follow=True)
     assert "skickad till samordnarna" in response.content.decode()
     unassigned.refresh_from_db()
     assert unassigned.coach is None
@@ -43,29 +49,35 @@ def test_a_coach_cannot_take_over_a_record_outside_their_scope_by_personnummer(
     # A restricted record gets the same answer (whether it is restricted is not said).
     theirs = youth_make(municipality=coach.municipality, coach=coach, open_period=False)
     restriction_set(youth=theirs, actor=coach, reason="Bestrider", received_on=TODAY())
-    body = client.post(reverse("plans:preventive_new"), _preventive(theirs),
-                       follow=True).content.decode()
+    body = client.post(
+        reverse("plans:preventive_new"), _preventive(theirs), follow=True
+    ).content.decode()
     assert "skickad till samordnarna" in body
     assert "begränsad" not in body
     # Their own record, or a new person, goes through as before.
-    mine = youth_make(municipality=coach.municipality, coach=other_team_coach,
-                      open_period=False)
+    mine = youth_make(municipality=coach.municipality, coach=other_team_coach, open_period=False)
     assert client.post(reverse("plans:preventive_new"), _preventive(mine)).status_code == 302
     assert TimelineEntry.objects.filter(youth=mine, kind="preventive").exists()
 
 
-def test_a_school_notice_is_not_linked_to_a_restricted_record(client_for, coordinator,
-                                                              coach):
+def test_a_school_notice_is_not_linked_to_a_restricted_record(client_for, coordinator, coach):
     youth = youth_make(municipality=coach.municipality, coach=coach)
     restriction_set(youth=youth, actor=coordinator, reason="Bestrider", received_on=TODAY())
     notice = SchoolNotification.objects.create(
-        municipality=coach.municipality, kind="stopped", personnummer=youth.personnummer,
-        first_name="A", last_name="B", school="Alléskolan",
-        event_date=TODAY() - dt.timedelta(days=2), contact_name="Eva",
-        contact_email="eva@alleskolan.example")
+        municipality=coach.municipality,
+        kind="stopped",
+        personnummer=youth.personnummer,
+        first_name="A",
+        last_name="B",
+        school="Alléskolan",
+        event_date=TODAY() - dt.timedelta(days=2),
+        contact_name="Eva",
+        contact_email="eva@alleskolan.example",
+    )
     entries = TimelineEntry.objects.filter(youth=youth).count()
-    response = client_for(coordinator).post(reverse("plans:school_accept", args=[notice.pk]),
-                                             {"handling": "link"})
+    response = client_for(coordinator).post(
+        reverse("plans:school_accept", args=[notice.pk]), {"handling": "link"}
+    )
     assert response.status_code == 400
     assert "begränsad" in response.content.decode()
     assert TimelineEntry.objects.filter(youth=youth).count() == entries
@@ -73,20 +85,34 @@ def test_a_school_notice_is_not_linked_to_a_restricted_record(client_for, coordi
     assert notice.status == "new"
 
 
-def test_a_protected_youth_s_address_is_not_shown_through_a_guardian(client_for, coach,
-                                                                     coordinator):
-    youth = youth_make(municipality=coach.municipality, coach=coach, protected_identity=True,
-                       address="Hemlig 1")
-    guardian_add(youth=youth, actor=coordinator, name="Mamma Skydd", address="Hemlig 1",
-                 postal_code="123 45", city="Askersund")
-    page = with_reason(client_for(coach), youth).get(
-        reverse("youth:detail", args=[youth.pk])).content.decode()
+def test_a_protected_youth_s_address_is_not_shown_through_a_guardian(
+    client_for, coach, coordinator
+):
+    youth = youth_make(
+        municipality=coach.municipality, coach=coach, protected_identity=True, address="Hemlig 1"
+    )
+    guardian_add(
+        youth=youth,
+        actor=coordinator,
+        name="Mamma Skydd",
+        address="Hemlig 1",
+        postal_code="123 45",
+        city="Askersund",
+    )
+    page = (
+        with_reason(client_for(coach), youth)
+        .get(reverse("youth:detail", args=[youth.pk]))
+        .content.decode()
+    )
     assert "Mamma Skydd" in page
     assert "Hemlig 1" not in page
     assert "Skyddade personuppgifter – kontakta ansvarig samordnare" in page
     # The coordinator, who handles protected identities, sees it.
-    page = with_reason(client_for(coordinator), youth).get(
-        reverse("youth:detail", args=[youth.pk])).content.decode()
+    page = (
+        with_reason(client_for(coordinator), youth)
+        .get(reverse("youth:detail", args=[youth.pk]))
+        .content.decode()
+    )
     assert "Hemlig 1" in page
 
 
@@ -98,34 +124,50 @@ def test_every_form_page_showing_a_plan_logs_a_read(client_for, coach):
     pages = {
         "ny_plan": reverse("plans:plan_add", args=[youth.pk]),
         "andra_plan": reverse("plans:plan_edit", args=[youth.pk, plan.pk]),
-        "insats": reverse("plans:intervention_edit", args=[youth.pk, plan.pk,
-                                                           intervention.pk]),
+        "insats": reverse("plans:intervention_edit", args=[youth.pk, plan.pk, intervention.pk]),
         "avslutande_samtal": reverse("plans:closing", args=[youth.pk, plan.pk]),
     }
     for detail, url in pages.items():
-        before = AuditEvent.objects.filter(action="read", youth_id=youth.pk,
-                                           detail=detail).count()
+        before = AuditEvent.objects.filter(action="read", youth_id=youth.pk, detail=detail).count()
         assert client.get(url).status_code == 200
-        assert AuditEvent.objects.filter(action="read", youth_id=youth.pk, detail=detail,
-                                         user=coach).count() == before + 1, detail
+        assert (
+            AuditEvent.objects.filter(
+                action="read", youth_id=youth.pk, detail=detail, user=coach
+            ).count()
+            == before + 1
+        ), detail
 
 
 def test_a_fragment_after_a_list_page_is_logged(client_for, coordinator, coach):
     youth = youth_make(municipality=coach.municipality, coach=coach)
     client = client_for(coordinator)
     # A list page named the youth a moment ago: a read, but not of the record.
-    AuditEvent.objects.create(action="read", user=coordinator, youth_id=youth.pk,
-                              municipality_id=coordinator.municipality_id, path="/uppsok/",
-                              detail="arbetsko", object_type="youth.youth",
-                              object_id=str(youth.pk))
+    AuditEvent.objects.create(
+        action="read",
+        user=coordinator,
+        youth_id=youth.pk,
+        municipality_id=coordinator.municipality_id,
+        path="/uppsok/",
+        detail="arbetsko",
+        object_type="youth.youth",
+        object_id=str(youth.pk),
+    )
     client.get(reverse("plans:youth_tab", args=[youth.pk]))
-    assert AuditEvent.objects.filter(youth_id=youth.pk, action="read", detail="planer",
-                                     user=coordinator).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            youth_id=youth.pk, action="read", detail="planer", user=coordinator
+        ).count()
+        == 1
+    )
     # Right after the youth's own page, the fragment adds nothing (one view, one event).
     client.get(reverse("youth:detail", args=[youth.pk]))
     client.get(reverse("plans:youth_tab", args=[youth.pk]))
-    assert AuditEvent.objects.filter(youth_id=youth.pk, action="read", detail="planer",
-                                     user=coordinator).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            youth_id=youth.pk, action="read", detail="planer", user=coordinator
+        ).count()
+        == 1
+    )
 
 
 def test_a_caseload_hand_over_leaves_gallrade_records_alone(coordinator, coach, colleague):

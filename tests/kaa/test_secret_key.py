@@ -11,8 +11,7 @@ PRINT_KEY = "from django.conf import settings; print(settings.SECRET_KEY)"
 
 
 def _key(path) -> str:
-    result = _manage("shell", "-c", PRINT_KEY, DEBUG="true",
-                     KAA_DEMO_SECRET_KEY_FILE=str(path))
+    result = _manage("shell", "-c", PRINT_KEY, DEBUG="true", KAA_DEMO_SECRET_KEY_FILE=str(path))
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]
 
@@ -30,7 +29,13 @@ def test_debug_without_a_secret_key_generates_one_once_and_reuses_it(tmp_path):
 
 def test_a_secret_key_that_is_set_wins_and_nothing_is_written(tmp_path):
     path = tmp_path / "secret_key"
-    result = _manage("shell", "-c", PRINT_KEY, DEBUG="true", SECRET_KEY="s" * 60,
-                     KAA_DEMO_SECRET_KEY_FILE=str(path))
+    result = _manage(
+        "shell",
+        "-c",
+        PRINT_KEY,
+        DEBUG="true",
+        SECRET_KEY="s" * 60,
+        KAA_DEMO_SECRET_KEY_FILE=str(path),
+    )
     assert result.stdout.strip().splitlines()[-1] == "s" * 60
     assert not path.exists()

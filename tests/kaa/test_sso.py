@@ -45,9 +45,18 @@ def oidc_provider(live_server):
         pytest.fail("tests/oidc/node_modules is missing: scripts/test installs it (npm ci)")
     log = (OIDC_DIR / f"provider-{os.getpid()}.log").open("w")
     process = subprocess.Popen(  # noqa: S603  # the machine's node and our own script
-        [node, "provider.js"], cwd=OIDC_DIR, stdout=subprocess.PIPE, stderr=log, text=True,
-        env={**os.environ, "KAA_RP_URL": live_server.url, "KAA_CLIENT_SECRET": SECRET,
-             "PORT": "0"})
+        [node, "provider.js"],
+        cwd=OIDC_DIR,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+        env={
+            **os.environ,
+            "KAA_RP_URL": live_server.url,
+            "KAA_CLIENT_SECRET": SECRET,
+            "PORT": "0",
+        },
+    )
     try:
         line, deadline = "", time.monotonic() + 30
         while not line.startswith("{") and time.monotonic() < deadline:
@@ -88,8 +97,12 @@ def idp(settings, oidc_provider):
 @pytest.fixture
 def sara(municipality):
     """A coordinator (a role that needs the second factor) with an authenticator."""
-    user = UserFactory(username="sara", email="sara@askersund.se", role=Role.COORDINATOR,
-                       municipality=municipality)
+    user = UserFactory(
+        username="sara",
+        email="sara@askersund.se",
+        role=Role.COORDINATOR,
+        municipality=municipality,
+    )
     TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     return user
 
@@ -110,25 +123,31 @@ class Browser:
     def get(self, path: str, **kwargs) -> requests.Response:
         return self.http.get(urljoin(self.base, path), timeout=30, **kwargs)
 
-    def post_form(self, response: requests.Response, data: dict, action: str | None = None) -> (
-            requests.Response):
+    def post_form(
+        self, response: requests.Response, data: dict, action: str | None = None
+    ) -> requests.Response:
         """Submit a form of `response`'s page with its hidden fields (CSRF tokens): the one
         posting to `action`, else the page's own form (not the menu's logout or language)."""
         page = BeautifulSoup(response.text, "html.parser")
         forms = page.find_all("form")
         if action is None:
-            form = next(f for f in forms
-                        if f.get("action") not in ("/konto/logga-ut/", "/i18n/setlang/"))
+            form = next(
+                f for f in forms if f.get("action") not in ("/konto/logga-ut/", "/i18n/setlang/")
+            )
         else:
             form = next(f for f in forms if f.get("action") == action)
-        fields = {field["name"]: field.get("value", "")
-                  for field in form.find_all("input", type="hidden") if field.get("name")}
+        fields = {
+            field["name"]: field.get("value", "")
+            for field in form.find_all("input", type="hidden")
+            if field.get("name")
+        }
         target = urljoin(response.url, form.get("action") or response.url)
         return self.http.post(target, data={**fields, **data}, timeout=30)
 
-    def sso(self, email: str, *, mfa: bool = False, groups: str = "",
-            path: str = "/konto/sso/") -> requests.Response:
-        """"Logga in med ...", then the provider's sign-in form."""
+    def sso(
+        self, email: str, *, mfa: bool = False, groups: str = "", path: str = "/konto/sso/"
+    ) -> requests.Response:
+        """ "Logga in med ...", then the provider's sign-in form."""
         at_provider = self.get(path)
         assert "Sign in to the test provider" in at_provider.text, at_provider.text[:500]
         data = {"email": email, "password": "test-password", "groups": groups}
@@ -147,11 +166,13 @@ def _path(response: requests.Response) -> str:
 
 
 def _failed(detail: str) -> AuditEvent:
-    return AuditEvent.objects.get(action=AuditEvent.Action.LOGIN_FAILED,
-                                  detail=f"single sign-on: {detail}")
+    return AuditEvent.objects.get(
+        action=AuditEvent.Action.LOGIN_FAILED, detail=f"single sign-on: {detail}"
+    )
 
 
 # --- Off by default --------------------------------------------------------------------------
+
 
 def test_single_sign_on_is_off_unless_configured(client, settings):
     assert settings.KAA_OIDC_ISSUER == ""
@@ -162,8 +183,8 @@ def test_single_sign_on_is_off_unless_configured(client, settings):
 
 # --- A full login ----------------------------------------------------------------------------
 
-def test_a_login_through_the_provider_with_its_second_factor_needs_no_code(
-        idp, live_server, sara):
+
+def test_a_login_through_the_provider_with_its_second_factor_needs_no_code(idp, live_server, sara):
     browser = Browser(live_server.url)
     page = browser.get("/konto/logga-in/?next=/loggkontroll/")
     assert f"Logga in med {IDP_NAME}" in page.text
@@ -192,8 +213,10 @@ def test_without_the_providers_second_factor_kaa_asks_for_its_code(idp, live_ser
     done = browser.post_form(landed, {"token": _code(sara.totpdevice_set.get())})
     assert _path(done) == "/"
     assert browser.get("/loggkontroll/", allow_redirects=False).status_code == 200
-    assert AuditEvent.objects.get(action=AuditEvent.Action.LOGIN, user=sara).detail == \
-        "single sign-on"
+    assert (
+        AuditEvent.objects.get(action=AuditEvent.Action.LOGIN, user=sara).detail
+        == "single sign-on"
+    )
 
 
 def test_an_account_without_authenticator_is_sent_to_enrol_one(idp, live_server, coordinator):
@@ -208,8 +231,10 @@ def test_the_providers_acr_can_stand_for_the_second_factor(idp, live_server, sar
     settings.KAA_OIDC_MFA_ACR = ["urn:kaa:test:mfa"]
     landed = Browser(live_server.url).sso("sara@askersund.se", mfa=True)
     assert _path(landed) == "/"
-    assert AuditEvent.objects.get(action=AuditEvent.Action.LOGIN, user=sara).detail == \
-        "single sign-on; second factor by the provider (acr urn:kaa:test:mfa)"
+    assert (
+        AuditEvent.objects.get(action=AuditEvent.Action.LOGIN, user=sara).detail
+        == "single sign-on; second factor by the provider (acr urn:kaa:test:mfa)"
+    )
     # Neither list names what this provider says: its "mfa" then counts for nothing.
     settings.KAA_OIDC_MFA_ACR = []
     again = Browser(live_server.url).sso("sara@askersund.se", mfa=True)
@@ -217,7 +242,8 @@ def test_the_providers_acr_can_stand_for_the_second_factor(idp, live_server, sar
 
 
 def test_a_password_login_never_counts_a_second_factor_left_by_a_single_sign_on(
-        idp, live_server, sara):
+    idp, live_server, sara
+):
     sara.set_password(PASSWORD)
     sara.save()
     browser = Browser(live_server.url)
@@ -238,6 +264,7 @@ def test_a_password_login_never_counts_a_second_factor_left_by_a_single_sign_on(
 
 
 # --- Refused answers -------------------------------------------------------------------------
+
 
 def test_a_person_kaa_does_not_know_is_refused_and_logged(idp, live_server, sara):
     browser = Browser(live_server.url)
@@ -278,8 +305,11 @@ def test_a_replayed_answer_is_refused(idp, live_server, sara):
     browser = Browser(live_server.url)
     landed = browser.sso("sara@askersund.se", mfa=True)
     assert _path(landed) == "/"
-    answer = next(r.headers["Location"] for r in landed.history
-                  if "/konto/sso/svar/" in r.headers.get("Location", ""))
+    answer = next(
+        r.headers["Location"]
+        for r in landed.history
+        if "/konto/sso/svar/" in r.headers.get("Location", "")
+    )
     assert "state=" in answer
     assert "code=" in answer
     # Someone else's browser, with the answer (its code and state) taken from this one.
@@ -294,9 +324,13 @@ def test_a_replayed_answer_is_refused(idp, live_server, sara):
     assert not thief.logged_in()
     # And in the browser it was meant for, the state was spent by its first use.
     browser.get(answer)
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED,
-                                     detail="single sign-on: state unknown or already used"
-                                     ).count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditEvent.Action.LOGIN_FAILED,
+            detail="single sign-on: state unknown or already used",
+        ).count()
+        == 2
+    )
     assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN).count() == 1
 
 
@@ -326,8 +360,9 @@ def test_a_disabled_or_locked_out_account_is_refused(idp, live_server, sara, set
     # Failed password logins lock the account (django-axes): the provider's login too.
     guesser = Browser(live_server.url)
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
-        guesser.post_form(guesser.get("/konto/logga-in/"),
-                          {"username": "sara", "password": "wrong"})
+        guesser.post_form(
+            guesser.get("/konto/logga-in/"), {"username": "sara", "password": "wrong"}
+        )
     assert AccessAttempt.objects.filter(username="sara").exists()
     browser = Browser(live_server.url)
     browser.sso("sara@askersund.se", mfa=True)
@@ -337,8 +372,10 @@ def test_a_disabled_or_locked_out_account_is_refused(idp, live_server, sara, set
 
 # --- Accounts from the provider --------------------------------------------------------------
 
+
 def test_with_a_role_map_a_new_person_gets_an_account_whose_role_waits_for_confirmation(
-        idp, live_server, sara, settings):
+    idp, live_server, sara, settings
+):
     settings.OIDC_RP_SCOPES = "openid email profile groups"  # this provider's scope for it
     settings.KAA_OIDC_ROLE_CLAIM = "groups"
     settings.KAA_OIDC_ROLE_MAP = [("kaa-coach", "coach", "1882")]
@@ -353,8 +390,9 @@ def test_with_a_role_map_a_new_person_gets_an_account_whose_role_waits_for_confi
     grant = RoleGrant.objects.get(user=account)
     assert (grant.role, grant.status) == ("coach", RoleGrant.Status.PENDING)
     assert grant.requested_by is None
-    assert AuditEvent.objects.filter(detail="role grant requested: coach (single sign-on)",
-                                     flagged=True).exists()
+    assert AuditEvent.objects.filter(
+        detail="role grant requested: coach (single sign-on)", flagged=True
+    ).exists()
     # The coordinator confirms it on Personal och behörigheter, as any other.
     from kaa.accounts import role_grant_decide
 
@@ -383,6 +421,7 @@ def test_the_account_can_be_matched_by_another_claim(idp, live_server, sara, set
 
 
 # --- Logout ----------------------------------------------------------------------------------
+
 
 def test_logging_out_ends_the_providers_session_too(idp, live_server, sara):
     browser = Browser(live_server.url)

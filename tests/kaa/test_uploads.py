@@ -185,13 +185,19 @@ def test_a_malformed_address_is_refused(url):
 
 
 def _import(client, content: bytes, name: str = "lista.csv"):
-    return client.post(reverse("youth:import_upload"), {
-        "file": SimpleUploadedFile(name, content), "reason": reason("OVRIGT").pk,
-        "start_date": "2026-02-03"})
+    return client.post(
+        reverse("youth:import_upload"),
+        {
+            "file": SimpleUploadedFile(name, content),
+            "reason": reason("OVRIGT").pk,
+            "start_date": "2026-02-03",
+        },
+    )
 
 
-def test_an_infected_import_file_is_refused_stored_nowhere_and_audited(client_for,
-                                                                       coordinator, scanner):
+def test_an_infected_import_file_is_refused_stored_nowhere_and_audited(
+    client_for, coordinator, scanner
+):
     content = f"{HEADER}\n{_pnr(17, 61)};Alva;Berg;;;;;;\n".encode() + EICAR
     response = _import(client_for(coordinator), content)
     body = response.content.decode()
@@ -200,8 +206,11 @@ def test_an_infected_import_file_is_refused_stored_nowhere_and_audited(client_fo
     assert 'value="2026-02-03"' in body
     assert not ImportBatch.objects.exists()
     event = AuditEvent.objects.get(action="denied", object_type="upload")
-    assert (event.user, event.flagged, event.municipality) == (coordinator, True,
-                                                               coordinator.municipality)
+    assert (event.user, event.flagged, event.municipality) == (
+        coordinator,
+        True,
+        coordinator.municipality,
+    )
     assert SIGNATURE in event.detail
     assert scanner.streams == [content]
 
@@ -214,27 +223,36 @@ def test_a_clean_import_file_is_scanned_and_taken(client_for, coordinator, scann
     assert scanner.streams == [content]
 
 
-def test_an_infected_consent_scan_is_refused_and_no_file_is_kept(client_for, coach,
-                                                                  municipality, scanner,
-                                                                  settings):
+def test_an_infected_consent_scan_is_refused_and_no_file_is_kept(
+    client_for, coach, municipality, scanner, settings
+):
     youth = youth_make(municipality=municipality, coach=coach)
     consent = consent_make(youth, actor=coach)
     response = client_for(coach).post(
         reverse("plans:consent_paper", args=[youth.pk, consent.pk]),
-        {"on": timezone.localdate().isoformat(), "version": consent.version,
-         "scan": SimpleUploadedFile("blankett.pdf", b"%PDF-1.4\n" + EICAR)})
+        {
+            "on": timezone.localdate().isoformat(),
+            "version": consent.version,
+            "scan": SimpleUploadedFile("blankett.pdf", b"%PDF-1.4\n" + EICAR),
+        },
+    )
     assert response.status_code == 400
     assert "Filen innehåller skadlig kod" in response.content.decode()
     consent = Consent.objects.get(pk=consent.pk)
     assert not consent.scan
     media = Path(settings.MEDIA_ROOT)
     assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
-    assert AuditEvent.objects.filter(action="denied", object_type="upload", user=coach,
-                                     flagged=True).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="denied", object_type="upload", user=coach, flagged=True
+        ).count()
+        == 1
+    )
 
 
-def test_uploads_are_refused_when_the_scanner_does_not_answer(client_for, coordinator,
-                                                              settings, caplog):
+def test_uploads_are_refused_when_the_scanner_does_not_answer(
+    client_for, coordinator, settings, caplog
+):
     settings.KAA_CLAMD_URL = f"tcp://127.0.0.1:{_closed_port()}"
     content = f"{HEADER}\n{_pnr(17, 63)};Alva;Berg;;;;;;\n".encode()
     with caplog.at_level(logging.ERROR, logger="kaa.uploads"):
@@ -244,8 +262,9 @@ def test_uploads_are_refused_when_the_scanner_does_not_answer(client_for, coordi
     assert "virus scanner gave no answer" in caplog.text
 
 
-def test_without_a_scanner_uploads_are_taken_and_check_deploy_warns(client_for, coordinator,
-                                                                    settings):
+def test_without_a_scanner_uploads_are_taken_and_check_deploy_warns(
+    client_for, coordinator, settings
+):
     from kaa.checks import kaa_deploy_checks
 
     settings.KAA_CLAMD_URL = ""
@@ -275,9 +294,11 @@ def test_every_file_field_of_every_form_is_scanned():
     from kaa.uploads import ScannedFileField
     from tests.kaa.test_hostile_params import _form_fields
 
-    unscanned = [name for name, field in _form_fields()
-                 if isinstance(field, forms.FileField) and not isinstance(field,
-                                                                          ScannedFileField)]
+    unscanned = [
+        name
+        for name, field in _form_fields()
+        if isinstance(field, forms.FileField) and not isinstance(field, ScannedFileField)
+    ]
     assert not unscanned
 
 
@@ -287,36 +308,49 @@ def test_every_file_field_of_every_form_is_scanned():
 def test_a_body_over_the_global_limit_is_refused_unread(client, settings):
     """The test client's body is a few bytes; one that says it is larger than the limit is
     answered before a byte of it is read (reading past the real end would fail the test)."""
-    response = client.post(reverse("youth:import_upload"), {"reason": "1"},
-                           CONTENT_LENGTH=str(settings.KAA_MAX_REQUEST_BYTES + 1))
+    response = client.post(
+        reverse("youth:import_upload"),
+        {"reason": "1"},
+        CONTENT_LENGTH=str(settings.KAA_MAX_REQUEST_BYTES + 1),
+    )
     assert response.status_code == 413
     assert "Det du skickade är för stort: högst 25 MB tas emot." in response.content.decode()
     # A page without uploads: its fields only (5 MB).
-    response = client.post(reverse("kaa:login"), {"username": "x"},
-                           CONTENT_LENGTH=str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
+    response = client.post(
+        reverse("kaa:login"),
+        {"username": "x"},
+        CONTENT_LENGTH=str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1),
+    )
     assert response.status_code == 413
     assert "högst 5 MB" in response.content.decode()
 
 
-def test_a_body_over_what_the_view_takes_is_refused_unread(client_for, coordinator,
-                                                           municipality, settings):
+def test_a_body_over_what_the_view_takes_is_refused_unread(
+    client_for, coordinator, municipality, settings
+):
     youth = youth_make(municipality=municipality)
     client = client_for(coordinator)
     # A page without uploads: its fields only.
-    response = client.post(reverse("youth:edit", args=[youth.pk]), {"first_name": "x"},
-                           CONTENT_LENGTH=str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
+    response = client.post(
+        reverse("youth:edit", args=[youth.pk]),
+        {"first_name": "x"},
+        CONTENT_LENGTH=str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1),
+    )
     assert response.status_code == 413
     # The consent scan: 10 MB and the fields.
     consent = consent_make(youth, actor=coordinator)
-    response = client.post(reverse("plans:consent_paper", args=[youth.pk, consent.pk]),
-                           {"on": "2026-01-01"},
-                           CONTENT_LENGTH=str(16 * 2**20))
+    response = client.post(
+        reverse("plans:consent_paper", args=[youth.pk, consent.pk]),
+        {"on": "2026-01-01"},
+        CONTENT_LENGTH=str(16 * 2**20),
+    )
     assert response.status_code == 413
     assert "högst 15 MB" in response.content.decode()
 
 
-def test_a_file_over_the_view_limit_is_stopped_while_it_arrives(client_for, coach,
-                                                                municipality, settings):
+def test_a_file_over_the_view_limit_is_stopped_while_it_arrives(
+    client_for, coach, municipality, settings
+):
     """11 MB: within the body limit of the consent page (10 MB scan and 5 MB of fields), over
     its limit for the scan."""
     youth = youth_make(municipality=municipality, coach=coach)
@@ -324,7 +358,8 @@ def test_a_file_over_the_view_limit_is_stopped_while_it_arrives(client_for, coac
     big = SimpleUploadedFile("blankett.pdf", b"%PDF-1.4\n" + b"0" * (11 * 2**20))
     response = client_for(coach).post(
         reverse("plans:consent_paper", args=[youth.pk, consent.pk]),
-        {"on": timezone.localdate().isoformat(), "version": consent.version, "scan": big})
+        {"on": timezone.localdate().isoformat(), "version": consent.version, "scan": big},
+    )
     assert response.status_code == 413
     assert "högst 10 MB" in response.content.decode()
     assert not Consent.objects.get(pk=consent.pk).scan
@@ -334,7 +369,8 @@ def test_a_page_without_uploads_takes_no_file(client_for, coordinator, municipal
     youth = youth_make(municipality=municipality)
     response = client_for(coordinator).post(
         reverse("youth:note_add", args=[youth.pk]),
-        {"text": "Hej", "bilaga": SimpleUploadedFile("a.txt", b"hej")})
+        {"text": "Hej", "bilaga": SimpleUploadedFile("a.txt", b"hej")},
+    )
     assert response.status_code == 413
     assert "Den här sidan tar inte emot filer." in response.content.decode()
     assert not youth.notes.exists()
@@ -346,8 +382,9 @@ def test_the_settings_limit_what_is_kept_in_memory(settings):
     assert settings.KAA_MAX_REQUEST_BYTES >= 20 * 2**20 + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
-def test_an_upload_after_the_session_timed_out_goes_to_the_login_not_a_413(client_for,
-                                                                           coordinator):
+def test_an_upload_after_the_session_timed_out_goes_to_the_login_not_a_413(
+    client_for, coordinator
+):
     """The session timeout reads the POST (to keep a draft) before the URL is resolved: the
     upload limit of the page it was sent to still applies."""
     import datetime as dt

@@ -21,11 +21,11 @@ def _form_data(html: str) -> dict[str, str]:
     data = {}
     for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
         data.setdefault(name, value)
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html,
-                                 re.S):
+    for name, body in re.findall(
+        r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S
+    ):
         data[name] = body.strip()
-    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html,
-                                    re.S):
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
         chosen = re.search(r'<option value="([^"]*)"[^>]*selected', options)
         data[name] = chosen.group(1) if chosen else ""
     data.pop("csrfmiddlewaretoken", None)
@@ -56,8 +56,9 @@ def test_two_coaches_edit_the_same_phone_number(client_for, coach, colleague, mu
     assert (youth.phone, youth.email, youth.version) == ("070-222", "ny@exempel.se", 3)
 
 
-def test_a_stale_plan_edit_keeps_the_text_and_overwrites_nothing(client_for, coach, colleague,
-                                                                 municipality):
+def test_a_stale_plan_edit_keeps_the_text_and_overwrites_nothing(
+    client_for, coach, colleague, municipality
+):
     youth = youth_make(municipality=municipality, coach=coach)
     plan = plan_make(youth, actor=coach)
     url = reverse("plans:plan_edit", args=[youth.pk, plan.pk])
@@ -109,10 +110,17 @@ def test_two_coordinators_edit_the_routine(client_for, coordinator, municipality
     routine_from_template(municipality=municipality, key="askersund", actor=coordinator)
     url = reverse("outreach:routine_edit")
     first, second = client_for(coordinator), client_for(other)
-    steps = {"steg-TOTAL_FORMS": 1, "steg-INITIAL_FORMS": 0, "steg-0-order": 1,
-             "steg-0-title": "Sms", "steg-0-channel": "sms", "steg-0-offset_value": 3,
-             "steg-0-offset_unit": "business_days", "steg-0-anchor": "registration",
-             "steg-0-min_failed_attempts": 0}
+    steps = {
+        "steg-TOTAL_FORMS": 1,
+        "steg-INITIAL_FORMS": 0,
+        "steg-0-order": 1,
+        "steg-0-title": "Sms",
+        "steg-0-channel": "sms",
+        "steg-0-offset_value": 3,
+        "steg-0-offset_unit": "business_days",
+        "steg-0-anchor": "registration",
+        "steg-0-min_failed_attempts": 0,
+    }
     version_a = _form_data(first.get(url).content.decode())["version"]
     version_b = _form_data(second.get(url).content.decode())["version"]
     base = {"retry_after_days": 30, "concern_after_attempts": 3, **steps}
@@ -126,8 +134,9 @@ def test_two_coordinators_edit_the_routine(client_for, coordinator, municipality
     assert Routine.objects.filter(municipality=municipality).count() == 2
 
 
-def test_two_staff_register_the_signed_consent_form_at_once(client_for, coach, colleague,
-                                                           municipality):
+def test_two_staff_register_the_signed_consent_form_at_once(
+    client_for, coach, colleague, municipality
+):
     from plans.models import Consent
     from tests.factories import consent_make
 
@@ -156,19 +165,26 @@ def test_two_staff_register_the_signed_consent_form_at_once(client_for, coach, c
     consent.refresh_from_db()
     assert (consent.paper_received_by, consent.version) == (coach, 2)
     # The withdrawal form opened before the paper was registered is stale too.
-    revoke = second.post(reverse("plans:consent_revoke", args=[youth.pk, consent.pk]),
-                         {"on": today, "note": "", "version": version_b})
+    revoke = second.post(
+        reverse("plans:consent_revoke", args=[youth.pk, consent.pk]),
+        {"on": today, "note": "", "version": version_b},
+    )
     assert "sparade ändringar" in revoke.content.decode()
     assert Consent.objects.get(pk=consent.pk).ended_on is None
 
 
-def test_two_coordinators_assigning_the_same_youth_at_once(client_for, coordinator, coach,
-                                                           colleague, municipality):
+def test_two_coordinators_assigning_the_same_youth_at_once(
+    client_for, coordinator, coach, colleague, municipality
+):
     from kaa.models import User
 
-    other = User.objects.create(username="karin", role="coordinator",
-                                municipality=municipality, first_name="Karin",
-                                last_name="Samordnare")
+    other = User.objects.create(
+        username="karin",
+        role="coordinator",
+        municipality=municipality,
+        first_name="Karin",
+        last_name="Samordnare",
+    )
     youth = youth_make(municipality=municipality)
     url = reverse("youth:assign", args=[youth.pk])
     mine = client_for(coordinator)

@@ -18,14 +18,19 @@ pytestmark = pytest.mark.django_db
 STALE = "medan du hade formuläret öppet"
 
 
-def test_youth_contact_details_without_a_version_are_not_saved(client_for, coach, colleague,
-                                                               municipality):
+def test_youth_contact_details_without_a_version_are_not_saved(
+    client_for, coach, colleague, municipality
+):
     youth = youth_make(municipality=municipality, coach=coach, phone="070-000")
     url = reverse("youth:edit", args=[youth.pk])
     first, second = client_for(coach), client_for(colleague)
     form = _form_data(second.get(url).content.decode())
-    assert first.post(url, {**_form_data(first.get(url).content.decode()),
-                            "phone": "070-111"}).status_code == 302
+    assert (
+        first.post(
+            url, {**_form_data(first.get(url).content.decode()), "phone": "070-111"}
+        ).status_code
+        == 302
+    )
     form.pop("version")
     response = second.post(url, {**form, "phone": "070-222"})
     body = response.content.decode()
@@ -58,7 +63,8 @@ def test_a_consent_revocation_without_a_version_is_refused(client_for, coach, mu
     consent = consent_make(youth, actor=coach)
     response = client_for(coach).post(
         reverse("plans:consent_revoke", args=[youth.pk, consent.pk]),
-        {"on": consent.given_on.isoformat(), "note": ""})
+        {"on": consent.given_on.isoformat(), "note": ""},
+    )
     assert "sparade ändringar" in response.content.decode()
     assert Consent.objects.get(pk=consent.pk).ended_on is None
 
@@ -68,19 +74,28 @@ def test_a_routine_saved_without_a_version_is_stale(client_for, coordinator, mun
     from outreach.routine.services import routine_from_template
 
     routine_from_template(municipality=municipality, key="askersund", actor=coordinator)
-    steps = {"steg-TOTAL_FORMS": 1, "steg-INITIAL_FORMS": 0, "steg-0-order": 1,
-             "steg-0-title": "Sms", "steg-0-channel": "sms", "steg-0-offset_value": 3,
-             "steg-0-offset_unit": "business_days", "steg-0-anchor": "registration",
-             "steg-0-min_failed_attempts": 0}
-    response = client_for(coordinator).post(reverse("outreach:routine_edit"), {
-        "retry_after_days": 30, "concern_after_attempts": 3, "name": "Utan version", **steps})
+    steps = {
+        "steg-TOTAL_FORMS": 1,
+        "steg-INITIAL_FORMS": 0,
+        "steg-0-order": 1,
+        "steg-0-title": "Sms",
+        "steg-0-channel": "sms",
+        "steg-0-offset_value": 3,
+        "steg-0-offset_unit": "business_days",
+        "steg-0-anchor": "registration",
+        "steg-0-min_failed_attempts": 0,
+    }
+    response = client_for(coordinator).post(
+        reverse("outreach:routine_edit"),
+        {"retry_after_days": 30, "concern_after_attempts": 3, "name": "Utan version", **steps},
+    )
     assert "Ändrat medan du skrev" in response.content.decode()
     assert Routine.objects.filter(municipality=municipality).count() == 1
 
 
-def test_an_assignment_without_the_coach_it_was_made_from_is_stale(client_for, coordinator,
-                                                                   coach, colleague,
-                                                                   municipality):
+def test_an_assignment_without_the_coach_it_was_made_from_is_stale(
+    client_for, coordinator, coach, colleague, municipality
+):
     youth = youth_make(municipality=municipality, coach=colleague)
     url = reverse("youth:assign", args=[youth.pk])
     client = client_for(coordinator)

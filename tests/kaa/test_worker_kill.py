@@ -87,20 +87,44 @@ def worker_process(transactional_db, tmp_path):
     queue = f"kaa-kill-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
     db = connection.settings_dict
     with Gateway() as gateway:
-        env = {**os.environ,
-               "DJANGO_SETTINGS_MODULE": "kaa.settings_test",
-               "CELERY_TASK_ALWAYS_EAGER": "false",
-               "DATABASE_URL": (f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-                                f"{db['PORT'] or 5432}/{db['NAME']}"),
-               "REDIS_URL": django_settings.REDIS_URL,
-               "KAA_SMS_BACKEND": "outreach.messaging.gateways.HttpSmsBackend",
-               "KAA_SMS_URL": gateway.url}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "kaa.settings_test",
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "DATABASE_URL": (
+                f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+                f"{db['PORT'] or 5432}/{db['NAME']}"
+            ),
+            "REDIS_URL": django_settings.REDIS_URL,
+            "KAA_SMS_BACKEND": "outreach.messaging.gateways.HttpSmsBackend",
+            "KAA_SMS_URL": gateway.url,
+        }
         log = (tmp_path / "worker.log").open("w")
         process = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
-            [sys.executable, "-m", "celery", "-A", "kaa", "worker", "--pool", "prefork",
-             "--concurrency", "1", "--queues", queue, "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "--loglevel", "info"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "kaa",
+                "worker",
+                "--pool",
+                "prefork",
+                "--concurrency",
+                "1",
+                "--queues",
+                queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel",
+                "info",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         previous = {key: app.conf[key] for key in ("task_always_eager", "task_default_queue")}
         app.conf.update(task_always_eager=False, task_default_queue=queue)
         try:
@@ -120,8 +144,7 @@ def worker_process(transactional_db, tmp_path):
                 conn.default_channel.queue_purge(queue)
 
 
-def test_a_task_cut_off_by_a_killed_worker_runs_again_and_the_sms_goes_once(
-        worker_process, coach):
+def test_a_task_cut_off_by_a_killed_worker_runs_again_and_the_sms_goes_once(worker_process, coach):
     process, gateway, log = worker_process
     youth = youth_make(municipality=coach.municipality, coach=coach, phone="070-111 22 33")
     message = message_queue(youth=youth, channel="sms", body="Hej, ring mig!", staff=coach)
@@ -135,7 +158,8 @@ def test_a_task_cut_off_by_a_killed_worker_runs_again_and_the_sms_goes_once(
 
     # Delivered again to a fresh child, which finishes the work.
     assert wait_for(lambda: OutgoingMessage.objects.get(pk=message.pk).status == "sent"), (
-        log.read_text()[-3000:])
+        log.read_text()[-3000:]
+    )
     message.refresh_from_db()
     assert message.attempts == 2
     assert message.external_id == "gw-2"

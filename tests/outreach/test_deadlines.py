@@ -9,21 +9,24 @@ import pytest
 from outreach.calendar import add_business_days, add_months, add_offset, is_business_day
 
 
-@pytest.mark.parametrize(("day", "expected"), [
-    (dt.date(2026, 6, 19), False),  # midsommarafton
-    (dt.date(2026, 6, 20), False),  # midsommardagen (Saturday)
-    (dt.date(2026, 12, 24), False),  # julafton
-    (dt.date(2026, 12, 25), False),
-    (dt.date(2026, 12, 31), False),  # nyårsafton
-    (dt.date(2027, 1, 6), False),  # trettondedag jul
-    (dt.date(2026, 4, 3), False),  # långfredagen
-    (dt.date(2026, 4, 6), False),  # annandag påsk
-    (dt.date(2026, 5, 14), False),  # Kristi himmelsfärd
-    (dt.date(2026, 6, 6), False),  # nationaldagen (Saturday)
-    (dt.date(2026, 11, 21), False),  # Saturday
-    (dt.date(2026, 11, 23), True),
-    (dt.date(2026, 6, 18), True),
-])
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2026, 6, 19), False),  # midsommarafton
+        (dt.date(2026, 6, 20), False),  # midsommardagen (Saturday)
+        (dt.date(2026, 12, 24), False),  # julafton
+        (dt.date(2026, 12, 25), False),
+        (dt.date(2026, 12, 31), False),  # nyårsafton
+        (dt.date(2027, 1, 6), False),  # trettondedag jul
+        (dt.date(2026, 4, 3), False),  # långfredagen
+        (dt.date(2026, 4, 6), False),  # annandag påsk
+        (dt.date(2026, 5, 14), False),  # Kristi himmelsfärd
+        (dt.date(2026, 6, 6), False),  # nationaldagen (Saturday)
+        (dt.date(2026, 11, 21), False),  # Saturday
+        (dt.date(2026, 11, 23), True),
+        (dt.date(2026, 6, 18), True),
+    ],
+)
 def test_business_days_follow_the_swedish_calendar(day, expected):
     assert is_business_day(day) is expected
 

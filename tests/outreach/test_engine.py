@@ -26,16 +26,20 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
 
 @pytest.fixture
 def askersund(municipality, coordinator):
-    return routine_from_template(municipality=municipality, key="askersund",
-                                 actor=coordinator)
+    return routine_from_template(municipality=municipality, key="askersund", actor=coordinator)
 
 
 @pytest.fixture
 def young(municipality, coach, askersund):
     """A 16-year-old with a phone, registered on REG."""
     with time_machine.travel(_at(REG)):
-        return youth_make(municipality=municipality, coach=coach, phone="070-111 22 33",
-                          birth_date=dt.date(2010, 3, 1), start_date=REG)
+        return youth_make(
+            municipality=municipality,
+            coach=coach,
+            phone="070-111 22 33",
+            birth_date=dt.date(2010, 3, 1),
+            start_date=REG,
+        )
 
 
 def _tasks(youth):
@@ -60,12 +64,15 @@ def test_the_askersund_table(young):
     assert "Överväg orosanmälan" not in tasks  # not before 3 failed attempts
 
     # Three attempts without result: the concern-report step appears, due that day.
-    services.contact_attempt_log(youth=young, channel="postcard", outcome="sent", staff=None,
-                                 at=_at(dt.date(2026, 9, 14)))
-    services.contact_attempt_log(youth=young, channel="phone", outcome="no_answer",
-                                 staff=None, at=_at(dt.date(2026, 9, 21)))
-    services.contact_attempt_log(youth=young, channel="sms", outcome="sent", staff=None,
-                                 at=_at(dt.date(2026, 9, 22)))
+    services.contact_attempt_log(
+        youth=young, channel="postcard", outcome="sent", staff=None, at=_at(dt.date(2026, 9, 14))
+    )
+    services.contact_attempt_log(
+        youth=young, channel="phone", outcome="no_answer", staff=None, at=_at(dt.date(2026, 9, 21))
+    )
+    services.contact_attempt_log(
+        youth=young, channel="sms", outcome="sent", staff=None, at=_at(dt.date(2026, 9, 22))
+    )
     with time_machine.travel(_at(dt.date(2026, 9, 23))):
         deadlines_refresh()
     tasks = _tasks(young)
@@ -76,8 +83,13 @@ def test_the_askersund_table(young):
 
     # Reached: the rest of the routine is cancelled, except what applies to everyone.
     with time_machine.travel(_at(dt.date(2026, 9, 28))):
-        services.reached_record(youth=young, staff=None, channel="phone",
-                                occupation_type=occupation_type("ARBETE"), next_step="none")
+        services.reached_record(
+            youth=young,
+            staff=None,
+            channel="phone",
+            occupation_type=occupation_type("ARBETE"),
+            next_step="none",
+        )
         deadlines_refresh()
     tasks = _tasks(young)
     assert tasks["Andra vykortet"].status == Task.Status.CANCELLED
@@ -94,15 +106,20 @@ def test_the_job_is_idempotent(young):
         first = deadlines_refresh()
         second = deadlines_refresh()
     assert first.tasks_created == 6
-    assert (second.cases_created, second.tasks_created, second.tasks_moved,
-            second.tasks_cancelled) == (0, 0, 0, 0)
+    assert (
+        second.cases_created,
+        second.tasks_created,
+        second.tasks_moved,
+        second.tasks_cancelled,
+    ) == (0, 0, 0, 0)
     assert Task.objects.count() == 6
 
 
 def test_no_phone_means_no_call_or_sms(municipality, askersund):
     with time_machine.travel(_at(REG)):
-        youth = youth_make(municipality=municipality, birth_date=dt.date(2008, 1, 1),
-                           start_date=REG)
+        youth = youth_make(
+            municipality=municipality, birth_date=dt.date(2008, 1, 1), start_date=REG
+        )
         deadlines_refresh()
     titles = set(_tasks(youth))
     assert "Telefonsamtal" not in titles
@@ -113,33 +130,35 @@ def test_no_phone_means_no_call_or_sms(municipality, askersund):
 def test_a_due_date_on_a_holiday_moves_to_the_next_business_day(municipality, askersund):
     registered = dt.date(2026, 12, 17)  # + 1 week = julafton
     with time_machine.travel(_at(registered)):
-        youth = youth_make(municipality=municipality, birth_date=dt.date(2009, 5, 5),
-                           start_date=registered)
+        youth = youth_make(
+            municipality=municipality, birth_date=dt.date(2009, 5, 5), start_date=registered
+        )
         deadlines_refresh()
     assert _tasks(youth)["Vykort"].due_date == dt.date(2026, 12, 28)
 
 
 def test_previous_step_anchors_follow_when_the_step_was_done(municipality, coordinator):
-    routine_from_template(municipality=municipality, key="lidkoping",
-                          actor=coordinator)
+    routine_from_template(municipality=municipality, key="lidkoping", actor=coordinator)
     with time_machine.travel(_at(REG)):
-        youth = youth_make(municipality=municipality, birth_date=dt.date(2009, 5, 5),
-                           start_date=REG)
+        youth = youth_make(
+            municipality=municipality, birth_date=dt.date(2009, 5, 5), start_date=REG
+        )
         deadlines_refresh()
     assert _tasks(youth)["Andra vykortet"].due_date == dt.date(2026, 11, 9)  # 7 Oct + 1 month
-    services.contact_attempt_log(youth=youth, channel="postcard", outcome="sent", staff=None,
-                                 at=_at(dt.date(2026, 9, 20)))
+    services.contact_attempt_log(
+        youth=youth, channel="postcard", outcome="sent", staff=None, at=_at(dt.date(2026, 9, 20))
+    )
     with time_machine.travel(_at(dt.date(2026, 9, 21))):
         deadlines_refresh()
     assert _tasks(youth)["Andra vykortet"].due_date == dt.date(2026, 10, 20)
 
 
-def test_a_new_version_leaves_open_cases_until_migrated(young, municipality, coordinator,
-                                                        askersund):
+def test_a_new_version_leaves_open_cases_until_migrated(
+    young, municipality, coordinator, askersund
+):
     with time_machine.travel(_at(REG + dt.timedelta(days=1))):
         deadlines_refresh()
-    v2 = routine_from_template(municipality=municipality, key="nykoping",
-                               actor=coordinator)
+    v2 = routine_from_template(municipality=municipality, key="nykoping", actor=coordinator)
     assert v2.version == 2
     case = OutreachCase.objects.get(youth=young)
     assert case.routine == askersund
@@ -159,8 +178,9 @@ def test_a_new_version_leaves_open_cases_until_migrated(young, municipality, coo
 def test_a_routine_exhausted_without_contact_is_extended(municipality, coordinator):
     routine_from_template(municipality=municipality, key="nykoping", actor=coordinator)
     with time_machine.travel(_at(REG)):
-        youth = youth_make(municipality=municipality, birth_date=dt.date(2008, 5, 5),
-                           start_date=REG)
+        youth = youth_make(
+            municipality=municipality, birth_date=dt.date(2008, 5, 5), start_date=REG
+        )
         deadlines_refresh()
     with time_machine.travel(_at(REG + dt.timedelta(days=1))):
         for task in Task.objects.filter(youth=youth):
@@ -180,8 +200,7 @@ def test_a_routine_exhausted_without_contact_is_extended(municipality, coordinat
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_runs_create_no_duplicates(municipality, coordinator):
-    routine_from_template(municipality=municipality, key="askersund",
-                          actor=coordinator)
+    routine_from_template(municipality=municipality, key="askersund", actor=coordinator)
     for _ in range(20):
         youth_make(municipality=municipality, phone="070-1")
     results, errors = [], []
@@ -210,31 +229,54 @@ def test_follow_up_rules():
 
     day = dt.date(2026, 9, 28)
     assert follow_up_due(category="studying", next_step="none", on=day) == (
-        "follow_up", dt.date(2026, 12, 20))
-    assert follow_up_due(category="studying", next_step="none", on=day,
-                         studies_end=dt.date(2027, 1, 15))[1] == dt.date(2027, 1, 15)
+        "follow_up",
+        dt.date(2026, 12, 20),
+    )
+    assert follow_up_due(
+        category="studying", next_step="none", on=day, studies_end=dt.date(2027, 1, 15)
+    )[1] == dt.date(2027, 1, 15)
     assert follow_up_due(category="working", next_step="declines", on=day) == (
-        "follow_up", dt.date(2026, 12, 28))
+        "follow_up",
+        dt.date(2026, 12, 28),
+    )
     assert follow_up_due(category="none", next_step="none", on=day) == (
-        "meeting", dt.date(2026, 10, 5))
+        "meeting",
+        dt.date(2026, 10, 5),
+    )
     assert follow_up_due(category="none", next_step="wants_help", on=day) == (
-        "planning", dt.date(2026, 10, 5))
-    assert follow_up_due(category="studying", next_step="none",
-                         on=dt.date(2026, 12, 22))[1] == dt.date(2027, 6, 15)
+        "planning",
+        dt.date(2026, 10, 5),
+    )
+    assert follow_up_due(category="studying", next_step="none", on=dt.date(2026, 12, 22))[
+        1
+    ] == dt.date(2027, 6, 15)
     assert timezone.now()
 
 
 def test_failed_attempts_for_an_under_18_escalate_once(municipality, coordinator):
     routine_from_template(municipality=municipality, key="nykoping", actor=coordinator)
     with time_machine.travel(_at(REG)):
-        young = youth_make(municipality=municipality, birth_date=dt.date(2010, 1, 1),
-                           start_date=REG, phone="070-1")
-        adult = youth_make(municipality=municipality, birth_date=dt.date(2007, 1, 1),
-                           start_date=REG, phone="070-2")
+        young = youth_make(
+            municipality=municipality,
+            birth_date=dt.date(2010, 1, 1),
+            start_date=REG,
+            phone="070-1",
+        )
+        adult = youth_make(
+            municipality=municipality,
+            birth_date=dt.date(2007, 1, 1),
+            start_date=REG,
+            phone="070-2",
+        )
     for youth in (young, adult):
         for day in (8, 9, 10):
-            services.contact_attempt_log(youth=youth, channel="phone", outcome="no_answer",
-                                         staff=None, at=_at(dt.date(2026, 9, day)))
+            services.contact_attempt_log(
+                youth=youth,
+                channel="phone",
+                outcome="no_answer",
+                staff=None,
+                at=_at(dt.date(2026, 9, day)),
+            )
     with time_machine.travel(_at(dt.date(2026, 9, 11))):
         deadlines_refresh()
         deadlines_refresh()

@@ -24,15 +24,21 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def routine(municipality, coordinator):
-    return services.routine_from_template(municipality=municipality, key="askersund",
-                                          actor=coordinator)
+    return services.routine_from_template(
+        municipality=municipality, key="askersund", actor=coordinator
+    )
 
 
 @pytest.fixture
 def youth(municipality, coach, routine):
-    young = youth_make(municipality=municipality, coach=coach, first_name="Amira",
-                       last_name="Haddad", phone="070-1234567",
-                       start_date=timezone.localdate() - dt.timedelta(days=21))
+    young = youth_make(
+        municipality=municipality,
+        coach=coach,
+        first_name="Amira",
+        last_name="Haddad",
+        phone="070-1234567",
+        start_date=timezone.localdate() - dt.timedelta(days=21),
+    )
     deadlines_refresh()
     return young
 
@@ -43,8 +49,9 @@ def _birth(youth) -> str:
 
 def _sign_in(client, youth):
     code = access_code_for(youth)
-    response = client.post(reverse("eservice:start"), {"code": code.display,
-                                                       "birth_date": _birth(youth)})
+    response = client.post(
+        reverse("eservice:start"), {"code": code.display, "birth_date": _birth(youth)}
+    )
     assert response.status_code == 302, response.content.decode()[:500]
     assert response["Location"] == reverse("eservice:answer")
     return code
@@ -61,8 +68,7 @@ class TestCodes:
         assert len(code.code) == CODE_LENGTH
         assert set(code.code) <= set(CODE_ALPHABET)
         assert access_code_for(youth) == code
-        others = {access_code_for(youth_make(municipality=municipality)).code
-                  for _ in range(5)}
+        others = {access_code_for(youth_make(municipality=municipality)).code for _ in range(5)}
         assert code.code not in others
         assert len(others) == 5
         outside = youth_make(municipality=municipality, open_period=False)
@@ -81,15 +87,21 @@ class TestCodes:
 
         code = access_code_for(youth)
         period = KaaPeriod.objects.get(youth=youth, end_date__isnull=True)
-        period_close(period=period, end_date=timezone.localdate(), actor=coordinator,
-                     reason=Reason.objects.filter(kind="deregistration").first())
+        period_close(
+            period=period,
+            end_date=timezone.localdate(),
+            actor=coordinator,
+            reason=Reason.objects.filter(kind="deregistration").first(),
+        )
         assert code_check(text=code.code, birth_date=youth.birth_date).status is Check.ENDED
-        assert code_check(text=code.code,
-                          birth_date=youth.birth_date - dt.timedelta(days=1)
-                          ).status is Check.WRONG
+        assert (
+            code_check(text=code.code, birth_date=youth.birth_date - dt.timedelta(days=1)).status
+            is Check.WRONG
+        )
 
     def test_the_coach_revokes_from_the_youth_page_and_a_stranger_cannot(
-            self, client_for, youth, coach, other_team_coach):
+        self, client_for, youth, coach, other_team_coach
+    ):
         old = access_code_for(youth)
         url = reverse("outreach:eservice_revoke", args=[youth.pk])
         assert client_for(other_team_coach).post(url).status_code == 404
@@ -109,8 +121,9 @@ class TestCodes:
         assert f"/e/{code.code}/" in text
         sms = message_queue(youth=youth, channel="sms", body="Hej! Ring mig.", staff=coach)
         assert f"/e/{code.code}/" in sms.body
-        already = message_queue(youth=youth, channel="sms", staff=coach,
-                                body=merge.render("Svara här: {lank}", youth))
+        already = message_queue(
+            youth=youth, channel="sms", staff=coach, body=merge.render("Svara här: {lank}", youth)
+        )
         assert already.body.count(code.code) == 1
 
     def test_every_letter_prints_the_code_link_and_a_qr_code(self, youth):
@@ -118,7 +131,8 @@ class TestCodes:
         from outreach.models import MessageTemplate
 
         template = MessageTemplate.objects.create(
-            municipality=youth.municipality, kind="letter", name="Brev", body="Hej {fornamn}")
+            municipality=youth.municipality, kind="letter", name="Brev", body="Hej {fornamn}"
+        )
         task = Task.objects.filter(youth=youth).first()
         [letter] = recipients([task], template)
         code = access_code_for(youth)
@@ -136,8 +150,7 @@ class TestSignIn:
         assert "Amira" not in body
         assert "Haddad" not in body
 
-    def test_wrong_code_wrong_birth_date_and_locked_look_the_same(self, client, youth,
-                                                                   settings):
+    def test_wrong_code_wrong_birth_date_and_locked_look_the_same(self, client, youth, settings):
         code = access_code_for(youth)
         url = reverse("eservice:start")
         wrong_date = (youth.birth_date - dt.timedelta(days=3)).strftime("%Y%m%d")
@@ -145,8 +158,9 @@ class TestSignIn:
         wrong = client.post(url, {"code": code.code, "birth_date": wrong_date})
         assert unknown.status_code == wrong.status_code == 200
         # The same page, apart from the code typed back into its own field.
-        assert (_strip_tokens(unknown.content.decode()).replace("AAAA-AAAA", "X")
-                == _strip_tokens(wrong.content.decode()).replace(code.code, "X"))
+        assert _strip_tokens(unknown.content.decode()).replace("AAAA-AAAA", "X") == _strip_tokens(
+            wrong.content.decode()
+        ).replace(code.code, "X")
         assert "stämmer inte" in wrong.content.decode()
         for _ in range(settings.KAA_ESERVICE_LOCK_AFTER):
             client.post(url, {"code": code.code, "birth_date": wrong_date})
@@ -155,12 +169,12 @@ class TestSignIn:
         locked = client.post(url, {"code": code.code, "birth_date": _birth(youth)})
         assert "stämmer inte" in locked.content.decode()
         assert "Amira" not in locked.content.decode()
-        assert AuditEvent.objects.filter(action="locked_out", object_id=str(code.pk),
-                                         flagged=True).exists()
+        assert AuditEvent.objects.filter(
+            action="locked_out", object_id=str(code.pk), flagged=True
+        ).exists()
 
     def test_a_malformed_code_or_date_gets_a_swedish_message(self, client, youth):
-        response = client.post(reverse("eservice:start"), {"code": "abc",
-                                                           "birth_date": "31 feb"})
+        response = client.post(reverse("eservice:start"), {"code": "abc", "birth_date": "31 feb"})
         body = response.content.decode()
         assert "Koden har 8 tecken" in body
         assert "Skriv födelsedatumet med åtta siffror" in body
@@ -173,18 +187,27 @@ class TestSignIn:
 
 class TestAnswer:
     def test_working_is_logged_as_reached_and_lands_in_the_coachs_queue(
-            self, client, client_for, youth, coach):
-        routine_steps = Task.objects.filter(youth=youth, status="open", kind="step",
-                                            step__only_if_not_reached=True)
+        self, client, client_for, youth, coach
+    ):
+        routine_steps = Task.objects.filter(
+            youth=youth, status="open", kind="step", step__only_if_not_reached=True
+        )
         assert routine_steps.exists()
         _sign_in(client, youth)
         page = client.get(reverse("eservice:answer")).content.decode()
         assert "<bdi>Amira</bdi>" in page
-        assert AuditEvent.objects.filter(action="read", youth_id=youth.pk, user=None,
-                                         detail__startswith="e-service").exists()
-        response = client.post(reverse("eservice:answer"), {
-            "activity": "working", "employer": "Bageriet", "wants_contact": "",
-            "message": "Jag jobbar heltid."})
+        assert AuditEvent.objects.filter(
+            action="read", youth_id=youth.pk, user=None, detail__startswith="e-service"
+        ).exists()
+        response = client.post(
+            reverse("eservice:answer"),
+            {
+                "activity": "working",
+                "employer": "Bageriet",
+                "wants_contact": "",
+                "message": "Jag jobbar heltid.",
+            },
+        )
         assert response["Location"] == reverse("eservice:thanks")
         attempt = ContactAttempt.objects.get(youth=youth, channel="eservice")
         assert (attempt.outcome, attempt.direction, attempt.staff) == ("reached", "in", None)
@@ -205,13 +228,19 @@ class TestAnswer:
         # The session is over: a second answer needs the code again.
         assert client.get(reverse("eservice:answer")).status_code == 403
 
-    def test_the_coach_confirms_the_reported_occupation(self, client, client_for, youth,
-                                                        coach, other_team_coach):
+    def test_the_coach_confirms_the_reported_occupation(
+        self, client, client_for, youth, coach, other_team_coach
+    ):
         _sign_in(client, youth)
-        client.post(reverse("eservice:answer"), {"activity": "studying",
-                                                 "school": "Komvux Askersund",
-                                                 "studies_until": "",
-                                                 "programme": "Svenska 1"})
+        client.post(
+            reverse("eservice:answer"),
+            {
+                "activity": "studying",
+                "school": "Komvux Askersund",
+                "studies_until": "",
+                "programme": "Svenska 1",
+            },
+        )
         sub = EserviceSubmission.objects.get(youth=youth)
         url = reverse("outreach:eservice_review", args=[sub.pk])
         assert client_for(other_team_coach).get(url).status_code == 404
@@ -235,9 +264,15 @@ class TestAnswer:
 
     def test_asking_for_contact_schedules_a_planning_task_within_a_week(self, client, youth):
         _sign_in(client, youth)
-        response = client.post(reverse("eservice:answer"), {
-            "activity": "nothing", "wants_contact": "on", "contact_way": "sms",
-            "contact_when": "efter 15"})
+        response = client.post(
+            reverse("eservice:answer"),
+            {
+                "activity": "nothing",
+                "wants_contact": "on",
+                "contact_way": "sms",
+                "contact_when": "efter 15",
+            },
+        )
         assert response.status_code == 302
         planning = Task.objects.get(youth=youth, status="open", kind="planning")
         assert planning.due_date == timezone.localdate() + dt.timedelta(days=7)
@@ -249,8 +284,9 @@ class TestAnswer:
         url = reverse("eservice:answer")
         empty = client.post(url, {}).content.decode()
         assert "Fyll i minst en sak" in empty
-        oversized = client.post(url, {"activity": "other", "message": "x" * 1001,
-                                      "activity_other": "Volontär"}).content.decode()
+        oversized = client.post(
+            url, {"activity": "other", "message": "x" * 1001, "activity_other": "Volontär"}
+        ).content.decode()
         assert "högst 1000 tecken" in oversized or "1000" in oversized
         assert 'value="Volontär"' in oversized
         no_way = client.post(url, {"wants_contact": "on"}).content.decode()
@@ -258,24 +294,32 @@ class TestAnswer:
         assert not EserviceSubmission.objects.exists()
         assert not ContactAttempt.objects.filter(channel="eservice").exists()
 
-    def test_script_is_stored_as_text_and_shown_escaped(self, client, client_for, youth,
-                                                        coach):
+    def test_script_is_stored_as_text_and_shown_escaped(self, client, client_for, youth, coach):
         _sign_in(client, youth)
-        client.post(reverse("eservice:answer"), {
-            "activity": "other", "activity_other": "<script>alert(1)</script>",
-            "message": '"><img src=x onerror=alert(2)>'})
+        client.post(
+            reverse("eservice:answer"),
+            {
+                "activity": "other",
+                "activity_other": "<script>alert(1)</script>",
+                "message": '"><img src=x onerror=alert(2)>',
+            },
+        )
         sub = EserviceSubmission.objects.get(youth=youth)
         assert sub.activity_other == "<script>alert(1)</script>"
-        page = client_for(coach).get(reverse("outreach:eservice_review",
-                                             args=[sub.pk])).content.decode()
+        page = (
+            client_for(coach)
+            .get(reverse("outreach:eservice_review", args=[sub.pk]))
+            .content.decode()
+        )
         assert "<script>alert(1)" not in page
         assert "&lt;script&gt;alert(1)" in page
         assert "<img src=x" not in page
 
     def test_the_honeypot_stores_nothing(self, client, youth):
         _sign_in(client, youth)
-        response = client.post(reverse("eservice:answer"), {"activity": "working",
-                                                            "webbplats": "http://spam"})
+        response = client.post(
+            reverse("eservice:answer"), {"activity": "working", "webbplats": "http://spam"}
+        )
         assert response["Location"] == reverse("eservice:thanks")
         assert not EserviceSubmission.objects.exists()
         assert not ContactAttempt.objects.filter(channel="eservice").exists()
@@ -285,8 +329,9 @@ class TestAnswer:
 
         _sign_in(client, youth)
         with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30)):
-            expired = client.post(reverse("eservice:answer"), {
-                "activity": "working", "employer": "Verkstaden"})
+            expired = client.post(
+                reverse("eservice:answer"), {"activity": "working", "employer": "Verkstaden"}
+            )
         assert expired.status_code == 403
         assert "har inte skickats" in expired.content.decode()
         assert not EserviceSubmission.objects.exists()
@@ -294,18 +339,32 @@ class TestAnswer:
         again = client.get(reverse("eservice:answer")).content.decode()
         assert 'value="Verkstaden"' in again
 
-    def test_a_draft_goes_back_only_to_the_code_it_was_typed_under(self, client, youth,
-                                                                   municipality, coach):
+    def test_a_draft_goes_back_only_to_the_code_it_was_typed_under(
+        self, client, youth, municipality, coach
+    ):
         import time_machine
 
-        other = youth_make(municipality=municipality, coach=coach, first_name="Bo",
-                           birth_date=youth.birth_date - dt.timedelta(days=200))
+        other = youth_make(
+            municipality=municipality,
+            coach=coach,
+            first_name="Bo",
+            birth_date=youth.birth_date - dt.timedelta(days=200),
+        )
         _sign_in(client, youth)
         with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30)):
-            expired = client.post(reverse("eservice:answer"), {
-                "activity": "working", "employer": "Verkstaden", "wants_contact": "on",
-                "contact_way": "sms", "contact_detail": "0709998877", "has_moved": "on",
-                "moved_to": "Hallsberg", "message": "Amiras hemlighet"})
+            expired = client.post(
+                reverse("eservice:answer"),
+                {
+                    "activity": "working",
+                    "employer": "Verkstaden",
+                    "wants_contact": "on",
+                    "contact_way": "sms",
+                    "contact_detail": "0709998877",
+                    "has_moved": "on",
+                    "moved_to": "Hallsberg",
+                    "message": "Amiras hemlighet",
+                },
+            )
         assert expired.status_code == 403
         # Another youth signs in on the same browser with their own code.
         _sign_in(client, other)
@@ -321,8 +380,10 @@ class TestAnswer:
         assert "Verkstaden" not in again
 
     def test_a_session_that_never_signed_in_keeps_no_draft(self, client, youth):
-        posted = client.post(reverse("eservice:answer"), {
-            "activity": "working", "employer": "Planterat", "message": "Planterad text"})
+        posted = client.post(
+            reverse("eservice:answer"),
+            {"activity": "working", "employer": "Planterat", "message": "Planterad text"},
+        )
         assert posted.status_code == 403
         assert client.session.get("eservice_draft") is None
         _sign_in(client, youth)
@@ -336,24 +397,31 @@ class TestFlood:
         settings.KAA_ESERVICE_LIMIT_IP = 10
         statuses = []
         for i in range(25):
-            response = client.post(reverse("eservice:start"),
-                                   {"code": f"AAAA{i:04d}"[-8:], "birth_date": "20080101"})
+            response = client.post(
+                reverse("eservice:start"), {"code": f"AAAA{i:04d}"[-8:], "birth_date": "20080101"}
+            )
             statuses.append(response.status_code)
         assert statuses[:10] == [200] * 10
         assert set(statuses[10:]) == {429}
         assert "för många försök" in response.content.decode()
         # Throttled even with the right code and birth date: nothing gets through.
         code = access_code_for(youth)
-        right = client.post(reverse("eservice:start"), {"code": code.code,
-                                                        "birth_date": _birth(youth)})
+        right = client.post(
+            reverse("eservice:start"), {"code": code.code, "birth_date": _birth(youth)}
+        )
         assert right.status_code == 429
 
     def test_one_code_is_throttled_from_many_addresses(self, client, youth, settings):
         settings.KAA_ESERVICE_LIMIT_CODE = 3
         code = access_code_for(youth)
-        statuses = [client.post(reverse("eservice:start"),
-                                {"code": code.code, "birth_date": "20080101"},
-                                REMOTE_ADDR=f"10.0.0.{i}").status_code for i in range(6)]
+        statuses = [
+            client.post(
+                reverse("eservice:start"),
+                {"code": code.code, "birth_date": "20080101"},
+                REMOTE_ADDR=f"10.0.0.{i}",
+            ).status_code
+            for i in range(6)
+        ]
         assert statuses == [200, 200, 200, 429, 429, 429]
 
     def test_the_limit_counts_in_redis(self, settings):
@@ -373,8 +441,9 @@ class TestFlood:
         try:
             code = access_code_for(youth)
             for _ in range(settings.KAA_ESERVICE_LOCK_AFTER):
-                response = client.post(reverse("eservice:start"),
-                                       {"code": code.code, "birth_date": "20080101"})
+                response = client.post(
+                    reverse("eservice:start"), {"code": code.code, "birth_date": "20080101"}
+                )
                 assert response.status_code == 200
             code.refresh_from_db()
             assert code.is_locked()

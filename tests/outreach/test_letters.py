@@ -26,40 +26,63 @@ def _text(pdf: bytes) -> str:
 
 @pytest.fixture
 def setup(municipality, coordinator, coach):
-    services.routine_from_template(municipality=municipality, key="askersund",
-                                   actor=coordinator)
+    services.routine_from_template(municipality=municipality, key="askersund", actor=coordinator)
     templates_ensure_defaults(municipality=municipality, actor=coordinator)
     start = timezone.localdate() - dt.timedelta(days=10)
-    minor = youth_make(municipality=municipality, coach=coach, first_name="Alva",
-                       last_name="Brevsson", address="Storgatan 1", postal_code="123 45",
-                       city="Askersund", birth_date=timezone.localdate().replace(
-                           year=timezone.localdate().year - 16), start_date=start)
-    guardian_add(youth=minor, actor=coordinator, name="Eva Brevsson", address="Lillgatan 2",
-                 postal_code="123 46", city="Askersund")
-    hidden = youth_make(municipality=municipality, coach=coach, first_name="Sam",
-                        last_name="Skyddsson", address="Hemliga vägen 9",
-                        protected_identity=True, start_date=start)
+    minor = youth_make(
+        municipality=municipality,
+        coach=coach,
+        first_name="Alva",
+        last_name="Brevsson",
+        address="Storgatan 1",
+        postal_code="123 45",
+        city="Askersund",
+        birth_date=timezone.localdate().replace(year=timezone.localdate().year - 16),
+        start_date=start,
+    )
+    guardian_add(
+        youth=minor,
+        actor=coordinator,
+        name="Eva Brevsson",
+        address="Lillgatan 2",
+        postal_code="123 46",
+        city="Askersund",
+    )
+    hidden = youth_make(
+        municipality=municipality,
+        coach=coach,
+        first_name="Sam",
+        last_name="Skyddsson",
+        address="Hemliga vägen 9",
+        protected_identity=True,
+        start_date=start,
+    )
     deadlines_refresh()
     return minor, hidden
 
 
-def test_a_postcard_batch_renders_one_pdf_and_holds_back_protected(client_for, coordinator,
-                                                                   setup):
+def test_a_postcard_batch_renders_one_pdf_and_holds_back_protected(client_for, coordinator, setup):
     minor, hidden = setup
     client = client_for(coordinator)
     template = MessageTemplate.objects.get(kind="postcard")
     week = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
-    preview = client.get(reverse("outreach:batch_new"), {
-        "channel": "postcard", "until": week, "template": template.pk}).content.decode()
+    preview = client.get(
+        reverse("outreach:batch_new"),
+        {"channel": "postcard", "until": week, "template": template.pk},
+    ).content.decode()
     assert "Brevsson" in preview
     assert "Skyddade personuppgifter – hanteras manuellt" in preview
     key = re.search(r'name="key" value="([0-9a-f-]+)"', preview).group(1)
-    response = client.post(reverse("outreach:batch_new"), {
-        "channel": "postcard", "until": week, "template": template.pk, "key": key})
+    response = client.post(
+        reverse("outreach:batch_new"),
+        {"channel": "postcard", "until": week, "template": template.pk, "key": key},
+    )
     batch_url = response["Location"]
     # A double click (the same page's key again) makes no second batch.
-    again = client.post(reverse("outreach:batch_new"), {
-        "channel": "postcard", "until": week, "template": template.pk, "key": key})
+    again = client.post(
+        reverse("outreach:batch_new"),
+        {"channel": "postcard", "until": week, "template": template.pk, "key": key},
+    )
     assert again["Location"] == batch_url
     assert LetterBatch.objects.count() == 1
     detail = client.get(batch_url).content.decode()
@@ -85,12 +108,13 @@ def test_a_postcard_batch_renders_one_pdf_and_holds_back_protected(client_for, c
 
 
 def test_a_template_with_an_unknown_field_is_refused(client_for, coordinator):
-    response = client_for(coordinator).post(reverse("outreach:template_new"), {
-        "kind": "letter", "name": "Fel", "subject": "", "body": "Hej {namn}!",
-        "is_active": "on"})
+    response = client_for(coordinator).post(
+        reverse("outreach:template_new"),
+        {"kind": "letter", "name": "Fel", "subject": "", "body": "Hej {namn}!", "is_active": "on"},
+    )
     body = response.content.decode()
     assert "Okända fält: {namn}" in body
-    assert 'Hej {namn}!' in body
+    assert "Hej {namn}!" in body
     assert not MessageTemplate.objects.filter(name="Fel").exists()
 
 
@@ -104,8 +128,9 @@ def test_pdf_rendering_loads_nothing_from_outside(setup, coordinator):
     assert b"@page" in OwnAssetsOnly().fetch("kaa:print.css").read()
 
 
-def test_a_coach_sends_an_sms_from_the_youth_page(client_for, coach, setup, settings,
-                                                  tmp_path, django_capture_on_commit_callbacks):
+def test_a_coach_sends_an_sms_from_the_youth_page(
+    client_for, coach, setup, settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.KAA_SMS_FILE_DIR = str(tmp_path)
     minor, _hidden = setup
     minor.phone = "070-111 22 33"
@@ -114,20 +139,30 @@ def test_a_coach_sends_an_sms_from_the_youth_page(client_for, coach, setup, sett
     form = client.get(reverse("outreach:message_send", args=[minor.pk])).content.decode()
     assert "Hej Alva!" in form  # prefilled from the municipality's SMS template
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("outreach:message_send", args=[minor.pk]),
-                               {"channel": "sms", "body": "Hej Alva, ring mig!",
-                                "key": "8d3c6f0e-4f5a-4bb8-9a51-2f7de1b6a111"})
+        response = client.post(
+            reverse("outreach:message_send", args=[minor.pk]),
+            {
+                "channel": "sms",
+                "body": "Hej Alva, ring mig!",
+                "key": "8d3c6f0e-4f5a-4bb8-9a51-2f7de1b6a111",
+            },
+        )
     assert response.status_code == 302
     assert ContactAttempt.objects.get(youth=minor, channel="sms").outcome == "sent"
 
 
-def test_only_the_maker_and_coordinators_open_a_batch_pdf(client_for, coordinator, coach,
-                                                          stranger_coordinator, setup):
+def test_only_the_maker_and_coordinators_open_a_batch_pdf(
+    client_for, coordinator, coach, stranger_coordinator, setup
+):
     template = MessageTemplate.objects.get(kind="postcard")
     from outreach.letters.services import letter_batch_create
 
-    batch = letter_batch_create(user=coach, template=template, channel="postcard",
-                                until=timezone.localdate() + dt.timedelta(days=30))
+    batch = letter_batch_create(
+        user=coach,
+        template=template,
+        channel="postcard",
+        until=timezone.localdate() + dt.timedelta(days=30),
+    )
     url = reverse("outreach:batch_pdf", args=[batch.pk])
     assert client_for(coach).get(url).status_code == 200
     assert client_for(coordinator).get(url).status_code == 200
@@ -136,15 +171,20 @@ def test_only_the_maker_and_coordinators_open_a_batch_pdf(client_for, coordinato
     assert client_for(stranger_coordinator).post(confirm).status_code == 404
 
 
-def test_youths_about_to_turn_20_get_the_support_letter_once(client_for, coordinator,
-                                                             municipality):
+def test_youths_about_to_turn_20_get_the_support_letter_once(
+    client_for, coordinator, municipality
+):
     from outreach.routine.engine import turning_20_letters_ensure
 
     templates_ensure_defaults(municipality=municipality, actor=coordinator)
     today = timezone.localdate()
-    soon = youth_make(municipality=municipality, first_name="Snart", last_name="Tjugo",
-                      birth_date=today.replace(year=today.year - 20) + dt.timedelta(days=40),
-                      address="Vägen 1")
+    soon = youth_make(
+        municipality=municipality,
+        first_name="Snart",
+        last_name="Tjugo",
+        birth_date=today.replace(year=today.year - 20) + dt.timedelta(days=40),
+        address="Vägen 1",
+    )
     youth_make(municipality=municipality, birth_date=today.replace(year=today.year - 18))
     assert turning_20_letters_ensure(today=today) == 1
     assert turning_20_letters_ensure(today=today) == 0
@@ -153,9 +193,14 @@ def test_youths_about_to_turn_20_get_the_support_letter_once(client_for, coordin
     assert task.due_date == soon.twentieth_birthday - dt.timedelta(days=30)
     template = MessageTemplate.objects.get(kind="turning_20")
     client = client_for(coordinator)
-    response = client.post(reverse("outreach:batch_new"), {
-        "channel": "turning_20", "until": (today + dt.timedelta(days=60)).isoformat(),
-        "template": template.pk})
+    response = client.post(
+        reverse("outreach:batch_new"),
+        {
+            "channel": "turning_20",
+            "until": (today + dt.timedelta(days=60)).isoformat(),
+            "template": template.pk,
+        },
+    )
     text = _text(client.get(response["Location"] + "pdf/").content)
     assert "Snart Tjugo" in text
     assert soon.twentieth_birthday.isoformat() in text
@@ -164,18 +209,27 @@ def test_youths_about_to_turn_20_get_the_support_letter_once(client_for, coordin
 
 
 def test_a_youth_restricted_after_the_batch_was_made_gets_no_letter_and_no_log_entry(
-        client_for, coordinator, coach, setup):
+    client_for, coordinator, coach, setup
+):
     from outreach.letters.services import letter_batch_create
     from outreach.models import AccessCode
     from youth.services import restriction_set
 
     minor, hidden = setup
     template = MessageTemplate.objects.get(kind="postcard")
-    batch = letter_batch_create(user=coach, template=template, channel="postcard",
-                                until=timezone.localdate() + dt.timedelta(days=30))
+    batch = letter_batch_create(
+        user=coach,
+        template=template,
+        channel="postcard",
+        until=timezone.localdate() + dt.timedelta(days=30),
+    )
     assert Task.objects.filter(pk__in=batch.task_ids, youth=minor).exists()
-    restriction_set(youth=minor, actor=coordinator, reason="Bestrider uppgifterna",
-                    received_on=timezone.localdate())
+    restriction_set(
+        youth=minor,
+        actor=coordinator,
+        reason="Bestrider uppgifterna",
+        received_on=timezone.localdate(),
+    )
     client = client_for(coordinator)
     text = _text(client.get(reverse("outreach:batch_pdf", args=[batch.pk])).content)
     assert "Brevsson" not in text
@@ -186,21 +240,27 @@ def test_a_youth_restricted_after_the_batch_was_made_gets_no_letter_and_no_log_e
     assert Task.objects.filter(youth=minor, status="open").count() == open_before
     assert not ContactAttempt.objects.filter(youth=minor).exists()
     # The coach no longer sees the restricted youth, not even in the list of those held back.
-    restriction_set(youth=hidden, actor=coordinator, reason="Bestrider uppgifterna",
-                    received_on=timezone.localdate())
+    restriction_set(
+        youth=hidden,
+        actor=coordinator,
+        reason="Bestrider uppgifterna",
+        received_on=timezone.localdate(),
+    )
     page = client_for(coach).get(reverse("outreach:batch_detail", args=[batch.pk]))
     assert "Skyddsson" not in page.content.decode()
 
 
 def test_showing_the_sms_form_makes_no_e_service_code_sending_does(
-        client_for, coach, setup, django_capture_on_commit_callbacks):
+    client_for, coach, setup, django_capture_on_commit_callbacks
+):
     from outreach.models import AccessCode, OutgoingMessage
 
     minor, _hidden = setup
     minor.phone = "070-111 22 33"
     minor.save()
-    template = MessageTemplate.objects.get(municipality=minor.municipality, kind="sms",
-                                           is_active=True)
+    template = MessageTemplate.objects.get(
+        municipality=minor.municipality, kind="sms", is_active=True
+    )
     template.body = "Hej {fornamn}! Svara här: {lank}"
     template.save()
     client = client_for(coach)
@@ -209,8 +269,14 @@ def test_showing_the_sms_form_makes_no_e_service_code_sending_does(
     assert "Hej Alva! Svara här: {lank}" in form
     assert not AccessCode.objects.filter(youth=minor).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"channel": "sms", "body": "Hej Alva! Svara här: {lank}",
-                          "key": "2f0c4c1e-95a4-4b43-8a54-6d3a1f7e0b21"})
+        client.post(
+            url,
+            {
+                "channel": "sms",
+                "body": "Hej Alva! Svara här: {lank}",
+                "key": "2f0c4c1e-95a4-4b43-8a54-6d3a1f7e0b21",
+            },
+        )
     code = AccessCode.objects.get(youth=minor)
     body = OutgoingMessage.objects.get(youth=minor).body
     assert "{lank}" not in body

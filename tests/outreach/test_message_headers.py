@@ -41,7 +41,8 @@ class Refusing(BaseEmailBackend):
 
     def send_messages(self, messages):
         raise smtplib.SMTPRecipientsRefused(
-            {m.to[0]: (self.code, b"5.1.1 mailbox unavailable") for m in messages})
+            {m.to[0]: (self.code, b"5.1.1 mailbox unavailable") for m in messages}
+        )
 
 
 class Busy(Refusing):
@@ -50,9 +51,12 @@ class Busy(Refusing):
 
 @pytest.mark.parametrize("subject", [INJECTED, "Hej\nBcc: x", "Hej\rx", "Hej\u2028x"])
 def test_a_subject_with_a_line_break_is_refused_at_the_form_with_the_input_kept(
-        client_for, coach, youth, subject):
-    response = client_for(coach).post(reverse("outreach:message_send", args=[youth.pk]), {
-        "channel": "email", "subject": subject, "body": "Ring oss gärna i veckan."})
+    client_for, coach, youth, subject
+):
+    response = client_for(coach).post(
+        reverse("outreach:message_send", args=[youth.pk]),
+        {"channel": "email", "subject": subject, "body": "Ring oss gärna i veckan."},
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "Får inte innehålla radbrytningar eller andra styrtecken" in body
@@ -62,9 +66,16 @@ def test_a_subject_with_a_line_break_is_refused_at_the_form_with_the_input_kept(
 
 
 def test_a_template_subject_with_a_line_break_is_refused(client_for, coordinator):
-    response = client_for(coordinator).post(reverse("outreach:template_new"), {
-        "kind": "email", "name": "Inbjudan", "subject": INJECTED, "body": "Hej {fornamn}",
-        "is_active": "on"})
+    response = client_for(coordinator).post(
+        reverse("outreach:template_new"),
+        {
+            "kind": "email",
+            "name": "Inbjudan",
+            "subject": INJECTED,
+            "body": "Hej {fornamn}",
+            "is_active": "on",
+        },
+    )
     assert "Får inte innehålla radbrytningar eller andra styrtecken" in response.content.decode()
     assert not MessageTemplate.objects.filter(name="Inbjudan").exists()
 
@@ -88,51 +99,68 @@ def _sent_once_and_failed(message, reason: str) -> None:
 
 
 def test_a_message_the_backend_refuses_with_bad_header_error_fails_once_visibly(
-        youth, coach, client_for, eager_retries, django_capture_on_commit_callbacks):
+    youth, coach, client_for, eager_retries, django_capture_on_commit_callbacks
+):
     # Stored before subjects were checked (or by any other way round the form).
     with django_capture_on_commit_callbacks(execute=True):
         message = OutgoingMessage.objects.create(
-            youth=youth, channel="email", recipient=youth.email, subject=INJECTED,
-            body="Hej", created_by=coach)
+            youth=youth,
+            channel="email",
+            recipient=youth.email,
+            subject=INJECTED,
+            body="Hej",
+            created_by=coach,
+        )
         from kaa import outbox
 
         outbox.enqueue("outreach.tasks.send_message", message.pk)
     assert mail.outbox == []
     _sent_once_and_failed(message, "Rubriken eller adressen innehåller en radbrytning.")
     tab = client_for(coach).get(reverse("outreach:youth_tab", args=[youth.pk]))
-    assert "Misslyckades: <span class=\"text-danger\">Rubriken eller adressen innehåller en " \
+    assert (
+        'Misslyckades: <span class="text-danger">Rubriken eller adressen innehåller en '
         "radbrytning." in tab.content.decode()
+    )
 
 
 def test_a_recipient_the_mail_server_refuses_fails_once(
-        youth, coach, settings, eager_retries, django_capture_on_commit_callbacks):
+    youth, coach, settings, eager_retries, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = f"{__name__}.Refusing"
     with django_capture_on_commit_callbacks(execute=True):
-        message = message_queue(youth=youth, channel="email", subject="Hej", body="Hej",
-                                staff=coach)
+        message = message_queue(
+            youth=youth, channel="email", subject="Hej", body="Hej", staff=coach
+        )
     _sent_once_and_failed(message, "E-postservern tog inte emot mottagaren (svar 550).")
 
 
-def test_a_busy_mail_server_is_tried_again(youth, coach, settings, eager_retries,
-                                           django_capture_on_commit_callbacks):
+def test_a_busy_mail_server_is_tried_again(
+    youth, coach, settings, eager_retries, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = f"{__name__}.Busy"
     with django_capture_on_commit_callbacks(execute=True):
-        message = message_queue(youth=youth, channel="email", subject="Hej", body="Hej",
-                                staff=coach)
+        message = message_queue(
+            youth=youth, channel="email", subject="Hej", body="Hej", staff=coach
+        )
     message.refresh_from_db()
     assert message.attempts > 1
     assert message.status == "failed"  # after the last retry
     assert "SMTPRecipientsRefused" in message.last_error
 
 
-def test_a_school_receipt_the_mail_server_refuses_is_not_retried(settings, municipality,
-                                                                 monkeypatch):
+def test_a_school_receipt_the_mail_server_refuses_is_not_retried(
+    settings, municipality, monkeypatch
+):
     from plans import tasks
 
     settings.EMAIL_BACKEND = f"{__name__}.Refusing"
     retries = []
     monkeypatch.setattr("kaa.outbox.retry_later", lambda *a, **k: retries.append(a))
-    monkeypatch.setattr("plans.school.services.receipt_send", lambda notice_id: mail.send_mail(
-        "Kvitto", "Nr 1", "kaa@example.se", ["rektor@skola.example"]))
+    monkeypatch.setattr(
+        "plans.school.services.receipt_send",
+        lambda notice_id: mail.send_mail(
+            "Kvitto", "Nr 1", "kaa@example.se", ["rektor@skola.example"]
+        ),
+    )
     assert tasks.school_receipt_send(1) is False
     assert retries == []

@@ -36,12 +36,14 @@ def eager_retries():
 
 @pytest.fixture
 def youth(municipality, coach):
-    return youth_make(municipality=municipality, coach=coach, phone="070-111 22 33",
-                      email="alva@example.se")
+    return youth_make(
+        municipality=municipality, coach=coach, phone="070-111 22 33", email="alva@example.se"
+    )
 
 
-def test_an_sms_is_sent_after_commit_and_logged(youth, coach, sms_dir,
-                                                django_capture_on_commit_callbacks):
+def test_an_sms_is_sent_after_commit_and_logged(
+    youth, coach, sms_dir, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         message = message_queue(youth=youth, channel="sms", body="Hej! Ring oss.", staff=coach)
     message.refresh_from_db()
@@ -53,8 +55,9 @@ def test_an_sms_is_sent_after_commit_and_logged(youth, coach, sms_dir,
     assert (attempt.channel, attempt.outcome, attempt.staff) == ("sms", "sent", coach)
 
 
-def test_a_second_delivery_sends_nothing(youth, coach, sms_dir,
-                                         django_capture_on_commit_callbacks):
+def test_a_second_delivery_sends_nothing(
+    youth, coach, sms_dir, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         message = message_queue(youth=youth, channel="sms", body="Hej", staff=coach)
     assert message_send(message.pk) == "already handled"
@@ -66,11 +69,13 @@ def _sending(message, *, by, lease):
     from django.utils import timezone
 
     OutgoingMessage.objects.filter(pk=message.pk).update(
-        status="sending", claimed_by=by, claimed_until=timezone.now() + lease)
+        status="sending", claimed_by=by, claimed_until=timezone.now() + lease
+    )
 
 
 def test_a_message_in_flight_is_taken_over_only_by_its_own_redelivery_or_after_the_lease(
-        youth, coach, sms_dir):
+    youth, coach, sms_dir
+):
     import datetime as dt
 
     from outreach.messaging.services import SEND_LEASE
@@ -94,7 +99,8 @@ def test_a_message_in_flight_is_taken_over_only_by_its_own_redelivery_or_after_t
 
 
 def test_an_unexpected_gateway_error_is_retried_not_left_sending(
-        youth, coach, monkeypatch, eager_retries, django_capture_on_commit_callbacks):
+    youth, coach, monkeypatch, eager_retries, django_capture_on_commit_callbacks
+):
     from outreach.messaging.gateways import Sent
 
     calls = []
@@ -115,8 +121,9 @@ def test_an_unexpected_gateway_error_is_retried_not_left_sending(
     assert ContactAttempt.objects.filter(outcome="sent").count() == 1
 
 
-def test_nothing_is_sent_for_a_rolled_back_save(youth, coach, sms_dir,
-                                                django_capture_on_commit_callbacks):
+def test_nothing_is_sent_for_a_rolled_back_save(
+    youth, coach, sms_dir, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         try:
             with transaction.atomic():
@@ -129,8 +136,9 @@ def test_nothing_is_sent_for_a_rolled_back_save(youth, coach, sms_dir,
     assert not list(sms_dir.glob("*.json"))
 
 
-def test_transient_errors_retry_then_succeed_once(youth, coach, monkeypatch, eager_retries,
-                                                  django_capture_on_commit_callbacks):
+def test_transient_errors_retry_then_succeed_once(
+    youth, coach, monkeypatch, eager_retries, django_capture_on_commit_callbacks
+):
     calls = []
 
     class Flaky:
@@ -139,6 +147,7 @@ def test_transient_errors_retry_then_succeed_once(youth, coach, monkeypatch, eag
             if len(calls) < 3:
                 raise TransientSendError("gateway answered 503")
             from outreach.messaging.gateways import Sent
+
             return Sent(external_id="ok-1")
 
     monkeypatch.setattr("outreach.messaging.gateways.sms_backend", Flaky)
@@ -151,7 +160,8 @@ def test_transient_errors_retry_then_succeed_once(youth, coach, monkeypatch, eag
 
 
 def test_a_gateway_that_keeps_failing_marks_the_message_failed(
-        youth, coach, monkeypatch, eager_retries, django_capture_on_commit_callbacks):
+    youth, coach, monkeypatch, eager_retries, django_capture_on_commit_callbacks
+):
     class Down:
         def send(self, *, to, body, key):
             raise TransientSendError("gateway unreachable: TimeoutError")
@@ -166,7 +176,8 @@ def test_a_gateway_that_keeps_failing_marks_the_message_failed(
 
 
 def test_the_http_gateway_gets_the_idempotency_key_and_retries_a_500(
-        youth, coach, settings, eager_retries, django_capture_on_commit_callbacks):
+    youth, coach, settings, eager_retries, django_capture_on_commit_callbacks
+):
     seen = []
 
     class Gateway(BaseHTTPRequestHandler):
@@ -209,11 +220,11 @@ def test_an_sms_backend_setting_with_the_old_path_still_works_and_warns(settings
     assert type(backend) is getattr(gateways, name)
 
 
-def test_email_goes_through_the_mail_backend(youth, coach,
-                                             django_capture_on_commit_callbacks):
+def test_email_goes_through_the_mail_backend(youth, coach, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        message_queue(youth=youth, channel="email", subject="Hej", body="Vi hör av oss",
-                      staff=coach)
+        message_queue(
+            youth=youth, channel="email", subject="Hej", body="Vi hör av oss", staff=coach
+        )
     assert mail.outbox[0].to == ["alva@example.se"]
 
 
@@ -232,6 +243,7 @@ def test_merge_fields_render_and_unknown_fields_are_refused(youth):
 
 
 def test_protected_identity_never_fills_the_address(municipality):
-    youth = youth_make(municipality=municipality, protected_identity=True,
-                       address="Hemliga vägen 1")
+    youth = youth_make(
+        municipality=municipality, protected_identity=True, address="Hemliga vägen 1"
+    )
     assert "Hemliga" not in merge.render("{adress} {postort}", youth)

@@ -13,10 +13,21 @@ from outreach.routine import services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-STEP = {"order": 1, "title": "Sms", "channel": "sms", "offset_value": 3,
-        "offset_unit": "business_days", "anchor": "registration", "requires_phone": True,
-        "only_if_not_reached": True, "guardian_if_under_18": False, "only_under_18": False,
-        "min_failed_attempts": 0, "two_staff": False, "instructions": ""}
+STEP = {
+    "order": 1,
+    "title": "Sms",
+    "channel": "sms",
+    "offset_value": 3,
+    "offset_unit": "business_days",
+    "anchor": "registration",
+    "requires_phone": True,
+    "only_if_not_reached": True,
+    "guardian_if_under_18": False,
+    "only_under_18": False,
+    "min_failed_attempts": 0,
+    "two_staff": False,
+    "instructions": "",
+}
 
 
 def test_two_first_saves_at_once_give_one_routine_and_a_conflict(municipality):
@@ -26,8 +37,9 @@ def test_two_first_saves_at_once_give_one_routine_and_a_conflict(municipality):
     def save(name: str) -> None:
         try:
             start.wait(5)
-            services.routine_save_version(municipality=municipality, name=name,
-                                          steps=[dict(STEP)], actor=None, version=0)
+            services.routine_save_version(
+                municipality=municipality, name=name, steps=[dict(STEP)], actor=None, version=0
+            )
             outcomes.append("saved")
         except StaleEdit:
             outcomes.append("stale")

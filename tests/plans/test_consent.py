@@ -22,9 +22,11 @@ TODAY = timezone.localdate
 
 def _adult(municipality, **kw):
     today = TODAY()
-    return youth_make(municipality=municipality,
-                      birth_date=today.replace(year=today.year - 19) - dt.timedelta(days=10),
-                      **kw)
+    return youth_make(
+        municipality=municipality,
+        birth_date=today.replace(year=today.year - 19) - dt.timedelta(days=10),
+        **kw,
+    )
 
 
 def test_share_follows_the_ticked_parties(municipality, coach):
@@ -40,8 +42,9 @@ def test_share_follows_the_ticked_parties(municipality, coach):
 
 def test_named_other_party_must_match(municipality, coach):
     youth = _adult(municipality, coach=coach)
-    friskis = Partner.objects.create(municipality=municipality, name="Fritidsgården",
-                                     kind=PartyKind.OTHER)
+    friskis = Partner.objects.create(
+        municipality=municipality, name="Fritidsgården", kind=PartyKind.OTHER
+    )
     church = Partner.objects.create(municipality=municipality, name="Kyrkan", kind="other")
     consent_make(youth, actor=coach, other=True, other_partner=friskis)
     assert share_allowed(youth, partner=friskis)
@@ -54,8 +57,12 @@ def test_consent_ends_with_the_period(municipality, coach):
     consent = consent_make(youth, actor=coach, given_on=TODAY() - dt.timedelta(days=5))
     assert share_allowed(youth, kind=PartyKind.SCHOOL)
     period = youth.periods.get(end_date__isnull=True)
-    period_close(period=period, end_date=TODAY() - dt.timedelta(days=1), actor=None,
-                 reason=reason("EJ_FOLKBOKFORD_I_KOMMUNEN", "deregistration"))
+    period_close(
+        period=period,
+        end_date=TODAY() - dt.timedelta(days=1),
+        actor=None,
+        reason=reason("EJ_FOLKBOKFORD_I_KOMMUNEN", "deregistration"),
+    )
     assert not share_allowed(youth, kind=PartyKind.SCHOOL)
     # Still valid on a day inside the period it was given in.
     assert share_allowed(youth, kind=PartyKind.SCHOOL, on=TODAY() - dt.timedelta(days=2))
@@ -74,15 +81,19 @@ def test_revocation_stops_sharing_and_keeps_history(municipality, coach):
     assert share_allowed(youth, kind=PartyKind.SCHOOL, on=TODAY() - dt.timedelta(days=1))
     consent.refresh_from_db()
     assert (consent.end_kind, consent.ended_by, consent.end_note) == (
-        "revoked", coach, "Ringde och ångrade sig")
+        "revoked",
+        coach,
+        "Ringde och ångrade sig",
+    )
     with pytest.raises(ValidationError):
         consent_revoke(consent=consent, actor=coach, on=TODAY())
 
 
 def test_new_consent_replaces_the_old(municipality, coach):
     youth = _adult(municipality, coach=coach)
-    old = consent_make(youth, actor=coach, given_on=TODAY() - dt.timedelta(days=10),
-                       school=True, healthcare=True)
+    old = consent_make(
+        youth, actor=coach, given_on=TODAY() - dt.timedelta(days=10), school=True, healthcare=True
+    )
     new = consent_make(youth, actor=coach, school=True)
     old.refresh_from_db()
     assert old.end_kind == Consent.EndKind.REPLACED
@@ -94,24 +105,41 @@ def test_new_consent_replaces_the_old(municipality, coach):
 def test_under_18_needs_the_guardian(municipality, coach):
     youth = youth_make(municipality=municipality, coach=coach)  # 17
     with pytest.raises(ValidationError) as err:
-        consent_record(youth=youth, actor=coach, given_on=TODAY(), place="Askersund",
-                       school=True)
+        consent_record(youth=youth, actor=coach, given_on=TODAY(), place="Askersund", school=True)
     assert "vårdnadshavaren" in str(err.value)
     other = youth_make(municipality=municipality)
     foreign = Guardian.objects.create(youth=other, name="Fel Förälder")
     with pytest.raises(ValidationError):
-        consent_record(youth=youth, actor=coach, given_on=TODAY(), place="Askersund",
-                       guardian=foreign, school=True)
+        consent_record(
+            youth=youth,
+            actor=coach,
+            given_on=TODAY(),
+            place="Askersund",
+            guardian=foreign,
+            school=True,
+        )
     mine = Guardian.objects.create(youth=youth, name="Rätt Förälder")
-    assert consent_record(youth=youth, actor=coach, given_on=TODAY(), place="Askersund",
-                          guardian=mine, school=True).guardian == mine
+    assert (
+        consent_record(
+            youth=youth,
+            actor=coach,
+            given_on=TODAY(),
+            place="Askersund",
+            guardian=mine,
+            school=True,
+        ).guardian
+        == mine
+    )
 
 
-@pytest.mark.parametrize(("fields", "field"), [
-    ({}, "school"),
-    ({"relative": True}, "relative_name"),
-    ({"other": True}, "other_name"),
-])
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({}, "school"),
+        ({"relative": True}, "relative_name"),
+        ({"other": True}, "other_name"),
+    ],
+)
 def test_bad_parties_are_refused(municipality, coach, fields, field):
     youth = _adult(municipality, coach=coach)
     with pytest.raises(ValidationError) as err:
@@ -147,15 +175,20 @@ def test_scan_upload_checks_content_and_size(municipality, coach):
 
 
 def test_a_new_scan_replaces_the_old_file_and_survives_a_missing_one(
-        municipality, coach, django_capture_on_commit_callbacks):
+    municipality, coach, django_capture_on_commit_callbacks
+):
     from django.core.files.storage import default_storage
 
     consent = consent_make(_adult(municipality, coach=coach), actor=coach)
 
     def upload(text: bytes) -> str:
         with django_capture_on_commit_callbacks(execute=True):
-            consent_paper_received(consent=Consent.objects.get(pk=consent.pk), actor=coach,
-                                   on=TODAY(), scan=SimpleUploadedFile("s.pdf", text))
+            consent_paper_received(
+                consent=Consent.objects.get(pk=consent.pk),
+                actor=coach,
+                on=TODAY(),
+                scan=SimpleUploadedFile("s.pdf", text),
+            )
         return Consent.objects.get(pk=consent.pk).scan.name
 
     first = upload(b"%PDF-1.7\n%first\n")

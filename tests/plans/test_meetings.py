@@ -18,10 +18,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def partners(municipality):
-    return (Partner.objects.create(municipality=municipality, name="Arbetsförmedlingen",
-                                   kind="af"),
-            Partner.objects.create(municipality=municipality, name="Socialtjänsten",
-                                   kind="social"))
+    return (
+        Partner.objects.create(municipality=municipality, name="Arbetsförmedlingen", kind="af"),
+        Partner.objects.create(municipality=municipality, name="Socialtjänsten", kind="social"),
+    )
 
 
 @pytest.fixture
@@ -33,55 +33,89 @@ def youths(municipality, coach):
     revoked = youth_make(municipality=municipality, coach=coach, last_name="Ångrasson")
     from plans.consent.services import consent_revoke
 
-    consent_revoke(consent=consent_make(revoked, actor=coach, employment_service=True,
-                                        social_services=True,
-                                        given_on=timezone.localdate() - dt.timedelta(days=2)),
-                   actor=coach, on=timezone.localdate())
+    consent_revoke(
+        consent=consent_make(
+            revoked,
+            actor=coach,
+            employment_service=True,
+            social_services=True,
+            given_on=timezone.localdate() - dt.timedelta(days=2),
+        ),
+        actor=coach,
+        on=timezone.localdate(),
+    )
     none = youth_make(municipality=municipality, coach=coach, last_name="Utansson")
     occupied = youth_make(municipality=municipality, last_name="Jobbsson")
     from tests.factories import occupation_type
     from youth.services import occupation_record
 
-    occupation_record(youth=occupied, type=occupation_type("ARBETE"),
-                      start_date=timezone.localdate(), source="contact", actor=None)
-    return {"both": both, "only_af": only_af, "revoked": revoked, "none": none,
-            "occupied": occupied}
+    occupation_record(
+        youth=occupied,
+        type=occupation_type("ARBETE"),
+        start_date=timezone.localdate(),
+        source="contact",
+        actor=None,
+    )
+    return {
+        "both": both,
+        "only_af": only_af,
+        "revoked": revoked,
+        "none": none,
+        "occupied": occupied,
+    }
 
 
 def test_proposal_names_only_fully_covered_youths(municipality, partners, youths):
-    proposal = meeting_proposals(municipality=municipality, partners=list(partners),
-                                 on=timezone.localdate())
+    proposal = meeting_proposals(
+        municipality=municipality, partners=list(partners), on=timezone.localdate()
+    )
     assert [y.last_name for y, _c in proposal.nameable] == ["Bådasson"]
     # Everyone else in KAA without occupation is a count (all are not reached here).
     assert proposal.not_reached_count == 3
     assert proposal.without_occupation_count == 0
-    af_only = meeting_proposals(municipality=municipality, partners=[partners[0]],
-                                on=timezone.localdate())
+    af_only = meeting_proposals(
+        municipality=municipality, partners=[partners[0]], on=timezone.localdate()
+    )
     assert sorted(y.last_name for y, _c in af_only.nameable) == ["Afsson", "Bådasson"]
 
 
 def test_meeting_refuses_a_youth_not_covered(municipality, coordinator, partners, youths):
     with pytest.raises(ValidationError) as err:
-        meeting_record(municipality=municipality, actor=coordinator,
-                       held_on=timezone.localdate(), partners=list(partners),
-                       youth_ids=[youths["both"].pk, youths["only_af"].pk])
+        meeting_record(
+            municipality=municipality,
+            actor=coordinator,
+            held_on=timezone.localdate(),
+            partners=list(partners),
+            youth_ids=[youths["both"].pk, youths["only_af"].pk],
+        )
     assert "1 av de valda" in str(err.value)
     assert not MeetingYouth.objects.exists()
 
 
 def test_meeting_records_named_and_counted(municipality, coordinator, partners, youths):
-    meeting = meeting_record(municipality=municipality, actor=coordinator,
-                             held_on=timezone.localdate(), partners=list(partners),
-                             youth_ids=[youths["both"].pk], agenda="Sommarjobb")
+    meeting = meeting_record(
+        municipality=municipality,
+        actor=coordinator,
+        held_on=timezone.localdate(),
+        partners=list(partners),
+        youth_ids=[youths["both"].pk],
+        agenda="Sommarjobb",
+    )
     assert list(meeting.discussed.values_list("youth__last_name", flat=True)) == ["Bådasson"]
     assert (meeting.not_reached_count, meeting.without_occupation_count) == (3, 0)
     assert TimelineEntry.objects.filter(youth=youths["both"], kind="meeting").exists()
     assert not TimelineEntry.objects.filter(youth=youths["only_af"], kind="meeting").exists()
 
 
-def test_partners_of_another_municipality_are_refused(municipality, other_municipality,
-                                                      coordinator, youths):
+def test_partners_of_another_municipality_are_refused(
+    municipality, other_municipality, coordinator, youths
+):
     foreign = Partner.objects.create(municipality=other_municipality, name="AF", kind="af")
     with pytest.raises(ValidationError):
-        meeting_record(municipality=municipality, actor=coordinator,
-                       held_on=timezone.localdate(), partners=[foreign], youth_ids=[])
+        meeting_record(
+            municipality=municipality,
+            actor=coordinator,
+            held_on=timezone.localdate(),
+            partners=[foreign],
+            youth_ids=[],
+        )

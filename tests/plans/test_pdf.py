@@ -23,42 +23,60 @@ def _text(response) -> str:
 
 
 def test_consent_pdf_mirrors_the_paper_form(client_for, coach, municipality):
-    youth = youth_make(municipality=municipality, coach=coach, first_name="Saga",
-                       last_name="Samtyckesson")
+    youth = youth_make(
+        municipality=municipality, coach=coach, first_name="Saga", last_name="Samtyckesson"
+    )
     Guardian.objects.create(youth=youth, name="Gun Förälder")
     consent = consent_make(youth, actor=coach, school=True, social_services=True)
-    response = client_for(coach).get(reverse("plans:consent_pdf",
-                                             args=[youth.pk, consent.pk]))
+    response = client_for(coach).get(reverse("plans:consent_pdf", args=[youth.pk, consent.pk]))
     text = _text(response)
-    for expected in ("Saga Samtyckesson", youth.personnummer_formatted, "Socialtjänsten",
-                     "Arbetsförmedlingen", "Gun Förälder", "Askersund", "underskrift"):
+    for expected in (
+        "Saga Samtyckesson",
+        youth.personnummer_formatted,
+        "Socialtjänsten",
+        "Arbetsförmedlingen",
+        "Gun Förälder",
+        "Askersund",
+        "underskrift",
+    ):
         assert expected in text, expected
-    assert AuditEvent.objects.filter(user=coach, youth_id=youth.pk,
-                                     detail="samtycke.pdf").exists()
+    assert AuditEvent.objects.filter(user=coach, youth_id=youth.pk, detail="samtycke.pdf").exists()
 
 
-def test_plan_pdf_has_goal_interventions_and_signature_lines(client_for, coach,
-                                                             municipality):
-    youth = youth_make(municipality=municipality, coach=coach, first_name="Pelle",
-                       last_name="Plansson")
+def test_plan_pdf_has_goal_interventions_and_signature_lines(client_for, coach, municipality):
+    youth = youth_make(
+        municipality=municipality, coach=coach, first_name="Pelle", last_name="Plansson"
+    )
     plan = plan_make(youth, actor=coach, interventions=2, goal="Komvux i januari")
     first = plan.interventions.first()
-    intervention_save(plan=plan, actor=coach, type=first.type, declined=True,
-                      declined_reason="Vill inte åka buss")
+    intervention_save(
+        plan=plan,
+        actor=coach,
+        type=first.type,
+        declined=True,
+        declined_reason="Vill inte åka buss",
+    )
     response = client_for(coach).get(reverse("plans:plan_pdf", args=[youth.pk, plan.pk]))
     text = _text(response)
-    for expected in ("Pelle Plansson", "Komvux i januari", first.type.name,
-                     "Vill inte åka buss", "Ungdomens underskrift",
-                     "Vårdnadshavares underskrift", coach.get_full_name()):
+    for expected in (
+        "Pelle Plansson",
+        "Komvux i januari",
+        first.type.name,
+        "Vill inte åka buss",
+        "Ungdomens underskrift",
+        "Vårdnadshavares underskrift",
+        coach.get_full_name(),
+    ):
         assert expected in text, expected
 
 
-def test_pdfs_are_refused_to_strangers(client_for, coach, other_team_coach, manager,
-                                       municipality):
+def test_pdfs_are_refused_to_strangers(client_for, coach, other_team_coach, manager, municipality):
     youth = youth_make(municipality=municipality, coach=coach)
     plan = plan_make(youth, actor=coach)
-    for url in (reverse("plans:plan_pdf", args=[youth.pk, plan.pk]),
-                reverse("plans:consent_pdf", args=[youth.pk, plan.consent_id])):
+    for url in (
+        reverse("plans:plan_pdf", args=[youth.pk, plan.pk]),
+        reverse("plans:consent_pdf", args=[youth.pk, plan.consent_id]),
+    ):
         for user in (other_team_coach, manager):
             response = client_for(user).get(url)
             assert response.status_code == 404

@@ -31,8 +31,12 @@ def _type(municipality, index=0):
 
 def test_a_plan_needs_a_valid_consent(municipality, coach):
     youth = youth_make(municipality=municipality, coach=coach)
-    fields = {"goal": "Mål", "start_date": TODAY(), "case_worker": coach,
-              "next_follow_up": TODAY() + dt.timedelta(days=30)}
+    fields = {
+        "goal": "Mål",
+        "start_date": TODAY(),
+        "case_worker": coach,
+        "next_follow_up": TODAY() + dt.timedelta(days=30),
+    }
     with pytest.raises(ValidationError) as err:
         services.plan_create(youth=youth, actor=coach, **fields)
     assert err.value.code == "no_consent"
@@ -53,25 +57,35 @@ def test_follow_up_in_the_past_is_refused(municipality, coach):
     youth = youth_make(municipality=municipality, coach=coach)
     consent_make(youth, actor=coach)
     with pytest.raises(ValidationError) as err:
-        services.plan_create(youth=youth, actor=coach, goal="Mål", start_date=TODAY(),
-                             case_worker=coach,
-                             next_follow_up=TODAY() - dt.timedelta(days=1))
+        services.plan_create(
+            youth=youth,
+            actor=coach,
+            goal="Mål",
+            start_date=TODAY(),
+            case_worker=coach,
+            next_follow_up=TODAY() - dt.timedelta(days=1),
+        )
     assert "next_follow_up" in err.value.message_dict
     assert not ActionPlan.objects.exists()
 
 
-@pytest.mark.parametrize(("fields", "field"), [
-    ({"actual_start": -5, "actual_end": -10, "end_reason": "completed"}, "actual_end"),
-    ({"planned_start": 10, "planned_end": 5}, "planned_end"),
-    ({"follow_up_on": -1}, "follow_up_on"),
-    ({"actual_start": 3}, "actual_start"),
-    ({"actual_start": -5, "actual_end": -1}, "end_reason"),
-    ({"declined": True}, "declined_reason"),
-])
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"actual_start": -5, "actual_end": -10, "end_reason": "completed"}, "actual_end"),
+        ({"planned_start": 10, "planned_end": 5}, "planned_end"),
+        ({"follow_up_on": -1}, "follow_up_on"),
+        ({"actual_start": 3}, "actual_start"),
+        ({"actual_start": -5, "actual_end": -1}, "end_reason"),
+        ({"declined": True}, "declined_reason"),
+    ],
+)
 def test_bad_intervention_dates_are_refused(municipality, coach, fields, field):
     plan = plan_make(youth_make(municipality=municipality, coach=coach), actor=coach)
-    data = {k: (TODAY() + dt.timedelta(days=v) if isinstance(v, int) and k != "declined"
-                else v) for k, v in fields.items()}
+    data = {
+        k: (TODAY() + dt.timedelta(days=v) if isinstance(v, int) and k != "declined" else v)
+        for k, v in fields.items()
+    }
     with pytest.raises(ValidationError) as err:
         services.intervention_save(plan=plan, actor=coach, type=_type(municipality), **data)
     assert field in err.value.message_dict
@@ -81,13 +95,20 @@ def test_bad_intervention_dates_are_refused(municipality, coach, fields, field):
 def test_every_change_is_a_revision_that_can_be_compared(municipality, coach, colleague):
     plan = plan_make(youth_make(municipality=municipality, coach=coach), actor=coach)
     praktik = _type(municipality, 8)
-    intervention = services.intervention_save(plan=plan, actor=coach, type=praktik,
-                                              purpose="Prova yrket", actual_start=TODAY())
-    services.plan_update(plan=plan, actor=colleague, goal="Nytt mål: arbete",
-                         start_date=plan.start_date, next_follow_up=plan.next_follow_up,
-                         case_worker=coach)
-    fields = services._intervention_fields(intervention, actual_end=TODAY(),
-                                           end_reason="work", result="Fick anställning")
+    intervention = services.intervention_save(
+        plan=plan, actor=coach, type=praktik, purpose="Prova yrket", actual_start=TODAY()
+    )
+    services.plan_update(
+        plan=plan,
+        actor=colleague,
+        goal="Nytt mål: arbete",
+        start_date=plan.start_date,
+        next_follow_up=plan.next_follow_up,
+        case_worker=coach,
+    )
+    fields = services._intervention_fields(
+        intervention, actual_end=TODAY(), end_reason="work", result="Fick anställning"
+    )
     services.intervention_save(plan=plan, actor=coach, intervention=intervention, **fields)
     revisions = list(plan.revisions.order_by("number"))
     assert [r.number for r in revisions] == [1, 2, 3, 4]
@@ -108,32 +129,42 @@ def test_every_change_is_a_revision_that_can_be_compared(municipality, coach, co
 
 
 def test_follow_up_tasks_follow_the_plan(municipality, coach):
-    plan = plan_make(youth_make(municipality=municipality, coach=coach), actor=coach,
-                     interventions=2)
+    plan = plan_make(
+        youth_make(municipality=municipality, coach=coach), actor=coach, interventions=2
+    )
     tasks = Task.objects.filter(youth=plan.youth, status="open")
     kinds = sorted(tasks.values_list("kind", flat=True))
     assert kinds == ["intervention_follow_up", "intervention_follow_up", "plan_follow_up"]
     plan_task = tasks.get(kind="plan_follow_up")
     assert plan_task.due_date == plan.next_follow_up
-    assert plan_task.link.endswith(
-        f"/plan/{plan.pk}/uppfoljning/")
+    assert plan_task.link.endswith(f"/plan/{plan.pk}/uppfoljning/")
     # Moving the date moves the task, once.
     later = plan.next_follow_up + dt.timedelta(days=7)
     services.plan_update(plan=plan, actor=coach, next_follow_up=later)
-    assert list(Task.objects.filter(ref=f"plan:{plan.pk}", status="open")
-                .values_list("due_date", flat=True)) == [later]
+    assert list(
+        Task.objects.filter(ref=f"plan:{plan.pk}", status="open").values_list(
+            "due_date", flat=True
+        )
+    ) == [later]
     # The daily job repairs without duplicating.
     follow_up_tasks_refresh()
     follow_up_tasks_refresh()
     assert Task.objects.filter(youth=plan.youth, status="open").count() == 3
     # Recording the follow-up completes the task and schedules the next month.
-    services.follow_up_record(plan=plan, actor=coach, held_on=TODAY(), note="Går bra",
-                              next_follow_up=services.next_month(TODAY()))
-    done = Task.objects.get(pk=Task.objects.filter(ref=f"plan:{plan.pk}")
-                            .order_by("created_at").first().pk)
+    services.follow_up_record(
+        plan=plan,
+        actor=coach,
+        held_on=TODAY(),
+        note="Går bra",
+        next_follow_up=services.next_month(TODAY()),
+    )
+    done = Task.objects.get(
+        pk=Task.objects.filter(ref=f"plan:{plan.pk}").order_by("created_at").first().pk
+    )
     assert done.status in ("done", "cancelled")
-    assert Task.objects.get(ref=f"plan:{plan.pk}", status="open").due_date == \
-        services.next_month(TODAY())
+    assert Task.objects.get(ref=f"plan:{plan.pk}", status="open").due_date == services.next_month(
+        TODAY()
+    )
 
 
 def test_monthly_follow_up_lands_on_a_business_day():
@@ -149,8 +180,12 @@ def test_period_end_closes_open_plans_and_interventions(municipality, coach):
     plan = plan_make(youth, actor=coach, interventions=1)
     versions = (plan.version, plan.interventions.get().version)
     period = KaaPeriod.objects.get(youth=youth, end_date__isnull=True)
-    period_close(period=period, end_date=TODAY(), actor=None,
-                 reason=reason("PABORJAT_NATIONELLT_EL_MOTSV", "deregistration"))
+    period_close(
+        period=period,
+        end_date=TODAY(),
+        actor=None,
+        reason=reason("PABORJAT_NATIONELLT_EL_MOTSV", "deregistration"),
+    )
     plan.refresh_from_db()
     assert plan.status == "closed"
     assert plan.closed_on == TODAY()
@@ -159,8 +194,9 @@ def test_period_end_closes_open_plans_and_interventions(municipality, coach):
     assert (intervention.actual_end, intervention.end_reason) == (TODAY(), "kaa_ended")
     # A form opened on the plan or the intervention before it closed is stale now.
     assert (plan.version, intervention.version) == (versions[0] + 1, versions[1] + 1)
-    assert not Task.objects.filter(youth=youth, status="open",
-                                   kind__in=["plan_follow_up", "intervention_follow_up"])
+    assert not Task.objects.filter(
+        youth=youth, status="open", kind__in=["plan_follow_up", "intervention_follow_up"]
+    )
     youth.refresh_from_db()
     assert not youth.in_measure
 
@@ -169,10 +205,17 @@ def test_closing_conversation_keeps_answers_and_sets_destination(municipality, c
     youth = youth_make(municipality=municipality, coach=coach)
     plan = plan_make(youth, actor=coach, interventions=1)
     komvux = occupation_type("KOMVUX")
-    closing = services.closing_record(plan=plan, actor=coach, held_on=TODAY(),
-                                      destination=komvux, q_helped=5, q_respected=4,
-                                      q_involved=4, q_next_step_clear=3,
-                                      would_recommend=True)
+    closing = services.closing_record(
+        plan=plan,
+        actor=coach,
+        held_on=TODAY(),
+        destination=komvux,
+        q_helped=5,
+        q_respected=4,
+        q_involved=4,
+        q_next_step_clear=3,
+        would_recommend=True,
+    )
     plan.refresh_from_db()
     assert plan.status == "closed"
     assert closing.q_helped == 5
@@ -189,27 +232,40 @@ def test_latest_conversation_feeds_occupation_and_reason(municipality, coach):
     youth = youth_make(municipality=municipality, coach=coach)
     period = KaaPeriod.objects.get(youth=youth)
     KaaPeriod.objects.filter(pk=period.pk).update(registration_reason=reason("OVRIGT"))
-    fields = {"held_on": TODAY(), "conducted_by": coach, "school_status": "studiebevis",
-              "occupation_type": occupation_type("ARBETSSOKANDE")}
+    fields = {
+        "held_on": TODAY(),
+        "conducted_by": coach,
+        "school_status": "studiebevis",
+        "occupation_type": occupation_type("ARBETSSOKANDE"),
+    }
     conversation_record(youth=youth, actor=coach, **fields)
-    assert Occupation.objects.get(youth=youth, end_date__isnull=True).type.code == \
-        "ARBETSSOKANDE"
+    assert Occupation.objects.get(youth=youth, end_date__isnull=True).type.code == "ARBETSSOKANDE"
     period.refresh_from_db()
     assert period.registration_reason.code == "STUDIEBEVIS"
     # An older conversation entered afterwards does not overwrite the present.
-    conversation_record(youth=youth, actor=coach, **{
-        **fields, "held_on": TODAY() - dt.timedelta(days=20),
-        "occupation_type": occupation_type("SAKNAR")})
-    assert Occupation.objects.get(youth=youth, end_date__isnull=True).type.code == \
-        "ARBETSSOKANDE"
+    conversation_record(
+        youth=youth,
+        actor=coach,
+        **{
+            **fields,
+            "held_on": TODAY() - dt.timedelta(days=20),
+            "occupation_type": occupation_type("SAKNAR"),
+        },
+    )
+    assert Occupation.objects.get(youth=youth, end_date__isnull=True).type.code == "ARBETSSOKANDE"
     assert MappingConversation.objects.filter(youth=youth).count() == 2
 
 
 def test_a_set_registration_reason_is_not_overwritten(municipality, coach):
     youth = youth_make(municipality=municipality, coach=coach)  # AVBROTT_NATIONELLT
-    conversation_record(youth=youth, actor=coach, held_on=TODAY(),
-                        conducted_by=coach, school_status="never_started",
-                        occupation_type=occupation_type("SAKNAR"))
+    conversation_record(
+        youth=youth,
+        actor=coach,
+        held_on=TODAY(),
+        conducted_by=coach,
+        school_status="never_started",
+        occupation_type=occupation_type("SAKNAR"),
+    )
     assert KaaPeriod.objects.get(youth=youth).registration_reason.code == "AVBROTT_NATIONELLT"
 
 
@@ -219,8 +275,14 @@ def test_preventive_case_outside_kaa(municipality, coach):
     today = TODAY()
     number = personnummer_for(today.replace(year=today.year - 17), 4242)
     youth = preventive_case_open(
-        municipality=municipality, actor=coach, personnummer=number, first_name="Elev",
-        last_name="Risksson", school="Lindboskolan", reported_on=today)
+        municipality=municipality,
+        actor=coach,
+        personnummer=number,
+        first_name="Elev",
+        last_name="Risksson",
+        school="Lindboskolan",
+        reported_on=today,
+    )
     assert youth.coach == coach
     assert not youth.periods.exists()
     consent_make(youth, actor=coach, school=True)
@@ -237,8 +299,14 @@ def test_preventive_case_outside_kaa(municipality, coach):
     in_kaa = youth_make(municipality=municipality)
     with pytest.raises(ValidationError):
         preventive_case_open(
-            municipality=municipality, actor=coach, personnummer=in_kaa.personnummer,
-            first_name="A", last_name="B", school="S", reported_on=today)
+            municipality=municipality,
+            actor=coach,
+            personnummer=in_kaa.personnummer,
+            first_name="A",
+            last_name="B",
+            school="S",
+            reported_on=today,
+        )
     assert Youth.objects.filter(personnummer=number).count() == 1
 
 
@@ -247,11 +315,18 @@ def test_an_intervention_follow_up_keeps_a_colleagues_edit_made_meanwhile(munici
     plan = plan_make(youth, actor=coach, interventions=1)
     opened = plan.interventions.get()  # the follow-up form, as it was opened
     fields = services._intervention_fields(opened, purpose="Praktik på Arbetsmarknadsenheten")
-    services.intervention_save(plan=plan, actor=coach, intervention=opened,
-                               version=opened.version, **fields)
+    services.intervention_save(
+        plan=plan, actor=coach, intervention=opened, version=opened.version, **fields
+    )
     next_date = services.next_month(TODAY())
-    services.follow_up_record(plan=plan, actor=coach, held_on=TODAY(), note="Går bra",
-                              intervention=opened, intervention_next=next_date)
+    services.follow_up_record(
+        plan=plan,
+        actor=coach,
+        held_on=TODAY(),
+        note="Går bra",
+        intervention=opened,
+        intervention_next=next_date,
+    )
     saved = Intervention.objects.get(pk=opened.pk)
     assert saved.purpose == "Praktik på Arbetsmarknadsenheten"
     assert saved.follow_up_on == next_date

@@ -29,9 +29,14 @@ def _strip_tokens(html: str) -> str:
 
 
 def _form(personnummer: str, **changes) -> dict[str, str]:
-    data = {"personnummer": personnummer, "first_name": "Nour", "last_name": "Al-Sayed",
-            "phone": "0701112233", "school": "Alléskolan",
-            "reported_on": timezone.localdate().isoformat()}
+    data = {
+        "personnummer": personnummer,
+        "first_name": "Nour",
+        "last_name": "Al-Sayed",
+        "phone": "0701112233",
+        "school": "Alléskolan",
+        "reported_on": timezone.localdate().isoformat(),
+    }
     data.update(changes)
     return data
 
@@ -45,28 +50,49 @@ def _answer(client, personnummer: str) -> tuple[int, str, str]:
     """What the coach sees: the status, where it leads, and the page they land on."""
     response = client.post(reverse(URL), _form(personnummer))
     landed = client.get(response["Location"]) if response.status_code == 302 else response
-    return response.status_code, response.get("Location", ""), _strip_tokens(
-        landed.content.decode())
+    return (
+        response.status_code,
+        response.get("Location", ""),
+        _strip_tokens(landed.content.decode()),
+    )
 
 
 def test_every_number_the_coach_may_not_see_gets_the_same_answer(
-        client_for, coach, other_team_coach, coordinator):
-    others = youth_make(municipality=coach.municipality, coach=other_team_coach,
-                        open_period=False, last_name="Annatteam")
-    protected = youth_make(municipality=coach.municipality, coach=other_team_coach,
-                           open_period=False, protected_identity=True, last_name="Skyddad")
-    restricted = youth_make(municipality=coach.municipality, coach=coach, open_period=False,
-                            last_name="Begransad")
-    restriction_set(youth=restricted, actor=coordinator, reason="Bestrider",
-                    received_on=timezone.localdate())
+    client_for, coach, other_team_coach, coordinator
+):
+    others = youth_make(
+        municipality=coach.municipality,
+        coach=other_team_coach,
+        open_period=False,
+        last_name="Annatteam",
+    )
+    protected = youth_make(
+        municipality=coach.municipality,
+        coach=other_team_coach,
+        open_period=False,
+        protected_identity=True,
+        last_name="Skyddad",
+    )
+    restricted = youth_make(
+        municipality=coach.municipality, coach=coach, open_period=False, last_name="Begransad"
+    )
+    restriction_set(
+        youth=restricted, actor=coordinator, reason="Bestrider", received_on=timezone.localdate()
+    )
     unknown = _unknown_number()
     youths_before = Youth.objects.count()
     timeline_before = TimelineEntry.objects.count()
     client = client_for(coach)
 
-    answers = {name: _answer(client, number) for name, number in (
-        ("unknown", unknown), ("other team", others.personnummer),
-        ("protected", protected.personnummer), ("restricted", restricted.personnummer))}
+    answers = {
+        name: _answer(client, number)
+        for name, number in (
+            ("unknown", unknown),
+            ("other team", others.personnummer),
+            ("protected", protected.personnummer),
+            ("restricted", restricted.personnummer),
+        )
+    }
 
     first = answers["unknown"]
     assert first[0] == 302
@@ -84,21 +110,29 @@ def test_every_number_the_coach_may_not_see_gets_the_same_answer(
         assert client.get(reverse("youth:detail", args=[youth.pk])).status_code == 404
 
     # The coordinators get each report in their inbox, with who sent it.
-    routed = SchoolNotification.objects.filter(municipality=coach.municipality,
-                                               status="new", reported_by=coach)
+    routed = SchoolNotification.objects.filter(
+        municipality=coach.municipality, status="new", reported_by=coach
+    )
     assert sorted(n.personnummer for n in routed) == sorted(
-        [unknown, others.personnummer, protected.personnummer, restricted.personnummer])
+        [unknown, others.personnummer, protected.personnummer, restricted.personnummer]
+    )
     notice = routed.get(personnummer=unknown)
-    assert (notice.first_name, notice.last_name, notice.school) == ("Nour", "Al-Sayed",
-                                                                   "Alléskolan")
+    assert (notice.first_name, notice.last_name, notice.school) == (
+        "Nour",
+        "Al-Sayed",
+        "Alléskolan",
+    )
     assert notice.kind == "at_risk"
     assert "0701112233" in notice.message
     inbox = client_for(coordinator).get(reverse("plans:school_inbox")).content.decode()
     # The protected youth's report names a school, which could locate them: the inbox withholds it.
     assert inbox.count("Alléskolan") == 3
     assert "Skyddade personuppgifter" in inbox
-    detail = client_for(coordinator).get(
-        reverse("plans:school_detail", args=[notice.pk])).content.decode()
+    detail = (
+        client_for(coordinator)
+        .get(reverse("plans:school_detail", args=[notice.pk]))
+        .content.decode()
+    )
     assert "Nour Al-Sayed" in detail
     assert coach.get_full_name() in detail
     # A report from a coach sends no receipt e-mail anywhere.
@@ -110,8 +144,7 @@ def test_every_number_the_coach_may_not_see_gets_the_same_answer(
     assert denied.filter(youth_id=others.pk, flagged=True).count() == 1
     assert denied.filter(youth_id=protected.pk, flagged=True).count() == 1
     assert denied.filter(youth_id=restricted.pk).count() == 1
-    assert {e.object_id for e in denied} == {
-        str(others.pk), str(protected.pk), str(restricted.pk)}
+    assert {e.object_id for e in denied} == {str(others.pk), str(protected.pk), str(restricted.pk)}
 
 
 def test_a_coach_s_own_or_team_youth_still_opens_the_case(client_for, coach, colleague):

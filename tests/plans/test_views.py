@@ -27,9 +27,17 @@ def _iso(days: int = 0) -> str:
 def test_consent_form_keeps_input_and_explains(client_for, coach, municipality):
     youth = youth_make(municipality=municipality, coach=coach)  # 17: guardian needed
     url = reverse("plans:consent_add", args=[youth.pk])
-    response = client_for(coach).post(url, {"given_on": _iso(), "place": "Askersund",
-                                            "by_youth": "on", "school": "on",
-                                            "relative": "on", "relative_name": "Moster Stina"})
+    response = client_for(coach).post(
+        url,
+        {
+            "given_on": _iso(),
+            "place": "Askersund",
+            "by_youth": "on",
+            "school": "on",
+            "relative": "on",
+            "relative_name": "Moster Stina",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "vårdnadshavaren måste också samtycka" in body
@@ -42,9 +50,15 @@ def test_plan_without_consent_says_why(client_for, coach, municipality):
     url = reverse("plans:plan_add", args=[youth.pk])
     page = client_for(coach).get(url).content.decode()
     assert "inget giltigt samtycke" in page
-    response = client_for(coach).post(url, {
-        "case_worker": coach.pk, "goal": "Mitt mål är komvux", "start_date": _iso(),
-        "next_follow_up": _iso(30)})
+    response = client_for(coach).post(
+        url,
+        {
+            "case_worker": coach.pk,
+            "goal": "Mitt mål är komvux",
+            "start_date": _iso(),
+            "next_follow_up": _iso(30),
+        },
+    )
     body = response.content.decode()
     assert "Registrera samtycket först" in body
     assert "Mitt mål är komvux" in body
@@ -57,8 +71,15 @@ def test_intervention_ending_before_start_keeps_values(client_for, coach, munici
     kind = InterventionType.objects.filter(municipality=municipality).first()
     response = client_for(coach).post(
         reverse("plans:intervention_add", args=[plan.youth_id, plan.pk]),
-        {"type": kind.pk, "purpose": "Prova på snickeri", "responsible": "municipality",
-         "actual_start": _iso(-2), "actual_end": _iso(-5), "end_reason": "completed"})
+        {
+            "type": kind.pk,
+            "purpose": "Prova på snickeri",
+            "responsible": "municipality",
+            "actual_start": _iso(-2),
+            "actual_end": _iso(-5),
+            "end_reason": "completed",
+        },
+    )
     body = response.content.decode()
     assert "Insatsen kan inte sluta innan den har börjat" in body
     assert 'value="Prova på snickeri"' in body
@@ -77,24 +98,32 @@ def test_upload_that_is_not_a_scan_is_refused(client_for, coach, municipality):
     assert consent.paper_received_on is None
 
 
-def test_scan_download_is_checked_and_audited(client_for, coach, other_team_coach,
-                                               municipality, settings, tmp_path):
+def test_scan_download_is_checked_and_audited(
+    client_for, coach, other_team_coach, municipality, settings, tmp_path
+):
     youth = youth_make(municipality=municipality, coach=coach)
     consent = consent_make(youth, actor=coach)
-    client_for(coach).post(reverse("plans:consent_paper", args=[youth.pk, consent.pk]),
-                           {"on": _iso(), "version": consent.version, "scan": SimpleUploadedFile(
-                               "x.png", b"\x89PNG\r\n\x1a\n0000", "image/png")})
+    client_for(coach).post(
+        reverse("plans:consent_paper", args=[youth.pk, consent.pk]),
+        {
+            "on": _iso(),
+            "version": consent.version,
+            "scan": SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n0000", "image/png"),
+        },
+    )
     url = reverse("plans:consent_scan", args=[youth.pk, consent.pk])
     assert client_for(other_team_coach).get(url).status_code == 404
     response = client_for(coach).get(url)
     assert response["Content-Type"] == "image/png"
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
-    assert AuditEvent.objects.filter(user=coach, youth_id=youth.pk,
-                                     detail="samtycke.skanning").exists()
+    assert AuditEvent.objects.filter(
+        user=coach, youth_id=youth.pk, detail="samtycke.skanning"
+    ).exists()
 
 
-def test_revoke_by_a_stranger_is_refused(client_for, coach, other_team_coach, manager,
-                                         municipality):
+def test_revoke_by_a_stranger_is_refused(
+    client_for, coach, other_team_coach, manager, municipality
+):
     youth = youth_make(municipality=municipality, coach=coach)
     consent = consent_make(youth, actor=coach)
     url = reverse("plans:consent_revoke", args=[youth.pk, consent.pk])
@@ -102,37 +131,42 @@ def test_revoke_by_a_stranger_is_refused(client_for, coach, other_team_coach, ma
     assert client_for(manager).post(url, {"on": _iso()}).status_code == 404
     consent.refresh_from_db()
     assert consent.ended_on is None
-    response = client_for(coach).post(url, {"on": _iso(), "note": "ångrade sig",
-                                            "version": consent.version})
+    response = client_for(coach).post(
+        url, {"on": _iso(), "note": "ångrade sig", "version": consent.version}
+    )
     assert response.status_code == 302
     consent.refresh_from_db()
     assert consent.end_kind == "revoked"
 
 
-def test_plan_follow_up_shows_in_queue_and_leads_to_the_plan(client_for, coach,
-                                                            municipality):
-    plan = plan_make(youth_make(municipality=municipality, coach=coach), actor=coach,
-                     next_follow_up=TODAY())
+def test_plan_follow_up_shows_in_queue_and_leads_to_the_plan(client_for, coach, municipality):
+    plan = plan_make(
+        youth_make(municipality=municipality, coach=coach), actor=coach, next_follow_up=TODAY()
+    )
     client = client_for(coach)
     queue = client.get(reverse("outreach:queue") + "?vy=mina").content.decode()
     follow_url = reverse("plans:follow_up", args=[plan.youth_id, plan.pk])
     assert "Uppföljning av handlingsplan" in queue
     assert follow_url in queue
     task = Task.objects.get(ref=f"plan:{plan.pk}")
-    response = client.post(reverse("outreach:task_outcome", args=[task.pk]),
-                           {"outcome": "no_answer"})
+    response = client.post(
+        reverse("outreach:task_outcome", args=[task.pk]), {"outcome": "no_answer"}
+    )
     assert response["Location"] == follow_url
-    response = client.post(follow_url, {"held_on": _iso(), "note": "Trivs på praktiken",
-                                         "next_date": _iso(30)})
+    response = client.post(
+        follow_url, {"held_on": _iso(), "note": "Trivs på praktiken", "next_date": _iso(30)}
+    )
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.status == "done"
-    assert Task.objects.get(ref=f"plan:{plan.pk}", status="open").due_date == \
-        TODAY() + dt.timedelta(days=30)
+    assert Task.objects.get(
+        ref=f"plan:{plan.pk}", status="open"
+    ).due_date == TODAY() + dt.timedelta(days=30)
 
 
-def test_youth_tab_queries_do_not_grow(client_for, coach, municipality,
-                                       django_assert_max_num_queries):
+def test_youth_tab_queries_do_not_grow(
+    client_for, coach, municipality, django_assert_max_num_queries
+):
     youth = youth_make(municipality=municipality, coach=coach)
     plan_make(youth, actor=coach, interventions=5)
     client = client_for(coach)
@@ -143,8 +177,9 @@ def test_youth_tab_queries_do_not_grow(client_for, coach, municipality,
     assert "Körkortsteori" not in body or "Busskort" not in body
 
 
-def test_overdue_list_queries_do_not_grow(client_for, coordinator, coach, municipality,
-                                          django_assert_max_num_queries):
+def test_overdue_list_queries_do_not_grow(
+    client_for, coordinator, coach, municipality, django_assert_max_num_queries
+):
     for _ in range(12):
         plan = plan_make(youth_make(municipality=municipality, coach=coach), actor=coach)
         ActionPlan.objects.filter(pk=plan.pk).update(next_follow_up=_iso(-3))
@@ -155,8 +190,7 @@ def test_overdue_list_queries_do_not_grow(client_for, coordinator, coach, munici
 
 
 def test_meeting_flow_names_only_covered_youths(client_for, coordinator, coach, municipality):
-    school = Partner.objects.create(municipality=municipality, name="Lindboskolan",
-                                    kind="school")
+    school = Partner.objects.create(municipality=municipality, name="Lindboskolan", kind="school")
     covered = youth_make(municipality=municipality, coach=coach, last_name="Täcksson")
     consent_make(covered, actor=coach, school=True)
     youth_make(municipality=municipality, coach=coach, last_name="Ejsson")
@@ -165,8 +199,15 @@ def test_meeting_flow_names_only_covered_youths(client_for, coordinator, coach, 
     page = client.get(url, {"held_on": _iso(), "partners": school.pk}).content.decode()
     assert "Täcksson" in page
     assert "Ejsson" not in page
-    response = client.post(url, {"held_on": _iso(), "partners": school.pk,
-                                 "youth": [covered.pk], "agenda": "Läget i kommunen"})
+    response = client.post(
+        url,
+        {
+            "held_on": _iso(),
+            "partners": school.pk,
+            "youth": [covered.pk],
+            "agenda": "Läget i kommunen",
+        },
+    )
     assert response.status_code == 302
     detail = client.get(response["Location"]).content.decode()
     assert "Täcksson" in detail
@@ -177,13 +218,21 @@ def test_catalogue_is_for_coordinators(client_for, coordinator, coach, municipal
     assert client_for(coach).get(reverse("plans:catalogue")).status_code == 403
     client = client_for(coordinator)
     assert "Studie- och yrkesvägledning" in client.get(reverse("plans:catalogue")).content.decode()
-    response = client.post(reverse("plans:catalogue_add"), {
-        "name": "Sommarjobb", "measure_code": "ARBETSMARKNAD", "is_active": "on",
-        "sort_order": 5})
+    response = client.post(
+        reverse("plans:catalogue_add"),
+        {
+            "name": "Sommarjobb",
+            "measure_code": "ARBETSMARKNAD",
+            "is_active": "on",
+            "sort_order": 5,
+        },
+    )
     assert response.status_code == 302
     assert InterventionType.objects.get(name="Sommarjobb").municipality == municipality
-    response = client.post(reverse("plans:catalogue_add"), {
-        "name": "Sommarjobb", "measure_code": "ANNAN", "sort_order": 5})
+    response = client.post(
+        reverse("plans:catalogue_add"),
+        {"name": "Sommarjobb", "measure_code": "ANNAN", "sort_order": 5},
+    )
     assert "Det finns redan" in response.content.decode()
 
 
@@ -194,23 +243,38 @@ def test_preventive_case_page(client_for, coordinator, municipality):
 
     today = TODAY()
     number = personnummer_for(today.replace(year=today.year - 17), 5151)
-    response = client_for(coordinator).post(reverse("plans:preventive_new"), {
-        "personnummer": number, "first_name": "Elin", "last_name": "Skolsson",
-        "school": "Lindboskolan", "reported_on": _iso()})
+    response = client_for(coordinator).post(
+        reverse("plans:preventive_new"),
+        {
+            "personnummer": number,
+            "first_name": "Elin",
+            "last_name": "Skolsson",
+            "school": "Lindboskolan",
+            "reported_on": _iso(),
+        },
+    )
     assert response.status_code == 302
     page = client_for(coordinator).get(response["Location"]).content.decode()
     assert "Skolsson" in page
     tab = client_for(coordinator).get(
-        reverse("plans:youth_tab", args=[int(response["Location"].strip("/").split("/")[-1])]))
+        reverse("plans:youth_tab", args=[int(response["Location"].strip("/").split("/")[-1])])
+    )
     assert "förebyggande" not in tab.content.decode() or "samtycke" in tab.content.decode()
 
 
 def test_conversation_page_records_and_shows(client_for, coach, municipality):
     youth = youth_make(municipality=municipality, coach=coach)
-    response = client_for(coach).post(reverse("plans:conversation_add", args=[youth.pk]), {
-        "held_on": _iso(), "conducted_by": coach.pk, "school_status": "dropped_out",
-        "occupation_type": occupation_type("SAKNAR").pk, "future_thoughts": "Bli elektriker",
-        "would_study_again": "maybe"})
+    response = client_for(coach).post(
+        reverse("plans:conversation_add", args=[youth.pk]),
+        {
+            "held_on": _iso(),
+            "conducted_by": coach.pk,
+            "school_status": "dropped_out",
+            "occupation_type": occupation_type("SAKNAR").pk,
+            "future_thoughts": "Bli elektriker",
+            "would_study_again": "maybe",
+        },
+    )
     assert response.status_code == 302
     tab = client_for(coach).get(reverse("plans:youth_tab", args=[youth.pk])).content.decode()
     assert "Har avbrutit studierna" in tab

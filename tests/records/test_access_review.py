@@ -14,14 +14,22 @@ pytestmark = pytest.mark.django_db
 
 
 def _read(user, youth, **extra):
-    return AuditEvent.objects.create(action="read", user=user, username=user.username,
-                                     role=user.role, municipality=user.municipality,
-                                     object_type="youth.youth", object_id=str(youth.pk),
-                                     youth_id=youth.pk, **extra)
+    return AuditEvent.objects.create(
+        action="read",
+        user=user,
+        username=user.username,
+        role=user.role,
+        municipality=user.municipality,
+        object_type="youth.youth",
+        object_id=str(youth.pk),
+        youth_id=youth.pk,
+        **extra,
+    )
 
 
-def test_the_review_lists_protected_reads_with_their_reasons(client_for, coordinator, coach,
-                                                             municipality):
+def test_the_review_lists_protected_reads_with_their_reasons(
+    client_for, coordinator, coach, municipality
+):
     youth = youth_make(municipality=municipality, coach=coach, protected_identity=True)
     with_reason(client_for(coach), youth)
     page = client_for(coordinator).get(reverse("records:access_review")).content.decode()
@@ -31,8 +39,9 @@ def test_the_review_lists_protected_reads_with_their_reasons(client_for, coordin
     assert client_for(coach).get(reverse("records:access_review")).status_code == 403
 
 
-def test_many_youths_outside_the_caseload_are_listed(client_for, coordinator, coach, colleague,
-                                                     municipality, django_assert_max_num_queries):
+def test_many_youths_outside_the_caseload_are_listed(
+    client_for, coordinator, coach, colleague, municipality, django_assert_max_num_queries
+):
     youths = [youth_make(municipality=municipality, coach=coach) for _ in range(21)]
     for youth in youths:
         _read(colleague, youth)  # a teammate reading someone else's caseload
@@ -63,17 +72,24 @@ def test_reads_of_youths_without_a_coach_count_as_outside_the_caseload(municipal
 
 def test_exports_are_listed(client_for, coordinator, coach, municipality):
     youth = youth_make(municipality=municipality, coach=coach)
-    AuditEvent.objects.create(action="export", user=coordinator, username="sara",
-                              role="coordinator", municipality=municipality,
-                              object_type="youth.youth", youth_id=youth.pk,
-                              detail="registerutdrag")
+    AuditEvent.objects.create(
+        action="export",
+        user=coordinator,
+        username="sara",
+        role="coordinator",
+        municipality=municipality,
+        object_type="youth.youth",
+        youth_id=youth.pk,
+        detail="registerutdrag",
+    )
     page = client_for(coordinator).get(reverse("records:access_review")).content.decode()
     section = page.split('id="exports-heading"')[1].split("</section>")[0]
     assert "registerutdrag" in section
 
 
-def test_a_sample_is_drawn_reviewed_and_kept(client_for, coordinator, coach,
-                                             stranger_coordinator, municipality):
+def test_a_sample_is_drawn_reviewed_and_kept(
+    client_for, coordinator, coach, stranger_coordinator, municipality
+):
     youths = [youth_make(municipality=municipality, coach=coach) for _ in range(30)]
     for youth in youths:
         _read(coach, youth)

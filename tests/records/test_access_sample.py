@@ -20,10 +20,16 @@ def second_coordinator(municipality):
 
 
 def _read(user, youth):
-    return AuditEvent.objects.create(action="read", user=user, username=user.username,
-                                     role=user.role, municipality=user.municipality,
-                                     object_type="youth.youth", object_id=str(youth.pk),
-                                     youth_id=youth.pk)
+    return AuditEvent.objects.create(
+        action="read",
+        user=user,
+        username=user.username,
+        role=user.role,
+        municipality=user.municipality,
+        object_type="youth.youth",
+        object_id=str(youth.pk),
+        youth_id=youth.pk,
+    )
 
 
 def _draw(client) -> AuditSample:
@@ -34,9 +40,9 @@ def _draw(client) -> AuditSample:
     return sample
 
 
-def test_each_finding_is_kept_as_its_own_audited_entry(client_for, coordinator,
-                                                       second_coordinator, coach,
-                                                       municipality):
+def test_each_finding_is_kept_as_its_own_audited_entry(
+    client_for, coordinator, second_coordinator, coach, municipality
+):
     for _ in range(3):
         _read(coach, youth_make(municipality=municipality, coach=coach))
     sample = _draw(client_for(coordinator))
@@ -44,10 +50,15 @@ def test_each_finding_is_kept_as_its_own_audited_entry(client_for, coordinator,
     client_for(coordinator).post(url, {"findings": "Omar läste tre ungdomar utan uppgift."})
     # A later finding, by someone else, must not replace the first.
     client_for(second_coordinator).post(url, {"findings": "Alla läsningar hade skäl."})
-    findings = list(sample.findings_made.order_by("created_at", "pk")
-                    .values_list("text", "created_by__username"))
-    assert findings == [("Omar läste tre ungdomar utan uppgift.", "sara"),
-                        ("Alla läsningar hade skäl.", "karin")]
+    findings = list(
+        sample.findings_made.order_by("created_at", "pk").values_list(
+            "text", "created_by__username"
+        )
+    )
+    assert findings == [
+        ("Omar läste tre ungdomar utan uppgift.", "sara"),
+        ("Alla läsningar hade skäl.", "karin"),
+    ]
     page = client_for(coordinator).get(url).content.decode()
     assert "Omar läste tre ungdomar utan uppgift." in page
     assert "Alla läsningar hade skäl." in page
@@ -69,18 +80,19 @@ def test_a_finding_cannot_be_changed_or_removed():
         AuditSampleFinding.objects.all().delete()
 
 
-def test_a_sample_never_holds_the_drawer_s_own_reads(client_for, coordinator, coach,
-                                                     municipality):
+def test_a_sample_never_holds_the_drawer_s_own_reads(client_for, coordinator, coach, municipality):
     for _ in range(25):
         _read(coordinator, youth_make(municipality=municipality))
-    theirs = {_read(coach, youth_make(municipality=municipality, coach=coach)).pk
-              for _ in range(4)}
+    theirs = {
+        _read(coach, youth_make(municipality=municipality, coach=coach)).pk for _ in range(4)
+    }
     sample = _draw(client_for(coordinator))
     assert set(sample.event_ids) == theirs
 
 
-def test_nobody_reviews_a_sample_of_their_own_reads(client_for, coordinator,
-                                                    second_coordinator, coach, municipality):
+def test_nobody_reviews_a_sample_of_their_own_reads(
+    client_for, coordinator, second_coordinator, coach, municipality
+):
     _read(coordinator, youth_make(municipality=municipality))
     _read(coach, youth_make(municipality=municipality, coach=coach))
     sample = _draw(client_for(second_coordinator))  # holds a read by `coordinator`
@@ -95,8 +107,11 @@ def test_nobody_reviews_a_sample_of_their_own_reads(client_for, coordinator,
     sample.refresh_from_db()
     assert sample.reviewed_at is None
     refusal = AuditEvent.objects.get(action="denied", object_type="records.auditsample")
-    assert (refusal.user, refusal.object_id, refusal.flagged) == (coordinator, str(sample.pk),
-                                                                  True)
+    assert (refusal.user, refusal.object_id, refusal.flagged) == (
+        coordinator,
+        str(sample.pk),
+        True,
+    )
     # The one who drew it, whose reads it does not hold, reviews it.
     client_for(second_coordinator).post(url, {"findings": "Inget att anmärka."})
     assert sample.findings_made.get().created_by == second_coordinator

@@ -21,14 +21,23 @@ from records.register_extract.models import RegisterExtract
 from records.retention import services as retention
 from records.retention.models import RecordType, RetentionPolicy, RetentionRun
 
-MOVED = {RetentionPolicy: "reporting", RetentionRun: "reporting", RegisterExtract: "reporting",
-         AuditSample: "kaa", AuditSampleFinding: "kaa"}
+MOVED = {
+    RetentionPolicy: "reporting",
+    RetentionRun: "reporting",
+    RegisterExtract: "reporting",
+    AuditSample: "kaa",
+    AuditSampleFinding: "kaa",
+}
 
 
 def test_the_moved_models_keep_their_tables():
     assert {model._meta.db_table for model in MOVED} == {
-        "reporting_retentionpolicy", "reporting_retentionrun", "reporting_registerextract",
-        "kaa_auditsample", "kaa_auditsamplefinding"}
+        "reporting_retentionpolicy",
+        "reporting_retentionrun",
+        "reporting_registerextract",
+        "kaa_auditsample",
+        "kaa_auditsamplefinding",
+    }
     assert all(model._meta.app_label == "records" for model in MOVED)
 
 
@@ -53,22 +62,37 @@ def test_the_move_takes_the_content_type_and_its_permissions_along():
 
 
 def test_every_moved_task_keeps_its_celery_name_and_its_old_dotted_path():
-    for name in ("retention_propose", "retention_execute", "register_extract_build",
-                 "orphan_files_delete", "scb_file_build", "scb_drafts_build",
-                 "board_report_build", "board_reports_scheduled", "stats_rollup_days",
-                 "stats_rollup_refresh"):
+    for name in (
+        "retention_propose",
+        "retention_execute",
+        "register_extract_build",
+        "orphan_files_delete",
+        "scb_file_build",
+        "scb_drafts_build",
+        "board_report_build",
+        "board_reports_scheduled",
+        "stats_rollup_days",
+        "stats_rollup_refresh",
+    ):
         assert import_string(f"reporting.tasks.{name}").name == f"reporting.tasks.{name}"
     assert import_string("records.retention.tasks.retention_execute").name == (
-        "reporting.tasks.retention_execute")
+        "reporting.tasks.retention_execute"
+    )
     assert import_string("records.register_extract.tasks.register_extract_build").name == (
-        "reporting.tasks.register_extract_build")
+        "reporting.tasks.register_extract_build"
+    )
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("task", ["records.tasks.orphan_files_delete",
-                                  "records.retention.tasks.retention_propose",
-                                  "reporting.scb.tasks.scb_drafts_build",
-                                  "reporting.stats.tasks.stats_rollup_refresh"])
+@pytest.mark.parametrize(
+    "task",
+    [
+        "records.tasks.orphan_files_delete",
+        "records.retention.tasks.retention_propose",
+        "reporting.scb.tasks.scb_drafts_build",
+        "reporting.stats.tasks.stats_rollup_refresh",
+    ],
+)
 def test_a_moved_scheduled_job_takes_the_lock_of_its_old_path(task):
     """A worker still running the code from before the move holds the lock under the old
     path: the moved job sees it and does nothing."""

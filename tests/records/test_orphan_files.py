@@ -28,8 +28,11 @@ def _scan() -> SimpleUploadedFile:
 
 def _adult(municipality, coach):
     today = timezone.localdate()
-    return youth_make(municipality=municipality, coach=coach,
-                      birth_date=today.replace(year=today.year - 19) - dt.timedelta(days=10))
+    return youth_make(
+        municipality=municipality,
+        coach=coach,
+        birth_date=today.replace(year=today.year - 19) - dt.timedelta(days=10),
+    )
 
 
 def test_a_scan_left_by_a_failed_save_is_deleted_and_a_kept_one_stays(municipality, coach):
@@ -40,8 +43,7 @@ def test_a_scan_left_by_a_failed_save_is_deleted_and_a_kept_one_stays(municipali
 
     @transaction.atomic
     def request_that_fails() -> None:
-        consent_paper_received(consent=failed, actor=coach, on=timezone.localdate(),
-                               scan=_scan())
+        consent_paper_received(consent=failed, actor=coach, on=timezone.localdate(), scan=_scan())
         raise RuntimeError("the request failed after the scan was written")
 
     with pytest.raises(RuntimeError):
@@ -72,8 +74,12 @@ def test_the_scb_and_report_folders_are_watched_too():
     from records.files.services import _file_fields
 
     watched = {(model._meta.label, field, top) for model, field, top in _file_fields()}
-    assert {("plans.Consent", "scan", "consents"), ("reporting.ScbFile", "content", "scb"),
-            ("reporting.ScbFile", "readable", "scb"), ("reporting.BoardReport", "pdf", "reports"),
-            ("reporting.BoardReport", "xlsx", "reports")} <= watched
+    assert {
+        ("plans.Consent", "scan", "consents"),
+        ("reporting.ScbFile", "content", "scb"),
+        ("reporting.ScbFile", "readable", "scb"),
+        ("reporting.BoardReport", "pdf", "reports"),
+        ("reporting.BoardReport", "xlsx", "reports"),
+    } <= watched
     orphan = default_storage.save("scb/2026/halvfardig.txt", ContentFile(b"199001011234;..."))
     assert orphans(now=timezone.now() + LATER) == [orphan]

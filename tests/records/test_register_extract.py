@@ -30,30 +30,51 @@ NOT_PERSONAL: set[str] = {"records.RegisterExtract"}
 
 
 def _rich_youth(municipality, coach):
-    youth = youth_make(municipality=municipality, coach=coach, first_name="Amal",
-                       last_name="Utdragsson", phone="070-1", address="Storgatan 1")
+    youth = youth_make(
+        municipality=municipality,
+        coach=coach,
+        first_name="Amal",
+        last_name="Utdragsson",
+        phone="070-1",
+        address="Storgatan 1",
+    )
     Guardian.objects.create(youth=youth, name="Hanna Vårdnadshavare", address="Lillgatan 2")
     services.note_add(youth=youth, author=coach, text="Ringde, pratade om komvux.")
     services.youth_contact_update(youth=youth, actor=coach, phone="070-2")
     plan_make(youth, actor=coach, interventions=1)
-    submission_save(code=access_code_for(youth), data={"activity": "working",
-                                                       "employer": "Bageriet"})
+    submission_save(
+        code=access_code_for(youth), data={"activity": "working", "employer": "Bageriet"}
+    )
     SchoolNotification.objects.create(
-        municipality=municipality, kind="stopped", personnummer=youth.personnummer,
-        first_name="Amal", last_name="Utdragsson", school="Alléskolan",
-        event_date=timezone.localdate(), contact_name="Eva", contact_email="e@s.example",
-        youth=youth)
+        municipality=municipality,
+        kind="stopped",
+        personnummer=youth.personnummer,
+        first_name="Amal",
+        last_name="Utdragsson",
+        school="Alléskolan",
+        event_date=timezone.localdate(),
+        contact_name="Eva",
+        contact_email="e@s.example",
+        youth=youth,
+    )
     return youth
 
 
 def test_the_extract_covers_every_model_that_holds_data_about_a_youth(municipality, coach):
     youth = _rich_youth(municipality, coach)
     context = extract_context(youth)
+
     def pointing_at(targets):
-        return {model for model in apps.get_models()
-                if any(isinstance(f, models.ForeignKey) and f.related_model in targets
-                       for f in model._meta.get_fields() if f.concrete)
-                and model._meta.label not in NOT_PERSONAL}
+        return {
+            model
+            for model in apps.get_models()
+            if any(
+                isinstance(f, models.ForeignKey) and f.related_model in targets
+                for f in model._meta.get_fields()
+                if f.concrete
+            )
+            and model._meta.label not in NOT_PERSONAL
+        }
 
     about_youths = pointing_at({Youth})
     # Records of a youth's records (a plan's interventions and earlier versions, a note's
@@ -64,33 +85,53 @@ def test_the_extract_covers_every_model_that_holds_data_about_a_youth(municipali
     missing = {m._meta.label for m in about_youths - context["covered_models"]}
     assert not missing, f"add these to records/register_extract/services.py: {sorted(missing)}"
     text = repr(context["sections"]) + repr(context["youth_rows"])
-    for stored in ("Utdragsson", "Storgatan 1", "Hanna Vårdnadshavare",
-                   "Ringde, pratade om komvux.", "070-1", "070-2", "Bageriet", "Alléskolan",
-                   "Börja studera på komvux"):
+    for stored in (
+        "Utdragsson",
+        "Storgatan 1",
+        "Hanna Vårdnadshavare",
+        "Ringde, pratade om komvux.",
+        "070-1",
+        "070-2",
+        "Bageriet",
+        "Alléskolan",
+        "Börja studera på komvux",
+    ):
         assert stored in text, stored
 
 
 def test_a_protected_address_is_withheld_from_the_extract(municipality, coach, coordinator):
-    youth = youth_make(municipality=municipality, coach=coach, address="Gamla vägen 1",
-                       postal_code="12345", protected_identity=True)
+    youth = youth_make(
+        municipality=municipality,
+        coach=coach,
+        address="Gamla vägen 1",
+        postal_code="12345",
+        protected_identity=True,
+    )
     # A corrected address is an address too, and so is the address of a guardian (who lives
     # with the youth) even without a protected identity of their own.
     services.youth_contact_update(youth=youth, actor=coordinator, address="Hemliga vägen 3")
-    Guardian.objects.create(youth=youth, name="Skyddad Förälder", address="Dolda gatan 9",
-                            protected_identity=True)
+    Guardian.objects.create(
+        youth=youth, name="Skyddad Förälder", address="Dolda gatan 9", protected_identity=True
+    )
     Guardian.objects.create(youth=youth, name="Annan Förälder", address="Synliga gatan 5")
     context = extract_context(youth)
     text = repr(context["sections"]) + repr(context["youth_rows"])
     assert context["address_withheld"]
-    for address in ("Hemliga vägen 3", "Gamla vägen 1", "12345", "Dolda gatan 9",
-                    "Synliga gatan 5"):
+    for address in (
+        "Hemliga vägen 3",
+        "Gamla vägen 1",
+        "12345",
+        "Dolda gatan 9",
+        "Synliga gatan 5",
+    ):
         assert address not in text, address
     assert "Skyddad Förälder" in text
     assert "Annan Förälder" in text
 
 
 def test_the_extract_names_who_read_printed_or_exported_and_no_one_elsewhere(
-        client_for, municipality, coach, coordinator, stranger_coordinator):
+    client_for, municipality, coach, coordinator, stranger_coordinator
+):
     from kaa.audit import audit_event
 
     youth = youth_make(municipality=municipality, coach=coach)
@@ -112,8 +153,13 @@ def test_the_extract_names_who_read_printed_or_exported_and_no_one_elsewhere(
 
 
 def test_a_coordinator_orders_the_extract_a_worker_builds_it_and_it_is_recorded(
-        client_for, coordinator, coach, stranger_coordinator, municipality,
-        django_capture_on_commit_callbacks):
+    client_for,
+    coordinator,
+    coach,
+    stranger_coordinator,
+    municipality,
+    django_capture_on_commit_callbacks,
+):
     from records.register_extract.models import RegisterExtract
 
     youth = _rich_youth(municipality, coach)
@@ -145,8 +191,12 @@ def test_a_coordinator_orders_the_extract_a_worker_builds_it_and_it_is_recorded(
     response = client.get(download)
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    assert AuditEvent.objects.filter(action="export", youth_id=youth.pk,
-                                     detail="registerutdrag").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="export", youth_id=youth.pk, detail="registerutdrag"
+        ).count()
+        == 1
+    )
     reads = extract_context(youth)["reads"]
     assert any(r["who"] == coach.username for r in reads)
     # Nobody else gets it: a coach, another municipality's coordinator.
@@ -166,15 +216,17 @@ def test_a_coordinator_orders_the_extract_a_worker_builds_it_and_it_is_recorded(
 
 
 def test_an_extract_being_made_is_shown_and_one_too_large_fails_cleanly(
-        client_for, coordinator, coach, municipality, monkeypatch):
+    client_for, coordinator, coach, municipality, monkeypatch
+):
     from celery.exceptions import SoftTimeLimitExceeded
 
     from records.register_extract.models import RegisterExtract
     from records.register_extract.services import extract_build, extract_order
 
     youth = youth_make(municipality=municipality, coach=coach)
-    extract = extract_order(youth=youth, actor=coordinator, received_on=timezone.localdate(),
-                            key=None)
+    extract = extract_order(
+        youth=youth, actor=coordinator, received_on=timezone.localdate(), key=None
+    )
     listing = reverse("records:extract_list", args=[youth.pk])
     body = client_for(coordinator).get(listing).content.decode()
     assert "Tas fram" in body
@@ -198,8 +250,9 @@ def test_an_extract_being_made_is_shown_and_one_too_large_fails_cleanly(
     assert RegisterExtract.objects.get(pk=extract.pk).built_at is None
 
 
-def test_an_extract_is_downloadable_for_a_month_then_deleted(coordinator, coach, municipality,
-                                                           django_capture_on_commit_callbacks):
+def test_an_extract_is_downloadable_for_a_month_then_deleted(
+    coordinator, coach, municipality, django_capture_on_commit_callbacks
+):
     import datetime as dt
 
     from django.core.files.storage import default_storage
@@ -212,8 +265,9 @@ def test_an_extract_is_downloadable_for_a_month_then_deleted(coordinator, coach,
     )
 
     youth = youth_make(municipality=municipality, coach=coach)
-    extract = extract_order(youth=youth, actor=coordinator, received_on=timezone.localdate(),
-                            key=None)
+    extract = extract_order(
+        youth=youth, actor=coordinator, received_on=timezone.localdate(), key=None
+    )
     extract_build(extract.pk)
     extract.refresh_from_db()
     name = extract.file.name
@@ -228,13 +282,20 @@ def test_an_extract_is_downloadable_for_a_month_then_deleted(coordinator, coach,
     assert not default_storage.exists(name)
 
 
-def test_restriction_freezes_the_record_and_hides_it_from_coaches(client_for, coordinator,
-                                                                 coach, municipality):
+def test_restriction_freezes_the_record_and_hides_it_from_coaches(
+    client_for, coordinator, coach, municipality
+):
     youth = youth_make(municipality=municipality, coach=coach, last_name="Begränsad")
     coordinator_client, coach_client = client_for(coordinator), client_for(coach)
     page = reverse("youth:data_protection", args=[youth.pk])
-    response = coordinator_client.post(page, {"action": "restrict", "r-received_on": "2026-11-20",
-                                              "r-reason": "Bestrider uppgifternas riktighet"})
+    response = coordinator_client.post(
+        page,
+        {
+            "action": "restrict",
+            "r-received_on": "2026-11-20",
+            "r-reason": "Bestrider uppgifternas riktighet",
+        },
+    )
     assert response.status_code == 302
     youth.refresh_from_db()
     assert youth.restricted_at is not None
@@ -242,8 +303,9 @@ def test_restriction_freezes_the_record_and_hides_it_from_coaches(client_for, co
     assert "Begränsad" not in coach_client.get(reverse("youth:list")).content.decode()
     detail = coordinator_client.get(reverse("youth:detail", args=[youth.pk])).content.decode()
     assert "Behandlingen är begränsad" in detail
-    edit = coordinator_client.post(reverse("youth:edit", args=[youth.pk]),
-                                   {"first_name": "X", "last_name": "Y"})
+    edit = coordinator_client.post(
+        reverse("youth:edit", args=[youth.pk]), {"first_name": "X", "last_name": "Y"}
+    )
     assert edit.status_code == 403
     assert Youth.objects.get(pk=youth.pk).first_name != "X"
     empty = coordinator_client.post(page, {"action": "lift", "l-reason": ""})
@@ -254,15 +316,22 @@ def test_restriction_freezes_the_record_and_hides_it_from_coaches(client_for, co
     assert sorted(kinds) == ["restriction", "restriction_lifted"]
 
 
-def test_an_erasure_request_gets_the_archive_law_answer(client_for, coordinator, coach,
-                                                        municipality):
+def test_an_erasure_request_gets_the_archive_law_answer(
+    client_for, coordinator, coach, municipality
+):
     youth = youth_make(municipality=municipality, coach=coach)
     client = client_for(coordinator)
     page = reverse("youth:data_protection", args=[youth.pk])
     form = client.get(page).content.decode()
     assert "arkivlagen" in form
-    client.post(page, {"action": "erasure", "e-received_on": "2026-11-21",
-                       "e-decision": str(services.ERASURE_ANSWER)})
+    client.post(
+        page,
+        {
+            "action": "erasure",
+            "e-received_on": "2026-11-21",
+            "e-decision": str(services.ERASURE_ANSWER),
+        },
+    )
     request = DataRequest.objects.get(youth=youth, kind="erasure")
     assert "arkivlagen" in request.decision
     assert Youth.objects.filter(pk=youth.pk).exists()
@@ -274,14 +343,22 @@ def test_a_correction_keeps_the_old_value(client_for, coordinator, coach, munici
     services.youth_contact_update(youth=youth, actor=coach, email="ny@exempel.se")
     change = FieldChange.objects.get(youth=youth)
     assert (change.field, change.old, change.new, change.by) == (
-        "email", "gammal@exempel.se", "ny@exempel.se", coach)
-    page = client_for(coordinator).get(reverse("youth:data_protection",
-                                               args=[youth.pk])).content.decode()
+        "email",
+        "gammal@exempel.se",
+        "ny@exempel.se",
+        coach,
+    )
+    page = (
+        client_for(coordinator)
+        .get(reverse("youth:data_protection", args=[youth.pk]))
+        .content.decode()
+    )
     assert "gammal@exempel.se" in page
 
 
-def test_a_restricted_youth_gets_no_new_tasks_and_no_e_service_answers(coordinator, coach,
-                                                                       municipality):
+def test_a_restricted_youth_gets_no_new_tasks_and_no_e_service_answers(
+    coordinator, coach, municipality
+):
     from outreach.eservice.services import Check, code_check
     from outreach.models import Task
     from outreach.routine.engine import deadlines_refresh
@@ -290,16 +367,17 @@ def test_a_restricted_youth_gets_no_new_tasks_and_no_e_service_answers(coordinat
     routine_from_template(municipality=municipality, key="askersund", actor=None)
     youth = youth_make(municipality=municipality, coach=coach)
     code = access_code_for(youth)
-    services.restriction_set(youth=youth, actor=coordinator, reason="Bestrider",
-                             received_on=timezone.localdate())
+    services.restriction_set(
+        youth=youth, actor=coordinator, reason="Bestrider", received_on=timezone.localdate()
+    )
     deadlines_refresh()
     assert not Task.objects.filter(youth=youth).exists()
     assert code_check(text=code.code, birth_date=youth.birth_date).status is Check.ENDED
 
 
-def test_a_restricted_record_is_frozen_on_every_write_path(client_for, coordinator, coach,
-                                                           colleague, municipality,
-                                                           time_machine):
+def test_a_restricted_record_is_frozen_on_every_write_path(
+    client_for, coordinator, coach, colleague, municipality, time_machine
+):
     import datetime as dt
 
     from django.core.exceptions import ValidationError
@@ -312,19 +390,27 @@ def test_a_restricted_record_is_frozen_on_every_write_path(client_for, coordinat
     time_machine.move_to("2026-11-23 09:00 +01:00", tick=False)
     today = timezone.localdate()
     # Turns 20 within the notice time, with an open letter task and a plan.
-    youth = youth_make(municipality=municipality, coach=coach, last_name="Fryst",
-                       birth_date=today.replace(year=today.year - 20) + dt.timedelta(days=20))
+    youth = youth_make(
+        municipality=municipality,
+        coach=coach,
+        last_name="Fryst",
+        birth_date=today.replace(year=today.year - 20) + dt.timedelta(days=20),
+    )
     plan_make(youth, actor=coach, interventions=1)
-    task = Task.objects.create(youth=youth, kind=Task.Kind.STEP, title="Skicka vykort",
-                               channel="letter", due_date=today)
-    services.restriction_set(youth=youth, actor=coordinator, reason="Bestrider",
-                             received_on=today)
+    task = Task.objects.create(
+        youth=youth, kind=Task.Kind.STEP, title="Skicka vykort", channel="letter", due_date=today
+    )
+    services.restriction_set(youth=youth, actor=coordinator, reason="Bestrider", received_on=today)
     follow_ups = [Task.Kind.PLAN_FOLLOW_UP, Task.Kind.INTERVENTION_FOLLOW_UP]
     Task.objects.filter(youth=youth, kind__in=follow_ups).delete()  # the job would remake them
     client = client_for(coordinator)
     # One task's outcome, bulk "done", bulk assignment: refused or left out.
-    assert client.post(reverse("outreach:task_outcome", args=[task.pk]),
-                       {"outcome": "sent"}).status_code == 403
+    assert (
+        client.post(
+            reverse("outreach:task_outcome", args=[task.pk]), {"outcome": "sent"}
+        ).status_code
+        == 403
+    )
     client.post(reverse("outreach:tasks_bulk_done"), {"task": [task.pk]})
     client.post(reverse("youth:assign_bulk"), {"youth": [youth.pk], "coach": colleague.pk})
     assert not ContactAttempt.objects.filter(youth=youth).exists()
@@ -332,9 +418,14 @@ def test_a_restricted_record_is_frozen_on_every_write_path(client_for, coordinat
     assert Youth.objects.get(pk=youth.pk).coach == coach
     # A new case by personnummer (a preventive case, a school notice) adds nothing.
     with pytest.raises(ValidationError, match="begränsad"):
-        services.youth_record_ensure(municipality=municipality,
-                                     personnummer=youth.personnummer, first_name="X",
-                                     last_name="Y", on=today, actor=colleague)
+        services.youth_record_ensure(
+            municipality=municipality,
+            personnummer=youth.personnummer,
+            first_name="X",
+            last_name="Y",
+            on=today,
+            actor=colleague,
+        )
     # Scheduled jobs and network meetings pass it by.
     assert turning_20_letters_ensure(today=today) == 0
     follow_up_tasks_refresh()

@@ -38,8 +38,9 @@ def _statistics(municipality) -> str:
     spans += [span_of("month", 2026, m) for m in range(1, 13)]
     keys = sorted(set(DASHBOARD) | set(BOARD["tertial"]) | {k for k, _q in ANNUAL})
     for span in spans:
-        scope = Scope(municipality_id=municipality.pk, span=span, team_id=None,
-                      today=dt.date(2026, 12, 31))
+        scope = Scope(
+            municipality_id=municipality.pk, span=span, team_id=None, today=dt.date(2026, 12, 31)
+        )
         out.append(repr(sections(scope, keys, suppress=False)))
     return "\n".join(out)
 
@@ -57,17 +58,21 @@ def _all_policies(municipality, actor, months=12, only=None):
     the register record last, as it waits for the records it takes with it."""
     types = [t for t in retention.RULES if t != "youth"] + ["youth"]
     if only is not None:
-        types = [t for t in types if t in only or (
-            "youth" in only and t in retention.PER_YOUTH)]
+        types = [t for t in types if t in only or ("youth" in only and t in retention.PER_YOUTH)]
     for record_type in types:
-        retention.policy_save(municipality=municipality, record_type=record_type,
-                              months=retention.months_in_force(record_type, months),
-                              decision="DHP 2027 §4", actor=actor)
+        retention.policy_save(
+            municipality=municipality,
+            record_type=record_type,
+            months=retention.months_in_force(record_type, months),
+            decision="DHP 2027 §4",
+            actor=actor,
+        )
 
 
 def _close_everything(youth, day):
     KaaPeriod.objects.filter(youth=youth).update(
-        end_date=day, deregistration_reason=reason("FYLLT_20", "deregistration"))
+        end_date=day, deregistration_reason=reason("FYLLT_20", "deregistration")
+    )
     ActionPlan.objects.filter(youth=youth).update(closed_on=day, status="closed")
 
 
@@ -78,29 +83,43 @@ def world(time_machine, municipality, register, coordinator, coach):
     time_machine.move_to("2026-05-04 09:00 +02:00", tick=False)
     rich = _rich_youth(municipality, coach)
     consent_make(rich, actor=coach)
-    OutgoingMessage.objects.create(youth=rich, channel="sms", recipient="070-1",
-                                   body="Hej Amal", created_by=coach)
+    OutgoingMessage.objects.create(
+        youth=rich, channel="sms", recipient="070-1", body="Hej Amal", created_by=coach
+    )
     ContactAttempt.objects.filter(youth=rich).update(note="Amal ringde tillbaka")
     # A routine step: the deadline statistics group by its title.
-    Task.objects.create(youth=rich, kind=Task.Kind.STEP, title="Brev 1", status="done",
-                        due_date=dt.date(2026, 5, 10), done_at=timezone.now())
+    Task.objects.create(
+        youth=rich,
+        kind=Task.Kind.STEP,
+        title="Brev 1",
+        status="done",
+        due_date=dt.date(2026, 5, 10),
+        done_at=timezone.now(),
+    )
     _close_everything(rich, dt.date(2026, 6, 30))
     time_machine.move_to("2026-09-01 09:00 +02:00", tick=False)
-    file, findings = file_build(municipality=municipality, period=H1, actor=coordinator,
-                                today=dt.date(2026, 9, 1))
+    file, findings = file_build(
+        municipality=municipality, period=H1, actor=coordinator, today=dt.date(2026, 9, 1)
+    )
     assert file is not None, findings.counts
     return {"rich": rich, **register, "file": file}
 
 
 def test_a_run_anonymises_what_is_due_and_every_statistic_stays_the_same(
-        world, municipality, coordinator, colleague_coordinator, time_machine,
-        django_capture_on_commit_callbacks):
+    world,
+    municipality,
+    coordinator,
+    colleague_coordinator,
+    time_machine,
+    django_capture_on_commit_callbacks,
+):
     before = _statistics(municipality)
     rich, file = world["rich"], world["file"]
     birth_date, scb_rows = rich.birth_date, (file.row_count, file.youth_count, file.sha256)
     rich_version = Youth.objects.get(pk=rich.pk).version
-    intervention_versions = dict(Intervention.objects.filter(plan__youth=rich)
-                                 .values_list("pk", "version"))
+    intervention_versions = dict(
+        Intervention.objects.filter(plan__youth=rich).values_list("pk", "version")
+    )
     time_machine.move_to(LATER, tick=False)
     _all_policies(municipality, coordinator)
     run = retention.propose(municipality=municipality, today=timezone.localdate())
@@ -122,22 +141,30 @@ def test_a_run_anonymises_what_is_due_and_every_statistic_stays_the_same(
 
     # Identity and free text are gone ...
     rich.refresh_from_db()
-    assert (rich.first_name, rich.last_name, rich.phone, rich.address) == ("Gallrad", "", "",
-                                                                          "")
+    assert (rich.first_name, rich.last_name, rich.phone, rich.address) == ("Gallrad", "", "", "")
     assert rich.personnummer == f"G{rich.pk}"
     assert rich.anonymised_at is not None
     # A form opened on the record or its interventions before the run is stale after it.
     assert rich.version == rich_version + 1
     assert intervention_versions
-    for pk, version in Intervention.objects.filter(plan__youth=rich).values_list("pk",
-                                                                                 "version"):
+    for pk, version in Intervention.objects.filter(plan__youth=rich).values_list("pk", "version"):
         assert version == intervention_versions[pk] + 1
-    assert not Youth.objects.filter(last_name__in=["Berg", "Dahl", "Ek", "Gustavsson",
-                                                   "Utdragsson"]).exists()
-    for model in (Note, Guardian, FieldChange, Consent, OutgoingMessage, EserviceSubmission,
-                  SchoolNotification, PlanRevision):
-        assert not model.objects.filter(**(
-            {"plan__youth": rich} if model is PlanRevision else {"youth": rich})).exists()
+    assert not Youth.objects.filter(
+        last_name__in=["Berg", "Dahl", "Ek", "Gustavsson", "Utdragsson"]
+    ).exists()
+    for model in (
+        Note,
+        Guardian,
+        FieldChange,
+        Consent,
+        OutgoingMessage,
+        EserviceSubmission,
+        SchoolNotification,
+        PlanRevision,
+    ):
+        assert not model.objects.filter(
+            **({"plan__youth": rich} if model is PlanRevision else {"youth": rich})
+        ).exists()
     assert not ContactAttempt.objects.filter(youth=rich).exclude(note="").exists()
     assert not Intervention.objects.filter(plan__youth=rich).exclude(purpose="").exists()
     assert not ActionPlan.objects.filter(youth=rich).exclude(goal="").exists()
@@ -164,16 +191,23 @@ def test_a_run_anonymises_what_is_due_and_every_statistic_stays_the_same(
 
 
 def test_a_youth_back_in_kaa_since_the_proposal_is_left_alone(
-        world, municipality, coordinator, colleague_coordinator, time_machine,
-        django_capture_on_commit_callbacks):
+    world,
+    municipality,
+    coordinator,
+    colleague_coordinator,
+    time_machine,
+    django_capture_on_commit_callbacks,
+):
     time_machine.move_to(LATER, tick=False)
     _all_policies(municipality, coordinator, only={"youth"})
     run = retention.propose(municipality=municipality, today=timezone.localdate())
     bo = world["bo"]
     assert bo.pk in run.items["youth"]["youth.Youth"]
-    KaaPeriod.objects.create(youth=bo, start_date=timezone.localdate(),
-                             registration_reason=KaaPeriod.objects.filter(youth=bo).first()
-                             .registration_reason)
+    KaaPeriod.objects.create(
+        youth=bo,
+        start_date=timezone.localdate(),
+        registration_reason=KaaPeriod.objects.filter(youth=bo).first().registration_reason,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         retention.decide(run=run, actor=colleague_coordinator, approve=True)
     bo.refresh_from_db()
@@ -190,12 +224,22 @@ def test_a_restricted_record_is_never_proposed(world, municipality, coordinator,
     assert world["gus"].pk not in run.items["youth"]["youth.Youth"]
 
 
-def test_a_second_delivery_of_the_run_does_nothing(world, municipality, coordinator,
-                                                   colleague_coordinator, time_machine,
-                                                   django_capture_on_commit_callbacks):
+def test_a_second_delivery_of_the_run_does_nothing(
+    world,
+    municipality,
+    coordinator,
+    colleague_coordinator,
+    time_machine,
+    django_capture_on_commit_callbacks,
+):
     time_machine.move_to(LATER, tick=False)
-    retention.policy_save(municipality=municipality, record_type="notes", months=12,
-                          decision="DHP", actor=coordinator)
+    retention.policy_save(
+        municipality=municipality,
+        record_type="notes",
+        months=12,
+        decision="DHP",
+        actor=coordinator,
+    )
     run = retention.propose(municipality=municipality, today=timezone.localdate())
     with django_capture_on_commit_callbacks(execute=True):
         retention.decide(run=run, actor=colleague_coordinator, approve=True)
@@ -204,12 +248,18 @@ def test_a_second_delivery_of_the_run_does_nothing(world, municipality, coordina
 
 
 def test_nothing_due_without_a_policy_and_a_new_proposal_replaces_the_old(
-        world, municipality, coordinator, time_machine):
+    world, municipality, coordinator, time_machine
+):
     time_machine.move_to(LATER, tick=False)
     assert retention.propose(municipality=municipality, today=timezone.localdate()) is None
     assert retention.propose_all(today=timezone.localdate()) == 0
-    retention.policy_save(municipality=municipality, record_type="notes", months=12,
-                          decision="DHP", actor=coordinator)
+    retention.policy_save(
+        municipality=municipality,
+        record_type="notes",
+        months=12,
+        decision="DHP",
+        actor=coordinator,
+    )
     first = retention.propose(municipality=municipality, today=timezone.localdate())
     second = retention.propose(municipality=municipality, today=timezone.localdate())
     first.refresh_from_db()
@@ -220,14 +270,20 @@ def test_every_model_about_a_youth_is_handled_by_the_youth_gallring():
     """A model added later that points at a youth must be deleted or anonymised too."""
     import inspect
 
-    handled = (inspect.getsource(retention._anonymise_youths)
-               + inspect.getsource(retention._anonymise_plans))  # which the first calls
+    handled = inspect.getsource(retention._anonymise_youths) + inspect.getsource(
+        retention._anonymise_plans
+    )  # which the first calls
     from plans.models import ClosingConversation, PlanFollowUp
 
     about_youths = {
-        model for model in apps.get_models()
-        if any(isinstance(f, models.ForeignKey) and f.related_model is Youth
-               for f in model._meta.get_fields() if f.concrete)}
+        model
+        for model in apps.get_models()
+        if any(
+            isinstance(f, models.ForeignKey) and f.related_model is Youth
+            for f in model._meta.get_fields()
+            if f.concrete
+        )
+    }
     about_youths |= {Intervention, PlanFollowUp, ClosingConversation, PlanRevision}
     missing = {m.__name__ for m in about_youths if m.__name__ not in handled}
     assert not missing, f"add these to records.retention.services._anonymise_youths: {missing}"
@@ -235,19 +291,33 @@ def test_every_model_about_a_youth_is_handled_by_the_youth_gallring():
 
 class TestPages:
     def test_a_policy_shorter_than_the_minimum_warns_and_keeps_the_input(
-            self, client_for, coordinator, municipality):
+        self, client_for, coordinator, municipality
+    ):
         client = client_for(coordinator)
         url = reverse("records:retention")
-        response = client.post(url, {"record_type": "contacts", "contacts-months": "3",
-                                     "contacts-decision": "DHP 2027 §7"})
+        response = client.post(
+            url,
+            {
+                "record_type": "contacts",
+                "contacts-months": "3",
+                "contacts-decision": "DHP 2027 §7",
+            },
+        )
         body = response.content.decode()
         assert response.status_code == 200
         assert "kortare än KAA:s lägsta tid, 12 månader" in body
         assert 'value="DHP 2027 §7"' in body
         assert not RetentionPolicy.objects.exists()
-        response = client.post(url, {"record_type": "contacts", "contacts-months": "3",
-                                     "contacts-decision": "DHP 2027 §7",
-                                     "contacts-below_minimum_ok": "on"}, follow=True)
+        response = client.post(
+            url,
+            {
+                "record_type": "contacts",
+                "contacts-months": "3",
+                "contacts-decision": "DHP 2027 §7",
+                "contacts-below_minimum_ok": "on",
+            },
+            follow=True,
+        )
         policy = RetentionPolicy.objects.get(record_type="contacts")
         assert (policy.months, policy.below_minimum) == (3, True)
         assert "Tiden är kortare än KAA:s lägsta tid (12 månader)." in response.content.decode()
@@ -255,13 +325,21 @@ class TestPages:
 
     def test_months_need_the_decision_they_rest_on(self, client_for, coordinator):
         response = client_for(coordinator).post(
-            reverse("records:retention"), {"record_type": "notes", "notes-months": "36"})
+            reverse("records:retention"), {"record_type": "notes", "notes-months": "36"}
+        )
         assert "Ange gallringsbeslutet som tiden bygger på." in response.content.decode()
         assert not RetentionPolicy.objects.exists()
 
     def test_a_coordinator_reviews_and_approves_a_proposal(
-            self, world, client_for, coordinator, colleague_coordinator, municipality,
-            time_machine, django_capture_on_commit_callbacks):
+        self,
+        world,
+        client_for,
+        coordinator,
+        colleague_coordinator,
+        municipality,
+        time_machine,
+        django_capture_on_commit_callbacks,
+    ):
         time_machine.move_to(LATER, tick=False)
         # A colleague sets the rules and asks for a proposal; the coordinator approves it.
         _all_policies(municipality, colleague_coordinator)
@@ -271,54 +349,84 @@ class TestPages:
         page = client.get(reverse("records:retention")).content.decode()
         assert "Utdragsson" in page
         assert "Anna Andersson" not in page  # still in KAA
-        assert AuditEvent.objects.filter(action="read", detail="gallringsförslag",
-                                         youth_id=world["rich"].pk).exists()
-        response = client.post(reverse("records:retention_decide", args=[run.pk]),
-                               {"decision": "reject"}, follow=True)
+        assert AuditEvent.objects.filter(
+            action="read", detail="gallringsförslag", youth_id=world["rich"].pk
+        ).exists()
+        response = client.post(
+            reverse("records:retention_decide", args=[run.pk]), {"decision": "reject"}, follow=True
+        )
         assert "Skriv varför förslaget avslås." in response.content.decode()
         with django_capture_on_commit_callbacks(execute=True):
-            unreviewed = client.post(reverse("records:retention_decide", args=[run.pk]),
-                                     {"decision": "approve"}, follow=True)
+            unreviewed = client.post(
+                reverse("records:retention_decide", args=[run.pk]),
+                {"decision": "approve"},
+                follow=True,
+            )
             assert "Kryssa i att du har granskat förslaget" in unreviewed.content.decode()
             assert RetentionRun.objects.get(pk=run.pk).status == "proposed"
-            client.post(reverse("records:retention_decide", args=[run.pk]),
-                        {"decision": "approve", "reviewed": "on"})
+            client.post(
+                reverse("records:retention_decide", args=[run.pk]),
+                {"decision": "approve", "reviewed": "on"},
+            )
         page = client.get(reverse("records:retention")).content.decode()
         assert "Genomförd" in page
         assert "Utdragsson" not in page
-        again = client.post(reverse("records:retention_decide", args=[run.pk]),
-                            {"decision": "approve", "reviewed": "on"}, follow=True)
+        again = client.post(
+            reverse("records:retention_decide", args=[run.pk]),
+            {"decision": "approve", "reviewed": "on"},
+            follow=True,
+        )
         assert "redan behandlat" in again.content.decode()
         scb = client.get(reverse("reporting:scb_file", args=[world["file"].pk]))
         assert "Filens innehåll är gallrat" in scb.content.decode()
 
     def test_only_the_municipality_s_coordinators_decide(
-            self, world, client_for, coach, manager, stranger_coordinator, municipality,
-            coordinator):
+        self, world, client_for, coach, manager, stranger_coordinator, municipality, coordinator
+    ):
         _all_policies(municipality, coordinator)
-        run = RetentionRun.objects.create(municipality=municipality, proposed_at=timezone.now(),
-                                          counts={"notes": 1}, cutoffs={"notes": "2020-01-01"})
+        run = RetentionRun.objects.create(
+            municipality=municipality,
+            proposed_at=timezone.now(),
+            counts={"notes": 1},
+            cutoffs={"notes": "2020-01-01"},
+        )
         url = reverse("records:retention_decide", args=[run.pk])
         for user in (coach, manager):
-            assert client_for(user).post(url, {"decision": "approve", "reviewed": "on"}) \
-                .status_code == 403
-            assert client_for(user).post(reverse("records:retention_propose")).status_code \
+            assert (
+                client_for(user).post(url, {"decision": "approve", "reviewed": "on"}).status_code
                 == 403
-        assert client_for(stranger_coordinator).post(
-            url, {"decision": "approve", "reviewed": "on"}).status_code == 404
+            )
+            assert client_for(user).post(reverse("records:retention_propose")).status_code == 403
+        assert (
+            client_for(stranger_coordinator)
+            .post(url, {"decision": "approve", "reviewed": "on"})
+            .status_code
+            == 404
+        )
         run.refresh_from_db()
         assert run.status == "proposed"
 
 
 def test_the_register_record_waits_for_the_records_it_takes_with_it(
-        world, municipality, coordinator, time_machine):
+    world, municipality, coordinator, time_machine
+):
     with pytest.raises(ValidationError, match="kontaktförsök och meddelanden; anteckningar"):
-        retention.policy_save(municipality=municipality, record_type="youth", months=12,
-                              decision="DHP", actor=coordinator)
+        retention.policy_save(
+            municipality=municipality,
+            record_type="youth",
+            months=12,
+            decision="DHP",
+            actor=coordinator,
+        )
     _all_policies(municipality, coordinator)
     # Notes are later kept longer: the register records wait, the rest goes on.
-    retention.policy_save(municipality=municipality, record_type="notes", months=60,
-                          decision="DHP", actor=coordinator)
+    retention.policy_save(
+        municipality=municipality,
+        record_type="notes",
+        months=60,
+        decision="DHP",
+        actor=coordinator,
+    )
     time_machine.move_to(LATER, tick=False)
     run = retention.propose(municipality=municipality, today=timezone.localdate())
     assert "youth" not in run.counts
@@ -326,8 +434,14 @@ def test_the_register_record_waits_for_the_records_it_takes_with_it(
 
 
 def test_a_failed_run_changes_nothing_and_is_flagged(
-        world, municipality, coordinator, colleague_coordinator, time_machine, monkeypatch,
-        django_capture_on_commit_callbacks):
+    world,
+    municipality,
+    coordinator,
+    colleague_coordinator,
+    time_machine,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
     time_machine.move_to(LATER, tick=False)
     _all_policies(municipality, coordinator)
     run = retention.propose(municipality=municipality, today=timezone.localdate())
@@ -337,8 +451,10 @@ def test_a_failed_run_changes_nothing_and_is_flagged(
 
     monkeypatch.setitem(retention.ACTIONS, "outreach.LetterBatch", broken)
     monkeypatch.setitem(retention.ACTIONS, "reporting.ScbFile", broken)
-    with pytest.raises(OSError, match="disk full"), \
-            django_capture_on_commit_callbacks(execute=True):
+    with (
+        pytest.raises(OSError, match="disk full"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         retention.decide(run=run, actor=colleague_coordinator, approve=True)
     run.refresh_from_db()
     assert (run.status, run.error, run.items) == ("failed", "OSError", {})
@@ -346,27 +462,36 @@ def test_a_failed_run_changes_nothing_and_is_flagged(
     assert AuditEvent.objects.get(detail="gallring:misslyckades").flagged
 
 
-def test_changing_a_rule_replaces_the_open_proposal(world, municipality, coordinator,
-                                                     colleague_coordinator,
-                                                     time_machine, client_for):
+def test_changing_a_rule_replaces_the_open_proposal(
+    world, municipality, coordinator, colleague_coordinator, time_machine, client_for
+):
     time_machine.move_to(LATER, tick=False)
     _all_policies(municipality, coordinator)
     run = retention.propose(municipality=municipality, today=timezone.localdate())
-    response = client_for(coordinator).post(reverse("records:retention"), {
-        "record_type": "notes", "notes-months": "", "notes-decision": ""}, follow=True)
+    response = client_for(coordinator).post(
+        reverse("records:retention"),
+        {"record_type": "notes", "notes-months": "", "notes-decision": ""},
+        follow=True,
+    )
     assert "kan inte längre godkännas" in response.content.decode()
     run.refresh_from_db()
     assert (run.status, run.items) == ("superseded", {})
     with pytest.raises(ValidationError):
         retention.decide(run=run, actor=colleague_coordinator, approve=True)
     # The history lists runs that did something, not the replaced proposals.
-    assert "Ersatt" not in client_for(coordinator).get(
-        reverse("records:retention")).content.decode()
+    assert (
+        "Ersatt" not in client_for(coordinator).get(reverse("records:retention")).content.decode()
+    )
 
 
 def test_a_run_follows_the_rules_as_they_are_when_it_is_carried_out(
-        world, municipality, coordinator, colleague_coordinator, time_machine,
-        django_capture_on_commit_callbacks):
+    world,
+    municipality,
+    coordinator,
+    colleague_coordinator,
+    time_machine,
+    django_capture_on_commit_callbacks,
+):
     time_machine.move_to(LATER, tick=False)
     _all_policies(municipality, coordinator)
     run = retention.propose(municipality=municipality, today=timezone.localdate())
@@ -377,7 +502,8 @@ def test_a_run_follows_the_rules_as_they_are_when_it_is_carried_out(
     # Between the approval and the run, notes are made to be kept (the rule saved through a
     # path that does not replace the run, as a concurrent save would).
     RetentionPolicy.objects.filter(municipality=municipality, record_type="notes").update(
-        months=None)
+        months=None
+    )
     for callback in queued:
         callback()
     run.refresh_from_db()
@@ -390,7 +516,8 @@ def test_a_run_follows_the_rules_as_they_are_when_it_is_carried_out(
 
 
 def test_records_naming_a_restricted_youth_are_kept_even_outside_the_youth_s_own_rows(
-        world, municipality, coordinator, coach, time_machine):
+    world, municipality, coordinator, coach, time_machine
+):
     from plans.models import MeetingYouth, NetworkMeeting
 
     gus, bo = world["gus"], world["bo"]
@@ -399,19 +526,29 @@ def test_records_naming_a_restricted_youth_are_kept_even_outside_the_youth_s_own
     Youth.objects.filter(pk__in=[gus.pk, in_file.youth_id]).update(restricted_at=timezone.now())
     meetings = {}
     for key, youth in (("with_gus", gus), ("with_bo", bo)):
-        meeting = NetworkMeeting.objects.create(municipality=municipality,
-                                                held_on=dt.date(2026, 9, 1),
-                                                agenda=f"Pratade om {youth.first_name}")
-        MeetingYouth.objects.create(meeting=meeting, youth=youth,
-                                    consent=consent_make(youth, actor=coach))
+        meeting = NetworkMeeting.objects.create(
+            municipality=municipality,
+            held_on=dt.date(2026, 9, 1),
+            agenda=f"Pratade om {youth.first_name}",
+        )
+        MeetingYouth.objects.create(
+            meeting=meeting, youth=youth, consent=consent_make(youth, actor=coach)
+        )
         meetings[key] = meeting
     notices = {}
     for key, youth in (("gus", gus), ("bo", bo)):  # handled, but not linked to the record
         notices[key] = SchoolNotification.objects.create(
-            municipality=municipality, kind="stopped", personnummer=youth.personnummer,
-            first_name=youth.first_name, last_name=youth.last_name, school="Alléskolan",
-            event_date=dt.date(2026, 9, 1), contact_name="Eva", contact_email="e@s.example",
-            status=SchoolNotification.Status.REJECTED)
+            municipality=municipality,
+            kind="stopped",
+            personnummer=youth.personnummer,
+            first_name=youth.first_name,
+            last_name=youth.last_name,
+            school="Alléskolan",
+            event_date=dt.date(2026, 9, 1),
+            contact_name="Eva",
+            contact_email="e@s.example",
+            status=SchoolNotification.Status.REJECTED,
+        )
     time_machine.move_to(LATER, tick=False)
     _all_policies(municipality, coordinator)
     run = retention.propose(municipality=municipality, today=timezone.localdate())

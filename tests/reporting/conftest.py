@@ -29,53 +29,111 @@ class Builder:
         self.municipality, self.staff = municipality, staff
         self.types: dict[str, InterventionType] = {}
 
-    def youth(self, name: str, *, born: dt.date = BORN, protected: bool = False,
-              coordination: bool = False) -> Youth:
+    def youth(
+        self,
+        name: str,
+        *,
+        born: dt.date = BORN,
+        protected: bool = False,
+        coordination: bool = False,
+    ) -> Youth:
         first, _, last = name.partition(" ")
         pnr = personnummer_for(born, next(_serial), coordination=coordination)
         return Youth.objects.create(
-            municipality=self.municipality, personnummer=pnr, pnr_short=pnr[2:],
-            birth_date=born, is_coordination_number=coordination, first_name=first,
-            last_name=last or "Test", protected_identity=protected)
+            municipality=self.municipality,
+            personnummer=pnr,
+            pnr_short=pnr[2:],
+            birth_date=born,
+            is_coordination_number=coordination,
+            first_name=first,
+            last_name=last or "Test",
+            protected_identity=protected,
+        )
 
-    def period(self, youth: Youth, start: dt.date, reg: str = "AVBROTT_NATIONELLT",
-               end: dt.date | None = None, dereg: str | None = None) -> KaaPeriod:
+    def period(
+        self,
+        youth: Youth,
+        start: dt.date,
+        reg: str = "AVBROTT_NATIONELLT",
+        end: dt.date | None = None,
+        dereg: str | None = None,
+    ) -> KaaPeriod:
         return KaaPeriod.objects.create(
-            youth=youth, start_date=start, registration_reason=reason(reg), end_date=end,
-            deregistration_reason=reason(dereg, "deregistration") if dereg else None)
+            youth=youth,
+            start_date=start,
+            registration_reason=reason(reg),
+            end_date=end,
+            deregistration_reason=reason(dereg, "deregistration") if dereg else None,
+        )
 
-    def contact(self, youth: Youth, day: dt.date, *, period: KaaPeriod | None = None,
-                outcome: str = ContactAttempt.Outcome.REACHED,
-                hour: int = 10) -> ContactAttempt:
+    def contact(
+        self,
+        youth: Youth,
+        day: dt.date,
+        *,
+        period: KaaPeriod | None = None,
+        outcome: str = ContactAttempt.Outcome.REACHED,
+        hour: int = 10,
+    ) -> ContactAttempt:
         at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
-        return ContactAttempt.objects.create(youth=youth, period=period, at=at,
-                                             channel="phone", outcome=outcome,
-                                             staff=self.staff)
+        return ContactAttempt.objects.create(
+            youth=youth, period=period, at=at, channel="phone", outcome=outcome, staff=self.staff
+        )
 
-    def occupation(self, youth: Youth, code: str, start: dt.date,
-                   end: dt.date | None = None) -> Occupation:
+    def occupation(
+        self, youth: Youth, code: str, start: dt.date, end: dt.date | None = None
+    ) -> Occupation:
         Occupation.objects.filter(youth=youth, end_date__isnull=True).update(
-            end_date=start - dt.timedelta(days=1))
-        return Occupation.objects.create(youth=youth, type=occupation_type(code),
-                                         start_date=start, end_date=end, source="contact")
+            end_date=start - dt.timedelta(days=1)
+        )
+        return Occupation.objects.create(
+            youth=youth,
+            type=occupation_type(code),
+            start_date=start,
+            end_date=end,
+            source="contact",
+        )
 
-    def plan(self, youth: Youth, period: KaaPeriod | None, start: dt.date,
-             kind: str = ActionPlan.Kind.KAA) -> ActionPlan:
-        return ActionPlan.objects.create(youth=youth, kind=kind, period=period,
-                                         case_worker=self.staff, goal="Mål", start_date=start,
-                                         next_follow_up=start + dt.timedelta(days=30))
+    def plan(
+        self,
+        youth: Youth,
+        period: KaaPeriod | None,
+        start: dt.date,
+        kind: str = ActionPlan.Kind.KAA,
+    ) -> ActionPlan:
+        return ActionPlan.objects.create(
+            youth=youth,
+            kind=kind,
+            period=period,
+            case_worker=self.staff,
+            goal="Mål",
+            start_date=start,
+            next_follow_up=start + dt.timedelta(days=30),
+        )
 
-    def intervention(self, plan: ActionPlan, code: str, start: dt.date | None,
-                     end: dt.date | None = None, after: str | None = None,
-                     **fields) -> Intervention:
+    def intervention(
+        self,
+        plan: ActionPlan,
+        code: str,
+        start: dt.date | None,
+        end: dt.date | None = None,
+        after: str | None = None,
+        **fields,
+    ) -> Intervention:
         kind = self.types.get(code)
         if kind is None:
-            kind = InterventionType.objects.create(municipality=self.municipality,
-                                                   name=f"Insats {code}", measure_code=code)
+            kind = InterventionType.objects.create(
+                municipality=self.municipality, name=f"Insats {code}", measure_code=code
+            )
             self.types[code] = kind
         return Intervention.objects.create(
-            plan=plan, type=kind, actual_start=start, actual_end=end,
-            went_on_to=occupation_type(after) if after else None, **fields)
+            plan=plan,
+            type=kind,
+            actual_start=start,
+            actual_end=end,
+            went_on_to=occupation_type(after) if after else None,
+            **fields,
+        )
 
 
 @pytest.fixture
@@ -100,8 +158,9 @@ def register(build):
     b.occupation(y["anna"], "ARBETE", D(2026, 4, 5))
     b.contact(y["anna"], D(2026, 4, 5), period=pa)
     plan = b.plan(y["anna"], pa, D(2025, 10, 1))
-    b.intervention(plan, MeasureCode.SYV, D(2026, 3, 1), D(2026, 5, 31), after="ARBETE",
-                   end_reason="work")
+    b.intervention(
+        plan, MeasureCode.SYV, D(2026, 3, 1), D(2026, 5, 31), after="ARBETE", end_reason="work"
+    )
     b.intervention(plan, MeasureCode.PRAKTIK, D(2025, 11, 1))
     b.intervention(plan, MeasureCode.MOTIVATION, None, declined=True)
     # Bo: registered in the half-year, moved out in it, never reached.
@@ -139,8 +198,9 @@ def at(day, hour=10, minute=0):
 
 
 def attempt(youth, day, channel, outcome, hour=10, minute=0):
-    return ContactAttempt.objects.create(youth=youth, at=at(day, hour, minute), channel=channel,
-                                         outcome=outcome)
+    return ContactAttempt.objects.create(
+        youth=youth, at=at(day, hour, minute), channel=channel, outcome=outcome
+    )
 
 
 @pytest.fixture
@@ -161,8 +221,9 @@ def october(build, coach, colleague, team):
     y["y2"] = b.youth("Hemlig Skyddsdottir", born=D(2009, 11, 1), protected=True)
     y["y2"].coach, y["y2"].team = coach, team
     y["y2"].save()
-    b.period(y["y2"], D(2026, 10, 2), "STUDIEBEVIS", D(2026, 10, 10),
-             "PABORJAT_NATIONELLT_EL_MOTSV")
+    b.period(
+        y["y2"], D(2026, 10, 2), "STUDIEBEVIS", D(2026, 10, 10), "PABORJAT_NATIONELLT_EL_MOTSV"
+    )
     b.period(y["y2"], D(2026, 10, 20))
     attempt(y["y2"], D(2026, 10, 5), "phone", "no_answer")
     attempt(y["y2"], D(2026, 10, 22), "sms", "reached")
@@ -174,10 +235,18 @@ def october(build, coach, colleague, team):
     b.period(y["y4"], D(2026, 10, 15))
     y["y5"] = b.youth("Fem Senare")
     b.period(y["y5"], D(2026, 11, 5))
-    for due, status, done in [(D(2026, 10, 10), "done", D(2026, 10, 9)),
-                              (D(2026, 10, 12), "done", D(2026, 10, 14)),
-                              (D(2026, 10, 20), "open", None),
-                              (D(2026, 10, 21), "cancelled", None)]:
-        Task.objects.create(youth=y["y4"], kind="step", title="Ring", due_date=due,
-                            status=status, done_at=at(done) if done else None)
+    for due, status, done in [
+        (D(2026, 10, 10), "done", D(2026, 10, 9)),
+        (D(2026, 10, 12), "done", D(2026, 10, 14)),
+        (D(2026, 10, 20), "open", None),
+        (D(2026, 10, 21), "cancelled", None),
+    ]:
+        Task.objects.create(
+            youth=y["y4"],
+            kind="step",
+            title="Ring",
+            due_date=due,
+            status=status,
+            done_at=at(done) if done else None,
+        )
     return y

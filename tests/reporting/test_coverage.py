@@ -21,9 +21,16 @@ PERIOD = HalfYear.containing(TODAY - dt.timedelta(days=200))
 
 
 def test_the_scb_page_shows_the_figures_with_links_and_the_check_warns(
-        client_for, coordinator, municipality, scene):  # noqa: F811
-    body = client_for(coordinator).get(
-        reverse("reporting:scb_period", args=[str(PERIOD)])).content.decode()
+    client_for,
+    coordinator,
+    municipality,
+    scene,  # noqa: F811
+):
+    body = (
+        client_for(coordinator)
+        .get(reverse("reporting:scb_period", args=[str(PERIOD)]))
+        .content.decode()
+    )
     assert "Täckning: målgruppen enligt registren och KAA-registret" in body
     assert "Täckningen är 50 %" in body
     for kind in ("malgruppen", "registrerade", "saknas", "utanfor"):
@@ -37,25 +44,35 @@ def test_the_check_is_quiet_at_full_coverage(municipality, scene):  # noqa: F811
 
     _register(municipality, scene["bo"], "Bo")
     period = KaaPeriod.objects.get(youth=scene["youths"]["cissi"], end_date__isnull=True)
-    period_close(period=period, end_date=TODAY, actor=None,
-                 reason=reason("PABORJAT_NATIONELLT_EL_MOTSV", "deregistration"))
+    period_close(
+        period=period,
+        end_date=TODAY,
+        actor=None,
+        reason=reason("PABORJAT_NATIONELLT_EL_MOTSV", "deregistration"),
+    )
     services.run_identification(municipality=municipality, on=TODAY, actor=None)
-    _report, findings, _profile = report_check(municipality=municipality, period=PERIOD,
-                                               today=TODAY)
+    _report, findings, _profile = report_check(
+        municipality=municipality, period=PERIOD, today=TODAY
+    )
     assert "COVERAGE_INCOMPLETE" not in findings.counts
     assert "COVERAGE_OUTSIDE" not in findings.counts
 
 
 def test_the_check_warns_below_100(municipality, scene):  # noqa: F811
-    _report, findings, _profile = report_check(municipality=municipality, period=PERIOD,
-                                               today=TODAY)
+    _report, findings, _profile = report_check(
+        municipality=municipality, period=PERIOD, today=TODAY
+    )
     assert findings.counts["COVERAGE_INCOMPLETE"] == 1
     assert findings.severity_of["COVERAGE_INCOMPLETE"] == "warn"
     assert findings.counts["COVERAGE_OUTSIDE"] == 1
 
 
 def test_the_statistics_show_the_figures_exact_to_coordinators_banded_to_managers(
-        client_for, coordinator, manager, scene):  # noqa: F811
+    client_for,
+    coordinator,
+    manager,
+    scene,  # noqa: F811
+):
     body = client_for(coordinator).get(reverse("reporting:dashboard")).content.decode()
     assert "Täckningen är 50 %" in body
     assert reverse("youth:identification:coverage_list", args=["saknas"]) in body

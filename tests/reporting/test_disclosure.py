@@ -35,6 +35,7 @@ def _today(time_machine):
 
 # --- the attacker's reading of a shown figure ------------------------------------------------
 
+
 def _interval(cell: object, zero_in_band: bool) -> tuple[int, int]:
     """What a shown count tells: "<5" is 1-4 where 0 is shown as 0 (0-4 where the page says
     0 is inside "<5"), "10–14" a band, a number itself."""
@@ -59,8 +60,9 @@ def _own(rows: list[list[str]], label: str, z: bool) -> tuple[int, int]:
     return 0, 0
 
 
-def _solve(own: tuple[int, int], total: tuple[int, int],
-           others: list[tuple[int, int]]) -> tuple[int, int]:
+def _solve(
+    own: tuple[int, int], total: tuple[int, int], others: list[tuple[int, int]]
+) -> tuple[int, int]:
     """The values of X that X = total - sum(others) and X's own figure both allow."""
     low = max(own[0], total[0] - sum(o[1] for o in others))
     high = min(own[1], total[1] - sum(o[0] for o in others))
@@ -89,8 +91,10 @@ def _zero_in_band(page: BeautifulSoup) -> bool:
 
 def _table(page: BeautifulSoup, key: str) -> list[list[str]]:
     section = page.find(id=f"h-{key}").find_parent("section")
-    return [[c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
-            for tr in section.select("table tbody tr")]
+    return [
+        [c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
+        for tr in section.select("table tbody tr")
+    ]
 
 
 def _row(rows: list[list[str]], label: str) -> list[str]:
@@ -119,25 +123,33 @@ def january(build):
 
 # --- the attacks -----------------------------------------------------------------------------
 
+
 def test_total_minus_the_shown_reasons_does_not_give_the_one_annan_orsak(
-        client_for, manager, january):
+    client_for, manager, january
+):
     page = _page(client_for(manager), "?kind=month&year=2026&number=1")
     z = _zero_in_band(page)
     reasons = _table(page, "registrations_by_reason")
-    totals = [_interval(_row(_table(page, "monthly_trend"), "januari 2026")[2], z),
-              _interval(_row(_table(page, "time_to_first_contact"), "Nya registreringar")[1], z),
-              _interval(_table(page, "in_kaa_at_end")[0][0], z)]
+    totals = [
+        _interval(_row(_table(page, "monthly_trend"), "januari 2026")[2], z),
+        _interval(_row(_table(page, "time_to_first_contact"), "Nya registreringar")[1], z),
+        _interval(_table(page, "in_kaa_at_end")[0][0], z),
+    ]
     for total in totals:
         low, high = _isolate(reasons, "Annan orsak", total, z)
         assert high > low, f"Annan orsak = {low} from total {total} and {reasons}"
     assert "Annan orsak" not in [r[0] for r in reasons]  # a small category is never alone
 
 
-def test_a_manager_cannot_ask_for_a_day_or_an_overlapping_custom_range(client_for, manager,
-                                                                        january):
+def test_a_manager_cannot_ask_for_a_day_or_an_overlapping_custom_range(
+    client_for, manager, january
+):
     client = client_for(manager)
-    for start, end in (("2026-01-02", "2026-01-02"), ("2026-01-01", "2026-02-28"),
-                       ("2026-01-01", "2026-01-31")):
+    for start, end in (
+        ("2026-01-02", "2026-01-02"),
+        ("2026-01-01", "2026-02-28"),
+        ("2026-01-01", "2026-01-31"),
+    ):
         page = _page(client, f"?kind=range&year=2026&start={start}&end={end}")
         text = page.get_text()
         assert "Valfria datum kan inte väljas" in text
@@ -150,8 +162,7 @@ def test_a_manager_cannot_ask_for_a_day_or_an_overlapping_custom_range(client_fo
 
 
 def test_a_coordinator_keeps_exact_figures_and_day_ranges(client_for, coordinator, january):
-    page = _page(client_for(coordinator),
-                 "?kind=range&year=2026&start=2026-01-02&end=2026-01-02")
+    page = _page(client_for(coordinator), "?kind=range&year=2026&start=2026-01-02&end=2026-01-02")
     assert "Statistik: 2026-01-02 – 2026-01-02" in page.get_text()
     assert _row(_table(page, "registrations_by_reason"), "Annan orsak")[1] == "1"
 
@@ -166,23 +177,28 @@ def test_a_tertial_minus_its_other_months_does_not_give_one_month(client_for, ma
     tertial = _page(client, "?kind=tertial&year=2026&number=1")
     months = {n: _page(client, f"?kind=month&year=2026&number={n}") for n in (1, 2, 3, 4)}
     z = _zero_in_band(tertial)
-    own = {n: _own(_table(p, "registrations_by_reason"), "Annan orsak", z)
-           for n, p in months.items()}
+    own = {
+        n: _own(_table(p, "registrations_by_reason"), "Annan orsak", z) for n, p in months.items()
+    }
     total = _own(_table(tertial, "registrations_by_reason"), "Annan orsak", z)
     low, high = _solve(own[2], total, [own[1], own[3], own[4]])
     assert high > low, f"February's Annan orsak = {low}"
     # The same with the months' totals: the tertial's new registrations minus three months.
     trend = _table(tertial, "monthly_trend")
-    new = {n: _interval(_row(trend, f"{m} 2026")[2], z)
-           for n, m in ((1, "januari"), (2, "februari"), (3, "mars"), (4, "april"))}
-    registered = _interval(_row(_table(tertial, "time_to_first_contact"),
-                                "Nya registreringar")[1], z)
+    new = {
+        n: _interval(_row(trend, f"{m} 2026")[2], z)
+        for n, m in ((1, "januari"), (2, "februari"), (3, "mars"), (4, "april"))
+    }
+    registered = _interval(
+        _row(_table(tertial, "time_to_first_contact"), "Nya registreringar")[1], z
+    )
     low, high = _solve(new[2], registered, [new[1], new[3], new[4]])
     assert high > low, f"February's new registrations = {low}"
 
 
-def test_zero_is_not_shown_so_small_months_under_a_small_total_stay_hidden(client_for, manager,
-                                                                          build):
+def test_zero_is_not_shown_so_small_months_under_a_small_total_stay_hidden(
+    client_for, manager, build
+):
     """One registration in each month of a tertial: were 0 shown as 0, four months of "<5"
     (each at least one) under a tertial of "<5" (at most four) would each be exactly one."""
     for month in (1, 2, 3, 4):
@@ -190,17 +206,18 @@ def test_zero_is_not_shown_so_small_months_under_a_small_total_stay_hidden(clien
     page = _page(client_for(manager), "?kind=tertial&year=2026&number=1")
     z = _zero_in_band(page)
     trend = _table(page, "monthly_trend")
-    new = [_interval(_row(trend, f"{m} 2026")[2], z)
-           for m in ("januari", "februari", "mars", "april")]
-    registered = _interval(_row(_table(page, "time_to_first_contact"),
-                                "Nya registreringar")[1], z)
+    new = [
+        _interval(_row(trend, f"{m} 2026")[2], z) for m in ("januari", "februari", "mars", "april")
+    ]
+    registered = _interval(_row(_table(page, "time_to_first_contact"), "Nya registreringar")[1], z)
     low, high = _solve(new[0], registered, new[1:])
     assert high > low, f"January's new registrations = {low}"
     assert ">0<" not in str(page.find(id="h-monthly_trend").find_parent("section"))
 
 
-def test_the_municipality_minus_a_team_does_not_give_a_small_team(client_for, manager, build,
-                                                                 team, other_team):
+def test_the_municipality_minus_a_team_does_not_give_a_small_team(
+    client_for, manager, build, team, other_team
+):
     """Team Norr has six youths in KAA, Team Söder one, nobody is without a team."""
     _register(build, D(2026, 1, 5), "AVBROTT_NATIONELLT", n=6, team=team)
     _register(build, D(2026, 1, 2), "OVRIGT", team=other_team)
@@ -221,12 +238,16 @@ def test_the_municipality_minus_a_team_does_not_give_a_small_team(client_for, ma
 
 
 def test_the_board_report_for_a_manager_applies_the_same(municipality, manager, january):
-    report = board_report_build(municipality=municipality, kind="monthly",
-                                span=span_of("month", 2026, 1), actor=manager)
+    report = board_report_build(
+        municipality=municipality, kind="monthly", span=span_of("month", 2026, 1), actor=manager
+    )
     book = load_workbook(io.BytesIO(report.xlsx.open("rb").read()), read_only=True)
-    sheets = {str(ws.cell(1, 1).value).split(": ", 1)[1]: [
-        [c for c in row] for row in ws.iter_rows(min_row=4, values_only=True)]
-        for ws in book.worksheets}
+    sheets = {
+        str(ws.cell(1, 1).value).split(": ", 1)[1]: [
+            [c for c in row] for row in ws.iter_rows(min_row=4, values_only=True)
+        ]
+        for ws in book.worksheets
+    }
     z = "även 0" in str(book.worksheets[0].cell(2, 1).value)
     reasons = [[str(c) for c in r] for r in sheets["Nya registreringar per orsak"]]
     trend = {r[0]: r for r in sheets["Utveckling per månad"]}
@@ -235,8 +256,9 @@ def test_the_board_report_for_a_manager_applies_the_same(municipality, manager, 
     assert high > low, f"Annan orsak = {low} in the xlsx"
     assert "Annan orsak" not in [r[0] for r in reasons]
     with report.pdf.open("rb") as f:
-        text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(f.read())).pages)
-                        .split())
+        text = " ".join(
+            " ".join(p.extract_text() for p in PdfReader(io.BytesIO(f.read())).pages).split()
+        )
     assert "Annan orsak" not in text
     assert "10–14" in text
     assert not re.search(r"januari 2026 \d+ 14\b", text)
@@ -250,7 +272,8 @@ def _normalised(body: bytes) -> str:
 
 
 def test_one_youth_more_or_less_changes_nothing_a_manager_can_see(
-        client_for, manager, municipality, build):
+    client_for, manager, municipality, build
+):
     """The page (tables, chart bars, SVG texts) and the board report depend only on the bands:
     a register with one or two youths with reason Annan orsak gives the same page as long as
     the figures stay in their bands."""
@@ -263,8 +286,12 @@ def test_one_youth_more_or_less_changes_nothing_a_manager_can_see(
     query = DASH + "?kind=month&year=2026&number=1&fresh=1"
 
     def seen():
-        report = board_report_build(municipality=municipality, kind="monthly",
-                                    span=span_of("month", 2026, 1), actor=manager)
+        report = board_report_build(
+            municipality=municipality,
+            kind="monthly",
+            span=span_of("month", 2026, 1),
+            actor=manager,
+        )
         book = load_workbook(io.BytesIO(report.xlsx.open("rb").read()), read_only=True)
         cells = [list(ws.iter_rows(values_only=True)) for ws in book.worksheets]
         return _normalised(client.get(query).content), cells
@@ -292,11 +319,22 @@ def test_a_share_does_not_give_away_the_rest(client_for, manager, build):
 
 # --- the rules themselves ------------------------------------------------------------------
 
+
 def test_bands_bars_and_shares():
-    shown = [(str(Number(n, suppress=True)), Number(n, suppress=True).bar)
-             for n in (0, 1, 4, 5, 9, 10, 14, 233)]
-    assert shown == [("<5", 0), ("<5", 0), ("<5", 0), ("5–9", 7), ("5–9", 7), ("10–14", 12),
-                     ("10–14", 12), ("230–234", 232)]
+    shown = [
+        (str(Number(n, suppress=True)), Number(n, suppress=True).bar)
+        for n in (0, 1, 4, 5, 9, 10, 14, 233)
+    ]
+    assert shown == [
+        ("<5", 0),
+        ("<5", 0),
+        ("<5", 0),
+        ("5–9", 7),
+        ("5–9", 7),
+        ("10–14", 12),
+        ("10–14", 12),
+        ("230–234", 232),
+    ]
     assert (str(Number(3, suppress=False)), Number(3, suppress=False).bar) == ("3", 3)
     assert share(23, 24, suppress=True) == "–"
     assert share(4, 24, suppress=True) == "–"
@@ -308,10 +346,15 @@ def test_a_breakdown_never_has_a_multiple_of_five_rows_and_sorts_by_band():
     from reporting.stats.suppress import merge_columns, merge_small, small_label
 
     assert small_label() == MERGED
+
     def rows_of(counts):
-        return merge_small([(f"r{i}", n) for i, n in enumerate(counts)], size=lambda r: r[1],
-                           name=lambda r: r[0], suppress=True,
-                           combine=lambda rs: ("Övriga", sum(n for _l, n in rs)))
+        return merge_small(
+            [(f"r{i}", n) for i, n in enumerate(counts)],
+            size=lambda r: r[1],
+            name=lambda r: r[0],
+            suppress=True,
+            combine=lambda rs: ("Övriga", sum(n for _l, n in rs)),
+        )
 
     for listed in range(12):
         assert len(rows_of([7] * listed + [1, 2])) % 5

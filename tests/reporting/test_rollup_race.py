@@ -21,9 +21,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_two_workers_summing_the_same_day_count_each_contact_once(municipality, monkeypatch):
     youth = youth_make(municipality=municipality)
     day = timezone.localdate() - dt.timedelta(days=20)
-    ContactAttempt.objects.create(youth=youth, channel="phone", direction="out",
-                                  outcome="no_answer",
-                                  at=timezone.make_aware(dt.datetime.combine(day, dt.time(10))))
+    ContactAttempt.objects.create(
+        youth=youth,
+        channel="phone",
+        direction="out",
+        outcome="no_answer",
+        at=timezone.make_aware(dt.datetime.combine(day, dt.time(10))),
+    )
     real = rollup.contact_groups
     first_inside = threading.Event()
 
@@ -53,5 +57,6 @@ def test_two_workers_summing_the_same_day_count_each_contact_once(municipality, 
     first.join(20)
     second.join(20)
     assert errors == []
-    assert sum(ContactDay.objects.filter(municipality=municipality)
-               .values_list("n", flat=True)) == 1
+    assert (
+        sum(ContactDay.objects.filter(municipality=municipality).values_list("n", flat=True)) == 1
+    )

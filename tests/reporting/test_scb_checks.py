@@ -34,8 +34,9 @@ def _reached(b, youth, period, day=MAR_1, occupation="ARBETE"):
     b.contact(youth, day, period=period)
 
 
-def _measure(b, start=MAR_1, end=None, after=None, code=MeasureCode.SYV,
-             period_start=FEB_1, **fields):
+def _measure(
+    b, start=MAR_1, end=None, after=None, code=MeasureCode.SYV, period_start=FEB_1, **fields
+):
     youth, period = _open(b, period_start)
     plan = b.plan(youth, period, period_start)
     b.intervention(plan, code, start, end, after, **fields)
@@ -113,7 +114,8 @@ def measure_outside(b):
 
 def measure_unmapped(b):
     b.types["NYKOD"] = InterventionType.objects.create(
-        municipality=b.municipality, name="Ny", measure_code="NYKOD")
+        municipality=b.municipality, name="Ny", measure_code="NYKOD"
+    )
     _measure(b, code="NYKOD")
 
 
@@ -193,15 +195,27 @@ CASES = {
     "SHARE_OTHER_MEASURE": (share_other, measure_fine),
     "NO_YOUTHS": (nothing, pnr_good),
 }
-BLOCKING = {"PNR_INVALID", "REASON_UNMAPPED", "REGISTERED_AT_20", "CONTACT_OUTSIDE_PERIOD",
-            "OCCUPATION_UNMAPPED", "MEASURE_BROKEN", "MEASURE_OUTSIDE_PERIOD",
-            "MEASURE_UNMAPPED", "MEASURE_AFTER_MISSING", "END_REASON_WITHOUT_DATE",
-            "ENDED_UNMAPPED", "OVER_20_OPEN", "DUPLICATE"}
+BLOCKING = {
+    "PNR_INVALID",
+    "REASON_UNMAPPED",
+    "REGISTERED_AT_20",
+    "CONTACT_OUTSIDE_PERIOD",
+    "OCCUPATION_UNMAPPED",
+    "MEASURE_BROKEN",
+    "MEASURE_OUTSIDE_PERIOD",
+    "MEASURE_UNMAPPED",
+    "MEASURE_AFTER_MISSING",
+    "END_REASON_WITHOUT_DATE",
+    "ENDED_UNMAPPED",
+    "OVER_20_OPEN",
+    "DUPLICATE",
+}
 
 
 def _findings(municipality, period=H1, verified=True, profile=None):
-    return run(municipality, period, profile or profile_for(period), today=TODAY,
-               verified=verified).findings
+    return run(
+        municipality, period, profile or profile_for(period), today=TODAY, verified=verified
+    ).findings
 
 
 @pytest.mark.django_db
@@ -240,13 +254,21 @@ def test_row_limit_of_a_wide_profile_blocks(build, municipality, settings, tmp_p
     local = tmp_path / "profiles"
     local.mkdir()
     text = (SHIPPED_DIR / "kaa-2018H2.toml").read_text(encoding="utf-8")
-    text = text.replace('grain = "youth_event"', 'grain = "youth_wide"').replace(
-        "max_contacts = 0", "max_contacts = 1").replace(
-        'name = "KONTAKTDATUM"\nfield = "contact_date"',
-        'name = "KONTAKTDATUM_{n}"\nfield = "contact_date"\nrepeat = "contact"').replace(
-        'name = "SYSSKONTAKT"\nfield = "occupation_at_contact"',
-        'name = "SYSSKONTAKT_{n}"\nfield = "occupation_at_contact"\nrepeat = "contact"').replace(
-        'name = "POSTTYP"\nfield = "record_type"\n', 'name = "POSTTYP"\nfield = "period"\n')
+    text = (
+        text.replace('grain = "youth_event"', 'grain = "youth_wide"')
+        .replace("max_contacts = 0", "max_contacts = 1")
+        .replace(
+            'name = "KONTAKTDATUM"\nfield = "contact_date"',
+            'name = "KONTAKTDATUM_{n}"\nfield = "contact_date"\nrepeat = "contact"',
+        )
+        .replace(
+            'name = "SYSSKONTAKT"\nfield = "occupation_at_contact"',
+            'name = "SYSSKONTAKT_{n}"\nfield = "occupation_at_contact"\nrepeat = "contact"',
+        )
+        .replace(
+            'name = "POSTTYP"\nfield = "record_type"\n', 'name = "POSTTYP"\nfield = "period"\n'
+        )
+    )
     (local / "kaa-2018H2.toml").write_text(text, encoding="utf-8")
     settings.KAA_SCB_PROFILE_DIR = str(local)
     youth, period = _open(build)
@@ -263,8 +285,10 @@ def test_a_profile_may_turn_a_rule_off(build, municipality, settings, tmp_path):
     local = tmp_path / "profiles"
     shutil.copytree(SHIPPED_DIR, local)
     path = local / "kaa-2018H2.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        'NO_CONTACT = "warn"', 'NO_CONTACT = "off"'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('NO_CONTACT = "warn"', 'NO_CONTACT = "off"'),
+        encoding="utf-8",
+    )
     settings.KAA_SCB_PROFILE_DIR = str(local)
     no_contact(build)
     assert "NO_CONTACT" not in _findings(municipality).counts

@@ -79,8 +79,9 @@ def test_blocking_problems_leave_no_file_behind(municipality, build, tmp_path):
 def test_override_writes_despite_blocking_problems(municipality, build, tmp_path):
     _blocking(build)
     target = tmp_path / "out.csv"
-    code, _out, _err = _call("--period", "2026H1", "--output", str(target),
-                             "--override-reason", "SCB bad om filen ändå")
+    code, _out, _err = _call(
+        "--period", "2026H1", "--output", str(target), "--override-reason", "SCB bad om filen ändå"
+    )
     assert code == 0
     assert target.exists()
     assert ScbFile.objects.get().override_reason == "SCB bad om filen ändå"
@@ -94,13 +95,16 @@ def test_a_municipality_without_youths_gets_a_header_only_file(municipality, tmp
     assert target.read_bytes().count(b"\r\n") == 1
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--period", "2026H3", "--check"], "ÅÅÅÅH1"),
-    (["--period", "2027H1", "--check"], "har inte börjat"),
-    (["--period", "2026H1", "--municipality", "9999", "--check"], "Okänd kommunkod"),
-    (["--period", "2026H1"], "--output"),
-    (["--period", "2026H1", "--output", "/nonexistent/dir/out.csv"], "Katalogen finns inte"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--period", "2026H3", "--check"], "ÅÅÅÅH1"),
+        (["--period", "2027H1", "--check"], "har inte börjat"),
+        (["--period", "2026H1", "--municipality", "9999", "--check"], "Okänd kommunkod"),
+        (["--period", "2026H1"], "--output"),
+        (["--period", "2026H1", "--output", "/nonexistent/dir/out.csv"], "Katalogen finns inte"),
+    ],
+)
 def test_bad_arguments_exit_2_with_a_message(municipality, args, message):
     code, text, _err = _call(*args)
     assert code == 2
@@ -113,15 +117,15 @@ def test_several_municipalities_need_a_code(municipality, other_municipality):
     assert "--municipality" in text
 
 
-def test_a_broken_profile_exits_2_and_writes_nothing(municipality, register, tmp_path,
-                                                     settings):
+def test_a_broken_profile_exits_2_and_writes_nothing(municipality, register, tmp_path, settings):
     from reporting.scb.profile import SHIPPED_DIR
 
     local = tmp_path / "profiles"
     local.mkdir()
     text = (SHIPPED_DIR / "kaa-2018H2.toml").read_text(encoding="utf-8")
-    (local / "kaa-2018H2.toml").write_text(text.replace("ended_reason = [", "ended = ["),
-                                           encoding="utf-8")
+    (local / "kaa-2018H2.toml").write_text(
+        text.replace("ended_reason = [", "ended = ["), encoding="utf-8"
+    )
     settings.KAA_SCB_PROFILE_DIR = str(local)
     out_dir = tmp_path / "out"
     out_dir.mkdir()

@@ -30,15 +30,20 @@ def test_every_value_the_app_produces_maps_in_every_period(path):
     profile = profile_load(path)
     produced = {
         "registration_reason": [code for code, _label, _order in reference.REGISTRATION],
-        "ended_reason": [code for code, _l, _o, outside in reference.DEREGISTRATION
-                         if not outside],  # registered in error is never reported
+        "ended_reason": [
+            code for code, _l, _o, outside in reference.DEREGISTRATION if not outside
+        ],  # registered in error is never reported
         "occupation_at_contact": [code for code, *_rest in reference.OCCUPATIONS],
         "occupation_after_measure": [code for code, *_rest in reference.OCCUPATIONS],
         "measure_type": list(MeasureCode.values),
     }
-    missing = [(name, code, str(period)) for period in _periods(profile)
-               for name, codes in produced.items() for code in codes
-               if profile.code(name, code, period) is None]
+    missing = [
+        (name, code, str(period))
+        for period in _periods(profile)
+        for name, codes in produced.items()
+        for code in codes
+        if profile.code(name, code, period) is None
+    ]
     assert missing == []
 
 
@@ -72,13 +77,16 @@ def test_a_missing_code_list_is_refused_with_the_file_and_key(tmp_path, settings
         profile_for(HalfYear(2026, 1))
 
 
-@pytest.mark.parametrize(("old", "new", "message"), [
-    ('grain = "youth_event"', 'grain = "per_row"', "grain"),
-    ('format = "csv"', 'format = "pdf"', "format"),
-    ('valid_from = "2018H2"', 'valid_from = "2018-07"', "2018-07"),
-    ('NO_CONTACT = "warn"', 'NO_CONTACT = "maybe"', "NO_CONTACT"),
-    ("[profile]", "[profile", "kan inte läsas"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('grain = "youth_event"', 'grain = "per_row"', "grain"),
+        ('format = "csv"', 'format = "pdf"', "format"),
+        ('valid_from = "2018H2"', 'valid_from = "2018-07"', "2018-07"),
+        ('NO_CONTACT = "warn"', 'NO_CONTACT = "maybe"', "NO_CONTACT"),
+        ("[profile]", "[profile", "kan inte läsas"),
+    ],
+)
 def test_malformed_profiles_say_what_is_wrong(tmp_path, settings, old, new, message):
     _local(tmp_path, settings, _shipped_text().replace(old, new, 1))
     with pytest.raises(ProfileError, match=message):
@@ -86,11 +94,16 @@ def test_malformed_profiles_say_what_is_wrong(tmp_path, settings, old, new, mess
 
 
 def test_a_local_profile_replaces_the_shipped_one_and_codes_have_periods(tmp_path, settings):
-    text = _shipped_text().replace('version = "2018H2.1"', 'version = "lokal"').replace(
-        '{ internal = "AVBROTT_INTRODUKTION", scb = "2", label = "Avbrott från '
-        'introduktionsprogram", valid_from = "2018H2", valid_to = "" }',
-        '{ internal = "AVBROTT_INTRODUKTION", scb = "2", label = "Avbrott från '
-        'introduktionsprogram", valid_from = "2018H2", valid_to = "2026H1" }')
+    text = (
+        _shipped_text()
+        .replace('version = "2018H2.1"', 'version = "lokal"')
+        .replace(
+            '{ internal = "AVBROTT_INTRODUKTION", scb = "2", label = "Avbrott från '
+            'introduktionsprogram", valid_from = "2018H2", valid_to = "" }',
+            '{ internal = "AVBROTT_INTRODUKTION", scb = "2", label = "Avbrott från '
+            'introduktionsprogram", valid_from = "2018H2", valid_to = "2026H1" }',
+        )
+    )
     _local(tmp_path, settings, text)
     profile = profile_for(HalfYear(2026, 2))
     assert profile.version == "lokal"
@@ -99,8 +112,11 @@ def test_a_local_profile_replaces_the_shipped_one_and_codes_have_periods(tmp_pat
 
 
 def test_the_newest_profile_covering_a_period_wins(tmp_path, settings):
-    text = _shipped_text().replace('name = "kaa-2018H2"', 'name = "kaa-2027H1"').replace(
-        'valid_from = "2018H2"   #', 'valid_from = "2027H1"   #')
+    text = (
+        _shipped_text()
+        .replace('name = "kaa-2018H2"', 'name = "kaa-2027H1"')
+        .replace('valid_from = "2018H2"   #', 'valid_from = "2027H1"   #')
+    )
     local = tmp_path / "profiles"
     local.mkdir()
     (local / "kaa-2027H1.toml").write_text(text, encoding="utf-8")
@@ -123,9 +139,16 @@ def test_period_strings_are_checked(value):
 def test_half_years():
     h2 = HalfYear.parse("2026h2")
     assert (h2.start, h2.end, str(h2.prev()), str(h2.next())) == (
-        dt.date(2026, 7, 1), dt.date(2026, 12, 31), "2026H1", "2027H1")
+        dt.date(2026, 7, 1),
+        dt.date(2026, 12, 31),
+        "2026H1",
+        "2027H1",
+    )
     assert [str(p) for p in recent(today=dt.date(2026, 11, 23), count=3)] == [
-        "2026H2", "2026H1", "2025H2"]
+        "2026H2",
+        "2026H1",
+        "2025H2",
+    ]
     with pytest.raises(ValidationError, match="har inte börjat"):
         reportable(HalfYear(2027, 1), today=dt.date(2026, 11, 23))
     reportable(h2, today=dt.date(2026, 7, 1))

@@ -11,9 +11,22 @@ from reporting.scb.writer import run
 from tests.reporting.conftest import H1
 
 TODAY = dt.date(2026, 11, 23)
-HEADER = ["KOMMUN", "PERIOD", "PERSONNR", "POSTTYP", "REGDATUM", "ORSAKREG", "KONTAKTDATUM",
-          "SYSSKONTAKT", "ATGARDTYP", "ATGARDSTART", "ATGARDSLUT", "SYSSEFTER", "UPPHORTDATUM",
-          "UPPHORTORSAK"]
+HEADER = [
+    "KOMMUN",
+    "PERIOD",
+    "PERSONNR",
+    "POSTTYP",
+    "REGDATUM",
+    "ORSAKREG",
+    "KONTAKTDATUM",
+    "SYSSKONTAKT",
+    "ATGARDTYP",
+    "ATGARDSTART",
+    "ATGARDSLUT",
+    "SYSSEFTER",
+    "UPPHORTDATUM",
+    "UPPHORTORSAK",
+]
 
 
 def _row(pnr, kind, reg, reason, contact=("", ""), measure=("", "", "", ""), ended=("", "")):
@@ -22,8 +35,9 @@ def _row(pnr, kind, reg, reason, contact=("", ""), measure=("", "", "", ""), end
 
 def _write(municipality, tmp_path, **kwargs):
     out = tmp_path / "kaa.csv"
-    outcome = run(municipality, H1, profile_for(H1), today=TODAY, verified=False, out=out,
-                  **kwargs)
+    outcome = run(
+        municipality, H1, profile_for(H1), today=TODAY, verified=False, out=out, **kwargs
+    )
     return outcome, out
 
 
@@ -63,13 +77,17 @@ def test_findings_of_the_register(municipality, register, tmp_path):
     outcome, _out = _write(municipality, tmp_path)
     f = outcome.findings
     assert f.blocking == 0
-    assert dict(f.counts) == {"REASON_UNKNOWN": 1, "NO_CONTACT": 3,
-                              "CONTACT_OCCUPATION_MISSING": 1, "PROFILE_UNVERIFIED": 1}
+    assert dict(f.counts) == {
+        "REASON_UNKNOWN": 1,
+        "NO_CONTACT": 3,
+        "CONTACT_OCCUPATION_MISSING": 1,
+        "PROFILE_UNVERIFIED": 1,
+    }
     assert [(e[0], e[3]) for e in f.excluded] == [
-        (register["eva"].pk, "Felregistrerad, tillhör inte målgruppen")]
+        (register["eva"].pk, "Felregistrerad, tillhör inte målgruppen")
+    ]
     q = f.quality.as_dict()
-    assert (q["youths"], q["with_reason"], q["with_occupation"], q["with_contact"]) == (
-        6, 5, 2, 3)
+    assert (q["youths"], q["with_reason"], q["with_occupation"], q["with_contact"]) == (6, 5, 2, 3)
     assert q["score"] == round((83 + 33 + 50) / 3)
 
 
@@ -83,18 +101,30 @@ def test_no_name_or_free_text_reaches_the_file(municipality, register, tmp_path)
 
 
 @pytest.mark.django_db
-def test_the_readable_xlsx_mirrors_the_rows_and_lists_the_problems(municipality, register,
-                                                                   tmp_path):
+def test_the_readable_xlsx_mirrors_the_rows_and_lists_the_problems(
+    municipality, register, tmp_path
+):
     from openpyxl import load_workbook
 
     readable = tmp_path / "kaa.xlsx"
-    run(municipality, H1, profile_for(H1), today=TODAY, verified=False,
-        out=tmp_path / "kaa.csv", readable=readable)
+    run(
+        municipality,
+        H1,
+        profile_for(H1),
+        today=TODAY,
+        verified=False,
+        out=tmp_path / "kaa.csv",
+        readable=readable,
+    )
     book = load_workbook(readable, read_only=True)
     assert book.sheetnames == ["Rader", "Kontroller", "Koder"]
     rows = list(book["Rader"].iter_rows(values_only=True))
     assert list(rows[0]) == HEADER
     assert len(rows) == 17
     rules = {r[0] for r in list(book["Kontroller"].iter_rows(values_only=True))[1:]}
-    assert rules == {"REASON_UNKNOWN", "NO_CONTACT", "CONTACT_OCCUPATION_MISSING",
-                     "PROFILE_UNVERIFIED"}
+    assert rules == {
+        "REASON_UNKNOWN",
+        "NO_CONTACT",
+        "CONTACT_OCCUPATION_MISSING",
+        "PROFILE_UNVERIFIED",
+    }

@@ -22,13 +22,15 @@ def _today(time_machine):
 def _file(municipality, coordinator):
     import datetime as dt
 
-    file, _f = file_build(municipality=municipality, period=H1, actor=coordinator,
-                          today=dt.date(2026, 11, 23))
+    file, _f = file_build(
+        municipality=municipality, period=H1, actor=coordinator, today=dt.date(2026, 11, 23)
+    )
     return file
 
 
 def test_the_period_page_shows_quality_problems_with_links_and_the_unverified_banner(
-        client_for, coordinator, register):
+    client_for, coordinator, register
+):
     response = client_for(coordinator).get(PERIOD_URL)
     body = response.content.decode()
     assert response.status_code == 200
@@ -40,26 +42,32 @@ def test_the_period_page_shows_quality_problems_with_links_and_the_unverified_ba
     assert f'href="{edit}?next=/statistik/scb/2026H1/"' in body
     assert "Eva Ek</a>: Felregistrerad" in body  # listed as not reported, with the reason
     assert "0 blockerande fel, 6 varningar" in body
-    read = set(AuditEvent.objects.filter(action="read", detail="scb-kontroll")
-               .values_list("youth_id", flat=True))
+    read = set(
+        AuditEvent.objects.filter(action="read", detail="scb-kontroll").values_list(
+            "youth_id", flat=True
+        )
+    )
     assert read == {register[k].pk for k in ("bo", "cia", "dan")}  # Anna has no problem
 
 
-def test_a_double_click_on_build_makes_one_file(client_for, coordinator, register,
-                                               django_capture_on_commit_callbacks):
+def test_a_double_click_on_build_makes_one_file(
+    client_for, coordinator, register, django_capture_on_commit_callbacks
+):
     import re
 
     client = client_for(coordinator)
-    key = re.search(r'name="key" value="([0-9a-f-]{36})"',
-                    client.get(PERIOD_URL).content.decode()).group(1)
+    key = re.search(
+        r'name="key" value="([0-9a-f-]{36})"', client.get(PERIOD_URL).content.decode()
+    ).group(1)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(PERIOD_URL, {"override_reason": "", "key": key})
     with django_capture_on_commit_callbacks(execute=True):
         client.post(PERIOD_URL, {"override_reason": "", "key": key})
     assert ScbFile.objects.count() == 1
     # The page shown again has a new key: asking again is a new file.
-    fresh = re.search(r'name="key" value="([0-9a-f-]{36})"',
-                      client.get(PERIOD_URL).content.decode()).group(1)
+    fresh = re.search(
+        r'name="key" value="([0-9a-f-]{36})"', client.get(PERIOD_URL).content.decode()
+    ).group(1)
     assert fresh != key
     with django_capture_on_commit_callbacks(execute=True):
         client.post(PERIOD_URL, {"override_reason": "", "key": fresh})
@@ -67,7 +75,8 @@ def test_a_double_click_on_build_makes_one_file(client_for, coordinator, registe
 
 
 def test_building_a_file_from_the_page_runs_the_task_and_archives_it(
-        client_for, coordinator, register, django_capture_on_commit_callbacks):
+    client_for, coordinator, register, django_capture_on_commit_callbacks
+):
     client = client_for(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(PERIOD_URL, {"override_reason": ""})
@@ -82,16 +91,20 @@ def test_building_a_file_from_the_page_runs_the_task_and_archives_it(
     assert b"".join(download.streaming_content).startswith(b"KOMMUN;PERIOD;PERSONNR")
     readable = client.get(reverse("reporting:scb_file_readable", args=[file.pk]))
     assert b"".join(readable.streaming_content)[:2] == b"PK"
-    details = set(AuditEvent.objects.filter(action="export", object_id=str(file.pk))
-                  .values_list("detail", flat=True))
+    details = set(
+        AuditEvent.objects.filter(action="export", object_id=str(file.pk)).values_list(
+            "detail", flat=True
+        )
+    )
     assert details == {"scb:2026H1", "scb-fil:hämtad:content", "scb-fil:hämtad:xlsx"}
     client.post(reverse("reporting:scb_file_submit", args=[file.pk]))
     file.refresh_from_db()
     assert (file.status, file.submitted_by) == ("submitted", coordinator)
 
 
-def test_blocking_problems_need_a_reason_and_keep_the_form(client_for, coordinator, build,
-                                                           django_capture_on_commit_callbacks):
+def test_blocking_problems_need_a_reason_and_keep_the_form(
+    client_for, coordinator, build, django_capture_on_commit_callbacks
+):
     youth = build.youth("Ada Ek", born=D(2006, 3, 15))
     build.period(youth, D(2025, 8, 1))
     client = client_for(coordinator)
@@ -106,8 +119,9 @@ def test_blocking_problems_need_a_reason_and_keep_the_form(client_for, coordinat
     assert ScbFile.objects.get().override_reason == "SCB bad om filen"
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("2026H3", "ska skrivas ÅÅÅÅH1"), ("2027H1", "har inte börjat än")])
+@pytest.mark.parametrize(
+    ("value", "message"), [("2026H3", "ska skrivas ÅÅÅÅH1"), ("2027H1", "har inte börjat än")]
+)
 def test_a_bad_period_redirects_with_a_message(client_for, coordinator, value, message):
     client = client_for(coordinator)
     response = client.get(reverse("reporting:scb_period", args=[value]), follow=True)
@@ -126,39 +140,47 @@ def test_the_list_offers_recent_half_years_with_deadlines(client_for, coordinato
 
 
 @pytest.mark.parametrize("persona", ["coach", "manager", "admin_user"])
-def test_only_coordinators_reach_the_scb_pages(client_for, request, persona, coordinator,
-                                               register, municipality):
+def test_only_coordinators_reach_the_scb_pages(
+    client_for, request, persona, coordinator, register, municipality
+):
     file = _file(municipality, coordinator)
     client = client_for(request.getfixturevalue(persona))
-    for url in (reverse("reporting:scb_list"), PERIOD_URL,
-                reverse("reporting:scb_file", args=[file.pk]),
-                reverse("reporting:scb_file_download", args=[file.pk]),
-                reverse("reporting:scb_file_readable", args=[file.pk]),
-                reverse("reporting:scb_profile", args=["2026H1"])):
+    for url in (
+        reverse("reporting:scb_list"),
+        PERIOD_URL,
+        reverse("reporting:scb_file", args=[file.pk]),
+        reverse("reporting:scb_file_download", args=[file.pk]),
+        reverse("reporting:scb_file_readable", args=[file.pk]),
+        reverse("reporting:scb_profile", args=["2026H1"]),
+    ):
         assert client.get(url).status_code == 403, url
     assert client.post(reverse("reporting:scb_file_submit", args=[file.pk])).status_code == 403
     assert ScbFile.objects.get().status == "generated"
 
 
 def test_a_coordinator_of_another_municipality_gets_404_and_sees_none_of_ours(
-        client_for, coordinator, stranger_coordinator, register, municipality):
+    client_for, coordinator, stranger_coordinator, register, municipality
+):
     file = _file(municipality, coordinator)
     client = client_for(stranger_coordinator)
-    for url in (reverse("reporting:scb_file", args=[file.pk]),
-                reverse("reporting:scb_file_download", args=[file.pk]),
-                reverse("reporting:scb_file_readable", args=[file.pk])):
+    for url in (
+        reverse("reporting:scb_file", args=[file.pk]),
+        reverse("reporting:scb_file_download", args=[file.pk]),
+        reverse("reporting:scb_file_readable", args=[file.pk]),
+    ):
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("reporting:scb_file_submit", args=[file.pk])).status_code == 404
     body = client.get(PERIOD_URL).content.decode()
     # (Staff names are random and may share a first name with a youth: check full names.)
     assert "Anna Andersson" not in body
     assert register["anna"].personnummer[2:8] not in body
-    assert "Ungdomar att rapportera</dt><dd class=\"col-sm-9\">0" in body
+    assert 'Ungdomar att rapportera</dt><dd class="col-sm-9">0' in body
     assert AuditEvent.objects.filter(action="denied", user=stranger_coordinator).count() == 4
 
 
-def test_verifying_the_profile_removes_the_banner_and_the_warning(client_for, coordinator,
-                                                                 register):
+def test_verifying_the_profile_removes_the_banner_and_the_warning(
+    client_for, coordinator, register
+):
     client = client_for(coordinator)
     url = reverse("reporting:scb_profile", args=["2026H1"])
     page = client.get(url).content.decode()
@@ -175,11 +197,15 @@ def test_verifying_the_profile_removes_the_banner_and_the_warning(client_for, co
     assert "0 blockerande fel, 5 varningar" in body
 
 
-def test_the_start_page_banner_shows_a_draft_to_coordinators_only(client_for, coordinator,
-                                                                  coach, municipality):
-    ScbReport.objects.create(municipality=municipality, period="2026H1",
-                             summary={"blocking": 2, "warnings": 7},
-                             notified_at="2026-07-01T04:00:00+02:00")
+def test_the_start_page_banner_shows_a_draft_to_coordinators_only(
+    client_for, coordinator, coach, municipality
+):
+    ScbReport.objects.create(
+        municipality=municipality,
+        period="2026H1",
+        summary={"blocking": 2, "warnings": 7},
+        notified_at="2026-07-01T04:00:00+02:00",
+    )
     url = reverse("reporting:scb_banner")
     body = client_for(coordinator).get(url).content.decode()
     assert "SCB-rapporten för 2026H1 väntar på granskning: 2 fel, 7 varningar." in body
@@ -188,9 +214,9 @@ def test_the_start_page_banner_shows_a_draft_to_coordinators_only(client_for, co
     assert f'hx-get="{url}"' in home
 
 
-def test_the_period_page_query_count_does_not_grow_with_youths(client_for, coordinator,
-                                                               build,
-                                                               django_assert_max_num_queries):
+def test_the_period_page_query_count_does_not_grow_with_youths(
+    client_for, coordinator, build, django_assert_max_num_queries
+):
     client = client_for(coordinator)
     for n in range(3):
         y = build.youth(f"Y{n} Test")

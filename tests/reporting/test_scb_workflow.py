@@ -29,14 +29,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _build(municipality, actor, **kwargs):
-    file, findings = file_build(municipality=municipality, period=H1, actor=actor, today=TODAY,
-                                **kwargs)
+    file, findings = file_build(
+        municipality=municipality, period=H1, actor=actor, today=TODAY, **kwargs
+    )
     assert file is not None, findings.counts
     return file
 
 
-def test_a_file_is_archived_with_checksum_counts_and_an_audit_event(municipality, register,
-                                                                    coordinator):
+def test_a_file_is_archived_with_checksum_counts_and_an_audit_event(
+    municipality, register, coordinator
+):
     file = _build(municipality, coordinator)
     content = Path(default_storage.path(file.content.name)).read_bytes()
     assert hashlib.sha256(content).hexdigest() == file.sha256
@@ -52,8 +54,9 @@ def test_a_file_is_archived_with_checksum_counts_and_an_audit_event(municipality
     assert report.summary["warnings"] == 6
 
 
-def test_a_new_file_shows_who_was_added_removed_and_changed(municipality, register,
-                                                            coordinator, build):
+def test_a_new_file_shows_who_was_added_removed_and_changed(
+    municipality, register, coordinator, build
+):
     first = _build(municipality, coordinator)
     file_submit(file=first, actor=coordinator)
     newcomer = build.youth("Nina Ny")
@@ -71,7 +74,8 @@ def test_a_new_file_shows_who_was_added_removed_and_changed(municipality, regist
 
 
 def test_submitting_supersedes_the_earlier_file_and_only_the_newest_can_be_submitted(
-        municipality, register, coordinator):
+    municipality, register, coordinator
+):
     first = _build(municipality, coordinator)
     file_submit(file=first, actor=coordinator)
     second = _build(municipality, coordinator)
@@ -88,12 +92,12 @@ def test_submitting_supersedes_the_earlier_file_and_only_the_newest_can_be_submi
     assert ScbReport.objects.get().status == "submitted"
 
 
-def test_blocking_problems_keep_nothing_unless_a_reason_is_given(municipality, build,
-                                                                 coordinator):
+def test_blocking_problems_keep_nothing_unless_a_reason_is_given(municipality, build, coordinator):
     youth = build.youth("Ada Ek", born=D(2006, 3, 15))
     build.period(youth, D(2025, 8, 1))
-    file, findings = file_build(municipality=municipality, period=H1, actor=coordinator,
-                                today=TODAY)
+    file, findings = file_build(
+        municipality=municipality, period=H1, actor=coordinator, today=TODAY
+    )
     assert file is None
     assert findings.counts["OVER_20_OPEN"] == 1
     assert not ScbFile.objects.exists()
@@ -105,7 +109,8 @@ def test_blocking_problems_keep_nothing_unless_a_reason_is_given(municipality, b
 
 
 def test_the_draft_is_built_once_after_the_half_year_and_the_coordinators_told(
-        municipality, register, coordinator, stranger_coordinator, coach):
+    municipality, register, coordinator, stranger_coordinator, coach
+):
     coordinator.email = "sara@askersund.se"
     coordinator.save()
     coach.email = "omar@askersund.se"

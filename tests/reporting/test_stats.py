@@ -21,8 +21,12 @@ def _today(time_machine):
 
 
 def _scope(municipality, span=OCT, team=None):
-    return d.Scope(municipality_id=municipality.pk, span=span,
-                   team_id=team.pk if team else None, today=dt.date(2026, 11, 23))
+    return d.Scope(
+        municipality_id=municipality.pk,
+        span=span,
+        team_id=team.pk if team else None,
+        today=dt.date(2026, 11, 23),
+    )
 
 
 def test_counts_of_youths(municipality, october):
@@ -30,9 +34,10 @@ def test_counts_of_youths(municipality, october):
     assert d.in_kaa_at_end(s) == 3
     assert d.in_kaa_during(s) == 3  # Y2 has two periods in October: one youth
     assert d.registrations_by_reason(s) == [
-        ("Avbrott från nationellt program", 2), ("Slutfört gymnasieskolan med studiebevis", 1)]
-    assert d.deregistrations_by_reason(s) == [
-        ("Påbörjat nationellt program eller motsvarande", 1)]
+        ("Avbrott från nationellt program", 2),
+        ("Slutfört gymnasieskolan med studiebevis", 1),
+    ]
+    assert d.deregistrations_by_reason(s) == [("Påbörjat nationellt program eller motsvarande", 1)]
 
 
 def test_reached_and_time_to_first_contact(municipality, october):
@@ -48,11 +53,13 @@ def test_contacts_and_channels(municipality, october):
     assert d.contacts_by_channel(s) == [
         {"channel": "Telefonsamtal", "attempts": 2, "led_to_contact": 1, "one_way": False},
         {"channel": "Brev", "attempts": 1, "led_to_contact": 1, "one_way": True},
-        {"channel": "Sms", "attempts": 1, "led_to_contact": 1, "one_way": False}]
+        {"channel": "Sms", "attempts": 1, "led_to_contact": 1, "one_way": False},
+    ]
     assert d.reached_by_channel(s) == [("Telefonsamtal", 1), ("Sms", 1)]  # ties: by code
-    assert d.channel_by_age(s) == {"ages": [16, 17, 18, 19],
-                                   "rows": [("Sms", [1, 0, 0, 0]),
-                                            ("Telefonsamtal", [0, 0, 1, 0])]}
+    assert d.channel_by_age(s) == {
+        "ages": [16, 17, 18, 19],
+        "rows": [("Sms", [1, 0, 0, 0]), ("Telefonsamtal", [0, 0, 1, 0])],
+    }
 
 
 def test_interventions(municipality, october):
@@ -64,12 +71,16 @@ def test_interventions(municipality, october):
 
 def test_staff_figures(municipality, october, coach, colleague):
     s = _scope(municipality)
-    assert d.caseload_per_coach(s) == [(coach.get_full_name() or coach.username, 2),
-                                       (colleague.get_full_name() or colleague.username, 1)]
+    assert d.caseload_per_coach(s) == [
+        (coach.get_full_name() or coach.username, 2),
+        (colleague.get_full_name() or colleague.username, 1),
+    ]
     assert d.overdue_tasks(s) == [(colleague.get_full_name() or colleague.username, 1)]
     ageing = {row["coach"]: row["counts"] for row in d.last_contact_ageing(s)}
-    assert ageing == {coach.get_full_name() or coach.username: [0, 2, 0, 0, 0],
-                      colleague.get_full_name() or colleague.username: [1, 0, 0, 0, 0]}
+    assert ageing == {
+        coach.get_full_name() or coach.username: [0, 2, 0, 0, 0],
+        colleague.get_full_name() or colleague.username: [1, 0, 0, 0, 0],
+    }
     assert d.deadline_compliance(s) == [{"step": "Ring", "due": 3, "on_time": 1}]
 
 
@@ -153,26 +164,38 @@ def test_a_team_of_another_municipality_is_refused(client_for, manager, other_mu
     assert "Välj ett giltigt alternativ" in response.content.decode()
 
 
-@pytest.mark.parametrize(("persona", "query", "message"), [
-    ("coordinator", "?kind=range&start=2026-05-01&end=2026-04-01",
-     "Slutdatumet ligger före startdatumet"),
-    ("manager", "?kind=tertial&year=2026&number=4", "Välj ett nummer från 1 till 3"),
-    ("coordinator", "?kind=range&start=2026-05-01", "Ange både från- och tilldatum"),
-    ("manager", "?kind=range&year=2026&start=2026-05-01&end=2026-05-31",
-     "Valfria datum kan inte väljas"),
-])
-def test_bad_periods_get_a_message_and_the_current_month(client_for, request, persona, query,
-                                                         message):
+@pytest.mark.parametrize(
+    ("persona", "query", "message"),
+    [
+        (
+            "coordinator",
+            "?kind=range&start=2026-05-01&end=2026-04-01",
+            "Slutdatumet ligger före startdatumet",
+        ),
+        ("manager", "?kind=tertial&year=2026&number=4", "Välj ett nummer från 1 till 3"),
+        ("coordinator", "?kind=range&start=2026-05-01", "Ange både från- och tilldatum"),
+        (
+            "manager",
+            "?kind=range&year=2026&start=2026-05-01&end=2026-05-31",
+            "Valfria datum kan inte väljas",
+        ),
+    ],
+)
+def test_bad_periods_get_a_message_and_the_current_month(
+    client_for, request, persona, query, message
+):
     response = client_for(request.getfixturevalue(persona)).get(
-        reverse("reporting:dashboard") + query)
+        reverse("reporting:dashboard") + query
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert message in body
     assert "Statistik: november 2026" in body
 
 
-def test_the_dashboard_query_count_does_not_grow(client_for, coordinator, october, build,
-                                                 django_assert_max_num_queries):
+def test_the_dashboard_query_count_does_not_grow(
+    client_for, coordinator, october, build, django_assert_max_num_queries
+):
     client = client_for(coordinator)
     with django_assert_max_num_queries(60) as few:
         client.get(DASH)
@@ -191,7 +214,8 @@ def test_the_definitions_page_lists_every_figure(client_for, manager):
 
 
 def test_the_dashboard_keeps_its_figures_for_a_while_and_recounts_on_request(
-        client_for, coordinator, october, build, settings, django_assert_max_num_queries):
+    client_for, coordinator, october, build, settings, django_assert_max_num_queries
+):
     from django.core.cache import cache
 
     cache.clear()
@@ -204,7 +228,8 @@ def test_the_dashboard_keeps_its_figures_for_a_while_and_recounts_on_request(
     with django_assert_max_num_queries(12):  # session, user, audit: no figure recounted
         cached = client.get(DASH).content.decode()
     assert cached.count('<td class="text-end">3</td>') == first.count(
-        '<td class="text-end">3</td>')
+        '<td class="text-end">3</td>'
+    )
     fresh = client.get(DASH + "&fresh=1").content.decode()
     assert '<td class="text-end">4</td>' in fresh
 
@@ -217,14 +242,17 @@ def test_the_dashboard_and_the_scb_report_count_the_same_youths(municipality, re
     from reporting.scb.writer import run
 
     h1 = HalfYear(2026, 1)
-    outcome = run(municipality, h1, profile_for(h1), today=dt.date(2026, 11, 23),
-                  verified=False)
-    assert d.in_kaa_during(_scope(municipality, span=span_of("half_year", 2026, 1))) == \
-        outcome.youths == 5
+    outcome = run(municipality, h1, profile_for(h1), today=dt.date(2026, 11, 23), verified=False)
+    assert (
+        d.in_kaa_during(_scope(municipality, span=span_of("half_year", 2026, 1)))
+        == outcome.youths
+        == 5
+    )
 
 
-def test_a_team_without_members_shows_empty_states(client_for, coordinator, manager,
-                                                    municipality, october):
+def test_a_team_without_members_shows_empty_states(
+    client_for, coordinator, manager, municipality, october
+):
     """Coordinators are told a table is empty; a manager's empty table looks like a small one
     (a "none" would tell the other small figures apart from 0)."""
     from kaa.models import Team
@@ -257,18 +285,19 @@ def test_the_reach_facts_follow_the_contacts_and_a_rebuild_agrees(municipality, 
     assert (period.first_reached_on, y1.last_reached_on) == (D(2026, 10, 3), D(2026, 10, 31))
     letter = ContactAttempt.objects.get(youth=y1, channel="letter")
     assert letter.led_to_contact
-    kept = (list(KaaPeriod.objects.order_by("pk").values_list("first_reached_on", flat=True)),
-            list(Youth.objects.order_by("pk").values_list("last_reached_on", flat=True)),
-            list(ContactAttempt.objects.order_by("pk").values_list("led_to_contact",
-                                                                   flat=True)))
+    kept = (
+        list(KaaPeriod.objects.order_by("pk").values_list("first_reached_on", flat=True)),
+        list(Youth.objects.order_by("pk").values_list("last_reached_on", flat=True)),
+        list(ContactAttempt.objects.order_by("pk").values_list("led_to_contact", flat=True)),
+    )
     KaaPeriod.objects.update(first_reached_on=None)
     ContactAttempt.objects.update(led_to_contact=False)
     reached_facts_rebuild()
-    rebuilt = (list(KaaPeriod.objects.order_by("pk").values_list("first_reached_on",
-                                                                 flat=True)),
-               list(Youth.objects.order_by("pk").values_list("last_reached_on", flat=True)),
-               list(ContactAttempt.objects.order_by("pk").values_list("led_to_contact",
-                                                                      flat=True)))
+    rebuilt = (
+        list(KaaPeriod.objects.order_by("pk").values_list("first_reached_on", flat=True)),
+        list(Youth.objects.order_by("pk").values_list("last_reached_on", flat=True)),
+        list(ContactAttempt.objects.order_by("pk").values_list("led_to_contact", flat=True)),
+    )
     assert rebuilt == kept
 
 
@@ -278,38 +307,57 @@ def test_ageing_of_a_past_span_reads_the_contacts(municipality, october, coach):
     attempt(october["y1"], D(2026, 11, 10), "phone", "reached")
     past = {r["coach"]: r["counts"] for r in d.last_contact_ageing(_scope(municipality))}
     assert past[coach.get_full_name() or coach.username] == [0, 2, 0, 0, 0]
-    now = {r["coach"]: r["counts"] for r in d.last_contact_ageing(
-        _scope(municipality, span=span_of("month", 2026, 11)))}
+    now = {
+        r["coach"]: r["counts"]
+        for r in d.last_contact_ageing(_scope(municipality, span=span_of("month", 2026, 11)))
+    }
     assert now[coach.get_full_name() or coach.username] == [0, 1, 1, 0, 0]  # 10 Nov, 22 Oct
     late = d.last_contact_ageing(_scope(municipality, span=span_of("month", 2027, 6)))
-    assert {r["coach"]: r["counts"] for r in late}[coach.get_full_name() or coach.username] \
-        == [0, 0, 0, 0, 2]
+    assert {r["coach"]: r["counts"] for r in late}[coach.get_full_name() or coach.username] == [
+        0,
+        0,
+        0,
+        0,
+        2,
+    ]
 
 
-CONTACT_FIGURES = ("occupation_at_contact", "contacts_by_channel", "channel_by_age",
-                   "reached_by_channel")
+CONTACT_FIGURES = (
+    "occupation_at_contact",
+    "contacts_by_channel",
+    "channel_by_age",
+    "reached_by_channel",
+)
 
 
 def test_the_daily_sums_give_the_same_figures_as_counting_live(municipality, october, team):
     from reporting.models import ContactDay, RollupState
     from reporting.stats.rollup import rollup_refresh
 
-    scopes = [_scope(municipality), _scope(municipality, team=team),
-              _scope(municipality, span=span_of("year", 2026)),
-              _scope(municipality, span=date_range(D(2026, 10, 15), D(2026, 11, 20)))]
+    scopes = [
+        _scope(municipality),
+        _scope(municipality, team=team),
+        _scope(municipality, span=span_of("year", 2026)),
+        _scope(municipality, span=date_range(D(2026, 10, 15), D(2026, 11, 20))),
+    ]
     live = [{k: d.REGISTRY[k].compute(s) for k in CONTACT_FIGURES} for s in scopes]
     rollup_refresh(today=D(2026, 11, 16))  # sums every day up to 1 November
     assert RollupState.objects.get(municipality=municipality).built_through == D(2026, 11, 1)
     assert ContactDay.objects.filter(municipality=municipality).exists()
-    summed = [{k: d.REGISTRY[k].compute(d.Scope(s.municipality_id, s.span, s.team_id,
-                                                s.today)) for k in CONTACT_FIGURES}
-              for s in scopes]
+    summed = [
+        {
+            k: d.REGISTRY[k].compute(d.Scope(s.municipality_id, s.span, s.team_id, s.today))
+            for k in CONTACT_FIGURES
+        }
+        for s in scopes
+    ]
     assert summed == live
     assert rollup_refresh(today=D(2026, 11, 16)) == 0  # nothing new to sum
 
 
-def test_a_back_dated_contact_re_sums_its_days(municipality, october, build,
-                                               django_capture_on_commit_callbacks):
+def test_a_back_dated_contact_re_sums_its_days(
+    municipality, october, build, django_capture_on_commit_callbacks
+):
     from reporting.stats.rollup import rollup_refresh
 
     rollup_refresh(today=D(2026, 11, 23))  # summed through 8 November

@@ -30,8 +30,10 @@ def test_an_scb_file_task_delivered_twice_builds_one_file(municipality, register
     first = scb_file_build(municipality.pk, "2026H1", coordinator.pk, "", request_key=key)
     assert first.startswith("file ")
     assert first.endswith("16 rows")
-    assert scb_file_build(municipality.pk, "2026H1", coordinator.pk, "",
-                          request_key=key) == "already built"
+    assert (
+        scb_file_build(municipality.pk, "2026H1", coordinator.pk, "", request_key=key)
+        == "already built"
+    )
     assert ScbFile.objects.filter(request_key=key).count() == 1
     assert AuditEvent.objects.filter(action="export", detail="scb:2026H1").count() == 1
     # A new request is a new file.
@@ -49,17 +51,30 @@ def test_a_board_report_task_delivered_twice_builds_one_report(municipality, oct
 
 def _other_session() -> psycopg.Connection:
     """A second database session, as another worker process would have."""
-    return psycopg.connect(**{k: v for k, v in {
-        "dbname": connection.settings_dict["NAME"], "user": connection.settings_dict["USER"],
-        "host": connection.settings_dict["HOST"], "port": connection.settings_dict["PORT"],
-        "password": connection.settings_dict["PASSWORD"]}.items() if v}, autocommit=True)
+    return psycopg.connect(
+        **{
+            k: v
+            for k, v in {
+                "dbname": connection.settings_dict["NAME"],
+                "user": connection.settings_dict["USER"],
+                "host": connection.settings_dict["HOST"],
+                "port": connection.settings_dict["PORT"],
+                "password": connection.settings_dict["PASSWORD"],
+            }.items()
+            if v
+        },
+        autocommit=True,
+    )
 
 
 def _lock_held(key: tuple[int, int]) -> bool:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
-                       "AND classid = %s AND objid = %s AND granted AND database = "
-                       "(SELECT oid FROM pg_database WHERE datname = current_database())", key)
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+            "AND classid = %s AND objid = %s AND granted AND database = "
+            "(SELECT oid FROM pg_database WHERE datname = current_database())",
+            key,
+        )
         return cursor.fetchone()[0] > 0
 
 

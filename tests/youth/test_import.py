@@ -20,8 +20,9 @@ HEADER = "personnummer;fornamn;efternamn;adress;postnummer;postort;telefon;epost
 
 def _pnr(years: int, serial: int, days: int = 20) -> str:
     today = timezone.localdate()
-    return personnummer_for(today.replace(year=today.year - years) - dt.timedelta(days=days),
-                            serial)
+    return personnummer_for(
+        today.replace(year=today.year - years) - dt.timedelta(days=days), serial
+    )
 
 
 def _csv(*rows: str, header: str = HEADER) -> bytes:
@@ -82,10 +83,14 @@ def test_a_returning_youth_gets_a_new_period_and_new_details(municipality):
     same_day = import_plan(raw=raw, filename="x.csv", municipality=municipality)
     assert "tidigast börja dagen efter" in same_day.errors[0].message
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    plan = import_plan(raw=raw, filename="x.csv", municipality=municipality,
-                       start_date=tomorrow)
-    import_apply(plan=plan, municipality=municipality, reason=reason("OVRIGT"), actor=None,
-                 start_date=tomorrow)
+    plan = import_plan(raw=raw, filename="x.csv", municipality=municipality, start_date=tomorrow)
+    import_apply(
+        plan=plan,
+        municipality=municipality,
+        reason=reason("OVRIGT"),
+        actor=None,
+        start_date=tomorrow,
+    )
     assert plan.summary().startswith("new=1 updated=1")
     assert youth.periods.count() == 2
     assert youth.periods.get(end_date__isnull=True).start_date == tomorrow
@@ -94,9 +99,11 @@ def test_a_returning_youth_gets_a_new_period_and_new_details(municipality):
 
 
 def test_field_lengths_and_email_are_row_errors(municipality):
-    raw = _csv(f"{_pnr(17, 950)};Alva;Berg;;123 45 STOCKHOLM CENTRUM;;;;",
-               f"{_pnr(17, 951)};Alva;Berg;;;;;inte-en-adress;",
-               f"{_pnr(17, 952)};Alva;Berg;;;;;;")
+    raw = _csv(
+        f"{_pnr(17, 950)};Alva;Berg;;123 45 STOCKHOLM CENTRUM;;;;",
+        f"{_pnr(17, 951)};Alva;Berg;;;;;inte-en-adress;",
+        f"{_pnr(17, 952)};Alva;Berg;;;;;;",
+    )
     plan = import_plan(raw=raw, filename="x.csv", municipality=municipality)
     assert [e.row for e in plan.errors] == [2, 3]
     assert "postnummer" in plan.errors[0].message
@@ -105,15 +112,17 @@ def test_field_lengths_and_email_are_row_errors(municipality):
 
 def test_a_file_in_an_unknown_encoding_is_refused(municipality):
     with pytest.raises(ImportFileError, match="varken UTF-8 eller Windows-1252"):
-        import_plan(raw=HEADER.encode() + b"\n\x81\x8d;x;y\n", filename="x.csv",
-                    municipality=municipality)
+        import_plan(
+            raw=HEADER.encode() + b"\n\x81\x8d;x;y\n", filename="x.csv", municipality=municipality
+        )
 
 
 def test_a_file_without_valid_rows_never_offers_to_deregister_everyone(municipality):
     youth_make(municipality=municipality)
     with pytest.raises(ImportFileError, match="inga giltiga rader"):
-        import_plan(raw=_csv("20080320-0014;Fel;Nr;;;;;;"), filename="x.csv",
-                    municipality=municipality)
+        import_plan(
+            raw=_csv("20080320-0014;Fel;Nr;;;;;;"), filename="x.csv", municipality=municipality
+        )
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
@@ -142,11 +151,14 @@ def test_a_saved_mapping_reads_another_layout(municipality):
     assert plan.new[0]["last_name"] == "Berg"
 
 
-@pytest.mark.parametrize(("raw", "message"), [
-    (b"", "tom"),
-    (b"namn;telefon\nAlva;070\n", "saknar kolumnerna"),
-    (b"PK\x03\x04broken", "Excelfilen"),
-])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"", "tom"),
+        (b"namn;telefon\nAlva;070\n", "saknar kolumnerna"),
+        (b"PK\x03\x04broken", "Excelfilen"),
+    ],
+)
 def test_an_unreadable_file_is_refused_with_a_message(municipality, raw, message):
     with pytest.raises(ImportFileError, match=message):
         import_plan(raw=raw, filename="x.csv", municipality=municipality)
@@ -174,9 +186,11 @@ def test_the_command_exits_non_zero_on_an_unreadable_file(municipality, tmp_path
 
 
 def test_the_command_uses_a_saved_mapping(municipality, tmp_path, capsys):
-    ColumnMapping.objects.create(municipality=municipality, name="IST",
-                                 mapping={"personnummer": "PNR", "fornamn": "FN",
-                                          "efternamn": "EN"})
+    ColumnMapping.objects.create(
+        municipality=municipality,
+        name="IST",
+        mapping={"personnummer": "PNR", "fornamn": "FN", "efternamn": "EN"},
+    )
     path = tmp_path / "ist.csv"
     path.write_bytes(_csv(f"{_pnr(17, 810)};Alva;Berg", header="PNR;FN;EN"))
     call_command("import_register", str(path), municipality="1882", mapping="IST")
@@ -185,8 +199,9 @@ def test_the_command_uses_a_saved_mapping(municipality, tmp_path, capsys):
 
 def test_ten_thousand_rows_import_in_bulk(municipality, django_assert_max_num_queries):
     # The query count, not the time, is asserted here: speed is measured in bench/.
-    raw = _csv(*(f"{_pnr(16, i, days=10 + i % 997)};N{i};E{i};Gata {i};;;;;"
-                 for i in range(10000)))
+    raw = _csv(
+        *(f"{_pnr(16, i, days=10 + i % 997)};N{i};E{i};Gata {i};;;;;" for i in range(10000))
+    )
     plan = import_plan(raw=raw, filename="stor.csv", municipality=municipality)
     assert plan.summary() == "new=10000 updated=0 unchanged=0 missing=0 errors=0"
     with django_assert_max_num_queries(60):
@@ -195,7 +210,8 @@ def test_ten_thousand_rows_import_in_bulk(municipality, django_assert_max_num_qu
 
 
 def test_an_import_keeps_a_staff_edit_made_since_the_preview_and_makes_older_forms_stale(
-        municipality, coach):
+    municipality, coach
+):
     from django.core.exceptions import ValidationError
 
     from youth.models import FieldChange
@@ -203,25 +219,34 @@ def test_an_import_keeps_a_staff_edit_made_since_the_preview_and_makes_older_for
 
     youth = youth_make(municipality=municipality, phone="070-000", email="gammal@example.se")
     opened_version = Youth.objects.get(pk=youth.pk).version  # a coach opens the contact form
-    raw = _csv(f"{youth.personnummer};{youth.first_name};{youth.last_name};;;;070-999;"
-               "ny@example.se;")
+    raw = _csv(
+        f"{youth.personnummer};{youth.first_name};{youth.last_name};;;;070-999;ny@example.se;"
+    )
     plan = import_plan(raw=raw, filename="x.csv", municipality=municipality)
     assert plan.updated[0][2] == ["phone", "email"]
     # Between the preview and "Importera", a colleague corrects the address by hand.
-    youth_contact_update(youth=Youth.objects.get(pk=youth.pk), actor=coach,
-                         version=opened_version, address="Nya gatan 4")
+    youth_contact_update(
+        youth=Youth.objects.get(pk=youth.pk),
+        actor=coach,
+        version=opened_version,
+        address="Nya gatan 4",
+    )
     import_apply(plan=plan, municipality=municipality, reason=reason("OVRIGT"), actor=None)
     youth.refresh_from_db()
     assert youth.address == "Nya gatan 4"  # not put back from the preview's stale copy
     assert (youth.phone, youth.email) == ("070-999", "ny@example.se")  # the file's changes,
-    assert list(FieldChange.objects.filter(youth=youth, by=None).order_by("field")
-                .values_list("field", "old", "new")) == [  # in the field history
-        ("email", "gammal@example.se", "ny@example.se"), ("phone", "070-000", "070-999")]
+    assert list(
+        FieldChange.objects.filter(youth=youth, by=None)
+        .order_by("field")
+        .values_list("field", "old", "new")
+    ) == [  # in the field history
+        ("email", "gammal@example.se", "ny@example.se"),
+        ("phone", "070-000", "070-999"),
+    ]
     assert youth.version == opened_version + 2  # ... and each writer bumped the version
     # The coach's form, opened before both, is refused instead of putting 070-000 back.
     with pytest.raises(ValidationError):
-        youth_contact_update(youth=youth, actor=coach, version=opened_version,
-                             phone="070-000")
+        youth_contact_update(youth=youth, actor=coach, version=opened_version, phone="070-000")
     assert Youth.objects.get(pk=youth.pk).phone == "070-999"
 
 
@@ -229,8 +254,10 @@ def test_a_restricted_record_is_neither_updated_nor_offered_for_deregistration(m
     restricted = youth_make(municipality=municipality, phone="070-1")
     Youth.objects.filter(pk=restricted.pk).update(restricted_at=timezone.now())
     other = youth_make(municipality=municipality)
-    raw = _csv(f"{restricted.personnummer};{restricted.first_name};x;;;;070-2;;",
-               f"{_pnr(17, 990)};Alva;Berg;;;;;;")
+    raw = _csv(
+        f"{restricted.personnummer};{restricted.first_name};x;;;;070-2;;",
+        f"{_pnr(17, 990)};Alva;Berg;;;;;;",
+    )
     plan = import_plan(raw=raw, filename="x.csv", municipality=municipality)
     assert "begränsad" in plan.errors[0].message
     assert plan.missing == [other]

@@ -29,6 +29,7 @@ NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 @contextlib.contextmanager
 def deadline(seconds: float) -> Iterator[None]:
     """Fail (instead of hanging) when the block takes longer than `seconds`."""
+
     def expired(signum, frame):
         raise TimeoutError(f"took longer than {seconds} s")
 
@@ -67,9 +68,14 @@ def _with_sheet(sheet: bytes | Iterator[bytes], extra_members: int = 0) -> bytes
 
 
 def _upload(client, content: bytes, name: str = "lista.xlsx"):
-    return client.post(reverse("youth:import_upload"), {
-        "file": SimpleUploadedFile(name, content), "reason": reason("OVRIGT").pk,
-        "start_date": "2026-02-03"})
+    return client.post(
+        reverse("youth:import_upload"),
+        {
+            "file": SimpleUploadedFile(name, content),
+            "reason": reason("OVRIGT").pk,
+            "start_date": "2026-02-03",
+        },
+    )
 
 
 def _refused(response, message: str) -> str:
@@ -81,8 +87,7 @@ def _refused(response, message: str) -> str:
     return body
 
 
-def test_a_small_xlsx_that_unpacks_to_a_huge_sheet_is_refused_quickly(client_for,
-                                                                       coordinator):
+def test_a_small_xlsx_that_unpacks_to_a_huge_sheet_is_refused_quickly(client_for, coordinator):
     def huge() -> Iterator[bytes]:
         yield f"<worksheet {NS}><sheetData>".encode()
         row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>' * 20_000
@@ -101,10 +106,12 @@ def test_a_small_xlsx_that_unpacks_to_a_huge_sheet_is_refused_quickly(client_for
 def test_a_sheet_that_claims_a_million_rows_is_refused_quickly(client_for, coordinator):
     """A few hundred bytes: the sheet says it spans A1:XFD1048576 and has a cell in its last
     row; read naively, that is a million rows of 16 384 cells."""
-    sheet = (f'<worksheet {NS}><dimension ref="A1:XFD1048576"/><sheetData>'
-             '<row r="1"><c r="A1" t="inlineStr"><is><t>personnummer</t></is></c></row>'
-             '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
-             "</sheetData></worksheet>").encode()
+    sheet = (
+        f'<worksheet {NS}><dimension ref="A1:XFD1048576"/><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>personnummer</t></is></c></row>'
+        '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+        "</sheetData></worksheet>"
+    ).encode()
     client = client_for(coordinator)
     with deadline(5):
         response = _upload(client, _with_sheet(sheet))
@@ -128,28 +135,30 @@ def test_as_many_rows_as_allowed_are_read(monkeypatch):
 @pytest.mark.parametrize("name", ["lista.xlsx", "lista.csv"])
 def test_a_file_with_too_many_columns_is_refused(client_for, coordinator, name):
     header = [f"kolumn{n}" for n in range(importing.MAX_COLUMNS + 1)]
-    content = (_xlsx([header]) if name.endswith("xlsx")
-               else (";".join(header) + "\n").encode())
-    _refused(_upload(client_for(coordinator), content, name),
-             "Filen har fler än 50 kolumner.")
+    content = _xlsx([header]) if name.endswith("xlsx") else (";".join(header) + "\n").encode()
+    _refused(_upload(client_for(coordinator), content, name), "Filen har fler än 50 kolumner.")
 
 
 def test_an_xlsx_of_too_many_parts_is_refused(client_for, coordinator):
-    raw = _with_sheet(f"<worksheet {NS}><sheetData/></worksheet>".encode(),
-                      extra_members=importing.XLSX_MAX_MEMBERS)
+    raw = _with_sheet(
+        f"<worksheet {NS}><sheetData/></worksheet>".encode(),
+        extra_members=importing.XLSX_MAX_MEMBERS,
+    )
     _refused(_upload(client_for(coordinator), raw), "Excelfilen är för stor uppackad")
 
 
-def test_an_xlsx_whose_directory_understates_a_size_is_not_read_past_it(client_for,
-                                                                         coordinator):
+def test_an_xlsx_whose_directory_understates_a_size_is_not_read_past_it(client_for, coordinator):
     """The directory says the sheet is 200 bytes; it unpacks to 30 MB. zipfile stops at 200
     bytes and the checksum fails: the file is unreadable, never parsed in full."""
-    big = f"<worksheet {NS}><sheetData>".encode() + b"<row/>" * 5_000_000 + \
-        b"</sheetData></worksheet>"
+    big = (
+        f"<worksheet {NS}><sheetData>".encode()
+        + b"<row/>" * 5_000_000
+        + b"</sheetData></worksheet>"
+    )
     raw = bytearray(_with_sheet(big))
     name = SHEET.encode()
     at = raw.index(b"PK\x01\x02")  # the directory's first entry
-    while raw[at + 46:at + 46 + len(name)] != name:
+    while raw[at + 46 : at + 46 + len(name)] != name:
         at = raw.index(b"PK\x01\x02", at + 4)
     struct.pack_into("<I", raw, at + 24, 200)  # central directory: uncompressed size
     with deadline(5):
@@ -174,15 +183,21 @@ def test_the_preview_and_the_import_use_the_rows_kept_at_upload(client_for, coor
     assert batch.rows is None
 
 
-def test_a_batch_uploaded_before_rows_were_kept_asks_for_the_file_again(client_for,
-                                                                         coordinator,
-                                                                         municipality):
+def test_a_batch_uploaded_before_rows_were_kept_asks_for_the_file_again(
+    client_for, coordinator, municipality
+):
     batch = ImportBatch.objects.create(
-        municipality=municipality, uploaded_by=coordinator, uploaded_at=timezone.now(),
-        filename="lista.csv", content=f"{HEADER}\n".encode(), reason=reason("OVRIGT"),
-        start_date=timezone.localdate())
-    response = client_for(coordinator).get(reverse("youth:import_preview", args=[batch.pk]),
-                                           follow=True)
+        municipality=municipality,
+        uploaded_by=coordinator,
+        uploaded_at=timezone.now(),
+        filename="lista.csv",
+        content=f"{HEADER}\n".encode(),
+        reason=reason("OVRIGT"),
+        start_date=timezone.localdate(),
+    )
+    response = client_for(coordinator).get(
+        reverse("youth:import_preview", args=[batch.pk]), follow=True
+    )
     assert "Filen behöver laddas upp igen." in response.content.decode()
 
 
@@ -192,10 +207,15 @@ def test_gallring_of_import_files_empties_the_kept_rows(municipality, coordinato
     from records.retention.services import ACTIONS, _exports_due
 
     old = ImportBatch.objects.create(
-        municipality=municipality, uploaded_by=coordinator,
-        uploaded_at=timezone.now() - dt.timedelta(days=400), filename="lista.csv",
-        content=b"", rows=[["personnummer"], ["200801011234"]], reason=reason("OVRIGT"),
-        start_date=timezone.localdate())
+        municipality=municipality,
+        uploaded_by=coordinator,
+        uploaded_at=timezone.now() - dt.timedelta(days=400),
+        filename="lista.csv",
+        content=b"",
+        rows=[["personnummer"], ["200801011234"]],
+        reason=reason("OVRIGT"),
+        start_date=timezone.localdate(),
+    )
     due = _exports_due(municipality.pk, timezone.localdate())["youth.ImportBatch"]
     assert list(due) == [old]
     ACTIONS["youth.ImportBatch"](due)

@@ -12,9 +12,14 @@ from youth.models import ColumnMapping, ImportBatch, Youth
 
 
 def _upload(client, content: bytes, name: str = "lista.csv"):
-    return client.post(reverse("youth:import_upload"), {
-        "file": SimpleUploadedFile(name, content), "reason": reason("OVRIGT").pk,
-        "start_date": timezone.localdate().isoformat()})
+    return client.post(
+        reverse("youth:import_upload"),
+        {
+            "file": SimpleUploadedFile(name, content),
+            "reason": reason("OVRIGT").pk,
+            "start_date": timezone.localdate().isoformat(),
+        },
+    )
 
 
 def test_upload_preview_confirm(client_for, coordinator, municipality):
@@ -29,10 +34,14 @@ def test_upload_preview_confirm(client_for, coordinator, municipality):
     assert "Kontrollsiffran" in body
     assert "Borta" in body
     assert Youth.objects.count() == 1  # nothing written by the preview
-    response = client.post(response["Location"], {
-        "deregister": [gone.pk],
-        "deregistration_reason": reason("EJ_FOLKBOKFORD_I_KOMMUNEN", "deregistration").pk,
-        "end_date": timezone.localdate().isoformat()})
+    response = client.post(
+        response["Location"],
+        {
+            "deregister": [gone.pk],
+            "deregistration_reason": reason("EJ_FOLKBOKFORD_I_KOMMUNEN", "deregistration").pk,
+            "end_date": timezone.localdate().isoformat(),
+        },
+    )
     assert response.status_code == 302
     assert Youth.objects.filter(last_name="Berg").exists()
     assert not gone.periods.filter(end_date__isnull=True).exists()
@@ -68,8 +77,10 @@ def test_a_coach_cannot_import(client_for, coach):
 
 
 def test_a_coordinator_saves_a_column_mapping(client_for, coordinator, municipality):
-    response = client_for(coordinator).post(reverse("youth:mapping_create"), {
-        "name": "IST", "personnummer": "PNR", "fornamn": "FN", "efternamn": "EN"})
+    response = client_for(coordinator).post(
+        reverse("youth:mapping_create"),
+        {"name": "IST", "personnummer": "PNR", "fornamn": "FN", "efternamn": "EN"},
+    )
     assert response.status_code == 302
     saved = ColumnMapping.objects.get(municipality=municipality)
     assert saved.mapping == {"personnummer": "PNR", "fornamn": "FN", "efternamn": "EN"}

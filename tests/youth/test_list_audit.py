@@ -29,8 +29,11 @@ def _list_event(client, url, params=None, *, status=200) -> tuple[AuditEvent, st
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params or {})
     assert response.status_code == status, url
-    inserts = [q["sql"] for q in queries.captured_queries
-               if q["sql"].startswith('INSERT INTO "kaa_auditevent"')]
+    inserts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('INSERT INTO "kaa_auditevent"')
+    ]
     assert len(inserts) == 1, (url, inserts)
     new = list(AuditEvent.objects.exclude(pk__in=before))
     assert len(new) == 1, (url, [(e.action, e.detail) for e in new])
@@ -42,8 +45,12 @@ def _list_event(client, url, params=None, *, status=200) -> tuple[AuditEvent, st
 @pytest.fixture
 def caseload(municipality, coach):
     start = timezone.localdate() - dt.timedelta(days=21)
-    return [youth_make(municipality=municipality, coach=coach, last_name=f"Listad{i}",
-                       start_date=start) for i in range(3)]
+    return [
+        youth_make(
+            municipality=municipality, coach=coach, last_name=f"Listad{i}", start_date=start
+        )
+        for i in range(3)
+    ]
 
 
 @pytest.fixture
@@ -61,8 +68,10 @@ def test_the_register_list_logs_the_youths_shown(client_for, coach, caseload, el
 
 
 def test_a_second_page_logs_its_own_rows(client_for, coordinator, municipality):
-    youths = sorted((youth_make(municipality=municipality, last_name=f"Sida{i:02d}")
-                     for i in range(55)), key=lambda y: (y.last_name, y.first_name, y.pk))
+    youths = sorted(
+        (youth_make(municipality=municipality, last_name=f"Sida{i:02d}") for i in range(55)),
+        key=lambda y: (y.last_name, y.first_name, y.pk),
+    )
     event, _body = _list_event(client_for(coordinator), reverse("youth:list"), {"page": 2})
     assert event.youth_ids == sorted(y.pk for y in youths[50:])
 
@@ -82,17 +91,18 @@ def test_the_caseload_logs_the_youths_shown(client_for, coach, caseload, elsewhe
     assert event.youth_ids == sorted(y.pk for y in caseload)
 
 
-def test_the_work_queue_and_weekly_review_log_one_event_each(client_for, coach, coordinator,
-                                                             municipality, caseload):
-    services.routine_from_template(municipality=municipality, key="askersund",
-                                   actor=coordinator)
+def test_the_work_queue_and_weekly_review_log_one_event_each(
+    client_for, coach, coordinator, municipality, caseload
+):
+    services.routine_from_template(municipality=municipality, key="askersund", actor=coordinator)
     deadlines_refresh()
     client = client_for(coach)
     event, _body = _list_event(client, reverse("outreach:queue"))
     assert event.detail == "arbetsko"
     assert event.youth_ids == sorted(y.pk for y in caseload)
-    fresh = youth_make(municipality=municipality, coach=coach, last_name="Ny",
-                       start_date=timezone.localdate())
+    fresh = youth_make(
+        municipality=municipality, coach=coach, last_name="Ny", start_date=timezone.localdate()
+    )
     event, body = _list_event(client, reverse("outreach:review"))
     assert "Ny" in body
     assert event.detail == "veckogenomgang"
@@ -103,22 +113,24 @@ def test_overdue_follow_ups_log_the_youths_shown(client_for, coach, caseload):
     for youth in caseload[:2]:
         plan = plan_make(youth, actor=coach)
         ActionPlan.objects.filter(pk=plan.pk).update(
-            next_follow_up=timezone.localdate() - dt.timedelta(days=3))
+            next_follow_up=timezone.localdate() - dt.timedelta(days=3)
+        )
     event, _body = _list_event(client_for(coach), reverse("plans:overdue"))
     assert event.detail == "sena_uppfoljningar"
     assert event.youth_ids == sorted(y.pk for y in caseload[:2])
 
 
-def test_letter_batch_pages_log_the_youths_shown(client_for, coordinator, municipality,
-                                                 caseload):
-    services.routine_from_template(municipality=municipality, key="askersund",
-                                   actor=coordinator)
+def test_letter_batch_pages_log_the_youths_shown(client_for, coordinator, municipality, caseload):
+    services.routine_from_template(municipality=municipality, key="askersund", actor=coordinator)
     templates_ensure_defaults(municipality=municipality, actor=coordinator)
     deadlines_refresh()
     client = client_for(coordinator)
     template = MessageTemplate.objects.get(kind="postcard")
-    params = {"channel": "postcard", "template": template.pk,
-              "until": (timezone.localdate() + dt.timedelta(days=7)).isoformat()}
+    params = {
+        "channel": "postcard",
+        "template": template.pk,
+        "until": (timezone.localdate() + dt.timedelta(days=7)).isoformat(),
+    }
     event, preview = _list_event(client, reverse("outreach:batch_new"), params)
     assert event.detail == "utskick"
     assert event.youth_ids == sorted(y.pk for y in caseload)
@@ -130,23 +142,21 @@ def test_letter_batch_pages_log_the_youths_shown(client_for, coordinator, munici
 
 
 def test_a_coach_cannot_list_who_is_protected(client_for, coach, municipality):
-    youth_make(municipality=municipality, coach=coach, protected_identity=True,
-               last_name="Dold")
+    youth_make(municipality=municipality, coach=coach, protected_identity=True, last_name="Dold")
     client = client_for(coach)
     assert "Skyddade personuppgifter" not in client.get(reverse("youth:list")).content.decode()
     response = client.get(reverse("youth:list"), {"protected": "on"})
     assert response.status_code == 403
     assert "Dold" not in response.content.decode()
-    assert AuditEvent.objects.filter(action="denied", user=coach,
-                                     detail="perm:view_protected").exists()
+    assert AuditEvent.objects.filter(
+        action="denied", user=coach, detail="perm:view_protected"
+    ).exists()
 
 
-def test_a_coordinator_listing_who_is_protected_is_flagged(client_for, coordinator,
-                                                           municipality):
+def test_a_coordinator_listing_who_is_protected_is_flagged(client_for, coordinator, municipality):
     hidden = youth_make(municipality=municipality, protected_identity=True, last_name="Dold")
     youth_make(municipality=municipality, last_name="Synlig")
-    event, body = _list_event(client_for(coordinator), reverse("youth:list"),
-                              {"protected": "on"})
+    event, body = _list_event(client_for(coordinator), reverse("youth:list"), {"protected": "on"})
     assert "Dold" in body
     assert "Synlig" not in body
     assert event.flagged
@@ -154,11 +164,14 @@ def test_a_coordinator_listing_who_is_protected_is_flagged(client_for, coordinat
     assert event.detail == "ungdomslista filter:skyddade"
 
 
-def test_the_log_review_finds_the_lists_that_named_a_youth(client_for, coordinator, coach,
-                                                           caseload):
+def test_the_log_review_finds_the_lists_that_named_a_youth(
+    client_for, coordinator, coach, caseload
+):
     client_for(coach).get(reverse("youth:list"))
-    page = client_for(coordinator).get(reverse("records:audit_list"),
-                                       {"youth": caseload[0].pk}).content.decode()
+    page = (
+        client_for(coordinator)
+        .get(reverse("records:audit_list"), {"youth": caseload[0].pk})
+        .content.decode()
+    )
     assert "ungdomslista" in page
     assert "lista med 3 ungdomar" in page
-

@@ -11,13 +11,16 @@ from youth.personnummer import PersonnummerError, looks_like_personnummer, parse
 TODAY = dt.date(2026, 11, 22)
 
 
-@pytest.mark.parametrize(("value", "number"), [
-    ("20080320-0013", "200803200013"),
-    ("200803200013", "200803200013"),
-    ("080320-0013", "200803200013"),
-    ("0803200013", "200803200013"),
-    ("080320 0013", "200803200013"),
-])
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [
+        ("20080320-0013", "200803200013"),
+        ("200803200013", "200803200013"),
+        ("080320-0013", "200803200013"),
+        ("0803200013", "200803200013"),
+        ("080320 0013", "200803200013"),
+    ],
+)
 def test_it_normalises_every_written_form_to_twelve_digits(value, number):
     assert parse(value, today=TODAY).number == number
 
@@ -38,15 +41,18 @@ def test_samordningsnummer_are_accepted_with_the_real_birth_day():
     assert parsed.number == "200803800010"
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("20080320-0014", "Kontrollsiffran stämmer inte"),
-    ("20081320-0011", "giltigt födelsedatum"),
-    ("20080230-0012", "giltigt födelsedatum"),
-    ("2008-03-20", "ska ha formen"),
-    ("abc", "ska ha formen"),
-    ("", "ska ha formen"),
-    ("20300101-0002", "framtiden"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("20080320-0014", "Kontrollsiffran stämmer inte"),
+        ("20081320-0011", "giltigt födelsedatum"),
+        ("20080230-0012", "giltigt födelsedatum"),
+        ("2008-03-20", "ska ha formen"),
+        ("abc", "ska ha formen"),
+        ("", "ska ha formen"),
+        ("20300101-0002", "framtiden"),
+    ],
+)
 def test_it_rejects_bad_numbers_with_a_swedish_message(value, message):
     with pytest.raises(PersonnummerError, match=message):
         parse(value, today=TODAY)

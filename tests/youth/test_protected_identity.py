@@ -27,13 +27,29 @@ from youth.services import guardian_add, occupation_record
 pytestmark = pytest.mark.django_db
 
 PLACEHOLDER = "Skyddade personuppgifter – kontakta ansvarig samordnare"
-YOUTH = {"address": "Hemliga vägen 1", "postal_code": "987 65", "city": "Gömstad",
-         "phone": "070-111 22 33", "phone_alt": "070-999 88 77", "email": "hemlig@example.se",
-         "former_school": "Dolda gymnasiet"}
-GUARDIAN = {"phone": "070-555 44 33", "email": "vh@example.se", "address": "Vårdnadsgatan 2",
-            "postal_code": "987 66", "city": "Skyddsby"}
-ELSEWHERE = {"occupation": "Bageriet vid torget", "school_name": "Gömda skolan",
-             "place": "Undanby", "moved_to": "Flyttorp", "contact_detail": "070-777 66 55"}
+YOUTH = {
+    "address": "Hemliga vägen 1",
+    "postal_code": "987 65",
+    "city": "Gömstad",
+    "phone": "070-111 22 33",
+    "phone_alt": "070-999 88 77",
+    "email": "hemlig@example.se",
+    "former_school": "Dolda gymnasiet",
+}
+GUARDIAN = {
+    "phone": "070-555 44 33",
+    "email": "vh@example.se",
+    "address": "Vårdnadsgatan 2",
+    "postal_code": "987 66",
+    "city": "Skyddsby",
+}
+ELSEWHERE = {
+    "occupation": "Bageriet vid torget",
+    "school_name": "Gömda skolan",
+    "place": "Undanby",
+    "moved_to": "Flyttorp",
+    "contact_detail": "070-777 66 55",
+}
 SECRETS = [*YOUTH.values(), *GUARDIAN.values(), *ELSEWHERE.values()]
 
 
@@ -49,21 +65,50 @@ def _with_everything(youth, coach):
     """The youth's record with a value in every place where a location can be written."""
     today = timezone.localdate()
     guardian_add(youth=youth, actor=coach, name="Vera Vårdnadshavare", **GUARDIAN)
-    occupation_record(youth=youth, type=occupation_type("ARBETE"), start_date=today,
-                      source="contact", actor=coach, description=ELSEWHERE["occupation"])
-    conversation_record(youth=youth, actor=coach, held_on=today, conducted_by=coach,
-                        school_status="dropped_out", school_name=ELSEWHERE["school_name"],
-                        occupation_type=occupation_type("ARBETE"))
-    consent = consent_record(youth=youth, actor=coach, given_on=today, place=ELSEWHERE["place"],
-                             guardian=Guardian.objects.get(youth=youth), school=True)
+    occupation_record(
+        youth=youth,
+        type=occupation_type("ARBETE"),
+        start_date=today,
+        source="contact",
+        actor=coach,
+        description=ELSEWHERE["occupation"],
+    )
+    conversation_record(
+        youth=youth,
+        actor=coach,
+        held_on=today,
+        conducted_by=coach,
+        school_status="dropped_out",
+        school_name=ELSEWHERE["school_name"],
+        occupation_type=occupation_type("ARBETE"),
+    )
+    consent = consent_record(
+        youth=youth,
+        actor=coach,
+        given_on=today,
+        place=ELSEWHERE["place"],
+        guardian=Guardian.objects.get(youth=youth),
+        school=True,
+    )
     plan = plan_make(youth, actor=coach)
-    submission_save(code=access_code_for(youth), data={
-        "activity": "studying", "school": ELSEWHERE["school_name"], "wants_contact": True,
-        "contact_way": "phone", "contact_detail": ELSEWHERE["contact_detail"],
-        "has_moved": True, "moved_to": ELSEWHERE["moved_to"]})
-    MessageTemplate.objects.create(municipality=youth.municipality, kind="sms", name="Hej",
-                                   body="Hej {fornamn}! Vi skickar till {adress}, {postnummer} "
-                                        "{postort}.")
+    submission_save(
+        code=access_code_for(youth),
+        data={
+            "activity": "studying",
+            "school": ELSEWHERE["school_name"],
+            "wants_contact": True,
+            "contact_way": "phone",
+            "contact_detail": ELSEWHERE["contact_detail"],
+            "has_moved": True,
+            "moved_to": ELSEWHERE["moved_to"],
+        },
+    )
+    MessageTemplate.objects.create(
+        municipality=youth.municipality,
+        kind="sms",
+        name="Hej",
+        body="Hej {fornamn}! Vi skickar till {adress}, {postnummer} {postort}.",
+    )
     return consent, plan
 
 
@@ -86,16 +131,22 @@ def _pages(youth, consent, plan):
 
 @pytest.fixture
 def protected(municipality, coach):
-    youth = youth_make(municipality=municipality, coach=coach, protected_identity=True,
-                       last_name="Skyddad", birth_date=timezone.localdate().replace(
-                           year=timezone.localdate().year - 18) - dt.timedelta(days=30),
-                       **YOUTH)
+    youth = youth_make(
+        municipality=municipality,
+        coach=coach,
+        protected_identity=True,
+        last_name="Skyddad",
+        birth_date=timezone.localdate().replace(year=timezone.localdate().year - 18)
+        - dt.timedelta(days=30),
+        **YOUTH,
+    )
     consent, plan = _with_everything(youth, coach)
     return youth, consent, plan
 
 
 def test_a_coach_sees_nothing_that_locates_a_protected_youth_in_the_caseload(
-        client_for, coach, protected):
+    client_for, coach, protected
+):
     youth, consent, plan = protected
     client = with_reason(client_for(coach), youth)  # even after stating a reason
     for url in _pages(youth, consent, plan):
@@ -108,12 +159,13 @@ def test_a_coach_sees_nothing_that_locates_a_protected_youth_in_the_caseload(
     assert PLACEHOLDER in detail
 
 
-def test_a_coach_gets_no_location_from_the_plan_and_consent_pdfs(client_for, coach,
-                                                                  protected):
+def test_a_coach_gets_no_location_from_the_plan_and_consent_pdfs(client_for, coach, protected):
     youth, consent, plan = protected
     client = with_reason(client_for(coach), youth)
-    for url in (reverse("plans:plan_pdf", args=[youth.pk, plan.pk]),
-                reverse("plans:consent_pdf", args=[youth.pk, consent.pk])):
+    for url in (
+        reverse("plans:plan_pdf", args=[youth.pk, plan.pk]),
+        reverse("plans:consent_pdf", args=[youth.pk, consent.pk]),
+    ):
         response = client.get(url)
         assert response["Content-Type"] == "application/pdf"
         text = _pdf_text(response.content)
@@ -122,8 +174,9 @@ def test_a_coach_gets_no_location_from_the_plan_and_consent_pdfs(client_for, coa
         assert "Skyddade personuppgifter" in text
 
 
-def test_the_coordinator_sees_the_location_only_after_stating_a_reason(client_for, coordinator,
-                                                                        coach, protected):
+def test_the_coordinator_sees_the_location_only_after_stating_a_reason(
+    client_for, coordinator, coach, protected
+):
     youth, consent, plan = protected
     client = client_for(coordinator)
     assert client.get(reverse("youth:detail", args=[youth.pk])).status_code == 302
@@ -143,25 +196,38 @@ def test_a_coach_cannot_change_what_the_form_does_not_show(client_for, coach, pr
     url = reverse("youth:edit", args=[youth.pk])
     page = client.get(url).content.decode()
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
-    response = client.post(url, {"first_name": youth.first_name, "last_name": "Nytt",
-                                 "phone": "", "email": "", "address": "", "version": version})
+    response = client.post(
+        url,
+        {
+            "first_name": youth.first_name,
+            "last_name": "Nytt",
+            "phone": "",
+            "email": "",
+            "address": "",
+            "version": version,
+        },
+    )
     assert response.status_code == 302
     youth.refresh_from_db()
     assert (youth.last_name, youth.phone, youth.email, youth.address) == (
-        "Nytt", YOUTH["phone"], YOUTH["email"], YOUTH["address"])
+        "Nytt",
+        YOUTH["phone"],
+        YOUTH["email"],
+        YOUTH["address"],
+    )
 
 
 @pytest.fixture
 def guarded(municipality, coach, coordinator):
     """A youth without protection of their own whose guardian has protected identity."""
     youth = youth_make(municipality=municipality, coach=coach, last_name="Vaktad", **YOUTH)
-    guardian_add(youth=youth, actor=coordinator, name="Gunnel Skyddad",
-                 protected_identity=True, **GUARDIAN)
+    guardian_add(
+        youth=youth, actor=coordinator, name="Gunnel Skyddad", protected_identity=True, **GUARDIAN
+    )
     return youth
 
 
-def test_a_protected_guardian_protects_the_youths_address(client_for, coach, coordinator,
-                                                          guarded):
+def test_a_protected_guardian_protects_the_youths_address(client_for, coach, coordinator, guarded):
     url = reverse("youth:detail", args=[guarded.pk])
     coach_page = client_for(coach).get(url).content.decode()
     assert "Vaktad" in coach_page
@@ -174,18 +240,26 @@ def test_a_protected_guardian_protects_the_youths_address(client_for, coach, coo
     assert reason_link in page
     with_reason(coordinator_client, guarded)
     assert YOUTH["address"] in coordinator_client.get(url).content.decode()
-    assert AuditEvent.objects.filter(youth_id=guarded.pk, flagged=True,
-                                     detail__contains="skäl").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            youth_id=guarded.pk, flagged=True, detail__contains="skäl"
+        ).count()
+        == 1
+    )
 
 
 def test_a_protected_guardian_withholds_corrections_and_the_register_extract(
-        client_for, coordinator, guarded):
+    client_for, coordinator, guarded
+):
     from records.register_extract.services import extract_context
     from youth.services import youth_contact_update
 
     youth_contact_update(youth=guarded, actor=coordinator, address="Nya gränd 3")
-    page = client_for(coordinator).get(
-        reverse("youth:data_protection", args=[guarded.pk])).content.decode()
+    page = (
+        client_for(coordinator)
+        .get(reverse("youth:data_protection", args=[guarded.pk]))
+        .content.decode()
+    )
     assert "Rättelser" in page
     assert _leaks(page) == []
     assert "Nya gränd 3" not in page
@@ -195,15 +269,16 @@ def test_a_protected_guardian_withholds_corrections_and_the_register_extract(
     assert "Adress" not in labels
 
 
-def test_the_coordinators_protected_filter_lists_protected_guardians_too(client_for,
-                                                                        coordinator, guarded):
+def test_the_coordinators_protected_filter_lists_protected_guardians_too(
+    client_for, coordinator, guarded
+):
     body = client_for(coordinator).get(reverse("youth:list"), {"protected": "on"})
     assert "Vaktad" in body.content.decode()
 
 
-def test_the_export_blanks_every_locating_column_of_protected_rows(client_for, coordinator,
-                                                                   municipality, protected,
-                                                                   guarded):
+def test_the_export_blanks_every_locating_column_of_protected_rows(
+    client_for, coordinator, municipality, protected, guarded
+):
     youth, _consent, _plan = protected
     open_youth = youth_make(municipality=municipality, last_name="Öppen", phone="070-000 00 01")
     client = with_reason(client_for(coordinator), youth)  # a reason does not fill an export
@@ -219,13 +294,17 @@ def test_the_export_blanks_every_locating_column_of_protected_rows(client_for, c
 
 
 def test_letters_and_message_previews_hold_back_a_protected_guardians_address(
-        client_for, coach, coordinator, municipality, guarded):
+    client_for, coach, coordinator, municipality, guarded
+):
     from outreach.letters import merge
     from outreach.letters.pdf import recipients
 
     template = MessageTemplate.objects.create(
-        municipality=municipality, kind="sms", name="Adress",
-        body="Hej {fornamn}, {adress} {postnummer} {postort}")
+        municipality=municipality,
+        kind="sms",
+        name="Adress",
+        body="Hej {fornamn}, {adress} {postnummer} {postort}",
+    )
     assert _leaks(merge.render(template.body, guarded, make_code=False)) == []
     form = client_for(coach).get(reverse("outreach:message_send", args=[guarded.pk]))
     assert _leaks(form.content.decode()) == []
@@ -237,38 +316,53 @@ def test_letters_and_message_previews_hold_back_a_protected_guardians_address(
     assert recipients([Task()], template) == []
 
 
-def test_a_batch_holds_back_a_youth_whose_guardian_is_protected(client_for, coordinator,
-                                                                coach, municipality, guarded):
+def test_a_batch_holds_back_a_youth_whose_guardian_is_protected(
+    client_for, coordinator, coach, municipality, guarded
+):
     from outreach.letters.services import templates_ensure_defaults
     from outreach.routine import services
     from outreach.routine.engine import deadlines_refresh
 
-    services.routine_from_template(municipality=municipality, key="askersund",
-                                   actor=coordinator)
+    services.routine_from_template(municipality=municipality, key="askersund", actor=coordinator)
     templates_ensure_defaults(municipality=municipality, actor=coordinator)
     from youth.models import KaaPeriod
+
     KaaPeriod.objects.filter(youth=guarded).update(
-        start_date=timezone.localdate() - dt.timedelta(days=10))
+        start_date=timezone.localdate() - dt.timedelta(days=10)
+    )
     deadlines_refresh()
     template = MessageTemplate.objects.get(kind="postcard")
     week = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
-    preview = client_for(coordinator).get(reverse("outreach:batch_new"), {
-        "channel": "postcard", "until": week, "template": template.pk}).content.decode()
+    preview = (
+        client_for(coordinator)
+        .get(
+            reverse("outreach:batch_new"),
+            {"channel": "postcard", "until": week, "template": template.pk},
+        )
+        .content.decode()
+    )
     assert "Skyddade personuppgifter – hanteras manuellt" in preview
     assert "Vaktad" in preview
 
 
-def test_school_notices_do_not_name_a_protected_students_school(client_for, coordinator,
-                                                                protected):
+def test_school_notices_do_not_name_a_protected_students_school(
+    client_for, coordinator, protected
+):
     from plans.models import SchoolNotification
 
     youth, _consent, _plan = protected
     notice = SchoolNotification.objects.create(
-        municipality=youth.municipality, kind="absence", personnummer=youth.personnummer,
-        first_name=youth.first_name, last_name=youth.last_name,
-        school=ELSEWHERE["school_name"], programme="Bygg",
-        event_date=timezone.localdate(), contact_name="Rektor Rut",
-        contact_email="rut@gomda.example")
+        municipality=youth.municipality,
+        kind="absence",
+        personnummer=youth.personnummer,
+        first_name=youth.first_name,
+        last_name=youth.last_name,
+        school=ELSEWHERE["school_name"],
+        programme="Bygg",
+        event_date=timezone.localdate(),
+        contact_name="Rektor Rut",
+        contact_email="rut@gomda.example",
+    )
     client = client_for(coordinator)
     inbox = client.get(reverse("plans:school_inbox")).content.decode()
     assert notice.reference in inbox

@@ -20,15 +20,22 @@ from youth.personnummer import years_before
 
 def _register(municipality, number, start=None, **kw):
     return services.youth_register(
-        municipality=municipality, personnummer=number, first_name="Alva", last_name="Berg",
+        municipality=municipality,
+        personnummer=number,
+        first_name="Alva",
+        last_name="Berg",
         registration_reason=reason("AVBROTT_NATIONELLT"),
-        start_date=start or timezone.localdate(), actor=None, **kw)
+        start_date=start or timezone.localdate(),
+        actor=None,
+        **kw,
+    )
 
 
 def _pnr(years: int, days: int = 10, serial: int = 1) -> str:
     today = timezone.localdate()
-    return personnummer_for(today.replace(year=today.year - years) - dt.timedelta(days=days),
-                            serial)
+    return personnummer_for(
+        today.replace(year=today.year - years) - dt.timedelta(days=days), serial
+    )
 
 
 class TestRegister:
@@ -37,16 +44,21 @@ class TestRegister:
         assert period.is_open
         assert youth.status == CaseStatus.NOT_REACHED
         assert len(youth.personnummer) == 12
-        assert AuditEvent.objects.filter(action="create", object_type="youth.youth",
-                                         youth_id=youth.pk).exists()
+        assert AuditEvent.objects.filter(
+            action="create", object_type="youth.youth", youth_id=youth.pk
+        ).exists()
         assert TimelineEntry.objects.filter(youth=youth, kind="period_opened").exists()
 
     def test_a_returning_youth_is_matched_and_gets_a_new_period(self, municipality):
         number = _pnr(18)
         start = timezone.localdate() - dt.timedelta(days=200)
         youth, first = _register(municipality, number, start=start)
-        services.period_close(period=first, end_date=start + dt.timedelta(days=50), actor=None,
-                              reason=reason("PABORJAT_NATIONELLT_EL_MOTSV", "deregistration"))
+        services.period_close(
+            period=first,
+            end_date=start + dt.timedelta(days=50),
+            actor=None,
+            reason=reason("PABORJAT_NATIONELLT_EL_MOTSV", "deregistration"),
+        )
         again, second = _register(municipality, number[2:8] + "-" + number[8:])
         assert again.pk == youth.pk
         assert Youth.objects.count() == 1
@@ -63,17 +75,28 @@ class TestRegister:
     def test_the_database_itself_allows_one_open_period(self, municipality):
         youth, period = _register(municipality, _pnr(17))
         with pytest.raises(IntegrityError), transaction.atomic():
-            KaaPeriod.objects.create(youth=youth, start_date=period.start_date,
-                                     registration_reason=period.registration_reason)
+            KaaPeriod.objects.create(
+                youth=youth,
+                start_date=period.start_date,
+                registration_reason=period.registration_reason,
+            )
 
     def test_an_overlapping_period_is_refused(self, municipality):
         start = timezone.localdate() - dt.timedelta(days=100)
         youth, period = _register(municipality, _pnr(17), start=start)
-        services.period_close(period=period, end_date=start + dt.timedelta(days=40), actor=None,
-                              reason=reason("OVRIGT", "deregistration"))
+        services.period_close(
+            period=period,
+            end_date=start + dt.timedelta(days=40),
+            actor=None,
+            reason=reason("OVRIGT", "deregistration"),
+        )
         with pytest.raises(ValidationError, match="överlappa"):
-            services.period_open(youth=youth, start_date=start + dt.timedelta(days=20),
-                                 reason=reason("OVRIGT"), actor=None)
+            services.period_open(
+                youth=youth,
+                start_date=start + dt.timedelta(days=20),
+                reason=reason("OVRIGT"),
+                actor=None,
+            )
 
     @pytest.mark.parametrize(("years", "message"), [(20, "fyllt 20"), (14, "under 15")])
     def test_persons_outside_the_age_range_are_refused(self, municipality, years, message):
@@ -86,8 +109,9 @@ class TestRegister:
             _register(municipality, "20080320-0014")
         assert "Kontrollsiffran" in info.value.message_dict["personnummer"][0]
 
-    def test_the_same_person_in_two_municipalities_is_two_records(self, municipality,
-                                                                  other_municipality):
+    def test_the_same_person_in_two_municipalities_is_two_records(
+        self, municipality, other_municipality
+    ):
         number = _pnr(17)
         a, _ = _register(municipality, number)
         b, _ = _register(other_municipality, number)
@@ -100,14 +124,24 @@ class TestStatus:
         assert youth.status == CaseStatus.NOT_REACHED
         services.contact_reached_record(youth=youth, on=timezone.localdate())
         assert youth.status == CaseStatus.IN_CONTACT
-        services.occupation_record(youth=youth, type=occupation_type("ARBETE"),
-                                   start_date=timezone.localdate(), source="contact", actor=None)
+        services.occupation_record(
+            youth=youth,
+            type=occupation_type("ARBETE"),
+            start_date=timezone.localdate(),
+            source="contact",
+            actor=None,
+        )
         youth.refresh_from_db()
         assert youth.status == CaseStatus.OCCUPIED
         services.measure_flag_set(youth=youth, active=True)
         assert youth.status == CaseStatus.IN_MEASURE
-        services.occupation_record(youth=youth, type=occupation_type("STUDIER_NATIONELLT"),
-                                   start_date=timezone.localdate(), source="contact", actor=None)
+        services.occupation_record(
+            youth=youth,
+            type=occupation_type("STUDIER_NATIONELLT"),
+            start_date=timezone.localdate(),
+            source="contact",
+            actor=None,
+        )
         youth.refresh_from_db()
         assert youth.status == CaseStatus.OUTSIDE
 
@@ -115,23 +149,37 @@ class TestStatus:
         ended = youth_make(municipality=municipality, open_period=False)
         assert Youth.objects.get(pk=ended.pk).status == CaseStatus.ENDED
         wrong = youth_make(municipality=municipality)
-        services.period_close(period=wrong.periods.get(), end_date=timezone.localdate(),
-                              reason=reason("FELREGISTRERAD", "deregistration"), actor=None)
+        services.period_close(
+            period=wrong.periods.get(),
+            end_date=timezone.localdate(),
+            reason=reason("FELREGISTRERAD", "deregistration"),
+            actor=None,
+        )
         assert Youth.objects.get(pk=wrong.pk).status == CaseStatus.OUTSIDE
 
     def test_a_new_occupation_ends_the_previous_one(self, municipality):
         youth = youth_make(municipality=municipality)
         day = timezone.localdate() - dt.timedelta(days=10)
-        first = services.occupation_record(youth=youth, type=occupation_type("SAKNAR"),
-                                           start_date=day, source="contact", actor=None)
-        services.occupation_record(youth=youth, type=occupation_type("ARBETE"),
-                                   start_date=day + dt.timedelta(days=5), source="contact",
-                                   actor=None)
+        first = services.occupation_record(
+            youth=youth,
+            type=occupation_type("SAKNAR"),
+            start_date=day,
+            source="contact",
+            actor=None,
+        )
+        services.occupation_record(
+            youth=youth,
+            type=occupation_type("ARBETE"),
+            start_date=day + dt.timedelta(days=5),
+            source="contact",
+            actor=None,
+        )
         first.refresh_from_db()
         assert first.end_date == day + dt.timedelta(days=4)
 
-    def test_an_under_18_without_guardian_is_flagged_until_one_is_added(self, municipality,
-                                                                        coordinator):
+    def test_an_under_18_without_guardian_is_flagged_until_one_is_added(
+        self, municipality, coordinator
+    ):
         youth = youth_make(municipality=municipality)
         assert Youth.objects.get(pk=youth.pk).missing_guardian
         services.guardian_add(youth=youth, actor=coordinator, name="Eva Berg", phone="070-1")
@@ -140,8 +188,11 @@ class TestStatus:
 
 class TestTwentiethBirthday:
     def _youth(self, municipality, birth):
-        return youth_make(municipality=municipality, birth_date=birth,
-                          start_date=birth.replace(year=birth.year + 17))
+        return youth_make(
+            municipality=municipality,
+            birth_date=birth,
+            start_date=birth.replace(year=birth.year + 17),
+        )
 
     def test_the_period_ends_the_day_before_the_20th_birthday(self, municipality):
         birth = dt.date(2006, 12, 5)
@@ -180,8 +231,9 @@ class TestTwentiethBirthday:
 
 
 class TestCaseload:
-    def test_reassignment_keeps_history_and_is_audited(self, municipality, coach, colleague,
-                                                       coordinator):
+    def test_reassignment_keeps_history_and_is_audited(
+        self, municipality, coach, colleague, coordinator
+    ):
         youth = youth_make(municipality=municipality)
         services.youth_assign(youth=youth, coach=coach, team=None, actor=coordinator)
         services.youth_assign(youth=youth, coach=colleague, team=None, actor=coordinator)
@@ -189,30 +241,36 @@ class TestCaseload:
         assert [a.coach for a in history] == [coach, colleague]
         assert history[0].ended_at is not None
         assert history[1].ended_at is None
-        assert AuditEvent.objects.filter(action="update", youth_id=youth.pk,
-                                         detail="coach,team").count() == 2
+        assert (
+            AuditEvent.objects.filter(
+                action="update", youth_id=youth.pk, detail="coach,team"
+            ).count()
+            == 2
+        )
 
-    def test_a_coach_of_another_municipality_cannot_be_assigned(self, municipality,
-                                                                stranger_coordinator,
-                                                                coordinator):
+    def test_a_coach_of_another_municipality_cannot_be_assigned(
+        self, municipality, stranger_coordinator, coordinator
+    ):
         youth = youth_make(municipality=municipality)
         with pytest.raises(ValidationError, match="annan kommun"):
-            services.youth_assign(youth=youth, coach=stranger_coordinator, team=None,
-                                  actor=coordinator)
+            services.youth_assign(
+                youth=youth, coach=stranger_coordinator, team=None, actor=coordinator
+            )
 
-    def test_a_leaving_coach_hands_over_everything_in_one_action(self, municipality, coach,
-                                                                 colleague, coordinator):
+    def test_a_leaving_coach_hands_over_everything_in_one_action(
+        self, municipality, coach, colleague, coordinator
+    ):
         youths = [youth_make(municipality=municipality, coach=coach) for _ in range(3)]
-        moved = services.caseload_hand_over(from_coach=coach, to_coach=colleague,
-                                            actor=coordinator)
+        moved = services.caseload_hand_over(
+            from_coach=coach, to_coach=colleague, actor=coordinator
+        )
         assert moved == 3
         assert set(Youth.objects.filter(coach=colleague)) == set(youths)
         assert AuditEvent.objects.filter(detail__startswith="handover:3").count() == 1
 
 
 class TestNotes:
-    def test_the_author_may_edit_within_the_window_and_history_is_kept(self, municipality,
-                                                                       coach):
+    def test_the_author_may_edit_within_the_window_and_history_is_kept(self, municipality, coach):
         youth = youth_make(municipality=municipality)
         note = services.note_add(youth=youth, author=coach, text="Ringde, inget svar")
         services.note_edit(note=note, author=coach, text="Ringde två gånger, inget svar")
@@ -223,8 +281,10 @@ class TestNotes:
         note = services.note_add(youth=youth, author=coach, text="Första")
         with pytest.raises(ValidationError, match="Bara den som skrev"):
             services.note_edit(note=note, author=colleague, text="Ändrad")
-        with time_machine.travel(timezone.now() + dt.timedelta(minutes=16)), \
-                pytest.raises(ValidationError, match="rättelse"):
+        with (
+            time_machine.travel(timezone.now() + dt.timedelta(minutes=16)),
+            pytest.raises(ValidationError, match="rättelse"),
+        ):
             services.note_edit(note=note, author=coach, text="Ändrad")
 
     def test_an_empty_note_is_refused(self, municipality, coach):
@@ -237,15 +297,15 @@ def test_a_period_cannot_open_for_someone_aged_20(municipality):
     youth = youth_make(municipality=municipality, open_period=False)
     too_late = youth.twentieth_birthday + dt.timedelta(days=1)
     with pytest.raises(ValidationError, match="fyllt 20"):
-        services.period_open(youth=youth, start_date=too_late, reason=reason("OVRIGT"),
-                             actor=None)
+        services.period_open(youth=youth, start_date=too_late, reason=reason("OVRIGT"), actor=None)
 
 
 def test_a_leap_day_birthday_closes_on_the_birthday(municipality):
     born = dt.date(2008, 2, 29)
     with time_machine.travel(dt.datetime(2027, 6, 1, 12, tzinfo=dt.UTC)):
-        youth = youth_make(municipality=municipality, birth_date=born,
-                           start_date=dt.date(2026, 1, 10))
+        youth = youth_make(
+            municipality=municipality, birth_date=born, start_date=dt.date(2026, 1, 10)
+        )
     assert years_before(dt.date(2028, 2, 29), 20) == born
     assert services.turning_20_deregister(today=dt.date(2028, 2, 28)) == 0
     assert services.turning_20_deregister(today=dt.date(2028, 2, 29)) == 1

@@ -14,8 +14,12 @@ from youth.models import Note, Youth
 
 @pytest.fixture
 def caseload(municipality, coach):
-    return [youth_make(municipality=municipality, coach=coach, first_name=f"Namn{i}",
-                       last_name=f"Efter{i}") for i in range(3)]
+    return [
+        youth_make(
+            municipality=municipality, coach=coach, first_name=f"Namn{i}", last_name=f"Efter{i}"
+        )
+        for i in range(3)
+    ]
 
 
 class TestList:
@@ -26,8 +30,9 @@ class TestList:
             assert youth.last_name in body
         assert "Ej nådd" in body
 
-    def test_search_by_personnummer_goes_by_post_and_never_into_the_url(self, client_for,
-                                                                       coach, caseload):
+    def test_search_by_personnummer_goes_by_post_and_never_into_the_url(
+        self, client_for, coach, caseload
+    ):
         client = client_for(coach)
         target = caseload[1]
         short = target.personnummer[2:8] + "-" + target.personnummer[8:]
@@ -48,25 +53,34 @@ class TestList:
 
     def test_filters_are_shareable_urls(self, client_for, coach, caseload):
         services.contact_reached_record(youth=caseload[0], on=timezone.localdate())
-        body = client_for(coach).get(reverse("youth:list"),
-                                     {"status": "in_contact"}).content.decode()
+        body = (
+            client_for(coach).get(reverse("youth:list"), {"status": "in_contact"}).content.decode()
+        )
         assert "1 ungdom" in body
         assert caseload[0].last_name in body
-        services.occupation_record(youth=caseload[0], type=occupation_type("KOMVUX"),
-                                   start_date=timezone.localdate(), source="contact", actor=coach)
+        services.occupation_record(
+            youth=caseload[0],
+            type=occupation_type("KOMVUX"),
+            start_date=timezone.localdate(),
+            source="contact",
+            actor=coach,
+        )
         body = client_for(coach).get(reverse("youth:list")).content.decode()
         assert "Studerar på komvux" in body
         body = client_for(coach).get(reverse("youth:list"), {"not_reached": "on"}).content.decode()
         assert "2 ungdomar" in body
 
     def test_an_inverted_age_range_is_explained(self, client_for, coach, caseload):
-        body = client_for(coach).get(reverse("youth:list"),
-                                     {"age_min": 19, "age_max": 16}).content.decode()
+        body = (
+            client_for(coach)
+            .get(reverse("youth:list"), {"age_min": 19, "age_max": 16})
+            .content.decode()
+        )
         assert "är lägre än" in body
 
-    def test_the_query_count_does_not_grow_with_the_rows(self, client_for, coordinator,
-                                                         municipality, coach,
-                                                         django_assert_max_num_queries):
+    def test_the_query_count_does_not_grow_with_the_rows(
+        self, client_for, coordinator, municipality, coach, django_assert_max_num_queries
+    ):
         for i in range(60):
             youth_make(municipality=municipality, coach=coach if i % 2 else None)
         client = client_for(coordinator)
@@ -74,20 +88,22 @@ class TestList:
             response = client.get(reverse("youth:list"))
         assert "60 ungdomar" in response.content.decode()
 
-    def test_bulk_assignment_only_touches_visible_youths(self, client_for, coordinator,
-                                                         colleague, caseload,
-                                                         other_municipality):
+    def test_bulk_assignment_only_touches_visible_youths(
+        self, client_for, coordinator, colleague, caseload, other_municipality
+    ):
         foreign = youth_make(municipality=other_municipality)
         ids = [y.pk for y in caseload[:2]] + [foreign.pk]
-        response = client_for(coordinator).post(reverse("youth:assign_bulk"),
-                                                {"youth": ids, "coach": colleague.pk})
+        response = client_for(coordinator).post(
+            reverse("youth:assign_bulk"), {"youth": ids, "coach": colleague.pk}
+        )
         assert response.status_code == 302
         assert Youth.objects.filter(coach=colleague).count() == 2
         assert Youth.objects.get(pk=foreign.pk).coach is None
 
     def test_a_coach_cannot_bulk_assign(self, client_for, coach, colleague, caseload):
-        response = client_for(coach).post(reverse("youth:assign_bulk"),
-                                          {"youth": [caseload[0].pk], "coach": colleague.pk})
+        response = client_for(coach).post(
+            reverse("youth:assign_bulk"), {"youth": [caseload[0].pk], "coach": colleague.pk}
+        )
         assert response.status_code == 403
 
 
@@ -103,8 +119,9 @@ class TestDetail:
         reads = AuditEvent.objects.filter(action="read", user=coach, youth_id=youth.pk)
         assert reads.count() == 1
 
-    def test_the_query_count_does_not_grow_with_the_timeline(self, client_for, coach, caseload,
-                                                             django_assert_max_num_queries):
+    def test_the_query_count_does_not_grow_with_the_timeline(
+        self, client_for, coach, caseload, django_assert_max_num_queries
+    ):
         youth = caseload[0]
         for i in range(80):
             services.note_add(youth=youth, author=coach, text=f"Anteckning {i}")
@@ -113,10 +130,15 @@ class TestDetail:
             response = client.get(reverse("youth:detail", args=[youth.pk]))
         assert "Anteckning 79" in response.content.decode()
 
-    def test_protected_identity_hides_the_address_from_coaches(self, client_for, coach,
-                                                               coordinator, municipality):
-        youth = youth_make(municipality=municipality, coach=coach, protected_identity=True,
-                           address="Hemliga vägen 1")
+    def test_protected_identity_hides_the_address_from_coaches(
+        self, client_for, coach, coordinator, municipality
+    ):
+        youth = youth_make(
+            municipality=municipality,
+            coach=coach,
+            protected_identity=True,
+            address="Hemliga vägen 1",
+        )
         url = reverse("youth:detail", args=[youth.pk])
         coach_client = client_for(coach)
         asked = coach_client.get(url)
@@ -137,8 +159,10 @@ class TestDetail:
     def test_a_note_is_added_and_shown_escaped(self, client_for, coach, caseload):
         youth = caseload[0]
         client = client_for(coach)
-        client.post(reverse("youth:note_add", args=[youth.pk]),
-                    {"text": "<script>alert(1)</script> Ringde"})
+        client.post(
+            reverse("youth:note_add", args=[youth.pk]),
+            {"text": "<script>alert(1)</script> Ringde"},
+        )
         body = client.get(reverse("youth:detail", args=[youth.pk])).content.decode()
         assert "&lt;script&gt;alert(1)&lt;/script&gt; Ringde" in body
         assert "<script>alert(1)" not in body
@@ -146,17 +170,24 @@ class TestDetail:
 
     def test_a_stranger_cannot_add_a_note(self, client_for, other_team_coach, caseload):
         response = client_for(other_team_coach).post(
-            reverse("youth:note_add", args=[caseload[0].pk]), {"text": "x"})
+            reverse("youth:note_add", args=[caseload[0].pk]), {"text": "x"}
+        )
         assert response.status_code == 404
         assert not Note.objects.exists()
 
 
 class TestRegisterForm:
     def test_a_bad_personnummer_keeps_everything_typed(self, client_for, coordinator):
-        response = client_for(coordinator).post(reverse("youth:register"), {
-            "personnummer": "20080320-0014", "first_name": "Alva", "last_name": "Berg",
-            "phone": "070-111 22 33", "start_date": "2026-11-01",
-        })
+        response = client_for(coordinator).post(
+            reverse("youth:register"),
+            {
+                "personnummer": "20080320-0014",
+                "first_name": "Alva",
+                "last_name": "Berg",
+                "phone": "070-111 22 33",
+                "start_date": "2026-11-01",
+            },
+        )
         body = response.content.decode()
         assert response.status_code == 200
         assert "Kontrollsiffran stämmer inte" in body
@@ -173,10 +204,16 @@ class TestRegisterForm:
         from youth.models import Reason
 
         reason = Reason.objects.get(kind="registration", code="STUDIEBEVIS")
-        response = client_for(coordinator).post(reverse("youth:register"), {
-            "personnummer": number, "first_name": "Alva", "last_name": "Berg",
-            "registration_reason": reason.pk, "start_date": today.isoformat(),
-        })
+        response = client_for(coordinator).post(
+            reverse("youth:register"),
+            {
+                "personnummer": number,
+                "first_name": "Alva",
+                "last_name": "Berg",
+                "registration_reason": reason.pk,
+                "start_date": today.isoformat(),
+            },
+        )
         youth = Youth.objects.get()
         assert response["Location"] == reverse("youth:detail", args=[youth.pk])
         assert youth.periods.get().registration_reason == reason
@@ -186,8 +223,9 @@ class TestRegisterForm:
 
 
 def test_hand_over_moves_the_caseload(client_for, coordinator, coach, colleague, caseload):
-    response = client_for(coordinator).post(reverse("youth:hand_over"),
-                                            {"from_coach": coach.pk, "to_coach": colleague.pk})
+    response = client_for(coordinator).post(
+        reverse("youth:hand_over"), {"from_coach": coach.pk, "to_coach": colleague.pk}
+    )
     assert response.status_code == 302
     assert Youth.objects.filter(coach=colleague).count() == 3
 
@@ -204,7 +242,8 @@ def test_note_edit_is_for_the_author_only(client_for, coach, colleague, caseload
 
 
 def test_a_note_keeps_its_history_and_is_corrected_by_a_new_linked_note(
-        client_for, coach, colleague, caseload, time_machine):
+    client_for, coach, colleague, caseload, time_machine
+):
     from bs4 import BeautifulSoup
 
     time_machine.move_to("2026-11-23 09:00 +01:00", tick=False)
@@ -227,8 +266,13 @@ def test_a_note_keeps_its_history_and_is_corrected_by_a_new_linked_note(
     assert "Tidigare lydelse" in history
     assert "Ringde mamma" in history
     form = article.find("input", attrs={"name": "corrects"}).find_parent("form")
-    client_for(colleague).post(form["action"], {"corrects": form.find(
-        "input", attrs={"name": "corrects"})["value"], "text": "Det var pappa som svarade"})
+    client_for(colleague).post(
+        form["action"],
+        {
+            "corrects": form.find("input", attrs={"name": "corrects"})["value"],
+            "text": "Det var pappa som svarade",
+        },
+    )
     correction = Note.objects.get(corrects=note)
     assert (correction.author, correction.text) == (colleague, "Det var pappa som svarade")
     assert Note.objects.get(pk=note.pk).text == "Ringde pappa"  # the original is untouched
@@ -237,8 +281,9 @@ def test_a_note_keeps_its_history_and_is_corrected_by_a_new_linked_note(
     assert "Det var pappa som svarade" in page
 
 
-def test_the_start_page_panel_lists_the_coachs_open_cases(client_for, coach, caseload,
-                                                          municipality):
+def test_the_start_page_panel_lists_the_coachs_open_cases(
+    client_for, coach, caseload, municipality
+):
     other = youth_make(municipality=municipality, last_name="Annanssons")
     client = client_for(coach)
     fragment = client.get(reverse("youth:caseload"), headers={"HX-Request": "true"})
@@ -249,13 +294,17 @@ def test_the_start_page_panel_lists_the_coachs_open_cases(client_for, coach, cas
     assert 'hx-get="/ungdomar/mina/"' in client.get("/").content.decode()
 
 
-def test_the_list_filters_youths_turning_20_and_missing_guardians(client_for, coordinator,
-                                                                  municipality):
+def test_the_list_filters_youths_turning_20_and_missing_guardians(
+    client_for, coordinator, municipality
+):
     import datetime as dt
 
     today = timezone.localdate()
-    soon = youth_make(municipality=municipality, last_name="Snartjugo",
-                      birth_date=today.replace(year=today.year - 20) + dt.timedelta(days=30))
+    soon = youth_make(
+        municipality=municipality,
+        last_name="Snartjugo",
+        birth_date=today.replace(year=today.year - 20) + dt.timedelta(days=30),
+    )
     young = youth_make(municipality=municipality, last_name="Ungsson")
     client = client_for(coordinator)
     body = client.get(reverse("youth:list"), {"turning_20": "on"}).content.decode()
@@ -266,10 +315,12 @@ def test_the_list_filters_youths_turning_20_and_missing_guardians(client_for, co
     assert soon.last_name not in body
 
 
-def test_the_edit_form_hides_a_protected_address_from_coaches(client_for, coach, coordinator,
-                                                              municipality):
-    youth = youth_make(municipality=municipality, coach=coach, protected_identity=True,
-                       address="Hemliga vägen 1")
+def test_the_edit_form_hides_a_protected_address_from_coaches(
+    client_for, coach, coordinator, municipality
+):
+    youth = youth_make(
+        municipality=municipality, coach=coach, protected_identity=True, address="Hemliga vägen 1"
+    )
     url = reverse("youth:edit", args=[youth.pk])
     coach_client = with_reason(client_for(coach), youth)
     assert "Hemliga vägen" not in coach_client.get(url).content.decode()
@@ -282,14 +333,17 @@ def test_the_edit_form_hides_a_protected_address_from_coaches(client_for, coach,
 
 
 def test_bulk_assign_does_not_redirect_off_site(client_for, coordinator, colleague, caseload):
-    response = client_for(coordinator).post(reverse("youth:assign_bulk"), {
-        "youth": [caseload[0].pk, "²"], "coach": colleague.pk, "next": "https://evil.example/x"})
+    response = client_for(coordinator).post(
+        reverse("youth:assign_bulk"),
+        {"youth": [caseload[0].pk, "²"], "coach": colleague.pk, "next": "https://evil.example/x"},
+    )
     assert response["Location"] == reverse("youth:list")
 
 
 def test_a_malformed_correction_id_is_ignored(client_for, coach, caseload):
-    response = client_for(coach).post(reverse("youth:note_add", args=[caseload[0].pk]),
-                                      {"text": "Hej", "corrects": "abc"})
+    response = client_for(coach).post(
+        reverse("youth:note_add", args=[caseload[0].pk]), {"text": "Hej", "corrects": "abc"}
+    )
     assert response.status_code == 302
     assert Note.objects.get().corrects is None
 
@@ -302,8 +356,9 @@ def test_one_page_view_is_one_read_event(client_for, coach, caseload):
     assert AuditEvent.objects.filter(action="read", youth_id=youth.pk).count() == 1
 
 
-def test_the_coordinator_reaches_the_youths_access_log_from_the_page(client_for, coordinator,
-                                                                     coach, caseload):
+def test_the_coordinator_reaches_the_youths_access_log_from_the_page(
+    client_for, coordinator, coach, caseload
+):
     youth = caseload[0]
     body = client_for(coordinator).get(reverse("youth:detail", args=[youth.pk])).content.decode()
     assert f'href="/loggkontroll/?youth={youth.pk}"' in body
@@ -333,8 +388,9 @@ def test_name_search_can_use_the_trigram_indexes(municipality):
     assert len(found) == 1
 
 
-def test_a_protected_youth_needs_a_reason_everywhere(client_for, coach, other_team_coach,
-                                                     municipality):
+def test_a_protected_youth_needs_a_reason_everywhere(
+    client_for, coach, other_team_coach, municipality
+):
     youth = youth_make(municipality=municipality, coach=coach, protected_identity=True)
     reason_url = reverse("youth:reason", args=[youth.pk])
     assert client_for(other_team_coach).get(reason_url).status_code == 404
@@ -345,10 +401,16 @@ def test_a_protected_youth_needs_a_reason_everywhere(client_for, coach, other_te
     assert "Skriv skälet" in missing.content.decode()
     reasons = AuditEvent.objects.filter(youth_id=youth.pk, flagged=True, action="read")
     assert not reasons.exists()
-    response = client.post(reason_url, {"reason": "other", "detail": "Vårdnadshavare ringde",
-                                        "next": "https://evil.example/"})
+    response = client.post(
+        reason_url,
+        {"reason": "other", "detail": "Vårdnadshavare ringde", "next": "https://evil.example/"},
+    )
     assert response["Location"] == reverse("youth:detail", args=[youth.pk])
     event = reasons.get()
     assert event.detail.endswith("Annat skäl (skriv nedan): Vårdnadshavare ringde")
-    assert client.get(reverse("outreach:youth_tab", args=[youth.pk]),
-                      HTTP_HX_REQUEST="true").status_code == 200
+    assert (
+        client.get(
+            reverse("outreach:youth_tab", args=[youth.pk]), HTTP_HX_REQUEST="true"
+        ).status_code
+        == 200
+    )

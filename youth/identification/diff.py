@@ -29,12 +29,15 @@ PROTECTED_LIFTED = "PROTECTED_LIFTED"
 ADDRESS = "ADDRESS"
 GUARDIAN = "GUARDIAN"
 
+
 def _source_json(delivery: str, source: str) -> str:
     """SQL for the delivery fields of a piece of evidence: the source's name, the file, the
     delivery, when it arrived and its effective date."""
-    return (f"jsonb_build_object('source', {source}.name, 'file', {delivery}.filename, "
-            f"'delivery', {delivery}.id, 'arrived', {delivery}.arrived_at, "
-            f"'effective', {delivery}.effective_date)")
+    return (
+        f"jsonb_build_object('source', {source}.name, 'file', {delivery}.filename, "
+        f"'delivery', {delivery}.id, 'arrived', {delivery}.arrived_at, "
+        f"'effective', {delivery}.effective_date)"
+    )
 
 
 REGISTER_SQL = """
@@ -145,13 +148,21 @@ class Difference:
     def evidence_hash(self) -> str:
         """Changes when what the sources say changes (not when the same data arrives
         again): a rejection holds until then."""
-        relevant = {"kind": self.kind, "reason": self.reason, "changes": self.changes,
-                    "new_personnummer": self.new_personnummer,
-                    "population": _what_it_says(self.evidence.get("population") or {}),
-                    "enrolments": sorted(json.dumps(_what_it_says(e), sort_keys=True)
-                                         for e in self.evidence.get("enrolments", [])),
-                    "completions": sorted(json.dumps(_what_it_says(c), sort_keys=True)
-                                          for c in self.evidence.get("completions", []))}
+        relevant = {
+            "kind": self.kind,
+            "reason": self.reason,
+            "changes": self.changes,
+            "new_personnummer": self.new_personnummer,
+            "population": _what_it_says(self.evidence.get("population") or {}),
+            "enrolments": sorted(
+                json.dumps(_what_it_says(e), sort_keys=True)
+                for e in self.evidence.get("enrolments", [])
+            ),
+            "completions": sorted(
+                json.dumps(_what_it_says(c), sort_keys=True)
+                for c in self.evidence.get("completions", [])
+            ),
+        }
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
 
 
@@ -211,9 +222,16 @@ def _day(value: str | None) -> dt.date | None:
 
 
 def _enrolments(evidence: dict[str, Any]) -> list[rule.Enrolment]:
-    return [rule.Enrolment(school_type=e["school_type"], start_date=_day(e["start"]),
-                           end_date=_day(e["end"]), cancelled=e["cancelled"],
-                           programme=e["programme"]) for e in evidence["enrolments"]]
+    return [
+        rule.Enrolment(
+            school_type=e["school_type"],
+            start_date=_day(e["start"]),
+            end_date=_day(e["end"]),
+            cancelled=e["cancelled"],
+            programme=e["programme"],
+        )
+        for e in evidence["enrolments"]
+    ]
 
 
 def _completions(evidence: dict[str, Any]) -> list[rule.Completion]:
@@ -224,12 +242,21 @@ def _difference(row: dict[str, Any], on: dt.date) -> Difference:
     """One row of COMPARE_SQL as a difference: its kind, the reason that follows from the
     evidence and the date it takes effect."""
     # The connection hands json as text (Django decodes JSON fields itself).
-    evidence = {"facts": {f: row[f] for f in rule.FACT_FIELDS} if row["id"] else None,
-                "enrolments": json.loads(row["enrolments"]),
-                "completions": json.loads(row["completions"]),
-                "population": json.loads(row["population"]) if row["population"] else None}
-    names = {"first_name": row["first_name"], "last_name": row["last_name"],
-             "protected": row["protected"]} if row["id"] else {}
+    evidence = {
+        "facts": {f: row[f] for f in rule.FACT_FIELDS} if row["id"] else None,
+        "enrolments": json.loads(row["enrolments"]),
+        "completions": json.loads(row["completions"]),
+        "population": json.loads(row["population"]) if row["population"] else None,
+    }
+    names = (
+        {
+            "first_name": row["first_name"],
+            "last_name": row["last_name"],
+            "protected": row["protected"],
+        }
+        if row["id"]
+        else {}
+    )
     if row["youth_id"] is None:
         person = rule.Person(
             personnummer=row["pnr"],
@@ -237,27 +264,52 @@ def _difference(row: dict[str, Any], on: dt.date) -> Difference:
             registered_on=row["registered_on"],
             deregistration_code=evidence["population"]["deregistration_code"],
             deregistration_date=row["deregistration_date"],
-            past_compulsory_on=row["past_compulsory_on"], turns_20_on=row["turns_20_on"])
-        reason = rule.registration_reason(person, _enrolments(evidence),
-                                          _completions(evidence), on=on)
+            past_compulsory_on=row["past_compulsory_on"],
+            turns_20_on=row["turns_20_on"],
+        )
+        reason = rule.registration_reason(
+            person, _enrolments(evidence), _completions(evidence), on=on
+        )
         return Difference(row["pnr"], Kind.NEW, reason, on, evidence=evidence, **names)
     if not row["in_group"]:
-        reason = (rule.out_reason(rule.Facts(**evidence["facts"]))
-                  if row["id"] else rule.NOT_IN_POPULATION)
+        reason = (
+            rule.out_reason(rule.Facts(**evidence["facts"]))
+            if row["id"]
+            else rule.NOT_IN_POPULATION
+        )
         last_day = _last_day(reason, row, evidence, on)
-        return Difference(row["pnr"], Kind.LEAVING, reason,
-                          max(row["period_start"], min(last_day, on)),
-                          youth_id=row["youth_id"], evidence=evidence, **names)
-    changes = [name for flag, name in (("protected_set", PROTECTED_SET),
-                                       ("protected_lifted", PROTECTED_LIFTED),
-                                       ("address_changed", ADDRESS),
-                                       ("guardian_changed", GUARDIAN)) if row[flag]]
-    return Difference(row["pnr"], Kind.CHANGED, changes[0], on, youth_id=row["youth_id"],
-                      changes=changes, evidence=evidence, **names)
+        return Difference(
+            row["pnr"],
+            Kind.LEAVING,
+            reason,
+            max(row["period_start"], min(last_day, on)),
+            youth_id=row["youth_id"],
+            evidence=evidence,
+            **names,
+        )
+    changes = [
+        name
+        for flag, name in (
+            ("protected_set", PROTECTED_SET),
+            ("protected_lifted", PROTECTED_LIFTED),
+            ("address_changed", ADDRESS),
+            ("guardian_changed", GUARDIAN),
+        )
+        if row[flag]
+    ]
+    return Difference(
+        row["pnr"],
+        Kind.CHANGED,
+        changes[0],
+        on,
+        youth_id=row["youth_id"],
+        changes=changes,
+        evidence=evidence,
+        **names,
+    )
 
 
-def _last_day(reason: str, row: dict[str, Any], evidence: dict[str, Any], on: dt.date
-              ) -> dt.date:
+def _last_day(reason: str, row: dict[str, Any], evidence: dict[str, Any], on: dt.date) -> dt.date:
     """The last day in the group that the evidence shows (the run's date if it shows none)."""
     day = dt.timedelta(days=1)
     if row["id"] is None:
@@ -269,19 +321,21 @@ def _last_day(reason: str, row: dict[str, Any], evidence: dict[str, Any], on: dt
     if reason == "UTFLYTTAD" and row["registered_on"]:
         return row["registered_on"] - day
     if reason == "SLUTFORT_MED_EXAMEN":
-        dates = [c.date for c in _completions(evidence)
-                 if c.kind in rule.QUALIFYING_COMPLETIONS]
+        dates = [c.date for c in _completions(evidence) if c.kind in rule.QUALIFYING_COMPLETIONS]
         return min(dates, default=on)
     if reason == "PABORJAT_NATIONELLT_EL_MOTSV":
-        starts = [e.start_date for e in _enrolments(evidence)
-                  if e.school_type in rule.UPPER_SECONDARY_SCHOOL_TYPES
-                  and rule.enrolment_active(e, on)]
+        starts = [
+            e.start_date
+            for e in _enrolments(evidence)
+            if e.school_type in rule.UPPER_SECONDARY_SCHOOL_TYPES and rule.enrolment_active(e, on)
+        ]
         return min(starts, default=on + day) - day
     return on
 
 
-def _identity_changes(leaving: list[Difference], new: dict[str, Difference]
-                      ) -> Iterator[Difference]:
+def _identity_changes(
+    leaving: list[Difference], new: dict[str, Difference]
+) -> Iterator[Difference]:
     """A registered youth whose number was replaced (HanvisningsPersonNr) and who would be
     new under the new number is one person: one `changed` proposal, not a leave and a new."""
     for difference in leaving:
@@ -291,9 +345,16 @@ def _identity_changes(leaving: list[Difference], new: dict[str, Difference]
             yield difference
             continue
         yield Difference(
-            difference.personnummer, Kind.CHANGED, IDENTITY, successor.effective_on,
-            youth_id=difference.youth_id, changes=[IDENTITY],
-            first_name=successor.first_name, last_name=successor.last_name,
-            protected=successor.protected, new_personnummer=referral,
-            evidence={**successor.evidence, "replaced": difference.evidence["population"]})
+            difference.personnummer,
+            Kind.CHANGED,
+            IDENTITY,
+            successor.effective_on,
+            youth_id=difference.youth_id,
+            changes=[IDENTITY],
+            first_name=successor.first_name,
+            last_name=successor.last_name,
+            protected=successor.protected,
+            new_personnummer=referral,
+            evidence={**successor.evidence, "replaced": difference.evidence["population"]},
+        )
     yield from new.values()

@@ -21,36 +21,59 @@ def upload_max_bytes() -> int:
     from django.conf import settings
 
     return min(MAX_BYTES, settings.KAA_MAX_REQUEST_BYTES - settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+
 FILE_TYPES = (".xml", ".csv", ".txt", ".xlsx", ".json")
 # The saved column mappings each kind of upload can use (the population's CSV has none).
-MAPPING_KIND = {SourceKind.ENROLMENT: ColumnMapping.Kind.ENROLMENTS,
-                SourceKind.COMPLETION: ColumnMapping.Kind.COMPLETIONS}
-KIND_PLURAL = {ColumnMapping.Kind.REGISTER: _("registerlistor"),
-               ColumnMapping.Kind.ENROLMENTS: _("inskrivningslistor"),
-               ColumnMapping.Kind.COMPLETIONS: _("examenslistor")}
-SOURCE_PLURAL = {SourceKind.POPULATION: _("folkbokföringsfiler"),
-                 SourceKind.ENROLMENT: _("inskrivningslistor"),
-                 SourceKind.COMPLETION: _("examenslistor")}
+MAPPING_KIND = {
+    SourceKind.ENROLMENT: ColumnMapping.Kind.ENROLMENTS,
+    SourceKind.COMPLETION: ColumnMapping.Kind.COMPLETIONS,
+}
+KIND_PLURAL = {
+    ColumnMapping.Kind.REGISTER: _("registerlistor"),
+    ColumnMapping.Kind.ENROLMENTS: _("inskrivningslistor"),
+    ColumnMapping.Kind.COMPLETIONS: _("examenslistor"),
+}
+SOURCE_PLURAL = {
+    SourceKind.POPULATION: _("folkbokföringsfiler"),
+    SourceKind.ENROLMENT: _("inskrivningslistor"),
+    SourceKind.COMPLETION: _("examenslistor"),
+}
 NEEDS_NAME = _("Ange vilken källa filen kommer från, t.ex. skolans eller huvudmannens namn.")
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Vad innehåller filen?"), choices=SourceKind.choices,
-                             widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("Vad innehåller filen?"), choices=SourceKind.choices, widget=forms.RadioSelect
+    )
     source_name = forms.CharField(
-        label=_("Källa"), max_length=100, required=False,
-        help_text=_("För inskrivningar och examina: skolans, huvudmannens eller databasens namn. "
-                    "En ny fil från samma källa ersätter den förra."))
+        label=_("Källa"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "För inskrivningar och examina: skolans, huvudmannens eller databasens namn. "
+            "En ny fil från samma källa ersätter den förra."
+        ),
+    )
     extract = forms.ChoiceField(
-        label=_("Folkbokföringsfil"), required=False,
-        choices=[("", _("Som filen anger (annars ändringsavisering)")),
-                 ("full", _("Grunduttag: ersätter hela befolkningen")),
-                 ("changes", _("Ändringsavisering: uppdaterar de personer som finns i filen"))])
+        label=_("Folkbokföringsfil"),
+        required=False,
+        choices=[
+            ("", _("Som filen anger (annars ändringsavisering)")),
+            ("full", _("Grunduttag: ersätter hela befolkningen")),
+            ("changes", _("Ändringsavisering: uppdaterar de personer som finns i filen")),
+        ],
+    )
     mapping = forms.ModelChoiceField(
-        label=_("Kolumnmappning"), required=False, queryset=ColumnMapping.objects.none(),
+        label=_("Kolumnmappning"),
+        required=False,
+        queryset=ColumnMapping.objects.none(),
         empty_label=_("Ingen: filen har standardformatets rubrikrad"),
-        help_text=_("För inskrivnings- och examenslistor (CSV eller xlsx) med andra rubriker "
-                    "än standardformatet."))
+        help_text=_(
+            "För inskrivnings- och examenslistor (CSV eller xlsx) med andra rubriker "
+            "än standardformatet."
+        ),
+    )
     file = ScannedFileField(label=_("Fil"))
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
@@ -58,19 +81,22 @@ class UploadForm(forms.Form):
         self.helper = fields_only_helper()
         self.fields["file"].uploader, self.fields["file"].what = user, "identifiering"
         self.fields["mapping"].queryset = ColumnMapping.objects.filter(
-            municipality=getattr(user, "municipality", None),
-            kind__in=list(MAPPING_KIND.values())).order_by("kind", "name")
+            municipality=getattr(user, "municipality", None), kind__in=list(MAPPING_KIND.values())
+        ).order_by("kind", "name")
         self.fields["mapping"].label_from_instance = lambda m: (
-            f"{m.name} ({m.get_kind_display().lower()})")
+            f"{m.name} ({m.get_kind_display().lower()})"
+        )
         self.fields["file"].help_text = _(
             "Navet-XML, CSV, xlsx eller SS 12000-JSON. Högst %(mb)s MB; större filer läses in "
-            "med kommandot identify.") % {"mb": upload_max_bytes() // 2**20}
+            "med kommandot identify."
+        ) % {"mb": upload_max_bytes() // 2**20}
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > upload_max_bytes():
-            raise forms.ValidationError(_("Filen är större än %(mb)s MB.")
-                                        % {"mb": upload_max_bytes() // 2**20})
+            raise forms.ValidationError(
+                _("Filen är större än %(mb)s MB.") % {"mb": upload_max_bytes() // 2**20}
+            )
         if not upload.name.lower().endswith(FILE_TYPES):
             raise forms.ValidationError(_("Välj en XML-, CSV-, xlsx- eller JSON-fil."))
         return upload
@@ -82,14 +108,26 @@ class UploadForm(forms.Form):
         mapping, kind = data.get("mapping"), data.get("kind")
         if mapping is not None and kind:
             if MAPPING_KIND.get(kind) != mapping.kind:
-                self.add_error("mapping", _(
-                    "Kolumnmappningen %(name)s gäller %(its)s, inte %(kind)s. Välj en mappning "
-                    "för den här typen av fil, eller ingen.") % {
-                    "name": mapping.name, "its": KIND_PLURAL[mapping.kind],
-                    "kind": SOURCE_PLURAL[kind]})
+                self.add_error(
+                    "mapping",
+                    _(
+                        "Kolumnmappningen %(name)s gäller %(its)s, inte %(kind)s. Välj en "
+                        "mappning för den här typen av fil, eller ingen."
+                    )
+                    % {
+                        "name": mapping.name,
+                        "its": KIND_PLURAL[mapping.kind],
+                        "kind": SOURCE_PLURAL[kind],
+                    },
+                )
             elif data.get("file") and data["file"].name.lower().endswith(".json"):
-                self.add_error("mapping", _("En kolumnmappning gäller CSV- och xlsx-filer; ett "
-                                            "svar från SS 12000 (JSON) läses utan mappning."))
+                self.add_error(
+                    "mapping",
+                    _(
+                        "En kolumnmappning gäller CSV- och xlsx-filer; ett "
+                        "svar från SS 12000 (JSON) läses utan mappning."
+                    ),
+                )
         return data
 
     @property
@@ -104,8 +142,11 @@ class UploadForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    rejection = forms.ChoiceField(label=_("Varför avvisas förslaget?"),
-                                  choices=Proposal.Rejection.choices, widget=forms.RadioSelect)
+    rejection = forms.ChoiceField(
+        label=_("Varför avvisas förslaget?"),
+        choices=Proposal.Rejection.choices,
+        widget=forms.RadioSelect,
+    )
     note = forms.CharField(label=_("Kommentar"), max_length=300, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

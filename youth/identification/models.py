@@ -26,8 +26,9 @@ class Source(models.Model):
     """One named source of one municipality: its Navet population store, a school
     organiser's enrolment list, an SS 12000 connection, a list of completions."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("kommun"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommun")
+    )
     kind = models.CharField(_("typ"), max_length=20, choices=SourceKind.choices)
     name = models.CharField(_("namn"), max_length=100)
     # How often a delivery is expected; older than this and the page warns.
@@ -37,8 +38,11 @@ class Source(models.Model):
         ordering = ["kind", "name"]
         verbose_name = _("källa")
         verbose_name_plural = _("källor")
-        constraints = [models.UniqueConstraint(fields=["municipality", "kind", "name"],
-                                               name="ident_source_unique_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "name"], name="ident_source_unique_name"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.name}"
@@ -60,9 +64,14 @@ class SourceDelivery(models.Model):
     format = models.CharField(_("format"), max_length=20, choices=Format.choices)
     filename = models.CharField(_("fil"), max_length=200, blank=True)
     arrived_at = models.DateTimeField(_("mottagen"))
-    arrived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("av"))
+    arrived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("av"),
+    )
     effective_date = models.DateField(_("gäller från"), null=True, blank=True)
     rows_read = models.PositiveIntegerField(_("rader"), default=0)
     rows_stored = models.PositiveIntegerField(_("sparade"), default=0)
@@ -111,11 +120,18 @@ class PopulationRecord(models.Model):
     position = models.PositiveIntegerField()  # row number or XML element position
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["municipality", "personnummer"],
-                                               name="ident_population_unique_person")]
-        indexes = [models.Index(fields=["referral_personnummer"],
-                                condition=~Q(referral_personnummer=""),
-                                name="ident_population_referral")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "personnummer"], name="ident_population_unique_person"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["referral_personnummer"],
+                condition=~Q(referral_personnummer=""),
+                name="ident_population_referral",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.personnummer
@@ -167,8 +183,9 @@ class Run(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     on = models.DateField(_("datum"))
     started_at = models.DateTimeField(_("startad"))
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     in_group = models.PositiveIntegerField(default=0)
     new = models.PositiveIntegerField(default=0)
     leaving = models.PositiveIntegerField(default=0)
@@ -184,8 +201,10 @@ class Run(models.Model):
 
     @property
     def summary(self) -> str:
-        return (f"in_group={self.in_group} new={self.new} leaving={self.leaving} "
-                f"changed={self.changed} unchanged={self.unchanged} errors={self.errors}")
+        return (
+            f"in_group={self.in_group} new={self.new} leaving={self.leaving} "
+            f"changed={self.changed} unchanged={self.unchanged} errors={self.errors}"
+        )
 
 
 class ProposalQuerySet(models.QuerySet["Proposal"]):
@@ -219,8 +238,9 @@ class Proposal(models.Model):
     reason = models.CharField(_("orsak"), max_length=40)
     # For `changed`: what changed (IDENTITY, PROTECTED_SET, PROTECTED_LIFTED, ADDRESS, GUARDIAN)
     changes = models.JSONField(default=list)
-    youth = models.ForeignKey("youth.Youth", on_delete=models.CASCADE, null=True, blank=True,
-                              related_name="+")
+    youth = models.ForeignKey(
+        "youth.Youth", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
     protected = models.BooleanField(_("skyddad folkbokföring"), default=False)
@@ -229,8 +249,9 @@ class Proposal(models.Model):
     evidence_hash = models.CharField(max_length=64)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     rejection = models.CharField(max_length=20, choices=Rejection.choices, blank=True)
     rejection_note = models.CharField(max_length=300, blank=True)
 
@@ -240,8 +261,9 @@ class Proposal(models.Model):
         ordering = ["kind", "last_name", "first_name", "id"]
         indexes = [
             models.Index(fields=["municipality", "status"], name="ident_proposal_open"),
-            models.Index(fields=["municipality", "personnummer", "kind"],
-                         name="ident_proposal_person"),
+            models.Index(
+                fields=["municipality", "personnummer", "kind"], name="ident_proposal_person"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -265,8 +287,9 @@ class Ss12000Connection(models.Model):
     source of the same name. The bearer token is never stored here: `token_env` names the
     environment variable (or NAME_FILE, a secret's file) that holds it."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("kommun"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommun")
+    )
     name = models.CharField(_("namn"), max_length=100)
     base_url = models.URLField(_("adress"), max_length=300)
     token_env = models.CharField(_("miljövariabel med token"), max_length=100)
@@ -282,8 +305,11 @@ class Ss12000Connection(models.Model):
         ordering = ["name"]
         verbose_name = _("SS 12000-koppling")
         verbose_name_plural = _("SS 12000-kopplingar")
-        constraints = [models.UniqueConstraint(fields=["municipality", "name"],
-                                               name="ident_ss12000_unique_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="ident_ss12000_unique_name"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -92,16 +92,26 @@ class Facts:
 
 def enrolment_active(enrolment: Enrolment, on: dt.date) -> bool:
     """Active on `on`: started, not ended before, not cancelled."""
-    return (not enrolment.cancelled and enrolment.start_date <= on
-            and (enrolment.end_date is None or enrolment.end_date >= on))
+    return (
+        not enrolment.cancelled
+        and enrolment.start_date <= on
+        and (enrolment.end_date is None or enrolment.end_date >= on)
+    )
 
 
-def facts_of(person: Person, enrolments: Iterable[Enrolment], completions: Iterable[Completion],
-             *, municipality_code: str, on: dt.date) -> Facts:
+def facts_of(
+    person: Person,
+    enrolments: Iterable[Enrolment],
+    completions: Iterable[Completion],
+    *,
+    municipality_code: str,
+    on: dt.date,
+) -> Facts:
     """The rule's questions answered in Python for one person (the twin of FACTS_SQL)."""
     active = {e.school_type for e in enrolments if enrolment_active(e, on)}
     deregistered = bool(person.deregistration_code) and (
-        person.deregistration_date is None or person.deregistration_date <= on)
+        person.deregistration_date is None or person.deregistration_date <= on
+    )
     return Facts(
         lives_here=person.municipality_code == municipality_code
         and (person.registered_on is None or person.registered_on <= on),
@@ -118,11 +128,15 @@ def facts_of(person: Person, enrolments: Iterable[Enrolment], completions: Itera
 
 def in_group(facts: Facts) -> bool:
     """The rule: all five conditions hold."""
-    return (facts.lives_here and not facts.deregistered
-            and facts.past_compulsory_age and not facts.in_compulsory_school
-            and facts.under_20
-            and not facts.in_upper_secondary
-            and not facts.completed)
+    return (
+        facts.lives_here
+        and not facts.deregistered
+        and facts.past_compulsory_age
+        and not facts.in_compulsory_school
+        and facts.under_20
+        and not facts.in_upper_secondary
+        and not facts.completed
+    )
 
 
 # Why a person is not in the group, as a stable code, in this order of precedence. The
@@ -165,20 +179,35 @@ def is_introduction_programme(programme: str) -> bool:
     return programme.upper().startswith("IM")
 
 
-def registration_reason(person: Person, enrolments: Iterable[Enrolment],
-                        completions: Iterable[Completion], *, on: dt.date) -> str:
+def registration_reason(
+    person: Person,
+    enrolments: Iterable[Enrolment],
+    completions: Iterable[Completion],
+    *,
+    on: dt.date,
+) -> str:
     """The registration reason that follows from the evidence (a register reason code):
     studiebevis only, dropped out (of an introduktionsprogram or a national programme),
     moved in after compulsory school, never started upper secondary school, or unknown."""
     enrolments = list(enrolments)
     if any(c.kind == "studiebevis" and c.date <= on for c in completions):
         return "STUDIEBEVIS"
-    ended = sorted((e for e in enrolments if e.school_type in UPPER_SECONDARY_SCHOOL_TYPES
-                    and e.start_date <= on and (e.cancelled or (e.end_date or on) < on)),
-                   key=lambda e: e.end_date or e.start_date)
+    ended = sorted(
+        (
+            e
+            for e in enrolments
+            if e.school_type in UPPER_SECONDARY_SCHOOL_TYPES
+            and e.start_date <= on
+            and (e.cancelled or (e.end_date or on) < on)
+        ),
+        key=lambda e: e.end_date or e.start_date,
+    )
     if ended:
-        return ("AVBROTT_INTRODUKTION" if is_introduction_programme(ended[-1].programme)
-                else "AVBROTT_NATIONELLT")
+        return (
+            "AVBROTT_INTRODUKTION"
+            if is_introduction_programme(ended[-1].programme)
+            else "AVBROTT_NATIONELLT"
+        )
     if person.registered_on is not None and person.registered_on > person.past_compulsory_on:
         return "INFLYTTAD"
     if enrolments:  # school records know the person, but not in upper secondary school
@@ -219,8 +248,10 @@ WHERE p.municipality_id = %(municipality)s
 """
 
 # `in_group` over the columns of FACTS_SQL.
-IN_GROUP_SQL = ("(f.lives_here AND NOT f.deregistered AND f.past_compulsory_age"
-                " AND NOT f.in_compulsory_school AND f.under_20"
-                " AND NOT f.in_upper_secondary AND NOT f.completed)")
+IN_GROUP_SQL = (
+    "(f.lives_here AND NOT f.deregistered AND f.past_compulsory_age"
+    " AND NOT f.in_compulsory_school AND f.under_20"
+    " AND NOT f.in_upper_secondary AND NOT f.completed)"
+)
 
 FACT_FIELDS = tuple(Facts.__dataclass_fields__)

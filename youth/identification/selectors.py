@@ -50,10 +50,8 @@ def sources_state(*, municipality: Municipality) -> list[SourceState]:
     now = timezone.now()
     states = []
     for source in Source.objects.filter(municipality=municipality):
-        latest = (SourceDelivery.objects.filter(source=source).select_related("arrived_by")
-                  .first())
-        stale = latest is None or latest.arrived_at < now - dt.timedelta(
-            days=source.cadence_days)
+        latest = SourceDelivery.objects.filter(source=source).select_related("arrived_by").first()
+        stale = latest is None or latest.arrived_at < now - dt.timedelta(days=source.cadence_days)
         states.append(SourceState(source, latest, stale))
     return states
 
@@ -68,8 +66,9 @@ def latest_run(*, municipality: Municipality) -> Run | None:
 
 
 def _labels() -> dict[str, str]:
-    registration = dict(Reason.objects.filter(kind=Reason.Kind.REGISTRATION)
-                        .values_list("code", "label"))
+    registration = dict(
+        Reason.objects.filter(kind=Reason.Kind.REGISTRATION).values_list("code", "label")
+    )
     return {**registration, **LEAVING_LABELS, **CHANGE_LABELS}
 
 
@@ -77,8 +76,11 @@ def open_proposals(*, municipality: Municipality) -> list[Proposal]:
     """The open proposals (at most QUEUE_LIMIT), new first, each with `reason_label` and
     `change_labels`."""
     labels = _labels()
-    proposals = list(Proposal.objects.open().filter(municipality=municipality)
-                     .select_related("youth")[:QUEUE_LIMIT])
+    proposals = list(
+        Proposal.objects.open()
+        .filter(municipality=municipality)
+        .select_related("youth")[:QUEUE_LIMIT]
+    )
     for proposal in proposals:
         proposal.reason_label = labels.get(proposal.reason, proposal.reason)
         proposal.change_labels = [labels.get(c, c) for c in proposal.changes]
@@ -99,12 +101,19 @@ class RegisterSide:
 
 
 def register_side(*, proposal: Proposal) -> RegisterSide:
-    youth = proposal.youth or Youth.objects.filter(
-        municipality=proposal.municipality, personnummer=proposal.personnummer).first()
+    youth = (
+        proposal.youth
+        or Youth.objects.filter(
+            municipality=proposal.municipality, personnummer=proposal.personnummer
+        ).first()
+    )
     if youth is None:
         return RegisterSide(None, None, [])
-    period = (KaaPeriod.objects.filter(youth=youth, end_date__isnull=True)
-              .select_related("registration_reason").first())
+    period = (
+        KaaPeriod.objects.filter(youth=youth, end_date__isnull=True)
+        .select_related("registration_reason")
+        .first()
+    )
     guardians = list(Guardian.objects.filter(youth=youth).values_list("name", flat=True))
     return RegisterSide(youth, period, guardians)
 
@@ -123,12 +132,15 @@ WITH f AS ({rule.FACTS_SQL}),
 g AS (SELECT f.id, f.personnummer FROM f WHERE {rule.IN_GROUP_SQL}),
 r AS (SELECT DISTINCT reg.youth_id, reg.personnummer FROM ({diff.REGISTER_SQL}) reg)
 """  # noqa: S608  # nosec B608  constant fragments, no input
-COVERAGE_COUNT_SQL = _COVERAGE_CTE + """
+COVERAGE_COUNT_SQL = (
+    _COVERAGE_CTE
+    + """
 SELECT COUNT(g.personnummer),
        COUNT(*) FILTER (WHERE g.personnummer IS NOT NULL AND r.youth_id IS NOT NULL),
        COUNT(*) FILTER (WHERE g.personnummer IS NULL)
 FROM g FULL OUTER JOIN r ON r.personnummer = g.personnummer
-"""  # nosec B608  constant fragments, no input
+"""
+)  # nosec B608  constant fragments, no input
 # Which rows each coverage list shows.
 COVERAGE_LISTS = {
     "malgruppen": "g.personnummer IS NOT NULL",
@@ -136,7 +148,9 @@ COVERAGE_LISTS = {
     "saknas": "g.personnummer IS NOT NULL AND r.youth_id IS NULL",
     "utanfor": "g.personnummer IS NULL",
 }
-COVERAGE_LIST_SQL = _COVERAGE_CTE + """
+COVERAGE_LIST_SQL = (
+    _COVERAGE_CTE
+    + """
 SELECT COALESCE(g.personnummer, r.personnummer) AS personnummer, r.youth_id,
        (g.personnummer IS NOT NULL) AS in_group,
        COALESCE(y.first_name, p.first_name, '') AS first_name,
@@ -148,9 +162,11 @@ LEFT JOIN youth_youth y ON y.id = r.youth_id
 WHERE {where}
 ORDER BY last_name, first_name, personnummer
 LIMIT %(limit)s OFFSET %(offset)s
-"""  # nosec B608  constant fragments; {where} is one of COVERAGE_LISTS, no input
-COVERAGE_LIST_SQLS = {kind: COVERAGE_LIST_SQL.replace("{where}", where)
-                      for kind, where in COVERAGE_LISTS.items()}
+"""
+)  # nosec B608  constant fragments; {where} is one of COVERAGE_LISTS, no input
+COVERAGE_LIST_SQLS = {
+    kind: COVERAGE_LIST_SQL.replace("{where}", where) for kind, where in COVERAGE_LISTS.items()
+}
 COVERAGE_PAGE = 200
 
 
@@ -209,12 +225,15 @@ class CoveredPerson:
         return f"{self.personnummer[:8]}-{self.personnummer[8:]}"
 
 
-def coverage_list(*, municipality: Municipality, on: dt.date, kind: str, page: int = 1
-                  ) -> list[CoveredPerson]:
+def coverage_list(
+    *, municipality: Municipality, on: dt.date, kind: str, page: int = 1
+) -> list[CoveredPerson]:
     """One page of one coverage list (`kind` a key of COVERAGE_LISTS)."""
     sql = COVERAGE_LIST_SQLS[kind]
     params = _coverage_params(municipality, on) | {
-        "limit": COVERAGE_PAGE, "offset": (max(page, 1) - 1) * COVERAGE_PAGE}
+        "limit": COVERAGE_PAGE,
+        "offset": (max(page, 1) - 1) * COVERAGE_PAGE,
+    }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [CoveredPerson(*row) for row in cursor.fetchall()]

@@ -37,12 +37,16 @@ from youth.models import FieldChange, Guardian, KaaPeriod, Reason, Youth
 log = logging.getLogger(__name__)
 Action = AuditEvent.Action
 Kind = Proposal.Kind
-NO_POPULATION = _("Ingen folkbokföring har lästs in för kommunen ännu. Ladda upp Navet-filen "
-                  "(eller CSV-filen) först.")
-NEEDS_POSTGRESQL = _("Körningen jämför hela folkbokföringen med registret i PostgreSQL, men den "
-                     "här installationen använder %(vendor)s (som demoläget). De inlästa "
-                     "filerna är sparade; kör identifieringen i en installation med "
-                     "PostgreSQL.")
+NO_POPULATION = _(
+    "Ingen folkbokföring har lästs in för kommunen ännu. Ladda upp Navet-filen "
+    "(eller CSV-filen) först."
+)
+NEEDS_POSTGRESQL = _(
+    "Körningen jämför hela folkbokföringen med registret i PostgreSQL, men den "
+    "här installationen använder %(vendor)s (som demoläget). De inlästa "
+    "filerna är sparade; kör identifieringen i en installation med "
+    "PostgreSQL."
+)
 NOT_OPEN = _("Förslaget är redan avgjort eller ersatt av en senare körning.")
 SYSTEM = "system:identifiering"
 # Asked for after approving new youths, so that they get the routine's first tasks at once
@@ -54,8 +58,9 @@ PULL_BACKOFF = 5.0
 
 
 def _audit(actor: User | None, obj: Any, detail: str, action: str = Action.UPDATE) -> None:
-    audit_event(user=actor, action=action, obj=obj, detail=detail,
-                username="" if actor else SYSTEM)
+    audit_event(
+        user=actor, action=action, obj=obj, detail=detail, username="" if actor else SYSTEM
+    )
 
 
 @transaction.atomic
@@ -65,21 +70,31 @@ def run_identification(*, municipality: Municipality, on: dt.date, actor: User |
     coordinator rejected is not made again until its evidence changes. One run at a time per
     municipality."""
     if db_connection.vendor != "postgresql":  # the comparison is PostgreSQL's SQL
-        raise ValidationError(NEEDS_POSTGRESQL % {"vendor": db_connection.display_name},
-                              code="needs_postgresql")
+        raise ValidationError(
+            NEEDS_POSTGRESQL % {"vendor": db_connection.display_name}, code="needs_postgresql"
+        )
     xact_lock("identification.run", municipality.pk)
-    if not SourceDelivery.objects.filter(source__municipality=municipality,
-                                         source__kind=SourceKind.POPULATION).exists():
+    if not SourceDelivery.objects.filter(
+        source__municipality=municipality, source__kind=SourceKind.POPULATION
+    ).exists():
         raise ValidationError(NO_POPULATION, code="no_population")
     in_group, registered_in_group = diff.counts(municipality=municipality, on=on)
-    run = Run.objects.create(municipality=municipality, on=on, started_at=timezone.now(),
-                             started_by=actor, in_group=in_group,
-                             errors=_current_row_errors(municipality))
+    run = Run.objects.create(
+        municipality=municipality,
+        on=on,
+        started_at=timezone.now(),
+        started_by=actor,
+        in_group=in_group,
+        errors=_current_row_errors(municipality),
+    )
     Proposal.objects.filter(municipality=municipality, status=Proposal.Status.OPEN).update(
-        status=Proposal.Status.SUPERSEDED)
-    rejected = set(Proposal.objects.filter(municipality=municipality,
-                                           status=Proposal.Status.REJECTED)
-                   .values_list("personnummer", "kind", "evidence_hash"))
+        status=Proposal.Status.SUPERSEDED
+    )
+    rejected = set(
+        Proposal.objects.filter(
+            municipality=municipality, status=Proposal.Status.REJECTED
+        ).values_list("personnummer", "kind", "evidence_hash")
+    )
     counts = dict.fromkeys(Kind.values, 0)
     chunk: list[tuple[diff.Difference, str]] = []
     for difference in diff.compare(municipality=municipality, on=on):
@@ -100,9 +115,24 @@ def run_identification(*, municipality: Municipality, on: dt.date, actor: User |
     return run
 
 
-PROPOSAL_COLUMNS = ("run_id", "municipality_id", "personnummer", "kind", "reason", "changes",
-                    "youth_id", "first_name", "last_name", "protected", "effective_on",
-                    "evidence", "evidence_hash", "status", "rejection", "rejection_note")
+PROPOSAL_COLUMNS = (
+    "run_id",
+    "municipality_id",
+    "personnummer",
+    "kind",
+    "reason",
+    "changes",
+    "youth_id",
+    "first_name",
+    "last_name",
+    "protected",
+    "effective_on",
+    "evidence",
+    "evidence_hash",
+    "status",
+    "rejection",
+    "rejection_note",
+)
 
 
 def _proposals_copy(run: Run, differences: list[tuple[diff.Difference, str]]) -> None:
@@ -115,14 +145,32 @@ def _proposals_copy(run: Run, differences: list[tuple[diff.Difference, str]]) ->
         return
     table = Proposal._meta.db_table
     columns = ", ".join(PROPOSAL_COLUMNS)
-    with db_connection.cursor() as cursor, cursor.connection.cursor() as raw, raw.copy(
-            f"COPY {table} ({columns}) FROM STDIN") as copy:
+    with (
+        db_connection.cursor() as cursor,
+        cursor.connection.cursor() as raw,
+        raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
         for d, digest in differences:
-            copy.write_row((run.pk, run.municipality_id, d.personnummer, d.kind, d.reason,
-                            json.dumps(d.changes), d.youth_id, d.first_name, d.last_name,
-                            d.protected, d.effective_on,
-                            json.dumps(d.evidence | {"new_personnummer": d.new_personnummer}),
-                            digest, Proposal.Status.OPEN, "", ""))
+            copy.write_row(
+                (
+                    run.pk,
+                    run.municipality_id,
+                    d.personnummer,
+                    d.kind,
+                    d.reason,
+                    json.dumps(d.changes),
+                    d.youth_id,
+                    d.first_name,
+                    d.last_name,
+                    d.protected,
+                    d.effective_on,
+                    json.dumps(d.evidence | {"new_personnummer": d.new_personnummer}),
+                    digest,
+                    Proposal.Status.OPEN,
+                    "",
+                    "",
+                )
+            )
 
 
 def runs_nightly(*, on: dt.date) -> tuple[int, int]:
@@ -132,12 +180,17 @@ def runs_nightly(*, on: dt.date) -> tuple[int, int]:
     ss12000_pulls(on=on)
     done = failed = 0
     for municipality in Municipality.objects.filter(
-            pk__in=Source.objects.filter(kind=SourceKind.POPULATION)
-            .values("municipality")).order_by("pk"):
-        last_delivery = (SourceDelivery.objects.filter(source__municipality=municipality)
-                         .aggregate(last=Max("arrived_at"))["last"])
-        if Run.objects.filter(municipality=municipality, on=on, started_by__isnull=True,
-                              started_at__gte=last_delivery).exists():
+        pk__in=Source.objects.filter(kind=SourceKind.POPULATION).values("municipality")
+    ).order_by("pk"):
+        last_delivery = SourceDelivery.objects.filter(source__municipality=municipality).aggregate(
+            last=Max("arrived_at")
+        )["last"]
+        if Run.objects.filter(
+            municipality=municipality,
+            on=on,
+            started_by__isnull=True,
+            started_at__gte=last_delivery,
+        ).exists():
             continue
         try:
             run_identification(municipality=municipality, on=on, actor=None)
@@ -155,16 +208,25 @@ def ss12000_pulls(*, on: dt.date) -> tuple[int, int]:
     connection that fails is recorded on it and shown on the page; the runs then use the
     latest stored snapshot of that source and the other sources. Returns (pulled, failed)."""
     pulled = failed = 0
-    for connection in Ss12000Connection.objects.filter(enabled=True).select_related(
-            "municipality").order_by("pk"):
-        if (connection.last_success_at is not None
-                and timezone.localdate(connection.last_success_at) >= on):
+    for connection in (
+        Ss12000Connection.objects.filter(enabled=True)
+        .select_related("municipality")
+        .order_by("pk")
+    ):
+        if (
+            connection.last_success_at is not None
+            and timezone.localdate(connection.last_success_at) >= on
+        ):
             continue
         try:
             deliveries.ss12000_pull(connection=connection, backoff=PULL_BACKOFF)
         except ss12000.Ss12000Error as exc:
-            log.warning("SS 12000 pull %s (municipality %s) failed: %s", connection.pk,
-                        connection.municipality_id, exc)
+            log.warning(
+                "SS 12000 pull %s (municipality %s) failed: %s",
+                connection.pk,
+                connection.municipality_id,
+                exc,
+            )
             failed += 1
         except Exception:  # one connection's fault must not stop the runs
             log.exception("SS 12000 pull %s failed", connection.pk)
@@ -179,16 +241,23 @@ def ss12000_pulls(*, on: dt.date) -> tuple[int, int]:
 
 def _current_row_errors(municipality: Municipality) -> int:
     """Row errors of the latest delivery of each of the municipality's sources."""
-    latest = (SourceDelivery.objects.filter(source__municipality=municipality)
-              .values("source").annotate(last=Max("pk")).values_list("last", flat=True))
-    return sum(SourceDelivery.objects.filter(pk__in=list(latest))
-               .values_list("error_count", flat=True))
+    latest = (
+        SourceDelivery.objects.filter(source__municipality=municipality)
+        .values("source")
+        .annotate(last=Max("pk"))
+        .values_list("last", flat=True)
+    )
+    return sum(
+        SourceDelivery.objects.filter(pk__in=list(latest)).values_list("error_count", flat=True)
+    )
 
 
 def _locked_open(proposal: Proposal) -> Proposal:
-    proposal = (Proposal.objects.select_for_update(of=("self",))
-                .select_related("municipality", "youth")
-                .get(pk=proposal.pk))
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("municipality", "youth")
+        .get(pk=proposal.pk)
+    )
     if proposal.status != Proposal.Status.OPEN:
         raise ValidationError(NOT_OPEN, code="not_open")
     return proposal
@@ -205,7 +274,10 @@ def proposal_approve(*, proposal: Proposal, actor: User | None) -> Youth:
     else:
         youth = _update(proposal, actor)
     proposal.status, proposal.decided_at, proposal.decided_by = (
-        Proposal.Status.APPROVED, timezone.now(), actor)
+        Proposal.Status.APPROVED,
+        timezone.now(),
+        actor,
+    )
     proposal.youth = youth
     proposal.save(update_fields=["status", "decided_at", "decided_by", "youth"])
     _audit(actor, proposal, f"godkänd:{proposal.kind}:{proposal.reason}")
@@ -220,18 +292,30 @@ def _register(proposal: Proposal, actor: User | None) -> Youth:
     population = _population(proposal)
     details: dict[str, Any] = {"protected_identity": proposal.protected}
     if not proposal.protected:
-        details |= {"address": population.get("address", ""),
-                    "postal_code": population.get("postal_code", ""),
-                    "city": population.get("city", "")}
+        details |= {
+            "address": population.get("address", ""),
+            "postal_code": population.get("postal_code", ""),
+            "city": population.get("city", ""),
+        }
     reason = Reason.objects.get(kind=Reason.Kind.REGISTRATION, code=proposal.reason)
     youth, _period = register.youth_register(
-        municipality=proposal.municipality, personnummer=proposal.personnummer,
-        first_name=proposal.first_name or "-", last_name=proposal.last_name or "-",
-        registration_reason=reason, start_date=proposal.effective_on, actor=actor, **details)
+        municipality=proposal.municipality,
+        personnummer=proposal.personnummer,
+        first_name=proposal.first_name or "-",
+        last_name=proposal.last_name or "-",
+        registration_reason=reason,
+        start_date=proposal.effective_on,
+        actor=actor,
+        **details,
+    )
     _guardians_add(youth, population, actor)
-    register.timeline_add(youth=youth, kind="identification", actor=actor,
-                          summary=_("Identifierad ur folkbokföring och skolregister: %(reason)s")
-                          % {"reason": reason.label})
+    register.timeline_add(
+        youth=youth,
+        kind="identification",
+        actor=actor,
+        summary=_("Identifierad ur folkbokföring och skolregister: %(reason)s")
+        % {"reason": reason.label},
+    )
     outbox.enqueue(ROUTINE_TASKS)
     return youth
 
@@ -239,16 +323,20 @@ def _register(proposal: Proposal, actor: User | None) -> Youth:
 def _guardians_add(youth: Youth, population: dict[str, Any], actor: User | None) -> None:
     """The population record's guardians not yet registered for the youth (by name), each
     with the source, file and arrival day of the delivery that named them."""
-    known = {g.lower() for g in Guardian.objects.filter(youth=youth).values_list("name",
-                                                                                 flat=True)}
+    known = {
+        g.lower() for g in Guardian.objects.filter(youth=youth).values_list("name", flat=True)
+    }
     origin = _origin(population)
     for name in population.get("guardians", []):
         if name and name.lower() not in known:
             register.guardian_add(youth=youth, actor=actor, name=name[:200], **origin)
             register.timeline_add(
-                youth=youth, kind="guardian", actor=actor,
+                youth=youth,
+                kind="guardian",
+                actor=actor,
                 summary=_("Vårdnadshavare enligt folkbokföringen (%(source)s, fil %(file)s)")
-                % {"source": origin["source"], "file": origin["source_file"] or "–"})
+                % {"source": origin["source"], "file": origin["source_file"] or "–"},
+            )
             known.add(name.lower())
 
 
@@ -261,9 +349,11 @@ def _origin(population: dict[str, Any]) -> dict[str, Any]:
             received = timezone.localdate(dt.datetime.fromisoformat(arrived))
         except (TypeError, ValueError):
             received = None
-    return {"source": (population.get("source") or deliveries.POPULATION_SOURCE)[:100],
-            "source_file": (population.get("file") or "")[:200],
-            "source_received_on": received}
+    return {
+        "source": (population.get("source") or deliveries.POPULATION_SOURCE)[:100],
+        "source_file": (population.get("file") or "")[:200],
+        "source_received_on": received,
+    }
 
 
 def _deregister(proposal: Proposal, actor: User | None) -> Youth:
@@ -271,10 +361,15 @@ def _deregister(proposal: Proposal, actor: User | None) -> Youth:
     period = KaaPeriod.objects.filter(youth=youth, end_date__isnull=True).first()
     if period is None:
         raise ValidationError(_("Ungdomen har ingen öppen KAA-period längre."), code="closed")
-    reason = Reason.objects.get(kind=Reason.Kind.DEREGISTRATION,
-                                code=rule.LEAVING_REGISTER_REASON[proposal.reason])
-    register.period_close(period=period, end_date=max(period.start_date, proposal.effective_on),
-                          reason=reason, actor=actor)
+    reason = Reason.objects.get(
+        kind=Reason.Kind.DEREGISTRATION, code=rule.LEAVING_REGISTER_REASON[proposal.reason]
+    )
+    register.period_close(
+        period=period,
+        end_date=max(period.start_date, proposal.effective_on),
+        reason=reason,
+        actor=actor,
+    )
     return youth
 
 
@@ -290,10 +385,13 @@ def _update(proposal: Proposal, actor: User | None) -> Youth:
     if diff.PROTECTED_LIFTED in proposal.changes:
         _protected_set(youth, False, actor)
     if diff.ADDRESS in proposal.changes and not proposal.protected:
-        register.youth_contact_update(youth=youth, actor=actor,
-                                      address=population.get("address", ""),
-                                      postal_code=population.get("postal_code", ""),
-                                      city=population.get("city", ""))
+        register.youth_contact_update(
+            youth=youth,
+            actor=actor,
+            address=population.get("address", ""),
+            postal_code=population.get("postal_code", ""),
+            city=population.get("city", ""),
+        )
     if diff.GUARDIAN in proposal.changes:
         _guardians_add(youth, population, actor)
     return youth
@@ -302,22 +400,46 @@ def _update(proposal: Proposal, actor: User | None) -> Youth:
 def _identity_change(youth: Youth, number: str, actor: User | None) -> None:
     """A new personnummer for the same person (Skatteverket's HanvisningsPersonNr)."""
     parsed = pnr.parse(number, today=timezone.localdate())
-    if Youth.objects.filter(municipality=youth.municipality_id,
-                            personnummer=parsed.number).exclude(pk=youth.pk).exists():
-        raise ValidationError(_("Det nya personnumret finns redan i registret. Slå ihop "
-                                "uppgifterna för hand."), code="duplicate")
-    FieldChange.objects.create(youth=youth, field="personnummer", by=actor,
-                               label=str(Youth._meta.get_field("personnummer").verbose_name),
-                               old=youth.personnummer, new=parsed.number)
+    if (
+        Youth.objects.filter(municipality=youth.municipality_id, personnummer=parsed.number)
+        .exclude(pk=youth.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            _("Det nya personnumret finns redan i registret. Slå ihop uppgifterna för hand."),
+            code="duplicate",
+        )
+    FieldChange.objects.create(
+        youth=youth,
+        field="personnummer",
+        by=actor,
+        label=str(Youth._meta.get_field("personnummer").verbose_name),
+        old=youth.personnummer,
+        new=parsed.number,
+    )
     youth.personnummer, youth.pnr_short = parsed.number, parsed.number[2:]
-    youth.birth_date, youth.is_coordination_number = (parsed.birth_date,
-                                                      parsed.is_coordination_number)
+    youth.birth_date, youth.is_coordination_number = (
+        parsed.birth_date,
+        parsed.is_coordination_number,
+    )
     youth.updated_by = actor
-    youth.save(update_fields=["personnummer", "pnr_short", "birth_date",
-                              "is_coordination_number", "updated_by", "updated_at"])
+    youth.save(
+        update_fields=[
+            "personnummer",
+            "pnr_short",
+            "birth_date",
+            "is_coordination_number",
+            "updated_by",
+            "updated_at",
+        ]
+    )
     _audit(actor, youth, "personnummer")
-    register.timeline_add(youth=youth, kind="identity", actor=actor,
-                          summary=_("Nytt personnummer enligt folkbokföringen (hänvisning)"))
+    register.timeline_add(
+        youth=youth,
+        kind="identity",
+        actor=actor,
+        summary=_("Nytt personnummer enligt folkbokföringen (hänvisning)"),
+    )
 
 
 def _protected_set(youth: Youth, protected: bool, actor: User | None) -> None:
@@ -332,31 +454,41 @@ def _protected_set(youth: Youth, protected: bool, actor: User | None) -> None:
     youth.updated_by = actor
     youth.save(update_fields=[*fields, "updated_by", "updated_at"])
     _audit(actor, youth, ",".join(fields))
-    register.timeline_add(youth=youth, kind="protected", actor=actor,
-                          summary=_("Skyddade personuppgifter enligt folkbokföringen")
-                          if protected
-                          else _("Skyddade personuppgifter upphävda enligt folkbokföringen"))
+    register.timeline_add(
+        youth=youth,
+        kind="protected",
+        actor=actor,
+        summary=_("Skyddade personuppgifter enligt folkbokföringen")
+        if protected
+        else _("Skyddade personuppgifter upphävda enligt folkbokföringen"),
+    )
 
 
 @transaction.atomic
-def proposal_reject(*, proposal: Proposal, actor: User | None, rejection: str,
-                    note: str = "") -> Proposal:
+def proposal_reject(
+    *, proposal: Proposal, actor: User | None, rejection: str, note: str = ""
+) -> Proposal:
     """Not in the target group, or registered in error: the same proposal is not made again
     until the evidence behind it changes."""
     if rejection not in Proposal.Rejection.values:
         raise ValidationError({"rejection": _("Välj varför förslaget avvisas.")})
     proposal = _locked_open(proposal)
     proposal.status, proposal.decided_at, proposal.decided_by = (
-        Proposal.Status.REJECTED, timezone.now(), actor)
+        Proposal.Status.REJECTED,
+        timezone.now(),
+        actor,
+    )
     proposal.rejection, proposal.rejection_note = rejection, note.strip()[:300]
-    proposal.save(update_fields=["status", "decided_at", "decided_by", "rejection",
-                                 "rejection_note"])
+    proposal.save(
+        update_fields=["status", "decided_at", "decided_by", "rejection", "rejection_note"]
+    )
     _audit(actor, proposal, f"avvisad:{rejection}")
     return proposal
 
 
-def proposals_approve(*, municipality: Municipality, ids: list[int], actor: User | None
-                      ) -> tuple[int, list[tuple[Proposal, str]]]:
+def proposals_approve(
+    *, municipality: Municipality, ids: list[int], actor: User | None
+) -> tuple[int, list[tuple[Proposal, str]]]:
     """Approve many; each in its own transaction, so one refusal does not stop the others.
     Returns how many were approved and the refused ones with the reason."""
     approved, refused = 0, []

@@ -25,8 +25,9 @@ from youth.identification.models import Proposal, SourceKind
 from youth.identification.sources import SourceFileError
 
 
-def _queue(request: HttpRequest, upload: UploadForm | None = None, status: int = 200
-           ) -> HttpResponse:
+def _queue(
+    request: HttpRequest, upload: UploadForm | None = None, status: int = 200
+) -> HttpResponse:
     municipality = request.user.municipality
     proposals = selectors.open_proposals(municipality=municipality)
     audit_bulk_read(request, proposals, detail="identifiering")
@@ -34,8 +35,10 @@ def _queue(request: HttpRequest, upload: UploadForm | None = None, status: int =
         "sources": selectors.sources_state(municipality=municipality),
         "run": selectors.latest_run(municipality=municipality),
         "connections": selectors.ss12000_connections(municipality=municipality),
-        "proposals": proposals, "limit": selectors.QUEUE_LIMIT,
-        "upload": upload or UploadForm(initial={"kind": SourceKind.POPULATION}, user=request.user)}
+        "proposals": proposals,
+        "limit": selectors.QUEUE_LIMIT,
+        "upload": upload or UploadForm(initial={"kind": SourceKind.POPULATION}, user=request.user),
+    }
     return render(request, "youth/identification/queue.html", context, status=status)
 
 
@@ -55,24 +58,31 @@ def source_upload(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _queue(request, form, status=400)
     data, upload = form.cleaned_data, form.cleaned_data["file"]
-    common = {"municipality": request.user.municipality, "stream": upload.file,
-              "filename": upload.name, "actor": request.user}
+    common = {
+        "municipality": request.user.municipality,
+        "stream": upload.file,
+        "filename": upload.name,
+        "actor": request.user,
+    }
     try:
         if data["kind"] == SourceKind.POPULATION:
             delivery = deliveries.population_store(full=form.full, **common)
         elif data["kind"] == SourceKind.ENROLMENT:
-            delivery = deliveries.enrolments_store(source_name=data["source_name"],
-                                                   mapping=form.columns, **common)
+            delivery = deliveries.enrolments_store(
+                source_name=data["source_name"], mapping=form.columns, **common
+            )
         else:
-            delivery = deliveries.completions_store(source_name=data["source_name"],
-                                                    mapping=form.columns, **common)
+            delivery = deliveries.completions_store(
+                source_name=data["source_name"], mapping=form.columns, **common
+            )
     except SourceFileError as exc:
         form.add_error("file", str(exc))
         return _queue(request, form, status=400)
-    messages.success(request, _("%(file)s är inläst: %(stored)s rader sparade, %(errors)s "
-                                "rader med fel.") % {"file": upload.name,
-                                                     "stored": delivery.rows_stored,
-                                                     "errors": delivery.error_count})
+    messages.success(
+        request,
+        _("%(file)s är inläst: %(stored)s rader sparade, %(errors)s rader med fel.")
+        % {"file": upload.name, "stored": delivery.rows_stored, "errors": delivery.error_count},
+    )
     return redirect("youth:identification:queue")
 
 
@@ -81,15 +91,25 @@ def source_upload(request: HttpRequest) -> HttpResponse:
 @require_POST
 def run_now(request: HttpRequest) -> HttpResponse:
     try:
-        run = services.run_identification(municipality=request.user.municipality,
-                                          on=timezone.localdate(), actor=request.user)
+        run = services.run_identification(
+            municipality=request.user.municipality, on=timezone.localdate(), actor=request.user
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Körningen är klar: %(new)s nya, %(leaving)s som lämnar, "
-                                    "%(changed)s ändrade, %(unchanged)s oförändrade.")
-                         % {"new": run.new, "leaving": run.leaving, "changed": run.changed,
-                            "unchanged": run.unchanged})
+        messages.success(
+            request,
+            _(
+                "Körningen är klar: %(new)s nya, %(leaving)s som lämnar, "
+                "%(changed)s ändrade, %(unchanged)s oförändrade."
+            )
+            % {
+                "new": run.new,
+                "leaving": run.leaving,
+                "changed": run.changed,
+                "unchanged": run.unchanged,
+            },
+        )
     return redirect("youth:identification:queue")
 
 
@@ -98,14 +118,16 @@ def run_now(request: HttpRequest) -> HttpResponse:
 @require_POST
 def proposals_approve(request: HttpRequest) -> HttpResponse:
     municipality = request.user.municipality
-    ids = list(Proposal.objects.open().filter(municipality=municipality)
-               .values_list("pk", flat=True))
+    ids = list(
+        Proposal.objects.open().filter(municipality=municipality).values_list("pk", flat=True)
+    )
     form = BulkApproveForm(request.POST, ids=ids)
     if not form.is_valid():
         messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
         return redirect("youth:identification:queue")
     approved, refused = services.proposals_approve(
-        municipality=municipality, ids=form.cleaned_data["proposals"], actor=request.user)
+        municipality=municipality, ids=form.cleaned_data["proposals"], actor=request.user
+    )
     messages.success(request, _("%(n)s förslag godkända.") % {"n": approved})
     for proposal, message in refused:
         messages.warning(request, f"{proposal.first_name} {proposal.last_name}: {message}")
@@ -116,25 +138,31 @@ def proposals_approve(request: HttpRequest) -> HttpResponse:
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = get_in_municipality(request, Proposal.objects.select_related("youth", "run"),
-                                   pk=pk)
+    proposal = get_in_municipality(request, Proposal.objects.select_related("youth", "run"), pk=pk)
     form = RejectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.proposal_reject(proposal=proposal, actor=request.user,
-                                     rejection=form.cleaned_data["rejection"],
-                                     note=form.cleaned_data["note"])
+            services.proposal_reject(
+                proposal=proposal,
+                actor=request.user,
+                rejection=form.cleaned_data["rejection"],
+                note=form.cleaned_data["note"],
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Förslaget är avvisat."))
         return redirect("youth:identification:queue")
     audit_read(request, proposal, detail="identifiering:underlag")
-    context = {"proposal": selectors.proposal_labelled(proposal), "form": form,
-               "register": selectors.register_side(proposal=proposal),
-               "evidence": proposal.evidence}
-    return render(request, "youth/identification/proposal.html", context,
-                  status=400 if form.errors else 200)
+    context = {
+        "proposal": selectors.proposal_labelled(proposal),
+        "form": form,
+        "register": selectors.register_side(proposal=proposal),
+        "evidence": proposal.evidence,
+    }
+    return render(
+        request, "youth/identification/proposal.html", context, status=400 if form.errors else 200
+    )
 
 
 COVERAGE_TITLES = {
@@ -159,11 +187,28 @@ def coverage_list(request: HttpRequest, kind: str) -> HttpResponse:
         page = max(int(request.GET.get("sida", "1")), 1)
     except ValueError:
         page = 1
-    persons = (selectors.coverage_list(municipality=municipality, on=coverage.run.on,
-                                       kind=kind, page=page) if coverage else [])
-    audit_list_read(request, [p.youth_id for p in persons if p.youth_id],
-                    detail=f"identifiering:tackning:{kind}:{len(persons)}")
-    return render(request, "youth/identification/coverage.html", {
-        "kind": kind, "title": COVERAGE_TITLES[kind], "coverage": coverage,
-        "persons": persons, "page": page,
-        "has_next": len(persons) == selectors.COVERAGE_PAGE, "lists": COVERAGE_TITLES})
+    persons = (
+        selectors.coverage_list(
+            municipality=municipality, on=coverage.run.on, kind=kind, page=page
+        )
+        if coverage
+        else []
+    )
+    audit_list_read(
+        request,
+        [p.youth_id for p in persons if p.youth_id],
+        detail=f"identifiering:tackning:{kind}:{len(persons)}",
+    )
+    return render(
+        request,
+        "youth/identification/coverage.html",
+        {
+            "kind": kind,
+            "title": COVERAGE_TITLES[kind],
+            "coverage": coverage,
+            "persons": persons,
+            "page": page,
+            "has_next": len(persons) == selectors.COVERAGE_PAGE,
+            "lists": COVERAGE_TITLES,
+        },
+    )

@@ -27,11 +27,15 @@ class Command(BaseCommand):
     help = "Create demo municipalities, teams, staff and youths (only with KAA_DEMO=true)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--print-logins", action="store_true",
-                            help="Only print the demo logins.")
-        parser.add_argument("--youths", type=int, default=80,
-                            help="Demo youths in the first municipality (default 80; the "
-                                 "second gets a quarter).")
+        parser.add_argument(
+            "--print-logins", action="store_true", help="Only print the demo logins."
+        )
+        parser.add_argument(
+            "--youths",
+            type=int,
+            default=80,
+            help="Demo youths in the first municipality (default 80; the second gets a quarter).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.KAA_DEMO:
@@ -46,8 +50,9 @@ class Command(BaseCommand):
         created = 0
         for code, share in (("1882", 1.0), ("1494", 0.25)):
             municipality = Municipality.objects.get(code=code)
-            created += demo_youths_ensure(municipality=municipality,
-                                          count=int(options["youths"] * share))
+            created += demo_youths_ensure(
+                municipality=municipality, count=int(options["youths"] * share)
+            )
         for code, template in (("1882", "askersund"), ("1494", "lidkoping")):
             municipality = Municipality.objects.get(code=code)
             if not Routine.objects.filter(municipality=municipality, is_current=True).exists():
@@ -62,8 +67,11 @@ class Command(BaseCommand):
         # Gallring rules and a first proposal (records.retention).
         call_command("demo_retention", municipality="1882", stdout=self.stdout)
         stats = deadlines_refresh()
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data is in place ({created} new youths; deadlines: {stats})."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data is in place ({created} new youths; deadlines: {stats})."
+            )
+        )
 
     def _print_logins(self) -> None:
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
@@ -74,7 +82,10 @@ class Command(BaseCommand):
         code = access_code_for(youth) if youth else None
         if code is not None:
             self.stdout.write("Public pages (no login):")
-            self.stdout.write(f"  youth e-service  {access_code_link(code)}  birth date "
-                              f"{youth.birth_date:%Y%m%d}")
-            self.stdout.write(f"  school notice    {settings.KAA_BASE_URL.rstrip('/')}"
-                              "/skola/anmalan/")
+            self.stdout.write(
+                f"  youth e-service  {access_code_link(code)}  birth date "
+                f"{youth.birth_date:%Y%m%d}"
+            )
+            self.stdout.write(
+                f"  school notice    {settings.KAA_BASE_URL.rstrip('/')}/skola/anmalan/"
+            )

@@ -22,14 +22,20 @@ from kaa.dbroles import RolesError, roles_apply, roles_check
 
 
 class Command(BaseCommand):
-    help = ("Give the application's database role (DATABASE_URL) only what it needs, as the "
-            "tables' owner (DATABASE_MIGRATE_URL); --check reports what is wrong.")
+    help = (
+        "Give the application's database role (DATABASE_URL) only what it needs, as the "
+        "tables' owner (DATABASE_MIGRATE_URL); --check reports what is wrong."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--check", action="store_true",
-                            help="Only check the role (exit 1 if it could change the log).")
-        parser.add_argument("--app-role", default="",
-                            help="The application's role (default: DATABASE_URL's user).")
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Only check the role (exit 1 if it could change the log).",
+        )
+        parser.add_argument(
+            "--app-role", default="", help="The application's role (default: DATABASE_URL's user)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
@@ -43,14 +49,18 @@ class Command(BaseCommand):
                 if options["check"]:
                     problems = roles_check(cursor, app_role=app_role)
                 else:
-                    password = (settings.KAA_DATABASE_APP_PASSWORD
-                                if app_role == settings.KAA_DATABASE_APP_USER else None)
+                    password = (
+                        settings.KAA_DATABASE_APP_PASSWORD
+                        if app_role == settings.KAA_DATABASE_APP_USER
+                        else None
+                    )
                     for line in roles_apply(cursor, app_role=app_role, password=password):
                         self.stdout.write(line)
                     problems = []
         except RolesError as exc:
             raise CommandError(str(exc)) from exc
         if problems:
-            raise CommandError(f"The role {app_role} could change the audit log: "
-                               + "; ".join(problems))
+            raise CommandError(
+                f"The role {app_role} could change the audit log: " + "; ".join(problems)
+            )
         self.stdout.write(f"ok: {app_role} may read and append to the audit log, nothing more.")

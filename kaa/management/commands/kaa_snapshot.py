@@ -33,40 +33,52 @@ def snapshot() -> dict[str, dict[str, Any]]:
     with connection.cursor() as cursor:
         for model in apps.get_models():
             name = model._meta.db_table
-            if (model._meta.app_label not in PROJECT_APPS or not model._meta.managed
-                    or name not in existing):  # an older schema
+            if (
+                model._meta.app_label not in PROJECT_APPS
+                or not model._meta.managed
+                or name not in existing
+            ):  # an older schema
                 continue
             table = connection.ops.quote_name(name)
             pk = connection.ops.quote_name(model._meta.pk.column)
             if postgres:
-                cursor.execute(f"SELECT count(*), md5(coalesce(string_agg(t::text, ',' "  # noqa: S608  # nosec B608
-                               f"ORDER BY t.{pk}), '')) FROM {table} t")
+                cursor.execute(
+                    f"SELECT count(*), md5(coalesce(string_agg(t::text, ',' "  # noqa: S608  # nosec B608
+                    f"ORDER BY t.{pk}), '')) FROM {table} t"
+                )
                 rows, checksum = cursor.fetchone()
             else:
                 cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608  # nosec B608
                 rows, checksum = cursor.fetchone()[0], ""
-            columns = [c.name for c in connection.introspection.get_table_description(
-                cursor, name)]
+            columns = [
+                c.name for c in connection.introspection.get_table_description(cursor, name)
+            ]
             counts = ", ".join(f"count({connection.ops.quote_name(c)})" for c in columns)
             cursor.execute(f"SELECT {counts} FROM {table}")  # noqa: S608  # nosec B608
-            out[name] = {"rows": rows, "checksum": checksum,
-                         "filled": dict(zip(columns, cursor.fetchone(), strict=True))}
+            out[name] = {
+                "rows": rows,
+                "checksum": checksum,
+                "filled": dict(zip(columns, cursor.fetchone(), strict=True)),
+            }
     return out
 
 
-def _columns_compared(table: str, then: dict[str, Any], current: dict[str, Any],
-                      errors: list[str], notes: list[str]) -> None:
+def _columns_compared(
+    table: str, then: dict[str, Any], current: dict[str, Any], errors: list[str], notes: list[str]
+) -> None:
     for column, filled in sorted(then.get("filled", {}).items()):
         now_filled = current.get("filled", {}).get(column)
         if now_filled is None:
             notes.append(f"{table}.{column}: kolumnen finns inte längre")
         elif now_filled < filled:
-            errors.append(f"{table}.{column}: {now_filled} ifyllda värden, {filled} i "
-                          "ögonblicksbilden")
+            errors.append(
+                f"{table}.{column}: {now_filled} ifyllda värden, {filled} i ögonblicksbilden"
+            )
 
 
-def compare(before: dict[str, dict[str, Any]], now: dict[str, dict[str, Any]], *,
-            exact: bool) -> tuple[list[str], list[str]]:
+def compare(
+    before: dict[str, dict[str, Any]], now: dict[str, dict[str, Any]], *, exact: bool
+) -> tuple[list[str], list[str]]:
     """(errors, notes) between a snapshot and the database now."""
     errors, notes = [], []
     for table, then in sorted(before.items()):
@@ -77,7 +89,8 @@ def compare(before: dict[str, dict[str, Any]], now: dict[str, dict[str, Any]], *
             errors.append(f"{table}: {current['rows']} rader, {then['rows']} i ögonblicksbilden")
         elif current["rows"] > then["rows"]:
             (errors if exact else notes).append(
-                f"{table}: {current['rows']} rader, {then['rows']} i ögonblicksbilden")
+                f"{table}: {current['rows']} rader, {then['rows']} i ögonblicksbilden"
+            )
         elif exact and then["checksum"] != current["checksum"]:
             errors.append(f"{table}: samma antal rader men annat innehåll")
         if current is not None and current["rows"] >= then["rows"]:  # else said above
@@ -92,8 +105,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--compare", metavar="FILE", help="a snapshot written earlier")
-        parser.add_argument("--exact", action="store_true",
-                            help="every count and checksum must match (PITR drill)")
+        parser.add_argument(
+            "--exact", action="store_true", help="every count and checksum must match (PITR drill)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = snapshot()

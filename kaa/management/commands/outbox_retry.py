@@ -20,7 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         items = OutboxItem.objects.filter(failed_at__isnull=False, published_at__isnull=True)
         for item in items.order_by("created_at"):
-            self.stdout.write(f"{item.pk}\t{item.created_at:%Y-%m-%d %H:%M}\t{item.task}\t"
-                              f"{item.last_error}")
+            self.stdout.write(
+                f"{item.pk}\t{item.created_at:%Y-%m-%d %H:%M}\t{item.task}\t{item.last_error}"
+            )
         if not options["list"]:
             self.stdout.write(f"{outbox.retry_failed()} tasks back in line for the sweeper.")

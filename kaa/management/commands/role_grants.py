@@ -23,20 +23,25 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         grant_id = options["confirm"] or options["reject"]
         if grant_id is None:
-            pending = RoleGrant.objects.filter(status=RoleGrant.Status.PENDING).select_related(
-                "user", "municipality", "requested_by").order_by("requested_at")
+            pending = (
+                RoleGrant.objects.filter(status=RoleGrant.Status.PENDING)
+                .select_related("user", "municipality", "requested_by")
+                .order_by("requested_at")
+            )
             for grant in pending:
                 self.stdout.write(
                     f"{grant.pk}\t{grant.requested_at:%Y-%m-%d %H:%M}\t{grant.user.username}\t"
                     f"{grant.role}\t{grant.municipality.code}\t"
-                    f"{grant.requested_by.username if grant.requested_by else '-'}")
+                    f"{grant.requested_by.username if grant.requested_by else '-'}"
+                )
             return
         grant = RoleGrant.objects.filter(pk=grant_id).first()
         if grant is None:
             raise CommandError(f"No role grant {grant_id}.")
         try:
-            accounts.role_grant_decide(grant=grant, confirm=options["confirm"] is not None,
-                                       actor=None)
+            accounts.role_grant_decide(
+                grant=grant, confirm=options["confirm"] is not None, actor=None
+            )
         except accounts.GrantAlreadyDecided as exc:
             raise CommandError(f"Role grant {grant_id} is no longer pending.") from exc
         grant.refresh_from_db()

@@ -42,14 +42,19 @@ def birth_date_parse(text: str) -> dt.date | None:
 
 class CodeForm(HoneypotMixin, forms.Form):
     code = forms.CharField(
-        label=_("Din kod"), max_length=20,
+        label=_("Din kod"),
+        max_length=20,
         help_text=_("Koden står på brevet, vykortet eller i sms:et, t.ex. KQ7M-4XPA."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
-                                      "spellcheck": "false"}))
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
     birth_date = forms.CharField(
-        label=_("Ditt födelsedatum"), max_length=12,
+        label=_("Ditt födelsedatum"),
+        max_length=12,
         help_text=_("Åtta siffror: år, månad, dag. T.ex. 20080314."),
-        widget=forms.TextInput(attrs={"autocomplete": "bday", "inputmode": "numeric"}))
+        widget=forms.TextInput(attrs={"autocomplete": "bday", "inputmode": "numeric"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -59,35 +64,58 @@ class CodeForm(HoneypotMixin, forms.Form):
         code = code_normalise(self.cleaned_data["code"])
         if len(code) != CODE_LENGTH:
             raise forms.ValidationError(
-                _("Koden har %(n)d tecken, bokstäver och siffror. Kontrollera och försök "
-                  "igen.") % {"n": CODE_LENGTH})
+                _("Koden har %(n)d tecken, bokstäver och siffror. Kontrollera och försök igen.")
+                % {"n": CODE_LENGTH}
+            )
         return code
 
     def clean_birth_date(self) -> dt.date:
         day = birth_date_parse(self.cleaned_data["birth_date"])
         if day is None:
             raise forms.ValidationError(
-                _("Skriv födelsedatumet med åtta siffror, t.ex. 20080314."))
+                _("Skriv födelsedatumet med åtta siffror, t.ex. 20080314.")
+            )
         return day
 
 
 class AnswerForm(HoneypotMixin, forms.ModelForm):
     activity = forms.ChoiceField(
-        label=_("Vad gör du nu?"), required=False, widget=forms.RadioSelect,
-        choices=EserviceSubmission.Activity.choices)
+        label=_("Vad gör du nu?"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=EserviceSubmission.Activity.choices,
+    )
     contact_way = forms.ChoiceField(
-        label=_("Hur vill du att vi hör av oss?"), required=False, widget=forms.RadioSelect,
-        choices=EserviceSubmission.ContactWay.choices)
+        label=_("Hur vill du att vi hör av oss?"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=EserviceSubmission.ContactWay.choices,
+    )
     studies_until = forms.CharField(
-        label=_("Till när studerar du?"), required=False, max_length=12,
+        label=_("Till när studerar du?"),
+        required=False,
+        max_length=12,
         help_text=_("Ungefär räcker, t.ex. 20270610."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
 
     class Meta:
         model = EserviceSubmission
-        fields = ["activity", "school", "programme", "studies_until", "employer",
-                  "activity_other", "wants_contact", "contact_way", "contact_when",
-                  "contact_detail", "has_moved", "moved_to", "message"]
+        fields = [
+            "activity",
+            "school",
+            "programme",
+            "studies_until",
+            "employer",
+            "activity_other",
+            "wants_contact",
+            "contact_way",
+            "contact_when",
+            "contact_detail",
+            "has_moved",
+            "moved_to",
+            "message",
+        ]
         labels = {
             "school": _("Var studerar du?"),
             "programme": _("Vad läser du?"),
@@ -113,8 +141,13 @@ class AnswerForm(HoneypotMixin, forms.ModelForm):
             "activity",
             Fieldset(_("Om du studerar"), "school", "programme", "studies_until"),
             Fieldset(_("Om du arbetar eller gör något annat"), "employer", "activity_other"),
-            Fieldset(_("Vill du att vi kontaktar dig?"), "wants_contact", "contact_way",
-                     "contact_when", "contact_detail"),
+            Fieldset(
+                _("Vill du att vi kontaktar dig?"),
+                "wants_contact",
+                "contact_way",
+                "contact_when",
+                "contact_detail",
+            ),
             Fieldset(_("Har du flyttat?"), "has_moved", "moved_to"),
             Fieldset(_("Meddelande"), "message"),
         )
@@ -133,11 +166,18 @@ class AnswerForm(HoneypotMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if not (data.get("activity") or data.get("wants_contact") or data.get("has_moved")
-                or (data.get("message") or "").strip()):
+        if not (
+            data.get("activity")
+            or data.get("wants_contact")
+            or data.get("has_moved")
+            or (data.get("message") or "").strip()
+        ):
             raise forms.ValidationError(
-                _("Fyll i minst en sak: vad du gör nu, om du vill att vi kontaktar dig, om du "
-                  "har flyttat eller ett meddelande."))
+                _(
+                    "Fyll i minst en sak: vad du gör nu, om du vill att vi kontaktar dig, om du "
+                    "har flyttat eller ett meddelande."
+                )
+            )
         if data.get("wants_contact") and not data.get("contact_way"):
             self.add_error("contact_way", _("Välj hur du vill att vi hör av oss."))
         if data.get("activity") != EserviceSubmission.Activity.STUDYING:

@@ -31,8 +31,10 @@ SESSION_DRAFT = "eservice_draft"
 
 def _limits(code: str) -> list[tuple[Limit, str]]:
     """Per client address (10 minutes) and per code (an hour), read from the settings."""
-    return [(Limit("eservice-ip", settings.KAA_ESERVICE_LIMIT_IP, 600), current_ip() or "-"),
-            (Limit("eservice-code", settings.KAA_ESERVICE_LIMIT_CODE, 3600), code)]
+    return [
+        (Limit("eservice-ip", settings.KAA_ESERVICE_LIMIT_IP, 600), current_ip() or "-"),
+        (Limit("eservice-code", settings.KAA_ESERVICE_LIMIT_CODE, 3600), code),
+    ]
 
 
 def _throttled(request: HttpRequest, template: str, context: dict) -> HttpResponse:
@@ -43,8 +45,10 @@ def _throttled(request: HttpRequest, template: str, context: dict) -> HttpRespon
 
 
 def _wrong() -> str:
-    return _("Koden eller födelsedatumet stämmer inte. Kontrollera och försök igen. Du kan "
-             "också ringa eller mejla oss, se brevet du fick.")
+    return _(
+        "Koden eller födelsedatumet stämmer inte. Kontrollera och försök igen. Du kan "
+        "också ringa eller mejla oss, se brevet du fick."
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,12 +63,16 @@ def start(request: HttpRequest, code: str = "") -> HttpResponse:
     if not hit(_limits(typed)):
         return _throttled(request, "outreach/eservice/public/start.html", context)
     if form.is_valid() and not form.is_bot():
-        result = eservice.code_check(text=form.cleaned_data["code"],
-                                     birth_date=form.cleaned_data["birth_date"])
+        result = eservice.code_check(
+            text=form.cleaned_data["code"], birth_date=form.cleaned_data["birth_date"]
+        )
         if result.status is eservice.Check.OK and result.code is not None:
             # The answer page greets the youth by first name: a read, by the youth.
-            audit_event(action=AuditEvent.Action.READ, obj=result.code,
-                        detail="e-service sign-in by the youth")
+            audit_event(
+                action=AuditEvent.Action.READ,
+                obj=result.code,
+                detail="e-service sign-in by the youth",
+            )
             draft = _draft_for(request, result.code.pk)
             request.session.cycle_key()
             if draft is not None:
@@ -72,9 +80,14 @@ def start(request: HttpRequest, code: str = "") -> HttpResponse:
             request.session[SESSION_CODE] = result.code.pk
             request.session[SESSION_AT] = int(time.time())
             return redirect("eservice:answer")
-        context["error"] = (_("Koden gäller inte längre. Hör av dig till oss om du vill ha "
-                              "hjälp, se brevet du fick.")
-                            if result.status is eservice.Check.ENDED else _wrong())
+        context["error"] = (
+            _(
+                "Koden gäller inte längre. Hör av dig till oss om du vill ha "
+                "hjälp, se brevet du fick."
+            )
+            if result.status is eservice.Check.ENDED
+            else _wrong()
+        )
     elif form.is_bot():
         context["error"] = _wrong()
     return render(request, "outreach/eservice/public/start.html", context, status=200)
@@ -85,8 +98,11 @@ def _draft_for(request: HttpRequest, code_id: int) -> dict[str, str] | None:
     Any other code signing in drops it from the session: one youth's words are never shown
     to the next youth on the same browser."""
     draft = request.session.pop(SESSION_DRAFT, None)
-    if (not isinstance(draft, dict) or draft.get("code") != code_id
-            or not isinstance(draft.get("fields"), dict)):
+    if (
+        not isinstance(draft, dict)
+        or draft.get("code") != code_id
+        or not isinstance(draft.get("fields"), dict)
+    ):
         return None
     return draft["fields"]
 
@@ -107,8 +123,12 @@ def answer(request: HttpRequest) -> HttpResponse:
             # Signed out while writing: keep what was typed, bound to the code it was typed
             # under, for after that code is entered again (the session holds it, never the
             # page or the URL). A session that never signed in keeps nothing.
-            request.session[SESSION_DRAFT] = {"code": typed_under, "fields": {
-                name: request.POST.get(name, "")[:1000] for name in AnswerForm.Meta.fields}}
+            request.session[SESSION_DRAFT] = {
+                "code": typed_under,
+                "fields": {
+                    name: request.POST.get(name, "")[:1000] for name in AnswerForm.Meta.fields
+                },
+            }
         return render(request, "outreach/eservice/public/expired.html", status=403)
     draft = _draft_for(request, code.pk) if request.method == "GET" else None
     form = AnswerForm(request.POST if request.method == "POST" else None, initial=draft or None)

@@ -32,8 +32,11 @@ class Command(BaseCommand):
     help = "Set demo retention rules and make a first proposal (only with KAA_DEMO=true)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--municipality", default="1882",
-                            help="Municipality code (default 1882, the first demo one).")
+        parser.add_argument(
+            "--municipality",
+            default="1882",
+            help="Municipality code (default 1882, the first demo one).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.KAA_DEMO:
@@ -44,13 +47,22 @@ class Command(BaseCommand):
         # The rules are set by a coordinator other than the one who logs in to the demo: a
         # gallring is approved by someone other than whoever set its rules.
         coordinators = User.objects.filter(municipality=municipality, role=Role.COORDINATOR)
-        actor = (coordinators.exclude(username="samordnare").order_by("username").first()
-                 or coordinators.first())
+        actor = (
+            coordinators.exclude(username="samordnare").order_by("username").first()
+            or coordinators.first()
+        )
         if actor is None:
             raise CommandError(f"{municipality} has no coordinator to set the rules.")
         for record_type, months in DEMO_POLICIES.items():
-            policy_save(municipality=municipality, record_type=record_type, months=months,
-                        decision=DECISION if months else "", actor=actor)
+            policy_save(
+                municipality=municipality,
+                record_type=record_type,
+                months=months,
+                decision=DECISION if months else "",
+                actor=actor,
+            )
         run = propose(municipality=municipality, today=timezone.localdate())
-        self.stdout.write(f"Gallring: demo rules set for {municipality}; proposal: "
-                          f"{run.counts if run else 'nothing due'}.")
+        self.stdout.write(
+            f"Gallring: demo rules set for {municipality}; proposal: "
+            f"{run.counts if run else 'nothing due'}."
+        )

@@ -26,16 +26,21 @@ from reporting.scb.services import file_build, report_check
 
 
 class Command(BaseCommand):
-    help = ("Check and write the half-yearly SCB file for KAA. With --check: validate only, "
-            "print the problems, exit 1 if any blocks. The written file is also archived.")
+    help = (
+        "Check and write the half-yearly SCB file for KAA. With --check: validate only, "
+        "print the problems, exit 1 if any blocks. The written file is also archived."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--period", required=True, help="Half-year, e.g. 2026H2.")
         parser.add_argument("--municipality", help="Kommunkod (needed if there are several).")
         parser.add_argument("--output", help="Where to write the file.")
         parser.add_argument("--check", action="store_true", help="Validate only.")
-        parser.add_argument("--override-reason", default="",
-                            help="Write the file despite blocking problems (logged).")
+        parser.add_argument(
+            "--override-reason",
+            default="",
+            help="Write the file despite blocking problems (logged).",
+        )
 
     def _municipality(self, code: str | None) -> Municipality:
         if code:
@@ -45,8 +50,11 @@ class Command(BaseCommand):
             return found
         all_ = list(Municipality.objects.all()[:2])
         if len(all_) != 1:
-            raise CommandError("Ange --municipality (kommunkod): installationen har "
-                               f"{'flera' if all_ else 'inga'} kommuner.", returncode=2)
+            raise CommandError(
+                "Ange --municipality (kommunkod): installationen har "
+                f"{'flera' if all_ else 'inga'} kommuner.",
+                returncode=2,
+            )
         return all_[0]
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -63,13 +71,18 @@ class Command(BaseCommand):
         today = timezone.localdate()
         try:
             if options["check"]:
-                _report, findings, _profile = report_check(municipality=municipality,
-                                                           period=period, today=today)
+                _report, findings, _profile = report_check(
+                    municipality=municipality, period=period, today=today
+                )
                 file = None
             else:
-                file, findings = file_build(municipality=municipality, period=period,
-                                            actor=None, today=today,
-                                            override_reason=options["override_reason"])
+                file, findings = file_build(
+                    municipality=municipality,
+                    period=period,
+                    actor=None,
+                    today=today,
+                    override_reason=options["override_reason"],
+                )
         except ValidationError as exc:
             raise CommandError(exc.messages[0], returncode=2) from exc
         except ProfileError as exc:
@@ -77,8 +90,10 @@ class Command(BaseCommand):
         self._print(findings)
         if file is not None:
             _copy(default_storage.path(file.content.name), Path(output))
-            self.stdout.write(f"Skrev {output}: {file.row_count} rader, {file.youth_count} "
-                              f"ungdomar, sha256 {file.sha256}")
+            self.stdout.write(
+                f"Skrev {output}: {file.row_count} rader, {file.youth_count} "
+                f"ungdomar, sha256 {file.sha256}"
+            )
         if findings.blocking and (options["check"] or file is None):
             if not options["check"]:
                 self.stderr.write("Ingen fil skriven: rätta de blockerande felen först.")
@@ -90,9 +105,11 @@ class Command(BaseCommand):
             who = f" {p.personnummer}" if p.personnummer else ""
             self.stdout.write(f"{level} {p.rule}{who}: {p.message}")
         q = findings.quality
-        self.stdout.write(f"Ungdomar {findings.youths}, blockerande fel {findings.blocking}, "
-                          f"varningar {findings.warnings}, datakvalitet {q.score}/100, "
-                          f"ej rapporterade {len(findings.excluded)}")
+        self.stdout.write(
+            f"Ungdomar {findings.youths}, blockerande fel {findings.blocking}, "
+            f"varningar {findings.warnings}, datakvalitet {q.score}/100, "
+            f"ej rapporterade {len(findings.excluded)}"
+        )
 
 
 def _copy(source: str, target: Path) -> None:

@@ -21,26 +21,45 @@ TODAY = timezone.localdate()
 
 def _identify(*args: str) -> list[str]:
     out = io.StringIO()
-    call_command("identify", "--municipality", "1882", "--on", TODAY.isoformat(), *args,
-                 stdout=out)
+    call_command(
+        "identify", "--municipality", "1882", "--on", TODAY.isoformat(), *args, stdout=out
+    )
     return out.getvalue().splitlines()
 
 
 @pytest.fixture
 def files(tmp_path, municipality):
-    staying = youth_make(municipality=municipality, birth_date=born_aged(17, TODAY),
-                         address="Storgatan 1", postal_code="69630", city="Askersund")
+    staying = youth_make(
+        municipality=municipality,
+        birth_date=born_aged(17, TODAY),
+        address="Storgatan 1",
+        postal_code="69630",
+        city="Askersund",
+    )
     studying = youth_make(municipality=municipality, birth_date=born_aged(17, TODAY))
     newcomer = pnr(born_aged(18, TODAY))
     population = tmp_path / "navet.xml"
-    population.write_bytes(navet(post(staying.personnummer), post(studying.personnummer),
-                                 post(newcomer), post("200905171111")))
+    population.write_bytes(
+        navet(
+            post(staying.personnummer),
+            post(studying.personnummer),
+            post(newcomer),
+            post("200905171111"),
+        )
+    )
     enrolments = tmp_path / "orebro.csv"
-    enrolments.write_text(f"{ENROLMENT_HEADER}\n"
-                          f"{studying.personnummer};1;GY;NA;{TODAY - dt.timedelta(days=9)};;N\n"
-                          f"{newcomer};1;XX;;2025-01-01;;N\n")
-    return {"population": str(population), "enrolments": str(enrolments),
-            "newcomer": newcomer, "studying": studying, "tmp": tmp_path}
+    enrolments.write_text(
+        f"{ENROLMENT_HEADER}\n"
+        f"{studying.personnummer};1;GY;NA;{TODAY - dt.timedelta(days=9)};;N\n"
+        f"{newcomer};1;XX;;2025-01-01;;N\n"
+    )
+    return {
+        "population": str(population),
+        "enrolments": str(enrolments),
+        "newcomer": newcomer,
+        "studying": studying,
+        "tmp": tmp_path,
+    }
 
 
 def test_it_loads_runs_and_ends_with_the_summary_line(files):
@@ -53,8 +72,15 @@ def test_it_loads_runs_and_ends_with_the_summary_line(files):
 
 def test_report_and_dry_run_store_nothing(files):
     report = files["tmp"] / "rapport.csv"
-    lines = _identify("--population", files["population"], "--enrolments", files["enrolments"],
-                      "--dry-run", "--report", str(report))
+    lines = _identify(
+        "--population",
+        files["population"],
+        "--enrolments",
+        files["enrolments"],
+        "--dry-run",
+        "--report",
+        str(report),
+    )
     assert lines[-1].startswith("in_group=2 new=1 leaving=1")
     assert report.read_text().splitlines() == [
         "personnummer;forslag;orsak",
@@ -67,14 +93,16 @@ def test_report_and_dry_run_store_nothing(files):
 
 
 def test_approve_applies_every_proposal_from_the_runs_date(files):
-    _identify("--population", files["population"], "--enrolments", files["enrolments"],
-              "--approve")
+    _identify(
+        "--population", files["population"], "--enrolments", files["enrolments"], "--approve"
+    )
     newcomer = Youth.objects.get(personnummer=files["newcomer"])
     assert KaaPeriod.objects.get(youth=newcomer).start_date == TODAY
     assert not KaaPeriod.objects.filter(youth=files["studying"], end_date__isnull=True).exists()
     assert not Proposal.objects.open().exists()
-    assert AuditEvent.objects.filter(username="system:identifiering", user__isnull=True,
-                                     detail__startswith="godkänd:new").exists()
+    assert AuditEvent.objects.filter(
+        username="system:identifiering", user__isnull=True, detail__startswith="godkänd:new"
+    ).exists()
     lines = _identify("--population", files["population"], "--enrolments", files["enrolments"])
     assert lines[-1] == "in_group=2 new=0 leaving=0 changed=0 unchanged=2 errors=2"
 

@@ -25,15 +25,18 @@ TODAY = timezone.localdate()
 
 
 def _navet(municipality, *posts, filename="NAVET_20261130.XML"):
-    return deliveries.population_store(municipality=municipality, stream=io.BytesIO(
-        navet(*posts)), filename=filename, actor=None)
+    return deliveries.population_store(
+        municipality=municipality, stream=io.BytesIO(navet(*posts)), filename=filename, actor=None
+    )
 
 
 def _approve_all(municipality, actor):
     run = services.run_identification(municipality=municipality, on=TODAY, actor=None)
     approved, refused = services.proposals_approve(
-        municipality=municipality, ids=list(run.proposals.values_list("pk", flat=True)),
-        actor=actor)
+        municipality=municipality,
+        ids=list(run.proposals.values_list("pk", flat=True)),
+        actor=actor,
+    )
     assert refused == []
     return approved
 
@@ -44,29 +47,43 @@ def test_a_new_youths_guardians_carry_the_navet_delivery(municipality, coordinat
     assert _approve_all(municipality, coordinator) == 1
     guardians = Guardian.objects.filter(youth__personnummer=number)
     received = timezone.localdate(delivery.arrived_at)
-    assert sorted(guardians.values_list("name", "source", "source_file", "source_received_on")
-                  ) == [("Ole Holm", "Navet", "NAVET_20261130.XML", received),
-                        ("Vera Holm", "Navet", "NAVET_20261130.XML", received)]
-    assert TimelineEntry.objects.filter(
-        youth__personnummer=number, kind="guardian",
-        summary="Vårdnadshavare enligt folkbokföringen (Navet, fil NAVET_20261130.XML)"
-    ).count() == 2
+    assert sorted(
+        guardians.values_list("name", "source", "source_file", "source_received_on")
+    ) == [
+        ("Ole Holm", "Navet", "NAVET_20261130.XML", received),
+        ("Vera Holm", "Navet", "NAVET_20261130.XML", received),
+    ]
+    assert (
+        TimelineEntry.objects.filter(
+            youth__personnummer=number,
+            kind="guardian",
+            summary="Vårdnadshavare enligt folkbokföringen (Navet, fil NAVET_20261130.XML)",
+        ).count()
+        == 2
+    )
 
 
 def test_a_guardian_added_later_carries_the_later_delivery(municipality, coordinator):
-    youth = youth_make(municipality=municipality, birth_date=born_aged(17, TODAY),
-                       address="Storgatan 1", postal_code="69630", city="Askersund")
+    youth = youth_make(
+        municipality=municipality,
+        birth_date=born_aged(17, TODAY),
+        address="Storgatan 1",
+        postal_code="69630",
+        city="Askersund",
+    )
     guardian_add(youth=youth, actor=coordinator, name="Vera Holm")
     _navet(municipality, post(youth.personnummer, guardians=("Vera Holm",)))
-    later = _navet(municipality, post(youth.personnummer, guardians=("Vera Holm", "Ole Holm")),
-                   filename="AVISERING_1201.XML")
+    later = _navet(
+        municipality,
+        post(youth.personnummer, guardians=("Vera Holm", "Ole Holm")),
+        filename="AVISERING_1201.XML",
+    )
     assert _approve_all(municipality, coordinator) == 1
     rows = dict(Guardian.objects.filter(youth=youth).values_list("name", "source_file"))
     # The staff's own entry stays theirs; only the new guardian comes from the notice.
     assert rows == {"Vera Holm": "", "Ole Holm": "AVISERING_1201.XML"}
     ole = Guardian.objects.get(youth=youth, name="Ole Holm")
-    assert (ole.source, ole.source_received_on) == ("Navet",
-                                                    timezone.localdate(later.arrived_at))
+    assert (ole.source, ole.source_received_on) == ("Navet", timezone.localdate(later.arrived_at))
 
 
 def test_the_youths_page_shows_each_guardians_source(client_for, coordinator, municipality):
@@ -75,20 +92,33 @@ def test_the_youths_page_shows_each_guardians_source(client_for, coordinator, mu
     _approve_all(municipality, coordinator)
     guardian = Guardian.objects.get(name="Vera Holm")
     guardian_add(youth=guardian.youth, actor=coordinator, name="Per Personal")
-    page = client_for(coordinator).get(
-        reverse("youth:detail", args=[guardian.youth_id])).content.decode()
+    page = (
+        client_for(coordinator)
+        .get(reverse("youth:detail", args=[guardian.youth_id]))
+        .content.decode()
+    )
     received = f"{timezone.localdate(delivery.arrived_at):%Y-%m-%d}"
     assert f"Källa: Navet, fil NAVET_20261130.XML, mottagen {received}" in page
     assert page.count("Registrerad av personal") == 1
 
 
 def test_a_protected_guardians_address_is_never_shown(client_for, coordinator, municipality):
-    youth = youth_make(municipality=municipality, birth_date=born_aged(17, TODAY),
-                       address="Storgatan 1")
-    guardian_add(youth=youth, actor=coordinator, name="Gunnel Skyddad", phone="070-555 44 33",
-                 address="Vårdnadsgatan 2", postal_code="98766", city="Skyddsby",
-                 protected_identity=True, source="Navet", source_file="NAVET.XML",
-                 source_received_on=dt.date(2026, 11, 30))
+    youth = youth_make(
+        municipality=municipality, birth_date=born_aged(17, TODAY), address="Storgatan 1"
+    )
+    guardian_add(
+        youth=youth,
+        actor=coordinator,
+        name="Gunnel Skyddad",
+        phone="070-555 44 33",
+        address="Vårdnadsgatan 2",
+        postal_code="98766",
+        city="Skyddsby",
+        protected_identity=True,
+        source="Navet",
+        source_file="NAVET.XML",
+        source_received_on=dt.date(2026, 11, 30),
+    )
     client = with_reason(client_for(coordinator), youth)
     page = client.get(reverse("youth:detail", args=[youth.pk])).content.decode()
     assert "Storgatan 1" in page  # the stated reason shows what locates the youth
@@ -103,13 +133,21 @@ def test_the_register_extract_lists_the_guardians_source(municipality, coordinat
     delivery = _navet(municipality, post(number, guardians=("Vera Holm",)))
     _approve_all(municipality, coordinator)
     youth = Guardian.objects.get(name="Vera Holm").youth
-    guardian_add(youth=youth, actor=coordinator, name="Gunnel Skyddad",
-                 address="Vårdnadsgatan 2", protected_identity=True)
+    guardian_add(
+        youth=youth,
+        actor=coordinator,
+        name="Gunnel Skyddad",
+        address="Vårdnadsgatan 2",
+        protected_identity=True,
+    )
     sections = dict(extract_context(youth)["sections"])
     rows = [dict(record) for record in sections["Vårdnadshavare"]]
     navet_row = next(r for r in rows if r["Namn"] == "Vera Holm")
     assert (navet_row["Källa"], navet_row["Källans fil"], navet_row["Källan mottagen"]) == (
-        "Navet", "NAVET_20261130.XML", f"{timezone.localdate(delivery.arrived_at):%Y-%m-%d}")
+        "Navet",
+        "NAVET_20261130.XML",
+        f"{timezone.localdate(delivery.arrived_at):%Y-%m-%d}",
+    )
     staff_row = next(r for r in rows if r["Namn"] == "Gunnel Skyddad")
     assert "Källa" not in staff_row
     assert "Vårdnadsgatan 2" not in str(sections)

@@ -34,12 +34,15 @@ def store(municipality):
     now = timezone.now()
     return {
         "municipality": municipality,
-        "population": SourceDelivery.objects.create(source=population, arrived_at=now,
-                                                    format="navet_full"),
-        "enrolments": SourceDelivery.objects.create(source=schools, arrived_at=now,
-                                                    format="enrolment_list"),
-        "completions": SourceDelivery.objects.create(source=exams, arrived_at=now,
-                                                     format="completion_list"),
+        "population": SourceDelivery.objects.create(
+            source=population, arrived_at=now, format="navet_full"
+        ),
+        "enrolments": SourceDelivery.objects.create(
+            source=schools, arrived_at=now, format="enrolment_list"
+        ),
+        "completions": SourceDelivery.objects.create(
+            source=exams, arrived_at=now, format="completion_list"
+        ),
     }
 
 
@@ -47,25 +50,41 @@ def _person(store, birth: dt.date, *, coordination: bool = False, **fields) -> P
     parsed = parse(pnr(birth, coordination=coordination), today=D)
     fields.setdefault("municipality_code", "1882")
     return PopulationRecord.objects.create(
-        municipality=store["municipality"], personnummer=parsed.number,
-        birth_date=parsed.birth_date, is_coordination_number=parsed.is_coordination_number,
+        municipality=store["municipality"],
+        personnummer=parsed.number,
+        birth_date=parsed.birth_date,
+        is_coordination_number=parsed.is_coordination_number,
         past_compulsory_on=rule.past_compulsory_on(parsed.birth_date),
-        turns_20_on=rule.turns_20_on(parsed.birth_date), delivery=store["population"],
-        position=1, **fields)
+        turns_20_on=rule.turns_20_on(parsed.birth_date),
+        delivery=store["population"],
+        position=1,
+        **fields,
+    )
 
 
 def _enrol(store, record, school_type, start, end=None, cancelled=False, programme="NA"):
-    EnrolmentRecord.objects.create(source=store["enrolments"].source,
-                                   delivery=store["enrolments"], position=1,
-                                   personnummer=record.personnummer, school_type=school_type,
-                                   start_date=start, end_date=end, cancelled=cancelled,
-                                   programme=programme)
+    EnrolmentRecord.objects.create(
+        source=store["enrolments"].source,
+        delivery=store["enrolments"],
+        position=1,
+        personnummer=record.personnummer,
+        school_type=school_type,
+        start_date=start,
+        end_date=end,
+        cancelled=cancelled,
+        programme=programme,
+    )
 
 
 def _complete(store, record, kind, date):
-    CompletionRecord.objects.create(source=store["completions"].source,
-                                    delivery=store["completions"], position=1,
-                                    personnummer=record.personnummer, kind=kind, date=date)
+    CompletionRecord.objects.create(
+        source=store["completions"].source,
+        delivery=store["completions"],
+        position=1,
+        personnummer=record.personnummer,
+        kind=kind,
+        date=date,
+    )
 
 
 def _sql_facts(store, on: dt.date) -> dict[str, rule.Facts]:
@@ -74,19 +93,29 @@ def _sql_facts(store, on: dt.date) -> dict[str, rule.Facts]:
         cursor.execute(rule.FACTS_SQL, params)
         names = [c.name for c in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    return {row["personnummer"]: rule.Facts(**{f: row[f] for f in rule.FACT_FIELDS})
-            for row in rows}
+    return {
+        row["personnummer"]: rule.Facts(**{f: row[f] for f in rule.FACT_FIELDS}) for row in rows
+    }
 
 
 def _python_facts(record: PopulationRecord, on: dt.date) -> rule.Facts:
-    person = rule.Person(record.personnummer, record.municipality_code, record.registered_on,
-                         record.deregistration_code, record.deregistration_date,
-                         record.past_compulsory_on, record.turns_20_on)
-    enrolments = [rule.Enrolment(e.school_type, e.start_date, e.end_date, e.cancelled,
-                                 e.programme)
-                  for e in EnrolmentRecord.objects.filter(personnummer=record.personnummer)]
-    completions = [rule.Completion(c.kind, c.date)
-                   for c in CompletionRecord.objects.filter(personnummer=record.personnummer)]
+    person = rule.Person(
+        record.personnummer,
+        record.municipality_code,
+        record.registered_on,
+        record.deregistration_code,
+        record.deregistration_date,
+        record.past_compulsory_on,
+        record.turns_20_on,
+    )
+    enrolments = [
+        rule.Enrolment(e.school_type, e.start_date, e.end_date, e.cancelled, e.programme)
+        for e in EnrolmentRecord.objects.filter(personnummer=record.personnummer)
+    ]
+    completions = [
+        rule.Completion(c.kind, c.date)
+        for c in CompletionRecord.objects.filter(personnummer=record.personnummer)
+    ]
     return rule.facts_of(person, enrolments, completions, municipality_code="1882", on=on)
 
 
@@ -122,19 +151,23 @@ def test_it_leaves_out_a_youth_still_in_compulsory_school_after_1_july(store):
     assert judge(store, record, dt.date(2027, 6, 11))[0] is True
 
 
-@pytest.mark.parametrize(("school_type", "start", "end", "cancelled", "programme", "expected"), [
-    ("GY", D - 400 * DAY, D - DAY, False, "NA", True),  # ended yesterday
-    ("GY", D - 400 * DAY, D, False, "NA", False),  # ends today: still active
-    ("GY", D + DAY, None, False, "NA", True),  # starts tomorrow: not yet
-    ("GY", D - 30 * DAY, None, True, "NA", True),  # cancelled
-    ("GY", D - 30 * DAY, None, False, "IMA", False),  # introduktionsprogram counts
-    ("GYS", D - 30 * DAY, None, False, "", False),  # anpassad gymnasieskola
-    ("KOMVUX", D - 30 * DAY, None, False, "", True),  # komvux only: stays in KAA
-    ("FHS", D - 30 * DAY, None, False, "", True),  # folkhögskola only
-    ("SFI", D - 30 * DAY, None, False, "", True),
-])
+@pytest.mark.parametrize(
+    ("school_type", "start", "end", "cancelled", "programme", "expected"),
+    [
+        ("GY", D - 400 * DAY, D - DAY, False, "NA", True),  # ended yesterday
+        ("GY", D - 400 * DAY, D, False, "NA", False),  # ends today: still active
+        ("GY", D + DAY, None, False, "NA", True),  # starts tomorrow: not yet
+        ("GY", D - 30 * DAY, None, True, "NA", True),  # cancelled
+        ("GY", D - 30 * DAY, None, False, "IMA", False),  # introduktionsprogram counts
+        ("GYS", D - 30 * DAY, None, False, "", False),  # anpassad gymnasieskola
+        ("KOMVUX", D - 30 * DAY, None, False, "", True),  # komvux only: stays in KAA
+        ("FHS", D - 30 * DAY, None, False, "", True),  # folkhögskola only
+        ("SFI", D - 30 * DAY, None, False, "", True),
+    ],
+)
 def test_an_upper_secondary_enrolment_counts_only_while_active(
-        store, school_type, start, end, cancelled, programme, expected):
+    store, school_type, start, end, cancelled, programme, expected
+):
     record = _person(store, _aged(17))
     _enrol(store, record, school_type, start, end, cancelled, programme)
     in_group, reason = judge(store, record)
@@ -143,14 +176,17 @@ def test_an_upper_secondary_enrolment_counts_only_while_active(
         assert reason == "PABORJAT_NATIONELLT_EL_MOTSV"
 
 
-@pytest.mark.parametrize(("kind", "date", "expected"), [
-    ("studiebevis", D - 10 * DAY, True),
-    ("gymnasieexamen", D - 10 * DAY, False),
-    ("gymnasieexamen", D + DAY, True),  # dated after the run's date
-    ("gymnasiesarskolebevis", D - 10 * DAY, False),
-    ("ib", D - 10 * DAY, False),
-    ("utlandsk_examen", D - 10 * DAY, False),
-])
+@pytest.mark.parametrize(
+    ("kind", "date", "expected"),
+    [
+        ("studiebevis", D - 10 * DAY, True),
+        ("gymnasieexamen", D - 10 * DAY, False),
+        ("gymnasieexamen", D + DAY, True),  # dated after the run's date
+        ("gymnasiesarskolebevis", D - 10 * DAY, False),
+        ("ib", D - 10 * DAY, False),
+        ("utlandsk_examen", D - 10 * DAY, False),
+    ],
+)
 def test_a_studiebevis_is_not_a_completion(store, kind, date, expected):
     record = _person(store, _aged(19))
     _complete(store, record, kind, date)
@@ -160,14 +196,17 @@ def test_a_studiebevis_is_not_a_completion(store, kind, date, expected):
         assert reason == "SLUTFORT_MED_EXAMEN"
 
 
-@pytest.mark.parametrize(("code", "date", "expected", "reason"), [
-    ("AV", D - DAY, False, "AVLIDEN"),
-    ("UV", D - DAY, False, "UTVANDRAD"),
-    ("AN", D - DAY, False, "AVREGISTRERAD"),
-    ("TA", None, False, "AVREGISTRERAD"),
-    ("OB", D, False, "AVREGISTRERAD"),
-    ("UV", D + DAY, True, None),  # emigrates tomorrow: still here today
-])
+@pytest.mark.parametrize(
+    ("code", "date", "expected", "reason"),
+    [
+        ("AV", D - DAY, False, "AVLIDEN"),
+        ("UV", D - DAY, False, "UTVANDRAD"),
+        ("AN", D - DAY, False, "AVREGISTRERAD"),
+        ("TA", None, False, "AVREGISTRERAD"),
+        ("OB", D, False, "AVREGISTRERAD"),
+        ("UV", D + DAY, True, None),  # emigrates tomorrow: still here today
+    ],
+)
 def test_deregistration_codes(store, code, date, expected, reason):
     record = _person(store, _aged(17), deregistration_code=code, deregistration_date=date)
     in_group, why = judge(store, record)
@@ -210,17 +249,30 @@ def test_sql_and_python_agree_over_a_mixed_population(store):
     records = []
     for _ in range(150):
         birth = D - dt.timedelta(days=rng.randint(14 * 365, 21 * 365))
-        record = _person(store, birth, municipality_code=rng.choice(["1882", "1882", "0182"]),
-                         deregistration_code=rng.choice(["", "", "", "AV", "UV"]),
-                         deregistration_date=rng.choice([None, D - DAY, D + DAY]))
+        record = _person(
+            store,
+            birth,
+            municipality_code=rng.choice(["1882", "1882", "0182"]),
+            deregistration_code=rng.choice(["", "", "", "AV", "UV"]),
+            deregistration_date=rng.choice([None, D - DAY, D + DAY]),
+        )
         for _ in range(rng.randint(0, 3)):
             start = D - dt.timedelta(days=rng.randint(-30, 900))
-            _enrol(store, record, rng.choice(["GR", "GY", "GYS", "KOMVUX", "SP"]), start,
-                   rng.choice([None, start + dt.timedelta(days=rng.randint(0, 700))]),
-                   rng.random() < 0.2)
+            _enrol(
+                store,
+                record,
+                rng.choice(["GR", "GY", "GYS", "KOMVUX", "SP"]),
+                start,
+                rng.choice([None, start + dt.timedelta(days=rng.randint(0, 700))]),
+                rng.random() < 0.2,
+            )
         if rng.random() < 0.3:
-            _complete(store, record, rng.choice(["studiebevis", "gymnasieexamen"]),
-                      D - dt.timedelta(days=rng.randint(-20, 300)))
+            _complete(
+                store,
+                record,
+                rng.choice(["studiebevis", "gymnasieexamen"]),
+                D - dt.timedelta(days=rng.randint(-20, 300)),
+            )
         records.append(record)
     sql = _sql_facts(store, D)
     assert {r.personnummer: _python_facts(r, D) for r in records} == sql

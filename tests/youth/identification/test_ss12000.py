@@ -33,8 +33,9 @@ from youth.identification.tasks import identification_nightly
 from .files import ENROLMENT_HEADER, born_aged, csv_file, pnr, post, ss_enrolment, ss_person
 from .test_tasks import _population
 
-SCHEMA = json.loads((Path(__file__).parent / "files" / "ss12000_persons.schema.json")
-                    .read_text(encoding="utf-8"))
+SCHEMA = json.loads(
+    (Path(__file__).parent / "files" / "ss12000_persons.schema.json").read_text(encoding="utf-8")
+)
 TOKEN = "test-token-abc"  # noqa: S105  (a test value)
 TODAY = timezone.localdate()
 
@@ -65,8 +66,7 @@ class Ss12000Server:
             def do_GET(self) -> None:  # noqa: N802  (http.server's name)
                 parts = urlsplit(self.path)
                 query = parse_qs(parts.query, keep_blank_values=True)
-                server.requests.append((parts.path, query,
-                                        self.headers.get("Authorization", "")))
+                server.requests.append((parts.path, query, self.headers.get("Authorization", "")))
                 try:
                     assert parts.path == "/v2.0/persons", parts.path
                     _validate_query(query)
@@ -129,9 +129,13 @@ def connection(municipality, monkeypatch):
 
     def make(url: str, **kwargs: Any) -> Ss12000Connection:
         return Ss12000Connection.objects.create(
-            municipality=municipality, name="Skolsystemet", base_url=url,
-            token_env="KAA_SS12000_ASKERSUND", **{"timeout_seconds": 2, "page_size": 2}
-            | kwargs)
+            municipality=municipality,
+            name="Skolsystemet",
+            base_url=url,
+            token_env="KAA_SS12000_ASKERSUND",
+            **{"timeout_seconds": 2, "page_size": 2} | kwargs,
+        )
+
     return make
 
 
@@ -142,11 +146,15 @@ def _numbers(count: int) -> list[str]:
 def test_three_pages_are_followed_and_stored_as_the_snapshot(connection):
     a, b, c, d, e = _numbers(5)
     gy = ss_enrolment("GY", "2025-08-18")
-    script = [(200, _page([_person(a, gy), _person(b, gy)], "page-2"), 0),
-              (200, _page([_person(c, gy), _person(d, ss_enrolment("KOMVUX", "2026-01-10"))],
-                          "page-3"), 0),
-              (200, _page([_person(e, gy, ss_enrolment("GR", "2016-08-15", "2025-06-10"))],
-                          None), 0)]
+    script = [
+        (200, _page([_person(a, gy), _person(b, gy)], "page-2"), 0),
+        (
+            200,
+            _page([_person(c, gy), _person(d, ss_enrolment("KOMVUX", "2026-01-10"))], "page-3"),
+            0,
+        ),
+        (200, _page([_person(e, gy, ss_enrolment("GR", "2016-08-15", "2025-06-10"))], None), 0),
+    ]
     with Ss12000Server(script) as server:
         conn = connection(server.url)
         delivery = deliveries.ss12000_pull(connection=conn, backoff=0)
@@ -154,13 +162,15 @@ def test_three_pages_are_followed_and_stored_as_the_snapshot(connection):
     assert [r[1] for r in server.requests] == [
         {"relationship.entity.type": ["enrolment"], "limit": ["2"]},
         {"pageToken": ["page-2"], "limit": ["2"]},
-        {"pageToken": ["page-3"], "limit": ["2"]}]
+        {"pageToken": ["page-3"], "limit": ["2"]},
+    ]
     assert {r[2] for r in server.requests} == {f"Bearer {TOKEN}"}
     assert delivery.format == SourceDelivery.Format.SS12000_PULL
     assert (delivery.rows_read, delivery.rows_stored, delivery.error_count) == (6, 6, 0)
     stored = EnrolmentRecord.objects.filter(source__name="Skolsystemet")
     assert sorted(stored.values_list("personnummer", "school_type")) == sorted(
-        [(a, "GY"), (b, "GY"), (c, "GY"), (d, "KOMVUX"), (e, "GY"), (e, "GR")])
+        [(a, "GY"), (b, "GY"), (c, "GY"), (d, "KOMVUX"), (e, "GY"), (e, "GR")]
+    )
     assert stored.get(personnummer=e, school_type="GR").position == 5  # the fifth person
     conn.refresh_from_db()
     assert conn.last_error == ""
@@ -169,24 +179,36 @@ def test_three_pages_are_followed_and_stored_as_the_snapshot(connection):
 
 def test_a_pull_replaces_the_previous_snapshot_of_its_source_only(connection, municipality):
     old, kept, new = _numbers(3)
-    deliveries.enrolments_store(municipality=municipality, source_name="Skolsystemet",
-                                filename="x.csv", actor=None,
-                                stream=csv_file(ENROLMENT_HEADER, f"{old};1;GY;NA;2025-08-18;;N"))
-    deliveries.enrolments_store(municipality=municipality, source_name="Friskolan",
-                                filename="y.csv", actor=None,
-                                stream=csv_file(ENROLMENT_HEADER, f"{kept};1;GY;NA;2025-08-18;;N"))
-    with Ss12000Server([(200, _page([_person(new, ss_enrolment("GY", "2025-08-18"))], None),
-                         0)]) as server:
+    deliveries.enrolments_store(
+        municipality=municipality,
+        source_name="Skolsystemet",
+        filename="x.csv",
+        actor=None,
+        stream=csv_file(ENROLMENT_HEADER, f"{old};1;GY;NA;2025-08-18;;N"),
+    )
+    deliveries.enrolments_store(
+        municipality=municipality,
+        source_name="Friskolan",
+        filename="y.csv",
+        actor=None,
+        stream=csv_file(ENROLMENT_HEADER, f"{kept};1;GY;NA;2025-08-18;;N"),
+    )
+    with Ss12000Server(
+        [(200, _page([_person(new, ss_enrolment("GY", "2025-08-18"))], None), 0)]
+    ) as server:
         deliveries.ss12000_pull(connection=connection(server.url), backoff=0)
     assert set(EnrolmentRecord.objects.values_list("personnummer", flat=True)) == {kept, new}
 
 
 def test_401_fails_cleanly_and_stores_nothing(connection, municipality, monkeypatch):
     before = pnr(born_aged(17, TODAY))
-    deliveries.enrolments_store(municipality=municipality, source_name="Skolsystemet",
-                                filename="x.csv", actor=None,
-                                stream=csv_file(ENROLMENT_HEADER,
-                                                f"{before};1;GY;NA;2025-08-18;;N"))
+    deliveries.enrolments_store(
+        municipality=municipality,
+        source_name="Skolsystemet",
+        filename="x.csv",
+        actor=None,
+        stream=csv_file(ENROLMENT_HEADER, f"{before};1;GY;NA;2025-08-18;;N"),
+    )
     monkeypatch.setenv("KAA_SS12000_ASKERSUND", "expired-token")
     with Ss12000Server([]) as server:
         conn = connection(server.url)
@@ -203,8 +225,10 @@ def test_401_fails_cleanly_and_stores_nothing(connection, municipality, monkeypa
 
 def test_500_then_success_is_retried(connection):
     number = pnr(born_aged(17, TODAY))
-    script = [(500, {"code": "error"}, 0),
-              (200, _page([_person(number, ss_enrolment("GY", "2025-08-18"))], None), 0)]
+    script = [
+        (500, {"code": "error"}, 0),
+        (200, _page([_person(number, ss_enrolment("GY", "2025-08-18"))], None), 0),
+    ]
     with Ss12000Server(script) as server:
         delivery = deliveries.ss12000_pull(connection=connection(server.url), backoff=0)
     assert len(server.requests) == 2
@@ -264,8 +288,9 @@ def test_the_token_never_crosses_a_network_in_clear_or_follows_a_redirect():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
-        client = ss12000.Client(f"http://127.0.0.1:{httpd.server_address[1]}", TOKEN,
-                                timeout=2, backoff=0)
+        client = ss12000.Client(
+            f"http://127.0.0.1:{httpd.server_address[1]}", TOKEN, timeout=2, backoff=0
+        )
         with pytest.raises(ss12000.Ss12000Error, match="302"):
             list(client.persons())
     finally:
@@ -274,12 +299,14 @@ def test_the_token_never_crosses_a_network_in_clear_or_follows_a_redirect():
 
 
 def test_the_nightly_job_pulls_first_and_a_failing_source_is_shown(
-        connection, municipality, client_for, coordinator, monkeypatch):
+    connection, municipality, client_for, coordinator, monkeypatch
+):
     monkeypatch.setattr(services, "PULL_BACKOFF", 0)
     pupil, other = _numbers(2)
     _population(municipality, post(pupil), post(other))
-    with Ss12000Server([(200, _page([_person(pupil, ss_enrolment("GY", "2025-08-18"))],
-                                    None), 0)]) as server:
+    with Ss12000Server(
+        [(200, _page([_person(pupil, ss_enrolment("GY", "2025-08-18"))], None), 0)]
+    ) as server:
         conn = connection(server.url)
         assert identification_nightly() == "runs=1 failed=0"
     assert Run.objects.get(municipality=municipality).in_group == 1  # the pupil is in GY
@@ -313,20 +340,41 @@ def test_the_command_connects_a_municipality_and_pulls(municipality, monkeypatch
     number = pnr(born_aged(17, TODAY))
     out = StringIO()
     with pytest.raises(CommandError, match="KAA_SS12000_"):
-        call_command("ss12000", "--municipality", "1882", "--name", "Skolsystemet",
-                     "--url", "https://skola.example.se/v2.0", "--token-env", "SECRET_KEY")
+        call_command(
+            "ss12000",
+            "--municipality",
+            "1882",
+            "--name",
+            "Skolsystemet",
+            "--url",
+            "https://skola.example.se/v2.0",
+            "--token-env",
+            "SECRET_KEY",
+        )
     assert not Ss12000Connection.objects.exists()
-    with Ss12000Server([(200, _page([_person(number, ss_enrolment("GY", "2025-08-18"))],
-                                    None), 0)]) as server:
-        call_command("ss12000", "--municipality", "1882", "--name", "Skolsystemet",
-                     "--url", server.url, "--token-env", "KAA_SS12000_ASKERSUND", "--pull",
-                     stdout=out)
+    with Ss12000Server(
+        [(200, _page([_person(number, ss_enrolment("GY", "2025-08-18"))], None), 0)]
+    ) as server:
+        call_command(
+            "ss12000",
+            "--municipality",
+            "1882",
+            "--name",
+            "Skolsystemet",
+            "--url",
+            server.url,
+            "--token-env",
+            "KAA_SS12000_ASKERSUND",
+            "--pull",
+            stdout=out,
+        )
     assert "pulled: 1 enrolments stored, 0 row errors" in out.getvalue()
     connection = Ss12000Connection.objects.get()
     assert connection.municipality == municipality
     assert connection.enabled
-    call_command("ss12000", "--municipality", "1882", "--name", "Skolsystemet", "--disable",
-                 stdout=out)
+    call_command(
+        "ss12000", "--municipality", "1882", "--name", "Skolsystemet", "--disable", stdout=out
+    )
     connection.refresh_from_db()
     assert not connection.enabled
     assert services.ss12000_pulls(on=TODAY + dt.timedelta(days=1)) == (0, 0)

@@ -30,8 +30,11 @@ def _persons_file(path, count: int) -> int:
         out.write('{"data": [')
         for i in range(count):
             number = personnummer_for(BIRTH + dt.timedelta(days=i // 900), 100 + i % 900)
-            person = ss_person(number, ss_enrolment("GR", "2016-08-15", "2025-06-10"),
-                               ss_enrolment("GY", "2025-08-18", code="NA"))
+            person = ss_person(
+                number,
+                ss_enrolment("GR", "2016-08-15", "2025-06-10"),
+                ss_enrolment("GY", "2025-08-18", code="NA"),
+            )
             out.write(("," if i else "") + json.dumps(person))
         out.write('], "pageToken": null}')
     return path.stat().st_size
@@ -73,17 +76,29 @@ def _read(content: bytes) -> list[EnrolmentRow | ParsedError]:
 
 def test_row_errors_keep_the_persons_position_and_other_members_are_skipped():
     good = pnr(BIRTH)
-    content = json.dumps({
-        "meta": {"data": [1, 2]}, "data": [
-            ss_person(good, ss_enrolment("GY", "2025-08-18")), 7, None,
-            {"id": "x", "civicNo": {"value": "123"}},
-            ss_person(good, {"schoolType": "XX", "startDate": "2025-08-18"}),
-            ss_person(good, ss_enrolment("KOMVUX", "2026-01-10"))],
-        "pageToken": "nästa"}).encode()
+    content = json.dumps(
+        {
+            "meta": {"data": [1, 2]},
+            "data": [
+                ss_person(good, ss_enrolment("GY", "2025-08-18")),
+                7,
+                None,
+                {"id": "x", "civicNo": {"value": "123"}},
+                ss_person(good, {"schoolType": "XX", "startDate": "2025-08-18"}),
+                ss_person(good, ss_enrolment("KOMVUX", "2026-01-10")),
+            ],
+            "pageToken": "nästa",
+        }
+    ).encode()
     items = _read(content)
     assert [(i.position, type(i).__name__) for i in items] == [
-        (1, "EnrolmentRow"), (2, "ParsedError"), (3, "ParsedError"), (4, "ParsedError"),
-        (5, "ParsedError"), (6, "EnrolmentRow")]
+        (1, "EnrolmentRow"),
+        (2, "ParsedError"),
+        (3, "ParsedError"),
+        (4, "ParsedError"),
+        (5, "ParsedError"),
+        (6, "EnrolmentRow"),
+    ]
     assert items[1].message == "Personen är inget JSON-objekt."
     assert "Okänd skolform XX" in items[4].message
 
@@ -96,17 +111,29 @@ def test_a_plain_list_of_persons_and_a_byte_order_mark_are_read():
     assert _read(json.dumps({"data": [], "pageToken": None}).encode()) == []
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "Filen är tom."),
-    (b'{"pageToken": null}', 'listan "data" saknas'),
-    (b'{"data": {"civicNo": {}}}', 'listan "data" saknas'),
-    (b'"persons"', 'listan "data" saknas'),
-    (b"not json", "JSON-filen kunde inte läsas efter person 0"),
-    (b'{"data": [[], 1], "pageToken": ', "JSON-filen kunde inte läsas efter person 2"),
-    ('[{"x": 1}]'.encode("utf-16"), "UTF-16"),
-    (b'{"data": [{"civicNo": {"value": "\xff"}}]}', "JSON-filen kunde inte läsas"),
-], ids=["empty", "no-data", "data-not-a-list", "scalar", "not-json", "cut-after-the-persons",
-        "utf16", "bad-utf8"])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "Filen är tom."),
+        (b'{"pageToken": null}', 'listan "data" saknas'),
+        (b'{"data": {"civicNo": {}}}', 'listan "data" saknas'),
+        (b'"persons"', 'listan "data" saknas'),
+        (b"not json", "JSON-filen kunde inte läsas efter person 0"),
+        (b'{"data": [[], 1], "pageToken": ', "JSON-filen kunde inte läsas efter person 2"),
+        ('[{"x": 1}]'.encode("utf-16"), "UTF-16"),
+        (b'{"data": [{"civicNo": {"value": "\xff"}}]}', "JSON-filen kunde inte läsas"),
+    ],
+    ids=[
+        "empty",
+        "no-data",
+        "data-not-a-list",
+        "scalar",
+        "not-json",
+        "cut-after-the-persons",
+        "utf16",
+        "bad-utf8",
+    ],
+)
 def test_a_file_that_is_not_an_answer_is_refused_with_a_message(content, message):
     with pytest.raises(SourceFileError, match=message) as refused:
         _read(content)
@@ -124,24 +151,38 @@ def test_the_parsers_complaint_does_not_quote_the_file():
 def test_a_file_broken_after_several_batches_stores_nothing(municipality, tmp_path):
     kept = pnr(BIRTH)
     deliveries.enrolments_store(
-        municipality=municipality, source_name="SS12000", filename="persons.json", actor=None,
-        stream=io.BytesIO(ss12000([ss_person(kept, ss_enrolment("GY", "2025-08-18"))])))
+        municipality=municipality,
+        source_name="SS12000",
+        filename="persons.json",
+        actor=None,
+        stream=io.BytesIO(ss12000([ss_person(kept, ss_enrolment("GY", "2025-08-18"))])),
+    )
     path = tmp_path / "persons.json"
     _persons_file(path, 3_000)  # 6,000 enrolments: three batches before the break
     broken = path.read_bytes()[:-200]
     with pytest.raises(SourceFileError, match="efter person 2999 "):
-        deliveries.enrolments_store(municipality=municipality, source_name="SS12000",
-                                    filename="persons.json", actor=None,
-                                    stream=io.BytesIO(broken))
+        deliveries.enrolments_store(
+            municipality=municipality,
+            source_name="SS12000",
+            filename="persons.json",
+            actor=None,
+            stream=io.BytesIO(broken),
+        )
     assert list(EnrolmentRecord.objects.values_list("personnummer", flat=True)) == [kept]
     assert SourceDelivery.objects.count() == 1
 
 
-def test_the_page_refuses_a_broken_json_file_with_the_reason(client_for, coordinator,
-                                                             municipality):
-    response = client_for(coordinator).post(reverse("youth:identification:source_upload"), {
-        "kind": "enrolment", "source_name": "SS12000",
-        "file": SimpleUploadedFile("persons.json", b'{"data": [{"civicNo": ')})
+def test_the_page_refuses_a_broken_json_file_with_the_reason(
+    client_for, coordinator, municipality
+):
+    response = client_for(coordinator).post(
+        reverse("youth:identification:source_upload"),
+        {
+            "kind": "enrolment",
+            "source_name": "SS12000",
+            "file": SimpleUploadedFile("persons.json", b'{"data": [{"civicNo": '),
+        },
+    )
     assert response.status_code == 400
     assert "JSON-filen kunde inte läsas efter person 0" in response.content.decode()
     assert not SourceDelivery.objects.exists()

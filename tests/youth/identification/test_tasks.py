@@ -19,8 +19,12 @@ TODAY = timezone.localdate()
 
 
 def _population(municipality, *posts):
-    deliveries.population_store(municipality=municipality, filename="navet.xml", actor=None,
-                                stream=io.BytesIO(navet(*posts)))
+    deliveries.population_store(
+        municipality=municipality,
+        filename="navet.xml",
+        actor=None,
+        stream=io.BytesIO(navet(*posts)),
+    )
 
 
 def test_the_nightly_job_runs_each_municipality_once_per_night(municipality, other_municipality):
@@ -53,16 +57,20 @@ def test_a_youth_studying_in_another_municipality_is_found(municipality, other_m
     _population(municipality, post(studying), post(pnr(born_aged(17, TODAY))))
     # Lidköping's school list names a pupil folkbokförd in Askersund.
     deliveries.enrolments_store(
-        municipality=other_municipality, source_name="Lidköpings gymnasium",
-        filename="lidkoping.csv", actor=None,
-        stream=csv_file(ENROLMENT_HEADER, f"{studying};1;GY;NA;2025-08-18;;N"))
+        municipality=other_municipality,
+        source_name="Lidköpings gymnasium",
+        filename="lidkoping.csv",
+        actor=None,
+        stream=csv_file(ENROLMENT_HEADER, f"{studying};1;GY;NA;2025-08-18;;N"),
+    )
     run = services.run_identification(municipality=municipality, on=TODAY, actor=None)
     assert run.in_group == 1
     assert not run.proposals.filter(personnummer=studying).exists()
 
 
-def test_nothing_but_evidence_crosses_municipalities(client_for, municipality,
-                                                     other_municipality, stranger_coordinator):
+def test_nothing_but_evidence_crosses_municipalities(
+    client_for, municipality, other_municipality, stranger_coordinator
+):
     number = pnr(born_aged(17, TODAY))
     _population(municipality, post(number, first="Askersundsbo"))
     services.run_identification(municipality=municipality, on=TODAY, actor=None)

@@ -84,8 +84,9 @@ def identity(value: str) -> pnr.Personnummer:
     try:
         return pnr.parse(value.strip(), today=timezone.localdate() + dt.timedelta(days=1))
     except pnr.PersonnummerError as exc:
-        raise RowError(_("Personnumret %(value)s: %(error)s")
-                       % {"value": value.strip()[:20], "error": exc}) from exc
+        raise RowError(
+            _("Personnumret %(value)s: %(error)s") % {"value": value.strip()[:20], "error": exc}
+        ) from exc
 
 
 def iso_date(value: str, column: str, *, required: bool = True) -> dt.date | None:
@@ -100,8 +101,10 @@ def iso_date(value: str, column: str, *, required: bool = True) -> dt.date | Non
             return dt.datetime.strptime(value, shape).date()  # noqa: DTZ007  a date only
         except ValueError:
             continue
-    raise RowError(_("Kolumnen %(col)s har inget giltigt datum: %(value)s")
-                   % {"col": column, "value": value[:20]})
+    raise RowError(
+        _("Kolumnen %(col)s har inget giltigt datum: %(value)s")
+        % {"col": column, "value": value[:20]}
+    )
 
 
 def yes_no(value: str, column: str) -> bool:
@@ -127,8 +130,12 @@ def text_stream(stream: IO[bytes]) -> IO[str]:
     return io.TextIOWrapper(stream, encoding=encoding, newline="")
 
 
-def _header_index(header: list[str], columns: tuple[str, ...], required: tuple[str, ...],
-                  mapping: dict[str, str] | None) -> dict[str, int]:
+def _header_index(
+    header: list[str],
+    columns: tuple[str, ...],
+    required: tuple[str, ...],
+    mapping: dict[str, str] | None,
+) -> dict[str, int]:
     names = {h.strip().lower().lstrip("\ufeff"): i for i, h in enumerate(header)}
     index = {}
     for column in columns:
@@ -137,22 +144,36 @@ def _header_index(header: list[str], columns: tuple[str, ...], required: tuple[s
             index[column] = names[name]
     missing = [c for c in required if c not in index]
     if missing and mapping:
-        named = [_("%(col)s (rubriken \u201d%(header)s\u201d)")
-                 % {"col": c, "header": mapping[c].strip()[:60]} if mapping.get(c) else c
-                 for c in missing]
-        raise SourceFileError(_("Filen saknar kolumnerna %(cols)s, också med den valda "
-                                "kolumnmappningen. Kontrollera att mappningen gäller filens "
-                                "rubrikrad. Ingenting sparades.") % {"cols": ", ".join(named)})
+        named = [
+            _("%(col)s (rubriken \u201d%(header)s\u201d)")
+            % {"col": c, "header": mapping[c].strip()[:60]}
+            if mapping.get(c)
+            else c
+            for c in missing
+        ]
+        raise SourceFileError(
+            _(
+                "Filen saknar kolumnerna %(cols)s, också med den valda "
+                "kolumnmappningen. Kontrollera att mappningen gäller filens "
+                "rubrikrad. Ingenting sparades."
+            )
+            % {"cols": ", ".join(named)}
+        )
     if missing:
-        raise SourceFileError(_("Filen saknar kolumnerna %(cols)s. Rubrikraden ska vara: "
-                                "%(header)s") % {"cols": ", ".join(missing),
-                                                 "header": ";".join(columns)})
+        raise SourceFileError(
+            _("Filen saknar kolumnerna %(cols)s. Rubrikraden ska vara: %(header)s")
+            % {"cols": ", ".join(missing), "header": ";".join(columns)}
+        )
     return index
 
 
-def table_rows(stream: IO[bytes], filename: str, columns: tuple[str, ...],
-               required: tuple[str, ...], mapping: dict[str, str] | None = None
-               ) -> Iterator[tuple[int, dict[str, str]]]:
+def table_rows(
+    stream: IO[bytes],
+    filename: str,
+    columns: tuple[str, ...],
+    required: tuple[str, ...],
+    mapping: dict[str, str] | None = None,
+) -> Iterator[tuple[int, dict[str, str]]]:
     """(row number, {column: value}) for each data row of a CSV or xlsx file; the header row
     is row 1. Headers are matched case-insensitively (or through a saved column mapping)."""
     rows = _xlsx_rows(stream) if _is_xlsx(stream, filename) else _csv_rows(stream)
@@ -164,11 +185,14 @@ def table_rows(stream: IO[bytes], filename: str, columns: tuple[str, ...],
         for number, row in enumerate(rows, start=2):
             if not any(cell.strip() for cell in row):
                 continue
-            yield number, {col: (row[i].strip() if i < len(row) else "")
-                           for col, i in index.items()}
+            yield (
+                number,
+                {col: (row[i].strip() if i < len(row) else "") for col, i in index.items()},
+            )
     except UnicodeDecodeError as exc:
-        raise SourceFileError(_("Filen är varken UTF-8 eller Windows-1252. Spara den som CSV "
-                                "UTF-8 och försök igen.")) from exc
+        raise SourceFileError(
+            _("Filen är varken UTF-8 eller Windows-1252. Spara den som CSV UTF-8 och försök igen.")
+        ) from exc
     except csv.Error as exc:
         raise SourceFileError(_("Filen kunde inte läsas som CSV: %(e)s") % {"e": exc}) from exc
 

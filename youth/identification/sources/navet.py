@@ -34,9 +34,20 @@ from youth.identification.sources import (
 GUARDIAN = "V"  # Relationstyp: vårdnadshavare
 MAX_TEXT = 200
 
-CSV_COLUMNS = ("personnummer", "fornamn", "efternamn", "kommunkod", "folkbokforingsdatum",
-               "sekretessmarkering", "skyddad_folkbokforing", "avregistreringskod",
-               "avregistreringsdatum", "adress", "postnummer", "postort")
+CSV_COLUMNS = (
+    "personnummer",
+    "fornamn",
+    "efternamn",
+    "kommunkod",
+    "folkbokforingsdatum",
+    "sekretessmarkering",
+    "skyddad_folkbokforing",
+    "avregistreringskod",
+    "avregistreringsdatum",
+    "adress",
+    "postnummer",
+    "postort",
+)
 CSV_REQUIRED = ("personnummer", "kommunkod")
 
 
@@ -103,8 +114,12 @@ def _guardians(person: Element) -> list[dict[str, str]]:
         if _text(relation, "RelationTomdatum") or _child(relation, "Avregistrering") is not None:
             continue  # ended, or the guardian is deregistered
         first, last = _name(_child(relation, "Namn"))
-        guardians.append({"personnummer": _text(relation, "RelationId", "PersonNr"),
-                          "name": f"{first} {last}".strip()})
+        guardians.append(
+            {
+                "personnummer": _text(relation, "RelationId", "PersonNr"),
+                "name": f"{first} {last}".strip(),
+            }
+        )
     return guardians
 
 
@@ -112,8 +127,9 @@ def _post(post: Element, position: int) -> PopulationRow:
     person = _child(post, "Personpost")
     if person is None:
         raise RowError(_("Personpost saknas."))
-    number = (_text(person, "PersonId", "PersonNr")
-              or _text(person, "PersonId", "TilldelatPersonNrSamordningsNr"))
+    number = _text(person, "PersonId", "PersonNr") or _text(
+        person, "PersonId", "TilldelatPersonNrSamordningsNr"
+    )
     if not number:
         raise RowError(_("PersonId saknar personnummer."))
     parsed = identity(number)
@@ -124,22 +140,29 @@ def _post(post: Element, position: int) -> PopulationRow:
     protected = _text(post, "SkyddadFolkbokforing").upper() == "J" or secrecy
     address = _child(person, "Adresser", "Folkbokforingsadress")
     row = PopulationRow(
-        position=position, personnummer=parsed.number, birth_date=parsed.birth_date,
-        is_coordination_number=parsed.is_coordination_number, first_name=first,
+        position=position,
+        personnummer=parsed.number,
+        birth_date=parsed.birth_date,
+        is_coordination_number=parsed.is_coordination_number,
+        first_name=first,
         last_name=last,
         municipality_code=f"{county:0>2}{municipality:0>2}" if municipality else "",
         registered_on=_navet_date(_text(registration, "Folkbokforingsdatum")),
-        secrecy=secrecy, protected=protected,
+        secrecy=secrecy,
+        protected=protected,
         deregistration_code=_text(person, "Avregistrering", "AvregistreringsorsakKod")[:2],
-        deregistration_date=_navet_date(_text(person, "Avregistrering",
-                                              "Avregistreringsdatum")),
-        guardians=_guardians(person))
+        deregistration_date=_navet_date(_text(person, "Avregistrering", "Avregistreringsdatum")),
+        guardians=_guardians(person),
+    )
     referral = _text(person, "HanvisningsPersonNr")
     if referral:
         row.referral_personnummer = identity(referral).number
     if address is not None and not protected:  # a protected identity never has an address
-        row.address = ", ".join(filter(None, (_text(address, "Utdelningsadress1"),
-                                              _text(address, "Utdelningsadress2"))))
+        row.address = ", ".join(
+            filter(
+                None, (_text(address, "Utdelningsadress1"), _text(address, "Utdelningsadress2"))
+            )
+        )
         row.postal_code = _text(address, "PostNr").replace(" ", "")[:10]
         row.city = _text(address, "Postort")[:100]
     return row
@@ -152,10 +175,15 @@ def _header(info: Element) -> NavetHeader:
         effective = _navet_date(_text(outfile, "Effektueringsdatum"))
     except RowError:
         effective = None
-    return NavetHeader(filename=_text(outfile, "Filnamn"), effective_date=effective,
-                       order_type=(_text(info, "Filinformation", "Bestallningstyp")
-                                   or _text(info, "Filinformation", "Filtyp")),
-                       records=int(records) if records.isdigit() else None)
+    return NavetHeader(
+        filename=_text(outfile, "Filnamn"),
+        effective_date=effective,
+        order_type=(
+            _text(info, "Filinformation", "Bestallningstyp")
+            or _text(info, "Filinformation", "Filtyp")
+        ),
+        records=int(records) if records.isdigit() else None,
+    )
 
 
 def read_xml(stream: IO[bytes]) -> Iterator[NavetHeader | PopulationRow | ParsedError]:
@@ -179,16 +207,20 @@ def read_xml(stream: IO[bytes]) -> Iterator[NavetHeader | PopulationRow | Parsed
                 if posts is not None:
                     posts.clear()  # read posts are not kept
     except (ParseError, DefusedXmlException) as exc:
-        raise SourceFileError(_("XML-filen kunde inte läsas (%(error)s). Inget har sparats.")
-                              % {"error": _xml_error(exc)}) from exc
+        raise SourceFileError(
+            _("XML-filen kunde inte läsas (%(error)s). Inget har sparats.")
+            % {"error": _xml_error(exc)}
+        ) from exc
     if root is None:
         raise SourceFileError(_("Filen är tom."))
 
 
 def _root(element: Element) -> Element:
     if _local(element.tag) != "Navetavisering":
-        raise SourceFileError(_("Filen är ingen Navetavisering (rotelementet heter "
-                                "%(name)s).") % {"name": _local(element.tag)[:40]})
+        raise SourceFileError(
+            _("Filen är ingen Navetavisering (rotelementet heter %(name)s).")
+            % {"name": _local(element.tag)[:40]}
+        )
     return element
 
 
@@ -205,8 +237,9 @@ def _xml_error(exc: Exception) -> str:
     return str(exc)[:200]
 
 
-def read_csv(stream: IO[bytes], filename: str, mapping: dict[str, str] | None = None
-             ) -> Iterator[PopulationRow | ParsedError]:
+def read_csv(
+    stream: IO[bytes], filename: str, mapping: dict[str, str] | None = None
+) -> Iterator[PopulationRow | ParsedError]:
     """The CSV fallback, one row at a time (J/N flags, dates as YYYY-MM-DD or YYYYMMDD)."""
     for number, row in table_rows(stream, filename, CSV_COLUMNS, CSV_REQUIRED, mapping):
         try:
@@ -223,16 +256,23 @@ def _csv_row(number: int, row: dict[str, str]) -> PopulationRow:
     secrecy = yes_no(row.get("sekretessmarkering", ""), "sekretessmarkering")
     protected = yes_no(row.get("skyddad_folkbokforing", ""), "skyddad_folkbokforing") or secrecy
     result = PopulationRow(
-        position=number, personnummer=parsed.number, birth_date=parsed.birth_date,
+        position=number,
+        personnummer=parsed.number,
+        birth_date=parsed.birth_date,
         is_coordination_number=parsed.is_coordination_number,
-        first_name=row.get("fornamn", "")[:100], last_name=row.get("efternamn", "")[:100],
+        first_name=row.get("fornamn", "")[:100],
+        last_name=row.get("efternamn", "")[:100],
         municipality_code=code,
-        registered_on=iso_date(row.get("folkbokforingsdatum", ""), "folkbokforingsdatum",
-                               required=False),
-        secrecy=secrecy, protected=protected,
+        registered_on=iso_date(
+            row.get("folkbokforingsdatum", ""), "folkbokforingsdatum", required=False
+        ),
+        secrecy=secrecy,
+        protected=protected,
         deregistration_code=row.get("avregistreringskod", "").upper()[:2],
-        deregistration_date=iso_date(row.get("avregistreringsdatum", ""),
-                                     "avregistreringsdatum", required=False))
+        deregistration_date=iso_date(
+            row.get("avregistreringsdatum", ""), "avregistreringsdatum", required=False
+        ),
+    )
     if not protected:
         result.address = row.get("adress", "")[:200]
         result.postal_code = row.get("postnummer", "").replace(" ", "")[:10]

@@ -24,48 +24,108 @@ from youth.identification.sources import (
     yes_no,
 )
 
-ENROLMENT_COLUMNS = ("personnummer", "skolenhetskod", "skolform", "programkod", "startdatum",
-                     "slutdatum", "avbruten")
+ENROLMENT_COLUMNS = (
+    "personnummer",
+    "skolenhetskod",
+    "skolform",
+    "programkod",
+    "startdatum",
+    "slutdatum",
+    "avbruten",
+)
 ENROLMENT_REQUIRED = ("personnummer", "skolform", "startdatum")
 COMPLETION_COLUMNS = ("personnummer", "typ", "datum", "utfardare")
 COMPLETION_REQUIRED = ("personnummer", "typ", "datum")
-COMPLETION_KINDS = ("gymnasieexamen", "gymnasiesarskolebevis", "ib", "utlandsk_examen",
-                    "studiebevis")
+COMPLETION_KINDS = (
+    "gymnasieexamen",
+    "gymnasiesarskolebevis",
+    "ib",
+    "utlandsk_examen",
+    "studiebevis",
+)
 # SS 12000's school types (Code_SchoolType).
-SCHOOL_TYPES = ("FS", "FKLASS", "FTH", "OPPFTH", "GR", "GRS", "SP", "SAM", "GY", "GYS",
-                "KOMVUX", "SARVUX", "SFI", "KU", "YH", "FHS", "STF", "KKU", "HS", "ABU", "AU")
+SCHOOL_TYPES = (
+    "FS",
+    "FKLASS",
+    "FTH",
+    "OPPFTH",
+    "GR",
+    "GRS",
+    "SP",
+    "SAM",
+    "GY",
+    "GYS",
+    "KOMVUX",
+    "SARVUX",
+    "SFI",
+    "KU",
+    "YH",
+    "FHS",
+    "STF",
+    "KKU",
+    "HS",
+    "ABU",
+    "AU",
+)
 
 
 def _school_type(value: str) -> str:
     code = value.strip().upper()
     if code not in SCHOOL_TYPES:
-        raise RowError(_("Okänd skolform %(value)s (SS 12000-koder: GR, GRS, SP, SAM, GY, GYS, "
-                         "KOMVUX, FHS, ...).") % {"value": value[:20]})
+        raise RowError(
+            _(
+                "Okänd skolform %(value)s (SS 12000-koder: GR, GRS, SP, SAM, GY, GYS, "
+                "KOMVUX, FHS, ...)."
+            )
+            % {"value": value[:20]}
+        )
     return code
 
 
-def _enrolment(position: int, number: str, school_unit: str, school_type: str,
-               programme: str, start: str, end: str, cancelled: bool) -> EnrolmentRow:
+def _enrolment(
+    position: int,
+    number: str,
+    school_unit: str,
+    school_type: str,
+    programme: str,
+    start: str,
+    end: str,
+    cancelled: bool,
+) -> EnrolmentRow:
     parsed = identity(number)
     start_date = iso_date(start, "startdatum")
     end_date = iso_date(end, "slutdatum", required=False)
     if end_date is not None and start_date is not None and end_date < start_date:
         raise RowError(_("Slutdatumet ligger före startdatumet."))
-    return EnrolmentRow(position=position, personnummer=parsed.number,
-                        school_unit=school_unit[:100], school_type=_school_type(school_type),
-                        programme=programme[:40], start_date=start_date,
-                        end_date=end_date, cancelled=cancelled)
+    return EnrolmentRow(
+        position=position,
+        personnummer=parsed.number,
+        school_unit=school_unit[:100],
+        school_type=_school_type(school_type),
+        programme=programme[:40],
+        start_date=start_date,
+        end_date=end_date,
+        cancelled=cancelled,
+    )
 
 
-def read_enrolment_list(stream: IO[bytes], filename: str, mapping: dict[str, str] | None = None
-                        ) -> Iterator[EnrolmentRow | ParsedError]:
-    for number, row in table_rows(stream, filename, ENROLMENT_COLUMNS, ENROLMENT_REQUIRED,
-                                  mapping):
+def read_enrolment_list(
+    stream: IO[bytes], filename: str, mapping: dict[str, str] | None = None
+) -> Iterator[EnrolmentRow | ParsedError]:
+    for number, row in table_rows(
+        stream, filename, ENROLMENT_COLUMNS, ENROLMENT_REQUIRED, mapping
+    ):
         try:
-            yield _enrolment(number, row["personnummer"], row.get("skolenhetskod", ""),
-                             row["skolform"], row.get("programkod", ""), row["startdatum"],
-                             row.get("slutdatum", ""),
-                             yes_no(row.get("avbruten", ""), "avbruten"))
+            yield _enrolment(
+                number,
+                row["personnummer"],
+                row.get("skolenhetskod", ""),
+                row["skolform"],
+                row.get("programkod", ""),
+                row["startdatum"],
+                row.get("slutdatum", ""),
+                yes_no(row.get("avbruten", ""), "avbruten"),
+            )
         except RowError as exc:
             yield ParsedError(number, str(exc))
 
@@ -79,8 +139,10 @@ def read_ss12000_file(stream: IO[bytes]) -> Iterator[EnrolmentRow | ParsedError]
     yield from read_ss12000_persons(ss12000_persons(stream))
 
 
-NOT_PERSONS = _lazy("JSON-filen är inget svar från SS 12000 GET /persons (listan \"data\" "
-                    "saknas). Ingenting sparades.")
+NOT_PERSONS = _lazy(
+    'JSON-filen är inget svar från SS 12000 GET /persons (listan "data" '
+    "saknas). Ingenting sparades."
+)
 # ijson's events that open and close an object or a list; any other event at a person's
 # place is a scalar (null, true/false, a number, a string): a row error, not the file's.
 _OPEN, _CLOSE = frozenset({"start_map", "start_array"}), frozenset({"end_map", "end_array"})
@@ -101,9 +163,10 @@ def ss12000_persons(stream: IO[bytes]) -> Iterator[Any]:
     except SourceFileError:
         raise
     except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:
-        raise SourceFileError(_("JSON-filen kunde inte läsas efter person %(n)s (%(e)s). "
-                                "Ingenting sparades.")
-                              % {"n": read, "e": _first_line(exc)}) from exc
+        raise SourceFileError(
+            _("JSON-filen kunde inte läsas efter person %(n)s (%(e)s). Ingenting sparades.")
+            % {"n": read, "e": _first_line(exc)}
+        ) from exc
 
 
 def _persons_prefix(events: Iterator[tuple[str, str, Any]]) -> str:
@@ -153,15 +216,20 @@ def _utf8(stream: IO[bytes]) -> IO[bytes]:
     if not head:
         raise SourceFileError(_("Filen är tom."))
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SourceFileError(_("JSON-filen är sparad som UTF-16. Spara den som UTF-8 och "
-                                "försök igen. Ingenting sparades."))
+        raise SourceFileError(
+            _(
+                "JSON-filen är sparad som UTF-16. Spara den som UTF-8 och "
+                "försök igen. Ingenting sparades."
+            )
+        )
     if head != b"\xef\xbb\xbf":
         stream.seek(0)
     return stream
 
 
-def read_ss12000_persons(persons: Iterable[Any], start: int = 1
-                         ) -> Iterator[EnrolmentRow | ParsedError]:
+def read_ss12000_persons(
+    persons: Iterable[Any], start: int = 1
+) -> Iterator[EnrolmentRow | ParsedError]:
     """Each enrolment of each person; positions are the person's ordinal (from `start`)."""
     for position, person in enumerate(persons, start=start):
         try:
@@ -181,30 +249,40 @@ def read_ss12000_persons(persons: Iterable[Any], start: int = 1
                     raise RowError(_("Inskrivningen är inget JSON-objekt."))
                 unit = enrolment.get("enroledAt") or {}
                 programme = enrolment.get("programme") or {}
-                yield _enrolment(position, number,
-                                 str(unit.get("displayName") or unit.get("id") or ""),
-                                 str(enrolment.get("schoolType") or ""),
-                                 str(enrolment.get("educationCode")
-                                     or programme.get("displayName") or ""),
-                                 str(enrolment.get("startDate") or ""),
-                                 str(enrolment.get("endDate") or ""),
-                                 bool(enrolment.get("cancelled")))
+                yield _enrolment(
+                    position,
+                    number,
+                    str(unit.get("displayName") or unit.get("id") or ""),
+                    str(enrolment.get("schoolType") or ""),
+                    str(enrolment.get("educationCode") or programme.get("displayName") or ""),
+                    str(enrolment.get("startDate") or ""),
+                    str(enrolment.get("endDate") or ""),
+                    bool(enrolment.get("cancelled")),
+                )
             except RowError as exc:
                 yield ParsedError(position, str(exc))
 
 
-def read_completions(stream: IO[bytes], filename: str, mapping: dict[str, str] | None = None
-                     ) -> Iterator[CompletionRow | ParsedError]:
-    for number, row in table_rows(stream, filename, COMPLETION_COLUMNS, COMPLETION_REQUIRED,
-                                  mapping):
+def read_completions(
+    stream: IO[bytes], filename: str, mapping: dict[str, str] | None = None
+) -> Iterator[CompletionRow | ParsedError]:
+    for number, row in table_rows(
+        stream, filename, COMPLETION_COLUMNS, COMPLETION_REQUIRED, mapping
+    ):
         try:
             parsed = identity(row["personnummer"])
             kind = row["typ"].strip().lower()
             if kind not in COMPLETION_KINDS:
-                raise RowError(_("Okänd typ %(value)s (%(kinds)s).")
-                               % {"value": kind[:30], "kinds": ", ".join(COMPLETION_KINDS)})
-            yield CompletionRow(position=number, personnummer=parsed.number, kind=kind,
-                                date=iso_date(row["datum"], "datum"),
-                                issuer=row.get("utfardare", "")[:200])
+                raise RowError(
+                    _("Okänd typ %(value)s (%(kinds)s).")
+                    % {"value": kind[:30], "kinds": ", ".join(COMPLETION_KINDS)}
+                )
+            yield CompletionRow(
+                position=number,
+                personnummer=parsed.number,
+                kind=kind,
+                date=iso_date(row["datum"], "datum"),
+                issuer=row.get("utfardare", "")[:200],
+            )
         except RowError as exc:
             yield ParsedError(number, str(exc))

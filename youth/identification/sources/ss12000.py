@@ -48,19 +48,24 @@ def token_from_env(name: str) -> str:
     names. Only names starting with KAA_SS12000_ are read, so that a connection cannot be
     pointed at another secret of the installation."""
     if not name.startswith(TOKEN_ENV_PREFIX) or not name.replace("_", "").isalnum():
-        raise Ss12000Error(_("Miljövariabeln för token måste börja med %(prefix)s.")
-                           % {"prefix": TOKEN_ENV_PREFIX})
+        raise Ss12000Error(
+            _("Miljövariabeln för token måste börja med %(prefix)s.")
+            % {"prefix": TOKEN_ENV_PREFIX}
+        )
     file_name = os.environ.get(f"{name}_FILE", "")
     try:
-        token = (Path(file_name).read_text(encoding="utf-8") if file_name
-                 else os.environ.get(name, ""))
+        token = (
+            Path(file_name).read_text(encoding="utf-8") if file_name else os.environ.get(name, "")
+        )
     except OSError as exc:
-        raise Ss12000Error(_("Filen med token för SS 12000 kunde inte läsas (%(name)s_FILE).")
-                           % {"name": name}) from exc
+        raise Ss12000Error(
+            _("Filen med token för SS 12000 kunde inte läsas (%(name)s_FILE).") % {"name": name}
+        ) from exc
     token = token.strip()
     if not token:
-        raise Ss12000Error(_("Ingen token för SS 12000 är satt (miljövariabeln %(name)s).")
-                           % {"name": name})
+        raise Ss12000Error(
+            _("Ingen token för SS 12000 är satt (miljövariabeln %(name)s).") % {"name": name}
+        )
     return token
 
 
@@ -74,9 +79,17 @@ def check_base_url(base_url: str) -> str:
 
 
 class Client:
-    def __init__(self, base_url: str, token: str, *, timeout: float = 30, page_size: int = 500,
-                 attempts: int = 3, backoff: float = 2.0,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: float = 30,
+        page_size: int = 500,
+        attempts: int = 3,
+        backoff: float = 2.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.base_url = check_base_url(base_url)
         self.token = token
         self.timeout = timeout
@@ -91,8 +104,10 @@ class Client:
             yield from page
 
     def pages(self) -> Iterator[list[dict[str, Any]]]:
-        query: dict[str, str] = {"relationship.entity.type": "enrolment",
-                                 "limit": str(self.page_size)}
+        query: dict[str, str] = {
+            "relationship.entity.type": "enrolment",
+            "limit": str(self.page_size),
+        }
         seen: set[str] = set()
         while True:
             answer = self._get("/persons", query)
@@ -101,8 +116,9 @@ class Client:
             if not token:
                 return
             if not isinstance(token, str) or token in seen:
-                raise Ss12000Error(_("SS 12000 gav samma sidmarkör (pageToken) två gånger; "
-                                     "hämtningen avbröts."))
+                raise Ss12000Error(
+                    _("SS 12000 gav samma sidmarkör (pageToken) två gånger; hämtningen avbröts.")
+                )
             seen.add(token)
             query = {"pageToken": token, "limit": str(self.page_size)}
 
@@ -113,18 +129,24 @@ class Client:
                 return self._get_once(url)
             except _Retryable as exc:
                 if attempt == self.attempts:
-                    raise Ss12000Error(_("SS 12000 (%(url)s) svarade inte efter %(n)s försök: "
-                                         "%(problem)s") % {"url": self.base_url,
-                                                           "n": self.attempts,
-                                                           "problem": exc}) from exc
+                    raise Ss12000Error(
+                        _("SS 12000 (%(url)s) svarade inte efter %(n)s försök: %(problem)s")
+                        % {"url": self.base_url, "n": self.attempts, "problem": exc}
+                    ) from exc
                 self.sleep(self.backoff * 2 ** (attempt - 1))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _get_once(self, url: str) -> dict[str, Any]:
-        req = request.Request(url, headers={  # noqa: S310  (the scheme is checked)
-            "Authorization": f"Bearer {self.token}", "Accept": "application/json"})
+        req = request.Request(  # noqa: S310  (the scheme is checked)
+            url,
+            headers={
+                "Authorization": f"Bearer {self.token}",
+                "Accept": "application/json",
+            },
+        )
         try:
-            with _opener.open(req, timeout=self.timeout) as response:  # nosec B310  # https or loopback http only, checked in check_base_url
+            # https or loopback http only, checked in check_base_url
+            with _opener.open(req, timeout=self.timeout) as response:  # nosec B310
                 body = response.read(MAX_PAGE_BYTES + 1)
         except error.HTTPError as exc:
             if exc.code in RETRY_STATUSES:
@@ -133,19 +155,23 @@ class Client:
         except (TimeoutError, error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             if isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
-                raise _Retryable(_("inget svar inom %(s)s sekunder")
-                                 % {"s": self.timeout}) from exc
-            raise _Retryable(_("anslutningen misslyckades (%(e)s)")
-                             % {"e": reason.__class__.__name__}) from exc
+                raise _Retryable(
+                    _("inget svar inom %(s)s sekunder") % {"s": self.timeout}
+                ) from exc
+            raise _Retryable(
+                _("anslutningen misslyckades (%(e)s)") % {"e": reason.__class__.__name__}
+            ) from exc
         if len(body) > MAX_PAGE_BYTES:
-            raise Ss12000Error(_("En sida från SS 12000 är större än %(mb)s MB.")
-                               % {"mb": MAX_PAGE_BYTES // (1024 * 1024)})
+            raise Ss12000Error(
+                _("En sida från SS 12000 är större än %(mb)s MB.")
+                % {"mb": MAX_PAGE_BYTES // (1024 * 1024)}
+            )
         try:
             answer = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise Ss12000Error(_("SS 12000 svarade med något annat än JSON.")) from exc
         if not isinstance(answer, dict) or not isinstance(answer.get("data"), list):
-            raise Ss12000Error(_("Svaret från SS 12000 saknar listan \"data\" (GET /persons)."))
+            raise Ss12000Error(_('Svaret från SS 12000 saknar listan "data" (GET /persons).'))
         return answer
 
 
@@ -155,14 +181,20 @@ class _Retryable(Exception):
 
 def _refusal(base_url: str, code: int) -> str:
     if code == 401:
-        return _("SS 12000 (%(url)s) svarade 401: token saknas, är ogiltig eller har gått ut. "
-                 "Ingenting sparades.") % {"url": base_url}
+        return _(
+            "SS 12000 (%(url)s) svarade 401: token saknas, är ogiltig eller har gått ut. "
+            "Ingenting sparades."
+        ) % {"url": base_url}
     if code == 403:
-        return _("SS 12000 (%(url)s) svarade 403: token får inte läsa personer. Ingenting "
-                 "sparades.") % {"url": base_url}
+        return _(
+            "SS 12000 (%(url)s) svarade 403: token får inte läsa personer. Ingenting sparades."
+        ) % {"url": base_url}
     if code == 404:
-        return _("SS 12000 (%(url)s) svarade 404: adressen har ingen /persons. Kontrollera "
-                 "adressen (den ska sluta med API-versionen, t.ex. /v2.0). Ingenting sparades."
-                 ) % {"url": base_url}
-    return _("SS 12000 (%(url)s) svarade %(code)s. Ingenting sparades.") % {"url": base_url,
-                                                                          "code": code}
+        return _(
+            "SS 12000 (%(url)s) svarade 404: adressen har ingen /persons. Kontrollera "
+            "adressen (den ska sluta med API-versionen, t.ex. /v2.0). Ingenting sparades."
+        ) % {"url": base_url}
+    return _("SS 12000 (%(url)s) svarade %(code)s. Ingenting sparades.") % {
+        "url": base_url,
+        "code": code,
+    }

@@ -19,16 +19,21 @@ from youth.identification.sources import ss12000
 
 
 class Command(BaseCommand):
-    help = ("Create, change or show a municipality's SS 12000 connection (GET /persons), and "
-            "with --pull fetch it now into the enrolment source of the same name.")
+    help = (
+        "Create, change or show a municipality's SS 12000 connection (GET /persons), and "
+        "with --pull fetch it now into the enrolment source of the same name."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--municipality", required=True, help="Kommunkod, e.g. 1882.")
-        parser.add_argument("--name", required=True,
-                            help="The connection's name; also names its enrolment source.")
+        parser.add_argument(
+            "--name", required=True, help="The connection's name; also names its enrolment source."
+        )
         parser.add_argument("--url", help="Base URL, e.g. https://skola.example.se/ss12000/v2.0")
-        parser.add_argument("--token-env", help="Environment variable holding the bearer "
-                                                "token; must start with KAA_SS12000_.")
+        parser.add_argument(
+            "--token-env",
+            help="Environment variable holding the bearer token; must start with KAA_SS12000_.",
+        )
         parser.add_argument("--timeout", type=float, help="Seconds per request (default 30).")
         parser.add_argument("--page-size", type=int, help="Persons per page (default 500).")
         state = parser.add_mutually_exclusive_group()
@@ -40,11 +45,15 @@ class Command(BaseCommand):
         municipality = Municipality.objects.filter(code=options["municipality"]).first()
         if municipality is None:
             raise CommandError(f"Unknown municipality code: {options['municipality']}")
-        connection = (Ss12000Connection.objects.filter(municipality=municipality,
-                                                       name=options["name"]).first()
-                      or Ss12000Connection(municipality=municipality, name=options["name"]))
-        changes = {"base_url": options["url"], "token_env": options["token_env"],
-                   "timeout_seconds": options["timeout"], "page_size": options["page_size"]}
+        connection = Ss12000Connection.objects.filter(
+            municipality=municipality, name=options["name"]
+        ).first() or Ss12000Connection(municipality=municipality, name=options["name"])
+        changes = {
+            "base_url": options["url"],
+            "token_env": options["token_env"],
+            "timeout_seconds": options["timeout"],
+            "page_size": options["page_size"],
+        }
         for field, value in changes.items():
             if value is not None:
                 setattr(connection, field, value)
@@ -61,12 +70,15 @@ class Command(BaseCommand):
             raise CommandError("; ".join(exc.messages)) from exc
         connection.save()
         state = "enabled" if connection.enabled else "disabled"
-        self.stdout.write(f"{connection.name}: {connection.base_url} token from "
-                          f"{connection.token_env} {state}")
+        self.stdout.write(
+            f"{connection.name}: {connection.base_url} token from {connection.token_env} {state}"
+        )
         if options["pull"]:
             try:
                 delivery = deliveries.ss12000_pull(connection=connection)
             except ss12000.Ss12000Error as exc:
                 raise CommandError(str(exc)) from exc
-            self.stdout.write(f"pulled: {delivery.rows_stored} enrolments stored, "
-                              f"{delivery.error_count} row errors")
+            self.stdout.write(
+                f"pulled: {delivery.rows_stored} enrolments stored, "
+                f"{delivery.error_count} row errors"
+            )
