@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from kaa.models import Municipality
 from youth.identification import diff, rule
 from youth.identification.models import Proposal, Run, Source, SourceDelivery, Ss12000Connection
-from youth.models import Guardian, KaaPeriod, Reason, Youth
+from youth.register.models import Guardian, KaaPeriod, Reason, Youth
 
 QUEUE_LIMIT = 1000
 
