@@ -1,4 +1,6 @@
-"""Views of the register: list and search, the youth's page, and the register's actions."""
+"""Views of the register: registering a youth, the list's export, and the small actions on
+one youth (occupation, guardian, periods opened, closed and corrected). The list page itself is
+caseload's (it carries the bulk assignment), the youth's page is casefile's."""
 
 from __future__ import annotations
 
