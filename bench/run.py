@@ -313,9 +313,9 @@ def jobs(data: dict[str, Any], *, import_rows: int = 10_000, letters: int = 500)
     from outreach.letters.services import templates_ensure_defaults
     from outreach.models import MessageTemplate, Task
     from outreach.routine.engine import deadlines_refresh
-    from youth.importing import import_apply, import_plan
+    from youth.importing.services import import_apply, import_plan
     from youth.models import Reason
-    from youth.services import turning_20_deregister
+    from youth.register.services import turning_20_deregister
 
     municipality = data["municipality"]
     today = timezone.localdate()

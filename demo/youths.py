@@ -25,7 +25,7 @@ from youth.models import (
     Youth,
 )
 from youth.personnummer import birthday
-from youth.services import status_derive
+from youth.register.services import status_derive
 
 FIRST_NAMES = [
     "Alva",

@@ -39,7 +39,7 @@ class Perm(StrEnum):
     EDIT_RECORDS = "edit_records"
     VIEW_MUNICIPALITY_RECORDS = "view_municipality_records"  # beyond own caseload and team
     # What can locate a youth with protected identity (or with a protected guardian), after a
-    # stated reason for that youth; and listing who is protected (youth.permissions).
+    # stated reason for that youth; and listing who is protected (youth.register.permissions).
     VIEW_PROTECTED = "view_protected"
     ASSIGN_CASES = "assign_cases"
     CONFIGURE = "configure"  # routines, templates, code lists, reasons

@@ -10,6 +10,6 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from plans.receivers import on_period_closed
-        from youth.signals import period_closed
+        from youth.register.signals import period_closed
 
         period_closed.connect(on_period_closed, dispatch_uid="plans.period_closed")

@@ -85,7 +85,7 @@ def youth_make(
     from django.utils import timezone
 
     from demo.youths import personnummer_for
-    from youth.services import youth_register
+    from youth.register.services import youth_register
 
     today = timezone.localdate()
     birth_date = birth_date or today.replace(year=today.year - 17) - dt.timedelta(days=40)
@@ -106,7 +106,7 @@ def youth_make(
         youth.coach, youth.team = coach, team or getattr(coach, "team", None)
         youth.save(update_fields=["coach", "team"])
     if not open_period:
-        from youth.services import period_close
+        from youth.register.services import period_close
 
         period_close(
             period=period,

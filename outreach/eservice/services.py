@@ -25,8 +25,8 @@ from outreach.eservice.models import AccessCode, EserviceSubmission, code_new, c
 from outreach.queue import services
 from outreach.queue.models import Channel, ContactAttempt, Task
 from outreach.queue.services import NextStep
-from youth import services as youth_services
 from youth.models import KaaPeriod, Occupation, OccupationType, Youth
+from youth.register import services as youth_services
 
 Action = AuditEvent.Action
 Activity = EserviceSubmission.Activity

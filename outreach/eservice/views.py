@@ -14,7 +14,7 @@ from kaa.access import get_for_user
 from kaa.audit import audit_read
 from outreach.eservice import forms, services
 from outreach.eservice.models import AccessCode, EserviceSubmission
-from youth.permissions import youth_get_for_user
+from youth.register.permissions import youth_get_for_user
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from kaa.audit import audit_read
 from outreach.messaging import services
 from outreach.messaging.forms import MessageForm
-from youth.permissions import youth_get_for_user
+from youth.register.permissions import youth_get_for_user
 
 
 @login_required

@@ -3,7 +3,7 @@ read them instead of scanning every contact (bench/RESULTS.md):
 
 * `KaaPeriod.first_reached_on`: the first day inside the period with a reached contact;
 * `Youth.last_reached_on`: the last day the youth was reached (written only by
-  youth.services.contact_reached_record, which also refreshes the youth's status);
+  youth.register.services.contact_reached_record, which also refreshes the youth's status);
 * `ContactAttempt.led_to_contact`: the youth was reached at the attempt or within
   `LED_TO_CONTACT_DAYS` after it (any channel).
 
@@ -22,8 +22,8 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from outreach.queue.models import LED_TO_CONTACT_DAYS, ContactAttempt
-from youth import services as youth_services
 from youth.models import KaaPeriod, Youth
+from youth.register import services as youth_services
 
 REACHED = ContactAttempt.Outcome.REACHED
 FAR_FUTURE = dt.date(9999, 12, 31)

@@ -23,8 +23,8 @@ from outreach.queue.models import (
     OutreachCase,
     Task,
 )
-from youth import services as youth_services
 from youth.models import KaaPeriod, OccupationType, Youth
+from youth.register import services as youth_services
 
 Action = AuditEvent.Action
 

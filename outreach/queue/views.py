@@ -21,7 +21,7 @@ from kaa.lib.http import safe_next
 from kaa.lib.params import int_list
 from outreach.queue import forms, selectors, services
 from outreach.queue.models import ONE_WAY_CHANNELS, ContactAttempt, Task
-from youth.permissions import youth_get_for_user
+from youth.register.permissions import youth_get_for_user
 
 QUEUE_PAGE_SIZE = 100
 QUICK_OUTCOMES = [

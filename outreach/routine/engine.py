@@ -23,7 +23,7 @@ from outreach.queue.models import UNSUCCESSFUL_OUTCOMES, ContactAttempt, Outreac
 from outreach.routine.models import Anchor, Routine, RoutineStep
 from youth.models import KaaPeriod
 from youth.personnummer import age_on
-from youth.services import timeline_add
+from youth.register.services import timeline_add
 
 CHUNK = 2000
 CONDITION = "villkor"  # cancel reason when a step's condition stops holding
@@ -156,7 +156,7 @@ def deadlines_refresh(*, today: dt.date | None = None) -> JobStats | None:
 def turning_20_letters_ensure(*, today: dt.date) -> int:
     """A letter task for every youth in KAA whose 20th birthday is near (where to get
     support afterwards), once per period."""
-    from youth.services import youths_turning_20
+    from youth.register.services import youths_turning_20
 
     notice = settings.KAA_TURNING_20_NOTICE_DAYS
     already = Task.objects.filter(

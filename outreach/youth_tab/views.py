@@ -13,7 +13,7 @@ from kaa.audit import audit_read_fragment
 from outreach.queue.models import ContactAttempt
 from outreach.queue.views import QUICK_OUTCOMES
 from outreach.youth_tab.selectors import youth_outreach
-from youth.permissions import youth_get_for_user
+from youth.register.permissions import youth_get_for_user
 
 
 @login_required

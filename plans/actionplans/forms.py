@@ -54,7 +54,7 @@ class PlanForm(VersionedFormMixin, forms.ModelForm):
             self.fields["school"].required = True
             self.fields["school"].help_text = _("Skolan som planen görs tillsammans med.")
         if not preventive or hide_locating:
-            # The school of a protected youth (youth.permissions.locating_data_visible) is
+            # The school of a protected youth (youth.register.permissions.locating_data_visible) is
             # neither shown nor changed in a plan that already names it.
             del self.fields["school"], self.fields["school_contact"]
         self.helper = fields_only_helper()

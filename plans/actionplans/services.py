@@ -2,7 +2,7 @@
 closing (with the closing conversation), and closing with the KAA period.
 
 Every write is audited and put on the youth's timeline; the register is told when the
-youth's first plan starts or last one ends (`youth.services.measure_flag_set`); the plan's
+youth's first plan starts or last one ends (`youth.register.services.measure_flag_set`); the plan's
 follow-ups are kept as tasks in the coach's work queue (`work_queue.plan_tasks_sync`).
 """
 
@@ -28,8 +28,8 @@ from plans.actionplans.revisions import INTERVENTION_FIELDS, revision_add
 from plans.actionplans.work_queue import plan_tasks_sync
 from plans.consent.models import Consent
 from plans.consent.validity import consent_current
-from youth import services as youth_services
 from youth.models import KaaPeriod, Occupation, OccupationType, Youth
+from youth.register import services as youth_services
 
 
 def _today() -> dt.date:

@@ -52,7 +52,7 @@ from plans.catalogue.services import catalogue_ensure
 from plans.common.views import form_page, pdf_response
 from plans.consent.validity import consent_current
 from youth.models import Youth
-from youth.permissions import locating_data_visible, youth_get_for_user
+from youth.register.permissions import locating_data_visible, youth_get_for_user
 
 
 def _plan_of(request: HttpRequest, youth: Youth, pk: int) -> ActionPlan:

@@ -16,7 +16,7 @@ from kaa.versioning import Change, StaleEdit, version_bump, version_check
 from plans.consent.models import Consent
 from plans.consent.validity import consent_current
 from youth.models import Guardian, KaaPeriod, Youth
-from youth.services import timeline_add
+from youth.register.services import timeline_add
 
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 SCAN_SIGNATURES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}

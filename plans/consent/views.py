@@ -38,7 +38,7 @@ from plans.consent.services import (
 from plans.consent.validity import consent_is_valid
 from plans.partners.models import PartyKind
 from youth.models import Youth
-from youth.permissions import youth_get_for_user
+from youth.register.permissions import youth_get_for_user
 
 
 @login_required

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from kaa.audit import Action, audit_event
 from kaa.models import User
 from plans.conversations.models import MappingConversation
-from youth import services as youth_services
 from youth.models import KaaPeriod, Occupation, Reason, Youth
+from youth.register import services as youth_services
 
 # What a conversation's school status says about the registration reason (the reason codes of
 # the SCB report).

@@ -23,7 +23,7 @@ from plans.common.views import form_page
 from plans.conversations.forms import ConversationForm
 from plans.conversations.selectors import conversations_for_detail
 from plans.conversations.services import conversation_record
-from youth.permissions import youth_get_for_user
+from youth.register.permissions import youth_get_for_user
 
 
 @login_required

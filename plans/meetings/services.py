@@ -23,7 +23,7 @@ from plans.meetings.models import MeetingYouth, NetworkMeeting
 from plans.meetings.selectors import meeting_candidates
 from plans.partners.models import Partner
 from youth.models import CaseStatus, Youth
-from youth.services import timeline_add
+from youth.register.services import timeline_add
 
 
 @dataclass

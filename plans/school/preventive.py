@@ -19,8 +19,9 @@ from kaa.access import Perm, has_perm
 from kaa.audit import Action, audit_event
 from kaa.models import Municipality, Role, User
 from plans.school.models import SchoolNotification
-from youth import services as youth_services
+from youth.caseload import services as caseload_services
 from youth.models import KaaPeriod, Youth
+from youth.register import services as youth_services
 
 
 def _today() -> dt.date:
@@ -58,7 +59,9 @@ def preventive_case_open(
             _("Ungdomen är redan i KAA och får en vanlig handlingsplan."), code="in_kaa"
         )
     if youth.coach_id is None and actor.role == Role.COACH:
-        youth = youth_services.youth_assign(youth=youth, coach=actor, team=actor.team, actor=actor)
+        youth = caseload_services.youth_assign(
+            youth=youth, coach=actor, team=actor.team, actor=actor
+        )
     youth_services.timeline_add(
         youth=youth,
         kind="preventive",

@@ -24,8 +24,8 @@ from kaa.models import AuditEvent, User
 from plans.school.models import SchoolNotification
 from plans.school.preventive import preventive_case_open
 from plans.school.selectors import youth_matching
-from youth import services as youth_services
 from youth.models import KaaPeriod, Reason, Youth
+from youth.register import services as youth_services
 
 Action = AuditEvent.Action
 Kind = SchoolNotification.Kind

@@ -32,7 +32,7 @@ from plans.school.forms import AcceptForm, PreventiveForm, RejectForm, SchoolNot
 from plans.school.models import SchoolNotification
 from plans.school.preventive import preventive_case_report
 from plans.school.selectors import inbox_notices, notices_for_detail, youth_matching
-from youth.permissions import locating_data_visible
+from youth.register.permissions import locating_data_visible
 
 INBOX_PAGE_SIZE = 50
 

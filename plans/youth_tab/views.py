@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from kaa.access import Perm, has_perm
 from kaa.audit import audit_read_fragment
 from plans.youth_tab.selectors import youth_tab_context
-from youth.permissions import youth_get_for_user
+from youth.register.permissions import youth_get_for_user
 
 
 @login_required

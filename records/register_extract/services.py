@@ -303,7 +303,7 @@ def extract_order(*, youth: Youth, actor: Any, received_on: dt.date, key: str | 
     from kaa import outbox
     from kaa.lib.idempotent import AlreadyDone, once
     from records.register_extract.models import RegisterExtract
-    from youth import services as youth_services
+    from youth.data_protection import services as youth_services
 
     def create() -> RegisterExtract:
         request = youth_services.extract_recorded(

@@ -20,7 +20,7 @@ from kaa.lib.params import date_param, int_param
 from kaa.models import AuditEvent
 from records.register_extract.models import RegisterExtract
 from records.register_extract.services import EXTRACT_KEEP_DAYS, extract_order
-from youth.permissions import youth_get_for_user
+from youth.register.permissions import youth_get_for_user
 
 POLLS = 40  # times the list asks again while an extract is being made (3 s apart)
 

@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from kaa.models import AuditEvent
 from tests.factories import reason, youth_make
-from youth import services
+from youth.caseload import services as caseload_services
 from youth.models import Assignment, KaaPeriod, Note, TimelineEntry, Youth
+from youth.notes import services as notes_services
+from youth.register import services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,7 +51,11 @@ def test_twenty_notes_at_once_are_all_kept_and_audited(municipality, coach):
     youth = youth_make(municipality=municipality, coach=coach)
     outcomes = _at_once(
         [
-            (lambda i=i: services.note_add(youth=youth, author=coach, text=f"Anteckning {i}"))
+            (
+                lambda i=i: notes_services.note_add(
+                    youth=youth, author=coach, text=f"Anteckning {i}"
+                )
+            )
             for i in range(20)
         ]
     )
@@ -93,10 +99,10 @@ def test_moving_the_same_youth_to_two_coaches_at_once_moves_it_once(
     youth = youth_make(municipality=municipality)
     outcomes = _at_once(
         [
-            lambda: services.youth_assign(
+            lambda: caseload_services.youth_assign(
                 youth=youth, coach=coach, team=None, actor=coordinator, was=0
             ),
-            lambda: services.youth_assign(
+            lambda: caseload_services.youth_assign(
                 youth=youth, coach=colleague, team=None, actor=coordinator, was=0
             ),
         ]

@@ -117,8 +117,12 @@ def _form_fields() -> Iterator[tuple[str, forms.Field]]:
 
     for module in (
         "kaa.forms",
-        "youth.forms",
-        "youth.forms_import",
+        "youth.register.forms",
+        "youth.caseload.forms",
+        "youth.casefile.forms",
+        "youth.notes.forms",
+        "youth.data_protection.forms",
+        "youth.importing.forms",
         "outreach.queue.forms",
         "outreach.routine.forms",
         "outreach.eservice.forms",
@@ -223,7 +227,7 @@ def world(coordinator, coach, municipality) -> dict[str, Any]:
     from tests.access_matrix import _valid_pnr
     from tests.factories import occupation_type, plan_make, reason, youth_make
     from youth.models import ImportBatch, KaaPeriod
-    from youth.services import note_add
+    from youth.notes.services import note_add
 
     today = timezone.localdate()
     routine_from_template(municipality=municipality, key="askersund", actor=None)

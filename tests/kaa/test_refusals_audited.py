@@ -15,8 +15,9 @@ from kaa.models import AuditEvent, UserSession
 from outreach.models import ContactAttempt, Task
 from plans.models import PlanFollowUp
 from tests.factories import occupation_type, plan_make, reason, youth_make
+from youth.data_protection.services import restriction_set
 from youth.models import Note
-from youth.services import note_add, restriction_set
+from youth.notes.services import note_add
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate

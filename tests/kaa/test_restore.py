@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from kaa.management.commands.kaa_snapshot import compare, snapshot
 from tests.factories import youth_make
 from youth.models import Note
-from youth.services import note_add
+from youth.notes.services import note_add
 
 # The schema of the previous release: the migrations added since are undone, data kept.
 # Every app that has had a migration since, the newest first.

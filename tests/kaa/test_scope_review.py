@@ -13,8 +13,10 @@ from django.utils import timezone
 from kaa.models import AuditEvent
 from plans.models import SchoolNotification
 from tests.factories import plan_make, with_reason, youth_make
+from youth.caseload.services import caseload_hand_over
+from youth.data_protection.services import restriction_set
 from youth.models import Assignment, TimelineEntry, Youth
-from youth.services import caseload_hand_over, guardian_add, restriction_set
+from youth.register.services import guardian_add
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate

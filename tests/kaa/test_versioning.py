@@ -91,7 +91,7 @@ def test_a_stale_intervention_edit_is_refused(client_for, coach, colleague, muni
 
 
 def test_jobs_and_imports_without_a_form_are_not_checked(coach, municipality):
-    from youth.services import youth_contact_update
+    from youth.register.services import youth_contact_update
 
     youth = youth_make(municipality=municipality, coach=coach)
     youth_contact_update(youth=youth, actor=coach, phone="070-1")

@@ -83,7 +83,7 @@ class TestCodes:
 
     def test_the_code_ends_with_the_kaa_period(self, youth, coordinator):
         from youth.models import KaaPeriod, Reason
-        from youth.services import period_close
+        from youth.register.services import period_close
 
         code = access_code_for(youth)
         period = KaaPeriod.objects.get(youth=youth, end_date__isnull=True)

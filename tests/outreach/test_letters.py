@@ -17,7 +17,7 @@ from outreach.models import ContactAttempt, LetterBatch, MessageTemplate, Task
 from outreach.routine import services
 from outreach.routine.engine import deadlines_refresh
 from tests.factories import youth_make
-from youth.services import guardian_add
+from youth.register.services import guardian_add
 
 
 def _text(pdf: bytes) -> str:
@@ -213,7 +213,7 @@ def test_a_youth_restricted_after_the_batch_was_made_gets_no_letter_and_no_log_e
 ):
     from outreach.letters.services import letter_batch_create
     from outreach.models import AccessCode
-    from youth.services import restriction_set
+    from youth.data_protection.services import restriction_set
 
     minor, hidden = setup
     template = MessageTemplate.objects.get(kind="postcard")

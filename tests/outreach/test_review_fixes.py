@@ -20,7 +20,7 @@ from outreach.queue import services
 from outreach.routine.engine import deadlines_refresh
 from outreach.routine.services import cases_migrate, routine_from_template, routine_save_version
 from tests.factories import occupation_type, reason, youth_make
-from youth.services import period_close
+from youth.register.services import period_close
 
 REG = dt.date(2026, 9, 7)
 TZ = dt.timezone(dt.timedelta(hours=2))

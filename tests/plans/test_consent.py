@@ -14,7 +14,7 @@ from plans.consent.validity import consent_current, share_allowed
 from plans.models import Consent, Partner, PartyKind
 from tests.factories import consent_make, reason, youth_make
 from youth.models import Guardian
-from youth.services import period_close, period_open
+from youth.register.services import period_close, period_open
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate

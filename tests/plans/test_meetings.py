@@ -47,7 +47,7 @@ def youths(municipality, coach):
     none = youth_make(municipality=municipality, coach=coach, last_name="Utansson")
     occupied = youth_make(municipality=municipality, last_name="Jobbsson")
     from tests.factories import occupation_type
-    from youth.services import occupation_record
+    from youth.register.services import occupation_record
 
     occupation_record(
         youth=occupied,

@@ -18,7 +18,7 @@ from plans.models import ActionPlan, Intervention, InterventionType, MappingConv
 from plans.school.preventive import preventive_case_open
 from tests.factories import consent_make, occupation_type, plan_make, reason, youth_make
 from youth.models import KaaPeriod, Occupation, Youth
-from youth.services import period_close
+from youth.register.services import period_close
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate

@@ -16,8 +16,8 @@ from demo.youths import personnummer_for
 from kaa.models import AuditEvent
 from plans.models import SchoolNotification
 from tests.factories import youth_make
+from youth.data_protection.services import restriction_set
 from youth.models import TimelineEntry, Youth
-from youth.services import restriction_set
 
 pytestmark = pytest.mark.django_db
 URL = "plans:preventive_new"

@@ -18,8 +18,10 @@ from outreach.eservice.services import access_code_for, submission_save
 from plans.models import SchoolNotification
 from records.register_extract.services import extract_context
 from tests.factories import plan_make, youth_make
-from youth import services
+from youth.data_protection import services as data_protection_services
 from youth.models import DataRequest, FieldChange, Guardian, Note, Youth
+from youth.notes import services as notes_services
+from youth.register import services
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +41,7 @@ def _rich_youth(municipality, coach):
         address="Storgatan 1",
     )
     Guardian.objects.create(youth=youth, name="Hanna Vårdnadshavare", address="Lillgatan 2")
-    services.note_add(youth=youth, author=coach, text="Ringde, pratade om komvux.")
+    notes_services.note_add(youth=youth, author=coach, text="Ringde, pratade om komvux.")
     services.youth_contact_update(youth=youth, actor=coach, phone="070-2")
     plan_make(youth, actor=coach, interventions=1)
     submission_save(
@@ -329,7 +331,7 @@ def test_an_erasure_request_gets_the_archive_law_answer(
         {
             "action": "erasure",
             "e-received_on": "2026-11-21",
-            "e-decision": str(services.ERASURE_ANSWER),
+            "e-decision": str(data_protection_services.ERASURE_ANSWER),
         },
     )
     request = DataRequest.objects.get(youth=youth, kind="erasure")
@@ -367,7 +369,7 @@ def test_a_restricted_youth_gets_no_new_tasks_and_no_e_service_answers(
     routine_from_template(municipality=municipality, key="askersund", actor=None)
     youth = youth_make(municipality=municipality, coach=coach)
     code = access_code_for(youth)
-    services.restriction_set(
+    data_protection_services.restriction_set(
         youth=youth, actor=coordinator, reason="Bestrider", received_on=timezone.localdate()
     )
     deadlines_refresh()
@@ -400,7 +402,9 @@ def test_a_restricted_record_is_frozen_on_every_write_path(
     task = Task.objects.create(
         youth=youth, kind=Task.Kind.STEP, title="Skicka vykort", channel="letter", due_date=today
     )
-    services.restriction_set(youth=youth, actor=coordinator, reason="Bestrider", received_on=today)
+    data_protection_services.restriction_set(
+        youth=youth, actor=coordinator, reason="Bestrider", received_on=today
+    )
     follow_ups = [Task.Kind.PLAN_FOLLOW_UP, Task.Kind.INTERVENTION_FOLLOW_UP]
     Task.objects.filter(youth=youth, kind__in=follow_ups).delete()  # the job would remake them
     client = client_for(coordinator)

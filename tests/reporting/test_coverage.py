@@ -14,7 +14,7 @@ from tests.factories import reason
 from tests.youth.identification.test_coverage import scene  # noqa: F401  (fixture)
 from youth.identification import services
 from youth.models import KaaPeriod
-from youth.services import period_close
+from youth.register.services import period_close
 
 TODAY = timezone.localdate()
 PERIOD = HalfYear.containing(TODAY - dt.timedelta(days=200))

@@ -77,7 +77,7 @@ def test_another_municipality_exports_nothing_of_ours(
 def test_a_restricted_record_is_not_exported(client_for, coordinator, municipality):
     from django.utils import timezone
 
-    from youth.services import restriction_set
+    from youth.data_protection.services import restriction_set
 
     kept = youth_make(municipality=municipality, last_name="Med")
     frozen = youth_make(municipality=municipality, last_name="Begränsad")

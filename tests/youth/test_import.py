@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from demo.youths import personnummer_for
 from tests.factories import reason, youth_make
-from youth.importing import ImportFileError, import_apply, import_plan
+from youth.importing.services import ImportFileError, import_apply, import_plan
 from youth.models import ColumnMapping, KaaPeriod, Youth
 
 HEADER = "personnummer;fornamn;efternamn;adress;postnummer;postort;telefon;epost;avlamnande_skola"
@@ -215,7 +215,7 @@ def test_an_import_keeps_a_staff_edit_made_since_the_preview_and_makes_older_for
     from django.core.exceptions import ValidationError
 
     from youth.models import FieldChange
-    from youth.services import youth_contact_update
+    from youth.register.services import youth_contact_update
 
     youth = youth_make(municipality=municipality, phone="070-000", email="gammal@example.se")
     opened_version = Youth.objects.get(pk=youth.pk).version  # a coach opens the contact form

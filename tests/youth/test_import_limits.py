@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from tests.factories import reason
 from tests.youth.test_import import HEADER, _pnr
-from youth import importing
+from youth.importing import services as importing
 from youth.models import ImportBatch
 
 SHEET = "xl/worksheets/sheet1.xml"

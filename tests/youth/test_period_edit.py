@@ -74,7 +74,7 @@ def test_a_closed_period_needs_both_end_fields_and_keeps_the_input(
 
 
 def test_a_correction_may_not_overlap_another_period(client_for, coordinator, municipality):
-    from youth.services import period_open
+    from youth.register.services import period_open
 
     youth = youth_make(
         municipality=municipality, open_period=False, start_date=dt.date(2026, 9, 1)

@@ -22,7 +22,7 @@ from plans.conversations.services import conversation_record
 from plans.models import MappingConversation
 from tests.factories import occupation_type, plan_make, with_reason, youth_make
 from youth.models import Guardian
-from youth.services import guardian_add, occupation_record
+from youth.register.services import guardian_add, occupation_record
 
 pytestmark = pytest.mark.django_db
 
@@ -252,7 +252,7 @@ def test_a_protected_guardian_withholds_corrections_and_the_register_extract(
     client_for, coordinator, guarded
 ):
     from records.register_extract.services import extract_context
-    from youth.services import youth_contact_update
+    from youth.register.services import youth_contact_update
 
     youth_contact_update(youth=guarded, actor=coordinator, address="Nya gränd 3")
     page = (

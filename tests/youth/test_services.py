@@ -13,9 +13,11 @@ from django.utils import timezone
 from demo.youths import personnummer_for
 from kaa.models import AuditEvent
 from tests.factories import occupation_type, reason, youth_make
-from youth import services
+from youth.caseload import services as caseload_services
 from youth.models import Assignment, CaseStatus, KaaPeriod, NoteRevision, TimelineEntry, Youth
+from youth.notes import services as notes_services
 from youth.personnummer import years_before
+from youth.register import services
 
 
 def _register(municipality, number, start=None, **kw):
@@ -235,8 +237,8 @@ class TestCaseload:
         self, municipality, coach, colleague, coordinator
     ):
         youth = youth_make(municipality=municipality)
-        services.youth_assign(youth=youth, coach=coach, team=None, actor=coordinator)
-        services.youth_assign(youth=youth, coach=colleague, team=None, actor=coordinator)
+        caseload_services.youth_assign(youth=youth, coach=coach, team=None, actor=coordinator)
+        caseload_services.youth_assign(youth=youth, coach=colleague, team=None, actor=coordinator)
         history = list(Assignment.objects.filter(youth=youth).order_by("started_at"))
         assert [a.coach for a in history] == [coach, colleague]
         assert history[0].ended_at is not None
@@ -253,7 +255,7 @@ class TestCaseload:
     ):
         youth = youth_make(municipality=municipality)
         with pytest.raises(ValidationError, match="annan kommun"):
-            services.youth_assign(
+            caseload_services.youth_assign(
                 youth=youth, coach=stranger_coordinator, team=None, actor=coordinator
             )
 
@@ -261,7 +263,7 @@ class TestCaseload:
         self, municipality, coach, colleague, coordinator
     ):
         youths = [youth_make(municipality=municipality, coach=coach) for _ in range(3)]
-        moved = services.caseload_hand_over(
+        moved = caseload_services.caseload_hand_over(
             from_coach=coach, to_coach=colleague, actor=coordinator
         )
         assert moved == 3
@@ -272,25 +274,25 @@ class TestCaseload:
 class TestNotes:
     def test_the_author_may_edit_within_the_window_and_history_is_kept(self, municipality, coach):
         youth = youth_make(municipality=municipality)
-        note = services.note_add(youth=youth, author=coach, text="Ringde, inget svar")
-        services.note_edit(note=note, author=coach, text="Ringde två gånger, inget svar")
+        note = notes_services.note_add(youth=youth, author=coach, text="Ringde, inget svar")
+        notes_services.note_edit(note=note, author=coach, text="Ringde två gånger, inget svar")
         assert NoteRevision.objects.get(note=note).text == "Ringde, inget svar"
 
     def test_others_and_late_edits_are_refused(self, municipality, coach, colleague):
         youth = youth_make(municipality=municipality)
-        note = services.note_add(youth=youth, author=coach, text="Första")
+        note = notes_services.note_add(youth=youth, author=coach, text="Första")
         with pytest.raises(ValidationError, match="Bara den som skrev"):
-            services.note_edit(note=note, author=colleague, text="Ändrad")
+            notes_services.note_edit(note=note, author=colleague, text="Ändrad")
         with (
             time_machine.travel(timezone.now() + dt.timedelta(minutes=16)),
             pytest.raises(ValidationError, match="rättelse"),
         ):
-            services.note_edit(note=note, author=coach, text="Ändrad")
+            notes_services.note_edit(note=note, author=coach, text="Ändrad")
 
     def test_an_empty_note_is_refused(self, municipality, coach):
         youth = youth_make(municipality=municipality)
         with pytest.raises(ValidationError):
-            services.note_add(youth=youth, author=coach, text="   ")
+            notes_services.note_add(youth=youth, author=coach, text="   ")
 
 
 def test_a_period_cannot_open_for_someone_aged_20(municipality):
@@ -316,7 +318,9 @@ def test_a_leap_day_birthday_closes_on_the_birthday(municipality):
 
 def test_a_correction_of_a_correction_belongs_to_the_original(municipality, coach):
     youth = youth_make(municipality=municipality)
-    original = services.note_add(youth=youth, author=coach, text="Fel datum")
-    first = services.note_add(youth=youth, author=coach, text="Rätt: 3 maj", corrects=original)
-    second = services.note_add(youth=youth, author=coach, text="Nej, 4 maj", corrects=first)
+    original = notes_services.note_add(youth=youth, author=coach, text="Fel datum")
+    first = notes_services.note_add(
+        youth=youth, author=coach, text="Rätt: 3 maj", corrects=original
+    )
+    second = notes_services.note_add(youth=youth, author=coach, text="Nej, 4 maj", corrects=first)
     assert second.corrects == original

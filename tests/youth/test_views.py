@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from kaa.models import AuditEvent
 from tests.factories import occupation_type, with_reason, youth_make
-from youth import services
 from youth.models import Note, Youth
+from youth.notes import services as notes_services
+from youth.register import services
 
 
 @pytest.fixture
@@ -124,7 +125,7 @@ class TestDetail:
     ):
         youth = caseload[0]
         for i in range(80):
-            services.note_add(youth=youth, author=coach, text=f"Anteckning {i}")
+            notes_services.note_add(youth=youth, author=coach, text=f"Anteckning {i}")
         client = client_for(coach)
         with django_assert_max_num_queries(20):
             response = client.get(reverse("youth:detail", args=[youth.pk]))
@@ -231,7 +232,7 @@ def test_hand_over_moves_the_caseload(client_for, coordinator, coach, colleague,
 
 
 def test_note_edit_is_for_the_author_only(client_for, coach, colleague, caseload):
-    note = services.note_add(youth=caseload[0], author=coach, text="Första")
+    note = notes_services.note_add(youth=caseload[0], author=coach, text="Första")
     url = reverse("youth:note_edit", args=[caseload[0].pk, note.pk])
     client_for(colleague).post(url, {"text": "Kapad"})
     note.refresh_from_db()
@@ -248,7 +249,7 @@ def test_a_note_keeps_its_history_and_is_corrected_by_a_new_linked_note(
 
     time_machine.move_to("2026-11-23 09:00 +01:00", tick=False)
     youth = caseload[0]
-    note = services.note_add(youth=youth, author=coach, text="Ringde mamma")
+    note = notes_services.note_add(youth=youth, author=coach, text="Ringde mamma")
     detail = reverse("youth:detail", args=[youth.pk])
     edit = reverse("youth:note_edit", args=[youth.pk, note.pk])
     client = client_for(coach)
@@ -372,7 +373,7 @@ def test_name_search_can_use_the_trigram_indexes(municipality):
     migration 0005 when the planner may not scan the whole table."""
     from django.db import connection
 
-    from youth.selectors import _search_q
+    from youth.register.selectors import _search_q
 
     for i in range(30):
         youth_make(municipality=municipality, last_name=f"Efternamn{i}")

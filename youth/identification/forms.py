@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kaa.forms import fields_only_helper
 from kaa.uploads import ScannedFileField
 from youth.identification.models import Proposal, SourceKind
-from youth.models import ColumnMapping
+from youth.register.models import ColumnMapping
 
 MAX_BYTES = 200 * 1024 * 1024
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from kaa.models import Municipality
 from youth.identification import diff, rule
 from youth.identification.models import Proposal, Run, Source, SourceDelivery, Ss12000Connection
-from youth.models import Guardian, KaaPeriod, Reason, Youth
+from youth.register.models import Guardian, KaaPeriod, Reason, Youth
 
 QUEUE_LIMIT = 1000
 
@@ -132,15 +132,13 @@ WITH f AS ({rule.FACTS_SQL}),
 g AS (SELECT f.id, f.personnummer FROM f WHERE {rule.IN_GROUP_SQL}),
 r AS (SELECT DISTINCT reg.youth_id, reg.personnummer FROM ({diff.REGISTER_SQL}) reg)
 """  # noqa: S608  # nosec B608  constant fragments, no input
-COVERAGE_COUNT_SQL = (
-    _COVERAGE_CTE
-    + """
+_COVERAGE_COUNT = """
 SELECT COUNT(g.personnummer),
        COUNT(*) FILTER (WHERE g.personnummer IS NOT NULL AND r.youth_id IS NOT NULL),
        COUNT(*) FILTER (WHERE g.personnummer IS NULL)
 FROM g FULL OUTER JOIN r ON r.personnummer = g.personnummer
 """
-)  # nosec B608  constant fragments, no input
+COVERAGE_COUNT_SQL = _COVERAGE_CTE + _COVERAGE_COUNT  # constant fragments, no input
 # Which rows each coverage list shows.
 COVERAGE_LISTS = {
     "malgruppen": "g.personnummer IS NOT NULL",
@@ -148,9 +146,7 @@ COVERAGE_LISTS = {
     "saknas": "g.personnummer IS NOT NULL AND r.youth_id IS NULL",
     "utanfor": "g.personnummer IS NULL",
 }
-COVERAGE_LIST_SQL = (
-    _COVERAGE_CTE
-    + """
+_COVERAGE_LIST = """
 SELECT COALESCE(g.personnummer, r.personnummer) AS personnummer, r.youth_id,
        (g.personnummer IS NOT NULL) AS in_group,
        COALESCE(y.first_name, p.first_name, '') AS first_name,
@@ -163,7 +159,8 @@ WHERE {where}
 ORDER BY last_name, first_name, personnummer
 LIMIT %(limit)s OFFSET %(offset)s
 """
-)  # nosec B608  constant fragments; {where} is one of COVERAGE_LISTS, no input
+# Constant fragments; {where} is one of COVERAGE_LISTS, no input.
+COVERAGE_LIST_SQL = _COVERAGE_CTE + _COVERAGE_LIST
 COVERAGE_LIST_SQLS = {
     kind: COVERAGE_LIST_SQL.replace("{where}", where) for kind, where in COVERAGE_LISTS.items()
 }

@@ -21,7 +21,6 @@ from kaa.audit import audit_event
 from kaa.lib.joblock import xact_lock
 from kaa.models import AuditEvent, Municipality, User
 from youth import personnummer as pnr
-from youth import services as register
 from youth.identification import deliveries, diff, rule
 from youth.identification.models import (
     Proposal,
@@ -32,7 +31,8 @@ from youth.identification.models import (
     Ss12000Connection,
 )
 from youth.identification.sources import ss12000
-from youth.models import FieldChange, Guardian, KaaPeriod, Reason, Youth
+from youth.register import services as register
+from youth.register.models import FieldChange, Guardian, KaaPeriod, Reason, Youth
 
 log = logging.getLogger(__name__)
 Action = AuditEvent.Action

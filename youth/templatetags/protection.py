@@ -1,4 +1,4 @@
-"""Template side of the protected-identity rule (youth.permissions.locating_data_visible).
+"""Template side of the protected-identity rule (youth.register.permissions.locating_data_visible).
 
 `{% locating youth value %}` prints the value (or "–") when the request's user may see what can
 locate this youth, and the placeholder otherwise; `{% locating_visible youth as show %}` gives
@@ -13,7 +13,7 @@ from typing import Any
 from django import template
 
 from youth.models import Youth
-from youth.permissions import PROTECTED_PLACEHOLDER, locating_data_visible
+from youth.register.permissions import PROTECTED_PLACEHOLDER, locating_data_visible
 
 register = template.Library()
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from kaa.models import AuditEvent
 from tests.factories import reason
 from youth.identification import deliveries, selectors, services
-from youth.services import youth_register
+from youth.register.services import youth_register
 
 from .files import ENROLMENT_HEADER, born_aged, csv_file, pnr, post
 from .test_tasks import _population

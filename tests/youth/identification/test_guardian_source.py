@@ -15,7 +15,7 @@ from records.register_extract.services import extract_context
 from tests.factories import with_reason, youth_make
 from youth.identification import deliveries, services
 from youth.models import Guardian, TimelineEntry
-from youth.services import guardian_add
+from youth.register.services import guardian_add
 
 from .files import born_aged, navet, pnr, post
 

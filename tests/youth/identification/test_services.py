@@ -247,7 +247,7 @@ def test_a_later_run_supersedes_open_proposals(municipality):
 
 
 def test_a_restricted_record_is_never_proposed(municipality, coordinator):
-    from youth.services import restriction_set
+    from youth.data_protection.services import restriction_set
 
     youth = _registered(municipality)
     restriction_set(youth=youth, actor=coordinator, reason="Begäran", received_on=TODAY)

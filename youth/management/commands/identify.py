@@ -14,10 +14,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from kaa.models import Municipality
-from youth.column_mappings import Kind, mapping_problems, saved_mapping
 from youth.identification import deliveries, services
 from youth.identification.models import Proposal, Run, SourceDelivery
 from youth.identification.sources import SourceFileError
+from youth.importing.column_mappings import Kind, mapping_problems, saved_mapping
 
 FILE_MAPPINGS = (Kind.ENROLMENTS, Kind.COMPLETIONS)
 REPORT_KIND = {

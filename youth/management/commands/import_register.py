@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kaa.models import Municipality
-from youth.importing import ImportFileError, import_apply, import_plan
+from youth.importing.services import ImportFileError, import_apply, import_plan
 from youth.models import ColumnMapping, Reason
 
 

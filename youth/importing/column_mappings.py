@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from kaa.models import Municipality
-from youth.models import ColumnMapping
+from youth.register.models import ColumnMapping
 
 Kind = ColumnMapping.Kind
 
@@ -27,7 +27,7 @@ class Layout:
 def layout(kind: str) -> Layout:
     """The canonical columns of a kind of list (the header row of the standard format)."""
     from youth.identification.sources import schools
-    from youth.importing import COLUMNS, REQUIRED
+    from youth.importing.services import COLUMNS, REQUIRED
 
     layouts = {
         Kind.REGISTER: Layout(tuple(COLUMNS), REQUIRED),

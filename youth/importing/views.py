@@ -16,17 +16,18 @@ from django.views.decorators.http import require_http_methods
 from kaa.access import Perm, get_in_municipality, perm_required
 from kaa.audit import audit_bulk_read
 from kaa.uploads import upload_limit
-from youth import services
-from youth.forms_import import ColumnMappingForm, ImportConfirmForm, ImportUploadForm
-from youth.importing import MAX_BYTES, ImportFileError, import_apply, import_plan
-from youth.models import ColumnMapping, ImportBatch, KaaPeriod
+from youth.importing.forms import ColumnMappingForm, ImportConfirmForm, ImportUploadForm
+from youth.importing.models import ImportBatch
+from youth.importing.services import MAX_BYTES, ImportFileError, import_apply, import_plan
+from youth.register import services
+from youth.register.models import ColumnMapping, KaaPeriod
 
 
 @upload_limit(MAX_BYTES)
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload_view(request: HttpRequest) -> HttpResponse:
     municipality = request.user.municipality
     form = ImportUploadForm(
         request.POST or None, request.FILES or None, municipality=municipality, user=request.user
@@ -49,7 +50,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     mappings = ColumnMapping.objects.filter(
         municipality=municipality, kind=ColumnMapping.Kind.REGISTER
     )
-    return render(request, "youth/import_upload.html", {"form": form, "mappings": mappings})
+    return render(request, "youth/importing/upload.html", {"form": form, "mappings": mappings})
 
 
 def _batch_for(request: HttpRequest, pk: int, *, lock: bool = False) -> ImportBatch:
@@ -62,7 +63,7 @@ def _batch_for(request: HttpRequest, pk: int, *, lock: bool = False) -> ImportBa
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     _batch_for(request, pk)  # access check (and its audit) outside the transaction
     with transaction.atomic():
         # Locked for the whole confirm: a double submit waits, then finds it applied.
@@ -107,7 +108,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     shown = {y.pk: y for y in plan.missing} | {y.pk: y for y, _v, _c in plan.updated}
     audit_bulk_read(request, list(shown.values()), detail="importgranskning")
     return render(
-        request, "youth/import_preview.html", {"batch": batch, "plan": plan, "form": form}
+        request, "youth/importing/preview.html", {"batch": batch, "plan": plan, "form": form}
     )
 
 
@@ -146,7 +147,7 @@ MAPPING_USED_AT = {
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
-def mapping_create(request: HttpRequest) -> HttpResponse:
+def mapping_create_view(request: HttpRequest) -> HttpResponse:
     """A saved column mapping for the kind of list in `?typ=` (register lists by default);
     the form carries the kind on when it is sent."""
     kind = request.POST.get("kind") if request.method == "POST" else request.GET.get("typ")

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from youth.models import Youth
+from youth.register.models import Youth
 
 HEADER = [
     str(h)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kaa.access import Perm, ReasonRequired, get_for_user, has_perm
-from youth.models import Youth
+from youth.register.models import Youth
 
 SESSION_REASONS = "kaa_protected_reasons"  # {youth pk: until (epoch seconds)}
 

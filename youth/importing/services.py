@@ -29,8 +29,8 @@ from kaa.models import AuditEvent, Municipality, User
 from kaa.request_context import current_ip, current_request_id
 from kaa.versioning import VERSION_FIELD, changed_apply, version_bump
 from youth import personnummer as pnr
-from youth.models import FieldChange, KaaPeriod, Reason, TimelineEntry, Youth
-from youth.services import youth_status_refresh
+from youth.register.models import FieldChange, KaaPeriod, Reason, TimelineEntry, Youth
+from youth.register.services import youth_status_refresh
 
 # Canonical column -> Youth field. Headers are matched case-insensitively.
 COLUMNS = {

@@ -6,21 +6,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from kaa.models import User
 from youth import personnummer as pnr
-from youth.models import (
-    CaseStatus,
-    Guardian,
-    KaaPeriod,
-    Note,
-    NoteRevision,
-    Occupation,
-    TimelineEntry,
-    Youth,
-)
+from youth.register.models import CaseStatus, Guardian, KaaPeriod, Occupation, TimelineEntry, Youth
 
 SORTS = {
     "namn": ("last_name", "first_name", "id"),
@@ -30,6 +21,8 @@ SORTS = {
     "status": ("status", "last_name", "id"),
     "coach": ("coach__last_name", "last_name", "id"),
 }
+
+
 OPEN_STATUSES = [
     CaseStatus.NOT_REACHED,
     CaseStatus.IN_CONTACT,
@@ -119,16 +112,6 @@ def _search_q(text: str) -> Q:
     return q
 
 
-def caseload_of(*, user: User, limit: int = 15) -> QuerySet[Youth]:
-    """The coach's own open cases, not reached first (for the start page)."""
-    return (
-        Youth.objects.visible_to(user)
-        .filter(coach=user, status__in=OPEN_STATUSES)
-        .select_related("team")
-        .order_by("status", "last_name")[:limit]
-    )
-
-
 def youth_detail(*, user: User, pk: int) -> QuerySet[Youth]:
     """The youth page's queryset (one row, with what the header needs)."""
     return (
@@ -138,42 +121,5 @@ def youth_detail(*, user: User, pk: int) -> QuerySet[Youth]:
     )
 
 
-def youth_page_data(*, youth: Youth) -> dict[str, Any]:
-    """Periods, guardians, occupations and notes for the youth page, in fixed queries."""
-    periods = list(
-        KaaPeriod.objects.filter(youth=youth).select_related(
-            "registration_reason", "deregistration_reason"
-        )
-    )
-    occupations = list(Occupation.objects.filter(youth=youth).select_related("type")[:20])
-    current = next((o for o in occupations if o.end_date is None and o.confirmed), None)
-    notes = list(
-        Note.objects.filter(youth=youth, corrects__isnull=True)
-        .select_related("author")
-        .prefetch_related(
-            Prefetch("corrections", queryset=Note.objects.select_related("author")),
-            Prefetch("revisions", queryset=NoteRevision.objects.order_by("replaced_at")),
-        )[:50]
-    )
-    return {
-        "periods": periods,
-        "open_period": next((p for p in periods if p.end_date is None), None),
-        "guardians": list(youth.guardians.all()),
-        "occupations": occupations,
-        "current_occupation": current,
-        "notes": notes,
-    }
-
-
 def timeline_for(*, youth: Youth) -> QuerySet[TimelineEntry]:
     return TimelineEntry.objects.filter(youth=youth).select_related("actor")
-
-
-def coaches_of(*, municipality_id: int) -> QuerySet[User]:
-    return (
-        User.objects.filter(
-            municipality_id=municipality_id, is_active=True, role__in=["coach", "coordinator"]
-        )
-        .select_related("team")
-        .order_by("first_name", "last_name")
-    )

@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from kaa.access import Perm, has_perm
 from kaa.forms import DateField, date_input, fields_only_helper
 from kaa.models import Team, User
-from kaa.versioning import VersionedFormMixin
 from youth import personnummer as pnr
-from youth.models import CaseStatus, OccupationType, Reason, Youth
-from youth.selectors import SORTS
+from youth.register.models import CaseStatus, OccupationType, Reason, Youth
+from youth.register.selectors import SORTS
 
 DATE = date_input()
+
+
 _helper = fields_only_helper
 
 
@@ -140,31 +141,6 @@ class YouthRegisterForm(forms.ModelForm):
         """Duplicates are matched by the service (a returning youth gets a new period)."""
 
 
-class YouthContactForm(VersionedFormMixin, forms.ModelForm):
-    class Meta:
-        model = Youth
-        fields = [
-            "first_name",
-            "last_name",
-            "address",
-            "postal_code",
-            "city",
-            "phone",
-            "phone_alt",
-            "email",
-            "former_school",
-        ]
-
-    def __init__(self, *args: Any, hide_locating: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if hide_locating:
-            # Protected identity (youth.permissions.locating_data_visible): the fields are
-            # not in the form at all, so their values are neither shown nor changed.
-            for name in Youth.LOCATING_FIELDS:
-                del self.fields[name]
-        self.helper = _helper()
-
-
 class PeriodCloseForm(forms.Form):
     end_date = DateField(label=_("Slutdatum"), widget=DATE)
     reason = forms.ModelChoiceField(
@@ -250,64 +226,6 @@ class OccupationForm(forms.Form):
         self.helper = _helper()
 
 
-class AssignForm(forms.Form):
-    coach = forms.ModelChoiceField(
-        label=_("Coach"),
-        queryset=User.objects.none(),
-        required=False,
-        empty_label=_("Ingen coach"),
-    )
-    # The coach the youth had when the form was opened (0: none): a colleague's assignment
-    # made meanwhile is not silently replaced (kaa.versioning's rule for this one field).
-    was = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["coach"].queryset = (
-            User.objects.filter(
-                municipality_id=municipality_id, is_active=True, role__in=["coach", "coordinator"]
-            )
-            .select_related("team")
-            .order_by("first_name", "last_name")
-        )
-        self.helper = _helper()
-
-    def clean_was(self) -> int:
-        """A POST without `was` is stale, never a blind reassignment (no coach id is -1)."""
-        was = self.cleaned_data.get("was")
-        return -1 if was is None else was
-
-
-class HandOverForm(forms.Form):
-    from_coach = forms.ModelChoiceField(label=_("Från coach"), queryset=User.objects.none())
-    to_coach = forms.ModelChoiceField(label=_("Till coach"), queryset=User.objects.none())
-
-    def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        staff = User.objects.filter(
-            municipality_id=municipality_id, role__in=["coach", "coordinator"]
-        ).order_by("first_name")
-        self.fields["from_coach"].queryset = staff
-        self.fields["to_coach"].queryset = staff.filter(is_active=True)
-        self.helper = _helper()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("from_coach") and data.get("from_coach") == data.get("to_coach"):
-            self.add_error("to_coach", _("Välj en annan coach än den som lämnar."))
-        return data
-
-
-class NoteForm(forms.Form):
-    text = forms.CharField(
-        label=_("Ny anteckning"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = _helper()
-
-
 class GuardianForm(forms.Form):
     name = forms.CharField(label=_("Namn"), max_length=200)
     phone = forms.CharField(label=_("Telefon"), max_length=30, required=False)
@@ -320,73 +238,3 @@ class GuardianForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
-
-
-class RestrictionForm(forms.Form):
-    received_on = DateField(label=_("Begäran mottagen"), widget=DATE)
-    reason = forms.CharField(
-        label=_("Skäl"),
-        max_length=300,
-        help_text=_(
-            "T.ex. ungdomen bestrider att uppgifterna är riktiga, eller har invänt mot "
-            "behandlingen."
-        ),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["received_on"].initial = timezone.localdate()
-        self.helper = fields_only_helper()
-
-
-class LiftForm(forms.Form):
-    reason = forms.CharField(label=_("Varför hävs begränsningen?"), max_length=300)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = fields_only_helper()
-
-
-class ErasureForm(forms.Form):
-    received_on = DateField(label=_("Begäran mottagen"), widget=DATE)
-    decision = forms.CharField(
-        label=_("Svar till den som begärde radering"),
-        max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from youth.services import ERASURE_ANSWER
-
-        super().__init__(*args, **kwargs)
-        self.fields["received_on"].initial = timezone.localdate()
-        self.fields["decision"].initial = str(ERASURE_ANSWER)
-        self.helper = fields_only_helper()
-
-
-class ReasonForm(forms.Form):
-    REASONS = [
-        ("case", _("Jag handlägger ärendet")),
-        ("contact", _("Kontakt med ungdomen eller vårdnadshavare")),
-        ("coordination", _("Samordning eller fördelning av ärenden")),
-        ("other", _("Annat skäl (skriv nedan)")),
-    ]
-    reason = forms.ChoiceField(
-        label=_("Varför öppnar du uppgifterna?"), choices=REASONS, widget=forms.RadioSelect
-    )
-    detail = forms.CharField(label=_("Förklaring"), max_length=150, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = fields_only_helper()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("reason") == "other" and not (data.get("detail") or "").strip():
-            self.add_error("detail", _("Skriv skälet."))
-        return data
-
-    def as_text(self) -> str:
-        label = dict(self.REASONS)[self.cleaned_data["reason"]]
-        detail = (self.cleaned_data.get("detail") or "").strip()
-        return f"{label}: {detail}" if detail else str(label)

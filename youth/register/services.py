@@ -12,33 +12,28 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kaa.access import RESTRICTED_MESSAGE
 from kaa.audit import audit_event
-from kaa.models import AuditEvent, Municipality, Team, User
+from kaa.models import AuditEvent, Municipality, User
 from kaa.versioning import changed_apply, version_bump, version_check
 from youth import personnummer as pnr
-from youth.models import (
+from youth.register.models import (
     PERIOD_END_BEFORE_START,
-    Assignment,
     CaseStatus,
-    DataRequest,
     FieldChange,
     Guardian,
     KaaPeriod,
-    Note,
-    NoteRevision,
     Occupation,
     OccupationType,
     Reason,
     TimelineEntry,
     Youth,
 )
-from youth.signals import period_closed
+from youth.register.signals import period_closed
 
 MIN_AGE, MAX_AGE = 15, 19
-NOTE_EDIT_WINDOW = Note.EDIT_WINDOW
+
 
 Action = AuditEvent.Action
 
@@ -395,87 +390,6 @@ def youth_contact_update(
     return youth
 
 
-ERASURE_ANSWER = gettext_lazy(
-    "Uppgifterna behövs för kommunens skyldighet enligt skollagen 29 kap. 9 § och är allmänna "
-    "handlingar som ska bevaras eller gallras enligt arkivlagen och kommunens "
-    "informationshanteringsplan (GDPR art. 17.3 b). De raderas därför inte nu, utan gallras "
-    "när gallringsfristen har gått ut. Uppgifter som är felaktiga rättas."
-)
-
-
-def _data_request(
-    youth: Youth, actor: User, kind: str, received_on: dt.date, decision: str
-) -> DataRequest:
-    request = DataRequest.objects.create(
-        youth=youth,
-        kind=kind,
-        received_on=received_on,
-        decided_on=_today(),
-        decision=decision[:3000],
-        handled_by=actor,
-    )
-    _audit(actor, Action.CREATE, request)
-    timeline_add(
-        youth=youth,
-        kind="gdpr",
-        actor=actor,
-        summary=_("Dataskydd: %(kind)s") % {"kind": request.get_kind_display()},
-    )
-    return request
-
-
-@transaction.atomic
-def restriction_set(
-    *, youth: Youth, actor: User, reason: str, received_on: dt.date
-) -> DataRequest:
-    """Restrict processing: the record is frozen and hidden from everyone but coordinators."""
-    youth = Youth.objects.select_for_update().get(pk=youth.pk)
-    if youth.restricted_at is not None:
-        raise ValidationError(_("Behandlingen är redan begränsad."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Skriv skälet till begränsningen.")})
-    youth.restricted_at, youth.restriction_reason = timezone.now(), reason.strip()[:300]
-    youth.save(update_fields=["restricted_at", "restriction_reason", "updated_at"])
-    return _data_request(youth, actor, DataRequest.Kind.RESTRICTION, received_on, reason)
-
-
-@transaction.atomic
-def restriction_lift(*, youth: Youth, actor: User, reason: str) -> DataRequest:
-    youth = Youth.objects.select_for_update().get(pk=youth.pk)
-    if youth.restricted_at is None:
-        raise ValidationError(_("Behandlingen är inte begränsad."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Skriv varför begränsningen hävs.")})
-    youth.restricted_at, youth.restriction_reason = None, ""
-    youth.save(update_fields=["restricted_at", "restriction_reason", "updated_at"])
-    return _data_request(youth, actor, DataRequest.Kind.RESTRICTION_LIFTED, _today(), reason)
-
-
-def erasure_answer(
-    *, youth: Youth, actor: User, received_on: dt.date, decision: str
-) -> DataRequest:
-    """Record a request for erasure and the answer (erasure is limited by the archive law)."""
-    if not decision.strip():
-        raise ValidationError({"decision": _("Skriv svaret till den som begärde radering.")})
-    return _data_request(youth, actor, DataRequest.Kind.ERASURE, received_on, decision)
-
-
-@transaction.atomic
-def extract_recorded(*, youth: Youth, actor: User, received_on: dt.date) -> DataRequest:
-    """The request answered with an extract; taking the extract again for the same request
-    (the same day received) is the same answer, not a new request. Each copy is still an
-    export in the audit log (the caller's)."""
-    Youth.objects.select_for_update().filter(pk=youth.pk).first()  # one row, even if twice
-    earlier = DataRequest.objects.filter(
-        youth=youth, kind=DataRequest.Kind.EXTRACT, received_on=received_on
-    ).first()
-    if earlier is not None:
-        return earlier
-    return _data_request(
-        youth, actor, DataRequest.Kind.EXTRACT, received_on, _("Registerutdrag framställt")
-    )
-
-
 def status_derive(
     *,
     youth: Youth,
@@ -554,67 +468,6 @@ def measure_flag_set(*, youth: Youth, active: bool) -> None:
 
 
 @transaction.atomic
-def youth_assign(
-    *, youth: Youth, coach: User | None, team: Team | None, actor: User, was: int | None = None
-) -> Youth:
-    """Give the youth to a coach (and team); the caseload history keeps the earlier one.
-    `was`: the coach's id (0: none) the form showed; if another coach was assigned meanwhile,
-    nothing changes and the error says who has the youth now."""
-    if coach is not None and coach.municipality_id != youth.municipality_id:
-        raise ValidationError({"coach": _("Coachen arbetar i en annan kommun.")})
-    if team is None and coach is not None:
-        team = coach.team
-    if team is not None and team.municipality_id != youth.municipality_id:
-        raise ValidationError({"team": _("Teamet hör till en annan kommun.")})
-    youth = Youth.objects.select_for_update(of=("self",)).select_related("coach").get(pk=youth.pk)
-    if youth.coach_id == getattr(coach, "pk", None) and youth.team_id == getattr(team, "pk", None):
-        return youth
-    if was is not None and (youth.coach_id or 0) != was:
-        raise ValidationError(
-            _(
-                "Ungdomen har fått en annan coach medan du hade formuläret öppet: %(name)s. "
-                "Spara igen om ditt val ska gälla."
-            )
-            % {
-                "name": youth.coach.get_full_name() or youth.coach.get_username()
-                if youth.coach
-                else _("ingen coach")
-            },
-            code="stale",
-        )
-    now = timezone.now()
-    Assignment.objects.filter(youth=youth, ended_at__isnull=True).update(ended_at=now)
-    Assignment.objects.create(
-        youth=youth, coach=coach, team=team, started_at=now, assigned_by=actor
-    )
-    youth.coach, youth.team, youth.updated_by = coach, team, actor
-    youth.save(update_fields=["coach", "team", "updated_by", "updated_at"])
-    _audit(actor, Action.UPDATE, youth, ["coach", "team"])
-    name = coach.get_full_name() if coach else _("ingen coach")
-    timeline_add(
-        youth=youth, kind="assigned", actor=actor, summary=_("Tilldelad %(name)s") % {"name": name}
-    )
-    return youth
-
-
-@transaction.atomic
-def caseload_hand_over(*, from_coach: User, to_coach: User, actor: User) -> int:
-    """Move a leaving coach's whole caseload to another coach in one audited action."""
-    if from_coach.municipality_id != to_coach.municipality_id:
-        raise ValidationError(_("Båda coacherna måste arbeta i samma kommun."))
-    youths = list(Youth.objects.select_for_update().writable().filter(coach=from_coach))
-    for youth in youths:
-        youth_assign(youth=youth, coach=to_coach, team=to_coach.team, actor=actor)
-    audit_event(
-        user=actor,
-        action=Action.UPDATE,
-        obj=from_coach,
-        detail=f"handover:{len(youths)}->{to_coach.pk}",
-    )
-    return len(youths)
-
-
-@transaction.atomic
 def guardian_add(*, youth: Youth, actor: User, **fields: Any) -> Guardian:
     guardian = Guardian(youth=youth, created_by=actor, updated_by=actor, **fields)
     guardian.full_clean()
@@ -623,42 +476,6 @@ def guardian_add(*, youth: Youth, actor: User, **fields: Any) -> Guardian:
     timeline_add(youth=youth, kind="guardian", actor=actor, summary=_("Vårdnadshavare tillagd"))
     youth_status_refresh(youth=youth)
     return guardian
-
-
-@transaction.atomic
-def note_add(*, youth: Youth, author: User, text: str, corrects: Note | None = None) -> Note:
-    """Append a journal note (or a correction of an earlier one)."""
-    if not text.strip():
-        raise ValidationError({"text": _("Skriv något i anteckningen.")})
-    if corrects is not None and corrects.youth_id != youth.pk:
-        raise ValidationError({"corrects": _("Anteckningen hör till en annan ungdom.")})
-    while corrects is not None and corrects.corrects_id is not None:
-        corrects = corrects.corrects  # a correction of a correction belongs to the original
-    note = Note.objects.create(
-        youth=youth, author=author, text=text.strip(), created_at=timezone.now(), corrects=corrects
-    )
-    _audit(author, Action.CREATE, note)
-    timeline_add(youth=youth, kind="note", actor=author, summary=_("Anteckning"))
-    return note
-
-
-@transaction.atomic
-def note_edit(*, note: Note, author: User, text: str) -> Note:
-    """Only the author, only within the edit window; the old text is kept as a revision."""
-    note = Note.objects.select_for_update().get(pk=note.pk)
-    if note.author_id != author.pk:
-        raise ValidationError(_("Bara den som skrev anteckningen kan ändra den."))
-    if timezone.now() - note.created_at > NOTE_EDIT_WINDOW:
-        raise ValidationError(
-            _("Anteckningen kan inte längre ändras. Skriv en rättelse i stället.")
-        )
-    if not text.strip():
-        raise ValidationError({"text": _("Skriv något i anteckningen.")})
-    NoteRevision.objects.create(note=note, text=note.text, replaced_at=timezone.now())
-    note.text, note.edited_at = text.strip(), timezone.now()
-    note.save(update_fields=["text", "edited_at"])
-    _audit(author, Action.UPDATE, note, ["text"])
-    return note
 
 
 def turning_20_deregister(*, today: dt.date, actor: User | None = None) -> int:

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from kaa.forms import DateField, date_input, fields_only_helper
 from kaa.models import Municipality
 from kaa.uploads import ScannedFileField
-from youth.column_mappings import layout, mapping_problems
-from youth.importing import MAX_BYTES, ImportFileError, read_rows
-from youth.models import ColumnMapping, Reason, Youth
+from youth.importing.column_mappings import layout, mapping_problems
+from youth.importing.services import MAX_BYTES, ImportFileError, read_rows
+from youth.register.models import ColumnMapping, Reason, Youth
 
 DATE = date_input()
 _helper = fields_only_helper

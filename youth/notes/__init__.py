@@ -1,0 +1,1 @@
+"""The youth's journal: notes, corrections and the short edit window with its revisions."""
