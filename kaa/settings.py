@@ -443,8 +443,54 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+
+
+def media_storage() -> dict[str, object]:
+    """Where stored files (consent scans, SCB files, board reports, register extracts) live:
+    KAA_STORAGE=local, a directory (MEDIA_ROOT) that every web and worker process must share,
+    or KAA_STORAGE=s3, a bucket of any S3-compatible object store. Either way the code reaches
+    them only through Django's storage API, so a file a worker wrote is served by any web
+    process. They are private: nothing is ever sent to a browser as a link to the store;
+    downloads stream through KAA's own views, which check access and write the audit log."""
+    kind = env.str("KAA_STORAGE", default="local").strip().lower()
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise _bad_env("KAA_STORAGE", f"expected local or s3, not {kind!r}")
+    bucket = env.str("KAA_S3_BUCKET", default="").strip()
+    if not bucket:
+        raise _bad_env("KAA_S3_BUCKET", "must be set when KAA_STORAGE=s3")
+    addressing = env.str("KAA_S3_ADDRESSING_STYLE", default="").strip() or None
+    if addressing not in (None, "path", "virtual"):
+        raise _bad_env("KAA_S3_ADDRESSING_STYLE", "expected path or virtual")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Empty: AWS itself; a municipality's own store (MinIO, Ceph, a Swedish cloud
+            # provider) is named by its URL.
+            "endpoint_url": env.str("KAA_S3_ENDPOINT_URL", default="").strip() or None,
+            "region_name": env.str("KAA_S3_REGION", default="").strip() or None,
+            # Empty keys: boto3's own chain (AWS_* variables, an instance or pod role).
+            "access_key": env_secret("KAA_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env_secret("KAA_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("KAA_S3_PREFIX", default="").strip("/ "),
+            "addressing_style": addressing,
+            "signature_version": "s3v4",
+            # No ACL is sent: objects are as private as the bucket, which must block public
+            # access. A store that refuses ACL headers (ACLs switched off) works the same.
+            "default_acl": None,
+            # url() would be an unsigned address that the store refuses: no link that grants
+            # access on its own can leave KAA.
+            "querystring_auth": False,
+            # A name already taken gets a new one, as on disk: a file is never overwritten.
+            "file_overwrite": False,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -161,3 +161,105 @@ def sms_dir(settings, tmp_path):
     settings.KAA_SMS_FILE_DIR = str(tmp_path / "sms")
     settings.KAA_SMS_BACKEND = "outreach.messaging.gateways.FileSmsBackend"
     return Path(settings.KAA_SMS_FILE_DIR)
+
+
+class ObjectStore:
+    """A bucket of its own on the S3-compatible test server, and a client to look into it."""
+
+    def __init__(self, endpoint: str, bucket: str) -> None:
+        import boto3
+        from botocore.config import Config
+
+        self.endpoint, self.bucket = endpoint, bucket
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name=S3_REGION,
+            aws_access_key_id="kaa-test",
+            aws_secret_access_key="kaa-test-secret",
+            config=Config(s3={"addressing_style": "path"}),
+        )
+
+    def keys(self, prefix: str = "") -> list[str]:
+        answer = self.client.list_objects_v2(Bucket=self.bucket, Prefix=prefix)
+        return sorted(o["Key"] for o in answer.get("Contents", []))
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+
+
+S3_REGION = "eu-north-1"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible server (moto's, a process of its own) on a free loopback port for
+    the test session: the storage is spoken to over HTTP, as to any object store."""
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    for _attempt in range(3):
+        port = _free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        endpoint = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while server.poll() is None and time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{endpoint}/", timeout=1).close()
+                break
+            except urllib.error.HTTPError:
+                break  # it answers
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        else:
+            server.kill()
+            server.wait()
+            continue  # the port was taken meanwhile, or the server did not come up
+        try:
+            yield endpoint
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+        return
+    pytest.fail("the S3 test server did not start")
+
+
+@pytest.fixture
+def s3_storage(settings, monkeypatch, s3_server) -> ObjectStore:
+    """Stored files in a new bucket of the S3 test server, configured exactly as production is:
+    through the KAA_STORAGE / KAA_S3_* variables and kaa.settings.media_storage()."""
+    import uuid
+
+    from kaa.settings import media_storage
+
+    store = ObjectStore(s3_server, f"kaa-test-{uuid.uuid4().hex[:12]}")
+    store.client.create_bucket(
+        Bucket=store.bucket, CreateBucketConfiguration={"LocationConstraint": S3_REGION}
+    )
+    for name, value in {
+        "KAA_STORAGE": "s3",
+        "KAA_S3_BUCKET": store.bucket,
+        "KAA_S3_ENDPOINT_URL": s3_server,
+        "KAA_S3_REGION": S3_REGION,
+        "KAA_S3_ACCESS_KEY_ID": "kaa-test",
+        "KAA_S3_SECRET_ACCESS_KEY": "kaa-test-secret",
+        "KAA_S3_ADDRESSING_STYLE": "path",
+    }.items():
+        monkeypatch.setenv(name, value)
+    settings.STORAGES = {**settings.STORAGES, "default": media_storage()}
+    return store

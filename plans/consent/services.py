@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaa.audit import Action, audit_event
+from kaa.lib.storage import delete_on_commit
 from kaa.models import User
 from kaa.versioning import Change, StaleEdit, version_bump, version_check
 from plans.consent.models import Consent
@@ -226,8 +227,7 @@ def consent_paper_received(
         # A new scan of the same paper: the old file goes once this commits (unless the
         # storage gave the new file the old one's name, the old file having gone missing).
         if replaced and replaced != consent.scan.name:
-            storage = consent.scan.storage
-            transaction.on_commit(lambda: storage.delete(replaced))
+            delete_on_commit([replaced], storage=consent.scan.storage)
         fields.append("scan")
     consent.paper_received_on, consent.paper_received_by, consent.updated_by = on, actor, actor
     version_bump(consent)

@@ -15,10 +15,13 @@ from collections.abc import Iterator
 
 from django.apps import apps
 from django.core.files.storage import Storage, default_storage
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from kaa.audit import Action, audit_event
+from kaa.lib.storage import STORAGE_ERRORS, delete_on_commit
+
+__all__ = ["delete_on_commit", "orphans", "orphans_delete"]
 
 log = logging.getLogger(__name__)
 GRACE = dt.timedelta(days=1)
@@ -37,29 +40,16 @@ def _file_fields() -> list[tuple[type[models.Model], str, str]]:
 
 
 def _walk(storage: Storage, folder: str) -> Iterator[str]:
-    if not storage.exists(folder):
+    # A folder is no object of its own in an object store (exists() cannot see it there): a
+    # missing one lists as empty, or raises on disk.
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
         return
-    folders, files = storage.listdir(folder)
     for name in files:
         yield f"{folder}/{name}"
     for sub in folders:
         yield from _walk(storage, f"{folder}/{sub}")
-
-
-def delete_on_commit(names: list[str], *, storage: Storage = default_storage) -> None:
-    """Delete these stored files once the transaction has committed (a rollback keeps them);
-    one that cannot be deleted is logged and left for the orphan job."""
-    names = [n for n in names if n]
-
-    def delete() -> None:
-        for name in names:
-            try:
-                storage.delete(name)
-            except OSError:
-                log.exception("could not delete the stored file %s", name)
-
-    if names:
-        transaction.on_commit(delete)
 
 
 def orphans(*, now: dt.datetime | None = None, storage: Storage = default_storage) -> list[str]:
@@ -76,7 +66,7 @@ def orphans(*, now: dt.datetime | None = None, storage: Storage = default_storag
                 continue
             try:
                 modified = storage.get_modified_time(name)
-            except OSError:  # deleted meanwhile (a scan replaced, a gallring run)
+            except STORAGE_ERRORS:  # deleted meanwhile (a scan replaced, a gallring run)
                 continue
             if modified < now - GRACE:
                 found.append(name)
@@ -89,7 +79,7 @@ def orphans_delete(*, now: dt.datetime | None = None, storage: Storage = default
     for name in orphans(now=now, storage=storage):
         try:
             storage.delete(name)
-        except OSError:
+        except STORAGE_ERRORS:
             log.exception("could not delete an orphaned stored file")
             continue
         folder = name.split("/", 1)[0]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import tempfile
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from kaa.audit import Action, audit_event
 from kaa.lib.emails import send_scb_draft
+from kaa.lib.storage import save_local_file
 from kaa.models import Municipality, Role, User
 from reporting.scb.checks import Findings
 from reporting.scb.models import ScbFile, ScbFileEntry, ScbProfileVerification, ScbReport
@@ -84,13 +85,11 @@ def report_check(
     return report, outcome.findings, profile
 
 
-def _target(filename: str, suffix: str) -> tuple[str, Path]:
+def _target(filename: str, suffix: str) -> str:
+    """The name the file is stored under (in the storage, not a local path)."""
     today = timezone.localdate()
     stem = Path(filename).stem
-    name = f"scb/{today:%Y}/{uuid.uuid4().hex}-{stem}{suffix}"
-    path = Path(default_storage.path(name))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return name, path
+    return f"scb/{today:%Y}/{uuid.uuid4().hex}-{stem}{suffix}"
 
 
 class _Entries:
@@ -173,9 +172,13 @@ def file_build(
     verified = profile_verification(municipality, profile) is not None
     report = report_for(municipality, period)
     filename = profile.filename(kommunkod=municipality.code, period=period)
-    content_name, content_path = _target(filename, Path(filename).suffix or ".csv")
-    readable_name, readable_path = _target(filename, ".xlsx")
-    with transaction.atomic():
+    content_name = _target(filename, Path(filename).suffix or ".csv")
+    readable_name = _target(filename, ".xlsx")
+    # Written on this node's own disk first, then stored (where any web process can serve
+    # them) only when the run is complete and kept.
+    with tempfile.TemporaryDirectory(prefix="kaa-scb-") as work, transaction.atomic():
+        content_path = Path(work) / Path(content_name).name
+        readable_path = Path(work) / Path(readable_name).name
         file = ScbFile.objects.create(
             report=report,
             created_at=timezone.now(),
@@ -192,7 +195,6 @@ def file_build(
             override_reason=override_reason.strip()[:300],
             request_key=request_key,
         )
-        file.content.name, file.readable.name = content_name, readable_name
         entries = _Entries(file)
         outcome: Outcome = run(
             municipality,
@@ -208,6 +210,8 @@ def file_build(
         if not outcome.written:
             transaction.set_rollback(True)
         else:
+            file.content.name = save_local_file(content_name, content_path)
+            file.readable.name = save_local_file(readable_name, readable_path)
             _archive(file, entries, outcome, report, actor, period)
     _store(report, outcome.findings, profile)
     return (file if outcome.written else None), outcome.findings

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -40,10 +39,12 @@ def test_a_file_is_archived_with_checksum_counts_and_an_audit_event(
     municipality, register, coordinator
 ):
     file = _build(municipality, coordinator)
-    content = Path(default_storage.path(file.content.name)).read_bytes()
+    with default_storage.open(file.content.name, "rb") as stored:
+        content = stored.read()
     assert hashlib.sha256(content).hexdigest() == file.sha256
     assert (file.size, file.row_count, file.youth_count) == (len(content), 16, 5)
-    assert Path(default_storage.path(file.readable.name)).read_bytes()[:2] == b"PK"
+    with default_storage.open(file.readable.name, "rb") as stored:
+        assert stored.read(2) == b"PK"
     assert file.filename == "KAA_1882_2026H1.csv"
     assert (file.profile_name, file.profile_verified) == ("kaa-2018H2", False)
     assert file.entries.count() == 5  # one fingerprint per youth (Cia's two periods as one)

@@ -7,17 +7,16 @@ Exit codes: 0 the file is written (or, with --check, no blocking problem); 1 blo
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from kaa.lib.storage import copy_to
 from kaa.models import Municipality
 from reporting.scb.checks import BLOCK, Findings
 from reporting.scb.periods import HalfYear
@@ -89,7 +88,7 @@ class Command(BaseCommand):
             raise CommandError(f"Exportprofilen kan inte användas: {exc}", returncode=2) from exc
         self._print(findings)
         if file is not None:
-            _copy(default_storage.path(file.content.name), Path(output))
+            _copy(file.content.name, Path(output))
             self.stdout.write(
                 f"Skrev {output}: {file.row_count} rader, {file.youth_count} "
                 f"ungdomar, sha256 {file.sha256}"
@@ -112,11 +111,12 @@ class Command(BaseCommand):
         )
 
 
-def _copy(source: str, target: Path) -> None:
+def _copy(name: str, target: Path) -> None:
+    """The archived file (from the storage, wherever it is) to `target`, whole or not at all."""
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".scb-")
-    os.close(fd)
     try:
-        shutil.copyfile(source, temp)
+        with os.fdopen(fd, "wb") as out:
+            copy_to(name, out)
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
