@@ -168,9 +168,11 @@ def _stop(processes: list[subprocess.Popen]) -> None:
 @pytest.fixture
 def stack(transactional_db, tmp_path):
     """nginx, two gunicorn processes and a Celery worker, on the test's database."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    nginx = os.environ.get("KAA_NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
     if not os.access(nginx, os.X_OK):
-        pytest.fail("nginx is missing: apt-get install -y nginx-light (./scripts/test does)")
+        pytest.fail(
+            f"nginx missing at {nginx}: apt-get install -y nginx-light (./scripts/test does)"
+        )
     from django.conf import settings
 
     run = uuid.uuid4().hex[:12]
