@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -66,8 +67,9 @@ def _tail(path: Path, lines: int = 30) -> str:
 
 
 class Stack:
-    def __init__(self, base: str, logs: Path, media: Path) -> None:
+    def __init__(self, base: str, logs: Path, media: Path, nodes: dict[str, str]) -> None:
         self.base = base
+        self.nodes = nodes  # name: its own address, past the proxy
         self.logs = logs
         self.media = media
 
@@ -155,8 +157,10 @@ def _wait_up(urls: list[str], processes: list[subprocess.Popen], stack: Stack) -
 
 
 def _stop(processes: list[subprocess.Popen]) -> None:
+    # Quick shutdowns: nothing is left to finish (SIGINT for gunicorn, SIGQUIT for Celery).
+    quick = {"gunicorn": signal.SIGINT, "celery": signal.SIGQUIT}
     for process in processes:
-        process.terminate()
+        process.send_signal(quick.get(process.args[2], signal.SIGTERM))
     for process in processes:
         try:
             process.wait(timeout=15)
@@ -229,8 +233,6 @@ def stack(transactional_db, tmp_path):
                 "--access-logfile",
                 str(logs / f"{name}-access.log"),
                 "--no-control-socket",  # one per user by default: two processes would share it
-                "--graceful-timeout",
-                "3",
             ],
             KAA_NODE_NAME=name,
         )
@@ -288,9 +290,14 @@ http {{
 """
     )
     start("nginx", [nginx, "-p", str(conf), "-c", str(conf / "nginx.conf"), "-e", "stderr"])
-    result = Stack(f"http://127.0.0.1:{proxy_port}", logs, media)
+    result = Stack(
+        f"http://127.0.0.1:{proxy_port}",
+        logs,
+        media,
+        {name: f"http://127.0.0.1:{port}" for name, port in ports.items()},
+    )
     try:
-        urls = [f"http://127.0.0.1:{port}/healthz" for port in ports.values()]
+        urls = [f"{address}/healthz" for address in result.nodes.values()]
         _wait_up([*urls, result.base + "/healthz"], processes, result)
         yield result
     finally:
@@ -325,6 +332,23 @@ def test_any_process_answers_any_request_behind_nginx(stack, coordinator, coach,
     )
     assert too_big.status_code == 413
     assert "X-KAA-Node" not in too_big.headers
+
+    # The container's health check, against each process as its HEALTHCHECK would ask it.
+    for address in stack.nodes.values():
+        check = subprocess.run(  # noqa: S603
+            [sys.executable, str(ROOT / "deploy" / "healthcheck.py")],
+            env={
+                **os.environ,
+                "KAA_HEALTHCHECK_URL": f"{address}/healthz",
+                "ALLOWED_HOSTS": "127.0.0.1",
+            },
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        assert check.returncode == 0, check.stderr
+        assert '"status": "ok"' in check.stdout
 
     # The session: a coordinator logs in with password and authenticator (the client says it
     # comes from 203.0.113.9; only the proxy's own word counts); every page, from either
