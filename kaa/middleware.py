@@ -40,7 +40,8 @@ Handler = Callable[[HttpRequest], HttpResponse]
 
 class RequestContextMiddleware:
     """Gives each request an id of its own (sent back as X-Request-ID; a client's X-Request-ID
-    is kept apart, kaa.request_context) and resolves the client IP for the audit log."""
+    is kept apart, kaa.request_context) and resolves the client IP for the audit log. With
+    KAA_NODE_NAME set, names the web process that answered (X-KAA-Node)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -52,6 +53,8 @@ class RequestContextMiddleware:
         finally:
             request_context.end(tokens)
         response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
+        if settings.KAA_NODE_NAME:
+            response["X-KAA-Node"] = settings.KAA_NODE_NAME
         return response
 
 

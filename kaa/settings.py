@@ -363,6 +363,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The name of this web process among several behind the proxy (e.g. its host name), sent back
+# as X-KAA-Node so that an operator sees which one answered. Empty: no such header.
+KAA_NODE_NAME = env.str("KAA_NODE_NAME", default="")
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     # Only behind a proxy that overwrites this header from the client.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -72,3 +72,24 @@ ensure_test_provider() {
     echo "$digest" > "$stamp"
   fi
 }
+
+ensure_nginx() {
+  # The scale-out test (tests/kaa/test_scale_out.py) runs Debian's nginx as a proxy in front of
+  # two web processes, as its own user with a generated configuration (no service is started).
+  if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      echo "==> Installing Debian's nginx for the scale-out test"
+      apt-get update -qq
+      # policy-rc.d answers 101: the package must not start nginx as a service here.
+      local policy=/usr/sbin/policy-rc.d made_policy=""
+      if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && made_policy=1
+      fi
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+      if [ -n "$made_policy" ]; then rm -f "$policy"; fi
+    else
+      echo "nginx missing: run 'sudo apt-get install -y nginx-light'." >&2
+      exit 1
+    fi
+  fi
+}

@@ -41,3 +41,12 @@ def test_the_client_request_id_is_sanitised_and_length_limited(client_for, coord
 def test_without_a_client_id_the_field_stays_empty(client_for, coordinator):
     client_for(coordinator).get(reverse("records:audit_list"))
     assert _event().client_request_id == ""
+
+
+def test_a_web_process_names_itself_only_when_configured(client, db, settings):
+    settings.KAA_NODE_NAME = ""
+    assert "X-KAA-Node" not in client.get("/tillganglighet/").headers
+    settings.KAA_NODE_NAME = "web-2"
+    response = client.get("/tillganglighet/")
+    assert response.status_code == 200
+    assert response["X-KAA-Node"] == "web-2"
