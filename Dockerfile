@@ -17,5 +17,7 @@ RUN useradd --system --home /app kaa && mkdir -p /app/media && chown kaa /app/me
 USER kaa
 
 EXPOSE 8000
+# gunicorn.conf.py (read from /app) keeps the workers' metrics here and empties it at start.
+ENV PROMETHEUS_MULTIPROC_DIR=/tmp/kaa-metrics
 CMD ["gunicorn", "kaa.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
      "--access-logfile", "-", "--timeout", "60"]
