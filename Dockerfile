@@ -43,5 +43,7 @@ EXPOSE 8000
 # Django: cheap every 30 s).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "/app/deploy/healthcheck.py"]
+# gunicorn.conf.py (read from /app) keeps the workers' metrics here and empties it at start.
+ENV PROMETHEUS_MULTIPROC_DIR=/tmp/kaa-metrics
 CMD ["gunicorn", "kaa.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
      "--access-logfile", "-", "--timeout", "60", "--no-control-socket"]

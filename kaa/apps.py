@@ -11,7 +11,7 @@ class KaaConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
-        from kaa import checks, signals  # noqa: F401  (registers receivers and checks)
+        from kaa import checks, metrics, signals  # noqa: F401  (registers receivers, checks)
         from kaa.lib.params import IdConverter
 
         # `<id:pk>` in every app's URLs: an id the database cannot hold is a 404, not an error.

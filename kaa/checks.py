@@ -11,6 +11,8 @@ from kaa.audit import AUDIT_MINIMUM_MONTHS
 
 # Roles that read personal data or statistics, or manage accounts: all need a second factor.
 READING_ROLES = ("coordinator", "coach", "manager", "admin")
+# A bearer token shorter than this could be guessed by trying (secrets.token_urlsafe(32) is 43).
+METRICS_TOKEN_MINIMUM = 32
 
 
 @register(Tags.security, deploy=True)
@@ -73,7 +75,7 @@ def kaa_deploy_checks(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
                 id="kaa.W040",
             )
         )
-    return problems + _services_missing()
+    return problems + _services_missing() + _monitoring()
 
 
 def _services_missing() -> list[Warning]:
@@ -100,3 +102,18 @@ def _services_missing() -> list[Warning]:
             )
         )
     return problems
+
+
+def _monitoring() -> list[Warning]:
+    token = settings.KAA_METRICS_TOKEN
+    if token and len(token) < METRICS_TOKEN_MINIMUM:
+        return [
+            Warning(
+                f"KAA_METRICS_TOKEN has {len(token)} characters: /metrics answers to whoever "
+                "guesses it.",
+                hint=f"Use at least {METRICS_TOKEN_MINIMUM} random characters, e.g. "
+                "python -c 'import secrets; print(secrets.token_urlsafe(32))'.",
+                id="kaa.W041",
+            )
+        ]
+    return []

@@ -483,3 +483,15 @@ class AuditShipment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sink} ≤ {self.last_id}"
+
+
+class JobRun(models.Model):
+    """When each scheduled job last finished without error (kaa.lib.joblock.single_run), kept
+    in the database so that the metrics of every node say the same (kaa.metrics)."""
+
+    name = models.CharField(max_length=200, unique=True)  # the job's lock: its task's path
+    last_success_at = models.DateTimeField()
+    last_duration = models.FloatField(default=0)  # seconds
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.last_success_at:%Y-%m-%d %H:%M}"

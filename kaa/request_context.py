@@ -8,18 +8,27 @@ import uuid
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("kaa_request_id", default="")
 _client_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
     "kaa_client_request_id", default=""
 )
 _ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("kaa_ip", default=None)
+_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
+    "kaa_request", default=None
+)
 
 # A client's own X-Request-ID is kept only as these characters, at most this long.
 _CLIENT_ID_UNSAFE = re.compile(r"[^A-Za-z0-9._:-]")
 CLIENT_REQUEST_ID_LENGTH = 64
 
-Tokens = tuple[contextvars.Token[str], contextvars.Token[str], contextvars.Token[str | None]]
+Tokens = tuple[
+    contextvars.Token[str],
+    contextvars.Token[str],
+    contextvars.Token[str | None],
+    contextvars.Token[HttpRequest | None],
+]
 
 
 def current_request_id() -> str:
@@ -34,6 +43,30 @@ def current_client_request_id() -> str:
 
 def current_ip() -> str | None:
     return _ip.get()
+
+
+def current_user_id() -> int | None:
+    """The id of the user this request is made by, once authentication has looked at the
+    session (never a name). Nothing is loaded here: a log line written before the user is
+    known, or while the session is being read, gets None instead of a query of its own."""
+    request = _request.get()
+    if request is None:
+        return None
+    user = request.__dict__.get("user")
+    if isinstance(user, SimpleLazyObject):
+        # AuthenticationMiddleware's lazy user keeps what it loaded in _cached_user; login()
+        # and logout() replace request.user itself with the new user.
+        user = request.__dict__.get("_cached_user")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user.pk
+
+
+def current_view() -> str:
+    """The name of the URL this request resolved to ("" before resolution, or none)."""
+    request = _request.get()
+    match = getattr(request, "resolver_match", None) if request is not None else None
+    return match.view_name if match is not None else ""
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -58,6 +91,7 @@ def begin(request: HttpRequest) -> Tokens:
         _request_id.set(request_id),
         _client_request_id.set(client_id),
         _ip.set(client_ip(request)),
+        _request.set(request),
     )
 
 
@@ -65,3 +99,4 @@ def end(tokens: Tokens) -> None:
     _request_id.reset(tokens[0])
     _client_request_id.reset(tokens[1])
     _ip.reset(tokens[2])
+    _request.reset(tokens[3])

@@ -116,6 +116,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kaa.middleware.RequestContextMiddleware",
+    # Inside the request's context (its id in the log line), around everything else: each
+    # request's time, database queries and status into the metrics and one log line.
+    "kaa.metrics.RequestMetricsMiddleware",
     # Before anything reads the body: a body longer than allowed is answered 413 unread.
     "kaa.uploads.UploadLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -382,7 +385,9 @@ if HTTPS:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     LANGUAGE_COOKIE_SECURE = True
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Monitoring reaches these on each node's own address, inside the network (README,
+# "Övervakning / Monitoring"); /metrics still needs its token.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -548,19 +553,25 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 # --- Logging --------------------------------------------------------------------------------
 # Application logs never carry personnummer, names or note text: those belong in the audit log.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# "text" (the default: a line for people) or "json" (one JSON object a line with the request
+# id, the user's id and the view, for a log collector; kaa.logging.JsonFormatter).
+KAA_LOG_FORMAT = env.str("KAA_LOG_FORMAT", default="text")
+if KAA_LOG_FORMAT not in ("text", "json"):
+    raise _bad_env("KAA_LOG_FORMAT", f"{KAA_LOG_FORMAT!r}: expected text or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"scrub_pii": {"()": "kaa.logging.ScrubPersonalDataFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "kaa.logging.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "stream": sys.stderr,
             "filters": ["scrub_pii"],
-            "formatter": "plain",
+            "formatter": KAA_LOG_FORMAT,
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
@@ -597,6 +608,10 @@ KAA_SMS_SENDER = env.str("KAA_SMS_SENDER", default="KAA")
 # Monitoring presents this as `Authorization: Bearer ...` to see /healthz's parts and outbox
 # counts; everyone else gets the status only. Empty: nobody sees them.
 KAA_HEALTHZ_TOKEN = env_secret("KAA_HEALTHZ_TOKEN", default="") or ""
+# Prometheus presents this as `Authorization: Bearer ...` to read /metrics (kaa.metrics); a
+# wrong one gets 403. Empty: /metrics does not exist (404). At least 32 random characters
+# (check --deploy warns).
+KAA_METRICS_TOKEN = env_secret("KAA_METRICS_TOKEN", default="") or ""
 
 from kaa.schedule import BEAT_SCHEDULE  # noqa: E402
 

@@ -36,6 +36,7 @@ kaa_patterns = [
 urlpatterns = [
     path("", include((kaa_patterns, "kaa"))),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.prometheus_metrics, name="metrics"),
     # The log review, gallring and the register extract keep the paths they had in kaa, youth
     # and reporting (records/urls.py).
     path("", include("records.urls")),

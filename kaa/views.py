@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 
-from kaa import health, login_guard, outbox
+from kaa import health, login_guard, metrics, outbox
 from kaa.access import ids_refused
 from kaa.audit import audit_event
 from kaa.forms import OTP_INVALID, AccountSettingsForm, LoginForm, OtpTokenForm
@@ -127,6 +127,24 @@ def healthz(request: HttpRequest) -> HttpResponse:
             payload["outbox_waiting"] = outbox.waiting()  # set-aside items need an operator
             payload["outbox_failed"] = failed
         response = JsonResponse(payload, status=code)
+    patch_vary_headers(response, ["Authorization"])
+    return response
+
+
+@require_GET
+def prometheus_metrics(request: HttpRequest) -> HttpResponse:
+    """The metrics in Prometheus' text format, for monitoring that presents KAA_METRICS_TOKEN
+    (kaa.metrics). Without a configured token the address does not exist (404); with a wrong
+    or missing one, 403. Counts, times and names of views only: no person, no URL."""
+    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+    if not settings.KAA_METRICS_TOKEN:
+        raise Http404
+    if not health.bearer_matches(request, settings.KAA_METRICS_TOKEN):
+        response = HttpResponse("403 Forbidden\n", status=403, content_type="text/plain")
+    else:
+        body = generate_latest(metrics.scrape_registry())
+        response = HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
     patch_vary_headers(response, ["Authorization"])
     return response
 
