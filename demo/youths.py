@@ -208,8 +208,8 @@ def demo_youths_ensure(*, municipality: Municipality, count: int, seed: int = 42
     Youth.objects.bulk_create(youths, batch_size=2000)
     _bulk_children(
         plans,
-        random.Random(seed),
-        today,  # nosec B311  # demo data
+        random.Random(seed),  # nosec B311  # demo data
+        today,
         reg_reasons,
         dereg,
         occupation_types,
