@@ -364,6 +364,21 @@ def audit_bulk_read(
     )
 
 
+def audit_bulk_change(
+    objects: list[Any],
+    *,
+    action: str = Action.UPDATE,
+    user: User | None = None,
+    fields: list[str] | None = None,
+) -> None:
+    """`audit_change` for many objects changed by one job, in a single INSERT."""
+    detail = ",".join(fields or [])
+    AuditEvent.objects.bulk_create(
+        [_event(action=action, user=user, obj=obj, detail=detail) for obj in objects],
+        batch_size=1000,
+    )
+
+
 def audit_denied_ids(
     request: HttpRequest, *, object_type: str, ids: Iterable[Any], detail: str = ""
 ) -> None:

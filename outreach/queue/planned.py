@@ -44,6 +44,13 @@ def ref_task_sync(
         )
 
 
+def ref_tasks_cancel(*, youth_ids: set[int], refs: list[str], reason: str) -> int:
+    """The open tasks for these refs are cancelled (what they followed up has ended)."""
+    return Task.objects.filter(
+        youth_id__in=youth_ids, ref__in=refs, status=Task.Status.OPEN
+    ).update(status=Task.Status.CANCELLED, cancel_reason=reason[:200])
+
+
 def ref_tasks_done(*, youth_id: int, ref: str, actor: User) -> int:
     """The open tasks for `ref` are done (it was followed up)."""
     return Task.objects.filter(youth_id=youth_id, ref=ref, status=Task.Status.OPEN).update(

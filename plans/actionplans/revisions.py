@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,31 +61,61 @@ def _display(obj: Model, field: str) -> str:
     return str(value)
 
 
-def plan_snapshot(plan: ActionPlan) -> dict[str, Any]:
-    """The plan and its interventions as readable text, as they are now."""
+def plan_snapshot(
+    plan: ActionPlan, interventions: list[Intervention] | None = None
+) -> dict[str, Any]:
+    """The plan and its interventions as readable text, as they are now (`interventions`:
+    already fetched with their related rows, ordered by id)."""
+    if interventions is None:
+        interventions = list(
+            plan.interventions.select_related(
+                "type", "responsible_staff", "partner", "went_on_to"
+            ).order_by("id")
+        )
     return {
         "plan": {f: _display(plan, f) for f in PLAN_FIELDS},
         "interventions": [
-            {"id": i.pk, **{f: _display(i, f) for f in INTERVENTION_FIELDS}}
-            for i in plan.interventions.select_related(
-                "type", "responsible_staff", "partner", "went_on_to"
-            ).order_by("id")
+            {"id": i.pk, **{f: _display(i, f) for f in INTERVENTION_FIELDS}} for i in interventions
         ],
     }
 
 
 def revision_add(plan: ActionPlan, actor: User | None, summary: str) -> PlanRevision:
     """A new revision of the plan as it is now, saying what changed."""
-    number = plan.revision if not plan.revisions.exists() else plan.revision + 1
-    ActionPlan.objects.filter(pk=plan.pk).update(revision=number)
-    plan.revision = number
-    return PlanRevision.objects.create(
-        plan=plan,
-        number=number,
-        at=timezone.now(),
-        by=actor,
-        summary=summary[:300],
-        snapshot=plan_snapshot(plan),
+    return revisions_add([plan], actor, {plan.pk: summary})[0]
+
+
+def revisions_add(
+    plans: list[ActionPlan], actor: User | None, summaries: dict[int, str]
+) -> list[PlanRevision]:
+    """A new revision of each plan as it is now (the first revision keeps the plan's number,
+    later ones count on), in a fixed number of queries however many plans."""
+    with_revisions = set(
+        PlanRevision.objects.filter(plan__in=plans).values_list("plan_id", flat=True).distinct()
+    )
+    interventions: dict[int, list[Intervention]] = {plan.pk: [] for plan in plans}
+    for intervention in (
+        Intervention.objects.filter(plan__in=plans)
+        .select_related("type", "responsible_staff", "partner", "went_on_to")
+        .order_by("id")
+    ):
+        interventions[intervention.plan_id].append(intervention)
+    now = timezone.now()
+    for plan in plans:
+        plan.revision = plan.revision + 1 if plan.pk in with_revisions else plan.revision
+    ActionPlan.objects.filter(pk__in=with_revisions).update(revision=F("revision") + 1)
+    return PlanRevision.objects.bulk_create(
+        [
+            PlanRevision(
+                plan=plan,
+                number=plan.revision,
+                at=now,
+                by=actor,
+                summary=summaries[plan.pk][:300],
+                snapshot=plan_snapshot(plan, interventions[plan.pk]),
+            )
+            for plan in plans
+        ]
     )
 
 

@@ -18,14 +18,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaa.audit import Action, audit_event
+from kaa.audit import Action, audit_bulk_change, audit_event
+from kaa.lib.bulk import update_grouped
 from kaa.models import User
 from kaa.versioning import version_bump, version_check
 from outreach.calendar import add_months, next_business_day_on_or_after
 from outreach.queue import planned as outreach_services
 from plans.actionplans.models import ActionPlan, ClosingConversation, Intervention, PlanFollowUp
-from plans.actionplans.revisions import INTERVENTION_FIELDS, revision_add
-from plans.actionplans.work_queue import plan_tasks_sync
+from plans.actionplans.revisions import INTERVENTION_FIELDS, revision_add, revisions_add
+from plans.actionplans.work_queue import plan_tasks_sync, plans_tasks_close
 from plans.consent.models import Consent
 from plans.consent.validity import consent_current
 from youth.models import KaaPeriod, Occupation, OccupationType, Youth
@@ -342,61 +343,109 @@ def _intervention_fields(intervention: Intervention, **changes: Any) -> dict[str
 def plan_close(*, plan: ActionPlan, actor: User | None, on: dt.date, reason: str) -> ActionPlan:
     """Close the plan: ongoing interventions end the same day, open follow-ups are cancelled,
     a preventive plan's consent ends with it."""
-    plan = ActionPlan.objects.select_for_update().select_related("youth").get(pk=plan.pk)
+    plan = (
+        ActionPlan.objects.select_for_update(of=("self",))
+        .select_related("youth", "period", "case_worker", "consent")
+        .get(pk=plan.pk)
+    )
     if not plan.is_active:
         return plan
     if on < plan.start_date:
         raise ValidationError({"on": _("Planen kan inte avslutas före sitt startdatum.")})
-    end_reason = (
-        Intervention.EndReason.KAA_ENDED
-        if plan.kind == ActionPlan.Kind.KAA and plan.period and plan.period.end_date
-        else Intervention.EndReason.OTHER
+    _plans_close([(plan, on, reason)], actor=actor)
+    return plan
+
+
+def _plans_close(closings: list[tuple[ActionPlan, dt.date, str]], *, actor: User | None) -> None:
+    """Close active, locked plans (with youth and period loaded), each on its day with its
+    reason, as set operations: a job closing hundreds of plans costs the queries of one."""
+    if not closings:
+        return
+    now = timezone.now()
+    plans = {plan.pk: (plan, on, reason) for plan, on, reason in closings}
+    interventions = list(
+        Intervention.objects.filter(plan_id__in=list(plans), declined=False)
+        .filter(actual_end__isnull=True, actual_start__isnull=False)
+        .order_by("pk")
     )
-    for intervention in plan.interventions.filter(declined=False, actual_end__isnull=True):
-        if intervention.actual_start is None:
-            continue  # planned but never started: stays as planned in the history
-        intervention.actual_end = max(on, intervention.actual_start)
-        intervention.end_reason = intervention.end_reason or end_reason
-        version_bump(intervention)  # a form open on it is stale now
-        intervention.save(update_fields=["actual_end", "end_reason", "updated_at", "version"])
-        audit_event(
-            action=Action.UPDATE, user=actor, obj=intervention, detail="actual_end,end_reason"
+    for intervention in interventions:
+        plan, on, _reason = plans[intervention.plan_id]
+        intervention.plan = plan  # the audit event reads the youth through it
+        ended_with_period = (
+            plan.kind == ActionPlan.Kind.KAA and plan.period and plan.period.end_date
         )
-    plan.status, plan.closed_on, plan.close_reason = ActionPlan.Status.CLOSED, on, reason[:200]
-    plan.updated_by = actor
-    version_bump(plan)
-    plan.save(
-        update_fields=[
-            "status",
-            "closed_on",
-            "close_reason",
-            "updated_by",
-            "updated_at",
-            "version",
-        ]
+        # Planned but never started interventions stay as planned in the history.
+        intervention.actual_end = max(on, intervention.actual_start)
+        intervention.end_reason = intervention.end_reason or (
+            Intervention.EndReason.KAA_ENDED if ended_with_period else Intervention.EndReason.OTHER
+        )
+        intervention.updated_at = now
+        version_bump(intervention)  # a form open on it is stale now
+    update_grouped(
+        interventions, ["actual_end", "end_reason", "updated_at"], version=F("version") + 1
     )
-    audit_event(action=Action.UPDATE, user=actor, obj=plan, detail="status,closed_on")
-    revision_add(plan, actor, _("Planen avslutad: %(reason)s") % {"reason": reason})
-    if plan.kind == ActionPlan.Kind.PREVENTIVE and plan.consent_id:
-        Consent.objects.filter(pk=plan.consent_id, ended_on__isnull=True).update(
+    audit_bulk_change(interventions, user=actor, fields=["actual_end", "end_reason"])
+    for plan, on, reason in plans.values():
+        plan.status, plan.closed_on, plan.close_reason = ActionPlan.Status.CLOSED, on, reason[:200]
+        plan.updated_by, plan.updated_at = actor, now
+        version_bump(plan)
+    closed = [plan for plan, _on, _reason in plans.values()]
+    update_grouped(
+        closed,
+        ["status", "closed_on", "close_reason", "updated_by_id", "updated_at"],
+        version=F("version") + 1,
+    )
+    audit_bulk_change(closed, user=actor, fields=["status", "closed_on"])
+    revisions_add(
+        closed,
+        actor,
+        {
+            pk: _("Planen avslutad: %(reason)s") % {"reason": reason}
+            for pk, (_p, _o, reason) in plans.items()
+        },
+    )
+    for on in {on for plan, on, _reason in plans.values() if _ends_consent(plan)}:
+        Consent.objects.filter(
+            pk__in=[
+                plan.consent_id
+                for plan, day, _r in plans.values()
+                if _ends_consent(plan) and day == on
+            ],
+            ended_on__isnull=True,
+        ).update(
             ended_on=on,
             end_kind=Consent.EndKind.REPLACED,
             ended_by=actor,
             end_note=_("Den förebyggande planen avslutades."),
             version=F("version") + 1,
-            updated_at=timezone.now(),
+            updated_at=now,
         )
-    youth_services.timeline_add(
-        youth=plan.youth,
-        kind="plan",
-        actor=actor,
-        summary=_("%(kind)s avslutad: %(reason)s")
-        % {"kind": plan.get_kind_display(), "reason": reason},
-        url=_plan_url(plan),
+    youth_services.timeline_add_many(
+        [
+            {
+                "youth": plan.youth,
+                "kind": "plan",
+                "actor": actor,
+                "at": now,
+                "summary": _("%(kind)s avslutad: %(reason)s")
+                % {"kind": plan.get_kind_display(), "reason": reason},
+                "url": _plan_url(plan),
+            }
+            for plan, _on, reason in plans.values()
+        ]
     )
-    plan_tasks_sync(plan)
-    _measure_flag_refresh(plan.youth)
-    return plan
+    plans_tasks_close(closed)
+    still_active = set(
+        ActionPlan.objects.filter(
+            youth_id__in={plan.youth_id for plan in closed}, status=ActionPlan.Status.ACTIVE
+        ).values_list("youth_id", flat=True)
+    )
+    youth_services.measure_flags_clear(youth_ids={plan.youth_id for plan in closed} - still_active)
+
+
+def _ends_consent(plan: ActionPlan) -> bool:
+    """A preventive plan's consent was given for that plan alone and ends with it."""
+    return plan.kind == ActionPlan.Kind.PREVENTIVE and plan.consent_id is not None
 
 
 @transaction.atomic
@@ -450,15 +499,29 @@ def closing_record(
 
 def plans_close_for_period(*, period: KaaPeriod, actor: User | None) -> int:
     """When a KAA period ends, its open plans close with the period's reason."""
-    reason = period.deregistration_reason.label if period.deregistration_reason else ""
-    plans = ActionPlan.objects.filter(period=period, status=ActionPlan.Status.ACTIVE)
-    closed = 0
+    return plans_close_for_periods(periods=[period], actor=actor)
+
+
+def plans_close_for_periods(*, periods: list[KaaPeriod], actor: User | None) -> int:
+    """When KAA periods end, their open plans close with each period's reason, all in one set
+    of queries (most periods have none)."""
+    by_id = {period.pk: period for period in periods}
+    plans = list(
+        ActionPlan.objects.select_for_update(of=("self",))
+        .select_related("youth", "period", "case_worker", "consent")
+        .filter(period__in=list(by_id), status=ActionPlan.Status.ACTIVE)
+        .order_by("pk")
+    )
+    closings = []
     for plan in plans:
-        plan_close(
-            plan=plan,
-            actor=actor,
-            on=max(period.end_date, plan.start_date),
-            reason=_("KAA-perioden avslutades: %(reason)s") % {"reason": reason},
+        period = by_id[plan.period_id]
+        reason = period.deregistration_reason.label if period.deregistration_reason else ""
+        closings.append(
+            (
+                plan,
+                max(period.end_date, plan.start_date),
+                _("KAA-perioden avslutades: %(reason)s") % {"reason": reason},
+            )
         )
-        closed += 1
-    return closed
+    _plans_close(closings, actor=actor)
+    return len(closings)

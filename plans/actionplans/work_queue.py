@@ -39,6 +39,20 @@ def plan_tasks_sync(plan: ActionPlan) -> None:
         )
 
 
+def plans_tasks_close(plans: list[ActionPlan]) -> int:
+    """Closed plans: the open follow-up tasks of each plan and of its interventions are
+    cancelled, in one query however many plans."""
+    from plans.actionplans.models import Intervention
+
+    refs = [f"plan:{plan.pk}" for plan in plans] + [
+        f"intervention:{pk}"
+        for pk in Intervention.objects.filter(plan__in=plans).values_list("pk", flat=True)
+    ]
+    return outreach_services.ref_tasks_cancel(
+        youth_ids={plan.youth_id for plan in plans}, refs=refs, reason="planen avslutad"
+    )
+
+
 def follow_up_tasks_refresh() -> int:
     """Daily job: every active plan has its follow-up tasks (repairs anything missed).
     Idempotent; returns how many plans were checked."""

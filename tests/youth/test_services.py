@@ -222,6 +222,52 @@ class TestTwentiethBirthday:
         services.turning_20_deregister(today=dt.date(2026, 12, 20))
         assert youth.periods.get().end_date == dt.date(2026, 12, 4)
 
+    def test_the_batch_writes_what_closing_one_by_one_writes(self, municipality, coordinator):
+        from plans.models import ActionPlan
+        from tests.factories import plan_make
+
+        births = [dt.date(2006, 12, 1), dt.date(2006, 12, 3), dt.date(2006, 12, 5)]
+        with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)):
+            youths = [self._youth(municipality, birth) for birth in births]
+            plan = plan_make(youths[1], actor=coordinator)
+            not_yet = self._youth(municipality, dt.date(2006, 12, 9))
+        assert services.turning_20_deregister(today=dt.date(2026, 12, 6)) == 3
+        for youth, birth in zip(youths, births, strict=True):
+            period = youth.periods.get()
+            assert period.end_date == birth.replace(year=2026) - dt.timedelta(days=1)
+            assert period.deregistration_reason.code == "FYLLT_20"
+            stored = Youth.objects.get(pk=youth.pk)
+            # The batch's status is the one the single definition derives from the data.
+            assert stored.status == services.youth_status_refresh(youth=stored)
+            assert not stored.missing_guardian
+            assert TimelineEntry.objects.filter(youth=youth, kind="period_closed").count() == 1
+            event = AuditEvent.objects.get(
+                object_type="youth.kaaperiod", object_id=str(period.pk), action="update"
+            )
+            assert event.detail == "end_date,deregistration_reason"
+            assert event.youth_id == youth.pk
+            assert event.municipality_id == municipality.pk
+        assert ActionPlan.objects.get(pk=plan.pk).status == ActionPlan.Status.CLOSED
+        assert not_yet.periods.get().end_date is None
+
+    def test_the_job_costs_the_same_queries_for_3_or_30_youths(self, municipality, coordinator):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from tests.factories import plan_make
+
+        counts = []
+        for count, birth in ((3, dt.date(2006, 11, 1)), (30, dt.date(2006, 11, 2))):
+            with time_machine.travel(dt.datetime(2026, 10, 20, 12, tzinfo=dt.UTC)):
+                for number in range(count):
+                    youth = self._youth(municipality, birth)
+                    if number % 3 == 0:  # a third in a plan with a running intervention
+                        plan_make(youth, actor=coordinator, interventions=1)
+            with CaptureQueriesContext(connection) as queries:
+                assert services.turning_20_deregister(today=birth.replace(year=2026)) == count
+            counts.append(len(queries))
+        assert counts[0] == counts[1]
+
     def test_youths_turning_20_soon_are_listed(self, municipality):
         birth = dt.date(2006, 12, 20)
         with time_machine.travel(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)):

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaa.access import RESTRICTED_MESSAGE
-from kaa.audit import audit_event
+from kaa.audit import audit_bulk_change, audit_event
+from kaa.lib.bulk import update_grouped
 from kaa.models import AuditEvent, Municipality, User
 from kaa.versioning import changed_apply, version_bump, version_check
 from youth import personnummer as pnr
@@ -30,7 +31,7 @@ from youth.register.models import (
     TimelineEntry,
     Youth,
 )
-from youth.register.signals import period_closed
+from youth.register.signals import period_closed, periods_closed
 
 MIN_AGE, MAX_AGE = 15, 19
 
@@ -59,6 +60,25 @@ def timeline_add(
         actor=actor,
         at=at or timezone.now(),
         url=url[:200],
+    )
+
+
+def timeline_add_many(entries: list[dict[str, Any]]) -> list[TimelineEntry]:
+    """`timeline_add` for many lines at once (a job's), in one INSERT; each dict holds the
+    same keyword arguments."""
+    now = timezone.now()
+    return TimelineEntry.objects.bulk_create(
+        [
+            TimelineEntry(
+                youth=entry["youth"],
+                kind=entry["kind"],
+                summary=entry["summary"][:300],
+                actor=entry.get("actor"),
+                at=entry.get("at") or now,
+                url=entry.get("url", "")[:200],
+            )
+            for entry in entries
+        ]
     )
 
 
@@ -468,6 +488,18 @@ def measure_flag_set(*, youth: Youth, active: bool) -> None:
 
 
 @transaction.atomic
+def measure_flags_clear(*, youth_ids: set[int]) -> None:
+    """Called by plans when these youths' last plan or measure has ended; the derived status
+    follows (it depends on the measure only while a period is open)."""
+    changed = list(
+        Youth.objects.filter(pk__in=youth_ids, in_measure=True).values_list("pk", flat=True)
+    )
+    Youth.objects.filter(pk__in=changed).update(in_measure=False)
+    for youth in Youth.objects.filter(pk__in=changed, periods__end_date__isnull=True).distinct():
+        youth_status_refresh(youth=youth)
+
+
+@transaction.atomic
 def guardian_add(*, youth: Youth, actor: User, **fields: Any) -> Guardian:
     guardian = Guardian(youth=youth, created_by=actor, updated_by=actor, **fields)
     guardian.full_clean()
@@ -478,22 +510,70 @@ def guardian_add(*, youth: Youth, actor: User, **fields: Any) -> Guardian:
     return guardian
 
 
+TURNING_20_BATCH = 500
+
+
 def turning_20_deregister(*, today: dt.date, actor: User | None = None) -> int:
     """End every open period of youths who are 20 today or older, the day before the 20th
-    birthday, with the automatic reason. Idempotent: closed periods are left alone."""
+    birthday, with the automatic reason. Idempotent: closed periods are left alone.
+
+    The same writes as `period_close`, made as set operations per batch of periods (one UPDATE
+    of the periods, one INSERT each of audit events and timeline lines, one UPDATE of the
+    youths' status), then one `periods_closed` signal per batch for the higher apps."""
     reason = Reason.objects.get(kind=Reason.Kind.DEREGISTRATION, code="FYLLT_20")
     cutoff = pnr.years_before(today, 20)
-    due = KaaPeriod.objects.filter(
-        end_date__isnull=True, youth__birth_date__lte=cutoff
-    ).select_related("youth")
     closed = 0
-    for period in due:
+    while True:
+        with transaction.atomic():
+            batch = list(
+                KaaPeriod.objects.select_for_update(of=("self",))
+                .filter(end_date__isnull=True, youth__birth_date__lte=cutoff)
+                .select_related("youth")
+                .order_by("pk")[:TURNING_20_BATCH]
+            )
+            if not batch:
+                return closed
+            _periods_close_at_20(batch, reason=reason, actor=actor)
+        closed += len(batch)
+
+
+def _periods_close_at_20(periods: list[KaaPeriod], *, reason: Reason, actor: User | None) -> None:
+    now = timezone.now()
+    for period in periods:
         last_day = period.youth.twentieth_birthday - dt.timedelta(days=1)
-        period_close(
-            period=period, end_date=max(last_day, period.start_date), reason=reason, actor=actor
-        )
-        closed += 1
-    return closed
+        period.end_date = max(last_day, period.start_date)
+        period.deregistration_reason = reason
+        period.updated_by = actor
+        period.updated_at = now
+    update_grouped(
+        periods, ["end_date", "deregistration_reason_id", "updated_by_id", "updated_at"]
+    )
+    audit_bulk_change(
+        periods, action=Action.UPDATE, user=actor, fields=["end_date", "deregistration_reason"]
+    )
+    TimelineEntry.objects.bulk_create(
+        [
+            TimelineEntry(
+                youth=period.youth,
+                kind="period_closed",
+                actor=actor,
+                at=now,
+                summary=(
+                    _("KAA-period avslutad %(date)s: %(reason)s")
+                    % {"date": period.end_date.isoformat(), "reason": reason.label}
+                )[:300],
+            )
+            for period in periods
+        ]
+    )
+    # With no open period left, the status follows from the reason alone (the youth has no
+    # other open period: a youth has at most one), and a missing guardian no longer matters.
+    status = CaseStatus.OUTSIDE if reason.outside_target_group else CaseStatus.ENDED
+    Youth.objects.filter(pk__in=[period.youth_id for period in periods]).update(
+        status=status, missing_guardian=False
+    )
+    # Higher apps end what lives only inside the periods (plans: open plans close).
+    periods_closed.send(sender=KaaPeriod, periods=periods, actor=actor)
 
 
 def youth_flags_refresh() -> int:
