@@ -10,8 +10,10 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from stdnum import luhn
@@ -23,6 +25,9 @@ from youth.identification.selectors import Coverage
 from youth.personnummer import age_on, birthday
 
 BLOCK, WARN, OFF = "block", "warn", "off"
+# A number no id reaches, standing for an argument while a URL is reversed once per run.
+_MARKER = 987_654_321_000
+
 DETAIL_LIMIT = 2000  # problems listed per rule; counts are always complete
 
 RULES: dict[str, tuple[str, object]] = {
@@ -186,6 +191,7 @@ class Checker:
         self.profile, self.period = profile, period
         self.findings = Findings()
         self._last: Record | None = None
+        self._urls: dict[str, str] = {}
 
     def severity(self, rule: str) -> str:
         return self.profile.severity.get(rule, RULES[rule][0])
@@ -213,7 +219,7 @@ class Checker:
         if where is not None:
             link, link_label = where()
         elif rec is not None:
-            link, link_label = reverse("youth:detail", args=[rec.youth_id]), _("Ungdomens sida")
+            link, link_label = self._url("youth:detail", [rec.youth_id]), _("Ungdomens sida")
         f.problems.append(
             Problem(
                 rule=rule,
@@ -240,20 +246,33 @@ class Checker:
         self._quality(rec)
         self._last = rec
 
-    @staticmethod
-    def _to(name: str, args: list[int | str], label: str) -> Callable[[], tuple[str, str]]:
-        return lambda: (reverse(name, args=args), label)
+    def _to(
+        self, name: str, args: list[int | str], label: Promise | str
+    ) -> Callable[[], tuple[str, str]]:
+        return lambda: (self._url(name, args), str(label))
+
+    def _url(self, name: str, args: list[int | str]) -> str:
+        """`reverse(name, args=args)`, reversed once per URL name and run, then filled in:
+        a run lists thousands of links, and Django's reverse costs more than the record."""
+        template = self._urls.get(name)
+        if template is None:
+            markers = [str(_MARKER + i) for i in range(len(args))]
+            template = reverse(name, args=markers)
+            for i, marker in enumerate(markers):
+                template = template.replace(marker, "{%d}" % i)  # noqa: UP031
+            self._urls[name] = template
+        return template.format(*(quote(str(arg), safe="") for arg in args))
 
     def _period_link(self, rec: Record) -> Callable[[], tuple[str, str]]:
         return self._to(
-            "youth:period_edit", [rec.youth_id, rec.period_id], _("Rätta KAA-perioden")
+            "youth:period_edit", [rec.youth_id, rec.period_id], gettext_lazy("Rätta KAA-perioden")
         )
 
     def _plan_link(self, rec: Record, m: Measure) -> Callable[[], tuple[str, str]]:
         return self._to(
             "plans:intervention_edit",
             [rec.youth_id, m.plan_id, m.intervention_id],
-            _("Rätta insatsen"),
+            gettext_lazy("Rätta insatsen"),
         )
 
     def _identity(self, rec: Record) -> None:
@@ -262,7 +281,9 @@ class Checker:
             self.add(
                 "PNR_INVALID",
                 rec,
-                where=self._to("youth:edit", [rec.youth_id], _("Rätta personuppgifterna")),
+                where=self._to(
+                    "youth:edit", [rec.youth_id], gettext_lazy("Rätta personuppgifterna")
+                ),
             )
         last = self._last
         if (
@@ -292,7 +313,7 @@ class Checker:
             )
 
     def _contacts(self, rec: Record) -> None:
-        history = self._to("outreach:youth_tab", [rec.youth_id], _("Kontakthistoriken"))
+        history = self._to("outreach:youth_tab", [rec.youth_id], gettext_lazy("Kontakthistoriken"))
         for day in rec.stray_contacts:
             self.add("CONTACT_OUTSIDE_PERIOD", rec, detail=f"({day.isoformat()})", where=history)
         if not rec.contacts:
@@ -304,7 +325,9 @@ class Checker:
                     rec,
                     detail=f"({c.on.isoformat()})",
                     where=self._to(
-                        "youth:occupation_add", [rec.youth_id], _("Registrera sysselsättning")
+                        "youth:occupation_add",
+                        [rec.youth_id],
+                        gettext_lazy("Registrera sysselsättning"),
                     ),
                 )
             elif self.profile.code("occupation_at_contact", c.occupation, self.period) is None:
@@ -380,7 +403,9 @@ class Checker:
             self.add(
                 "SHOULD_BE_CLOSED",
                 rec,
-                where=self._to("youth:period_close", [rec.youth_id], _("Avsluta KAA-perioden")),
+                where=self._to(
+                    "youth:period_close", [rec.youth_id], gettext_lazy("Avsluta KAA-perioden")
+                ),
             )
 
     def _quality(self, rec: Record) -> None:
@@ -415,14 +440,18 @@ class Checker:
                     "missing": coverage.missing,
                 },
                 where=self._to(
-                    "youth:identification:coverage_list", ["saknas"], _("Visa vilka som saknas")
+                    "youth:identification:coverage_list",
+                    ["saknas"],
+                    gettext_lazy("Visa vilka som saknas"),
                 ),
             )
         if coverage.outside:
             self.add(
                 "COVERAGE_OUTSIDE",
                 detail=_("(%(n)s)") % {"n": coverage.outside},
-                where=self._to("youth:identification:coverage_list", ["utanfor"], _("Visa vilka")),
+                where=self._to(
+                    "youth:identification:coverage_list", ["utanfor"], gettext_lazy("Visa vilka")
+                ),
             )
 
     def finish(

@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q
 from django.utils import timezone
@@ -23,7 +23,7 @@ from kaa.models import Municipality
 from outreach.models import ContactAttempt
 from plans.models import ActionPlan, Intervention
 from reporting.scb.periods import HalfYear
-from youth.models import KaaPeriod, Occupation
+from youth.models import KaaPeriod, Occupation, Reason
 
 CHUNK = 2000
 
@@ -103,12 +103,35 @@ def _chunks(iterable: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
+class PeriodRow(NamedTuple):
+    """A KAA period with the youth's fields the report needs, read as a tuple: the export
+    handles every period of the municipality, and a model instance per period and youth cost
+    more than the query."""
+
+    pk: int
+    youth_id: int
+    start_date: dt.date
+    end_date: dt.date | None
+    registration_reason_id: int
+    deregistration_reason_id: int | None
+    personnummer: str
+    first_name: str
+    last_name: str
+    protected_identity: bool
+    birth_date: dt.date
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
 def periods_overlapping(municipality: Municipality, period: HalfYear) -> Any:
+    """The periods of the municipality overlapping `period`, as PeriodRow tuples."""
     return (
         KaaPeriod.objects.filter(youth__municipality=municipality, start_date__lte=period.end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
-        .select_related("youth", "registration_reason", "deregistration_reason")
         .order_by("youth_id", "start_date", "pk")
+        .values_list(*PeriodRow._fields[:6], *(f"youth__{f}" for f in PeriodRow._fields[6:]))
     )
 
 
@@ -142,7 +165,7 @@ class _Occupations:
 
 
 def _contacts(
-    periods: list[KaaPeriod], period: HalfYear
+    periods: list[PeriodRow], period: HalfYear
 ) -> dict[int, list[tuple[int | None, dt.date]]]:
     start, end = day_start(period.start), day_after(period.end)
     youth_ids = [p.youth_id for p in periods]
@@ -161,7 +184,7 @@ def _contacts(
     return out
 
 
-def _interventions(periods: list[KaaPeriod]) -> dict[int, list[tuple[int | None, Measure]]]:
+def _interventions(periods: list[PeriodRow]) -> dict[int, list[tuple[int | None, Measure]]]:
     rows = (
         Intervention.objects.filter(
             plan__youth_id__in=[p.youth_id for p in periods],
@@ -203,35 +226,36 @@ def _interventions(periods: list[KaaPeriod]) -> dict[int, list[tuple[int | None,
     return out
 
 
-def _belongs(kp: KaaPeriod, linked_id: int | None, day: dt.date | None) -> bool:
+def _belongs(kp: PeriodRow, linked_id: int | None, day: dt.date | None) -> bool:
     if linked_id is not None:
         return linked_id == kp.pk
     return day is not None and kp.start_date <= day and (kp.end_date is None or day <= kp.end_date)
 
 
-def _inside(kp: KaaPeriod, day: dt.date) -> bool:
+def _inside(kp: PeriodRow, day: dt.date) -> bool:
     return kp.start_date <= day and (kp.end_date is None or day <= kp.end_date)
 
 
 def _record(
-    kp: KaaPeriod,
+    kp: PeriodRow,
+    reasons: dict[int, Reason],
     period: HalfYear,
     contacts: list[tuple[int | None, dt.date]],
     measures: list[tuple[int | None, Measure]],
     occupations: _Occupations,
 ) -> Record:
-    youth = kp.youth
-    end_reason = kp.deregistration_reason
+    registration = reasons[kp.registration_reason_id]
+    end_reason = reasons.get(kp.deregistration_reason_id) if kp.deregistration_reason_id else None
     rec = Record(
-        youth_id=youth.pk,
+        youth_id=kp.youth_id,
         period_id=kp.pk,
-        personnummer=youth.personnummer,
-        name=youth.full_name,
-        protected_identity=youth.protected_identity,
-        birth_date=youth.birth_date,
+        personnummer=kp.personnummer,
+        name=kp.full_name,
+        protected_identity=kp.protected_identity,
+        birth_date=kp.birth_date,
         registration_date=kp.start_date,
-        registration_reason=kp.registration_reason.code,
-        registration_reason_label=kp.registration_reason.label,
+        registration_reason=registration.code,
+        registration_reason_label=registration.label,
         period_end=kp.end_date,
         end_reason=end_reason.code if end_reason else None,
         end_reason_label=end_reason.label if end_reason else "",
@@ -244,7 +268,7 @@ def _record(
             rec.stray_contacts.append(day)
         elif period.start <= day <= period.end and day not in seen_days:
             seen_days.add(day)  # one contact occasion per day
-            rec.contacts.append(Contact(on=day, occupation=occupations.on(youth.pk, day)[0]))
+            rec.contacts.append(Contact(on=day, occupation=occupations.on(kp.youth_id, day)[0]))
     for linked, m in measures:
         if not _belongs(kp, linked, m.start or m.end):
             continue
@@ -257,7 +281,7 @@ def _record(
         if m.start <= period.end and (m.end is None or m.end >= period.start):
             rec.measures.append(m)
     as_of = min(period.end, kp.end_date) if kp.end_date else period.end
-    rec.occupation_now, rec.occupation_ends_kaa = occupations.on(youth.pk, as_of)
+    rec.occupation_now, rec.occupation_ends_kaa = occupations.on(kp.youth_id, as_of)
     return rec
 
 
@@ -267,24 +291,28 @@ def period_records(
 ) -> Iterator[Record | Excluded]:
     """Every KAA period of the municipality overlapping `period`, as a Record, or as Excluded
     when it is not to be reported (registered in error: never part of the target group)."""
-    rows = periods_overlapping(municipality, period).iterator(chunk_size=CHUNK)
+    reasons = {reason.pk: reason for reason in Reason.objects.all()}
+    rows = (PeriodRow(*row) for row in periods_overlapping(municipality, period).iterator(CHUNK))
     for chunk in _chunks(rows, CHUNK):
         youth_ids = [kp.youth_id for kp in chunk]
         contacts = _contacts(chunk, period)
         measures = _interventions(chunk)
         occupations = _Occupations(youth_ids, period.end)
         for kp in chunk:
-            reason = kp.deregistration_reason
+            reason = (
+                reasons.get(kp.deregistration_reason_id) if kp.deregistration_reason_id else None
+            )
             if reason is not None and reason.outside_target_group:
                 yield Excluded(
                     youth_id=kp.youth_id,
-                    name=kp.youth.full_name,
-                    personnummer=kp.youth.personnummer,
+                    name=kp.full_name,
+                    personnummer=kp.personnummer,
                     why=reason.label,
                 )
                 continue
             yield _record(
                 kp,
+                reasons,
                 period,
                 contacts.get(kp.youth_id, []),
                 measures.get(kp.youth_id, []),
