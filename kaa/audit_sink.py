@@ -1,5 +1,6 @@
 """A second, append-only copy of the audit log outside the database, so that whoever takes
-over the database cannot rewrite what happened (docs/adr/0004-audit-log-shipping.md).
+over the database cannot rewrite what happened
+(docs/adr/0004-audit-log-shipped-to-a-second-store.md).
 
 `KAA_AUDIT_SINK` names one or more stores, comma-separated:
 

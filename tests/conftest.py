@@ -1,4 +1,5 @@
-"""Shared fixtures: named personas for the role matrix (style.md §14)."""
+"""Shared fixtures: named personas (a coordinator, coaches of two teams, a manager, an admin, staff
+of another municipality) that the role matrix and the feature tests share."""
 
 from __future__ import annotations
 
