@@ -151,7 +151,9 @@ def plan_update(
     if not plan.is_active:
         raise ValidationError(_("Planen är avslutad och kan inte ändras."), code="closed")
     version_check(plan, version, fields)
-    _dates_check(fields, today=_today(), previous=plan)
+    # Only the changed fields come; the dates are checked together with the stored ones.
+    stored = {"start_date": plan.start_date, "next_follow_up": plan.next_follow_up}
+    _dates_check({**stored, **fields}, today=_today(), previous=plan)
     changed = _changed_labels(plan, fields)
     if not changed:
         return plan
@@ -236,7 +238,12 @@ def intervention_save(
     if intervention is not None:
         intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
         version_check(intervention, version, fields)
-    _intervention_check(fields, today=_today(), previous=intervention)
+    # A change brings only its changed fields; they are checked together with the stored ones.
+    _intervention_check(
+        fields if intervention is None else _intervention_fields(intervention, **fields),
+        today=_today(),
+        previous=intervention,
+    )
     if intervention is None:
         intervention = Intervention(plan=plan, **fields)
         changed = None

@@ -125,7 +125,12 @@ def plan_edit(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
         audit_read(request, plan, detail="andra_plan")
     if request.method == "POST" and form.is_valid():
         try:
-            plan_update(plan=plan_as_stored(plan.pk), actor=request.user, **form.cleaned_data)
+            plan_update(
+                plan=plan_as_stored(plan.pk),
+                actor=request.user,
+                version=form.submitted_version(),
+                **form.to_save(),
+            )
         except StaleEdit as exc:
             form.stale_apply(exc)
         except ValidationError as exc:
@@ -158,7 +163,11 @@ def intervention_edit(
         try:
             fresh = intervention_as_stored(intervention.pk) if intervention else None
             intervention_save(
-                plan=plan, actor=request.user, intervention=fresh, **form.cleaned_data
+                plan=plan,
+                actor=request.user,
+                intervention=fresh,
+                version=form.submitted_version(),
+                **form.to_save(),
             )
         except StaleEdit as exc:
             form.stale_apply(exc)
