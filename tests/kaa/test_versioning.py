@@ -110,15 +110,24 @@ def test_only_the_fields_changed_are_saved_even_from_an_old_form(
     assert event.detail == "goal"
 
 
-def test_a_stale_plan_shows_the_case_worker_chosen_meanwhile_in_the_form(
-    client_for, coach, colleague, municipality
-):
+def _plan_open_twice(client_for, coach, colleague, municipality):
+    """A plan whose edit form two coaches have open: the plan, the address, each client and
+    the values its form would send."""
     youth = youth_make(municipality=municipality, coach=coach)
     plan = plan_make(youth, actor=coach)
     url = reverse("plans:plan_edit", args=[youth.pk, plan.pk])
     first, second = client_for(coach), client_for(colleague)
     form_a = _form_data(first.get(url).content.decode())
     form_b = _form_data(second.get(url).content.decode())
+    return plan, url, (first, form_a), (second, form_b)
+
+
+def test_a_stale_plan_shows_the_case_worker_chosen_meanwhile_in_the_form(
+    client_for, coach, colleague, municipality
+):
+    plan, url, (first, form_a), (second, form_b) = _plan_open_twice(
+        client_for, coach, colleague, municipality
+    )
     assert form_a["case_worker"] == str(coach.pk)
     assert first.post(url, {**form_a, "case_worker": colleague.pk}).status_code == 302
     stale = second.post(url, {**form_b, "goal": "Komvux."})
@@ -132,12 +141,9 @@ def test_a_stale_plan_shows_the_case_worker_chosen_meanwhile_in_the_form(
 def test_a_stale_plan_edit_keeps_the_text_and_overwrites_nothing(
     client_for, coach, colleague, municipality
 ):
-    youth = youth_make(municipality=municipality, coach=coach)
-    plan = plan_make(youth, actor=coach)
-    url = reverse("plans:plan_edit", args=[youth.pk, plan.pk])
-    first, second = client_for(coach), client_for(colleague)
-    form_a = _form_data(first.get(url).content.decode())
-    form_b = _form_data(second.get(url).content.decode())
+    plan, url, (first, form_a), (second, form_b) = _plan_open_twice(
+        client_for, coach, colleague, municipality
+    )
     assert first.post(url, {**form_a, "goal": "Praktik i vår."}).status_code == 302
     stale = second.post(url, {**form_b, "goal": "Komvux i höst, svenska först."})
     body = stale.content.decode()
