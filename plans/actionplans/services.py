@@ -345,29 +345,60 @@ def _intervention_fields(intervention: Intervention, **changes: Any) -> dict[str
 # --- Closing ------------------------------------------------------------------------------
 
 
+def interventions_open(plan: ActionPlan) -> list[Intervention]:
+    """The interventions a closing ends: running ones and planned ones never started."""
+    return list(
+        plan.interventions.filter(declined=False, actual_end__isnull=True).select_related("type")
+    )
+
+
 @transaction.atomic
-def plan_close(*, plan: ActionPlan, actor: User | None, on: dt.date, reason: str) -> ActionPlan:
-    """Close the plan: ongoing interventions end the same day, open follow-ups are cancelled,
-    a preventive plan's consent ends with it."""
+def plan_close(
+    *,
+    plan: ActionPlan,
+    actor: User | None,
+    on: dt.date,
+    reason: str,
+    end_reasons: dict[int, str] | None = None,
+) -> ActionPlan:
+    """Close the plan: every intervention still running or planned ends with it, with the
+    reason chosen for it (`end_reasons`, by id; without them: the KAA period ended, or
+    another reason), open follow-ups are cancelled, a preventive plan's consent ends with it.
+    A running intervention ends the same day; a planned one keeps no dates, only its reason.
+    """
     plan = ActionPlan.objects.select_for_update().select_related("youth").get(pk=plan.pk)
     if not plan.is_active:
         return plan
     if on < plan.start_date:
         raise ValidationError({"on": _("Planen kan inte avslutas före sitt startdatum.")})
-    end_reason = (
+    default = (
         Intervention.EndReason.KAA_ENDED
         if plan.kind == ActionPlan.Kind.KAA and plan.period and plan.period.end_date
         else Intervention.EndReason.OTHER
     )
-    for intervention in plan.interventions.filter(declined=False, actual_end__isnull=True):
-        if intervention.actual_start is None:
-            continue  # planned but never started: stays as planned in the history
-        intervention.actual_end = max(on, intervention.actual_start)
-        intervention.end_reason = intervention.end_reason or end_reason
+    ending = interventions_open(plan)
+    if end_reasons is not None and {i.pk for i in ending} - set(end_reasons):
+        raise ValidationError(
+            _(
+                "En insats har lagts till i planen medan du skrev. Ange varför den avslutas "
+                "och spara igen."
+            ),
+            code="interventions_changed",
+        )
+    for intervention in ending:
+        chosen = (end_reasons or {}).get(intervention.pk) or intervention.end_reason
+        intervention.end_reason = chosen or default
+        fields = ["end_reason", "updated_at", "version"]
+        if intervention.actual_start is not None:
+            intervention.actual_end = max(on, intervention.actual_start)
+            fields.append("actual_end")
         version_bump(intervention)  # a form open on it is stale now
-        intervention.save(update_fields=["actual_end", "end_reason", "updated_at", "version"])
+        intervention.save(update_fields=fields)
         audit_event(
-            action=Action.UPDATE, user=actor, obj=intervention, detail="actual_end,end_reason"
+            action=Action.UPDATE,
+            user=actor,
+            obj=intervention,
+            detail=",".join(f for f in fields if f in ("actual_end", "end_reason")),
         )
     plan.status, plan.closed_on, plan.close_reason = ActionPlan.Status.CLOSED, on, reason[:200]
     plan.updated_by = actor
@@ -408,10 +439,18 @@ def plan_close(*, plan: ActionPlan, actor: User | None, on: dt.date, reason: str
 
 @transaction.atomic
 def closing_record(
-    *, plan: ActionPlan, actor: User, held_on: dt.date, destination: OccupationType, **answers: Any
+    *,
+    plan: ActionPlan,
+    actor: User,
+    held_on: dt.date,
+    destination: OccupationType,
+    end_reasons: dict[int, str] | None = None,
+    **answers: Any,
 ) -> ClosingConversation:
     """The closing conversation (utslussning): the youth's evaluation, where they go next;
-    the plan closes and the destination becomes the youth's occupation."""
+    the plan closes, ending each running or planned intervention with the reason chosen for
+    it (`end_reasons`, by id: every one must have one), and the destination becomes the
+    youth's occupation (source "Avslut")."""
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if held_on > _today():
         raise ValidationError({"held_on": _("Datumet kan inte ligga i framtiden.")})
@@ -437,6 +476,7 @@ def closing_record(
         actor=actor,
         on=held_on,
         reason=_("Avslutande samtal: går vidare till %(dest)s") % {"dest": destination},
+        end_reasons=end_reasons or {},
     )
     current = (
         Occupation.objects.filter(youth=plan.youth, end_date__isnull=True, confirmed=True)
@@ -448,7 +488,7 @@ def closing_record(
             youth=plan.youth,
             type=destination,
             start_date=held_on,
-            source=Occupation.Source.MAPPING,
+            source=Occupation.Source.CLOSING,
             actor=actor,
             description=closing.destination_detail,
         )

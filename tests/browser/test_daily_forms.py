@@ -69,3 +69,59 @@ def test_a_save_meanwhile_shows_three_columns_and_keeps_their_fix(
     assert "Kontaktuppgifterna är sparade" in page.content()
     youth = Youth.objects.get(pk=youth.pk)
     assert (youth.email, youth.phone) == ("ratt@exempel.se", "070-999")
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_closing_conversation_asks_everything_and_ends_every_intervention(
+    page, coach, municipality, width
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from plans.actionplans.services import intervention_save
+    from plans.models import ActionPlan, Intervention, InterventionType
+    from tests.factories import plan_make
+
+    page.set_viewport_size({"width": width, "height": 900})
+    youth = youth_make(municipality=municipality, coach=coach)
+    plan = plan_make(youth, actor=coach, interventions=1)
+    running = plan.interventions.get()
+    other = InterventionType.objects.filter(municipality=municipality).exclude(pk=running.type_id)[
+        0
+    ]
+    planned = intervention_save(
+        plan=plan,
+        actor=coach,
+        type=other,
+        planned_start=timezone.localdate() + dt.timedelta(days=7),
+    )
+    _login(page, "omar")
+    page.goto(f"/planer/ungdom/{youth.pk}/plan/{plan.pk}/")
+    page.get_by_role("link", name="Avslutande samtal").click()
+    assert page.locator("input[type=radio]:checked").count() == 0
+    _shot(page, f"closing-form-{width}")
+    _accessible(page)
+
+    page.locator("#id_destination").select_option(index=1)
+    page.get_by_label(f"Vad avslutade {running.type.name}").select_option(label="Fick arbete")
+    page.get_by_label(f"Varför blir {other.name} inte av").select_option(
+        label="Passade inte, ersatt av annan insats"
+    )
+    for question in ("q_helped", "q_respected", "q_involved", "q_next_step_clear"):
+        page.locator(f"input[name={question}][value='4']").check()
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_load_state()
+    # The recommendation was never answered: asked again, nothing saved, nothing lost.
+    assert "Formuläret innehåller fel" in page.content()
+    assert ActionPlan.objects.get(pk=plan.pk).status == "active"
+    assert page.locator("input[name=q_helped][value='4']").is_checked()
+    page.locator("input[name=would_recommend][value='True']").check()
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_load_state()
+    assert "planen är avslutad" in page.content()
+    _shot(page, f"closing-done-{width}")
+    assert page.get_by_text("blev inte av").is_visible()
+    assert page.get_by_role("link", name="Avslutande samtal").count() == 0
+    ended = {i.pk: i.end_reason for i in Intervention.objects.filter(plan=plan)}
+    assert ended == {running.pk: "work", planned.pk: "not_suitable"}
