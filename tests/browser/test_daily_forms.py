@@ -125,3 +125,31 @@ def test_a_closing_conversation_asks_everything_and_ends_every_intervention(
     assert page.get_by_role("link", name="Avslutande samtal").count() == 0
     ended = {i.pk: i.end_reason for i in Intervention.objects.filter(plan=plan)}
     assert ended == {running.pk: "work", planned.pk: "not_suitable"}
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_weekly_review_lists_only_youths_the_routine_did_not_reach(
+    page, coach, coordinator, municipality, width
+):
+    from outreach.routine.engine import deadlines_refresh
+    from outreach.routine.services import routine_from_template
+    from tests.factories import plan_make
+    from tests.outreach.test_weekly_review import _routine_done_without_reach
+
+    page.set_viewport_size({"width": width, "height": 900})
+    routine_from_template(municipality=municipality, key="askersund", actor=coordinator)
+    silent = youth_make(municipality=municipality, coach=coach, last_name="Tystberg")
+    planned = youth_make(municipality=municipality, coach=coach, last_name="Planström")
+    deadlines_refresh()
+    for youth in (silent, planned):
+        _routine_done_without_reach(youth)
+    plan_make(planned, actor=coach)
+    _login(page, "omar")
+    page.goto("/uppsok/veckogenomgang/")
+    section = page.locator("section", has=page.locator("#r1"))
+    assert "Inte nådda efter rutinen (1)" in section.inner_text()
+    assert "Tystberg" in section.inner_text()
+    assert "Planström" not in section.inner_text()
+    assert section.get_by_text("har en plan eller insats").is_visible()
+    _shot(page, f"review-{width}")
+    _accessible(page)

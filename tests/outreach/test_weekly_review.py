@@ -1,0 +1,49 @@
+"""The weekly review's "not reached after the routine" counts what it says: youths the
+routine went through without reaching, never a youth in a plan."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from outreach.models import OutreachCase, Task
+from outreach.routine.engine import deadlines_refresh
+from outreach.routine.services import routine_from_template
+from tests.factories import plan_make, youth_make
+from youth.models import Youth
+
+pytestmark = pytest.mark.django_db
+
+
+def _routine_done_without_reach(youth: Youth) -> None:
+    case = OutreachCase.objects.get(youth=youth, closed_on__isnull=True)
+    assert case.reached_on is None
+    Task.objects.create(
+        youth=youth,
+        case=case,
+        kind=Task.Kind.RETRY,
+        title="Nytt försök",
+        due_date=timezone.localdate(),
+    )
+
+
+def test_a_youth_in_a_plan_is_not_listed_as_not_reached(
+    client_for, coach, coordinator, municipality
+):
+    routine_from_template(municipality=municipality, key="askersund", actor=coordinator)
+    silent = youth_make(municipality=municipality, coach=coach, last_name="Tystberg")
+    planned = youth_make(municipality=municipality, coach=coach, last_name="Planström")
+    deadlines_refresh()
+    for youth in (silent, planned):
+        _routine_done_without_reach(youth)
+    # Met at a meeting and given a plan: the contact case itself was never marked reached.
+    plan_make(planned, actor=coach)
+    assert Youth.objects.get(pk=planned.pk).status == "in_measure"
+
+    body = client_for(coach).get(reverse("outreach:review")).content.decode()
+    listed = body.split('id="r1"')[1].split("</section>")[0]
+    assert "Tystberg" in listed
+    assert "Planström" not in listed
+    assert "Inte nådda efter rutinen (1)" in listed
+    assert "har en plan eller insats" in listed  # the words say what is counted
