@@ -131,19 +131,10 @@ def test_a_closing_conversation_asks_everything_and_ends_every_intervention(
 def test_the_weekly_review_lists_only_youths_the_routine_did_not_reach(
     page, coach, coordinator, municipality, width
 ):
-    from outreach.routine.engine import deadlines_refresh
-    from outreach.routine.services import routine_from_template
-    from tests.factories import plan_make
-    from tests.outreach.test_weekly_review import _routine_done_without_reach
+    from tests.outreach.test_weekly_review import two_the_routine_did_not_reach
 
     page.set_viewport_size({"width": width, "height": 900})
-    routine_from_template(municipality=municipality, key="askersund", actor=coordinator)
-    silent = youth_make(municipality=municipality, coach=coach, last_name="Tystberg")
-    planned = youth_make(municipality=municipality, coach=coach, last_name="Planström")
-    deadlines_refresh()
-    for youth in (silent, planned):
-        _routine_done_without_reach(youth)
-    plan_make(planned, actor=coach)
+    two_the_routine_did_not_reach(municipality=municipality, coach=coach, coordinator=coordinator)
     _login(page, "omar")
     page.goto("/uppsok/veckogenomgang/")
     section = page.locator("section", has=page.locator("#r1"))

@@ -28,17 +28,25 @@ def _routine_done_without_reach(youth: Youth) -> None:
     )
 
 
-def test_a_youth_in_a_plan_is_not_listed_as_not_reached(
-    client_for, coach, coordinator, municipality
-):
+def two_the_routine_did_not_reach(*, municipality, coach, coordinator) -> tuple[Youth, Youth]:
+    """Tystberg, never reached, and Planström, met at a meeting and given a plan: the contact
+    routine went through both without the contact case being marked reached."""
     routine_from_template(municipality=municipality, key="askersund", actor=coordinator)
     silent = youth_make(municipality=municipality, coach=coach, last_name="Tystberg")
     planned = youth_make(municipality=municipality, coach=coach, last_name="Planström")
     deadlines_refresh()
     for youth in (silent, planned):
         _routine_done_without_reach(youth)
-    # Met at a meeting and given a plan: the contact case itself was never marked reached.
     plan_make(planned, actor=coach)
+    return silent, planned
+
+
+def test_a_youth_in_a_plan_is_not_listed_as_not_reached(
+    client_for, coach, coordinator, municipality
+):
+    _silent, planned = two_the_routine_did_not_reach(
+        municipality=municipality, coach=coach, coordinator=coordinator
+    )
     assert Youth.objects.get(pk=planned.pk).status == "in_measure"
 
     body = client_for(coach).get(reverse("outreach:review")).content.decode()
