@@ -598,6 +598,14 @@ LOGGING = {
 
 # --- KAA ------------------------------------------------------------------------------------
 KAA_DEMO = env.bool("KAA_DEMO", default=False)
+# "Glömt lösenordet?" on the login page e-mails a one-time link to the account's own address:
+# on where an e-mail server is configured (EMAIL_URL), and in the demo, whose web process
+# prints its e-mail.
+KAA_PASSWORD_RESET_EMAIL = env.bool(
+    "KAA_PASSWORD_RESET_EMAIL", default="EMAIL_URL" in os.environ or KAA_DEMO
+)
+# A second "forgot password" for the same account within this many minutes sends nothing.
+KAA_PASSWORD_RESET_MINUTES = env.int("KAA_PASSWORD_RESET_MINUTES", default=10)
 KAA_BASE_URL = env.str("KAA_BASE_URL", default="http://127.0.0.1:8000")
 # Follow-ups after a youth is reached (outreach.queue.services.follow_up_due): one who works or
 # does something else is followed up after this many months; one who studies, at the end of

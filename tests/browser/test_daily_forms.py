@@ -144,3 +144,56 @@ def test_the_weekly_review_lists_only_youths_the_routine_did_not_reach(
     assert section.get_by_text("har en plan eller insats").is_visible()
     _shot(page, f"review-{width}")
     _accessible(page)
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_coach_changes_the_own_password_and_asks_for_a_forgotten_one(
+    page, coach, settings, width
+):
+    from django.core import mail
+
+    from tests.kaa.test_accounts import NEW_PASSWORD, PASSWORD
+
+    settings.KAA_PASSWORD_RESET_EMAIL = True
+    page.set_viewport_size({"width": width, "height": 900})
+    _login(page, "omar")
+    page.goto("/installningar/")
+    page.get_by_role("link", name="Byt lösenord").click()
+    page.get_by_label("Gammalt lösenord").fill(PASSWORD)
+    page.locator("#id_new_password1").fill(NEW_PASSWORD)
+    page.get_by_label("Bekräfta nytt lösenord").fill(NEW_PASSWORD)
+    _shot(page, f"password-change-{width}")
+    _accessible(page)
+    page.get_by_role("button", name="Byt lösenord").click()
+    page.wait_for_load_state()
+    assert "Ditt lösenord är bytt" in page.content()
+    coach.refresh_from_db()
+    assert coach.check_password(NEW_PASSWORD)
+
+    page.context.clear_cookies()
+    page.goto("/konto/logga-in/")
+    page.get_by_role("link", name="Glömt lösenordet?").click()
+    page.get_by_label("Användarnamn eller e-postadress").fill("omar")
+    page.get_by_role("button", name="Skicka länk").click()
+    page.wait_for_load_state()
+    assert "strax en länk" in page.content()
+    _shot(page, f"password-forgot-{width}")
+    _accessible(page)
+    assert [m.to for m in mail.outbox] == [["omar@example.se"]]
+
+
+def test_a_new_staff_account_waits_for_the_role_to_be_chosen(page, admin_user):
+    from tests.browser.test_register_pages import _login_with_totp
+
+    _login_with_totp(page, admin_user)
+    page.goto("/system/kaa/user/add/")
+    role = page.locator("#id_requested_role")
+    assert role.input_value() == ""
+    assert role.locator("option").all_inner_texts() == [
+        "---------",
+        "Chef",
+        "Ungdomscoach",
+        "Samordnare",
+        "Systemadministratör",
+    ]
+    _shot(page, "staff-add-1280")
