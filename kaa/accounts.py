@@ -12,6 +12,8 @@ one-time links to choose a password and enrol an authenticator.
   only its hash is stored. Opening it lets the person choose a password and, if the account
   has no authenticator, enrol one: the first authenticator is never enrolled with the
   password alone. A link for a lost phone removes the account's authenticators first.
+  Staff who forgot their password ask for a password link themselves on the login page
+  (`password_link_request`), where an e-mail server is configured.
 """
 
 from __future__ import annotations
@@ -247,7 +249,12 @@ def devices_remove(user: User) -> int:
 
 
 def account_link_issue(
-    *, user: User, purpose: str, actor: User | None, request: HttpRequest | None = None
+    *,
+    user: User,
+    purpose: str,
+    actor: User | None,
+    request: HttpRequest | None = None,
+    asked_by_self: bool = False,
 ) -> str:
     """Make a one-time link for `user` and return its token (only the hash is kept). Any
     earlier link of the account stops working. For a lost authenticator the account's
@@ -280,7 +287,8 @@ def account_link_issue(
             user=actor,
             action=Action.CREATE,
             obj=link,
-            detail=detail + ("" if actor else " (command line)"),
+            detail=detail
+            + ("" if actor else " (forgot password)" if asked_by_self else " (command line)"),
             flagged=purpose == Purpose.SECOND_FACTOR,
         )
     return token
@@ -291,7 +299,12 @@ def account_link_url(token: str) -> str:
 
 
 def account_link_send(
-    *, user: User, purpose: str, actor: User | None, request: HttpRequest | None = None
+    *,
+    user: User,
+    purpose: str,
+    actor: User | None,
+    request: HttpRequest | None = None,
+    asked_by_self: bool = False,
 ) -> bool:
     """Make a link and e-mail it to the account's own address: whoever asked for it never
     sees it. False when the account has no address or the mail server refused the message."""
@@ -299,7 +312,9 @@ def account_link_send(
 
     if not user.email:
         return False
-    token = account_link_issue(user=user, purpose=purpose, actor=actor, request=request)
+    token = account_link_issue(
+        user=user, purpose=purpose, actor=actor, request=request, asked_by_self=asked_by_self
+    )
     context = {
         "name": user.first_name or user.username,
         "username": user.username,
@@ -314,6 +329,42 @@ def account_link_send(
         log.exception("account link e-mail refused")
         return False
     return True
+
+
+def password_link_request(*, who: str, request: HttpRequest) -> bool:
+    """Someone on the login page forgot their password and gave a username or an e-mail
+    address: if exactly one active account with an address matches, a password link goes to
+    that address (its authenticator stays: the link alone opens nothing where the second
+    factor is needed). The answer on the page is the same either way; True when a link was
+    sent. A second request for the same account within KAA_PASSWORD_RESET_MINUTES sends
+    nothing (a link already waits in the mailbox)."""
+    from django.db.models import Q
+
+    who = who.strip()
+    if not who:
+        return False
+    matches = list(
+        User.objects.filter(Q(username__iexact=who) | Q(email__iexact=who), is_active=True)
+        .exclude(email="")
+        .order_by("pk")[:2]
+    )
+    if len(matches) != 1:
+        audit_event(
+            request=request,
+            action=Action.LOGIN_FAILED,
+            username=who[:150],
+            detail="forgot password: no single account matched",
+        )
+        return False
+    user = matches[0]
+    recent = timezone.now() - dt.timedelta(minutes=settings.KAA_PASSWORD_RESET_MINUTES)
+    if AccountLink.objects.filter(
+        user=user, purpose=Purpose.PASSWORD, created_by=None, created_at__gte=recent
+    ).exists():
+        return False
+    return account_link_send(
+        user=user, purpose=Purpose.PASSWORD, actor=None, request=request, asked_by_self=True
+    )
 
 
 def account_link_find(token: str) -> AccountLink:

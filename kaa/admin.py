@@ -8,7 +8,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -39,6 +40,11 @@ class KaaAdminSite(admin.AdminSite):
         if not has_perm(user, Perm.MANAGE_STAFF):
             return False
         return not otp_required_for(user) or second_factor_done(request)
+
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """One's own password is changed on one page for everyone (audited, the other
+        sessions logged out): the administration's own page leads there."""
+        return redirect("kaa:password_change")
 
 
 admin_site = KaaAdminSite(name="admin")
@@ -151,11 +157,19 @@ ROLE_HELP = _(
 OUTSIDE_SCOPE = _("Kontot hör inte till din kommun, eller så försökte du ändra din egen kommun.")
 
 
+# From no access, to aggregates only, to the own caseload, to every youth of the
+# municipality, to managing the staff accounts.
+ROLES_LEAST_FIRST = [
+    (role.value, role.label)
+    for role in (Role.NONE, Role.MANAGER, Role.COACH, Role.COORDINATOR, Role.ADMIN)
+]
+
+
 class StaffForm(forms.ModelForm):
     """Staff as an admin edits them: no password (the person chooses it through a link), and
     the role asked for, which takes effect only once a second person confirms it."""
 
-    requested_role = forms.ChoiceField(label=_("Roll"), choices=Role.choices, help_text=ROLE_HELP)
+    requested_role = forms.ChoiceField(label=_("Roll"), choices=(), help_text=ROLE_HELP)
 
     class Meta:
         model = User
@@ -180,11 +194,14 @@ class StaffForm(forms.ModelForm):
             self.fields["email"].help_text = _(
                 "Länken för att välja lösenord och aktivera tvåfaktorinloggning skickas hit."
             )
+        if "requested_role" in self.fields:
+            # Nothing chosen beforehand: whoever adds the account picks the role, and the
+            # least privileged comes first. A new account asks for a role that gives access.
+            roles = ROLES_LEAST_FIRST if self.instance.pk else ROLES_LEAST_FIRST[1:]
+            self.fields["requested_role"].choices = [("", "---------"), *roles]
         if self.instance.pk and "requested_role" in self.fields:
             pending = accounts.role_grant_pending(self.instance)
             self.fields["requested_role"].initial = pending.role if pending else self.instance.role
-        elif "requested_role" in self.fields:
-            self.fields["requested_role"].initial = Role.COACH
 
 
 @admin.register(User, site=admin_site)

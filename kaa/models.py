@@ -71,7 +71,8 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     """A staff member. What they may see is decided in `kaa.access`, never in a view."""
 
-    role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.COACH)
+    # No access until a role is given (and, from the web, confirmed by a second person).
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.NONE)
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,

@@ -174,6 +174,19 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # statistics' grouped queries that costs ~0.4 s per query and saves nothing
     # (bench/RESULTS.md). KAA's queries are short: turn it off for our sessions.
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded database (the demo) is written by the web server and the worker at once.
+    # WAL lets readers go on while one writes; a writing transaction takes the write lock at
+    # BEGIN (IMMEDIATE), so a second writer waits for it (up to the busy timeout) instead of
+    # failing with "database is locked" when it upgrades its read to a write mid-transaction.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "timeout", env.int("KAA_SQLITE_BUSY_TIMEOUT", default=20)
+    )
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
 # Two roles (kaa.dbroles): the web server and the workers connect as the application's role
 # (DATABASE_URL), which may only read and append to the audit log; the commands that change
 # the schema or the roles connect as the tables' owner (DATABASE_MIGRATE_URL), which only the
@@ -585,6 +598,14 @@ LOGGING = {
 
 # --- KAA ------------------------------------------------------------------------------------
 KAA_DEMO = env.bool("KAA_DEMO", default=False)
+# "Glömt lösenordet?" on the login page e-mails a one-time link to the account's own address:
+# on where an e-mail server is configured (EMAIL_URL), and in the demo, whose web process
+# prints its e-mail.
+KAA_PASSWORD_RESET_EMAIL = env.bool(
+    "KAA_PASSWORD_RESET_EMAIL", default="EMAIL_URL" in os.environ or KAA_DEMO
+)
+# A second "forgot password" for the same account within this many minutes sends nothing.
+KAA_PASSWORD_RESET_MINUTES = env.int("KAA_PASSWORD_RESET_MINUTES", default=10)
 KAA_BASE_URL = env.str("KAA_BASE_URL", default="http://127.0.0.1:8000")
 # Follow-ups after a youth is reached (outreach.queue.services.follow_up_due): one who works or
 # does something else is followed up after this many months; one who studies, at the end of

@@ -40,6 +40,7 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         # "Logga in med <the identity provider>" while single sign-on is on (kaa.sso).
         context["sso_name"] = settings.KAA_OIDC_NAME if settings.KAA_OIDC_ISSUER else ""
+        context["password_reset"] = settings.KAA_PASSWORD_RESET_EMAIL
         return context
 
     def form_valid(self, form: LoginForm) -> HttpResponse:

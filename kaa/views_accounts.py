@@ -1,13 +1,14 @@
 """Staff accounts in the staff UI: the one-time link page (choose a password, enrol the
-authenticator) and *Personal och behörigheter* (confirm or reject roles an admin asked for,
-send a new link for a lost phone)."""
+authenticator), *Personal och behörigheter* (confirm or reject roles an admin asked for,
+send a new link for a lost phone), changing one's own password, and "Glömt lösenordet?"."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -26,9 +27,10 @@ from kaa.access import (
     staff_q,
 )
 from kaa.audit import audit_event
-from kaa.forms import OTP_INVALID, AccountLinkForm
+from kaa.forms import OTP_INVALID, AccountLinkForm, OwnPasswordForm, PasswordForgotForm
 from kaa.models import AccountLink, AuditEvent, RoleGrant, User
 from kaa.otp import totp_qr_svg, totp_secret_for_humans
+from kaa.services import sessions_end
 
 # The link's token is kept in the session (hashed) once opened, so that it is not in the
 # address of the page where the password is typed (nor in its Referer or the server's logs).
@@ -205,3 +207,46 @@ def staff_second_factor_link(request: HttpRequest, pk: int) -> HttpResponse:
             % {"name": member},
         )
     return redirect("kaa:staff")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change one's own password. The other browsers logged in as the account are logged out
+    (a password changed because it leaked must not leave a thief's session open)."""
+    user = request.user
+    if not user.has_usable_password():  # an account that logs in only through single sign-on
+        return render(request, "kaa/password_change.html", {"form": None})
+    form = OwnPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, user)
+        ended = sessions_end(user=user, except_key=request.session.session_key or "")
+        audit_event(
+            request=request,
+            action=AuditEvent.Action.UPDATE,
+            obj=user,
+            detail=f"password; {ended} other sessions ended",
+        )
+        messages.success(
+            request,
+            _("Ditt lösenord är bytt. Andra webbläsare där du var inloggad är utloggade."),
+        )
+        return redirect("kaa:account")
+    return render(request, "kaa/password_change.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_forgot(request: HttpRequest) -> HttpResponse:
+    """ "Glömt lösenordet?": a one-time link to choose a new password goes to the account's own
+    e-mail address. The page answers the same whether an account matched or not. Only where
+    an e-mail server is configured (KAA_PASSWORD_RESET_EMAIL)."""
+    if not settings.KAA_PASSWORD_RESET_EMAIL:
+        raise Http404
+    form = PasswordForgotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accounts.password_link_request(who=form.cleaned_data["who"], request=request)
+        return render(request, "kaa/password_forgot.html", {"sent": True})
+    return render(request, "kaa/password_forgot.html", {"form": form})

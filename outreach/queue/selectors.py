@@ -11,7 +11,7 @@ from django.utils import timezone
 from kaa.models import User
 from outreach.calendar import week_end
 from outreach.queue.models import Task
-from youth.models import KaaPeriod, Youth
+from youth.models import CaseStatus, KaaPeriod, Youth
 
 VIEWS = ("mina", "team", "kommun")
 BUCKETS = ("overdue", "today", "week")
@@ -81,7 +81,11 @@ def queue_groups(
 
 
 def weekly_review_lists(*, user: User, today: dt.date | None = None) -> dict[str, Any]:
-    """The Friday case review: not reached after the routine, overdue follow-ups, new."""
+    """The Friday case review: not reached after the routine, overdue follow-ups, new.
+
+    "Not reached" is the youth's derived status: no contact that reached them, no plan or
+    intervention, no known occupation. A youth in a plan whose contact case was never marked
+    reached (the plan was made after a meeting, not a logged contact) is not on that list."""
     today = today or timezone.localdate()
     youths = Youth.objects.visible_to(user).select_related("coach", "team")
     retry = Task.objects.filter(
@@ -97,7 +101,9 @@ def weekly_review_lists(*, user: User, today: dt.date | None = None) -> dict[str
         youth=OuterRef("pk"), start_date__gte=today - dt.timedelta(days=7)
     )
     return {
-        "not_reached": list(youths.filter(Exists(retry)).order_by("last_name")[:200]),
+        "not_reached": list(
+            youths.filter(Exists(retry), status=CaseStatus.NOT_REACHED).order_by("last_name")[:200]
+        ),
         "overdue_follow_ups": list(youths.filter(Exists(overdue)).order_by("last_name")[:200]),
         "new": list(youths.filter(Exists(new_period)).order_by("last_name")[:200]),
     }

@@ -127,7 +127,26 @@ class FollowUpForm(forms.Form):
         return data
 
 
+END_FIELD = "slut_%s"
+# An intervention that never started was not carried out according to plan.
+NOT_STARTED_REASONS = [
+    (value, label)
+    for value, label in Intervention.EndReason.choices
+    if value != Intervention.EndReason.COMPLETED
+]
+
+
 class ClosingForm(forms.ModelForm):
+    """The closing conversation. No answer of the youth's evaluation has a default; each
+    intervention still running or planned asks what ends it (no reason is assumed)."""
+
+    would_recommend = forms.TypedChoiceField(
+        label=_("Jag skulle rekommendera KAA till en kompis"),
+        choices=[(True, _("Ja")), (False, _("Nej"))],
+        coerce=lambda value: value == "True",
+        widget=forms.RadioSelect,
+    )
+
     class Meta:
         formfield_callback = formfield_bounded
         model = ClosingConversation
@@ -142,7 +161,13 @@ class ClosingForm(forms.ModelForm):
         ]
         widgets = {q: forms.RadioSelect for q in ClosingConversation.QUESTIONS}
 
-    def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        municipality_id: int,
+        open_interventions: list[Intervention] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         date_inputs(self)
         self.fields["held_on"].initial = timezone.localdate()
@@ -152,4 +177,37 @@ class ClosingForm(forms.ModelForm):
         )
         for q in ClosingConversation.QUESTIONS:
             self.fields[q].choices = ClosingConversation.SCALE
+        self.open_interventions = list(open_interventions or [])
+        for intervention in self.open_interventions:
+            started = intervention.actual_start is not None
+            label = (
+                _("Vad avslutade %(name)s (pågår sedan %(date)s)?")
+                if started
+                else _("Varför blir %(name)s inte av (planerad, inte påbörjad)?")
+            ) % {
+                "name": intervention.type.name,
+                "date": intervention.actual_start.isoformat() if started else "",
+            }
+            self.fields[END_FIELD % intervention.pk] = forms.ChoiceField(
+                label=label,
+                choices=[
+                    ("", "---------"),
+                    *(Intervention.EndReason.choices if started else NOT_STARTED_REASONS),
+                ],
+                help_text=_("Insatsen avslutas med planen."),
+            )
+        # What ends the interventions comes right after where the youth goes on to.
+        order = list(self.fields)
+        ends = [name for name in order if name.startswith(END_FIELD % "")]
+        at = order.index("handed_over_to") + 1
+        self.order_fields([*order[:at], *ends, *(n for n in order[at:] if n not in ends)])
         self.helper = fields_only_helper()
+
+    def end_reasons(self) -> dict[int, str]:
+        """The reason chosen for each intervention the closing ends, by its id."""
+        return {i.pk: self.cleaned_data[END_FIELD % i.pk] for i in self.open_interventions}
+
+    def answers(self) -> dict[str, Any]:
+        """The conversation's own fields (the end reasons go separately)."""
+        fields = self._meta.fields or []
+        return {name: value for name, value in self.cleaned_data.items() if name in fields}

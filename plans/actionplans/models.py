@@ -303,9 +303,8 @@ class ClosingConversation(models.Model):
     q_next_step_clear = models.PositiveSmallIntegerField(
         _("Jag vet vad jag ska göra nu"), choices=SCALE
     )
-    would_recommend = models.BooleanField(
-        _("Jag skulle rekommendera KAA till en kompis"), default=True
-    )
+    # No default: an answer nobody gave must never be saved as a yes.
+    would_recommend = models.BooleanField(_("Jag skulle rekommendera KAA till en kompis"))
     comment = models.CharField(_("ungdomens egna ord"), max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

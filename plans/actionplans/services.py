@@ -152,7 +152,9 @@ def plan_update(
     if not plan.is_active:
         raise ValidationError(_("Planen är avslutad och kan inte ändras."), code="closed")
     version_check(plan, version, fields)
-    _dates_check(fields, today=_today(), previous=plan)
+    # Only the changed fields come; the dates are checked together with the stored ones.
+    stored = {"start_date": plan.start_date, "next_follow_up": plan.next_follow_up}
+    _dates_check({**stored, **fields}, today=_today(), previous=plan)
     changed = _changed_labels(plan, fields)
     if not changed:
         return plan
@@ -237,7 +239,12 @@ def intervention_save(
     if intervention is not None:
         intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
         version_check(intervention, version, fields)
-    _intervention_check(fields, today=_today(), previous=intervention)
+    # A change brings only its changed fields; they are checked together with the stored ones.
+    _intervention_check(
+        fields if intervention is None else _intervention_fields(intervention, **fields),
+        today=_today(),
+        previous=intervention,
+    )
     if intervention is None:
         intervention = Intervention(plan=plan, **fields)
         changed = None
@@ -339,10 +346,27 @@ def _intervention_fields(intervention: Intervention, **changes: Any) -> dict[str
 # --- Closing ------------------------------------------------------------------------------
 
 
+def interventions_open(plan: ActionPlan) -> list[Intervention]:
+    """The interventions a closing ends: running ones and planned ones never started."""
+    return list(
+        plan.interventions.filter(declined=False, actual_end__isnull=True).select_related("type")
+    )
+
+
 @transaction.atomic
-def plan_close(*, plan: ActionPlan, actor: User | None, on: dt.date, reason: str) -> ActionPlan:
-    """Close the plan: ongoing interventions end the same day, open follow-ups are cancelled,
-    a preventive plan's consent ends with it."""
+def plan_close(
+    *,
+    plan: ActionPlan,
+    actor: User | None,
+    on: dt.date,
+    reason: str,
+    end_reasons: dict[int, str] | None = None,
+) -> ActionPlan:
+    """Close the plan: every intervention still running or planned ends with it, with the
+    reason chosen for it (`end_reasons`, by id; without them: the KAA period ended, or
+    another reason), open follow-ups are cancelled, a preventive plan's consent ends with it.
+    A running intervention ends the same day; a planned one keeps no dates, only its reason.
+    """
     plan = (
         ActionPlan.objects.select_for_update(of=("self",))
         .select_related("youth", "period", "case_worker", "consent")
@@ -352,20 +376,34 @@ def plan_close(*, plan: ActionPlan, actor: User | None, on: dt.date, reason: str
         return plan
     if on < plan.start_date:
         raise ValidationError({"on": _("Planen kan inte avslutas före sitt startdatum.")})
-    _plans_close([(plan, on, reason)], actor=actor)
+    if end_reasons is not None and {i.pk for i in interventions_open(plan)} - set(end_reasons):
+        raise ValidationError(
+            _(
+                "En insats har lagts till i planen medan du skrev. Ange varför den avslutas "
+                "och spara igen."
+            ),
+            code="interventions_changed",
+        )
+    _plans_close([(plan, on, reason)], actor=actor, end_reasons=end_reasons or {})
     return plan
 
 
-def _plans_close(closings: list[tuple[ActionPlan, dt.date, str]], *, actor: User | None) -> None:
+def _plans_close(
+    closings: list[tuple[ActionPlan, dt.date, str]],
+    *,
+    actor: User | None,
+    end_reasons: dict[int, str] | None = None,
+) -> None:
     """Close active, locked plans (with youth and period loaded), each on its day with its
     reason, as set operations: a job closing hundreds of plans costs the queries of one."""
     if not closings:
         return
+    end_reasons = end_reasons or {}
     now = timezone.now()
     plans = {plan.pk: (plan, on, reason) for plan, on, reason in closings}
     interventions = list(
         Intervention.objects.filter(plan_id__in=list(plans), declined=False)
-        .filter(actual_end__isnull=True, actual_start__isnull=False)
+        .filter(actual_end__isnull=True)
         .order_by("pk")
     )
     for intervention in interventions:
@@ -374,17 +412,24 @@ def _plans_close(closings: list[tuple[ActionPlan, dt.date, str]], *, actor: User
         ended_with_period = (
             plan.kind == ActionPlan.Kind.KAA and plan.period and plan.period.end_date
         )
-        # Planned but never started interventions stay as planned in the history.
-        intervention.actual_end = max(on, intervention.actual_start)
-        intervention.end_reason = intervention.end_reason or (
+        default = (
             Intervention.EndReason.KAA_ENDED if ended_with_period else Intervention.EndReason.OTHER
         )
+        intervention.end_reason = (
+            end_reasons.get(intervention.pk) or intervention.end_reason or default
+        )
+        if intervention.actual_start is not None:
+            # A planned intervention that never started keeps no dates, only its reason.
+            intervention.actual_end = max(on, intervention.actual_start)
         intervention.updated_at = now
         version_bump(intervention)  # a form open on it is stale now
     update_grouped(
         interventions, ["actual_end", "end_reason", "updated_at"], version=F("version") + 1
     )
-    audit_bulk_change(interventions, user=actor, fields=["actual_end", "end_reason"])
+    started = [i for i in interventions if i.actual_start is not None]
+    audit_bulk_change(started, user=actor, fields=["actual_end", "end_reason"])
+    never_started = [i for i in interventions if i.actual_start is None]
+    audit_bulk_change(never_started, user=actor, fields=["end_reason"])
     for plan, on, reason in plans.values():
         plan.status, plan.closed_on, plan.close_reason = ActionPlan.Status.CLOSED, on, reason[:200]
         plan.updated_by, plan.updated_at = actor, now
@@ -450,10 +495,18 @@ def _ends_consent(plan: ActionPlan) -> bool:
 
 @transaction.atomic
 def closing_record(
-    *, plan: ActionPlan, actor: User, held_on: dt.date, destination: OccupationType, **answers: Any
+    *,
+    plan: ActionPlan,
+    actor: User,
+    held_on: dt.date,
+    destination: OccupationType,
+    end_reasons: dict[int, str] | None = None,
+    **answers: Any,
 ) -> ClosingConversation:
     """The closing conversation (utslussning): the youth's evaluation, where they go next;
-    the plan closes and the destination becomes the youth's occupation."""
+    the plan closes, ending each running or planned intervention with the reason chosen for
+    it (`end_reasons`, by id: every one must have one), and the destination becomes the
+    youth's occupation (source "Avslut")."""
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if held_on > _today():
         raise ValidationError({"held_on": _("Datumet kan inte ligga i framtiden.")})
@@ -479,6 +532,7 @@ def closing_record(
         actor=actor,
         on=held_on,
         reason=_("Avslutande samtal: går vidare till %(dest)s") % {"dest": destination},
+        end_reasons=end_reasons or {},
     )
     current = (
         Occupation.objects.filter(youth=plan.youth, end_date__isnull=True, confirmed=True)
@@ -490,7 +544,7 @@ def closing_record(
             youth=plan.youth,
             type=destination,
             start_date=held_on,
-            source=Occupation.Source.MAPPING,
+            source=Occupation.Source.CLOSING,
             actor=actor,
             description=closing.destination_detail,
         )

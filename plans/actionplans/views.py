@@ -44,6 +44,7 @@ from plans.actionplans.services import (
     closing_record,
     follow_up_record,
     intervention_save,
+    interventions_open,
     next_month,
     plan_create,
     plan_update,
@@ -125,7 +126,12 @@ def plan_edit(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
         audit_read(request, plan, detail="andra_plan")
     if request.method == "POST" and form.is_valid():
         try:
-            plan_update(plan=plan_as_stored(plan.pk), actor=request.user, **form.cleaned_data)
+            plan_update(
+                plan=plan_as_stored(plan.pk),
+                actor=request.user,
+                version=form.submitted_version(),
+                **form.to_save(),
+            )
         except StaleEdit as exc:
             form.stale_apply(exc)
         except ValidationError as exc:
@@ -158,7 +164,11 @@ def intervention_edit(
         try:
             fresh = intervention_as_stored(intervention.pk) if intervention else None
             intervention_save(
-                plan=plan, actor=request.user, intervention=fresh, **form.cleaned_data
+                plan=plan,
+                actor=request.user,
+                intervention=fresh,
+                version=form.submitted_version(),
+                **form.to_save(),
             )
         except StaleEdit as exc:
             form.stale_apply(exc)
@@ -218,12 +228,22 @@ def follow_up(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
 def closing(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     plan = _plan_of(request, youth, pk)
-    form = ClosingForm(request.POST or None, municipality_id=youth.municipality_id)
+    if not plan.is_active:
+        # The form closes with the plan: its conversation (if any) is on the plan's page.
+        messages.info(request, _("Planen är redan avslutad."))
+        return redirect("plans:plan_detail", youth_pk=youth.pk, pk=plan.pk)
+    form = ClosingForm(
+        request.POST or None,
+        municipality_id=youth.municipality_id,
+        open_interventions=interventions_open(plan),
+    )
     if request.method == "GET":
         audit_read(request, plan, detail="avslutande_samtal")
     if request.method == "POST" and form.is_valid():
         try:
-            closing_record(plan=plan, actor=request.user, **form.cleaned_data)
+            closing_record(
+                plan=plan, actor=request.user, end_reasons=form.end_reasons(), **form.answers()
+            )
         except ValidationError as exc:
             errors_apply(form, exc)
         else:

@@ -46,7 +46,13 @@ RULES: dict[str, tuple[str, object]] = {
             "avslutet."
         ),
     ),
-    "NO_CONTACT": (WARN, gettext_lazy("Ingen kontakt med ungdomen under halvåret.")),
+    "NO_CONTACT": (
+        WARN,
+        gettext_lazy(
+            "Ungdomen nåddes inte under halvåret: ingen kontakt där ungdomen nåddes "
+            "(kontaktförsök utan svar räknas inte)."
+        ),
+    ),
     "CONTACT_OCCUPATION_MISSING": (
         WARN,
         gettext_lazy("Sysselsättning vid kontakt saknas och rapporteras som okänd."),

@@ -661,3 +661,114 @@ def test_the_deploy_check_warns_when_a_reading_role_has_no_second_factor(setting
     assert "manager" in warnings[0].msg
     settings.KAA_OTP_REQUIRED_ROLES = ["coordinator", "coach", "manager", "admin"]
     assert not [w for w in kaa_deploy_checks() if "KAA_OTP_REQUIRED_ROLES" in w.msg]
+
+
+# --- One's own password, a forgotten one, and a new account's role -------------------------
+
+
+def test_staff_change_their_own_password_and_their_other_browsers_are_logged_out(coach):
+    here, elsewhere = Client(), Client()
+    for browser in (here, elsewhere):
+        assert _login(browser, "omar").status_code == 302
+    assert 'href="/installningar/losenord/"' in here.get("/installningar/").content.decode()
+    url = "/installningar/losenord/"
+    wrong = here.post(
+        url, {"old_password": "fel", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+    assert wrong.status_code == 200
+    assert "error-summary" in wrong.content.decode()
+    coach.refresh_from_db()
+    assert coach.check_password(PASSWORD)
+
+    changed = here.post(
+        url,
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert changed.status_code == 302
+    assert changed["Location"] == "/installningar/"
+    coach.refresh_from_db()
+    assert coach.check_password(NEW_PASSWORD)
+    assert here.get("/installningar/").status_code == 200  # still logged in here
+    assert elsewhere.get("/installningar/").status_code == 302  # logged out there
+    event = AuditEvent.objects.filter(action="update", object_type="kaa.user").latest("pk")
+    assert event.detail.startswith("password")
+    assert event.user == coach
+
+
+def test_the_installation_password_rules_apply_to_ones_own_password(coach):
+    client = Client()
+    _login(client, "omar")
+    weak = client.post(
+        "/installningar/losenord/",
+        {"old_password": PASSWORD, "new_password1": "kaa12345", "new_password2": "kaa12345"},
+    )
+    assert weak.status_code == 200
+    coach.refresh_from_db()
+    assert coach.check_password(PASSWORD)
+
+
+def test_forgot_password_e_mails_a_link_to_the_accounts_own_address(client, coach, settings):
+    settings.KAA_PASSWORD_RESET_EMAIL = True
+    assert 'href="/konto/glomt-losenord/"' in client.get("/konto/logga-in/").content.decode()
+    answer = client.post("/konto/glomt-losenord/", {"who": "OMAR@example.se"})
+    assert answer.status_code == 200
+    assert "får kontots e-postadress" in answer.content.decode()
+    assert [m.to for m in mail.outbox] == [["omar@example.se"]]
+    link = _link_in(mail.outbox[0])
+    assert link not in answer.content.decode()  # only the mailbox has it
+    assert AuditEvent.objects.filter(
+        object_type="kaa.accountlink", detail__contains="forgot password"
+    ).exists()
+    # A second ask soon after sends nothing more (the link waits in the mailbox).
+    client.post("/konto/glomt-losenord/", {"who": "omar"})
+    assert len(mail.outbox) == 1
+
+    _open(client, link.rsplit("/", 2)[-2])
+    assert _complete(client, coach).status_code == 302
+    coach.refresh_from_db()
+    assert coach.check_password(NEW_PASSWORD)
+
+
+def test_forgot_password_says_the_same_for_an_unknown_account(client, coach, settings):
+    settings.KAA_PASSWORD_RESET_EMAIL = True
+    known = client.post("/konto/glomt-losenord/", {"who": "omar"}).content.decode()
+    unknown = client.post("/konto/glomt-losenord/", {"who": "ingen.alls"}).content.decode()
+    strip = re.compile(r"[A-Za-z0-9]{64}")  # the CSRF tokens, different on each page
+    assert strip.sub("", known) == strip.sub("", unknown)
+    assert len(mail.outbox) == 1
+    assert AuditEvent.objects.filter(action="login_failed", username="ingen.alls").exists()
+
+
+def test_forgot_password_is_off_without_an_e_mail_server(client, coach, settings):
+    settings.KAA_PASSWORD_RESET_EMAIL = False
+    assert "glomt-losenord" not in client.get("/konto/logga-in/").content.decode()
+    assert client.get("/konto/glomt-losenord/").status_code == 404
+    assert client.post("/konto/glomt-losenord/", {"who": "omar"}).status_code == 404
+    assert not mail.outbox
+
+
+def test_a_new_account_asks_for_a_role_and_offers_the_least_privileged_first(
+    client_for, admin_user
+):
+    admin = client_for(admin_user)
+    page = admin.get(ADD).content.decode()
+    select = re.search(r'<select name="requested_role"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert re.findall(r'<option value="([^"]*)" selected', select) == [""]
+    assert re.findall(r'<option value="([^"]*)"', select) == [
+        "",
+        "manager",
+        "coach",
+        "coordinator",
+        "admin",
+    ]
+    refused = _new_staff(admin, admin_user.municipality, requested_role="")
+    assert refused.status_code == 200
+    assert not User.objects.filter(username="ny.samordnare").exists()
+    assert not mail.outbox
+    assert User._meta.get_field("role").default == "none"
+
+
+def test_the_administrations_own_password_page_leads_to_the_one_page(client_for, admin_user):
+    response = client_for(admin_user).get("/system/password_change/")
+    assert response.status_code == 302
+    assert response["Location"] == "/installningar/losenord/"

@@ -1,5 +1,6 @@
-"""No lost updates: a stale form is refused, shows what changed meanwhile and keeps
-the user's input; saving again from the refreshed form is a deliberate overwrite."""
+"""No lost updates: a stale form is refused and shows, per field, the value when it was opened,
+the one saved meanwhile and the user's; it keeps what the user changed and takes the saved
+value for the rest, so saving again writes only the user's changes."""
 
 from __future__ import annotations
 
@@ -45,7 +46,9 @@ def test_two_coaches_edit_the_same_phone_number(client_for, coach, colleague, mu
     body = stale.content.decode()
     assert stale.status_code == 200
     assert "medan du hade formuläret öppet" in body
-    assert re.search(r"<th scope=\"row\">Telefon</th><td>070-111</td><td>070-222</td>", body)
+    assert re.search(
+        r"<th scope=\"row\">Telefon</th><td>070-000</td><td>070-111</td><td>070-222</td>", body
+    )
     youth.refresh_from_db()
     assert (youth.phone, youth.email, youth.version) == ("070-111", "", 2)
     kept = _form_data(body)
@@ -56,15 +59,91 @@ def test_two_coaches_edit_the_same_phone_number(client_for, coach, colleague, mu
     assert (youth.phone, youth.email, youth.version) == ("070-222", "ny@exempel.se", 3)
 
 
-def test_a_stale_plan_edit_keeps_the_text_and_overwrites_nothing(
+def test_saving_again_keeps_the_fix_someone_else_made_meanwhile(
     client_for, coach, colleague, municipality
 ):
+    from youth.models import FieldChange
+
+    youth = youth_make(
+        municipality=municipality, coach=coach, phone="070-000", email="fel@exempel.se"
+    )
+    url = reverse("youth:edit", args=[youth.pk])
+    first, second = client_for(coach), client_for(colleague)
+    form_a = _form_data(first.get(url).content.decode())
+    form_b = _form_data(second.get(url).content.decode())
+    assert first.post(url, {**form_a, "email": "ratt@exempel.se"}).status_code == 302
+
+    stale = second.post(url, {**form_b, "phone": "070-999"})
+    body = stale.content.decode()
+    assert re.search(
+        r"E-post</th><td>fel@exempel.se</td><td>ratt@exempel.se</td><td><span[^>]*>"
+        r"Inte ändrat av dig",
+        body,
+    )
+    assert re.search(r"Telefon</th><td>070-000</td><td>070-000</td><td>070-999</td>", body)
+    kept = _form_data(body)
+    # Their fix is in the form now; the phone typed is still there.
+    assert (kept["email"], kept["phone"], kept["version"]) == ("ratt@exempel.se", "070-999", "2")
+
+    assert second.post(url, kept).status_code == 302
+    youth.refresh_from_db()
+    assert (youth.email, youth.phone, youth.version) == ("ratt@exempel.se", "070-999", 3)
+    by_second = FieldChange.objects.filter(youth=youth, by=colleague)
+    assert list(by_second.values_list("field", flat=True)) == ["phone"]
+
+
+def test_only_the_fields_changed_are_saved_even_from_an_old_form(
+    client_for, coach, colleague, municipality
+):
+    """The service is given the changed fields alone: the plan's audit event names only the
+    goal, not every field of the form."""
+    from kaa.models import AuditEvent
+
+    youth = youth_make(municipality=municipality, coach=coach)
+    plan = plan_make(youth, actor=coach)
+    url = reverse("plans:plan_edit", args=[youth.pk, plan.pk])
+    form = _form_data(client_for(coach).get(url).content.decode())
+    assert client_for(coach).post(url, {**form, "goal": "Gymnasiet i höst."}).status_code == 302
+    event = AuditEvent.objects.filter(
+        action="update", object_type="plans.actionplan", object_id=str(plan.pk)
+    ).latest("pk")
+    assert event.detail == "goal"
+
+
+def _plan_open_twice(client_for, coach, colleague, municipality):
+    """A plan whose edit form two coaches have open: the plan, the address, each client and
+    the values its form would send."""
     youth = youth_make(municipality=municipality, coach=coach)
     plan = plan_make(youth, actor=coach)
     url = reverse("plans:plan_edit", args=[youth.pk, plan.pk])
     first, second = client_for(coach), client_for(colleague)
     form_a = _form_data(first.get(url).content.decode())
     form_b = _form_data(second.get(url).content.decode())
+    return plan, url, (first, form_a), (second, form_b)
+
+
+def test_a_stale_plan_shows_the_case_worker_chosen_meanwhile_in_the_form(
+    client_for, coach, colleague, municipality
+):
+    plan, url, (first, form_a), (second, form_b) = _plan_open_twice(
+        client_for, coach, colleague, municipality
+    )
+    assert form_a["case_worker"] == str(coach.pk)
+    assert first.post(url, {**form_a, "case_worker": colleague.pk}).status_code == 302
+    stale = second.post(url, {**form_b, "goal": "Komvux."})
+    kept = _form_data(stale.content.decode())
+    assert kept["case_worker"] == str(colleague.pk)  # the select shows the saved choice
+    assert second.post(url, kept).status_code == 302
+    plan.refresh_from_db()
+    assert (plan.case_worker, plan.goal) == (colleague, "Komvux.")
+
+
+def test_a_stale_plan_edit_keeps_the_text_and_overwrites_nothing(
+    client_for, coach, colleague, municipality
+):
+    plan, url, (first, form_a), (second, form_b) = _plan_open_twice(
+        client_for, coach, colleague, municipality
+    )
     assert first.post(url, {**form_a, "goal": "Praktik i vår."}).status_code == 302
     stale = second.post(url, {**form_b, "goal": "Komvux i höst, svenska först."})
     body = stale.content.decode()
@@ -158,7 +237,9 @@ def test_two_staff_register_the_signed_consent_form_at_once(
     # The same date, but the scan differs; the file must be chosen again (a browser never
     # refills a file field), and the table of differences shows.
     assert "Ändrat medan du skrev" in body
-    assert re.search(r"Inskannad blankett</th><td>–</td><td>blankett-omar.pdf</td>", body)
+    assert re.search(
+        r"Inskannad blankett</th><td>–</td><td>–</td><td>blankett-omar.pdf</td>", body
+    )
     assert "Filen är inte sparad. Välj den igen om den ska sparas." in body
     assert not Consent.objects.get(pk=consent.pk).scan
     assert 'name="version" value="2"' in body  # saving again is now a deliberate choice

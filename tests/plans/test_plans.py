@@ -201,31 +201,75 @@ def test_period_end_closes_open_plans_and_interventions(municipality, coach):
     assert not youth.in_measure
 
 
+ANSWERS = {"q_helped": 5, "q_respected": 4, "q_involved": 4, "q_next_step_clear": 3}
+
+
 def test_closing_conversation_keeps_answers_and_sets_destination(municipality, coach):
     youth = youth_make(municipality=municipality, coach=coach)
     plan = plan_make(youth, actor=coach, interventions=1)
+    running = plan.interventions.get()
+    planned = services.intervention_save(
+        plan=plan,
+        actor=coach,
+        type=InterventionType.objects.filter(municipality=municipality)[1],
+        planned_start=TODAY() + dt.timedelta(days=10),
+    )
     komvux = occupation_type("KOMVUX")
     closing = services.closing_record(
         plan=plan,
         actor=coach,
         held_on=TODAY(),
         destination=komvux,
-        q_helped=5,
-        q_respected=4,
-        q_involved=4,
-        q_next_step_clear=3,
-        would_recommend=True,
+        end_reasons={running.pk: "studies", planned.pk: "not_suitable"},
+        would_recommend=False,
+        **ANSWERS,
     )
     plan.refresh_from_db()
     assert plan.status == "closed"
-    assert closing.q_helped == 5
-    intervention = plan.interventions.get()
-    assert intervention.went_on_to == komvux
-    assert intervention.actual_end == TODAY()
+    assert (closing.q_helped, closing.would_recommend) == (5, False)
+    running.refresh_from_db()
+    # The reason chosen, not "Annat skäl"; the running one ends the day of the conversation.
+    assert (running.went_on_to, running.actual_end, running.end_reason) == (
+        komvux,
+        TODAY(),
+        "studies",
+    )
+    # The planned one ends too: its reason, no made-up dates (SCB would refuse an end
+    # without a start).
+    planned.refresh_from_db()
+    assert (planned.end_reason, planned.actual_start, planned.actual_end) == (
+        "not_suitable",
+        None,
+        None,
+    )
     current = Occupation.objects.get(youth=youth, end_date__isnull=True)
-    assert current.type == komvux
+    assert (current.type, current.source, current.get_source_display()) == (
+        komvux,
+        "closing",
+        "Avslut",
+    )
     with pytest.raises(ValidationError):
         services.plan_update(plan=plan, actor=coach, goal="ändrat")
+
+
+def test_closing_refuses_while_an_intervention_has_no_reason(municipality, coach):
+    """An intervention added after the form was opened is never ended with a made-up reason."""
+    youth = youth_make(municipality=municipality, coach=coach)
+    plan = plan_make(youth, actor=coach, interventions=2)
+    first, second = plan.interventions.all()
+    with pytest.raises(ValidationError) as err:
+        services.closing_record(
+            plan=plan,
+            actor=coach,
+            held_on=TODAY(),
+            destination=occupation_type("KOMVUX"),
+            end_reasons={first.pk: "completed"},
+            would_recommend=True,
+            **ANSWERS,
+        )
+    assert err.value.code == "interventions_changed"
+    assert ActionPlan.objects.get(pk=plan.pk).status == "active"
+    assert not Intervention.objects.filter(pk__in=[first.pk, second.pk], end_reason__gt="")
 
 
 def test_latest_conversation_feeds_occupation_and_reason(municipality, coach):

@@ -290,3 +290,45 @@ def test_youth_tab_offers_follow_up_not_a_second_plan(client_for, coach, municip
     tab = client.get(reverse("plans:youth_tab", args=[youth.pk])).content.decode()
     assert reverse("plans:plan_add", args=[youth.pk]) not in tab
     assert reverse("plans:follow_up", args=[youth.pk, plan.pk]) in tab
+
+
+def test_closing_form_assumes_no_answer_and_asks_what_ends_each_intervention(
+    client_for, coach, municipality
+):
+    youth = youth_make(municipality=municipality, coach=coach)
+    plan = plan_make(youth, actor=coach, interventions=1)
+    running = plan.interventions.get()
+    url = reverse("plans:closing", args=[youth.pk, plan.pk])
+    client = client_for(coach)
+    page = client.get(url).content.decode()
+    assert 'name="would_recommend"' in page
+    assert " checked" not in page  # no radio of the evaluation is pre-ticked
+    assert f'name="slut_{running.pk}"' in page
+    answers = {
+        "held_on": _iso(),
+        "destination": occupation_type("KOMVUX").pk,
+        "q_helped": 4,
+        "q_respected": 5,
+        "q_involved": 4,
+        "q_next_step_clear": 4,
+        "comment": "Bra stöd",
+    }
+    refused = client.post(url, answers)
+    body = refused.content.decode()
+    assert refused.status_code == 200
+    assert "error-summary" in body
+    assert "Jag skulle rekommendera KAA till en kompis" in body
+    assert "Bra stöd" in body  # nothing typed is lost
+    assert ActionPlan.objects.get(pk=plan.pk).status == "active"
+
+    saved = client.post(url, {**answers, "would_recommend": "False", f"slut_{running.pk}": "work"})
+    assert saved.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.status, plan.closing.would_recommend) == ("closed", False)
+    assert Intervention.objects.get(pk=running.pk).end_reason == "work"
+    # The form is closed with the plan.
+    again = client.get(url)
+    assert again.status_code == 302
+    assert again.url.endswith(f"/{plan.pk}/")
+    assert client.post(url, {**answers, "would_recommend": "True"}).status_code == 302
+    assert ActionPlan.objects.get(pk=plan.pk).closing.would_recommend is False

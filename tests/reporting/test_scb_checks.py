@@ -292,3 +292,16 @@ def test_a_profile_may_turn_a_rule_off(build, municipality, settings, tmp_path):
     settings.KAA_SCB_PROFILE_DIR = str(local)
     no_contact(build)
     assert "NO_CONTACT" not in _findings(municipality).counts
+
+
+@pytest.mark.django_db
+def test_attempts_without_reach_are_called_not_reached_not_no_contact(build, municipality):
+    """The warning counts contacts that reached the youth; its words say so, since the
+    youth below was called twice."""
+    youth, period = _open(build)
+    for day in (MAR_1, MAR_1 + dt.timedelta(days=7)):
+        build.contact(youth, day, period=period, outcome="no_answer")
+    problem = next(p for p in _findings(municipality).problems if p.rule == "NO_CONTACT")
+    assert str(problem.message).startswith("Ungdomen nåddes inte under halvåret")
+    assert "försök utan svar räknas inte" in str(problem.message)
+    assert "Ingen kontakt" not in str(problem.message)

@@ -62,8 +62,8 @@ def youth_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         audit_read(request, youth, detail="kontaktuppgifter")
     if request.method == "POST" and form.is_valid():
         data = {
-            name: form.cleaned_data[name]
-            for name in form.fields
+            name: value
+            for name, value in form.to_save().items()
             if name in register_services.CONTACT_FIELDS
         }
         try:
