@@ -274,3 +274,22 @@ def test_the_tab_and_the_form_do_not_grow_with_hand_overs_or_partners(
     with django_assert_max_num_queries(10):
         form = client.get(reverse("plans:handover_new", args=[youth.pk])).content.decode()
     assert form.count("(omfattas inte av samtycket)") == 8
+
+
+def test_gallring_deletes_the_hand_over_and_its_pdf_with_the_youths_records(
+    client_for, coach, municipality, social, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from plans.models import Consent
+    from records.retention import services as retention
+
+    youth = _youth(municipality, coach)
+    _post(client_for(coach), youth, partner=social.pk, parts=["plan"], youth_agreed="on")
+    name = HandOver.objects.get().pdf.name
+    assert default_storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        retention._delete_consents(Consent.objects.filter(youth=youth))
+    assert not HandOver.objects.exists()
+    assert not default_storage.exists(name)
+    assert not Consent.objects.filter(youth=youth).exists()
