@@ -1,6 +1,6 @@
 """Every model of plans (and the choices other apps use), for Django and for other apps: each
-lives in its sub-domain's package (conversations, consent, actionplans, meetings, school,
-catalogue, partners). Code inside plans imports from those packages, never from here."""
+lives in its sub-domain's package (conversations, consent, actionplans, meetings, handover,
+school, catalogue, partners). Code inside plans imports from those packages, never from here."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from plans.actionplans.models import (
 from plans.catalogue.models import InterventionType, MeasureCode
 from plans.consent.models import Consent
 from plans.conversations.models import MappingConversation
+from plans.handover.models import HandOver, HandOverPart
 from plans.meetings.models import MeetingYouth, NetworkMeeting
 from plans.partners.models import Partner, PartyKind
 from plans.school.models import SchoolNotification
@@ -21,6 +22,8 @@ from plans.school.models import SchoolNotification
 __all__ = [
     "ActionPlan",
     "ClosingConversation",
+    "HandOver",
+    "HandOverPart",
     "Consent",
     "Intervention",
     "InterventionType",

@@ -6,6 +6,7 @@ from plans.actionplans import urls as actionplans
 from plans.catalogue import urls as catalogue
 from plans.consent import urls as consent
 from plans.conversations import urls as conversations
+from plans.handover import urls as handover
 from plans.meetings import urls as meetings
 from plans.partners import urls as partners
 from plans.school import urls as school
@@ -20,6 +21,7 @@ urlpatterns = [
     *actionplans.urlpatterns,
     *school.urlpatterns,
     *meetings.urlpatterns,
+    *handover.urlpatterns,
     *catalogue.urlpatterns,
     *partners.urlpatterns,
 ]

@@ -320,6 +320,35 @@ def _meeting_proposal(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     }, "Hemligsson"
 
 
+def _hand_over(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A package handed to social services about the coach's planned youth."""
+    from plans.consent.services import consent_record
+    from plans.handover.services import hand_over_make
+    from plans.models import Consent, Partner
+
+    made = _planned_youth(users)
+    consent = Consent.objects.get(youth=made["youth"])
+    consent_record(
+        youth=made["youth"],
+        actor=users["coach"],
+        given_on=consent.given_on,
+        place="Askersund",
+        guardian=consent.guardian,
+        social_services=True,
+    )
+    partner, _ = Partner.objects.get_or_create(
+        municipality=users["coach"].municipality, name="IFO Askersund", kind="social"
+    )
+    hand_over = hand_over_make(
+        youth=made["youth"],
+        actor=users["coach"],
+        partner=partner,
+        parts=["plan"],
+        youth_agreed=True,
+    )
+    return {"youth_pk": made["youth"].pk, "pk": hand_over.pk}, "Hemligsson"
+
+
 def _youth_period(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     kwargs, marker = _youth_of_coach(users)
     from youth.models import KaaPeriod
@@ -543,6 +572,8 @@ CASES: list[UrlCase] = [
     UrlCase("plans:closing", _plans_object("plan"), CASE_WORKERS),
     UrlCase("plans:revisions", _plans_object("plan"), CASE_WORKERS),
     UrlCase("plans:overdue", _overdue_plan, CASE_WORKERS, list_page=True),
+    UrlCase("plans:handover_new", _plans_youth, CASE_WORKERS),
+    UrlCase("plans:handover_detail", _hand_over, CASE_WORKERS),
     UrlCase("plans:meeting_detail", _meeting, COORDINATOR),
     UrlCase("plans:meeting_new", _meeting_proposal, COORDINATOR, list_page=True),
     UrlCase("reporting:scb_period", _scb_period, COORDINATOR, list_page=True),
@@ -590,6 +621,7 @@ EXEMPT: dict[str, str] = {
     "plans:consent_pdf": "a PDF (compressed text); access tested in tests/plans/test_pdf.py",
     "plans:plan_pdf": "a PDF (compressed text); access tested in tests/plans/test_pdf.py",
     "plans:consent_scan": "a file download; access tested in tests/plans/test_views.py",
+    "plans:handover_pdf": "a stored PDF download; access tested in tests/plans/test_handover.py",
     "plans:meeting_list": "dates and partner names only (coordinator); test_views.py",
     "plans:preventive_new": "an empty form; tested in tests/plans/test_views.py",
     "plans:catalogue": "configuration, no personal data (coordinator)",

@@ -10,6 +10,7 @@ from plans.actionplans.selectors import plans_of
 from plans.consent.selectors import consents_of
 from plans.consent.validity import consent_current
 from plans.conversations.selectors import conversations_of
+from plans.handover.selectors import hand_overs_of
 from plans.meetings.selectors import meetings_of_youth
 from youth.models import KaaPeriod, Youth
 
@@ -24,6 +25,7 @@ def youth_tab_context(*, youth: Youth) -> dict[str, Any]:
         "conversations": list(conversations_of(youth=youth)[:20]),
         "plans": list(plans_of(youth=youth)),
         "meetings": list(meetings_of_youth(youth=youth)[:10]),
+        "hand_overs": list(hand_overs_of(youth=youth)[:10]),
         "open_period": KaaPeriod.objects.filter(youth=youth, end_date__isnull=True).first(),
         "can_edit": False,
         "today": today,

@@ -29,6 +29,7 @@ from plans.models import (
     ActionPlan,
     ClosingConversation,
     Consent,
+    HandOver,
     Intervention,
     MappingConversation,
     MeetingYouth,
@@ -72,8 +73,9 @@ def _value(obj: models.Model, field: models.Field) -> str:
     value = getattr(obj, field.name)
     if value in (None, ""):
         return ""
-    if field.choices:
-        return str(getattr(obj, f"get_{field.name}_display")())
+    display = getattr(obj, f"get_{field.name}_display", None)
+    if display is not None:  # a choice, or a list of them the model names itself
+        return str(display())
     if isinstance(value, bool):
         return str(_("Ja") if value else _("Nej"))
     if isinstance(value, dt.datetime):
@@ -237,6 +239,12 @@ def extract_context(youth: Youth) -> dict[str, Any]:
         section(
             _("Nätverksmöten där ungdomen togs upp"),
             MeetingYouth.objects.filter(youth=youth).select_related("meeting", "consent"),
+        ),
+        section(
+            _("Överlämningar med samtycke"),
+            HandOver.objects.filter(youth=youth).select_related(
+                "consent", "partner", "plan", "handed_by", "created_by", "updated_by"
+            ),
         ),
         section(
             _("Begäranden enligt dataskyddsförordningen"),

@@ -5,8 +5,8 @@ Swedish public records are kept unless a gallringsbeslut allows deleting them, s
 deleted without a policy: the municipality sets one per record type (from its
 dokumenthanteringsplan), a weekly job proposes what is due, a coordinator approves, and then:
 
-- records whose content is all personal (notes, messages, e-service answers, consents, letter
-  batches, audit events) are deleted;
+- records whose content is all personal (notes, messages, e-service answers, consents with
+  the hand-overs that relied on them, letter batches, audit events) are deleted;
 - records the statistics count (the youth, periods, occupations, contact attempts, tasks,
   plans, interventions) are anonymised: identity and free text are removed, the dates, codes
   and types the dashboards, board reports and SCB summaries count are kept, so every
@@ -53,6 +53,7 @@ from plans.models import (
     ActionPlan,
     ClosingConversation,
     Consent,
+    HandOver,
     Intervention,
     MappingConversation,
     MeetingYouth,
@@ -602,8 +603,16 @@ def _version_bumped(model: type[models.Model]) -> dict[str, Any]:
     return {"version": F("version") + 1} if "version" in names else {}
 
 
+def _delete_hand_overs(hand_overs: Any) -> int:
+    """Hand-overs and their PDFs: the record of a disclosure goes with the consent it relied
+    on (it is kept as long as that consent)."""
+    delete_on_commit([name for name in hand_overs.values_list("pdf", flat=True) if name])
+    return hand_overs.delete()[1].get("plans.HandOver", 0)
+
+
 def _delete_consents(consents: Any) -> int:
     ids = list(consents.values_list("pk", flat=True))
+    _delete_hand_overs(HandOver.objects.filter(consent_id__in=ids))
     delete_on_commit(list(Consent.objects.filter(pk__in=ids).values_list("scan", flat=True)))
     ActionPlan.objects.filter(consent_id__in=ids).update(consent=None)
     MeetingYouth.objects.filter(consent_id__in=ids).delete()
@@ -622,6 +631,7 @@ def _anonymise_youths(youths: Any) -> int:
     ids = list(youths.values_list("pk", flat=True))
     if not ids:
         return 0
+    _delete_hand_overs(HandOver.objects.filter(youth_id__in=ids))
     _delete_consents(Consent.objects.filter(youth_id__in=ids))
     _delete_notes(Note.objects.filter(youth_id__in=ids))
     MeetingYouth.objects.filter(youth_id__in=ids).delete()
