@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0005_school_notification_reported_by'),
+        ('plans', '0006_closing_answers_without_default'),
         ('youth', '0011_guardian_source_and_mapping_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
