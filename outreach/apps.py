@@ -7,3 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class OutreachConfig(AppConfig):
     name = "outreach"
     verbose_name = _("Uppsökande arbete")
+
+    def ready(self) -> None:
+        from outreach.routine.receivers import on_periods_opened
+        from youth.register.signals import periods_opened
+
+        periods_opened.connect(on_periods_opened, dispatch_uid="outreach.periods_opened")

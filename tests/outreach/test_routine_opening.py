@@ -1,0 +1,98 @@
+"""A youth registered today has the routine's first step in the queue at once (the case and
+its tasks are made when the registration commits); the nightly job only repairs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from outreach.letters.selectors import batch_candidates
+from outreach.models import OutreachCase, Task
+from outreach.queue.selectors import queue_tasks
+from outreach.routine.engine import deadlines_refresh
+from outreach.routine.services import routine_from_template
+from tests.factories import reason, youth_make
+from youth.importing.services import import_apply, import_plan
+from youth.register.services import period_open
+
+
+@pytest.fixture
+def askersund(municipality, coordinator):
+    return routine_from_template(municipality=municipality, key="askersund", actor=coordinator)
+
+
+def test_registering_by_hand_opens_the_case_and_step_one_on_commit(
+    askersund, municipality, coach, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        youth = youth_make(municipality=municipality, start_date=today, phone="0701234567")
+    case = OutreachCase.objects.get(youth=youth)
+    assert case.routine == askersund
+    assert case.started_on == today
+    first = Task.objects.get(youth=youth, step__order=1)
+    assert first.title == "Vykort"
+    assert first.guardian_copy
+    youth.coach = coach
+    youth.save(update_fields=["coach"])
+    # The coach's queue (due this week) and the postcard batch both have it now.
+    assert first in queue_tasks(user=coach, view="mina", today=first.due_date)
+    printable, _held = batch_candidates(user=coach, channel="postcard", until=first.due_date)
+    assert [t.pk for t in printable] == [first.pk]
+    # The nightly job finds nothing left to do for this case.
+    stats = deadlines_refresh()
+    assert stats.cases_created == 0
+    assert stats.tasks_created == 0
+
+
+def test_a_returning_youth_gets_a_new_case_at_once(
+    askersund, municipality, coordinator, django_capture_on_commit_callbacks
+):
+    youth = youth_make(municipality=municipality, open_period=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        period = period_open(
+            youth=youth,
+            start_date=timezone.localdate() + dt.timedelta(days=1),
+            reason=reason("AVBROTT_NATIONELLT"),
+            actor=coordinator,
+        )
+    assert OutreachCase.objects.get(period=period).tasks.filter(step__order=1).exists()
+
+
+def test_an_import_opens_every_case_in_one_go(
+    askersund, municipality, django_capture_on_commit_callbacks
+):
+    from demo.youths import personnummer_for
+
+    today = timezone.localdate()
+    rows = [
+        f"{personnummer_for(today.replace(year=today.year - 17) - dt.timedelta(days=20), n)};"
+        f"Ada{n};Berg;Storgatan 1;69630;Askersund;;;"
+        for n in (11, 12, 13)
+    ]
+    raw = (
+        "personnummer;fornamn;efternamn;adress;postnummer;postort;telefon;epost;"
+        "avlamnande_skola\n" + "\n".join(rows) + "\n"
+    ).encode()
+    plan = import_plan(raw=raw, filename="lista.csv", municipality=municipality)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_apply(plan=plan, municipality=municipality, reason=reason("OVRIGT"), actor=None)
+    assert OutreachCase.objects.filter(youth__municipality=municipality).count() == 3
+    assert Task.objects.filter(step__order=1, status=Task.Status.OPEN).count() == 3
+
+
+def test_a_failing_engine_leaves_the_registration_for_the_nightly_repair(
+    askersund, municipality, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(**kwargs):
+        raise RuntimeError("engine down")
+
+    monkeypatch.setattr("outreach.routine.engine.cases_refresh", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        youth = youth_make(municipality=municipality, start_date=timezone.localdate())
+    assert youth.pk
+    assert not OutreachCase.objects.filter(youth=youth).exists()
+    assert deadlines_refresh().cases_created == 1
+    assert Task.objects.filter(youth=youth, step__order=1).exists()
