@@ -19,6 +19,7 @@ from outreach.letters.models import LetterBatch, MessageTemplate
 from outreach.letters.selectors import batch_candidates, batch_tasks
 from outreach.queue.models import ContactAttempt, Task
 from outreach.queue.services import task_complete
+from outreach.routine.engine import cases_refresh
 
 DEFAULT_TEMPLATES = [
     (
@@ -145,12 +146,14 @@ def letter_batch_confirm(*, batch: LetterBatch, user: User) -> int:
     batch = LetterBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.confirmed_at is not None:
         raise ValidationError(_("Utskicket är redan bekräftat."))
-    done = 0
+    done: list[Task] = []
     for task in batch_tasks(batch, user=user):
         # A youth who became protected after printing was never sent anything by us.
         if task.status == Task.Status.OPEN and not task.youth.location_protected:
             task_complete(task=task, staff=user, outcome=ContactAttempt.Outcome.SENT)
-            done += 1
+            done.append(task)
     batch.confirmed_at = timezone.now()
     batch.save(update_fields=["confirmed_at"])
-    return done
+    # Steps counted from the one just done get their deadlines now, not at the nightly run.
+    cases_refresh(case_ids=sorted({t.case_id for t in done if t.case_id}))
+    return len(done)
