@@ -18,6 +18,7 @@ from outreach.letters import merge
 from outreach.letters.models import LetterBatch, MessageTemplate
 from outreach.letters.selectors import batch_candidates, batch_tasks
 from outreach.queue.models import ContactAttempt, Task
+from outreach.queue.selectors import guardian_gap
 from outreach.queue.services import task_complete
 from outreach.routine.engine import cases_refresh
 
@@ -150,7 +151,15 @@ def letter_batch_confirm(*, batch: LetterBatch, user: User) -> int:
     for task in batch_tasks(batch, user=user):
         # A youth who became protected after printing was never sent anything by us.
         if task.status == Task.Status.OPEN and not task.youth.location_protected:
-            task_complete(task=task, staff=user, outcome=ContactAttempt.Outcome.SENT)
+            # A guardian's copy that could not be printed is said in the contact log too.
+            gap = guardian_gap(task)
+            note = _("Kopia till vårdnadshavare inte skickad: %(gap)s") % {"gap": gap}
+            task_complete(
+                task=task,
+                staff=user,
+                outcome=ContactAttempt.Outcome.SENT,
+                note=note if gap else "",
+            )
             done.append(task)
     batch.confirmed_at = timezone.now()
     batch.save(update_fields=["confirmed_at"])

@@ -21,7 +21,9 @@ from youth.register.permissions import youth_get_for_user
 @require_http_methods(["GET", "POST"])
 def message_compose(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
-    form = MessageForm(request.POST or None, youth=youth)
+    # Sent here from a guardian's copy that cannot go by post: the guardian is preselected.
+    initial = {"to_guardian": request.GET.get("vardnadshavare") == "1"}
+    form = MessageForm(request.POST or None, youth=youth, initial=initial)
     if request.method == "GET":
         audit_read(request, youth, detail="meddelande")
     if request.method == "POST" and form.is_valid():

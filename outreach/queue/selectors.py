@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kaa.models import User
 from outreach.calendar import week_end
@@ -17,6 +18,32 @@ VIEWS = ("mina", "team", "kommun")
 BUCKETS = ("overdue", "today", "week")
 
 
+def guardian_gap(task: Task) -> str:
+    """Why a guardian's copy the routine asks for cannot go by post ("" when it can). Reads
+    `task.youth.guardians` (prefetch it for a list)."""
+    if not task.guardian_copy:
+        return ""
+    guardians = list(task.youth.guardians.all())
+    if not guardians:
+        return str(_("vårdnadshavare saknas i registret"))
+    if any(g.protected_identity for g in guardians):
+        return str(_("vårdnadshavare har skyddade personuppgifter – hanteras manuellt"))
+    if any(not g.address for g in guardians):
+        return str(_("vårdnadshavare saknar adress"))
+    return ""
+
+
+def guardian_gaps_mark(tasks: list[Task]) -> list[Task]:
+    """Each task gets `guardian_gap` (see above) and `guardian_reachable`: a guardian has a
+    phone number or an e-mail address, so an SMS or e-mail can go instead."""
+    for task in tasks:
+        task.guardian_gap = guardian_gap(task)
+        task.guardian_reachable = bool(task.guardian_gap) and any(
+            g.phone or g.email for g in task.youth.guardians.all() if not g.protected_identity
+        )
+    return tasks
+
+
 def queue_tasks(*, user: User, view: str, today: dt.date | None = None) -> QuerySet[Task]:
     """Open tasks due this week or earlier, for the user's own youths, team or municipality."""
     today = today or timezone.localdate()
@@ -25,6 +52,7 @@ def queue_tasks(*, user: User, view: str, today: dt.date | None = None) -> Query
         Task.objects.visible_to(user)
         .filter(Exists(in_kaa), status=Task.Status.OPEN, due_date__lte=week_end(today))
         .select_related("youth", "youth__coach", "step")
+        .prefetch_related("youth__guardians")
     )
     if view == "mina":
         qs = qs.filter(youth__coach=user)

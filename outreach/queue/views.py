@@ -50,7 +50,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(queryset, QUEUE_PAGE_SIZE)
     paginator.count = counts["total"]
     page = paginator.get_page(request.GET.get("page"))
-    tasks = list(page.object_list)
+    tasks = selectors.guardian_gaps_mark(list(page.object_list))
     # The queue names youths: one audit event for the page, naming every youth shown.
     audit_list_read(request, [t.youth_id for t in tasks], detail="arbetsko")
     return render(
