@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaa.models import User
 from outreach.calendar import week_end
-from outreach.queue.models import Task
+from outreach.queue.models import ContactAttempt, Task, outcomes_for
 from youth.models import KaaPeriod, Youth
 
 VIEWS = ("mina", "team", "kommun")
@@ -41,6 +41,14 @@ def guardian_gaps_mark(tasks: list[Task]) -> list[Task]:
         task.guardian_reachable = bool(task.guardian_gap) and any(
             g.phone or g.email for g in task.youth.guardians.all() if not g.protected_identity
         )
+    return tasks
+
+
+def quick_outcomes_mark(tasks: list[Task]) -> list[Task]:
+    """Each task gets `outcomes`, the (value, label) pairs of the outcome buttons that fit its
+    channel, "reached" first where it fits."""
+    for task in tasks:
+        task.outcomes = [(o, ContactAttempt.Outcome(o).label) for o in outcomes_for(task.channel)]
     return tasks
 
 
@@ -82,6 +90,11 @@ def queue_counts(queryset: QuerySet[Task], today: dt.date) -> dict[str, Any]:
     return counts
 
 
+def _ladder_key(tasks: list[Task]) -> tuple[int, dt.date, str]:
+    orders = [t.step.order for t in tasks if t.step_id]
+    return (min(orders) if orders else 10_000, min(t.due_date for t in tasks), tasks[0].title)
+
+
 def queue_groups(
     tasks: list[Task], today: dt.date, counts: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
@@ -101,9 +114,11 @@ def queue_groups(
             by_title.setdefault(task.title, []).append(task)
         known = counts[bucket["key"]] if counts else None
         bucket["count"] = known["total"] if known else len(bucket["tasks"])
+        # In the routine's order (step 1 before step 4), then what is not a routine step.
+        ordered = sorted(by_title.items(), key=lambda item: _ladder_key(item[1]))
         bucket["groups"] = [
             {"title": k, "tasks": v, "count": known["titles"].get(k, len(v)) if known else len(v)}
-            for k, v in by_title.items()
+            for k, v in ordered
         ]
     return buckets
 

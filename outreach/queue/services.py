@@ -22,6 +22,7 @@ from outreach.queue.models import (
     ContactAttempt,
     OutreachCase,
     Task,
+    outcomes_for,
 )
 from youth.models import KaaPeriod, OccupationType, Youth
 from youth.register import services as youth_services
@@ -223,10 +224,8 @@ def task_complete(
 ) -> ContactAttempt:
     """Mark a task done by logging the contact it stands for (bulk actions use this)."""
     channel = task.channel or Channel.PHONE
-    if task.channel in ONE_WAY_CHANNELS and outcome not in (
-        ContactAttempt.Outcome.SENT,
-        ContactAttempt.Outcome.FAILED,
-    ):
+    # A one-way channel's task is "sent" unless the outcome given fits it (returned mail).
+    if task.channel in ONE_WAY_CHANNELS and outcome not in outcomes_for(task.channel):
         outcome = ContactAttempt.Outcome.SENT
     return contact_attempt_log(
         youth=task.youth, channel=channel, outcome=outcome, staff=staff, task=task, note=note
