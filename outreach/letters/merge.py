@@ -81,7 +81,7 @@ def values_for(youth: Youth) -> dict[str, Any]:
 def render(text: str, youth: Youth, *, make_code: bool = True) -> str:
     """The template filled in for one youth (values are plain text, never markup).
     `make_code` False (a form that only shows the text): a code not made yet stays as the
-    field, {kod} or {lank}, and is filled in when the message is sent (`codes_fill`)."""
+    field, {kod} or {lank}, and is filled in when the message is sent (rendered again)."""
     validate(text)
     values = values_for(youth)
     if any(f in CODE_FIELDS for f in fields_in(text)):
@@ -101,14 +101,3 @@ def _code_values(code: Any) -> dict[str, str]:
     from outreach.eservice.services import access_code_link
 
     return {"kod": code.display if code else "", "lank": access_code_link(code) if code else ""}
-
-
-def codes_fill(text: str, youth: Youth) -> str:
-    """A message about to be sent: {kod} and {lank} left in it become the youth's code."""
-    if not any("{" + field + "}" in text for field in CODE_FIELDS):
-        return text
-    from outreach.eservice.services import access_code_for
-
-    for field, value in _code_values(access_code_for(youth)).items():
-        text = text.replace("{" + field + "}", value)
-    return text
