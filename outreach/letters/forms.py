@@ -47,15 +47,12 @@ class BatchForm(forms.Form):
         return data
 
 
-class TemplateForm(forms.ModelForm):
-    class Meta:
-        model = MessageTemplate
-        fields = ["kind", "name", "subject", "body", "is_active"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+class MergeTextFields:
+    """A form's `subject` and `body` with merge fields: the same check for a template and for
+    an SMS or e-mail written from it (unknown fields and bad braces refused, no header break
+    in the subject)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = fields_only_helper()
+    cleaned_data: dict[str, Any]
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
@@ -67,6 +64,17 @@ class TemplateForm(forms.ModelForm):
         validate_header_text(subject)
         merge.validate(subject)
         return subject
+
+
+class TemplateForm(MergeTextFields, forms.ModelForm):
+    class Meta:
+        model = MessageTemplate
+        fields = ["kind", "name", "subject", "body", "is_active"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper()
 
     def validate_unique(self) -> None:
         """The municipality is set by the view; the service's save reports a clash."""

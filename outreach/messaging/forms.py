@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from kaa.forms import fields_only_helper
 from kaa.validators import validate_header_text
 from outreach.letters import merge
+from outreach.letters.forms import MergeTextFields
 from outreach.letters.models import MessageTemplate
 from youth.models import Youth
 
 
-class MessageForm(forms.Form):
+class MessageForm(MergeTextFields, forms.Form):
     channel = forms.ChoiceField(
         label=_("Kanal"), choices=[("sms", _("Sms")), ("email", _("E-post"))]
     )
@@ -50,16 +51,6 @@ class MessageForm(forms.Form):
             self.fields["subject"].initial = merge.render(template.subject, youth, make_code=False)
             self.fields["body"].initial = merge.render(template.body, youth, make_code=False)
         self.helper = fields_only_helper()
-
-    def clean_subject(self) -> str:
-        subject = self.cleaned_data["subject"]
-        merge.validate(subject)
-        return subject
-
-    def clean_body(self) -> str:
-        body = self.cleaned_data["body"]
-        merge.validate(body)
-        return body
 
 
 def message_templates(youth: Youth) -> QuerySet[MessageTemplate]:
