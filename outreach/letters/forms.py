@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from kaa.forms import DateField, date_input, fields_only_helper
 from kaa.models import User
 from kaa.validators import validate_header_text
-from outreach.calendar import week_end
 from outreach.letters import merge
 from outreach.letters.models import MessageTemplate
 from outreach.letters.selectors import PAPER_CHANNELS, TURNING_20
 from outreach.queue.models import Channel
+from outreach.queue.selectors import queue_horizon
 
 
 class BatchForm(forms.Form):
@@ -31,7 +31,8 @@ class BatchForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["until"].initial = week_end(timezone.localdate())
+        # The queue's horizon: what the queue shows can be printed from here.
+        self.fields["until"].initial = queue_horizon(timezone.localdate())
         self.fields["template"].queryset = MessageTemplate.objects.filter(
             municipality_id=user.municipality_id,
             is_active=True,

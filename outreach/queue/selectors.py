@@ -52,13 +52,20 @@ def quick_outcomes_mark(tasks: list[Task]) -> list[Task]:
     return tasks
 
 
+def queue_horizon(today: dt.date) -> dt.date:
+    """The last day the queue shows: the end of this week, and at least a week ahead, so that
+    a youth registered late in the week has the routine's first step there at once."""
+    return max(week_end(today), today + dt.timedelta(days=7))
+
+
 def queue_tasks(*, user: User, view: str, today: dt.date | None = None) -> QuerySet[Task]:
-    """Open tasks due this week or earlier, for the user's own youths, team or municipality."""
+    """Open tasks due by the queue's horizon or earlier, for the user's own youths, team or
+    municipality."""
     today = today or timezone.localdate()
     in_kaa = KaaPeriod.objects.filter(youth=OuterRef("youth"), end_date__isnull=True)
     qs = (
         Task.objects.visible_to(user)
-        .filter(Exists(in_kaa), status=Task.Status.OPEN, due_date__lte=week_end(today))
+        .filter(Exists(in_kaa), status=Task.Status.OPEN, due_date__lte=queue_horizon(today))
         .select_related("youth", "youth__coach", "step")
         .prefetch_related("youth__guardians")
     )
@@ -98,7 +105,7 @@ def _ladder_key(tasks: list[Task]) -> tuple[int, dt.date, str]:
 def queue_groups(
     tasks: list[Task], today: dt.date, counts: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
-    """Overdue, today and the rest of the week, each grouped by step title.
+    """Overdue, today and the coming days, each grouped by step title.
 
     ``tasks`` is one page of the queue; ``counts`` (from :func:`queue_counts`) gives the
     whole queue's numbers for the headings, so that a page still says how many there are.

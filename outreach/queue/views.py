@@ -60,6 +60,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "can_see_municipality": has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS),
             "can_configure": has_perm(request.user, Perm.CONFIGURE),
             "today": today,
+            "horizon": selectors.queue_horizon(today),
         },
     )
 
