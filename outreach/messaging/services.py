@@ -123,12 +123,13 @@ def message_queue(
         if earlier is not None and not confirm_duplicate:
             raise ValidationError(
                 _(
-                    "Samma meddelande skickades till %(to)s %(when)s. Skicka det bara igen om "
-                    "det verkligen ska gå två gånger."
+                    "Samma meddelande skickades till %(to)s den %(day)s kl. %(time)s. Skicka det "
+                    "bara igen om det verkligen ska gå två gånger."
                 )
                 % {
                     "to": recipient,
-                    "when": timezone.localtime(earlier.created_at).strftime("%Y-%m-%d %H:%M"),
+                    "day": f"{timezone.localtime(earlier.created_at):%Y-%m-%d}",
+                    "time": f"{timezone.localtime(earlier.created_at):%H:%M}",
                 },
                 code=DUPLICATE,
             )

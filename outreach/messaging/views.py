@@ -23,7 +23,11 @@ from youth.register.permissions import youth_get_for_user
 def message_compose(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
     templates = list(message_templates(youth))
-    chosen = next((t for t in templates if str(t.pk) == request.GET.get("mall")), None)
+    asked = request.GET.get("mall")
+    # The template asked for, else the first SMS template (the form starts from it).
+    chosen = next((t for t in templates if str(t.pk) == asked), None) or next(
+        (t for t in templates if t.kind == "sms"), None
+    )
     # Sent here from a guardian's copy that cannot go by post: the guardian is preselected.
     initial = {"to_guardian": request.GET.get("vardnadshavare") == "1"}
     form = MessageForm(request.POST or None, youth=youth, template=chosen, initial=initial)
