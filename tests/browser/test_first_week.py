@@ -161,3 +161,36 @@ def test_a_guardian_without_an_address_is_said_and_an_sms_offered(
     page.wait_for_load_state()
     assert "Meddelandet är köat" in page.content()
     assert OutgoingMessage.objects.filter(youth=minor).count() == 2
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_step_weeks_ahead_asks_before_it_is_marked_done(
+    page, coach, municipality, askersund, width
+):
+    page.set_viewport_size({"width": WIDTHS[width], "height": 900})
+    youth = youth_make(
+        municipality=municipality,
+        coach=coach,
+        first_name="Leo",
+        last_name="Tidigsson",
+        phone="0702223344",
+        start_date=timezone.localdate() - dt.timedelta(days=3),
+    )
+    deadlines_refresh()
+    _login(page, "omar")
+    page.goto(f"/ungdomar/{youth.pk}/")
+    tab = page.locator("#uppsok")
+    sms = tab.get_by_role("listitem").filter(has_text="Sms").filter(has_text="Registrera utfall")
+    sms.get_by_text("Registrera utfall").click()
+    assert sms.get_by_role("button", name="Skickat/utfört").is_visible()
+    assert sms.get_by_role("button", name="Post i retur").count() == 0  # not on an SMS
+    letter = tab.get_by_role("listitem").filter(has_text="Brev").filter(has_text="Registrera")
+    letter.get_by_text("Registrera utfall").click()
+    letter.get_by_role("button", name="Skickat/utfört").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Är steget redan gjort?").is_visible()
+    _fits(page)
+    _shot(page, f"{width}-7-early-confirm")
+    page.get_by_role("link", name="Nej, avbryt").click()
+    page.wait_for_load_state()
+    assert Task.objects.get(youth=youth, title="Brev").status == Task.Status.OPEN

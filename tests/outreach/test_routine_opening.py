@@ -96,3 +96,20 @@ def test_a_failing_engine_leaves_the_registration_for_the_nightly_repair(
     assert not OutreachCase.objects.filter(youth=youth).exists()
     assert deadlines_refresh().cases_created == 1
     assert Task.objects.filter(youth=youth, step__order=1).exists()
+
+
+def test_a_schools_notice_accepted_into_kaa_opens_the_case_at_once(
+    askersund, municipality, coordinator, django_capture_on_commit_callbacks
+):
+    from plans.school.services import notification_accept
+    from tests.plans.test_school import _notice
+
+    notice = _notice(municipality)
+    with django_capture_on_commit_callbacks(execute=True):
+        youth = notification_accept(
+            notice=notice,
+            actor=coordinator,
+            handling="period",
+            reason=reason("AVBROTT_NATIONELLT"),
+        )
+    assert Task.objects.filter(youth=youth, step__order=1, status=Task.Status.OPEN).exists()
