@@ -51,9 +51,21 @@ def plan_case(steps: list[RoutineStep], facts: CaseFacts) -> list[Planned]:
     """The tasks a case should have now, in step order (a pure function of the facts)."""
     planned: list[Planned] = []
     previous = facts.start
+    # Per channel, the last planned step's deadline and the day it was done (if it was).
+    last_of_channel: dict[str, tuple[dt.date, dt.date | None]] = {}
     for step in steps:
         base = facts.start if step.anchor == Anchor.REGISTRATION else previous
         due = add_offset(base, step.offset_value, step.offset_unit)
+        earlier = last_of_channel.get(step.channel)
+        if (
+            step.anchor == Anchor.REGISTRATION
+            and earlier
+            and earlier[1]
+            and earlier[1] > earlier[0]
+        ):
+            # The earlier card of the same kind went out late: this one keeps the routine's
+            # spacing from the day that one was done (never two postcards days apart).
+            due = max(due, earlier[1] + (due - earlier[0]))
         if step.min_failed_attempts:
             if len(facts.unsuccessful) < step.min_failed_attempts:
                 continue
@@ -70,6 +82,7 @@ def plan_case(steps: list[RoutineStep], facts: CaseFacts) -> list[Planned]:
             continue
         planned.append(Planned(step, due, step.guardian_if_under_18 and under_18, step.two_staff))
         previous = facts.done.get(step.pk, due)
+        last_of_channel[step.channel] = (due, facts.done.get(step.pk))
     return planned
 
 

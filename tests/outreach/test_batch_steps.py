@@ -63,6 +63,10 @@ def test_an_overdue_first_postcard_and_the_second_are_never_in_one_batch(
     second.refresh_from_db()
     assert first.status == Task.Status.DONE
     assert second.status == Task.Status.OPEN  # not closed with the first
+    # Sent late, the first card moves the second: the routine's three weeks between the two
+    # count from the day the first went out, so tomorrow's batch does not send it at once.
+    assert dt.timedelta(days=20) <= second.due_date - today <= dt.timedelta(days=28)
+    assert batch_candidates(user=coordinator, channel="postcard", until=today)[0] == []
 
 
 def test_a_step_counted_from_the_previous_one_starts_from_the_day_it_was_done(
