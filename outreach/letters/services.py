@@ -20,7 +20,6 @@ from outreach.letters.selectors import batch_candidates, batch_tasks
 from outreach.queue.models import ContactAttempt, Task
 from outreach.queue.selectors import guardian_gap
 from outreach.queue.services import task_complete
-from outreach.routine.engine import cases_refresh
 
 DEFAULT_TEMPLATES = [
     (
@@ -163,6 +162,5 @@ def letter_batch_confirm(*, batch: LetterBatch, user: User) -> int:
             done.append(task)
     batch.confirmed_at = timezone.now()
     batch.save(update_fields=["confirmed_at"])
-    # Steps counted from the one just done get their deadlines now, not at the nightly run.
-    cases_refresh(case_ids=sorted({t.case_id for t in done if t.case_id}))
+    # The steps counted from these get their deadlines when this commits (step_done).
     return len(done)

@@ -24,6 +24,7 @@ from outreach.queue.models import (
     Task,
     outcomes_for,
 )
+from outreach.queue.signals import step_done
 from youth.models import KaaPeriod, OccupationType, Youth
 from youth.register import services as youth_services
 
@@ -88,6 +89,8 @@ def contact_attempt_log(
     if task is not None and task.status == Task.Status.OPEN and (carried_out or reached):
         task.status, task.done_at, task.done_by = Task.Status.DONE, at, staff
         task.save(update_fields=["status", "done_at", "done_by"])
+        if task.kind == Task.Kind.STEP and task.case_id:
+            step_done.send(sender=Task, case_id=task.case_id)
     audit_event(user=staff, action=Action.CREATE, obj=attempt)
     youth_services.timeline_add(
         youth=youth,

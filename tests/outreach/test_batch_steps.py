@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from outreach.calendar import add_offset, next_business_day_on_or_after
@@ -43,7 +44,7 @@ def template(db):
 
 
 def test_an_overdue_first_postcard_and_the_second_are_never_in_one_batch(
-    municipality, coordinator, coach, template
+    municipality, coordinator, coach, template, django_capture_on_commit_callbacks
 ):
     youth = _behind(municipality, coach, "askersund", coordinator, weeks_ago=6)
     postcards = Task.objects.filter(youth=youth, channel="postcard").order_by("step__order")
@@ -58,7 +59,8 @@ def test_an_overdue_first_postcard_and_the_second_are_never_in_one_batch(
     assert batch.task_ids == [first.pk]
     # While that envelope waits to be posted, the youth is not in another postcard batch.
     assert batch_candidates(user=coordinator, channel="postcard", until=today)[0] == []
-    assert letter_batch_confirm(batch=batch, user=coordinator) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert letter_batch_confirm(batch=batch, user=coordinator) == 1
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == Task.Status.DONE
@@ -70,7 +72,7 @@ def test_an_overdue_first_postcard_and_the_second_are_never_in_one_batch(
 
 
 def test_a_step_counted_from_the_previous_one_starts_from_the_day_it_was_done(
-    municipality, coordinator, coach, template
+    municipality, coordinator, coach, template, django_capture_on_commit_callbacks
 ):
     # Lidköping: first postcard one month after registration, the second one month after it.
     youth = _behind(municipality, coach, "lidkoping", coordinator, weeks_ago=10)
@@ -81,8 +83,23 @@ def test_a_step_counted_from_the_previous_one_starts_from_the_day_it_was_done(
         user=coordinator, template=template(), channel="postcard", until=today
     )
     assert batch.task_ids == [first.pk]
-    letter_batch_confirm(batch=batch, user=coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter_batch_confirm(batch=batch, user=coordinator)
     second.refresh_from_db()
     # At once, not at the nightly run: one month from the first postcard actually sent.
     assert second.status == Task.Status.OPEN
+    assert second.due_date == next_business_day_on_or_after(add_offset(today, 1, "months"))
+
+
+def test_a_step_done_from_the_queue_moves_the_next_one_at_once(
+    client_for, municipality, coordinator, coach, django_capture_on_commit_callbacks
+):
+    youth = _behind(municipality, coach, "lidkoping", coordinator, weeks_ago=10)
+    first, second = Task.objects.filter(youth=youth, channel="postcard").order_by("step__order")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(coach).post(
+            reverse("outreach:task_outcome", args=[first.pk]), {"outcome": "sent"}
+        )
+    second.refresh_from_db()
+    today = timezone.localdate()
     assert second.due_date == next_business_day_on_or_after(add_offset(today, 1, "months"))
