@@ -180,12 +180,14 @@ def test_a_step_weeks_ahead_asks_before_it_is_marked_done(
     _login(page, "omar")
     page.goto(f"/ungdomar/{youth.pk}/")
     tab = page.locator("#uppsok")
-    sms = tab.get_by_role("listitem").filter(has_text="Sms").filter(has_text="Registrera utfall")
-    sms.get_by_text("Registrera utfall").click()
+    sms = tab.get_by_role("listitem").filter(has_text="Sms").filter(has=page.locator("summary"))
+    sms.locator("summary").click()
     assert sms.get_by_role("button", name="Skickat/utfört").is_visible()
     assert sms.get_by_role("button", name="Post i retur").count() == 0  # not on an SMS
-    letter = tab.get_by_role("listitem").filter(has_text="Brev").filter(has_text="Registrera")
-    letter.get_by_text("Registrera utfall").click()
+    letter = (
+        tab.get_by_role("listitem").filter(has_text="Brev").filter(has=page.locator("summary"))
+    )
+    letter.locator("summary").click()
     letter.get_by_role("button", name="Skickat/utfört").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Är steget redan gjort?").is_visible()
