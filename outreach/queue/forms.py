@@ -61,7 +61,9 @@ class ContactForm(forms.Form):
 
 
 class ReachedForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Hur nåddes ungdomen?"), choices=Channel.choices)
+    channel = forms.ChoiceField(
+        label=_("Hur nåddes ungdomen?"), choices=[("", _("Välj kanal")), *Channel.choices]
+    )
     occupation_type = forms.ModelChoiceField(
         label=_("Vad gör ungdomen nu?"), queryset=OccupationType.objects.filter(is_active=True)
     )

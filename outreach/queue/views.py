@@ -151,7 +151,8 @@ def reached(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_named(request, youth)
     if request.method == "GET":
         audit_read(request, youth, detail="nadd")
-    initial = {"channel": task.channel if task and task.channel else "phone", "next_step": "none"}
+    # The task's channel when there is one; otherwise the person says how the youth was reached.
+    initial = {"channel": task.channel if task and task.channel else "", "next_step": "none"}
     form = forms.ReachedForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

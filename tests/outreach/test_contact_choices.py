@@ -126,3 +126,12 @@ def test_a_step_marked_done_weeks_early_asks_to_confirm(client_for, coach, youth
     client.post(url, {"outcome": "sent", "confirm": "1"})
     letter.refresh_from_db()
     assert letter.status == Task.Status.DONE
+
+
+def test_the_reached_form_presets_no_channel_without_a_task(client_for, coach, youth):
+    client = client_for(coach)
+    url = reverse("outreach:reached", args=[youth.pk])
+    assert _selected(client.get(url).content.decode(), "channel") in (None, "")
+    sms = _task(youth, "Sms")
+    page = client.get(url, {"uppgift": sms.pk}).content.decode()
+    assert _selected(page, "channel") == "sms"
