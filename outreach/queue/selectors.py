@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -12,10 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from kaa.models import User
 from outreach.calendar import week_end
 from outreach.queue.models import ContactAttempt, Task, outcomes_for
-from youth.models import KaaPeriod, Youth
+from youth.models import Guardian, KaaPeriod, Youth
 
 VIEWS = ("mina", "team", "kommun")
 BUCKETS = ("overdue", "today", "week")
+
+
+def _guardians(task: Task) -> list[Guardian]:
+    return cast("list[Guardian]", list(task.youth.guardians.all()))
 
 
 def guardian_gap(task: Task) -> str:
@@ -23,7 +27,7 @@ def guardian_gap(task: Task) -> str:
     `task.youth.guardians` (prefetch it for a list)."""
     if not task.guardian_copy:
         return ""
-    guardians = list(task.youth.guardians.all())
+    guardians = _guardians(task)
     if not guardians:
         return str(_("vårdnadshavare saknas i registret"))
     if any(g.protected_identity for g in guardians):
@@ -37,10 +41,11 @@ def guardian_gaps_mark(tasks: list[Task]) -> list[Task]:
     """Each task gets `guardian_gap` (see above) and `guardian_reachable`: a guardian has a
     phone number or an e-mail address, so an SMS or e-mail can go instead."""
     for task in tasks:
-        task.guardian_gap = guardian_gap(task)
-        task.guardian_reachable = bool(task.guardian_gap) and any(
-            g.phone or g.email for g in task.youth.guardians.all() if not g.protected_identity
-        )
+        gap = guardian_gap(task)
+        guardians = _guardians(task)
+        reachable = any(g.phone or g.email for g in guardians if not g.protected_identity)
+        setattr(task, "guardian_gap", gap)  # noqa: B010 - an attribute for the template
+        setattr(task, "guardian_reachable", bool(gap) and reachable)  # noqa: B010
     return tasks
 
 
@@ -48,7 +53,8 @@ def quick_outcomes_mark(tasks: list[Task]) -> list[Task]:
     """Each task gets `outcomes`, the (value, label) pairs of the outcome buttons that fit its
     channel, "reached" first where it fits."""
     for task in tasks:
-        task.outcomes = [(o, ContactAttempt.Outcome(o).label) for o in outcomes_for(task.channel)]
+        outcomes = [(o, ContactAttempt.Outcome(o).label) for o in outcomes_for(task.channel)]
+        setattr(task, "outcomes", outcomes)  # noqa: B010 - an attribute for the template
     return tasks
 
 
@@ -98,7 +104,7 @@ def queue_counts(queryset: QuerySet[Task], today: dt.date) -> dict[str, Any]:
 
 
 def _ladder_key(tasks: list[Task]) -> tuple[int, dt.date, str]:
-    orders = [t.step.order for t in tasks if t.step_id]
+    orders = [t.step.order for t in tasks if t.step is not None]
     return (min(orders) if orders else 10_000, min(t.due_date for t in tasks), tasks[0].title)
 
 
