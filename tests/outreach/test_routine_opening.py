@@ -113,3 +113,27 @@ def test_a_schools_notice_accepted_into_kaa_opens_the_case_at_once(
             reason=reason("AVBROTT_NATIONELLT"),
         )
     assert Task.objects.filter(youth=youth, step__order=1, status=Task.Status.OPEN).exists()
+
+
+def test_many_registrations_in_one_transaction_refresh_once_after_it(
+    askersund, municipality, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from outreach.routine import engine
+
+    calls = []
+    real = engine.cases_refresh
+
+    def counted(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(engine, "cases_refresh", counted)
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        youths = [youth_make(municipality=municipality, start_date=today) for _ in range(3)]
+    assert len(calls) == 1
+    periods = {y.periods.get().pk for y in youths}
+    assert periods <= set(calls[0]["period_ids"])
+    assert Task.objects.filter(youth__in=youths, step__order=1).count() == 3
