@@ -53,13 +53,14 @@ def demo_staff_ensure() -> list[User]:
                 municipality=municipalities[code], name=name
             )
     users = []
-    for spec in STAFF:
+    for number, spec in enumerate(STAFF, start=10):
         user, created = User.objects.get_or_create(
             username=spec.username,
             defaults={
                 "first_name": spec.first_name,
                 "last_name": spec.last_name,
                 "email": f"{spec.username}@example.se",
+                "phone": f"0583-810 {number:02d}",  # printed on the demo's letters
                 "role": spec.role,
                 "municipality": municipalities.get(spec.municipality_code or ""),
                 "team": teams.get(spec.team or ""),

@@ -103,7 +103,7 @@ class MunicipalityAdminForm(forms.ModelForm):
 
     class Meta:
         model = Municipality
-        fields = ["code", "name"]
+        fields = ["code", "name", "full_name"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -178,6 +178,7 @@ class StaffForm(forms.ModelForm):
             "first_name",
             "last_name",
             "email",
+            "phone",
             "municipality",
             "team",
             "is_active",
@@ -228,7 +229,7 @@ class StaffAdmin(MunicipalityScopedAdmin):
         return admin.ModelAdmin.get_queryset(self, request).filter(staff_q(request.user))
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        person = (_("Person"), {"fields": ("first_name", "last_name", "email")})
+        person = (_("Person"), {"fields": ("first_name", "last_name", "email", "phone")})
         if obj is None:
             return (
                 (None, {"fields": ("username",)}),

@@ -112,7 +112,10 @@ class OtpTokenForm(forms.Form):
 class AccountSettingsForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["wants_email_digest"]
+        fields = ["phone", "wants_email_digest"]
+        help_texts = {
+            "phone": _("Skrivs ut på brev och vykort till dina ungdomar ({coach_telefon}).")
+        }
         labels = {
             "wants_email_digest": _(
                 "Skicka en sammanfattning av min arbetskö varje "

@@ -28,6 +28,15 @@ class Municipality(models.Model):
         validators=[RegexValidator(r"^\d{4}$", MUNICIPALITY_CODE_INVALID)],
     )
     name = models.CharField(_("namn"), max_length=100)
+    full_name = models.CharField(
+        _("namn i brev"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Som kommunen skriver sig som avsändare, t.ex. ”Askersunds kommun” eller "
+            "”Stockholms stad”. Tomt: namnet med ”kommun”."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -36,6 +45,16 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def display_name(self) -> str:
+        """The name a letter is signed with: the one set, else the genitive with "kommun"
+        (Askersund: Askersunds kommun; a name ending in a vowel or s takes no s: Täby kommun,
+        Vännäs kommun)."""
+        if self.full_name:
+            return self.full_name
+        genitive = self.name if self.name[-1:].lower() in "aeiouyåäösxz" else f"{self.name}s"
+        return f"{genitive} kommun"
 
 
 class Team(models.Model):
@@ -90,6 +109,8 @@ class User(AbstractUser):
         verbose_name=_("team"),
     )
     wants_email_digest = models.BooleanField(_("vill ha morgonsammanfattning"), default=False)
+    # The work phone printed on letters and postcards ({coach_telefon}) and shown to youths.
+    phone = models.CharField(_("telefon i arbetet"), max_length=30, blank=True)
     # The day the last digest went out, claimed before sending: two beats or a redelivered
     # task send no second digest the same day.
     digest_sent_on = models.DateField(null=True, blank=True, editable=False)

@@ -7,3 +7,11 @@ from django.utils.translation import gettext_lazy as _
 class OutreachConfig(AppConfig):
     name = "outreach"
     verbose_name = _("Uppsökande arbete")
+
+    def ready(self) -> None:
+        from outreach.queue.signals import step_done
+        from outreach.routine.receivers import on_periods_opened, on_step_done
+        from youth.register.signals import periods_opened
+
+        periods_opened.connect(on_periods_opened, dispatch_uid="outreach.periods_opened")
+        step_done.connect(on_step_done, dispatch_uid="outreach.step_done")

@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from kaa.forms import DateField, date_input, fields_only_helper
 from kaa.models import User
 from kaa.validators import validate_header_text
-from outreach.calendar import week_end
 from outreach.letters import merge
 from outreach.letters.models import MessageTemplate
 from outreach.letters.selectors import PAPER_CHANNELS, TURNING_20
 from outreach.queue.models import Channel
+from outreach.queue.selectors import queue_horizon
 
 
 class BatchForm(forms.Form):
@@ -31,7 +31,8 @@ class BatchForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["until"].initial = week_end(timezone.localdate())
+        # The queue's horizon: what the queue shows can be printed from here.
+        self.fields["until"].initial = queue_horizon(timezone.localdate())
         self.fields["template"].queryset = MessageTemplate.objects.filter(
             municipality_id=user.municipality_id,
             is_active=True,
@@ -47,15 +48,12 @@ class BatchForm(forms.Form):
         return data
 
 
-class TemplateForm(forms.ModelForm):
-    class Meta:
-        model = MessageTemplate
-        fields = ["kind", "name", "subject", "body", "is_active"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+class MergeTextFields:
+    """A form's `subject` and `body` with merge fields: the same check for a template and for
+    an SMS or e-mail written from it (unknown fields and bad braces refused, no header break
+    in the subject)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = fields_only_helper()
+    cleaned_data: dict[str, Any]
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
@@ -67,6 +65,17 @@ class TemplateForm(forms.ModelForm):
         validate_header_text(subject)
         merge.validate(subject)
         return subject
+
+
+class TemplateForm(MergeTextFields, forms.ModelForm):
+    class Meta:
+        model = MessageTemplate
+        fields = ["kind", "name", "subject", "body", "is_active"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper()
 
     def validate_unique(self) -> None:
         """The municipality is set by the view; the service's save reports a clash."""

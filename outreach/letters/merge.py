@@ -19,9 +19,9 @@ FIELDS: dict[str, str] = {
     "postnummer": "Postnummer",
     "postort": "Postort",
     "coach_namn": "Coachens namn",
-    "coach_telefon": "Coachens telefon (från kommunens kontaktuppgifter)",
+    "coach_telefon": "Coachens telefon i arbetet (från coachens kontoinställningar)",
     "coach_epost": "Coachens e-post",
-    "kommun": "Kommunens namn",
+    "kommun": "Kommunens namn som avsändare, t.ex. Askersunds kommun",
     "datum": "Dagens datum",
     "fyller_20": "Datum då ungdomen fyller 20",
     "kod": "Ungdomens kod till e-tjänsten",
@@ -70,9 +70,9 @@ def values_for(youth: Youth) -> dict[str, Any]:
         "postnummer": "" if hidden else youth.postal_code,
         "postort": "" if hidden else youth.city,
         "coach_namn": coach.get_full_name() if coach else "",
-        "coach_telefon": "",
+        "coach_telefon": coach.phone if coach else "",
         "coach_epost": coach.email if coach else "",
-        "kommun": youth.municipality.name,
+        "kommun": youth.municipality.display_name,
         "datum": timezone.localdate().isoformat(),
         "fyller_20": youth.twentieth_birthday.isoformat(),
     }
@@ -81,7 +81,7 @@ def values_for(youth: Youth) -> dict[str, Any]:
 def render(text: str, youth: Youth, *, make_code: bool = True) -> str:
     """The template filled in for one youth (values are plain text, never markup).
     `make_code` False (a form that only shows the text): a code not made yet stays as the
-    field, {kod} or {lank}, and is filled in when the message is sent (`codes_fill`)."""
+    field, {kod} or {lank}, and is filled in when the message is sent (rendered again)."""
     validate(text)
     values = values_for(youth)
     if any(f in CODE_FIELDS for f in fields_in(text)):
@@ -101,14 +101,3 @@ def _code_values(code: Any) -> dict[str, str]:
     from outreach.eservice.services import access_code_link
 
     return {"kod": code.display if code else "", "lank": access_code_link(code) if code else ""}
-
-
-def codes_fill(text: str, youth: Youth) -> str:
-    """A message about to be sent: {kod} and {lank} left in it become the youth's code."""
-    if not any("{" + field + "}" in text for field in CODE_FIELDS):
-        return text
-    from outreach.eservice.services import access_code_for
-
-    for field, value in _code_values(access_code_for(youth)).items():
-        text = text.replace("{" + field + "}", value)
-    return text

@@ -36,6 +36,32 @@ class Recipient:
     code: str = ""  # the youth's e-service code and link, printed with a QR code
     link: str = ""
     qr: str = ""
+    coach_name: str = ""  # who to call, printed on every letter and card
+    coach_phone: str = ""
+    coach_email: str = ""
+
+    @property
+    def postal_line(self) -> str:
+        return postal_line(self.postal_code, self.city)
+
+
+def postal_line(postal_code: str, city: str) -> str:
+    """Postnummer and ort on one line as the Swedish post reads them: "696 30  ASKERSUND"
+    (five digits grouped 3+2, two spaces, the town in capitals)."""
+    digits = "".join(c for c in postal_code if c.isdigit())
+    code = f"{digits[:3]} {digits[3:]}" if len(digits) == 5 else postal_code.strip()
+    return "\u00a0\u00a0".join(part for part in (code, city.strip().upper()) if part)
+
+
+def _coach(youth: Youth) -> dict[str, str]:
+    coach = youth.coach
+    if coach is None:
+        return {}
+    return {
+        "coach_name": coach.get_full_name() or coach.username,
+        "coach_phone": coach.phone,
+        "coach_email": coach.email,
+    }
 
 
 def _guardian_ok(guardian: Guardian) -> bool:
@@ -62,7 +88,7 @@ def recipients(tasks: list[Task], template: MessageTemplate) -> list[Recipient]:
             }
             if code
             else {}
-        )
+        ) | _coach(youth)
         out.append(
             Recipient(
                 youth,
@@ -103,7 +129,7 @@ def batch_pdf_render(batch: LetterBatch, tasks: list[Task]) -> bytes:
             "recipients": people,
             "template": batch.template,
             "postcard": batch.template.kind == MessageTemplate.Kind.POSTCARD,
-            "sender": batch.municipality.name,
+            "sender": batch.municipality.display_name,
             "today": timezone.localdate(),
             "lang": settings.LANGUAGE_CODE,
         },

@@ -18,6 +18,7 @@ from outreach.letters import merge
 from outreach.letters.models import LetterBatch, MessageTemplate
 from outreach.letters.selectors import batch_candidates, batch_tasks
 from outreach.queue.models import ContactAttempt, Task
+from outreach.queue.selectors import guardian_gap
 from outreach.queue.services import task_complete
 
 DEFAULT_TEMPLATES = [
@@ -145,12 +146,21 @@ def letter_batch_confirm(*, batch: LetterBatch, user: User) -> int:
     batch = LetterBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.confirmed_at is not None:
         raise ValidationError(_("Utskicket är redan bekräftat."))
-    done = 0
+    done: list[Task] = []
     for task in batch_tasks(batch, user=user):
         # A youth who became protected after printing was never sent anything by us.
         if task.status == Task.Status.OPEN and not task.youth.location_protected:
-            task_complete(task=task, staff=user, outcome=ContactAttempt.Outcome.SENT)
-            done += 1
+            # A guardian's copy that could not be printed is said in the contact log too.
+            gap = guardian_gap(task)
+            note = _("Kopia till vårdnadshavare inte skickad: %(gap)s") % {"gap": gap}
+            task_complete(
+                task=task,
+                staff=user,
+                outcome=ContactAttempt.Outcome.SENT,
+                note=note if gap else "",
+            )
+            done.append(task)
     batch.confirmed_at = timezone.now()
     batch.save(update_fields=["confirmed_at"])
-    return done
+    # The steps counted from these get their deadlines when this commits (step_done).
+    return len(done)

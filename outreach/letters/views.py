@@ -21,6 +21,7 @@ from outreach.letters import merge, selectors, services
 from outreach.letters.forms import BatchForm, TemplateForm
 from outreach.letters.models import LetterBatch, MessageTemplate
 from outreach.letters.pdf import batch_pdf_render
+from outreach.queue.selectors import guardian_gaps_mark
 from youth.models import Youth
 
 
@@ -35,7 +36,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
         tasks, held = selectors.batch_candidates(
             user=request.user, channel=data["channel"], until=data["until"]
         )
-        preview = {"tasks": tasks, "held": held}
+        preview = {"tasks": guardian_gaps_mark(tasks), "held": held}
         audit_list_read(request, [t.youth_id for t in tasks + held], detail="utskick")
         if request.method == "POST":
             try:
@@ -66,7 +67,7 @@ def _batch_for(request: HttpRequest, pk: int) -> LetterBatch:
 @require_GET
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
-    tasks = selectors.batch_tasks(batch, user=request.user)
+    tasks = guardian_gaps_mark(selectors.batch_tasks(batch, user=request.user))
     held = list(
         Youth.objects.visible_to(request.user)
         .filter(pk__in=batch.excluded_protected)
@@ -76,7 +77,12 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "outreach/letters/batch_detail.html",
-        {"batch": batch, "tasks": tasks, "held": held},
+        {
+            "batch": batch,
+            "tasks": tasks,
+            "held": held,
+            "gaps": sum(1 for t in tasks if t.guardian_gap),
+        },
     )
 
 

@@ -26,6 +26,28 @@ from outreach.queue.services import contact_attempt_log
 from youth.models import Youth
 
 MAX_SMS_LENGTH = 612  # four concatenated SMS parts
+# The same text to the same person on the same channel within this time is refused unless the
+# sender confirms (a "back" and "Skicka" again must not send it twice).
+DUPLICATE_WINDOW = dt.timedelta(hours=24)
+DUPLICATE = "duplicate"
+
+
+def duplicate_sent(
+    *, youth: Youth, channel: str, recipient: str, body: str
+) -> OutgoingMessage | None:
+    """The identical message queued or sent to this recipient within the window, if any."""
+    return (
+        OutgoingMessage.objects.filter(
+            youth=youth,
+            channel=channel,
+            recipient=recipient,
+            body=body,
+            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+        )
+        .exclude(status=OutgoingMessage.Status.FAILED)
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def _recipient(youth: Youth, channel: str, to_guardian: bool) -> str:
@@ -70,9 +92,12 @@ def message_queue(
     task: Task | None = None,
     to_guardian: bool = False,
     key: uuid.UUID | None = None,
+    confirm_duplicate: bool = False,
 ) -> OutgoingMessage:
     """Queue an SMS or e-mail; the Celery task is enqueued only if this transaction commits.
-    The same `key` twice (a double click) returns the first message and sends nothing more."""
+    The same `key` twice (a double click) returns the first message and sends nothing more;
+    the same text to the same recipient within DUPLICATE_WINDOW is refused (code "duplicate")
+    unless `confirm_duplicate`. Merge fields are filled in and checked as in the letters."""
 
     def create() -> OutgoingMessage:
         if channel not in ("sms", "email"):
@@ -81,19 +106,39 @@ def message_queue(
         text = body.strip()
         if not text:
             raise ValidationError({"body": _("Skriv ett meddelande.")})
-        text = merge.codes_fill(text, youth)
+        try:
+            text = merge.render(text, youth)
+            title = merge.render(subject, youth)
+        except ValidationError as exc:
+            raise ValidationError({"body": exc.messages}) from exc
+        validate_header_text(title)
         if not to_guardian:
             text = eservice_line_ensure(youth, text)
         if channel == "sms" and len(text) > MAX_SMS_LENGTH:
             raise ValidationError(
                 {"body": _("Sms:et är för långt (högst %(n)s tecken).") % {"n": MAX_SMS_LENGTH}}
             )
+        recipient = _recipient(youth, channel, to_guardian)
+        earlier = duplicate_sent(youth=youth, channel=channel, recipient=recipient, body=text)
+        if earlier is not None and not confirm_duplicate:
+            raise ValidationError(
+                _(
+                    "Samma meddelande skickades till %(to)s den %(day)s kl. %(time)s. Skicka det "
+                    "bara igen om det verkligen ska gå två gånger."
+                )
+                % {
+                    "to": recipient,
+                    "day": f"{timezone.localtime(earlier.created_at):%Y-%m-%d}",
+                    "time": f"{timezone.localtime(earlier.created_at):%H:%M}",
+                },
+                code=DUPLICATE,
+            )
         message = OutgoingMessage.objects.create(
             youth=youth,
             channel=channel,
-            recipient=_recipient(youth, channel, to_guardian),
+            recipient=recipient,
             to_guardian=to_guardian,
-            subject=subject[:200],
+            subject=title[:200],
             body=text,
             task=task,
             created_by=staff,

@@ -9,14 +9,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import DateField, DateTimeField, date_input, fields_only_helper
-from outreach.queue.models import Channel, ContactAttempt
+from outreach.queue.models import Channel, ContactAttempt, Task, outcomes_for
 from outreach.queue.services import NextStep
 from youth.models import OccupationType
 
 
 class ContactForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Kanal"), choices=Channel.choices)
-    outcome = forms.ChoiceField(label=_("Utfall"), choices=ContactAttempt.Outcome.choices)
+    """No outcome is chosen for the person (an unchanged save must never record a reach); the
+    channel is the task's when the form is opened for one, else chosen too."""
+
+    channel = forms.ChoiceField(
+        label=_("Kanal"), choices=[("", _("Välj kanal")), *Channel.choices]
+    )
+    outcome = forms.ChoiceField(
+        label=_("Utfall"), choices=[("", _("Välj utfall")), *ContactAttempt.Outcome.choices]
+    )
     direction = forms.ChoiceField(label=_("Riktning"), choices=ContactAttempt.Direction.choices)
     at = DateTimeField(
         label=_("Tidpunkt"),
@@ -24,10 +31,27 @@ class ContactForm(forms.Form):
     )
     note = forms.CharField(label=_("Kort notering"), max_length=500, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, task: Task | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        if task is not None and task.channel:
+            self.fields["channel"].initial = task.channel
         self.helper = fields_only_helper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        channel, outcome = data.get("channel"), data.get("outcome")
+        incoming = data.get("direction") == ContactAttempt.Direction.IN
+        if channel and outcome and not incoming and outcome not in outcomes_for(channel):
+            self.add_error(
+                "outcome",
+                _("%(outcome)s passar inte kanalen %(channel)s. Välj ett annat utfall.")
+                % {
+                    "outcome": ContactAttempt.Outcome(outcome).label,
+                    "channel": Channel(channel).label,
+                },
+            )
+        return data
 
     def clean_at(self) -> Any:
         value = self.cleaned_data["at"]
@@ -37,7 +61,9 @@ class ContactForm(forms.Form):
 
 
 class ReachedForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Hur nåddes ungdomen?"), choices=Channel.choices)
+    channel = forms.ChoiceField(
+        label=_("Hur nåddes ungdomen?"), choices=[("", _("Välj kanal")), *Channel.choices]
+    )
     occupation_type = forms.ModelChoiceField(
         label=_("Vad gör ungdomen nu?"), queryset=OccupationType.objects.filter(is_active=True)
     )

@@ -225,6 +225,40 @@ FAILED_OUTCOMES = {
     ContactAttempt.Outcome.RETURNED_MAIL,
     ContactAttempt.Outcome.NOBODY_HOME,
 }
+_O = ContactAttempt.Outcome
+_PAPER = (_O.SENT, _O.RETURNED_MAIL)
+_SENT_ONLY = (_O.SENT,)
+# The outcomes that can follow an attempt on each channel ("reached" aside): no "returned
+# mail" after a call, no "nobody home" after an SMS.
+CHANNEL_OUTCOMES: dict[str, tuple[str, ...]] = {
+    Channel.POSTCARD: _PAPER,
+    Channel.LETTER: _PAPER,
+    Channel.KNOCK_CARD: _SENT_ONLY,
+    Channel.PHONE: (_O.NO_ANSWER, _O.MESSAGE_LEFT, _O.WRONG_NUMBER, _O.REACHED_GUARDIAN),
+    Channel.SMS: (_O.SENT, _O.WRONG_NUMBER, _O.FAILED),
+    Channel.EMAIL: (_O.SENT, _O.FAILED),
+    Channel.SOCIAL_MEDIA: (_O.SENT, _O.NO_ANSWER),
+    Channel.HOME_VISIT: (_O.NOBODY_HOME, _O.REACHED_GUARDIAN),
+    Channel.MEETING: (_O.NO_ANSWER, _O.REACHED_GUARDIAN),
+    Channel.CONCERN_REPORT: _SENT_ONLY,
+    Channel.SOCIAL_SERVICES: _SENT_ONLY,
+    Channel.NETWORK: _SENT_ONLY,
+    Channel.VIA_PARTNER: (_O.SENT, _O.NO_ANSWER, _O.REACHED_GUARDIAN),
+    Channel.ESERVICE: _SENT_ONLY,
+}
+# Channels where the youth is not the one contacted (a report, a question to a partner).
+NOT_TO_YOUTH = {Channel.CONCERN_REPORT, Channel.SOCIAL_SERVICES, Channel.NETWORK}
+
+
+def outcomes_for(channel: str) -> list[str]:
+    """The outcomes that fit a channel, "reached" first where the youth can be reached there
+    (a task without a channel, e.g. a retry in any channel: all of them)."""
+    if not channel:
+        return list(ContactAttempt.Outcome.values)
+    reached = [] if channel in NOT_TO_YOUTH else [_O.REACHED.value]
+    return reached + [str(o) for o in CHANNEL_OUTCOMES.get(channel, _SENT_ONLY)]
+
+
 # "Kontaktförsök utan resultat": what counts towards "after N failed attempts".
 UNSUCCESSFUL_OUTCOMES = FAILED_OUTCOMES | {ContactAttempt.Outcome.SENT}
 REACHED_OUTCOMES = {ContactAttempt.Outcome.REACHED}

@@ -3,28 +3,77 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kaa.models import User
 from outreach.calendar import week_end
-from outreach.queue.models import Task
-from youth.models import CaseStatus, KaaPeriod, Youth
+from outreach.queue.models import ContactAttempt, Task, outcomes_for
+from youth.models import CaseStatus, Guardian, KaaPeriod, Youth
 
 VIEWS = ("mina", "team", "kommun")
 BUCKETS = ("overdue", "today", "week")
 
 
+def _guardians(task: Task) -> list[Guardian]:
+    return cast("list[Guardian]", list(task.youth.guardians.all()))
+
+
+def guardian_gap(task: Task) -> str:
+    """Why a guardian's copy the routine asks for cannot go by post ("" when it can). Reads
+    `task.youth.guardians` (prefetch it for a list)."""
+    if not task.guardian_copy:
+        return ""
+    guardians = _guardians(task)
+    if not guardians:
+        return str(_("vårdnadshavare saknas i registret"))
+    if any(g.protected_identity for g in guardians):
+        return str(_("vårdnadshavare har skyddade personuppgifter – hanteras manuellt"))
+    if any(not g.address for g in guardians):
+        return str(_("vårdnadshavare saknar adress"))
+    return ""
+
+
+def guardian_gaps_mark(tasks: list[Task]) -> list[Task]:
+    """Each task gets `guardian_gap` (see above) and `guardian_reachable`: a guardian has a
+    phone number or an e-mail address, so an SMS or e-mail can go instead."""
+    for task in tasks:
+        gap = guardian_gap(task)
+        guardians = _guardians(task)
+        reachable = any(g.phone or g.email for g in guardians if not g.protected_identity)
+        setattr(task, "guardian_gap", gap)  # noqa: B010 - an attribute for the template
+        setattr(task, "guardian_reachable", bool(gap) and reachable)  # noqa: B010
+    return tasks
+
+
+def quick_outcomes_mark(tasks: list[Task]) -> list[Task]:
+    """Each task gets `outcomes`, the (value, label) pairs of the outcome buttons that fit its
+    channel, "reached" first where it fits."""
+    for task in tasks:
+        outcomes = [(o, ContactAttempt.Outcome(o).label) for o in outcomes_for(task.channel)]
+        setattr(task, "outcomes", outcomes)  # noqa: B010 - an attribute for the template
+    return tasks
+
+
+def queue_horizon(today: dt.date) -> dt.date:
+    """The last day the queue shows: the end of this week, and at least a week ahead, so that
+    a youth registered late in the week has the routine's first step there at once."""
+    return max(week_end(today), today + dt.timedelta(days=7))
+
+
 def queue_tasks(*, user: User, view: str, today: dt.date | None = None) -> QuerySet[Task]:
-    """Open tasks due this week or earlier, for the user's own youths, team or municipality."""
+    """Open tasks due by the queue's horizon or earlier, for the user's own youths, team or
+    municipality."""
     today = today or timezone.localdate()
     in_kaa = KaaPeriod.objects.filter(youth=OuterRef("youth"), end_date__isnull=True)
     qs = (
         Task.objects.visible_to(user)
-        .filter(Exists(in_kaa), status=Task.Status.OPEN, due_date__lte=week_end(today))
+        .filter(Exists(in_kaa), status=Task.Status.OPEN, due_date__lte=queue_horizon(today))
         .select_related("youth", "youth__coach", "step")
+        .prefetch_related("youth__guardians")
     )
     if view == "mina":
         qs = qs.filter(youth__coach=user)
@@ -54,10 +103,15 @@ def queue_counts(queryset: QuerySet[Task], today: dt.date) -> dict[str, Any]:
     return counts
 
 
+def _ladder_key(tasks: list[Task]) -> tuple[int, dt.date, str]:
+    orders = [t.step.order for t in tasks if t.step is not None]
+    return (min(orders) if orders else 10_000, min(t.due_date for t in tasks), tasks[0].title)
+
+
 def queue_groups(
     tasks: list[Task], today: dt.date, counts: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
-    """Overdue, today and the rest of the week, each grouped by step title.
+    """Overdue, today and the coming days, each grouped by step title.
 
     ``tasks`` is one page of the queue; ``counts`` (from :func:`queue_counts`) gives the
     whole queue's numbers for the headings, so that a page still says how many there are.
@@ -73,9 +127,11 @@ def queue_groups(
             by_title.setdefault(task.title, []).append(task)
         known = counts[bucket["key"]] if counts else None
         bucket["count"] = known["total"] if known else len(bucket["tasks"])
+        # In the routine's order (step 1 before step 4), then what is not a routine step.
+        ordered = sorted(by_title.items(), key=lambda item: _ladder_key(item[1]))
         bucket["groups"] = [
             {"title": k, "tasks": v, "count": known["titles"].get(k, len(v)) if known else len(v)}
-            for k, v in by_title.items()
+            for k, v in ordered
         ]
     return buckets
 

@@ -22,7 +22,9 @@ from outreach.queue.models import (
     ContactAttempt,
     OutreachCase,
     Task,
+    outcomes_for,
 )
+from outreach.queue.signals import step_done
 from youth.models import KaaPeriod, OccupationType, Youth
 from youth.register import services as youth_services
 
@@ -87,6 +89,8 @@ def contact_attempt_log(
     if task is not None and task.status == Task.Status.OPEN and (carried_out or reached):
         task.status, task.done_at, task.done_by = Task.Status.DONE, at, staff
         task.save(update_fields=["status", "done_at", "done_by"])
+        if task.kind == Task.Kind.STEP and task.case_id:
+            step_done.send(sender=Task, case_id=task.case_id)
     audit_event(user=staff, action=Action.CREATE, obj=attempt)
     youth_services.timeline_add(
         youth=youth,
@@ -223,10 +227,8 @@ def task_complete(
 ) -> ContactAttempt:
     """Mark a task done by logging the contact it stands for (bulk actions use this)."""
     channel = task.channel or Channel.PHONE
-    if task.channel in ONE_WAY_CHANNELS and outcome not in (
-        ContactAttempt.Outcome.SENT,
-        ContactAttempt.Outcome.FAILED,
-    ):
+    # A one-way channel's task is "sent" unless the outcome given fits it (returned mail).
+    if task.channel in ONE_WAY_CHANNELS and outcome not in outcomes_for(task.channel):
         outcome = ContactAttempt.Outcome.SENT
     return contact_attempt_log(
         youth=task.youth, channel=channel, outcome=outcome, staff=staff, task=task, note=note

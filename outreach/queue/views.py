@@ -20,19 +20,14 @@ from kaa.audit import audit_list_read, audit_read
 from kaa.lib.http import safe_next
 from kaa.lib.params import int_list
 from outreach.queue import forms, selectors, services
-from outreach.queue.models import ONE_WAY_CHANNELS, ContactAttempt, Task
+from outreach.queue.models import ONE_WAY_CHANNELS, ContactAttempt, Task, outcomes_for
+from youth.models import Youth
 from youth.register.permissions import youth_get_for_user
 
 QUEUE_PAGE_SIZE = 100
-QUICK_OUTCOMES = [
-    "no_answer",
-    "message_left",
-    "wrong_number",
-    "returned_mail",
-    "nobody_home",
-    "sent",
-    "reached_guardian",
-]
+# A task marked done more than this many days before it is due asks the person to confirm
+# (a letter marked done weeks before its step was most likely clicked on the wrong row).
+EARLY_DAYS = 7
 
 
 @login_required
@@ -50,7 +45,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(queryset, QUEUE_PAGE_SIZE)
     paginator.count = counts["total"]
     page = paginator.get_page(request.GET.get("page"))
-    tasks = list(page.object_list)
+    tasks = selectors.quick_outcomes_mark(selectors.guardian_gaps_mark(list(page.object_list)))
     # The queue names youths: one audit event for the page, naming every youth shown.
     audit_list_read(request, [t.youth_id for t in tasks], detail="arbetsko")
     return render(
@@ -64,8 +59,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "query": f"vy={view}",
             "can_see_municipality": has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS),
             "can_configure": has_perm(request.user, Perm.CONFIGURE),
-            "quick_outcomes": [(o, ContactAttempt.Outcome(o).label) for o in QUICK_OUTCOMES],
             "today": today,
+            "horizon": selectors.queue_horizon(today),
         },
     )
 
@@ -80,8 +75,20 @@ def task_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(task.link)
     if outcome == ContactAttempt.Outcome.REACHED:
         return redirect(reverse("outreach:reached", args=[task.youth_id]) + f"?uppgift={task.pk}")
-    if outcome not in ContactAttempt.Outcome.values or task.status != Task.Status.OPEN:
+    if outcome not in outcomes_for(task.channel) or task.status != Task.Status.OPEN:
         messages.error(request, _("Utfallet kunde inte registreras."))
+    elif _too_early(task) and request.POST.get("confirm") != "1":
+        audit_read(request, task.youth, detail="utfall")
+        return render(
+            request,
+            "outreach/queue/outcome_confirm.html",
+            {
+                "task": task,
+                "outcome": outcome,
+                "outcome_label": ContactAttempt.Outcome(outcome).label,
+                "next": safe_next(request, reverse("outreach:queue")),
+            },
+        )
     else:
         services.task_complete(task=task, staff=request.user, outcome=outcome)
         messages.success(
@@ -94,6 +101,10 @@ def task_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             },
         )
     return redirect(safe_next(request, reverse("outreach:queue")))
+
+
+def _too_early(task: Task) -> bool:
+    return (task.due_date - timezone.localdate()).days > EARLY_DAYS
 
 
 @login_required
@@ -124,20 +135,24 @@ def tasks_bulk_done(request: HttpRequest) -> HttpResponse:
     return redirect(safe_next(request, reverse("outreach:queue")))
 
 
+def _task_named(request: HttpRequest, youth: Youth) -> Task | None:
+    """The task named in the address (?uppgift=): one of this youth's tasks (404 and a denial
+    otherwise)."""
+    task_ids = int_list([request.GET.get("uppgift", "")])
+    if not task_ids:
+        return None
+    return get_for_user(request, Task.objects, write=True, youth=youth, pk=task_ids[0])
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def reached(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
-    task_ids = int_list([request.GET.get("uppgift", "")])
-    # A task named in the address must be one of this youth's (404 and a denial otherwise).
-    task = (
-        get_for_user(request, Task.objects, write=True, youth=youth, pk=task_ids[0])
-        if task_ids
-        else None
-    )
+    task = _task_named(request, youth)
     if request.method == "GET":
         audit_read(request, youth, detail="nadd")
-    initial = {"channel": task.channel if task and task.channel else "phone", "next_step": "none"}
+    # The task's channel when there is one; otherwise the person says how the youth was reached.
+    initial = {"channel": task.channel if task and task.channel else "", "next_step": "none"}
     form = forms.ReachedForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,21 +181,25 @@ def reached(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=request.method == "POST")
-    form = forms.ContactForm(request.POST or None)
+    task = _task_named(request, youth)
+    form = forms.ContactForm(request.POST or None, task=task)
     if request.method == "GET":
         audit_read(request, youth, detail="kontaktforsok")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["outcome"] == ContactAttempt.Outcome.REACHED:
-            return redirect("outreach:reached", pk=youth.pk)
+            url = reverse("outreach:reached", args=[youth.pk])
+            return redirect(url + (f"?uppgift={task.pk}" if task else ""))
         try:
-            services.contact_attempt_log(youth=youth, staff=request.user, **data)
+            services.contact_attempt_log(youth=youth, staff=request.user, task=task, **data)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Kontaktförsöket är registrerat."))
             return redirect(reverse("youth:detail", args=[youth.pk]) + "#uppsok")
-    return render(request, "outreach/queue/contact_form.html", {"form": form, "youth": youth})
+    return render(
+        request, "outreach/queue/contact_form.html", {"form": form, "youth": youth, "task": task}
+    )
 
 
 @login_required

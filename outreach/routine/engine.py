@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from kaa.lib.joblock import job_lock
@@ -51,9 +51,21 @@ def plan_case(steps: list[RoutineStep], facts: CaseFacts) -> list[Planned]:
     """The tasks a case should have now, in step order (a pure function of the facts)."""
     planned: list[Planned] = []
     previous = facts.start
+    # Per channel, the last planned step's deadline and the day it was done (if it was).
+    last_of_channel: dict[str, tuple[dt.date, dt.date | None]] = {}
     for step in steps:
         base = facts.start if step.anchor == Anchor.REGISTRATION else previous
         due = add_offset(base, step.offset_value, step.offset_unit)
+        earlier = last_of_channel.get(step.channel)
+        if (
+            step.anchor == Anchor.REGISTRATION
+            and earlier
+            and earlier[1]
+            and earlier[1] > earlier[0]
+        ):
+            # The earlier card of the same kind went out late: this one keeps the routine's
+            # spacing from the day that one was done (never two postcards days apart).
+            due = max(due, earlier[1] + (due - earlier[0]))
         if step.min_failed_attempts:
             if len(facts.unsuccessful) < step.min_failed_attempts:
                 continue
@@ -70,6 +82,7 @@ def plan_case(steps: list[RoutineStep], facts: CaseFacts) -> list[Planned]:
             continue
         planned.append(Planned(step, due, step.guardian_if_under_18 and under_18, step.two_staff))
         previous = facts.done.get(step.pk, due)
+        last_of_channel[step.channel] = (due, facts.done.get(step.pk))
     return planned
 
 
@@ -89,19 +102,18 @@ class JobStats:
         )
 
 
-def cases_ensure() -> int:
+def cases_ensure(*, period_ids: list[int] | None = None) -> int:
     """Open an outreach case, on the municipality's current routine, for every open period
-    that has none."""
+    that has none (only those of `period_ids` if given)."""
     routines = {r.municipality_id: r for r in Routine.objects.filter(is_current=True)}
-    missing = (
-        KaaPeriod.objects.writable()
-        .filter(
-            end_date__isnull=True,
-            outreach_case__isnull=True,
-            youth__municipality_id__in=list(routines),
-        )
-        .values_list("pk", "youth_id", "youth__municipality_id", "start_date")
+    missing = KaaPeriod.objects.writable().filter(
+        end_date__isnull=True,
+        outreach_case__isnull=True,
+        youth__municipality_id__in=list(routines),
     )
+    if period_ids is not None:
+        missing = missing.filter(pk__in=period_ids)
+    missing = missing.values_list("pk", "youth_id", "youth__municipality_id", "start_date")
     created = [
         OutreachCase(period_id=pk, youth_id=youth_id, routine=routines[muni], started_on=start)
         for pk, youth_id, muni, start in missing
@@ -126,6 +138,51 @@ def cases_close_ended() -> int:
     return cancelled
 
 
+def _steps_by_routine(routine_ids: list[int] | None = None) -> dict[int, list[RoutineStep]]:
+    steps = RoutineStep.objects.order_by("routine_id", "order")
+    if routine_ids is not None:
+        steps = steps.filter(routine_id__in=routine_ids)
+    by_routine: dict[int, list[RoutineStep]] = defaultdict(list)
+    for step in steps:
+        by_routine[step.routine_id].append(step)
+    return by_routine
+
+
+def _refreshable_cases() -> QuerySet[OutreachCase]:
+    """Open cases of open periods; a youth whose processing is restricted (GDPR art. 18) is
+    frozen: no new tasks."""
+    return OutreachCase.objects.filter(
+        closed_on__isnull=True,
+        period__end_date__isnull=True,
+        youth__restricted_at__isnull=True,
+    )
+
+
+def cases_refresh(
+    *,
+    period_ids: list[int] | None = None,
+    case_ids: list[int] | None = None,
+    today: dt.date | None = None,
+) -> JobStats:
+    """What the nightly job does, at once for a few cases: a period just opened gets its case
+    and its first tasks, a step just done moves the steps counted from it. Safe beside the
+    nightly job (tasks are unique per case and step; creating skips what exists)."""
+    today = today or timezone.localdate()
+    stats = JobStats()
+    cases = _refreshable_cases()
+    if period_ids is not None:
+        stats.cases_created = cases_ensure(period_ids=period_ids)
+        cases = cases.filter(period_id__in=period_ids)
+    if case_ids is not None:
+        cases = cases.filter(pk__in=case_ids)
+    rows = list(cases.order_by("pk").values_list("pk", "routine_id"))
+    steps_by_routine = _steps_by_routine(sorted({routine for _pk, routine in rows}))
+    ids = [pk for pk, _routine in rows]
+    for start in range(0, len(ids), CHUNK):
+        _refresh_chunk(ids[start : start + CHUNK], steps_by_routine, today, stats)
+    return stats
+
+
 def deadlines_refresh(*, today: dt.date | None = None) -> JobStats | None:
     """Bring every open case's tasks up to date. Returns None if another run holds the lock."""
     today = today or timezone.localdate()
@@ -134,19 +191,8 @@ def deadlines_refresh(*, today: dt.date | None = None) -> JobStats | None:
             return None
         stats = JobStats(cases_created=cases_ensure())
         stats.tasks_cancelled += cases_close_ended()
-        steps_by_routine: dict[int, list[RoutineStep]] = defaultdict(list)
-        for step in RoutineStep.objects.order_by("routine_id", "order"):
-            steps_by_routine[step.routine_id].append(step)
-        # A youth whose processing is restricted (GDPR art. 18) is frozen: no new tasks.
-        case_ids = list(
-            OutreachCase.objects.filter(
-                closed_on__isnull=True,
-                period__end_date__isnull=True,
-                youth__restricted_at__isnull=True,
-            )
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        steps_by_routine = _steps_by_routine()
+        case_ids = list(_refreshable_cases().order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(case_ids), CHUNK):
             _refresh_chunk(case_ids[start : start + CHUNK], steps_by_routine, today, stats)
         stats.tasks_created += turning_20_letters_ensure(today=today)

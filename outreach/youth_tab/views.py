@@ -10,8 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from kaa.audit import audit_read_fragment
-from outreach.queue.models import ContactAttempt
-from outreach.queue.views import QUICK_OUTCOMES
+from outreach.queue.selectors import quick_outcomes_mark
 from outreach.youth_tab.selectors import youth_outreach
 from youth.register.permissions import youth_get_for_user
 
@@ -25,8 +24,8 @@ def youth_tab(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "youth": youth,
         **youth_outreach(youth=youth),
-        "quick_outcomes": [(o, ContactAttempt.Outcome(o).label) for o in QUICK_OUTCOMES],
     }
+    quick_outcomes_mark(context["open_tasks"])
     template = (
         "outreach/youth_tab/partials/_youth_tab.html"
         if request.htmx

@@ -283,3 +283,47 @@ def test_failed_attempts_for_an_under_18_escalate_once(municipality, coordinator
     escalation = Task.objects.get(kind=Task.Kind.ESCALATION)
     assert escalation.youth == young
     assert escalation.due_date == dt.date(2026, 9, 10)
+
+
+def test_a_postcard_sent_late_moves_the_next_postcard_by_the_routines_spacing():
+    from outreach.routine.engine import CaseFacts, plan_case
+    from outreach.routine.models import RoutineStep
+
+    steps = [
+        RoutineStep(
+            pk=1, order=1, title="Vykort", channel="postcard", offset_value=1, offset_unit="weeks"
+        ),
+        RoutineStep(
+            pk=2, order=2, title="Samtal", channel="phone", offset_value=2, offset_unit="weeks"
+        ),
+        RoutineStep(
+            pk=3,
+            order=3,
+            title="Andra vykortet",
+            channel="postcard",
+            offset_value=1,
+            offset_unit="months",
+        ),
+    ]
+    for step in steps:
+        step.only_if_not_reached = False
+    start = dt.date(2026, 9, 7)  # a Monday
+    on_time = {
+        p.step.title: p.due
+        for p in plan_case(steps, CaseFacts(start, dt.date(2008, 1, 1), True, False))
+    }
+    assert on_time == {
+        "Vykort": dt.date(2026, 9, 14),
+        "Samtal": dt.date(2026, 9, 21),
+        "Andra vykortet": dt.date(2026, 10, 7),
+    }
+    late = CaseFacts(start, dt.date(2008, 1, 1), True, False, done={1: dt.date(2026, 10, 12)})
+    moved = {p.step.title: p.due for p in plan_case(steps, late)}
+    # 23 days between the two cards, counted from the day the first went out; the call,
+    # another channel, keeps its own deadline.
+    assert moved["Andra vykortet"] == dt.date(2026, 11, 4)
+    assert moved["Samtal"] == dt.date(2026, 9, 21)
+    early = CaseFacts(start, dt.date(2008, 1, 1), True, False, done={1: dt.date(2026, 9, 9)})
+    assert {p.step.title: p.due for p in plan_case(steps, early)}["Andra vykortet"] == dt.date(
+        2026, 10, 7
+    )

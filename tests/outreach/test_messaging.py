@@ -235,7 +235,10 @@ def test_a_youth_without_a_phone_gets_a_clear_message(municipality, coach):
 
 
 def test_merge_fields_render_and_unknown_fields_are_refused(youth):
-    assert merge.render("Hej {fornamn}! /{kommun}", youth) == f"Hej {youth.first_name}! /Askersund"
+    assert (
+        merge.render("Hej {fornamn}! /{kommun}", youth)
+        == f"Hej {youth.first_name}! /Askersunds kommun"
+    )
     with pytest.raises(ValidationError, match=r"Okända fält: \{namn\}"):
         merge.validate("Hej {namn}")
     with pytest.raises(ValidationError, match="klammer"):

@@ -103,7 +103,7 @@ class TestQueue:
         client = client_for(coach)
         with django_assert_max_num_queries(14):
             body = client.get(reverse("outreach:queue")).content.decode()
-        assert "uppgifter att göra denna vecka" in body
+        assert "uppgifter att göra till och med" in body
 
     def test_a_long_queue_is_paged_and_the_headings_count_the_whole_queue(
         self, client_for, coach, routine, municipality, django_assert_max_num_queries
@@ -118,7 +118,7 @@ class TestQueue:
         client = client_for(coach)
         with django_assert_max_num_queries(14):
             first = client.get(reverse("outreach:queue") + "?vy=mina").content.decode()
-        assert f"{open_now} uppgifter att göra denna vecka" in first
+        assert f"{open_now} uppgifter att göra till och med" in first
         assert "nr 1–100 visas" in first
         assert f"Vykort ({postcards})" in first
         assert first.count('name="task"') == 100

@@ -31,6 +31,7 @@ from kaa.versioning import VERSION_FIELD, changed_apply, version_bump
 from youth import personnummer as pnr
 from youth.register.models import FieldChange, KaaPeriod, Reason, TimelineEntry, Youth
 from youth.register.services import youth_status_refresh
+from youth.register.signals import periods_opened
 
 # Canonical column -> Youth field. Headers are matched case-insensitively.
 COLUMNS = {
@@ -400,7 +401,7 @@ def import_apply(
         )
     Youth.objects.bulk_create(new_youths, batch_size=2000)
     opened = new_youths + [youth for youth, _values in plan.returning]
-    KaaPeriod.objects.bulk_create(
+    periods = KaaPeriod.objects.bulk_create(
         [
             KaaPeriod(youth=y, start_date=start_date, registration_reason=reason, created_by=actor)
             for y in opened
@@ -464,6 +465,8 @@ def import_apply(
     for youth, _values in plan.returning:
         youth_status_refresh(youth=youth)
     _audit_bulk(actor, municipality, new_youths, opened, updated)
+    if periods:
+        periods_opened.send(sender=KaaPeriod, period_ids=[p.pk for p in periods])
 
 
 def _audit_bulk(

@@ -31,7 +31,7 @@ from youth.register.models import (
     TimelineEntry,
     Youth,
 )
-from youth.register.signals import period_closed, periods_closed
+from youth.register.signals import period_closed, periods_closed, periods_opened
 
 MIN_AGE, MAX_AGE = 15, 19
 
@@ -243,6 +243,7 @@ def period_open(
         % {"date": start_date.isoformat(), "reason": reason.label},
     )
     youth_status_refresh(youth=youth)
+    periods_opened.send(sender=KaaPeriod, period_ids=[period.pk])
     return period
 
 
