@@ -156,13 +156,17 @@ def test_the_e_service_on_a_phone_is_small_and_clear(browser, live_server, munic
         base_url=live_server.url, locale="sv-SE", viewport={"width": 375, "height": 740}
     )
     page = context.new_page()
-    loaded: list[str] = []
-    page.on("request", lambda r: loaded.append(r.url.replace(live_server.url, "")))
+    loaded: dict[str, int] = {}
+    page.on(
+        "response",
+        lambda r: loaded.__setitem__(r.url.replace(live_server.url, ""), len(r.body())),
+    )
     page.goto(f"/e/{code.code}/")
     page.wait_for_load_state("networkidle")
-    # Only its own files: no Bootstrap, no htmx, no staff scripts; and an icon.
+    # Only its own files: no Bootstrap, no htmx, no staff scripts (was 377 kB); and an icon.
     assert not [u for u in loaded if "bootstrap" in u or "htmx" in u or "session" in u], loaded
     assert "/static/css/eservice.css" in loaded
+    assert sum(loaded.values()) < 20_000, loaded
     icon = page.locator("link[rel=icon]").get_attribute("href")
     assert page.request.get(icon).status == 200
     _assert_rings(_tab_through(page, 6))
