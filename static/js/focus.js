@@ -29,7 +29,12 @@
     if (!messages || !id) {
       return;
     }
-    var part = document.getElementById(decodeURIComponent(id));
+    var part;
+    try {
+      part = document.getElementById(decodeURIComponent(id));
+    } catch (e) {
+      return;  // a malformed address fragment
+    }
     if (!part || part.contains(messages)) {
       return;
     }
