@@ -45,10 +45,13 @@ def formfield_bounded(db_field: Any, **kwargs: Any) -> forms.Field | None:
     return field
 
 
-def fields_only_helper() -> FormHelper:
-    """crispy renders the fields; the template owns the <form> tag and the buttons."""
+def fields_only_helper(*, method: str = "post") -> FormHelper:
+    """crispy renders the fields; the template owns the <form> tag and the buttons. `method`
+    is that tag's: crispy adds the CSRF token only to a POST form, since a GET form would put
+    the token into the URL (history, logs, Referer)."""
     helper = FormHelper()
     helper.form_tag = False
+    helper.form_method = method
     return helper
 
 

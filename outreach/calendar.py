@@ -12,6 +12,7 @@ from functools import lru_cache
 import holidays
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class Unit(models.TextChoices):
@@ -19,6 +20,17 @@ class Unit(models.TextChoices):
     WEEKS = "weeks", _("veckor")
     BUSINESS_DAYS = "business_days", _("arbetsdagar")
     MONTHS = "months", _("månader")
+
+
+def offset_display(value: int, unit: str) -> str:
+    """ "1 vecka", "3 veckor": a count with its unit in the right number."""
+    forms = {
+        Unit.DAYS: ngettext("%(n)s dag", "%(n)s dagar", value),
+        Unit.WEEKS: ngettext("%(n)s vecka", "%(n)s veckor", value),
+        Unit.BUSINESS_DAYS: ngettext("%(n)s arbetsdag", "%(n)s arbetsdagar", value),
+        Unit.MONTHS: ngettext("%(n)s månad", "%(n)s månader", value),
+    }
+    return forms[Unit(unit)] % {"n": value}
 
 
 @lru_cache(maxsize=64)

@@ -50,8 +50,7 @@ compile_locales() {
 
 ensure_test_provider() {
   # The OpenID Connect provider the single sign-on tests run on loopback (tests/oidc, the npm
-  # package oidc-provider on the machine's Node): npm ci from its lock file, again only when the
-  # lock file changed since the last install.
+  # package oidc-provider on the machine's Node).
   local dir="$ROOT/tests/oidc"
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
@@ -63,11 +62,18 @@ ensure_test_provider() {
       exit 1
     fi
   fi
+  npm_ci_when_changed "$dir" "the test OpenID provider"
+}
+
+npm_ci_when_changed() {
+  # npm ci in a test tool's folder from its lock file, again only when the lock file changed
+  # since the last install there.
+  local dir="$1" what="$2"
   local stamp="$dir/node_modules/.kaa-installed"
   local digest
   digest="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
-    echo "==> Installing the test OpenID provider (npm ci in tests/oidc)"
+    echo "==> Installing $what (npm ci in ${dir#"$ROOT"/})"
     (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
     echo "$digest" > "$stamp"
   fi
@@ -92,4 +98,22 @@ ensure_nginx() {
       exit 1
     fi
   fi
+}
+
+ensure_html_validator() {
+  # The Nu Html Checker (npm's vnu-jar, pinned in tests/vnu's lock file) that
+  # tests/kaa/test_html_valid.py runs on the machine's Java (Debian's headless JRE where
+  # missing). npm comes with ensure_test_provider, which runs first.
+  local dir="$ROOT/tests/vnu"
+  if ! command -v java >/dev/null 2>&1; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      echo "==> Installing Debian's Java runtime for the HTML validator"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+    else
+      echo "Java missing: run 'sudo apt-get install -y default-jre-headless'." >&2
+      exit 1
+    fi
+  fi
+  npm_ci_when_changed "$dir" "the HTML validator"
 }

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 register = template.Library()
+
+
+@register.filter
+def machine_time(value: Any) -> str:
+    """A moment for `<time datetime>`: local time to the second with its offset. Django's
+    `date:"c"` adds microseconds, which HTML does not allow (at most three digits)."""
+    if not isinstance(value, dt.datetime):
+        return ""
+    return timezone.localtime(value).isoformat(timespec="seconds")
 
 
 @register.filter

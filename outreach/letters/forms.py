@@ -38,7 +38,7 @@ class BatchForm(forms.Form):
             is_active=True,
             kind__in=[*PAPER_CHANNELS, MessageTemplate.Kind.TURNING_20],
         )
-        self.helper = fields_only_helper()
+        self.helper = fields_only_helper(method="get")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaa.models import BaseModel, Municipality
-from outreach.calendar import Unit
+from outreach.calendar import Unit, offset_display
 from outreach.queue.models import Channel
 
 
@@ -91,3 +91,7 @@ class RoutineStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
+
+    @property
+    def offset_display(self) -> str:
+        return offset_display(self.offset_value, self.offset_unit)

@@ -58,6 +58,8 @@ class RevokeForm(VersionedFormMixin, forms.Form):
     note = forms.CharField(label=_("Kommentar"), max_length=300, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Shown on one page with the paper form, whose fields have the same names: own ids.
+        kwargs.setdefault("auto_id", "revoke_%s")
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
         self.helper = fields_only_helper()
@@ -73,6 +75,7 @@ class PaperReceivedForm(VersionedFormMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "paper_%s")
         super().__init__(*args, **kwargs)
         self.fields["scan"].uploader, self.fields["scan"].what = user, "samtyckesblankett"
         self.fields["on"].initial = timezone.localdate()

@@ -26,7 +26,7 @@ class MeetingStartForm(forms.Form):
         self.fields["partners"].queryset = Partner.objects.filter(
             municipality_id=municipality_id, is_active=True
         )
-        self.helper = fields_only_helper()
+        self.helper = fields_only_helper(method="get")
 
     def clean_held_on(self) -> Any:
         value = self.cleaned_data["held_on"]

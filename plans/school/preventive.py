@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaa.access import Perm, has_perm
 from kaa.audit import Action, audit_event
@@ -22,6 +23,14 @@ from plans.school.models import SchoolNotification
 from youth.caseload import services as caseload_services
 from youth.models import KaaPeriod, Youth
 from youth.register import services as youth_services
+
+DUPLICATE_REPORT = gettext_lazy(
+    "Den här anmälan från %(school)s är redan registrerad för eleven. Ingen ny har sparats."
+)
+DUPLICATE_NOTICE = gettext_lazy(
+    "En likadan anmälan (samma elev, skola och datum) väntar redan hos samordnarna. "
+    "Ingen ny har skickats."
+)
 
 
 def _today() -> dt.date:
@@ -58,16 +67,18 @@ def preventive_case_open(
         raise ValidationError(
             _("Ungdomen är redan i KAA och får en vanlig handlingsplan."), code="in_kaa"
         )
+    summary = _("Anmäld av %(school)s: risk för studieavbrott") % {"school": school}
+    # The same school's report entered again (the same date or an earlier one than a report
+    # already noted) is the same report, not a new one.
+    if youth.timeline.filter(
+        kind="preventive", summary=summary[:300], at__date__gte=reported_on
+    ).exists():
+        raise ValidationError(DUPLICATE_REPORT % {"school": school}, code="duplicate")
     if youth.coach_id is None and actor.role == Role.COACH:
         youth = caseload_services.youth_assign(
             youth=youth, coach=actor, team=actor.team, actor=actor
         )
-    youth_services.timeline_add(
-        youth=youth,
-        kind="preventive",
-        actor=actor,
-        summary=_("Anmäld av %(school)s: risk för studieavbrott") % {"school": school},
-    )
+    youth_services.timeline_add(youth=youth, kind="preventive", actor=actor, summary=summary)
     return youth
 
 
@@ -133,6 +144,15 @@ def preventive_case_report(
                 **details,
             )
         )
+    if SchoolNotification.objects.filter(
+        municipality=municipality,
+        kind=SchoolNotification.Kind.AT_RISK,
+        status=SchoolNotification.Status.NEW,
+        personnummer=parsed.number,
+        school__iexact=school.strip(),
+        event_date=reported_on,
+    ).exists():
+        raise ValidationError(DUPLICATE_NOTICE, code="duplicate")
     phone = (details.get("phone") or "").strip()
     notice = SchoolNotification.objects.create(
         municipality=municipality,

@@ -16,9 +16,31 @@
     var timer = null;
     var returnFocus = null;
 
+    // While the warning is up it covers the bottom of the screen: the page gets room below
+    // it, and an element that takes focus behind it is scrolled up above it (WCAG 2.4.11).
+    function room(on) {
+      var height = on ? box.getBoundingClientRect().height + 24 : 0;
+      document.documentElement.style.scrollPaddingBottom = on ? height + "px" : "";
+      body.style.paddingBottom = on ? height + "px" : "";
+    }
+    function keepClear(event) {
+      if (box.hidden || box.contains(event.target)) {
+        return;
+      }
+      // After the browser's own scrolling to the element, which does not know of the box.
+      window.setTimeout(function () {
+        var over = event.target.getBoundingClientRect().bottom -
+          (box.getBoundingClientRect().top - 8);
+        if (over > 0) {
+          window.scrollBy(0, over);
+        }
+      }, 0);
+    }
+    document.addEventListener("focusin", keepClear);
     function hide() {
       if (!box.hidden) {
         box.hidden = true;
+        room(false);
         if (returnFocus && returnFocus.focus) {
           returnFocus.focus();
         }
@@ -27,6 +49,7 @@
     function show() {
       returnFocus = document.activeElement;
       box.hidden = false;
+      room(true);
       button.focus();
     }
     // Something typed and not sent: kept on screen (sent after the idle limit, the server

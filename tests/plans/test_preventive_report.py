@@ -170,3 +170,40 @@ def test_a_bad_number_is_still_an_error_on_the_form(client_for, coach):
     body = client_for(coach).post(reverse(URL), _form("19000101-0000")).content.decode()
     assert 'value="Nour"' in body
     assert not SchoolNotification.objects.exists()
+
+
+def test_the_same_report_sent_twice_to_the_coordinators_is_refused_with_a_message(
+    client_for, coach
+):
+    client = client_for(coach)
+    number = _unknown_number()
+    first = client.post(reverse(URL), _form(number))
+    assert first.status_code == 302
+    second = client.post(reverse(URL), _form(number))
+    assert second.status_code == 200
+    body = second.content.decode()
+    assert "En likadan anmälan (samma elev, skola och datum) väntar redan" in body
+    assert 'value="Alléskolan"' in body  # nothing typed is lost
+    assert SchoolNotification.objects.filter(personnummer__endswith=number[-4:]).count() == 1
+    # Another date is another report.
+    other_day = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    assert client.post(reverse(URL), _form(number, reported_on=other_day)).status_code == 302
+    assert SchoolNotification.objects.filter(personnummer__endswith=number[-4:]).count() == 2
+
+
+def test_the_same_report_on_a_case_already_opened_is_refused_with_a_message(
+    client_for, coordinator
+):
+    client = client_for(coordinator)
+    number = _unknown_number()
+    assert client.post(reverse(URL), _form(number)).status_code == 302
+    youth = Youth.objects.get(last_name="Al-Sayed")
+    second = client.post(reverse(URL), _form(number))
+    assert second.status_code == 200
+    assert "Den här anmälan från Alléskolan är redan registrerad för eleven" in (
+        second.content.decode()
+    )
+    assert TimelineEntry.objects.filter(youth=youth, kind="preventive").count() == 1
+    # Another school's report is noted.
+    assert client.post(reverse(URL), _form(number, school="Bergsskolan")).status_code == 302
+    assert TimelineEntry.objects.filter(youth=youth, kind="preventive").count() == 2

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, bulk_for_user, has_perm, perm_required
@@ -78,7 +79,10 @@ def youth_list_view(request: HttpRequest) -> HttpResponse:
             "search": text,
             "can_assign": has_perm(request.user, Perm.ASSIGN_CASES),
             "can_export": has_perm(request.user, Perm.EXPORT),
-            "assign_form": forms.AssignForm(municipality_id=request.user.municipality_id),
+            # Beside the filter form, which has a coach field too: own ids for its labels.
+            "assign_form": forms.AssignForm(
+                municipality_id=request.user.municipality_id, auto_id="assign_%s"
+            ),
         },
     )
 
@@ -146,7 +150,11 @@ def youth_assign_bulk_view(request: HttpRequest) -> HttpResponse:
             services.youth_assign(
                 youth=youth, coach=form.cleaned_data["coach"], team=None, actor=request.user
             )
-    messages.success(request, _("%(n)s ungdomar är tilldelade.") % {"n": len(youths)})
+    messages.success(
+        request,
+        ngettext("%(n)s ungdom är tilldelad.", "%(n)s ungdomar är tilldelade.", len(youths))
+        % {"n": len(youths)},
+    )
     return redirect(back)
 
 
