@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -29,7 +29,8 @@ from django.utils.translation import gettext_lazy
 from kaa.models import AuditEvent, Role
 
 if TYPE_CHECKING:
-    from kaa.models import User
+    from kaa.models import Municipality, User
+    from kaa.types import AuthenticatedHttpRequest
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -150,6 +151,28 @@ def municipality_q(user: Any, path: str = "municipality") -> Q:
     if not getattr(user, "is_authenticated", False) or user.municipality_id is None:
         return NOTHING
     return Q(**{f"{path}_id": user.municipality_id})
+
+
+def user_municipality(request: AuthenticatedHttpRequest) -> Municipality:
+    """The municipality a municipal page works in: the user's own. A user of no municipality
+    (an operator) has none and is refused (403, with a `denied` audit event)."""
+    municipality = request.user.municipality
+    if municipality is None:
+        _refuse_no_municipality(request)
+    return municipality
+
+
+def user_municipality_id(request: AuthenticatedHttpRequest) -> int:
+    """`user_municipality`'s id, without loading the municipality."""
+    municipality_id = request.user.municipality_id
+    if municipality_id is None:
+        _refuse_no_municipality(request)
+    return municipality_id
+
+
+def _refuse_no_municipality(request: HttpRequest) -> NoReturn:
+    _log_denied(request, detail="municipality")
+    raise PermissionDenied
 
 
 def is_operator(user: Any) -> bool:
