@@ -18,12 +18,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, NoReturn, ParamSpec, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy
 
 from kaa.models import AuditEvent, Role
@@ -89,15 +90,26 @@ def require(request: HttpRequest, perm: Perm) -> None:
         raise PermissionDenied
 
 
-ViewFunc = Callable[..., HttpResponse]
+_Request = TypeVar("_Request", bound=HttpRequest)
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+_P = ParamSpec("_P")
 
 
-def perm_required(perm: Perm) -> Callable[[ViewFunc], ViewFunc]:
-    """View decorator: 403 unless the user has `perm` (the user is already logged in)."""
+def perm_required(
+    perm: Perm,
+) -> Callable[
+    [Callable[Concatenate[_Request, _P], _Response]],
+    Callable[Concatenate[_Request, _P], _Response],
+]:
+    """View decorator: 403 unless the user has `perm` (the user is already logged in). The
+    view keeps its signature: its request type (AuthenticatedHttpRequest) and its response
+    (a FileResponse for a download)."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(
+        view: Callable[Concatenate[_Request, _P], _Response],
+    ) -> Callable[Concatenate[_Request, _P], _Response]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: _Request, *args: _P.args, **kwargs: _P.kwargs) -> _Response:
             require(request, perm)
             return view(request, *args, **kwargs)
 
