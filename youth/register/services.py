@@ -374,7 +374,7 @@ def youth_contact_update(
     *, youth: Youth, actor: User | None, version: int | None = None, **fields: Any
 ) -> Youth:
     """Change the youth's name and contact details; refuses a stale form (StaleEdit). No
-    actor: an approved identification proposal of a scheduled run."""
+    actor: a proposal approved by the identify command (--approve)."""
     youth = Youth.objects.select_for_update().get(pk=youth.pk)
     if youth.restricted_at is not None or youth.anonymised_at is not None:
         # Restricted (or gallrad) while the form was open: nothing is written back.
