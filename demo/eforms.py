@@ -77,9 +77,11 @@ def demo_eforms_ensure(*, municipality: Municipality) -> int:
             municipality=municipality, periods__end_date__isnull=True, last_reached_on__isnull=True
         ).order_by("-pk")
         youth = youths.first()
-        if youth is not None:
+        # The youth has an open period, so a code (None only outside KAA).
+        code = access_code_for(youth) if youth is not None else None
+        if code is not None:
             submission_save(
-                code=access_code_for(youth),
+                code=code,
                 data={
                     "activity": "working",
                     "employer": "Ica Kvantum",

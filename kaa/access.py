@@ -18,18 +18,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, NoReturn, ParamSpec, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy
 
 from kaa.models import AuditEvent, Role
 
 if TYPE_CHECKING:
-    from kaa.models import User
+    from kaa.models import Municipality, User
+    from kaa.types import AuthenticatedHttpRequest
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -88,15 +90,26 @@ def require(request: HttpRequest, perm: Perm) -> None:
         raise PermissionDenied
 
 
-ViewFunc = Callable[..., HttpResponse]
+_Request = TypeVar("_Request", bound=HttpRequest)
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+_P = ParamSpec("_P")
 
 
-def perm_required(perm: Perm) -> Callable[[ViewFunc], ViewFunc]:
-    """View decorator: 403 unless the user has `perm` (the user is already logged in)."""
+def perm_required(
+    perm: Perm,
+) -> Callable[
+    [Callable[Concatenate[_Request, _P], _Response]],
+    Callable[Concatenate[_Request, _P], _Response],
+]:
+    """View decorator: 403 unless the user has `perm` (the user is already logged in). The
+    view keeps its signature: its request type (AuthenticatedHttpRequest) and its response
+    (a FileResponse for a download)."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(
+        view: Callable[Concatenate[_Request, _P], _Response],
+    ) -> Callable[Concatenate[_Request, _P], _Response]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: _Request, *args: _P.args, **kwargs: _P.kwargs) -> _Response:
             require(request, perm)
             return view(request, *args, **kwargs)
 
@@ -150,6 +163,28 @@ def municipality_q(user: Any, path: str = "municipality") -> Q:
     if not getattr(user, "is_authenticated", False) or user.municipality_id is None:
         return NOTHING
     return Q(**{f"{path}_id": user.municipality_id})
+
+
+def user_municipality(request: AuthenticatedHttpRequest) -> Municipality:
+    """The municipality a municipal page works in: the user's own. A user of no municipality
+    (an operator) has none and is refused (403, with a `denied` audit event)."""
+    municipality = request.user.municipality
+    if municipality is None:
+        _refuse_no_municipality(request)
+    return municipality
+
+
+def user_municipality_id(request: AuthenticatedHttpRequest) -> int:
+    """`user_municipality`'s id, without loading the municipality."""
+    municipality_id = request.user.municipality_id
+    if municipality_id is None:
+        _refuse_no_municipality(request)
+    return municipality_id
+
+
+def _refuse_no_municipality(request: HttpRequest) -> NoReturn:
+    _log_denied(request, detail="municipality")
+    raise PermissionDenied
 
 
 def is_operator(user: Any) -> bool:

@@ -16,8 +16,10 @@ from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
 
-from kaa.models import AuditEvent, User
+from kaa.lib.days import months_before
+from kaa.models import AuditEvent, AuditQuerySet, User
 from kaa.request_context import current_client_request_id, current_ip, current_request_id
+from kaa.types import AuthenticatedHttpRequest
 
 Action = AuditEvent.Action
 
@@ -56,9 +58,10 @@ AUDIT_MINIMUM_MONTHS_BY_OBJECT: dict[str, int] = {
 
 
 def _months_back(moment: dt.datetime, months: int) -> dt.datetime:
-    from dateutil.relativedelta import relativedelta
-
-    return moment - relativedelta(months=months)
+    """The same moment `months` calendar months earlier (on the month's last day if shorter),
+    as the database's `now() - interval 'n months'`."""
+    day = months_before(moment.date(), months)
+    return moment.replace(year=day.year, month=day.month, day=day.day)
 
 
 def audit_kept_q(now: dt.datetime) -> Q:
@@ -74,7 +77,7 @@ def audit_kept_q(now: dt.datetime) -> Q:
 
 def audit_purgeable(
     *, municipality_id: int | None, before: dt.datetime, keep_youth_ids: Iterable[int] = ()
-) -> models.QuerySet[AuditEvent]:
+) -> AuditQuerySet:
     """The events a gallring of the log may delete: of `municipality_id` (None: of no
     municipality and about no youth) and older than `before`, except those about the youths
     in `keep_youth_ids` (a list page that showed one of them included) and those still within
@@ -94,6 +97,8 @@ def audit_purgeable(
     )
     if not keep:
         return events
+    # PostgreSQL takes the ids as an array, SQLite as a JSON text.
+    kept_ids: list[int] | str = keep
     if connection.vendor == "postgresql":
         listed = (
             "NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(kaa_auditevent.youth_ids) "
@@ -104,8 +109,12 @@ def audit_purgeable(
             "NOT EXISTS (SELECT 1 FROM json_each(kaa_auditevent.youth_ids) AS listed "
             "WHERE listed.value IN (SELECT value FROM json_each(%s)))"
         )
-        keep = json.dumps(keep)  # type: ignore[assignment]
-    return events.extra(where=[listed], params=[keep])  # noqa: S610  # nosec B610
+        kept_ids = json.dumps(keep)
+    # django-stubs types extra() as QuerySet[Any, Any], as its `select` may add columns; with
+    # `where` alone it is a queryset of this class and model.
+    return events.extra(  # type: ignore[return-value]  # noqa: S610  # nosec B610
+        where=[listed], params=[kept_ids]
+    )
 
 
 def audit_purge(
@@ -398,14 +407,16 @@ def audit_denied_ids(
     )
 
 
-def audit_read_fragment(request: HttpRequest, youth: models.Model, *, detail: str) -> None:
+def audit_read_fragment(
+    request: AuthenticatedHttpRequest, youth: models.Model, *, detail: str
+) -> None:
     """A part of the youth's page loaded right after the page logged its own read: one event
     per view is enough, so log only if this user has not read the youth's page (or this very
     fragment) in the last 30 seconds. A list that merely named the youth does not count."""
     from django.urls import reverse
     from django.utils import timezone
 
-    recent = timezone.now() - timezone.timedelta(seconds=30)
+    recent = timezone.now() - dt.timedelta(seconds=30)
     page = reverse("youth:detail", args=[youth.pk])
     if not AuditEvent.objects.filter(
         Q(path=page) | Q(path=request.path[:200]),

@@ -12,6 +12,7 @@ import secrets
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -466,7 +467,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 
 
-def media_storage() -> dict[str, object]:
+def media_storage() -> dict[str, Any]:
     """Where stored files (consent scans, SCB files, board reports, register extracts) live:
     KAA_STORAGE=local, a directory (MEDIA_ROOT) that every web and worker process must share,
     or KAA_STORAGE=s3, a bucket of any S3-compatible object store. Either way the code reaches

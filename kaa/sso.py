@@ -193,7 +193,7 @@ class OidcBackend(OIDCAuthenticationBackend):
 
     def get_user(self, user_id: Any) -> Any:
         # Django's check (an inactive account has no session), not the library's.
-        return ModelBackend.get_user(self, user_id)  # type: ignore[arg-type]
+        return ModelBackend.get_user(self, user_id)
 
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
         if (

@@ -15,6 +15,8 @@ class OwnAssetsOnly(URLFetcher):
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         if url == "kaa:print.css":
             path = finders.find("css/print.css")
+            if path is None:
+                raise FileNotFoundError("static file css/print.css")
             with open(path, "rb") as handle:
                 return URLFetcherResponse(
                     url, body=handle.read(), headers={"Content-Type": "text/css"}

@@ -16,9 +16,13 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
+
+if TYPE_CHECKING:
+    import redis
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +35,7 @@ class Limit:
 
 
 @lru_cache(maxsize=4)
-def _redis(url: str = ""):  # type: ignore[no-untyped-def]
+def _redis(url: str = "") -> redis.Redis:
     """One client per URL (the setting's when none is given), so that a changed setting
     takes effect."""
     import redis

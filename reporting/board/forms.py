@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import fields_only_helper
+
+if TYPE_CHECKING:
+    from kaa.models import Team
 
 
 class BoardReportForm(forms.Form):
@@ -22,11 +25,11 @@ class BoardReportForm(forms.Form):
         required=False,
         help_text=_("Månad 1–12 för månadsstatistik, tertial 1–3, halvår 1–2; tomt för år."),
     )
-    team = forms.ModelChoiceField(
+    team: forms.ModelChoiceField[Team] = forms.ModelChoiceField(
         label=_("Team"), queryset=None, required=False, empty_label=_("Hela kommunen")
     )
 
-    def __init__(self, *args: Any, municipality_id: int | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         from django.utils import timezone
 
         from kaa.models import Team
@@ -37,15 +40,19 @@ class BoardReportForm(forms.Form):
             "initial", {"report": "monthly", "year": today.year, "number": today.month}
         )
         super().__init__(*args, **kwargs)
-        self.fields["report"].choices = BoardReport.Kind.choices
-        self.fields["team"].queryset = Team.objects.filter(municipality_id=municipality_id)
+        report, team = self.fields["report"], self.fields["team"]
+        assert isinstance(report, forms.ChoiceField)
+        assert isinstance(team, forms.ModelChoiceField)
+        report.choices = BoardReport.Kind.choices
+        team.queryset = Team.objects.filter(municipality_id=municipality_id)
         self.helper = fields_only_helper()
 
     def clean(self) -> dict[str, Any]:
         from reporting.board.services import SPAN_OF_KIND
         from reporting.stats.periods import span_numbered
 
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind, year = data.get("report"), data.get("year")
         if kind is None or year is None:
             return data

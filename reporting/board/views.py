@@ -9,15 +9,16 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaa import outbox
-from kaa.access import Perm, get_in_municipality, perm_required
+from kaa.access import Perm, get_in_municipality, perm_required, user_municipality_id
 from kaa.audit import Action, audit_event
 from kaa.lib.http import request_key
+from kaa.types import AuthenticatedHttpRequest
 from reporting.board import forms
 from reporting.board.models import BoardReport
 
@@ -25,17 +26,12 @@ from reporting.board.models import BoardReport
 @login_required
 @perm_required(Perm.VIEW_AGGREGATES)
 @require_http_methods(["GET", "POST"])
-def reports(request: HttpRequest) -> HttpResponse:
-    form = forms.BoardReportForm(
-        request.POST or None, municipality_id=request.user.municipality_id
-    )
+def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
+    municipality_id = user_municipality_id(request)
+    form = forms.BoardReportForm(request.POST or None, municipality_id=municipality_id)
     if request.method == "POST" and form.is_valid():
         span, team = form.cleaned_data["span"], form.cleaned_data.get("team")
-        kind, municipality_id, user_id = (
-            form.cleaned_data["report"],
-            request.user.municipality_id,
-            request.user.pk,
-        )
+        kind, user_id = form.cleaned_data["report"], request.user.pk
         outbox.enqueue(
             "reporting.board.tasks.board_report_build",
             municipality_id,
@@ -48,9 +44,9 @@ def reports(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Rapporten skapas. Den visas i listan när den är klar."))
         return redirect("reporting:reports")
-    stored = BoardReport.objects.filter(
-        municipality_id=request.user.municipality_id
-    ).select_related("created_by", "team")
+    stored = BoardReport.objects.filter(municipality_id=municipality_id).select_related(
+        "created_by", "team"
+    )
     page = Paginator(stored, 25).get_page(request.GET.get("page"))
     return render(
         request, "reporting/board/reports.html", {"form": form, "page": page, "key": uuid.uuid4()}
@@ -60,7 +56,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.VIEW_AGGREGATES)
 @require_GET
-def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def report_download(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> FileResponse:
     report = get_in_municipality(request, BoardReport.objects.all(), pk=pk)
     stored = report.pdf if fmt == "pdf" else report.xlsx
     audit_event(request=request, action=Action.EXPORT, obj=report, detail=f"nämndrapport:{fmt}")

@@ -85,7 +85,9 @@ def definition(key: str, title: Any, description: Any) -> Callable[..., Any]:
 
 
 def periods(scope: Scope) -> QuerySet[KaaPeriod]:
-    return KaaPeriod.objects.filter(scope.youth_q("youth__"))
+    # The register's queryset class (youth.register.models.ScopedByYouth) is declared over
+    # Model, not over each model that uses it: these rows are KaaPeriods.
+    return KaaPeriod.objects.filter(scope.youth_q("youth__"))  # type: ignore[return-value]
 
 
 def _population(scope: Scope) -> QuerySet[KaaPeriod]:
@@ -241,7 +243,8 @@ def occupation_at_contact(scope: Scope) -> list[tuple[str, int]]:
     for r in _contact_rows(scope):
         if r["outcome"] == REACHED:
             counts[r["occupation_id"]] += r["n"]
-    labels = dict(
+    # Looked up by the counted ids, None (no occupation) among them.
+    labels: dict[int | None, str] = dict(
         OccupationType.objects.filter(pk__in=[k for k in counts if k]).values_list("pk", "label")
     )
     out = [(labels.get(k) or _("Okänd"), n) for k, n in counts.items()]
@@ -425,10 +428,11 @@ def last_contact_ageing(scope: Scope) -> list[dict[str, Any]]:
     ):
         when = known if last is None else last.get(pk)
         table[(team_id, coach_id)][0 if when is None else 1 + sum(when < x for x in limits)] += 1
-    teams = dict(
+    # Looked up by the table's ids, None (no team, no coach) among them.
+    teams: dict[int | None, str] = dict(
         Team.objects.filter(municipality_id=scope.municipality_id).values_list("pk", "name")
     )
-    coaches = {
+    coaches: dict[int | None, str] = {
         u.pk: _coach_name(u.first_name, u.last_name, u.username)
         for u in User.objects.filter(pk__in={c for _t, c in table if c})
     }

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import DateField, date_input, fields_only_helper
+
+if TYPE_CHECKING:
+    from kaa.models import Team
 
 
 class StatsPeriodForm(forms.Form):
@@ -25,14 +28,14 @@ class StatsPeriodForm(forms.Form):
     )
     start = DateField(label=_("Från"), required=False, widget=date_input())
     end = DateField(label=_("Till"), required=False, widget=date_input())
-    team = forms.ModelChoiceField(
+    team: forms.ModelChoiceField[Team] = forms.ModelChoiceField(
         label=_("Team"), queryset=None, required=False, empty_label=_("Hela kommunen")
     )
 
     def __init__(
         self,
         *args: Any,
-        municipality_id: int | None = None,
+        municipality_id: int,
         with_team: bool = True,
         custom_range: bool = True,
         **kwargs: Any,
@@ -41,18 +44,19 @@ class StatsPeriodForm(forms.Form):
         from reporting.stats.periods import KINDS
 
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
-            (k, v) for k, v in KINDS.items() if custom_range or k != "range"
-        ]
+        kind, team = self.fields["kind"], self.fields["team"]
+        assert isinstance(kind, forms.ChoiceField)
+        assert isinstance(team, forms.ModelChoiceField)
+        kind.choices = [(k, v) for k, v in KINDS.items() if custom_range or k != "range"]
         if not custom_range:
             # Protected figures are asked for preset periods only, all unions of whole
             # calendar months (the reasons are in reporting.stats.suppress).
-            self.fields["kind"].error_messages["invalid_choice"] = _(
+            kind.error_messages["invalid_choice"] = _(
                 "Statistik utan exakta antal visas för hela månader: välj månad, tertial, "
                 "halvår, läsår eller kalenderår. Valfria datum kan inte väljas."
             )
             del self.fields["start"], self.fields["end"]
-        self.fields["team"].queryset = Team.objects.filter(municipality_id=municipality_id)
+        team.queryset = Team.objects.filter(municipality_id=municipality_id)
         if not with_team:
             del self.fields["team"]
         self.helper = fields_only_helper()
@@ -60,14 +64,13 @@ class StatsPeriodForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         from reporting.stats.periods import date_range, span_numbered
 
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind, year, number = data.get("kind"), data.get("year"), data.get("number") or 1
-        if kind is None or (year is None and kind != "range"):
-            return data
         if kind == "range":
             if not data.get("start") or not data.get("end"):
                 raise ValidationError(_("Ange både från- och tilldatum för valfria datum."))
             data["span"] = date_range(data["start"], data["end"])
-        else:
+        elif kind is not None and year is not None:
             data["span"] = span_numbered(kind, year, number)
         return data

@@ -13,8 +13,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from kaa.access import Perm, has_perm, perm_required
+from kaa.access import Perm, has_perm, perm_required, user_municipality, user_municipality_id
 from kaa.audit import Action, audit_event
+from kaa.types import AuthenticatedHttpRequest
 from reporting.stats import forms
 from reporting.stats.cache import cached_sections
 from reporting.stats.coverage import coverage_shown
@@ -28,7 +29,9 @@ def _suppress(request: HttpRequest) -> bool:
     return not has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS)
 
 
-def _period_form(request: HttpRequest, **kwargs: Any) -> tuple[forms.StatsPeriodForm, Any, Any]:
+def _period_form(
+    request: AuthenticatedHttpRequest, **kwargs: Any
+) -> tuple[forms.StatsPeriodForm, Any, Any]:
     today = timezone.localdate()
     default = containing("month", today)
     initial = {"kind": "month", "year": today.year, "number": today.month}
@@ -36,7 +39,7 @@ def _period_form(request: HttpRequest, **kwargs: Any) -> tuple[forms.StatsPeriod
     form = forms.StatsPeriodForm(
         data,
         initial=initial,
-        municipality_id=request.user.municipality_id,
+        municipality_id=user_municipality_id(request),
         custom_range=not _suppress(request),
         **kwargs,
     )
@@ -48,10 +51,10 @@ def _period_form(request: HttpRequest, **kwargs: Any) -> tuple[forms.StatsPeriod
 @login_required
 @perm_required(Perm.VIEW_AGGREGATES)
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, span, team = _period_form(request)
     scope = Scope(
-        municipality_id=request.user.municipality_id,
+        municipality_id=user_municipality_id(request),
         span=span,
         team_id=team.pk if team else None,
         today=timezone.localdate(),
@@ -85,7 +88,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 if s.key in ("in_kaa_at_end", "in_kaa_during", "in_intervention")
             },
             "coverage": coverage_shown(
-                municipality=request.user.municipality,
+                municipality=user_municipality(request),
                 suppress=suppress,
                 links=has_perm(request.user, Perm.ASSIGN_CASES),
             ),
@@ -102,7 +105,7 @@ def _fresh_query(request: HttpRequest) -> str:
 @login_required
 @perm_required(Perm.VIEW_AGGREGATES)
 @require_GET
-def definitions(request: HttpRequest) -> HttpResponse:
+def definitions(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/stats/definitions.html",

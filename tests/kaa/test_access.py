@@ -119,6 +119,30 @@ def test_require_raises_403_and_logs(rf, coach):
     assert AuditEvent.objects.filter(action="denied", detail="perm:export").count() == 1
 
 
+def test_user_municipality_is_the_users_own(rf, coordinator, municipality):
+    from kaa.access import user_municipality, user_municipality_id
+
+    request = rf.get("/x/")
+    request.user = coordinator
+    assert user_municipality(request) == municipality
+    assert user_municipality_id(request) == municipality.pk
+    assert not AuditEvent.objects.filter(action="denied").exists()
+
+
+@pytest.mark.parametrize("helper", ["user_municipality", "user_municipality_id"])
+def test_a_user_of_no_municipality_is_refused_and_logged(db, rf, helper):
+    import kaa.access
+    from tests.factories import UserFactory
+
+    operator = UserFactory(username="drift", role="admin", municipality=None)
+    request = rf.get("/x/")
+    request.user = operator
+    with pytest.raises(PermissionDenied):
+        getattr(kaa.access, helper)(request)
+    denied = AuditEvent.objects.get(action="denied")
+    assert (denied.user, denied.detail, denied.path) == (operator, "municipality", "/x/")
+
+
 def _menu(user, path="/"):
     from bs4 import BeautifulSoup
 

@@ -218,6 +218,8 @@ def compare(*, municipality: Municipality, on: dt.date) -> Iterator[Difference]:
 
 
 def _day(value: str | None) -> dt.date | None:
+    """An optional date of the evidence (an enrolment's end). An enrolment's start and a
+    completion's date are NOT NULL columns, always there."""
     return dt.date.fromisoformat(value) if value else None
 
 
@@ -225,7 +227,7 @@ def _enrolments(evidence: dict[str, Any]) -> list[rule.Enrolment]:
     return [
         rule.Enrolment(
             school_type=e["school_type"],
-            start_date=_day(e["start"]),
+            start_date=dt.date.fromisoformat(e["start"]),
             end_date=_day(e["end"]),
             cancelled=e["cancelled"],
             programme=e["programme"],
@@ -235,7 +237,10 @@ def _enrolments(evidence: dict[str, Any]) -> list[rule.Enrolment]:
 
 
 def _completions(evidence: dict[str, Any]) -> list[rule.Completion]:
-    return [rule.Completion(c["kind"], _day(c["date"])) for c in evidence["completions"]]
+    return [
+        rule.Completion(c["kind"], dt.date.fromisoformat(c["date"]))
+        for c in evidence["completions"]
+    ]
 
 
 def _difference(row: dict[str, Any], on: dt.date) -> Difference:

@@ -42,6 +42,13 @@ SOURCE_PLURAL = {
 NEEDS_NAME = _("Ange vilken källa filen kommer från, t.ex. skolans eller huvudmannens namn.")
 
 
+class MappingChoiceField(forms.ModelChoiceField):
+    """A saved column mapping, named with the kind of list it reads."""
+
+    def label_from_instance(self, obj: ColumnMapping) -> str:
+        return f"{obj.name} ({obj.get_kind_display().lower()})"
+
+
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Vad innehåller filen?"), choices=SourceKind.choices, widget=forms.RadioSelect
@@ -64,7 +71,7 @@ class UploadForm(forms.Form):
             ("changes", _("Ändringsavisering: uppdaterar de personer som finns i filen")),
         ],
     )
-    mapping = forms.ModelChoiceField(
+    mapping = MappingChoiceField(
         label=_("Kolumnmappning"),
         required=False,
         queryset=ColumnMapping.objects.none(),
@@ -79,14 +86,14 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = fields_only_helper()
-        self.fields["file"].uploader, self.fields["file"].what = user, "identifiering"
-        self.fields["mapping"].queryset = ColumnMapping.objects.filter(
+        file, mapping = self.fields["file"], self.fields["mapping"]
+        assert isinstance(file, ScannedFileField)
+        assert isinstance(mapping, MappingChoiceField)
+        file.uploader, file.what = user, "identifiering"
+        mapping.queryset = ColumnMapping.objects.filter(
             municipality=getattr(user, "municipality", None), kind__in=list(MAPPING_KIND.values())
         ).order_by("kind", "name")
-        self.fields["mapping"].label_from_instance = lambda m: (
-            f"{m.name} ({m.get_kind_display().lower()})"
-        )
-        self.fields["file"].help_text = _(
+        file.help_text = _(
             "Navet-XML, CSV, xlsx eller SS 12000-JSON. Högst %(mb)s MB; större filer läses in "
             "med kommandot identify."
         ) % {"mb": upload_max_bytes() // 2**20}
@@ -102,7 +109,8 @@ class UploadForm(forms.Form):
         return upload
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") != SourceKind.POPULATION and not data.get("source_name", "").strip():
             self.add_error("source_name", NEEDS_NAME)
         mapping, kind = data.get("mapping"), data.get("kind")
@@ -159,5 +167,7 @@ class BulkApproveForm(forms.Form):
 
     def __init__(self, *args: Any, ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["proposals"].choices = [(pk, pk) for pk in ids]
-        self.fields["proposals"].error_messages["required"] = _("Markera minst ett förslag.")
+        proposals = self.fields["proposals"]
+        assert isinstance(proposals, forms.TypedMultipleChoiceField)
+        proposals.choices = [(pk, pk) for pk in ids]
+        proposals.error_messages["required"] = _("Markera minst ett förslag.")

@@ -8,12 +8,17 @@ youth's. Tables keep the `youth_` prefix Django gives them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaa.models import Municipality
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class SourceKind(models.TextChoices):
@@ -256,6 +261,11 @@ class Proposal(models.Model):
     rejection_note = models.CharField(max_length=300, blank=True)
 
     objects = ProposalQuerySet.as_manager()
+
+    # Set for the review page (youth.identification.selectors): the reason and the changes in
+    # words. Not stored.
+    reason_label: StrOrPromise
+    change_labels: list[StrOrPromise]
 
     class Meta:
         ordering = ["kind", "last_name", "first_name", "id"]

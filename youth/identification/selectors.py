@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -15,6 +16,9 @@ from kaa.models import Municipality
 from youth.identification import diff, rule
 from youth.identification.models import Proposal, Run, Source, SourceDelivery, Ss12000Connection
 from youth.register.models import Guardian, KaaPeriod, Reason, Youth
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 QUEUE_LIMIT = 1000
 
@@ -65,8 +69,8 @@ def latest_run(*, municipality: Municipality) -> Run | None:
     return Run.objects.filter(municipality=municipality).first()
 
 
-def _labels() -> dict[str, str]:
-    registration = dict(
+def _labels() -> dict[str, StrOrPromise]:
+    registration: dict[str, StrOrPromise] = dict(
         Reason.objects.filter(kind=Reason.Kind.REGISTRATION).values_list("code", "label")
     )
     return {**registration, **LEAVING_LABELS, **CHANGE_LABELS}
@@ -115,7 +119,8 @@ def register_side(*, proposal: Proposal) -> RegisterSide:
         .first()
     )
     guardians = list(Guardian.objects.filter(youth=youth).values_list("name", flat=True))
-    return RegisterSide(youth, period, guardians)
+    # The register's querysets (ScopedByYouth) are typed over Model: say which model this is.
+    return RegisterSide(youth, period if isinstance(period, KaaPeriod) else None, guardians)
 
 
 def proposal_labelled(proposal: Proposal) -> Proposal:
@@ -192,7 +197,7 @@ class Coverage:
         return self.missing == 0 and self.outside == 0
 
 
-def _coverage_params(municipality: Municipality, on: dt.date) -> dict[str, object]:
+def _coverage_params(municipality: Municipality, on: dt.date) -> dict[str, str | dt.date | int]:
     return {"code": municipality.code, "on": on, "municipality": municipality.pk}
 
 

@@ -359,7 +359,9 @@ def _origin(population: dict[str, Any]) -> dict[str, Any]:
 def _deregister(proposal: Proposal, actor: User | None) -> Youth:
     youth = proposal.youth
     period = KaaPeriod.objects.filter(youth=youth, end_date__isnull=True).first()
-    if period is None:
+    # A leaving proposal names its youth; the register's querysets (ScopedByYouth) are typed
+    # over Model, so the check says which model the period is.
+    if youth is None or not isinstance(period, KaaPeriod):
         raise ValidationError(_("Ungdomen har ingen öppen KAA-period längre."), code="closed")
     reason = Reason.objects.get(
         kind=Reason.Kind.DEREGISTRATION, code=rule.LEAVING_REGISTER_REASON[proposal.reason]
@@ -374,6 +376,8 @@ def _deregister(proposal: Proposal, actor: User | None) -> Youth:
 
 
 def _update(proposal: Proposal, actor: User | None) -> Youth:
+    if proposal.youth_id is None:  # a changed proposal always names its youth
+        raise Youth.DoesNotExist("the proposal names no youth")
     youth = Youth.objects.select_for_update().get(pk=proposal.youth_id)
     population = _population(proposal)
     if youth.restricted_at is not None:

@@ -9,15 +9,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kaa.access import Perm, get_in_municipality, perm_required
+from kaa.access import Perm, get_in_municipality, perm_required, user_municipality
 from kaa.audit import audit_bulk_read, audit_list_read, audit_read
+from kaa.types import AuthenticatedHttpRequest
 from kaa.uploads import upload_limit
 from youth.identification import deliveries, selectors, services
 from youth.identification.forms import MAX_BYTES, BulkApproveForm, RejectForm, UploadForm
@@ -26,9 +27,9 @@ from youth.identification.sources import SourceFileError
 
 
 def _queue(
-    request: HttpRequest, upload: UploadForm | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, upload: UploadForm | None = None, status: int = 200
 ) -> HttpResponse:
-    municipality = request.user.municipality
+    municipality = user_municipality(request)
     proposals = selectors.open_proposals(municipality=municipality)
     audit_bulk_read(request, proposals, detail="identifiering")
     context: dict[str, Any] = {
@@ -45,7 +46,7 @@ def _queue(
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET"])
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _queue(request)
 
 
@@ -53,13 +54,13 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_POST
-def source_upload(request: HttpRequest) -> HttpResponse:
+def source_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
         return _queue(request, form, status=400)
     data, upload = form.cleaned_data, form.cleaned_data["file"]
     common = {
-        "municipality": request.user.municipality,
+        "municipality": user_municipality(request),
         "stream": upload.file,
         "filename": upload.name,
         "actor": request.user,
@@ -89,10 +90,10 @@ def source_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_POST
-def run_now(request: HttpRequest) -> HttpResponse:
+def run_now(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         run = services.run_identification(
-            municipality=request.user.municipality, on=timezone.localdate(), actor=request.user
+            municipality=user_municipality(request), on=timezone.localdate(), actor=request.user
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -116,14 +117,14 @@ def run_now(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_POST
-def proposals_approve(request: HttpRequest) -> HttpResponse:
-    municipality = request.user.municipality
+def proposals_approve(request: AuthenticatedHttpRequest) -> HttpResponse:
+    municipality = user_municipality(request)
     ids = list(
         Proposal.objects.open().filter(municipality=municipality).values_list("pk", flat=True)
     )
     form = BulkApproveForm(request.POST, ids=ids)
     if not form.is_valid():
-        messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
+        messages.error(request, " ".join(str(m) for errs in form.errors.values() for m in errs))
         return redirect("youth:identification:queue")
     approved, refused = services.proposals_approve(
         municipality=municipality, ids=form.cleaned_data["proposals"], actor=request.user
@@ -137,7 +138,7 @@ def proposals_approve(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
-def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = get_in_municipality(request, Proposal.objects.select_related("youth", "run"), pk=pk)
     form = RejectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -176,12 +177,12 @@ COVERAGE_TITLES = {
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET"])
-def coverage_list(request: HttpRequest, kind: str) -> HttpResponse:
+def coverage_list(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     """The persons behind one coverage figure (own municipality; the rule on the latest run's
     date over the stored sources), one page at a time; the youths shown are audited."""
     if kind not in selectors.COVERAGE_LISTS:
         raise Http404
-    municipality = request.user.municipality
+    municipality = user_municipality(request)
     coverage = selectors.coverage(municipality=municipality)
     try:
         page = max(int(request.GET.get("sida", "1")), 1)

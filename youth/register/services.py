@@ -372,9 +372,10 @@ CONTACT_FIELDS = (
 
 @transaction.atomic
 def youth_contact_update(
-    *, youth: Youth, actor: User, version: int | None = None, **fields: Any
+    *, youth: Youth, actor: User | None, version: int | None = None, **fields: Any
 ) -> Youth:
-    """Change the youth's name and contact details; refuses a stale form (StaleEdit)."""
+    """Change the youth's name and contact details; refuses a stale form (StaleEdit). No
+    actor: a proposal approved by the identify command (--approve)."""
     youth = Youth.objects.select_for_update().get(pk=youth.pk)
     if youth.restricted_at is not None or youth.anonymised_at is not None:
         # Restricted (or gallrad) while the form was open: nothing is written back.
@@ -501,7 +502,7 @@ def measure_flags_clear(*, youth_ids: set[int]) -> None:
 
 
 @transaction.atomic
-def guardian_add(*, youth: Youth, actor: User, **fields: Any) -> Guardian:
+def guardian_add(*, youth: Youth, actor: User | None, **fields: Any) -> Guardian:
     guardian = Guardian(youth=youth, created_by=actor, updated_by=actor, **fields)
     guardian.full_clean()
     guardian.save()

@@ -80,7 +80,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {spec.username:<22} {spec.role:<12} {where}")
         youth = demo_youth_for_eservice(Municipality.objects.get(code="1882"))
         code = access_code_for(youth) if youth else None
-        if code is not None:
+        if youth is not None and code is not None:
             self.stdout.write("Public pages (no login):")
             self.stdout.write(
                 f"  youth e-service  {access_code_link(code)}  birth date "

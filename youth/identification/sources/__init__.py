@@ -13,7 +13,7 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Literal, overload
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,6 +87,14 @@ def identity(value: str) -> pnr.Personnummer:
         raise RowError(
             _("Personnumret %(value)s: %(error)s") % {"value": value.strip()[:20], "error": exc}
         ) from exc
+
+
+@overload
+def iso_date(value: str, column: str, *, required: Literal[True] = True) -> dt.date: ...
+
+
+@overload
+def iso_date(value: str, column: str, *, required: bool) -> dt.date | None: ...
 
 
 def iso_date(value: str, column: str, *, required: bool = True) -> dt.date | None:
