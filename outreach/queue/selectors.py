@@ -18,12 +18,14 @@ BUCKETS = ("overdue", "today", "week")
 
 
 def queue_tasks(*, user: User, view: str, today: dt.date | None = None) -> QuerySet[Task]:
-    """Open tasks due this week or earlier, for the user's own youths, team or municipality."""
+    """Open tasks due this week or earlier, for the user's own youths, team or municipality:
+    of youths in KAA, and the re-checks of youths whose period has ended."""
     today = today or timezone.localdate()
     in_kaa = KaaPeriod.objects.filter(youth=OuterRef("youth"), end_date__isnull=True)
     qs = (
         Task.objects.visible_to(user)
-        .filter(Exists(in_kaa), status=Task.Status.OPEN, due_date__lte=week_end(today))
+        .filter(Exists(in_kaa) | Q(kind=Task.Kind.RECHECK))
+        .filter(status=Task.Status.OPEN, due_date__lte=week_end(today))
         .select_related("youth", "youth__coach", "step")
     )
     if view == "mina":

@@ -361,6 +361,7 @@ class Occupation(BaseModel):
         PARTNER = "partner", _("Samverkanspart")
         REGISTER = "register", _("Register")
         MAPPING = "mapping", _("Kartläggning")
+        RECHECK = "recheck", _("Återkontroll efter KAA")
 
     youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="occupations")
     type = models.ForeignKey(
