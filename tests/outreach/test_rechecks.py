@@ -28,13 +28,18 @@ def _on_end_day(time_machine):
     time_machine.move_to("2026-03-31 10:00 +02:00", tick=False)
 
 
-def _youth_working(municipality, coach):
+def _youth_working(municipality, coach, occupation="ARBETE", **fields):
+    """A youth in KAA since January who has had `occupation` since 20 March."""
     youth = youth_make(
-        municipality=municipality, coach=coach, first_name="Amira", start_date=dt.date(2026, 1, 5)
+        municipality=municipality,
+        coach=coach,
+        first_name="Amira",
+        start_date=dt.date(2026, 1, 5),
+        **fields,
     )
     occupation_record(
         youth=youth,
-        type=occupation_type("ARBETE"),
+        type=occupation_type(occupation),
         start_date=dt.date(2026, 3, 20),
         source=Occupation.Source.CONTACT,
         actor=coach,
@@ -89,14 +94,7 @@ class TestPlanning:
         assert not Task.objects.filter(youth=youth, kind=Task.Kind.RECHECK).exists()
 
     def test_no_studies_or_work_at_the_end_means_no_re_check(self, municipality, coach):
-        youth = youth_make(municipality=municipality, coach=coach, start_date=dt.date(2026, 1, 5))
-        occupation_record(
-            youth=youth,
-            type=occupation_type("ARBETSSOKANDE"),
-            start_date=dt.date(2026, 2, 1),
-            source=Occupation.Source.CONTACT,
-            actor=coach,
-        )
+        youth = _youth_working(municipality, coach, "ARBETSSOKANDE")
         _close(youth)
         assert not OutcomeRecheck.objects.filter(youth=youth).exists()
 
@@ -112,16 +110,7 @@ class TestPlanning:
         self, municipality, coach
     ):
         born = dt.date(2006, 4, 1)  # 20 on 2026-04-01: the period ends 2026-03-31
-        working = youth_make(
-            municipality=municipality, coach=coach, birth_date=born, start_date=dt.date(2026, 1, 5)
-        )
-        occupation_record(
-            youth=working,
-            type=occupation_type("ARBETE"),
-            start_date=dt.date(2026, 3, 1),
-            source=Occupation.Source.CONTACT,
-            actor=coach,
-        )
+        working = _youth_working(municipality, coach, birth_date=born)
         idle = youth_make(
             municipality=municipality, coach=coach, birth_date=born, start_date=dt.date(2026, 1, 5)
         )
