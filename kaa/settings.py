@@ -654,5 +654,11 @@ KAA_ESERVICE_LOCK_MINUTES = env.int("KAA_ESERVICE_LOCK_MINUTES", default=60)
 KAA_ESERVICE_LIMIT_IP = env.int("KAA_ESERVICE_LIMIT_IP", default=30)  # per 10 minutes
 KAA_ESERVICE_LIMIT_CODE = env.int("KAA_ESERVICE_LIMIT_CODE", default=10)  # per hour
 KAA_SCHOOL_LIMIT_IP = env.int("KAA_SCHOOL_LIMIT_IP", default=20)  # per hour
+# Outcome re-checks after a KAA period ends with studies or work: after these many months
+# (comma-separated), and how long after the last one the youth's code still answers them.
+KAA_RECHECK_MONTHS = sorted({int(m) for m in env.list("KAA_RECHECK_MONTHS", default=["3", "6"])})
+if not KAA_RECHECK_MONTHS or min(KAA_RECHECK_MONTHS) < 1:
+    raise _bad_env("KAA_RECHECK_MONTHS", "expected whole months of 1 or more, e.g. 3,6")
+KAA_RECHECK_ESERVICE_DAYS = env.int("KAA_RECHECK_ESERVICE_DAYS", default=30)
 # How long a youth stays signed in to the e-form after entering code and birth date.
 KAA_ESERVICE_SESSION_MINUTES = 20

@@ -19,6 +19,7 @@ from outreach.queue.models import (
     ScopedByYouth,
     Task,
 )
+from outreach.rechecks.models import OutcomeRecheck
 from outreach.routine.models import Anchor, Routine, RoutineStep
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "ContactAttempt",
     "LetterBatch",
     "MessageTemplate",
+    "OutcomeRecheck",
     "OutgoingMessage",
     "OutreachCase",
     "Routine",

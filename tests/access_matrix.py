@@ -418,6 +418,26 @@ def _eservice_answer(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return {"pk": sub.pk}, "Svarsmarkör"
 
 
+def _recheck(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A re-check of where the coach's youth went after a period that ended with studies."""
+    from django.utils import timezone
+
+    from outreach.models import OutcomeRecheck
+    from tests.factories import reason
+    from youth.models import KaaPeriod
+    from youth.register.services import period_close
+
+    kwargs, marker = _youth_of_coach(users)
+    period = KaaPeriod.objects.get(youth_id=kwargs["pk"], end_date__isnull=True)
+    period_close(
+        period=period,
+        end_date=timezone.localdate(),
+        reason=reason("PABORJAT_NATIONELLT_EL_MOTSV", "deregistration"),
+        actor=None,
+    )
+    return {"pk": OutcomeRecheck.objects.filter(period=period).first().pk}, marker
+
+
 def _school_notice(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     from django.utils import timezone
 
@@ -556,6 +576,7 @@ CASES: list[UrlCase] = [
     UrlCase("outreach:batch_new", _paper_batch_query, CASE_WORKERS, list_page=True),
     UrlCase("outreach:batch_detail", _paper_batch, COORDINATOR),
     UrlCase("outreach:eservice_review", _eservice_answer, CASE_WORKERS),
+    UrlCase("outreach:recheck", _recheck, CASE_WORKERS),
     UrlCase("plans:school_inbox", _school_inbox, COORDINATOR, list_page=True),
     UrlCase("plans:school_detail", _school_notice, COORDINATOR),
     UrlCase("plans:youth_tab", _plans_youth, CASE_WORKERS),

@@ -25,6 +25,8 @@ from outreach.eservice.models import AccessCode, EserviceSubmission, code_new, c
 from outreach.queue import services
 from outreach.queue.models import Channel, ContactAttempt, Task
 from outreach.queue.services import NextStep
+from outreach.rechecks.models import OutcomeRecheck
+from outreach.rechecks.services import recheck_for_youth_answer
 from youth.models import KaaPeriod, Occupation, OccupationType, Youth
 from youth.register import services as youth_services
 
@@ -88,6 +90,9 @@ class Check(enum.Enum):
     OK = "ok"
     WRONG = "wrong"  # no such code, wrong birth date, or locked: one answer for all three
     ENDED = "ended"  # right code and birth date, but the KAA period has ended or revoked
+    # The period has ended, and a re-check of where the youth went is open for the youth's
+    # answer: the code opens that one question and nothing else.
+    RECHECK = "recheck"
 
 
 @dataclass
@@ -122,15 +127,33 @@ def code_check(*, text: str, birth_date: dt.date | None) -> CheckResult:
             )
         code.save(update_fields=["failed_attempts", "locked_until"])
         return CheckResult(Check.WRONG)
-    if (
-        code.revoked_at is not None
-        or code.period.end_date is not None
-        or code.youth.restricted_at is not None
-    ):  # a frozen record takes no answers
-        return CheckResult(Check.ENDED)
+    if code.revoked_at is not None or code.youth.restricted_at is not None:
+        return CheckResult(Check.ENDED)  # a frozen record takes no answers
+    status = Check.OK
+    if code.period.end_date is not None:
+        if recheck_for_youth_answer(period_id=code.period_id) is None:
+            return CheckResult(Check.ENDED)
+        status = Check.RECHECK
     code.failed_attempts, code.last_used_at = 0, now
     code.save(update_fields=["failed_attempts", "last_used_at"])
-    return CheckResult(Check.OK, code)
+    return CheckResult(status, code)
+
+
+def recheck_usable(code_id: int) -> OutcomeRecheck | None:
+    """The re-check a signed-in re-check session may answer, if the code still opens one."""
+    code = (
+        AccessCode.objects.filter(
+            pk=code_id,
+            revoked_at__isnull=True,
+            period__end_date__isnull=False,
+            youth__restricted_at__isnull=True,
+        )
+        .only("pk", "period_id", "locked_until")
+        .first()
+    )
+    if code is None or code.is_locked():
+        return None
+    return recheck_for_youth_answer(period_id=code.period_id)
 
 
 def code_usable(code_id: int) -> AccessCode | None:

@@ -76,6 +76,7 @@ class Task(models.Model):
         PLAN_FOLLOW_UP = "plan_follow_up", _("Uppföljning av handlingsplan")
         INTERVENTION_FOLLOW_UP = "intervention_follow_up", _("Uppföljning av insats")
         ESERVICE = "eservice", _("Svar via e-tjänsten")
+        RECHECK = "recheck", _("Återkontroll efter KAA")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Att göra")

@@ -66,12 +66,13 @@ def queue_horizon(today: dt.date) -> dt.date:
 
 def queue_tasks(*, user: User, view: str, today: dt.date | None = None) -> QuerySet[Task]:
     """Open tasks due by the queue's horizon or earlier, for the user's own youths, team or
-    municipality."""
+    municipality: of youths in KAA, and the re-checks of youths whose period has ended."""
     today = today or timezone.localdate()
     in_kaa = KaaPeriod.objects.filter(youth=OuterRef("youth"), end_date__isnull=True)
     qs = (
         Task.objects.visible_to(user)
-        .filter(Exists(in_kaa), status=Task.Status.OPEN, due_date__lte=queue_horizon(today))
+        .filter(Exists(in_kaa) | Q(kind=Task.Kind.RECHECK))
+        .filter(status=Task.Status.OPEN, due_date__lte=queue_horizon(today))
         .select_related("youth", "youth__coach", "step")
         .prefetch_related("youth__guardians")
     )

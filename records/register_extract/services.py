@@ -21,6 +21,7 @@ from outreach.models import (
     AccessCode,
     ContactAttempt,
     EserviceSubmission,
+    OutcomeRecheck,
     OutgoingMessage,
     OutreachCase,
     Task,
@@ -182,6 +183,12 @@ def extract_context(youth: Youth) -> dict[str, Any]:
             _("Svar via e-tjänsten"),
             EserviceSubmission.objects.filter(youth=youth).select_related(
                 "access_code", "attempt", "occupation", "reviewed_by"
+            ),
+        ),
+        section(
+            _("Återkontroller efter KAA"),
+            OutcomeRecheck.objects.filter(youth=youth).select_related(
+                "period", "destination_type", "now_type", "answered_by"
             ),
         ),
         section(

@@ -46,6 +46,7 @@ from outreach.models import (
     ContactAttempt,
     EserviceSubmission,
     LetterBatch,
+    OutcomeRecheck,
     OutgoingMessage,
     Task,
 )
@@ -213,6 +214,8 @@ SCRUB: dict[type[models.Model], tuple[str, ...]] = {
     # are keys: only a reason typed by staff is free text.
     Task: ("cancel_reason",),
     Occupation: ("description", "archive_reason"),
+    # What a re-check found stays for the statistics; where the youth went is free text.
+    OutcomeRecheck: ("now_description",),
     KaaPeriod: ("archive_reason",),
     ActionPlan: ("school", "school_contact", "goal", "close_reason", "archive_reason"),
     Intervention: ("purpose", "declined_reason", "result"),
@@ -647,7 +650,14 @@ def _anonymise_youths(youths: Any) -> int:
     for model in (Guardian, TimelineEntry, FieldChange, DataRequest, Assignment, Proposal):
         model.objects.filter(youth_id__in=ids).delete()
     # Kept as they are: OutreachCase (dates and the routine only).
-    for model in (ContactAttempt, Task, Occupation, KaaPeriod, MappingConversation):
+    for model in (
+        ContactAttempt,
+        Task,
+        Occupation,
+        KaaPeriod,
+        MappingConversation,
+        OutcomeRecheck,
+    ):
         _scrub(model.objects.filter(youth_id__in=ids))
     # The personnummer is unique per municipality: a pseudonym from the row's id takes its
     # place; the birth date stays (ages are counted from it).

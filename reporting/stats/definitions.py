@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from kaa.lib.days import day_after
 from kaa.models import Team, User
-from outreach.models import ONE_WAY_CHANNELS, Channel, ContactAttempt, Task
+from outreach.models import ONE_WAY_CHANNELS, Channel, ContactAttempt, OutcomeRecheck, Task
 from plans.models import Intervention
 from reporting.stats.periods import Span, months_back
 from reporting.stats.rollup import contact_rows
@@ -519,6 +519,78 @@ def monthly_trend(scope: Scope) -> list[dict[str, Any]]:
     return [
         {"month": m, "open": got[f"open{i}"], "new": got[f"new{i}"]} for i, m in enumerate(months)
     ]
+
+
+def _rechecks(scope: Scope) -> QuerySet[OutcomeRecheck]:
+    """Re-checks dated in the span whose answer says whether it held (held, or now doing
+    something else); not reached, unanswered and cancelled ones are left out."""
+    return OutcomeRecheck.objects.filter(
+        scope.youth_q("youth__"),
+        due_date__range=(scope.start, scope.end),
+        answer__in=["held", "changed"],
+        cancelled_at__isnull=True,
+    )
+
+
+def _held_rows(rows: Any) -> list[dict[str, Any]]:
+    """(group label, months, held) rows as one row per group and months: checked, held."""
+    counts: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
+    for label, months, held in rows:
+        counts[(label, months)][0] += 1
+        counts[(label, months)][1] += held
+    return [
+        {
+            "group": _("%(group)s, %(months)s mån") % {"group": label, "months": months},
+            "checked": checked,
+            "held": held,
+        }
+        for (label, months), (checked, held) in sorted(counts.items())
+    ]
+
+
+@definition(
+    "rechecks_by_destination",
+    gettext_lazy("Höll det efter KAA? Per destination"),
+    gettext_lazy(
+        "Återkontroller med datum under perioden (som standard 3 och 6 månader efter att "
+        "en KAA-period avslutades med studier eller arbete) där svaret är känt, per "
+        "destination och antal månader: hur många som fortfarande studerade respektive "
+        "arbetade. Ungdomar som inte gick att nå och obesvarade kontroller räknas inte."
+    ),
+)
+def rechecks_by_destination(scope: Scope) -> list[dict[str, Any]]:
+    labels = {"studying": _("Studier"), "working": _("Arbete")}
+    rows = _rechecks(scope).values_list("destination", "months", "answer")
+    return _held_rows((labels.get(d, d), m, answer == "held") for d, m, answer in rows)
+
+
+@definition(
+    "rechecks_by_intervention",
+    gettext_lazy("Höll det efter KAA? Per insats"),
+    gettext_lazy(
+        "Samma återkontroller per insatstyp som ungdomen deltog i under KAA-perioden (insats "
+        "i en handlingsplan för perioden, påbörjad och inte avböjd). En ungdom med flera "
+        "insatstyper räknas under var och en; kontroller utan insats under ”Ingen insats”."
+    ),
+)
+def rechecks_by_intervention(scope: Scope) -> list[dict[str, Any]]:
+    checks = list(_rechecks(scope).values_list("pk", "period_id", "months", "answer"))
+    types: dict[int, set[str]] = defaultdict(set)
+    for period_id, name in (
+        Intervention.objects.filter(
+            plan__period_id__in={period_id for _pk, period_id, _m, _a in checks},
+            declined=False,
+            actual_start__isnull=False,
+        )
+        .values_list("plan__period_id", "type__name")
+        .distinct()
+    ):
+        types[period_id].add(name)
+    return _held_rows(
+        (name, months, answer == "held")
+        for _pk, period_id, months, answer in checks
+        for name in (types.get(period_id) or {_("Ingen insats")})
+    )
 
 
 def compute_all(scope: Scope, keys: list[str] | None = None) -> dict[str, Any]:

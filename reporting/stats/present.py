@@ -223,32 +223,20 @@ def _build_other(key: str, data: Any, s: bool) -> Section:  # noqa: C901 - one b
             key, [_("Kanal"), *headers], rows, empty=_("Inga nådda under perioden."), protected=s
         )
     if key == "deadline_compliance":
-        data = merge_small(
-            data,
-            size=lambda r: r["due"],
-            name=lambda r: r["step"],
-            suppress=s,
-            combine=lambda rs: {
-                "step": small_label(),
-                "due": sum(r["due"] for r in rs),
-                "on_time": sum(r["on_time"] for r in rs),
-            },
-        )
-        rows = [
-            [
-                r["step"],
-                str(Number(r["due"], suppress=s)),
-                str(Number(r["on_time"], suppress=s)),
-                share(r["on_time"], r["due"], suppress=s),
-            ]
-            for r in data
-        ]
-        return _section(
+        return _part_of_whole(
             key,
+            [(r["step"], r["due"], r["on_time"]) for r in data],
             [_("Steg"), _("Med datum i perioden"), _("I tid"), _("Andel i tid")],
-            rows,
-            empty=_("Inga rutinsteg med datum under perioden."),
-            protected=s,
+            _("Inga rutinsteg med datum under perioden."),
+            s,
+        )
+    if key in ("rechecks_by_destination", "rechecks_by_intervention"):
+        return _part_of_whole(
+            key,
+            [(r["group"], r["checked"], r["held"]) for r in data],
+            [_("Grupp"), _("Kontrollerade"), _("Höll"), _("Andel som höll")],
+            _("Inga besvarade återkontroller under perioden."),
+            s,
         )
     if key == "monthly_trend":
         rows, chart = [], []
@@ -267,6 +255,30 @@ def _build_other(key: str, data: Any, s: bool) -> Section:  # noqa: C901 - one b
     raise KeyError(key)
 
 
+def _part_of_whole(
+    key: str, data: list[tuple[str, int, int]], headers: list[str], empty: str, s: bool
+) -> Section:
+    """Rows of (name, whole, part): the whole, the part and the part's share, small rows
+    merged by the whole."""
+    data = merge_small(
+        data,
+        size=lambda r: r[1],
+        name=lambda r: r[0],
+        suppress=s,
+        combine=lambda rs: (small_label(), sum(r[1] for r in rs), sum(r[2] for r in rs)),
+    )
+    rows = [
+        [
+            name,
+            str(Number(whole, suppress=s)),
+            str(Number(part, suppress=s)),
+            share(part, whole, suppress=s),
+        ]
+        for name, whole, part in data
+    ]
+    return _section(key, headers, rows, empty=empty, protected=s)
+
+
 DASHBOARD = [
     "in_kaa_at_end",
     "in_kaa_during",
@@ -281,6 +293,8 @@ DASHBOARD = [
     "in_intervention",
     "interventions_by_type",
     "outcomes_after_interventions",
+    "rechecks_by_destination",
+    "rechecks_by_intervention",
     "caseload_per_coach",
     "overdue_tasks",
     "last_contact_ageing",

@@ -362,6 +362,7 @@ class Occupation(BaseModel):
         REGISTER = "register", _("Register")
         MAPPING = "mapping", _("Kartläggning")
         CLOSING = "closing", _("Avslut")  # where the youth goes on to, said when a plan closed
+        RECHECK = "recheck", _("Återkontroll efter KAA")
 
     youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="occupations")
     type = models.ForeignKey(

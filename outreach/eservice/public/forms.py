@@ -186,3 +186,25 @@ class AnswerForm(HoneypotMixin, forms.ModelForm):
 
     def submission_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+
+class RecheckForm(HoneypotMixin, forms.Form):
+    """The one question a code still answers after the youth left KAA (a re-check of where
+    they went); nothing is pre-selected."""
+
+    activity = forms.ChoiceField(
+        label=_("Vad gör du nu?"),
+        choices=[(value, label) for value, label in EserviceSubmission.Activity.choices],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj det som stämmer bäst.")},
+    )
+    description = forms.CharField(
+        label=_("Var? (frivilligt)"),
+        required=False,
+        max_length=200,
+        help_text=_("T.ex. skolan eller arbetsplatsen."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = fields_only_helper()

@@ -11,6 +11,7 @@ app_name = "eservice"
 urlpatterns = [
     path("", views.start, name="start"),
     path("svar/", views.answer, name="answer"),
+    path("uppfoljning/", views.recheck, name="recheck"),
     path("tack/", views.thanks, name="thanks"),
     path("<str:code>/", views.start, name="start_code"),
 ]

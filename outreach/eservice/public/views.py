@@ -22,11 +22,15 @@ from kaa.models import AuditEvent
 from kaa.request_context import current_ip
 from outreach.eservice import services as eservice
 from outreach.eservice.models import code_display, code_normalise
-from outreach.eservice.public.forms import AnswerForm, CodeForm
+from outreach.eservice.public.forms import AnswerForm, CodeForm, RecheckForm
+from outreach.rechecks.services import recheck_answer_by_youth
 
 SESSION_CODE = "eservice_code"
 SESSION_AT = "eservice_at"
 SESSION_DRAFT = "eservice_draft"
+# A code whose period has ended signs in to the re-check question only, under its own key:
+# the answer form (SESSION_CODE) stays closed to it.
+SESSION_RECHECK = "eservice_recheck"
 
 
 def _limits(code: str) -> list[tuple[Limit, str]]:
@@ -80,6 +84,17 @@ def start(request: HttpRequest, code: str = "") -> HttpResponse:
             request.session[SESSION_CODE] = result.code.pk
             request.session[SESSION_AT] = int(time.time())
             return redirect("eservice:answer")
+        if result.status is eservice.Check.RECHECK and result.code is not None:
+            audit_event(
+                action=AuditEvent.Action.READ,
+                obj=result.code,
+                detail="e-service sign-in by the youth for a re-check",
+            )
+            request.session.cycle_key()
+            request.session.pop(SESSION_DRAFT, None)
+            request.session[SESSION_RECHECK] = result.code.pk
+            request.session[SESSION_AT] = int(time.time())
+            return redirect("eservice:recheck")
         context["error"] = (
             _(
                 "Koden gäller inte längre. Hör av dig till oss om du vill ha "
@@ -144,6 +159,36 @@ def answer(request: HttpRequest) -> HttpResponse:
             request.session.flush()
             return redirect("eservice:thanks")
     return render(request, "outreach/eservice/public/answer.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def recheck(request: HttpRequest) -> HttpResponse:
+    """ "What do you do now?" after the youth has left KAA: one question, while a re-check of
+    where they went is open for their answer."""
+    code_id, at = request.session.get(SESSION_RECHECK), request.session.get(SESSION_AT, 0)
+    item = None
+    if code_id and time.time() - at <= settings.KAA_ESERVICE_SESSION_MINUTES * 60:
+        item = eservice.recheck_usable(code_id)
+    if item is None:
+        request.session.pop(SESSION_RECHECK, None)
+        return render(request, "outreach/eservice/public/expired.html", status=403)
+    form = RecheckForm(request.POST if request.method == "POST" else None)
+    context = {"form": form, "youth": item.youth}
+    if request.method == "POST":
+        if not hit(_limits(str(code_id))):
+            return _throttled(request, "outreach/eservice/public/recheck.html", context)
+        if form.is_bot():
+            request.session.flush()
+            return redirect("eservice:thanks")
+        if form.is_valid():
+            recheck_answer_by_youth(
+                recheck=item,
+                activity=form.cleaned_data["activity"],
+                description=form.cleaned_data["description"],
+            )
+            request.session.flush()
+            return redirect("eservice:thanks")
+    return render(request, "outreach/eservice/public/recheck.html", context)
 
 
 @require_GET
