@@ -112,12 +112,13 @@ class OtpTokenForm(forms.Form):
 class AccountSettingsForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["wants_email_digest"]
+        fields = ["wants_email_digest", "mobile"]
         labels = {
+            "mobile": _("Mobilnummer för larm vid hembesök (sms)"),
             "wants_email_digest": _(
                 "Skicka en sammanfattning av min arbetskö varje "
                 "vardagsmorgon (bara antal, inga namn)"
-            )
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
