@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaa.access import Perm, get_for_user, has_perm, perm_required
 from kaa.audit import audit_event, audit_list_read, audit_read
 from kaa.forms import errors_apply
+from kaa.lib.params import to_int
 from kaa.lib.pdf import pdf_render
 from kaa.models import AuditEvent, Municipality, User
 from outreach.homevisits import services
@@ -57,7 +58,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
             get_for_user(
                 request,
                 Task.objects.all(),
-                pk=task_id if task_id.isdigit() else 0,
+                pk=to_int(task_id) or 0,
                 youth=youth,
             ),
         )

@@ -339,3 +339,25 @@ class TestPages:
         assert client.post(url, {"coordinator": coach.pk}).status_code == 200  # not a coordinator
         client.post(url, {"coordinator": coordinator.pk})
         assert HomeVisitDuty.objects.get().coordinator == coordinator
+
+
+def test_the_start_page_panel_reads_a_fixed_number_of_queries(
+    youth, coach, colleague, client_for, django_assert_max_num_queries
+):
+    now = timezone.now()
+    for hours in range(1, 6):
+        HomeVisit.objects.create(
+            youth=youth,
+            staff=coach,
+            second_staff=colleague,
+            starts_at=now - dt.timedelta(hours=hours, minutes=30),
+            ends_at=now - dt.timedelta(hours=hours),
+            place=HomeVisit.Place.HOME,
+            alert_sent_at=now,
+            created_by=coach,
+        )
+    client = client_for(coach)
+    client.get(reverse("kaa:home"))
+    with django_assert_max_num_queries(8):
+        body = client.get(reverse("outreach:homevisit_alerts")).content.decode()
+    assert body.count("Kvittera") == 5
