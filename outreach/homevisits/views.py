@@ -247,8 +247,22 @@ def alerts(request: HttpRequest) -> HttpResponse:
         audit_list_read(
             request, {cast(HomeVisit, v).youth_id for v in alarms + mine}, detail="hembesok:larm"
         )
+    duty = None
+    if has_perm(request.user, Perm.CONFIGURE):
+        duty = (
+            HomeVisitDuty.objects.filter(municipality_id=_user(request).municipality_id)
+            .select_related("coordinator")
+            .first()
+        )
     return render(
-        request, "outreach/homevisits/partials/_alerts.html", {"alarms": alarms, "mine": mine}
+        request,
+        "outreach/homevisits/partials/_alerts.html",
+        {
+            "alarms": alarms,
+            "mine": mine,
+            "can_configure": has_perm(request.user, Perm.CONFIGURE),
+            "duty": duty,
+        },
     )
 
 

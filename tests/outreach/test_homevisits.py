@@ -339,6 +339,8 @@ class TestPages:
         assert client.post(url, {"coordinator": coach.pk}).status_code == 200  # not a coordinator
         client.post(url, {"coordinator": coordinator.pk})
         assert HomeVisitDuty.objects.get().coordinator == coordinator
+        panel = client.get(reverse("outreach:homevisit_alerts")).content.decode()
+        assert f"Larm vid hembesök går till: {coordinator}" in panel
 
 
 def test_the_start_page_panel_reads_a_fixed_number_of_queries(
@@ -361,3 +363,41 @@ def test_the_start_page_panel_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         body = client.get(reverse("outreach:homevisit_alerts")).content.decode()
     assert body.count("Kvittera") == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_alert_once(municipality, coach, colleague, team, sms_dir):
+    import threading
+
+    from django.db import connection
+
+    youth = youth_make(municipality=municipality, coach=coach, team=team)
+    HomeVisit.objects.create(
+        youth=youth,
+        staff=coach,
+        second_staff=colleague,
+        starts_at=START,
+        ends_at=START + dt.timedelta(hours=1),
+        place=HomeVisit.Place.HOME,
+        created_by=coach,
+    )
+    later = START + dt.timedelta(hours=2)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(services.alarms_check(now=later))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Whichever worker claims them: one alert and one escalation in all.
+    assert len(results) == 2
+    assert (sum(r[0] for r in results), sum(r[1] for r in results)) == (1, 1)
+    assert OutboxItem.objects.filter(task="outreach.tasks.homevisit_alert_send").count() == 2
