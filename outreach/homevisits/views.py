@@ -250,7 +250,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
     duty = None
     if has_perm(request.user, Perm.CONFIGURE):
         duty = (
-            HomeVisitDuty.objects.filter(municipality_id=_user(request).municipality_id)
+            HomeVisitDuty.objects.filter(municipality=_user(request).municipality)
             .select_related("coordinator")
             .first()
         )
