@@ -100,6 +100,9 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The visit: who, when, where, and the two taps (check in, check out), then the outcome."""
     visit = _visit(request, pk)
+    if visit.youth.protected_identity:
+        # Where a protected youth is met is locating data: the same reason step as the record.
+        youth_get_for_user(request, visit.youth_id)
     audit_read(request, visit)
     now = timezone.now()
     return render(

@@ -401,3 +401,14 @@ def test_two_workers_at_once_alert_once(municipality, coach, colleague, team, sm
     assert len(results) == 2
     assert (sum(r[0] for r in results), sum(r[1] for r in results)) == (1, 1)
     assert OutboxItem.objects.filter(task="outreach.tasks.homevisit_alert_send").count() == 2
+
+
+def test_a_protected_youths_visit_asks_for_the_reason_first(
+    municipality, coach, colleague, team, client_for
+):
+    youth = youth_make(municipality=municipality, coach=coach, team=team, protected_identity=True)
+    visit = _plan(youth, coach, colleague, HomeVisit.Place.OTHER, place_note="Biblioteket")
+    response = client_for(colleague).get(reverse("outreach:homevisit_detail", args=[visit.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("youth:reason", args=[youth.pk]))
+    assert "Biblioteket" not in response.content.decode()
