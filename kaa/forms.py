@@ -115,15 +115,16 @@ class OtpTokenForm(forms.Form):
 class AccountSettingsForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["phone", "wants_email_digest"]
+        fields = ["phone", "mobile", "wants_email_digest"]
         help_texts = {
             "phone": _("Skrivs ut på brev och vykort till dina ungdomar ({coach_telefon}).")
         }
         labels = {
+            "mobile": _("Mobilnummer för larm vid hembesök (sms)"),
             "wants_email_digest": _(
                 "Skicka en sammanfattning av min arbetskö varje "
                 "vardagsmorgon (bara antal, inga namn)"
-            )
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -111,6 +111,18 @@ class User(AbstractUser):
     wants_email_digest = models.BooleanField(_("vill ha morgonsammanfattning"), default=False)
     # The work phone printed on letters and postcards ({coach_telefon}) and shown to youths.
     phone = models.CharField(_("telefon i arbetet"), max_length=30, blank=True)
+    # Where the home-visit alarm reaches the person by SMS (outreach.homevisits).
+    mobile = models.CharField(
+        _("mobilnummer"),
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9][0-9 -]{5,18}$",
+                _("Skriv ett mobilnummer med siffror, till exempel 070-123 45 67."),
+            )
+        ],
+    )
     # The day the last digest went out, claimed before sending: two beats or a redelivered
     # task send no second digest the same day.
     digest_sent_on = models.DateField(null=True, blank=True, editable=False)

@@ -19,6 +19,11 @@ BEAT_SCHEDULE = {
         "task": "kaa.tasks.audit_ship",
         "schedule": 10.0,
     },
+    "outreach-homevisit-alarms": {
+        # Home visits not checked out in time: alert, then escalate, each once.
+        "task": "outreach.tasks.homevisit_alarms",
+        "schedule": 60.0,
+    },
     "purge-expired-sessions": {
         "task": "kaa.tasks.sessions_purge_expired",
         "schedule": crontab(hour=3, minute=15),

@@ -612,6 +612,10 @@ KAA_BASE_URL = env.str("KAA_BASE_URL", default="http://127.0.0.1:8000")
 # does something else is followed up after this many months; one who studies, at the end of
 # the studies or else of the term.
 KAA_FOLLOW_UP_OCCUPIED_MONTHS = env.int("KAA_FOLLOW_UP_OCCUPIED_MONTHS", default=3)
+# A home visit not checked out this many minutes after its planned end alerts the coordinator
+# on duty and the team; after the second margin, every coordinator of the municipality.
+KAA_HOME_VISIT_ALERT_MINUTES = env.int("KAA_HOME_VISIT_ALERT_MINUTES", default=15)
+KAA_HOME_VISIT_ESCALATE_MINUTES = env.int("KAA_HOME_VISIT_ESCALATE_MINUTES", default=30)
 KAA_TERM_END_SPRING = (6, 15)  # (month, day): the spring term ends mid-June
 KAA_TERM_END_AUTUMN = (12, 20)
 KAA_TURNING_20_NOTICE_DAYS = env.int("KAA_TURNING_20_NOTICE_DAYS", default=60)

@@ -5,6 +5,7 @@ a sub-package imports models from the sub-package that owns them."""
 from __future__ import annotations
 
 from outreach.eservice.models import AccessCode, EserviceSubmission
+from outreach.homevisits.models import HomeVisit, HomeVisitDuty
 from outreach.letters.models import LetterBatch, MessageTemplate
 from outreach.messaging.models import OutgoingMessage
 from outreach.queue.models import (
@@ -25,6 +26,8 @@ from outreach.routine.models import Anchor, Routine, RoutineStep
 __all__ = [
     "AccessCode",
     "EserviceSubmission",
+    "HomeVisit",
+    "HomeVisitDuty",
     "FAILED_OUTCOMES",
     "LED_TO_CONTACT_DAYS",
     "ONE_WAY_CHANNELS",

@@ -7,8 +7,15 @@ imports this module.
 
 from __future__ import annotations
 
+from outreach.homevisits.tasks import homevisit_alarms, homevisit_alert_send
 from outreach.messaging.tasks import send_message
 from outreach.queue.tasks import digests_send
 from outreach.routine.tasks import deadlines_refresh
 
-__all__ = ["deadlines_refresh", "digests_send", "send_message"]
+__all__ = [
+    "deadlines_refresh",
+    "digests_send",
+    "homevisit_alarms",
+    "homevisit_alert_send",
+    "send_message",
+]

@@ -4,6 +4,7 @@ sub-package's urlpatterns (the youth's public e-service has its own, /e/)."""
 from __future__ import annotations
 
 from outreach.eservice.urls import urlpatterns as eservice_urls
+from outreach.homevisits.urls import urlpatterns as homevisit_urls
 from outreach.letters.urls import urlpatterns as letters_urls
 from outreach.messaging.urls import urlpatterns as messaging_urls
 from outreach.queue.urls import urlpatterns as queue_urls
@@ -21,4 +22,5 @@ urlpatterns = [
     *messaging_urls,
     *letters_urls,
     *routine_urls,
+    *homevisit_urls,
 ]

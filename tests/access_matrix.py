@@ -109,6 +109,35 @@ def _youth_of_coach(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return {"pk": youth.pk}, "Hemligsson"
 
 
+def _home_visit(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A home visit to the coach's youth by the coach and colleague (team Norr), not checked
+    out and alerted: the pair, their team and the coordinator act on it."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from outreach.models import HomeVisit
+    from youth.models import Youth
+
+    kwargs, marker = _youth_of_coach(users)
+    now = timezone.now()
+    visit = HomeVisit.objects.create(
+        youth=Youth.objects.get(pk=kwargs["pk"]),
+        staff=users["coach"],
+        second_staff=users["colleague"],
+        starts_at=now - dt.timedelta(hours=2),
+        ends_at=now - dt.timedelta(hours=1),
+        place=HomeVisit.Place.HOME,
+        alert_sent_at=now,
+        created_by=users["coach"],
+    )
+    return {"pk": visit.pk}, marker
+
+
+def _home_visit_alarms(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    return {}, _home_visit(users)[1]
+
+
 def _ordered_extract(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """A register extract ordered for the coach's youth; the list names the request's day."""
     import datetime as dt
@@ -577,6 +606,9 @@ CASES: list[UrlCase] = [
     UrlCase("outreach:batch_detail", _paper_batch, COORDINATOR),
     UrlCase("outreach:eservice_review", _eservice_answer, CASE_WORKERS),
     UrlCase("outreach:recheck", _recheck, CASE_WORKERS),
+    UrlCase("outreach:homevisit_plan", _youth_of_coach, CASE_WORKERS),
+    UrlCase("outreach:homevisit_detail", _home_visit, CASE_WORKERS),
+    UrlCase("outreach:homevisit_alerts", _home_visit_alarms, CASE_WORKERS, list_page=True),
     UrlCase("plans:school_inbox", _school_inbox, COORDINATOR, list_page=True),
     UrlCase("plans:school_detail", _school_notice, COORDINATOR),
     UrlCase("plans:youth_tab", _plans_youth, CASE_WORKERS),
@@ -618,6 +650,13 @@ EXEMPT: dict[str, str] = {
     "outreach:task_outcome": "POST only, through get_for_user; tested in test_views.py",
     "outreach:tasks_bulk_done": "POST only, ids filtered by visible_to; test_views.py",
     "outreach:eservice_revoke": "POST only through youth_get_for_user; test_eservice.py",
+    "outreach:homevisit_check_in": "POST only, through get_for_user; test_homevisits.py",
+    "outreach:homevisit_check_out": "POST only, through get_for_user; test_homevisits.py",
+    "outreach:homevisit_cancel": "POST only, through get_for_user; test_homevisits.py",
+    "outreach:homevisit_outcome": "POST only, through get_for_user; test_homevisits.py",
+    "outreach:homevisit_acknowledge": "POST only, through get_for_user; test_homevisits.py",
+    "outreach:homevisit_knock_card": "a PDF (not HTML), through get_for_user; test_homevisits.py",
+    "outreach:homevisit_duty": "names staff only (coordinator, CONFIGURE); test_homevisits.py",
     "plans:school_accept": "POST only, coordinator, own municipality; test_school.py",
     "plans:school_reject": "POST only, coordinator, own municipality; test_school.py",
     "outreach:routines": "configuration, no personal data (coordinator)",

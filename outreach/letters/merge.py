@@ -24,6 +24,8 @@ FIELDS: dict[str, str] = {
     "kommun": "Kommunens namn som avsändare, t.ex. Askersunds kommun",
     "datum": "Dagens datum",
     "fyller_20": "Datum då ungdomen fyller 20",
+    "besok_datum": "Datum för det planerade hembesöket",
+    "besok_tid": "Tid för det planerade hembesöket (från–till)",
     "kod": "Ungdomens kod till e-tjänsten",
     "lank": "Ungdomens personliga länk till e-tjänsten",
 }
@@ -60,6 +62,28 @@ def validate(text: str) -> None:
         )
 
 
+def visit_values(starts_at: Any, ends_at: Any) -> dict[str, str]:
+    """{besok_datum} and {besok_tid} of a home visit, in Swedish local time."""
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    return {"besok_datum": f"{start:%Y-%m-%d}", "besok_tid": f"{start:%H.%M}–{end:%H.%M}"}
+
+
+def _next_visit(youth: Youth) -> dict[str, str]:
+    """The youth's next planned home visit (outreach.homevisits), for a knock card printed in
+    a batch; none planned: blank."""
+    window = (
+        youth.home_visits.filter(
+            cancelled_at__isnull=True, checked_out_at__isnull=True, ends_at__gte=timezone.now()
+        )
+        .order_by("starts_at")
+        .values_list("starts_at", "ends_at")
+        .first()
+    )
+    if window is None:
+        return {"besok_datum": "", "besok_tid": ""}
+    return visit_values(*window)
+
+
 def values_for(youth: Youth) -> dict[str, Any]:
     coach = youth.coach
     hidden = youth.location_protected  # an address is never merged into a protected text
@@ -78,12 +102,19 @@ def values_for(youth: Youth) -> dict[str, Any]:
     }
 
 
-def render(text: str, youth: Youth, *, make_code: bool = True) -> str:
+def render(
+    text: str, youth: Youth, *, make_code: bool = True, extra: dict[str, str] | None = None
+) -> str:
     """The template filled in for one youth (values are plain text, never markup).
     `make_code` False (a form that only shows the text): a code not made yet stays as the
-    field, {kod} or {lank}, and is filled in when the message is sent (rendered again)."""
+    field, {kod} or {lank}, and is filled in when the message is sent (rendered again). `extra`
+    gives the values of a particular home visit ({besok_datum}, {besok_tid})."""
     validate(text)
     values = values_for(youth)
+    if extra is not None:
+        values.update(extra)
+    elif any(f in ("besok_datum", "besok_tid") for f in fields_in(text)):
+        values.update(_next_visit(youth))
     if any(f in CODE_FIELDS for f in fields_in(text)):
         # Made on first use: a code exists only for youths who were sent one.
         from outreach.eservice.services import access_code_for

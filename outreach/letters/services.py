@@ -43,8 +43,9 @@ DEFAULT_TEMPLATES = [
         "knock_card",
         "Knackakort",
         "Vi har varit här",
-        "Hej {fornamn}!\n\nVi från {kommun} knackade på i dag, {datum}. Vi kommer gärna "
-        "tillbaka eller träffas någon annanstans. Kontakta {coach_namn}, {coach_epost}.",
+        "Hej {fornamn}!\n\nVi från {kommun} kommer hem till dig {besok_datum} klockan "
+        "{besok_tid}, alltid två personer. Passar det inte, eller vill du hellre träffas någon "
+        "annanstans: kontakta {coach_namn}, {coach_epost}.",
     ),
     (
         "turning_20",

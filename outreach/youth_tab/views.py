@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from kaa.audit import audit_read_fragment
+from outreach.homevisits.models import HomeVisit
 from outreach.queue.selectors import quick_outcomes_mark
 from outreach.youth_tab.selectors import youth_outreach
 from youth.register.permissions import youth_get_for_user
@@ -24,6 +25,10 @@ def youth_tab(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "youth": youth,
         **youth_outreach(youth=youth),
+        "home_visits": HomeVisit.objects.visible_to(request.user)
+        .filter(youth=youth)
+        .select_related("staff", "second_staff")
+        .order_by("-starts_at")[:5],
     }
     quick_outcomes_mark(context["open_tasks"])
     template = (

@@ -21,6 +21,7 @@ from outreach.models import (
     AccessCode,
     ContactAttempt,
     EserviceSubmission,
+    HomeVisit,
     OutcomeRecheck,
     OutgoingMessage,
     OutreachCase,
@@ -168,6 +169,12 @@ def extract_context(youth: Youth) -> dict[str, Any]:
         section(
             _("Uppsökande enligt kontaktrutinen"),
             OutreachCase.objects.filter(youth=youth).select_related("routine", "period"),
+        ),
+        section(
+            _("Hembesök"),
+            HomeVisit.objects.filter(youth=youth).select_related(
+                "staff", "second_staff", "created_by", "task"
+            ),
         ),
         section(
             _("Skickade sms och e-post"),

@@ -45,6 +45,7 @@ from outreach.models import (
     AccessCode,
     ContactAttempt,
     EserviceSubmission,
+    HomeVisit,
     LetterBatch,
     OutcomeRecheck,
     OutgoingMessage,
@@ -281,6 +282,10 @@ def _contacts_due(municipality_id: int, cutoff: dt.date) -> dict[str, Any]:
         ),
         "outreach.EserviceSubmission": _per_youth(EserviceSubmission, municipality_id).filter(
             submitted_at__date__lt=cutoff
+        ),
+        # Where and when staff visited, and what they found: the contacts it made stay.
+        "outreach.HomeVisit": _per_youth(HomeVisit, municipality_id).filter(
+            ends_at__date__lt=cutoff
         ),
         # A notice not linked to a record still names the pupil: matched by personnummer.
         "plans.SchoolNotification": SchoolNotification.objects.filter(
@@ -641,6 +646,7 @@ def _anonymise_youths(youths: Any) -> int:
     EserviceSubmission.objects.filter(youth_id__in=ids).delete()
     AccessCode.objects.filter(youth_id__in=ids).delete()
     OutgoingMessage.objects.filter(youth_id__in=ids).delete()
+    HomeVisit.objects.filter(youth_id__in=ids).delete()
     SchoolNotification.objects.filter(youth_id__in=ids).delete()
     _anonymise_plans(ActionPlan.objects.filter(youth_id__in=ids))
     extracts = RegisterExtract.objects.filter(youth_id__in=ids)
@@ -707,6 +713,7 @@ ACTIONS: dict[str, Callable[[Any], int]] = {
     "outreach.ContactAttempt": _scrub,
     "outreach.OutgoingMessage": lambda qs: qs.delete()[0],
     "outreach.EserviceSubmission": lambda qs: qs.delete()[0],
+    "outreach.HomeVisit": lambda qs: qs.delete()[0],
     "plans.SchoolNotification": lambda qs: qs.delete()[0],
     "youth.Note": _delete_notes,
     "plans.ActionPlan": _anonymise_plans,
