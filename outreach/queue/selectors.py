@@ -17,8 +17,11 @@ VIEWS = ("mina", "team", "kommun")
 BUCKETS = ("overdue", "today", "week")
 
 
-def queue_tasks(*, user: User, view: str, today: dt.date | None = None) -> QuerySet[Task]:
-    """Open tasks due this week or earlier, for the user's own youths, team or municipality."""
+def queue_tasks(
+    *, user: User, view: str, today: dt.date | None = None, kind: str = ""
+) -> QuerySet[Task]:
+    """Open tasks due this week or earlier, for the user's own youths, team or municipality
+    (of one kind when `kind` is given)."""
     today = today or timezone.localdate()
     in_kaa = KaaPeriod.objects.filter(youth=OuterRef("youth"), end_date__isnull=True)
     qs = (
@@ -26,6 +29,8 @@ def queue_tasks(*, user: User, view: str, today: dt.date | None = None) -> Query
         .filter(Exists(in_kaa), status=Task.Status.OPEN, due_date__lte=week_end(today))
         .select_related("youth", "youth__coach", "step")
     )
+    if kind:
+        qs = qs.filter(kind=kind)
     if view == "mina":
         qs = qs.filter(youth__coach=user)
     elif view == "team":
@@ -52,6 +57,17 @@ def queue_counts(queryset: QuerySet[Task], today: dt.date) -> dict[str, Any]:
                 counts[key]["titles"][row["title"]] = row[key]
     counts["total"] = sum(counts[key]["total"] for key in BUCKETS)
     return counts
+
+
+def todo_counts(*, user: User, view: str, today: dt.date) -> dict[str, int]:
+    """The start page's numbers from the queue the user would see (one query): tasks
+    overdue, due today, and answers from the e-service waiting to be read."""
+    queryset = queue_tasks(user=user, view=view, today=today).order_by()
+    return queryset.aggregate(
+        overdue=Count("id", filter=Q(due_date__lt=today)),
+        today=Count("id", filter=Q(due_date=today)),
+        eservice=Count("id", filter=Q(kind=Task.Kind.ESERVICE)),
+    )
 
 
 def queue_groups(

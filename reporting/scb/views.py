@@ -283,11 +283,49 @@ def scb_profile(request: HttpRequest, period: str) -> HttpResponse:
     )
 
 
+# How long after its deadline a half-year not submitted is still shown on the start page.
+LATE_SHOWN_HALF_YEARS = 2
+
+
+def deadlines_open(*, municipality_id: int, today: Any) -> list[dict[str, Any]]:
+    """The ended half-years (the last two) whose report is not submitted, each with its
+    deadline, the days left (negative: late) and the report if one was begun (one query)."""
+    ended = [p for p in recent(today=today, count=LATE_SHOWN_HALF_YEARS + 1) if p.end < today]
+    reports = {
+        r.period: r
+        for r in ScbReport.objects.filter(
+            municipality_id=municipality_id, period__in=[str(p) for p in ended]
+        )
+    }
+    rows = []
+    for period in ended:
+        report = reports.get(str(period))
+        if report is not None and report.status == ScbReport.Status.SUBMITTED:
+            continue
+        try:
+            deadline = profile_for(period).deadline(period)
+        except ProfileError:
+            deadline = None
+        left = (deadline - today).days if deadline else None
+        rows.append(
+            {
+                "period": period,
+                "deadline": deadline,
+                "left": left,
+                "late": -left if left is not None and left < 0 else 0,
+                "report": report,
+            }
+        )
+    return rows
+
+
 @login_required
 @require_GET
 def scb_banner(request: HttpRequest) -> HttpResponse:
-    """Start-page fragment: a draft report waiting for review (coordinators only)."""
+    """Start-page fragment for coordinators: a half-year not yet submitted and its deadline
+    (a late one as an alert nobody can miss), and a draft report waiting for review."""
     reports: list[ScbReport] = []
+    deadlines: list[dict[str, Any]] = []
     if has_perm(request.user, Perm.EXPORT):
         reports = list(
             ScbReport.objects.filter(
@@ -296,4 +334,11 @@ def scb_banner(request: HttpRequest) -> HttpResponse:
                 notified_at__isnull=False,
             ).order_by("-period")[:2]
         )
-    return render(request, "reporting/scb/partials/banner.html", {"reports": reports})
+        deadlines = deadlines_open(
+            municipality_id=request.user.municipality_id, today=timezone.localdate()
+        )
+    return render(
+        request,
+        "reporting/scb/partials/banner.html",
+        {"reports": reports, "deadlines": deadlines},
+    )
