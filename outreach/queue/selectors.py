@@ -11,7 +11,7 @@ from django.utils import timezone
 from kaa.models import User
 from outreach.calendar import week_end
 from outreach.queue.models import Task
-from youth.models import KaaPeriod, Youth
+from youth.models import Guardian, KaaPeriod, Youth
 
 VIEWS = ("mina", "team", "kommun")
 BUCKETS = ("overdue", "today", "week")
@@ -36,6 +36,24 @@ def queue_tasks(
     elif view == "team":
         qs = qs.filter(youth__team_id=user.team_id) if user.team_id else qs.none()
     return qs.order_by("due_date", "title", "youth__last_name", "id")
+
+
+def protection_known(tasks: list[Task]) -> None:
+    """Tell each task's youth, in one query, whether a guardian has protected identity: the
+    queue shows a phone number to call only for a youth whom nothing can locate otherwise
+    (`Youth.location_protected`; a list never shows a protected youth's numbers)."""
+    ids = {t.youth_id for t in tasks}
+    protected = (
+        set(
+            Guardian.objects.filter(youth_id__in=ids, protected_identity=True).values_list(
+                "youth_id", flat=True
+            )
+        )
+        if ids
+        else set()
+    )
+    for task in tasks:
+        task.youth.guardian_protected = task.youth_id in protected
 
 
 def queue_counts(queryset: QuerySet[Task], today: dt.date) -> dict[str, Any]:

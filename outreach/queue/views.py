@@ -56,6 +56,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     paginator.count = counts["total"]
     page = paginator.get_page(request.GET.get("page"))
     tasks = list(page.object_list)
+    selectors.protection_known(tasks)
     # The queue names youths: one audit event for the page, naming every youth shown.
     audit_list_read(request, [t.youth_id for t in tasks], detail="arbetsko")
     return render(

@@ -15,6 +15,7 @@ from reporting.scb.models import ScbReport
 from reporting.scb.periods import HalfYear
 from reporting.scb.profile import profile_for
 from tests.browser.conftest import axe_violations, describe
+from tests.browser.test_phone_pages import overflow
 from tests.browser.test_register_pages import _login, _login_with_totp
 from tests.factories import youth_make
 
@@ -26,10 +27,6 @@ SHOTS = os.environ.get("KAA_SHOTS", "")
 def _shot(page, name: str) -> None:
     if SHOTS:  # screenshots for a person to look at, when asked for
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
-
-
-def _no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def _task(youth, days: int, kind=Task.Kind.FOLLOW_UP):
@@ -69,7 +66,7 @@ def test_the_coordinator_sees_what_needs_doing_and_a_late_scb_report(
     assert not violations, describe(violations)
 
     page.set_viewport_size({"width": 320, "height": 800})
-    assert _no_sideways_scroll(page)
+    assert overflow(page) == []
     _shot(page, "start-coordinator-320")
 
     todo.get_by_role("link", name="1 ungdom i KAA utan coach").click()
@@ -88,7 +85,7 @@ def test_a_coach_sees_today_overdue_and_answers(page, coach, municipality):
     todo = page.get_by_role("region", name="Att göra")
     todo.get_by_role("link", name="2 uppgifter i dag").wait_for()
     assert todo.get_by_role("link", name="1 försenad uppgift").is_visible()
-    assert _no_sideways_scroll(page)
+    assert overflow(page) == []
     _shot(page, "start-coach-375")
     violations = axe_violations(page)
     assert not violations, describe(violations)
