@@ -85,13 +85,96 @@ def staff_name(first_name: str, last_name: str, username: str, role: str) -> str
     return f"{name}, {role_name(role).lower()}" if role else name
 
 
+# Models whose own Meta gives no Swedish name, as the log names them.
+OBJECT_NAMES: dict[str, Any] = {
+    "kaa.auditevent": gettext_lazy("Loggen"),
+    "kaa.team": gettext_lazy("Team"),
+    "kaa.usersession": gettext_lazy("Inloggning"),
+    "kaa.outboxitem": gettext_lazy("Bakgrundsjobb"),
+    "kaa.accountlink": gettext_lazy("Kontolänk"),
+    "kaa.auditshipment": gettext_lazy("Loggkopia"),
+    "kaa.jobrun": gettext_lazy("Schemalagt jobb"),
+    "youth.timelineentry": gettext_lazy("Händelse i tidslinjen"),
+    "youth.fieldchange": gettext_lazy("Rättad uppgift"),
+    "youth.assignment": gettext_lazy("Tilldelning av coach"),
+    "youth.populationrecord": gettext_lazy("Uppgift från folkbokföringen"),
+    "youth.enrolmentrecord": gettext_lazy("Uppgift om skolinskrivning"),
+    "youth.completionrecord": gettext_lazy("Uppgift om avslutad utbildning"),
+    "youth.run": gettext_lazy("Identifieringskörning"),
+    "youth.proposal": gettext_lazy("Förslag från identifieringen"),
+    "youth.importbatch": gettext_lazy("Importerad lista"),
+    "youth.note": gettext_lazy("Anteckning"),
+    "youth.noterevision": gettext_lazy("Tidigare lydelse av anteckning"),
+    "outreach.outreachcase": gettext_lazy("Uppsökande"),
+    "outreach.task": gettext_lazy("Uppgift"),
+    "outreach.contactattempt": gettext_lazy("Kontaktförsök"),
+    "outreach.accesscode": gettext_lazy("Kod till e-tjänsten"),
+    "outreach.eservicesubmission": gettext_lazy("Svar via e-tjänsten"),
+    "outreach.letterbatch": gettext_lazy("Utskick"),
+    "outreach.outgoingmessage": gettext_lazy("Sms eller e-post"),
+    "outreach.routinestep": gettext_lazy("Steg i kontaktrutinen"),
+    "plans.planrevision": gettext_lazy("Version av handlingsplan"),
+    "plans.planfollowup": gettext_lazy("Uppföljning av handlingsplan"),
+    "plans.closingconversation": gettext_lazy("Avslutande samtal"),
+    "plans.meetingyouth": gettext_lazy("Ungdom på nätverksmöte"),
+    "records.auditsample": gettext_lazy("Stickprov i loggen"),
+    "records.auditsamplefinding": gettext_lazy("Iakttagelse i stickprov"),
+    "reporting.scbfileentry": gettext_lazy("Rad i SCB-fil"),
+    "reporting.scbprofileverification": gettext_lazy("Verifiering av SCB-profil"),
+    "reporting.contactday": gettext_lazy("Kontaktdag i statistiken"),
+    "reporting.rollupstate": gettext_lazy("Statistikens beräkning"),
+}
+
+
 def object_name(object_type: str) -> str:
-    """ "youth.note" -> "Anteckning" (the model's Swedish name); unknown types read as
-    "uppgift"."""
+    """ "youth.note" -> "Anteckning": the log's own name, else the model's Swedish name;
+    unknown types read as "Uppgift i systemet"."""
     if not object_type:
         return ""
+    key = object_type.lower()
+    if key in OBJECT_NAMES:
+        return str(OBJECT_NAMES[key])
     try:
-        model = apps.get_model(object_type)
+        model = apps.get_model(key)
     except (LookupError, ValueError):
-        return _("uppgift")
-    return str(model._meta.verbose_name).capitalize()
+        return _("Uppgift i systemet")
+    name = str(model._meta.verbose_name)
+    return name[:1].upper() + name[1:]
+
+
+# Details that are not a place: what an event says about itself, in words.
+DETAILS: dict[str, Any] = {
+    "restricted": gettext_lazy("behandlingen begränsad"),
+    "reviewed": gettext_lazy("genomgånget"),
+    "revoked": gettext_lazy("spärrad"),
+    "write": gettext_lazy("försök att ändra"),
+    "object": gettext_lazy("försök att öppna"),
+    "throttled": gettext_lazy("för många försök"),
+    "idle": gettext_lazy("utloggad efter en stund utan aktivitet"),
+    "absolute": gettext_lazy("utloggad efter längsta tillåtna tid"),
+    "by the youth via e-service": gettext_lazy("av ungdomen via e-tjänsten"),
+    "shared_in_meeting": gettext_lazy("togs upp på ett nätverksmöte"),
+    "not the author": gettext_lazy("inte den som skrev"),
+    "school form": gettext_lazy("via skolans formulär"),
+    "preventive form": gettext_lazy("via formuläret för förebyggande ärende"),
+    "handover": gettext_lazy("överlämning av ärenden"),
+    "youths": gettext_lazy("flera ungdomar"),
+    "perm": gettext_lazy("saknar behörighet"),
+    "staff outside scope or own account": gettext_lazy("personal utanför behörigheten"),
+}
+
+
+def detail_text(detail: str) -> str:
+    """An event's detail in words: where it happened ("arbetskön"), what it says about itself
+    ("genomgånget"), or, for what a person wrote (a stated reason), the text itself."""
+    text = (detail or "").strip()
+    if not text:
+        return ""
+    if text in DETAILS:
+        return str(DETAILS[text])
+    first = _FIRST_WORD.split(text, maxsplit=1)[0]
+    if first in DETAILS:
+        return str(DETAILS[first])
+    if first in PLACES or first.lower() in PLACES:
+        return place(text)
+    return text
