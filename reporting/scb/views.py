@@ -279,6 +279,7 @@ def scb_profile(request: HttpRequest, period: str) -> HttpResponse:
             "form": form,
             "rules": rules,
             "deadline": profile.deadline(half),
+            "uncovered": services.reasons_uncovered(profile=profile, period=half),
         },
     )
 
