@@ -123,3 +123,22 @@ def test_the_youth_list_and_page_fit_a_phone_and_call_by_a_tap(page, coach, muni
     assert page.get_by_role("link", name="alexandra.ringsson@example.se").get_attribute(
         "href"
     ) == ("mailto:alexandra.ringsson@example.se")
+
+
+def test_the_coordinators_buttons_on_the_youth_list_wrap_on_a_phone(
+    page, coordinator, coach, municipality
+):
+    from tests.browser.test_register_pages import _login_with_totp
+
+    _youth(municipality, coach)
+    page.set_viewport_size({"width": 320, "height": 740})
+    _login_with_totp(page, coordinator)
+    page.goto(reverse("youth:list"))
+    _shot(page, "youth-list-coordinator-320")
+    assert overflow(page) == []
+    box = page.get_by_role("link", name="Lämna över ärenden").bounding_box()
+    assert box is not None
+    assert box["x"] + box["width"] <= 320
+    page.goto(reverse("outreach:queue") + "?vy=kommun")
+    _shot(page, "queue-coordinator-320")
+    assert overflow(page) == []
