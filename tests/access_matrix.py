@@ -698,6 +698,15 @@ EXEMPT: dict[str, str] = {
     "reporting:scb_list": "half-years and counts only (coordinator); tests/reporting",
     "reporting:scb_profile": "the export profile, no personal data (coordinator)",
     "reporting:scb_banner": "counts only (coordinator); tests/reporting/test_scb_views.py",
+    "outreach:todo_counts": "start-page counts only; tests/kaa/test_start_page.py",
+    "reporting:scb_archive": "the SCB files list (no youth); tests/reporting/"
+    "test_refresh_when_ready.py",
+    "reporting:reports_list": "the board reports list (aggregates); tests/reporting/"
+    "test_refresh_when_ready.py",
+    "youth:todo_counts": "start-page counts only; tests/kaa/test_start_page.py",
+    "youth:identification:todo_counts": "start-page counts only; tests/kaa/test_start_page.py",
+    "plans:school_todo_counts": "start-page counts only; tests/kaa/test_start_page.py",
+    "records:retention_todo_counts": "start-page counts only; tests/kaa/test_start_page.py",
     "records:register_extract": "POST only (orders the PDF); access tested in "
     "tests/records/test_register_extract.py",
     "records:extract_download": "a PDF download; access tested in "

@@ -18,6 +18,11 @@ REGISTRATION = [
     ("INFLYTTAD", "Inflyttad från annan kommun", 60),
     ("OVRIGT", "Annan orsak", 90),
 ]
+# Shipped but not offered for new registrations: "moved in from another municipality" says
+# why the municipality became responsible, not the youth's school situation that SCB's
+# registration reason asks for (it could only be reported as "okänd"). Kept for the periods
+# that carry it; the SCB check asks for the school situation instead.
+NOT_OFFERED = {("registration", "INFLYTTAD")}
 DEREGISTRATION = [
     # (code, label, order, outside target group)
     ("FYLLT_20", "Fyllt 20 år", 10, False),
@@ -49,7 +54,13 @@ def reference_data_ensure(reason_model: Any, occupation_type_model: Any) -> None
     """Create the shipped entries that are missing; never overwrite local changes."""
     for code, label, order in REGISTRATION:
         reason_model.objects.get_or_create(
-            kind="registration", code=code, defaults={"label": label, "sort_order": order}
+            kind="registration",
+            code=code,
+            defaults={
+                "label": label,
+                "sort_order": order,
+                "is_active": ("registration", code) not in NOT_OFFERED,
+            },
         )
     for code, label, order, outside in DEREGISTRATION:
         reason_model.objects.get_or_create(

@@ -33,3 +33,21 @@ def draft_for_page(context: template.Context) -> dict[str, Any] | None:
 
     request = context.get("request")
     return take(request) if request is not None else None
+
+
+@register.filter
+def phone_uri(number: str | None) -> str:
+    """A Swedish phone number as written ("070-123 45 67", "+46 70 123 45 67",
+    "0046 70…") in the international form a `tel:` or `sms:` link dials: "+46701234567".
+    Empty when there are no digits."""
+    text = (number or "").strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not digits:
+        return ""
+    if text.startswith("+"):
+        return "+" + digits
+    if digits.startswith("00"):
+        return "+" + digits[2:]
+    if digits.startswith("0"):
+        return "+46" + digits[1:]
+    return digits

@@ -64,9 +64,12 @@ def queue_horizon(today: dt.date) -> dt.date:
     return max(week_end(today), today + dt.timedelta(days=7))
 
 
-def queue_tasks(*, user: User, view: str, today: dt.date | None = None) -> QuerySet[Task]:
+def queue_tasks(
+    *, user: User, view: str, today: dt.date | None = None, kind: str = ""
+) -> QuerySet[Task]:
     """Open tasks due by the queue's horizon or earlier, for the user's own youths, team or
-    municipality: of youths in KAA, and the re-checks of youths whose period has ended."""
+    municipality: of youths in KAA, and the re-checks of youths whose period has ended (of
+    one kind when `kind` is given)."""
     today = today or timezone.localdate()
     in_kaa = KaaPeriod.objects.filter(youth=OuterRef("youth"), end_date__isnull=True)
     qs = (
@@ -76,11 +79,31 @@ def queue_tasks(*, user: User, view: str, today: dt.date | None = None) -> Query
         .select_related("youth", "youth__coach", "step")
         .prefetch_related("youth__guardians")
     )
+    if kind:
+        qs = qs.filter(kind=kind)
     if view == "mina":
         qs = qs.filter(youth__coach=user)
     elif view == "team":
         qs = qs.filter(youth__team_id=user.team_id) if user.team_id else qs.none()
     return qs.order_by("due_date", "title", "youth__last_name", "id")
+
+
+def protection_known(tasks: list[Task]) -> None:
+    """Tell each task's youth, in one query, whether a guardian has protected identity: the
+    queue shows a phone number to call only for a youth whom nothing can locate otherwise
+    (`Youth.location_protected`; a list never shows a protected youth's numbers)."""
+    ids = {t.youth_id for t in tasks}
+    protected = (
+        set(
+            Guardian.objects.filter(youth_id__in=ids, protected_identity=True).values_list(
+                "youth_id", flat=True
+            )
+        )
+        if ids
+        else set()
+    )
+    for task in tasks:
+        task.youth.guardian_protected = task.youth_id in protected
 
 
 def queue_counts(queryset: QuerySet[Task], today: dt.date) -> dict[str, Any]:
@@ -107,6 +130,17 @@ def queue_counts(queryset: QuerySet[Task], today: dt.date) -> dict[str, Any]:
 def _ladder_key(tasks: list[Task]) -> tuple[int, dt.date, str]:
     orders = [t.step.order for t in tasks if t.step is not None]
     return (min(orders) if orders else 10_000, min(t.due_date for t in tasks), tasks[0].title)
+
+
+def todo_counts(*, user: User, view: str, today: dt.date) -> dict[str, int]:
+    """The start page's numbers from the queue the user would see (one query): tasks
+    overdue, due today, and answers from the e-service waiting to be read."""
+    queryset = queue_tasks(user=user, view=view, today=today).order_by()
+    return queryset.aggregate(
+        overdue=Count("id", filter=Q(due_date__lt=today)),
+        today=Count("id", filter=Q(due_date=today)),
+        eservice=Count("id", filter=Q(kind=Task.Kind.ESERVICE)),
+    )
 
 
 def queue_groups(

@@ -8,6 +8,7 @@ from outreach.queue import views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("att-gora/", views.todo_counts, name="todo_counts"),
     path("veckogenomgang/", views.weekly_review, name="review"),
     path("uppgifter/klara/", views.tasks_bulk_done, name="tasks_bulk_done"),
     path("uppgifter/<id:pk>/utfall/", views.task_outcome, name="task_outcome"),

@@ -13,12 +13,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, bulk_for_user, get_for_user, has_perm, perm_required
 from kaa.audit import audit_list_read, audit_read
 from kaa.lib.http import safe_next
 from kaa.lib.params import int_list
+from kaa.lib.todo import TodoItem, todo_fragment
 from outreach.queue import forms, selectors, services
 from outreach.queue.models import ONE_WAY_CHANNELS, ContactAttempt, Task, outcomes_for
 from youth.models import Youth
@@ -28,6 +30,7 @@ QUEUE_PAGE_SIZE = 100
 # A task marked done more than this many days before it is due asks the person to confirm
 # (a letter marked done weeks before its step was most likely clicked on the wrong row).
 EARLY_DAYS = 7
+KIND_ESERVICE = "e-tjanst"
 
 
 @login_required
@@ -37,8 +40,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     default = "kommun" if has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS) else "mina"
     view = request.GET.get("vy", default)
     view = view if view in selectors.VIEWS else default
+    # `typ=e-tjanst`: only the e-service answers waiting to be read (linked from the start page).
+    kind = Task.Kind.ESERVICE if request.GET.get("typ") == KIND_ESERVICE else ""
     today = timezone.localdate()
-    queryset = selectors.queue_tasks(user=request.user, view=view, today=today)
+    queryset = selectors.queue_tasks(user=request.user, view=view, today=today, kind=kind)
     # Counted per bucket and step in SQL; only one page of tasks is read and rendered (a
     # municipality's queue can hold thousands of tasks in a week).
     counts = selectors.queue_counts(queryset, today)
@@ -46,6 +51,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     paginator.count = counts["total"]
     page = paginator.get_page(request.GET.get("page"))
     tasks = selectors.quick_outcomes_mark(selectors.guardian_gaps_mark(list(page.object_list)))
+    selectors.protection_known(tasks)
     # The queue names youths: one audit event for the page, naming every youth shown.
     audit_list_read(request, [t.youth_id for t in tasks], detail="arbetsko")
     return render(
@@ -56,13 +62,53 @@ def queue(request: HttpRequest) -> HttpResponse:
             "view": view,
             "count": counts["total"],
             "page": page,
-            "query": f"vy={view}",
+            "query": f"vy={view}" + (f"&typ={KIND_ESERVICE}" if kind else ""),
+            "only_eservice": bool(kind),
             "can_see_municipality": has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS),
             "can_configure": has_perm(request.user, Perm.CONFIGURE),
             "today": today,
             "horizon": selectors.queue_horizon(today),
         },
     )
+
+
+@login_required
+@require_GET
+def todo_counts(request: HttpRequest) -> HttpResponse:
+    """Start-page fragment: counts only, each a link to the queue that lists them."""
+    if not has_perm(request.user, Perm.VIEW_RECORDS):
+        return todo_fragment(request, [])
+    municipality = has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS)
+    view = "kommun" if municipality else "mina"
+    counts = selectors.todo_counts(user=request.user, view=view, today=timezone.localdate())
+    queue_url = reverse("outreach:queue") + f"?vy={view}"
+    items = []
+    if not municipality:
+        items.append(
+            TodoItem(
+                counts["today"],
+                ngettext("uppgift i dag", "uppgifter i dag", counts["today"]),
+                queue_url + "#bucket-today",
+            )
+        )
+    items += [
+        TodoItem(
+            counts["overdue"],
+            ngettext("försenad uppgift", "försenade uppgifter", counts["overdue"]),
+            queue_url + "#bucket-overdue",
+            urgent=True,
+        ),
+        TodoItem(
+            counts["eservice"],
+            ngettext(
+                "svar via e-tjänsten att gå igenom",
+                "svar via e-tjänsten att gå igenom",
+                counts["eservice"],
+            ),
+            queue_url + f"&typ={KIND_ESERVICE}",
+        ),
+    ]
+    return todo_fragment(request, items)
 
 
 @login_required

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, get_in_municipality, has_perm, perm_required
@@ -26,6 +27,7 @@ from kaa.audit import Action, audit_event, audit_read
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
 from kaa.lib.ratelimit import Limit, hit
+from kaa.lib.todo import count_fragment
 from kaa.request_context import current_ip
 from plans.school import services
 from plans.school.forms import AcceptForm, PreventiveForm, RejectForm, SchoolNotificationForm
@@ -60,6 +62,22 @@ def notify(request: HttpRequest) -> HttpResponse:
 @require_GET
 def received(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/school/received.html")
+
+
+@login_required
+@require_GET
+def todo_counts(request: HttpRequest) -> HttpResponse:
+    """Start-page fragment: new notices from the schools (a count only, linked to the inbox)."""
+    new = SchoolNotification.objects.filter(
+        municipality_id=request.user.municipality_id, status=SchoolNotification.Status.NEW
+    )
+    return count_fragment(
+        request,
+        perm=Perm.ASSIGN_CASES,
+        count=new.count,
+        label=lambda n: ngettext("ny skolanmälan", "nya skolanmälningar", n),
+        url=reverse("plans:school_inbox") + f"?status={SchoolNotification.Status.NEW}",
+    )
 
 
 @login_required

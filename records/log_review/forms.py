@@ -13,10 +13,22 @@ from kaa.lib.params import ID_MAX
 from kaa.models import AuditEvent, User
 
 
-class AuditFilterForm(forms.Form):
-    youth = forms.IntegerField(
-        label=_("Ungdomens id"), required=False, min_value=1, max_value=ID_MAX
+class AuditYouthSearchForm(forms.Form):
+    """The youth whose events to show, by name or personnummer: sent by POST and kept in the
+    session, never in the address (it would land in browser history and server logs)."""
+
+    q = forms.CharField(
+        label=_("Ungdom (namn eller personnummer)"), max_length=100, required=False
     )
+
+
+class AuditFilterForm(forms.Form):
+    # The youth's page links here with its id; the page shows the youth's name, not the id.
+    youth = forms.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX, widget=forms.HiddenInput
+    )
+    # Set while a POSTed youth search is in force (the text itself stays in the session).
+    u = forms.CharField(required=False, max_length=1, widget=forms.HiddenInput)
     staff = forms.ModelChoiceField(
         label=_("Personal"), queryset=User.objects.none(), required=False, empty_label=_("Alla")
     )

@@ -13,27 +13,55 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kaa.access import Perm, get_in_municipality, perm_required
 from kaa.audit import audit_event
+from kaa.audit_labels import detail_text, object_name, role_name
 from kaa.models import AuditEvent
 from records.log_review import services as access_review
-from records.log_review.forms import AuditFilterForm, ReviewPeriodForm, SampleReviewForm
+from records.log_review.forms import (
+    AuditFilterForm,
+    AuditYouthSearchForm,
+    ReviewPeriodForm,
+    SampleReviewForm,
+)
 from records.log_review.models import AuditSample
-from records.log_review.selectors import audit_events_for
+from records.log_review.selectors import audit_events_for, youth_names, youths_matching
 
 AUDIT_PAGE_SIZE = 50
 
 
+LOG_SEARCH_SESSION_KEY = "loggkontroll_ungdom"
+
+
 @login_required
 @perm_required(Perm.VIEW_AUDIT_LOG)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def audit_list(request: HttpRequest) -> HttpResponse:
+    # A youth's name or personnummer goes by POST and lives in the session, so that it never
+    # appears in an address or a server log; the other filters stay in shareable addresses.
+    if request.method == "POST":
+        search = AuditYouthSearchForm(request.POST)
+        text = search.cleaned_data["q"].strip() if search.is_valid() else ""
+        request.session[LOG_SEARCH_SESSION_KEY] = text
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.pop("youth", None)
+        if text:
+            query["u"] = "1"
+        else:
+            query.pop("u", None)
+        return redirect(reverse("records:audit_list") + "?" + query.urlencode())
+    text = request.session.get(LOG_SEARCH_SESSION_KEY, "") if "u" in request.GET else ""
     form = AuditFilterForm(request.GET or None, municipality_id=request.user.municipality_id)
-    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    filters: dict[str, Any] = dict(form.cleaned_data) if form.is_valid() else {}
+    matches = youths_matching(user=request.user, text=text) if text else []
+    if text:
+        filters["youths"] = [y.pk for y in matches]
     # Reading the log is itself logged (it shows whose records were opened); written first so
     # that the page and its count agree.
     audit_event(
@@ -42,15 +70,37 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         object_type="kaa.auditevent",
         detail="loggkontroll",
         youth_id=filters.get("youth"),
+        youth_ids=[y.pk for y in matches] or None,
     )
     events = audit_events_for(user=request.user, filters=filters)
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    names = youth_names(user=request.user, events=page.object_list)
+    for event in page.object_list:
+        event.named_youth = names.get(event.youth_id)
+        event.role_label = role_name(event.role) if event.role else ""
+        event.object_label = object_name(event.object_type)
+        event.detail_label = detail_text(event.detail)
+    shown_youth = None
+    if filters.get("youth"):
+        shown_youth = youth_names(
+            user=request.user, events=[AuditEvent(youth_id=filters["youth"])]
+        ).get(filters["youth"])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "records/log_review/audit_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "search": AuditYouthSearchForm(initial={"q": text}),
+            "search_text": text,
+            "matches": matches,
+            "shown_youth": shown_youth,
+            "youth_id": filters.get("youth"),
+            "page": page,
+            "query": query.urlencode(),
+        },
     )
 
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kaa.audit import naming_youth_q
+from kaa.audit_labels import place, staff_name
 from kaa.models import AuditEvent
 from outreach.models import (
     AccessCode,
@@ -52,8 +55,13 @@ from youth.models import (
     TimelineEntry,
     Youth,
 )
+from youth.reference import DEREGISTRATION, REGISTRATION
 
-# Never printed: keys, internal counters, derived search keys, secrets.
+# Reason codes an identification proposal carries, as the shipped lists name them.
+REASON_NAMES = {code: label for code, label, *_rest in [*DEREGISTRATION, *REGISTRATION]}
+
+# Never printed: keys, internal counters, derived search keys, secrets, and the machinery of
+# sending and matching (claims, provider ids, fingerprints, failed-login counters).
 SKIP = {
     "id",
     "youth",
@@ -67,13 +75,169 @@ SKIP = {
     "url",
     "link",
     "ref",
+    "access_code",
+    "attempt",
+    "attempts",
+    "case",
+    "claimed_by",
+    "claimed_until",
+    "evidence_hash",
+    "external_id",
+    "failed_attempts",
+    "field",  # FieldChange: `label` names the field in words
+    "locked_until",
+    "run",
+    "step",
+    "task",
+    "last_error",
 }
+# Codes of one model that its other fields say in words (a timeline entry's summary).
+SKIP_OF = {"youth.TimelineEntry": {"kind"}}
 ADDRESS = {"address", "postal_code", "city"}
+
+# Swedish names of the fields whose model gives none (the extract is a letter to a citizen:
+# never "Created by"). A field neither named by its model, nor here, nor in SKIP fails
+# tests/records/test_register_extract.py.
+LABELS = {
+    "actor": _lazy("Gjort av"),
+    "archived_by": _lazy("Arkiverad av"),
+    "assigned_by": _lazy("Tilldelad av"),
+    "at": _lazy("Tidpunkt"),
+    "author": _lazy("Skriven av"),
+    "body": _lazy("Meddelande"),
+    "by": _lazy("Av"),
+    "cancel_reason": _lazy("Skäl till att uppgiften ställdes in"),
+    "changes": _lazy("Vad som ändrats"),
+    "channel": _lazy("Kanal"),
+    "closed_on": _lazy("Avslutat"),
+    "coach": _lazy("Coach"),
+    "consent": _lazy("Samtycke"),
+    "created_at": _lazy("Skapad"),
+    "created_by": _lazy("Registrerad av"),
+    "decided_at": _lazy("Beslutad"),
+    "decided_by": _lazy("Beslutad av"),
+    "done_at": _lazy("Utförd"),
+    "done_by": _lazy("Utförd av"),
+    "due_date": _lazy("Senast"),
+    "edited_at": _lazy("Ändrad"),
+    "effective_on": _lazy("Gäller från"),
+    "end_kind": _lazy("Hur samtycket upphörde"),
+    "ended_at": _lazy("Slutade"),
+    "ended_by": _lazy("Avslutat av"),
+    "evidence": _lazy("Underlag"),
+    "first_name": _lazy("Förnamn"),
+    "guardian_copy": _lazy("Kopia till vårdnadshavare"),
+    "handled_at": _lazy("Hanterad"),
+    "handled_by": _lazy("Hanterad av"),
+    "intervention": _lazy("Insats"),
+    "kind": _lazy("Slag"),
+    "label": _lazy("Uppgift"),
+    "last_name": _lazy("Efternamn"),
+    "last_used_at": _lazy("Senast använd"),
+    "led_to_contact": _lazy("Ledde till kontakt"),
+    "meeting": _lazy("Möte"),
+    "municipality": _lazy("Kommun"),
+    "new": _lazy("Nytt värde"),
+    "note": _lazy("Anteckning"),
+    "number": _lazy("Version"),
+    "occupation": _lazy("Sysselsättning"),
+    "old": _lazy("Tidigare värde"),
+    "outcome": _lazy("Utfall"),
+    "paper_received_by": _lazy("Pappersblankett mottagen av"),
+    "period": _lazy("KAA-period"),
+    "personnummer": _lazy("Personnummer"),
+    "plan": _lazy("Handlingsplan"),
+    "reached_on": _lazy("Nådd"),
+    "receipt_sent_at": _lazy("Kvitto skickat"),
+    "received_at": _lazy("Mottagen"),
+    "recipient": _lazy("Mottagare"),
+    "rejection": _lazy("Skäl till avslag"),
+    "rejection_note": _lazy("Kommentar till avslaget"),
+    "replaced_at": _lazy("Ersatt"),
+    "retry_on": _lazy("Nytt försök"),
+    "reviewed_at": _lazy("Genomgånget"),
+    "reviewed_by": _lazy("Genomgånget av"),
+    "revoked_at": _lazy("Spärrad"),
+    "revoked_by": _lazy("Spärrad av"),
+    "routine": _lazy("Kontaktrutin"),
+    "sent_at": _lazy("Skickat"),
+    "snapshot": _lazy("Innehåll"),
+    "started_at": _lazy("Började"),
+    "started_on": _lazy("Påbörjat"),
+    "status": _lazy("Status"),
+    "subject": _lazy("Ämne"),
+    "submitted_at": _lazy("Skickat"),
+    "summary": _lazy("Sammanfattning"),
+    "team": _lazy("Team"),
+    "text": _lazy("Text"),
+    "title": _lazy("Uppgift"),
+    "to_guardian": _lazy("Till vårdnadshavare"),
+    "two_staff": _lazy("Två personal"),
+    "updated_at": _lazy("Ändrad"),
+    "updated_by": _lazy("Ändrad av"),
+}
+
+# What an identification proposal says changed, in words.
+PROPOSAL_CHANGES = {
+    "IDENTITY": _lazy("namn eller personnummer"),
+    "PROTECTED_SET": _lazy("skyddade personuppgifter har tillkommit"),
+    "PROTECTED_LIFTED": _lazy("skyddade personuppgifter har upphört"),
+    "ADDRESS": _lazy("adress"),
+    "GUARDIAN": _lazy("vårdnadshavare"),
+}
+
+
+def label_of(field: models.Field) -> str:
+    """The field's Swedish name: the model's own, else LABELS (empty: none known)."""
+    named = str(field.verbose_name)
+    if named != field.name.replace("_", " "):
+        return named[:1].upper() + named[1:]  # "KAA-period", never "Kaa-period"
+    return str(LABELS.get(field.name, ""))
+
+
+def _staff(user: Any) -> str:
+    """Staff by name and role ("Omar Ali, ungdomscoach"), never the username alone."""
+    return staff_name(user.first_name, user.last_name, user.get_username(), user.role)
+
+
+def _snapshot_text(value: dict[str, Any]) -> str:
+    """An earlier version of a plan: each field under its Swedish name."""
+    from plans.models import ActionPlan, Intervention
+
+    def named(model: type[models.Model], values: dict[str, Any]) -> str:
+        parts = []
+        for key, text in values.items():
+            if key == "id" or text in (None, "", [], {}):
+                continue
+            try:
+                name = label_of(model._meta.get_field(key)) or key
+            except FieldDoesNotExist:
+                name = key
+            parts.append(f"{name}: {text}")
+        return "; ".join(parts)
+
+    out = [named(ActionPlan, value.get("plan") or {})]
+    for number, intervention in enumerate(value.get("interventions") or [], start=1):
+        out.append(
+            _("Insats %(n)s: %(text)s") % {"n": number, "text": named(Intervention, intervention)}
+        )
+    return "\n".join(part for part in out if part)
+
+
+# Fields whose stored form is a code or a document: how each reads in words.
+_BY_NAME: dict[str, Any] = {
+    "personnummer": lambda obj, v: f"{v[:8]}-{v[8:]}" if len(str(v)) == 12 else str(v),
+    "changes": lambda obj, v: (
+        ", ".join(str(PROPOSAL_CHANGES.get(c, c)) for c in v) if isinstance(v, list) else str(v)
+    ),
+    "reason": lambda obj, v: str(REASON_NAMES.get(v, v)) if isinstance(obj, Proposal) else str(v),
+    "snapshot": lambda obj, v: _snapshot_text(v) if isinstance(v, dict) else str(v),
+}
 
 
 def _value(obj: models.Model, field: models.Field) -> str:
     value = getattr(obj, field.name)
-    if value in (None, ""):
+    if value in (None, "", [], {}):
         return ""
     display = getattr(obj, f"get_{field.name}_display", None)
     if display is not None:  # a choice, or a list of them the model names itself
@@ -85,10 +249,14 @@ def _value(obj: models.Model, field: models.Field) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, models.Model) and hasattr(value, "get_full_name"):
-        return value.get_full_name() or value.get_username()
-    if isinstance(value, dict):  # a snapshot (plan revisions): its fields in order
+        return _staff(value)
+    if field.name in _BY_NAME:
+        return _BY_NAME[field.name](obj, value)
+    if isinstance(value, dict):  # other stored documents (the identification's evidence)
         return "; ".join(
-            f"{key}: {text}" for key, text in value.items() if text not in (None, "", [], {})
+            f"{str(LABELS.get(key, key.replace('_', ' ')))}: {text}"
+            for key, text in value.items()
+            if text not in (None, "", [], {})
         )
     return str(value)
 
@@ -99,17 +267,19 @@ def fields_of(obj: models.Model, *, hide_address: bool = False) -> list[tuple[st
     for a record with protected identity, and for every record of a youth with one."""
     hide_address = hide_address or bool(getattr(obj, "protected_identity", False))
     rows = []
+    skip = SKIP | SKIP_OF.get(obj._meta.label, set())
     for field in obj._meta.concrete_fields:
-        if field.name in SKIP or (hide_address and field.name in ADDRESS):
+        if field.name in skip or (hide_address and field.name in ADDRESS):
             continue
         text = _value(obj, field)
         if text:
-            rows.append((str(field.verbose_name).capitalize(), text))
+            rows.append((label_of(field) or field.name, text))
     return rows
 
 
-def extract_context(youth: Youth) -> dict[str, Any]:
-    """Every section of the extract: (title, [records as (label, text) rows])."""
+def extract_context(youth: Youth, *, requested_by: Any = None) -> dict[str, Any]:
+    """Every section of the extract: (title, [records as (label, text) rows]); the cover
+    page names who made it and whom to ask (`requested_by`, and the youth's coach)."""
     covered: set[type[models.Model]] = set()
 
     protected = youth.location_protected
@@ -131,7 +301,9 @@ def extract_context(youth: Youth) -> dict[str, Any]:
             action__in=[AuditEvent.Action.READ, AuditEvent.Action.EXPORT, AuditEvent.Action.PRINT],
         )
         .order_by("-at")
-        .values_list("at", "username", "role", "detail")
+        .values_list(
+            "at", "username", "user__first_name", "user__last_name", "role", "action", "detail"
+        )
     )
     sections = [
         section(_("Vårdnadshavare"), Guardian.objects.filter(youth=youth)),
@@ -275,29 +447,45 @@ def extract_context(youth: Youth) -> dict[str, Any]:
             .order_by("run__started_at", "id"),
         ),
     ]
+    contacts = []
+    for user in (requested_by, youth.coach):
+        if user is not None and user.pk not in {c["pk"] for c in contacts}:
+            contacts.append({"pk": user.pk, "name": _staff(user), "email": user.email})
     return {
         "youth": youth,
+        "contacts": contacts,
         "youth_rows": fields_of(youth, hide_address=protected),
         "address_withheld": protected,
         "generated_at": timezone.localtime(),
         "sections": sections,
+        "present": [title for title, records in sections if records],
+        "absent": [title for title, records in sections if not records],
         "covered_models": covered,
         "reads": reads_by_day(reads),
     }
 
 
+ACTION_WORDS = {
+    AuditEvent.Action.READ: _lazy("läste"),
+    AuditEvent.Action.PRINT: _lazy("skrev ut"),
+    AuditEvent.Action.EXPORT: _lazy("tog ut i en fil"),
+}
+
+
 def reads_by_day(events: Any) -> list[dict[str, Any]]:
-    """One row per person and day (newest first): how many times, between which times and
-    through which pages. Every single event stays in the audit log; a youth read thousands of
-    times still gets an extract of readable length, made in time."""
+    """One row per person and day (newest first): who by name and role, how many times,
+    between which times and where (in words: "arbetskön", never the code). Every single
+    event stays in the audit log; a youth read thousands of times still gets an extract of
+    readable length, made in time."""
     rows: dict[tuple[Any, str, str], dict[str, Any]] = {}
-    for at, username, role, detail in events.iterator(chunk_size=2000):
+    for at, username, first, last, role, action, detail in events.iterator(chunk_size=2000):
         at = timezone.localtime(at)
         row = rows.setdefault(
             (at.date(), username or "–", role),
             {
                 "day": at.date(),
-                "who": username or "–",
+                "who": staff_name(first or "", last or "", username or "", role),
+                "username": username or "",
                 "role": role,
                 "n": 0,
                 "first": at,
@@ -307,8 +495,8 @@ def reads_by_day(events: Any) -> list[dict[str, Any]]:
         )
         row["n"] += 1
         row["first"], row["last"] = min(row["first"], at), max(row["last"], at)
-        if detail:
-            row["details"].add(detail)
+        words = str(ACTION_WORDS.get(action, ACTION_WORDS[AuditEvent.Action.READ]))
+        row["details"].add(f"{words} {place(detail)}")
     return [{**row, "details": ", ".join(sorted(row["details"]))} for row in rows.values()]
 
 
@@ -353,11 +541,17 @@ def extract_build(pk: int) -> str:
     from kaa.lib.pdf import pdf_render
     from records.register_extract.models import RegisterExtract
 
-    extract = RegisterExtract.objects.select_related("youth", "youth__municipality").get(pk=pk)
+    extract = RegisterExtract.objects.select_related(
+        "youth", "youth__municipality", "youth__coach", "requested_by", "data_request"
+    ).get(pk=pk)
     if extract.built_at is not None or extract.failed_at is not None:
         return "already handled"
     try:
-        pdf = pdf_render("pdf/register_extract.html", extract_context(extract.youth))
+        # A letter to a citizen in Swedish, whatever language the worker last spoke.
+        with translation.override("sv"):
+            context = extract_context(extract.youth, requested_by=extract.requested_by)
+            context["received_on"] = extract.data_request.received_on
+            pdf = pdf_render("pdf/register_extract.html", context)
     except SoftTimeLimitExceeded:
         RegisterExtract.objects.filter(pk=pk).update(
             failed_at=timezone.now(), error=str(_("för stort: tog för lång tid att ta fram"))

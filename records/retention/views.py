@@ -12,19 +12,40 @@ from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, get_in_municipality, perm_required
 from kaa.audit import audit_bulk_read
 from kaa.forms import errors_apply
+from kaa.lib.todo import count_fragment
 from records.retention import services as retention
 from records.retention.forms import RetentionPolicyForm
 from records.retention.models import RecordType, RetentionRun
 from youth.models import Youth
 
 YOUTHS_PER_PAGE = 50
+
+
+@login_required
+@require_GET
+def todo_counts(request: HttpRequest) -> HttpResponse:
+    """Start-page fragment: gallring proposals waiting for a coordinator's decision."""
+    proposed = RetentionRun.objects.filter(
+        municipality_id=request.user.municipality_id, status=RetentionRun.Status.PROPOSED
+    )
+    return count_fragment(
+        request,
+        perm=Perm.CONFIGURE,
+        count=proposed.count,
+        label=lambda n: ngettext(
+            "gallringsförslag väntar på beslut", "gallringsförslag väntar på beslut", n
+        ),
+        url=reverse("records:retention"),
+    )
 
 
 def _forms(

@@ -8,6 +8,7 @@ from reporting.board import views
 
 urlpatterns = [
     path("", views.reports, name="reports"),
+    path("lista/", views.reports_list, name="reports_list"),
     path("<id:pk>/rapport.pdf", views.report_download, {"fmt": "pdf"}, name="report_pdf"),
     path("<id:pk>/rapport.xlsx", views.report_download, {"fmt": "xlsx"}, name="report_xlsx"),
 ]

@@ -26,6 +26,7 @@ from reporting.scb.models import ScbFile, ScbFileEntry, ScbProfileVerification, 
 from reporting.scb.periods import HalfYear, reportable
 from reporting.scb.profile import Profile, profile_for
 from reporting.scb.writer import Outcome, run
+from youth.models import Reason
 
 ENTRY_BATCH = 2000
 
@@ -297,3 +298,24 @@ def drafts_build(*, today: dt.date) -> int:
         report.save(update_fields=["notified_at"])
         done += 1
     return done
+
+
+# Reasons that themselves mean "another reason, not known": reported as SCB's unknown.
+UNKNOWN_BY_NATURE = {("registration", "OVRIGT")}
+
+
+def reasons_uncovered(*, profile: Profile, period: HalfYear) -> list[Reason]:
+    """The reasons the app offers (active) that the profile cannot report as what they are
+    in `period`: no code at all, or a code for "okänd" although the reason is known. A
+    deregistration outside the target group is not reported and needs no code."""
+    code_list = {"registration": "registration_reason", "deregistration": "ended_reason"}
+    out = []
+    for reason in Reason.objects.filter(is_active=True).order_by("kind", "sort_order"):
+        if reason.kind == "deregistration" and reason.outside_target_group:
+            continue
+        entry = profile.code(code_list[reason.kind], reason.code, period)
+        if entry is None or (
+            entry.unknown and (reason.kind, reason.code) not in UNKNOWN_BY_NATURE
+        ):
+            out.append(reason)
+    return out

@@ -25,4 +25,5 @@ urlpatterns = [
     path("fil/<id:pk>/inskickad/", views.scb_file_submit, name="scb_file_submit"),
     path("<str:period>/", views.scb_period, name="scb_period"),
     path("<str:period>/profil/", views.scb_profile, name="scb_profile"),
+    path("<str:period>/arkiv/", views.scb_archive, name="scb_archive"),
 ]

@@ -19,6 +19,7 @@ from kaa import outbox
 from kaa.access import Perm, get_in_municipality, has_perm, perm_required
 from kaa.audit import Action, audit_bulk_read, audit_event
 from kaa.lib.http import request_key
+from kaa.lib.waiting import wait_start, wait_state
 from reporting.scb import forms, services
 from reporting.scb.checks import BLOCK, RULES
 from reporting.scb.models import ScbFile, ScbReport
@@ -74,6 +75,30 @@ def scb_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/scb/list.html", {"form": form, "rows": rows})
 
 
+def _archive(request: HttpRequest, report: ScbReport, half: HalfYear) -> dict[str, Any]:
+    """The half-year's files, newest first, and whether a file ordered is still being made."""
+    files = list(report.files.select_related("created_by", "submitted_by")[:20])
+    return {
+        "files": files,
+        **wait_state(request, f"scb:{half}", report.files.count()),
+    }
+
+
+@login_required
+@perm_required(Perm.EXPORT)
+@require_GET
+def scb_archive(request: HttpRequest, period: str) -> HttpResponse:
+    """The archive part of the period page, asked again while an ordered file is made."""
+    half = _period_or_redirect(request, period)
+    if isinstance(half, HttpResponse):
+        return half
+    report = ScbReport.objects.filter(
+        municipality_id=request.user.municipality_id, period=str(half)
+    ).first()
+    context = _archive(request, report, half) if report else {"files": [], "pending": False}
+    return render(request, "reporting/scb/partials/archive.html", {"period": half, **context})
+
+
 def _page_of_problems(request: HttpRequest, problems: list[Any]) -> Any:
     ordered = sorted(problems, key=lambda p: (p.severity != BLOCK, p.rule, p.name))
     page = Paginator(ordered, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
@@ -122,6 +147,7 @@ def scb_period(request: HttpRequest, period: str) -> HttpResponse:
             reason,
             request_key=str(request_key(request) or uuid.uuid4()),
         )
+        wait_start(request, f"scb:{half}", report.files.count())
         messages.success(request, _("Filen skapas. Den visas i arkivet nedan när den är klar."))
         return redirect("reporting:scb_period", period=str(half))
     verification = services.profile_verification(municipality, profile)
@@ -145,7 +171,7 @@ def scb_period(request: HttpRequest, period: str) -> HttpResponse:
                 ),
                 key=lambda r: (r[2] != BLOCK, r[0]),
             ),
-            "files": report.files.select_related("created_by", "submitted_by")[:20],
+            **_archive(request, report, half),
             "excluded": findings.excluded[:200],
             "quality": findings.quality,
             "key": uuid.uuid4(),
@@ -279,15 +305,54 @@ def scb_profile(request: HttpRequest, period: str) -> HttpResponse:
             "form": form,
             "rules": rules,
             "deadline": profile.deadline(half),
+            "uncovered": services.reasons_uncovered(profile=profile, period=half),
         },
     )
+
+
+# How long after its deadline a half-year not submitted is still shown on the start page.
+LATE_SHOWN_HALF_YEARS = 2
+
+
+def deadlines_open(*, municipality_id: int, today: Any) -> list[dict[str, Any]]:
+    """The ended half-years (the last two) whose report is not submitted, each with its
+    deadline, the days left (negative: late) and the report if one was begun (one query)."""
+    ended = [p for p in recent(today=today, count=LATE_SHOWN_HALF_YEARS + 1) if p.end < today]
+    reports = {
+        r.period: r
+        for r in ScbReport.objects.filter(
+            municipality_id=municipality_id, period__in=[str(p) for p in ended]
+        )
+    }
+    rows = []
+    for period in ended:
+        report = reports.get(str(period))
+        if report is not None and report.status == ScbReport.Status.SUBMITTED:
+            continue
+        try:
+            deadline = profile_for(period).deadline(period)
+        except ProfileError:
+            deadline = None
+        left = (deadline - today).days if deadline else None
+        rows.append(
+            {
+                "period": period,
+                "deadline": deadline,
+                "left": left,
+                "late": -left if left is not None and left < 0 else 0,
+                "report": report,
+            }
+        )
+    return rows
 
 
 @login_required
 @require_GET
 def scb_banner(request: HttpRequest) -> HttpResponse:
-    """Start-page fragment: a draft report waiting for review (coordinators only)."""
+    """Start-page fragment for coordinators: a half-year not yet submitted and its deadline
+    (a late one as an alert nobody can miss), and a draft report waiting for review."""
     reports: list[ScbReport] = []
+    deadlines: list[dict[str, Any]] = []
     if has_perm(request.user, Perm.EXPORT):
         reports = list(
             ScbReport.objects.filter(
@@ -296,4 +361,11 @@ def scb_banner(request: HttpRequest) -> HttpResponse:
                 notified_at__isnull=False,
             ).order_by("-period")[:2]
         )
-    return render(request, "reporting/scb/partials/banner.html", {"reports": reports})
+        deadlines = deadlines_open(
+            municipality_id=request.user.municipality_id, today=timezone.localdate()
+        )
+    return render(
+        request,
+        "reporting/scb/partials/banner.html",
+        {"reports": reports, "deadlines": deadlines},
+    )

@@ -103,7 +103,9 @@ def test_the_audit_page_searches_by_youth_and_staff(client_for, coordinator, coa
     body = client.get(reverse("records:audit_list"), {"youth": 11}).content.decode()
     # The two reads of youth 11, and this search of youth 11's log, which is logged too.
     assert "3 händelser" in body
-    assert body.count("youth.youth #11") == 2
+    # Named in words: the model's Swedish name, never "youth.youth #11".
+    assert body.count("<td>Ungdom</td>") == 2
+    assert "youth.youth" not in body
     body = client.get(
         reverse("records:audit_list"), {"youth": 11, "staff": coach.pk}
     ).content.decode()

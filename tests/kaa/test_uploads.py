@@ -190,6 +190,7 @@ def _import(client, content: bytes, name: str = "lista.csv"):
         {
             "file": SimpleUploadedFile(name, content),
             "reason": reason("OVRIGT").pk,
+            "scope": "all",
             "start_date": "2026-02-03",
         },
     )

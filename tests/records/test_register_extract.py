@@ -142,15 +142,21 @@ def test_the_extract_names_who_read_printed_or_exported_and_no_one_elsewhere(
     # Another municipality's coordinator filters their log on this id: not a read of it.
     client_for(stranger_coordinator).get(reverse("records:audit_list"), {"youth": youth.pk})
     reads = extract_context(youth)["reads"]
-    assert {r["who"] for r in reads} == {coordinator.username, coach.username}
-    assert {r["details"] for r in reads} == {"ungdomslista", "brev"}
+    assert {r["username"] for r in reads} == {coordinator.username, coach.username}
+    assert {r["details"] for r in reads} == {
+        "tog ut i en fil listan över ungdomar",
+        "skrev ut ett brev",
+    }
     # A youth read many times: one row per person and day, with the count.
     for _ in range(30):
         audit_event(action="read", user=coach, youth_id=youth.pk, detail="")
     audit_event(action="read", user=coach, youth_id=youth.pk, detail="planer")
-    [row] = [r for r in extract_context(youth)["reads"] if r["who"] == coach.username]
+    [row] = [r for r in extract_context(youth)["reads"] if r["username"] == coach.username]
     assert row["n"] == 32
-    assert row["details"] == "brev, planer"
+    assert row["who"] == f"{coach.get_full_name()}, ungdomscoach"
+    assert row["details"] == (
+        "läste samtycke, kartläggning och planer, läste ungdomens sida, skrev ut ett brev"
+    )
     assert row["first"] <= row["last"]
 
 
@@ -200,7 +206,7 @@ def test_a_coordinator_orders_the_extract_a_worker_builds_it_and_it_is_recorded(
         == 1
     )
     reads = extract_context(youth)["reads"]
-    assert any(r["who"] == coach.username for r in reads)
+    assert any(r["username"] == coach.username for r in reads)
     # Nobody else gets it: a coach, another municipality's coordinator.
     assert client_for(coach).get(download).status_code == 403
     assert client_for(coach).get(listing).status_code == 403
@@ -435,3 +441,78 @@ def test_a_restricted_record_is_frozen_on_every_write_path(
     follow_up_tasks_refresh()
     assert not Task.objects.filter(youth=youth).exclude(pk=task.pk).exists()
     assert youth.pk not in {y.pk for y in meeting_candidates(municipality, today)}
+
+
+def test_every_field_the_extract_prints_has_a_swedish_name(municipality, coach):
+    from records.register_extract.services import SKIP, SKIP_OF, label_of
+
+    youth = _rich_youth(municipality, coach)
+    unnamed = sorted(
+        f"{model._meta.label}.{field.name}"
+        for model in extract_context(youth)["covered_models"] | {Youth}
+        for field in model._meta.concrete_fields
+        if field.name not in SKIP | SKIP_OF.get(model._meta.label, set()) and not label_of(field)
+    )
+    assert not unnamed, f"name these in records/register_extract/services.py LABELS: {unnamed}"
+
+
+def test_the_extract_is_a_letter_in_swedish_with_staff_by_name_and_whom_to_ask(
+    client_for, municipality, coach, coordinator, monkeypatch
+):
+    from bs4 import BeautifulSoup
+    from django.template.loader import render_to_string
+
+    from outreach.models import Task
+
+    coach.email = "omar.ali@askersund.example"
+    coach.save()
+    youth = _rich_youth(municipality, coach)
+    Task.objects.create(youth=youth, title="Telefonsamtal", due_date=timezone.localdate())
+    client = client_for(coach)
+    client.get(reverse("outreach:queue"))  # detail "arbetsko"
+    client.get(reverse("outreach:reached", args=[youth.pk]))  # detail "nadd"
+    from django.utils import translation
+
+    from records.register_extract.models import RegisterExtract
+    from records.register_extract.services import extract_build, extract_order
+
+    rendered = []
+
+    def render(template, context):
+        rendered.append(render_to_string(template, context))
+        return b"%PDF-1.7 test"
+
+    monkeypatch.setattr("kaa.lib.pdf.pdf_render", render)
+    extract = extract_order(
+        youth=youth, actor=coordinator, received_on=timezone.localdate(), key=None
+    )
+    with translation.override("en"):  # a worker that last spoke English still writes Swedish
+        assert extract_build(extract.pk).startswith("built")
+    [html] = rendered
+    text = BeautifulSoup(html, "html.parser").get_text(" ", strip=True)
+    cover = BeautifulSoup(html, "html.parser").select_one(".cover").get_text(" ", strip=True)
+    assert "Registerutdrag: de uppgifter kommunen har om dig" in cover
+    assert f"personnummer {youth.personnummer[:8]}-{youth.personnummer[8:]}" in cover
+    assert f"{coordinator.get_full_name()}, samordnare" in cover
+    assert f"{coach.get_full_name()}, ungdomscoach, e-post omar.ali@askersund.example" in cover
+    assert youth.personnummer not in text  # never undashed
+    for english_or_internal in (
+        "Created by",
+        "Created at",
+        "Summary",
+        "Updated by",
+        "arbetsko",
+        "nadd",
+        "coordinator",
+        ">coach<",
+        f" {coach.username} ",
+        f" {coordinator.username} ",
+    ):
+        assert english_or_internal not in f" {text} ", english_or_internal
+    assert "Registrerad av" in text
+    assert "KAA-period:" in text
+    assert "Kaa-period" not in text
+    assert "Slag: note" not in text
+    assert "läste arbetskön" in text.lower()
+    assert "registreringen av att ungdomen har nåtts" in text
+    assert RegisterExtract.objects.filter(youth=youth).count() == 1

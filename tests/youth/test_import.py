@@ -49,8 +49,18 @@ def test_it_reports_new_updated_unchanged_missing_and_errors(municipality):
         f"{_pnr(17, 903)};;Utannamn;;;;;;",
     )
     plan = import_plan(raw=raw, filename="lista.csv", municipality=municipality)
-    assert plan.summary() == "new=1 updated=1 unchanged=1 missing=1 errors=3"
+    assert plan.summary() == (
+        "1 ungdom fick en ny KAA-period. 1 ungdom fick nya kontaktuppgifter. "
+        "1 ungdom var oförändrad. 3 rader med fel hoppades över. "
+        "1 ungdom i KAA fanns inte i listan."
+    )
     assert [e.row for e in plan.errors] == [5, 6, 7]
+    # Each error names the column and what the file has there.
+    assert [(e.column_name, e.value) for e in plan.errors] == [
+        ("Personnummer", "20080320-0014"),
+        ("Personnummer", _pnr(21, 902)),
+        ("Förnamn", ""),
+    ]
     assert "Kontrollsiffran" in plan.errors[0].message
     assert "fyllt 20" in plan.errors[1].message
     assert plan.updated[0][2] == ["address"]
@@ -61,9 +71,9 @@ def test_it_reports_new_updated_unchanged_missing_and_errors(municipality):
 def test_applying_twice_changes_nothing_the_second_time(municipality):
     raw = _csv(*(f"{_pnr(17, 500 + i)};Namn{i};Efter{i};Gata {i};;;;;" for i in range(5)))
     first = _apply(municipality, raw)
-    assert first.summary() == "new=5 updated=0 unchanged=0 missing=0 errors=0"
+    assert first.summary() == "5 ungdomar fick en ny KAA-period."
     second = _apply(municipality, raw)
-    assert second.summary() == "new=0 updated=0 unchanged=5 missing=0 errors=0"
+    assert second.summary() == "5 ungdomar var oförändrade."
     assert Youth.objects.count() == 5
     assert KaaPeriod.objects.filter(end_date__isnull=True).count() == 5
 
@@ -91,7 +101,9 @@ def test_a_returning_youth_gets_a_new_period_and_new_details(municipality):
         actor=None,
         start_date=tomorrow,
     )
-    assert plan.summary().startswith("new=1 updated=1")
+    assert plan.summary().startswith(
+        "1 ungdom fick en ny KAA-period. 1 ungdom fick nya kontaktuppgifter."
+    )
     assert youth.periods.count() == 2
     assert youth.periods.get(end_date__isnull=True).start_date == tomorrow
     youth.refresh_from_db()
@@ -106,7 +118,12 @@ def test_field_lengths_and_email_are_row_errors(municipality):
     )
     plan = import_plan(raw=raw, filename="x.csv", municipality=municipality)
     assert [e.row for e in plan.errors] == [2, 3]
-    assert "postnummer" in plan.errors[0].message
+    assert (plan.errors[0].column_name, plan.errors[0].value) == (
+        "Postnummer",
+        "123 45 STOCKHOLM CENTRUM",
+    )
+    assert "för långt (högst 10 tecken)" in plan.errors[0].message
+    assert (plan.errors[1].column_name, plan.errors[1].value) == ("E-post", "inte-en-adress")
     assert "E-postadressen" in plan.errors[1].message
 
 
@@ -169,7 +186,7 @@ def test_the_command_prints_the_summary_and_row_errors(municipality, tmp_path, c
     path.write_bytes(_csv(f"{_pnr(17, 800)};Alva;Berg;;;;;;", "20080320-0014;Fel;Nr;;;;;;"))
     call_command("import_register", str(path), municipality="1882", dry_run=True)
     out = capsys.readouterr().out.strip().splitlines()
-    assert out[-1] == "new=1 updated=0 unchanged=0 missing=0 errors=1"
+    assert out[-1] == "1 ungdom fick en ny KAA-period. 1 rad med fel hoppades över."
     assert out[0].startswith("row 3:")
     assert not Youth.objects.exists()
     call_command("import_register", str(path), municipality="1882")
@@ -194,7 +211,7 @@ def test_the_command_uses_a_saved_mapping(municipality, tmp_path, capsys):
     path = tmp_path / "ist.csv"
     path.write_bytes(_csv(f"{_pnr(17, 810)};Alva;Berg", header="PNR;FN;EN"))
     call_command("import_register", str(path), municipality="1882", mapping="IST")
-    assert capsys.readouterr().out.strip().endswith("errors=0")
+    assert capsys.readouterr().out.strip().endswith("fick en ny KAA-period.")
 
 
 def test_ten_thousand_rows_import_in_bulk(municipality, django_assert_max_num_queries):
@@ -203,7 +220,7 @@ def test_ten_thousand_rows_import_in_bulk(municipality, django_assert_max_num_qu
         *(f"{_pnr(16, i, days=10 + i % 997)};N{i};E{i};Gata {i};;;;;" for i in range(10000))
     )
     plan = import_plan(raw=raw, filename="stor.csv", municipality=municipality)
-    assert plan.summary() == "new=10000 updated=0 unchanged=0 missing=0 errors=0"
+    assert plan.summary() == "10000 ungdomar fick en ny KAA-period."
     with django_assert_max_num_queries(60):
         import_apply(plan=plan, municipality=municipality, reason=reason("OVRIGT"), actor=None)
     assert Youth.objects.count() == 10000

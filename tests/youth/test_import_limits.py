@@ -73,6 +73,7 @@ def _upload(client, content: bytes, name: str = "lista.xlsx"):
         {
             "file": SimpleUploadedFile(name, content),
             "reason": reason("OVRIGT").pk,
+            "scope": "all",
             "start_date": "2026-02-03",
         },
     )

@@ -17,6 +17,7 @@ def _upload(client, content: bytes, name: str = "lista.csv"):
         {
             "file": SimpleUploadedFile(name, content),
             "reason": reason("OVRIGT").pk,
+            "scope": "all",
             "start_date": timezone.localdate().isoformat(),
         },
     )

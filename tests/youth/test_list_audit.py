@@ -173,5 +173,5 @@ def test_the_log_review_finds_the_lists_that_named_a_youth(
         .get(reverse("records:audit_list"), {"youth": caseload[0].pk})
         .content.decode()
     )
-    assert "ungdomslista" in page
+    assert "listan över ungdomar" in page  # the page's code "ungdomslista" in words
     assert "lista med 3 ungdomar" in page

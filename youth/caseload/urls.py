@@ -8,6 +8,7 @@ from youth.caseload import views
 
 urlpatterns = [
     path("", views.youth_list_view, name="list"),
+    path("att-gora/", views.todo_counts, name="todo_counts"),
     path("mina/", views.caseload_panel_view, name="caseload"),
     path("tilldela/", views.youth_assign_bulk_view, name="assign_bulk"),
     path("overlamning/", views.caseload_hand_over_view, name="hand_over"),

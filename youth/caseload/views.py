@@ -20,6 +20,7 @@ from kaa.audit import audit_list_read
 from kaa.forms import errors_apply
 from kaa.lib.http import safe_next
 from kaa.lib.params import int_list
+from kaa.lib.todo import count_fragment
 from kaa.models import AuditEvent
 from youth.caseload import forms, selectors, services
 from youth.register import forms as register_forms
@@ -29,6 +30,20 @@ from youth.register.permissions import youth_get_for_user
 from youth.register.views import SEARCH_SESSION_KEY, protected_filter_check
 
 PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def todo_counts(request: HttpRequest) -> HttpResponse:
+    """Start-page fragment for those who assign coaches: youths in KAA without one (a count
+    only, linked to the list filtered to them)."""
+    return count_fragment(
+        request,
+        perm=Perm.ASSIGN_CASES,
+        count=selectors.unassigned_in_kaa(user=request.user).count,
+        label=lambda n: ngettext("ungdom i KAA utan coach", "ungdomar i KAA utan coach", n),
+        url=reverse("youth:list") + "?in_kaa=yes&unassigned=on",
+    )
 
 
 @login_required

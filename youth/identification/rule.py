@@ -188,7 +188,9 @@ def registration_reason(
 ) -> str:
     """The registration reason that follows from the evidence (a register reason code):
     studiebevis only, dropped out (of an introduktionsprogram or a national programme),
-    moved in after compulsory school, never started upper secondary school, or unknown."""
+    never started upper secondary school, or unknown. Having moved in is no reason of its
+    own: SCB asks for the school situation, which a coordinator finds out when the school
+    records do not tell."""
     enrolments = list(enrolments)
     if any(c.kind == "studiebevis" and c.date <= on for c in completions):
         return "STUDIEBEVIS"
@@ -208,8 +210,6 @@ def registration_reason(
             if is_introduction_programme(ended[-1].programme)
             else "AVBROTT_NATIONELLT"
         )
-    if person.registered_on is not None and person.registered_on > person.past_compulsory_on:
-        return "INFLYTTAD"
     if enrolments:  # school records know the person, but not in upper secondary school
         return "ALDRIG_GYMNASIAL"
     return "OVRIGT"

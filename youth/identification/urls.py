@@ -8,6 +8,7 @@ app_name = "identification"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("att-gora/", views.todo_counts, name="todo_counts"),
     path("ladda-upp/", views.source_upload, name="source_upload"),
     path("kor/", views.run_now, name="run_now"),
     path("godkann/", views.proposals_approve, name="proposals_approve"),

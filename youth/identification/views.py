@@ -11,19 +11,44 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaa.access import Perm, get_in_municipality, perm_required, user_municipality
+from kaa.access import (
+    Perm,
+    get_in_municipality,
+    perm_required,
+    user_municipality,
+    user_municipality_id,
+)
 from kaa.audit import audit_bulk_read, audit_list_read, audit_read
+from kaa.lib.todo import count_fragment
 from kaa.types import AuthenticatedHttpRequest
 from kaa.uploads import upload_limit
 from youth.identification import deliveries, selectors, services
 from youth.identification.forms import MAX_BYTES, BulkApproveForm, RejectForm, UploadForm
 from youth.identification.models import Proposal, SourceKind
 from youth.identification.sources import SourceFileError
+
+
+@login_required
+@require_GET
+def todo_counts(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Start-page fragment: the open proposals waiting for a decision (a count only)."""
+    proposals = Proposal.objects.open().filter(municipality_id=user_municipality_id(request))
+    return count_fragment(
+        request,
+        perm=Perm.ASSIGN_CASES,
+        count=proposals.count,
+        label=lambda n: ngettext(
+            "förslag från identifieringen att pröva", "förslag från identifieringen att pröva", n
+        ),
+        url=reverse("youth:identification:queue"),
+    )
 
 
 def _queue(

@@ -27,10 +27,10 @@ class Layout:
 def layout(kind: str) -> Layout:
     """The canonical columns of a kind of list (the header row of the standard format)."""
     from youth.identification.sources import schools
-    from youth.importing.services import COLUMNS, REQUIRED
+    from youth.importing.services import COLUMNS, REASON_COLUMN, REQUIRED
 
     layouts = {
-        Kind.REGISTER: Layout(tuple(COLUMNS), REQUIRED),
+        Kind.REGISTER: Layout((*COLUMNS, REASON_COLUMN), REQUIRED),
         Kind.ENROLMENTS: Layout(schools.ENROLMENT_COLUMNS, schools.ENROLMENT_REQUIRED),
         Kind.COMPLETIONS: Layout(schools.COMPLETION_COLUMNS, schools.COMPLETION_REQUIRED),
     }

@@ -12,7 +12,13 @@ from kaa.forms import DateField, date_input, fields_only_helper
 from kaa.models import Municipality
 from kaa.uploads import ScannedFileField
 from youth.importing.column_mappings import layout, mapping_problems
-from youth.importing.services import MAX_BYTES, ImportFileError, read_rows
+from youth.importing.services import (
+    MAX_BYTES,
+    ImportFileError,
+    column_name,
+    has_reason_column,
+    read_rows,
+)
 from youth.register.models import ColumnMapping, Reason, Youth
 
 DATE = date_input()
@@ -23,8 +29,21 @@ class ImportUploadForm(forms.Form):
     file = ScannedFileField(
         label=_("Fil (CSV eller xlsx)"), help_text=_("Högst 20 MB. Rubrikrad först.")
     )
+    scope = forms.ChoiceField(
+        label=_("Vad listan omfattar"),
+        choices=[
+            ("all", _("Alla ungdomar i KAA: den som saknas i listan kan avregistreras")),
+            ("partial", _("Bara några ungdomar: ingen avregistreras för att den saknas")),
+        ],
+        widget=forms.RadioSelect,
+    )
     reason = forms.ModelChoiceField(
-        label=_("Registreringsorsak för nya ungdomar"),
+        label=_("Registreringsorsak"),
+        help_text=_(
+            "För rader utan egen orsak. Har filen en kolumn registreringsorsak (koden eller "
+            "benämningen) gäller den för varje rad."
+        ),
+        required=False,
         queryset=Reason.objects.filter(kind="registration", is_active=True),
     )
     start_date = DateField(label=_("Startdatum för nya perioder"), widget=DATE)
@@ -44,10 +63,21 @@ class ImportUploadForm(forms.Form):
             municipality=municipality, kind=ColumnMapping.Kind.REGISTER
         )
         self.fields["start_date"].initial = timezone.localdate()
-        self.fields["reason"].initial = Reason.objects.filter(
-            kind="registration", code="OVRIGT"
-        ).first()
         self.helper = _helper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        rows, mapping = data.get("rows"), data.get("mapping")
+        if rows and not data.get("reason"):
+            if not has_reason_column(rows[0], mapping.mapping if mapping else None):
+                self.add_error(
+                    "reason",
+                    _(
+                        "Välj registreringsorsak. Filen har ingen kolumn registreringsorsak "
+                        "som anger orsaken för varje rad."
+                    ),
+                )
+        return data
 
     def clean_file(self) -> Any:
         """The file is read here, once: its rows are what the preview and the import use."""
@@ -127,13 +157,15 @@ class ColumnMappingForm(forms.ModelForm):
         self.layout = layout(kind)
         for canonical in self.layout.columns:
             self.fields[canonical] = forms.CharField(
-                label=_("Rubrik i filen för %(col)s") % {"col": canonical},
+                label=_("Rubrik i filen för %(name)s") % {"name": column_name(canonical)},
                 max_length=100,
                 required=False,
-                help_text=_("Kolumnen krävs i filen; lämna tomt om filen har rubriken %(col)s.")
-                % {"col": canonical}
-                if canonical in self.layout.required
-                else "",
+                help_text=(
+                    _("Krävs. Lämna tomt om filens rubrik är %(col)s.")
+                    if canonical in self.layout.required
+                    else _("Lämna tomt om filens rubrik är %(col)s.")
+                )
+                % {"col": canonical},
             )
         self.helper = _helper()
 

@@ -22,13 +22,18 @@ class ImportBatch(models.Model):
     filename = models.CharField(max_length=200)
     content = models.BinaryField()
     rows = models.JSONField(null=True, blank=True)
-    reason = models.ForeignKey(Reason, on_delete=models.PROTECT, related_name="+")
+    # The reason for rows that give none (empty: every row gives its own).
+    reason = models.ForeignKey(
+        Reason, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # The file lists only some youths: nobody missing from it is offered for deregistration.
+    partial = models.BooleanField(default=False)
     start_date = models.DateField()
     mapping = models.ForeignKey(
         ColumnMapping, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     applied_at = models.DateTimeField(null=True, blank=True)
-    summary = models.CharField(max_length=200, blank=True)
+    summary = models.CharField(max_length=600, blank=True)  # what the import did, in words
 
     class Meta:
         ordering = ["-uploaded_at"]

@@ -24,6 +24,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from kaa.models import AuditEvent, Municipality, User
 from kaa.request_context import current_ip, current_request_id
@@ -46,6 +48,38 @@ COLUMNS = {
     "avlamnande_skola": "former_school",
 }
 REQUIRED = ("personnummer", "fornamn", "efternamn")
+# Optional: each row's registration reason (its code or its name); without the column, the one
+# reason chosen at upload applies to every new period.
+REASON_COLUMN = "registreringsorsak"
+# The columns as a person names them (row errors, the column mapping form).
+COLUMN_NAMES = {
+    "personnummer": _lazy("Personnummer"),
+    "fornamn": _lazy("Förnamn"),
+    "efternamn": _lazy("Efternamn"),
+    "adress": _lazy("Adress"),
+    "postnummer": _lazy("Postnummer"),
+    "postort": _lazy("Postort"),
+    "telefon": _lazy("Telefon"),
+    "epost": _lazy("E-post"),
+    "avlamnande_skola": _lazy("Avlämnande skola"),
+    REASON_COLUMN: _lazy("Registreringsorsak"),
+    "skolenhetskod": _lazy("Skolenhetskod"),
+    "skolform": _lazy("Skolform"),
+    "program": _lazy("Program"),
+    "startdatum": _lazy("Startdatum"),
+    "slutdatum": _lazy("Slutdatum"),
+    "avbrott": _lazy("Avbrott"),
+    "typ": _lazy("Typ"),
+    "datum": _lazy("Datum"),
+    "utfardare": _lazy("Utfärdare"),
+}
+
+
+def column_name(column: str) -> str:
+    """ "fornamn" -> "Förnamn" (a column without a Swedish name reads as itself)."""
+    return str(COLUMN_NAMES.get(column, column))
+
+
 HEADER_OF = {field: column for column, field in COLUMNS.items()}
 CONTACT_FIELDS = ("address", "postal_code", "city", "phone", "email", "former_school")
 MAX_BYTES = 20 * 1024 * 1024
@@ -67,6 +101,12 @@ class ImportFileError(ValueError):
 class RowError:
     row: int
     message: str
+    column: str = ""  # the canonical column at fault ("" : the row as a whole)
+    value: str = ""  # what the file has there
+
+    @property
+    def column_name(self) -> str:
+        return column_name(self.column) if self.column else ""
 
 
 @dataclass
@@ -78,13 +118,59 @@ class ImportPlan:
     missing: list[Youth] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     merged: int = 0
+    # The file lists only some youths (a school's list, a few added by hand): nobody who is
+    # not on it is offered for deregistration.
+    partial: bool = False
+    has_reasons: bool = False  # the file has a registration reason column
 
     def summary(self) -> str:
-        return (
-            f"new={len(self.new) + len(self.returning)} updated={len(self.updated)} "
-            f"unchanged={self.unchanged} missing={len(self.missing)} "
-            f"errors={len(self.errors)}"
-        )
+        """What the import does (or did), in sentences: "2 nya ungdomar registrerades. …"."""
+        new, updated = len(self.new) + len(self.returning), len(self.updated)
+        counted = [
+            (new, "%(n)s ungdom fick en ny KAA-period.", "%(n)s ungdomar fick en ny KAA-period."),
+            (
+                updated,
+                "%(n)s ungdom fick nya kontaktuppgifter.",
+                "%(n)s ungdomar fick nya kontaktuppgifter.",
+            ),
+            (self.unchanged, "%(n)s ungdom var oförändrad.", "%(n)s ungdomar var oförändrade."),
+            (
+                len(self.errors),
+                "%(n)s rad med fel hoppades över.",
+                "%(n)s rader med fel hoppades över.",
+            ),
+            (
+                len(self.missing),
+                "%(n)s ungdom i KAA fanns inte i listan.",
+                "%(n)s ungdomar i KAA fanns inte i listan.",
+            ),
+        ]
+        parts = [ngettext(one, many, n) % {"n": n} for n, one, many in counted if n]
+        if not parts:
+            return _("Listan ändrade ingenting.")
+        return " ".join(parts)
+
+    def without_reason(self) -> int:
+        """New periods whose row gives no registration reason."""
+        rows = [*self.new, *(values for _youth, values in self.returning)]
+        return sum(1 for values in rows if not values.get("_reason"))
+
+    def changes(self) -> list[tuple[Youth, list[tuple[str, str, str]]]]:
+        """Each youth whose contact details change, with (field name, old, new)."""
+        return [
+            (
+                youth,
+                [
+                    (
+                        str(Youth._meta.get_field(name).verbose_name).capitalize(),
+                        str(getattr(youth, name) or "–"),
+                        str(values[name]),
+                    )
+                    for name in changed
+                ],
+            )
+            for youth, values, changed in self.updated
+        ]
 
 
 def _decode(raw: bytes) -> str:
@@ -203,7 +289,7 @@ def read_rows(raw: bytes, filename: str) -> list[list[str]]:
 def _header_index(header: list[str], mapping: dict[str, str] | None) -> dict[str, int]:
     names = {h.strip().lower().lstrip("\ufeff"): i for i, h in enumerate(header)}
     index = {}
-    for canonical in COLUMNS:
+    for canonical in (*COLUMNS, REASON_COLUMN):
         source = (mapping or {}).get(canonical, canonical).strip().lower()
         if source in names:
             index[canonical] = names[source]
@@ -214,9 +300,24 @@ def _header_index(header: list[str], mapping: dict[str, str] | None) -> dict[str
                 "Filen saknar kolumnerna %(cols)s. Kontrollera rubrikraden "
                 "eller välj en sparad kolumnmappning."
             )
-            % {"cols": ", ".join(missing)}
+            % {"cols": ", ".join(column_name(c) for c in missing)}
         )
     return index
+
+
+def has_reason_column(header: list[str], mapping: dict[str, str] | None) -> bool:
+    """Whether the file gives each row its registration reason."""
+    names = {h.strip().lower().lstrip("\ufeff") for h in header}
+    return (mapping or {}).get(REASON_COLUMN, REASON_COLUMN).strip().lower() in names
+
+
+def _reasons() -> dict[str, Reason]:
+    """The registration reasons offered, by code and by name (lower case)."""
+    out: dict[str, Reason] = {}
+    for reason in Reason.objects.filter(kind="registration", is_active=True):
+        out[reason.code.lower()] = reason
+        out[reason.label.strip().lower()] = reason
+    return out
 
 
 def _parse_rows(
@@ -226,14 +327,28 @@ def _parse_rows(
     if not rows:
         raise ImportFileError(_("Filen är tom."))
     index = _header_index(rows[0], mapping)
+    reason_at = index.pop(REASON_COLUMN, None)
+    plan.has_reasons = reason_at is not None
+    reasons = _reasons() if plan.has_reasons else {}
     by_number: dict[str, dict[str, Any]] = {}
     for row_number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         values = {COLUMNS[c]: (row[i].strip() if i < len(row) else "") for c, i in index.items()}
-        error = _row_error(values, today)
+        column, error = _row_error(values, today)
+        if not error and reason_at is not None:
+            column, error = _reason_of(row, reason_at, reasons, values)
         if error:
-            plan.errors.append(RowError(row_number, error))
+            value = (
+                values.get(COLUMNS.get(column, ""), "")
+                if column != REASON_COLUMN
+                else (
+                    row[reason_at].strip()
+                    if reason_at is not None and reason_at < len(row)
+                    else ""
+                )
+            )
+            plan.errors.append(RowError(row_number, error, column, value))
             continue
         parsed = pnr.parse(values["personnummer"], today=today)
         values["personnummer"] = parsed.number
@@ -250,38 +365,58 @@ def _parse_rows(
     return by_number
 
 
-def _row_error(values: dict[str, str], today: dt.date) -> str:
+def _reason_of(
+    row: list[str], at: int, reasons: dict[str, Reason], values: dict[str, Any]
+) -> tuple[str, str]:
+    """The row's registration reason into `values["_reason"]`; an error if it is not one
+    the municipality offers (an empty cell: the reason chosen at upload applies)."""
+    text = row[at].strip() if at < len(row) else ""
+    if not text:
+        return "", ""
+    reason = reasons.get(text.lower())
+    if reason is None:
+        return REASON_COLUMN, _(
+            "Registreringsorsaken finns inte. Ange koden eller benämningen för en av "
+            "kommunens registreringsorsaker."
+        )
+    values["_reason"] = reason
+    return "", ""
+
+
+def _row_error(values: dict[str, str], today: dt.date) -> tuple[str, str]:
+    """(the canonical column at fault, the message), or ("", "") for a good row."""
     if not values.get("personnummer"):
-        return _("Personnummer saknas.")
+        return "personnummer", _("Personnummer saknas.")
     try:
         parsed = pnr.parse(values["personnummer"], today=today)
     except pnr.PersonnummerError as exc:
-        return str(exc)
+        return "personnummer", str(exc)
     age = parsed.age_on(today)
     if age >= 20:
-        return _("Personen har fyllt 20 år och omfattas inte av aktivitetsansvaret.")
+        return "personnummer", _(
+            "Personen har fyllt 20 år och omfattas inte av aktivitetsansvaret."
+        )
     if age < 15:
-        return _("Personen är under 15 år.")
-    if not values.get("first_name") or not values.get("last_name"):
-        return _("Förnamn eller efternamn saknas.")
+        return "personnummer", _("Personen är under 15 år.")
+    if not values.get("first_name"):
+        return "fornamn", _("Förnamn saknas.")
+    if not values.get("last_name"):
+        return "efternamn", _("Efternamn saknas.")
     return _field_error(values)
 
 
-def _field_error(values: dict[str, str]) -> str:
+def _field_error(values: dict[str, str]) -> tuple[str, str]:
     """Lengths by the register's columns, and the e-mail syntax."""
     for name, value in values.items():
         limit = Youth._meta.get_field(name).max_length if name != "personnummer" else None
         if limit and len(value) > limit:
-            return _("Fältet %(field)s är för långt (högst %(n)s tecken).") % {
-                "field": HEADER_OF[name],
-                "n": limit,
-            }
+            return HEADER_OF[name], _("Värdet är för långt (högst %(n)s tecken).") % {"n": limit}
     if values.get("email"):
         try:
             validate_email(values["email"])
         except ValidationError:
-            return _("E-postadressen är ogiltig.")
-    return ""
+            return "epost", _("E-postadressen är ogiltig.")
+    return "", ""
 
 
 def _returning_error(youth: Youth, last_end: dt.date | None, start: dt.date) -> str:
@@ -303,15 +438,16 @@ def import_plan(
     mapping: dict[str, str] | None = None,
     today: dt.date | None = None,
     start_date: dt.date | None = None,
+    partial: bool = False,
 ) -> ImportPlan:
     """Compare the file (its `rows` as read by `read_rows`, or the `raw` file) with the
-    register. Reads only; raises ImportFileError."""
+    register. Reads only; raises ImportFileError. A `partial` list offers nobody for
+    deregistration."""
     today = today or timezone.localdate()
     start_date = start_date or today
-    plan = ImportPlan()
-    if rows is None:
-        rows = read_rows(raw, filename)
-    incoming = _parse_rows(rows, mapping, today, plan)
+    plan = ImportPlan(partial=partial)
+    read = rows if rows is not None else read_rows(raw, filename)
+    incoming = _parse_rows(read, mapping, today, plan)
     if not incoming:
         # Never offer to deregister the whole register because a file had no usable rows.
         raise ImportFileError(
@@ -359,16 +495,24 @@ def import_plan(
             plan.updated.append((youth, values, changed))
         else:
             plan.unchanged += 1
-    # Not on the list any more: offered for deregistration (a restricted record is frozen).
-    plan.missing = sorted(
+    if not partial:
+        plan.missing = _missing(existing.values(), open_ids, incoming)
+    return plan
+
+
+def _missing(
+    existing: Any, open_ids: set[int], incoming: dict[str, dict[str, Any]]
+) -> list[Youth]:
+    """In KAA but not on the list any more: offered for deregistration (a restricted record
+    is frozen)."""
+    return sorted(
         (
             y
-            for y in existing.values()
+            for y in existing
             if y.pk in open_ids and y.personnummer not in incoming and y.restricted_at is None
         ),
         key=lambda y: (y.last_name, y.first_name),
     )
-    return plan
 
 
 @transaction.atomic
@@ -376,14 +520,15 @@ def import_apply(
     *,
     plan: ImportPlan,
     municipality: Municipality,
-    reason: Reason,
+    reason: Reason | None,
     actor: User | None,
     start_date: dt.date | None = None,
 ) -> None:
-    """Write the plan: create youths and periods, update contact details. Bulk, audited."""
+    """Write the plan: create youths and periods, update contact details. Bulk, audited.
+    Each new period takes its row's registration reason, else `reason`."""
     start_date = start_date or timezone.localdate()
     now = timezone.now()
-    new_youths = []
+    new_youths, reason_of = [], {}
     for values in plan.new:
         parsed = values["_parsed"]
         fields = {k: v for k, v in values.items() if not k.startswith("_")}
@@ -400,10 +545,19 @@ def import_apply(
             )
         )
     Youth.objects.bulk_create(new_youths, batch_size=2000)
+    for youth, values in [*zip(new_youths, plan.new, strict=True), *plan.returning]:
+        reason_of[youth.pk] = values.get("_reason") or reason
+    if any(r is None for r in reason_of.values()):
+        raise ValidationError(_("Välj en registreringsorsak för de rader som saknar en."))
     opened = new_youths + [youth for youth, _values in plan.returning]
     periods = KaaPeriod.objects.bulk_create(
         [
-            KaaPeriod(youth=y, start_date=start_date, registration_reason=reason, created_by=actor)
+            KaaPeriod(
+                youth=y,
+                start_date=start_date,
+                registration_reason=reason_of[y.pk],
+                created_by=actor,
+            )
             for y in opened
         ],
         batch_size=2000,
@@ -441,13 +595,18 @@ def import_apply(
         updated, [*CONTACT_FIELDS, "updated_by", VERSION_FIELD], batch_size=2000
     )
     FieldChange.objects.bulk_create(changes, batch_size=2000)
-    summary = _("KAA-period startad %(date)s via import: %(reason)s") % {
-        "date": start_date.isoformat(),
-        "reason": reason.label,
-    }
+
+    def opened_summary(youth: Youth) -> str:
+        return _("KAA-period startad %(date)s via import: %(reason)s") % {
+            "date": start_date.isoformat(),
+            "reason": reason_of[youth.pk].label,
+        }
+
     TimelineEntry.objects.bulk_create(
         [
-            TimelineEntry(youth=y, at=now, kind="period_opened", actor=actor, summary=summary)
+            TimelineEntry(
+                youth=y, at=now, kind="period_opened", actor=actor, summary=opened_summary(y)
+            )
             for y in opened
         ]
         + [

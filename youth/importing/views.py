@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from kaa.access import Perm, get_in_municipality, perm_required
@@ -43,6 +44,7 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
             content=b"",
             rows=form.cleaned_data["rows"],
             reason=form.cleaned_data["reason"],
+            partial=form.cleaned_data["scope"] == "partial",
             start_date=form.cleaned_data["start_date"],
             mapping=form.cleaned_data["mapping"],
         )
@@ -80,12 +82,27 @@ def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
                 municipality=batch.municipality,
                 start_date=batch.start_date,
                 mapping=batch.mapping.mapping if batch.mapping else None,
+                partial=batch.partial,
             )
         except ImportFileError as exc:
             messages.error(request, str(exc))
             return redirect("youth:import_upload")
-        form = ImportConfirmForm(request.POST or None, missing=plan.missing)
-        if request.method == "POST" and form.is_valid():
+        form = ImportConfirmForm(
+            request.POST if request.method == "POST" else None, missing=plan.missing
+        )
+        # Rows that give no reason need the one chosen at upload.
+        no_reason = plan.without_reason() if batch.reason is None else 0
+        if request.method == "POST" and no_reason:
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "%(n)s rader saknar registreringsorsak och ingen orsak valdes vid "
+                    "uppladdningen. Ladda upp filen igen och välj en orsak."
+                )
+                % {"n": no_reason},
+            )
+        elif request.method == "POST" and form.is_valid():
             import_apply(
                 plan=plan,
                 municipality=batch.municipality,
@@ -100,15 +117,21 @@ def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
             batch.save(update_fields=["applied_at", "summary", "content", "rows"])
             messages.success(
                 request,
-                _("Importen är klar: %(s)s. Avregistrerade: %(n)s.")
-                % {"s": plan.summary(), "n": closed},
+                _("Importen är klar. %(s)s") % {"s": plan.summary()}
+                + " "
+                + ngettext(
+                    "%(n)s ungdom avregistrerades.", "%(n)s ungdomar avregistrerades.", closed
+                )
+                % {"n": closed},
             )
             return redirect("youth:list")
     # The preview names youths already in the register: each one shown is a read.
     shown = {y.pk: y for y in plan.missing} | {y.pk: y for y, _v, _c in plan.updated}
     audit_bulk_read(request, list(shown.values()), detail="importgranskning")
     return render(
-        request, "youth/importing/preview.html", {"batch": batch, "plan": plan, "form": form}
+        request,
+        "youth/importing/preview.html",
+        {"batch": batch, "plan": plan, "form": form, "no_reason": no_reason},
     )
 
 
