@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import fields_only_helper
+from kaa.lib.formfields import declared
 
 if TYPE_CHECKING:
     from kaa.models import Team
@@ -40,9 +41,8 @@ class BoardReportForm(forms.Form):
             "initial", {"report": "monthly", "year": today.year, "number": today.month}
         )
         super().__init__(*args, **kwargs)
-        report, team = self.fields["report"], self.fields["team"]
-        assert isinstance(report, forms.ChoiceField)
-        assert isinstance(team, forms.ModelChoiceField)
+        report = declared(self, "report", forms.ChoiceField)
+        team = declared(self, "team", forms.ModelChoiceField)
         report.choices = BoardReport.Kind.choices
         team.queryset = Team.objects.filter(municipality_id=municipality_id)
         self.helper = fields_only_helper()

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import DateField, date_input, fields_only_helper
+from kaa.lib.formfields import declared
 
 if TYPE_CHECKING:
     from kaa.models import Team
@@ -44,9 +45,8 @@ class StatsPeriodForm(forms.Form):
         from reporting.stats.periods import KINDS
 
         super().__init__(*args, **kwargs)
-        kind, team = self.fields["kind"], self.fields["team"]
-        assert isinstance(kind, forms.ChoiceField)
-        assert isinstance(team, forms.ModelChoiceField)
+        kind = declared(self, "kind", forms.ChoiceField)
+        team = declared(self, "team", forms.ModelChoiceField)
         kind.choices = [(k, v) for k, v in KINDS.items() if custom_range or k != "range"]
         if not custom_range:
             # Protected figures are asked for preset periods only, all unions of whole

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import fields_only_helper
+from kaa.lib.formfields import declared
 from kaa.uploads import ScannedFileField
 from youth.identification.models import Proposal, SourceKind
 from youth.register.models import ColumnMapping
@@ -86,9 +87,8 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = fields_only_helper()
-        file, mapping = self.fields["file"], self.fields["mapping"]
-        assert isinstance(file, ScannedFileField)
-        assert isinstance(mapping, MappingChoiceField)
+        file = declared(self, "file", ScannedFileField)
+        mapping = declared(self, "mapping", MappingChoiceField)
         file.uploader, file.what = user, "identifiering"
         mapping.queryset = ColumnMapping.objects.filter(
             municipality=getattr(user, "municipality", None), kind__in=list(MAPPING_KIND.values())
@@ -167,7 +167,6 @@ class BulkApproveForm(forms.Form):
 
     def __init__(self, *args: Any, ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        proposals = self.fields["proposals"]
-        assert isinstance(proposals, forms.TypedMultipleChoiceField)
+        proposals = declared(self, "proposals", forms.TypedMultipleChoiceField)
         proposals.choices = [(pk, pk) for pk in ids]
         proposals.error_messages["required"] = _("Markera minst ett förslag.")
