@@ -113,6 +113,8 @@ OBJECT_NAMES: dict[str, Any] = {
     "outreach.letterbatch": gettext_lazy("Utskick"),
     "outreach.outgoingmessage": gettext_lazy("Sms eller e-post"),
     "outreach.routinestep": gettext_lazy("Steg i kontaktrutinen"),
+    "outreach.homevisitduty": gettext_lazy("Jour för hembesök"),
+    "outreach.outcomerecheck": gettext_lazy("Återkontroll efter KAA"),
     "plans.planrevision": gettext_lazy("Version av handlingsplan"),
     "plans.planfollowup": gettext_lazy("Uppföljning av handlingsplan"),
     "plans.closingconversation": gettext_lazy("Avslutande samtal"),

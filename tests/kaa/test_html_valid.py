@@ -71,8 +71,12 @@ def validate(documents: dict[str, str], tmp_path: Path) -> dict[str, list[str]]:
 
 
 def _document(html: str) -> str:
-    """A whole page as it is; a section htmx loads, inside a page of its own."""
-    return html if html.lstrip().lower().startswith("<!doctype") else FRAGMENT.format(html)
+    """A whole page as it is; a section htmx loads, inside a page of its own (list items,
+    like the start page's counts, inside the list they are swapped into)."""
+    start = html.lstrip().lower()
+    if start.startswith("<!doctype"):
+        return html
+    return FRAGMENT.format(f"<ul>{html}</ul>" if start.startswith("<li") else html)
 
 
 def _get(client, url: str, **headers) -> str:

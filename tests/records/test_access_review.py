@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from kaa.models import AuditEvent
 from records.log_review.models import AuditSample
@@ -94,7 +95,7 @@ def test_a_sample_is_drawn_reviewed_and_kept(
     for youth in youths:
         _read(coach, youth)
     client = client_for(coordinator)
-    today = youths[0].created_at.date().isoformat()
+    today = timezone.localdate().isoformat()  # the local day: near midnight UTC differs
     response = client.post(reverse("records:access_sample_new"), {"start": today, "end": today})
     sample = AuditSample.objects.get()
     assert response["Location"] == reverse("records:access_sample", args=[sample.pk])
