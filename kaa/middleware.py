@@ -33,6 +33,10 @@ _LAST_SEEN_RESOLUTION = 30
 # Asked by the page's timeout script (static/js/session.js): answers how long the session has
 # left without counting as activity and without ending it (kaa.views.session_status).
 SESSION_STATUS_PATH = "/konto/session/status/"
+# A section that reloads itself on a timer (the home-visit alarms) sends this header: its
+# requests are answered, and end an expired session, but are not activity, or an open start
+# page would keep the session alive for ever.
+POLL_HEADER = "X-KAA-Poll"
 _OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/", "/konto/", "/tillganglighet")
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -112,6 +116,8 @@ class SessionTimeoutMiddleware:
             if SESSION_AUTH_AT not in request.session:
                 request.session[SESSION_AUTH_AT] = now
             stale = now - last_seen >= _LAST_SEEN_RESOLUTION
+            if request.headers.get(POLL_HEADER) == "1" and SESSION_LAST_SEEN in request.session:
+                return self.get_response(request)
             if stale or SESSION_LAST_SEEN not in request.session:
                 request.session[SESSION_LAST_SEEN] = now
                 if stale and request.session.session_key:

@@ -135,7 +135,13 @@
         button.click();
       }
     });
-    body.addEventListener("htmx:afterRequest", schedule);
+    // A section reloading itself on a timer (header X-KAA-Poll) is not the person's activity.
+    body.addEventListener("htmx:afterRequest", function (event) {
+      var headers = (event.detail.requestConfig || {}).headers || {};
+      if (headers["X-KAA-Poll"] !== "1") {
+        schedule();
+      }
+    });
     schedule();
   });
 })();

@@ -146,3 +146,28 @@ def test_asking_how_long_the_session_has_left_is_not_activity(client_for, coach,
         assert "_auth_user_id" in client.session  # asking does not end it either ...
         assert not _logged_in(client)  # ... the next page does
     assert Client().get(reverse("kaa:session_status")).json() == {"remaining": -1}
+
+
+def test_a_section_reloading_itself_is_not_activity(client_for, coach, settings):
+    from kaa.middleware import POLL_HEADER, SESSION_LAST_SEEN
+
+    settings.KAA_SESSION_IDLE_MINUTES = 30
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client = client_for(coach)
+        assert _logged_in(client)
+        seen = client.session[SESSION_LAST_SEEN]
+        for _ in range(29):  # the home-visit alarms ask every minute
+            traveller.shift(dt.timedelta(minutes=1))
+            poll = client.get(reverse("outreach:homevisit_alerts"), headers={POLL_HEADER: "1"})
+            assert poll.status_code == 200
+        assert client.session[SESSION_LAST_SEEN] == seen
+        traveller.shift(dt.timedelta(minutes=2))  # 31 minutes without the person doing anything
+        assert not _logged_in(client)
+
+
+def test_the_start_page_marks_its_timer_section_as_a_poll(client_for, coach):
+    page = client_for(coach).get(reverse("kaa:home")).content.decode()
+    alarms = page.split('id="homevisit-alarms"')[1].split(">")[0]
+    assert "X-KAA-Poll" in alarms
+    assert "every 60s" in alarms
