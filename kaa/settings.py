@@ -561,6 +561,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_queue_dir / "processed"),
+        # Its exchange tables, which kombu otherwise writes to ./control in the working directory.
+        "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
     }
 
