@@ -359,6 +359,14 @@ def naming_youth_q(youth_id: int) -> Q:
     return q
 
 
+def _bulk_events(objects: list[Any], **event: Any) -> None:
+    """One event per object, the same `event` fields for each, in a single INSERT."""
+    AuditEvent.objects.bulk_create(
+        [_event(obj=obj, **event) for obj in objects],
+        batch_size=1000,
+    )
+
+
 def audit_bulk_read(
     request: HttpRequest,
     objects: list[Any],
@@ -367,10 +375,7 @@ def audit_bulk_read(
     detail: str = "",
 ) -> None:
     """Record one event per object in a single INSERT (exports, batch PDFs)."""
-    AuditEvent.objects.bulk_create(
-        [_event(action=action, request=request, obj=obj, detail=detail) for obj in objects],
-        batch_size=1000,
-    )
+    _bulk_events(objects, action=action, request=request, detail=detail)
 
 
 def audit_bulk_change(
@@ -381,11 +386,7 @@ def audit_bulk_change(
     fields: list[str] | None = None,
 ) -> None:
     """`audit_change` for many objects changed by one job, in a single INSERT."""
-    detail = ",".join(fields or [])
-    AuditEvent.objects.bulk_create(
-        [_event(action=action, user=user, obj=obj, detail=detail) for obj in objects],
-        batch_size=1000,
-    )
+    _bulk_events(objects, action=action, user=user, detail=",".join(fields or []))
 
 
 def audit_denied_ids(

@@ -43,6 +43,25 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+def _timeline_entry(
+    *,
+    youth: Youth,
+    kind: str,
+    summary: str,
+    actor: User | None = None,
+    at: dt.datetime | None = None,
+    url: str = "",
+) -> TimelineEntry:
+    return TimelineEntry(
+        youth=youth,
+        kind=kind,
+        summary=summary[:300],
+        actor=actor,
+        at=at or timezone.now(),
+        url=url[:200],
+    )
+
+
 def timeline_add(
     *,
     youth: Youth,
@@ -53,33 +72,15 @@ def timeline_add(
     url: str = "",
 ) -> TimelineEntry:
     """Append one line to the youth's timeline (used by every app)."""
-    return TimelineEntry.objects.create(
-        youth=youth,
-        kind=kind,
-        summary=summary[:300],
-        actor=actor,
-        at=at or timezone.now(),
-        url=url[:200],
-    )
+    entry = _timeline_entry(youth=youth, kind=kind, summary=summary, actor=actor, at=at, url=url)
+    entry.save(force_insert=True)
+    return entry
 
 
 def timeline_add_many(entries: list[dict[str, Any]]) -> list[TimelineEntry]:
     """`timeline_add` for many lines at once (a job's), in one INSERT; each dict holds the
     same keyword arguments."""
-    now = timezone.now()
-    return TimelineEntry.objects.bulk_create(
-        [
-            TimelineEntry(
-                youth=entry["youth"],
-                kind=entry["kind"],
-                summary=entry["summary"][:300],
-                actor=entry.get("actor"),
-                at=entry.get("at") or now,
-                url=entry.get("url", "")[:200],
-            )
-            for entry in entries
-        ]
-    )
+    return TimelineEntry.objects.bulk_create([_timeline_entry(**entry) for entry in entries])
 
 
 def _audit(actor: User | None, action: str, obj: Any, fields: list[str] | None = None) -> None:
@@ -553,18 +554,16 @@ def _periods_close_at_20(periods: list[KaaPeriod], *, reason: Reason, actor: Use
     audit_bulk_change(
         periods, action=Action.UPDATE, user=actor, fields=["end_date", "deregistration_reason"]
     )
-    TimelineEntry.objects.bulk_create(
+    timeline_add_many(
         [
-            TimelineEntry(
-                youth=period.youth,
-                kind="period_closed",
-                actor=actor,
-                at=now,
-                summary=(
-                    _("KAA-period avslutad %(date)s: %(reason)s")
-                    % {"date": period.end_date.isoformat(), "reason": reason.label}
-                )[:300],
-            )
+            {
+                "youth": period.youth,
+                "kind": "period_closed",
+                "actor": actor,
+                "at": now,
+                "summary": _("KAA-period avslutad %(date)s: %(reason)s")
+                % {"date": period.end_date.isoformat(), "reason": reason.label},
+            }
             for period in periods
         ]
     )
