@@ -9,8 +9,7 @@ class PlansConfig(AppConfig):
     verbose_name = _("Planer och insatser")
 
     def ready(self) -> None:
-        from plans.receivers import on_period_closed, on_periods_closed
-        from youth.register.signals import period_closed, periods_closed
+        from plans.receivers import on_periods_closed
+        from youth.register.signals import periods_closed
 
-        period_closed.connect(on_period_closed, dispatch_uid="plans.period_closed")
         periods_closed.connect(on_periods_closed, dispatch_uid="plans.periods_closed")

@@ -8,12 +8,6 @@ from typing import Any
 from youth.models import KaaPeriod
 
 
-def on_period_closed(sender: Any, period: KaaPeriod, actor: Any = None, **kwargs: Any) -> None:
-    from plans.actionplans.services import plans_close_for_period
-
-    plans_close_for_period(period=period, actor=actor)
-
-
 def on_periods_closed(
     sender: Any, periods: list[KaaPeriod], actor: Any = None, **kwargs: Any
 ) -> None:

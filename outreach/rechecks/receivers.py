@@ -8,12 +8,6 @@ from typing import Any
 from youth.models import KaaPeriod
 
 
-def on_period_closed(sender: Any, period: KaaPeriod, actor: Any = None, **kwargs: Any) -> None:
-    from outreach.rechecks.services import rechecks_plan
-
-    rechecks_plan(periods=[period])
-
-
 def on_periods_closed(
     sender: Any, periods: list[KaaPeriod], actor: Any = None, **kwargs: Any
 ) -> None:

@@ -551,11 +551,6 @@ def closing_record(
     return closing
 
 
-def plans_close_for_period(*, period: KaaPeriod, actor: User | None) -> int:
-    """When a KAA period ends, its open plans close with the period's reason."""
-    return plans_close_for_periods(periods=[period], actor=actor)
-
-
 def plans_close_for_periods(*, periods: list[KaaPeriod], actor: User | None) -> int:
     """When KAA periods end, their open plans close with each period's reason, all in one set
     of queries (most periods have none)."""

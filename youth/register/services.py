@@ -31,7 +31,7 @@ from youth.register.models import (
     TimelineEntry,
     Youth,
 )
-from youth.register.signals import period_closed, periods_closed, periods_opened
+from youth.register.signals import periods_closed, periods_opened
 
 MIN_AGE, MAX_AGE = 15, 19
 
@@ -274,7 +274,7 @@ def period_close(
     )
     youth_status_refresh(youth=period.youth)
     # Higher apps end what lives only inside the period (plans: open plans close).
-    period_closed.send(sender=KaaPeriod, period=period, actor=actor)
+    periods_closed.send(sender=KaaPeriod, periods=[period], actor=actor)
     return period
 
 

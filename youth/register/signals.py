@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-# Sent inside the transaction that ends a KAA period, with `period` and `actor`.
-period_closed = Signal()
-
-# Sent inside the transaction of a job that ends many KAA periods at once (the 20th birthday),
-# with `periods` (a list) and `actor`, instead of one `period_closed` per period.
+# Sent inside the transaction that ends KAA periods (one by hand, many at once by the
+# 20th-birthday job), with `periods` (a list) and `actor`.
 periods_closed = Signal()
 
 # Sent inside the transaction that opens KAA periods (by hand, import, identification, a
