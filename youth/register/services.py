@@ -261,17 +261,7 @@ def period_close(
     if end_date < period.start_date:
         raise ValidationError({"end_date": _("Slutdatumet kan inte ligga före startdatumet.")})
     period.end_date = end_date
-    period.deregistration_reason = reason
-    period.updated_by = actor
-    period.save(update_fields=["end_date", "deregistration_reason", "updated_by", "updated_at"])
-    _audit(actor, Action.UPDATE, period, ["end_date", "deregistration_reason"])
-    timeline_add(
-        youth=period.youth,
-        kind="period_closed",
-        actor=actor,
-        summary=_("KAA-period avslutad %(date)s: %(reason)s")
-        % {"date": end_date.isoformat(), "reason": reason.label},
-    )
+    _periods_end_write([period], reason=reason, actor=actor)
     youth_status_refresh(youth=period.youth)
     # Higher apps end what lives only inside the period (plans: open plans close).
     periods_closed.send(sender=KaaPeriod, periods=[period], actor=actor)
@@ -540,11 +530,11 @@ def turning_20_deregister(*, today: dt.date, actor: User | None = None) -> int:
         closed += len(batch)
 
 
-def _periods_close_at_20(periods: list[KaaPeriod], *, reason: Reason, actor: User | None) -> None:
+def _periods_end_write(periods: list[KaaPeriod], *, reason: Reason, actor: User | None) -> None:
+    """What ending periods writes, for one or a batch (their `end_date` set in memory): the
+    periods (one UPDATE per end date), an audit event and a timeline line each."""
     now = timezone.now()
     for period in periods:
-        last_day = period.youth.twentieth_birthday - dt.timedelta(days=1)
-        period.end_date = max(last_day, period.start_date)
         period.deregistration_reason = reason
         period.updated_by = actor
         period.updated_at = now
@@ -567,6 +557,13 @@ def _periods_close_at_20(periods: list[KaaPeriod], *, reason: Reason, actor: Use
             for period in periods
         ]
     )
+
+
+def _periods_close_at_20(periods: list[KaaPeriod], *, reason: Reason, actor: User | None) -> None:
+    for period in periods:
+        last_day = period.youth.twentieth_birthday - dt.timedelta(days=1)
+        period.end_date = max(last_day, period.start_date)
+    _periods_end_write(periods, reason=reason, actor=actor)
     # With no open period left, the status follows from the reason alone (the youth has no
     # other open period: a youth has at most one), and a missing guardian no longer matters.
     status = CaseStatus.OUTSIDE if reason.outside_target_group else CaseStatus.ENDED
