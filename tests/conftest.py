@@ -11,7 +11,25 @@ from celery.contrib.testing.worker import start_worker
 from django.test import Client
 
 from kaa.celery import app
+from tests._reuse_db import fingerprint_store, kept_databases_are_current
 from tests.factories import MunicipalityFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request, django_db_modify_db_settings, django_db_blocker) -> bool:
+    """Build the test databases afresh when asked to, or when a kept one was built from other
+    migrations than those on disk (``--reuse-db`` alone would fail on its history)."""
+    if request.config.getvalue("create_db"):
+        return True
+    with django_db_blocker.unblock():
+        return not kept_databases_are_current()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The databases pytest-django set up, marked with the migrations they were built from."""
+    with django_db_blocker.unblock():
+        fingerprint_store()
 
 
 @pytest.fixture(autouse=True)
