@@ -140,6 +140,20 @@ class TestPublicForm:
         assert not SchoolNotification.objects.exists()
         assert not mail.outbox
 
+    def test_the_same_notice_sent_twice_is_one_notice_with_one_receipt(
+        self, client, municipality, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            first = client.post(reverse("school:notify"), _data(municipality))
+            again = client.post(reverse("school:notify"), _data(municipality))
+        assert first["Location"] == again["Location"] == reverse("school:received")
+        assert SchoolNotification.objects.count() == 1
+        assert len(mail.outbox) == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("school:notify"), _data(municipality, kind="at_risk"))
+        assert SchoolNotification.objects.count() == 2
+        assert len(mail.outbox) == 2
+
     def test_a_flood_is_throttled_without_errors(self, client, municipality, settings):
         settings.KAA_SCHOOL_LIMIT_IP = 5
         statuses = [
