@@ -41,7 +41,8 @@ def test_a_new_kaa_period_cancels_the_open_re_checks_and_their_tasks(
 ):
     youth = _ended_with_work(municipality, coach, time_machine)
     checks = list(OutcomeRecheck.objects.filter(youth=youth))
-    assert len(checks) == 2 and all(c.is_open for c in checks)
+    assert len(checks) == 2
+    assert all(c.is_open for c in checks)
     # The first one was answered before the youth came back: it keeps its answer.
     OutcomeRecheck.objects.filter(pk=checks[0].pk).update(answer="held")
     time_machine.move_to("2026-05-04 10:00 +02:00", tick=False)
@@ -52,8 +53,10 @@ def test_a_new_kaa_period_cancels_the_open_re_checks_and_their_tasks(
         actor=coach,
     )
     answered, open_one = (OutcomeRecheck.objects.get(pk=c.pk) for c in checks)
-    assert answered.cancelled_at is None and answered.answer == "held"
-    assert open_one.cancelled_at is not None and not open_one.is_open
+    assert answered.cancelled_at is None
+    assert answered.answer == "held"
+    assert open_one.cancelled_at is not None
+    assert not open_one.is_open
     task = Task.objects.get(ref=f"recheck:{open_one.pk}")
     assert task.status == Task.Status.CANCELLED
     assert TimelineEntry.objects.filter(
