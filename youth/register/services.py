@@ -329,6 +329,10 @@ def period_close(
         raise ValidationError(_("Perioden är redan avslutad."), code="already_closed")
     if end_date < period.start_date:
         raise ValidationError({"end_date": _("Slutdatumet kan inte ligga före startdatumet.")})
+    if period.is_ukaa:
+        errors = _ukaa_dates_errors(period.youth, period.start_date, end_date)
+        if errors:
+            raise ValidationError(errors)
     period.end_date = end_date
     _periods_end_write([period], reason=reason, actor=actor)
     youth_status_refresh(youth=period.youth)
