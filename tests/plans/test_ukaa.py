@@ -242,3 +242,48 @@ class TestAccess:
         assert "Studier på komvux" in page
         event = AuditEvent.objects.get(action="read", detail="ukaa", youth_id__isnull=True)
         assert event.youth_ids == [offer.youth_id]
+
+
+class TestByHand:
+    def test_a_ukaa_period_closes_by_hand_but_not_past_the_day_before_25(
+        self, offer, coordinator, coach
+    ):
+        from django.core.exceptions import ValidationError
+
+        from tests.factories import reason
+        from youth.register.services import period_close
+
+        offer = offer_decide(offer=offer, actor=coordinator, offer_ukaa=True, note="")
+        consent_make(offer.youth, actor=coach)
+        period = KaaPeriod.objects.get(pk=offer.ukaa_period_id)
+        with pytest.raises(ValidationError) as refused:
+            period_close(
+                period=period,
+                end_date=offer.youth.ukaa_last_day + dt.timedelta(days=1),
+                reason=reason("OVRIGT", "deregistration"),
+                actor=coordinator,
+            )
+        assert "dagen före 25-årsdagen" in str(refused.value)
+        period_close(
+            period=period,
+            end_date=TODAY(),
+            reason=reason("OVRIGT", "deregistration"),
+            actor=coordinator,
+        )
+        period.refresh_from_db()
+        assert period.end_date == TODAY()
+        offer.refresh_from_db()
+        assert offer.continued_plan.status == ActionPlan.Status.CLOSED
+        assert TimelineEntry.objects.filter(
+            youth=offer.youth, kind="period_closed", summary__startswith="Utökat aktivitetsansvar"
+        ).exists()
+
+
+def test_the_start_page_counts_proposals_for_coordinators_only(offer, client_for, request):
+    url = reverse("plans:ukaa_todo_counts")
+    page = client_for(request.getfixturevalue("coordinator")).get(url).content.decode()
+    assert '<span class="todo-count">1</span>' in page
+    assert "förslag om utökat aktivitetsansvar" in page
+    assert reverse("plans:ukaa_list") in page
+    coach_page = client_for(request.getfixturevalue("coach")).get(url).content.decode()
+    assert "utökat" not in coach_page
