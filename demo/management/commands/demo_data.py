@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from demo.eforms import demo_eforms_ensure, demo_youth_for_eservice
+from demo.homevisits import demo_home_visits_ensure
 from demo.outreach import demo_history_ensure
 from demo.plans import demo_plans_ensure
 from demo.staff import DEMO_PASSWORD, STAFF, demo_role_grant_ensure, demo_staff_ensure
@@ -64,6 +65,7 @@ class Command(BaseCommand):
         for code in ("1882", "1494"):
             demo_plans_ensure(municipality=Municipality.objects.get(code=code))
         demo_eforms_ensure(municipality=Municipality.objects.get(code="1882"))
+        demo_home_visits_ensure(municipality=Municipality.objects.get(code="1882"))
         # Gallring rules and a first proposal (records.retention).
         call_command("demo_retention", municipality="1882", stdout=self.stdout)
         stats = deadlines_refresh()
