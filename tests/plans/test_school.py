@@ -12,10 +12,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from demo.youths import personnummer_for
+from demo.factories import personnummer_for
 from plans.models import SchoolNotification
 from plans.school.services import receipt_send
-from tests.factories import reason, youth_make
+from tests.factories import SchoolNotificationFactory, reason, youth_make
 from youth.models import KaaPeriod, TimelineEntry, Youth
 
 pytestmark = pytest.mark.django_db
@@ -52,18 +52,11 @@ def _data(municipality, **changes):
 
 def _notice(municipality, **changes) -> SchoolNotification:
     fields = {
-        "municipality": municipality,
-        "kind": "stopped",
         "personnummer": _pnr(),
-        "first_name": "Nour",
-        "last_name": "Al-Sayed",
-        "school": "Alléskolan",
         "event_date": timezone.localdate() - dt.timedelta(days=3),
-        "contact_name": "Eva",
         "contact_email": "eva@alleskolan.example",
     }
-    fields.update(changes)
-    return SchoolNotification.objects.create(**fields)
+    return SchoolNotificationFactory(municipality=municipality, **{**fields, **changes})
 
 
 class TestPublicForm:
