@@ -129,7 +129,6 @@ class JobStats:
         )
 
 
-@transaction.atomic
 def cases_ensure(
     *, period_ids: list[int] | None = None, youths: QuerySet[DeadlineMark] | None = None
 ) -> int:
@@ -150,12 +149,12 @@ def cases_ensure(
         OutreachCase(period_id=pk, youth_id=youth_id, routine=routines[muni], started_on=start)
         for pk, youth_id, muni, start in missing
     ]
-    with _own_writes():
-        OutreachCase.objects.bulk_create(created, batch_size=CHUNK, ignore_conflicts=True)
+    if created:
+        with transaction.atomic(), _own_writes():
+            OutreachCase.objects.bulk_create(created, batch_size=CHUNK, ignore_conflicts=True)
     return len(created)
 
 
-@transaction.atomic
 def cases_close_ended(*, youths: QuerySet[DeadlineMark] | None = None) -> int:
     """Cases whose KAA period has ended: close them and cancel what was still to do (only
     the youths of `youths` if given)."""
@@ -163,8 +162,11 @@ def cases_close_ended(*, youths: QuerySet[DeadlineMark] | None = None) -> int:
     if youths is not None:
         ended = ended.filter(youth_id__in=youths.values("youth_id"))
     cancelled = 0
-    with _own_writes():
-        for pk, end in list(ended.values_list("pk", "period__end_date")):
+    rows = list(ended.values_list("pk", "period__end_date"))
+    if not rows:
+        return 0
+    with transaction.atomic(), _own_writes():
+        for pk, end in rows:
             cancelled += Task.objects.filter(case_id=pk, status=Task.Status.OPEN).update(
                 status=Task.Status.CANCELLED, cancel_reason="perioden avslutad"
             )
@@ -248,27 +250,30 @@ def deadlines_refresh_marked(*, today: dt.date | None = None) -> JobStats | None
         if not got:
             return None
         marks = _marks_read()
-        # Marks made after the read are taken too (looking again is harmless); only the marks
-        # read are removed at the end, so a change made during the run stays marked.
-        marked = DeadlineMark.objects.all()
-        stats = JobStats(cases_created=cases_ensure(youths=marked))
-        stats.tasks_cancelled += cases_close_ended(youths=marked)
-        due = set(
-            OutreachCase.objects.filter(youth_id__in=marked.values("youth_id")).values_list(
-                "pk", flat=True
+        stats = JobStats()
+        due = set(OutreachCase.objects.filter(recheck_on__lte=today).values_list("pk", flat=True))
+        if marks:
+            # Marks made after the read are taken too (looking again is harmless); only the
+            # marks read are removed at the end, so a change made during the run stays marked.
+            marked = DeadlineMark.objects.all()
+            stats.cases_created = cases_ensure(youths=marked)
+            stats.tasks_cancelled += cases_close_ended(youths=marked)
+            due.update(
+                OutreachCase.objects.filter(youth_id__in=marked.values("youth_id")).values_list(
+                    "pk", flat=True
+                )
             )
-        )
-        due.update(OutreachCase.objects.filter(recheck_on__lte=today).values_list("pk", flat=True))
-        rows = list(
-            _refreshable_cases()
-            .filter(pk__in=sorted(due))
-            .order_by("pk")
-            .values_list("pk", "routine_id")
-        )
-        steps_by_routine = _steps_by_routine(sorted({routine for _pk, routine in rows}))
-        ids = [pk for pk, _routine in rows]
-        for start in range(0, len(ids), CHUNK):
-            _refresh_chunk(ids[start : start + CHUNK], steps_by_routine, today, stats)
+        if due:
+            rows = list(
+                _refreshable_cases()
+                .filter(pk__in=sorted(due))
+                .order_by("pk")
+                .values_list("pk", "routine_id")
+            )
+            steps_by_routine = _steps_by_routine(sorted({routine for _pk, routine in rows}))
+            ids = [pk for pk, _routine in rows]
+            for start in range(0, len(ids), CHUNK):
+                _refresh_chunk(ids[start : start + CHUNK], steps_by_routine, today, stats)
         # Date-driven and youth-wide, and one indexed query: run in full every time.
         stats.tasks_created += turning_20_letters_ensure(today=today)
         _marks_clear(marks)
@@ -283,7 +288,9 @@ def _marks_clear(marks: list[tuple[int, int]]) -> None:
     """Remove the marks read, each only if unchanged: a youth marked again meanwhile (a new
     `seq`, also one written by a transaction still open, whose row lock this waits for)
     stays marked for the next run."""
-    if not marks or connection.vendor != "postgresql":
+    if not marks:
+        return
+    if connection.vendor != "postgresql":  # one writer at a time (SQLite)
         DeadlineMark.objects.filter(pk__in=[y for y, _seq in marks]).delete()
         return
     with connection.cursor() as cursor:
@@ -324,8 +331,9 @@ def turning_20_letters_ensure(*, today: dt.date) -> int:
         )
         for y in youths
     ]
-    with transaction.atomic(), _own_writes():
-        Task.objects.bulk_create(tasks, batch_size=CHUNK, ignore_conflicts=True)
+    if tasks:
+        with transaction.atomic(), _own_writes():
+            Task.objects.bulk_create(tasks, batch_size=CHUNK, ignore_conflicts=True)
     return len(tasks)
 
 
