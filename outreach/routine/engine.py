@@ -170,7 +170,7 @@ def cases_close_ended(*, youths: QuerySet[DeadlineMark] | None = None) -> int:
             cancelled += Task.objects.filter(case_id=pk, status=Task.Status.OPEN).update(
                 status=Task.Status.CANCELLED, cancel_reason="perioden avslutad"
             )
-            OutreachCase.objects.filter(pk=pk).update(closed_on=end)
+            OutreachCase.objects.filter(pk=pk).update(closed_on=end, recheck_on=None)
     return cancelled
 
 
@@ -251,7 +251,7 @@ def deadlines_refresh_marked(*, today: dt.date | None = None) -> JobStats | None
             return None
         marks = _marks_read()
         stats = JobStats()
-        due = set(OutreachCase.objects.filter(recheck_on__lte=today).values_list("pk", flat=True))
+        due = set(_refreshable_cases().filter(recheck_on__lte=today).values_list("pk", flat=True))
         if marks:
             # Marks made after the read are taken too (looking again is harmless); only the
             # marks read are removed at the end, so a change made during the run stays marked.
@@ -347,8 +347,43 @@ class _Chunk:
     escalated: set[int] = field(default_factory=set)
 
 
+# Only the columns the job reads: a chunk is 2,000 cases with their youths and every task
+# they ever had, and building model instances with every column was most of a full pass.
+CASE_FIELDS = (
+    "id",
+    "youth_id",
+    "period_id",
+    "routine_id",
+    "started_on",
+    "recheck_on",
+    "youth__id",
+    "youth__birth_date",
+    "youth__phone",
+    "youth__phone_alt",
+    "youth__last_reached_on",
+    "routine__id",
+    "routine__retry_after_days",
+    "routine__concern_after_attempts",
+)
+TASK_FIELDS = (
+    "id",
+    "youth_id",
+    "case_id",
+    "step_id",
+    "kind",
+    "status",
+    "due_date",
+    "done_at",
+    "cancel_reason",
+)
+
+
 def _load_chunk(ids: list[int]) -> _Chunk:
-    cases = list(OutreachCase.objects.filter(pk__in=ids).select_related("youth", "routine"))
+    cases = list(
+        OutreachCase.objects.filter(pk__in=ids)
+        .select_related("youth", "routine")
+        .only(*CASE_FIELDS)
+    )
     chunk = _Chunk(cases, defaultdict(list), defaultdict(dict), defaultdict(list), {})
     for period_id, at in (
         ContactAttempt.objects.filter(
@@ -358,7 +393,7 @@ def _load_chunk(ids: list[int]) -> _Chunk:
         .values_list("period_id", "at")
     ):
         chunk.unsuccessful[period_id].append(timezone.localtime(at).date())
-    for task in Task.objects.filter(case_id__in=ids):
+    for task in Task.objects.filter(case_id__in=ids).only(*TASK_FIELDS):
         if task.kind == Task.Kind.ESCALATION:
             chunk.escalated.add(task.case_id)
         if task.step_id:
