@@ -408,7 +408,10 @@ def _reopen(youth: Youth, arg, staff, today: dt.date) -> None:
 def _meeting(youth: Youth, arg, staff, today: dt.date) -> None:
     """A task of the case that is not a step (the retry waits for it): add one or remove one."""
     case = OutreachCase.objects.filter(youth=youth, closed_on__isnull=True).first()
-    if arg and case is not None:
+    meetings_today = Task.objects.filter(
+        youth=youth, kind=Task.Kind.MEETING, due_date=today, status="open"
+    )
+    if arg and case is not None and not meetings_today.exists():  # one a day (a constraint)
         Task.objects.create(
             youth=youth, case=case, kind=Task.Kind.MEETING, title="Möte", due_date=today
         )
