@@ -1,5 +1,5 @@
 """Marks for the deadline job: every change to a fact the job reads marks the youth, in the
-same transaction, by PostgreSQL triggers (docs/adr/0007-deadline-job-marks.md).
+same transaction, by PostgreSQL triggers (docs/adr/0008-deadline-job-marks.md).
 
 The facts and where they live:
 - the youth: birth date, phone numbers, last day reached, restriction (GDPR art. 18),

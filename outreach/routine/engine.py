@@ -5,7 +5,7 @@ Idempotent by construction: tasks are keyed by (case, step) in the database, the
 creates what is missing, moves due dates that changed and cancels what no longer applies.
 Running it twice, or in two beats at once, changes nothing the second time.
 
-Two ways to run it, with the same result (docs/adr/0007-deadline-job-marks.md):
+Two ways to run it, with the same result (docs/adr/0008-deadline-job-marks.md):
 - the full pass (`deadlines_refresh`, once a day) reconciles every open case;
 - the incremental run (`deadlines_refresh_marked`, every few minutes) reconciles only the
   cases of youths marked since (a database trigger marks a youth in the same transaction as

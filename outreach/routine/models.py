@@ -101,7 +101,7 @@ class DeadlineMark(models.Model):
     """A youth whose facts changed since the deadline job last looked: the incremental run
     (outreach.routine.engine.deadlines_refresh_marked) reconciles the youth's cases and
     removes the mark. Set by PostgreSQL triggers in the same transaction as the change
-    (migration 0014, docs/adr/0007-deadline-job-marks.md); `seq` is new on every change, so a
+    (migration 0014, docs/adr/0008-deadline-job-marks.md); `seq` is new on every change, so a
     run removes only the marks it read and a change made during the run stays marked.
 
     Holds no personal data but the youth's id, and no foreign key: a mark outlives nothing
