@@ -303,13 +303,41 @@ def _due_at_20(municipality: Any, today: dt.date, count: int) -> None:
     Youth.objects.filter(pk__in=ids).update(birth_date=born)
 
 
+def _facts_change(municipality: Any, count: int) -> int:
+    """What a working day brings to the deadline job (bench data only): `count` youths in
+    KAA get a new phone number or lose theirs, and a failed call is logged for each."""
+    from django.utils import timezone
+
+    from outreach.models import ContactAttempt
+    from youth.models import KaaPeriod, Youth
+
+    periods = list(
+        KaaPeriod.objects.filter(youth__municipality=municipality, end_date__isnull=True)
+        .order_by("?")
+        .values_list("pk", "youth_id")[:count]
+    )
+    for n, (_period, youth_id) in enumerate(periods):
+        Youth.objects.filter(pk=youth_id).update(phone="" if n % 2 else "070-000 00 00")
+    ContactAttempt.objects.bulk_create(
+        ContactAttempt(
+            youth_id=youth_id,
+            period_id=period,
+            at=timezone.now(),
+            channel="phone",
+            outcome="no_answer",
+        )
+        for period, youth_id in periods
+    )
+    return len(periods)
+
+
 def jobs(data: dict[str, Any], *, import_rows: int = 10_000, letters: int = 500) -> None:
     from django.utils import timezone
 
     from outreach.letters.pdf import batch_pdf_render
     from outreach.letters.services import templates_ensure_defaults
     from outreach.models import MessageTemplate, Task
-    from outreach.routine.engine import deadlines_refresh
+    from outreach.routine.engine import deadlines_refresh, deadlines_refresh_marked
     from youth.importing.services import import_apply, import_plan
     from youth.models import Reason
     from youth.register.services import turning_20_deregister
@@ -320,6 +348,9 @@ def jobs(data: dict[str, Any], *, import_rows: int = 10_000, letters: int = 500)
     print("|---|---:|---|")
     _timed("daily deadline job", deadlines_refresh)
     _timed("daily deadline job, second run (no changes)", deadlines_refresh)
+    _timed("deadline job, incremental run (no changes)", deadlines_refresh_marked)
+    changed = _facts_change(municipality, 100)
+    _timed(f"deadline job, incremental run ({changed} youths changed)", deadlines_refresh_marked)
     _due_at_20(municipality, today, 300)
     _timed("20th-birthday job (300 due)", lambda: turning_20_deregister(today=today))
     from demo.youths import personnummer_for

@@ -116,6 +116,7 @@ OBJECT_NAMES: dict[str, Any] = {
     "outreach.routinestep": gettext_lazy("Steg i kontaktrutinen"),
     "outreach.homevisitduty": gettext_lazy("Jour för hembesök"),
     "outreach.outcomerecheck": gettext_lazy("Återkontroll efter KAA"),
+    "outreach.deadlinemark": gettext_lazy("Markering för fristjobbet"),
     "plans.planrevision": gettext_lazy("Version av handlingsplan"),
     "plans.planfollowup": gettext_lazy("Uppföljning av handlingsplan"),
     "plans.closingconversation": gettext_lazy("Avslutande samtal"),

@@ -46,9 +46,16 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=30),
     },
     "outreach-deadlines-refresh": {
-        # After the register's nightly jobs, so that ended periods get no new tasks.
+        # The full pass, once a day after the register's nightly jobs (the repair: it looks
+        # at every open case).
         "task": "outreach.tasks.deadlines_refresh",
         "schedule": crontab(hour=2, minute=0),
+    },
+    "outreach-deadlines-refresh-marked": {
+        # The incremental run: the cases whose facts changed or whose day has come, with the
+        # full pass's result (outreach.routine.engine).
+        "task": "outreach.tasks.deadlines_refresh_marked",
+        "schedule": 300.0,
     },
     "plans-follow-up-tasks": {
         "task": "plans.tasks.follow_up_tasks_refresh",

@@ -21,7 +21,7 @@ from outreach.queue.models import (
     Task,
 )
 from outreach.rechecks.models import OutcomeRecheck
-from outreach.routine.models import Anchor, Routine, RoutineStep
+from outreach.routine.models import Anchor, DeadlineMark, Routine, RoutineStep
 
 __all__ = [
     "AccessCode",
@@ -36,6 +36,7 @@ __all__ = [
     "Anchor",
     "Channel",
     "ContactAttempt",
+    "DeadlineMark",
     "LetterBatch",
     "MessageTemplate",
     "OutcomeRecheck",

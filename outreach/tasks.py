@@ -10,10 +10,11 @@ from __future__ import annotations
 from outreach.homevisits.tasks import homevisit_alarms, homevisit_alert_send
 from outreach.messaging.tasks import send_message
 from outreach.queue.tasks import digests_send
-from outreach.routine.tasks import deadlines_refresh
+from outreach.routine.tasks import deadlines_refresh, deadlines_refresh_marked
 
 __all__ = [
     "deadlines_refresh",
+    "deadlines_refresh_marked",
     "digests_send",
     "homevisit_alarms",
     "homevisit_alert_send",

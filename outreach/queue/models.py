@@ -55,6 +55,10 @@ class OutreachCase(models.Model):
     reached_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     retry_on = models.DateField(null=True, blank=True)
+    # The first day on which the calendar alone can change what the deadline job makes of this
+    # case (the day after its last planned deadline), kept by the job; the incremental run
+    # takes up the cases whose day has come (outreach.routine.engine).
+    recheck_on = models.DateField(null=True, blank=True, db_index=True, editable=False)
 
     objects = ScopedByYouth.as_manager()
 

@@ -4,29 +4,56 @@ exactly the right tasks exist with the right due dates.
 Idempotent by construction: tasks are keyed by (case, step) in the database, the job only
 creates what is missing, moves due dates that changed and cancels what no longer applies.
 Running it twice, or in two beats at once, changes nothing the second time.
+
+Two ways to run it, with the same result (docs/adr/0008-deadline-job-marks.md):
+- the full pass (`deadlines_refresh`, once a day) reconciles every open case;
+- the incremental run (`deadlines_refresh_marked`, every few minutes) reconciles only the
+  cases of youths marked since (a database trigger marks a youth in the same transaction as
+  any change to a fact the job reads) and the cases whose `recheck_on` day has come: the
+  calendar alone changes a case's result only when its last planned deadline has passed
+  (the routine is then exhausted and outreach is extended), and that day is kept on the case.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from kaa.lib.joblock import job_lock
 from outreach.calendar import add_offset, next_business_day_on_or_after
 from outreach.queue.models import UNSUCCESSFUL_OUTCOMES, ContactAttempt, OutreachCase, Task
-from outreach.routine.models import Anchor, Routine, RoutineStep
+from outreach.routine.models import Anchor, DeadlineMark, Routine, RoutineStep
 from youth.models import KaaPeriod
 from youth.personnummer import age_on
 from youth.register.services import timeline_add
 
 CHUNK = 2000
 CONDITION = "villkor"  # cancel reason when a step's condition stops holding
+LOCK = "outreach.deadlines_refresh"  # the full pass and the incremental run take turns
+
+
+@contextmanager
+def _own_writes() -> Iterator[None]:
+    """Inside a transaction: what the job writes marks no youth (the marking triggers skip
+    while `kaa.deadlines_job` is on), since what it wrote is what it would write again.
+    Switched off again at the end, as the transaction may go on (a nested atomic block);
+    if the block fails, the rollback to its savepoint undoes the setting with the rest."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('kaa.deadlines_job', 'on', true)")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('kaa.deadlines_job', 'off', true)")
 
 
 @dataclass(frozen=True)
@@ -102,9 +129,11 @@ class JobStats:
         )
 
 
-def cases_ensure(*, period_ids: list[int] | None = None) -> int:
+def cases_ensure(
+    *, period_ids: list[int] | None = None, youths: QuerySet[DeadlineMark] | None = None
+) -> int:
     """Open an outreach case, on the municipality's current routine, for every open period
-    that has none (only those of `period_ids` if given)."""
+    that has none (only those of `period_ids`, or of the youths of `youths`, if given)."""
     routines = {r.municipality_id: r for r in Routine.objects.filter(is_current=True)}
     # Only KAA periods: a UKAA period's youth is already in an activity (no outreach routine).
     missing = (
@@ -118,28 +147,35 @@ def cases_ensure(*, period_ids: list[int] | None = None) -> int:
     )
     if period_ids is not None:
         missing = missing.filter(pk__in=period_ids)
+    if youths is not None:
+        missing = missing.filter(youth_id__in=youths.values("youth_id"))
     missing = missing.values_list("pk", "youth_id", "youth__municipality_id", "start_date")
     created = [
         OutreachCase(period_id=pk, youth_id=youth_id, routine=routines[muni], started_on=start)
         for pk, youth_id, muni, start in missing
     ]
-    OutreachCase.objects.bulk_create(created, batch_size=CHUNK, ignore_conflicts=True)
+    if created:
+        with transaction.atomic(), _own_writes():
+            OutreachCase.objects.bulk_create(created, batch_size=CHUNK, ignore_conflicts=True)
     return len(created)
 
 
-def cases_close_ended() -> int:
-    """Cases whose KAA period has ended: close them and cancel what was still to do."""
-    ended = list(
-        OutreachCase.objects.filter(
-            closed_on__isnull=True, period__end_date__isnull=False
-        ).values_list("pk", "period__end_date")
-    )
+def cases_close_ended(*, youths: QuerySet[DeadlineMark] | None = None) -> int:
+    """Cases whose KAA period has ended: close them and cancel what was still to do (only
+    the youths of `youths` if given)."""
+    ended = OutreachCase.objects.filter(closed_on__isnull=True, period__end_date__isnull=False)
+    if youths is not None:
+        ended = ended.filter(youth_id__in=youths.values("youth_id"))
     cancelled = 0
-    for pk, end in ended:
-        cancelled += Task.objects.filter(case_id=pk, status=Task.Status.OPEN).update(
-            status=Task.Status.CANCELLED, cancel_reason="perioden avslutad"
-        )
-        OutreachCase.objects.filter(pk=pk).update(closed_on=end)
+    rows = list(ended.values_list("pk", "period__end_date"))
+    if not rows:
+        return 0
+    with transaction.atomic(), _own_writes():
+        for pk, end in rows:
+            cancelled += Task.objects.filter(case_id=pk, status=Task.Status.OPEN).update(
+                status=Task.Status.CANCELLED, cancel_reason="perioden avslutad"
+            )
+            OutreachCase.objects.filter(pk=pk).update(closed_on=end, recheck_on=None)
     return cancelled
 
 
@@ -189,11 +225,13 @@ def cases_refresh(
 
 
 def deadlines_refresh(*, today: dt.date | None = None) -> JobStats | None:
-    """Bring every open case's tasks up to date. Returns None if another run holds the lock."""
+    """The full pass: bring every open case's tasks up to date. Returns None if another run
+    holds the lock. The marks it read first are removed after (it has looked at everyone)."""
     today = today or timezone.localdate()
-    with job_lock("outreach.deadlines_refresh") as got:
+    with job_lock(LOCK) as got:
         if not got:
             return None
+        marks = _marks_read()
         stats = JobStats(cases_created=cases_ensure())
         stats.tasks_cancelled += cases_close_ended()
         steps_by_routine = _steps_by_routine()
@@ -201,7 +239,74 @@ def deadlines_refresh(*, today: dt.date | None = None) -> JobStats | None:
         for start in range(0, len(case_ids), CHUNK):
             _refresh_chunk(case_ids[start : start + CHUNK], steps_by_routine, today, stats)
         stats.tasks_created += turning_20_letters_ensure(today=today)
+        _marks_clear(marks)
         return stats
+
+
+def deadlines_refresh_marked(*, today: dt.date | None = None) -> JobStats | None:
+    """The incremental run: the same result as the full pass, looking only at the youths
+    marked since and the cases whose `recheck_on` day has come. Returns None if another run
+    holds the lock. On a database without the marking triggers (the SQLite demo) it is the
+    full pass."""
+    if connection.vendor != "postgresql":
+        return deadlines_refresh(today=today)
+    today = today or timezone.localdate()
+    with job_lock(LOCK) as got:
+        if not got:
+            return None
+        marks = _marks_read()
+        stats = JobStats()
+        due = set(_refreshable_cases().filter(recheck_on__lte=today).values_list("pk", flat=True))
+        if marks:
+            # Marks made after the read are taken too (looking again is harmless); only the
+            # marks read are removed at the end, so a change made during the run stays marked.
+            marked = DeadlineMark.objects.all()
+            stats.cases_created = cases_ensure(youths=marked)
+            stats.tasks_cancelled += cases_close_ended(youths=marked)
+            due.update(
+                OutreachCase.objects.filter(youth_id__in=marked.values("youth_id")).values_list(
+                    "pk", flat=True
+                )
+            )
+        if due:
+            rows = list(
+                _refreshable_cases()
+                .filter(pk__in=sorted(due))
+                .order_by("pk")
+                .values_list("pk", "routine_id")
+            )
+            steps_by_routine = _steps_by_routine(sorted({routine for _pk, routine in rows}))
+            ids = [pk for pk, _routine in rows]
+            for start in range(0, len(ids), CHUNK):
+                _refresh_chunk(ids[start : start + CHUNK], steps_by_routine, today, stats)
+        # Date-driven and youth-wide, and one indexed query: run in full every time.
+        stats.tasks_created += turning_20_letters_ensure(today=today)
+        _marks_clear(marks)
+        return stats
+
+
+def _marks_read() -> list[tuple[int, int]]:
+    return list(DeadlineMark.objects.values_list("youth_id", "seq"))
+
+
+def _marks_clear(marks: list[tuple[int, int]]) -> None:
+    """Remove the marks read, each only if unchanged: a youth marked again meanwhile (a new
+    `seq`, also one written by a transaction still open, whose row lock this waits for)
+    stays marked for the next run."""
+    if not marks:
+        return
+    if connection.vendor != "postgresql":  # one writer at a time (SQLite)
+        DeadlineMark.objects.filter(pk__in=[y for y, _seq in marks]).delete()
+        return
+    with connection.cursor() as cursor:
+        for start in range(0, len(marks), CHUNK * 5):
+            part = marks[start : start + CHUNK * 5]
+            cursor.execute(
+                "DELETE FROM outreach_deadlinemark m "
+                "USING unnest(%s::bigint[], %s::bigint[]) AS r(youth_id, seq) "
+                "WHERE m.youth_id = r.youth_id AND m.seq = r.seq",
+                [[y for y, _seq in part], [seq for _y, seq in part]],
+            )
 
 
 def turning_20_letters_ensure(*, today: dt.date) -> int:
@@ -231,7 +336,9 @@ def turning_20_letters_ensure(*, today: dt.date) -> int:
         )
         for y in youths
     ]
-    Task.objects.bulk_create(tasks, batch_size=CHUNK, ignore_conflicts=True)
+    if tasks:
+        with transaction.atomic(), _own_writes():
+            Task.objects.bulk_create(tasks, batch_size=CHUNK, ignore_conflicts=True)
     return len(tasks)
 
 
@@ -245,8 +352,43 @@ class _Chunk:
     escalated: set[int] = field(default_factory=set)
 
 
+# Only the columns the job reads: a chunk is 2,000 cases with their youths and every task
+# they ever had, and building model instances with every column was most of a full pass.
+CASE_FIELDS = (
+    "id",
+    "youth_id",
+    "period_id",
+    "routine_id",
+    "started_on",
+    "recheck_on",
+    "youth__id",
+    "youth__birth_date",
+    "youth__phone",
+    "youth__phone_alt",
+    "youth__last_reached_on",
+    "routine__id",
+    "routine__retry_after_days",
+    "routine__concern_after_attempts",
+)
+TASK_FIELDS = (
+    "id",
+    "youth_id",
+    "case_id",
+    "step_id",
+    "kind",
+    "status",
+    "due_date",
+    "done_at",
+    "cancel_reason",
+)
+
+
 def _load_chunk(ids: list[int]) -> _Chunk:
-    cases = list(OutreachCase.objects.filter(pk__in=ids).select_related("youth", "routine"))
+    cases = list(
+        OutreachCase.objects.filter(pk__in=ids)
+        .select_related("youth", "routine")
+        .only(*CASE_FIELDS)
+    )
     chunk = _Chunk(cases, defaultdict(list), defaultdict(dict), defaultdict(list), {})
     for period_id, at in (
         ContactAttempt.objects.filter(
@@ -256,7 +398,7 @@ def _load_chunk(ids: list[int]) -> _Chunk:
         .values_list("period_id", "at")
     ):
         chunk.unsuccessful[period_id].append(timezone.localtime(at).date())
-    for task in Task.objects.filter(case_id__in=ids):
+    for task in Task.objects.filter(case_id__in=ids).only(*TASK_FIELDS):
         if task.kind == Task.Kind.ESCALATION:
             chunk.escalated.add(task.case_id)
         if task.step_id:
@@ -273,14 +415,26 @@ def _load_chunk(ids: list[int]) -> _Chunk:
 def _refresh_chunk(
     ids: list[int], steps_by_routine: dict[int, list[RoutineStep]], today: dt.date, stats: JobStats
 ) -> None:
-    chunk = _load_chunk(ids)
+    with _own_writes():
+        _refresh_loaded(_load_chunk(ids), steps_by_routine, today, stats)
+
+
+def _refresh_loaded(
+    chunk: _Chunk, steps_by_routine: dict[int, list[RoutineStep]], today: dt.date, stats: JobStats
+) -> None:
     new: list[Task] = []
     moved: list[Task] = []
     cancelled: list[Task] = []
+    recheck: dict[dt.date | None, list[int]] = defaultdict(list)
     for case in chunk.cases:
-        _reconcile_case(
+        plan = _reconcile_case(
             case, chunk, steps_by_routine[case.routine_id], today, stats, new, moved, cancelled
         )
+        on = _recheck_on(plan, today)
+        if on != case.recheck_on:
+            recheck[on].append(case.pk)
+    for on, case_ids in recheck.items():
+        OutreachCase.objects.filter(pk__in=case_ids).update(recheck_on=on)
     Task.objects.bulk_create(new, batch_size=CHUNK, ignore_conflicts=True)
     for task in moved:
         # Conditional: a task a coach completed while the job ran is left as the coach left it.
@@ -303,8 +457,9 @@ def _reconcile_case(
     new: list[Task],
     moved: list[Task],
     cancelled: list[Task],
-) -> None:
-    """Compare one case's plan with its tasks and note what to create, move or cancel."""
+) -> list[Planned]:
+    """Compare one case's plan with its tasks and note what to create, move or cancel;
+    returns the plan."""
     youth, existing = case.youth, chunk.tasks[case.pk]
     facts = CaseFacts(
         start=case.started_on,
@@ -346,7 +501,7 @@ def _reconcile_case(
             cancelled.append(task)
     _escalate(case, facts, chunk, today, new)
     if facts.reached or chunk.open_other[case.pk] or not _routine_exhausted(plan, existing, today):
-        return
+        return plan
     last = max(
         [p.due for p in plan]
         + list(facts.done.values())
@@ -371,6 +526,21 @@ def _reconcile_case(
         f"försök senast {retry_on.isoformat()}",
     )
     stats.retries += 1
+    return plan
+
+
+def _recheck_on(plan: list[Planned], today: dt.date) -> dt.date | None:
+    """The day on which the calendar alone can next change the case's result, if any.
+
+    Everything the job derives is a function of the facts (which mark the youth when they
+    change) and of today's date in two places only: the routine counts as exhausted (and
+    outreach is extended) once every planned deadline has passed, i.e. from the day after
+    the last one; and the concern-report step is not made from the 18th birthday on, which
+    can only take away what an earlier run, on the day the attempts were logged, made."""
+    if not plan:
+        return None
+    after_last = max(p.due for p in plan) + dt.timedelta(days=1)
+    return after_last if after_last > today else None
 
 
 def _escalate(

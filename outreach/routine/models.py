@@ -95,3 +95,20 @@ class RoutineStep(models.Model):
     @property
     def offset_display(self) -> str:
         return offset_display(self.offset_value, self.offset_unit)
+
+
+class DeadlineMark(models.Model):
+    """A youth whose facts changed since the deadline job last looked: the incremental run
+    (outreach.routine.engine.deadlines_refresh_marked) reconciles the youth's cases and
+    removes the mark. Set by PostgreSQL triggers in the same transaction as the change
+    (migration 0014, docs/adr/0008-deadline-job-marks.md); `seq` is new on every change, so a
+    run removes only the marks it read and a change made during the run stays marked.
+
+    Holds no personal data but the youth's id, and no foreign key: a mark outlives nothing
+    (the next run removes the marks of youths that are gone)."""
+
+    youth_id = models.BigIntegerField(primary_key=True)
+    seq = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.youth_id}@{self.seq}"

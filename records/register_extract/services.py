@@ -171,6 +171,7 @@ LABELS = {
     "reached_on": _lazy("Nådd"),
     "receipt_sent_at": _lazy("Kvitto skickat"),
     "received_at": _lazy("Mottagen"),
+    "recheck_on": _lazy("Fristerna ses över igen"),
     "recipient": _lazy("Mottagare"),
     "rejection": _lazy("Skäl till avslag"),
     "rejection_note": _lazy("Kommentar till avslaget"),

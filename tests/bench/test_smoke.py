@@ -62,6 +62,8 @@ def test_the_page_and_job_benchmark_runs_at_a_tiny_scale(tiny, capsys, settings)
     assert "| manager dashboard (cold) |" in out
     assert "import_register, 20 rows (apply)" in out
     assert "letters as one PDF" in out
+    assert "| deadline job, incremental run (no changes) |" in out
+    assert "youths changed) |" in out
 
 
 @pytest.mark.django_db(transaction=True)
