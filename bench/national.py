@@ -134,7 +134,7 @@ def _contacts(ids: list[int], target: int) -> int:
             [ids],
         )
         if cursor.fetchone()[0] >= target // 2:
-            return 0
+            return 0  # built by an earlier run
         youths = Youth.objects.filter(municipality_id__in=ids).count()
         cursor.execute(CONTACTS_SQL, [max(1, round(target / max(youths, 1))), ids])
         made = cursor.rowcount
@@ -150,8 +150,11 @@ def _routine_states(ids: list[int]) -> int:
     from django.db import connection
     from django.utils import timezone
 
+    from outreach.models import Task
     from outreach.routine.engine import deadlines_refresh
 
+    if Task.objects.filter(youth__municipality_id__in=ids, status="done").exists():
+        return 0  # built by an earlier run
     deadlines_refresh()
     with connection.cursor() as cursor:
         cursor.execute(ON_TIME_SQL, [timezone.localdate(), ON_TIME, ids])
@@ -188,9 +191,10 @@ def build(scale: float) -> dict[str, Any]:
             routine_from_template(municipality=municipality, key=s.routine, actor=None)
         demo_youths_ensure(municipality=municipality, count=s.youths, seed=24)
     ids = [m.pk for m in municipalities]
+    made: list[int] = []  # contacts added by this run (none: the sums are already made)
     steps = [
         ("municipalities, staff, youths", lambda: None),
-        ("contacts", lambda: _contacts(ids, round(CONTACTS * scale))),
+        ("contacts", lambda: made.append(_contacts(ids, round(CONTACTS * scale))) or made[0]),
         (
             "plans",
             lambda: sum(
@@ -199,7 +203,7 @@ def build(scale: float) -> dict[str, Any]:
             ),
         ),
         ("tasks, routine states", lambda: _routine_states(ids)),
-        ("sums", lambda: _sums(ids, ContactDay, RollupState, rollup_refresh)),
+        ("sums", lambda: made[0] and _sums(ids, ContactDay, RollupState, rollup_refresh)),
     ]
     for name, step in steps:
         result = step()
@@ -230,7 +234,7 @@ def _sums(ids: list[int], contact_day: Any, rollup_state: Any, rollup_refresh: A
     contact_day.objects.filter(municipality_id__in=ids).delete()
     rollup_state.objects.filter(municipality_id__in=ids).delete()
     rollup_refresh(today=timezone.localdate())
-    return ""
+    return "summed again"
 
 
 def describe(ids: list[int]) -> str:

@@ -617,10 +617,22 @@ def load(
 ) -> list[Figure]:
     """locust runs of the staff mix (one per pause), each with the workers' memory, and a run
     of the floor view alone (what the stack serves with no page work: the ceiling)."""
+    from django.conf import settings
+
     from bench.loadrun import locust
     from bench.national import load_accounts
+    from kaa.models import User
 
-    accounts = load_accounts(data["municipality_ids"], users)
+    # A session per coach, opened here with a verified second factor: locust's users start
+    # clicking at once instead of hashing 100 passwords on the server first.
+    accounts = [
+        (
+            name,
+            _client(User.objects.get(username=name)).cookies[settings.SESSION_COOKIE_NAME].value,
+            ids,
+        )
+        for name, _password, ids in load_accounts(data["municipality_ids"], users)
+    ]
     paths = load_paths()
     figures = []
     print(
@@ -631,7 +643,13 @@ def load(
     results = {}
     runs = [("floor", 0.0, True)] + [(f"mix_think{t:g}", t, False) for t in think]
     for name, pause, floor_only in runs:
-        plan = {"accounts": accounts, "paths": paths, "think": pause, "floor_only": floor_only}
+        plan = {
+            "accounts": accounts,
+            "paths": paths,
+            "think": pause,
+            "floor_only": floor_only,
+            "cookie": settings.SESSION_COOKIE_NAME,
+        }
         result = locust(
             base, plan, name=name, users=users, seconds=seconds, out=out, master=master
         )

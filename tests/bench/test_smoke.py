@@ -140,10 +140,12 @@ def test_the_gunicorn_workers_memory_is_sampled():
 @pytest.mark.urls("bench.urls")
 @pytest.mark.django_db(transaction=True)
 def test_the_locust_scenario_runs_against_a_live_server(live_server, municipality, team, tmp_path):
-    """Three locust users for eight seconds: logins, the whole staff mix, note writes, and
-    the stack's floor alone, with no errors; the CSV stats are kept."""
+    """Three locust users for eight seconds in a coach's session: the whole staff mix with
+    note writes, and the stack's floor alone, with no errors; the CSV stats are kept."""
+    from django.conf import settings
+
     from bench.loadrun import locust
-    from bench.run import PASSWORD, load_paths
+    from bench.run import _client, load_paths
     from kaa.models import Role, User
     from tests.factories import youth_make
     from youth.models import Note
@@ -151,10 +153,14 @@ def test_the_locust_scenario_runs_against_a_live_server(live_server, municipalit
     coach = User.objects.create(
         username="bench-coach-x", role=Role.COACH, municipality=municipality, team=team
     )
-    coach.set_password(PASSWORD)
-    coach.save()
     ids = [youth_make(municipality=municipality, coach=coach).pk for _ in range(2)]
-    plan = {"accounts": [(coach.username, PASSWORD, ids)], "paths": load_paths(), "think": 0}
+    session = _client(coach).cookies[settings.SESSION_COOKIE_NAME].value
+    plan = {
+        "accounts": [(coach.username, session, ids)],
+        "paths": load_paths(),
+        "think": 0,
+        "cookie": settings.SESSION_COOKIE_NAME,
+    }
     mix = locust(
         live_server.url, plan, name="mix", users=3, seconds=8, out=tmp_path, master=os.getpid()
     )
@@ -174,7 +180,9 @@ def test_the_locust_scenario_runs_against_a_live_server(live_server, municipalit
     assert floor["failures"] == 0
     assert floor["requests"] > 2
     assert "stack floor" in (tmp_path / "floor_mix_times.csv").read_text()
-    assert "work queue" in (tmp_path / "mix_stats.csv").read_text()
+    stats = (tmp_path / "mix_stats.csv").read_text()
+    for name in ("work queue", "youth page", "note POST", "search result list", "youth list"):
+        assert name in stats
     assert (tmp_path / "mix_rss.csv").read_text().startswith("seconds,pid,rss_kb")
     assert Note.objects.filter(youth_id__in=ids).exists()
 
