@@ -308,7 +308,10 @@ def load_accounts(ids: list[int], users: int) -> list[tuple[str, str, list[int]]
     accounts = []
     for coach in coaches[::step][:users]:
         youths = list(
-            Youth.objects.filter(coach=coach).order_by("pk").values_list("pk", flat=True)[:20]
+            # Not those with protected identity: their page first asks the coach for a reason.
+            Youth.objects.filter(coach=coach, protected_identity=False)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:20]
         )
         if youths:
             accounts.append((coach.username, PASSWORD, youths))
