@@ -208,3 +208,24 @@ def test_the_identification_benchmark_measures_a_tiny_run(capsys):
     assert result["run_s"] > 0
     assert result["steady_proposals"] == 0  # the group registered: nothing to propose
     assert "| run / join |" in capsys.readouterr().out
+
+
+@pytest.mark.urls("bench.urls")
+def test_the_stack_floor_view_checks_access_and_audits_like_a_page(
+    client, client_for, coach, manager, stranger_coordinator, municipality
+):
+    """The bench-only floor: login required, the youth's object-level access checked (a
+    stranger gets 404), one read event per view, a CSRF token in the answer."""
+    from kaa.models import AuditEvent
+    from tests.factories import youth_make
+
+    youth = youth_make(municipality=municipality, coach=coach)
+    path = f"/bench/floor/{youth.pk}/"
+    assert client.get(path).status_code == 302  # to the login
+    response = client_for(coach).get(path)
+    assert response.status_code == 200
+    assert b'name="csrfmiddlewaretoken"' in response.content
+    assert AuditEvent.objects.filter(youth_id=youth.pk, action="read", detail="floor").count() == 1
+    assert client_for(stranger_coordinator).get(path).status_code == 404
+    assert client_for(manager).get("/bench/floor/").status_code == 200
+    assert AuditEvent.objects.filter(object_type="bench", user=manager).count() == 1
