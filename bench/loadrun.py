@@ -85,8 +85,12 @@ def gunicorn(workers: int, threads: int = 4, port: int = 8765) -> Iterator[Serve
             raise RuntimeError("gunicorn did not answer /healthz")
         yield Server(base, process)
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        process.terminate()  # gunicorn's graceful stop: workers finish their requests
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            process.kill()  # kept-alive connections held a worker past the graceful timeout
+            process.wait(timeout=10)
 
 
 def workers_of(pid: int) -> list[int]:

@@ -733,7 +733,7 @@ def run(args: argparse.Namespace) -> list[Figure]:
         from bench.loadrun import gunicorn
 
         out = Path(args.results)
-        with gunicorn(args.workers) as server:
+        with gunicorn(args.workers, port=args.port) as server:
             figures = pages_http(server.base, data, rows, args.repeat) + figures
             if args.users:
                 figures += load(
@@ -764,6 +764,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8765, help="gunicorn's port on 127.0.0.1")
     parser.add_argument(
         "--think",
         type=float,
