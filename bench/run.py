@@ -1,14 +1,20 @@
-"""The national-scale benchmark (every municipality of the country at once): build a dataset,
-then time the staff pages against their physical limit and the jobs.
+"""The national-scale benchmark: build a dataset, then time the staff pages, the jobs, the
+SCB export and the staff mix under load, each beside its floor measured in the same run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaa_bench \\
-        .venv/bin/python -m bench.run --youths 100000 --contacts 2000000 --plans 30000
+        .venv/bin/python -m bench.run --profile national --scale 1
 
-The dataset is built once in municipality 0100 with the project's demo generator (youths,
-periods, occupations, reached calls), SQL-generated contacts and bulk plans; reruns reuse it.
-Pages are requested through Django's test client as real staff (a coach, a coordinator with
-a second factor, a manager): median and p95 server time, query count, and the time of the
-same SQL run directly in PostgreSQL (the physical limit), with the ratio. Jobs are timed once.
+Profiles (`--scale` multiplies every count, so a small machine or the smoke test can run them):
+- `national` (bench/national.py): 290 municipalities sized like the country's, 100,000 youths,
+  about 2,000 coaches with caseloads of 30-80, four routines, most youths not overdue, 2 M
+  contacts over two years, 30,000 plans. Pages are timed as the largest municipality's staff.
+- `stress`: the same counts in one municipality (0100), every youth's routine overdue at once.
+
+Floors: a page's own SQL run directly, and the stack's floor (bench/urls.py: the same
+middleware, access check and audit event, served by the same gunicorn); for the SCB export a
+raw COPY of the same columns; for the jobs the SQL that reads what is due. Load: locust
+(bench/locustfile.py, headless, loopback only), its CSV stats and the gunicorn workers' memory
+kept in the results directory with a summary table (`summary.md`).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import datetime as dt
 import io
 import statistics
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from bench.scb_export import _database_ensure, _django
@@ -172,7 +179,7 @@ def dataset(youths: int, contacts: int, plans: int) -> dict[str, Any]:
         print(f"dataset {name}: {time.perf_counter() - started:.1f} s", flush=True)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-    return {"municipality": municipality, **users}
+    return {"municipality": municipality, "municipality_ids": [municipality.pk], **users}
 
 
 def _client(user: Any) -> Any:
@@ -217,6 +224,7 @@ def page_cases(data: dict[str, Any]) -> list[tuple[str, Any, str, dict[str, str]
         Youth.objects.filter(municipality=municipality, coach=data["coach"]).order_by("pk").first()
     )
     _long_timeline(youth)
+    data["page_youth"] = youth
     sam, coach, chef = data["coordinator"], data["coach"], data["manager"]
     return [
         (
@@ -244,7 +252,42 @@ def page_cases(data: dict[str, Any]) -> list[tuple[str, Any, str, dict[str, str]
     ]
 
 
-def pages(data: dict[str, Any], repeat: int) -> None:
+@dataclass
+class Figure:
+    """One line of the summary: a measured figure beside its floor and the target."""
+
+    name: str
+    value: str
+    floor: str
+    ratio: str
+    target: str
+    met: bool | None
+    reason: str = ""
+
+    def row(self) -> str:
+        verdict = {True: "met", False: "missed", None: "-"}[self.met]
+        if self.reason:
+            verdict = f"{verdict}: {self.reason}" if self.met is not None else self.reason
+        return (
+            f"| {self.name} | {self.value} | {self.floor} | {self.ratio} | {self.target} | "
+            f"{verdict} |"
+        )
+
+
+SUMMARY_HEAD = (
+    "| figure | measured | floor | ratio | target | met or the reason |\n"
+    "|---|---:|---:|---:|---|---|"
+)
+
+
+def _p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def pages(data: dict[str, Any], repeat: int) -> list[dict[str, Any]]:
+    """Each page through Django's test client: median, p95, query count and the same SQL run
+    directly (the first floor). Returns the rows, for the HTTP timing and the summary."""
     from django.conf import settings
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -254,6 +297,7 @@ def pages(data: dict[str, Any], repeat: int) -> None:
     settings.STORAGES["staticfiles"]["BACKEND"] = (
         "django.contrib.staticfiles.storage.StaticFilesStorage"
     )
+    rows = []
     print("\n| page | median ms | p95 ms | queries | SQL ms | ratio |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, user, url, search in page_cases(data):
@@ -268,24 +312,81 @@ def pages(data: dict[str, Any], repeat: int) -> None:
                 started = time.perf_counter()
                 response = client.get(url)
                 times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (name, response.status_code)
+            if response.status_code != 200:
+                raise RuntimeError(f"{name}: {response.status_code}")
             count = len(ctx.captured_queries)
             sql_ms.append(_sql_time(ctx.captured_queries))
-        times.sort()
-        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
         median, sql = statistics.median(times), statistics.median(sql_ms)
+        rows.append(
+            {
+                "name": name,
+                "user": user,
+                "url": url,
+                "cookie": f"{settings.SESSION_COOKIE_NAME}="
+                f"{client.cookies[settings.SESSION_COOKIE_NAME].value}",
+                "median": median,
+                "p95": _p95(times),
+                "queries": count,
+                "sql": sql,
+            }
+        )
         print(
-            f"| {name} | {median:.0f} | {p95:.0f} | {count} | {sql:.0f} | "
+            f"| {name} | {median:.0f} | {_p95(times):.0f} | {count} | {sql:.0f} | "
             f"{median / max(sql, 0.1):.1f} |",
             flush=True,
         )
+    return rows
 
 
-def _timed(name: str, fn: Any, show: Any = str) -> Any:
+def pages_http(
+    base: str, data: dict[str, Any], rows: list[dict[str, Any]], repeat: int
+) -> list[Figure]:
+    """The same pages through gunicorn, one at a time, beside the stack's floor (bench/urls.py)
+    requested by the same user over the same connection kind."""
+    from bench.loadrun import http_times
+
+    youth_id = data["youth_id"]
+    floors: dict[int, tuple[float, float]] = {}
+    figures = []
+    print("\n| page, over HTTP | median ms | p95 ms | SQL ms | × SQL | stack floor ms | × floor |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        user = row["user"]
+        if user.pk not in floors:
+            path = "/bench/floor/" if user.role == "manager" else f"/bench/floor/{youth_id}/"
+            floors[user.pk] = http_times(base, row["cookie"], path, repeat)
+        floor = floors[user.pk][0]
+        median, p95 = http_times(base, row["cookie"], row["url"], repeat)
+        by_sql, by_floor = median / max(row["sql"], 0.1), median / max(floor, 0.1)
+        print(
+            f"| {row['name']} | {median:.0f} | {p95:.0f} | {row['sql']:.0f} | {by_sql:.1f} | "
+            f"{floor:.0f} | {by_floor:.1f} |",
+            flush=True,
+        )
+        dashboard = "dashboard" in row["name"]
+        target_ms = 1000 if dashboard else 100
+        met = p95 < target_ms and (dashboard or by_sql < 2)
+        figures.append(
+            Figure(
+                f"{row['name']}, p95 over HTTP ({row['queries']} queries)",
+                f"{p95:.0f} ms",
+                f"SQL {row['sql']:.0f} ms; stack {floor:.0f} ms",
+                f"×{by_sql:.1f} SQL; ×{by_floor:.1f} stack",
+                "< 1 s cold" if dashboard else "p95 < 100 ms, < 2× SQL",
+                met,
+            )
+        )
+    return figures
+
+
+def _timed(name: str, fn: Any, show: Any = str, floor_s: float | None = None) -> Any:
     started = time.perf_counter()
     result = fn()
-    print(f"| {name} | {time.perf_counter() - started:.1f} | {show(result)} |", flush=True)
-    return result
+    seconds = time.perf_counter() - started
+    floor = f"{floor_s:.2f}" if floor_s is not None else "-"
+    ratio = f"{seconds / max(floor_s, 0.001):.1f}" if floor_s is not None else "-"
+    print(f"| {name} | {seconds:.2f} | {floor} | {ratio} | {show(result)} |", flush=True)
+    return result, seconds
 
 
 def _due_at_20(municipality: Any, today: dt.date, count: int) -> None:
@@ -331,28 +432,115 @@ def _facts_change(municipality: Any, count: int) -> int:
     return len(periods)
 
 
-def jobs(data: dict[str, Any], *, import_rows: int = 10_000, letters: int = 500) -> None:
+# What the deadline job must read to know what is due: every open case of an open period with
+# its youth's facts, its tasks and its period's unsuccessful contacts, in one statement.
+DUE_SQL = """
+SELECT c.id, c.started_on, c.routine_id, y.birth_date, y.phone <> '' OR y.phone_alt <> '',
+       y.last_reached_on,
+       (SELECT array_agg(array[t.step_id::text, t.status, t.due_date::text, t.done_at::text])
+          FROM outreach_task t WHERE t.case_id = c.id),
+       (SELECT array_agg(a.at ORDER BY a.at) FROM outreach_contactattempt a
+          WHERE a.period_id = c.period_id AND a.outcome = ANY(%s))
+FROM outreach_outreachcase c
+JOIN youth_kaaperiod p ON p.id = c.period_id
+JOIN youth_youth y ON y.id = c.youth_id
+WHERE c.closed_on IS NULL AND p.end_date IS NULL AND y.restricted_at IS NULL
+"""
+
+# What the 20th-birthday job must find: the open periods of youths who are 20 or older.
+DUE_AT_20_SQL = """
+SELECT p.id, p.youth_id, y.birth_date FROM youth_kaaperiod p
+JOIN youth_youth y ON y.id = p.youth_id
+WHERE p.end_date IS NULL AND y.birth_date <= %s
+"""
+
+
+def _sql_seconds(sql: str, params: list[Any]) -> tuple[float, int]:
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = len(cursor.fetchall())
+    return time.perf_counter() - started, rows
+
+
+def jobs(data: dict[str, Any], *, import_rows: int = 10_000, letters: int = 500) -> list[Figure]:
     from django.utils import timezone
 
     from outreach.letters.pdf import batch_pdf_render
     from outreach.letters.services import templates_ensure_defaults
     from outreach.models import MessageTemplate, Task
+    from outreach.queue.models import UNSUCCESSFUL_OUTCOMES
     from outreach.routine.engine import deadlines_refresh, deadlines_refresh_marked
+    from youth import personnummer as pnr
     from youth.importing.services import import_apply, import_plan
     from youth.models import Reason
     from youth.register.services import turning_20_deregister
 
     municipality = data["municipality"]
     today = timezone.localdate()
-    print("\n| job | seconds | result |")
-    print("|---|---:|---|")
-    _timed("daily deadline job", deadlines_refresh)
-    _timed("daily deadline job, second run (no changes)", deadlines_refresh)
-    _timed("deadline job, incremental run (no changes)", deadlines_refresh_marked)
+    figures = []
+    print("\n| job | seconds | floor s | ratio | result |")
+    print("|---|---:|---:|---:|---|")
+    due_s, cases = _sql_seconds(DUE_SQL, [sorted(UNSUCCESSFUL_OUTCOMES)])
+    _stats, full_s = _timed(
+        f"daily deadline job ({cases} open cases)", deadlines_refresh, floor_s=due_s
+    )
+    _stats, again_s = _timed(
+        "deadline job, incremental run (no changes)", deadlines_refresh_marked, floor_s=due_s
+    )
     changed = _facts_change(municipality, 100)
-    _timed(f"deadline job, incremental run ({changed} youths changed)", deadlines_refresh_marked)
+    _stats, changed_s = _timed(
+        f"deadline job, incremental run ({changed} youths changed)",
+        deadlines_refresh_marked,
+        floor_s=due_s,
+    )
+    youths = data["youths"]
+    full_target = 30 * youths / 100_000
+    figures += [
+        Figure(
+            f"deadline job, full run ({cases} open cases, {youths} youths)",
+            f"{full_s:.1f} s",
+            f"due SQL {due_s:.2f} s",
+            f"×{full_s / max(due_s, 0.001):.0f}",
+            f"< 30 s at 100,000 youths (< {full_target:.1f} s here)",
+            full_s < full_target,
+        ),
+        Figure(
+            "deadline job, incremental run with nothing changed",
+            f"{again_s:.1f} s",
+            f"full run {full_s:.1f} s; due SQL {due_s:.2f} s",
+            f"{100 * again_s / max(full_s, 0.001):.0f} % of full",
+            "< 10 % of a full run",
+            again_s < 0.1 * full_s,
+        ),
+        Figure(
+            f"deadline job, incremental run after {changed} youths changed",
+            f"{changed_s:.2f} s",
+            f"full run {full_s:.1f} s",
+            f"{100 * changed_s / max(full_s, 0.001):.0f} % of full",
+            "(no target; the marks' cost)",
+            None,
+        ),
+    ]
     _due_at_20(municipality, today, 300)
-    _timed("20th-birthday job (300 due)", lambda: turning_20_deregister(today=today))
+    at20_s, due_20 = _sql_seconds(DUE_AT_20_SQL, [pnr.years_before(today, 20)])
+    closed, at20_job_s = _timed(
+        f"20th-birthday job ({due_20} due)",
+        lambda: turning_20_deregister(today=today),
+        floor_s=at20_s,
+    )
+    figures.append(
+        Figure(
+            f"20th-birthday job, {closed} due",
+            f"{at20_job_s:.2f} s",
+            f"due SQL {at20_s:.3f} s",
+            f"×{at20_job_s / max(at20_s, 0.001):.0f}",
+            "300 due < 3 s",
+            at20_job_s < 3 * max(closed, 1) / 300,
+        )
+    )
     from demo.youths import personnummer_for
 
     out = io.StringIO()
@@ -367,7 +555,7 @@ def jobs(data: dict[str, Any], *, import_rows: int = 10_000, letters: int = 500)
             [personnummer_for(born, (base + i) // 700 % 1000), "Import", f"Rad{base + i}"]
         )
     raw = out.getvalue().encode()
-    plan = _timed(
+    plan, _s = _timed(
         f"import_register, {import_rows} rows (plan)",
         lambda: import_plan(raw=raw, filename="bench.csv", municipality=municipality),
         show=lambda p: f"{len(p.new)} new, {len(p.errors)} row errors",
@@ -397,9 +585,44 @@ def jobs(data: dict[str, Any], *, import_rows: int = 10_000, letters: int = 500)
         task_ids=[t.pk for t in tasks],
         created_by=data["coordinator"],
     )
-    _timed(
+    _pdf, pdf_s = _timed(
         f"{len(tasks)} letters as one PDF",
         lambda: f"{len(batch_pdf_render(batch, tasks)) // 1024} kB",
+    )
+    figures.append(
+        Figure(
+            f"{len(tasks)} letters as one PDF",
+            f"{pdf_s:.1f} s",
+            "none (WeasyPrint's layout)",
+            "-",
+            f"500 letters < 10 s (< {10 * max(len(tasks), 1) / 500:.0f} s here)",
+            pdf_s < 10 * max(len(tasks), 1) / 500,
+        )
+    )
+    return figures
+
+
+def scb(data: dict[str, Any]) -> Figure:
+    """The SCB export of the timed municipality against a raw COPY of the same columns."""
+    import contextlib
+
+    from bench.scb_export import _measure
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        _measure(data["municipality"].code)
+    youths, rows, export_s, copy_s, peak, _size = buffer.getvalue().split("\t")
+    ratio = float(export_s) / max(float(copy_s), 0.001)
+    print("\n| SCB export: youths | rows | export s | COPY s | ratio | peak MB |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    print(f"| {youths} | {rows} | {export_s} | {copy_s} | {ratio:.1f} | {peak} |", flush=True)
+    return Figure(
+        f"SCB export, {youths} youths ({rows} rows; Python heap peak {peak} MB)",
+        f"{export_s} s",
+        f"raw COPY {copy_s} s",
+        f"×{ratio:.0f}",
+        "< 4× the raw COPY, flat memory",
+        ratio < 4,
     )
 
 
@@ -411,148 +634,203 @@ def load_paths() -> dict[str, str]:
         "queue": reverse("outreach:queue"),
         "youth": reverse("youth:detail", args=[0]).replace("/0/", "/{pk}/"),
         "note": reverse("youth:note_add", args=[0]).replace("/0/", "/{pk}/"),
+        "list": reverse("youth:list") + "?in_kaa=yes",
+        "search": reverse("youth:list"),
+        "floor": "/bench/floor/{pk}/",
     }
 
 
-def load_accounts(municipality: Any) -> list[tuple[str, str, list[int]]]:
-    from kaa.models import Role, User
-
-    accounts = []
-    for coach in User.objects.filter(
-        municipality=municipality, role=Role.COACH, username__startswith="bench-coach-"
-    ):
-        ids = list(coach.caseload.order_by("pk").values_list("pk", flat=True)[:20])
-        if ids:
-            accounts.append((coach.username, PASSWORD, ids))
-    return accounts
-
-
 def load(
+    base: str,
+    master: int,
     data: dict[str, Any],
     *,
     users: int,
     seconds: int,
-    workers: int,
-    think: tuple[float, ...] = (0.0,),
-) -> None:
-    """gunicorn on 127.0.0.1 (loopback only), `users` concurrent staff for `seconds`."""
-    import os
-    import subprocess
-    import sys
-    import tempfile
-    import urllib.request
+    think: tuple[float, ...],
+    out: Any,
+) -> list[Figure]:
+    """locust runs of the staff mix (one per pause), each with the workers' memory, and a run
+    of the floor view alone (what the stack serves with no page work: the ceiling)."""
+    from django.conf import settings
 
-    from bench.load import run_load
+    from bench.loadrun import locust
+    from bench.national import load_accounts
+    from kaa.models import User
 
-    env = {
-        **os.environ,
-        "STATIC_ROOT": tempfile.mkdtemp(prefix="kaa-bench-static-"),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "HTTPS": "false",
-        "AXES_FAILURE_LIMIT": "1000",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],  # noqa: S603
-        env=env,
-        check=True,
-    )
-    port = 8765
-    server = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "kaa.wsgi:application",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(workers),
-            "--threads",
-            "4",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(60):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.5)
-        print(
-            "\n| load | users | think s | seconds | requests | req/s | median ms | p95 ms "
-            "| errors |"
+    # A session per coach, opened here with a verified second factor: locust's users start
+    # clicking at once instead of hashing 100 passwords on the server first.
+    accounts = [
+        (
+            name,
+            _client(User.objects.get(username=name)).cookies[settings.SESSION_COOKIE_NAME].value,
+            ids,
         )
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for pause in think:
-            result = run_load(
-                base,
-                users,
-                seconds,
-                load_accounts(data["municipality"]),
-                load_paths(),
-                think=pause,
+        for name, _password, ids in load_accounts(data["municipality_ids"], users)
+    ]
+    paths = load_paths()
+    figures = []
+    print(
+        "\n| locust run | users | think s | seconds | requests | req/s | median ms | p95 ms "
+        "| failures | workers' RSS start → end MB (max one worker) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    results = {}
+    runs = [("floor", 0.0, True)] + [(f"mix_think{t:g}", t, False) for t in think]
+    for name, pause, floor_only in runs:
+        plan = {
+            "accounts": accounts,
+            "paths": paths,
+            "think": pause,
+            "floor_only": floor_only,
+            "cookie": settings.SESSION_COOKIE_NAME,
+        }
+        # The floor's run measures a ceiling, not endurance: a minute is enough.
+        length = min(seconds, 60) if floor_only else seconds
+        result = locust(base, plan, name=name, users=users, seconds=length, out=out, master=master)
+        results[name] = result
+        print(
+            f"| {name} | {users} | {pause:g} | {length} | {result['requests']} | "
+            f"{result['per_second']:.1f} | {result['median_ms']:.0f} | {result['p95_ms']:.0f} | "
+            f"{result['failures']} | {result['start_mb']:.0f} → {result['end_mb']:.0f} "
+            f"({result['max_worker_mb']:.0f}) |",
+            flush=True,
+        )
+    ceiling = results["floor"]
+    for name, result in results.items():
+        if name == "floor":
+            continue
+        memory = (
+            f"; RSS {result['start_mb']:.0f} → {result['end_mb']:.0f} MB over "
+            f"{result['workers']} workers"
+        )
+        if name == "mix_think0":
+            met = result["per_second"] >= 3 * TODAY_PER_SECOND and not result["failures"]
+            figures.append(
+                Figure(
+                    f"staff mix, {users} users without pauses, req/s{memory}",
+                    f"{result['per_second']:.1f} req/s",
+                    f"stack floor {ceiling['per_second']:.1f} req/s",
+                    f"{result['per_second'] / max(ceiling['per_second'], 0.1):.2f} of floor",
+                    f"≥ 3× {TODAY_PER_SECOND} req/s, 0 errors",
+                    met,
+                )
             )
-            print(
-                f"| gunicorn {workers}×4 threads | {users} | {pause:g} | {seconds} | "
-                f"{result['requests']} | {result['per_second']:.1f} | "
-                f"{result['median_ms']:.0f} | {result['p95_ms']:.0f} | {result['errors']} |",
-                flush=True,
+        else:
+            met = result["p95_ms"] < 300 and not result["failures"]
+            figures.append(
+                Figure(
+                    f"staff mix, {users} users pausing ~{name.split('think')[1]} s, p95{memory}",
+                    f"{result['p95_ms']:.0f} ms ({result['failures']} errors)",
+                    f"stack floor p95 {ceiling['p95_ms']:.0f} ms",
+                    f"×{result['p95_ms'] / max(ceiling['p95_ms'], 1):.1f}",
+                    "p95 < 300 ms, 0 errors",
+                    met,
+                )
             )
-            if result["errors"]:
-                print(f"first errors: {result['first_errors']}")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    return figures
+
+
+TODAY_PER_SECOND = 22.7  # the staff mix before issue #24 (bench/RESULTS.md), two cores
+
+
+def _build(args: argparse.Namespace) -> dict[str, Any]:
+    _database_ensure()
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    if args.profile == "national":
+        from bench.national import build
+
+        data = build(args.scale)
+    else:
+        data = dataset(
+            round(100_000 * args.scale), round(2_000_000 * args.scale), round(30_000 * args.scale)
+        )
+    from bench.national import describe
+    from youth.models import Youth
+
+    data["youths"] = Youth.objects.filter(municipality_id__in=data["municipality_ids"]).count()
+    data["description"] = describe(data["municipality_ids"])
+    print(f"\ndataset ({args.profile}, scale {args.scale:g}): {data['description']}", flush=True)
+    return data
+
+
+def run(args: argparse.Namespace) -> list[Figure]:
+    """The whole benchmark; prints each table as it goes and returns the summary's rows."""
+    from pathlib import Path
+
+    data = _build(args)
+    figures: list[Figure] = []
+    rows = pages(data, args.repeat) if not args.skip_pages else []
+    data["youth_id"] = data["page_youth"].pk if rows else None
+    if not args.skip_jobs:
+        figures += jobs(data, import_rows=args.import_rows, letters=args.letters)
+        figures.append(scb(data))
+    if rows or args.users:
+        from bench.loadrun import gunicorn
+
+        out = Path(args.results)
+        with gunicorn(args.workers, port=args.port) as server:
+            figures = pages_http(server.base, data, rows, args.repeat) + figures
+            if args.users:
+                figures += load(
+                    server.base,
+                    server.process.pid,
+                    data,
+                    users=args.users,
+                    seconds=args.seconds,
+                    think=tuple(args.think),
+                    out=out,
+                )
+    return figures
 
 
 def main() -> None:
+    import os
+    import subprocess
+    from pathlib import Path
+
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--youths", type=int, default=100_000)
-    parser.add_argument("--contacts", type=int, default=2_000_000)
-    parser.add_argument("--plans", type=int, default=30_000)
+    parser.add_argument("--profile", choices=["national", "stress"], default="national")
+    parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--skip-jobs", action="store_true")
     parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument("--letters", type=int, default=500)
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8765, help="gunicorn's port on 127.0.0.1")
     parser.add_argument(
         "--think",
         type=float,
         nargs="+",
         default=[0.0, 10.0],
-        help="mean pause between a user's clicks, seconds (one run each)",
+        help="mean pause between a user's clicks, seconds (one locust run each)",
     )
+    parser.add_argument("--results", help="directory for locust's CSVs and summary.md")
     args = parser.parse_args()
-    data = dataset(args.youths, args.contacts, args.plans)
-    if not args.skip_pages:
-        pages(data, args.repeat)
-    if not args.skip_jobs:
-        jobs(data)
-        from bench.scb_export import _measure
-
-        print("\n| SCB export: youths | rows | export s | COPY s | peak MB |")
-        print("|---:|---:|---:|---:|---:|")
-        import contextlib
-        import io as _io
-
-        buffer = _io.StringIO()
-        with contextlib.redirect_stdout(buffer):
-            _measure(CODE)
-        youths, rows, export_s, copy_s, peak, _size = buffer.getvalue().split("\t")
-        print(f"| {youths} | {rows} | {export_s} | {copy_s} | {peak} |")
-    if args.users:
-        load(
-            data,
-            users=args.users,
-            seconds=args.seconds,
-            workers=args.workers,
-            think=tuple(args.think),
-        )
+    stamp = time.strftime("%Y%m%dT%H%MZ", time.gmtime())
+    args.results = args.results or str(
+        Path(__file__).with_name("results") / f"{stamp}-{args.profile}-{args.scale:g}"
+    )
+    Path(args.results).mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()
+    figures = run(args)
+    load_after = os.getloadavg()
+    head = (
+        f"{args.profile} profile, scale {args.scale:g}; load average (1/5/15 min) "
+        f"{' / '.join(f'{x:.1f}' for x in load_before)} before, "
+        f"{' / '.join(f'{x:.1f}' for x in load_after)} after; "
+        + subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()  # noqa: S607
+        + " cores"
+    )
+    table = "\n".join([SUMMARY_HEAD, *(f.row() for f in figures)])
+    print(f"\n{head}\n\n{table}")
+    (Path(args.results) / "summary.md").write_text(f"{head}\n\n{table}\n")
 
 
 if __name__ == "__main__":
