@@ -74,9 +74,9 @@ SELECT now(), now(), '', p.personnummer, substr(p.personnummer, 3), p.birth_date
 FROM g JOIN youth_populationrecord p ON p.id = g.id
 """  # noqa: S608  # nosec B608  constant fragments, the values are parameters
 PERIOD_SQL = """
-INSERT INTO youth_kaaperiod (created_at, updated_at, archive_reason, start_date,
+INSERT INTO youth_kaaperiod (created_at, updated_at, archive_reason, kind, start_date,
                              registration_reason_id, youth_id)
-SELECT now(), now(), '', %(on)s::date - 30,
+SELECT now(), now(), '', 'kaa', %(on)s::date - 30,
        (SELECT MIN(id) FROM youth_reason WHERE kind = 'registration'), y.id
 FROM youth_youth y WHERE y.municipality_id = %(municipality)s
 """
