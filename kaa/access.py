@@ -286,8 +286,8 @@ def get_for_user(
 ) -> _M:
     """Fetch one object the user may see, or 404 (logged); 403 on writes by read-only roles.
 
-    Does not log the read itself: the caller knows whether it shows personal data and calls
-    `kaa.audit.audit_read` with the object (one insert).
+    Does not log the read itself: a view that shows the record fetches it with
+    `kaa.audit.get_for_display` (or, fetched for a form, logs it with `kaa.audit.shown`).
     """
     obj = queryset.visible_to(request.user).filter(**lookup).first()
     label = queryset.model._meta.label_lower

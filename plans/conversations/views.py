@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaa.access import get_for_user
-from kaa.audit import audit_read
+from kaa.audit import shown
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
 from plans.common.views import form_page
@@ -47,5 +47,5 @@ def conversation_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
 def conversation_detail(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk)
     conversation = get_for_user(request, conversations_for_detail(), youth=youth, pk=pk)
-    audit_read(request, conversation, detail="kartlaggning")
+    shown(request, conversation, what="kartlaggning")
     return render(request, "plans/conversations/detail.html", {"youth": youth, "c": conversation})

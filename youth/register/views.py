@@ -17,12 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaa.access import Perm, get_for_user, perm_required, require
-from kaa.audit import audit_bulk_read, audit_read
+from kaa.audit import exported_each, shown
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
 from kaa.lib.http import safe_next
 from kaa.lib.spreadsheets import xlsx_bytes
-from kaa.models import AuditEvent
 from youth.register import exports, forms, selectors, services
 from youth.register.models import KaaPeriod, Youth
 from youth.register.permissions import youth_get_for_user
@@ -180,7 +179,7 @@ def period_edit_view(request: HttpRequest, pk: int, period_pk: int) -> HttpRespo
         else:
             messages.success(request, _("KAA-perioden är rättad."))
             return redirect(safe_next(request, reverse("youth:detail", args=[youth.pk])))
-    audit_read(request, period, detail="period")
+    shown(request, period, what="period")
     return render(
         request, "youth/form.html", {"form": form, "youth": youth, "title": _("Rätta KAA-period")}
     )
@@ -204,7 +203,7 @@ def youth_export_view(request: HttpRequest) -> HttpResponse:
         .filter(restricted_at__isnull=True)
         .with_protection()[:EXPORT_LIMIT]
     )
-    audit_bulk_read(request, youths, action=AuditEvent.Action.EXPORT, detail="xlsx")
+    exported_each(request, youths, what="xlsx")
     content = xlsx_bytes(
         title=_("Ungdomar"), header=exports.HEADER, rows=(exports.row_for(y) for y in youths)
     )
