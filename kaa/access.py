@@ -183,7 +183,13 @@ def user_municipality_id(request: AuthenticatedHttpRequest) -> int:
 
 
 def _refuse_no_municipality(request: HttpRequest) -> NoReturn:
-    _log_denied(request, detail="municipality")
+    refuse(request, detail="municipality")
+
+
+def refuse(request: HttpRequest, *, detail: str) -> NoReturn:
+    """403 for a request a view itself refuses (an action it does not offer), with the
+    `denied` event every refusal writes."""
+    _log_denied(request, detail=detail)
     raise PermissionDenied
 
 

@@ -46,6 +46,8 @@ from youth.register.permissions import youth_get_for_user
 def consent_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     form = ConsentForm(request.POST or pop_draft(request) or None, youth=youth)
+    if request.method == "GET":
+        shown(request, youth, what="samtycke.ny")
     if request.method == "POST" and form.is_valid():
         try:
             consent = consent_record(youth=youth, actor=request.user, **form.cleaned_data)

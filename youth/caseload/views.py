@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, bulk_for_user, has_perm, perm_required
-from kaa.audit import listed
+from kaa.audit import listed, shown
 from kaa.forms import errors_apply
 from kaa.lib.http import safe_next
 from kaa.lib.params import int_list
@@ -126,6 +126,8 @@ def youth_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
         municipality_id=request.user.municipality_id,
         initial={"coach": youth.coach_id, "was": youth.coach_id or 0},
     )
+    if request.method == "GET":
+        shown(request, youth, what="ungdom:tilldela")
     if request.method == "POST" and form.is_valid():
         try:
             services.youth_assign(

@@ -7,14 +7,14 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kaa.access import Perm, get_for_user, has_perm, perm_required
+from kaa.access import Perm, get_for_user, perm_required, refuse, require
 from kaa.audit import shown
 from kaa.forms import errors_apply
 from kaa.lib.http import safe_next
@@ -37,8 +37,9 @@ def data_protection_view(request: HttpRequest, pk: int) -> HttpResponse:
     erasure = forms.ErasureForm(request.POST if action == "erasure" else None, prefix="e")
     chosen = {"restrict": restrict, "lift": lift, "erasure": erasure}.get(action)
     if request.method == "POST":
-        if not has_perm(request.user, Perm.EDIT_RECORDS) or chosen is None:
-            raise PermissionDenied
+        require(request, Perm.EDIT_RECORDS)
+        if chosen is None:
+            refuse(request, detail="action")
         if chosen.is_valid():
             data = chosen.cleaned_data
             try:

@@ -73,11 +73,16 @@ def _youth_form_view(
     title: str,
     action: Any,
     success: str,
+    *,
+    what: str,
     **form_kwargs: Any,
 ) -> HttpResponse:
-    """One youth, one form, one service call: the shape of the register's small actions."""
+    """One youth, one form, one service call: the shape of the register's small actions. The
+    form page names the youth: showing it (GET) is a read of `what`."""
     youth = youth_get_for_user(request, pk, write=True)
     form = form_class(request.POST or None, **form_kwargs)
+    if request.method == "GET":
+        shown(request, youth, what=what)
     if request.method == "POST" and form.is_valid():
         try:
             action(youth, form.cleaned_data)
@@ -102,6 +107,7 @@ def occupation_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         _("Registrera sysselsättning"),
         action,
         _("Sysselsättningen är registrerad."),
+        what="ungdom:sysselsattning",
     )
 
 
@@ -118,6 +124,7 @@ def guardian_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         _("Lägg till vårdnadshavare"),
         action,
         _("Vårdnadshavaren är tillagd."),
+        what="ungdom:vardnadshavare",
     )
 
 
@@ -140,6 +147,7 @@ def period_close_view(request: HttpRequest, pk: int) -> HttpResponse:
         _("Avsluta KAA-period"),
         action,
         _("KAA-perioden är avslutad."),
+        what="period:avsluta",
     )
 
 
@@ -159,6 +167,7 @@ def period_open_view(request: HttpRequest, pk: int) -> HttpResponse:
         _("Starta ny KAA-period"),
         action,
         _("En ny KAA-period är startad."),
+        what="period:starta",
     )
 
 
