@@ -20,15 +20,14 @@ from bench.scb_export import _database_ensure, _django
 def _youth(notes: int, timeline: int, reads: int):  # type: ignore[no-untyped-def]
     from django.utils import timezone
 
+    from demo.factories import MunicipalityFactory, NoteFactory, TimelineEntryFactory, UserFactory
     from demo.youths import demo_youths_ensure
-    from kaa.models import AuditEvent, Municipality, Role, User
+    from kaa.models import AuditEvent, Role, User
     from youth.models import Note, TimelineEntry, Youth
 
-    municipality, _ = Municipality.objects.get_or_create(
-        code="0900", defaults={"name": "Bench utdrag"}
-    )
-    staff, _ = User.objects.get_or_create(
-        username="bench-utdrag", defaults={"role": Role.COACH, "municipality": municipality}
+    municipality = MunicipalityFactory(code="0900", name="Bench utdrag")
+    staff = User.objects.filter(username="bench-utdrag").first() or UserFactory(
+        username="bench-utdrag", role=Role.COACH, municipality=municipality
     )
     name = f"Utdrag-{notes}-{timeline}-{reads}"
     youth = Youth.objects.filter(municipality=municipality, last_name=name).first()
@@ -43,11 +42,16 @@ def _youth(notes: int, timeline: int, reads: int):  # type: ignore[no-untyped-de
     now = timezone.now()
     text = "Ringde och pratade om praktik, studier och vad som händer framåt. " * 3
     Note.objects.bulk_create(
-        [Note(youth=youth, author=staff, text=text, created_at=now) for _ in range(notes)]
+        [
+            NoteFactory.build(youth=youth, author=staff, text=text, created_at=now)
+            for _ in range(notes)
+        ]
     )
     TimelineEntry.objects.bulk_create(
         [
-            TimelineEntry(youth=youth, kind="note", actor=staff, summary="Anteckning", at=now)
+            TimelineEntryFactory.build(
+                youth=youth, kind="note", actor=staff, summary="Anteckning", at=now
+            )
             for _ in range(timeline)
         ]
     )

@@ -28,40 +28,36 @@ PASSWORD = "Bench-inloggning-2026!"  # noqa: S105 - a local benchmark database o
 
 
 def _staff(municipality: Any) -> dict[str, Any]:
-    from kaa.models import Role, Team, User
+    from demo.factories import TeamFactory, UserFactory
+    from kaa.models import Role, User
+
+    def account(username: str, **fields: Any) -> Any:
+        """The account as it is if it exists, otherwise a new one with the bench password."""
+        return User.objects.filter(username=username).first() or UserFactory(
+            username=username, municipality=municipality, password=PASSWORD, **fields
+        )
 
     users: dict[str, Any] = {}
     for t in range(10):
-        team, _ = Team.objects.get_or_create(municipality=municipality, name=f"Team {t + 1}")
+        team = TeamFactory(municipality=municipality, name=f"Team {t + 1}")
         for c in range(3):
-            user, made = User.objects.get_or_create(
-                username=f"bench-coach-{t}-{c}",
-                defaults={
-                    "role": Role.COACH,
-                    "municipality": municipality,
-                    "team": team,
-                    "first_name": "Coach",
-                    "last_name": f"{t}-{c}",
-                },
+            user = account(
+                f"bench-coach-{t}-{c}",
+                role=Role.COACH,
+                team=team,
+                first_name="Coach",
+                last_name=f"{t}-{c}",
             )
-            if made:
-                user.set_password(PASSWORD)
-                user.save()
             users.setdefault("coach", user)
     for name, role in (("bench-sam", Role.COORDINATOR), ("bench-chef", Role.MANAGER)):
-        user, made = User.objects.get_or_create(
-            username=name, defaults={"role": role, "municipality": municipality}
-        )
-        if made:
-            user.set_password(PASSWORD)
-            user.save()
-        users[role] = user
+        users[role] = account(name, role=role)
     return users
 
 
 def _plans_bulk(municipality: Any, count: int) -> int:
     """Consents, plans and two interventions each, bulk-written (the services would take an
     hour for 30,000; the pages read the same rows either way)."""
+    from demo.factories import ActionPlanFactory, ConsentFactory, InterventionFactory
     from plans.catalogue.services import catalogue_ensure
     from plans.models import ActionPlan, Consent, Intervention, InterventionType
     from youth.models import KaaPeriod
@@ -81,7 +77,7 @@ def _plans_bulk(municipality: Any, count: int) -> int:
     )
     consents = Consent.objects.bulk_create(
         [
-            Consent(
+            ConsentFactory.build(
                 youth=p.youth,
                 period=p,
                 given_on=p.start_date,
@@ -95,7 +91,7 @@ def _plans_bulk(municipality: Any, count: int) -> int:
     )
     plans = ActionPlan.objects.bulk_create(
         [
-            ActionPlan(
+            ActionPlanFactory.build(
                 youth=p.youth,
                 period=p,
                 consent=c,
@@ -110,7 +106,7 @@ def _plans_bulk(municipality: Any, count: int) -> int:
     )
     Intervention.objects.bulk_create(
         [
-            Intervention(
+            InterventionFactory.build(
                 plan=plan,
                 type=types[(i + k) % len(types)],
                 purpose="Komma vidare",
@@ -126,6 +122,7 @@ def _plans_bulk(municipality: Any, count: int) -> int:
 
 
 def _long_timeline(youth: Any, entries: int = 400) -> None:
+    from demo.factories import TimelineEntryFactory
     from youth.models import TimelineEntry
 
     if TimelineEntry.objects.filter(youth=youth).count() >= entries:
@@ -133,7 +130,7 @@ def _long_timeline(youth: Any, entries: int = 400) -> None:
     now = dt.datetime.now(dt.UTC)
     TimelineEntry.objects.bulk_create(
         [
-            TimelineEntry(
+            TimelineEntryFactory.build(
                 youth=youth, at=now - dt.timedelta(hours=i), kind="note", summary=f"Händelse {i}"
             )
             for i in range(entries)

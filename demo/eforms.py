@@ -8,7 +8,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from demo.youths import personnummer_for
+from demo.factories.plans import SchoolNotificationFactory
+from demo.factories.youth import personnummer_for
 from kaa.models import Municipality
 from outreach.eservice.services import access_code_for, submission_save
 from outreach.models import EserviceSubmission
@@ -58,7 +59,7 @@ def demo_eforms_ensure(*, municipality: Municipality) -> int:
         for days, (kind, school, programme, message, first, last, serial) in enumerate(
             SCHOOL_NOTICES, start=2
         ):
-            SchoolNotification.objects.create(
+            SchoolNotificationFactory.create(
                 municipality=municipality,
                 kind=kind,
                 school=school,

@@ -9,6 +9,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from demo.factories.outreach import ContactAttemptFactory
 from outreach.models import ONE_WAY_CHANNELS, ContactAttempt, Task
 
 PHONE_OUTCOMES = ["no_answer", "message_left", "no_answer", "wrong_number"]
@@ -29,7 +30,7 @@ def demo_history_ensure(*, seed: int = 7) -> int:
         at = timezone.make_aware(dt.datetime.combine(task.due_date, dt.time(10, 0)))
         outcome = "sent" if task.channel in ONE_WAY_CHANNELS else rng.choice(PHONE_OUTCOMES)
         attempts.append(
-            ContactAttempt(
+            ContactAttemptFactory.build(
                 youth=task.youth,
                 task=task,
                 at=at,

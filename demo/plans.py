@@ -8,10 +8,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from demo.factories.plans import consent_make, plan_make
 from kaa.models import Municipality
-from plans.actionplans.services import intervention_save, plan_create
 from plans.catalogue.services import catalogue_ensure
-from plans.consent.services import consent_record
 from plans.conversations.services import conversation_record
 from plans.models import ActionPlan, InterventionType, Partner
 from youth.models import KaaPeriod, OccupationType, Youth
@@ -64,8 +63,8 @@ def demo_plans_ensure(*, municipality: Municipality, count: int = 6) -> int:
             future_thoughts="Vill jobba med människor.",
             would_study_again="maybe",
         )
-        consent_record(
-            youth=youth,
+        consent_make(
+            youth,
             actor=coach,
             given_on=start,
             place=municipality.name,
@@ -73,23 +72,17 @@ def demo_plans_ensure(*, municipality: Municipality, count: int = 6) -> int:
             employment_service=True,
             labour_market_unit=index % 2 == 0,
         )
-        plan = plan_create(
-            youth=youth,
+        plan = plan_make(
+            youth,
             actor=coach,
             case_worker=coach,
             start_date=start,
             goal="Hitta en väg tillbaka till studier eller arbete.",
             next_follow_up=today + dt.timedelta(days=3 + 4 * index),
+            interventions=[types[2], types[8 if index % 2 else 5]],
+            intervention_start=start,
+            intervention_follow_up=today + dt.timedelta(days=10),
         )
-        for kind in (types[2], types[8 if index % 2 else 5]):
-            intervention_save(
-                plan=plan,
-                actor=coach,
-                type=kind,
-                purpose="Komma vidare",
-                actual_start=start,
-                follow_up_on=today + dt.timedelta(days=10),
-            )
         if index == 0:  # one follow-up is late, so the coordinator's list has something
             ActionPlan.objects.filter(pk=plan.pk).update(
                 next_follow_up=today - dt.timedelta(days=5)

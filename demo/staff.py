@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from demo.factories.kaa import MunicipalityFactory, TeamFactory, UserFactory
 from kaa.accounts import role_grant_request
 from kaa.models import Municipality, Role, RoleGrant, Team, User
 
@@ -41,34 +42,26 @@ STAFF = [
 @transaction.atomic
 def demo_staff_ensure() -> list[User]:
     """Create (or leave as they are) the demo municipalities, teams and accounts."""
-    municipalities = {}
+    municipalities: dict[str, Municipality] = {}
     for code, name in MUNICIPALITIES:
-        municipalities[code], _ = Municipality.objects.get_or_create(
-            code=code, defaults={"name": name}
-        )
-    teams = {}
+        municipalities[code] = MunicipalityFactory.create(code=code, name=name)
+    teams: dict[str, Team] = {}
     for code, names in TEAMS.items():
         for name in names:
-            teams[name], _ = Team.objects.get_or_create(
-                municipality=municipalities[code], name=name
-            )
+            teams[name] = TeamFactory.create(municipality=municipalities[code], name=name)
     users = []
     for number, spec in enumerate(STAFF, start=10):
-        user, created = User.objects.get_or_create(
+        # An account that exists is left as it is (its password too).
+        user = User.objects.filter(username=spec.username).first() or UserFactory.create(
             username=spec.username,
-            defaults={
-                "first_name": spec.first_name,
-                "last_name": spec.last_name,
-                "email": f"{spec.username}@example.se",
-                "phone": f"0583-810 {number:02d}",  # printed on the demo's letters
-                "role": spec.role,
-                "municipality": municipalities.get(spec.municipality_code or ""),
-                "team": teams.get(spec.team or ""),
-            },
+            first_name=spec.first_name,
+            last_name=spec.last_name,
+            phone=f"0583-810 {number:02d}",  # printed on the demo's letters
+            role=spec.role,
+            municipality=municipalities.get(spec.municipality_code or ""),
+            team=teams.get(spec.team or ""),
+            password=DEMO_PASSWORD,
         )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
         users.append(user)
     return users
 
@@ -83,21 +76,17 @@ def demo_role_grant_ensure() -> RoleGrant | None:
     """The newcomer, without a role and without a password (a real one would get the
     invitation link by e-mail), and the admin's request for its role; once (idempotent)."""
     admin = User.objects.get(username="admin")
-    user, created = User.objects.get_or_create(
-        username=NEWCOMER.username,
-        defaults={
-            "first_name": NEWCOMER.first_name,
-            "last_name": NEWCOMER.last_name,
-            "email": f"{NEWCOMER.username}@example.se",
-            "role": Role.NONE,
-            "municipality": admin.municipality,
-            "team": Team.objects.get(municipality=admin.municipality, name=NEWCOMER.team),
-        },
-    )
-    if not created:
+    if User.objects.filter(username=NEWCOMER.username).exists():
         return None
-    user.set_unusable_password()
-    user.save(update_fields=["password"])
+    user = UserFactory.create(
+        username=NEWCOMER.username,
+        first_name=NEWCOMER.first_name,
+        last_name=NEWCOMER.last_name,
+        role=Role.NONE,
+        municipality=admin.municipality,
+        team=Team.objects.get(municipality=admin.municipality, name=NEWCOMER.team),
+        password=None,  # unusable: a real newcomer would get the invitation link by e-mail
+    )
     return role_grant_request(
         user=user, role=NEWCOMER.role, actor=admin, reason="Nyanställd (demo)"
     )

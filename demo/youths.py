@@ -1,6 +1,7 @@
 """Realistic demo youths: valid personnummer of the right ages, varied reasons, occupations,
 states, guardians, caseloads and notes. Deterministic (seeded) and idempotent: a youth whose
-personnummer exists is skipped. Bulk inserts, so `--youths 100000` stays fast."""
+personnummer exists is skipped. The rows are the factories' (`demo.factories`), built and
+then bulk-inserted, so `--youths 100000` stays fast."""
 
 from __future__ import annotations
 
@@ -10,8 +11,18 @@ import unicodedata
 
 from django.db import transaction
 from django.utils import timezone
-from stdnum import luhn
 
+from demo.factories.outreach import ContactAttemptFactory
+from demo.factories.youth import (
+    AssignmentFactory,
+    GuardianFactory,
+    KaaPeriodFactory,
+    NoteFactory,
+    OccupationFactory,
+    TimelineEntryFactory,
+    YouthFactory,
+    personnummer_for,
+)
 from kaa.models import Municipality, Role, User
 from outreach.models import ContactAttempt
 from youth.models import (
@@ -141,13 +152,6 @@ def _mail_name(name: str) -> str:
     return plain.lower().replace(" ", "")
 
 
-def personnummer_for(birth: dt.date, serial: int, *, coordination: bool = False) -> str:
-    """A valid 12-digit personnummer (or samordningsnummer) with a correct check digit."""
-    day = birth.day + (60 if coordination else 0)
-    body = f"{birth:%y%m}{day:02d}{serial % 1000:03d}"
-    return f"{birth.year:04d}{body[2:]}{luhn.calc_check_digit(body)}"
-
-
 def _birth_date(rng: random.Random, today: dt.date) -> dt.date:
     age_days = rng.randint(int(16 * 365.25), int(20 * 365.25) - 2)
     return today - dt.timedelta(days=age_days)
@@ -186,12 +190,11 @@ def demo_youths_ensure(*, municipality: Municipality, count: int, seed: int = 42
             continue
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         coach = rng.choice(coaches) if coaches and rng.random() < 0.85 else None
-        youth = Youth(
+        youth = YouthFactory.build(
             municipality=municipality,
             personnummer=number,
-            pnr_short=number[2:],
             birth_date=birth,
-            is_coordination_number=index % 37 == 5,
+            coordination=index % 37 == 5,
             first_name=first,
             last_name=last,
             address=f"{rng.choice(STREETS)} {rng.randint(1, 80)}",
@@ -255,7 +258,7 @@ def _periods(youth, story, rng, today, reg_reasons, dereg, actor):
     if state == "returned":
         first_end = start + dt.timedelta(days=rng.randint(30, 120))
         periods.append(
-            KaaPeriod(
+            KaaPeriodFactory.build(
                 youth=youth,
                 start_date=start,
                 registration_reason=reason,
@@ -272,7 +275,7 @@ def _periods(youth, story, rng, today, reg_reasons, dereg, actor):
             ["PABORJAT_NATIONELLT_EL_MOTSV", "EJ_FOLKBOKFORD_I_KOMMUNEN", "SLUTFORT_MED_EXAMEN"]
         )
         periods.append(
-            KaaPeriod(
+            KaaPeriodFactory.build(
                 youth=youth,
                 start_date=start,
                 registration_reason=reason,
@@ -283,7 +286,9 @@ def _periods(youth, story, rng, today, reg_reasons, dereg, actor):
         )
         return periods, None, periods[-1]
     periods.append(
-        KaaPeriod(youth=youth, start_date=start, registration_reason=reason, created_by=actor)
+        KaaPeriodFactory.build(
+            youth=youth, start_date=start, registration_reason=reason, created_by=actor
+        )
     )
     return periods, periods[-1], periods[-1]
 
@@ -308,7 +313,7 @@ def _reached_contacts(plans, periods) -> list[ContactAttempt]:
         )
         at = timezone.make_aware(dt.datetime.combine(day, dt.time(11, 0)))
         contacts.append(
-            ContactAttempt(
+            ContactAttemptFactory.build(
                 youth=youth,
                 period=period,
                 at=at,
@@ -335,7 +340,7 @@ def _bulk_children(plans, rng, today, reg_reasons, dereg, occupation_types, acto
             youth.last_reached_on = min(start + dt.timedelta(days=rng.randint(3, 40)), today)
         if state in ("occupied", "returned"):
             code = rng.choice(["ARBETE", "KOMVUX", "FOLKHOGSKOLA", "PRAKTIK", "ARBETE"])
-            occupation = Occupation(
+            occupation = OccupationFactory.build(
                 youth=youth,
                 type=occupation_types[code],
                 start_date=youth.last_reached_on,
@@ -345,7 +350,7 @@ def _bulk_children(plans, rng, today, reg_reasons, dereg, occupation_types, acto
             occupations.append(occupation)
         elif state == "in_contact":
             occupations.append(
-                Occupation(
+                OccupationFactory.build(
                     youth=youth,
                     type=occupation_types["SAKNAR"],
                     start_date=youth.last_reached_on,
@@ -355,7 +360,7 @@ def _bulk_children(plans, rng, today, reg_reasons, dereg, occupation_types, acto
             )
         if youth.age_on(today) < 18 and rng.random() < 0.9:
             guardians.append(
-                Guardian(
+                GuardianFactory.build(
                     youth=youth,
                     name=f"{rng.choice(FIRST_NAMES)} {youth.last_name}",
                     phone=f"073-{rng.randint(1000000, 9999999)}",
@@ -366,7 +371,7 @@ def _bulk_children(plans, rng, today, reg_reasons, dereg, occupation_types, acto
             youth.missing_guardian = True
         if youth.coach_id:
             assignments.append(
-                Assignment(
+                AssignmentFactory.build(
                     youth=youth,
                     coach=youth.coach,
                     team=youth.team,
@@ -379,7 +384,7 @@ def _bulk_children(plans, rng, today, reg_reasons, dereg, occupation_types, acto
         )
         at = timezone.make_aware(dt.datetime.combine(start, dt.time(9, 0)))
         timeline.append(
-            TimelineEntry(
+            TimelineEntryFactory.build(
                 youth=youth,
                 at=at,
                 kind="period_opened",
@@ -389,7 +394,7 @@ def _bulk_children(plans, rng, today, reg_reasons, dereg, occupation_types, acto
         )
         if youth.coach_id and rng.random() < 0.5:
             notes.append(
-                Note(
+                NoteFactory.build(
                     youth=youth,
                     author=youth.coach,
                     text=rng.choice(NOTES),

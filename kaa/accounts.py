@@ -71,6 +71,23 @@ def role_grant_pending(user: User) -> RoleGrant | None:
     return RoleGrant.objects.filter(user=user, status=RoleGrant.Status.PENDING).first()
 
 
+def _grant_withdraw(
+    pending: RoleGrant, *, actor: User | None, request: HttpRequest | None, at: dt.datetime
+) -> None:
+    """A grant still waiting is withdrawn (by `actor`, or by no person), flagged in the log."""
+    pending.status = RoleGrant.Status.WITHDRAWN
+    pending.decided_by, pending.decided_at = actor, at
+    pending.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_event(
+        request=request,
+        user=actor,
+        action=Action.UPDATE,
+        obj=pending,
+        detail=f"role grant withdrawn: {pending.role}",
+        flagged=True,
+    )
+
+
 def role_grant_request(
     *,
     user: User,
@@ -97,17 +114,7 @@ def role_grant_request(
         if pending is not None and pending.role == role:
             return pending
         if pending is not None:
-            pending.status = RoleGrant.Status.WITHDRAWN
-            pending.decided_by, pending.decided_at = actor, now
-            pending.save(update_fields=["status", "decided_by", "decided_at"])
-            audit_event(
-                request=request,
-                user=actor,
-                action=Action.UPDATE,
-                obj=pending,
-                detail=f"role grant withdrawn: {pending.role}",
-                flagged=True,
-            )
+            _grant_withdraw(pending, actor=actor, request=request, at=now)
         if role == locked.role:
             return None
         if role == Role.NONE:
@@ -198,17 +205,7 @@ def staff_identity_changed(
         if role == Role.NONE:
             return None
         if pending is not None:
-            pending.status = RoleGrant.Status.WITHDRAWN
-            pending.decided_by, pending.decided_at = actor, timezone.now()
-            pending.save(update_fields=["status", "decided_by", "decided_at"])
-            audit_event(
-                request=request,
-                user=actor,
-                action=Action.UPDATE,
-                obj=pending,
-                detail=f"role grant withdrawn: {pending.role}",
-                flagged=True,
-            )
+            _grant_withdraw(pending, actor=actor, request=request, at=timezone.now())
         if locked.role != Role.NONE:
             locked.role = Role.NONE
             locked.save(update_fields=["role"])

@@ -41,6 +41,7 @@ PLACES: dict[str, Any] = {
     "samtycke": gettext_lazy("samtycket"),
     "kartlaggning": gettext_lazy("kartläggningssamtalet"),
     "handlingsplan": gettext_lazy("handlingsplanen"),
+    "ukaa": gettext_lazy("förslag och beslut om utökat aktivitetsansvar"),
     "ny_plan": gettext_lazy("en ny handlingsplan"),
     "andra_plan": gettext_lazy("en ändring av handlingsplanen"),
     "revisioner": gettext_lazy("tidigare versioner av handlingsplanen"),

@@ -32,6 +32,10 @@ BEAT_SCHEDULE = {
         "task": "youth.tasks.periods_close_at_20",
         "schedule": crontab(hour=0, minute=30),
     },
+    "youth-ukaa-periods-close-at-25": {
+        "task": "youth.tasks.ukaa_periods_close_at_25",
+        "schedule": crontab(hour=0, minute=40),
+    },
     "youth-flags-refresh": {
         "task": "youth.tasks.youth_flags_refresh",
         "schedule": crontab(hour=1, minute=0),

@@ -18,6 +18,7 @@ from plans.handover.models import HandOver, HandOverPart
 from plans.meetings.models import MeetingYouth, NetworkMeeting
 from plans.partners.models import Partner, PartyKind
 from plans.school.models import SchoolNotification
+from plans.ukaa.models import UkaaOffer
 
 __all__ = [
     "ActionPlan",
@@ -36,4 +37,5 @@ __all__ = [
     "PlanFollowUp",
     "PlanRevision",
     "SchoolNotification",
+    "UkaaOffer",
 ]

@@ -10,6 +10,7 @@ from plans.handover import urls as handover
 from plans.meetings import urls as meetings
 from plans.partners import urls as partners
 from plans.school import urls as school
+from plans.ukaa import urls as ukaa
 from plans.youth_tab import urls as youth_tab
 
 app_name = "plans"
@@ -22,6 +23,7 @@ urlpatterns = [
     *school.urlpatterns,
     *meetings.urlpatterns,
     *handover.urlpatterns,
+    *ukaa.urlpatterns,
     *catalogue.urlpatterns,
     *partners.urlpatterns,
 ]

@@ -19,7 +19,7 @@ find_python() {
 }
 
 ensure_venv() {
-  local extras="$1"  # "" or "test"
+  local extras="$1"  # "", "demo" or "test"
   if [ ! -x "$PY" ]; then
     echo "==> Creating virtual environment in $VENV"
     "$(find_python)" -m venv "$VENV"

@@ -389,6 +389,24 @@ def _meeting_proposal(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     }, "Hemligsson"
 
 
+def _ukaa_offer(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A proposal of extended responsibility after 20 for the coach's youth, waiting for a
+    coordinator's decision."""
+    from plans.models import UkaaOffer
+    from youth.models import KaaPeriod
+
+    kwargs, marker = _youth_of_coach(users)
+    period = KaaPeriod.objects.get(youth_id=kwargs["pk"])
+    offer = UkaaOffer.objects.create(
+        youth_id=kwargs["pk"], kaa_period=period, activity="Studier på komvux"
+    )
+    return {"pk": offer.pk}, marker
+
+
+def _ukaa_offers(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    return {}, _ukaa_offer(users)[1]
+
+
 def _hand_over(users: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """A package handed to social services about the coach's planned youth."""
     from plans.consent.services import consent_record
@@ -792,6 +810,8 @@ CASES: list[UrlCase] = [
     UrlCase(
         "plans:handover_detail", _hand_over, CASE_WORKERS, record("overlamning", "plans.handover")
     ),
+    UrlCase("plans:ukaa_list", _ukaa_offers, COORDINATOR, listing("ukaa"), list_page=True),
+    UrlCase("plans:ukaa_decide", _ukaa_offer, COORDINATOR, record("ukaa")),
     UrlCase("plans:meeting_detail", _meeting, COORDINATOR, listing("natverksmote")),
     UrlCase(
         "plans:meeting_new",
@@ -885,6 +905,7 @@ EXEMPT: dict[str, str] = {
     "youth:todo_counts": "start-page counts only; tests/kaa/test_start_page.py",
     "youth:identification:todo_counts": "start-page counts only; tests/kaa/test_start_page.py",
     "plans:school_todo_counts": "start-page counts only; tests/kaa/test_start_page.py",
+    "plans:ukaa_todo_counts": "start-page counts only (coordinator); tests/plans/test_ukaa.py",
     "records:retention_todo_counts": "start-page counts only; tests/kaa/test_start_page.py",
     "records:register_extract": "POST only (orders the PDF); access tested in "
     "tests/records/test_register_extract.py",

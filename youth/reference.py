@@ -33,6 +33,14 @@ DEREGISTRATION = [
     ("FELREGISTRERAD", "Felregistrerad, tillhör inte målgruppen", 60, True),
     ("OVRIGT", "Annan orsak", 90, False),
 ]
+# The reasons of a UKAA period (extended responsibility after 20): never offered in the
+# register's forms (a coordinator's decision opens the period, the job at 25 ends it) and never
+# in the SCB report, which leaves UKAA periods out.
+UKAA_REASONS = [
+    # (kind, code, label, order)
+    ("registration", "UKAA", "Utökat aktivitetsansvar efter 20 år", 95),
+    ("deregistration", "FYLLT_25", "Fyllt 25 år (utökat aktivitetsansvar)", 95),
+]
 OCCUPATIONS = [
     # (code, label, category, ends KAA, order)
     ("STUDIER_NATIONELLT", "Studerar på nationellt program", "studying", True, 10),
@@ -67,6 +75,12 @@ def reference_data_ensure(reason_model: Any, occupation_type_model: Any) -> None
             kind="deregistration",
             code=code,
             defaults={"label": label, "sort_order": order, "outside_target_group": outside},
+        )
+    for kind, code, label, order in UKAA_REASONS:
+        reason_model.objects.get_or_create(
+            kind=kind,
+            code=code,
+            defaults={"label": label, "sort_order": order, "is_active": False},
         )
     for code, label, category, ends, order in OCCUPATIONS:
         occupation_type_model.objects.get_or_create(

@@ -7,6 +7,15 @@ so every one of them is importable from here. Celery's autodiscovery imports thi
 from __future__ import annotations
 
 from youth.identification.tasks import identification_nightly
-from youth.register.tasks import periods_close_at_20, youth_flags_refresh
+from youth.register.tasks import (
+    periods_close_at_20,
+    ukaa_periods_close_at_25,
+    youth_flags_refresh,
+)
 
-__all__ = ["identification_nightly", "periods_close_at_20", "youth_flags_refresh"]
+__all__ = [
+    "identification_nightly",
+    "periods_close_at_20",
+    "ukaa_periods_close_at_25",
+    "youth_flags_refresh",
+]

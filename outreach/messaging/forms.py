@@ -27,6 +27,7 @@ class MessageForm(MergeTextFields, forms.Form):
         max_length=200,
         required=False,
         validators=[validate_header_text],
+        widget=forms.TextInput(attrs={"data-show-when": "channel=email"}),
     )
     body = forms.CharField(
         label=_("Meddelande"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})

@@ -188,7 +188,7 @@ def weekly_review_lists(*, user: User, today: dt.date | None = None) -> dict[str
     overdue = Task.objects.filter(
         youth=OuterRef("pk"), status=Task.Status.OPEN, due_date__lt=today
     ).exclude(kind=Task.Kind.STEP)
-    new_period = KaaPeriod.objects.filter(
+    new_period = KaaPeriod.objects.kaa().filter(
         youth=OuterRef("pk"), start_date__gte=today - dt.timedelta(days=7)
     )
     return {

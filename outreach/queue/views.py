@@ -198,7 +198,8 @@ def reached(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         shown(request, youth, what="nadd")
     # The task's channel when there is one; otherwise the person says how the youth was reached.
-    initial = {"channel": task.channel if task and task.channel else "", "next_step": "none"}
+    # What the youth wants is the coach's answer to give: no choice is made in advance.
+    initial = {"channel": task.channel if task and task.channel else ""}
     form = forms.ReachedForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaa.audit import audit_event
+from kaa.audit import audit_bulk_change, audit_event
 from kaa.models import AuditEvent, User
 from outreach.calendar import add_months
 from outreach.queue.models import Task
@@ -127,6 +127,48 @@ def rechecks_plan(*, periods: Iterable[KaaPeriod]) -> list[OutcomeRecheck]:
         ignore_conflicts=True,
     )
     return made
+
+
+def rechecks_cancel_on_return(*, period_ids: list[int]) -> int:
+    """A youth back in KAA (a new KAA period opened) is followed by the routine again: the
+    open re-checks of earlier periods are cancelled with their tasks, and the youth's timeline
+    says so. Returns how many were cancelled."""
+    youth_ids = set(
+        KaaPeriod.objects.kaa().filter(pk__in=period_ids).values_list("youth_id", flat=True)
+    )
+    if not youth_ids:
+        return 0
+    rechecks = list(
+        OutcomeRecheck.objects.select_for_update()
+        .filter(youth_id__in=youth_ids, answer="", cancelled_at__isnull=True)
+        .exclude(period_id__in=period_ids)
+        .select_related("youth")
+    )
+    if not rechecks:
+        return 0
+    now = timezone.now()
+    OutcomeRecheck.objects.filter(pk__in=[r.pk for r in rechecks]).update(cancelled_at=now)
+    Task.objects.filter(
+        ref__in=[f"recheck:{r.pk}" for r in rechecks], status=Task.Status.OPEN
+    ).update(status=Task.Status.CANCELLED, cancel_reason="åter i KAA")
+    for recheck in rechecks:
+        recheck.cancelled_at = now
+    audit_bulk_change(rechecks, action=Action.UPDATE, user=None, fields=["cancelled_at"])
+    youth_services.timeline_add_many(
+        [
+            {
+                "youth": recheck.youth,
+                "kind": "recheck",
+                "at": now,
+                "summary": _(
+                    "Återkontroll efter %(months)s månader avbruten: ungdomen är åter i KAA"
+                )
+                % {"months": recheck.months},
+            }
+            for recheck in rechecks
+        ]
+    )
+    return len(rechecks)
 
 
 def _settle(recheck: OutcomeRecheck, actor: User | None) -> None:

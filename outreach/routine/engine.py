@@ -106,10 +106,15 @@ def cases_ensure(*, period_ids: list[int] | None = None) -> int:
     """Open an outreach case, on the municipality's current routine, for every open period
     that has none (only those of `period_ids` if given)."""
     routines = {r.municipality_id: r for r in Routine.objects.filter(is_current=True)}
-    missing = KaaPeriod.objects.writable().filter(
-        end_date__isnull=True,
-        outreach_case__isnull=True,
-        youth__municipality_id__in=list(routines),
+    # Only KAA periods: a UKAA period's youth is already in an activity (no outreach routine).
+    missing = (
+        KaaPeriod.objects.kaa()
+        .writable()
+        .filter(
+            end_date__isnull=True,
+            outreach_case__isnull=True,
+            youth__municipality_id__in=list(routines),
+        )
     )
     if period_ids is not None:
         missing = missing.filter(pk__in=period_ids)

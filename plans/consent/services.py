@@ -15,6 +15,7 @@ from kaa.lib.storage import delete_on_commit
 from kaa.models import User
 from kaa.versioning import Change, StaleEdit, version_bump, version_check
 from plans.consent.models import Consent
+from plans.consent.signals import consent_recorded
 from plans.consent.validity import consent_current
 from youth.models import Guardian, KaaPeriod, Youth
 from youth.register.services import timeline_add
@@ -136,6 +137,7 @@ def consent_record(
         summary=_("Samtycke registrerat: %(parties)s")
         % {"parties": ", ".join(consent.party_labels())},
     )
+    consent_recorded.send(sender=Consent, consent=consent, actor=actor)
     return consent
 
 

@@ -47,6 +47,7 @@ def meetings_of(*, municipality_id: int) -> QuerySet[NetworkMeeting]:
         NetworkMeeting.objects.filter(municipality_id=municipality_id)
         .prefetch_related("partners")
         .annotate(named=Count("discussed"))
+        .order_by("-held_on", "-id")
     )
 
 

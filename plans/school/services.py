@@ -20,6 +20,7 @@ from kaa import outbox
 from kaa.access import RESTRICTED_MESSAGE
 from kaa.audit import audit_event
 from kaa.lib.emails import send_school_receipt
+from kaa.lib.joblock import xact_lock
 from kaa.models import AuditEvent, User
 from plans.school.models import SchoolNotification
 from plans.school.preventive import preventive_case_open
@@ -37,11 +38,27 @@ class Handling:
     LINK = "link"  # already known: note it on the youth's timeline
 
 
+# A school that sends the very same notice again (a double click, a resubmit after a slow
+# answer, the back button) within this window gets the notice already received: one notice
+# in the inbox and one receipt. Any field typed differently makes it a new notice.
+RESUBMIT_WINDOW = dt.timedelta(hours=24)
+
+
 def notification_receive(*, data: dict[str, Any]) -> SchoolNotification:
     """Store a notice from the public form and send the school its receipt (after commit)."""
     notice = SchoolNotification(**data)
     notice.full_clean()
     with transaction.atomic():
+        xact_lock("school-notice", notice.municipality_id)
+        earlier = (
+            SchoolNotification.objects.filter(
+                **data, received_at__gte=timezone.now() - RESUBMIT_WINDOW
+            )
+            .order_by("pk")
+            .first()
+        )
+        if earlier is not None:
+            return earlier
         notice.save()
         audit_event(action=Action.CREATE, obj=notice, detail="school form")
         outbox.enqueue("plans.tasks.school_receipt_send", notice.pk)

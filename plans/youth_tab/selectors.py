@@ -12,6 +12,7 @@ from plans.consent.validity import consent_current
 from plans.conversations.selectors import conversations_of
 from plans.handover.selectors import hand_overs_of
 from plans.meetings.selectors import meetings_of_youth
+from plans.ukaa.models import UkaaOffer
 from youth.models import KaaPeriod, Youth
 
 
@@ -26,6 +27,10 @@ def youth_tab_context(*, youth: Youth) -> dict[str, Any]:
         "plans": list(plans_of(youth=youth)),
         "meetings": list(meetings_of_youth(youth=youth)[:10]),
         "hand_overs": list(hand_overs_of(youth=youth)[:10]),
+        "ukaa_offer": UkaaOffer.objects.filter(youth=youth)
+        .select_related("ukaa_period")
+        .order_by("-id")
+        .first(),
         "open_period": KaaPeriod.objects.filter(youth=youth, end_date__isnull=True).first(),
         "can_edit": False,
         "today": today,

@@ -21,5 +21,6 @@ def youth_tab(request: HttpRequest, youth_pk: int) -> HttpResponse:
     shown_fragment(request, youth, what="planer")
     context = youth_tab_context(youth=youth)
     context["can_edit"] = has_perm(request.user, Perm.EDIT_RECORDS)
+    context["can_decide"] = has_perm(request.user, Perm.ASSIGN_CASES)
     template = "plans/youth_tab/_tab.html" if request.htmx else "plans/youth_tab/page.html"
     return render(request, template, context)

@@ -41,6 +41,7 @@ from plans.models import (
     PlanFollowUp,
     PlanRevision,
     SchoolNotification,
+    UkaaOffer,
 )
 from youth.models import (
     Assignment,
@@ -96,6 +97,8 @@ SKIP_OF = {
     "youth.TimelineEntry": {"kind"},
     # Sending bookkeeping of a home visit's alarm (which messages went out), not about the youth.
     "outreach.HomeVisit": {"deliveries"},
+    # Internal ids of the interventions a UKAA plan carries over (the plan section lists them).
+    "plans.UkaaOffer": {"intervention_ids"},
 }
 ADDRESS = {"address", "postal_code", "city"}
 
@@ -448,6 +451,12 @@ def extract_context(youth: Youth, *, requested_by: Any = None) -> dict[str, Any]
             _("Överlämningar med samtycke"),
             HandOver.objects.filter(youth=youth).select_related(
                 "consent", "partner", "plan", "handed_by", "created_by", "updated_by"
+            ),
+        ),
+        section(
+            _("Utökat aktivitetsansvar efter 20 år"),
+            UkaaOffer.objects.filter(youth=youth).select_related(
+                "kaa_period", "plan", "decided_by", "ukaa_period", "continued_plan"
             ),
         ),
         section(

@@ -63,6 +63,7 @@ from plans.models import (
     PlanFollowUp,
     PlanRevision,
     SchoolNotification,
+    UkaaOffer,
 )
 from records.files.services import delete_on_commit
 from records.register_extract.models import RegisterExtract
@@ -648,6 +649,7 @@ def _anonymise_youths(youths: Any) -> int:
     OutgoingMessage.objects.filter(youth_id__in=ids).delete()
     HomeVisit.objects.filter(youth_id__in=ids).delete()
     SchoolNotification.objects.filter(youth_id__in=ids).delete()
+    UkaaOffer.objects.filter(youth_id__in=ids).delete()  # the decision's reason is free text
     _anonymise_plans(ActionPlan.objects.filter(youth_id__in=ids))
     extracts = RegisterExtract.objects.filter(youth_id__in=ids)
     delete_on_commit(list(extracts.values_list("file", flat=True)))

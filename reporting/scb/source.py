@@ -128,7 +128,8 @@ class PeriodRow(NamedTuple):
 def periods_overlapping(municipality: Municipality, period: HalfYear) -> Any:
     """The periods of the municipality overlapping `period`, as PeriodRow tuples."""
     return (
-        KaaPeriod.objects.filter(youth__municipality=municipality, start_date__lte=period.end)
+        KaaPeriod.objects.kaa()
+        .filter(youth__municipality=municipality, start_date__lte=period.end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
         .order_by("youth_id", "start_date", "pk")
         .values_list(*PeriodRow._fields[:6], *(f"youth__{f}" for f in PeriodRow._fields[6:]))

@@ -87,7 +87,7 @@ def definition(key: str, title: Any, description: Any) -> Callable[..., Any]:
 def periods(scope: Scope) -> QuerySet[KaaPeriod]:
     # The register's queryset class (youth.register.models.ScopedByYouth) is declared over
     # Model, not over each model that uses it: these rows are KaaPeriods.
-    return KaaPeriod.objects.filter(scope.youth_q("youth__"))  # type: ignore[return-value]
+    return KaaPeriod.objects.kaa().filter(scope.youth_q("youth__"))  # type: ignore[return-value]
 
 
 def _population(scope: Scope) -> QuerySet[KaaPeriod]:
@@ -279,9 +279,11 @@ def contacts_by_channel(scope: Scope) -> list[dict[str, Any]]:
 
 
 def _interventions(scope: Scope) -> QuerySet[Intervention]:
+    """Interventions of KAA plans and preventive ones; those of a plan in a UKAA period are
+    outside the KAA figures (counted only in `ukaa`)."""
     return Intervention.objects.filter(
         scope.youth_q("plan__youth__"), declined=False, actual_start__isnull=False
-    )
+    ).exclude(plan__period__kind=KaaPeriod.Kind.UKAA)
 
 
 @definition(
@@ -591,6 +593,43 @@ def rechecks_by_intervention(scope: Scope) -> list[dict[str, Any]]:
         for _pk, period_id, months, answer in checks
         for name in (types.get(period_id) or {_("Ingen insats")})
     )
+
+
+@definition(
+    "ukaa",
+    gettext_lazy("Utökat aktivitetsansvar efter 20 år (UKAA)"),
+    gettext_lazy(
+        "Ungdomar som efter 20 år fick fortsatt stöd till och med dagen före 25-årsdagen: "
+        "under perioden, vid periodens slut, nya under perioden, och ungdomar i UKAA med en "
+        "pågående insats. Räknas aldrig i KAA-siffrorna eller i rapporten till SCB."
+    ),
+)
+def ukaa(scope: Scope) -> dict[str, int]:
+    rows = KaaPeriod.objects.ukaa().filter(scope.youth_q("youth__"))
+    overlapping = rows.filter(start_date__lte=scope.end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=scope.start)
+    )
+    at_end = rows.filter(start_date__lte=scope.end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=scope.end)
+    )
+    in_intervention = (
+        Intervention.objects.filter(
+            scope.youth_q("plan__youth__"),
+            plan__period__kind=KaaPeriod.Kind.UKAA,
+            declined=False,
+            actual_start__lte=scope.end,
+        )
+        .filter(Q(actual_end__isnull=True) | Q(actual_end__gte=scope.start))
+        .values("plan__youth_id")
+        .distinct()
+        .count()
+    )
+    return {
+        "during": overlapping.values("youth_id").distinct().count(),
+        "at_end": at_end.values("youth_id").distinct().count(),
+        "started": rows.filter(start_date__range=(scope.start, scope.end)).count(),
+        "in_intervention": in_intervention,
+    }
 
 
 def compute_all(scope: Scope, keys: list[str] | None = None) -> dict[str, Any]:

@@ -123,6 +123,19 @@ def _sums(rows: list[list[int]], width: int) -> list[int]:
 
 
 def _build_other(key: str, data: Any, s: bool) -> Section:  # noqa: C901 - one branch per figure
+    if key == "ukaa":
+        labels = [
+            ("during", _("I UKAA under perioden")),
+            ("at_end", _("I UKAA vid periodens slut")),
+            ("started", _("Nya UKAA-perioder")),
+            ("in_intervention", _("I UKAA med en pågående insats")),
+        ]
+        return _section(
+            key,
+            [_("Ungdomar"), _("Antal")],
+            [[str(label), str(Number(data[name], suppress=s))] for name, label in labels],
+            protected=s,
+        )
     if key == "reached":
         total = data["reached"] + data["not_reached"]
         rows = [
@@ -293,6 +306,7 @@ DASHBOARD = [
     "in_intervention",
     "interventions_by_type",
     "outcomes_after_interventions",
+    "ukaa",
     "rechecks_by_destination",
     "rechecks_by_intervention",
     "caseload_per_coach",
@@ -329,6 +343,7 @@ BOARD = {
         "in_intervention",
         "interventions_by_type",
         "outcomes_after_interventions",
+        "ukaa",
         "deadline_compliance",
     ],
 }

@@ -22,7 +22,7 @@ from kaa.lib.joblock import xact_lock
 from kaa.models import Municipality
 from outreach.models import LED_TO_CONTACT_DAYS, ContactAttempt
 from reporting.stats.models import ContactDay, RollupState
-from youth.models import Occupation
+from youth.models import KaaPeriod, Occupation
 
 WINDOW_DAYS = LED_TO_CONTACT_DAYS + 1
 REACHED = ContactAttempt.Outcome.REACHED
@@ -53,9 +53,10 @@ def contact_groups(
         .order_by("-start_date", "-id")
         .values("type_id")[:1]
     )
+    # Contacts inside a UKAA period are outside the KAA figures.
     qs = ContactAttempt.objects.filter(
         youth__municipality_id=municipality_id, at__gte=day_start(start), at__lt=day_after(end)
-    )
+    ).exclude(period__kind=KaaPeriod.Kind.UKAA)
     if team_id:
         qs = qs.filter(youth__team_id=team_id)
     return (

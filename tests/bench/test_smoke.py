@@ -69,15 +69,17 @@ def test_the_load_scenario_runs_against_a_live_server(live_server, municipality,
     """Three users for two seconds: logins, reads and note writes, and no errors."""
     from bench.load import run_load
     from bench.run import PASSWORD, load_paths
-    from kaa.models import Role, User
-    from tests.factories import youth_make
+    from kaa.models import Role
+    from tests.factories import UserFactory, youth_make
     from youth.models import Note
 
-    coach = User.objects.create(
-        username="bench-coach-x", role=Role.COACH, municipality=municipality, team=team
+    coach = UserFactory(
+        username="bench-coach-x",
+        role=Role.COACH,
+        municipality=municipality,
+        team=team,
+        password=PASSWORD,
     )
-    coach.set_password(PASSWORD)
-    coach.save()
     ids = [youth_make(municipality=municipality, coach=coach).pk for _ in range(2)]
     result = run_load(live_server.url, 3, 2, [(coach.username, PASSWORD, ids)], load_paths())
     assert result["errors"] == 0, result["first_errors"]

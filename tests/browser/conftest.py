@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,19 @@ def page(browser, live_server):
     page.set_default_timeout(15000)
     yield page
     context.close()
+    _live_requests_finish()
+
+
+def _live_requests_finish(timeout: float = 15.0) -> None:
+    """Wait for the requests the closed page left running on the live server.
+
+    After each browser test the database is emptied (TRUNCATE). A request still running (a
+    poll, a late htmx call) holds a lock on a table the TRUNCATE needs while waiting for one the
+    TRUNCATE holds, and PostgreSQL ends the pair as a deadlock, failing the test's teardown."""
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 def axe_violations(page) -> list[dict]:

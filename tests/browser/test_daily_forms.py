@@ -197,3 +197,20 @@ def test_a_new_staff_account_waits_for_the_role_to_be_chosen(page, admin_user):
         "Systemadministratör",
     ]
     _shot(page, "staff-add-1280")
+
+
+def test_the_e_mail_subject_shows_only_when_the_channel_is_e_mail(page, coach, municipality):
+    youth = youth_make(
+        municipality=municipality, coach=coach, phone="070-000", email="ung@exempel.se"
+    )
+    _login(page, "omar")
+    page.goto(f"/uppsok/ungdom/{youth.pk}/meddelande/")
+    channel = page.get_by_label("Kanal")
+    subject = page.get_by_label("Rubrik (e-post)")
+    channel.select_option("sms")
+    assert not subject.is_visible()
+    channel.select_option("email")
+    assert subject.is_visible()
+    subject.fill("Hej från KAA")
+    page.get_by_label("Meddelande").fill("Ring oss gärna.")
+    _accessible(page)

@@ -4,7 +4,6 @@ scrolling; axe on each."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 
 import pytest
@@ -17,7 +16,7 @@ from reporting.scb.profile import profile_for
 from tests.browser.conftest import axe_violations, describe
 from tests.browser.test_phone_pages import overflow
 from tests.browser.test_register_pages import _login, _login_with_totp
-from tests.factories import youth_make
+from tests.factories import TaskFactory, youth_make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,13 +29,7 @@ def _shot(page, name: str) -> None:
 
 
 def _task(youth, days: int, kind=Task.Kind.FOLLOW_UP):
-    Task.objects.create(
-        youth=youth,
-        kind=kind,
-        title=str(kind.label),
-        due_date=timezone.localdate() + dt.timedelta(days=days),
-        ref=f"t{days}",
-    )
+    TaskFactory(youth=youth, kind=kind, title=str(kind.label), days=days, ref=f"t{days}")
 
 
 def test_the_coordinator_sees_what_needs_doing_and_a_late_scb_report(

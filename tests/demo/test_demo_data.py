@@ -154,3 +154,30 @@ def test_the_demo_logins_work_and_a_role_waits_for_the_coordinator(settings):
     assert "Godkänn" in page
     client.post(f"/personal/behorighet/{grant.pk}/", {"decision": "confirm"})
     assert User.objects.get(username="ny.coach").role == "coach"
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_planned_and_a_done_home_visit_once(settings):
+    from outreach.models import ContactAttempt, HomeVisit
+
+    settings.KAA_DEMO = True
+    call_command("demo_data", youths=40)
+    call_command("demo_data", youths=40)
+    visits = list(HomeVisit.objects.order_by("starts_at"))
+    assert len(visits) == 2
+    done, planned = visits
+    assert planned.starts_at > timezone.now()
+    assert planned.checked_in_at is None
+    assert planned.staff.username == "coach.norr"
+    assert planned.second_staff.username == "coach.norr2"
+    assert done.checked_out_at is not None
+    assert done.outcome == ContactAttempt.Outcome.NOBODY_HOME
+    # The outcome is a contact by each of the two staff.
+    logged = ContactAttempt.objects.filter(
+        youth=done.youth, channel="home_visit", at=done.checked_out_at
+    )
+    assert sorted(logged.values_list("staff__username", flat=True)) == [
+        "coach.norr",
+        "coach.norr2",
+    ]
+    assert not any(v.youth.location_protected for v in visits)

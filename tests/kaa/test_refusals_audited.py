@@ -14,7 +14,7 @@ from django.utils import timezone
 from kaa.models import AuditEvent, UserSession
 from outreach.models import ContactAttempt, Task
 from plans.models import PlanFollowUp
-from tests.factories import occupation_type, plan_make, reason, youth_make
+from tests.factories import TaskFactory, occupation_type, plan_make, reason, youth_make
 from youth.data_protection.services import restriction_set
 from youth.models import Note
 from youth.notes.services import note_add
@@ -40,7 +40,7 @@ def _denied(user, obj) -> AuditEvent:
 
 
 def _postcard(youth) -> Task:
-    return Task.objects.create(youth=youth, title="Vykort", channel="postcard", due_date=TODAY())
+    return TaskFactory(youth=youth, title="Vykort", channel="postcard")
 
 
 def test_another_youth_s_period_cannot_be_corrected_through_this_youth(

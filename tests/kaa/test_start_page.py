@@ -3,8 +3,6 @@ list it counts, one query per count."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
@@ -13,10 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outreach.queue.models import Task
-from plans.school.models import SchoolNotification
 from records.retention.models import RetentionRun
 from reporting.scb.models import ScbReport
-from tests.factories import youth_make
+from tests.factories import SchoolNotificationFactory, TaskFactory, youth_make
 from youth.identification.models import Proposal, Run
 
 pytestmark = pytest.mark.django_db
@@ -48,13 +45,8 @@ def _items(response) -> dict[str, tuple[int, str]]:
 
 
 def _task(youth, days: int, kind=Task.Kind.FOLLOW_UP, **fields):
-    return Task.objects.create(
-        youth=youth,
-        kind=kind,
-        title=str(kind.label),
-        due_date=timezone.localdate() + dt.timedelta(days=days),
-        ref=f"t{days}{kind}",
-        **fields,
+    return TaskFactory(
+        youth=youth, kind=kind, title=str(kind.label), days=days, ref=f"t{days}{kind}", **fields
     )
 
 
@@ -74,20 +66,6 @@ def _proposal(municipality, n: int):
     )
 
 
-def _notice(municipality, status="new"):
-    return SchoolNotification.objects.create(
-        municipality=municipality,
-        kind="stopped",
-        personnummer="200901012384",
-        first_name="Nour",
-        last_name="Al-Sayed",
-        school="Alléskolan",
-        event_date=timezone.localdate(),
-        contact_name="Eva",
-        status=status,
-    )
-
-
 def test_the_coordinator_sees_every_count_linked_to_its_list(
     client_for, coordinator, coach, municipality, other_municipality
 ):
@@ -100,9 +78,9 @@ def test_the_coordinator_sees_every_count_linked_to_its_list(
     _task(mine, -1, kind=Task.Kind.ESCALATION)
     _task(mine, 0, kind=Task.Kind.ESERVICE)
     _task(mine, 0, status=Task.Status.DONE, kind=Task.Kind.MEETING)
-    _notice(municipality)
-    _notice(municipality, status="accepted")
-    _notice(other_municipality)
+    SchoolNotificationFactory(municipality=municipality)
+    SchoolNotificationFactory(municipality=municipality, status="accepted")
+    SchoolNotificationFactory(municipality=other_municipality)
     _proposal(municipality, 1)
     _proposal(other_municipality, 2)
     RetentionRun.objects.create(
@@ -180,7 +158,7 @@ def test_one_query_per_count_whatever_the_numbers(client_for, coordinator, coach
         _task(youth, -1)
         _task(youth, 0, kind=Task.Kind.ESERVICE)
         youth_make(municipality=municipality)
-        _notice(municipality)
+        SchoolNotificationFactory(municipality=municipality)
     assert queries() == before
     # The session and the user cost the same for every fragment; the counts add one each,
     # the work queue's three counts come in one.

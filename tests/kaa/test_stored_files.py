@@ -25,19 +25,10 @@ from kaa.models import AuditEvent
 from plans.consent.services import consent_paper_received
 from plans.models import Consent
 from records.files.services import orphans, orphans_delete
-from tests.factories import consent_make, youth_make
+from tests.factories import adult_make, consent_make, youth_make
 
 ROOT = Path(__file__).resolve().parents[2]
 SCAN = b"%PDF-1.7\n% a signed consent form\n%%EOF\n"
-
-
-def _adult(municipality, coach):
-    today = timezone.localdate()
-    return youth_make(
-        municipality=municipality,
-        coach=coach,
-        birth_date=today.replace(year=today.year - 19) - dt.timedelta(days=10),
-    )
 
 
 def _anonymous_status(url: str) -> int:
@@ -57,7 +48,7 @@ def _nothing_on_local_disk(settings) -> bool:
 def test_a_consent_scan_is_uploaded_to_the_bucket_and_downloaded_through_the_view(
     s3_storage, client_for, coach, municipality, settings
 ):
-    youth = _adult(municipality, coach)
+    youth = adult_make(municipality=municipality, coach=coach)
     consent = consent_make(youth, actor=coach)
     client = client_for(coach)
     response = client.post(
@@ -87,7 +78,7 @@ def test_a_consent_scan_is_uploaded_to_the_bucket_and_downloaded_through_the_vie
 
 @pytest.mark.django_db
 def test_a_stored_object_is_not_readable_without_the_keys(s3_storage, coach, municipality):
-    consent = consent_make(_adult(municipality, coach), actor=coach)
+    consent = consent_make(adult_make(municipality=municipality, coach=coach), actor=coach)
     consent_paper_received(
         consent=consent,
         actor=coach,
@@ -109,12 +100,12 @@ def test_a_stored_object_is_not_readable_without_the_keys(s3_storage, coach, mun
 def test_an_orphaned_object_is_deleted_from_the_bucket_and_a_kept_one_stays(
     s3_storage, coach, municipality
 ):
-    kept = consent_make(_adult(municipality, coach), actor=coach)
+    kept = consent_make(adult_make(municipality=municipality, coach=coach), actor=coach)
     consent_paper_received(
         consent=kept, actor=coach, on=timezone.localdate(), scan=SimpleUploadedFile("k.pdf", SCAN)
     )
     kept.refresh_from_db()
-    failed = consent_make(_adult(municipality, coach), actor=coach)
+    failed = consent_make(adult_make(municipality=municipality, coach=coach), actor=coach)
 
     @transaction.atomic
     def request_that_fails() -> None:
@@ -143,7 +134,7 @@ def test_an_orphaned_object_is_deleted_from_the_bucket_and_a_kept_one_stays(
 def test_a_replaced_scan_is_deleted_from_the_bucket(
     s3_storage, coach, municipality, django_capture_on_commit_callbacks
 ):
-    consent = consent_make(_adult(municipality, coach), actor=coach)
+    consent = consent_make(adult_make(municipality=municipality, coach=coach), actor=coach)
     names = []
     for text in (b"%PDF-1.7\n%first\n", b"%PDF-1.7\n%second\n"):
         with django_capture_on_commit_callbacks(execute=True):

@@ -30,6 +30,13 @@ def _due_youth(municipality, coach, **kw):
     )
 
 
+def _call_task(municipality, coach):
+    """A youth with an overdue call, and that call."""
+    youth = _due_youth(municipality, coach)
+    deadlines_refresh()
+    return youth, Task.objects.get(youth=youth, title="Telefonsamtal")
+
+
 class TestQueue:
     def test_the_coach_sees_overdue_tasks_grouped_by_step(
         self, client_for, coach, routine, municipality
@@ -61,9 +68,7 @@ class TestQueue:
     def test_reached_from_the_queue_asks_for_the_occupation(
         self, client_for, coach, routine, municipality
     ):
-        youth = _due_youth(municipality, coach)
-        deadlines_refresh()
-        task = Task.objects.get(youth=youth, title="Telefonsamtal")
+        youth, task = _call_task(municipality, coach)
         client = client_for(coach)
         response = client.post(
             reverse("outreach:task_outcome", args=[task.pk]), {"outcome": "reached"}
@@ -82,6 +87,31 @@ class TestQueue:
         assert planning.due_date == timezone.localdate() + dt.timedelta(days=7)
         assert Task.objects.get(pk=task.pk).status == "done"
         assert not Task.objects.filter(youth=youth, title="Andra vykortet", status="open").exists()
+
+    def test_what_the_youth_wants_is_asked_not_preselected(
+        self, client_for, coach, routine, municipality
+    ):
+        youth, task = _call_task(municipality, coach)
+        client = client_for(coach)
+        url = reverse("outreach:reached", args=[youth.pk]) + f"?uppgift={task.pk}"
+        form = client.get(url).content.decode()
+        radios = re.findall(r'<input[^>]*name="next_step"[^>]*>', form)
+        assert len(radios) == 3
+        assert not [radio for radio in radios if "checked" in radio]
+
+        response = client.post(
+            url,
+            {
+                "channel": "phone",
+                "occupation_type": occupation_type("SAKNAR").pk,
+                "note": "Ringer tillbaka efter lunch",
+            },
+        )
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Detta fält måste fyllas i." in body
+        assert "Ringer tillbaka efter lunch" in body
+        assert not ContactAttempt.objects.filter(youth=youth, outcome="reached").exists()
 
     def test_bulk_marks_thirty_postcards_sent(
         self, client_for, coach, routine, municipality, django_assert_max_num_queries

@@ -12,7 +12,7 @@ from django.utils import timezone
 from plans.consent.services import consent_paper_received, consent_record, consent_revoke
 from plans.consent.validity import consent_current, share_allowed
 from plans.models import Consent, Partner, PartyKind
-from tests.factories import consent_make, reason, youth_make
+from tests.factories import adult_make, consent_make, reason, youth_make
 from youth.models import Guardian
 from youth.register.services import period_close, period_open
 
@@ -20,17 +20,8 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
 
-def _adult(municipality, **kw):
-    today = TODAY()
-    return youth_make(
-        municipality=municipality,
-        birth_date=today.replace(year=today.year - 19) - dt.timedelta(days=10),
-        **kw,
-    )
-
-
 def test_share_follows_the_ticked_parties(municipality, coach):
-    youth = _adult(municipality, coach=coach)
+    youth = adult_make(municipality=municipality, coach=coach)
     consent_make(youth, actor=coach, school=True, social_services=True)
     assert share_allowed(youth, kind=PartyKind.SCHOOL)
     assert share_allowed(youth, kind=PartyKind.SOCIAL_SERVICES)
@@ -41,7 +32,7 @@ def test_share_follows_the_ticked_parties(municipality, coach):
 
 
 def test_named_other_party_must_match(municipality, coach):
-    youth = _adult(municipality, coach=coach)
+    youth = adult_make(municipality=municipality, coach=coach)
     friskis = Partner.objects.create(
         municipality=municipality, name="Fritidsgården", kind=PartyKind.OTHER
     )
@@ -53,7 +44,7 @@ def test_named_other_party_must_match(municipality, coach):
 
 
 def test_consent_ends_with_the_period(municipality, coach):
-    youth = _adult(municipality, coach=coach)
+    youth = adult_make(municipality=municipality, coach=coach)
     consent = consent_make(youth, actor=coach, given_on=TODAY() - dt.timedelta(days=5))
     assert share_allowed(youth, kind=PartyKind.SCHOOL)
     period = youth.periods.get(end_date__isnull=True)
@@ -74,7 +65,7 @@ def test_consent_ends_with_the_period(municipality, coach):
 
 
 def test_revocation_stops_sharing_and_keeps_history(municipality, coach):
-    youth = _adult(municipality, coach=coach)
+    youth = adult_make(municipality=municipality, coach=coach)
     consent = consent_make(youth, actor=coach, given_on=TODAY() - dt.timedelta(days=3))
     consent_revoke(consent=consent, actor=coach, on=TODAY(), note="Ringde och ångrade sig")
     assert not share_allowed(youth, kind=PartyKind.SCHOOL)
@@ -90,7 +81,7 @@ def test_revocation_stops_sharing_and_keeps_history(municipality, coach):
 
 
 def test_new_consent_replaces_the_old(municipality, coach):
-    youth = _adult(municipality, coach=coach)
+    youth = adult_make(municipality=municipality, coach=coach)
     old = consent_make(
         youth, actor=coach, given_on=TODAY() - dt.timedelta(days=10), school=True, healthcare=True
     )
@@ -141,14 +132,14 @@ def test_under_18_needs_the_guardian(municipality, coach):
     ],
 )
 def test_bad_parties_are_refused(municipality, coach, fields, field):
-    youth = _adult(municipality, coach=coach)
+    youth = adult_make(municipality=municipality, coach=coach)
     with pytest.raises(ValidationError) as err:
         consent_record(youth=youth, actor=coach, given_on=TODAY(), place="X", **fields)
     assert field in err.value.message_dict
 
 
 def test_dates_outside_the_period_or_in_the_future_are_refused(municipality, coach):
-    youth = _adult(municipality, coach=coach)  # period started 30 days ago
+    youth = adult_make(municipality=municipality, coach=coach)  # period started 30 days ago
     for day in (TODAY() + dt.timedelta(days=1), TODAY() - dt.timedelta(days=31)):
         with pytest.raises(ValidationError) as err:
             consent_record(youth=youth, actor=coach, given_on=day, place="X", school=True)
@@ -156,7 +147,7 @@ def test_dates_outside_the_period_or_in_the_future_are_refused(municipality, coa
 
 
 def test_scan_upload_checks_content_and_size(municipality, coach):
-    youth = _adult(municipality, coach=coach)
+    youth = adult_make(municipality=municipality, coach=coach)
     consent = consent_make(youth, actor=coach)
     fake = SimpleUploadedFile("samtycke.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
     with pytest.raises(ValidationError) as err:
@@ -179,7 +170,7 @@ def test_a_new_scan_replaces_the_old_file_and_survives_a_missing_one(
 ):
     from django.core.files.storage import default_storage
 
-    consent = consent_make(_adult(municipality, coach=coach), actor=coach)
+    consent = consent_make(adult_make(municipality=municipality, coach=coach), actor=coach)
 
     def upload(text: bytes) -> str:
         with django_capture_on_commit_callbacks(execute=True):

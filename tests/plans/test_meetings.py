@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
+from plans.meetings.selectors import meetings_of
 from plans.meetings.services import meeting_proposals, meeting_record
 from plans.models import MeetingYouth, Partner
 from tests.factories import consent_make, youth_make
@@ -119,3 +122,26 @@ def test_partners_of_another_municipality_are_refused(
             partners=[foreign],
             youth_ids=[],
         )
+
+
+def test_the_meeting_list_shows_the_latest_first(municipality, coordinator, partners, client_for):
+    today = timezone.localdate()
+    for days_ago, agenda in ((30, "Äldst"), (0, "Senast"), (10, "Mitten")):
+        meeting_record(
+            municipality=municipality,
+            actor=coordinator,
+            held_on=today - dt.timedelta(days=days_ago),
+            partners=list(partners),
+            youth_ids=[],
+            agenda=agenda,
+        )
+    assert [m.agenda for m in meetings_of(municipality_id=municipality.pk)] == [
+        "Senast",
+        "Mitten",
+        "Äldst",
+    ]
+    body = client_for(coordinator).get(reverse("plans:meeting_list")).content.decode()
+    dates = re.findall(r"\d{4}-\d{2}-\d{2}", body)
+    shown = [d for d in dates if d in {str(today - dt.timedelta(days=n)) for n in (0, 10, 30)}]
+    assert len(set(shown)) == 3
+    assert shown == sorted(shown, reverse=True)

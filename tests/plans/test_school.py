@@ -12,10 +12,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from demo.youths import personnummer_for
+from demo.factories import personnummer_for
 from plans.models import SchoolNotification
 from plans.school.services import receipt_send
-from tests.factories import reason, youth_make
+from tests.factories import SchoolNotificationFactory, reason, youth_make
 from youth.models import KaaPeriod, TimelineEntry, Youth
 
 pytestmark = pytest.mark.django_db
@@ -52,18 +52,11 @@ def _data(municipality, **changes):
 
 def _notice(municipality, **changes) -> SchoolNotification:
     fields = {
-        "municipality": municipality,
-        "kind": "stopped",
         "personnummer": _pnr(),
-        "first_name": "Nour",
-        "last_name": "Al-Sayed",
-        "school": "Alléskolan",
         "event_date": timezone.localdate() - dt.timedelta(days=3),
-        "contact_name": "Eva",
         "contact_email": "eva@alleskolan.example",
     }
-    fields.update(changes)
-    return SchoolNotification.objects.create(**fields)
+    return SchoolNotificationFactory(municipality=municipality, **{**fields, **changes})
 
 
 class TestPublicForm:
@@ -139,6 +132,20 @@ class TestPublicForm:
         assert response["Location"] == reverse("school:received")
         assert not SchoolNotification.objects.exists()
         assert not mail.outbox
+
+    def test_the_same_notice_sent_twice_is_one_notice_with_one_receipt(
+        self, client, municipality, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            first = client.post(reverse("school:notify"), _data(municipality))
+            again = client.post(reverse("school:notify"), _data(municipality))
+        assert first["Location"] == again["Location"] == reverse("school:received")
+        assert SchoolNotification.objects.count() == 1
+        assert len(mail.outbox) == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("school:notify"), _data(municipality, kind="at_risk"))
+        assert SchoolNotification.objects.count() == 2
+        assert len(mail.outbox) == 2
 
     def test_a_flood_is_throttled_without_errors(self, client, municipality, settings):
         settings.KAA_SCHOOL_LIMIT_IP = 5

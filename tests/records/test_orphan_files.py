@@ -16,7 +16,7 @@ from kaa.models import AuditEvent
 from plans.consent.services import consent_paper_received
 from plans.models import Consent
 from records.files.services import orphans, orphans_delete
-from tests.factories import consent_make, youth_make
+from tests.factories import adult_make, consent_make
 
 pytestmark = pytest.mark.django_db
 LATER = dt.timedelta(days=2)
@@ -26,20 +26,11 @@ def _scan() -> SimpleUploadedFile:
     return SimpleUploadedFile("s.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf")
 
 
-def _adult(municipality, coach):
-    today = timezone.localdate()
-    return youth_make(
-        municipality=municipality,
-        coach=coach,
-        birth_date=today.replace(year=today.year - 19) - dt.timedelta(days=10),
-    )
-
-
 def test_a_scan_left_by_a_failed_save_is_deleted_and_a_kept_one_stays(municipality, coach):
-    kept = consent_make(_adult(municipality, coach), actor=coach)
+    kept = consent_make(adult_make(municipality=municipality, coach=coach), actor=coach)
     consent_paper_received(consent=kept, actor=coach, on=timezone.localdate(), scan=_scan())
     kept.refresh_from_db()
-    failed = consent_make(_adult(municipality, coach), actor=coach)
+    failed = consent_make(adult_make(municipality=municipality, coach=coach), actor=coach)
 
     @transaction.atomic
     def request_that_fails() -> None:

@@ -11,11 +11,20 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from demo.youths import personnummer_for
-from outreach.models import ContactAttempt, Task
+from outreach.models import ContactAttempt
 from plans.models import ActionPlan, Intervention, InterventionType, MeasureCode
 from reporting.scb.periods import HalfYear
-from tests.factories import occupation_type, reason
+from tests.factories import (
+    ActionPlanFactory,
+    ContactAttemptFactory,
+    InterventionFactory,
+    InterventionTypeFactory,
+    KaaPeriodFactory,
+    OccupationFactory,
+    TaskFactory,
+    YouthFactory,
+    occupation_type,
+)
 from youth.models import KaaPeriod, Occupation, Youth
 
 H1 = HalfYear(2026, 1)
@@ -25,6 +34,8 @@ _serial = itertools.count(200)
 
 
 class Builder:
+    """Rows with exact dates, made by the factories (no service runs)."""
+
     def __init__(self, municipality, staff) -> None:
         self.municipality, self.staff = municipality, staff
         self.types: dict[str, InterventionType] = {}
@@ -38,13 +49,11 @@ class Builder:
         coordination: bool = False,
     ) -> Youth:
         first, _, last = name.partition(" ")
-        pnr = personnummer_for(born, next(_serial), coordination=coordination)
-        return Youth.objects.create(
+        return YouthFactory(
             municipality=self.municipality,
-            personnummer=pnr,
-            pnr_short=pnr[2:],
             birth_date=born,
-            is_coordination_number=coordination,
+            serial=next(_serial),
+            coordination=coordination,
             first_name=first,
             last_name=last or "Test",
             protected_identity=protected,
@@ -58,13 +67,7 @@ class Builder:
         end: dt.date | None = None,
         dereg: str | None = None,
     ) -> KaaPeriod:
-        return KaaPeriod.objects.create(
-            youth=youth,
-            start_date=start,
-            registration_reason=reason(reg),
-            end_date=end,
-            deregistration_reason=reason(dereg, "deregistration") if dereg else None,
-        )
+        return KaaPeriodFactory(youth=youth, start_date=start, reg=reg, end_date=end, dereg=dereg)
 
     def contact(
         self,
@@ -75,9 +78,8 @@ class Builder:
         outcome: str = ContactAttempt.Outcome.REACHED,
         hour: int = 10,
     ) -> ContactAttempt:
-        at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
-        return ContactAttempt.objects.create(
-            youth=youth, period=period, at=at, channel="phone", outcome=outcome, staff=self.staff
+        return ContactAttemptFactory(
+            youth=youth, period=period, day=day, hour=hour, outcome=outcome, staff=self.staff
         )
 
     def occupation(
@@ -86,13 +88,7 @@ class Builder:
         Occupation.objects.filter(youth=youth, end_date__isnull=True).update(
             end_date=start - dt.timedelta(days=1)
         )
-        return Occupation.objects.create(
-            youth=youth,
-            type=occupation_type(code),
-            start_date=start,
-            end_date=end,
-            source="contact",
-        )
+        return OccupationFactory(youth=youth, code=code, start_date=start, end_date=end)
 
     def plan(
         self,
@@ -101,14 +97,8 @@ class Builder:
         start: dt.date,
         kind: str = ActionPlan.Kind.KAA,
     ) -> ActionPlan:
-        return ActionPlan.objects.create(
-            youth=youth,
-            kind=kind,
-            period=period,
-            case_worker=self.staff,
-            goal="Mål",
-            start_date=start,
-            next_follow_up=start + dt.timedelta(days=30),
+        return ActionPlanFactory(
+            youth=youth, kind=kind, period=period, case_worker=self.staff, start_date=start
         )
 
     def intervention(
@@ -122,13 +112,14 @@ class Builder:
     ) -> Intervention:
         kind = self.types.get(code)
         if kind is None:
-            kind = InterventionType.objects.create(
+            kind = InterventionTypeFactory(
                 municipality=self.municipality, name=f"Insats {code}", measure_code=code
             )
             self.types[code] = kind
-        return Intervention.objects.create(
+        return InterventionFactory(
             plan=plan,
             type=kind,
+            purpose="",
             actual_start=start,
             actual_end=end,
             went_on_to=occupation_type(after) if after else None,
@@ -198,7 +189,7 @@ def at(day, hour=10, minute=0):
 
 
 def attempt(youth, day, channel, outcome, hour=10, minute=0):
-    return ContactAttempt.objects.create(
+    return ContactAttemptFactory(
         youth=youth, at=at(day, hour, minute), channel=channel, outcome=outcome
     )
 
@@ -241,7 +232,7 @@ def october(build, coach, colleague, team):
         (D(2026, 10, 20), "open", None),
         (D(2026, 10, 21), "cancelled", None),
     ]:
-        Task.objects.create(
+        TaskFactory(
             youth=y["y4"],
             kind="step",
             title="Ring",

@@ -13,7 +13,7 @@ the delivery with their row numbers (or XML element positions) and never stop th
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from django.db import transaction
@@ -31,7 +31,6 @@ from youth.identification.models import (
     Ss12000Connection,
 )
 from youth.identification.sources import (
-    CompletionRow,
     EnrolmentRow,
     ParsedError,
     PopulationRow,
@@ -111,6 +110,23 @@ class _Tally:
                 continue
             self.read += 1
             yield item
+
+
+def _snapshot_store(
+    model: type[Any],
+    delivery: SourceDelivery,
+    rows: Iterable[Any],
+    record: Callable[[Any], Any],
+) -> SourceDelivery:
+    """A school source's new snapshot replaces all its rows of `model`: the rows a reader
+    yields are stored in batches (`record` makes one record of a row), its row errors kept."""
+    model.objects.filter(source=delivery.source).delete()
+    tally = _Tally()
+    stored = 0
+    for batch in _batches(tally.rows(rows)):
+        model.objects.bulk_create([record(row) for row in batch])
+        stored += len(batch)
+    return _finish(delivery, tally.read, stored, tally.errors, tally.error_count)
 
 
 def _batches(items: Iterable[Any]) -> Iterator[list[Any]]:
@@ -244,29 +260,23 @@ def enrolments_store(
                 schools.read_enrolment_list(stream, filename, mapping),
             )
     delivery = _delivery(source, format or Format.SS12000_PULL, filename, actor)
-    EnrolmentRecord.objects.filter(source=source).delete()
-    tally = _Tally()
-    stored = 0
-    for batch in _batches(tally.rows(rows)):
-        EnrolmentRecord.objects.bulk_create(
-            [
-                EnrolmentRecord(
-                    source=source,
-                    delivery=delivery,
-                    position=row.position,
-                    personnummer=row.personnummer,
-                    school_unit=row.school_unit,
-                    school_type=row.school_type,
-                    programme=row.programme,
-                    start_date=row.start_date,
-                    end_date=row.end_date,
-                    cancelled=row.cancelled,
-                )
-                for row in batch
-            ]
-        )
-        stored += len(batch)
-    return _finish(delivery, tally.read, stored, tally.errors, tally.error_count)
+    return _snapshot_store(
+        EnrolmentRecord,
+        delivery,
+        rows,
+        lambda row: EnrolmentRecord(
+            source=source,
+            delivery=delivery,
+            position=row.position,
+            personnummer=row.personnummer,
+            school_unit=row.school_unit,
+            school_type=row.school_type,
+            programme=row.programme,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            cancelled=row.cancelled,
+        ),
+    )
 
 
 @transaction.atomic
@@ -282,27 +292,20 @@ def completions_store(
     """A new snapshot of one completion list; replaces the source's rows."""
     source = source_ensure(municipality=municipality, kind=SourceKind.COMPLETION, name=source_name)
     delivery = _delivery(source, Format.COMPLETION_LIST, filename, actor)
-    CompletionRecord.objects.filter(source=source).delete()
-    tally = _Tally()
-    stored = 0
-    rows: Iterable[CompletionRow] = tally.rows(schools.read_completions(stream, filename, mapping))
-    for batch in _batches(rows):
-        CompletionRecord.objects.bulk_create(
-            [
-                CompletionRecord(
-                    source=source,
-                    delivery=delivery,
-                    position=row.position,
-                    personnummer=row.personnummer,
-                    kind=row.kind,
-                    date=row.date,
-                    issuer=row.issuer,
-                )
-                for row in batch
-            ]
-        )
-        stored += len(batch)
-    return _finish(delivery, tally.read, stored, tally.errors, tally.error_count)
+    return _snapshot_store(
+        CompletionRecord,
+        delivery,
+        schools.read_completions(stream, filename, mapping),
+        lambda row: CompletionRecord(
+            source=source,
+            delivery=delivery,
+            position=row.position,
+            personnummer=row.personnummer,
+            kind=row.kind,
+            date=row.date,
+            issuer=row.issuer,
+        ),
+    )
 
 
 def source_name_of(filename: str) -> str:

@@ -44,7 +44,7 @@ REGISTER_SQL = """
 SELECT y.id AS youth_id, y.personnummer, y.protected_identity, y.address, y.postal_code,
        y.city, k.start_date AS period_start, (y.restricted_at IS NOT NULL) AS frozen
 FROM youth_youth y
-JOIN youth_kaaperiod k ON k.youth_id = y.id AND k.end_date IS NULL
+JOIN youth_kaaperiod k ON k.youth_id = y.id AND k.end_date IS NULL AND k.kind = 'kaa'
 WHERE y.municipality_id = %(municipality)s AND y.anonymised_at IS NULL
 """
 

@@ -114,7 +114,8 @@ def register_side(*, proposal: Proposal) -> RegisterSide:
     if youth is None:
         return RegisterSide(None, None, [])
     period = (
-        KaaPeriod.objects.filter(youth=youth, end_date__isnull=True)
+        KaaPeriod.objects.kaa()
+        .filter(youth=youth, end_date__isnull=True)
         .select_related("registration_reason")
         .first()
     )

@@ -358,7 +358,7 @@ def _origin(population: dict[str, Any]) -> dict[str, Any]:
 
 def _deregister(proposal: Proposal, actor: User | None) -> Youth:
     youth = proposal.youth
-    period = KaaPeriod.objects.filter(youth=youth, end_date__isnull=True).first()
+    period = KaaPeriod.objects.kaa().filter(youth=youth, end_date__isnull=True).first()
     # A leaving proposal names its youth; the register's querysets (ScopedByYouth) are typed
     # over Model, so the check says which model the period is.
     if youth is None or not isinstance(period, KaaPeriod):

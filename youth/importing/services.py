@@ -456,9 +456,9 @@ def import_plan(
         )
     existing = {y.personnummer: y for y in Youth.objects.filter(municipality=municipality)}
     open_ids = set(
-        KaaPeriod.objects.filter(
-            youth__municipality=municipality, end_date__isnull=True
-        ).values_list("youth_id", flat=True)
+        KaaPeriod.objects.kaa()
+        .filter(youth__municipality=municipality, end_date__isnull=True)
+        .values_list("youth_id", flat=True)
     )
     last_end = dict(
         KaaPeriod.objects.filter(youth__municipality=municipality)

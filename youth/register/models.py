@@ -253,6 +253,12 @@ class Youth(BaseModel):
     def twentieth_birthday(self) -> dt.date:
         return birthday(self.birth_date, 20)
 
+    @property
+    def ukaa_last_day(self) -> dt.date:
+        """The last day of extended responsibility (UKAA): the day before the 25th birthday,
+        as the KAA period's last day is the day before the 20th."""
+        return birthday(self.birth_date, 25) - dt.timedelta(days=1)
+
 
 class ScopedByYouth(ScopedQuerySet[models.Model]):
     access_scope = Scope(
@@ -293,10 +299,31 @@ class Guardian(BaseModel):
         return self.name
 
 
+class KaaPeriodQuerySet(ScopedByYouth):
+    """Periods, with the one filter every KAA count goes through: `.kaa()` leaves out the
+    periods of extended responsibility after 20 (UKAA), which are outside the legal duty,
+    the SCB report and the KAA figures."""
+
+    def kaa(self) -> KaaPeriodQuerySet:
+        return self.filter(kind=KaaPeriod.Kind.KAA)
+
+    def ukaa(self) -> KaaPeriodQuerySet:
+        return self.filter(kind=KaaPeriod.Kind.UKAA)
+
+
 class KaaPeriod(BaseModel):
-    """One stretch of time in KAA. At most one open period per youth (database constraint)."""
+    """One stretch of time in KAA. At most one open period per youth (database constraint),
+    of either kind: a UKAA period (extended responsibility from 20 up to the day before the
+    25th birthday, domain.md §1) starts only after the KAA period has ended."""
+
+    class Kind(models.TextChoices):
+        KAA = "kaa", _("KAA")
+        UKAA = "ukaa", _("Utökat aktivitetsansvar (UKAA)")
 
     youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="periods")
+    kind = models.CharField(
+        _("typ av period"), max_length=10, choices=Kind.choices, default=Kind.KAA
+    )
     start_date = models.DateField(_("startdatum"))
     registration_reason = models.ForeignKey(
         Reason,
@@ -320,7 +347,7 @@ class KaaPeriod(BaseModel):
     # millions of contacts); rebuilt by outreach.queue.reach_facts.reached_facts_rebuild.
     first_reached_on = models.DateField(_("först nådd"), null=True, blank=True, editable=False)
 
-    objects = ScopedByYouth.as_manager()
+    objects = KaaPeriodQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date"]
@@ -350,6 +377,10 @@ class KaaPeriod(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.end_date is None
+
+    @property
+    def is_ukaa(self) -> bool:
+        return self.kind == self.Kind.UKAA
 
 
 class Occupation(BaseModel):

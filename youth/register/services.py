@@ -248,6 +248,75 @@ def period_open(
     return period
 
 
+def _ukaa_dates_errors(
+    youth: Youth, start_date: dt.date, end_date: dt.date | None
+) -> dict[str, Any]:
+    """A UKAA period lies between the 20th birthday and the day before the 25th."""
+    errors: dict[str, Any] = {}
+    if start_date < youth.twentieth_birthday:
+        errors["start_date"] = _(
+            "Utökat aktivitetsansvar gäller från 20 år: startdatumet kan inte ligga före "
+            "20-årsdagen (%(date)s)."
+        ) % {"date": youth.twentieth_birthday.isoformat()}
+    elif start_date > youth.ukaa_last_day:
+        errors["start_date"] = _("Ungdomen har fyllt 25 år.")
+    if end_date is not None and end_date > youth.ukaa_last_day:
+        errors["end_date"] = _(
+            "Utökat aktivitetsansvar slutar senast dagen före 25-årsdagen (%(date)s)."
+        ) % {"date": youth.ukaa_last_day.isoformat()}
+    return errors
+
+
+@transaction.atomic
+def ukaa_period_open(*, after: KaaPeriod, actor: User | None) -> KaaPeriod:
+    """Open a period of extended responsibility (UKAA) for a youth whose KAA period ended at
+    20: it starts the day after that period's last day and ends at the latest the day before
+    the 25th birthday (the nightly `ukaa_periods_end_at_25`), or when closed by hand. It gets
+    no outreach routine: the youth is already in an activity (no `periods_opened`)."""
+    after = KaaPeriod.objects.select_related("youth", "deregistration_reason").get(pk=after.pk)
+    youth = after.youth
+    ended_at_20 = (
+        after.end_date is not None
+        and after.deregistration_reason is not None
+        and after.deregistration_reason.code == "FYLLT_20"
+    )
+    if after.kind != KaaPeriod.Kind.KAA or not ended_at_20:
+        raise ValidationError(
+            _("Utökat aktivitetsansvar erbjuds bara efter en KAA-period som slutade vid 20 år."),
+            code="not_after_20",
+        )
+    start_date = after.end_date + dt.timedelta(days=1)
+    errors = _ukaa_dates_errors(youth, start_date, None)
+    if errors:
+        raise ValidationError(errors)
+    periods = list(KaaPeriod.objects.select_for_update().filter(youth=youth))
+    if any(p.end_date is None or p.start_date >= start_date for p in periods):
+        raise ValidationError(
+            _("Ungdomen har redan en öppen eller senare period."), code="open_period"
+        )
+    reason = Reason.objects.get(kind=Reason.Kind.REGISTRATION, code="UKAA")
+    period = KaaPeriod(
+        youth=youth,
+        kind=KaaPeriod.Kind.UKAA,
+        start_date=start_date,
+        registration_reason=reason,
+        created_by=actor,
+        updated_by=actor,
+    )
+    period.full_clean(validate_constraints=False)
+    period.save()
+    _audit(actor, Action.CREATE, period)
+    timeline_add(
+        youth=youth,
+        kind="period_opened",
+        actor=actor,
+        summary=_("Utökat aktivitetsansvar (UKAA) startat %(date)s, längst till %(last)s")
+        % {"date": start_date.isoformat(), "last": youth.ukaa_last_day.isoformat()},
+    )
+    youth_status_refresh(youth=youth)
+    return period
+
+
 @transaction.atomic
 def period_close(
     *, period: KaaPeriod, end_date: dt.date, reason: Reason, actor: User | None
@@ -260,6 +329,10 @@ def period_close(
         raise ValidationError(_("Perioden är redan avslutad."), code="already_closed")
     if end_date < period.start_date:
         raise ValidationError({"end_date": _("Slutdatumet kan inte ligga före startdatumet.")})
+    if period.is_ukaa:
+        errors = _ukaa_dates_errors(period.youth, period.start_date, end_date)
+        if errors:
+            raise ValidationError(errors)
     period.end_date = end_date
     _periods_end_write([period], reason=reason, actor=actor)
     youth_status_refresh(youth=period.youth)
@@ -514,19 +587,39 @@ def turning_20_deregister(*, today: dt.date, actor: User | None = None) -> int:
     of the periods, one INSERT each of audit events and timeline lines, one UPDATE of the
     youths' status), then one `periods_closed` signal per batch for the higher apps."""
     reason = Reason.objects.get(kind=Reason.Kind.DEREGISTRATION, code="FYLLT_20")
-    cutoff = pnr.years_before(today, 20)
+    return _periods_close_at_age(
+        KaaPeriod.objects.kaa(), age=20, today=today, reason=reason, actor=actor
+    )
+
+
+def ukaa_periods_end_at_25(*, today: dt.date, actor: User | None = None) -> int:
+    """End every open UKAA period of youths who are 25 today or older, the day before the
+    25th birthday, with "Fyllt 25 år". Idempotent, and written like the end at 20."""
+    reason = Reason.objects.get(kind=Reason.Kind.DEREGISTRATION, code="FYLLT_25")
+    return _periods_close_at_age(
+        KaaPeriod.objects.ukaa(), age=25, today=today, reason=reason, actor=actor
+    )
+
+
+def _periods_close_at_age(
+    periods: QuerySet[KaaPeriod], *, age: int, today: dt.date, reason: Reason, actor: User | None
+) -> int:
+    cutoff = pnr.years_before(today, age)
     closed = 0
     while True:
         with transaction.atomic():
             batch = list(
-                KaaPeriod.objects.select_for_update(of=("self",))
+                periods.select_for_update(of=("self",))
                 .filter(end_date__isnull=True, youth__birth_date__lte=cutoff)
                 .select_related("youth")
                 .order_by("pk")[:TURNING_20_BATCH]
             )
             if not batch:
                 return closed
-            _periods_close_at_20(batch, reason=reason, actor=actor)
+            for period in batch:
+                last_day = pnr.birthday(period.youth.birth_date, age) - dt.timedelta(days=1)
+                period.end_date = max(last_day, period.start_date)
+            _periods_close_batch(batch, reason=reason, actor=actor)
         closed += len(batch)
 
 
@@ -551,7 +644,11 @@ def _periods_end_write(periods: list[KaaPeriod], *, reason: Reason, actor: User 
                 "kind": "period_closed",
                 "actor": actor,
                 "at": now,
-                "summary": _("KAA-period avslutad %(date)s: %(reason)s")
+                "summary": (
+                    _("Utökat aktivitetsansvar (UKAA) avslutat %(date)s: %(reason)s")
+                    if period.is_ukaa
+                    else _("KAA-period avslutad %(date)s: %(reason)s")
+                )
                 % {"date": period.end_date.isoformat(), "reason": reason.label},
             }
             for period in periods
@@ -559,10 +656,8 @@ def _periods_end_write(periods: list[KaaPeriod], *, reason: Reason, actor: User 
     )
 
 
-def _periods_close_at_20(periods: list[KaaPeriod], *, reason: Reason, actor: User | None) -> None:
-    for period in periods:
-        last_day = period.youth.twentieth_birthday - dt.timedelta(days=1)
-        period.end_date = max(last_day, period.start_date)
+def _periods_close_batch(periods: list[KaaPeriod], *, reason: Reason, actor: User | None) -> None:
+    """End a job's batch of periods (their `end_date` set in memory)."""
     _periods_end_write(periods, reason=reason, actor=actor)
     # With no open period left, the status follows from the reason alone (the youth has no
     # other open period: a youth has at most one), and a missing guardian no longer matters.
@@ -591,8 +686,10 @@ def youths_turning_20(*, today: dt.date, within_days: int) -> QuerySet[Youth]:
     first = pnr.years_before(today, 20)
     last = first + dt.timedelta(days=within_days)
     return Youth.objects.filter(
-        periods__end_date__isnull=True, birth_date__gt=first, birth_date__lte=last
-    ).distinct()
+        pk__in=KaaPeriod.objects.kaa().filter(end_date__isnull=True).values("youth_id"),
+        birth_date__gt=first,
+        birth_date__lte=last,
+    )
 
 
 def _period_correction_errors(
@@ -632,10 +729,13 @@ def period_correct(
     errors = _period_correction_errors(
         period, start_date, registration_reason, end_date, deregistration_reason
     )
-    try:
-        age_check(birth_date=period.youth.birth_date, on=start_date)
-    except ValidationError as exc:
-        errors["start_date"] = exc.messages
+    if period.is_ukaa:
+        errors.update(_ukaa_dates_errors(period.youth, start_date, end_date))
+    else:
+        try:
+            age_check(birth_date=period.youth.birth_date, on=start_date)
+        except ValidationError as exc:
+            errors["start_date"] = exc.messages
     others = KaaPeriod.objects.filter(youth=period.youth).exclude(pk=period.pk)
     last = end_date or dt.date.max
     if any(

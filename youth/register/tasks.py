@@ -22,6 +22,22 @@ def periods_close_at_20() -> int:
 
 
 @shared_task(
+    name="youth.tasks.ukaa_periods_close_at_25",
+    acks_late=True,
+    soft_time_limit=1700,
+    time_limit=1800,
+)
+@single_run(name="youth.tasks.ukaa_periods_close_at_25")
+def ukaa_periods_close_at_25() -> int:
+    """End the UKAA period of every youth who has turned 25 (idempotent)."""
+    from django.utils import timezone
+
+    from youth.register.services import ukaa_periods_end_at_25
+
+    return ukaa_periods_end_at_25(today=timezone.localdate())
+
+
+@shared_task(
     name="youth.tasks.youth_flags_refresh", acks_late=True, soft_time_limit=1700, time_limit=1800
 )
 @single_run(name="youth.tasks.youth_flags_refresh")

@@ -1,5 +1,6 @@
 """Loads the demo data (idempotent). Refuses to run outside the demo: no default accounts in
-production (ASVS 6.3.2)."""
+production (ASVS 6.3.2). The generators are imported only past that refusal: they use
+factory_boy, which the production image does not install (the `demo` extra)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from demo.eforms import demo_eforms_ensure, demo_youth_for_eservice
-from demo.outreach import demo_history_ensure
-from demo.plans import demo_plans_ensure
-from demo.staff import DEMO_PASSWORD, STAFF, demo_role_grant_ensure, demo_staff_ensure
-from demo.youths import demo_youths_ensure
 from kaa.models import Municipality
 from outreach.eservice.services import access_code_for, access_code_link
 from outreach.letters.services import templates_ensure_defaults
@@ -45,6 +41,13 @@ class Command(BaseCommand):
         if options["print_logins"]:
             self._print_logins()
             return
+        from demo.eforms import demo_eforms_ensure
+        from demo.homevisits import demo_home_visits_ensure
+        from demo.outreach import demo_history_ensure
+        from demo.plans import demo_plans_ensure
+        from demo.staff import demo_role_grant_ensure, demo_staff_ensure
+        from demo.youths import demo_youths_ensure
+
         demo_staff_ensure()
         demo_role_grant_ensure()
         created = 0
@@ -64,6 +67,7 @@ class Command(BaseCommand):
         for code in ("1882", "1494"):
             demo_plans_ensure(municipality=Municipality.objects.get(code=code))
         demo_eforms_ensure(municipality=Municipality.objects.get(code="1882"))
+        demo_home_visits_ensure(municipality=Municipality.objects.get(code="1882"))
         # Gallring rules and a first proposal (records.retention).
         call_command("demo_retention", municipality="1882", stdout=self.stdout)
         stats = deadlines_refresh()
@@ -74,6 +78,9 @@ class Command(BaseCommand):
         )
 
     def _print_logins(self) -> None:
+        from demo.eforms import demo_youth_for_eservice
+        from demo.staff import DEMO_PASSWORD, STAFF
+
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for spec in STAFF:
             where = spec.team or spec.municipality_code or ""
