@@ -14,7 +14,7 @@ from django.urls import path
 from django.utils.html import escape
 from django.views.decorators.http import require_http_methods
 
-from kaa.audit import Action, audit_event, audit_read
+from kaa.audit import shown, shown_page
 from kaa.urls import handler400, handler403, handler404, handler500
 from kaa.urls import urlpatterns as kaa_urlpatterns
 from youth.register.permissions import youth_get_for_user
@@ -28,16 +28,16 @@ def floor(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """With a youth: access check and a read event of that youth (a coach's or coordinator's
     page); without: one read event of no record (a manager's aggregate page)."""
     if pk is None:
-        audit_event(request=request, action=Action.READ, object_type="bench", detail="floor")
-        shown = "-"
+        shown_page(request, object_type="bench", what="floor")
+        label = "-"
     else:
         youth = youth_get_for_user(request, pk, write=request.method == "POST")
-        audit_read(request, youth, detail="floor")
-        shown = str(youth.pk)
+        shown(request, youth, what="floor")
+        label = str(youth.pk)
     return HttpResponse(
         f'<!doctype html><title>floor</title><form method="post">'
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
-        f"{shown}</form>"
+        f"{label}</form>"
     )
 
 

@@ -183,7 +183,13 @@ def user_municipality_id(request: AuthenticatedHttpRequest) -> int:
 
 
 def _refuse_no_municipality(request: HttpRequest) -> NoReturn:
-    _log_denied(request, detail="municipality")
+    refuse(request, detail="municipality")
+
+
+def refuse(request: HttpRequest, *, detail: str) -> NoReturn:
+    """403 for a request a view itself refuses (an action it does not offer), with the
+    `denied` event every refusal writes."""
+    _log_denied(request, detail=detail)
     raise PermissionDenied
 
 
@@ -286,8 +292,8 @@ def get_for_user(
 ) -> _M:
     """Fetch one object the user may see, or 404 (logged); 403 on writes by read-only roles.
 
-    Does not log the read itself: the caller knows whether it shows personal data and calls
-    `kaa.audit.audit_read` with the object (one insert).
+    Does not log the read itself: a view that shows the record fetches it with
+    `kaa.audit.get_for_display` (or, fetched for a form, logs it with `kaa.audit.shown`).
     """
     obj = queryset.visible_to(request.user).filter(**lookup).first()
     label = queryset.model._meta.label_lower

@@ -1,8 +1,9 @@
 """Writing the audit log: one INSERT per event, fail closed.
 
-Every read of a youth's personal data and every change goes through here. If the event cannot
-be written, the exception propagates and the read fails: personal data is never shown
-without a trace.
+Every read of a youth's personal data and every change goes through here; reads only through
+the functions at the end of this module (`get_for_display`, `shown`, `listed`, ...), each
+saying what was shown. If the event cannot be written, the exception propagates and the read
+fails: personal data is never shown without a trace.
 """
 
 from __future__ import annotations
@@ -10,18 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
 
+from kaa.access import ScopedQuerySet, get_for_user
 from kaa.lib.days import months_before
 from kaa.models import AuditEvent, AuditQuerySet, User
 from kaa.request_context import current_client_request_id, current_ip, current_request_id
 from kaa.types import AuthenticatedHttpRequest
 
 Action = AuditEvent.Action
+_M = TypeVar("_M", bound=models.Model)
 
 # Events that are always flagged for the log review: refusals of access to an object, and
 # accounts locked after failed logins.
@@ -299,11 +302,6 @@ def _municipality_of(obj: models.Model) -> int | None:
     return getattr(youth, "municipality_id", None)
 
 
-def audit_read(request: HttpRequest, obj: models.Model, *, detail: str = "") -> AuditEvent:
-    """Record that the request's user was shown `obj` (a page, a PDF, a fragment)."""
-    return audit_event(request=request, action=Action.READ, obj=obj, detail=detail)
-
-
 def audit_change(
     request: HttpRequest | None,
     obj: models.Model,
@@ -315,36 +313,6 @@ def audit_change(
     """Record a create/update/delete of `obj`, naming the changed fields (not their values)."""
     detail = ",".join(fields or [])
     return audit_event(request=request, user=user, action=action, obj=obj, detail=detail)
-
-
-def audit_list_read(
-    request: HttpRequest,
-    youths: Iterable[Any],
-    *,
-    detail: str,
-    action: str = Action.READ,
-    flagged: bool = False,
-) -> AuditEvent:
-    """A page view that listed youths: one event, one INSERT, naming every youth shown.
-
-    The rule: every page whose rows name youths writes this once per view, whatever it shows
-    beside the name (a name, a birth date, a status and the "protected" badge are personal data):
-    the register list and its search results, the caseload, the work queue, the weekly review,
-    overdue follow-ups, network meetings and letter batches. A page about one youth's record
-    logs `audit_read` instead (its own read, with youth_id); so do, once per youth in one
-    INSERT (`audit_bulk_read`), the steps of a bulk operation that show each listed youth's
-    record data (the import preview's changed fields, the SCB checks' problems, a gallring
-    proposal). A page that names no youth (counts, the school notices' inbox) logs nothing.
-    `youths` are Youth objects or their ids."""
-    ids = sorted({y if isinstance(y, int) else y.pk for y in youths})
-    return audit_event(
-        request=request,
-        action=action,
-        object_type="youth.youth",
-        detail=detail,
-        flagged=flagged,
-        youth_ids=ids,
-    )
 
 
 def naming_youth_q(youth_id: int) -> Q:
@@ -365,17 +333,6 @@ def _bulk_events(objects: list[Any], **event: Any) -> None:
         [_event(obj=obj, **event) for obj in objects],
         batch_size=1000,
     )
-
-
-def audit_bulk_read(
-    request: HttpRequest,
-    objects: list[Any],
-    *,
-    action: str = Action.READ,
-    detail: str = "",
-) -> None:
-    """Record one event per object in a single INSERT (exports, batch PDFs)."""
-    _bulk_events(objects, action=action, request=request, detail=detail)
 
 
 def audit_bulk_change(
@@ -408,9 +365,124 @@ def audit_denied_ids(
     )
 
 
-def audit_read_fragment(
-    request: AuthenticatedHttpRequest, youth: models.Model, *, detail: str
+# --- Reads: what a page shows of a youth's data ------------------------------------------------
+# The one way a READ (or SEARCH) event is written: every view, PDF, file and fragment that
+# shows personal data calls one of the functions below, and each takes `what`, the part of the
+# record shown (stored as the event's detail). Nothing else in the code writes a READ event
+# (tests/kaa/test_audit_by_construction.py fails if a module does). The shape follows the page:
+#
+# * one record (`get_for_display`, or `shown` for a record fetched for a form): one event with
+#   the record and its youth; `youth.register.permissions.youth_for_display` for the youth;
+# * a page whose rows name youths (`listed`), after pagination: one event naming every youth
+#   shown, whatever it shows beside the name (a name, a birth date, a status and the
+#   "protected" badge are personal data): the register list and its search, the caseload, the
+#   work queue, the weekly review, overdue follow-ups, network meetings, letter batches;
+# * a step of a bulk operation that shows each listed youth's record data (`shown_each`: the
+#   import preview's changed fields, the SCB checks' problems, a gallring proposal): one event
+#   per record, in one INSERT;
+# * a part of the youth's page loaded right after it (`shown_fragment`);
+# * a page about no single record (`shown_page`): the audit log, the dashboard.
+#
+# A page that names no youth (counts, configuration) writes nothing. A refusal writes a
+# `denied` event instead (kaa.access).
+
+
+def _what(what: str) -> str:
+    """`what` is required and says something: a blank one is a programming error."""
+    if not what.strip():
+        raise ValueError("a read names what was shown")
+    return what
+
+
+def shown(
+    request: HttpRequest | None,
+    obj: models.Model,
+    *,
+    what: str,
+    flagged: bool = False,
+    user: User | None = None,
+) -> AuditEvent:
+    """`obj` (fetched through kaa.access) was shown to the request's user: one event naming the
+    record and its youth. Without a request (the e-service), `user` or nobody: the youth."""
+    return audit_event(
+        request=request,
+        user=user,
+        action=Action.READ,
+        obj=obj,
+        detail=_what(what),
+        flagged=flagged,
+    )
+
+
+def get_for_display(
+    request: HttpRequest, queryset: ScopedQuerySet[_M], *, what: str, **lookup: Any
+) -> _M:
+    """One record the user may see, fetched to be shown (404 and a `denied` event if not, as
+    `kaa.access.get_for_user`), and its READ event."""
+    obj = get_for_user(request, queryset, **lookup)
+    shown(request, obj, what=what)
+    return obj
+
+
+def listed(
+    request: HttpRequest,
+    youths: Iterable[Any],
+    *,
+    what: str,
+    search: bool = False,
+    flagged: bool = False,
+) -> AuditEvent:
+    """A page whose rows name youths: one event, one INSERT, naming every youth shown (a
+    search is a SEARCH event). `youths` are Youth objects or their ids."""
+    ids = sorted({y if isinstance(y, int) else y.pk for y in youths})
+    return audit_event(
+        request=request,
+        action=Action.SEARCH if search else Action.READ,
+        object_type="youth.youth",
+        detail=_what(what),
+        flagged=flagged,
+        youth_ids=ids,
+    )
+
+
+def shown_each(request: HttpRequest, objects: list[Any], *, what: str) -> None:
+    """Each record of `objects` was shown with its data: one READ event per record, in a
+    single INSERT."""
+    _bulk_events(objects, action=Action.READ, request=request, detail=_what(what))
+
+
+def exported_each(
+    request: HttpRequest, objects: list[Any], *, what: str, action: str = Action.EXPORT
 ) -> None:
+    """Each record of `objects` left the system in a file (an xlsx export; `action` PRINT:
+    a PDF to print): one event per record, in a single INSERT."""
+    if action not in (Action.EXPORT, Action.PRINT):
+        raise ValueError("a read is written by shown_each")
+    _bulk_events(objects, action=action, request=request, detail=_what(what))
+
+
+def shown_page(
+    request: HttpRequest,
+    *,
+    object_type: str,
+    what: str,
+    youth_id: int | None = None,
+    youth_ids: list[int] | None = None,
+) -> AuditEvent:
+    """A page about no single record that still shows personal data (the audit log, whose
+    events say whose records were opened; the dashboard): one event of `object_type`, naming
+    the youths it was asked about, if any."""
+    return audit_event(
+        request=request,
+        action=Action.READ,
+        object_type=object_type,
+        detail=_what(what),
+        youth_id=youth_id,
+        youth_ids=youth_ids,
+    )
+
+
+def shown_fragment(request: AuthenticatedHttpRequest, youth: models.Model, *, what: str) -> None:
     """A part of the youth's page loaded right after the page logged its own read: one event
     per view is enough, so log only if this user has not read the youth's page (or this very
     fragment) in the last 30 seconds. A list that merely named the youth does not count."""
@@ -426,4 +498,4 @@ def audit_read_fragment(
         action=Action.READ,
         at__gte=recent,
     ).exists():
-        audit_read(request, youth, detail=detail)
+        shown(request, youth, what=what)

@@ -29,6 +29,8 @@ PLACES: dict[str, Any] = {
     "sena_uppfoljningar": gettext_lazy("listan över sena uppföljningar"),
     "kontaktforsok": gettext_lazy("kontaktförsöken"),
     "kontaktuppgifter": gettext_lazy("kontaktuppgifterna"),
+    "hembesok": gettext_lazy("ett hembesök"),
+    "overlamning": gettext_lazy("en överlämning till en annan verksamhet"),
     "meddelande": gettext_lazy("ett sms eller e-postmeddelande"),
     "utskick": gettext_lazy("ett utskick med brev eller vykort"),
     "brev": gettext_lazy("ett brev"),

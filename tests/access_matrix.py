@@ -2,6 +2,9 @@
 
 Each later issue adds its URLs to CASES. `test_every_personal_url_is_covered` fails when a URL
 in a personal-data namespace is neither here nor in EXEMPT, so no page escapes the matrix.
+Every case also says which READ events an allowed request writes (`reads`, required: a page
+that names no youth says so with NO_READ), and the matrix checks that each allowed request
+wrote exactly those and each refusal exactly one `denied` event.
 """
 
 from __future__ import annotations
@@ -24,14 +27,51 @@ PERSONAS = (
 PERSONAL_NAMESPACES = ("youth", "outreach", "plans", "records", "reporting")
 
 
+# The youth every case builds about (the marker "Hemligsson" is its last name): the READ events
+# of an allowed request must name it.
+CASE_YOUTH_LAST_NAME = "Hemligsson"
+
+
+@dataclass(frozen=True)
+class Read:
+    """One READ event an allowed request writes: its `what` (the event's detail), the kind
+    of record read, and how it names the case's youth: as the record's youth ("record"), in
+    the list of youths shown ("list"), or not at all (None: a page about no youth's record)."""
+
+    what: str
+    object_type: str = "youth.youth"
+    names: str | None = "record"
+
+
+# Each returns the one read of a page; a page writing two adds them: record(...) + listing(...).
+def record(what: str, object_type: str = "youth.youth") -> tuple[Read, ...]:
+    """A page about one record of the case's youth (or a bulk step, one event per youth)."""
+    return (Read(what, object_type, "record"),)
+
+
+def listing(what: str) -> tuple[Read, ...]:
+    """A page whose rows name youths: one event listing the youths shown."""
+    return (Read(what, "youth.youth", "list"),)
+
+
+def page(what: str, object_type: str) -> tuple[Read, ...]:
+    """A read that names no youth of the register (the audit log, a person not registered)."""
+    return (Read(what, object_type, None),)
+
+
+NO_READ: tuple[Read, ...] = ()
+
+
 @dataclass(frozen=True)
 class UrlCase:
-    """One URL: how to build its data, who may see it, and a marker only the data contains."""
+    """One URL: how to build its data, who may see it, a marker only the data contains, and
+    the READ events an allowed request writes."""
 
     url_name: str
     # Builds the objects (given the persona users) and returns (url kwargs, secret marker).
     build: Callable[[dict[str, Any]], tuple[dict[str, Any], str]]
     allowed: frozenset[str]
+    reads: tuple[Read, ...]
     # A list page may answer 200 to other personas, as long as the marker is absent.
     list_page: bool = False
     query: str = ""
@@ -593,67 +633,206 @@ CASE_WORKERS = frozenset({"coach", "colleague", "coordinator"})
 COORDINATOR = frozenset({"coordinator"})
 
 CASES: list[UrlCase] = [
-    UrlCase("records:audit_list", _audit_case, COORDINATOR, list_page=True),
-    UrlCase("youth:list", _youth_list, CASE_WORKERS, list_page=True),
-    UrlCase("youth:caseload", _youth_list, frozenset({"coach"}), list_page=True),
-    UrlCase("youth:detail", _youth_of_coach, CASE_WORKERS),
-    UrlCase("youth:edit", _youth_of_coach, CASE_WORKERS),
-    UrlCase("youth:occupation_add", _youth_of_coach, CASE_WORKERS),
-    UrlCase("youth:guardian_add", _youth_of_coach, CASE_WORKERS),
-    UrlCase("youth:period_close", _youth_of_coach, COORDINATOR),
-    UrlCase("youth:period_open", _youth_of_coach, COORDINATOR),
-    UrlCase("youth:assign", _youth_of_coach, COORDINATOR),
-    UrlCase("youth:period_edit", _youth_period, COORDINATOR),
-    UrlCase("youth:data_protection", _youth_of_coach, COORDINATOR),
-    UrlCase("records:extract_list", _ordered_extract, COORDINATOR),
-    UrlCase("records:access_review", _flagged_case, COORDINATOR, list_page=True),
-    UrlCase("records:access_sample", _audit_sample, COORDINATOR),
-    UrlCase("youth:import_preview", _import_batch, COORDINATOR),
-    UrlCase("youth:identification:queue", _identification_queue, COORDINATOR, list_page=True),
-    UrlCase("youth:identification:proposal_detail", _identification_proposal, COORDINATOR),
     UrlCase(
-        "youth:identification:coverage_list", _identification_coverage, COORDINATOR, list_page=True
+        "records:audit_list",
+        _audit_case,
+        COORDINATOR,
+        page("loggkontroll", "kaa.auditevent"),
+        list_page=True,
     ),
-    UrlCase("outreach:queue", _queue, frozenset({"coach", "coordinator"}), list_page=True),
-    UrlCase("outreach:review", _new_this_week, CASE_WORKERS, list_page=True),
-    UrlCase("outreach:youth_tab", _queued_youth, CASE_WORKERS),
-    UrlCase("outreach:contact_log", _queued_youth, CASE_WORKERS),
-    UrlCase("outreach:reached", _queued_youth, CASE_WORKERS),
-    UrlCase("outreach:message_send", _queued_youth, CASE_WORKERS),
-    UrlCase("outreach:batch_new", _paper_batch_query, CASE_WORKERS, list_page=True),
-    UrlCase("outreach:batch_detail", _paper_batch, COORDINATOR),
-    UrlCase("outreach:eservice_review", _eservice_answer, CASE_WORKERS),
-    UrlCase("outreach:recheck", _recheck, CASE_WORKERS),
-    UrlCase("outreach:homevisit_plan", _youth_of_coach, CASE_WORKERS),
-    UrlCase("outreach:homevisit_detail", _home_visit, CASE_WORKERS),
-    UrlCase("outreach:homevisit_alerts", _home_visit_alarms, CASE_WORKERS, list_page=True),
-    UrlCase("plans:school_inbox", _school_inbox, COORDINATOR, list_page=True),
-    UrlCase("plans:school_detail", _school_notice, COORDINATOR),
-    UrlCase("plans:youth_tab", _plans_youth, CASE_WORKERS),
-    UrlCase("plans:conversation_add", _plans_youth, CASE_WORKERS),
-    UrlCase("plans:consent_add", _plans_youth, CASE_WORKERS),
-    UrlCase("plans:plan_add", _plans_youth, CASE_WORKERS),
-    UrlCase("plans:conversation_detail", _plans_object("conversation"), CASE_WORKERS),
-    UrlCase("plans:consent_detail", _plans_object("consent"), CASE_WORKERS),
-    UrlCase("plans:plan_detail", _plans_object("plan"), CASE_WORKERS),
-    UrlCase("plans:plan_edit", _plans_object("plan"), CASE_WORKERS),
-    UrlCase("plans:intervention_add", _plans_object("plan"), CASE_WORKERS),
-    UrlCase("plans:intervention_edit", _plans_object("intervention"), CASE_WORKERS),
-    UrlCase("plans:follow_up", _plans_object("plan"), CASE_WORKERS),
-    UrlCase("plans:closing", _plans_object("plan"), CASE_WORKERS),
-    UrlCase("plans:revisions", _plans_object("plan"), CASE_WORKERS),
-    UrlCase("plans:overdue", _overdue_plan, CASE_WORKERS, list_page=True),
-    UrlCase("plans:handover_new", _plans_youth, CASE_WORKERS),
-    UrlCase("plans:handover_detail", _hand_over, CASE_WORKERS),
-    UrlCase("plans:ukaa_list", _ukaa_offers, COORDINATOR, list_page=True),
-    UrlCase("plans:ukaa_decide", _ukaa_offer, COORDINATOR),
-    UrlCase("plans:meeting_detail", _meeting, COORDINATOR),
-    UrlCase("plans:meeting_new", _meeting_proposal, COORDINATOR, list_page=True),
-    UrlCase("reporting:scb_period", _scb_period, COORDINATOR, list_page=True),
-    UrlCase("reporting:scb_file", _scb_file, COORDINATOR),
-    UrlCase("records:retention", _retention, COORDINATOR, list_page=True),
+    UrlCase("youth:list", _youth_list, CASE_WORKERS, listing("ungdomslista"), list_page=True),
     UrlCase(
-        "kaa:staff", _pending_role_grant, frozenset({"coordinator", "admin_user"}), list_page=True
+        "youth:caseload",
+        _youth_list,
+        frozenset({"coach"}),
+        listing("mina_ungdomar"),
+        list_page=True,
+    ),
+    UrlCase("youth:detail", _youth_of_coach, CASE_WORKERS, record("ungdom")),
+    UrlCase("youth:edit", _youth_of_coach, CASE_WORKERS, record("kontaktuppgifter")),
+    UrlCase(
+        "youth:occupation_add", _youth_of_coach, CASE_WORKERS, record("ungdom:sysselsattning")
+    ),
+    UrlCase("youth:guardian_add", _youth_of_coach, CASE_WORKERS, record("ungdom:vardnadshavare")),
+    UrlCase("youth:period_close", _youth_of_coach, COORDINATOR, record("period:avsluta")),
+    UrlCase("youth:period_open", _youth_of_coach, COORDINATOR, record("period:starta")),
+    UrlCase("youth:assign", _youth_of_coach, COORDINATOR, record("ungdom:tilldela")),
+    UrlCase("youth:period_edit", _youth_period, COORDINATOR, record("period", "youth.kaaperiod")),
+    UrlCase("youth:data_protection", _youth_of_coach, COORDINATOR, record("dataskydd")),
+    UrlCase("records:extract_list", _ordered_extract, COORDINATOR, record("registerutdrag")),
+    UrlCase(
+        "records:access_review",
+        _flagged_case,
+        COORDINATOR,
+        page("loggkontroll granskning", "kaa.auditevent"),
+        list_page=True,
+    ),
+    UrlCase(
+        "records:access_sample",
+        _audit_sample,
+        COORDINATOR,
+        page("loggkontroll stickprov", "kaa.auditevent"),
+    ),
+    UrlCase("youth:import_preview", _import_batch, COORDINATOR, record("importgranskning")),
+    UrlCase(
+        "youth:identification:queue",
+        _identification_queue,
+        COORDINATOR,
+        page("identifiering", "youth.proposal"),
+        list_page=True,
+    ),
+    UrlCase(
+        "youth:identification:proposal_detail",
+        _identification_proposal,
+        COORDINATOR,
+        page("identifiering:underlag", "youth.proposal"),
+    ),
+    UrlCase(
+        "youth:identification:coverage_list",
+        _identification_coverage,
+        COORDINATOR,
+        page("identifiering:tackning:saknas:1", "youth.youth"),
+        list_page=True,
+    ),
+    UrlCase(
+        "outreach:queue",
+        _queue,
+        frozenset({"coach", "coordinator"}),
+        listing("arbetsko"),
+        list_page=True,
+    ),
+    UrlCase(
+        "outreach:review", _new_this_week, CASE_WORKERS, listing("veckogenomgang"), list_page=True
+    ),
+    UrlCase("outreach:youth_tab", _queued_youth, CASE_WORKERS, record("uppsok")),
+    UrlCase("outreach:contact_log", _queued_youth, CASE_WORKERS, record("kontaktforsok")),
+    UrlCase("outreach:reached", _queued_youth, CASE_WORKERS, record("nadd")),
+    UrlCase("outreach:message_send", _queued_youth, CASE_WORKERS, record("meddelande")),
+    UrlCase(
+        "outreach:batch_new", _paper_batch_query, CASE_WORKERS, listing("utskick"), list_page=True
+    ),
+    UrlCase("outreach:batch_detail", _paper_batch, COORDINATOR, listing("utskick")),
+    UrlCase(
+        "outreach:eservice_review",
+        _eservice_answer,
+        CASE_WORKERS,
+        record("e-tjanstsvar", "outreach.eservicesubmission"),
+    ),
+    UrlCase(
+        "outreach:recheck",
+        _recheck,
+        CASE_WORKERS,
+        record("aterkontroll", "outreach.outcomerecheck"),
+    ),
+    UrlCase("outreach:homevisit_plan", _youth_of_coach, CASE_WORKERS, record("hembesok")),
+    UrlCase(
+        "outreach:homevisit_detail",
+        _home_visit,
+        CASE_WORKERS,
+        record("hembesok", "outreach.homevisit"),
+    ),
+    UrlCase(
+        "outreach:homevisit_alerts",
+        _home_visit_alarms,
+        CASE_WORKERS,
+        listing("hembesok:larm"),
+        list_page=True,
+    ),
+    UrlCase("plans:school_inbox", _school_inbox, COORDINATOR, NO_READ, list_page=True),
+    UrlCase(
+        "plans:school_detail",
+        _school_notice,
+        COORDINATOR,
+        page("skolanmalan", "plans.schoolnotification"),
+    ),
+    UrlCase("plans:youth_tab", _plans_youth, CASE_WORKERS, record("planer")),
+    UrlCase("plans:conversation_add", _plans_youth, CASE_WORKERS, record("kartlaggning.ny")),
+    UrlCase("plans:consent_add", _plans_youth, CASE_WORKERS, record("samtycke.ny")),
+    UrlCase("plans:plan_add", _plans_youth, CASE_WORKERS, record("ny_plan", "plans.consent")),
+    UrlCase(
+        "plans:conversation_detail",
+        _plans_object("conversation"),
+        CASE_WORKERS,
+        record("kartlaggning", "plans.mappingconversation"),
+    ),
+    UrlCase(
+        "plans:consent_detail",
+        _plans_object("consent"),
+        CASE_WORKERS,
+        record("samtycke", "plans.consent"),
+    ),
+    UrlCase(
+        "plans:plan_detail",
+        _plans_object("plan"),
+        CASE_WORKERS,
+        record("handlingsplan", "plans.actionplan"),
+    ),
+    UrlCase(
+        "plans:plan_edit",
+        _plans_object("plan"),
+        CASE_WORKERS,
+        record("andra_plan", "plans.actionplan"),
+    ),
+    UrlCase(
+        "plans:intervention_add",
+        _plans_object("plan"),
+        CASE_WORKERS,
+        record("insats", "plans.actionplan"),
+    ),
+    UrlCase(
+        "plans:intervention_edit",
+        _plans_object("intervention"),
+        CASE_WORKERS,
+        record("insats", "plans.intervention"),
+    ),
+    UrlCase(
+        "plans:follow_up",
+        _plans_object("plan"),
+        CASE_WORKERS,
+        record("uppfoljning", "plans.actionplan"),
+    ),
+    UrlCase(
+        "plans:closing",
+        _plans_object("plan"),
+        CASE_WORKERS,
+        record("avslutande_samtal", "plans.actionplan"),
+    ),
+    UrlCase(
+        "plans:revisions",
+        _plans_object("plan"),
+        CASE_WORKERS,
+        record("revisioner", "plans.actionplan"),
+    ),
+    UrlCase(
+        "plans:overdue", _overdue_plan, CASE_WORKERS, listing("sena_uppfoljningar"), list_page=True
+    ),
+    UrlCase("plans:handover_new", _plans_youth, CASE_WORKERS, record("overlamning.ny")),
+    UrlCase(
+        "plans:handover_detail", _hand_over, CASE_WORKERS, record("overlamning", "plans.handover")
+    ),
+    UrlCase("plans:ukaa_list", _ukaa_offers, COORDINATOR, listing("ukaa"), list_page=True),
+    UrlCase("plans:ukaa_decide", _ukaa_offer, COORDINATOR, record("ukaa")),
+    UrlCase("plans:meeting_detail", _meeting, COORDINATOR, listing("natverksmote")),
+    UrlCase(
+        "plans:meeting_new",
+        _meeting_proposal,
+        COORDINATOR,
+        listing("natverksmote.forslag"),
+        list_page=True,
+    ),
+    UrlCase(
+        "reporting:scb_period", _scb_period, COORDINATOR, record("scb-kontroll"), list_page=True
+    ),
+    UrlCase("reporting:scb_file", _scb_file, COORDINATOR, page("scb-fil", "reporting.scbfile")),
+    UrlCase(
+        "records:retention", _retention, COORDINATOR, record("gallringsförslag"), list_page=True
+    ),
+    UrlCase(
+        "kaa:staff",
+        _pending_role_grant,
+        frozenset({"coordinator", "admin_user"}),
+        NO_READ,
+        list_page=True,
     ),
 ]
 

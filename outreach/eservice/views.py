@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaa.access import get_for_user
-from kaa.audit import audit_read
+from kaa.audit import shown
 from outreach.eservice import forms, services
 from outreach.eservice.models import AccessCode, EserviceSubmission
 from youth.register.permissions import youth_get_for_user
@@ -62,7 +62,7 @@ def eservice_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Svaret är genomgånget."))
         return redirect(reverse("youth:detail", args=[youth.pk]) + "#uppsok")
     if request.method == "GET":
-        audit_read(request, sub, detail="e-tjanstsvar")
+        shown(request, sub, what="e-tjanstsvar")
     return render(
         request, "outreach/eservice/review.html", {"sub": sub, "youth": youth, "form": form}
     )

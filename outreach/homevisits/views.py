@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, get_for_user, has_perm, perm_required
-from kaa.audit import audit_event, audit_list_read, audit_read
+from kaa.audit import audit_event, listed, shown
 from kaa.forms import errors_apply
 from kaa.lib.params import to_int
 from kaa.lib.pdf import pdf_render
@@ -81,7 +81,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Hembesöket är planerat."))
             return redirect("outreach:homevisit_detail", visit.pk)
-    audit_read(request, youth, detail="hembesok")
+    shown(request, youth, what="hembesok")
     return render(
         request,
         "outreach/homevisits/plan.html",
@@ -103,7 +103,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if visit.youth.protected_identity:
         # Where a protected youth is met is locating data: the same reason step as the record.
         youth_get_for_user(request, visit.youth_id)
-    audit_read(request, visit)
+    shown(request, visit, what="hembesok")
     now = timezone.now()
     return render(
         request,
@@ -182,7 +182,7 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.info(request, _("Utfallet var redan sparat."))
             return redirect("outreach:homevisit_detail", visit.pk)
-    audit_read(request, visit)
+    shown(request, visit, what="hembesok:utfall")
     return render(
         request,
         "outreach/homevisits/detail.html",
@@ -247,9 +247,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
         .order_by("starts_at")
     )
     if alarms or mine:
-        audit_list_read(
-            request, {cast(HomeVisit, v).youth_id for v in alarms + mine}, detail="hembesok:larm"
-        )
+        listed(request, {cast(HomeVisit, v).youth_id for v in alarms + mine}, what="hembesok:larm")
     duty = None
     if has_perm(request.user, Perm.CONFIGURE):
         duty = (

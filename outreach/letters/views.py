@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, get_in_municipality, has_perm, perm_required
-from kaa.audit import audit_bulk_read, audit_list_read
+from kaa.audit import exported_each, listed
 from kaa.lib.http import request_key
 from kaa.models import AuditEvent
 from outreach.letters import merge, selectors, services
@@ -37,7 +37,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
             user=request.user, channel=data["channel"], until=data["until"]
         )
         preview = {"tasks": guardian_gaps_mark(tasks), "held": held}
-        audit_list_read(request, [t.youth_id for t in tasks + held], detail="utskick")
+        listed(request, [t.youth_id for t in tasks + held], what="utskick")
         if request.method == "POST":
             try:
                 batch = services.letter_batch_create(
@@ -73,7 +73,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(pk__in=batch.excluded_protected)
         .select_related("coach")
     )
-    audit_list_read(request, [t.youth_id for t in tasks] + [y.pk for y in held], detail="utskick")
+    listed(request, [t.youth_id for t in tasks] + [y.pk for y in held], what="utskick")
     return render(
         request,
         "outreach/letters/batch_detail.html",
@@ -93,11 +93,11 @@ def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     tasks = selectors.batch_tasks(batch, user=request.user)
     content = batch_pdf_render(batch, tasks)
-    audit_bulk_read(
+    exported_each(
         request,
         [t.youth for t in tasks],
         action=AuditEvent.Action.PRINT,
-        detail=f"utskick:{batch.pk}",
+        what=f"utskick:{batch.pk}",
     )
     response = HttpResponse(content, content_type="application/pdf")
     name = f"kaa-utskick-{batch.pk}-{timezone.localdate():%Y%m%d}.pdf"

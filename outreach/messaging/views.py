@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kaa.audit import audit_read
+from kaa.audit import shown
 from kaa.forms import errors_apply
 from outreach.messaging import services
 from outreach.messaging.forms import MessageForm, message_templates
@@ -33,7 +33,7 @@ def message_compose(request: HttpRequest, pk: int) -> HttpResponse:
     form = MessageForm(request.POST or None, youth=youth, template=chosen, initial=initial)
     duplicate = False
     if request.method == "GET":
-        audit_read(request, youth, detail="meddelande")
+        shown(request, youth, what="meddelande")
     if request.method == "POST" and form.is_valid():
         try:
             services.message_queue(youth=youth, staff=request.user, **form.cleaned_data)

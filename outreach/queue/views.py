@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, bulk_for_user, get_for_user, has_perm, perm_required
-from kaa.audit import audit_list_read, audit_read
+from kaa.audit import listed, shown
 from kaa.lib.http import safe_next
 from kaa.lib.params import int_list
 from kaa.lib.todo import TodoItem, todo_fragment
@@ -53,7 +53,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     tasks = selectors.quick_outcomes_mark(selectors.guardian_gaps_mark(list(page.object_list)))
     selectors.protection_known(tasks)
     # The queue names youths: one audit event for the page, naming every youth shown.
-    audit_list_read(request, [t.youth_id for t in tasks], detail="arbetsko")
+    listed(request, [t.youth_id for t in tasks], what="arbetsko")
     return render(
         request,
         "outreach/queue/queue.html",
@@ -124,7 +124,7 @@ def task_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     if outcome not in outcomes_for(task.channel) or task.status != Task.Status.OPEN:
         messages.error(request, _("Utfallet kunde inte registreras."))
     elif _too_early(task) and request.POST.get("confirm") != "1":
-        audit_read(request, task.youth, detail="utfall")
+        shown(request, task.youth, what="utfall")
         return render(
             request,
             "outreach/queue/outcome_confirm.html",
@@ -196,7 +196,7 @@ def reached(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
     task = _task_named(request, youth)
     if request.method == "GET":
-        audit_read(request, youth, detail="nadd")
+        shown(request, youth, what="nadd")
     # The task's channel when there is one; otherwise the person says how the youth was reached.
     # What the youth wants is the coach's answer to give: no choice is made in advance.
     initial = {"channel": task.channel if task and task.channel else ""}
@@ -231,7 +231,7 @@ def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_named(request, youth)
     form = forms.ContactForm(request.POST or None, task=task)
     if request.method == "GET":
-        audit_read(request, youth, detail="kontaktforsok")
+        shown(request, youth, what="kontaktforsok")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["outcome"] == ContactAttempt.Outcome.REACHED:
@@ -254,7 +254,5 @@ def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def weekly_review(request: HttpRequest) -> HttpResponse:
     review = selectors.weekly_review_lists(user=request.user)
-    audit_list_read(
-        request, [y.pk for group in review.values() for y in group], detail="veckogenomgang"
-    )
+    listed(request, [y.pk for group in review.values() for y in group], what="veckogenomgang")
     return render(request, "outreach/queue/review.html", review)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kaa.access import get_for_user
-from kaa.audit import audit_read
+from kaa.audit import shown
 from kaa.models import User
 from outreach.rechecks import forms, services
 from outreach.rechecks.models import OutcomeRecheck
@@ -50,7 +50,7 @@ def recheck(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Återkontrollen är besvarad."))
         return redirect(reverse("youth:detail", args=[youth.pk]))
     if not write:
-        audit_read(request, item, detail="aterkontroll")
+        shown(request, item, what="aterkontroll")
     return render(
         request, "outreach/rechecks/recheck.html", {"item": item, "youth": youth, "form": form}
     )

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from kaa.audit import audit_read_fragment
+from kaa.audit import shown_fragment
 from outreach.homevisits.models import HomeVisit
 from outreach.queue.selectors import quick_outcomes_mark
 from outreach.youth_tab.selectors import youth_outreach
@@ -21,7 +21,7 @@ from youth.register.permissions import youth_get_for_user
 def youth_tab(request: HttpRequest, pk: int) -> HttpResponse:
     """The outreach part of the youth's page (an htmx fragment; also a page of its own)."""
     youth = youth_get_for_user(request, pk)
-    audit_read_fragment(request, youth, detail="uppsok")
+    shown_fragment(request, youth, what="uppsok")
     context: dict[str, Any] = {
         "youth": youth,
         **youth_outreach(youth=youth),

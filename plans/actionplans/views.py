@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaa.access import Perm, get_for_user, has_perm, perm_required
-from kaa.audit import audit_list_read, audit_read
+from kaa.audit import listed, shown
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
 from kaa.lib.params import int_param
@@ -71,7 +71,7 @@ def plan_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
     )
     consent = consent_current(youth)
     if request.method == "GET":  # the page shows the current consent
-        audit_read(request, consent or youth, detail="ny_plan")
+        shown(request, consent or youth, what="ny_plan")
     if request.method == "POST" and form.is_valid():
         try:
             plan = plan_create(youth=youth, actor=request.user, kind=kind, **form.cleaned_data)
@@ -93,7 +93,7 @@ def plan_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
 def plan_detail(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk)
     plan = _plan_of(request, youth, pk)
-    audit_read(request, plan, detail="handlingsplan")
+    shown(request, plan, what="handlingsplan")
     return render(
         request,
         "plans/actionplans/detail.html",
@@ -123,7 +123,7 @@ def plan_edit(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
         hide_locating=not locating_data_visible(request, youth),
     )
     if request.method == "GET":
-        audit_read(request, plan, detail="andra_plan")
+        shown(request, plan, what="andra_plan")
     if request.method == "POST" and form.is_valid():
         try:
             plan_update(
@@ -159,7 +159,7 @@ def intervention_edit(
         request.POST or None, instance=intervention, municipality_id=youth.municipality_id
     )
     if request.method == "GET":
-        audit_read(request, intervention or plan, detail="insats")
+        shown(request, intervention or plan, what="insats")
     if request.method == "POST" and form.is_valid():
         try:
             fresh = intervention_as_stored(intervention.pk) if intervention else None
@@ -196,7 +196,7 @@ def follow_up(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     )
     form = FollowUpForm(request.POST or None)
     if request.method == "GET":
-        audit_read(request, plan, detail="uppfoljning")
+        shown(request, plan, what="uppfoljning")
         form.fields["next_date"].initial = next_month(timezone.localdate())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -238,7 +238,7 @@ def closing(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
         open_interventions=interventions_open(plan),
     )
     if request.method == "GET":
-        audit_read(request, plan, detail="avslutande_samtal")
+        shown(request, plan, what="avslutande_samtal")
     if request.method == "POST" and form.is_valid():
         try:
             closing_record(
@@ -269,7 +269,7 @@ def revisions(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     newest = all_revisions[0]
     new = pick("b", newest)
     old = pick("a", next((r for r in all_revisions if r.number < new.number), new))
-    audit_read(request, plan, detail="revisioner")
+    shown(request, plan, what="revisioner")
     return render(
         request,
         "plans/actionplans/revisions.html",
@@ -289,7 +289,7 @@ def revisions(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
 def plan_pdf(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk)
     plan = _plan_of(request, youth, pk)
-    audit_read(request, plan, detail="handlingsplan.pdf")
+    shown(request, plan, what="handlingsplan.pdf")
     context = {
         "youth": youth,
         "plan": plan,
@@ -311,5 +311,5 @@ def overdue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     plans = overdue_plans(user=request.user, today=today)
     page = Paginator(plans, 50).get_page(request.GET.get("page"))
-    audit_list_read(request, [p.youth_id for p in page.object_list], detail="sena_uppfoljningar")
+    listed(request, [p.youth_id for p in page.object_list], what="sena_uppfoljningar")
     return render(request, "plans/actionplans/overdue.html", {"page": page, "today": today})

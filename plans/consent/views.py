@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, get_for_user, has_perm
-from kaa.audit import audit_read
+from kaa.audit import shown
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
 from kaa.lib.pdf import pdf_render
@@ -46,6 +46,8 @@ from youth.register.permissions import youth_get_for_user
 def consent_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     form = ConsentForm(request.POST or pop_draft(request) or None, youth=youth)
+    if request.method == "GET":
+        shown(request, youth, what="samtycke.ny")
     if request.method == "POST" and form.is_valid():
         try:
             consent = consent_record(youth=youth, actor=request.user, **form.cleaned_data)
@@ -79,7 +81,7 @@ def _consent_of(request: HttpRequest, youth: Youth, pk: int) -> Consent:
 def consent_detail(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk)
     consent = _consent_of(request, youth, pk)
-    audit_read(request, consent, detail="samtycke")
+    shown(request, consent, what="samtycke")
     return render(
         request,
         "plans/consent/detail.html",
@@ -183,7 +185,7 @@ def consent_paper(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
 def consent_pdf(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk)
     consent = _consent_of(request, youth, pk)
-    audit_read(request, consent, detail="samtycke.pdf")
+    shown(request, consent, what="samtycke.pdf")
     pdf = pdf_render(
         "plans/consent/pdf.html",
         {
@@ -215,7 +217,7 @@ def consent_scan(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     consent = _consent_of(request, youth, pk)
     if not consent.scan:
         return redirect("plans:consent_detail", youth_pk=youth.pk, pk=consent.pk)
-    audit_read(request, consent, detail="samtycke.skanning")
+    shown(request, consent, what="samtycke.skanning")
     name = consent.scan.name.rsplit("/", 1)[-1]
     content_type = {"pdf": "application/pdf", "png": "image/png"}.get(
         name.rsplit(".", 1)[-1], "image/jpeg"

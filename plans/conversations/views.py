@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kaa.access import get_for_user
-from kaa.audit import audit_read
+from kaa.audit import get_for_display, shown
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
 from plans.common.views import form_page
@@ -31,6 +30,8 @@ from youth.register.permissions import youth_get_for_user
 def conversation_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     form = ConversationForm(request.POST or pop_draft(request) or None, user=request.user)
+    if request.method == "GET":
+        shown(request, youth, what="kartlaggning.ny")
     if request.method == "POST" and form.is_valid():
         try:
             conversation_record(youth=youth, actor=request.user, **form.cleaned_data)
@@ -46,6 +47,7 @@ def conversation_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
 @require_GET
 def conversation_detail(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk)
-    conversation = get_for_user(request, conversations_for_detail(), youth=youth, pk=pk)
-    audit_read(request, conversation, detail="kartlaggning")
+    conversation = get_for_display(
+        request, conversations_for_detail(), what="kartlaggning", youth=youth, pk=pk
+    )
     return render(request, "plans/conversations/detail.html", {"youth": youth, "c": conversation})

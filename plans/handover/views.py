@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaa.access import get_for_user
-from kaa.audit import audit_read
+from kaa.audit import shown
 from kaa.forms import errors_apply
 from kaa.models import User
 from plans.consent.validity import consent_current
@@ -36,7 +36,7 @@ from youth.register.permissions import youth_get_for_user
 @require_http_methods(["GET", "POST"])
 def hand_over_new(request: HttpRequest, youth_pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
-    audit_read(request, youth, detail="overlamning.ny")
+    shown(request, youth, what="overlamning.ny")
     consent = consent_current(youth, timezone.localdate())
     form = HandOverForm(request.POST or None, youth=youth, consent=consent)
     status = 200
@@ -78,7 +78,7 @@ def _hand_over_of(request: HttpRequest, youth: Youth, pk: int) -> HandOver:
 def hand_over_detail(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk)
     hand_over = _hand_over_of(request, youth, pk)
-    audit_read(request, hand_over, detail="overlamning")
+    shown(request, hand_over, what="overlamning")
     return render(request, "plans/handover/detail.html", {"youth": youth, "hand_over": hand_over})
 
 
@@ -89,7 +89,7 @@ def hand_over_pdf(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponseB
     hand_over = _hand_over_of(request, youth, pk)
     if not hand_over.pdf:
         return redirect("plans:handover_detail", youth_pk=youth.pk, pk=hand_over.pk)
-    audit_read(request, hand_over, detail="overlamning.pdf")
+    shown(request, hand_over, what="overlamning.pdf")
     return FileResponse(
         hand_over.pdf.open("rb"),
         content_type="application/pdf",

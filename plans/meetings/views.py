@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaa.access import Perm, get_in_municipality, perm_required
-from kaa.audit import audit_list_read
+from kaa.audit import listed
 from kaa.forms import errors_apply
 from kaa.lib.params import int_list
 from plans.meetings.forms import MeetingStartForm
@@ -59,9 +59,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Nätverksmötet är sparat."))
                 return redirect("plans:meeting_detail", pk=meeting.pk)
         proposal = meeting_proposals(municipality=municipality, partners=partners, on=held_on)
-        audit_list_read(
-            request, [youth for youth, _c in proposal.nameable], detail="natverksmote.forslag"
-        )
+        listed(request, [youth for youth, _c in proposal.nameable], what="natverksmote.forslag")
     return render(
         request,
         "plans/meetings/new.html",
@@ -80,7 +78,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_in_municipality(request, meetings_for_detail(), pk=pk)
     discussed = list(meeting_discussed(user=request.user, meeting=meeting))
-    audit_list_read(request, [d.youth_id for d in discussed], detail="natverksmote")
+    listed(request, [d.youth_id for d in discussed], what="natverksmote")
     return render(
         request, "plans/meetings/detail.html", {"meeting": meeting, "discussed": discussed}
     )

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, get_in_municipality, has_perm, perm_required
-from kaa.audit import Action, audit_event, audit_read
+from kaa.audit import Action, audit_event, shown
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
 from kaa.lib.ratelimit import Limit, hit
@@ -117,9 +117,9 @@ def _detail(
     status: int = 200,
 ) -> HttpResponse:
     known = youth_matching(notice)
-    audit_read(request, notice, detail="skolanmalan")
+    shown(request, notice, what="skolanmalan")
     if known is not None:  # the page names the matched youth and their status
-        audit_read(request, known, detail="skolanmalan")
+        shown(request, known, what="skolanmalan")
     accept = accept or AcceptForm(notice=notice, known=known is not None)
     reject = reject or RejectForm()
     # The school (and its contact person) is where the student is: withheld for a student
@@ -211,7 +211,7 @@ def preventive_new(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("plans:preventive_new")
             youth = report.youth
-            audit_read(request, youth, detail="forebyggande")
+            shown(request, youth, what="forebyggande")
             messages.success(
                 request,
                 _(

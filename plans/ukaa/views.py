@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaa.access import Perm, get_for_user, perm_required
-from kaa.audit import audit_list_read, audit_read
+from kaa.audit import listed, shown
 from kaa.forms import errors_apply
 from kaa.lib.todo import count_fragment
 from kaa.models import User
@@ -58,7 +58,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         .select_related("youth", "kaa_period", "decided_by", "ukaa_period")
     )
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_list_read(request, [o.youth_id for o in page.object_list], detail="ukaa")
+    listed(request, [o.youth_id for o in page.object_list], what="ukaa")
     return render(
         request,
         "plans/ukaa/list.html",
@@ -79,7 +79,7 @@ def offer_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
         "youth", "kaa_period", "plan", "decided_by", "ukaa_period", "continued_plan"
     )
     offer = get_for_user(request, offers, write=request.method == "POST", pk=pk)
-    audit_read(request, offer.youth, detail="ukaa")
+    shown(request, offer.youth, what="ukaa")
     form = UkaaDecisionForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from kaa.access import Perm, has_perm
-from kaa.audit import audit_read_fragment
+from kaa.audit import shown_fragment
 from plans.youth_tab.selectors import youth_tab_context
 from youth.register.permissions import youth_get_for_user
 
@@ -18,7 +18,7 @@ from youth.register.permissions import youth_get_for_user
 def youth_tab(request: HttpRequest, youth_pk: int) -> HttpResponse:
     """The plans part of the youth's page (an htmx fragment; also a page of its own)."""
     youth = youth_get_for_user(request, youth_pk)
-    audit_read_fragment(request, youth, detail="planer")
+    shown_fragment(request, youth, what="planer")
     context = youth_tab_context(youth=youth)
     context["can_edit"] = has_perm(request.user, Perm.EDIT_RECORDS)
     context["can_decide"] = has_perm(request.user, Perm.ASSIGN_CASES)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaa.access import Perm, get_in_municipality, perm_required
-from kaa.audit import audit_event
+from kaa.audit import shown_page
 from kaa.audit_labels import detail_text, object_name, role_name
 from kaa.models import AuditEvent
 from records.log_review import services as access_review
@@ -64,11 +64,10 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         filters["youths"] = [y.pk for y in matches]
     # Reading the log is itself logged (it shows whose records were opened); written first so
     # that the page and its count agree.
-    audit_event(
-        request=request,
-        action=AuditEvent.Action.READ,
+    shown_page(
+        request,
         object_type="kaa.auditevent",
-        detail="loggkontroll",
+        what="loggkontroll",
         youth_id=filters.get("youth"),
         youth_ids=[y.pk for y in matches] or None,
     )
@@ -120,12 +119,7 @@ def _period(request: HttpRequest) -> tuple[ReviewPeriodForm, dt.date, dt.date]:
 def review(request: HttpRequest) -> HttpResponse:
     form, start, end = _period(request)
     municipality = request.user.municipality_id
-    audit_event(
-        request=request,
-        action=AuditEvent.Action.READ,
-        object_type="kaa.auditevent",
-        detail="loggkontroll granskning",
-    )
+    shown_page(request, object_type="kaa.auditevent", what="loggkontroll granskning")
     flagged = Paginator(access_review.flagged(municipality, start, end), 50).get_page(
         request.GET.get("page")
     )
@@ -187,12 +181,7 @@ def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("user")
         .order_by("at")
     )
-    audit_event(
-        request=request,
-        action=AuditEvent.Action.READ,
-        object_type="kaa.auditevent",
-        detail="loggkontroll stickprov",
-    )
+    shown_page(request, object_type="kaa.auditevent", what="loggkontroll stickprov")
     return render(
         request,
         "records/log_review/sample.html",

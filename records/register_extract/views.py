@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kaa.access import Perm, get_for_user, perm_required
-from kaa.audit import audit_event, audit_read_fragment
+from kaa.audit import audit_event, shown_fragment
 from kaa.lib.http import request_key
 from kaa.lib.params import date_param, int_param
 from kaa.models import AuditEvent
@@ -70,7 +70,7 @@ def extract_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The youth's ordered extracts (a part of the Dataskydd page, refreshed while one is
     being made)."""
     youth, extracts = _extracts(request, pk)
-    audit_read_fragment(request, youth, detail="registerutdrag")
+    shown_fragment(request, youth, what="registerutdrag")
     rows = list(extracts[:20])
     asked = int_param(request.GET, "n", 0)
     pending = any(e.built_at is None and e.failed_at is None for e in rows)

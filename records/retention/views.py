@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, get_in_municipality, perm_required
-from kaa.audit import audit_bulk_read
+from kaa.audit import shown_each
 from kaa.forms import errors_apply
 from kaa.lib.todo import count_fragment
 from records.retention import services as retention
@@ -96,7 +96,7 @@ def _proposal(request: HttpRequest) -> dict[str, Any] | None:
         .order_by("last_name", "first_name")
     )
     if youths:
-        audit_bulk_read(request, youths, detail="gallringsförslag")
+        shown_each(request, youths, what="gallringsförslag")
     counts = [
         {"label": RecordType(key).label, "count": value, "cutoff": run.cutoffs.get(key)}
         for key, value in run.counts.items()

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaa import outbox
 from kaa.access import Perm, get_in_municipality, has_perm, perm_required
-from kaa.audit import Action, audit_bulk_read, audit_event
+from kaa.audit import Action, audit_event, shown, shown_each
 from kaa.lib.http import request_key
 from kaa.lib.waiting import wait_start, wait_state
 from reporting.scb import forms, services
@@ -112,7 +112,7 @@ def _youths_read(request: HttpRequest, ids: Any, *, detail: str) -> list[Youth]:
     """The user's municipality's youths among `ids`, each read written to the audit log."""
     youths = list(Youth.objects.filter(pk__in=ids, municipality_id=request.user.municipality_id))
     if youths:
-        audit_bulk_read(request, youths, detail=detail)
+        shown_each(request, youths, what=detail)
     return youths
 
 
@@ -204,7 +204,7 @@ def _youths_of(request: HttpRequest, entries: Any, limit: int = 100) -> list[You
 @require_GET
 def scb_file(request: HttpRequest, pk: int) -> HttpResponse:
     file = _file(request, pk)
-    audit_event(request=request, action=Action.READ, obj=file, detail="scb-fil")
+    shown(request, file, what="scb-fil")
     diff = None
     if file.compared_with_id:
         diff = {

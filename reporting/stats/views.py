@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kaa.access import Perm, has_perm, perm_required, user_municipality, user_municipality_id
-from kaa.audit import Action, audit_event
+from kaa.audit import shown_page
 from kaa.types import AuthenticatedHttpRequest
 from reporting.stats import forms
 from reporting.stats.cache import cached_sections
@@ -63,11 +63,10 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     shown, counted_at = cached_sections(
         scope, DASHBOARD, suppress=suppress, fresh=request.GET.get("fresh") == "1"
     )
-    audit_event(
-        request=request,
-        action=Action.READ,
+    shown_page(
+        request,
         object_type="reporting.dashboard",
-        detail=f"{span.kind}:{span.start}:{span.end}",
+        what=f"{span.kind}:{span.start}:{span.end}",
     )
     return render(
         request,

@@ -8,7 +8,7 @@ from django.db.utils import DatabaseError
 from django.test import RequestFactory
 from django.urls import reverse
 
-from kaa.audit import audit_event, audit_read
+from kaa.audit import audit_event, shown
 from kaa.models import AUDIT_IS_APPEND_ONLY, AuditEvent
 
 
@@ -70,7 +70,7 @@ def test_it_records_who_what_when_and_where(coach, django_assert_num_queries):
     request = RequestFactory().get("/ungdomar/1/", REMOTE_ADDR="10.1.2.3")
     request.user = coach
     with django_assert_num_queries(1):
-        audit_read(request, coach)
+        shown(request, coach, what="ungdom")
     logged = AuditEvent.objects.get()
     assert logged.user == coach
     assert logged.username == "omar"

@@ -215,3 +215,16 @@ def test_reached_with_another_youth_s_task_is_refused(
     foreign.refresh_from_db()
     assert foreign.status == "open"
     assert not ContactAttempt.objects.filter(youth=mine).exists()
+
+
+def test_an_action_the_data_protection_page_does_not_offer_is_refused_and_audited(
+    client_for, coordinator, municipality
+):
+    youth = youth_make(municipality=municipality)
+    url = reverse("youth:data_protection", args=[youth.pk])
+    response = client_for(coordinator).post(url, {"action": "erase_everything"})
+    assert response.status_code == 403
+    denied = AuditEvent.objects.filter(action="denied", user=coordinator)
+    assert list(denied.values_list("detail", flat=True)) == ["action"]
+    youth.refresh_from_db()
+    assert youth.restricted_at is None

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaa.access import Perm, has_perm
-from kaa.audit import audit_read
+from kaa.audit import shown
 from kaa.forms import errors_apply
 from kaa.versioning import StaleEdit
 from youth.casefile import forms, selectors
@@ -23,6 +23,7 @@ from youth.register import services as register_services
 from youth.register.permissions import (
     PROTECTED_PLACEHOLDER,
     locating_data_visible,
+    youth_for_display,
     youth_get_for_user,
 )
 
@@ -32,8 +33,7 @@ PAGE_SIZE = 50
 @login_required
 @require_GET
 def youth_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    youth = youth_get_for_user(request, pk)
-    audit_read(request, youth)
+    youth = youth_for_display(request, pk, what="ungdom")
     timeline = Paginator(register_selectors.timeline_for(youth=youth), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -59,7 +59,7 @@ def youth_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, instance=youth, hide_locating=hide_locating
     )
     if request.method == "GET":
-        audit_read(request, youth, detail="kontaktuppgifter")
+        shown(request, youth, what="kontaktuppgifter")
     if request.method == "POST" and form.is_valid():
         data = {
             name: value

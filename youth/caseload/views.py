@@ -16,12 +16,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa.access import Perm, bulk_for_user, has_perm, perm_required
-from kaa.audit import audit_list_read
+from kaa.audit import listed, shown
 from kaa.forms import errors_apply
 from kaa.lib.http import safe_next
 from kaa.lib.params import int_list
 from kaa.lib.todo import count_fragment
-from kaa.models import AuditEvent
 from youth.caseload import forms, selectors, services
 from youth.register import forms as register_forms
 from youth.register import selectors as register_selectors
@@ -74,11 +73,11 @@ def youth_list_view(request: HttpRequest) -> HttpResponse:
     # (never what can locate them), so it needs no stated reason.
     protected = bool(filters.get("protected"))
     detail = f"hits:{page.paginator.count}" if text else "ungdomslista"
-    audit_list_read(
+    listed(
         request,
         page.object_list,
-        action=AuditEvent.Action.SEARCH if text else AuditEvent.Action.READ,
-        detail=detail + (" filter:skyddade" if protected else ""),
+        search=bool(text),
+        what=detail + (" filter:skyddade" if protected else ""),
         flagged=protected,
     )
     query = request.GET.copy()
@@ -108,7 +107,7 @@ def youth_list_view(request: HttpRequest) -> HttpResponse:
 def caseload_panel_view(request: HttpRequest) -> HttpResponse:
     """The start page's "my youths" panel (loaded by htmx; also a page of its own)."""
     youths = list(selectors.caseload_of(user=request.user))
-    audit_list_read(request, youths, detail="mina_ungdomar")
+    listed(request, youths, what="mina_ungdomar")
     template = (
         "youth/caseload/partials/_caseload.html"
         if request.htmx
@@ -127,6 +126,8 @@ def youth_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
         municipality_id=request.user.municipality_id,
         initial={"coach": youth.coach_id, "was": youth.coach_id or 0},
     )
+    if request.method == "GET":
+        shown(request, youth, what="ungdom:tilldela")
     if request.method == "POST" and form.is_valid():
         try:
             services.youth_assign(

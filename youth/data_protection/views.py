@@ -7,18 +7,17 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kaa.access import Perm, get_for_user, has_perm, perm_required
-from kaa.audit import audit_event, audit_read
+from kaa.access import Perm, get_for_user, perm_required, refuse, require
+from kaa.audit import shown
 from kaa.forms import errors_apply
 from kaa.lib.http import safe_next
-from kaa.models import AuditEvent
 from youth.data_protection import forms, services
 from youth.data_protection.models import DataRequest
 from youth.register.models import FieldChange, Youth
@@ -38,8 +37,9 @@ def data_protection_view(request: HttpRequest, pk: int) -> HttpResponse:
     erasure = forms.ErasureForm(request.POST if action == "erasure" else None, prefix="e")
     chosen = {"restrict": restrict, "lift": lift, "erasure": erasure}.get(action)
     if request.method == "POST":
-        if not has_perm(request.user, Perm.EDIT_RECORDS) or chosen is None:
-            raise PermissionDenied
+        require(request, Perm.EDIT_RECORDS)
+        if chosen is None:
+            refuse(request, detail="action")
         if chosen.is_valid():
             data = chosen.cleaned_data
             try:
@@ -55,7 +55,7 @@ def data_protection_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Det är registrerat."))
                 return redirect("youth:data_protection", pk=youth.pk)
     else:
-        audit_read(request, youth, detail="dataskydd")
+        shown(request, youth, what="dataskydd")
     return render(
         request,
         "youth/data_protection/data_protection.html",
@@ -81,12 +81,11 @@ def protected_reason_view(request: HttpRequest, pk: int) -> HttpResponse:
     target = safe_next(request, reverse("youth:detail", args=[youth.pk]))
     if request.method == "POST" and form.is_valid():
         reason_grant(request, youth.pk)
-        audit_event(
-            request=request,
-            action=AuditEvent.Action.READ,
-            obj=youth,
+        shown(
+            request,
+            youth,
             flagged=True,
-            detail=f"skyddad identitet, skäl: {form.as_text()}"[:200],
+            what=f"skyddad identitet, skäl: {form.as_text()}"[:200],
         )
         return redirect(target)
     return render(request, "youth/data_protection/reason.html", {"form": form, "next": target})

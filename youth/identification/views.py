@@ -25,7 +25,7 @@ from kaa.access import (
     user_municipality,
     user_municipality_id,
 )
-from kaa.audit import audit_bulk_read, audit_list_read, audit_read
+from kaa.audit import listed, shown, shown_each
 from kaa.lib.todo import count_fragment
 from kaa.types import AuthenticatedHttpRequest
 from kaa.uploads import upload_limit
@@ -56,7 +56,7 @@ def _queue(
 ) -> HttpResponse:
     municipality = user_municipality(request)
     proposals = selectors.open_proposals(municipality=municipality)
-    audit_bulk_read(request, proposals, detail="identifiering")
+    shown_each(request, proposals, what="identifiering")
     context: dict[str, Any] = {
         "sources": selectors.sources_state(municipality=municipality),
         "run": selectors.latest_run(municipality=municipality),
@@ -179,7 +179,7 @@ def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Förslaget är avvisat."))
         return redirect("youth:identification:queue")
-    audit_read(request, proposal, detail="identifiering:underlag")
+    shown(request, proposal, what="identifiering:underlag")
     context = {
         "proposal": selectors.proposal_labelled(proposal),
         "form": form,
@@ -220,10 +220,10 @@ def coverage_list(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
         if coverage
         else []
     )
-    audit_list_read(
+    listed(
         request,
         [p.youth_id for p in persons if p.youth_id],
-        detail=f"identifiering:tackning:{kind}:{len(persons)}",
+        what=f"identifiering:tackning:{kind}:{len(persons)}",
     )
     return render(
         request,

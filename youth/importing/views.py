@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from kaa.access import Perm, get_in_municipality, perm_required
-from kaa.audit import audit_bulk_read
+from kaa.audit import shown_each
 from kaa.uploads import upload_limit
 from youth.importing.forms import ColumnMappingForm, ImportConfirmForm, ImportUploadForm
 from youth.importing.models import ImportBatch
@@ -126,8 +126,8 @@ def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("youth:list")
     # The preview names youths already in the register: each one shown is a read.
-    shown = {y.pk: y for y in plan.missing} | {y.pk: y for y, _v, _c in plan.updated}
-    audit_bulk_read(request, list(shown.values()), detail="importgranskning")
+    previewed = {y.pk: y for y in plan.missing} | {y.pk: y for y, _v, _c in plan.updated}
+    shown_each(request, list(previewed.values()), what="importgranskning")
     return render(
         request,
         "youth/importing/preview.html",

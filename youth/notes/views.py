@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaa.access import bulk_for_user, get_for_user
-from kaa.audit import audit_event, audit_read
+from kaa.audit import audit_event, shown
 from kaa.forms import errors_apply
 from kaa.lib.params import int_list
 from kaa.models import AuditEvent
@@ -68,7 +68,7 @@ def note_edit_view(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
         return redirect("youth:detail", pk=youth.pk)
     form = forms.NoteForm(request.POST or None, initial={"text": note.text})
     if request.method == "GET":
-        audit_read(request, note, detail="anteckning")
+        shown(request, note, what="anteckning")
     if request.method == "POST" and form.is_valid():
         try:
             services.note_edit(note=note, author=request.user, text=form.cleaned_data["text"])

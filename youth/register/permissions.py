@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kaa.access import Perm, ReasonRequired, get_for_user, has_perm
+from kaa.audit import shown
 from youth.register.models import Youth
 
 SESSION_REASONS = "kaa_protected_reasons"  # {youth pk: until (epoch seconds)}
@@ -61,3 +62,12 @@ def youth_get_for_user(request: HttpRequest, pk: int, *, write: bool = False) ->
             + urlencode({"next": request.get_full_path()})
         )
     return youth  # (a restricted record refuses writes in get_for_user)
+
+
+def youth_for_display(request: HttpRequest, pk: int, *, what: str) -> Youth:
+    """The youth, fetched to be shown: as `youth_get_for_user` (404 and a `denied` event for a
+    stranger, the reason step for protected identity), and its READ event saying `what` part
+    of the record the page shows."""
+    youth = youth_get_for_user(request, pk)
+    shown(request, youth, what=what)
+    return youth

@@ -17,12 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaa.access import Perm, get_for_user, perm_required, require
-from kaa.audit import audit_bulk_read, audit_read
+from kaa.audit import exported_each, shown
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
 from kaa.lib.http import safe_next
 from kaa.lib.spreadsheets import xlsx_bytes
-from kaa.models import AuditEvent
 from youth.register import exports, forms, selectors, services
 from youth.register.models import KaaPeriod, Youth
 from youth.register.permissions import youth_get_for_user
@@ -74,11 +73,16 @@ def _youth_form_view(
     title: str,
     action: Any,
     success: str,
+    *,
+    what: str,
     **form_kwargs: Any,
 ) -> HttpResponse:
-    """One youth, one form, one service call: the shape of the register's small actions."""
+    """One youth, one form, one service call: the shape of the register's small actions. The
+    form page names the youth: showing it (GET) is a read of `what`."""
     youth = youth_get_for_user(request, pk, write=True)
     form = form_class(request.POST or None, **form_kwargs)
+    if request.method == "GET":
+        shown(request, youth, what=what)
     if request.method == "POST" and form.is_valid():
         try:
             action(youth, form.cleaned_data)
@@ -103,6 +107,7 @@ def occupation_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         _("Registrera sysselsättning"),
         action,
         _("Sysselsättningen är registrerad."),
+        what="ungdom:sysselsattning",
     )
 
 
@@ -119,6 +124,7 @@ def guardian_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         _("Lägg till vårdnadshavare"),
         action,
         _("Vårdnadshavaren är tillagd."),
+        what="ungdom:vardnadshavare",
     )
 
 
@@ -141,6 +147,7 @@ def period_close_view(request: HttpRequest, pk: int) -> HttpResponse:
         _("Avsluta KAA-period"),
         action,
         _("KAA-perioden är avslutad."),
+        what="period:avsluta",
     )
 
 
@@ -160,6 +167,7 @@ def period_open_view(request: HttpRequest, pk: int) -> HttpResponse:
         _("Starta ny KAA-period"),
         action,
         _("En ny KAA-period är startad."),
+        what="period:starta",
     )
 
 
@@ -180,7 +188,7 @@ def period_edit_view(request: HttpRequest, pk: int, period_pk: int) -> HttpRespo
         else:
             messages.success(request, _("KAA-perioden är rättad."))
             return redirect(safe_next(request, reverse("youth:detail", args=[youth.pk])))
-    audit_read(request, period, detail="period")
+    shown(request, period, what="period")
     return render(
         request, "youth/form.html", {"form": form, "youth": youth, "title": _("Rätta KAA-period")}
     )
@@ -204,7 +212,7 @@ def youth_export_view(request: HttpRequest) -> HttpResponse:
         .filter(restricted_at__isnull=True)
         .with_protection()[:EXPORT_LIMIT]
     )
-    audit_bulk_read(request, youths, action=AuditEvent.Action.EXPORT, detail="xlsx")
+    exported_each(request, youths, what="xlsx")
     content = xlsx_bytes(
         title=_("Ungdomar"), header=exports.HEADER, rows=(exports.row_for(y) for y in youths)
     )

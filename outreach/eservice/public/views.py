@@ -16,9 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kaa.audit import audit_event
+from kaa.audit import shown
 from kaa.lib.ratelimit import Limit, hit
-from kaa.models import AuditEvent
 from kaa.request_context import current_ip
 from outreach.eservice import services as eservice
 from outreach.eservice.models import code_display, code_normalise
@@ -72,11 +71,7 @@ def start(request: HttpRequest, code: str = "") -> HttpResponse:
         )
         if result.status is eservice.Check.OK and result.code is not None:
             # The answer page greets the youth by first name: a read, by the youth.
-            audit_event(
-                action=AuditEvent.Action.READ,
-                obj=result.code,
-                detail="e-service sign-in by the youth",
-            )
+            shown(None, result.code, what="e-service sign-in by the youth")
             draft = _draft_for(request, result.code.pk)
             request.session.cycle_key()
             if draft is not None:
@@ -85,11 +80,7 @@ def start(request: HttpRequest, code: str = "") -> HttpResponse:
             request.session[SESSION_AT] = int(time.time())
             return redirect("eservice:answer")
         if result.status is eservice.Check.RECHECK and result.code is not None:
-            audit_event(
-                action=AuditEvent.Action.READ,
-                obj=result.code,
-                detail="e-service sign-in by the youth for a re-check",
-            )
+            shown(None, result.code, what="e-service sign-in by the youth for a re-check")
             request.session.cycle_key()
             request.session.pop(SESSION_DRAFT, None)
             request.session[SESSION_RECHECK] = result.code.pk
