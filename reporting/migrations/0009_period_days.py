@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from django.db import migrations, models
 
-# A period counts in the sums when `kaa_period_counts` says so: every period today; a rule
-# that leaves some periods out of KAA's figures belongs in this one function.
+# A period counts in the sums when `kaa_period_counts` says so: a period of KAA, not one of
+# another kind (extended responsibility after 20 is outside KAA's figures). It reads the kind
+# by name, so that it holds both before periods have a kind (every period is then KAA) and
+# after; the live side's filter is `reporting.stats.period_sums.counted_periods`.
 CREATE = """
 CREATE OR REPLACE FUNCTION kaa_period_counts(p youth_kaaperiod) RETURNS boolean AS $$
-    SELECT true;
+    SELECT coalesce(to_jsonb(p) ->> 'kind', 'kaa') = 'kaa';
 $$ LANGUAGE sql STABLE;
 
 CREATE OR REPLACE FUNCTION kaa_period_days_apply(
@@ -139,10 +141,10 @@ CREATE TRIGGER kaa_period_days_change
     AFTER UPDATE ON youth_kaaperiod
     FOR EACH ROW
     WHEN ((OLD.youth_id, OLD.start_date, OLD.end_date, OLD.deregistration_reason_id,
-           OLD.first_reached_on)
+           OLD.first_reached_on, to_jsonb(OLD) ->> 'kind')
           IS DISTINCT FROM
           (NEW.youth_id, NEW.start_date, NEW.end_date, NEW.deregistration_reason_id,
-           NEW.first_reached_on))
+           NEW.first_reached_on, to_jsonb(NEW) ->> 'kind'))
     EXECUTE FUNCTION kaa_period_days_period();
 DROP TRIGGER IF EXISTS kaa_period_days_youth ON youth_youth;
 CREATE TRIGGER kaa_period_days_youth

@@ -27,9 +27,9 @@ from youth.models import KaaPeriod
 
 
 def counted_periods() -> QuerySet[KaaPeriod]:
-    """The periods that count in KAA's figures, live and in the sums: every period today. A
-    rule that leaves some out (a kind of period that is not KAA) is one filter here and one
-    condition in the database's `kaa_period_counts` (migration reporting 0009)."""
+    """The periods that count in KAA's figures, live and in the sums: every period as long
+    as periods have no kind; once they have, only KAA's (`.kaa()` here, one filter: the
+    database's `kaa_period_counts` of migration reporting 0009 already reads the kind)."""
     # The register's queryset class is declared over Model (youth.register.models): these
     # rows are KaaPeriods.
     return KaaPeriod.objects.all()  # type: ignore[return-value]
