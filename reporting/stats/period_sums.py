@@ -18,7 +18,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from reporting.stats.models import PeriodDay
@@ -97,21 +97,18 @@ def _repeats(scope: Any) -> tuple[int, int]:
         start_date__lt=OuterRef("start_date"),
         end_date__gte=scope.start,
     )
+    # The EXISTS in WHERE: PostgreSQL joins it (a semi-join over the few periods that ended
+    # inside the span) instead of probing every period that starts in the span.
     got = (
         counted_periods()
         .filter(
             kaa, scope.youth_q("youth__"), start_date__gt=scope.start, start_date__lte=scope.end
         )
-        .annotate(
-            repeat=Exists(earlier),
-            repeat_reached=Exists(earlier.filter(first_reached_on__isnull=False)),
-        )
+        .filter(Exists(earlier))
+        .annotate(repeat_reached=Exists(earlier.filter(first_reached_on__isnull=False)))
         .aggregate(
-            n=Coalesce(Sum(Value(1), filter=Q(repeat=True)), Value(0)),
-            reached=Coalesce(
-                Sum(Value(1), filter=Q(repeat_reached=True, first_reached_on__lte=scope.end)),
-                Value(0),
-            ),
+            n=Count("id"),
+            reached=Count("id", filter=Q(repeat_reached=True, first_reached_on__lte=scope.end)),
         )
     )
     return got["n"], got["reached"]
