@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from reporting.board.models import BoardReport
 from reporting.scb.models import ScbFile, ScbFileEntry, ScbProfileVerification, ScbReport
-from reporting.stats.models import ContactDay, RollupState
+from reporting.stats.models import ContactDay, PeriodDay, RollupState
 
 __all__ = [
     "BoardReport",
     "ContactDay",
+    "PeriodDay",
     "RollupState",
     "ScbFile",
     "ScbFileEntry",

@@ -51,6 +51,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     paginator.count = counts["total"]
     page = paginator.get_page(request.GET.get("page"))
     tasks = selectors.quick_outcomes_mark(selectors.guardian_gaps_mark(list(page.object_list)))
+    selectors.queue_rows_mark(tasks)
     selectors.protection_known(tasks)
     # The queue names youths: one audit event for the page, naming every youth shown.
     listed(request, [t.youth_id for t in tasks], what="arbetsko")

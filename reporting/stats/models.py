@@ -38,3 +38,39 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id}: {self.built_through}"
+
+
+class PeriodDay(models.Model):
+    """KAA periods as daily changes, so that "in KAA on a day" is a sum over a few thousand
+    rows instead of a scan of every period: per municipality, the youth's current team, day
+    and whether the period ended as registered in error, how many periods start that day
+    (`opened`), ended the day before (`closed`), were first reached that day (`reached`) and,
+    of those reached, ended the day before (`reached_closed`). Youths in KAA on day D is then
+    the sum of `opened - closed` over the days up to D.
+
+    The database keeps these rows itself (triggers of migration reporting 0009) in the same
+    transaction as every write of a period, a youth's team or municipality, or a reason's
+    "registered in error" flag, also bulk UPDATEs and raw SQL; concurrent writers add to the
+    same row with an atomic upsert, so nothing is lost or counted twice.
+    `reporting.stats.period_sums` reads them; `period_days_rebuild` rebuilds them from scratch."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    team_id = models.IntegerField(null=True)
+    day = models.DateField()
+    error = models.BooleanField()  # the period ended as registered in error (felregistrerad)
+    opened = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    reached = models.IntegerField(default=0)
+    reached_closed = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "team_id", "day", "error"],
+                nulls_distinct=False,
+                name="period_day_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.day} +{self.opened} -{self.closed}"

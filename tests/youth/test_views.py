@@ -89,6 +89,20 @@ class TestList:
             response = client.get(reverse("youth:list"))
         assert "60 ungdomar" in response.content.decode()
 
+    def test_each_row_links_its_youth_and_names_its_status(self, client_for, coach, caseload):
+        from bs4 import BeautifulSoup
+
+        body = client_for(coach).get(reverse("youth:list")).content.decode()
+        rows = BeautifulSoup(body, "html.parser").select("tbody tr")
+        assert len(rows) == 3
+        for row in rows:
+            link = row.select_one(".stack-title a")
+            youth = Youth.objects.get(pk=int(link["href"].rstrip("/").rsplit("/", 1)[1]))
+            assert link["href"] == reverse("youth:detail", args=[youth.pk])
+            assert link.get_text() == f"{youth.last_name}, {youth.first_name}"
+            status = row.select_one("td[data-label=Status]")
+            assert status.get_text() == str(youth.get_status_display())
+
     def test_bulk_assignment_only_touches_visible_youths(
         self, client_for, coordinator, colleague, caseload, other_municipality
     ):

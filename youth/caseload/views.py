@@ -21,6 +21,7 @@ from kaa.forms import errors_apply
 from kaa.lib.http import safe_next
 from kaa.lib.params import int_list
 from kaa.lib.todo import count_fragment
+from kaa.lib.urls import url_for_ids
 from youth.caseload import forms, selectors, services
 from youth.register import forms as register_forms
 from youth.register import selectors as register_selectors
@@ -68,6 +69,7 @@ def youth_list_view(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(youths, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
+    rows_mark(page.object_list)
     # One event per page view naming the youths shown (a search: the number of hits too).
     # Listing who has protected identity is flagged for the log review; it shows names only
     # (never what can locate them), so it needs no stated reason.
@@ -99,6 +101,17 @@ def youth_list_view(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+def rows_mark(youths: list[Youth]) -> None:
+    """Each listed youth gets `status_label` (as `get_status_display`, which rebuilds and
+    hashes the translated choices on every call) and `detail_url`, made from one reversed
+    pattern (a list page has fifty rows)."""
+    labels = {k: str(v) for k, v in Youth._meta.get_field("status").flatchoices}
+    detail_url = url_for_ids("youth:detail")
+    for youth in youths:
+        setattr(youth, "status_label", labels.get(youth.status, youth.status))  # noqa: B010
+        setattr(youth, "detail_url", detail_url(youth.pk))  # noqa: B010
 
 
 @login_required
