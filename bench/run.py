@@ -731,7 +731,7 @@ def load(
     return figures
 
 
-TODAY_PER_SECOND = 22.7  # the staff mix before issue #24 (bench/RESULTS.md), two cores
+TODAY_PER_SECOND = 22.7  # the staff mix before this round of work (bench/RESULTS.md), two cores
 
 
 def _build(args: argparse.Namespace) -> dict[str, Any]:

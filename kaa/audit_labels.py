@@ -129,6 +129,7 @@ OBJECT_NAMES: dict[str, Any] = {
     "reporting.scbprofileverification": gettext_lazy("Verifiering av SCB-profil"),
     "reporting.contactday": gettext_lazy("Kontaktdag i statistiken"),
     "reporting.rollupstate": gettext_lazy("Statistikens beräkning"),
+    "reporting.periodday": gettext_lazy("Periodändringar per dag i statistiken"),
 }
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("kaa", "youth", "outreach", "plans", "records", "reporting", "demo", "bench")
+APPS = ("kaa", "youth", "outreach", "plans", "records", "reporting", "demo")
 # The one module allowed to write a READ event.
 WRITER = Path("kaa/audit.py")
 # Calls that write an event: the low-level writers, the model and its manager's inserts.
