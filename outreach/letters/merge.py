@@ -102,13 +102,22 @@ def values_for(youth: Youth) -> dict[str, Any]:
     }
 
 
+_LOOK_UP = object()  # `render` finds the youth's code itself
+
+
 def render(
-    text: str, youth: Youth, *, make_code: bool = True, extra: dict[str, str] | None = None
+    text: str,
+    youth: Youth,
+    *,
+    make_code: bool = True,
+    extra: dict[str, str] | None = None,
+    code: Any = _LOOK_UP,
 ) -> str:
     """The template filled in for one youth (values are plain text, never markup).
     `make_code` False (a form that only shows the text): a code not made yet stays as the
     field, {kod} or {lank}, and is filled in when the message is sent (rendered again). `extra`
-    gives the values of a particular home visit ({besok_datum}, {besok_tid})."""
+    gives the values of a particular home visit ({besok_datum}, {besok_tid}). `code`: the
+    youth's code already looked up (a batch reads all its codes at once)."""
     validate(text)
     values = values_for(youth)
     if extra is not None:
@@ -119,7 +128,8 @@ def render(
         # Made on first use: a code exists only for youths who were sent one.
         from outreach.eservice.services import access_code_for
 
-        code = access_code_for(youth, create=make_code)
+        if code is _LOOK_UP:
+            code = access_code_for(youth, create=make_code)
         if code is None and not make_code:
             values.update({field: "{" + field + "}" for field in CODE_FIELDS})
         else:

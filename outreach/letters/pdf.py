@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaa.lib.pdf import pdf_render
 from kaa.lib.qr import qr_svg
-from outreach.eservice.services import access_code_for, access_code_link
+from outreach.eservice.services import access_code_link, access_codes_for
 from outreach.letters import merge
 from outreach.letters.models import LetterBatch, MessageTemplate
 from outreach.queue.models import Task
@@ -71,14 +72,24 @@ def _guardian_ok(guardian: Guardian) -> bool:
 def recipients(tasks: list[Task], template: MessageTemplate) -> list[Recipient]:
     """One recipient per youth, plus the guardians' copies the routine asks for."""
     out = []
+    # The batch's youths with their coaches, municipalities, guardians and codes in a few
+    # queries, not several per letter.
+    prefetch_related_objects([t.youth for t in tasks], "guardians")
+    youths = [
+        t.youth
+        for t in tasks
+        if not (t.youth.location_protected or t.youth.restricted_at is not None)
+    ]
+    prefetch_related_objects(youths, "coach", "municipality")
+    codes = access_codes_for(youths)
     for task in tasks:
         youth = task.youth
         # Never, whatever the caller passed: a protected address, a frozen record.
         if youth.location_protected or youth.restricted_at is not None:
             continue
-        body = merge.render(template.body, youth)
-        subject = merge.render(template.subject, youth)
-        code = access_code_for(youth)
+        code = codes[youth.pk]
+        body = merge.render(template.body, youth, code=code)
+        subject = merge.render(template.subject, youth, code=code)
         link = access_code_link(code) if code else ""
         eservice = (
             {

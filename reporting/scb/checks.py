@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -16,10 +15,9 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from stdnum import luhn
 
 from reporting.scb.periods import HalfYear
-from reporting.scb.profile import Profile
+from reporting.scb.profile import CODE_LISTS, CodeEntry, Profile
 from reporting.scb.source import Measure, Record
 from youth.identification.selectors import Coverage
 from youth.personnummer import age_on, birthday
@@ -29,6 +27,28 @@ BLOCK, WARN, OFF = "block", "warn", "off"
 _MARKER = 987_654_321_000
 
 DETAIL_LIMIT = 2000  # problems listed per rule; counts are always complete
+
+# Where a problem is fixed: a URL name, its arguments and the link's label.
+Where = tuple[str, list[int | str], Promise | str]
+
+LABEL_YOUTH = gettext_lazy("Ungdomens sida")
+LABEL_PERIOD = gettext_lazy("Rätta KAA-perioden")
+LABEL_MEASURE = gettext_lazy("Rätta insatsen")
+LABEL_PERSON = gettext_lazy("Rätta personuppgifterna")
+LABEL_HISTORY = gettext_lazy("Kontakthistoriken")
+LABEL_OCCUPATION = gettext_lazy("Registrera sysselsättning")
+LABEL_CLOSE = gettext_lazy("Avsluta KAA-perioden")
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # the digit sum of 2 × d
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn check of a string of digits (the personnummer's last ten)."""
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        d = ord(char) - 48
+        total += _DOUBLED[d] if i % 2 else d
+    return total % 10 == 0
+
 
 RULES: dict[str, tuple[str, object]] = {
     "PNR_INVALID": (BLOCK, gettext_lazy("Personnumret är ogiltigt (längd eller kontrollsiffra).")),
@@ -198,9 +218,27 @@ class Checker:
         self.findings = Findings()
         self._last: Record | None = None
         self._urls: dict[str, str] = {}
+        self._texts: dict[int, tuple[Promise, str]] = {}  # a lazy text translated once per run
+        self._levels = {
+            rule: profile.severity.get(rule, default) for rule, (default, _t) in RULES.items()
+        }
+        # The profile's code lists for this period, one dict each (internal code -> entry).
+        self.codes: dict[str, dict[str, CodeEntry]] = {
+            name: profile.code_map(name, period) for name in CODE_LISTS
+        }
+        self._min_age = int(profile.checks.get("min_age_at_registration", 15))
+        self._last_days: dict[dt.date, dt.date] = {}
 
     def severity(self, rule: str) -> str:
-        return self.profile.severity.get(rule, RULES[rule][0])
+        return self._levels[rule]
+
+    def _text(self, text: Promise | str) -> str:
+        if isinstance(text, str):
+            return text
+        cached = self._texts.get(id(text))
+        if cached is None or cached[0] is not text:  # kept, so that no other text takes its id
+            cached = self._texts[id(text)] = (text, str(text))
+        return cached[1]
 
     def add(
         self,
@@ -208,11 +246,11 @@ class Checker:
         rec: Record | None = None,
         *,
         detail: str = "",
-        where: Callable[[], tuple[str, str]] | None = None,
+        where: Where | None = None,
     ) -> None:
         """Count a problem; its details (and the link to the fix, built only now: reversing
         URLs for every clean record would double the run time) up to DETAIL_LIMIT."""
-        level = self.severity(rule)
+        level = self._levels[rule]
         if level == OFF:
             return
         f = self.findings
@@ -220,12 +258,13 @@ class Checker:
         f.counts[rule] += 1
         if f.counts[rule] > DETAIL_LIMIT:
             return
-        message = str(RULES[rule][1]) + (f" {detail}" if detail else "")
+        message = self._text(RULES[rule][1]) + (f" {detail}" if detail else "")  # type: ignore[arg-type]
         link = link_label = ""
         if where is not None:
-            link, link_label = where()
+            name, args, label = where
+            link, link_label = self._url(name, args), self._text(label)
         elif rec is not None:
-            link, link_label = self._url("youth:detail", [rec.youth_id]), _("Ungdomens sida")
+            link, link_label = self._url("youth:detail", [rec.youth_id]), self._text(LABEL_YOUTH)
         f.problems.append(
             Problem(
                 rule=rule,
@@ -252,10 +291,8 @@ class Checker:
         self._quality(rec)
         self._last = rec
 
-    def _to(
-        self, name: str, args: list[int | str], label: Promise | str
-    ) -> Callable[[], tuple[str, str]]:
-        return lambda: (self._url(name, args), str(label))
+    def _to(self, name: str, args: list[int | str], label: Promise | str) -> Where:
+        return (name, args, label)
 
     def _url(self, name: str, args: list[int | str]) -> str:
         """`reverse(name, args=args)`, reversed once per URL name and run, then filled in:
@@ -269,27 +306,23 @@ class Checker:
             self._urls[name] = template
         return template.format(*(quote(str(arg), safe="") for arg in args))
 
-    def _period_link(self, rec: Record) -> Callable[[], tuple[str, str]]:
-        return self._to(
-            "youth:period_edit", [rec.youth_id, rec.period_id], gettext_lazy("Rätta KAA-perioden")
-        )
+    def _period_link(self, rec: Record) -> Where:
+        return ("youth:period_edit", [rec.youth_id, rec.period_id], LABEL_PERIOD)
 
-    def _plan_link(self, rec: Record, m: Measure) -> Callable[[], tuple[str, str]]:
-        return self._to(
+    def _plan_link(self, rec: Record, m: Measure) -> Where:
+        return (
             "plans:intervention_edit",
             [rec.youth_id, m.plan_id, m.intervention_id],
-            gettext_lazy("Rätta insatsen"),
+            LABEL_MEASURE,
         )
 
     def _identity(self, rec: Record) -> None:
         pnr = rec.personnummer
-        if len(pnr) != 12 or not pnr.isdigit() or not luhn.is_valid(pnr[2:]):
+        if len(pnr) != 12 or not pnr.isdigit() or not luhn_ok(pnr[2:]):
             self.add(
                 "PNR_INVALID",
                 rec,
-                where=self._to(
-                    "youth:edit", [rec.youth_id], gettext_lazy("Rätta personuppgifterna")
-                ),
+                where=("youth:edit", [rec.youth_id], LABEL_PERSON),
             )
         last = self._last
         if (
@@ -300,7 +333,7 @@ class Checker:
             self.add("DUPLICATE", rec, where=self._period_link(rec))
 
     def _registration(self, rec: Record) -> None:
-        entry = self.profile.code("registration_reason", rec.registration_reason, self.period)
+        entry = self.codes["registration_reason"].get(rec.registration_reason)
         where = self._period_link(rec)
         if entry is None:
             self.add(
@@ -313,13 +346,13 @@ class Checker:
         age = age_on(rec.birth_date, rec.registration_date)
         if age >= 20:
             self.add("REGISTERED_AT_20", rec, where=where)
-        elif age < int(self.profile.checks.get("min_age_at_registration", 15)):
+        elif age < self._min_age:
             self.add(
                 "YOUNG_AT_REGISTRATION", rec, detail=_("(%(age)s år)") % {"age": age}, where=where
             )
 
     def _contacts(self, rec: Record) -> None:
-        history = self._to("outreach:youth_tab", [rec.youth_id], gettext_lazy("Kontakthistoriken"))
+        history: Where = ("outreach:youth_tab", [rec.youth_id], LABEL_HISTORY)
         for day in rec.stray_contacts:
             self.add("CONTACT_OUTSIDE_PERIOD", rec, detail=f"({day.isoformat()})", where=history)
         if not rec.contacts:
@@ -330,13 +363,9 @@ class Checker:
                     "CONTACT_OCCUPATION_MISSING",
                     rec,
                     detail=f"({c.on.isoformat()})",
-                    where=self._to(
-                        "youth:occupation_add",
-                        [rec.youth_id],
-                        gettext_lazy("Registrera sysselsättning"),
-                    ),
+                    where=("youth:occupation_add", [rec.youth_id], LABEL_OCCUPATION),
                 )
-            elif self.profile.code("occupation_at_contact", c.occupation, self.period) is None:
+            elif c.occupation not in self.codes["occupation_at_contact"]:
                 self.add("OCCUPATION_UNMAPPED", rec, detail=f"({c.occupation})")
 
     def _measures(self, rec: Record) -> None:
@@ -349,8 +378,7 @@ class Checker:
             self.add(rule, rec, detail=f"({m.name})", where=self._plan_link(rec, m))
         for m in rec.measures:
             self.findings.measures += 1
-            entry = self.profile.code("measure_type", m.code, self.period)
-            if entry is None:
+            if not m.code or m.code not in self.codes["measure_type"]:
                 self.add(
                     "MEASURE_UNMAPPED",
                     rec,
@@ -374,7 +402,7 @@ class Checker:
                     detail=f"({m.name})",
                     where=self._plan_link(rec, m),
                 )
-            elif self.profile.code("occupation_after_measure", m.went_on_to, self.period) is None:
+            elif m.went_on_to not in self.codes["occupation_after_measure"]:
                 self.add(
                     "OCCUPATION_UNMAPPED",
                     rec,
@@ -383,10 +411,13 @@ class Checker:
                 )
 
     def last_day_before_20(self, birth: dt.date) -> dt.date:
-        twentieth = birthday(birth, 20)
-        if self.profile.checks.get("age20_end", "day_before") == "birthday":
-            return twentieth
-        return twentieth - dt.timedelta(days=1)
+        found = self._last_days.get(birth)
+        if found is None:
+            found = birthday(birth, 20)
+            if self.profile.checks.get("age20_end", "day_before") != "birthday":
+                found -= dt.timedelta(days=1)
+            self._last_days[birth] = found
+        return found
 
     def _ending(self, rec: Record) -> None:
         where = self._period_link(rec)
@@ -394,7 +425,7 @@ class Checker:
             self.add("END_REASON_WITHOUT_DATE", rec, where=where)
         if (
             rec.ended_within(self.period)
-            and self.profile.code("ended_reason", rec.end_reason, self.period) is None
+            and self.codes["ended_reason"].get(rec.end_reason or "") is None
         ):
             self.add("ENDED_UNMAPPED", rec, detail=f"({rec.end_reason_label})", where=where)
         last_day = self.last_day_before_20(rec.birth_date)
@@ -409,15 +440,13 @@ class Checker:
             self.add(
                 "SHOULD_BE_CLOSED",
                 rec,
-                where=self._to(
-                    "youth:period_close", [rec.youth_id], gettext_lazy("Avsluta KAA-perioden")
-                ),
+                where=("youth:period_close", [rec.youth_id], LABEL_CLOSE),
             )
 
     def _quality(self, rec: Record) -> None:
         q = self.findings.quality
         q.youths += 1
-        entry = self.profile.code("registration_reason", rec.registration_reason, self.period)
+        entry = self.codes["registration_reason"].get(rec.registration_reason)
         q.with_reason += entry is not None and not entry.unknown
         q.with_occupation += (
             bool(rec.occupation_now)

@@ -127,6 +127,15 @@ class Profile:
             )
         return self._lookup[key]
 
+    def code_map(self, code_list: str, period: HalfYear) -> dict[str, CodeEntry]:
+        """Every internal code of `code_list` with its entry valid in `period`: `code()` for
+        a whole run, as one dict look-up per value."""
+        out: dict[str, CodeEntry] = {}
+        for e in self.codes.get(code_list, []):
+            if e.internal and e.valid_in(period):
+                out.setdefault(e.internal, e)
+        return out
+
     def deadline(self, period: HalfYear) -> dt.date:
         exact = self.deadline_dates.get(str(period))
         return exact or period.end + dt.timedelta(days=self.deadline_days)

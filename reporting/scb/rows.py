@@ -20,14 +20,26 @@ class RowMaker:
         self.profile, self.period, self.kommunkod = profile, period, kommunkod
         self.checker = checker
         self.date_format = str(profile.file["date_format"])
+        self.codes = checker.codes
+        self._dates: dict[dt.date, str] = {}
+        self._unknown_contact = self.unknown_code("occupation_at_contact")
+        fields = [col.field for col in profile.columns]
+        self._fields = fields
+        # Where each field goes in a youth_event row (a field may fill more than one column).
+        self._at = {f: [i for i, name in enumerate(fields) if name == f] for f in set(fields)}
 
     # --- values --------------------------------------------------------------------------
 
     def date(self, day: dt.date | None) -> str:
-        return day.strftime(self.date_format) if day else ""
+        if not day:
+            return ""
+        text = self._dates.get(day)
+        if text is None:
+            text = self._dates[day] = day.strftime(self.date_format)
+        return text
 
     def code(self, code_list: str, internal: str | None) -> str:
-        entry = self.profile.code(code_list, internal, self.period)
+        entry = self.codes[code_list].get(internal) if internal else None
         return entry.scb if entry else ""
 
     def unknown_code(self, code_list: str) -> str:
@@ -57,7 +69,7 @@ class RowMaker:
         occupation = (
             self.code("occupation_at_contact", c.occupation)
             if c.occupation
-            else self.unknown_code("occupation_at_contact")
+            else self._unknown_contact
         )
         return {"contact_date": self.date(c.on), "occupation_at_contact": occupation}
 
@@ -104,19 +116,29 @@ class RowMaker:
             return
         kinds = self.profile.record_types
         base = self.base(rec)
-        yield self._line({**base, "record_type": kinds["registration"]})
+        first = [base.get(f, "") for f in self._fields]  # the block 1 columns of every row
+        yield self._with(first, {"record_type": kinds["registration"]})
         for c in rec.contacts:
-            yield self._line({**base, "record_type": kinds["contact"], **self.contact(c)})
+            yield self._with(first, {"record_type": kinds["contact"], **self.contact(c)})
         for m in rec.measures:
-            yield self._line(
-                {**base, "record_type": kinds["measure_started"], **self.measure(m, ended=False)}
+            yield self._with(
+                first, {"record_type": kinds["measure_started"], **self.measure(m, ended=False)}
             )
         for m in rec.measures_ended(self.period):
-            yield self._line(
-                {**base, "record_type": kinds["measure_ended"], **self.measure(m, ended=True)}
+            yield self._with(
+                first, {"record_type": kinds["measure_ended"], **self.measure(m, ended=True)}
             )
         if rec.ended_within(self.period):
-            yield self._line({**base, "record_type": kinds["ended"], **self.ended(rec)})
+            yield self._with(first, {"record_type": kinds["ended"], **self.ended(rec)})
+
+    def _with(self, first: list[str], values: dict[str, str]) -> list[str]:
+        """The block 1 columns with `values` (fields of other blocks) filled in."""
+        line = first.copy()
+        at = self._at
+        for name, value in values.items():
+            for i in at.get(name, ()):
+                line[i] = value
+        return line
 
     def _limit(self, items: list[Any], limit: int, rec: Record) -> list[Any]:
         if len(items) <= limit:

@@ -281,3 +281,56 @@ def test_showing_the_sms_form_makes_no_e_service_code_sending_does(
     body = OutgoingMessage.objects.get(youth=minor).body
     assert "{lank}" not in body
     assert code.code in body or code.display in body
+
+
+def _one_task_each(youths):
+    tasks, seen = [], set()
+    for task in Task.objects.filter(youth__in=youths).select_related("youth").order_by("pk"):
+        if task.youth_id not in seen:
+            seen.add(task.youth_id)
+            tasks.append(task)
+    return tasks
+
+
+def _recipients_queries(youths, template):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from outreach.letters.pdf import recipients
+
+    recipients(_one_task_each(youths), template)  # the codes are made on first use
+    tasks = _one_task_each(youths)
+    with CaptureQueriesContext(connection) as queries:
+        people = recipients(tasks, template)
+    return len(queries), people
+
+
+def test_a_batch_reads_its_youths_codes_and_guardians_in_queries_that_do_not_grow(
+    setup, municipality, coordinator, coach
+):
+    minor, _hidden = setup
+    more = []
+    for i in range(4):
+        youth = youth_make(
+            municipality=municipality,
+            coach=coach,
+            first_name=f"Brev{i}",
+            last_name="Massutskick",
+            address=f"Storgatan {i + 10}",
+            postal_code="123 45",
+            city="Askersund",
+            birth_date=minor.birth_date,
+            start_date=timezone.localdate() - dt.timedelta(days=10),
+        )
+        guardian_add(youth=youth, actor=coordinator, name=f"Förälder {i}", address="Väg 1")
+        more.append(youth)
+    deadlines_refresh()
+    template = MessageTemplate.objects.filter(
+        municipality=municipality, kind=MessageTemplate.Kind.LETTER
+    ).first()
+    small, few = _recipients_queries([minor, more[0]], template)
+    large, many = _recipients_queries([minor, *more], template)
+    assert small == large
+    assert len(many) > len(few)
+    assert {p.youth.pk for p in many} == {minor.pk, *(y.pk for y in more)}
+    assert all(p.code for p in many)  # every youth in KAA has its e-service code
