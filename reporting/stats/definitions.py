@@ -85,9 +85,7 @@ def definition(key: str, title: Any, description: Any) -> Callable[..., Any]:
 
 
 def periods(scope: Scope) -> QuerySet[KaaPeriod]:
-    # The register's queryset class (youth.register.models.ScopedByYouth) is declared over
-    # Model, not over each model that uses it: these rows are KaaPeriods.
-    return KaaPeriod.objects.filter(scope.youth_q("youth__"))  # type: ignore[return-value]
+    return KaaPeriod.objects.filter(scope.youth_q("youth__"))
 
 
 def _population(scope: Scope) -> QuerySet[KaaPeriod]:

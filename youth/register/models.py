@@ -8,7 +8,7 @@ future occupation and measures. No free-text field invites health or similar dat
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -254,7 +254,10 @@ class Youth(BaseModel):
         return birthday(self.birth_date, 20)
 
 
-class ScopedByYouth(ScopedQuerySet[models.Model]):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ScopedByYouth(ScopedQuerySet[_M]):
     access_scope = Scope(
         municipality="youth__municipality",
         coach="youth__coach",
