@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.conf import settings
 from django.db import transaction
@@ -113,10 +114,10 @@ def cases_ensure(*, period_ids: list[int] | None = None) -> int:
     )
     if period_ids is not None:
         missing = missing.filter(pk__in=period_ids)
-    missing = missing.values_list("pk", "youth_id", "youth__municipality_id", "start_date")
+    rows = missing.values_list("pk", "youth_id", "youth__municipality_id", "start_date")
     created = [
         OutreachCase(period_id=pk, youth_id=youth_id, routine=routines[muni], started_on=start)
-        for pk, youth_id, muni, start in missing
+        for pk, youth_id, muni, start in rows
     ]
     OutreachCase.objects.bulk_create(created, batch_size=CHUNK, ignore_conflicts=True)
     return len(created)
@@ -252,15 +253,16 @@ def _load_chunk(ids: list[int]) -> _Chunk:
     ):
         chunk.unsuccessful[period_id].append(timezone.localtime(at).date())
     for task in Task.objects.filter(case_id__in=ids):
+        case_id = cast(int, task.case_id)  # the filter names a case
         if task.kind == Task.Kind.ESCALATION:
-            chunk.escalated.add(task.case_id)
+            chunk.escalated.add(case_id)
         if task.step_id:
-            chunk.tasks[task.case_id][task.step_id] = task
+            chunk.tasks[case_id][task.step_id] = task
         elif task.status == Task.Status.OPEN:
-            chunk.open_other[task.case_id].append(task)
+            chunk.open_other[case_id].append(task)
         elif task.kind == Task.Kind.RETRY and task.done_at:
             done = timezone.localtime(task.done_at).date()
-            chunk.retried[task.case_id] = max(done, chunk.retried.get(task.case_id, done))
+            chunk.retried[case_id] = max(done, chunk.retried.get(case_id, done))
     return chunk
 
 
