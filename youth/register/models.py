@@ -243,7 +243,7 @@ class Youth(BaseModel):
                 if cached is not None
                 else self.guardians.filter(protected_identity=True).exists()
             )
-            self.guardian_protected = known
+            setattr(self, "guardian_protected", known)  # noqa: B010 - as with_protection would
         return known
 
     def age_on(self, day: dt.date) -> int:
