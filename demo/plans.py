@@ -4,11 +4,12 @@ mapping conversation, a consent and an action plan with interventions (one overd
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
 
-from kaa.models import Municipality
+from kaa.models import Municipality, User
 from plans.actionplans.services import intervention_save, plan_create
 from plans.catalogue.services import catalogue_ensure
 from plans.consent.services import consent_record
@@ -51,7 +52,7 @@ def demo_plans_ensure(*, municipality: Municipality, count: int = 6) -> int:
     types = list(InterventionType.objects.filter(municipality=municipality))
     seeking = OccupationType.objects.get(code="ARBETSSOKANDE")
     for index, youth in enumerate(youths):
-        coach = youth.coach
+        coach = cast(User, youth.coach)  # the query picks youths with a coach
         period = KaaPeriod.objects.get(youth=youth, end_date__isnull=True)
         start = max(period.start_date, today - dt.timedelta(days=40))
         conversation_record(
@@ -81,11 +82,11 @@ def demo_plans_ensure(*, municipality: Municipality, count: int = 6) -> int:
             goal="Hitta en väg tillbaka till studier eller arbete.",
             next_follow_up=today + dt.timedelta(days=3 + 4 * index),
         )
-        for kind in (types[2], types[8 if index % 2 else 5]):
+        for intervention_type in (types[2], types[8 if index % 2 else 5]):
             intervention_save(
                 plan=plan,
                 actor=coach,
-                type=kind,
+                type=intervention_type,
                 purpose="Komma vidare",
                 actual_start=start,
                 follow_up_on=today + dt.timedelta(days=10),
