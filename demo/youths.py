@@ -247,7 +247,15 @@ def _story(rng: random.Random, today: dt.date, birth: dt.date) -> dict:
     return {"state": state, "start": start, "twentieth": twentieth}
 
 
-def _periods(youth, story, rng, today, reg_reasons, dereg, actor):
+def _periods(
+    youth: Youth,
+    story: dict,
+    rng: random.Random,
+    today: dt.date,
+    reg_reasons: list[Reason],
+    dereg: dict[str, Reason],
+    actor: User | None,
+) -> tuple[list[KaaPeriod], KaaPeriod | None, KaaPeriod]:
     """The youth's KAA periods: (all periods, the open one or None, the latest)."""
     start, state = story["start"], story["state"]
     reason = rng.choice(reg_reasons)
@@ -288,7 +296,9 @@ def _periods(youth, story, rng, today, reg_reasons, dereg, actor):
     return periods, periods[-1], periods[-1]
 
 
-def _reached_contacts(plans, periods) -> list[ContactAttempt]:
+def _reached_contacts(
+    plans: list[tuple[Youth, dict]], periods: list[KaaPeriod]
+) -> list[ContactAttempt]:
     """The call in which each reached youth was reached (the SCB report's contact block)."""
     by_youth: dict[int, list[KaaPeriod]] = {}
     for period in periods:
@@ -298,7 +308,7 @@ def _reached_contacts(plans, periods) -> list[ContactAttempt]:
         day = youth.last_reached_on
         if day is None:
             continue
-        period = next(
+        reached_in = next(
             (
                 p
                 for p in by_youth.get(youth.pk, [])
@@ -310,7 +320,7 @@ def _reached_contacts(plans, periods) -> list[ContactAttempt]:
         contacts.append(
             ContactAttempt(
                 youth=youth,
-                period=period,
+                period=reached_in,
                 at=at,
                 channel="phone",
                 outcome="reached",
@@ -321,7 +331,15 @@ def _reached_contacts(plans, periods) -> list[ContactAttempt]:
     return contacts
 
 
-def _bulk_children(plans, rng, today, reg_reasons, dereg, occupation_types, actor) -> None:
+def _bulk_children(
+    plans: list[tuple[Youth, dict]],
+    rng: random.Random,
+    today: dt.date,
+    reg_reasons: list[Reason],
+    dereg: dict[str, Reason],
+    occupation_types: dict[str, OccupationType],
+    actor: User | None,
+) -> None:
     periods, occupations, guardians, assignments, notes, timeline = [], [], [], [], [], []
     now = timezone.now()
     for youth, story in plans:
@@ -331,14 +349,16 @@ def _bulk_children(plans, rng, today, reg_reasons, dereg, occupation_types, acto
         periods += made
         start, state, reason = story["start"], story["state"], story["reason"]
         occupation = None
+        reached_on = today  # the day below for every state that was reached
         if state in ("occupied", "returned", "in_contact"):
-            youth.last_reached_on = min(start + dt.timedelta(days=rng.randint(3, 40)), today)
+            reached_on = min(start + dt.timedelta(days=rng.randint(3, 40)), today)
+            youth.last_reached_on = reached_on
         if state in ("occupied", "returned"):
             code = rng.choice(["ARBETE", "KOMVUX", "FOLKHOGSKOLA", "PRAKTIK", "ARBETE"])
             occupation = Occupation(
                 youth=youth,
                 type=occupation_types[code],
-                start_date=youth.last_reached_on,
+                start_date=reached_on,
                 source="contact",
                 created_by=actor,
             )
@@ -348,7 +368,7 @@ def _bulk_children(plans, rng, today, reg_reasons, dereg, occupation_types, acto
                 Occupation(
                     youth=youth,
                     type=occupation_types["SAKNAR"],
-                    start_date=youth.last_reached_on,
+                    start_date=reached_on,
                     source="contact",
                     created_by=actor,
                 )
