@@ -275,7 +275,7 @@ def _record(
             continue
         broken = m.start is None or (m.end is not None and m.end < m.start)
         outside = m.start is not None and not _inside(kp, m.start)
-        if broken or outside:
+        if broken or outside or m.start is None:  # (no start is broken: said for the checker)
             if (m.end or m.start or period.start) >= period.start:
                 rec.stray_measures.append(m)
             continue
