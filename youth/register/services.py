@@ -281,7 +281,8 @@ def ukaa_period_open(*, after: KaaPeriod, actor: User | None) -> KaaPeriod:
         and after.deregistration_reason is not None
         and after.deregistration_reason.code == "FYLLT_20"
     )
-    if after.kind != KaaPeriod.Kind.KAA or not ended_at_20:
+    # `ended_at_20` already requires an end date; the explicit test lets the type checker know.
+    if after.kind != KaaPeriod.Kind.KAA or not ended_at_20 or after.end_date is None:
         raise ValidationError(
             _("Utökat aktivitetsansvar erbjuds bara efter en KAA-period som slutade vid 20 år."),
             code="not_after_20",
