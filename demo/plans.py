@@ -4,12 +4,13 @@ mapping conversation, a consent and an action plan with interventions (one overd
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
 
 from demo.factories.plans import consent_make, plan_make
-from kaa.models import Municipality
+from kaa.models import Municipality, User
 from plans.catalogue.services import catalogue_ensure
 from plans.conversations.services import conversation_record
 from plans.models import ActionPlan, InterventionType, Partner
@@ -50,7 +51,7 @@ def demo_plans_ensure(*, municipality: Municipality, count: int = 6) -> int:
     types = list(InterventionType.objects.filter(municipality=municipality))
     seeking = OccupationType.objects.get(code="ARBETSSOKANDE")
     for index, youth in enumerate(youths):
-        coach = youth.coach
+        coach = cast(User, youth.coach)  # the query picks youths with a coach
         period = KaaPeriod.objects.get(youth=youth, end_date__isnull=True)
         start = max(period.start_date, today - dt.timedelta(days=40))
         conversation_record(

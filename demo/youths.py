@@ -250,7 +250,15 @@ def _story(rng: random.Random, today: dt.date, birth: dt.date) -> dict:
     return {"state": state, "start": start, "twentieth": twentieth}
 
 
-def _periods(youth, story, rng, today, reg_reasons, dereg, actor):
+def _periods(
+    youth: Youth,
+    story: dict,
+    rng: random.Random,
+    today: dt.date,
+    reg_reasons: list[Reason],
+    dereg: dict[str, Reason],
+    actor: User | None,
+) -> tuple[list[KaaPeriod], KaaPeriod | None, KaaPeriod]:
     """The youth's KAA periods: (all periods, the open one or None, the latest)."""
     start, state = story["start"], story["state"]
     reason = rng.choice(reg_reasons)
@@ -293,7 +301,9 @@ def _periods(youth, story, rng, today, reg_reasons, dereg, actor):
     return periods, periods[-1], periods[-1]
 
 
-def _reached_contacts(plans, periods) -> list[ContactAttempt]:
+def _reached_contacts(
+    plans: list[tuple[Youth, dict]], periods: list[KaaPeriod]
+) -> list[ContactAttempt]:
     """The call in which each reached youth was reached (the SCB report's contact block)."""
     by_youth: dict[int, list[KaaPeriod]] = {}
     for period in periods:
@@ -303,7 +313,7 @@ def _reached_contacts(plans, periods) -> list[ContactAttempt]:
         day = youth.last_reached_on
         if day is None:
             continue
-        period = next(
+        reached_in = next(
             (
                 p
                 for p in by_youth.get(youth.pk, [])
@@ -315,7 +325,7 @@ def _reached_contacts(plans, periods) -> list[ContactAttempt]:
         contacts.append(
             ContactAttemptFactory.build(
                 youth=youth,
-                period=period,
+                period=reached_in,
                 at=at,
                 channel="phone",
                 outcome="reached",
@@ -326,7 +336,15 @@ def _reached_contacts(plans, periods) -> list[ContactAttempt]:
     return contacts
 
 
-def _bulk_children(plans, rng, today, reg_reasons, dereg, occupation_types, actor) -> None:
+def _bulk_children(
+    plans: list[tuple[Youth, dict]],
+    rng: random.Random,
+    today: dt.date,
+    reg_reasons: list[Reason],
+    dereg: dict[str, Reason],
+    occupation_types: dict[str, OccupationType],
+    actor: User | None,
+) -> None:
     periods, occupations, guardians, assignments, notes, timeline = [], [], [], [], [], []
     now = timezone.now()
     for youth, story in plans:
@@ -336,14 +354,16 @@ def _bulk_children(plans, rng, today, reg_reasons, dereg, occupation_types, acto
         periods += made
         start, state, reason = story["start"], story["state"], story["reason"]
         occupation = None
+        reached_on = today  # the day below for every state that was reached
         if state in ("occupied", "returned", "in_contact"):
-            youth.last_reached_on = min(start + dt.timedelta(days=rng.randint(3, 40)), today)
+            reached_on = min(start + dt.timedelta(days=rng.randint(3, 40)), today)
+            youth.last_reached_on = reached_on
         if state in ("occupied", "returned"):
             code = rng.choice(["ARBETE", "KOMVUX", "FOLKHOGSKOLA", "PRAKTIK", "ARBETE"])
             occupation = OccupationFactory.build(
                 youth=youth,
                 type=occupation_types[code],
-                start_date=youth.last_reached_on,
+                start_date=reached_on,
                 source="contact",
                 created_by=actor,
             )
@@ -353,7 +373,7 @@ def _bulk_children(plans, rng, today, reg_reasons, dereg, occupation_types, acto
                 OccupationFactory.build(
                     youth=youth,
                     type=occupation_types["SAKNAR"],
-                    start_date=youth.last_reached_on,
+                    start_date=reached_on,
                     source="contact",
                     created_by=actor,
                 )

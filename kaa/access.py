@@ -18,7 +18,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
-from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, NoReturn, ParamSpec, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Concatenate,
+    NoReturn,
+    ParamSpec,
+    Self,
+    TypeVar,
+)
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -269,10 +278,10 @@ class ScopedQuerySet(models.QuerySet[_M]):
 
     access_scope: ClassVar[Scope]
 
-    def visible_to(self, user: Any) -> ScopedQuerySet[_M]:
+    def visible_to(self, user: Any) -> Self:
         return self.filter(scope_q(user, self.access_scope))
 
-    def writable(self) -> ScopedQuerySet[_M]:
+    def writable(self) -> Self:
         """Leave out the records of youths whose processing is restricted (frozen) or that
         have been gallrade (anonymised): for bulk actions and scheduled jobs, which do not go
         through get_for_user."""

@@ -23,7 +23,7 @@ import hashlib
 import logging
 import secrets
 import smtplib
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -126,7 +126,8 @@ def role_grant_request(
         grant = RoleGrant.objects.create(
             user=locked,
             role=role,
-            municipality_id=locked.municipality_id,
+            # An account of no municipality (an operator) is never given a role this way.
+            municipality_id=cast(int, locked.municipality_id),
             reason=reason[:200],
             requested_by=actor,
             requested_at=now,
@@ -215,7 +216,8 @@ def staff_identity_changed(
         grant = RoleGrant.objects.create(
             user=locked,
             role=role,
-            municipality_id=locked.municipality_id,
+            # An account of no municipality (an operator) is never given a role this way.
+            municipality_id=cast(int, locked.municipality_id),
             reason=f"changed: {changed}"[:200],
             requested_by=actor,
         )

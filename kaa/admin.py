@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -24,6 +24,7 @@ from kaa.access import (
 )
 from kaa.audit import audit_change, audit_event
 from kaa.forms import AdminLoginForm
+from kaa.lib.formfields import declared
 from kaa.middleware import otp_required_for, second_factor_done
 from kaa.models import AccountLink, AuditEvent, Municipality, Role, Team, User
 from kaa.municipalities import NotOfficial, official, official_check
@@ -41,13 +42,21 @@ class KaaAdminSite(admin.AdminSite):
             return False
         return not otp_required_for(user) or second_factor_done(request)
 
-    def password_change(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    # The stubs say TemplateResponse; the admin serves whatever response this gives.
+    def password_change(  # type: ignore[override]
+        self, request: HttpRequest, extra_context: Any = None
+    ) -> HttpResponse:
         """One's own password is changed on one page for everyone (audited, the other
         sessions logged out): the administration's own page leads there."""
         return redirect("kaa:password_change")
 
 
 admin_site = KaaAdminSite(name="admin")
+
+
+def _staff(request: HttpRequest) -> User:
+    """The signed-in staff member: the site lets nobody else in (`has_permission`)."""
+    return cast(User, request.user)
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -59,7 +68,7 @@ class AuditedAdmin(admin.ModelAdmin):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return has_perm(request.user, Perm.MANAGE_STAFF)
 
-    has_add_permission = has_view_permission  # type: ignore[assignment]
+    has_add_permission = has_view_permission
     has_change_permission = has_view_permission
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -84,13 +93,13 @@ class MunicipalityScopedAdmin(AuditedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)
-        municipality_id = request.user.municipality_id
+        municipality_id = _staff(request).municipality_id
         if municipality_id is not None:
             qs = qs.filter(**{f"{self.municipality_path}_id": municipality_id})
         return qs
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        municipality_id = request.user.municipality_id
+        municipality_id = _staff(request).municipality_id
         if municipality_id is not None and db_field.name == "municipality":
             kwargs["queryset"] = Municipality.objects.filter(pk=municipality_id)
         elif municipality_id is not None and db_field.name == "team":
@@ -106,7 +115,7 @@ class MunicipalityAdminForm(forms.ModelForm):
         fields = ["code", "name", "full_name"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         code, name = data.get("code"), data.get("name")
         if code and name:
             try:
@@ -134,11 +143,12 @@ class MunicipalityAdmin(MunicipalityScopedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = admin.ModelAdmin.get_queryset(self, request)
-        if request.user.municipality_id is not None:
-            qs = qs.filter(pk=request.user.municipality_id)
+        municipality_id = _staff(request).municipality_id
+        if municipality_id is not None:
+            qs = qs.filter(pk=municipality_id)
         return qs
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A new municipality is the instance's business, not one municipality's.
         return is_operator(request.user)
 
@@ -189,7 +199,7 @@ class StaffForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "municipality" in self.fields:  # the web never makes an account of no municipality
             self.fields["municipality"].required = True
-            self.fields["municipality"].empty_label = None
+            declared(self, "municipality", forms.ModelChoiceField).empty_label = None
         if "email" in self.fields:
             self.fields["email"].required = True
             self.fields["email"].help_text = _(
@@ -199,7 +209,10 @@ class StaffForm(forms.ModelForm):
             # Nothing chosen beforehand: whoever adds the account picks the role, and the
             # least privileged comes first. A new account asks for a role that gives access.
             roles = ROLES_LEAST_FIRST if self.instance.pk else ROLES_LEAST_FIRST[1:]
-            self.fields["requested_role"].choices = [("", "---------"), *roles]
+            declared(self, "requested_role", forms.ChoiceField).choices = [
+                ("", "---------"),
+                *roles,
+            ]
         if self.instance.pk and "requested_role" in self.fields:
             pending = accounts.role_grant_pending(self.instance)
             self.fields["requested_role"].initial = pending.role if pending else self.instance.role
@@ -240,7 +253,13 @@ class StaffAdmin(MunicipalityScopedAdmin):
                 ),
             )
         own = obj.pk == request.user.pk
-        belonging = ("role_now", "pending_role", "municipality", "team", "is_active")
+        belonging: tuple[str, ...] = (
+            "role_now",
+            "pending_role",
+            "municipality",
+            "team",
+            "is_active",
+        )
         if not own:
             belonging = (
                 "role_now",
@@ -274,7 +293,7 @@ class StaffAdmin(MunicipalityScopedAdmin):
         return pending.get_role_display() if pending else "–"
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        actor = request.user
+        actor = _staff(request)
         stored = User.objects.filter(pk=obj.pk).first() if change else None
         if not may_manage_staff_member(actor, stored, municipality_id=obj.municipality_id):
             audit_event(
@@ -341,7 +360,7 @@ class StaffAdmin(MunicipalityScopedAdmin):
         sent, failed = 0, []
         for user in users:
             if accounts.account_link_send(
-                user=user, purpose=purpose, actor=request.user, request=request
+                user=user, purpose=purpose, actor=_staff(request), request=request
             ):
                 sent += 1
             else:

@@ -19,7 +19,7 @@ from kaa.middleware import DRAFT_LIFETIME, SESSION_DRAFT
 def _take(request: HttpRequest, *, also_page: bool) -> dict[str, Any] | None:
     session = getattr(request, "session", None)
     draft = session.get(SESSION_DRAFT) if session is not None else None
-    if not draft or not request.user.is_authenticated:
+    if not draft or session is None or not request.user.is_authenticated:
         return None
     here = {draft.get("path")} | ({draft.get("page")} if also_page else set())
     if request.path not in here:

@@ -12,6 +12,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Se
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from kaa.lib.formfields import declared
 from kaa.lib.params import validate_date_range
 from kaa.models import User
 
@@ -67,7 +68,7 @@ def _username_capped(form: AuthenticationForm) -> None:
     """Django sets the username field's max_length after creating it, so the length is never
     checked: a longer name would reach authentication and the lockout log, whose column is
     shorter, and fail there."""
-    field = form.fields["username"]
+    field = declared(form, "username", forms.CharField)
     field.validators.append(MaxLengthValidator(field.max_length or 150))
 
 
@@ -197,7 +198,7 @@ class AccountLinkForm(SetPasswordForm):
         return token
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         # The code is checked last, once the password is acceptable: a code is spent when
         # checked, and the person should not need a new one only because of the password.
         if self.device is not None and not self.errors and data.get("token"):

@@ -94,7 +94,7 @@ def wait_seconds(request: HttpRequest, username: str) -> int:
 def failure_count(request: HttpRequest | None) -> None:
     """Count a failed login against its client address; the moment the address reaches the
     limit is written to the audit log (flagged) for the operator."""
-    if request is None or getattr(request, THROTTLED, 0):
+    if request is None or getattr(request, THROTTLED, False):
         return  # refused unchecked: must not prolong the window
     address = client_ip(request)
     if not address:

@@ -127,7 +127,9 @@ class User(AbstractUser):
     # task send no second digest the same day.
     digest_sent_on = models.DateField(null=True, blank=True, editable=False)
 
-    objects: ClassVar[UserManager[User]] = UserManager()
+    # The stubs declare AbstractUser.objects over Self, which a plain UserManager() does not
+    # match; the manager is the concrete model's.
+    objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("personal")
@@ -143,7 +145,8 @@ class User(AbstractUser):
         super().clean()
         if self.role != Role.ADMIN and self.municipality_id is None:
             raise ValidationError({"municipality": MUNICIPALITY_REQUIRED})
-        if self.team_id and self.team.municipality_id != self.municipality_id:
+        team = self.team if self.team_id else None
+        if team is not None and team.municipality_id != self.municipality_id:
             raise ValidationError({"team": TEAM_IN_OTHER_MUNICIPALITY})
 
     def __str__(self) -> str:

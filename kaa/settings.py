@@ -553,7 +553,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A visibility timeout longer than the longest task, so a killed worker's task is redelivered
 # once rather than twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {"visibility_timeout": 2 * 3600}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The demo runs a real worker and beat without any broker service: kombu's file transport.
     _queue_dir = Path(env.str("KAA_FILE_BROKER_DIR", default=str(BASE_DIR / "var" / "broker")))

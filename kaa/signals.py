@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, cast
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -42,7 +42,7 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
             request.session.save()
         session_started(
             user=user,
-            session_key=request.session.session_key,
+            session_key=cast(str, request.session.session_key),  # saved just above
             ip=current_ip(),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )

@@ -54,10 +54,12 @@ def upload_limit(max_bytes: int) -> Callable[[ViewFunc], ViewFunc]:
     return decorate
 
 
-def _view_limit(request: HttpRequest) -> int:
-    """The upload maximum of the view the request goes to (0: no files). Resolved here, since
-    a middleware may read the body before Django resolves the URL (the session timeout keeps
-    an expired session's POST as a draft)."""
+def _view_limit(request: HttpRequest | None) -> int:
+    """The upload maximum of the view the request goes to (0: no files, as without a
+    request). Resolved here, since a middleware may read the body before Django resolves the
+    URL (the session timeout keeps an expired session's POST as a draft)."""
+    if request is None:
+        return 0
     match = getattr(request, "resolver_match", None)
     if match is None:
         try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core import signing
@@ -21,6 +21,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from kaa.lib.modelfields import own_field
+
+if TYPE_CHECKING:
+    from django.http import QueryDict
 
 VERSION_FIELD = "version"
 # The values the form showed when it was opened, signed (they come back from the browser).
@@ -96,7 +101,7 @@ def _label(field: forms.Field, raw: Any) -> str:
             else:
                 labels[str(key)] = str(label)
         if isinstance(raw, list):
-            return ", ".join(labels.get(r, r) for r in raw)
+            return ", ".join(labels[r] if r in labels else r for r in raw)
         return labels.get(raw, raw)
     return ", ".join(raw) if isinstance(raw, list) else raw
 
@@ -158,7 +163,7 @@ class VersionedFormMixin(forms.BaseForm):
         return submitted
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         self.cleaned_data.pop(OPENED_FIELD, None)  # read from the POST; never a value to save
         return data
 
@@ -186,7 +191,7 @@ class VersionedFormMixin(forms.BaseForm):
         opened, the one saved meanwhile and the user's; keep the user's changes, take the
         saved value for every other field, and make the saved state the form's base."""
         opened = self.opened_values()
-        data = self.data.copy()
+        data = cast("QueryDict", self.data).copy()  # a bound form's data: the POST
         base: dict[str, Any] = {}
         rows: list[Change] = []
         for name, field in self._compared().items():
@@ -234,10 +239,12 @@ def _display(obj: models.Model, field: models.Field, value: Any) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.ForeignKey):
+        related = cast("type[models.Model]", field.related_model)
         return (
             str(value)
             if isinstance(value, models.Model)
-            else str(field.related_model.objects.filter(pk=value).first() or value)
+            # The related model as the loaded apps resolved it (never the string "self").
+            else str(related._default_manager.filter(pk=value).first() or value)
         )
     if isinstance(value, bool):
         return _("Ja") if value else _("Nej")
@@ -253,7 +260,7 @@ def version_check(obj: models.Model, submitted: int | None, fields: dict[str, An
         return
     changes = []
     for name, yours in fields.items():
-        field = obj._meta.get_field(name)
+        field = own_field(obj, name)
         saved = getattr(obj, name)
         if saved != yours:
             changes.append(

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -29,6 +30,7 @@ from kaa.lib.params import int_list
 from kaa.middleware import SESSION_LAST_SEEN, session_seconds_left
 from kaa.models import AuditEvent, UserSession
 from kaa.services import sessions_end
+from kaa.types import AuthenticatedHttpRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -43,12 +45,12 @@ class LoginView(auth_views.LoginView):
         context["password_reset"] = settings.KAA_PASSWORD_RESET_EMAIL
         return context
 
-    def form_valid(self, form: LoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         login_guard.device_remember(self.request, response, form.get_user().get_username())
         return response
 
-    def form_invalid(self, form: LoginForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         wait = getattr(self.request, login_guard.THROTTLED, 0)
         if wait:  # the same answer whatever the username: no password was checked
             return login_guard.throttled_response(self.request, wait)
@@ -71,14 +73,14 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "kaa/home.html", {"user_obj": request.user})
 
 
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OtpTokenForm(request.POST or None, submit_label=_("Verifiera"))
     if form.is_valid():
         for device in devices_for_user(request.user, confirmed=True):
@@ -93,7 +95,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where a user whose role needs a second factor, and who has no authenticator, is sent.
     The password alone never enrols one (a stolen password must not be enough to add the
     thief's phone): the page says to ask for a one-time link (kaa.views_accounts)."""
@@ -119,7 +121,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     if not health.monitoring_authorised(request):
         response = JsonResponse({"status": status}, status=code)
     else:
-        payload = {
+        payload: dict[str, Any] = {
             "status": status,
             "database": "ok" if database else "down",
             "broker": "ok" if broker else "down",
@@ -194,7 +196,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_settings(request: HttpRequest) -> HttpResponse:
+def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccountSettingsForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -216,7 +218,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_end(request: HttpRequest) -> HttpResponse:
+def session_end(request: AuthenticatedHttpRequest) -> HttpResponse:
     """End one of my other sessions, or all of them ("logga ut överallt annars")."""
     current = request.session.session_key or ""
     if request.POST.get("alla"):
@@ -270,7 +272,7 @@ def session_status(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_POST
-def session_extend(request: HttpRequest) -> HttpResponse:
+def session_extend(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The timeout warning's "stay logged in": any request by the user counts as activity."""
     request.session[SESSION_LAST_SEEN] = int(time.time())
     return HttpResponse(status=204)

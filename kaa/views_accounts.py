@@ -31,6 +31,7 @@ from kaa.forms import OTP_INVALID, AccountLinkForm, OwnPasswordForm, PasswordFor
 from kaa.models import AccountLink, AuditEvent, RoleGrant, User
 from kaa.otp import totp_qr_svg, totp_secret_for_humans
 from kaa.services import sessions_end
+from kaa.types import AuthenticatedHttpRequest
 
 # The link's token is kept in the session (hashed) once opened, so that it is not in the
 # address of the page where the password is typed (nor in its Referer or the server's logs).
@@ -118,7 +119,7 @@ def account_link_form(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.CONFIRM_ROLE_GRANTS)
 @require_GET
-def staff(request: HttpRequest) -> HttpResponse:
+def staff(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Roles waiting for a second person, the latest decisions, and the staff with the
     button for a new link (lost phone)."""
     user = request.user
@@ -146,7 +147,7 @@ def staff(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.CONFIRM_ROLE_GRANTS)
 @require_POST
-def role_grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def role_grant_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     grant = get_staff_object(
         request, RoleGrant.objects.select_related("user"), path="user__", pk=pk
     )
@@ -180,7 +181,7 @@ def role_grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @perm_required(Perm.ISSUE_ACCOUNT_LINKS)
 @require_POST
-def staff_second_factor_link(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_second_factor_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A lost phone: the account's authenticators are removed, its sessions ended, and a new
     link goes to its own e-mail address."""
     member = get_staff_object(request, User.objects.all(), pk=pk)
@@ -212,7 +213,7 @@ def staff_second_factor_link(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Change one's own password. The other browsers logged in as the account are logged out
     (a password changed because it leaked must not leave a thief's session open)."""
     user = request.user

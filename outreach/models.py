@@ -17,11 +17,11 @@ from outreach.queue.models import (
     Channel,
     ContactAttempt,
     OutreachCase,
-    ScopedByYouth,
     Task,
 )
 from outreach.rechecks.models import OutcomeRecheck
 from outreach.routine.models import Anchor, DeadlineMark, Routine, RoutineStep
+from youth.models import ScopedByYouth
 
 __all__ = [
     "AccessCode",

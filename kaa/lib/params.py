@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, overload
 
 from django.core.exceptions import BadRequest, ValidationError
 from django.utils.translation import gettext as _
@@ -60,6 +60,26 @@ def to_date(
     return value if min_value <= value <= max_value else None
 
 
+@overload
+def int_param(
+    params: Mapping[str, Any],
+    name: str,
+    default: int,
+    *,
+    min_value: int = 0,
+    max_value: int = ID_MAX,
+    required: bool = False,
+) -> int: ...
+@overload
+def int_param(
+    params: Mapping[str, Any],
+    name: str,
+    default: None = None,
+    *,
+    min_value: int = 0,
+    max_value: int = ID_MAX,
+    required: bool = False,
+) -> int | None: ...
 def int_param(
     params: Mapping[str, Any],
     name: str,

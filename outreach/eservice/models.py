@@ -15,7 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outreach.queue.models import ContactAttempt, ScopedByYouth
+from outreach.queue.models import ContactAttempt
+from youth.models import ScopedByYouth
 
 # No 0/O, 1/I/L, 5/S, 2/Z, 8/B: read aloud or typed from paper without mix-ups.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"

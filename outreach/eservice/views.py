@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kaa.access import get_for_user
 from kaa.audit import shown
+from kaa.types import AuthenticatedHttpRequest
 from outreach.eservice import forms, services
 from outreach.eservice.models import AccessCode, EserviceSubmission
 from youth.register.permissions import youth_get_for_user
@@ -19,7 +20,7 @@ from youth.register.permissions import youth_get_for_user
 
 @login_required
 @require_POST
-def eservice_code_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def eservice_code_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Revoke the youth's e-service code (e.g. a letter reached the wrong person); the
     next letter, postcard or SMS prints the new one."""
     youth = youth_get_for_user(request, pk, write=True)
@@ -40,7 +41,7 @@ def eservice_code_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def eservice_review(request: HttpRequest, pk: int) -> HttpResponse:
+def eservice_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """What the youth sent through the e-service; the coach confirms the occupation."""
     sub = get_for_user(
         request,

@@ -53,14 +53,11 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
     task: Task | None = None
     if task_id := request.GET.get("uppgift", "").strip():
-        task = cast(
-            Task,
-            get_for_user(
-                request,
-                Task.objects.all(),
-                pk=to_int(task_id) or 0,
-                youth=youth,
-            ),
+        task = get_for_user(
+            request,
+            Task.objects.all(),
+            pk=to_int(task_id) or 0,
+            youth=youth,
         )
     form = PlanForm(request.POST or None, staff=_user(request))
     if request.method == "POST" and form.is_valid():

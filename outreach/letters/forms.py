@@ -8,7 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaa.access import municipality_q
 from kaa.forms import DateField, date_input, fields_only_helper
+from kaa.lib.formfields import declared
 from kaa.models import User
 from kaa.validators import validate_header_text
 from outreach.letters import merge
@@ -33,15 +35,16 @@ class BatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The queue's horizon: what the queue shows can be printed from here.
         self.fields["until"].initial = queue_horizon(timezone.localdate())
-        self.fields["template"].queryset = MessageTemplate.objects.filter(
-            municipality_id=user.municipality_id,
+        template = declared(self, "template", forms.ModelChoiceField)
+        template.queryset = MessageTemplate.objects.filter(
+            municipality_q(user),
             is_active=True,
             kind__in=[*PAPER_CHANNELS, MessageTemplate.Kind.TURNING_20],
         )
         self.helper = fields_only_helper(method="get")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         template, channel = data.get("template"), data.get("channel")
         if template and channel and template.kind != channel:
             self.add_error("template", _("Mallen är inte gjord för den typen av utskick."))

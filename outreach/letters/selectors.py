@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from kaa.access import municipality_q
 from kaa.models import User
 from outreach.letters.models import LetterBatch
 from outreach.queue.models import Task
@@ -31,7 +32,7 @@ def batch_candidates(*, user: User, channel: str, until: dt.date) -> tuple[list[
     reserved = [
         pk
         for ids in LetterBatch.objects.filter(
-            municipality_id=user.municipality_id, confirmed_at__isnull=True
+            municipality_q(user), confirmed_at__isnull=True
         ).values_list("task_ids", flat=True)
         for pk in ids
     ]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import cast
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -123,11 +124,15 @@ def letter_batch_create(
     same `key` twice (a double click, a resubmit) returns the first batch."""
 
     def create() -> LetterBatch:
+        municipality = user.municipality
+        if municipality is None:
+            # Only an operator has no municipality, and an operator keeps no records.
+            raise PermissionDenied
         tasks, held = batch_candidates(user=user, channel=channel, until=until)
         if not tasks:
             raise ValidationError(_("Det finns inga utskick att göra för det urvalet."))
         return LetterBatch.objects.create(
-            municipality=user.municipality,
+            municipality=municipality,
             template=template,
             task_ids=[t.pk for t in tasks],
             excluded_protected=[t.youth_id for t in held],
@@ -138,7 +143,7 @@ def letter_batch_create(
     try:
         return once(LetterBatch, key, create, created_by=user)
     except AlreadyDone as done:
-        return done.existing
+        return cast(LetterBatch, done.existing)  # once() found it among LetterBatches
 
 
 @transaction.atomic

@@ -7,28 +7,36 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaa.access import Perm, get_in_municipality, has_perm, perm_required
+from kaa.access import (
+    Perm,
+    get_in_municipality,
+    has_perm,
+    perm_required,
+    user_municipality,
+    user_municipality_id,
+)
 from kaa.audit import exported_each, listed
 from kaa.lib.http import request_key
 from kaa.models import AuditEvent
+from kaa.types import AuthenticatedHttpRequest
 from outreach.letters import merge, selectors, services
 from outreach.letters.forms import BatchForm, TemplateForm
 from outreach.letters.models import LetterBatch, MessageTemplate
 from outreach.letters.pdf import batch_pdf_render
-from outreach.queue.selectors import guardian_gaps_mark
+from outreach.queue.selectors import guardian_gap, guardian_gaps_mark
 from youth.models import Youth
 
 
 @login_required
 @perm_required(Perm.EDIT_RECORDS)
 @require_http_methods(["GET", "POST"])
-def batch_new(request: HttpRequest) -> HttpResponse:
+def batch_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BatchForm(request.POST or request.GET or None, user=request.user)
     preview = None
     if form.is_valid():
@@ -54,7 +62,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _batch_for(request: HttpRequest, pk: int) -> LetterBatch:
+def _batch_for(request: AuthenticatedHttpRequest, pk: int) -> LetterBatch:
     """A batch of the user's municipality, made by the user (coordinators: any)."""
     batches = LetterBatch.objects.select_related("template")
     if not has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS):
@@ -65,7 +73,7 @@ def _batch_for(request: HttpRequest, pk: int) -> LetterBatch:
 @login_required
 @perm_required(Perm.EDIT_RECORDS)
 @require_GET
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     tasks = guardian_gaps_mark(selectors.batch_tasks(batch, user=request.user))
     held = list(
@@ -81,7 +89,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "batch": batch,
             "tasks": tasks,
             "held": held,
-            "gaps": sum(1 for t in tasks if t.guardian_gap),
+            "gaps": sum(1 for t in tasks if guardian_gap(t)),
         },
     )
 
@@ -89,7 +97,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @perm_required(Perm.EDIT_RECORDS)
 @require_GET
-def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     tasks = selectors.batch_tasks(batch, user=request.user)
     content = batch_pdf_render(batch, tasks)
@@ -108,7 +116,7 @@ def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @perm_required(Perm.EDIT_RECORDS)
 @require_POST
-def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     try:
         done = services.letter_batch_confirm(batch=batch, user=request.user)
@@ -122,14 +130,14 @@ def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @perm_required(Perm.CONFIGURE)
 @require_http_methods(["GET", "POST"])
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         made = services.templates_ensure_defaults(
-            municipality=request.user.municipality, actor=request.user
+            municipality=user_municipality(request), actor=request.user
         )
         messages.success(request, _("%(n)s standardmallar har lagts till.") % {"n": made})
         return redirect("outreach:templates")
-    templates = MessageTemplate.objects.filter(municipality_id=request.user.municipality_id)
+    templates = MessageTemplate.objects.filter(municipality_id=user_municipality_id(request))
     return render(
         request,
         "outreach/letters/templates.html",
@@ -140,14 +148,14 @@ def template_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.CONFIGURE)
 @require_http_methods(["GET", "POST"])
-def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def template_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     instance = None
     if pk is not None:
         instance = get_in_municipality(request, MessageTemplate.objects.all(), pk=pk)
     form = TemplateForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         template = form.save(commit=False)
-        template.municipality = request.user.municipality
+        template.municipality = user_municipality(request)
         try:
             services.template_save(template=template, actor=request.user)
         except ValidationError as exc:

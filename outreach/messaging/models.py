@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from outreach.queue.models import ScopedByYouth
+from youth.models import ScopedByYouth
 
 
 class OutgoingMessage(models.Model):

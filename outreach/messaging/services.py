@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import cast
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
@@ -151,7 +152,7 @@ def message_queue(
     try:
         return once(OutgoingMessage, key, create, key_field="idempotency_key")
     except AlreadyDone as done:
-        return done.existing
+        return cast(OutgoingMessage, done.existing)  # once() found it among OutgoingMessages
 
 
 # Longer than the send task's hard time limit (outreach.tasks.send_message): a claim still

@@ -3,7 +3,12 @@ name it so)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from celery import shared_task
+
+if TYPE_CHECKING:
+    from celery import Task
 
 MAX_RETRIES = 5
 
@@ -15,7 +20,7 @@ MAX_RETRIES = 5
     soft_time_limit=60,
     time_limit=90,
 )
-def send_message(self, message_id: int, attempt: int = 0) -> str:
+def send_message(self: Task, message_id: int, attempt: int = 0) -> str:
     """Send one SMS or e-mail; transient gateway errors retry with backoff (1, 2, 4, 8 and 16
     minutes), then give up. The retry goes through the outbox (kaa.outbox.retry_later): if
     the broker is down at that moment the retry waits for the sweeper instead of being lost."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from kaa.audit import shown
 from kaa.forms import errors_apply
+from kaa.types import AuthenticatedHttpRequest
 from outreach.messaging import services
 from outreach.messaging.forms import MessageForm, message_templates
 from youth.register.permissions import youth_get_for_user
@@ -20,7 +21,7 @@ from youth.register.permissions import youth_get_for_user
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def message_compose(request: HttpRequest, pk: int) -> HttpResponse:
+def message_compose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
     templates = list(message_templates(youth))
     asked = request.GET.get("mall")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -39,7 +40,7 @@ class ContactForm(forms.Form):
         self.helper = fields_only_helper()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         channel, outcome = data.get("channel"), data.get("outcome")
         incoming = data.get("direction") == ContactAttempt.Direction.IN
         if channel and outcome and not incoming and outcome not in outcomes_for(channel):
@@ -55,7 +56,7 @@ class ContactForm(forms.Form):
 
     def clean_at(self) -> Any:
         value = self.cleaned_data["at"]
-        if value > timezone.now() + timezone.timedelta(minutes=5):
+        if value > timezone.now() + dt.timedelta(minutes=5):
             raise forms.ValidationError(_("Tidpunkten ligger i framtiden."))
         return value
 

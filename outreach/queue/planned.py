@@ -30,9 +30,9 @@ def ref_task_sync(
 ) -> None:
     """Exactly one open task for `ref`, due on `due` (none if `due` is None)."""
     open_tasks = Task.objects.filter(youth_id=youth_id, ref=ref, status=Task.Status.OPEN)
-    open_tasks.exclude(due_date=due).update(
-        status=Task.Status.CANCELLED, cancel_reason="nytt uppföljningsdatum"
-    )
+    # Without a date every open task goes; with one, all but the task already due that day.
+    stale = open_tasks if due is None else open_tasks.exclude(due_date=due)
+    stale.update(status=Task.Status.CANCELLED, cancel_reason="nytt uppföljningsdatum")
     if due is not None:
         Task.objects.get_or_create(
             youth_id=youth_id,

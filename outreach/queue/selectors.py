@@ -130,7 +130,8 @@ def protection_known(tasks: list[Task]) -> None:
         else set()
     )
     for task in tasks:
-        task.youth.guardian_protected = task.youth_id in protected
+        # What YouthQuerySet.with_protection would have annotated.
+        setattr(task.youth, "guardian_protected", task.youth_id in protected)  # noqa: B010
 
 
 def queue_counts(queryset: QuerySet[Task], today: dt.date) -> dict[str, Any]:

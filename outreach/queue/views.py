@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from kaa.audit import listed, shown
 from kaa.lib.http import safe_next
 from kaa.lib.params import int_list
 from kaa.lib.todo import TodoItem, todo_fragment
+from kaa.types import AuthenticatedHttpRequest
 from outreach.queue import forms, selectors, services
 from outreach.queue.models import ONE_WAY_CHANNELS, ContactAttempt, Task, outcomes_for
 from youth.models import Youth
@@ -36,7 +37,7 @@ KIND_ESERVICE = "e-tjanst"
 @login_required
 @perm_required(Perm.VIEW_RECORDS)
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     default = "kommun" if has_perm(request.user, Perm.VIEW_MUNICIPALITY_RECORDS) else "mina"
     view = request.GET.get("vy", default)
     view = view if view in selectors.VIEWS else default
@@ -75,7 +76,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def todo_counts(request: HttpRequest) -> HttpResponse:
+def todo_counts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start-page fragment: counts only, each a link to the queue that lists them."""
     if not has_perm(request.user, Perm.VIEW_RECORDS):
         return todo_fragment(request, [])
@@ -114,7 +115,7 @@ def todo_counts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+def task_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The second click: an outcome for one task ("reached" asks for more on its own page)."""
     task = get_for_user(request, Task.objects.select_related("youth"), write=True, pk=pk)
     outcome = request.POST.get("outcome", "")
@@ -156,13 +157,13 @@ def _too_early(task: Task) -> bool:
 
 @login_required
 @require_POST
-def tasks_bulk_done(request: HttpRequest) -> HttpResponse:
+def tasks_bulk_done(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark many tasks done at once, e.g. 30 postcards sent."""
     ids = int_list(request.POST.getlist("task"))
     # Only what is carried out in one go (sending, filing) can be marked done in bulk;
     # a call or a visit has an outcome of its own.
     tasks = list(
-        bulk_for_user(request, Task.objects, ids, write=True)
+        bulk_for_user(request, Task.objects.all(), ids, write=True)
         .filter(status="open", channel__in=ONE_WAY_CHANNELS)
         .select_related("youth")
     )
@@ -182,18 +183,18 @@ def tasks_bulk_done(request: HttpRequest) -> HttpResponse:
     return redirect(safe_next(request, reverse("outreach:queue")))
 
 
-def _task_named(request: HttpRequest, youth: Youth) -> Task | None:
+def _task_named(request: AuthenticatedHttpRequest, youth: Youth) -> Task | None:
     """The task named in the address (?uppgift=): one of this youth's tasks (404 and a denial
     otherwise)."""
     task_ids = int_list([request.GET.get("uppgift", "")])
     if not task_ids:
         return None
-    return get_for_user(request, Task.objects, write=True, youth=youth, pk=task_ids[0])
+    return get_for_user(request, Task.objects.all(), write=True, youth=youth, pk=task_ids[0])
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reached(request: HttpRequest, pk: int) -> HttpResponse:
+def reached(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
     task = _task_named(request, youth)
     if request.method == "GET":
@@ -227,7 +228,7 @@ def reached(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=request.method == "POST")
     task = _task_named(request, youth)
     form = forms.ContactForm(request.POST or None, task=task)
@@ -253,7 +254,7 @@ def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @perm_required(Perm.VIEW_RECORDS)
 @require_GET
-def weekly_review(request: HttpRequest) -> HttpResponse:
+def weekly_review(request: AuthenticatedHttpRequest) -> HttpResponse:
     review = selectors.weekly_review_lists(user=request.user)
     listed(request, [y.pk for group in review.values() for y in group], what="veckogenomgang")
     return render(request, "outreach/queue/review.html", review)

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kaa.access import ScopedQuerySet
-from outreach.queue.models import ScopedByYouth
+from youth.models import ScopedByYouth
 
 
 class Destination(models.TextChoices):

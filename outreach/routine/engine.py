@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -149,10 +150,10 @@ def cases_ensure(
         missing = missing.filter(pk__in=period_ids)
     if youths is not None:
         missing = missing.filter(youth_id__in=youths.values("youth_id"))
-    missing = missing.values_list("pk", "youth_id", "youth__municipality_id", "start_date")
+    rows = missing.values_list("pk", "youth_id", "youth__municipality_id", "start_date")
     created = [
         OutreachCase(period_id=pk, youth_id=youth_id, routine=routines[muni], started_on=start)
-        for pk, youth_id, muni, start in missing
+        for pk, youth_id, muni, start in rows
     ]
     if created:
         with transaction.atomic(), _own_writes():
@@ -399,15 +400,16 @@ def _load_chunk(ids: list[int]) -> _Chunk:
     ):
         chunk.unsuccessful[period_id].append(timezone.localtime(at).date())
     for task in Task.objects.filter(case_id__in=ids).only(*TASK_FIELDS):
+        case_id = cast(int, task.case_id)  # the filter names a case
         if task.kind == Task.Kind.ESCALATION:
-            chunk.escalated.add(task.case_id)
+            chunk.escalated.add(case_id)
         if task.step_id:
-            chunk.tasks[task.case_id][task.step_id] = task
+            chunk.tasks[case_id][task.step_id] = task
         elif task.status == Task.Status.OPEN:
-            chunk.open_other[task.case_id].append(task)
+            chunk.open_other[case_id].append(task)
         elif task.kind == Task.Kind.RETRY and task.done_at:
             done = timezone.localtime(task.done_at).date()
-            chunk.retried[task.case_id] = max(done, chunk.retried.get(task.case_id, done))
+            chunk.retried[case_id] = max(done, chunk.retried.get(case_id, done))
     return chunk
 
 

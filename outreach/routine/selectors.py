@@ -6,13 +6,14 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from kaa.access import municipality_q
 from kaa.models import User
 from outreach.routine.models import Routine
 
 
 def routines_of(*, user: User) -> dict[str, Any]:
     routines = list(
-        Routine.objects.filter(municipality_id=user.municipality_id)
+        Routine.objects.filter(municipality_q(user))
         .prefetch_related("steps")
         .annotate(open_cases=Count("cases", filter=Q(cases__closed_on__isnull=True)))
     )

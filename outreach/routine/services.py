@@ -4,7 +4,7 @@ current routine, and moving open cases to the current version."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -204,10 +204,10 @@ def _done_tasks_carry_over(case_ids: list[int], new_steps: list[RoutineStep]) ->
     )
     used: dict[int, set[int]] = {}
     for task in done:
-        taken = used.setdefault(task.case_id, set())
-        target = next(
-            (s for s in by_channel.get(task.step.channel, []) if s.pk not in taken), None
-        )
+        # The filter names a case and a step.
+        taken = used.setdefault(cast(int, task.case_id), set())
+        step = cast(RoutineStep, task.step)
+        target = next((s for s in by_channel.get(step.channel, []) if s.pk not in taken), None)
         if target is not None:
             taken.add(target.pk)
             Task.objects.filter(pk=task.pk).update(step=target, title=target.title)

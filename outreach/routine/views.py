@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaa.access import Perm, perm_required
+from kaa.access import Perm, perm_required, user_municipality
+from kaa.types import AuthenticatedHttpRequest
 from kaa.versioning import StaleEdit
 from outreach.routine import forms, selectors, services
 from outreach.routine.models import Routine
@@ -21,7 +22,7 @@ from outreach.routine.templates import TEMPLATES
 @login_required
 @perm_required(Perm.CONFIGURE)
 @require_GET
-def routine_list(request: HttpRequest) -> HttpResponse:
+def routine_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         **selectors.routines_of(user=request.user),
         "templates": [(key, t["name"]) for key, t in TEMPLATES.items()],
@@ -32,13 +33,13 @@ def routine_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.CONFIGURE)
 @require_POST
-def routine_use_template(request: HttpRequest) -> HttpResponse:
+def routine_use_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     key = request.POST.get("template", "")
     if key not in TEMPLATES:
         messages.error(request, _("Okänd mall."))
     else:
         routine = services.routine_from_template(
-            municipality=request.user.municipality, key=key, actor=request.user
+            municipality=user_municipality(request), key=key, actor=request.user
         )
         messages.success(
             request,
@@ -51,9 +52,9 @@ def routine_use_template(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.CONFIGURE)
 @require_http_methods(["GET", "POST"])
-def routine_edit(request: HttpRequest) -> HttpResponse:
+def routine_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = (
-        Routine.objects.filter(municipality=request.user.municipality, is_current=True)
+        Routine.objects.filter(municipality=user_municipality(request), is_current=True)
         .prefetch_related("steps")
         .first()
     )
@@ -78,7 +79,7 @@ def routine_edit(request: HttpRequest) -> HttpResponse:
         ]
         try:
             services.routine_save_version(
-                municipality=request.user.municipality,
+                municipality=user_municipality(request),
                 actor=request.user,
                 steps=steps,
                 **form.cleaned_data,
@@ -104,9 +105,9 @@ def routine_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.CONFIGURE)
 @require_POST
-def routine_migrate(request: HttpRequest) -> HttpResponse:
+def routine_migrate(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = Routine.objects.filter(
-        municipality=request.user.municipality, is_current=True
+        municipality=user_municipality(request), is_current=True
     ).first()
     if current is None:
         messages.error(request, _("Det finns ingen gällande rutin."))

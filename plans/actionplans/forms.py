@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import DateField, date_input, fields_only_helper, formfield_bounded
+from kaa.lib.formfields import declared
 from kaa.models import User
 from kaa.versioning import VersionedFormMixin
 from plans.actionplans.models import ActionPlan, ClosingConversation, Intervention
@@ -44,7 +45,8 @@ class PlanForm(VersionedFormMixin, forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         date_inputs(self)
-        self.fields["case_worker"].queryset = case_staff(user.municipality_id)
+        case_worker_field = declared(self, "case_worker", forms.ModelChoiceField)
+        case_worker_field.queryset = case_staff(user.municipality_id)
         if not self.instance.pk:
             today = timezone.localdate()
             self.fields["case_worker"].initial = user.pk
@@ -91,12 +93,15 @@ class InterventionForm(VersionedFormMixin, forms.ModelForm):
             types = types.filter(is_active=True) | types.filter(pk=self.instance.type_id)
         else:
             types = types.filter(is_active=True)
-        self.fields["type"].queryset = types
-        self.fields["responsible_staff"].queryset = case_staff(municipality_id)
-        self.fields["partner"].queryset = Partner.objects.filter(
+        declared(self, "type", forms.ModelChoiceField).queryset = types
+        responsible_staff_field = declared(self, "responsible_staff", forms.ModelChoiceField)
+        responsible_staff_field.queryset = case_staff(municipality_id)
+        partner_field = declared(self, "partner", forms.ModelChoiceField)
+        partner_field.queryset = Partner.objects.filter(
             municipality_id=municipality_id, is_active=True
         )
-        self.fields["went_on_to"].queryset = OccupationType.objects.filter(is_active=True)
+        went_on_to_field = declared(self, "went_on_to", forms.ModelChoiceField)
+        went_on_to_field.queryset = OccupationType.objects.filter(is_active=True)
         self.fields["went_on_to"].help_text = _("Fylls i när insatsen avslutas.")
         self.fields["declined"].help_text = _(
             "Kryssa i om insatsen erbjöds men ungdomen tackade nej."
@@ -120,7 +125,7 @@ class FollowUpForm(forms.Form):
         self.helper = fields_only_helper()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         held, nxt = data.get("held_on"), data.get("next_date")
         if nxt and nxt < max(held or nxt, timezone.localdate()):
             self.add_error("next_date", _("Nästa uppföljning måste ligga efter den här."))
@@ -171,22 +176,24 @@ class ClosingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         date_inputs(self)
         self.fields["held_on"].initial = timezone.localdate()
-        self.fields["destination"].queryset = OccupationType.objects.filter(is_active=True)
-        self.fields["handed_over_to"].queryset = Partner.objects.filter(
+        destination_field = declared(self, "destination", forms.ModelChoiceField)
+        destination_field.queryset = OccupationType.objects.filter(is_active=True)
+        handed_over_to_field = declared(self, "handed_over_to", forms.ModelChoiceField)
+        handed_over_to_field.queryset = Partner.objects.filter(
             municipality_id=municipality_id, is_active=True
         )
         for q in ClosingConversation.QUESTIONS:
-            self.fields[q].choices = ClosingConversation.SCALE
+            declared(self, q, forms.ChoiceField).choices = ClosingConversation.SCALE
         self.open_interventions = list(open_interventions or [])
         for intervention in self.open_interventions:
-            started = intervention.actual_start is not None
+            started = intervention.actual_start
             label = (
                 _("Vad avslutade %(name)s (pågår sedan %(date)s)?")
                 if started
                 else _("Varför blir %(name)s inte av (planerad, inte påbörjad)?")
             ) % {
                 "name": intervention.type.name,
-                "date": intervention.actual_start.isoformat() if started else "",
+                "date": started.isoformat() if started else "",
             }
             self.fields[END_FIELD % intervention.pk] = forms.ChoiceField(
                 label=label,

@@ -10,6 +10,7 @@ from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaa.lib.modelfields import field_label
 from kaa.models import User
 from plans.actionplans.models import ActionPlan, Intervention, PlanRevision
 
@@ -121,8 +122,8 @@ def revisions_add(
 
 def revision_compare(old: PlanRevision, new: PlanRevision) -> dict[str, Any]:
     """Rows for a side-by-side view: each plan field and each intervention, old and new."""
-    labels = {f: str(ActionPlan._meta.get_field(f).verbose_name) for f in PLAN_FIELDS}
-    ilabels = {f: str(Intervention._meta.get_field(f).verbose_name) for f in INTERVENTION_FIELDS}
+    labels = {f: field_label(ActionPlan, f) for f in PLAN_FIELDS}
+    ilabels = {f: field_label(Intervention, f) for f in INTERVENTION_FIELDS}
     plan_rows = [
         {
             "field": f,

@@ -8,16 +8,17 @@ from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet
 
+from kaa.access import ScopedQuerySet
 from kaa.models import User
 from outreach.queue.planned import TaskKind, late_task_exists
 from plans.actionplans.models import ActionPlan, Intervention, PlanFollowUp, PlanRevision
 from youth.models import Youth
 
 
-def plans_for_detail() -> QuerySet[ActionPlan]:
+def plans_for_detail() -> ScopedQuerySet[ActionPlan]:
     """Plans with the case worker, consent and period their pages name (narrowed to one by
     the view's access check)."""
-    return ActionPlan.objects.select_related(
+    return ActionPlan.objects.all().select_related(
         "case_worker", "consent", "period", "period__registration_reason"
     )
 
@@ -28,9 +29,9 @@ def plan_as_stored(pk: int) -> ActionPlan:
     return ActionPlan.objects.get(pk=pk)
 
 
-def interventions_with_type() -> QuerySet[Intervention]:
+def interventions_with_type() -> ScopedQuerySet[Intervention]:
     """Interventions with their catalogue entry (narrowed by the view's access check)."""
-    return Intervention.objects.select_related("type")
+    return Intervention.objects.all().select_related("type")
 
 
 def intervention_as_stored(pk: int) -> Intervention:

@@ -9,7 +9,7 @@ follow-ups are kept as tasks in the coach's work queue (`work_queue.plan_tasks_s
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from kaa.audit import Action, audit_bulk_change, audit_event
 from kaa.lib.bulk import update_grouped
+from kaa.lib.modelfields import field_label
 from kaa.models import User
 from kaa.versioning import version_bump, version_check
 from outreach.calendar import add_months, next_business_day_on_or_after
@@ -136,9 +137,7 @@ def _dates_check(
 
 def _changed_labels(obj: Model, fields: dict[str, Any]) -> list[str]:
     return [
-        str(obj._meta.get_field(name).verbose_name)
-        for name, value in fields.items()
-        if getattr(obj, name) != value
+        field_label(obj, name) for name, value in fields.items() if getattr(obj, name) != value
     ]
 
 
@@ -563,12 +562,12 @@ def plans_close_for_periods(*, periods: list[KaaPeriod], actor: User | None) -> 
     )
     closings = []
     for plan in plans:
-        period = by_id[plan.period_id]
+        period = by_id[cast(int, plan.period_id)]  # the filter names the period
         reason = period.deregistration_reason.label if period.deregistration_reason else ""
         closings.append(
             (
                 plan,
-                max(period.end_date, plan.start_date),
+                max(cast(dt.date, period.end_date), plan.start_date),  # the periods have ended
                 _("KAA-perioden avslutades: %(reason)s") % {"reason": reason},
             )
         )

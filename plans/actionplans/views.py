@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
 from kaa.lib.params import int_param
 from kaa.lib.pdf import pdf_render
+from kaa.types import AuthenticatedHttpRequest
 from kaa.versioning import StaleEdit
 from plans.actionplans.forms import ClosingForm, FollowUpForm, InterventionForm, PlanForm
 from plans.actionplans.models import ActionPlan, PlanRevision
@@ -56,13 +57,13 @@ from youth.models import Youth
 from youth.register.permissions import locating_data_visible, youth_get_for_user
 
 
-def _plan_of(request: HttpRequest, youth: Youth, pk: int) -> ActionPlan:
+def _plan_of(request: AuthenticatedHttpRequest, youth: Youth, pk: int) -> ActionPlan:
     return get_for_user(request, plans_for_detail(), youth=youth, pk=pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
+def plan_add(request: AuthenticatedHttpRequest, youth_pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     preventive = request.GET.get("typ") == "forebyggande"
     kind = ActionPlan.Kind.PREVENTIVE if preventive else ActionPlan.Kind.KAA
@@ -90,7 +91,7 @@ def plan_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def plan_detail(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk)
     plan = _plan_of(request, youth, pk)
     shown(request, plan, what="handlingsplan")
@@ -112,7 +113,7 @@ def plan_detail(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
+def plan_edit(request: AuthenticatedHttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     plan = _plan_of(request, youth, pk)
     form = PlanForm(
@@ -145,7 +146,7 @@ def plan_edit(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def intervention_edit(
-    request: HttpRequest, youth_pk: int, pk: int, intervention_pk: int | None = None
+    request: AuthenticatedHttpRequest, youth_pk: int, pk: int, intervention_pk: int | None = None
 ) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     plan = _plan_of(request, youth, pk)
@@ -183,7 +184,7 @@ def intervention_edit(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def follow_up(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
+def follow_up(request: AuthenticatedHttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     plan = _plan_of(request, youth, pk)
     wanted = int_param(request.GET, "insats")
@@ -225,7 +226,7 @@ def follow_up(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def closing(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
+def closing(request: AuthenticatedHttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     plan = _plan_of(request, youth, pk)
     if not plan.is_active:
@@ -256,7 +257,7 @@ def closing(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def revisions(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
+def revisions(request: AuthenticatedHttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     """Two revisions side by side (the latest and the one before, unless chosen)."""
     youth = youth_get_for_user(request, youth_pk)
     plan = _plan_of(request, youth, pk)
@@ -264,7 +265,8 @@ def revisions(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     by_number = {r.number: r for r in all_revisions}
 
     def pick(key: str, default: PlanRevision) -> PlanRevision:
-        return by_number.get(int_param(request.GET, key), default)
+        number = int_param(request.GET, key)
+        return default if number is None else by_number.get(number, default)
 
     newest = all_revisions[0]
     new = pick("b", newest)
@@ -286,7 +288,7 @@ def revisions(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def plan_pdf(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
+def plan_pdf(request: AuthenticatedHttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk)
     plan = _plan_of(request, youth, pk)
     shown(request, plan, what="handlingsplan.pdf")
@@ -306,7 +308,7 @@ def plan_pdf(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
 @login_required
 @perm_required(Perm.VIEW_RECORDS)
 @require_GET
-def overdue(request: HttpRequest) -> HttpResponse:
+def overdue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Active plans whose follow-up (of the plan or an intervention) is overdue."""
     today = timezone.localdate()
     plans = overdue_plans(user=request.user, today=today)

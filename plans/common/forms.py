@@ -20,9 +20,12 @@ def date_inputs(form: forms.BaseForm) -> None:
             field.widget = date_input()
 
 
-def case_staff(municipality_id: int) -> Any:
+def case_staff(municipality_id: int | None) -> Any:
     """The municipality's active coaches and coordinators: who may hold a conversation, be
-    a plan's case worker or be responsible for an intervention."""
+    a plan's case worker or be responsible for an intervention. Nobody for a user of no
+    municipality."""
+    if municipality_id is None:
+        return User.objects.none()
     return User.objects.filter(
         municipality_id=municipality_id, is_active=True, role__in=(Role.COACH, Role.COORDINATOR)
     ).order_by("first_name", "last_name")

@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from kaa.access import get_in_municipality
+from kaa.access import get_in_municipality, user_municipality_id
 from kaa.audit import Action, audit_event
+from kaa.types import AuthenticatedHttpRequest
 from youth.models import Youth
 
 
@@ -35,15 +36,20 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 
 def config_edit(
-    request: HttpRequest, model: type, form_class: type, pk: int | None, list_url: str, title: str
+    request: AuthenticatedHttpRequest,
+    model: type[models.Model],
+    form_class: type,
+    pk: int | None,
+    list_url: str,
+    title: str,
 ) -> HttpResponse:
     """Add (no `pk`) or change one entry of the user's municipality's list; names are unique
     within the municipality."""
-    obj = get_in_municipality(request, model.objects, pk=pk) if pk else None
+    obj = get_in_municipality(request, model._default_manager.all(), pk=pk) if pk else None
     form = form_class(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
         item = form.save(commit=False)
-        item.municipality_id = request.user.municipality_id
+        item.municipality_id = user_municipality_id(request)
         try:
             with transaction.atomic():
                 item.save()

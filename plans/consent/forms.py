@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import DateField, date_input, fields_only_helper, formfield_bounded
+from kaa.lib.formfields import declared
 from kaa.uploads import ScannedFileField
 from kaa.versioning import VersionedFormMixin
 from plans.common.forms import date_inputs
@@ -42,9 +43,9 @@ class ConsentForm(forms.ModelForm):
         date_inputs(self)
         self.fields["given_on"].initial = timezone.localdate()
         self.fields["place"].initial = youth.municipality.name
-        self.fields["guardian"].queryset = youth.guardians.all()
+        declared(self, "guardian", forms.ModelChoiceField).queryset = youth.guardians.all()
         self.fields["guardian"].help_text = _("Krävs om ungdomen är under 18 år.")
-        self.fields["other_partner"].queryset = Partner.objects.filter(
+        declared(self, "other_partner", forms.ModelChoiceField).queryset = Partner.objects.filter(
             municipality_id=youth.municipality_id, is_active=True
         )
         self.fields["other_partner"].help_text = _(
@@ -77,7 +78,8 @@ class PaperReceivedForm(VersionedFormMixin, forms.Form):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "paper_%s")
         super().__init__(*args, **kwargs)
-        self.fields["scan"].uploader, self.fields["scan"].what = user, "samtyckesblankett"
+        scan = declared(self, "scan", ScannedFileField)
+        scan.uploader, scan.what = user, "samtyckesblankett"
         self.fields["on"].initial = timezone.localdate()
         self.helper = fields_only_helper()
 

@@ -225,7 +225,7 @@ def consent_paper_received(
         scan.seek(0)  # type: ignore[attr-defined]
         kind = next(k for sig, k in SCAN_SIGNATURES.items() if head.startswith(sig))
         replaced = consent.scan.name
-        consent.scan.save(f"samtycke-{consent.pk}.{kind}", scan, save=False)  # type: ignore[arg-type]
+        consent.scan.save(f"samtycke-{consent.pk}.{kind}", scan, save=False)
         # A new scan of the same paper: the old file goes once this commits (unless the
         # storage gave the new file the old one's name, the old file having gone missing).
         if replaced and replaced != consent.scan.name:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import cast
 
 from django.db.models import Q
 from django.utils import timezone
@@ -37,7 +38,7 @@ def consent_is_valid(
                 youth_id=consent.youth_id, end_date__isnull=True
             ).exists()
         return not has_open_period
-    period = period or consent.period
+    period = period or cast(KaaPeriod, consent.period)  # the consent has a period
     return period.start_date <= on and (period.end_date is None or on <= period.end_date)
 
 

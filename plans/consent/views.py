@@ -12,7 +12,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from kaa.audit import shown
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
 from kaa.lib.pdf import pdf_render
+from kaa.types import AuthenticatedHttpRequest
 from kaa.uploads import upload_limit
 from kaa.versioning import StaleEdit
 from plans.common.views import form_page, pdf_response
@@ -43,7 +45,7 @@ from youth.register.permissions import youth_get_for_user
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consent_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
+def consent_add(request: AuthenticatedHttpRequest, youth_pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     form = ConsentForm(request.POST or pop_draft(request) or None, youth=youth)
     if request.method == "GET":
@@ -72,13 +74,13 @@ def consent_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
     )
 
 
-def _consent_of(request: HttpRequest, youth: Youth, pk: int) -> Consent:
+def _consent_of(request: AuthenticatedHttpRequest, youth: Youth, pk: int) -> Consent:
     return get_for_user(request, consents_for_detail(), youth=youth, pk=pk)
 
 
 @login_required
 @require_GET
-def consent_detail(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
+def consent_detail(request: AuthenticatedHttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk)
     consent = _consent_of(request, youth, pk)
     shown(request, consent, what="samtycke")
@@ -97,7 +99,12 @@ def consent_detail(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse
 
 
 def _consent_action(
-    request: HttpRequest, youth_pk: int, pk: int, form_class: type, action: Any, success: str
+    request: AuthenticatedHttpRequest,
+    youth_pk: int,
+    pk: int,
+    form_class: type,
+    action: Any,
+    success: str,
 ) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     consent = _consent_of(request, youth, pk)
@@ -137,7 +144,7 @@ def _consent_action(
 
 @login_required
 @require_POST
-def consent_revoke_view(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
+def consent_revoke_view(request: AuthenticatedHttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     def action(consent: Consent, data: dict[str, Any]) -> None:
         consent_revoke(
             consent=consent,
@@ -160,7 +167,7 @@ def consent_revoke_view(request: HttpRequest, youth_pk: int, pk: int) -> HttpRes
 @upload_limit(SCAN_MAX_BYTES)
 @login_required
 @require_POST
-def consent_paper(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
+def consent_paper(request: AuthenticatedHttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     def action(consent: Consent, data: dict[str, Any]) -> None:
         consent_paper_received(
             consent=consent,
@@ -182,7 +189,7 @@ def consent_paper(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def consent_pdf(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
+def consent_pdf(request: AuthenticatedHttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk)
     consent = _consent_of(request, youth, pk)
     shown(request, consent, what="samtycke.pdf")
@@ -212,7 +219,7 @@ def _consent_parties(consent: Consent) -> list[tuple[str, bool, str]]:
 
 @login_required
 @require_GET
-def consent_scan(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
+def consent_scan(request: AuthenticatedHttpRequest, youth_pk: int, pk: int) -> HttpResponseBase:
     youth = youth_get_for_user(request, youth_pk)
     consent = _consent_of(request, youth, pk)
     if not consent.scan:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from kaa.forms import fields_only_helper, formfield_bounded
+from kaa.lib.formfields import declared
 from kaa.models import User
 from plans.common.forms import TEXTAREA, case_staff, date_inputs
 from plans.conversations.models import MappingConversation
@@ -42,9 +43,11 @@ class ConversationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         date_inputs(self)
         self.fields["held_on"].initial = timezone.localdate()
-        self.fields["conducted_by"].queryset = case_staff(user.municipality_id)
+        conducted_by_field = declared(self, "conducted_by", forms.ModelChoiceField)
+        conducted_by_field.queryset = case_staff(user.municipality_id)
         self.fields["conducted_by"].initial = user.pk
-        self.fields["occupation_type"].queryset = OccupationType.objects.filter(is_active=True)
+        occupation_type_field = declared(self, "occupation_type", forms.ModelChoiceField)
+        occupation_type_field.queryset = OccupationType.objects.filter(is_active=True)
         self.fields["would_study_again"].widget = forms.RadioSelect(
             choices=MappingConversation.StudyAgain.choices
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from kaa.access import ScopedQuerySet
 from plans.conversations.models import MappingConversation
 from youth.models import Youth
 
@@ -15,6 +16,6 @@ def conversations_of(*, youth: Youth) -> QuerySet[MappingConversation]:
     )
 
 
-def conversations_for_detail() -> QuerySet[MappingConversation]:
+def conversations_for_detail() -> ScopedQuerySet[MappingConversation]:
     """Conversations for the detail page (narrowed to one by the view's access check)."""
-    return MappingConversation.objects.select_related("conducted_by", "occupation_type")
+    return MappingConversation.objects.all().select_related("conducted_by", "occupation_type")

@@ -20,7 +20,7 @@ from youth.register import services as youth_services
 
 # What a conversation's school status says about the registration reason (the reason codes of
 # the SCB report).
-REASON_BY_SCHOOL_STATUS = {
+REASON_BY_SCHOOL_STATUS: dict[str, str] = {
     MappingConversation.SchoolStatus.DROPPED_OUT: "AVBROTT_NATIONELLT",
     MappingConversation.SchoolStatus.STUDIEBEVIS: "STUDIEBEVIS",
     MappingConversation.SchoolStatus.NEVER_STARTED: "ALDRIG_GYMNASIAL",

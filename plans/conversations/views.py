@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kaa.audit import get_for_display, shown
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
+from kaa.types import AuthenticatedHttpRequest
 from plans.common.views import form_page
 from plans.conversations.forms import ConversationForm
 from plans.conversations.selectors import conversations_for_detail
@@ -27,7 +28,7 @@ from youth.register.permissions import youth_get_for_user
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def conversation_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
+def conversation_add(request: AuthenticatedHttpRequest, youth_pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk, write=True)
     form = ConversationForm(request.POST or pop_draft(request) or None, user=request.user)
     if request.method == "GET":
@@ -45,7 +46,7 @@ def conversation_add(request: HttpRequest, youth_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def conversation_detail(request: HttpRequest, youth_pk: int, pk: int) -> HttpResponse:
+def conversation_detail(request: AuthenticatedHttpRequest, youth_pk: int, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, youth_pk)
     conversation = get_for_display(
         request, conversations_for_detail(), what="kartlaggning", youth=youth, pk=pk

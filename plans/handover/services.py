@@ -10,7 +10,7 @@ can locate such a youth either (it is rendered without a request).
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -59,12 +59,11 @@ def covering_consent(
 
 
 def active_plan(youth: Youth) -> ActionPlan | None:
-    plan = (
+    return (
         ActionPlan.objects.filter(youth=youth, status=ActionPlan.Status.ACTIVE)
         .select_related("case_worker", "period")
         .first()
     )
-    return cast(ActionPlan | None, plan)
 
 
 def _parts_check(youth: Youth, parts: list[str], plan: ActionPlan | None) -> None:

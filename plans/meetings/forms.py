@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import DateField, date_input, fields_only_helper
+from kaa.lib.formfields import declared
 from plans.partners.models import Partner
 
 
@@ -23,13 +25,13 @@ class MeetingStartForm(forms.Form):
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["held_on"].initial = timezone.localdate()
-        self.fields["partners"].queryset = Partner.objects.filter(
+        declared(self, "partners", forms.ModelChoiceField).queryset = Partner.objects.filter(
             municipality_id=municipality_id, is_active=True
         )
         self.helper = fields_only_helper(method="get")
 
     def clean_held_on(self) -> Any:
         value = self.cleaned_data["held_on"]
-        if value > timezone.localdate() + timezone.timedelta(days=60):
+        if value > timezone.localdate() + dt.timedelta(days=60):
             raise forms.ValidationError(_("Välj ett datum inom de närmaste två månaderna."))
         return value

@@ -32,7 +32,9 @@ class NetworkMeeting(BaseModel):
     without_occupation_count = models.PositiveIntegerField(
         _("utan sysselsättning (antal)"), default=0
     )
-    youths = models.ManyToManyField(Youth, through="MeetingYouth", related_name="+")
+    youths: models.ManyToManyField[Youth, MeetingYouth] = models.ManyToManyField(
+        Youth, through="MeetingYouth", related_name="+"
+    )
 
     class Meta:
         ordering = ["-held_on", "-id"]

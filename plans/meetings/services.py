@@ -39,8 +39,11 @@ def meeting_proposals(
     """Who may be named with these partners present, and how many others to count."""
     proposal = Proposal()
     for youth in meeting_candidates(municipality, on):
-        consent = youth.valid_consents[0] if youth.valid_consents else None
-        if partners and covers_all(consent, partners):
+        # meeting_candidates prefetches them with Prefetch(to_attr=...), which the stubs
+        # cannot follow.
+        valid: list[Consent] = youth.valid_consents  # type: ignore[attr-defined]
+        consent = valid[0] if valid else None
+        if partners and consent is not None and covers_all(consent, partners):
             proposal.nameable.append((youth, consent))
         elif youth.status == CaseStatus.NOT_REACHED:
             proposal.not_reached_count += 1

@@ -7,15 +7,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kaa.access import Perm, get_in_municipality, perm_required
+from kaa.access import (
+    Perm,
+    get_in_municipality,
+    perm_required,
+    user_municipality,
+    user_municipality_id,
+)
 from kaa.audit import listed
 from kaa.forms import errors_apply
 from kaa.lib.params import int_list
+from kaa.types import AuthenticatedHttpRequest
 from plans.meetings.forms import MeetingStartForm
 from plans.meetings.selectors import meeting_discussed, meetings_for_detail, meetings_of
 from plans.meetings.services import meeting_proposals, meeting_record
@@ -24,8 +31,8 @@ from plans.meetings.services import meeting_proposals, meeting_record
 @login_required
 @perm_required(Perm.VIEW_MUNICIPALITY_RECORDS)
 @require_GET
-def meeting_list(request: HttpRequest) -> HttpResponse:
-    meetings = meetings_of(municipality_id=request.user.municipality_id)
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    meetings = meetings_of(municipality_id=user_municipality_id(request))
     page = Paginator(meetings, 25).get_page(request.GET.get("page"))
     return render(request, "plans/meetings/list.html", {"page": page})
 
@@ -33,10 +40,10 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.VIEW_MUNICIPALITY_RECORDS)
 @require_http_methods(["GET", "POST"])
-def meeting_new(request: HttpRequest) -> HttpResponse:
+def meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step 1 (GET with date and partners): the proposal. Step 2 (POST): save the meeting
     with the youths ticked; the service checks every consent again."""
-    municipality = request.user.municipality
+    municipality = user_municipality(request)
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = MeetingStartForm(data, municipality_id=municipality.pk)
     proposal = None
@@ -75,7 +82,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.VIEW_MUNICIPALITY_RECORDS)
 @require_GET
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_in_municipality(request, meetings_for_detail(), pk=pk)
     discussed = list(meeting_discussed(user=request.user, meeting=meeting))
     listed(request, [d.youth_id for d in discussed], what="natverksmote")

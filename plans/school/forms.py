@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import DateField, date_input, fields_only_helper, formfield_bounded
+from kaa.lib.formfields import declared
 from kaa.models import Municipality
 from plans.school.models import SchoolNotification
 from plans.school.services import Handling
@@ -45,9 +46,10 @@ class SchoolNotificationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = Municipality.objects.order_by("name")
-        self.fields["municipality"].empty_label = _("Välj kommun")
-        self.fields["kind"].choices = SchoolNotification.Kind.choices
+        municipality = declared(self, "municipality", forms.ModelChoiceField)
+        municipality.queryset = Municipality.objects.order_by("name")
+        municipality.empty_label = _("Välj kommun")
+        declared(self, "kind", forms.ChoiceField).choices = SchoolNotification.Kind.choices
         self.fields["personnummer"].widget.attrs.update(
             {"autocomplete": "off", "inputmode": "numeric"}
         )
@@ -77,15 +79,16 @@ class SchoolNotificationForm(forms.ModelForm):
         return day
 
 
+HANDLINGS = [
+    (Handling.PERIOD, _("Registrera i KAA (eleven har slutat)")),
+    (Handling.PREVENTIVE, _("Öppna ett förebyggande ärende med skolan")),
+    (Handling.LINK, _("Eleven finns redan i registret: notera anmälan där")),
+]
+
+
 class AcceptForm(forms.Form):
     handling = forms.ChoiceField(
-        label=_("Vad ska göras?"),
-        widget=forms.RadioSelect,
-        choices=[
-            (Handling.PERIOD, _("Registrera i KAA (eleven har slutat)")),
-            (Handling.PREVENTIVE, _("Öppna ett förebyggande ärende med skolan")),
-            (Handling.LINK, _("Eleven finns redan i registret: notera anmälan där")),
-        ],
+        label=_("Vad ska göras?"), widget=forms.RadioSelect, choices=HANDLINGS
     )
     reason = forms.ModelChoiceField(
         label=_("Registreringsorsak (vid registrering i KAA)"),
@@ -101,7 +104,7 @@ class AcceptForm(forms.Form):
         self.fields["handling"].initial = Handling.PERIOD if stopped else Handling.PREVENTIVE
         self.fields["start_date"].initial = notice.event_date
         if not known:
-            self.fields["handling"].choices = self.fields["handling"].choices[:2]
+            declared(self, "handling", forms.ChoiceField).choices = HANDLINGS[:2]
 
 
 class RejectForm(forms.Form):

@@ -138,6 +138,7 @@ def notification_accept(
         "kind": notice.get_kind_display(),
     }
     details = {"former_school": notice.school[:200]}
+    youth: Youth | None
     if handling == Handling.PERIOD:
         if reason is None:
             raise ValidationError({"reason": _("Välj en registreringsorsak.")})

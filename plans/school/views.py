@@ -22,13 +22,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaa.access import Perm, get_in_municipality, has_perm, perm_required
+from kaa.access import (
+    Perm,
+    get_in_municipality,
+    has_perm,
+    municipality_q,
+    perm_required,
+    user_municipality,
+    user_municipality_id,
+)
 from kaa.audit import Action, audit_event, shown
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
 from kaa.lib.ratelimit import Limit, hit
 from kaa.lib.todo import count_fragment
 from kaa.request_context import current_ip
+from kaa.types import AuthenticatedHttpRequest
 from plans.school import services
 from plans.school.forms import AcceptForm, PreventiveForm, RejectForm, SchoolNotificationForm
 from plans.school.models import SchoolNotification
@@ -66,10 +75,10 @@ def received(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def todo_counts(request: HttpRequest) -> HttpResponse:
+def todo_counts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start-page fragment: new notices from the schools (a count only, linked to the inbox)."""
     new = SchoolNotification.objects.filter(
-        municipality_id=request.user.municipality_id, status=SchoolNotification.Status.NEW
+        municipality_q(request.user), status=SchoolNotification.Status.NEW
     )
     return count_fragment(
         request,
@@ -83,10 +92,10 @@ def todo_counts(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", SchoolNotification.Status.NEW)
     status = status if status in SchoolNotification.Status.values else "new"
-    notices = inbox_notices(municipality_id=request.user.municipality_id, status=status)
+    notices = inbox_notices(municipality_id=user_municipality_id(request), status=status)
     page = Paginator(notices, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -103,7 +112,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = get_in_municipality(request, notices_for_detail(), pk=pk)
     return _detail(request, notice)
 
@@ -144,8 +153,8 @@ def _detail(
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_POST
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = get_in_municipality(request, SchoolNotification.objects, pk=pk)
+def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    notice = get_in_municipality(request, SchoolNotification.objects.all(), pk=pk)
     form = AcceptForm(request.POST, notice=notice, known=youth_matching(notice) is not None)
     if form.is_valid():
         try:
@@ -163,8 +172,8 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_POST
-def reject(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = get_in_municipality(request, SchoolNotification.objects, pk=pk)
+def reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    notice = get_in_municipality(request, SchoolNotification.objects.all(), pk=pk)
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
@@ -182,7 +191,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @perm_required(Perm.EDIT_RECORDS)
 @require_http_methods(["GET", "POST"])
-def preventive_new(request: HttpRequest) -> HttpResponse:
+def preventive_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PreventiveForm(request.POST or pop_draft(request) or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -190,7 +199,7 @@ def preventive_new(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 report = preventive_case_report(
-                    municipality=request.user.municipality, actor=request.user, **data, **details
+                    municipality=user_municipality(request), actor=request.user, **data, **details
                 )
                 if report.hidden is not None:
                     # A number that matched a record this user may not see: refused, and

@@ -4,13 +4,11 @@ register); a proposal of another municipality is a 404. Every page naming youths
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +19,7 @@ from kaa.access import Perm, get_for_user, perm_required
 from kaa.audit import listed, shown
 from kaa.forms import errors_apply
 from kaa.lib.todo import count_fragment
-from kaa.models import User
+from kaa.types import AuthenticatedHttpRequest
 from plans.actionplans.models import Intervention
 from plans.ukaa.forms import YES, UkaaDecisionForm
 from plans.ukaa.models import UkaaOffer
@@ -32,7 +30,7 @@ PAGE_SIZE = 50
 
 @login_required
 @require_GET
-def todo_counts(request: HttpRequest) -> HttpResponse:
+def todo_counts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start-page fragment: proposals waiting for a decision (a count, linked to the list)."""
     waiting = UkaaOffer.objects.visible_to(request.user).filter(status=UkaaOffer.Status.PROPOSED)
     return count_fragment(
@@ -49,7 +47,7 @@ def todo_counts(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_GET
-def offer_list(request: HttpRequest) -> HttpResponse:
+def offer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", UkaaOffer.Status.PROPOSED)
     status = status if status in UkaaOffer.Status.values else UkaaOffer.Status.PROPOSED
     offers = (
@@ -74,7 +72,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
-def offer_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_decide_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     offers = UkaaOffer.objects.select_related(
         "youth", "kaa_period", "plan", "decided_by", "ukaa_period", "continued_plan"
     )
@@ -87,7 +85,7 @@ def offer_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 offer_decide(
                     offer=offer,
-                    actor=cast(User, request.user),
+                    actor=request.user,
                     offer_ukaa=form.cleaned_data["decision"] == YES,
                     note=form.cleaned_data["note"],
                 )

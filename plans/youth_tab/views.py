@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from kaa.access import Perm, has_perm
 from kaa.audit import shown_fragment
+from kaa.types import AuthenticatedHttpRequest
 from plans.youth_tab.selectors import youth_tab_context
 from youth.register.permissions import youth_get_for_user
 
 
 @login_required
 @require_GET
-def youth_tab(request: HttpRequest, youth_pk: int) -> HttpResponse:
+def youth_tab(request: AuthenticatedHttpRequest, youth_pk: int) -> HttpResponse:
     """The plans part of the youth's page (an htmx fragment; also a page of its own)."""
     youth = youth_get_for_user(request, youth_pk)
     shown_fragment(request, youth, what="planer")

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import DateField, date_input, fields_only_helper, submit_helper
+from kaa.lib.formfields import declared
 from kaa.lib.params import ID_MAX
 from kaa.models import AuditEvent, User
 
@@ -47,7 +48,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = User.objects.filter(
+        declared(self, "staff", forms.ModelChoiceField).queryset = User.objects.filter(
             municipality_id=municipality_id
         ).order_by("first_name", "last_name")
         self.helper = submit_helper(str(_("Sök i loggen")), method="get")
@@ -55,7 +56,7 @@ class AuditFilterForm(forms.Form):
         self.helper.disable_csrf = True
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("Slutdatumet ligger före startdatumet."))
         return data
@@ -72,7 +73,7 @@ class ReviewPeriodForm(forms.Form):
         self.helper = fields_only_helper()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError(_("Från-datumet ligger efter till-datumet."))
         return data

@@ -84,15 +84,19 @@ def sample_draw(
 ) -> AuditSample:
     """Random reads of youths in the period, kept so that the review can be completed later.
     Never the drawer's own reads: nobody reviews themselves."""
+    municipality_id = user.municipality_id
+    if municipality_id is None:
+        # Only an operator has no municipality, and an operator reviews no municipality's log.
+        raise PermissionDenied
     ids = list(
-        _events(user.municipality_id, start, end)
+        _events(municipality_id, start, end)
         .filter(action=AuditEvent.Action.READ, youth_id__isnull=False)
         .exclude(user_id=user.pk)
         .values_list("id", flat=True)
     )
     chosen = sorted(random.SystemRandom().sample(ids, min(size, len(ids))))
     return AuditSample.objects.create(
-        municipality_id=user.municipality_id,
+        municipality_id=municipality_id,
         period_start=start,
         period_end=end,
         event_ids=chosen,

@@ -11,17 +11,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kaa.access import Perm, get_in_municipality, perm_required
+from kaa.access import Perm, get_in_municipality, perm_required, user_municipality_id
 from kaa.audit import shown_page
 from kaa.audit_labels import detail_text, object_name, role_name
 from kaa.models import AuditEvent
+from kaa.types import AuthenticatedHttpRequest
 from records.log_review import services as access_review
 from records.log_review.forms import (
     AuditFilterForm,
@@ -41,7 +42,7 @@ LOG_SEARCH_SESSION_KEY = "loggkontroll_ungdom"
 @login_required
 @perm_required(Perm.VIEW_AUDIT_LOG)
 @require_http_methods(["GET", "POST"])
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # A youth's name or personnummer goes by POST and lives in the session, so that it never
     # appears in an address or a server log; the other filters stay in shareable addresses.
     if request.method == "POST":
@@ -57,7 +58,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             query.pop("u", None)
         return redirect(reverse("records:audit_list") + "?" + query.urlencode())
     text = request.session.get(LOG_SEARCH_SESSION_KEY, "") if "u" in request.GET else ""
-    form = AuditFilterForm(request.GET or None, municipality_id=request.user.municipality_id)
+    form = AuditFilterForm(request.GET or None, municipality_id=user_municipality_id(request))
     filters: dict[str, Any] = dict(form.cleaned_data) if form.is_valid() else {}
     matches = youths_matching(user=request.user, text=text) if text else []
     if text:
@@ -76,10 +77,12 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page.object_list = list(page.object_list)
     names = youth_names(user=request.user, events=page.object_list)
     for event in page.object_list:
-        event.named_youth = names.get(event.youth_id)
-        event.role_label = role_name(event.role) if event.role else ""
-        event.object_label = object_name(event.object_type)
-        event.detail_label = detail_text(event.detail)
+        # Attributes for the template.
+        named = names.get(event.youth_id) if event.youth_id is not None else None
+        setattr(event, "named_youth", named)  # noqa: B010
+        setattr(event, "role_label", role_name(event.role) if event.role else "")  # noqa: B010
+        setattr(event, "object_label", object_name(event.object_type))  # noqa: B010
+        setattr(event, "detail_label", detail_text(event.detail))  # noqa: B010
     shown_youth = None
     if filters.get("youth"):
         shown_youth = youth_names(
@@ -103,7 +106,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _period(request: HttpRequest) -> tuple[ReviewPeriodForm, dt.date, dt.date]:
+def _period(request: AuthenticatedHttpRequest) -> tuple[ReviewPeriodForm, dt.date, dt.date]:
     today = timezone.localdate()
     form = ReviewPeriodForm(
         request.GET or None, initial={"start": today - dt.timedelta(days=30), "end": today}
@@ -116,9 +119,9 @@ def _period(request: HttpRequest) -> tuple[ReviewPeriodForm, dt.date, dt.date]:
 @login_required
 @perm_required(Perm.VIEW_AUDIT_LOG)
 @require_http_methods(["GET"])
-def review(request: HttpRequest) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, start, end = _period(request)
-    municipality = request.user.municipality_id
+    municipality = user_municipality_id(request)
     shown_page(request, object_type="kaa.auditevent", what="loggkontroll granskning")
     flagged = Paginator(access_review.flagged(municipality, start, end), 50).get_page(
         request.GET.get("page")
@@ -143,7 +146,7 @@ def review(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.VIEW_AUDIT_LOG)
 @require_POST
-def sample_new(request: HttpRequest) -> HttpResponse:
+def sample_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReviewPeriodForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Välj en giltig period för stickprovet."))
@@ -157,7 +160,7 @@ def sample_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.VIEW_AUDIT_LOG)
 @require_http_methods(["GET", "POST"])
-def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def sample_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sample = get_in_municipality(request, AuditSample.objects.select_related("reviewed_by"), pk=pk)
     may_review = access_review.may_review(sample, request.user)
     form = SampleReviewForm(request.POST or None)
@@ -176,7 +179,7 @@ def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("records:access_sample", pk=sample.pk)
     events = (
         AuditEvent.objects.filter(
-            pk__in=sample.event_ids, municipality_id=request.user.municipality_id
+            pk__in=sample.event_ids, municipality_id=user_municipality_id(request)
         )
         .select_related("user")
         .order_by("at")

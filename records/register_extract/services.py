@@ -232,7 +232,8 @@ def _snapshot_text(value: dict[str, Any]) -> str:
             if key == "id" or text in (None, "", [], {}):
                 continue
             try:
-                name = label_of(model._meta.get_field(key)) or key
+                field = model._meta.get_field(key)
+                name = (label_of(field) if isinstance(field, models.Field) else "") or key
             except FieldDoesNotExist:
                 name = key
             parts.append(f"{name}: {text}")
@@ -475,7 +476,7 @@ def extract_context(youth: Youth, *, requested_by: Any = None) -> dict[str, Any]
             .order_by("run__started_at", "id"),
         ),
     ]
-    contacts = []
+    contacts: list[dict[str, Any]] = []
     for user in (requested_by, youth.coach):
         if user is not None and user.pk not in {c["pk"] for c in contacts}:
             contacts.append({"pk": user.pk, "name": _staff(user), "email": user.email})

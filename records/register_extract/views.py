@@ -6,20 +6,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kaa.access import Perm, get_for_user, perm_required
+from kaa.access import Perm, ScopedQuerySet, get_for_user, perm_required
 from kaa.audit import audit_event, shown_fragment
 from kaa.lib.http import request_key
 from kaa.lib.params import date_param, int_param
 from kaa.models import AuditEvent
+from kaa.types import AuthenticatedHttpRequest
 from records.register_extract.models import RegisterExtract
 from records.register_extract.services import EXTRACT_KEEP_DAYS, extract_order
+from youth.models import Youth
 from youth.register.permissions import youth_get_for_user
 
 POLLS = 40  # times the list asks again while an extract is being made (3 s apart)
@@ -28,7 +30,7 @@ POLLS = 40  # times the list asks again while an extract is being made (3 s apar
 @login_required
 @perm_required(Perm.VIEW_MUNICIPALITY_RECORDS)
 @require_POST
-def register_extract(request: HttpRequest, pk: int) -> HttpResponse:
+def register_extract(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Order the youth's register extract; the request is recorded as handled."""
     youth = youth_get_for_user(request, pk)
     back = reverse("youth:data_protection", args=[youth.pk]) + "#extract-heading"
@@ -53,7 +55,9 @@ def register_extract(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
-def _extracts(request: HttpRequest, pk: int) -> tuple[object, object]:
+def _extracts(
+    request: AuthenticatedHttpRequest, pk: int
+) -> tuple[Youth, ScopedQuerySet[RegisterExtract]]:
     youth = youth_get_for_user(request, pk)
     extracts = (
         RegisterExtract.objects.visible_to(request.user)
@@ -66,7 +70,7 @@ def _extracts(request: HttpRequest, pk: int) -> tuple[object, object]:
 @login_required
 @perm_required(Perm.VIEW_MUNICIPALITY_RECORDS)
 @require_GET
-def extract_list(request: HttpRequest, pk: int) -> HttpResponse:
+def extract_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The youth's ordered extracts (a part of the Dataskydd page, refreshed while one is
     being made)."""
     youth, extracts = _extracts(request, pk)
@@ -93,7 +97,7 @@ def extract_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @perm_required(Perm.VIEW_MUNICIPALITY_RECORDS)
 @require_GET
-def extract_download(request: HttpRequest, pk: int, extract_pk: int) -> FileResponse:
+def extract_download(request: AuthenticatedHttpRequest, pk: int, extract_pk: int) -> FileResponse:
     youth, extracts = _extracts(request, pk)
     extract = get_for_user(request, extracts, pk=extract_pk)
     if not extract.file:  # not made yet, or deleted after its days: gone, not refused

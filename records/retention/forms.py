@@ -41,7 +41,7 @@ class RetentionPolicyForm(forms.Form):
         self.helper = fields_only_helper()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         months = data.get("months")
         if months is not None and not (data.get("decision") or "").strip():
             self.add_error("decision", _("Ange gallringsbeslutet som tiden bygger på."))

@@ -28,7 +28,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -161,6 +161,10 @@ RULES = {
 }
 
 
+@overload
+def months_in_force(record_type: str, months: int) -> int: ...
+@overload
+def months_in_force(record_type: str, months: None) -> None: ...
 def months_in_force(record_type: str, months: int | None) -> int | None:
     """The months a policy is applied with: never below a minimum that no decision overrides
     (a rule stored before that minimum was enforced is applied as the minimum)."""
@@ -183,7 +187,7 @@ def _in_kaa(youth_ref: str) -> Q:
 def _per_youth(model: type[models.Model], municipality_id: int, path: str = "youth") -> Any:
     """Records of the municipality's youths who are no longer in KAA, not restricted and not
     already gallrade."""
-    return model.objects.filter(
+    return model._default_manager.filter(
         **{
             f"{path}__municipality_id": municipality_id,
             f"{path}__restricted_at__isnull": True,
@@ -422,7 +426,7 @@ def youth_blockers(policies: dict[str, Any]) -> list[RecordType]:
     youth = months(RecordType.YOUTH)
     if youth is None:
         return []
-    return [t for t in PER_YOUTH if months(t) is None or months(t) > youth]
+    return [t for t in PER_YOUTH if (kept := months(t)) is None or kept > youth]
 
 
 def minimum_refused(rule: Rule) -> str:
@@ -658,7 +662,7 @@ def _anonymise_youths(youths: Any) -> int:
     for model in (Guardian, TimelineEntry, FieldChange, DataRequest, Assignment, Proposal):
         model.objects.filter(youth_id__in=ids).delete()
     # Kept as they are: OutreachCase (dates and the routine only).
-    for model in (
+    for kept in (
         ContactAttempt,
         Task,
         Occupation,
@@ -666,7 +670,7 @@ def _anonymise_youths(youths: Any) -> int:
         MappingConversation,
         OutcomeRecheck,
     ):
-        _scrub(model.objects.filter(youth_id__in=ids))
+        _scrub(kept.objects.filter(youth_id__in=ids))
     # The personnummer is unique per municipality: a pseudonym from the row's id takes its
     # place; the birth date stays (ages are counted from it).
     return Youth.objects.filter(pk__in=ids).update(
@@ -766,7 +770,7 @@ def _cutoffs_now(run: RetentionRun) -> dict[str, dt.date]:
     is skipped if a record it would take with it is now kept longer."""
     policies = policies_of(run.municipality)
     proposed_on = timezone.localdate(run.proposed_at)
-    cutoffs = {}
+    cutoffs: dict[str, dt.date] = {}
     for record_type in EXECUTION_ORDER:
         policy = policies.get(record_type)
         if record_type not in run.cutoffs or policy is None or policy.months is None:

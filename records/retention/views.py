@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,10 +18,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaa.access import Perm, get_in_municipality, perm_required
+from kaa.access import (
+    Perm,
+    get_in_municipality,
+    municipality_q,
+    perm_required,
+    user_municipality,
+    user_municipality_id,
+)
 from kaa.audit import shown_each
 from kaa.forms import errors_apply
 from kaa.lib.todo import count_fragment
+from kaa.types import AuthenticatedHttpRequest
 from records.retention import services as retention
 from records.retention.forms import RetentionPolicyForm
 from records.retention.models import RecordType, RetentionRun
@@ -32,10 +40,10 @@ YOUTHS_PER_PAGE = 50
 
 @login_required
 @require_GET
-def todo_counts(request: HttpRequest) -> HttpResponse:
+def todo_counts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start-page fragment: gallring proposals waiting for a coordinator's decision."""
     proposed = RetentionRun.objects.filter(
-        municipality_id=request.user.municipality_id, status=RetentionRun.Status.PROPOSED
+        municipality_q(request.user), status=RetentionRun.Status.PROPOSED
     )
     return count_fragment(
         request,
@@ -49,7 +57,7 @@ def todo_counts(request: HttpRequest) -> HttpResponse:
 
 
 def _forms(
-    request: HttpRequest, policies: dict[str, Any], bound: str | None = None
+    request: AuthenticatedHttpRequest, policies: dict[str, Any], bound: str | None = None
 ) -> list[dict[str, Any]]:
     rows = []
     for record_type, rule in retention.RULES.items():
@@ -76,13 +84,13 @@ def _forms(
     return rows
 
 
-def _open_proposal(request: HttpRequest) -> Any:
+def _open_proposal(request: AuthenticatedHttpRequest) -> Any:
     return RetentionRun.objects.filter(
-        municipality_id=request.user.municipality_id, status=RetentionRun.Status.PROPOSED
+        municipality_id=user_municipality_id(request), status=RetentionRun.Status.PROPOSED
     )
 
 
-def _proposal(request: HttpRequest) -> dict[str, Any] | None:
+def _proposal(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
     run = _open_proposal(request).select_related("proposed_by").first()
     if run is None:
         return None
@@ -90,7 +98,7 @@ def _proposal(request: HttpRequest) -> dict[str, Any] | None:
     page = Paginator(ids, YOUTHS_PER_PAGE).get_page(request.GET.get("page"))
     youths = list(
         Youth.objects.filter(
-            pk__in=list(page.object_list), municipality_id=request.user.municipality_id
+            pk__in=list(page.object_list), municipality_id=user_municipality_id(request)
         )
         .annotate(last_end=Max("periods__end_date"))
         .order_by("last_name", "first_name")
@@ -114,11 +122,11 @@ def _proposal(request: HttpRequest) -> dict[str, Any] | None:
 @login_required
 @perm_required(Perm.CONFIGURE)
 @require_http_methods(["GET", "POST"])
-def retention_page(request: HttpRequest) -> HttpResponse:
+def retention_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     bound = request.POST.get("record_type") if request.method == "POST" else None
     if bound is not None and bound not in retention.RULES:
         bound = None
-    policies = retention.policies_of(request.user.municipality)
+    policies = retention.policies_of(user_municipality(request))
     rows = _forms(request, policies, bound)
     if bound is not None:
         form = next(row["form"] for row in rows if row["type"] == bound)
@@ -126,7 +134,7 @@ def retention_page(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 retention.policy_save(
-                    municipality=request.user.municipality,
+                    municipality=user_municipality(request),
                     record_type=bound,
                     months=form.cleaned_data["months"],
                     decision=form.cleaned_data["decision"],
@@ -151,7 +159,7 @@ def retention_page(request: HttpRequest) -> HttpResponse:
                     )
                 return redirect("records:retention")
     history = (
-        RetentionRun.objects.filter(municipality_id=request.user.municipality_id)
+        RetentionRun.objects.filter(municipality_id=user_municipality_id(request))
         .exclude(status__in=[RetentionRun.Status.PROPOSED, RetentionRun.Status.SUPERSEDED])
         .select_related("decided_by")[:20]
     )
@@ -179,9 +187,9 @@ def retention_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.CONFIGURE)
 @require_POST
-def retention_propose(request: HttpRequest) -> HttpResponse:
+def retention_propose(request: AuthenticatedHttpRequest) -> HttpResponse:
     run = retention.propose(
-        municipality=request.user.municipality, today=timezone.localdate(), actor=request.user
+        municipality=user_municipality(request), today=timezone.localdate(), actor=request.user
     )
     if run is None:
         messages.info(request, _("Inget är att gallra enligt kommunens gallringsregler."))
@@ -195,7 +203,7 @@ def retention_propose(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.CONFIGURE)
 @require_POST
-def retention_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def retention_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     run = get_in_municipality(request, RetentionRun.objects.all(), pk=pk)
     approve = request.POST.get("decision") == "approve"
     reason = request.POST.get("reason", "").strip()

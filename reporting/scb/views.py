@@ -9,17 +9,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaa import outbox
-from kaa.access import Perm, get_in_municipality, has_perm, perm_required
+from kaa.access import (
+    Perm,
+    get_in_municipality,
+    has_perm,
+    perm_required,
+    user_municipality,
+    user_municipality_id,
+)
 from kaa.audit import Action, audit_event, shown, shown_each
 from kaa.lib.http import request_key
 from kaa.lib.waiting import wait_start, wait_state
+from kaa.types import AuthenticatedHttpRequest
 from reporting.scb import forms, services
 from reporting.scb.checks import BLOCK, RULES
 from reporting.scb.models import ScbFile, ScbReport
@@ -31,7 +40,7 @@ from youth.models import Youth
 PROBLEMS_PER_PAGE = 50
 
 
-def _period_or_redirect(request: HttpRequest, value: str) -> HalfYear | HttpResponse:
+def _period_or_redirect(request: AuthenticatedHttpRequest, value: str) -> HalfYear | HttpResponse:
     try:
         period = HalfYear.parse(value)
         reportable(period, today=timezone.localdate())
@@ -44,7 +53,7 @@ def _period_or_redirect(request: HttpRequest, value: str) -> HalfYear | HttpResp
 @login_required
 @perm_required(Perm.EXPORT)
 @require_http_methods(["GET", "POST"])
-def scb_list(request: HttpRequest) -> HttpResponse:
+def scb_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.HalfYearForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         period = form.cleaned_data["period"]
@@ -56,7 +65,8 @@ def scb_list(request: HttpRequest) -> HttpResponse:
             return redirect("reporting:scb_period", period=str(period))
     today = timezone.localdate()
     reports = {
-        r.period: r for r in ScbReport.objects.filter(municipality_id=request.user.municipality_id)
+        r.period: r
+        for r in ScbReport.objects.filter(municipality_id=user_municipality_id(request))
     }
     rows = []
     for period in recent(today=today):
@@ -75,7 +85,9 @@ def scb_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/scb/list.html", {"form": form, "rows": rows})
 
 
-def _archive(request: HttpRequest, report: ScbReport, half: HalfYear) -> dict[str, Any]:
+def _archive(
+    request: AuthenticatedHttpRequest, report: ScbReport, half: HalfYear
+) -> dict[str, Any]:
     """The half-year's files, newest first, and whether a file ordered is still being made."""
     files = list(report.files.select_related("created_by", "submitted_by")[:20])
     return {
@@ -87,19 +99,19 @@ def _archive(request: HttpRequest, report: ScbReport, half: HalfYear) -> dict[st
 @login_required
 @perm_required(Perm.EXPORT)
 @require_GET
-def scb_archive(request: HttpRequest, period: str) -> HttpResponse:
+def scb_archive(request: AuthenticatedHttpRequest, period: str) -> HttpResponse:
     """The archive part of the period page, asked again while an ordered file is made."""
     half = _period_or_redirect(request, period)
     if isinstance(half, HttpResponse):
         return half
     report = ScbReport.objects.filter(
-        municipality_id=request.user.municipality_id, period=str(half)
+        municipality_id=user_municipality_id(request), period=str(half)
     ).first()
     context = _archive(request, report, half) if report else {"files": [], "pending": False}
     return render(request, "reporting/scb/partials/archive.html", {"period": half, **context})
 
 
-def _page_of_problems(request: HttpRequest, problems: list[Any]) -> Any:
+def _page_of_problems(request: AuthenticatedHttpRequest, problems: list[Any]) -> Any:
     ordered = sorted(problems, key=lambda p: (p.severity != BLOCK, p.rule, p.name))
     page = Paginator(ordered, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
     _youths_read(
@@ -108,9 +120,9 @@ def _page_of_problems(request: HttpRequest, problems: list[Any]) -> Any:
     return page
 
 
-def _youths_read(request: HttpRequest, ids: Any, *, detail: str) -> list[Youth]:
+def _youths_read(request: AuthenticatedHttpRequest, ids: Any, *, detail: str) -> list[Youth]:
     """The user's municipality's youths among `ids`, each read written to the audit log."""
-    youths = list(Youth.objects.filter(pk__in=ids, municipality_id=request.user.municipality_id))
+    youths = list(Youth.objects.filter(pk__in=ids, municipality_id=user_municipality_id(request)))
     if youths:
         shown_each(request, youths, what=detail)
     return youths
@@ -119,11 +131,11 @@ def _youths_read(request: HttpRequest, ids: Any, *, detail: str) -> list[Youth]:
 @login_required
 @perm_required(Perm.EXPORT)
 @require_http_methods(["GET", "POST"])
-def scb_period(request: HttpRequest, period: str) -> HttpResponse:
+def scb_period(request: AuthenticatedHttpRequest, period: str) -> HttpResponse:
     half = _period_or_redirect(request, period)
     if isinstance(half, HttpResponse):
         return half
-    municipality = request.user.municipality
+    municipality = user_municipality(request)
     today = timezone.localdate()
     try:
         report, findings, profile = services.report_check(
@@ -184,7 +196,7 @@ def scb_period(request: HttpRequest, period: str) -> HttpResponse:
     )
 
 
-def _file(request: HttpRequest, pk: int) -> ScbFile:
+def _file(request: AuthenticatedHttpRequest, pk: int) -> ScbFile:
     return get_in_municipality(
         request,
         ScbFile.objects.select_related("report", "created_by", "submitted_by", "compared_with"),
@@ -193,7 +205,7 @@ def _file(request: HttpRequest, pk: int) -> ScbFile:
     )
 
 
-def _youths_of(request: HttpRequest, entries: Any, limit: int = 100) -> list[Youth]:
+def _youths_of(request: AuthenticatedHttpRequest, entries: Any, limit: int = 100) -> list[Youth]:
     return _youths_read(
         request, list(entries.values_list("youth_id", flat=True)[:limit]), detail="scb-jämförelse"
     )
@@ -202,7 +214,7 @@ def _youths_of(request: HttpRequest, entries: Any, limit: int = 100) -> list[You
 @login_required
 @perm_required(Perm.EXPORT)
 @require_GET
-def scb_file(request: HttpRequest, pk: int) -> HttpResponse:
+def scb_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     file = _file(request, pk)
     shown(request, file, what="scb-fil")
     diff = None
@@ -228,7 +240,7 @@ def scb_file(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @perm_required(Perm.EXPORT)
 @require_GET
-def scb_file_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def scb_file_download(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponseBase:
     file = _file(request, pk)
     stored = file.readable if kind == "xlsx" else file.content
     if not stored:
@@ -249,7 +261,7 @@ def scb_file_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @login_required
 @perm_required(Perm.EXPORT)
 @require_POST
-def scb_file_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def scb_file_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     file = _file(request, pk)
     try:
         services.file_submit(file=file, actor=request.user)
@@ -269,7 +281,7 @@ def scb_file_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @perm_required(Perm.EXPORT)
 @require_http_methods(["GET", "POST"])
-def scb_profile(request: HttpRequest, period: str) -> HttpResponse:
+def scb_profile(request: AuthenticatedHttpRequest, period: str) -> HttpResponse:
     half = _period_or_redirect(request, period)
     if isinstance(half, HttpResponse):
         return half
@@ -279,7 +291,7 @@ def scb_profile(request: HttpRequest, period: str) -> HttpResponse:
         return render(
             request, "reporting/scb/profile_error.html", {"period": half, "error": str(exc)}
         )
-    municipality = request.user.municipality
+    municipality = user_municipality(request)
     verification = services.profile_verification(municipality, profile)
     form = forms.VerifyForm(request.POST or None)
     if request.method == "POST" and verification is None and form.is_valid():
@@ -348,7 +360,7 @@ def deadlines_open(*, municipality_id: int, today: Any) -> list[dict[str, Any]]:
 
 @login_required
 @require_GET
-def scb_banner(request: HttpRequest) -> HttpResponse:
+def scb_banner(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start-page fragment for coordinators: a half-year not yet submitted and its deadline
     (a late one as an alert nobody can miss), and a draft report waiting for review."""
     reports: list[ScbReport] = []
@@ -356,13 +368,13 @@ def scb_banner(request: HttpRequest) -> HttpResponse:
     if has_perm(request.user, Perm.EXPORT):
         reports = list(
             ScbReport.objects.filter(
-                municipality_id=request.user.municipality_id,
+                municipality_id=user_municipality_id(request),
                 status=ScbReport.Status.DRAFT,
                 notified_at__isnull=False,
             ).order_by("-period")[:2]
         )
         deadlines = deadlines_open(
-            municipality_id=request.user.municipality_id, today=timezone.localdate()
+            municipality_id=user_municipality_id(request), today=timezone.localdate()
         )
     return render(
         request,

@@ -30,9 +30,7 @@ def counted_periods() -> QuerySet[KaaPeriod]:
     """The periods that count in KAA's figures, live and in the sums: KAA's, never the
     extended responsibility's after 20 (the database's `kaa_period_counts` of migration
     reporting 0009 reads the same kind)."""
-    # The register's queryset class is declared over Model (youth.register.models): these
-    # rows are KaaPeriods.
-    return KaaPeriod.objects.kaa()  # type: ignore[return-value]
+    return KaaPeriod.objects.kaa()
 
 
 def sums_on() -> bool:

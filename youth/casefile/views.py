@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kaa.access import Perm, has_perm
 from kaa.audit import shown
 from kaa.forms import errors_apply
+from kaa.types import AuthenticatedHttpRequest
 from kaa.versioning import StaleEdit
 from youth.casefile import forms, selectors
 from youth.notes import forms as notes_forms
@@ -32,7 +33,7 @@ PAGE_SIZE = 50
 
 @login_required
 @require_GET
-def youth_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def youth_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     youth = youth_for_display(request, pk, what="ungdom")
     timeline = Paginator(register_selectors.timeline_for(youth=youth), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -52,7 +53,7 @@ def youth_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def youth_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def youth_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
     hide_locating = not locating_data_visible(request, youth)
     form = forms.YouthContactForm(

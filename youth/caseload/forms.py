@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import fields_only_helper
+from kaa.lib.formfields import declared
 from kaa.models import User
 
 _helper = fields_only_helper
@@ -26,7 +27,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coach"].queryset = (
+        declared(self, "coach", forms.ModelChoiceField).queryset = (
             User.objects.filter(
                 municipality_id=municipality_id, is_active=True, role__in=["coach", "coordinator"]
             )
@@ -50,12 +51,12 @@ class HandOverForm(forms.Form):
         staff = User.objects.filter(
             municipality_id=municipality_id, role__in=["coach", "coordinator"]
         ).order_by("first_name")
-        self.fields["from_coach"].queryset = staff
-        self.fields["to_coach"].queryset = staff.filter(is_active=True)
+        declared(self, "from_coach", forms.ModelChoiceField).queryset = staff
+        declared(self, "to_coach", forms.ModelChoiceField).queryset = staff.filter(is_active=True)
         self.helper = _helper()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("from_coach") and data.get("from_coach") == data.get("to_coach"):
             self.add_error("to_coach", _("Välj en annan coach än den som lämnar."))
         return data

@@ -8,20 +8,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaa.access import Perm, bulk_for_user, has_perm, perm_required
+from kaa.access import Perm, bulk_for_user, has_perm, perm_required, user_municipality_id
 from kaa.audit import listed, shown
 from kaa.forms import errors_apply
 from kaa.lib.http import safe_next
 from kaa.lib.params import int_list
 from kaa.lib.todo import count_fragment
 from kaa.lib.urls import url_for_ids
+from kaa.types import AuthenticatedHttpRequest
 from youth.caseload import forms, selectors, services
 from youth.register import forms as register_forms
 from youth.register import selectors as register_selectors
@@ -34,7 +35,7 @@ PAGE_SIZE = 50
 
 @login_required
 @require_GET
-def todo_counts(request: HttpRequest) -> HttpResponse:
+def todo_counts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start-page fragment for those who assign coaches: youths in KAA without one (a count
     only, linked to the list filtered to them)."""
     return count_fragment(
@@ -49,7 +50,7 @@ def todo_counts(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.VIEW_RECORDS)
 @require_http_methods(["GET", "POST"])
-def youth_list_view(request: HttpRequest) -> HttpResponse:
+def youth_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     # The search text goes by POST and lives in the session, so that personnummer and names
     # never appear in URLs or server logs (ASVS 14.2.1); filters stay in shareable URLs.
     if request.method == "POST":
@@ -97,7 +98,7 @@ def youth_list_view(request: HttpRequest) -> HttpResponse:
             "can_export": has_perm(request.user, Perm.EXPORT),
             # Beside the filter form, which has a coach field too: own ids for its labels.
             "assign_form": forms.AssignForm(
-                municipality_id=request.user.municipality_id, auto_id="assign_%s"
+                municipality_id=user_municipality_id(request), auto_id="assign_%s"
             ),
         },
     )
@@ -117,7 +118,7 @@ def rows_mark(youths: list[Youth]) -> None:
 @login_required
 @perm_required(Perm.VIEW_RECORDS)
 @require_GET
-def caseload_panel_view(request: HttpRequest) -> HttpResponse:
+def caseload_panel_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The start page's "my youths" panel (loaded by htmx; also a page of its own)."""
     youths = list(selectors.caseload_of(user=request.user))
     listed(request, youths, what="mina_ungdomar")
@@ -132,11 +133,11 @@ def caseload_panel_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
-def youth_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+def youth_assign_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
     form = forms.AssignForm(
         request.POST or None,
-        municipality_id=request.user.municipality_id,
+        municipality_id=user_municipality_id(request),
         initial={"coach": youth.coach_id, "was": youth.coach_id or 0},
     )
     if request.method == "GET":
@@ -152,8 +153,9 @@ def youth_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             if getattr(exc, "code", None) == "stale":  # the next save is deliberate
-                form.data = form.data.copy()
-                form.data["was"] = str(Youth.objects.get(pk=youth.pk).coach_id or 0)
+                data = request.POST.copy()
+                data["was"] = str(Youth.objects.get(pk=youth.pk).coach_id or 0)
+                form.data = data
             errors_apply(form, exc)
         else:
             messages.success(request, _("Ungdomen är tilldelad."))
@@ -166,10 +168,10 @@ def youth_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_POST
-def youth_assign_bulk_view(request: HttpRequest) -> HttpResponse:
-    form = forms.AssignForm(request.POST, municipality_id=request.user.municipality_id)
+def youth_assign_bulk_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = forms.AssignForm(request.POST, municipality_id=user_municipality_id(request))
     ids = int_list(request.POST.getlist("youth"))
-    youths = list(bulk_for_user(request, Youth.objects, ids, write=True))
+    youths = list(bulk_for_user(request, Youth.objects.all(), ids, write=True))
     back = safe_next(request, reverse("youth:list"))
     if not form.is_valid() or not youths:
         messages.error(request, _("Markera minst en ungdom och välj en coach."))
@@ -190,8 +192,8 @@ def youth_assign_bulk_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
-def caseload_hand_over_view(request: HttpRequest) -> HttpResponse:
-    form = forms.HandOverForm(request.POST or None, municipality_id=request.user.municipality_id)
+def caseload_hand_over_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = forms.HandOverForm(request.POST or None, municipality_id=user_municipality_id(request))
     if request.method == "POST" and form.is_valid():
         try:
             moved = services.caseload_hand_over(actor=request.user, **form.cleaned_data)

@@ -72,7 +72,7 @@ class ReasonForm(forms.Form):
         self.helper = fields_only_helper()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("reason") == "other" and not (data.get("detail") or "").strip():
             self.add_error("detail", _("Skriv skälet."))
         return data

@@ -8,7 +8,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from kaa.access import Perm, get_for_user, perm_required, refuse, require
 from kaa.audit import shown
 from kaa.forms import errors_apply
 from kaa.lib.http import safe_next
+from kaa.types import AuthenticatedHttpRequest
 from youth.data_protection import forms, services
 from youth.data_protection.models import DataRequest
 from youth.register.models import FieldChange, Youth
@@ -27,7 +28,7 @@ from youth.register.permissions import reason_grant, youth_get_for_user
 @login_required
 @perm_required(Perm.VIEW_MUNICIPALITY_RECORDS)
 @require_http_methods(["GET", "POST"])
-def data_protection_view(request: HttpRequest, pk: int) -> HttpResponse:
+def data_protection_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The youth's rights under the GDPR (coordinators): register extract, restriction of
     processing, requests for erasure and how they were answered."""
     youth = youth_get_for_user(request, pk)
@@ -73,7 +74,7 @@ def data_protection_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def protected_reason_view(request: HttpRequest, pk: int) -> HttpResponse:
+def protected_reason_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Before a youth with protected identity is opened: the reason, flagged in the log. The
     page names nobody; a user who may not see the youth gets 404 as anywhere else."""
     youth = get_for_user(request, Youth.objects.all(), pk=pk)

@@ -120,8 +120,7 @@ def register_side(*, proposal: Proposal) -> RegisterSide:
         .first()
     )
     guardians = list(Guardian.objects.filter(youth=youth).values_list("name", flat=True))
-    # The register's querysets (ScopedByYouth) are typed over Model: say which model this is.
-    return RegisterSide(youth, period if isinstance(period, KaaPeriod) else None, guardians)
+    return RegisterSide(youth, period, guardians)
 
 
 def proposal_labelled(proposal: Proposal) -> Proposal:

@@ -359,9 +359,8 @@ def _origin(population: dict[str, Any]) -> dict[str, Any]:
 def _deregister(proposal: Proposal, actor: User | None) -> Youth:
     youth = proposal.youth
     period = KaaPeriod.objects.kaa().filter(youth=youth, end_date__isnull=True).first()
-    # A leaving proposal names its youth; the register's querysets (ScopedByYouth) are typed
-    # over Model, so the check says which model the period is.
-    if youth is None or not isinstance(period, KaaPeriod):
+    # A leaving proposal names its youth.
+    if youth is None or period is None:
         raise ValidationError(_("Ungdomen har ingen öppen KAA-period längre."), code="closed")
     reason = Reason.objects.get(
         kind=Reason.Kind.DEREGISTRATION, code=rule.LEAVING_REGISTER_REASON[proposal.reason]

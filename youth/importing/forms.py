@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import DateField, date_input, fields_only_helper
+from kaa.lib.formfields import declared
 from kaa.models import Municipality
 from kaa.uploads import ScannedFileField
 from youth.importing.column_mappings import layout, mapping_problems
@@ -58,15 +59,16 @@ class ImportUploadForm(forms.Form):
         self, *args: Any, municipality: Municipality, user: Any = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["file"].uploader, self.fields["file"].what = user, "registerimport"
-        self.fields["mapping"].queryset = ColumnMapping.objects.filter(
+        file = declared(self, "file", ScannedFileField)
+        file.uploader, file.what = user, "registerimport"
+        declared(self, "mapping", forms.ModelChoiceField).queryset = ColumnMapping.objects.filter(
             municipality=municipality, kind=ColumnMapping.Kind.REGISTER
         )
         self.fields["start_date"].initial = timezone.localdate()
         self.helper = _helper()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         rows, mapping = data.get("rows"), data.get("mapping")
         if rows and not data.get("reason"):
             if not has_reason_column(rows[0], mapping.mapping if mapping else None):
@@ -94,8 +96,13 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
+class _YouthsByName(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.last_name}, {obj.first_name} ({obj.birth_date:%Y-%m-%d})"
+
+
 class ImportConfirmForm(forms.Form):
-    deregister = forms.ModelMultipleChoiceField(
+    deregister = _YouthsByName(
         label=_("Avregistrera dessa ungdomar som inte längre finns i listan"),
         queryset=Youth.objects.none(),
         required=False,
@@ -110,15 +117,13 @@ class ImportConfirmForm(forms.Form):
 
     def __init__(self, *args: Any, missing: list[Youth], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["deregister"].queryset = Youth.objects.filter(pk__in=[y.pk for y in missing])
-        self.fields["deregister"].label_from_instance = lambda y: (
-            f"{y.last_name}, {y.first_name} ({y.birth_date:%Y-%m-%d})"
-        )
+        deregister = declared(self, "deregister", _YouthsByName)
+        deregister.queryset = Youth.objects.filter(pk__in=[y.pk for y in missing])
         self.fields["end_date"].initial = timezone.localdate()
         self.helper = _helper()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("deregister"):
             if not data.get("deregistration_reason"):
                 self.add_error(
@@ -152,7 +157,7 @@ class ColumnMappingForm(forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.municipality = municipality
-        self.kind = kind
+        self.mapping_kind = kind  # `kind` is the form's hidden field
         self.fields["kind"].initial = kind
         self.layout = layout(kind)
         for canonical in self.layout.columns:
@@ -176,7 +181,7 @@ class ColumnMappingForm(forms.ModelForm):
         return name
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         mapping = self.mapping_entered()
         if not mapping and not self.errors:
             raise forms.ValidationError(
@@ -185,7 +190,7 @@ class ColumnMappingForm(forms.ModelForm):
                     "skiljer sig från standardformatet."
                 )
             )
-        for column, problem in mapping_problems(self.kind, mapping).items():
+        for column, problem in mapping_problems(self.mapping_kind, mapping).items():
             self.add_error(column if column in self.fields else None, problem)
         return data
 
@@ -198,7 +203,7 @@ class ColumnMappingForm(forms.ModelForm):
 
     def save(self, commit: bool = True) -> ColumnMapping:
         mapping = super().save(commit=False)
-        mapping.municipality, mapping.kind = self.municipality, self.kind
+        mapping.municipality, mapping.kind = self.municipality, self.mapping_kind
         mapping.mapping = self.mapping_entered()
         mapping.save()
         return mapping

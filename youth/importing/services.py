@@ -16,7 +16,7 @@ import datetime as dt
 import io
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from kaa.lib.modelfields import field_label, own_field
 from kaa.models import AuditEvent, Municipality, User
 from kaa.request_context import current_ip, current_request_id
 from kaa.versioning import VERSION_FIELD, changed_apply, version_bump
@@ -162,7 +163,7 @@ class ImportPlan:
                 youth,
                 [
                     (
-                        str(Youth._meta.get_field(name).verbose_name).capitalize(),
+                        field_label(Youth, name).capitalize(),
                         str(getattr(youth, name) or "–"),
                         str(values[name]),
                     )
@@ -209,7 +210,7 @@ def _read_csv(raw: bytes) -> list[list[str]]:
     text = _decode(raw)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    rows = []
+    rows: list[list[str]] = []
     for row in csv.reader(io.StringIO(text), delimiter=delimiter):
         if len(rows) > MAX_ROWS:
             raise _too_many_rows()
@@ -251,7 +252,7 @@ def _read_xlsx(raw: bytes) -> list[list[str]]:
         # The sheet's own <dimension> is not trusted: it can claim a million rows and 16 384
         # columns (openpyxl would pad every row to it) or fewer rows than there are.
         sheet.reset_dimensions()
-        rows = []
+        rows: list[list[str]] = []
         # One column more than allowed is read, to see whether the sheet goes on.
         for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
             if len(rows) > MAX_ROWS:
@@ -334,7 +335,9 @@ def _parse_rows(
     for row_number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        values = {COLUMNS[c]: (row[i].strip() if i < len(row) else "") for c, i in index.items()}
+        values: dict[str, Any] = {
+            COLUMNS[c]: (row[i].strip() if i < len(row) else "") for c, i in index.items()
+        }
         column, error = _row_error(values, today)
         if not error and reason_at is not None:
             column, error = _reason_of(row, reason_at, reasons, values)
@@ -408,7 +411,7 @@ def _row_error(values: dict[str, str], today: dt.date) -> tuple[str, str]:
 def _field_error(values: dict[str, str]) -> tuple[str, str]:
     """Lengths by the register's columns, and the e-mail syntax."""
     for name, value in values.items():
-        limit = Youth._meta.get_field(name).max_length if name != "personnummer" else None
+        limit = own_field(Youth, name).max_length if name != "personnummer" else None
         if limit and len(value) > limit:
             return HEADER_OF[name], _("Värdet är för långt (högst %(n)s tecken).") % {"n": limit}
     if values.get("email"):
@@ -581,7 +584,7 @@ def import_apply(
                 field=name,
                 by=actor,
                 at=now,
-                label=str(Youth._meta.get_field(name).verbose_name)[:100],
+                label=field_label(Youth, name)[:100],
                 old=str(getattr(current, name))[:300],
                 new=str(values[name])[:300],
             )
@@ -599,7 +602,7 @@ def import_apply(
     def opened_summary(youth: Youth) -> str:
         return _("KAA-period startad %(date)s via import: %(reason)s") % {
             "date": start_date.isoformat(),
-            "reason": reason_of[youth.pk].label,
+            "reason": cast(Reason, reason_of[youth.pk]).label,  # none is None (checked above)
         }
 
     TimelineEntry.objects.bulk_create(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,8 +16,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from kaa.access import Perm, get_in_municipality, perm_required
+from kaa.access import Perm, get_in_municipality, perm_required, user_municipality
 from kaa.audit import shown_each
+from kaa.types import AuthenticatedHttpRequest
 from kaa.uploads import upload_limit
 from youth.importing.forms import ColumnMappingForm, ImportConfirmForm, ImportUploadForm
 from youth.importing.models import ImportBatch
@@ -23,13 +26,16 @@ from youth.importing.services import MAX_BYTES, ImportFileError, import_apply, i
 from youth.register import services
 from youth.register.models import ColumnMapping, KaaPeriod
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @upload_limit(MAX_BYTES)
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
-def import_upload_view(request: HttpRequest) -> HttpResponse:
-    municipality = request.user.municipality
+def import_upload_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    municipality = user_municipality(request)
     form = ImportUploadForm(
         request.POST or None, request.FILES or None, municipality=municipality, user=request.user
     )
@@ -55,7 +61,7 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
     return render(request, "youth/importing/upload.html", {"form": form, "mappings": mappings})
 
 
-def _batch_for(request: HttpRequest, pk: int, *, lock: bool = False) -> ImportBatch:
+def _batch_for(request: AuthenticatedHttpRequest, pk: int, *, lock: bool = False) -> ImportBatch:
     batches = ImportBatch.objects.select_related("reason", "mapping", "municipality")
     if lock:
         batches = batches.select_for_update(of=("self",))
@@ -65,7 +71,7 @@ def _batch_for(request: HttpRequest, pk: int, *, lock: bool = False) -> ImportBa
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
-def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
+def import_preview_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _batch_for(request, pk)  # access check (and its audit) outside the transaction
     with transaction.atomic():
         # Locked for the whole confirm: a double submit waits, then finds it applied.
@@ -135,7 +141,7 @@ def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _deregister(request: HttpRequest, form: ImportConfirmForm) -> int:
+def _deregister(request: AuthenticatedHttpRequest, form: ImportConfirmForm) -> int:
     closed = 0
     for youth in form.cleaned_data["deregister"]:
         period = KaaPeriod.objects.filter(youth=youth, end_date__isnull=True).first()
@@ -154,13 +160,13 @@ def _deregister(request: HttpRequest, form: ImportConfirmForm) -> int:
     return closed
 
 
-MAPPING_TITLES = {
+MAPPING_TITLES: dict[str, StrOrPromise] = {
     ColumnMapping.Kind.REGISTER: _lazy("Ny kolumnmappning för registerlistor"),
     ColumnMapping.Kind.ENROLMENTS: _lazy("Ny kolumnmappning för inskrivningslistor"),
     ColumnMapping.Kind.COMPLETIONS: _lazy("Ny kolumnmappning för examenslistor"),
 }
 # Where each kind of list is uploaded (and a mapping of that kind is picked).
-MAPPING_USED_AT = {
+MAPPING_USED_AT: dict[str, str] = {
     ColumnMapping.Kind.REGISTER: "youth:import_upload",
     ColumnMapping.Kind.ENROLMENTS: "youth:identification:queue",
     ColumnMapping.Kind.COMPLETIONS: "youth:identification:queue",
@@ -170,14 +176,14 @@ MAPPING_USED_AT = {
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
-def mapping_create_view(request: HttpRequest) -> HttpResponse:
+def mapping_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A saved column mapping for the kind of list in `?typ=` (register lists by default);
     the form carries the kind on when it is sent."""
     kind = request.POST.get("kind") if request.method == "POST" else request.GET.get("typ")
     if kind not in ColumnMapping.Kind.values:
         kind = ColumnMapping.Kind.REGISTER
     form = ColumnMappingForm(
-        request.POST or None, municipality=request.user.municipality, kind=kind
+        request.POST or None, municipality=user_municipality(request), kind=kind
     )
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from kaa.audit import audit_event, shown
 from kaa.forms import errors_apply
 from kaa.lib.params import int_list
 from kaa.models import AuditEvent
+from kaa.types import AuthenticatedHttpRequest
 from youth.notes import forms, services
 from youth.notes.models import Note
 from youth.register.permissions import youth_get_for_user
@@ -23,7 +24,7 @@ from youth.register.permissions import youth_get_for_user
 
 @login_required
 @require_POST
-def note_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+def note_add_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
     form = forms.NoteForm(request.POST)
     corrects_id = int_list([request.POST.get("corrects", "")])
@@ -50,16 +51,17 @@ def note_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(
             request,
-            _("Anteckningen sparades inte: %(e)s") % {"e": " ".join(form.errors.get("text", []))},
+            _("Anteckningen sparades inte: %(e)s")
+            % {"e": " ".join(str(e) for e in form.errors.get("text", []))},
         )
     return redirect(reverse("youth:detail", kwargs={"pk": youth.pk}) + "#anteckningar")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def note_edit_view(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+def note_edit_view(request: AuthenticatedHttpRequest, pk: int, note_pk: int) -> HttpResponse:
     youth = youth_get_for_user(request, pk, write=True)
-    note = get_for_user(request, Note.objects, write=True, youth=youth, pk=note_pk)
+    note = get_for_user(request, Note.objects.all(), write=True, youth=youth, pk=note_pk)
     if note.author_id != request.user.pk:
         audit_event(
             request=request, action=AuditEvent.Action.DENIED, obj=note, detail="not the author"

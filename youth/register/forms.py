@@ -8,8 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaa.access import Perm, has_perm
+from kaa.access import Perm, has_perm, municipality_q
 from kaa.forms import DateField, date_input, fields_only_helper
+from kaa.lib.formfields import declared
 from kaa.models import Team, User
 from youth import personnummer as pnr
 from youth.register.models import CaseStatus, OccupationType, Reason, Youth
@@ -72,10 +73,12 @@ class YouthFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coach"].queryset = User.objects.filter(
-            municipality_id=user.municipality_id, role__in=["coach", "coordinator"]
+        declared(self, "coach", forms.ModelChoiceField).queryset = User.objects.filter(
+            municipality_q(user), role__in=["coach", "coordinator"]
         )
-        self.fields["team"].queryset = Team.objects.filter(municipality_id=user.municipality_id)
+        declared(self, "team", forms.ModelChoiceField).queryset = Team.objects.filter(
+            municipality_q(user)
+        )
         if not has_perm(user, Perm.VIEW_PROTECTED):
             del self.fields["protected"]  # who is protected: coordinators only
         self.helper = _helper()
@@ -85,7 +88,7 @@ class YouthFilterForm(forms.Form):
         return value if value in SORTS else "namn"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         low, high = data.get("age_min"), data.get("age_max")
         if low is not None and high is not None and low > high:
             self.add_error("age_max", _('Åldern "till" är lägre än "från".'))

@@ -8,7 +8,7 @@ future occupation and measures. No free-text field invites health or similar dat
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -243,7 +243,7 @@ class Youth(BaseModel):
                 if cached is not None
                 else self.guardians.filter(protected_identity=True).exists()
             )
-            self.guardian_protected = known
+            setattr(self, "guardian_protected", known)  # noqa: B010 - as with_protection would
         return known
 
     def age_on(self, day: dt.date) -> int:
@@ -260,7 +260,10 @@ class Youth(BaseModel):
         return birthday(self.birth_date, 25) - dt.timedelta(days=1)
 
 
-class ScopedByYouth(ScopedQuerySet[models.Model]):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ScopedByYouth(ScopedQuerySet[_M]):
     access_scope = Scope(
         municipality="youth__municipality",
         coach="youth__coach",

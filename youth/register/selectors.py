@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from kaa.models import User
 from youth import personnummer as pnr
-from youth.register.models import CaseStatus, Guardian, KaaPeriod, Occupation, TimelineEntry, Youth
+from youth.register.models import (
+    CaseStatus,
+    Guardian,
+    KaaPeriod,
+    Occupation,
+    TimelineEntry,
+    Youth,
+    YouthQuerySet,
+)
 
 SORTS = {
     "namn": ("last_name", "first_name", "id"),
@@ -52,7 +60,9 @@ def _open_period() -> QuerySet[KaaPeriod]:
 
 
 # One entry per filter field: how a cleaned value narrows the list.
-_FILTERS: dict[str, Callable[[QuerySet[Youth], Any, dt.date], QuerySet[Youth]]] = {
+# The list's rows carry annotations (in_kaa, occupation_label) that the type checker does not
+# follow into these functions, so their queryset is typed loosely.
+_FILTERS: dict[str, Callable[[Any, Any, dt.date], Any]] = {
     "in_kaa": lambda qs, v, _t: qs.filter(in_kaa=(v == "yes")),
     "status": lambda qs, v, _t: qs.filter(status__in=v),
     "reason": lambda qs, v, _t: qs.filter(Exists(_open_period().filter(registration_reason=v))),
@@ -78,7 +88,7 @@ _FILTERS: dict[str, Callable[[QuerySet[Youth], Any, dt.date], QuerySet[Youth]]] 
 
 def youth_list(
     *, user: User, filters: dict[str, Any], search: str = "", sort: str = "namn"
-) -> QuerySet[Youth]:
+) -> YouthQuerySet:
     """The register list as the user may see it, filtered, searched and sorted."""
     today = timezone.localdate()
     current = Occupation.objects.filter(

@@ -5,7 +5,7 @@ functions here instead of touching the models."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from kaa.access import RESTRICTED_MESSAGE
 from kaa.audit import audit_bulk_change, audit_event
 from kaa.lib.bulk import update_grouped
+from kaa.lib.modelfields import field_label
 from kaa.models import AuditEvent, Municipality, User
 from kaa.versioning import changed_apply, version_bump, version_check
 from youth import personnummer as pnr
@@ -280,7 +281,8 @@ def ukaa_period_open(*, after: KaaPeriod, actor: User | None) -> KaaPeriod:
         and after.deregistration_reason is not None
         and after.deregistration_reason.code == "FYLLT_20"
     )
-    if after.kind != KaaPeriod.Kind.KAA or not ended_at_20:
+    # `ended_at_20` already requires an end date; the explicit test lets the type checker know.
+    if after.kind != KaaPeriod.Kind.KAA or not ended_at_20 or after.end_date is None:
         raise ValidationError(
             _("Utökat aktivitetsansvar erbjuds bara efter en KAA-period som slutade vid 20 år."),
             code="not_after_20",
@@ -458,7 +460,7 @@ def youth_contact_update(
                 youth=youth,
                 field=name,
                 by=actor,
-                label=str(Youth._meta.get_field(name).verbose_name)[:100],
+                label=field_label(Youth, name)[:100],
                 old=str(before[name])[:300],
                 new=str(fields[name])[:300],
             )
@@ -649,7 +651,10 @@ def _periods_end_write(periods: list[KaaPeriod], *, reason: Reason, actor: User 
                     if period.is_ukaa
                     else _("KAA-period avslutad %(date)s: %(reason)s")
                 )
-                % {"date": period.end_date.isoformat(), "reason": reason.label},
+                % {
+                    "date": cast(dt.date, period.end_date).isoformat(),  # the periods have ended
+                    "reason": reason.label,
+                },
             }
             for period in periods
         ]

@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kaa.access import Perm, get_for_user, perm_required, require
+from kaa.access import Perm, get_for_user, perm_required, require, user_municipality
 from kaa.audit import exported_each, shown
 from kaa.drafts import pop_draft
 from kaa.forms import errors_apply
 from kaa.lib.http import safe_next
 from kaa.lib.spreadsheets import xlsx_bytes
+from kaa.types import AuthenticatedHttpRequest
 from youth.register import exports, forms, selectors, services
 from youth.register.models import KaaPeriod, Youth
 from youth.register.permissions import youth_get_for_user
@@ -45,13 +46,13 @@ def protected_filter_check(request: HttpRequest) -> None:
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
-def youth_register_view(request: HttpRequest) -> HttpResponse:
+def youth_register_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.YouthRegisterForm(request.POST or pop_draft(request) or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             youth, _period = services.youth_register(
-                municipality=request.user.municipality,
+                municipality=user_municipality(request),
                 actor=request.user,
                 personnummer=data.pop("personnummer"),
                 registration_reason=data.pop("registration_reason"),
@@ -96,7 +97,7 @@ def _youth_form_view(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def occupation_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+def occupation_add_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def action(youth: Youth, data: dict[str, Any]) -> None:
         services.occupation_record(youth=youth, actor=request.user, **data)
 
@@ -113,7 +114,7 @@ def occupation_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def guardian_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+def guardian_add_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def action(youth: Youth, data: dict[str, Any]) -> None:
         services.guardian_add(youth=youth, actor=request.user, **data)
 
@@ -131,7 +132,7 @@ def guardian_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
-def period_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+def period_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def action(youth: Youth, data: dict[str, Any]) -> None:
         period = youth.periods.filter(end_date__isnull=True).first()
         if period is None:
@@ -154,7 +155,7 @@ def period_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
-def period_open_view(request: HttpRequest, pk: int) -> HttpResponse:
+def period_open_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def action(youth: Youth, data: dict[str, Any]) -> None:
         services.period_open(
             youth=youth, start_date=data["start_date"], reason=data["reason"], actor=request.user
@@ -174,10 +175,10 @@ def period_open_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @perm_required(Perm.ASSIGN_CASES)
 @require_http_methods(["GET", "POST"])
-def period_edit_view(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+def period_edit_view(request: AuthenticatedHttpRequest, pk: int, period_pk: int) -> HttpResponse:
     """Correct a period (dates, reasons); linked from the SCB report's problem list."""
     youth = youth_get_for_user(request, pk, write=True)
-    period = get_for_user(request, KaaPeriod.objects, write=True, pk=period_pk, youth=youth)
+    period = get_for_user(request, KaaPeriod.objects.all(), write=True, pk=period_pk, youth=youth)
     form = forms.PeriodCorrectForm(request.POST or None, period=period)
     if request.method == "POST" and form.is_valid():
         data = {"end_date": None, "deregistration_reason": None, **form.cleaned_data}
@@ -197,7 +198,7 @@ def period_edit_view(request: HttpRequest, pk: int, period_pk: int) -> HttpRespo
 @login_required
 @perm_required(Perm.EXPORT)
 @require_GET
-def youth_export_view(request: HttpRequest) -> HttpResponse:
+def youth_export_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The current list (same filters and search) as xlsx; every youth in it is audited.
     Records whose processing is restricted are left out: they are kept, not processed (GDPR
     art. 18), and a copy in a spreadsheet is processing."""

@@ -80,7 +80,8 @@ def compare(
     before: dict[str, dict[str, Any]], now: dict[str, dict[str, Any]], *, exact: bool
 ) -> tuple[list[str], list[str]]:
     """(errors, notes) between a snapshot and the database now."""
-    errors, notes = [], []
+    errors: list[str] = []
+    notes: list[str] = []
     for table, then in sorted(before.items()):
         current = now.get(table)
         if current is None:

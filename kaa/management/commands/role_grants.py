@@ -28,11 +28,11 @@ class Command(BaseCommand):
                 .select_related("user", "municipality", "requested_by")
                 .order_by("requested_at")
             )
-            for grant in pending:
+            for waiting in pending:
                 self.stdout.write(
-                    f"{grant.pk}\t{grant.requested_at:%Y-%m-%d %H:%M}\t{grant.user.username}\t"
-                    f"{grant.role}\t{grant.municipality.code}\t"
-                    f"{grant.requested_by.username if grant.requested_by else '-'}"
+                    f"{waiting.pk}\t{waiting.requested_at:%Y-%m-%d %H:%M}\t"
+                    f"{waiting.user.username}\t{waiting.role}\t{waiting.municipality.code}\t"
+                    f"{waiting.requested_by.username if waiting.requested_by else '-'}"
                 )
             return
         grant = RoleGrant.objects.filter(pk=grant_id).first()

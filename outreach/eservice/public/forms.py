@@ -165,7 +165,7 @@ class AnswerForm(HoneypotMixin, forms.ModelForm):
         return day
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not (
             data.get("activity")
             or data.get("wants_contact")

@@ -9,6 +9,7 @@ the database (outreach.eservice.services.code_check).
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +21,7 @@ from kaa.audit import shown
 from kaa.lib.ratelimit import Limit, hit
 from kaa.request_context import current_ip
 from outreach.eservice import services as eservice
-from outreach.eservice.models import code_display, code_normalise
+from outreach.eservice.models import AccessCode, code_display, code_normalise
 from outreach.eservice.public.forms import AnswerForm, CodeForm, RecheckForm
 from outreach.rechecks.services import recheck_answer_by_youth
 
@@ -59,7 +60,7 @@ def start(request: HttpRequest, code: str = "") -> HttpResponse:
     """Code and birth date; /e/<code>/ is the personal link with the code filled in."""
     initial = {"code": code_display(code_normalise(code))} if code else {}
     form = CodeForm(request.POST if request.method == "POST" else None, initial=initial)
-    context = {"form": form}
+    context: dict[str, Any] = {"form": form}
     if request.method != "POST":
         return render(request, "outreach/eservice/public/start.html", context)
     typed = code_normalise(request.POST.get("code", ""))
@@ -113,7 +114,7 @@ def _draft_for(request: HttpRequest, code_id: int) -> dict[str, str] | None:
     return draft["fields"]
 
 
-def _signed_in(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _signed_in(request: HttpRequest) -> AccessCode | None:
     code_id, at = request.session.get(SESSION_CODE), request.session.get(SESSION_AT, 0)
     if not code_id or time.time() - at > settings.KAA_ESERVICE_SESSION_MINUTES * 60:
         return None

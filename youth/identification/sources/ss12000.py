@@ -21,8 +21,11 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib import error, parse, request
+
+if TYPE_CHECKING:
+    from http.client import HTTPMessage
 
 from django.utils.translation import gettext as _
 
@@ -36,7 +39,15 @@ class Ss12000Error(Exception):
 
 
 class _NoRedirect(request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201
+    def redirect_request(
+        self,
+        req: request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: HTTPMessage,
+        newurl: str,
+    ) -> request.Request | None:
         return None  # a 3xx then surfaces as an HTTPError
 
 

@@ -20,7 +20,7 @@ from youth.identification.sources import SourceFileError
 from youth.importing.column_mappings import Kind, mapping_problems, saved_mapping
 
 FILE_MAPPINGS = (Kind.ENROLMENTS, Kind.COMPLETIONS)
-REPORT_KIND = {
+REPORT_KIND: dict[str, str] = {
     Proposal.Kind.NEW: "ny",
     Proposal.Kind.LEAVING: "lamnar",
     Proposal.Kind.CHANGED: "andrad",
