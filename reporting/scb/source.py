@@ -295,7 +295,13 @@ def period_records(
 
     One query derives each period's contact days (with the occupation on each), stray
     contacts, interventions and current occupation in PostgreSQL; the rows stream from a
-    server-side cursor CHUNK at a time."""
+    server-side cursor CHUNK at a time. On another database (the embedded demo's SQLite) the
+    same records are read through the ORM."""
+    if connection.vendor != "postgresql":
+        from reporting.scb.source_portable import period_records_portable
+
+        yield from period_records_portable(municipality, period)
+        return
     connection.ensure_connection()
     local = connection.in_atomic_block
     with connection.chunked_cursor() as cursor:

@@ -18,6 +18,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -34,6 +35,10 @@ def counted_periods() -> QuerySet[KaaPeriod]:
 
 
 def sums_on() -> bool:
+    """The daily sums are kept by PostgreSQL triggers; the embedded demo database (SQLite) has
+    none, so there the figures are counted live."""
+    if connection.vendor != "postgresql":
+        return False
     return bool(getattr(settings, "KAA_STATS_PERIOD_SUMS", True))
 
 

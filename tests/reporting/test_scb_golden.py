@@ -317,9 +317,21 @@ def _compare(name: str, got: dict[str, object]) -> None:
     assert json.loads(summary) == json.loads(json_path.read_text(encoding="utf-8"))
 
 
+@pytest.fixture(params=["postgresql", "portable"])
+def records_path(request, monkeypatch):
+    """The export reads its records in one PostgreSQL query; on the embedded demo database it
+    reads them through the ORM. Both must give the golden output."""
+    if request.param == "portable":
+        from reporting.scb import writer
+        from reporting.scb.source_portable import period_records_portable
+
+        monkeypatch.setattr(writer, "period_records", period_records_portable)
+    return request.param
+
+
 @pytest.mark.django_db
 def test_the_export_of_a_varied_register_is_byte_for_byte_the_golden_one(
-    municipality, coordinator, tmp_path, settings
+    municipality, coordinator, tmp_path, settings, records_path
 ):
     _register(municipality, coordinator)
     shipped = _export(municipality, profile_for(H1), tmp_path, "event")
