@@ -196,7 +196,7 @@ RECORDS_SQL = f"""
     LEFT JOIN measures ms ON ms.period_id = p.id
     LEFT JOIN occupation_now now ON now.period_id = p.id
     ORDER BY p.youth_id, p.start_date, p.id
-"""  # noqa: S608 - composed of constants; values are bound parameters
+"""  # noqa: S608  # nosec B608 - composed of constants; values are bound parameters
 
 
 def _records_params(municipality: Municipality, period: HalfYear) -> dict[str, Any]:
