@@ -5,63 +5,10 @@ from __future__ import annotations
 
 import time
 
-from demo.factories import (
-    ActionPlanFactory,
-    AssignmentFactory,
-    ConsentFactory,
-    ContactAttemptFactory,
-    GuardianFactory,
-    InterventionFactory,
-    InterventionTypeFactory,
-    KaaPeriodFactory,
-    MunicipalityFactory,
-    NoteFactory,
-    OccupationFactory,
-    SchoolNotificationFactory,
-    TaskFactory,
-    TeamFactory,
-    TimelineEntryFactory,
-    UserFactory,
-    YouthFactory,
-    adult_make,
-    born_aged,
-    consent_make,
-    occupation_type,
-    personnummer_for,
-    plan_make,
-    reason,
-    youth_make,
-)
+from demo import factories as shared
+from demo.factories import *  # noqa: F403  (the shared factories, re-exported whole)
 
-__all__ = [
-    "ActionPlanFactory",
-    "AssignmentFactory",
-    "ConsentFactory",
-    "ContactAttemptFactory",
-    "GuardianFactory",
-    "InterventionFactory",
-    "InterventionTypeFactory",
-    "KaaPeriodFactory",
-    "MunicipalityFactory",
-    "NoteFactory",
-    "OccupationFactory",
-    "SchoolNotificationFactory",
-    "TaskFactory",
-    "TeamFactory",
-    "TimelineEntryFactory",
-    "UserFactory",
-    "YouthFactory",
-    "adult_make",
-    "born_aged",
-    "consent_make",
-    "occupation_type",
-    "personnummer_for",
-    "plan_make",
-    "reason",
-    "wait_for",
-    "with_reason",
-    "youth_make",
-]
+__all__ = [*shared.__all__, "wait_for", "with_reason"]
 
 
 def with_reason(client, youth):

@@ -227,8 +227,33 @@ def period_open(
                 )
             }
         )
+    period = _period_write(
+        youth=youth,
+        kind=KaaPeriod.Kind.KAA,
+        start_date=start_date,
+        reason=reason,
+        actor=actor,
+        summary=_("KAA-period startad %(date)s: %(reason)s")
+        % {"date": start_date.isoformat(), "reason": reason.label},
+    )
+    periods_opened.send(sender=KaaPeriod, period_ids=[period.pk])
+    return period
+
+
+def _period_write(
+    *,
+    youth: Youth,
+    kind: str,
+    start_date: dt.date,
+    reason: Reason,
+    actor: User | None,
+    summary: str,
+) -> KaaPeriod:
+    """Save a new period of `kind` with its audit event and timeline line, and refresh the
+    youth's status."""
     period = KaaPeriod(
         youth=youth,
+        kind=kind,
         start_date=start_date,
         registration_reason=reason,
         created_by=actor,
@@ -237,15 +262,8 @@ def period_open(
     period.full_clean(validate_constraints=False)
     period.save()
     _audit(actor, Action.CREATE, period)
-    timeline_add(
-        youth=youth,
-        kind="period_opened",
-        actor=actor,
-        summary=_("KAA-period startad %(date)s: %(reason)s")
-        % {"date": start_date.isoformat(), "reason": reason.label},
-    )
+    timeline_add(youth=youth, kind="period_opened", actor=actor, summary=summary)
     youth_status_refresh(youth=youth)
-    periods_opened.send(sender=KaaPeriod, period_ids=[period.pk])
     return period
 
 
@@ -297,26 +315,15 @@ def ukaa_period_open(*, after: KaaPeriod, actor: User | None) -> KaaPeriod:
             _("Ungdomen har redan en öppen eller senare period."), code="open_period"
         )
     reason = Reason.objects.get(kind=Reason.Kind.REGISTRATION, code="UKAA")
-    period = KaaPeriod(
+    return _period_write(
         youth=youth,
         kind=KaaPeriod.Kind.UKAA,
         start_date=start_date,
-        registration_reason=reason,
-        created_by=actor,
-        updated_by=actor,
-    )
-    period.full_clean(validate_constraints=False)
-    period.save()
-    _audit(actor, Action.CREATE, period)
-    timeline_add(
-        youth=youth,
-        kind="period_opened",
+        reason=reason,
         actor=actor,
         summary=_("Utökat aktivitetsansvar (UKAA) startat %(date)s, längst till %(last)s")
         % {"date": start_date.isoformat(), "last": youth.ukaa_last_day.isoformat()},
     )
-    youth_status_refresh(youth=youth)
-    return period
 
 
 @transaction.atomic
