@@ -34,8 +34,11 @@ _LAST_SEEN_RESOLUTION = 30
 # left without counting as activity and without ending it (kaa.views.session_status).
 SESSION_STATUS_PATH = "/konto/session/status/"
 # A section that reloads itself on a timer (the home-visit alarms) sends this header: its
-# requests are answered, and end an expired session, but are not activity, or an open start
-# page would keep the session alive for ever.
+# requests are answered but are not activity, or an open start page would keep the session
+# alive for ever. After the limit such a request gets an empty answer and leaves the session
+# to the page itself: the page's own timer or the person's next click ends it and shows why,
+# where a background request ending it would navigate away on its own and take the
+# explanation with it.
 POLL_HEADER = "X-KAA-Poll"
 _OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/", "/konto/", "/tillganglighet")
 
@@ -112,6 +115,8 @@ class SessionTimeoutMiddleware:
             last_seen = request.session.get(SESSION_LAST_SEEN, now)
             idle_left, absolute_left = session_seconds_left(request.session, now)
             if idle_left < 0 or absolute_left < 0:
+                if request.headers.get(POLL_HEADER) == "1":
+                    return HttpResponse(status=204)
                 return self._expire(request, idle=idle_left < 0)
             if SESSION_AUTH_AT not in request.session:
                 request.session[SESSION_AUTH_AT] = now

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, describe
 from tests.browser.test_register_pages import _login
@@ -121,7 +122,7 @@ def test_a_closing_conversation_asks_everything_and_ends_every_intervention(
     page.wait_for_load_state()
     assert "planen är avslutad" in page.content()
     _shot(page, f"closing-done-{width}")
-    assert page.get_by_text("blev inte av").is_visible()
+    expect(page.get_by_text("blev inte av")).to_be_visible()
     assert page.get_by_role("link", name="Avslutande samtal").count() == 0
     ended = {i.pk: i.end_reason for i in Intervention.objects.filter(plan=plan)}
     assert ended == {running.pk: "work", planned.pk: "not_suitable"}
@@ -141,7 +142,7 @@ def test_the_weekly_review_lists_only_youths_the_routine_did_not_reach(
     assert "Inte nådda efter rutinen (1)" in section.inner_text()
     assert "Tystberg" in section.inner_text()
     assert "Planström" not in section.inner_text()
-    assert section.get_by_text("har en plan eller insats").is_visible()
+    expect(section.get_by_text("har en plan eller insats")).to_be_visible()
     _shot(page, f"review-{width}")
     _accessible(page)
 
@@ -210,7 +211,7 @@ def test_the_e_mail_subject_shows_only_when_the_channel_is_e_mail(page, coach, m
     channel.select_option("sms")
     assert not subject.is_visible()
     channel.select_option("email")
-    assert subject.is_visible()
+    expect(subject).to_be_visible()
     subject.fill("Hej från KAA")
     page.get_by_label("Meddelande").fill("Ring oss gärna.")
     _accessible(page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from reporting.models import BoardReport
 from tests.browser.conftest import axe_violations, describe
@@ -27,7 +28,7 @@ def test_a_manager_reads_the_dashboard_and_downloads_the_monthly_pdf(
     _login(page, "maria")
     page.get_by_role("link", name="Statistik").first.click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Ungdomar i KAA vid periodens slut").is_visible()
+    expect(page.get_by_role("heading", name="Ungdomar i KAA vid periodens slut")).to_be_visible()
     assert "Ungdomsson" not in page.content()
     violations = axe_violations(page)
     assert not violations, describe(violations)

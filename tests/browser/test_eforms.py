@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from outreach.eservice.services import access_code_for
 from outreach.models import ContactAttempt
@@ -121,7 +122,7 @@ def test_a_school_reports_a_dropout_on_a_phone_and_a_coordinator_accepts_it(
     phone.get_by_label("Kontaktperson på skolan").fill("Eva Mentor")
     phone.get_by_label("Kontaktpersonens e-post").fill("eva@alleskolan.example")
     phone.get_by_role("button", name="Skicka anmälan").click()
-    assert phone.get_by_text("Formuläret innehåller fel").is_visible()
+    expect(phone.get_by_text("Formuläret innehåller fel")).to_be_visible()
     assert phone.get_by_label("Elevens förnamn").input_value() == "Nour"
     _no_violations(phone)
     phone.get_by_label("Elevens personnummer").fill(number)

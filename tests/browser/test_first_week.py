@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from demo.youths import personnummer_for
 from outreach.letters.services import templates_ensure_defaults
@@ -74,7 +75,7 @@ def test_register_queue_batch_confirm_and_contact(
     # The queue shows step 1 at once.
     page.goto("/uppsok/?vy=kommun")
     postcards = page.get_by_role("table", name="Vykort")
-    assert postcards.get_by_role("link", name="Maja Vykortsson").is_visible()
+    expect(postcards.get_by_role("link", name="Maja Vykortsson")).to_be_visible()
     _fits(page)
     _shot(page, f"{width}-1-queue")
     violations = axe_violations(page)
@@ -140,7 +141,7 @@ def test_a_guardian_without_an_address_is_said_and_an_sms_offered(
     _login(page, "omar")
     page.goto("/uppsok/?vy=mina")
     row = page.get_by_role("row").filter(has_text="Alva Brevsson").filter(has_text="Vykort")
-    assert row.get_by_text("vårdnadshavare saknar adress").is_visible()
+    expect(row.get_by_text("vårdnadshavare saknar adress")).to_be_visible()
     _fits(page)
     _shot(page, f"{width}-5-queue-guardian-gap")
     row.get_by_role("link", name="Sms eller e-post till vårdnadshavaren").click()
@@ -182,7 +183,7 @@ def test_a_step_weeks_ahead_asks_before_it_is_marked_done(
     tab = page.locator("#uppsok")
     sms = tab.get_by_role("listitem").filter(has_text="Sms").filter(has=page.locator("summary"))
     sms.locator("summary").click()
-    assert sms.get_by_role("button", name="Skickat/utfört").is_visible()
+    expect(sms.get_by_role("button", name="Skickat/utfört")).to_be_visible()
     assert sms.get_by_role("button", name="Post i retur").count() == 0  # not on an SMS
     letter = (
         tab.get_by_role("listitem").filter(has_text="Brev").filter(has=page.locator("summary"))
@@ -190,7 +191,7 @@ def test_a_step_weeks_ahead_asks_before_it_is_marked_done(
     letter.locator("summary").click()
     letter.get_by_role("button", name="Skickat/utfört").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Är steget redan gjort?").is_visible()
+    expect(page.get_by_role("heading", name="Är steget redan gjort?")).to_be_visible()
     _fits(page)
     _shot(page, f"{width}-7-early-confirm")
     page.get_by_role("link", name="Nej, avbryt").click()

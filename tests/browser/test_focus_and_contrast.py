@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, describe
 from tests.browser.test_register_pages import _login, _login_with_totp
@@ -205,7 +206,7 @@ def test_focus_keeps_its_place_after_saving_and_when_a_section_loads(page, coach
         page.keyboard.press("Enter")
     confirmation = page.get_by_role("status").filter(has_text="Anteckningen är sparad.")
     _wait(page, "document.activeElement.classList.contains('messages')")
-    assert confirmation.is_visible()
+    expect(confirmation).to_be_visible()
     box = confirmation.bounding_box()
     assert box["y"] >= 0
     assert box["y"] + box["height"] <= 900

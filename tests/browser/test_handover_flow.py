@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from plans.models import HandOver, Partner
@@ -65,7 +66,7 @@ def test_a_coach_hands_over_with_consent_and_is_refused_without(
     page.goto(f"/planer/ungdom/{without.pk}/overlamning/ny/")
     page.wait_for_load_state()
     page.screenshot(path=tmp_path / f"refused-{width}.png", full_page=True)
-    assert page.locator("#handover-refused").is_visible()
+    expect(page.locator("#handover-refused")).to_be_visible()
     assert "Ungdomen har inget giltigt samtycke." in page.locator("#handover-refused").inner_text()
     violations = axe_violations(page)
     assert not violations, describe(violations)

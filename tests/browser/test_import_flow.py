@@ -8,6 +8,7 @@ import os
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, describe
 from tests.browser.test_phone_pages import overflow
@@ -45,9 +46,9 @@ def test_a_coordinator_imports_a_short_list(page, coordinator, municipality, tmp
     page.get_by_label("Registreringsorsak").select_option(label="Annan orsak")
     page.get_by_role("button", name="Förhandsgranska").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Adress: Gamla vägen 1 → Nya vägen 2").is_visible()
+    expect(page.get_by_text("Adress: Gamla vägen 1 → Nya vägen 2")).to_be_visible()
     error = page.get_by_role("row").filter(has_text="inte-en-adress")
-    assert error.get_by_role("cell", name="E-post", exact=True).is_visible()
+    expect(error.get_by_role("cell", name="E-post", exact=True)).to_be_visible()
     assert "Kvarvarande0" not in page.content()
     _shot(page, "import-preview-desktop")
     violations = axe_violations(page)

@@ -7,6 +7,7 @@ import os
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from kaa.audit import audit_event
 from tests.browser.conftest import axe_violations, describe
@@ -25,10 +26,10 @@ def test_a_coordinator_searches_the_log_by_a_youth_s_name(page, coordinator, coa
     page.get_by_role("button", name="Sök ungdom").click()
     page.wait_for_load_state()
     assert "Alva" not in page.url
-    assert page.get_by_text(f"Alva Ek ({youth.personnummer_formatted})").is_visible()
+    expect(page.get_by_text(f"Alva Ek ({youth.personnummer_formatted})")).to_be_visible()
     row = page.get_by_role("row").filter(has_text="arbetskön")
-    assert row.get_by_role("cell", name="Ungdomscoach").is_visible()
-    assert row.get_by_role("link", name="Alva Ek", exact=False).is_visible()
+    expect(row.get_by_role("cell", name="Ungdomscoach")).to_be_visible()
+    expect(row.get_by_role("link", name="Alva Ek", exact=False)).to_be_visible()
     if os.environ.get("KAA_SHOTS"):
         page.screenshot(path=f"{os.environ['KAA_SHOTS']}/log-search.png", full_page=True)
     violations = axe_violations(page)

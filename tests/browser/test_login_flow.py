@@ -7,6 +7,7 @@ import time
 import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, describe
 
@@ -45,7 +46,7 @@ def test_a_coordinator_logs_in_reaches_the_start_page_and_logs_out(page, coordin
     nav.get_by_role("button", name="Administrera").focus()
     page.keyboard.press("Enter")
     assert nav.get_by_role("button", name="Administrera").get_attribute("aria-expanded") == "true"
-    assert nav.get_by_role("link", name="Loggkontroll").is_visible()
+    expect(nav.get_by_role("link", name="Loggkontroll")).to_be_visible()
     violations = axe_violations(page)  # with the menu open
     assert not violations, describe(violations)
     page.keyboard.press("ArrowDown")
@@ -84,7 +85,7 @@ def test_the_phone_layout_has_a_working_menu(browser, live_server, coach):
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url(lambda url: url.endswith("/"))
     menu = page.get_by_role("button", name="Visa meny")
-    assert menu.is_visible()
+    expect(menu).to_be_visible()
     menu.click()
     page.get_by_role("button", name="Logga ut").wait_for(state="visible")
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
@@ -111,7 +112,7 @@ def test_a_coordinator_reaches_the_grouped_pages_on_a_phone(browser, live_server
     assert page.get_by_role("heading", level=1).inner_text() == "Gallring"
     page.get_by_role("button", name="Visa meny").click()
     page.locator("#main-nav.show").wait_for()
-    assert page.get_by_role("button", name="Logga ut").is_visible()
+    expect(page.get_by_role("button", name="Logga ut")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     violations = axe_violations(page)
     assert not violations, describe(violations)

@@ -10,6 +10,7 @@ import os
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from outreach.models import ContactAttempt, Task
 from outreach.routine.engine import deadlines_refresh
@@ -109,7 +110,7 @@ def test_the_youth_list_and_page_fit_a_phone_and_call_by_a_tap(page, coach, muni
     assert overflow(page) == []
     page.goto(reverse("youth:detail", args=[youth.pk]))
     page.wait_for_load_state("networkidle")  # the outreach and plans sections (htmx)
-    assert page.locator("#uppsok").get_by_text("Telefonsamtal").first.is_visible()
+    expect(page.locator("#uppsok").get_by_text("Telefonsamtal").first).to_be_visible()
     _shot(page, f"youth-page-{width}")
     assert overflow(page) == []
     violations = axe_violations(page)

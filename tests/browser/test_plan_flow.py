@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from plans.models import ActionPlan, Consent
 from tests.browser.conftest import axe_violations, describe
@@ -71,4 +72,4 @@ def test_a_coach_records_a_consent_and_makes_a_plan_with_two_interventions(
         "Studie- och yrkesvägledning",
     ]
     assert plan.revisions.count() == 3
-    assert page.get_by_role("heading", name="Praktik").is_visible()
+    expect(page.get_by_role("heading", name="Praktik")).to_be_visible()

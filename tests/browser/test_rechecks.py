@@ -9,6 +9,7 @@ import os
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from outreach.eservice.services import access_code_for
 from outreach.models import OutcomeRecheck, Task
@@ -69,7 +70,7 @@ def test_the_re_checks_are_answered_by_the_coach_and_by_the_youth_on_a_phone(
 
     _login(page, "omar")
     page.goto("/uppsok/?vy=mina")
-    assert page.get_by_text("Återkontroll 3 månader efter KAA").first.is_visible()
+    expect(page.get_by_text("Återkontroll 3 månader efter KAA").first).to_be_visible()
     _shot(page, "1-queue")
     page.get_by_role("link", name="Följ upp Amira Haddad").click()
     page.wait_for_url(f"**/uppsok/aterkontroll/{checks[3].pk}/")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, describe
 from tests.factories import youth_make
@@ -70,7 +71,7 @@ def test_a_coach_finds_a_youth_by_personnummer_and_writes_a_note(page, coach, mu
     page.get_by_role("button", name="Spara anteckning").click()
     page.wait_for_load_state()
     assert "Anteckningen är sparad." in page.content()
-    assert page.get_by_text("Ringde, lämnade meddelande.").first.is_visible()
+    expect(page.get_by_text("Ringde, lämnade meddelande.").first).to_be_visible()
     violations = axe_violations(page)
     assert not violations, describe(violations)
 

@@ -5,6 +5,7 @@ in the same process would fail."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.kaa import test_sso
 
@@ -23,7 +24,7 @@ def test_in_chromium_log_in_through_the_provider_and_out_of_both(idp, page, live
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/")
     page.goto("/loggkontroll/")
-    assert page.get_by_role("heading", name="Loggkontroll").is_visible()
+    expect(page.get_by_role("heading", name="Loggkontroll")).to_be_visible()
     # Logging out: KAA's form, then the provider's page (allowed by form-action).
     page.get_by_role("button", name="Logga ut").click()
     page.wait_for_url(f"{idp}/**")

@@ -8,6 +8,7 @@ import os
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from outreach.models import Task
 from reporting.scb.models import ScbReport
@@ -77,7 +78,7 @@ def test_a_coach_sees_today_overdue_and_answers(page, coach, municipality):
     _login(page, "omar")
     todo = page.get_by_role("region", name="Att göra")
     todo.get_by_role("link", name="2 uppgifter i dag").wait_for()
-    assert todo.get_by_role("link", name="1 försenad uppgift").is_visible()
+    expect(todo.get_by_role("link", name="1 försenad uppgift")).to_be_visible()
     assert overflow(page) == []
     _shot(page, "start-coach-375")
     violations = axe_violations(page)
@@ -85,4 +86,4 @@ def test_a_coach_sees_today_overdue_and_answers(page, coach, municipality):
     todo.get_by_role("link", name="1 svar via e-tjänsten att gå igenom").click()
     page.wait_for_load_state()
     assert "Här visas bara svar via e-tjänsten" in page.content()
-    assert page.get_by_role("heading", name="Svar via e-tjänsten (1)").is_visible()
+    expect(page.get_by_role("heading", name="Svar via e-tjänsten (1)")).to_be_visible()

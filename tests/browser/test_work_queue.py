@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from outreach.models import ContactAttempt, Task
 from outreach.routine.engine import deadlines_refresh
@@ -30,7 +31,7 @@ def test_a_coach_logs_a_call_outcome_from_the_work_queue(page, coach, municipali
     deadlines_refresh()
     _login(page, "omar")
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Arbetskö").click()
-    assert page.get_by_role("heading", name="Försenade", exact=False).is_visible()
+    expect(page.get_by_role("heading", name="Försenade", exact=False)).to_be_visible()
     violations = axe_violations(page)
     assert not violations, describe(violations)
 

@@ -163,6 +163,13 @@ def test_a_section_reloading_itself_is_not_activity(client_for, coach, settings)
             assert poll.status_code == 200
         assert client.session[SESSION_LAST_SEEN] == seen
         traveller.shift(dt.timedelta(minutes=2))  # 31 minutes without the person doing anything
+        late = client.get(reverse("outreach:homevisit_alerts"), headers={POLL_HEADER: "1"})
+        # After the limit a poll gets nothing, and leaves ending the session to the page: its
+        # next load ends it and says why.
+        assert (late.status_code, late.content) == (204, b"")
+        assert "_auth_user_id" in client.session
+        answer = client.get(reverse("kaa:account"), follow=True)
+        assert "Du har loggats ut efter 30 minuter utan aktivitet" in answer.content.decode()
         assert not _logged_in(client)
 
 
