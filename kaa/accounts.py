@@ -14,6 +14,10 @@ one-time links to choose a password and enrol an authenticator.
   password alone. A link for a lost phone removes the account's authenticators first.
   Staff who forgot their password ask for a password link themselves on the login page
   (`password_link_request`), where an e-mail server is configured.
+* **Unused accounts.** An account invited but never used (no link spent, never logged in,
+  also not by single sign-on) is disabled once its last link has run out
+  (`unused_accounts_disable`, nightly): an address typed wrong or a person who never started
+  leaves no open account behind. An admin who ticks it active again sends a new link.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -291,6 +296,38 @@ def account_link_issue(
             flagged=purpose == Purpose.SECOND_FACTOR,
         )
     return token
+
+
+def unused_accounts_disable(*, now: dt.datetime | None = None) -> int:
+    """Disable every active account that was sent a link, never spent one, never logged in
+    and has no link left that still works; returns how many. Each is audited, and any session
+    it has is ended."""
+    from kaa.services import sessions_end
+
+    now = now or timezone.now()
+    links = AccountLink.objects.filter(user=OuterRef("pk"))
+    unused = (
+        User.objects.filter(is_active=True, last_login__isnull=True)
+        .filter(Exists(links))
+        .exclude(Exists(links.filter(used_at__isnull=False)))
+        .exclude(
+            Exists(links.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now))
+        )
+    )
+    disabled = 0
+    for user in unused.select_related("municipality"):
+        with transaction.atomic():
+            if not User.objects.filter(pk=user.pk, is_active=True).update(is_active=False):
+                continue  # disabled meanwhile
+            sessions_end(user=user)
+            audit_event(
+                user=None,
+                action=Action.UPDATE,
+                obj=user,
+                detail="account disabled: its link ran out and it was never used",
+            )
+        disabled += 1
+    return disabled
 
 
 def account_link_url(token: str) -> str:

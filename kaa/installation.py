@@ -207,6 +207,17 @@ def new_link(user: User) -> str:
     """A new one-time link for the admin set up earlier: an invitation while the account has
     no password yet; else, as for a lost phone, its authenticators are removed and its
     sessions ended first."""
+    if not user.is_active and user.last_login is None:
+        # Disabled because its first link ran out unused: the operator's new link brings it
+        # back (a link of a disabled account opens nothing).
+        User.objects.filter(pk=user.pk).update(is_active=True)
+        user.is_active = True
+        audit_event(
+            user=None,
+            action=AuditEvent.Action.UPDATE,
+            obj=user,
+            detail="account enabled again for a new link (command line)",
+        )
     purpose = (
         AccountLink.Purpose.SECOND_FACTOR
         if user.has_usable_password()

@@ -28,6 +28,11 @@ BEAT_SCHEDULE = {
         "task": "kaa.tasks.sessions_purge_expired",
         "schedule": crontab(hour=3, minute=15),
     },
+    "accounts-unused-disable": {
+        # Accounts invited but never used once their link has run out.
+        "task": "kaa.tasks.accounts_unused_disable",
+        "schedule": crontab(hour=3, minute=20),
+    },
     "youth-periods-close-at-20": {
         "task": "youth.tasks.periods_close_at_20",
         "schedule": crontab(hour=0, minute=30),

@@ -53,3 +53,12 @@ def outbox_sweep() -> int:
     from kaa.outbox import sweep
 
     return sweep()
+
+
+@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
+@single_run
+def accounts_unused_disable() -> int:
+    """Nightly: disable accounts whose link ran out without ever being used."""
+    from kaa.accounts import unused_accounts_disable
+
+    return unused_accounts_disable()

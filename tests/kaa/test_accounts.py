@@ -772,3 +772,44 @@ def test_the_administrations_own_password_page_leads_to_the_one_page(client_for,
     response = client_for(admin_user).get("/system/password_change/")
     assert response.status_code == 302
     assert response["Location"] == "/installningar/losenord/"
+
+
+def test_an_account_whose_invitation_ran_out_unused_is_disabled(client, coordinator, coach):
+    from kaa.accounts import unused_accounts_disable
+    from kaa.models import AccountLink
+
+    invited = UserFactory(username="ny.coach", municipality=coordinator.municipality)
+    _issue(invited)
+    used = UserFactory(username="aktiv.coach", municipality=coordinator.municipality)
+    _issue(used)
+    logged_in = coach  # invited once, then logged in (a password or single sign-on)
+    _issue(logged_in)
+    User.objects.filter(pk=logged_in.pk).update(last_login=dt.datetime.now(dt.UTC))
+    AccountLink.objects.filter(user=used).update(used_at=dt.datetime.now(dt.UTC))
+    assert unused_accounts_disable() == 0  # every link still works
+    AccountLink.objects.update(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+    assert unused_accounts_disable() == 1
+    active = dict(User.objects.values_list("username", "is_active"))
+    assert active["ny.coach"] is False
+    assert active["aktiv.coach"] is True
+    assert active[coach.username] is True
+    assert active[coordinator.username] is True  # no link ever sent: not an invitation
+    assert AuditEvent.objects.filter(
+        object_type="kaa.user",
+        object_id=str(invited.pk),
+        detail="account disabled: its link ran out and it was never used",
+    ).exists()
+    assert unused_accounts_disable() == 0  # done once
+
+
+def test_an_unused_account_with_a_newer_link_stays_active(coach):
+    from kaa.accounts import unused_accounts_disable
+    from kaa.models import AccountLink
+
+    invited = UserFactory(username="ny.coach", municipality=coach.municipality)
+    _issue(invited)
+    AccountLink.objects.update(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+    _issue(invited, purpose="password")  # sent again before the nightly run
+    assert unused_accounts_disable() == 0
+    invited.refresh_from_db()
+    assert invited.is_active

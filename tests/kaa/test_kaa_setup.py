@@ -5,6 +5,7 @@ again changes nothing; a wrong code or name is refused."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import time
@@ -12,6 +13,7 @@ import time
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -269,3 +271,13 @@ def test_the_system_administration_adds_a_municipality_only_under_its_official_n
     )
     assert right.status_code == 302
     assert Municipality.objects.get().name == "Askersund"
+
+
+def test_a_new_link_brings_back_a_first_admin_disabled_for_not_using_the_first(db):
+    first = _link_path(_askersund())
+    AccountLink.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert accounts.unused_accounts_disable() == 1
+    assert Client().get(first).status_code == 410
+    second = _link_path(_askersund("--new-link"))
+    assert User.objects.get().is_active
+    assert Client().get(second).status_code == 302

@@ -156,6 +156,9 @@ def _wait_up(urls: list[str], processes: list[subprocess.Popen], stack: Stack) -
             time.sleep(0.2)
 
 
+METRICS_TOKEN = "scale-out-metrics-token-" + "m" * 24
+
+
 def _stop(processes: list[subprocess.Popen]) -> None:
     # Quick shutdowns: nothing is left to finish (SIGINT for gunicorn, SIGQUIT for Celery).
     quick = {"gunicorn": signal.SIGINT, "celery": signal.SIGQUIT}
@@ -204,6 +207,7 @@ def stack(transactional_db, tmp_path):
         "AXES_FAILURE_LIMIT": "3",
         "KAA_LOGIN_ADDRESS_LIMIT": str(ADDRESS_LIMIT),
         "LOG_LEVEL": "WARNING",
+        "KAA_METRICS_TOKEN": METRICS_TOKEN,
     }
     processes: list[subprocess.Popen] = []
 
@@ -334,6 +338,14 @@ def test_any_process_answers_any_request_behind_nginx(
     )
     assert too_big.status_code == 413
     assert "X-KAA-Node" not in too_big.headers
+    # The metrics answer each process directly, never through the proxy, token or not.
+    bearer = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+    outside = anonymous.request("GET", "/metrics", headers=bearer)
+    assert (outside.status_code, "X-KAA-Node" in outside.headers) == (404, False)
+    for address in stack.nodes.values():
+        inside = requests.get(f"{address}/metrics", headers=bearer, timeout=10)
+        assert inside.status_code == 200
+        assert "kaa_http_request_duration_seconds" in inside.text
 
     # The container's health check, against each process as its HEALTHCHECK would ask it.
     for address in stack.nodes.values():

@@ -93,3 +93,24 @@ def test_the_youth_page_links_phone_and_e_mail(client_for, coach, municipality):
     assert soup.find("a", href="tel:+46701234567").get_text(" ", strip=True) == (
         "Ring 070-123 45 67"
     )
+
+
+def test_an_e_mail_task_links_the_address_unless_protected(client_for, coach, municipality):
+    from outreach.routine.models import RoutineStep
+
+    routine = routine_from_template(municipality=municipality, key="askersund", actor=None)
+    RoutineStep.objects.filter(routine=routine).update(channel="email", requires_phone=False)
+    _due(municipality, coach, first_name="Öppen", email="oppen@example.se")
+    _due(
+        municipality,
+        coach,
+        first_name="Skyddad",
+        email="skyddad@example.se",
+        protected_identity=True,
+    )
+    deadlines_refresh()
+    body = client_for(coach).get(reverse("outreach:queue")).content.decode()
+    soup = BeautifulSoup(body, "html.parser")
+    mailtos = {a["href"] for a in soup.select("main a[href^=mailto]")}
+    assert mailtos == {"mailto:oppen@example.se"}
+    assert "skyddad@example.se" not in body

@@ -492,6 +492,11 @@ def test_the_extract_is_a_letter_in_swedish_with_staff_by_name_and_whom_to_ask(
     text = BeautifulSoup(html, "html.parser").get_text(" ", strip=True)
     cover = BeautifulSoup(html, "html.parser").select_one(".cover").get_text(" ", strip=True)
     assert "Registerutdrag: de uppgifter kommunen har om dig" in cover
+    # The municipality as a letter names it, never its bare place name.
+    name = youth.municipality.display_name
+    assert name.endswith(" kommun")
+    assert f"Du har frågat vilka uppgifter {name} har om dig" in cover
+    assert f"ringa växeln hos {name}" in cover
     assert f"personnummer {youth.personnummer[:8]}-{youth.personnummer[8:]}" in cover
     assert f"{coordinator.get_full_name()}, samordnare" in cover
     assert f"{coach.get_full_name()}, ungdomscoach, e-post omar.ali@askersund.example" in cover
