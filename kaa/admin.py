@@ -23,7 +23,7 @@ from kaa.access import (
     staff_q,
 )
 from kaa.audit import audit_change, audit_event
-from kaa.forms import AdminLoginForm
+from kaa.forms import AdminLoginForm, DateField, date_input
 from kaa.lib.formfields import declared
 from kaa.middleware import otp_required_for, second_factor_done
 from kaa.models import AccountLink, AuditEvent, Municipality, Role, Team, User
@@ -110,9 +110,16 @@ class MunicipalityScopedAdmin(AuditedAdmin):
 class MunicipalityAdminForm(forms.ModelForm):
     """A municipality only under SCB's code and name for it (kaa.municipalities)."""
 
+    in_use_from = DateField(
+        label=_("KAA i bruk från"),
+        required=False,
+        widget=date_input(),
+        help_text=Municipality._meta.get_field("in_use_from").help_text,
+    )
+
     class Meta:
         model = Municipality
-        fields = ["code", "name", "full_name"]
+        fields = ["code", "name", "full_name", "in_use_from"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

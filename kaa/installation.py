@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from kaa import accounts
 from kaa.audit import audit_event
@@ -142,7 +143,8 @@ def setup_apply(plan: SetupPlan) -> SetupResult:
     """Create what the plan lacks, all or nothing."""
     with transaction.atomic():
         municipality, created = Municipality.objects.get_or_create(
-            code=plan.kommun.code, defaults={"name": plan.kommun.name}
+            code=plan.kommun.code,
+            defaults={"name": plan.kommun.name, "in_use_from": timezone.localdate()},
         )
         if created:
             audit_event(

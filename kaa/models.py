@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -37,6 +38,17 @@ class Municipality(models.Model):
             "”Stockholms stad”. Tomt: namnet med ”kommun”."
         ),
     )
+    # Half-years that ended before this day were reported to SCB outside KAA: KAA neither
+    # reminds of them nor drafts them. Empty: every half-year is KAA's to report.
+    in_use_from = models.DateField(
+        _("KAA i bruk från"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Halvår som slutade före detta datum rapporterades till SCB utanför KAA: KAA "
+            "påminner inte om dem och gör inga utkast för dem. Tomt: alla halvår."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -45,6 +57,11 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def reports_to_scb_from_kaa(self, half_year_end: dt.date) -> bool:
+        """Whether the half-year ending on `half_year_end` is KAA's to report (it ended on
+        or after the day KAA was taken into use)."""
+        return self.in_use_from is None or half_year_end >= self.in_use_from
 
     @property
     def display_name(self) -> str:

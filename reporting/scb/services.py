@@ -269,6 +269,8 @@ def drafts_build(*, today: dt.date) -> int:
     period = HalfYear.containing(today).prev()
     done = 0
     for municipality in Municipality.objects.all():
+        if not municipality.reports_to_scb_from_kaa(period.end):
+            continue  # reported outside KAA
         report = report_for(municipality, period)
         if report.notified_at is not None:
             continue

@@ -28,6 +28,7 @@ from kaa.access import (
 from kaa.audit import Action, audit_event, shown, shown_each
 from kaa.lib.http import request_key
 from kaa.lib.waiting import wait_start, wait_state
+from kaa.models import Municipality
 from kaa.types import AuthenticatedHttpRequest
 from reporting.scb import forms, services
 from reporting.scb.checks import BLOCK, RULES
@@ -327,9 +328,15 @@ LATE_SHOWN_HALF_YEARS = 2
 
 
 def deadlines_open(*, municipality_id: int, today: Any) -> list[dict[str, Any]]:
-    """The ended half-years (the last two) whose report is not submitted, each with its
-    deadline, the days left (negative: late) and the report if one was begun (one query)."""
-    ended = [p for p in recent(today=today, count=LATE_SHOWN_HALF_YEARS + 1) if p.end < today]
+    """The ended half-years (the last two, none before KAA was taken into use) whose report
+    is not submitted, each with its deadline, the days left (negative: late) and the report if
+    one was begun (two queries)."""
+    municipality = Municipality.objects.get(pk=municipality_id)
+    ended = [
+        p
+        for p in recent(today=today, count=LATE_SHOWN_HALF_YEARS + 1)
+        if p.end < today and municipality.reports_to_scb_from_kaa(p.end)
+    ]
     reports = {
         r.period: r
         for r in ScbReport.objects.filter(

@@ -102,6 +102,8 @@ def test_the_first_run_takes_an_empty_database_to_a_first_admin_who_logs_in(db):
 
     municipality = Municipality.objects.get()
     assert (municipality.code, municipality.name) == ("1882", "Askersund")
+    # Half-years before today were reported outside KAA: no reminders or drafts for them.
+    assert municipality.in_use_from == timezone.localdate()
     admin = User.objects.get()
     assert (admin.username, admin.email, admin.role) == (ADMIN, ADMIN, Role.ADMIN)
     assert admin.municipality == municipality

@@ -203,3 +203,22 @@ def test_a_half_year_before_its_deadline_says_how_many_days_are_left(
     ScbReport.objects.filter(period="2025H2").update(status="draft")
     body = client_for(coordinator).get(reverse("reporting:scb_banner")).content.decode()
     assert "Rapporten för 2025H2 skulle ha skickats till SCB senast 2026-03-01" in body
+
+
+def test_a_new_installation_is_not_told_of_half_years_reported_before_kaa(
+    client_for, coordinator, municipality
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    municipality.in_use_from = timezone.localdate()  # set up today, as kaa_setup does
+    municipality.save()
+    body = client_for(coordinator).get(reverse("reporting:scb_banner")).content.decode()
+    assert "2026H1" not in body
+    assert "2025H2" not in body
+    municipality.in_use_from = dt.date(2026, 6, 1)  # in use during 2026H1: that one is KAA's
+    municipality.save()
+    body = client_for(coordinator).get(reverse("reporting:scb_banner")).content.decode()
+    assert "2026H1" in body
+    assert "2025H2" not in body

@@ -131,3 +131,19 @@ def test_the_draft_is_built_once_after_the_half_year_and_the_coordinators_told(
         assert youth.last_name not in body
     assert drafts_build(today=dt.date(2026, 7, 2)) == 0
     assert len(mail.outbox) == 2
+
+
+def test_no_draft_for_a_half_year_that_ended_before_kaa_was_taken_into_use(
+    municipality, register, coordinator
+):
+    coordinator.email = "sara@askersund.se"
+    coordinator.save()
+    municipality.in_use_from = dt.date(2026, 7, 1)  # set up the day after 2026H1 ended
+    municipality.save()
+    drafts_build(today=dt.date(2026, 7, 1))
+    assert not ScbReport.objects.filter(municipality=municipality).exists()
+    assert "sara@askersund.se" not in [m.to[0] for m in mail.outbox]
+    municipality.in_use_from = dt.date(2026, 6, 30)  # in use on the half-year's last day
+    municipality.save()
+    drafts_build(today=dt.date(2026, 7, 1))
+    assert ScbReport.objects.filter(municipality=municipality, period="2026H1").exists()
