@@ -62,3 +62,15 @@ def test_without_filters_too(client_for, coordinator, many_coaches, django_asser
         theirs = client.get(url).content.decode()
     assert FORMS.findall(ours) == FORMS.findall(theirs)
     assert len(FORMS.findall(ours)) == 2
+
+
+def test_the_coach_selects_read_only_the_coaches_names(client_for, coordinator, many_coaches):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        body = client_for(coordinator).get(reverse("youth:list")).content.decode()
+    users = [q["sql"] for q in ctx.captured_queries if 'FROM "kaa_user"' in q["sql"]]
+    assert len(users) == 3  # the signed-in user, the filter's coaches, the assign form's
+    assert sum('"kaa_user"."password"' in sql for sql in users) == 1  # the signed-in user
+    assert body.count(f'<option value="{many_coaches[5].pk}">Coach 5 O&#x27;Brien 5</option>') == 2
