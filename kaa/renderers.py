@@ -3,12 +3,15 @@ options are written here instead of by including the option template once per op
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import django.forms
 from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
 from django.template.base import render_value_in_context
 from django.template.context import Context
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
@@ -64,7 +67,16 @@ def select_html(widget: dict[str, Any]) -> SafeString:
 class FormRenderer(DjangoTemplates):
     """Django's template renderer. A select with its own option template is rendered by
     `select_html`: the template would include the option template once per option, which
-    for a select of every coach of a large municipality is most of a list page's time."""
+    for a select of every coach of a large municipality is most of a list page's time. Only
+    while both are Django's own templates: an app that overrides one is rendered by it."""
+
+    @cached_property
+    def selects_are_djangos(self) -> bool:
+        own = Path(django.forms.__file__).parent / "templates"
+        return all(
+            Path(self.get_template(name).origin.name).is_relative_to(own)
+            for name in (SELECT_TEMPLATE, OPTION_TEMPLATE)
+        )
 
     def render(
         self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None
@@ -73,6 +85,7 @@ class FormRenderer(DjangoTemplates):
         if (
             template_name == SELECT_TEMPLATE
             and widget is not None
+            and self.selects_are_djangos
             and all(
                 option["template_name"] == OPTION_TEMPLATE
                 for _name, group, _index in widget["optgroups"]

@@ -53,3 +53,16 @@ def test_other_widgets_use_their_templates() -> None:
             Other(renderer=FormRenderer())[field].as_widget()
             == Other(renderer=DjangoTemplates())[field].as_widget()
         )
+
+
+def test_only_djangos_own_select_templates_are_written_in_python(tmp_path, monkeypatch) -> None:
+    assert FormRenderer().selects_are_djangos
+    override = tmp_path / "django" / "forms" / "widgets"
+    override.mkdir(parents=True)
+    (override / "select.html").write_text('<select name="{{ widget.name }}"></select>')
+    renderer = FormRenderer()
+    monkeypatch.setattr(
+        renderer.engine.engine, "dirs", [str(tmp_path), *renderer.engine.engine.dirs]
+    )
+    assert not renderer.selects_are_djangos
+    assert Sample(renderer=renderer)["plain"].as_widget() == '<select name="plain"></select>'
