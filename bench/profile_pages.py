@@ -6,8 +6,10 @@ which a busy machine disturbs less than the wall clock) and the query count.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaa_bench \\
         .venv/bin/python -m bench.profile_pages --repeat 20 --top 25 queue youth list search
 
-Run `python -m bench.run` first (it builds the dataset). Page names are matched against the
-start of `bench.run.page_cases`' names ("queue" matches both work queues).
+Run `python -m bench.run` first (it builds the dataset; `--profile national` here for its
+national profile, whose largest municipality's staff are then profiled). Page names are
+matched against the start of `bench.run.page_cases`' names ("queue" matches both work
+queues).
 """
 
 from __future__ import annotations
@@ -38,6 +40,12 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--callers", action="append", default=[], help="show who calls this")
+    parser.add_argument(
+        "--profile",
+        choices=["national", "stress"],
+        default="stress",
+        help="the dataset bench.run built: national times the largest municipality's staff",
+    )
     args = parser.parse_args()
     _django()
     from django.conf import settings
@@ -51,8 +59,22 @@ def main() -> None:
     settings.STORAGES["staticfiles"]["BACKEND"] = (
         "django.contrib.staticfiles.storage.StaticFilesStorage"
     )
-    municipality = Municipality.objects.get(code=CODE)
-    data = {"municipality": municipality, **_staff(municipality)}
+    if args.profile == "national":
+        from bench.national import CODE_BASE
+        from kaa.models import Role, User
+
+        municipality = Municipality.objects.get(code=f"{CODE_BASE:04d}")
+        data = {
+            "municipality": municipality,
+            "coach": User.objects.filter(municipality=municipality, role=Role.COACH)
+            .order_by("username")
+            .first(),
+            Role.COORDINATOR: User.objects.get(username=f"bench-sam-{municipality.code}"),
+            Role.MANAGER: User.objects.get(username=f"bench-chef-{municipality.code}"),
+        }
+    else:
+        municipality = Municipality.objects.get(code=CODE)
+        data = {"municipality": municipality, **_staff(municipality)}
     wanted = [ALIASES.get(p, p) for p in args.pages]
     for name, user, url, search in page_cases(data):
         if not any(name.startswith(w) for w in wanted):

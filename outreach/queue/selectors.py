@@ -7,6 +7,8 @@ from typing import Any, cast
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from kaa.lib.urls import url_for_ids
@@ -50,19 +52,34 @@ def guardian_gaps_mark(tasks: list[Task]) -> list[Task]:
     return tasks
 
 
+BUTTON_SECONDARY = "btn-outline-secondary"
+
+
 def quick_outcomes_mark(tasks: list[Task]) -> list[Task]:
     """Each task gets `outcomes`, the (value, label) pairs of the outcome buttons that fit its
     channel, "reached" first where it fits, and `outcome_url`, where the buttons post. The
     labels are translated once per channel and the addresses made from one reversed pattern
-    (a queue page has a hundred rows)."""
+    (a queue page has a hundred rows). `outcome_buttons` are those buttons' markup, also made
+    once per channel."""
     by_channel: dict[str, list[tuple[str, str]]] = {}
+    buttons: dict[str, SafeString] = {}
     outcome_url = url_for_ids("outreach:task_outcome")
     for task in tasks:
         if task.channel not in by_channel:
             by_channel[task.channel] = [
                 (o, str(ContactAttempt.Outcome(o).label)) for o in outcomes_for(task.channel)
             ]
+            buttons[task.channel] = format_html_join(
+                "",
+                '<button type="submit" name="outcome" value="{}" class="btn btn-sm {}">{}'
+                "</button>",
+                (
+                    (value, "btn-success" if value == "reached" else BUTTON_SECONDARY, label)
+                    for value, label in by_channel[task.channel]
+                ),
+            )
         setattr(task, "outcomes", by_channel[task.channel])  # noqa: B010 - for the template
+        setattr(task, "outcome_buttons", buttons[task.channel])  # noqa: B010
         setattr(task, "outcome_url", outcome_url(task.pk))  # noqa: B010
     return tasks
 

@@ -8,14 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaa.forms import fields_only_helper
-from kaa.lib.formfields import declared
+from kaa.lib.formfields import UserChoiceField, declared
 from kaa.models import User
 
 _helper = fields_only_helper
 
 
 class AssignForm(forms.Form):
-    coach = forms.ModelChoiceField(
+    coach = UserChoiceField(
         label=_("Coach"),
         queryset=User.objects.none(),
         required=False,
@@ -43,8 +43,8 @@ class AssignForm(forms.Form):
 
 
 class HandOverForm(forms.Form):
-    from_coach = forms.ModelChoiceField(label=_("Från coach"), queryset=User.objects.none())
-    to_coach = forms.ModelChoiceField(label=_("Till coach"), queryset=User.objects.none())
+    from_coach = UserChoiceField(label=_("Från coach"), queryset=User.objects.none())
+    to_coach = UserChoiceField(label=_("Till coach"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

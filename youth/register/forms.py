@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaa.access import Perm, has_perm, municipality_q
 from kaa.forms import DateField, date_input, fields_only_helper
-from kaa.lib.formfields import declared
+from kaa.lib.formfields import UserChoiceField, declared
 from kaa.models import Team, User
 from youth import personnummer as pnr
 from youth.register.models import CaseStatus, OccupationType, Reason, Youth
@@ -40,7 +40,7 @@ class YouthFilterForm(forms.Form):
         queryset=Reason.objects.filter(kind="registration"),
         empty_label=_("Alla"),
     )
-    coach = forms.ModelChoiceField(
+    coach = UserChoiceField(
         label=_("Coach"), required=False, queryset=User.objects.none(), empty_label=_("Alla")
     )
     unassigned = forms.BooleanField(label=_("Saknar coach"), required=False)
