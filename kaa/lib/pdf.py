@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+PNG_DATA = "data:image/png;base64,"
+
 
 class OwnAssetsOnly(URLFetcher):
-    """Only our own print stylesheet may be loaded while rendering: no network, no files."""
+    """Only our own print stylesheet and PNG images inlined in the document as data URIs (the
+    letters' QR codes) may be loaded while rendering: no network, no files."""
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url.startswith(PNG_DATA):
+            try:
+                body = base64.b64decode(url[len(PNG_DATA) :], validate=True)
+            except binascii.Error as exc:
+                raise ValueError("malformed data URI in a KAA document") from exc
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": "image/png"})
         if url == "kaa:print.css":
             path = finders.find("css/print.css")
             if path is None:

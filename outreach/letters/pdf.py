@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaa.lib.pdf import pdf_render
-from kaa.lib.qr import qr_svg
+from kaa.lib.qr import qr_png_img
 from outreach.eservice.services import access_code_link, access_codes_for
 from outreach.letters import merge
 from outreach.letters.models import LetterBatch, MessageTemplate
@@ -95,7 +95,7 @@ def recipients(tasks: list[Task], template: MessageTemplate) -> list[Recipient]:
             {
                 "code": code.display,
                 "link": link,
-                "qr": qr_svg(link, title=str(_("QR-kod till e-tjänsten")), scale=2),
+                "qr": qr_png_img(link, alt=str(_("QR-kod till e-tjänsten"))),
             }
             if code
             else {}
