@@ -9,13 +9,14 @@ own stylesheet (no SSRF, no files).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaa.lib.pdf import pdf_render
+from kaa.lib.pdf import pdf_render_parts
 from kaa.lib.qr import qr_png_img
 from outreach.eservice.services import access_code_link, access_codes_for
 from outreach.letters import merge
@@ -36,7 +37,6 @@ class Recipient:
     subject: str = ""
     code: str = ""  # the youth's e-service code and link, printed with a QR code
     link: str = ""
-    qr: str = ""
     coach_name: str = ""  # who to call, printed on every letter and card
     coach_phone: str = ""
     coach_email: str = ""
@@ -44,6 +44,12 @@ class Recipient:
     @property
     def postal_line(self) -> str:
         return postal_line(self.postal_code, self.city)
+
+    @cached_property
+    def qr(self) -> str:
+        """Made when the letter is rendered, so that a long batch's codes are drawn part by
+        part alongside the rendering of the other parts."""
+        return qr_png_img(self.link, alt=str(_("QR-kod till e-tjänsten"))) if self.link else ""
 
 
 def postal_line(postal_code: str, city: str) -> str:
@@ -91,15 +97,7 @@ def recipients(tasks: list[Task], template: MessageTemplate) -> list[Recipient]:
         body = merge.render(template.body, youth, code=code)
         subject = merge.render(template.subject, youth, code=code)
         link = access_code_link(code) if code else ""
-        eservice = (
-            {
-                "code": code.display,
-                "link": link,
-                "qr": qr_png_img(link, alt=str(_("QR-kod till e-tjänsten"))),
-            }
-            if code
-            else {}
-        ) | _coach(youth)
+        eservice = ({"code": code.display, "link": link} if code else {}) | _coach(youth)
         out.append(
             Recipient(
                 youth,
@@ -134,7 +132,7 @@ def recipients(tasks: list[Task], template: MessageTemplate) -> list[Recipient]:
 
 def batch_pdf_render(batch: LetterBatch, tasks: list[Task]) -> bytes:
     people = recipients(tasks, batch.template)
-    return pdf_render(
+    return pdf_render_parts(
         "outreach/letters/batch_pdf.html",
         {
             "recipients": people,
@@ -144,4 +142,5 @@ def batch_pdf_render(batch: LetterBatch, tasks: list[Task]) -> bytes:
             "today": timezone.localdate(),
             "lang": settings.LANGUAGE_CODE,
         },
+        key="recipients",
     )
