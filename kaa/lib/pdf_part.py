@@ -8,20 +8,30 @@ stdout.
 
 from __future__ import annotations
 
-import base64
-import binascii
+import io
 import sys
 from typing import Any
+from urllib.parse import unquote
 
+import segno
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-PNG_DATA = "data:image/png;base64,"
+QR = "kaa:qr?"
 STYLESHEET = "kaa:print.css"
 
 
+def qr_png(data: str) -> bytes:
+    """The QR code of `data` as a PNG of one pixel per module, quiet zone included."""
+    out = io.BytesIO()
+    segno.make(data, error="m").save(out, kind="png", scale=1)
+    return out.getvalue()
+
+
 class OwnAssets(URLFetcher):
-    """Only our own print stylesheet and PNG images inlined in the document as data URIs (the
-    letters' QR codes) may be loaded while rendering: no network, no files."""
+    """Only our own print stylesheet and QR codes drawn here (`kaa:qr?` and the URL-encoded
+    text, e.g. a letter's e-service link) may be loaded while rendering: no network, no files.
+    The QR code is drawn by the process that renders, so a long batch's codes are drawn part
+    by part, side by side."""
 
     def __init__(self, stylesheet: bytes | None = None) -> None:
         super().__init__()
@@ -33,11 +43,8 @@ class OwnAssets(URLFetcher):
         return self.stylesheet
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        if url.startswith(PNG_DATA):
-            try:
-                body = base64.b64decode(url[len(PNG_DATA) :], validate=True)
-            except binascii.Error as exc:
-                raise ValueError("malformed data URI in a KAA document") from exc
+        if url.startswith(QR):
+            body = qr_png(unquote(url[len(QR) :]))
             return URLFetcherResponse(url, body=body, headers={"Content-Type": "image/png"})
         if url == STYLESHEET:
             return URLFetcherResponse(

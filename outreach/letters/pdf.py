@@ -9,7 +9,6 @@ own stylesheet (no SSRF, no files).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 from django.conf import settings
 from django.db.models import prefetch_related_objects
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaa.lib.pdf import pdf_render_parts
-from kaa.lib.qr import qr_png_img
+from kaa.lib.qr import qr_img
 from outreach.eservice.services import access_code_link, access_codes_for
 from outreach.letters import merge
 from outreach.letters.models import LetterBatch, MessageTemplate
@@ -45,11 +44,10 @@ class Recipient:
     def postal_line(self) -> str:
         return postal_line(self.postal_code, self.city)
 
-    @cached_property
+    @property
     def qr(self) -> str:
-        """Made when the letter is rendered, so that a long batch's codes are drawn part by
-        part alongside the rendering of the other parts."""
-        return qr_png_img(self.link, alt=str(_("QR-kod till e-tjänsten"))) if self.link else ""
+        """The QR code of the e-service link; drawn by the process that renders the PDF."""
+        return qr_img(self.link, alt=str(_("QR-kod till e-tjänsten"))) if self.link else ""
 
 
 def postal_line(postal_code: str, city: str) -> str:

@@ -488,17 +488,17 @@ def no_pdf(monkeypatch):
     import plans.consent.views
     import reporting.board.services
 
-    def stub(template: str, context: dict[str, Any]) -> bytes:
+    def stub(template: str, context: dict[str, Any], **options: Any) -> bytes:
         return b"%PDF-1.7 test"
 
     for module in (
         kaa.lib.pdf,
-        outreach.letters.pdf,
         plans.actionplans.views,
         plans.consent.views,
         reporting.board.services,
     ):
         monkeypatch.setattr(module, "pdf_render", stub)
+    monkeypatch.setattr(outreach.letters.pdf, "pdf_render_parts", stub)
 
 
 # Pages that answer without a login.

@@ -138,7 +138,8 @@ class TestCodes:
         code = access_code_for(youth)
         assert letter.code == code.display
         assert letter.link.endswith(f"/e/{code.code}/")
-        assert letter.qr.startswith('<img src="data:image/png;base64,')
+        assert letter.qr.startswith('<img src="kaa:qr?http')
+        assert f"%2Fe%2F{code.code}%2F" in letter.qr
         assert 'alt="QR-kod till e-tjänsten"' in letter.qr
 
 

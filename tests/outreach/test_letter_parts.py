@@ -72,6 +72,7 @@ def test_a_batch_in_parts_is_the_same_document_with_one_structure_tree(letters, 
     assert len(joined.pages) == len(whole.pages) == 6
     for one, other in zip(whole.pages, joined.pages, strict=True):
         assert _runs(other) == _runs(one)  # the same text at the same places, page by page
+        assert b" Do" in other.get_contents().get_data()  # and the QR code, drawn in each part
     assert [item.title for item in joined.outline] == [item.title for item in whole.outline]
 
     root = joined.root_object
