@@ -89,6 +89,7 @@ def extract_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "keep_days": EXTRACT_KEEP_DAYS,
             "pending": pending and asked < POLLS,
             "waited": pending and asked >= POLLS,
+            "done": not pending and asked > 0,
             "next": asked + 1,
         },
     )
