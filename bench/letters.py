@@ -16,6 +16,7 @@ import os
 import subprocess  # nosec B404  # only this script, run with this interpreter
 import sys
 import time
+from typing import Any
 
 from bench.scb_export import _database_ensure, _django
 
@@ -41,20 +42,12 @@ def _build(youths: int) -> None:
     deadlines_refresh()
 
 
-def _once(letters: int, processes: int | None) -> str:
-    """One batch, timed in this (fresh) process."""
-    from django.urls import get_resolver
-
-    import kaa.lib.pdf
-    from kaa.models import Municipality
-    from outreach.letters.pdf import batch_pdf_render
+def letter_tasks(municipality: Any, letters: int) -> tuple[Any, list[Any]]:
+    """The default letter template and the first `letters` tasks of youths whose address
+    may be printed: what a batch of that size renders."""
     from outreach.letters.services import templates_ensure_defaults
-    from outreach.models import LetterBatch, MessageTemplate, Task
+    from outreach.models import MessageTemplate, Task
 
-    get_resolver().url_patterns  # noqa: B018  # the URL conf is loaded in a running worker
-    if processes is not None:
-        kaa.lib.pdf.PROCESSES = processes
-    municipality = Municipality.objects.get(code="0100")
     templates_ensure_defaults(municipality=municipality, actor=None)
     template = MessageTemplate.objects.filter(
         municipality=municipality, kind=MessageTemplate.Kind.LETTER
@@ -64,6 +57,23 @@ def _once(letters: int, processes: int | None) -> str:
             youth__municipality=municipality, youth__protected_identity=False
         ).select_related("youth")[:letters]
     )
+    return template, tasks
+
+
+def _once(letters: int, processes: int | None) -> str:
+    """One batch, timed in this (fresh) process."""
+    from django.urls import get_resolver
+
+    import kaa.lib.pdf
+    from kaa.models import Municipality
+    from outreach.letters.pdf import batch_pdf_render
+    from outreach.models import LetterBatch
+
+    get_resolver().url_patterns  # noqa: B018  # the URL conf is loaded in a running worker
+    if processes is not None:
+        kaa.lib.pdf.PROCESSES = processes
+    municipality = Municipality.objects.get(code="0100")
+    template, tasks = letter_tasks(municipality, letters)
     batch = LetterBatch(municipality=municipality, template=template)
     load = os.getloadavg()[0]
     cpu, wall = time.process_time(), time.perf_counter()

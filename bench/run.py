@@ -469,8 +469,6 @@ def jobs(data: dict[str, Any], *, import_rows: int = 10_000, letters: int = 500)
     from django.utils import timezone
 
     from outreach.letters.pdf import batch_pdf_render
-    from outreach.letters.services import templates_ensure_defaults
-    from outreach.models import MessageTemplate, Task
     from outreach.queue.models import UNSUCCESSFUL_OUTCOMES
     from outreach.routine.engine import deadlines_refresh, deadlines_refresh_marked
     from youth import personnummer as pnr
@@ -568,16 +566,10 @@ def jobs(data: dict[str, Any], *, import_rows: int = 10_000, letters: int = 500)
             or plan.summary()
         ),
     )
-    templates_ensure_defaults(municipality=municipality, actor=None)
-    template = MessageTemplate.objects.filter(
-        municipality=municipality, kind=MessageTemplate.Kind.LETTER
-    ).first()
-    tasks = list(
-        Task.objects.filter(
-            youth__municipality=municipality, youth__protected_identity=False
-        ).select_related("youth")[:letters]
-    )
+    from bench.letters import letter_tasks
     from outreach.models import LetterBatch
+
+    template, tasks = letter_tasks(municipality, letters)
 
     batch = LetterBatch(
         municipality=municipality,

@@ -3,17 +3,12 @@ outcome and writes a note on the youth's page, without a mouse (WCAG 2.1.1)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from outreach.models import ContactAttempt, Task
-from outreach.routine.engine import deadlines_refresh
-from outreach.routine.services import routine_from_template
 from tests.browser.test_register_pages import PASSWORD
-from tests.factories import youth_make
+from tests.browser.test_work_queue import alva_with_an_overdue_call
 from youth.models import Note
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,16 +40,7 @@ def _tab_to(page, wanted, limit: int = 200) -> dict:
 
 
 def test_a_coach_logs_a_call_and_writes_a_note_with_the_keyboard_alone(page, coach, municipality):
-    routine_from_template(municipality=municipality, key="askersund", actor=None)
-    youth = youth_make(
-        municipality=municipality,
-        coach=coach,
-        first_name="Alva",
-        last_name="Ringsson",
-        phone="070-123 45 67",
-        start_date=timezone.localdate() - dt.timedelta(days=20),
-    )
-    deadlines_refresh()
+    youth = alva_with_an_overdue_call(municipality, coach)
 
     page.goto("/konto/logga-in/")
     _tab_to(page, lambda f: f["label"] == "Användarnamn")

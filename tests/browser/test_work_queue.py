@@ -18,7 +18,9 @@ from tests.factories import youth_make
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_coach_logs_a_call_outcome_from_the_work_queue(page, coach, municipality):
+def alva_with_an_overdue_call(municipality, coach):
+    """Alva Ringsson, in the coach's caseload under Askersund's routine, registered 20 days
+    ago: her postcard, phone call and SMS are overdue in the work queue."""
     routine_from_template(municipality=municipality, key="askersund", actor=None)
     youth = youth_make(
         municipality=municipality,
@@ -29,6 +31,11 @@ def test_a_coach_logs_a_call_outcome_from_the_work_queue(page, coach, municipali
         start_date=timezone.localdate() - dt.timedelta(days=20),
     )
     deadlines_refresh()
+    return youth
+
+
+def test_a_coach_logs_a_call_outcome_from_the_work_queue(page, coach, municipality):
+    youth = alva_with_an_overdue_call(municipality, coach)
     _login(page, "omar")
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Arbetskö").click()
     expect(page.get_by_role("heading", name="Försenade", exact=False)).to_be_visible()
