@@ -185,6 +185,7 @@ def test_single_sign_on_is_off_unless_configured(client, settings):
 
 
 def test_a_login_through_the_provider_with_its_second_factor_needs_no_code(idp, live_server, sara):
+    assert sara.last_login is None
     browser = Browser(live_server.url)
     page = browser.get("/konto/logga-in/?next=/loggkontroll/")
     assert f"Logga in med {IDP_NAME}" in page.text
@@ -203,6 +204,8 @@ def test_a_login_through_the_provider_with_its_second_factor_needs_no_code(idp, 
     sara.refresh_from_db()
     assert sara.role == Role.COORDINATOR
     assert not AccessAttempt.objects.exists()
+    # A login by single sign-on counts as using the account (it is never disabled as unused).
+    assert sara.last_login is not None
 
 
 def test_without_the_providers_second_factor_kaa_asks_for_its_code(idp, live_server, sara):
