@@ -110,8 +110,9 @@ class MunicipalityScopedAdmin(AuditedAdmin):
 class MunicipalityAdminForm(forms.ModelForm):
     """A municipality only under SCB's code and name for it (kaa.municipalities)."""
 
+    # Declared for the date range every KAA date field keeps; label and help from the model.
     in_use_from = DateField(
-        label=_("KAA i bruk från"),
+        label=Municipality._meta.get_field("in_use_from").verbose_name,
         required=False,
         widget=date_input(),
         help_text=Municipality._meta.get_field("in_use_from").help_text,

@@ -114,14 +114,15 @@ class SessionTimeoutMiddleware:
             now = int(time.time())
             last_seen = request.session.get(SESSION_LAST_SEEN, now)
             idle_left, absolute_left = session_seconds_left(request.session, now)
+            poll = request.headers.get(POLL_HEADER) == "1"
             if idle_left < 0 or absolute_left < 0:
-                if request.headers.get(POLL_HEADER) == "1":
+                if poll:
                     return HttpResponse(status=204)
                 return self._expire(request, idle=idle_left < 0)
             if SESSION_AUTH_AT not in request.session:
                 request.session[SESSION_AUTH_AT] = now
             stale = now - last_seen >= _LAST_SEEN_RESOLUTION
-            if request.headers.get(POLL_HEADER) == "1" and SESSION_LAST_SEEN in request.session:
+            if poll and SESSION_LAST_SEEN in request.session:
                 return self.get_response(request)
             if stale or SESSION_LAST_SEEN not in request.session:
                 request.session[SESSION_LAST_SEEN] = now

@@ -56,30 +56,28 @@ BUTTON_SECONDARY = "btn-outline-secondary"
 
 
 def quick_outcomes_mark(tasks: list[Task]) -> list[Task]:
-    """Each task gets `outcomes`, the (value, label) pairs of the outcome buttons that fit its
-    channel, "reached" first where it fits, and `outcome_url`, where the buttons post. The
-    labels are translated once per channel and the addresses made from one reversed pattern
-    (a queue page has a hundred rows). `outcome_buttons` are those buttons' markup, also made
-    once per channel."""
-    by_channel: dict[str, list[tuple[str, str]]] = {}
+    """Each task gets `outcome_buttons`, the markup of the outcome buttons that fit its
+    channel ("reached" first where it fits), and `outcome_url`, where the buttons post. The
+    buttons are made and their labels translated once per channel, and the addresses made
+    from one reversed pattern (a queue page has a hundred rows)."""
     buttons: dict[str, SafeString] = {}
     outcome_url = url_for_ids("outreach:task_outcome")
     for task in tasks:
-        if task.channel not in by_channel:
-            by_channel[task.channel] = [
-                (o, str(ContactAttempt.Outcome(o).label)) for o in outcomes_for(task.channel)
-            ]
+        if task.channel not in buttons:
             buttons[task.channel] = format_html_join(
                 "",
                 '<button type="submit" name="outcome" value="{}" class="btn btn-sm {}">{}'
                 "</button>",
                 (
-                    (value, "btn-success" if value == "reached" else BUTTON_SECONDARY, label)
-                    for value, label in by_channel[task.channel]
+                    (
+                        value,
+                        "btn-success" if value == "reached" else BUTTON_SECONDARY,
+                        ContactAttempt.Outcome(value).label,
+                    )
+                    for value in outcomes_for(task.channel)
                 ),
             )
-        setattr(task, "outcomes", by_channel[task.channel])  # noqa: B010 - for the template
-        setattr(task, "outcome_buttons", buttons[task.channel])  # noqa: B010
+        setattr(task, "outcome_buttons", buttons[task.channel])  # noqa: B010 - for the template
         setattr(task, "outcome_url", outcome_url(task.pk))  # noqa: B010
     return tasks
 
