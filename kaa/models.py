@@ -167,7 +167,13 @@ class User(AbstractUser):
             raise ValidationError({"team": TEAM_IN_OTHER_MUNICIPALITY})
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return self.label_of(self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def label_of(first_name: str, last_name: str, username: str) -> str:
+        """How a user is named wherever one is shown or chosen: the full name, else the
+        username (also for a select's options, made from these three columns alone)."""
+        return f"{first_name} {last_name}".strip() or username
 
     @property
     def is_coordinator(self) -> bool:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Iterator
+from typing import Any, TypeVar
 
 from django import forms
 
@@ -18,23 +19,32 @@ def declared(form: forms.BaseForm, name: str, kind: type[F]) -> F:
     return field
 
 
-# What a user's label (`User.__str__`: the full name, else the username) is made of.
+# What a user's label (`User.label_of`, as `User.__str__`) is made of.
 USER_LABEL_FIELDS = ("id", "first_name", "last_name", "username")
 
 
 class UserLabelIterator(forms.models.ModelChoiceIterator):
-    """A select's users read with only the fields of their label: a large municipality has
-    hundreds of coaches in each such select, each otherwise a whole user row (and its team,
-    where the field's queryset joins it for the form's own use)."""
+    """A select's users read as tuples of the fields of their label, not as model instances:
+    a large municipality has hundreds of coaches in each such select, each otherwise a whole
+    user row (and its team, where the field's queryset joins it for the form's own use). An
+    option's value is the bare id: no widget of KAA reads an option's instance."""
 
-    def __init__(self, field: forms.ModelChoiceField) -> None:
-        super().__init__(field)
-        if field.queryset is not None:
-            self.queryset = field.queryset.select_related(None).only(*USER_LABEL_FIELDS)
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        label_of = self.queryset.model.label_of
+        rows = self.queryset.select_related(None).values_list(*USER_LABEL_FIELDS)
+        for pk, first_name, last_name, username in rows:
+            yield (pk, label_of(first_name, last_name, username))
 
 
 class UserChoiceField(forms.ModelChoiceField):
-    """A choice of one user, labelled with `User.__str__`. The chosen user is read whole, by
-    the field's own queryset."""
+    """A choice of one user by id, labelled as `User.__str__`. The chosen user is read whole,
+    by the field's own queryset."""
 
     iterator = UserLabelIterator
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("to_field_name"):
+            raise TypeError("UserChoiceField chooses by id: its options carry the id alone")
+        super().__init__(*args, **kwargs)
