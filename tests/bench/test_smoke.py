@@ -23,13 +23,15 @@ def test_the_scb_export_benchmark_measures_a_tiny_run(tiny, capsys):
     from bench.scb_export import _measure
 
     _measure(tiny.code)
-    youths, rows, export_s, copy_s, peak_mb, size = capsys.readouterr().out.strip().split("\t")
+    out = capsys.readouterr().out.strip().split("\t")
+    youths, rows, export_s, copy_s, peak_mb, size, records_s = out
     assert 0 < int(youths) <= 25
     assert int(rows) >= int(youths)
     assert float(export_s) > 0
     assert float(copy_s) >= 0
     assert float(peak_mb) > 0
     assert int(size) > 0
+    assert float(records_s) >= 0
 
 
 def test_the_dashboard_benchmark_measures_a_tiny_run(tiny, capsys):
@@ -74,6 +76,21 @@ def test_the_page_and_job_benchmark_runs_at_a_tiny_scale(tiny, capsys, settings)
     assert names[2].startswith("deadline job, incremental run after ")
     assert all(f.row().count("|") == 7 for f in figures)
     assert figures[0].floor.startswith("due SQL ")
+
+
+def test_the_scb_figures_of_the_bench_run_at_a_tiny_scale(tiny, capsys):
+    from bench.run import scb
+
+    other = MunicipalityFactory(code="0002", name="Bench two")
+    demo_youths_ensure(municipality=other, count=10)
+    one, every = scb({"municipality": tiny, "municipality_ids": [tiny.pk, other.pk]})
+    assert one.name.startswith("SCB export, ") and "youths" in one.name
+    assert "raw COPY " in one.floor and "records query alone " in one.floor
+    assert every.name.startswith("SCB export, every municipality in turn (2 files, ")
+    youths = int(every.name.split(" files, ")[1].split(" youths")[0])
+    assert int(one.name.split()[2]) < youths <= 35
+    assert every.row().count("|") == 7
+    assert "SCB export of all 2 municipalities" in capsys.readouterr().out
 
 
 def test_the_national_profile_is_shaped_like_the_country():
