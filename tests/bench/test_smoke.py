@@ -84,8 +84,10 @@ def test_the_scb_figures_of_the_bench_run_at_a_tiny_scale(tiny, capsys):
     other = MunicipalityFactory(code="0002", name="Bench two")
     demo_youths_ensure(municipality=other, count=10)
     one, every = scb({"municipality": tiny, "municipality_ids": [tiny.pk, other.pk]})
-    assert one.name.startswith("SCB export, ") and "youths" in one.name
-    assert "raw COPY " in one.floor and "records query alone " in one.floor
+    assert one.name.startswith("SCB export, ")
+    assert "youths" in one.name
+    assert "raw COPY " in one.floor
+    assert "records query alone " in one.floor
     assert every.name.startswith("SCB export, every municipality in turn (2 files, ")
     youths = int(every.name.split(" files, ")[1].split(" youths")[0])
     assert int(one.name.split()[2]) < youths <= 35
