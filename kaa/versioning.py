@@ -277,7 +277,7 @@ def version_check(obj: models.Model, submitted: int | None, fields: dict[str, An
         current=current,
         changes=changes,
         saved={f.name: getattr(obj, f.attname) for f in obj._meta.concrete_fields},
-        who=who.get_full_name() or who.get_username() if who else _("Någon annan"),
+        who=str(who) if who else _("Någon annan"),
         when=timezone.localtime(when).strftime("%H:%M") if when else "",
     )
 

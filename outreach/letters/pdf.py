@@ -63,7 +63,7 @@ def _coach(youth: Youth) -> dict[str, str]:
     if coach is None:
         return {}
     return {
-        "coach_name": coach.get_full_name() or coach.username,
+        "coach_name": str(coach),
         "coach_phone": coach.phone,
         "coach_email": coach.email,
     }

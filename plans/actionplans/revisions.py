@@ -57,8 +57,6 @@ def _display(obj: Model, field: str) -> str:
         return _("Ja") if value else _("Nej")
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, User):
-        return value.get_full_name() or value.get_username()
     return str(value)
 
 

@@ -162,7 +162,7 @@ def preventive_case_report(
         last_name=last_name.strip(),
         school=school.strip(),
         event_date=reported_on,
-        contact_name=(actor.get_full_name() or actor.get_username())[:150],
+        contact_name=str(actor)[:150],
         contact_email=actor.email or "",
         message=_("Elevens telefon: %(phone)s") % {"phone": phone} if phone else "",
         reported_by=actor,

@@ -39,11 +39,7 @@ def youth_assign(
                 "Ungdomen har fått en annan coach medan du hade formuläret öppet: %(name)s. "
                 "Spara igen om ditt val ska gälla."
             )
-            % {
-                "name": youth.coach.get_full_name() or youth.coach.get_username()
-                if youth.coach
-                else _("ingen coach")
-            },
+            % {"name": str(youth.coach) if youth.coach else _("ingen coach")},
             code="stale",
         )
     now = timezone.now()
