@@ -637,11 +637,10 @@ def scb_national(municipality_ids: list[int]) -> Figure:
 
     from django.utils import timezone
 
-    from bench.scb_export import raw_copy
+    from bench.scb_export import export_file, raw_copy
     from kaa.models import Municipality
     from reporting.scb.periods import HalfYear
     from reporting.scb.profile import profile_for
-    from reporting.scb.writer import run as scb_run
 
     today = timezone.localdate()
     period = HalfYear.containing(today)
@@ -651,14 +650,8 @@ def scb_national(municipality_ids: list[int]) -> Figure:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         for municipality in municipalities:
-            outcome = scb_run(
-                municipality,
-                period,
-                profile,
-                today=today,
-                verified=False,
-                out=Path(tmp) / f"{municipality.code}.csv",
-                allow_blocking=True,
+            outcome = export_file(
+                municipality, period, profile, today, Path(tmp) / f"{municipality.code}.csv"
             )
             youths += outcome.youths
             rows += outcome.rows
